@@ -1,0 +1,425 @@
+//! The commands: `serve`, `import`, `taxonomy`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use guild_store::{
+    DatabaseUrl, ImportSummary, NoProgress, OccupationQuery, Progress, SkillQuery, Store, StoreError,
+};
+use guild_taxonomy::exposure::ExposureDataset;
+use guild_taxonomy::{OccupationId, SkillId, SkillKind, Source};
+
+use crate::progress::Bar;
+
+/// `println!` that ends the program quietly when standard output is closed (`guild … | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(e.into());
+        }
+    }};
+}
+
+/// Guild: an open work platform where the skill is the unit of work.
+#[derive(Parser)]
+#[command(name = "guild", version, about)]
+struct Cli {
+    /// Database: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB.
+    /// Default: a SQLite file guild.db in the data directory.
+    #[arg(long, global = true, env = "GUILD_DATABASE_URL", hide_env_values = true)]
+    db: Option<String>,
+
+    /// Data directory for the default SQLite store.
+    /// Default: $XDG_DATA_HOME/guild, else ~/.local/share/guild.
+    #[arg(long, global = true, env = "GUILD_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (JSON API under /api/v1, OpenAPI at /api/openapi.json).
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, env = "GUILD_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Import a taxonomy or dataset into the store (all or nothing; running it twice changes nothing).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Look into the taxonomy.
+    #[command(subcommand)]
+    Taxonomy(TaxonomyCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// The O*NET database, text release layout (tab-separated, one file per table).
+    Onet {
+        /// Directory holding "Occupation Data.txt", "Task Statements.txt", ...
+        dir: PathBuf,
+    },
+    /// The ESCO CSV export (skills_en.csv, occupations_en.csv, occupationSkillRelations_en.csv, ...).
+    Esco {
+        /// Directory holding the export.
+        dir: PathBuf,
+        /// Label languages to load, comma-separated; English is always read.
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        lang: Vec<String>,
+    },
+    /// An ESCO→O*NET occupation crosswalk (columns concept_uri, onet_code, confidence).
+    Crosswalk {
+        /// The CSV file.
+        file: PathBuf,
+        /// Name of the crosswalk dataset.
+        #[arg(long, default_value = "nesta")]
+        dataset: String,
+    },
+    /// AI-exposure scores: gpts-are-gpts (tasks), ms-working-with-ai (occupations, work activities) or felten-aioe.
+    AiExposure {
+        /// Directory holding the dataset's files.
+        dir: PathBuf,
+        /// Which dataset; detected from the files when not given.
+        #[arg(long)]
+        dataset: Option<String>,
+    },
+    /// Guild's built-in starter taxonomy (loaded by itself into an empty store).
+    Starter,
+}
+
+#[derive(Subcommand)]
+enum TaxonomyCommand {
+    /// Counts per source, kind and language.
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search skills (or occupations) by label.
+    Search(SearchArgs),
+    /// Show one skill or occupation by id.
+    Show {
+        /// Id, e.g. onet:15-1252.00 or an ESCO URI.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// Words to look for.
+    query: String,
+    /// Search labels in this language (e.g. en, nl).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Only skills of this kind (skill, knowledge, ability, technology, work_activity, language, group).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only this source (onet, esco, guild).
+    #[arg(long)]
+    source: Option<String>,
+    /// Search occupations instead of skills.
+    #[arg(long)]
+    occupations: bool,
+    /// How many results.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let url = database_url(&cli)?;
+    match cli.command {
+        Command::Serve { addr } => serve(&url, &addr),
+        Command::Import(command) => import(&url, command),
+        Command::Taxonomy(command) => taxonomy(&url, command),
+    }
+}
+
+fn database_url(cli: &Cli) -> Result<DatabaseUrl> {
+    if let Some(raw) = &cli.db {
+        return Ok(DatabaseUrl::parse(raw)?);
+    }
+    let dir = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => default_data_dir()?,
+    };
+    Ok(DatabaseUrl::Sqlite(dir.join("guild.db")))
+}
+
+fn default_data_dir() -> Result<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(xdg).join("guild"));
+    }
+    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        Some(home) => Ok(PathBuf::from(home).join(".local/share/guild")),
+        None => bail!("no data directory: set --data-dir, GUILD_DATA_DIR or --db"),
+    }
+}
+
+fn open(url: &DatabaseUrl) -> Result<Store> {
+    Store::open(url).with_context(|| format!("cannot open the store {url:?}"))
+}
+
+/// Opens the store and loads the starter taxonomy if it holds none.
+fn open_with_taxonomy(url: &DatabaseUrl) -> Result<Store> {
+    let store = open(url)?;
+    if let Some(summary) = guild_store::load_starter_if_empty(&store)? {
+        eprintln!(
+            "The store was empty: loaded Guild's starter taxonomy ({} skills, {} occupations).",
+            summary.counts.get("skills").unwrap_or(&0),
+            summary.counts.get("occupations").unwrap_or(&0)
+        );
+    }
+    Ok(store)
+}
+
+fn serve(url: &DatabaseUrl, addr: &str) -> Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let store = Arc::new(open_with_taxonomy(url)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        // Tests and scripts read this line to find the port when started with port 0.
+        out!("Guild is listening on http://{local}");
+        guild_server::serve(listener, store, shutdown_signal()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode> {
+    let store = open(url)?;
+    let bar = Bar::new();
+    let started = std::time::Instant::now();
+    let summary = match command {
+        ImportCommand::Onet { dir } => guild_store::import_onet(&store, &dir, &bar),
+        ImportCommand::Esco { dir, lang } => {
+            let mut langs: Vec<String> = lang.iter().map(|l| l.trim().to_ascii_lowercase()).collect();
+            if !langs.iter().any(|l| l == "en") {
+                langs.insert(0, "en".to_owned());
+            }
+            guild_store::import_esco(&store, &dir, &langs, &bar)
+        }
+        ImportCommand::Crosswalk { file, dataset } => {
+            check_dataset_name(&dataset)?;
+            guild_store::import_crosswalk(&store, &file, &dataset, &bar)
+        }
+        ImportCommand::AiExposure { dir, dataset } => {
+            let dataset = dataset.as_deref().map(ExposureDataset::parse).transpose()?;
+            guild_store::import_ai_exposure(&store, &dir, dataset, &bar)
+        }
+        ImportCommand::Starter => guild_taxonomy::starter::batch()
+            .map_err(StoreError::from)
+            .and_then(|batch| store.replace_taxonomy(Source::Guild, &batch, &NoProgress)),
+    };
+    bar.finish();
+    let summary = summary.map_err(|e| match e {
+        StoreError::Taxonomy(e) => anyhow::anyhow!("{e}\nNothing was imported; the store keeps what it had."),
+        other => anyhow::anyhow!("{other}\nNothing was imported; the store keeps what it had."),
+    })?;
+    print_summary(&summary, started.elapsed())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_dataset_name(name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        bail!("dataset name {name:?}: use letters, digits, - and _ (at most 64)");
+    }
+    if Source::parse(name).is_ok() {
+        bail!("dataset name {name:?} is reserved for a taxonomy source");
+    }
+    Ok(())
+}
+
+fn print_summary(summary: &ImportSummary, elapsed: std::time::Duration) -> Result<()> {
+    for notice in &summary.notices {
+        out!("notice: {notice}");
+    }
+    out!("Imported {} in {:.1} s:", summary.name, elapsed.as_secs_f64());
+    for (table, n) in &summary.counts {
+        out!("  {table:<20} {n:>9}");
+    }
+    Ok(())
+}
+
+fn taxonomy(url: &DatabaseUrl, command: TaxonomyCommand) -> Result<ExitCode> {
+    let store = open_with_taxonomy(url)?;
+    match command {
+        TaxonomyCommand::Stats { json } => {
+            let stats = store.stats()?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                for (source, s) in &stats.sources {
+                    out!("{source}: {} skills, {} occupations, {} tasks, {} occupation–skill links, {} skill relations", s.skills, s.occupations, s.tasks, s.occupation_skills, s.skill_relations);
+                    let kinds = s.skills_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+                    out!("  kinds: {kinds}");
+                    let langs = s.labels_by_lang.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+                    out!("  labels: {langs}");
+                }
+                for (dataset, n) in &stats.crosswalk {
+                    out!("crosswalk {dataset}: {n} links");
+                }
+                for (dataset, n) in &stats.ai_exposure {
+                    out!("AI exposure {dataset}: {n} scores");
+                }
+            }
+        }
+        TaxonomyCommand::Search(args) => search(&store, args)?,
+        TaxonomyCommand::Show { id, json } => show(&store, &id, json)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(store: &Store, args: SearchArgs) -> Result<()> {
+    if !(1..=guild_store::MAX_PAGE_SIZE).contains(&args.limit) {
+        bail!("--limit must be 1 to {}", guild_store::MAX_PAGE_SIZE);
+    }
+    let source = args.source.as_deref().map(Source::parse).transpose()?;
+    if args.occupations {
+        if args.kind.is_some() {
+            bail!("--kind applies to skills, not occupations");
+        }
+        let page = store.search_occupations(&OccupationQuery {
+            q: Some(args.query),
+            lang: args.lang,
+            source,
+            limit: args.limit,
+            offset: 0,
+        })?;
+        if args.json {
+            out!("{}", serde_json::to_string_pretty(&page.items)?);
+        } else if page.items.is_empty() {
+            out!("no occupations found");
+        } else {
+            for o in page.items {
+                out!("{:<60} {}", o.id, o.title);
+            }
+        }
+    } else {
+        let kind = args.kind.as_deref().map(SkillKind::parse).transpose()?;
+        let page = store.search_skills(&SkillQuery {
+            q: Some(args.query),
+            lang: args.lang,
+            kind,
+            source,
+            limit: args.limit,
+            offset: 0,
+        })?;
+        if args.json {
+            out!("{}", serde_json::to_string_pretty(&page.items)?);
+        } else if page.items.is_empty() {
+            out!("no skills found");
+        } else {
+            for s in page.items {
+                out!("{:<60} {:<13} {}", s.id, s.kind.as_str(), s.label);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn show(store: &Store, id: &str, json: bool) -> Result<()> {
+    match store.skill(&SkillId::parse(id)?) {
+        Ok(skill) => {
+            if json {
+                out!("{}", serde_json::to_string_pretty(&skill)?);
+            } else {
+                out!("{} ({}, {})", skill.skill.label, skill.skill.kind, skill.skill.source);
+                out!("id: {}", skill.skill.id);
+                if let Some(d) = &skill.skill.description {
+                    out!("{d}");
+                }
+                for b in &skill.broader {
+                    out!("broader: {} ({})", b.label, b.id);
+                }
+                out!("needed by {} occupations", skill.occupation_count);
+                for o in skill.occupations.iter().take(10) {
+                    out!("  {:<50} {} {:.2}", o.title, o.relevance, o.weight);
+                }
+            }
+            return Ok(());
+        }
+        Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match store.occupation(&OccupationId::parse(id)?) {
+        Ok(o) => {
+            if json {
+                out!("{}", serde_json::to_string_pretty(&o)?);
+            } else {
+                out!("{} ({})", o.occupation.title, o.occupation.source);
+                out!("id: {}", o.occupation.id);
+                if let Some(d) = &o.occupation.description {
+                    out!("{d}");
+                }
+                if let Some(z) = o.occupation.job_zone {
+                    out!("job zone: {z}");
+                }
+                out!("tasks ({}):", o.tasks.len());
+                for t in o.tasks.iter().take(15) {
+                    out!("  - {}", t.statement);
+                }
+                out!("skills ({}), strongest first:", o.skills.len());
+                for s in o.skills.iter().take(15) {
+                    out!("  {:<50} {:<10} {:.2}", s.skill.label, s.relevance, s.weight);
+                }
+                for e in &o.ai_exposure {
+                    out!("AI exposure {} {} ({}): {:.3}", e.dataset, e.measure, e.subject, e.value);
+                }
+            }
+            Ok(())
+        }
+        Err(StoreError::NotFound { .. }) => bail!("no skill or occupation has the id {id}"),
+        Err(e) => Err(e.into()),
+    }
+}
+

@@ -1,0 +1,119 @@
+//! `ApiError`: every failure answered as RFC 9457 `application/problem+json`.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use guild_store::StoreError;
+use serde::Serialize;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A stable URI naming the kind of problem (`urn:guild:problem:<code>`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What was wrong with this request, in words a person can act on.
+    pub detail: String,
+    /// The request parameter at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+/// An error answered to an API client.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    parameter: Option<String>,
+}
+
+impl ApiError {
+    /// 400: a request parameter is invalid.
+    pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid-parameter",
+            detail: format!("{parameter}: {}", detail.into()),
+            parameter: Some(parameter.to_owned()),
+        }
+    }
+
+    /// 404: nothing at this address.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: "not-found",
+            detail: detail.into(),
+            parameter: None,
+        }
+    }
+
+    /// 405: the path exists but not with this method.
+    pub fn method_not_allowed() -> Self {
+        Self {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            code: "method-not-allowed",
+            detail: "this path does not accept that method".to_owned(),
+            parameter: None,
+        }
+    }
+
+    /// 500 for a failure the client cannot act on; the cause is logged, not sent.
+    pub fn internal(cause: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %cause, "request failed");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            detail: "the server failed to answer; the cause is in its log".to_owned(),
+            parameter: None,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => Self::not_found(e.to_string()),
+            StoreError::Invalid(detail) => Self {
+                status: StatusCode::BAD_REQUEST,
+                code: "invalid-request",
+                detail,
+                parameter: None,
+            },
+            StoreError::Conflict(detail) => Self {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                detail,
+                parameter: None,
+            },
+            StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = Problem {
+            kind: format!("urn:guild:problem:{}", self.code),
+            title: self
+                .status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            parameter: self.parameter,
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,148 @@
+//! Guild's HTTP server: the JSON API under `/api/v1`, its OpenAPI document at
+//! `/api/openapi.json`, and the web pages. The only crate that knows HTTP status codes.
+
+mod error;
+mod params;
+mod taxonomy;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use guild_store::{Store, StoreError};
+use serde::Serialize;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+pub use error::{ApiError, Problem};
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// How long a request may take before it is answered with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<Store>,
+}
+
+/// Runs store work on the blocking pool: the store's drivers are synchronous.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(join) => Err(ApiError::internal(&join)),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Guild API",
+        description = "Guild: an open work platform where the skill is the unit of work. Errors are RFC 9457 application/problem+json.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        health,
+        taxonomy::list_skills,
+        taxonomy::get_skill,
+        taxonomy::list_occupations,
+        taxonomy::get_occupation,
+        taxonomy::stats,
+    ),
+    tags((name = "taxonomy", description = "Skills, occupations and tasks from O*NET, ESCO and Guild's starter set"))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document, generated from the handlers and types.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The health of the server and its store.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+    /// `sqlite` or `postgres`.
+    pub store: &'static str,
+    /// The server's version.
+    pub version: &'static str,
+}
+
+/// Whether the server and its store answer.
+#[utoipa::path(get, path = "/health", responses((status = 200, body = Health), (status = 500, body = Problem)))]
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let store = state.store.clone();
+    blocking(move || store.ping()).await?;
+    Ok(Json(Health {
+        status: "ok",
+        store: state.store.backend_name(),
+        version: env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(openapi())
+}
+
+async fn index() -> Html<&'static str> {
+    Html(include_str!("../pages/index.html"))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("nothing here: see /api/openapi.json for the API")
+}
+
+/// The application: every route, with body-size limit, timeout and request tracing.
+pub fn router(store: Arc<Store>) -> Router {
+    let state = AppState { store };
+    Router::new()
+        .route("/", get(index))
+        .route("/health", get(health))
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/v1/skills", get(taxonomy::list_skills))
+        .route("/api/v1/skills/{*id}", get(taxonomy::get_skill))
+        .route("/api/v1/occupations", get(taxonomy::list_occupations))
+        .route("/api/v1/occupations/{*id}", get(taxonomy::get_occupation))
+        .route("/api/v1/taxonomy/stats", get(taxonomy::stats))
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<Store>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let addr: Option<SocketAddr> = listener.local_addr().ok();
+    tracing::info!(?addr, store = store.backend_name(), "Guild is listening");
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

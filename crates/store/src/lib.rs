@@ -1,0 +1,167 @@
+//! Guild's store: one interface over two real backends, SQLite (embedded, the default) and
+//! PostgreSQL, each with its own migrations. Queries are written once against [`sql::Tx`]; the
+//! backends differ only in connections, placeholders, bulk loading and full-text search.
+
+mod import;
+mod postgres;
+mod search;
+pub mod sql;
+mod sqlite;
+mod taxonomy;
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+pub use import::{DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco, import_onet, load_starter_if_empty};
+pub use taxonomy::*;
+
+use guild_taxonomy::TaxonomyError;
+use sql::Tx;
+
+/// What can go wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    #[error("{what} {id} not found")]
+    NotFound {
+        /// What sort of thing.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// The write conflicts with what is stored (a duplicate key, a stale version).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The request is malformed (a bad cursor, an unknown filter value).
+    #[error("{0}")]
+    Invalid(String),
+    /// Input files could not be parsed; nothing was written.
+    #[error(transparent)]
+    Taxonomy(#[from] TaxonomyError),
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// Which database a store uses, from a URL: `sqlite:PATH` or `postgres://…`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite:PATH`, `sqlite://PATH`, `postgres://…` or `postgresql://…`.
+    pub fn parse(raw: &str) -> Result<Self, StoreError> {
+        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err(StoreError::Invalid("sqlite: URL needs a file path, e.g. sqlite:guild.db".to_owned()));
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(raw.to_owned()))
+        } else {
+            Err(StoreError::Invalid(format!(
+                "unsupported database URL {:?}: use sqlite:PATH or postgres://USER@HOST/DB",
+                redact(raw)
+            )))
+        }
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            DatabaseUrl::Postgres(url) => write!(f, "{}", redact(url)),
+        }
+    }
+}
+
+/// A URL with any password replaced by `***`, for logs and messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+enum Backend {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
+}
+
+/// The store: the taxonomy today, and every later part of Guild's state.
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the database at `url`.
+    pub fn open(url: &DatabaseUrl) -> Result<Self, StoreError> {
+        let backend = match url {
+            DatabaseUrl::Sqlite(path) => Backend::Sqlite(sqlite::Sqlite::open(path)?),
+            DatabaseUrl::Postgres(url) => Backend::Postgres(postgres::Postgres::open(url)?),
+        };
+        Ok(Self { backend })
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs `f` in one write transaction: all of it is committed, or none.
+    pub(crate) fn write<R>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.transaction(|tx| f(tx)),
+            Backend::Postgres(db) => db.transaction(|tx| f(tx)),
+        }
+    }
+
+    /// Runs `f` against one consistent snapshot.
+    pub(crate) fn read<R>(
+        &self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.read(|tx| f(tx)),
+            Backend::Postgres(db) => db.read(|tx| f(tx)),
+        }
+    }
+
+    /// Checks that the database answers.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.read(|tx| tx.query("SELECT 1", &[]).map(|_| ()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_parse_and_passwords_are_redacted() {
+        assert_eq!(DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
+        assert!(matches!(DatabaseUrl::parse("postgres://u:secret@h/db").unwrap(), DatabaseUrl::Postgres(_)));
+        let err = DatabaseUrl::parse("mysql://u:secret@h/db").unwrap_err().to_string();
+        assert!(err.contains("mysql://u:***@h/db") && !err.contains("secret"), "{err}");
+        assert!(!format!("{:?}", DatabaseUrl::parse("postgres://u:secret@h/db").unwrap()).contains("secret"));
+        assert!(DatabaseUrl::parse("sqlite:").is_err());
+    }
+}

@@ -1,0 +1,184 @@
+//! The embedded SQLite backend: a file in the data directory, WAL journal, a small connection pool.
+
+use std::path::Path;
+use std::time::Duration;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+use crate::StoreError;
+use crate::sql::{ColumnType, Dialect, Row, Tx, Value, to_sqlite_placeholders};
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_taxonomy.sql"))];
+
+pub(crate) struct Sqlite {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+}
+
+impl Sqlite {
+    pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Backend(format!("cannot create data directory {}: {e}", dir.display()))
+            })?;
+        }
+        let manager = SqliteConnectionManager::file(path).with_init(|c| {
+            c.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA busy_timeout = 10000;",
+            )
+        });
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .connection_timeout(Duration::from_secs(30))
+            .build(manager)
+            .map_err(|e| StoreError::Backend(format!("cannot open SQLite database {}: {e}", path.display())))?;
+        let db = Self { pool };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        self.transaction(|tx| {
+            tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
+                &[],
+            )?;
+            let done = tx.query("SELECT version FROM schema_migrations", &[])?;
+            for (version, sql) in MIGRATIONS {
+                if done.iter().any(|r| r[0] == Value::Int(*version)) {
+                    continue;
+                }
+                tx.0.execute_batch(sql).map_err(sqlite_error)?;
+                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Value::Int(*version)])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub(crate) fn transaction<R>(
+        &self,
+        f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut conn = self.pool.get().map_err(|e| StoreError::Backend(e.to_string()))?;
+        // IMMEDIATE takes the write lock up front, so two writers wait for each other instead of
+        // failing with SQLITE_BUSY half-way.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sqlite_error)?;
+        let mut wrapped = SqliteTx(&tx);
+        let result = f(&mut wrapped)?;
+        tx.commit().map_err(sqlite_error)?;
+        Ok(result)
+    }
+
+    pub(crate) fn read<R>(
+        &self,
+        f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut conn = self.pool.get().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+            .map_err(sqlite_error)?;
+        let mut wrapped = SqliteTx(&tx);
+        f(&mut wrapped)
+    }
+}
+
+pub(crate) struct SqliteTx<'c>(&'c rusqlite::Connection);
+
+fn sqlite_error(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Conflict(e.to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+struct Param<'a>(&'a Value);
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Real(r) => ToSqlOutput::Borrowed(ValueRef::Real(*r)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+fn bind(params: &[Value]) -> Vec<Param<'_>> {
+    params.iter().map(Param).collect()
+}
+
+fn read_value(v: ValueRef<'_>) -> Result<Value, StoreError> {
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(
+            std::str::from_utf8(t)
+                .map_err(|e| StoreError::Backend(format!("invalid UTF-8 in database: {e}")))?
+                .to_owned(),
+        ),
+        ValueRef::Blob(_) => return Err(StoreError::Backend("unexpected blob".to_owned())),
+    })
+}
+
+impl Tx for SqliteTx<'_> {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        let mut stmt = self.0.prepare_cached(&to_sqlite_placeholders(sql)).map_err(sqlite_error)?;
+        let n = stmt
+            .execute(rusqlite::params_from_iter(bind(params)))
+            .map_err(sqlite_error)?;
+        Ok(n as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let mut stmt = self.0.prepare_cached(&to_sqlite_placeholders(sql)).map_err(sqlite_error)?;
+        let width = stmt.column_count();
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(bind(params)))
+            .map_err(sqlite_error)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sqlite_error)? {
+            let mut values = Vec::with_capacity(width);
+            for i in 0..width {
+                values.push(read_value(row.get_ref(i).map_err(sqlite_error)?)?);
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    fn bulk_insert(
+        &mut self,
+        table: &str,
+        columns: &[(&str, ColumnType)],
+        rows: &mut dyn Iterator<Item = Row>,
+    ) -> Result<u64, StoreError> {
+        let names = columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+        let marks = (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let mut stmt = self
+            .0
+            .prepare_cached(&format!("INSERT INTO {table} ({names}) VALUES ({marks})"))
+            .map_err(sqlite_error)?;
+        let mut n = 0;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(bind(&row)))
+                .map_err(sqlite_error)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+}

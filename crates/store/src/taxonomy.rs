@@ -1,0 +1,1084 @@
+//! Writing and reading the taxonomy, written once for both backends.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use guild_taxonomy::{
+    AiExposure, CrosswalkLink, LabelRole, Occupation, OccupationId, Skill, SkillId, SkillKind, Source,
+    TaskCategory, TaxonomyBatch, normalize,
+};
+use serde::Serialize;
+
+use crate::search::{self, Candidate};
+use crate::sql::{ColumnType, Dialect, Row, Tx, Value, placeholders};
+use crate::{Store, StoreError};
+
+/// The largest page a listing returns.
+pub const MAX_PAGE_SIZE: usize = 200;
+
+/// How many label matches a search ranks at most; beyond this the query is too vague to rank well.
+const MAX_CANDIDATES: usize = 20_000;
+
+/// What an import wrote.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportSummary {
+    /// The source or dataset imported, e.g. `onet`, `esco`, `crosswalk:nesta`, `ai-exposure:gpts-are-gpts`.
+    pub name: String,
+    /// Rows written per table.
+    pub counts: BTreeMap<String, u64>,
+    /// What the importer noticed: skipped tables, merged duplicates.
+    pub notices: Vec<String>,
+}
+
+/// One page of a listing; pass `next_offset` back to continue.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The offset of the next page, if there is one.
+    #[serde(skip)]
+    pub next_offset: Option<usize>,
+}
+
+/// A search or listing of skills.
+#[derive(Debug, Clone, Default)]
+pub struct SkillQuery {
+    /// Words to look for in labels (any language unless `lang` is set); all must match.
+    pub q: Option<String>,
+    /// Search labels in this language and answer with labels in it where they exist.
+    pub lang: Option<String>,
+    /// Only skills of this kind.
+    pub kind: Option<SkillKind>,
+    /// Only skills from this source.
+    pub source: Option<Source>,
+    /// Page size, 1 to [`MAX_PAGE_SIZE`].
+    pub limit: usize,
+    /// Items to skip.
+    pub offset: usize,
+}
+
+/// A search or listing of occupations.
+#[derive(Debug, Clone, Default)]
+pub struct OccupationQuery {
+    /// Words to look for in titles and alternative titles; all must match.
+    pub q: Option<String>,
+    /// Search titles in this language and answer with titles in it where they exist.
+    pub lang: Option<String>,
+    /// Only occupations from this source.
+    pub source: Option<Source>,
+    /// Page size, 1 to [`MAX_PAGE_SIZE`].
+    pub limit: usize,
+    /// Items to skip.
+    pub offset: usize,
+}
+
+/// A skill in a listing.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillSummary {
+    /// The skill's id.
+    pub id: String,
+    /// Its kind.
+    pub kind: SkillKind,
+    /// Its source.
+    pub source: Source,
+    /// Preferred label in the language asked for, else English.
+    pub label: String,
+    /// The language of `label`.
+    pub lang: String,
+    /// The label that matched the query, when searching.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+}
+
+/// An occupation in a listing.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationSummary {
+    /// The occupation's id.
+    pub id: String,
+    /// Its source.
+    pub source: Source,
+    /// The source's code.
+    pub code: Option<String>,
+    /// Title in the language asked for, else English.
+    pub title: String,
+    /// The language of `title`.
+    pub lang: String,
+    /// The title that matched the query, when searching.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+}
+
+/// A label of a concept.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Label {
+    /// Language tag.
+    pub lang: String,
+    /// Preferred, alternative, hidden or description.
+    pub role: LabelRole,
+    /// The text.
+    pub text: String,
+}
+
+/// A reference to a skill with its label.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillRef {
+    /// The skill's id.
+    pub id: String,
+    /// Its kind.
+    pub kind: SkillKind,
+    /// Its English preferred label.
+    pub label: String,
+}
+
+/// A skill related to another.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedSkill {
+    /// `essential_for`/`optional_for` (this skill needs that one) or `needed_by_essential`/`needed_by_optional`.
+    pub relation: String,
+    /// The related skill.
+    pub skill: SkillRef,
+}
+
+/// An occupation's need for a skill, seen from the skill.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationNeed {
+    /// The occupation's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Essential, optional or rated.
+    pub relevance: String,
+    /// Comparable weight 0–1.
+    pub weight: f64,
+}
+
+/// Everything known about one skill.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillDetail {
+    /// The skill itself.
+    #[serde(flatten)]
+    pub skill: Skill,
+    /// Labels in every language.
+    pub labels: Vec<Label>,
+    /// Broader concepts.
+    pub broader: Vec<SkillRef>,
+    /// Narrower concepts.
+    pub narrower: Vec<SkillRef>,
+    /// Skill–skill relations, both ways.
+    pub related: Vec<RelatedSkill>,
+    /// How many occupations need it.
+    pub occupation_count: u64,
+    /// The occupations that need it most (up to 50, by weight).
+    pub occupations: Vec<OccupationNeed>,
+}
+
+/// An AI-exposure score attached to something.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExposureScore {
+    /// Dataset.
+    pub dataset: String,
+    /// Measure within the dataset.
+    pub measure: String,
+    /// What the score is about when not the thing itself (e.g. `soc:15-1252`).
+    pub subject: String,
+    /// The score.
+    pub value: f64,
+}
+
+/// A task of an occupation.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskDetail {
+    /// The task's id.
+    pub id: String,
+    /// The statement (English).
+    pub statement: String,
+    /// Core or supplemental, where rated.
+    pub category: Option<TaskCategory>,
+    /// Whether it needs physical presence, where known.
+    pub physical: Option<bool>,
+    /// Work activities and skills the task exercises.
+    pub skills: Vec<SkillRef>,
+    /// AI-exposure scores of the task.
+    pub ai_exposure: Vec<ExposureScore>,
+}
+
+/// An occupation's need for a skill, seen from the occupation.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WeightedSkill {
+    /// The skill.
+    #[serde(flatten)]
+    pub skill: SkillRef,
+    /// Essential, optional or rated.
+    pub relevance: String,
+    /// O*NET importance 1–5.
+    pub importance: Option<f64>,
+    /// O*NET level 0–7.
+    pub level: Option<f64>,
+    /// Comparable weight 0–1.
+    pub weight: f64,
+}
+
+/// An occupation linked through a crosswalk.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CrosswalkMatch {
+    /// The linked occupation's id.
+    pub id: String,
+    /// Its title, if it is in the store.
+    pub title: Option<String>,
+    /// The crosswalk dataset.
+    pub dataset: String,
+    /// The publisher's confidence, where given.
+    pub confidence: Option<f64>,
+}
+
+/// Everything known about one occupation.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationDetail {
+    /// The occupation itself.
+    #[serde(flatten)]
+    pub occupation: Occupation,
+    /// Titles and descriptions in every language.
+    pub labels: Vec<Label>,
+    /// Its tasks with their work activities and AI exposure.
+    pub tasks: Vec<TaskDetail>,
+    /// The skills it needs, strongest first.
+    pub skills: Vec<WeightedSkill>,
+    /// AI-exposure scores of the occupation (and of its SOC group).
+    pub ai_exposure: Vec<ExposureScore>,
+    /// Equivalent occupations in other taxonomies.
+    pub crosswalk: Vec<CrosswalkMatch>,
+}
+
+/// Counts for one source.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceStats {
+    /// Skill concepts other than groups.
+    pub skills: u64,
+    /// Skill concepts per kind, groups included.
+    pub skills_by_kind: BTreeMap<String, u64>,
+    /// Occupations.
+    pub occupations: u64,
+    /// Task statements.
+    pub tasks: u64,
+    /// Distinct occupation–skill pairs.
+    pub occupation_skills: u64,
+    /// Skill hierarchy and skill–skill relations.
+    pub skill_relations: u64,
+    /// Task–work activity links.
+    pub task_skills: u64,
+    /// Labels per language (descriptions included).
+    pub labels_by_lang: BTreeMap<String, u64>,
+}
+
+/// Counts of everything in the taxonomy.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaxonomyStats {
+    /// Per source (`onet`, `esco`, `guild`).
+    pub sources: BTreeMap<String, SourceStats>,
+    /// Crosswalk links per dataset.
+    pub crosswalk: BTreeMap<String, u64>,
+    /// AI-exposure scores per dataset.
+    pub ai_exposure: BTreeMap<String, u64>,
+    /// When each source or dataset was last imported (seconds since the Unix epoch).
+    pub imports: BTreeMap<String, i64>,
+}
+
+const SKILL_COLUMNS: [(&str, ColumnType); 6] = [
+    ("id", ColumnType::Text),
+    ("source", ColumnType::Text),
+    ("kind", ColumnType::Text),
+    ("label", ColumnType::Text),
+    ("description", ColumnType::Text),
+    ("source_uri", ColumnType::Text),
+];
+
+/// Tables a source's rows live in, deleted before that source is written again.
+const SOURCE_TABLES: [&str; 7] = [
+    "skills",
+    "occupations",
+    "tasks",
+    "labels",
+    "skill_relations",
+    "occupation_skills",
+    "task_skills",
+];
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn record_import(tx: &mut dyn Tx, summary: &ImportSummary) -> Result<(), StoreError> {
+    let json = serde_json::to_string(summary).map_err(|e| StoreError::Backend(e.to_string()))?;
+    tx.execute("DELETE FROM imports WHERE name = $1", &[summary.name.as_str().into()])?;
+    tx.execute(
+        "INSERT INTO imports (name, imported_at, summary) VALUES ($1, $2, $3)",
+        &[summary.name.as_str().into(), now().to_string().into(), json.into()],
+    )?;
+    Ok(())
+}
+
+fn rebuild_search_index(tx: &mut dyn Tx) -> Result<(), StoreError> {
+    if tx.dialect() == Dialect::Sqlite {
+        // The FTS5 index mirrors `labels` (external content); rebuilding after a bulk replace is
+        // faster than keeping it in step row by row, and cannot drift.
+        tx.execute("INSERT INTO labels_fts (labels_fts) VALUES ('rebuild')", &[])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Replaces everything from `batch`'s source with `batch`, in one transaction: on any error
+    /// the previous taxonomy stays as it was. Running it twice with the same batch changes nothing.
+    pub fn replace_taxonomy(
+        &self,
+        source: Source,
+        batch: &TaxonomyBatch,
+        progress: &dyn crate::Progress,
+    ) -> Result<ImportSummary, StoreError> {
+        let s = source.as_str();
+        let total = (batch.skills.len()
+            + batch.occupations.len()
+            + batch.tasks.len()
+            + batch.labels.len()
+            + batch.skill_relations.len()
+            + batch.occupation_skills.len()
+            + batch.task_skills.len()) as u64;
+        progress.stage(&format!("writing {s} to the store"), Some(total));
+        let summary = self.write(|tx| {
+            for table in SOURCE_TABLES {
+                tx.execute(&format!("DELETE FROM {table} WHERE source = $1"), &[s.into()])?;
+            }
+            tx.execute("DELETE FROM crosswalk WHERE dataset = $1", &[s.into()])?;
+            tx.execute("DELETE FROM ai_exposure WHERE dataset = $1", &[s.into()])?;
+            let mut counts = BTreeMap::new();
+            let tick = |n: usize| progress.advance(n as u64);
+
+            let n = tx.bulk_insert(
+                "skills",
+                &SKILL_COLUMNS,
+                &mut batch.skills.iter().map(|k| {
+                    vec![
+                        k.id.as_str().into(),
+                        s.into(),
+                        k.kind.as_str().into(),
+                        k.label.as_str().into(),
+                        k.description.as_deref().into(),
+                        k.source_uri.as_deref().into(),
+                    ]
+                }),
+            )?;
+            tick(batch.skills.len());
+            counts.insert("skills".to_owned(), n);
+
+            let n = tx.bulk_insert(
+                "occupations",
+                &[
+                    ("id", ColumnType::Text),
+                    ("source", ColumnType::Text),
+                    ("code", ColumnType::Text),
+                    ("title", ColumnType::Text),
+                    ("description", ColumnType::Text),
+                    ("grp", ColumnType::Text),
+                    ("job_zone", ColumnType::Int),
+                    ("source_uri", ColumnType::Text),
+                ],
+                &mut batch.occupations.iter().map(|o| {
+                    vec![
+                        o.id.as_str().into(),
+                        s.into(),
+                        o.code.as_deref().into(),
+                        o.title.as_str().into(),
+                        o.description.as_deref().into(),
+                        o.group.as_deref().into(),
+                        o.job_zone.map(i64::from).into(),
+                        o.source_uri.as_deref().into(),
+                    ]
+                }),
+            )?;
+            tick(batch.occupations.len());
+            counts.insert("occupations".to_owned(), n);
+
+            let n = tx.bulk_insert(
+                "tasks",
+                &[
+                    ("id", ColumnType::Text),
+                    ("source", ColumnType::Text),
+                    ("occupation", ColumnType::Text),
+                    ("statement", ColumnType::Text),
+                    ("category", ColumnType::Text),
+                    ("physical", ColumnType::Int),
+                    ("ord", ColumnType::Int),
+                ],
+                &mut batch.tasks.iter().enumerate().map(|(i, t)| {
+                    vec![
+                        t.id.as_str().into(),
+                        s.into(),
+                        t.occupation.as_str().into(),
+                        t.statement.as_str().into(),
+                        t.category.map(TaskCategory::as_str).into(),
+                        t.physical.map(i64::from).into(),
+                        (i as i64).into(),
+                    ]
+                }),
+            )?;
+            tick(batch.tasks.len());
+            counts.insert("tasks".to_owned(), n);
+
+            let n = tx.bulk_insert(
+                "labels",
+                &[
+                    ("source", ColumnType::Text),
+                    ("concept", ColumnType::Text),
+                    ("lang", ColumnType::Text),
+                    ("role", ColumnType::Text),
+                    ("text", ColumnType::Text),
+                    ("search", ColumnType::Text),
+                ],
+                &mut batch.labels.iter().map(|l| {
+                    let search = (l.role != LabelRole::Description).then(|| normalize::fold(&l.text));
+                    vec![
+                        s.into(),
+                        l.concept.as_str().into(),
+                        l.lang.as_str().into(),
+                        l.role.as_str().into(),
+                        l.text.as_str().into(),
+                        search.into(),
+                    ]
+                }),
+            )?;
+            tick(batch.labels.len());
+            counts.insert("labels".to_owned(), n);
+
+            let n = tx.bulk_insert(
+                "skill_relations",
+                &[
+                    ("source", ColumnType::Text),
+                    ("from_skill", ColumnType::Text),
+                    ("to_skill", ColumnType::Text),
+                    ("kind", ColumnType::Text),
+                ],
+                &mut batch.skill_relations.iter().map(|r| {
+                    vec![s.into(), r.from.as_str().into(), r.to.as_str().into(), r.kind.as_str().into()]
+                }),
+            )?;
+            tick(batch.skill_relations.len());
+            counts.insert("skill_relations".to_owned(), n);
+
+            let n = tx.bulk_insert(
+                "occupation_skills",
+                &[
+                    ("source", ColumnType::Text),
+                    ("occupation", ColumnType::Text),
+                    ("skill", ColumnType::Text),
+                    ("relevance", ColumnType::Text),
+                    ("importance", ColumnType::Real),
+                    ("level", ColumnType::Real),
+                    ("weight", ColumnType::Real),
+                ],
+                &mut batch.occupation_skills.iter().map(|r| {
+                    vec![
+                        s.into(),
+                        r.occupation.as_str().into(),
+                        r.skill.as_str().into(),
+                        r.relevance.as_str().into(),
+                        r.importance.into(),
+                        r.level.into(),
+                        r.weight.into(),
+                    ]
+                }),
+            )?;
+            tick(batch.occupation_skills.len());
+            counts.insert("occupation_skills".to_owned(), n);
+
+            let n = tx.bulk_insert(
+                "task_skills",
+                &[("source", ColumnType::Text), ("task", ColumnType::Text), ("skill", ColumnType::Text)],
+                &mut batch
+                    .task_skills
+                    .iter()
+                    .map(|r| vec![s.into(), r.task.as_str().into(), r.skill.as_str().into()]),
+            )?;
+            tick(batch.task_skills.len());
+            counts.insert("task_skills".to_owned(), n);
+
+            if !batch.crosswalk.is_empty() {
+                counts.insert("crosswalk".to_owned(), insert_crosswalk(tx, s, &batch.crosswalk)?);
+            }
+            if !batch.exposures.is_empty() {
+                counts.insert("ai_exposure".to_owned(), insert_exposures(tx, s, &batch.exposures)?);
+            }
+            rebuild_search_index(tx)?;
+            let summary = ImportSummary {
+                name: s.to_owned(),
+                counts,
+                notices: batch.notices.clone(),
+            };
+            record_import(tx, &summary)?;
+            Ok(summary)
+        })?;
+        progress.finish();
+        Ok(summary)
+    }
+
+    /// Replaces the crosswalk `dataset` with `links`, in one transaction.
+    pub fn replace_crosswalk(&self, dataset: &str, links: &[CrosswalkLink]) -> Result<ImportSummary, StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM crosswalk WHERE dataset = $1", &[dataset.into()])?;
+            let n = insert_crosswalk(tx, dataset, links)?;
+            let summary = ImportSummary {
+                name: format!("crosswalk:{dataset}"),
+                counts: BTreeMap::from([("crosswalk".to_owned(), n)]),
+                notices: Vec::new(),
+            };
+            record_import(tx, &summary)?;
+            Ok(summary)
+        })
+    }
+
+    /// Replaces the AI-exposure `dataset` with `rows`, in one transaction.
+    pub fn replace_exposures(&self, dataset: &str, rows: &[AiExposure]) -> Result<ImportSummary, StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM ai_exposure WHERE dataset = $1", &[dataset.into()])?;
+            let n = insert_exposures(tx, dataset, rows)?;
+            let summary = ImportSummary {
+                name: format!("ai-exposure:{dataset}"),
+                counts: BTreeMap::from([("ai_exposure".to_owned(), n)]),
+                notices: Vec::new(),
+            };
+            record_import(tx, &summary)?;
+            Ok(summary)
+        })
+    }
+
+    /// Whether any taxonomy is loaded.
+    pub fn has_taxonomy(&self) -> Result<bool, StoreError> {
+        self.read(|tx| Ok(!tx.query("SELECT id FROM skills LIMIT 1", &[])?.is_empty()))
+    }
+
+    /// Counts per source, kind and language.
+    pub fn stats(&self) -> Result<TaxonomyStats, StoreError> {
+        self.read(|tx| {
+            let mut stats = TaxonomyStats::default();
+            for row in tx.query("SELECT source, kind, COUNT(*) FROM skills GROUP BY source, kind", &[])? {
+                let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
+                let kind = row[1].text()?.to_owned();
+                let n = row[2].int()? as u64;
+                if kind != SkillKind::Group.as_str() {
+                    entry.skills += n;
+                }
+                entry.skills_by_kind.insert(kind, n);
+            }
+            for (table, field) in [
+                ("occupations", 0),
+                ("tasks", 1),
+                ("occupation_skills", 2),
+                ("skill_relations", 3),
+                ("task_skills", 4),
+            ] {
+                for row in tx.query(&format!("SELECT source, COUNT(*) FROM {table} GROUP BY source"), &[])? {
+                    let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
+                    let n = row[1].int()? as u64;
+                    *match field {
+                        0 => &mut entry.occupations,
+                        1 => &mut entry.tasks,
+                        2 => &mut entry.occupation_skills,
+                        3 => &mut entry.skill_relations,
+                        _ => &mut entry.task_skills,
+                    } = n;
+                }
+            }
+            for row in tx.query("SELECT source, lang, COUNT(*) FROM labels GROUP BY source, lang", &[])? {
+                let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
+                entry.labels_by_lang.insert(row[1].text()?.to_owned(), row[2].int()? as u64);
+            }
+            for row in tx.query("SELECT dataset, COUNT(*) FROM crosswalk GROUP BY dataset", &[])? {
+                stats.crosswalk.insert(row[0].text()?.to_owned(), row[1].int()? as u64);
+            }
+            for row in tx.query("SELECT dataset, COUNT(*) FROM ai_exposure GROUP BY dataset", &[])? {
+                stats.ai_exposure.insert(row[0].text()?.to_owned(), row[1].int()? as u64);
+            }
+            for row in tx.query("SELECT name, imported_at FROM imports", &[])? {
+                let at = row[1].text()?.parse().unwrap_or(0);
+                stats.imports.insert(row[0].text()?.to_owned(), at);
+            }
+            Ok(stats)
+        })
+    }
+
+    /// Searches or lists skills.
+    pub fn search_skills(&self, query: &SkillQuery) -> Result<Page<SkillSummary>, StoreError> {
+        let limit = check_limit(query.limit)?;
+        self.read(|tx| {
+            let mut filters = Vec::new();
+            let mut params: Vec<Value> = Vec::new();
+            if let Some(kind) = query.kind {
+                params.push(kind.as_str().into());
+                filters.push(format!("s.kind = ${}", params.len()));
+            }
+            if let Some(source) = query.source {
+                params.push(source.as_str().into());
+                filters.push(format!("s.source = ${}", params.len()));
+            }
+            let (ids, matched) = match query.q.as_deref().and_then(search::tokens) {
+                Some(tokens) => {
+                    let ranked = label_search(tx, "skills", &tokens, query.lang.as_deref(), &filters, &params)?;
+                    paginate_ranked(ranked, query.offset, limit)
+                }
+                None => {
+                    let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
+                    params.push((limit as i64 + 1).into());
+                    params.push((query.offset as i64).into());
+                    let sql = format!(
+                        "SELECT s.id FROM skills s {filter} ORDER BY s.id LIMIT ${} OFFSET ${}",
+                        params.len() - 1,
+                        params.len()
+                    );
+                    let ids = tx
+                        .query(&sql, &params)?
+                        .iter()
+                        .map(|r| r[0].text().map(str::to_owned))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    (ids, HashMap::new())
+                }
+            };
+            let (ids, next_offset) = split_page(ids, query.offset, limit);
+            let labels = preferred_labels(tx, &ids, query.lang.as_deref())?;
+            let rows = fetch_by_ids(tx, "SELECT id, kind, source, label FROM skills", &ids)?;
+            let mut items = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let Some(row) = rows.get(id) else { continue };
+                let (label, lang) = labels
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| (row[3].text().unwrap_or_default().to_owned(), "en".to_owned()));
+                items.push(SkillSummary {
+                    id: id.clone(),
+                    kind: SkillKind::parse(row[1].text()?)?,
+                    source: Source::parse(row[2].text()?)?,
+                    label,
+                    lang,
+                    matched: matched.get(id).cloned(),
+                });
+            }
+            Ok(Page { items, next_offset })
+        })
+    }
+
+    /// Searches or lists occupations.
+    pub fn search_occupations(&self, query: &OccupationQuery) -> Result<Page<OccupationSummary>, StoreError> {
+        let limit = check_limit(query.limit)?;
+        self.read(|tx| {
+            let mut filters = Vec::new();
+            let mut params: Vec<Value> = Vec::new();
+            if let Some(source) = query.source {
+                params.push(source.as_str().into());
+                filters.push(format!("s.source = ${}", params.len()));
+            }
+            let (ids, matched) = match query.q.as_deref().and_then(search::tokens) {
+                Some(tokens) => {
+                    let ranked = label_search(tx, "occupations", &tokens, query.lang.as_deref(), &filters, &params)?;
+                    paginate_ranked(ranked, query.offset, limit)
+                }
+                None => {
+                    let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
+                    params.push((limit as i64 + 1).into());
+                    params.push((query.offset as i64).into());
+                    let sql = format!(
+                        "SELECT s.id FROM occupations s {filter} ORDER BY s.id LIMIT ${} OFFSET ${}",
+                        params.len() - 1,
+                        params.len()
+                    );
+                    let ids = tx
+                        .query(&sql, &params)?
+                        .iter()
+                        .map(|r| r[0].text().map(str::to_owned))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    (ids, HashMap::new())
+                }
+            };
+            let (ids, next_offset) = split_page(ids, query.offset, limit);
+            let labels = preferred_labels(tx, &ids, query.lang.as_deref())?;
+            let rows = fetch_by_ids(tx, "SELECT id, source, code, title FROM occupations", &ids)?;
+            let mut items = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let Some(row) = rows.get(id) else { continue };
+                let (title, lang) = labels
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| (row[3].text().unwrap_or_default().to_owned(), "en".to_owned()));
+                items.push(OccupationSummary {
+                    id: id.clone(),
+                    source: Source::parse(row[1].text()?)?,
+                    code: row[2].opt_text()?,
+                    title,
+                    lang,
+                    matched: matched.get(id).cloned(),
+                });
+            }
+            Ok(Page { items, next_offset })
+        })
+    }
+
+    /// One skill with its labels, hierarchy, relations and the occupations that need it.
+    pub fn skill(&self, id: &SkillId) -> Result<SkillDetail, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT id, kind, source, label, description, source_uri FROM skills WHERE id = $1",
+                &[id.as_str().into()],
+            )?;
+            let Some(row) = rows.first() else {
+                return Err(StoreError::NotFound { what: "skill", id: id.to_string() });
+            };
+            let skill = Skill {
+                id: id.clone(),
+                kind: SkillKind::parse(row[1].text()?)?,
+                source: Source::parse(row[2].text()?)?,
+                label: row[3].text()?.to_owned(),
+                description: row[4].opt_text()?,
+                source_uri: row[5].opt_text()?,
+            };
+            let key = [id.as_str().into()];
+            let refs = |tx: &mut dyn Tx, sql: &str| -> Result<Vec<SkillRef>, StoreError> {
+                tx.query(sql, &key)?.iter().map(|r| skill_ref(r)).collect()
+            };
+            let broader = refs(tx, "SELECT s.id, s.kind, s.label FROM skill_relations r JOIN skills s ON s.id = r.to_skill WHERE r.from_skill = $1 AND r.kind = 'broader' ORDER BY s.label")?;
+            let narrower = refs(tx, "SELECT s.id, s.kind, s.label FROM skill_relations r JOIN skills s ON s.id = r.from_skill WHERE r.to_skill = $1 AND r.kind = 'broader' ORDER BY s.label")?;
+            let mut related = Vec::new();
+            for row in tx.query("SELECT s.id, s.kind, s.label, r.kind FROM skill_relations r JOIN skills s ON s.id = r.to_skill WHERE r.from_skill = $1 AND r.kind <> 'broader' ORDER BY s.label", &key)? {
+                related.push(RelatedSkill { relation: row[3].text()?.to_owned(), skill: skill_ref(&row)? });
+            }
+            for row in tx.query("SELECT s.id, s.kind, s.label, r.kind FROM skill_relations r JOIN skills s ON s.id = r.from_skill WHERE r.to_skill = $1 AND r.kind <> 'broader' ORDER BY s.label", &key)? {
+                let relation = if row[3].text()? == "essential_for" { "needed_by_essential" } else { "needed_by_optional" };
+                related.push(RelatedSkill { relation: relation.to_owned(), skill: skill_ref(&row)? });
+            }
+            let occupation_count = tx
+                .query("SELECT COUNT(*) FROM occupation_skills WHERE skill = $1", &key)?
+                .first()
+                .map_or(Ok(0), |r| r[0].int())? as u64;
+            let occupations = tx
+                .query("SELECT o.id, o.title, r.relevance, r.weight FROM occupation_skills r JOIN occupations o ON o.id = r.occupation WHERE r.skill = $1 ORDER BY r.weight DESC, o.title LIMIT 50", &key)?
+                .iter()
+                .map(|r| {
+                    Ok(OccupationNeed {
+                        id: r[0].text()?.to_owned(),
+                        title: r[1].text()?.to_owned(),
+                        relevance: r[2].text()?.to_owned(),
+                        weight: r[3].opt_real()?.unwrap_or(0.0),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(SkillDetail {
+                labels: labels_of(tx, id.as_str())?,
+                skill,
+                broader,
+                narrower,
+                related,
+                occupation_count,
+                occupations,
+            })
+        })
+    }
+
+    /// One occupation with its labels, tasks, weighted skills, AI exposure and crosswalk links.
+    pub fn occupation(&self, id: &OccupationId) -> Result<OccupationDetail, StoreError> {
+        self.read(|tx| {
+            let key = [id.as_str().into()];
+            let rows = tx.query(
+                "SELECT id, source, code, title, description, grp, job_zone, source_uri FROM occupations WHERE id = $1",
+                &key,
+            )?;
+            let Some(row) = rows.first() else {
+                return Err(StoreError::NotFound { what: "occupation", id: id.to_string() });
+            };
+            let occupation = Occupation {
+                id: id.clone(),
+                source: Source::parse(row[1].text()?)?,
+                code: row[2].opt_text()?,
+                title: row[3].text()?.to_owned(),
+                description: row[4].opt_text()?,
+                group: row[5].opt_text()?,
+                job_zone: row[6].opt_int()?.and_then(|z| u8::try_from(z).ok()),
+                source_uri: row[7].opt_text()?,
+            };
+            let mut task_skills: HashMap<String, Vec<SkillRef>> = HashMap::new();
+            for row in tx.query("SELECT ts.task, s.id, s.kind, s.label FROM tasks t JOIN task_skills ts ON ts.task = t.id JOIN skills s ON s.id = ts.skill WHERE t.occupation = $1 ORDER BY s.label", &key)? {
+                task_skills.entry(row[0].text()?.to_owned()).or_default().push(skill_ref(&row[1..])?);
+            }
+            let mut task_exposure: HashMap<String, Vec<ExposureScore>> = HashMap::new();
+            for row in tx.query("SELECT e.subject, e.dataset, e.measure, e.value FROM tasks t JOIN ai_exposure e ON e.subject = t.id WHERE t.occupation = $1 ORDER BY e.dataset, e.measure", &key)? {
+                task_exposure.entry(row[0].text()?.to_owned()).or_default().push(exposure(&row)?);
+            }
+            let mut tasks = Vec::new();
+            for row in tx.query("SELECT id, statement, category, physical FROM tasks WHERE occupation = $1 ORDER BY ord", &key)? {
+                let task_id = row[0].text()?.to_owned();
+                tasks.push(TaskDetail {
+                    statement: row[1].text()?.to_owned(),
+                    category: row[2].opt_text()?.map(|c| TaskCategory::parse(&c)).transpose()?,
+                    physical: row[3].opt_int()?.map(|p| p != 0),
+                    skills: task_skills.remove(&task_id).unwrap_or_default(),
+                    ai_exposure: task_exposure.remove(&task_id).unwrap_or_default(),
+                    id: task_id,
+                });
+            }
+            let skills = tx
+                .query("SELECT s.id, s.kind, s.label, r.relevance, r.importance, r.level, r.weight FROM occupation_skills r JOIN skills s ON s.id = r.skill WHERE r.occupation = $1 ORDER BY r.weight DESC, s.label", &key)?
+                .iter()
+                .map(|r| {
+                    Ok(WeightedSkill {
+                        skill: skill_ref(r)?,
+                        relevance: r[3].text()?.to_owned(),
+                        importance: r[4].opt_real()?,
+                        level: r[5].opt_real()?,
+                        weight: r[6].opt_real()?.unwrap_or(0.0),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let mut subjects: Vec<Value> = vec![id.as_str().into()];
+            if occupation.source == Source::Onet {
+                if let Some(group) = &occupation.group {
+                    subjects.push(format!("soc:{group}").into());
+                }
+            }
+            let sql = format!(
+                "SELECT subject, dataset, measure, value FROM ai_exposure WHERE subject IN ({}) ORDER BY dataset, measure",
+                placeholders(1, subjects.len())
+            );
+            let ai_exposure = tx.query(&sql, &subjects)?.iter().map(|r| exposure(r)).collect::<Result<Vec<_>, _>>()?;
+            let mut crosswalk = Vec::new();
+            for row in tx.query(
+                "SELECT c.onet, o.title, c.dataset, c.confidence FROM crosswalk c LEFT JOIN occupations o ON o.id = c.onet WHERE c.occupation = $1
+                 UNION ALL
+                 SELECT c.occupation, o.title, c.dataset, c.confidence FROM crosswalk c LEFT JOIN occupations o ON o.id = c.occupation WHERE c.onet = $1",
+                &key,
+            )? {
+                crosswalk.push(CrosswalkMatch {
+                    id: row[0].text()?.to_owned(),
+                    title: row[1].opt_text()?,
+                    dataset: row[2].text()?.to_owned(),
+                    confidence: row[3].opt_real()?,
+                });
+            }
+            crosswalk.sort_by(|a, b| a.id.cmp(&b.id).then(a.dataset.cmp(&b.dataset)));
+            Ok(OccupationDetail {
+                labels: labels_of(tx, id.as_str())?,
+                occupation,
+                tasks,
+                skills,
+                ai_exposure,
+                crosswalk,
+            })
+        })
+    }
+}
+
+fn insert_crosswalk(tx: &mut dyn Tx, dataset: &str, links: &[CrosswalkLink]) -> Result<u64, StoreError> {
+    tx.bulk_insert(
+        "crosswalk",
+        &[
+            ("dataset", ColumnType::Text),
+            ("occupation", ColumnType::Text),
+            ("onet", ColumnType::Text),
+            ("confidence", ColumnType::Real),
+            ("similarity", ColumnType::Real),
+        ],
+        &mut links.iter().map(|l| {
+            vec![
+                dataset.into(),
+                l.occupation.as_str().into(),
+                l.onet.as_str().into(),
+                l.confidence.into(),
+                l.similarity.into(),
+            ]
+        }),
+    )
+}
+
+fn insert_exposures(tx: &mut dyn Tx, dataset: &str, rows: &[AiExposure]) -> Result<u64, StoreError> {
+    tx.bulk_insert(
+        "ai_exposure",
+        &[
+            ("dataset", ColumnType::Text),
+            ("subject", ColumnType::Text),
+            ("subject_kind", ColumnType::Text),
+            ("measure", ColumnType::Text),
+            ("value", ColumnType::Real),
+        ],
+        &mut rows.iter().map(|e| {
+            vec![
+                dataset.into(),
+                e.subject.as_str().into(),
+                e.subject_kind.as_str().into(),
+                e.measure.as_str().into(),
+                e.value.into(),
+            ]
+        }),
+    )
+}
+
+fn check_limit(limit: usize) -> Result<usize, StoreError> {
+    if (1..=MAX_PAGE_SIZE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(StoreError::Invalid(format!("limit must be 1 to {MAX_PAGE_SIZE}, got {limit}")))
+    }
+}
+
+fn skill_ref(row: &[Value]) -> Result<SkillRef, StoreError> {
+    Ok(SkillRef {
+        id: row[0].text()?.to_owned(),
+        kind: SkillKind::parse(row[1].text()?)?,
+        label: row[2].text()?.to_owned(),
+    })
+}
+
+fn exposure(row: &[Value]) -> Result<ExposureScore, StoreError> {
+    Ok(ExposureScore {
+        subject: row[0].text()?.to_owned(),
+        dataset: row[1].text()?.to_owned(),
+        measure: row[2].text()?.to_owned(),
+        value: row[3].opt_real()?.unwrap_or(0.0),
+    })
+}
+
+fn labels_of(tx: &mut dyn Tx, concept: &str) -> Result<Vec<Label>, StoreError> {
+    tx.query(
+        "SELECT lang, role, text FROM labels WHERE concept = $1 ORDER BY lang, role, text",
+        &[concept.into()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Label {
+            lang: r[0].text()?.to_owned(),
+            role: LabelRole::parse(r[1].text()?)?,
+            text: r[2].text()?.to_owned(),
+        })
+    })
+    .collect()
+}
+
+/// Label matches of every query token (as prefixes) among concepts of `table`.
+fn label_search(
+    tx: &mut dyn Tx,
+    table: &str,
+    tokens: &[String],
+    lang: Option<&str>,
+    filters: &[String],
+    filter_params: &[Value],
+) -> Result<Vec<search::Ranked>, StoreError> {
+    let mut params = filter_params.to_vec();
+    let mut conditions = filters.to_vec();
+    let from = match tx.dialect() {
+        Dialect::Sqlite => {
+            params.push(tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ").into());
+            conditions.push(format!("labels_fts MATCH ${}", params.len()));
+            "labels_fts JOIN labels l ON l.id = labels_fts.rowid".to_owned()
+        }
+        Dialect::Postgres => {
+            params.push(tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ").into());
+            conditions.push(format!(
+                "l.search IS NOT NULL AND to_tsvector('simple', l.search) @@ to_tsquery('simple', ${})",
+                params.len()
+            ));
+            "labels l".to_owned()
+        }
+    };
+    if let Some(lang) = lang {
+        params.push(lang.into());
+        conditions.push(format!("l.lang = ${}", params.len()));
+    }
+    let sql = format!(
+        "SELECT l.concept, l.lang, l.role, l.text FROM {from} JOIN {table} s ON s.id = l.concept WHERE {} LIMIT {MAX_CANDIDATES}",
+        conditions.join(" AND ")
+    );
+    let candidates = tx
+        .query(&sql, &params)?
+        .into_iter()
+        .map(|r| {
+            Ok(Candidate {
+                concept: r[0].text()?.to_owned(),
+                lang: r[1].text()?.to_owned(),
+                role: r[2].text()?.to_owned(),
+                text: r[3].text()?.to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(search::rank(tokens, candidates))
+}
+
+/// The ranked ids from `offset` (one more than `limit`, to tell whether a next page exists) and
+/// the label each matched on.
+fn paginate_ranked(ranked: Vec<search::Ranked>, offset: usize, limit: usize) -> (Vec<String>, HashMap<String, String>) {
+    let mut matched = HashMap::new();
+    let ids = ranked
+        .into_iter()
+        .skip(offset)
+        .take(limit + 1)
+        .map(|r| {
+            matched.insert(r.concept.clone(), r.matched);
+            r.concept
+        })
+        .collect();
+    (ids, matched)
+}
+
+fn split_page(mut ids: Vec<String>, offset: usize, limit: usize) -> (Vec<String>, Option<usize>) {
+    let next = (ids.len() > limit).then_some(offset + limit);
+    ids.truncate(limit);
+    (ids, next)
+}
+
+/// Preferred labels of `ids` in `lang` (when asked for and present).
+fn preferred_labels(
+    tx: &mut dyn Tx,
+    ids: &[String],
+    lang: Option<&str>,
+) -> Result<HashMap<String, (String, String)>, StoreError> {
+    let Some(lang) = lang.filter(|l| *l != "en") else {
+        return Ok(HashMap::new());
+    };
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut params: Vec<Value> = vec![lang.into()];
+    params.extend(ids.iter().map(Value::from));
+    let sql = format!(
+        "SELECT concept, text FROM labels WHERE role = 'preferred' AND lang = $1 AND concept IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut out = HashMap::new();
+    for row in tx.query(&sql, &params)? {
+        out.insert(row[0].text()?.to_owned(), (row[1].text()?.to_owned(), lang.to_owned()));
+    }
+    Ok(out)
+}
+
+fn fetch_by_ids(tx: &mut dyn Tx, select: &str, ids: &[String]) -> Result<HashMap<String, Row>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let params: Vec<Value> = ids.iter().map(Value::from).collect();
+    let sql = format!("{select} WHERE id IN ({})", placeholders(1, ids.len()));
+    let mut out = HashMap::new();
+    for row in tx.query(&sql, &params)? {
+        out.insert(row[0].text()?.to_owned(), row);
+    }
+    Ok(out)
+}
