@@ -1,0 +1,168 @@
+//! Fresh stores, the `guild` binary, and a running server.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Which backend a test runs on.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL, if a test server is configured. In CI one must be.
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("GUILD_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "GUILD_TEST_POSTGRES_URL is not set in CI: run the tests with scripts/test.sh"
+                );
+                eprintln!("skipped: GUILD_TEST_POSTGRES_URL is not set (scripts/test.sh sets it)");
+                None
+            }
+        }
+    }
+}
+
+/// The shared data folder beside the checkout.
+pub fn shared(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path)
+}
+
+/// A fresh, empty store for one test.
+pub struct TestStore {
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestStore {
+    pub fn new(backend: &Backend) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite:{}", dir.path().join("guild.db").display()),
+            Backend::Postgres(admin) => {
+                let name = format!(
+                    "guild_test_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let mut client = postgres::Client::connect(admin, postgres::NoTls).unwrap();
+                client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+                client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+                let (base, _) = admin.rsplit_once('/').unwrap();
+                format!("{base}/{name}")
+            }
+        };
+        Self { url, _dir: dir }
+    }
+
+    /// Runs `guild --db URL ARGS…` and returns its output.
+    pub fn guild(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_guild"))
+            .arg("--db")
+            .arg(&self.url)
+            .args(args)
+            .env_remove("GUILD_DATABASE_URL")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs `guild` and expects success; returns standard output.
+    pub fn guild_ok(&self, args: &[&str]) -> String {
+        let out = self.guild(args);
+        assert!(
+            out.status.success(),
+            "guild {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `taxonomy stats --json`.
+    pub fn stats(&self) -> Value {
+        serde_json::from_str(&self.guild_ok(&["taxonomy", "stats", "--json"])).unwrap()
+    }
+
+    /// Starts `guild serve` on a free port.
+    pub fn serve(&self) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
+            .args(["--db", &self.url, "serve", "--addr", "127.0.0.1:0"])
+            .env("GUILD_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("Guild is listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from guild serve: {line:?}"))
+            .to_owned();
+        Server { child, base }
+    }
+}
+
+/// A running `guild serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+/// An HTTP answer.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl Server {
+    pub fn get(&self, path: &str) -> Answer {
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+        let result = agent.get(&format!("{}{path}", self.base)).call();
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("GET {path}: {e}"),
+        };
+        let status = response.status();
+        let content_type = response.header("content-type").unwrap_or("").to_owned();
+        let text = response.into_string().unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer { status, content_type, body }
+    }
+
+    pub fn get_ok(&self, path: &str) -> Value {
+        let a = self.get(path);
+        assert_eq!(a.status, 200, "GET {path}: {}", a.body);
+        a.body
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Percent-encodes an id for a URL path segment.
+pub fn encode(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,32 @@
+//! Guild's integration tests: the real `guild` binary and the real server over HTTP, on a fresh
+//! store per test, on SQLite and on PostgreSQL (when `GUILD_TEST_POSTGRES_URL` names a server;
+//! `scripts/test.sh` starts one).
+
+mod harness;
+mod import;
+mod taxonomy_api;
+
+/// Runs each listed test body once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::harness::Backend::Sqlite);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if let Some(backend) = $crate::harness::Backend::postgres() {
+                        super::$name(backend);
+                    }
+                }
+            )*
+        }
+    };
+}
