@@ -7,7 +7,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use guild_store::{
-    DatabaseUrl, ImportSummary, NoProgress, OccupationQuery, Progress, SkillQuery, Store, StoreError,
+    DatabaseUrl, ImportSummary, NoProgress, OccupationQuery, Progress, SkillQuery, Store,
+    StoreError,
 };
 use guild_taxonomy::exposure::ExposureDataset;
 use guild_taxonomy::{OccupationId, SkillId, SkillKind, Source};
@@ -34,7 +35,12 @@ macro_rules! out {
 struct Cli {
     /// Database: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB.
     /// Default: a SQLite file guild.db in the data directory.
-    #[arg(long, global = true, env = "GUILD_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GUILD_DATABASE_URL",
+        hide_env_values = true
+    )]
     db: Option<String>,
 
     /// Data directory for the default SQLite store.
@@ -242,7 +248,8 @@ fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode> {
     let summary = match command {
         ImportCommand::Onet { dir } => guild_store::import_onet(&store, &dir, &bar),
         ImportCommand::Esco { dir, lang } => {
-            let mut langs: Vec<String> = lang.iter().map(|l| l.trim().to_ascii_lowercase()).collect();
+            let mut langs: Vec<String> =
+                lang.iter().map(|l| l.trim().to_ascii_lowercase()).collect();
             if !langs.iter().any(|l| l == "en") {
                 langs.insert(0, "en".to_owned());
             }
@@ -262,7 +269,9 @@ fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode> {
     };
     bar.finish();
     let summary = summary.map_err(|e| match e {
-        StoreError::Taxonomy(e) => anyhow::anyhow!("{e}\nNothing was imported; the store keeps what it had."),
+        StoreError::Taxonomy(e) => {
+            anyhow::anyhow!("{e}\nNothing was imported; the store keeps what it had.")
+        }
         other => anyhow::anyhow!("{other}\nNothing was imported; the store keeps what it had."),
     })?;
     print_summary(&summary, started.elapsed())?;
@@ -270,7 +279,12 @@ fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode> {
 }
 
 fn check_dataset_name(name: &str) -> Result<()> {
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         bail!("dataset name {name:?}: use letters, digits, - and _ (at most 64)");
     }
     if Source::parse(name).is_ok() {
@@ -283,7 +297,11 @@ fn print_summary(summary: &ImportSummary, elapsed: std::time::Duration) -> Resul
     for notice in &summary.notices {
         out!("notice: {notice}");
     }
-    out!("Imported {} in {:.1} s:", summary.name, elapsed.as_secs_f64());
+    out!(
+        "Imported {} in {:.1} s:",
+        summary.name,
+        elapsed.as_secs_f64()
+    );
     for (table, n) in &summary.counts {
         out!("  {table:<20} {n:>9}");
     }
@@ -299,10 +317,27 @@ fn taxonomy(url: &DatabaseUrl, command: TaxonomyCommand) -> Result<ExitCode> {
                 out!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
                 for (source, s) in &stats.sources {
-                    out!("{source}: {} skills, {} occupations, {} tasks, {} occupation–skill links, {} skill relations", s.skills, s.occupations, s.tasks, s.occupation_skills, s.skill_relations);
-                    let kinds = s.skills_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+                    out!(
+                        "{source}: {} skills, {} occupations, {} tasks, {} occupation–skill links, {} skill relations",
+                        s.skills,
+                        s.occupations,
+                        s.tasks,
+                        s.occupation_skills,
+                        s.skill_relations
+                    );
+                    let kinds = s
+                        .skills_by_kind
+                        .iter()
+                        .map(|(k, n)| format!("{k} {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     out!("  kinds: {kinds}");
-                    let langs = s.labels_by_lang.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ");
+                    let langs = s
+                        .labels_by_lang
+                        .iter()
+                        .map(|(k, n)| format!("{k} {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     out!("  labels: {langs}");
                 }
                 for (dataset, n) in &stats.crosswalk {
@@ -373,7 +408,12 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
             if json {
                 out!("{}", serde_json::to_string_pretty(&skill)?);
             } else {
-                out!("{} ({}, {})", skill.skill.label, skill.skill.kind, skill.skill.source);
+                out!(
+                    "{} ({}, {})",
+                    skill.skill.label,
+                    skill.skill.kind,
+                    skill.skill.source
+                );
                 out!("id: {}", skill.skill.id);
                 if let Some(d) = &skill.skill.description {
                     out!("{d}");
@@ -410,10 +450,21 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
                 }
                 out!("skills ({}), strongest first:", o.skills.len());
                 for s in o.skills.iter().take(15) {
-                    out!("  {:<50} {:<10} {:.2}", s.skill.label, s.relevance, s.weight);
+                    out!(
+                        "  {:<50} {:<10} {:.2}",
+                        s.skill.label,
+                        s.relevance,
+                        s.weight
+                    );
                 }
                 for e in &o.ai_exposure {
-                    out!("AI exposure {} {} ({}): {:.3}", e.dataset, e.measure, e.subject, e.value);
+                    out!(
+                        "AI exposure {} {} ({}): {:.3}",
+                        e.dataset,
+                        e.measure,
+                        e.subject,
+                        e.value
+                    );
                 }
             }
             Ok(())
@@ -422,4 +473,3 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         Err(e) => Err(e.into()),
     }
 }
-

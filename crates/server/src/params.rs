@@ -12,14 +12,19 @@ pub struct Params {
 impl Params {
     /// Parses `raw` and refuses parameters not in `allowed` and parameters given twice.
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
-            .map_err(|e| ApiError::bad_parameter("query", format!("malformed query string: {e}")))?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| {
+                ApiError::bad_parameter("query", format!("malformed query string: {e}"))
+            })?;
         let mut values = HashMap::new();
         for (key, value) in pairs {
             if !allowed.contains(&key.as_str()) {
                 return Err(ApiError::bad_parameter(
                     &key,
-                    format!("unknown parameter; this endpoint takes {}", allowed.join(", ")),
+                    format!(
+                        "unknown parameter; this endpoint takes {}",
+                        allowed.join(", ")
+                    ),
                 ));
             }
             if values.insert(key.clone(), value).is_some() {
@@ -31,18 +36,30 @@ impl Params {
 
     /// A text parameter, if given and not empty.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// An integer parameter in `range`, or `default`.
-    pub fn int_in(&self, name: &str, range: std::ops::RangeInclusive<usize>, default: usize) -> Result<usize, ApiError> {
+    pub fn int_in(
+        &self,
+        name: &str,
+        range: std::ops::RangeInclusive<usize>,
+        default: usize,
+    ) -> Result<usize, ApiError> {
         match self.text(name) {
             None => Ok(default),
             Some(raw) => match raw.parse::<usize>() {
                 Ok(v) if range.contains(&v) => Ok(v),
                 _ => Err(ApiError::bad_parameter(
                     name,
-                    format!("{raw:?} is not a whole number from {} to {}", range.start(), range.end()),
+                    format!(
+                        "{raw:?} is not a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
                 )),
             },
         }
@@ -52,10 +69,15 @@ impl Params {
     pub fn lang(&self) -> Result<Option<String>, ApiError> {
         match self.text("lang") {
             None => Ok(None),
-            Some(l) if l.len() <= 12 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            Some(l)
+                if l.len() <= 12 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
                 Ok(Some(l.to_ascii_lowercase()))
             }
-            Some(l) => Err(ApiError::bad_parameter("lang", format!("{l:?} is not a language tag like en or nl"))),
+            Some(l) => Err(ApiError::bad_parameter(
+                "lang",
+                format!("{l:?} is not a language tag like en or nl"),
+            )),
         }
     }
 
@@ -66,7 +88,12 @@ impl Params {
             Some(raw) => raw
                 .strip_prefix("o")
                 .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| ApiError::bad_parameter("cursor", format!("{raw:?} is not a cursor from a previous page"))),
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(
+                        "cursor",
+                        format!("{raw:?} is not a cursor from a previous page"),
+                    )
+                }),
         }
     }
 }

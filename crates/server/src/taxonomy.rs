@@ -48,7 +48,10 @@ pub async fn list_skills(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<ListPage<SkillSummary>>, ApiError> {
-    let p = Params::parse(raw.as_deref(), &["q", "lang", "kind", "source", "limit", "cursor"])?;
+    let p = Params::parse(
+        raw.as_deref(),
+        &["q", "lang", "kind", "source", "limit", "cursor"],
+    )?;
     let query = SkillQuery {
         q: p.text("q").map(str::to_owned),
         lang: p.lang()?,

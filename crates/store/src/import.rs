@@ -6,7 +6,9 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use guild_taxonomy::exposure::ExposureDataset;
-use guild_taxonomy::{Source, TableSource, TaxonomyError, crosswalk, esco, exposure, onet, starter};
+use guild_taxonomy::{
+    Source, TableSource, TaxonomyError, crosswalk, esco, exposure, onet, starter,
+};
 
 use crate::{ImportSummary, Store, StoreError};
 
@@ -39,9 +41,15 @@ impl<'p> DirSource<'p> {
     /// Reads tables from `dir`, which must be a directory.
     pub fn new(dir: &Path, progress: &'p dyn Progress) -> Result<Self, StoreError> {
         if !dir.is_dir() {
-            return Err(StoreError::Invalid(format!("{} is not a directory", dir.display())));
+            return Err(StoreError::Invalid(format!(
+                "{} is not a directory",
+                dir.display()
+            )));
         }
-        Ok(Self { dir: dir.to_owned(), progress })
+        Ok(Self {
+            dir: dir.to_owned(),
+            progress,
+        })
     }
 }
 
@@ -80,7 +88,11 @@ impl TableSource for DirSource<'_> {
 }
 
 /// Imports an O*NET release (text layout) from `dir`, replacing any O*NET data in the store.
-pub fn import_onet(store: &Store, dir: &Path, progress: &dyn Progress) -> Result<ImportSummary, StoreError> {
+pub fn import_onet(
+    store: &Store,
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<ImportSummary, StoreError> {
     let source = DirSource::new(dir, progress)?;
     let batch = onet::parse(&source, &mut |_| {})?;
     store.replace_taxonomy(Source::Onet, &batch, progress)
@@ -95,8 +107,13 @@ pub fn import_esco(
     progress: &dyn Progress,
 ) -> Result<ImportSummary, StoreError> {
     for lang in languages {
-        if lang.is_empty() || lang.len() > 8 || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(StoreError::Invalid(format!("{lang:?} is not a language code like en or nl")));
+        if lang.is_empty()
+            || lang.len() > 8
+            || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(StoreError::Invalid(format!(
+                "{lang:?} is not a language code like en or nl"
+            )));
         }
     }
     let source = DirSource::new(dir, progress)?;
@@ -145,17 +162,24 @@ pub fn load_starter_if_empty(store: &Store) -> Result<Option<ImportSummary>, Sto
         return Ok(None);
     }
     let batch = starter::batch()?;
-    store.replace_taxonomy(Source::Guild, &batch, &NoProgress).map(Some)
+    store
+        .replace_taxonomy(Source::Guild, &batch, &NoProgress)
+        .map(Some)
 }
 
 fn split_file(file: &Path) -> Result<(&Path, &str), StoreError> {
     if !file.is_file() {
-        return Err(StoreError::Invalid(format!("{} is not a file", file.display())));
+        return Err(StoreError::Invalid(format!(
+            "{} is not a file",
+            file.display()
+        )));
     }
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| StoreError::Invalid(format!("{} has no usable file name", file.display())))?;
-    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        StoreError::Invalid(format!("{} has no usable file name", file.display()))
+    })?;
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     Ok((dir, name))
 }

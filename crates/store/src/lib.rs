@@ -13,7 +13,10 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use import::{DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco, import_onet, load_starter_if_empty};
+pub use import::{
+    DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
+    import_onet, load_starter_if_empty,
+};
 pub use taxonomy::*;
 
 use guild_taxonomy::TaxonomyError;
@@ -56,9 +59,14 @@ pub enum DatabaseUrl {
 impl DatabaseUrl {
     /// Parses `sqlite:PATH`, `sqlite://PATH`, `postgres://…` or `postgresql://…`.
     pub fn parse(raw: &str) -> Result<Self, StoreError> {
-        if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+        if let Some(path) = raw
+            .strip_prefix("sqlite://")
+            .or_else(|| raw.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
-                return Err(StoreError::Invalid("sqlite: URL needs a file path, e.g. sqlite:guild.db".to_owned()));
+                return Err(StoreError::Invalid(
+                    "sqlite: URL needs a file path, e.g. sqlite:guild.db".to_owned(),
+                ));
             }
             Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
         } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
@@ -157,11 +165,28 @@ mod tests {
 
     #[test]
     fn database_urls_parse_and_passwords_are_redacted() {
-        assert_eq!(DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
-        assert!(matches!(DatabaseUrl::parse("postgres://u:secret@h/db").unwrap(), DatabaseUrl::Postgres(_)));
-        let err = DatabaseUrl::parse("mysql://u:secret@h/db").unwrap_err().to_string();
-        assert!(err.contains("mysql://u:***@h/db") && !err.contains("secret"), "{err}");
-        assert!(!format!("{:?}", DatabaseUrl::parse("postgres://u:secret@h/db").unwrap()).contains("secret"));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:/tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/x.db".into())
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:secret@h/db").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+        let err = DatabaseUrl::parse("mysql://u:secret@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("mysql://u:***@h/db") && !err.contains("secret"),
+            "{err}"
+        );
+        assert!(
+            !format!(
+                "{:?}",
+                DatabaseUrl::parse("postgres://u:secret@h/db").unwrap()
+            )
+            .contains("secret")
+        );
         assert!(DatabaseUrl::parse("sqlite:").is_err());
     }
 }

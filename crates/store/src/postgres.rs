@@ -47,7 +47,10 @@ impl Postgres {
                     continue;
                 }
                 tx.0.batch_execute(sql).map_err(pg_error)?;
-                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Value::Int(*version)])?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version) VALUES ($1)",
+                    &[Value::Int(*version)],
+                )?;
             }
             Ok(())
         })
@@ -57,7 +60,10 @@ impl Postgres {
         &self,
         f: impl FnOnce(&mut PgTx<'_, '_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let mut conn = self.pool.get().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         let mut tx = conn.transaction().map_err(pg_error)?;
         let result = f(&mut PgTx(&mut tx))?;
         tx.commit().map_err(pg_error)?;
@@ -68,7 +74,10 @@ impl Postgres {
         &self,
         f: impl FnOnce(&mut PgTx<'_, '_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let mut conn = self.pool.get().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         let mut tx = conn
             .build_transaction()
             .read_only(true)
@@ -132,13 +141,19 @@ fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
     for (i, column) in row.columns().iter().enumerate() {
         let value = match *column.type_() {
             Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(Value::Int)),
-            Type::INT4 => row.try_get::<_, Option<i32>>(i).map(|v| v.map(|v| Value::Int(v.into()))),
-            Type::BOOL => row.try_get::<_, Option<bool>>(i).map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::INT4 => row
+                .try_get::<_, Option<i32>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
+            Type::BOOL => row
+                .try_get::<_, Option<bool>>(i)
+                .map(|v| v.map(|v| Value::Int(v.into()))),
             Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Value::Real)),
-            Type::FLOAT4 => row.try_get::<_, Option<f32>>(i).map(|v| v.map(|v| Value::Real(v.into()))),
-            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
-                row.try_get::<_, Option<String>>(i).map(|v| v.map(Value::Text))
-            }
+            Type::FLOAT4 => row
+                .try_get::<_, Option<f32>>(i)
+                .map(|v| v.map(|v| Value::Real(v.into()))),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row
+                .try_get::<_, Option<String>>(i)
+                .map(|v| v.map(Value::Text)),
             ref other => {
                 return Err(StoreError::Backend(format!(
                     "column {} has unsupported type {other}",
@@ -167,7 +182,11 @@ impl Tx for PgTx<'_, '_> {
         columns: &[(&str, ColumnType)],
         rows: &mut dyn Iterator<Item = Row>,
     ) -> Result<u64, StoreError> {
-        let names = columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
+        let names = columns
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ");
         let types = columns
             .iter()
             .map(|(_, t)| match t {
@@ -178,7 +197,9 @@ impl Tx for PgTx<'_, '_> {
             .collect::<Vec<_>>();
         let sink = self
             .0
-            .copy_in(&format!("COPY {table} ({names}) FROM STDIN (FORMAT binary)"))
+            .copy_in(&format!(
+                "COPY {table} ({names}) FROM STDIN (FORMAT binary)"
+            ))
             .map_err(pg_error)?;
         let mut writer = BinaryCopyInWriter::new(sink, &types);
         for row in rows {

@@ -21,7 +21,9 @@ impl Value {
     pub(crate) fn text(&self) -> Result<&str, StoreError> {
         match self {
             Value::Text(s) => Ok(s),
-            other => Err(StoreError::Backend(format!("expected text, found {other:?}"))),
+            other => Err(StoreError::Backend(format!(
+                "expected text, found {other:?}"
+            ))),
         }
     }
 
@@ -35,7 +37,9 @@ impl Value {
     pub(crate) fn int(&self) -> Result<i64, StoreError> {
         match self {
             Value::Int(i) => Ok(*i),
-            other => Err(StoreError::Backend(format!("expected an integer, found {other:?}"))),
+            other => Err(StoreError::Backend(format!(
+                "expected an integer, found {other:?}"
+            ))),
         }
     }
 
@@ -51,7 +55,9 @@ impl Value {
             Value::Null => Ok(None),
             Value::Real(r) => Ok(Some(*r)),
             Value::Int(i) => Ok(Some(*i as f64)),
-            other => Err(StoreError::Backend(format!("expected a number, found {other:?}"))),
+            other => Err(StoreError::Backend(format!(
+                "expected a number, found {other:?}"
+            ))),
         }
     }
 }

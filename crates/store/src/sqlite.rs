@@ -19,7 +19,10 @@ impl Sqlite {
     pub(crate) fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Backend(format!("cannot create data directory {}: {e}", dir.display()))
+                StoreError::Backend(format!(
+                    "cannot create data directory {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
         let manager = SqliteConnectionManager::file(path).with_init(|c| {
@@ -34,7 +37,12 @@ impl Sqlite {
             .max_size(8)
             .connection_timeout(Duration::from_secs(30))
             .build(manager)
-            .map_err(|e| StoreError::Backend(format!("cannot open SQLite database {}: {e}", path.display())))?;
+            .map_err(|e| {
+                StoreError::Backend(format!(
+                    "cannot open SQLite database {}: {e}",
+                    path.display()
+                ))
+            })?;
         let db = Self { pool };
         db.migrate()?;
         Ok(db)
@@ -52,7 +60,10 @@ impl Sqlite {
                     continue;
                 }
                 tx.0.execute_batch(sql).map_err(sqlite_error)?;
-                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[Value::Int(*version)])?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version) VALUES ($1)",
+                    &[Value::Int(*version)],
+                )?;
             }
             Ok(())
         })
@@ -62,7 +73,10 @@ impl Sqlite {
         &self,
         f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let mut conn = self.pool.get().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         // IMMEDIATE takes the write lock up front, so two writers wait for each other instead of
         // failing with SQLITE_BUSY half-way.
         let tx = conn
@@ -78,7 +92,10 @@ impl Sqlite {
         &self,
         f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
-        let mut conn = self.pool.get().map_err(|e| StoreError::Backend(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
             .map_err(sqlite_error)?;
@@ -133,7 +150,10 @@ fn read_value(v: ValueRef<'_>) -> Result<Value, StoreError> {
 
 impl Tx for SqliteTx<'_> {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        let mut stmt = self.0.prepare_cached(&to_sqlite_placeholders(sql)).map_err(sqlite_error)?;
+        let mut stmt = self
+            .0
+            .prepare_cached(&to_sqlite_placeholders(sql))
+            .map_err(sqlite_error)?;
         let n = stmt
             .execute(rusqlite::params_from_iter(bind(params)))
             .map_err(sqlite_error)?;
@@ -141,7 +161,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        let mut stmt = self.0.prepare_cached(&to_sqlite_placeholders(sql)).map_err(sqlite_error)?;
+        let mut stmt = self
+            .0
+            .prepare_cached(&to_sqlite_placeholders(sql))
+            .map_err(sqlite_error)?;
         let width = stmt.column_count();
         let mut rows = stmt
             .query(rusqlite::params_from_iter(bind(params)))
@@ -163,8 +186,15 @@ impl Tx for SqliteTx<'_> {
         columns: &[(&str, ColumnType)],
         rows: &mut dyn Iterator<Item = Row>,
     ) -> Result<u64, StoreError> {
-        let names = columns.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
-        let marks = (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let names = columns
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let marks = (1..=columns.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut stmt = self
             .0
             .prepare_cached(&format!("INSERT INTO {table} ({names}) VALUES ({marks})"))

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use guild_taxonomy::{
-    AiExposure, CrosswalkLink, LabelRole, Occupation, OccupationId, Skill, SkillId, SkillKind, Source,
-    TaskCategory, TaxonomyBatch, normalize,
+    AiExposure, CrosswalkLink, LabelRole, Occupation, OccupationId, Skill, SkillId, SkillKind,
+    Source, TaskCategory, TaxonomyBatch, normalize,
 };
 use serde::Serialize;
 
@@ -327,10 +327,17 @@ fn now() -> i64 {
 
 fn record_import(tx: &mut dyn Tx, summary: &ImportSummary) -> Result<(), StoreError> {
     let json = serde_json::to_string(summary).map_err(|e| StoreError::Backend(e.to_string()))?;
-    tx.execute("DELETE FROM imports WHERE name = $1", &[summary.name.as_str().into()])?;
+    tx.execute(
+        "DELETE FROM imports WHERE name = $1",
+        &[summary.name.as_str().into()],
+    )?;
     tx.execute(
         "INSERT INTO imports (name, imported_at, summary) VALUES ($1, $2, $3)",
-        &[summary.name.as_str().into(), now().to_string().into(), json.into()],
+        &[
+            summary.name.as_str().into(),
+            now().to_string().into(),
+            json.into(),
+        ],
     )?;
     Ok(())
 }
@@ -339,7 +346,10 @@ fn rebuild_search_index(tx: &mut dyn Tx) -> Result<(), StoreError> {
     if tx.dialect() == Dialect::Sqlite {
         // The FTS5 index mirrors `labels` (external content); rebuilding after a bulk replace is
         // faster than keeping it in step row by row, and cannot drift.
-        tx.execute("INSERT INTO labels_fts (labels_fts) VALUES ('rebuild')", &[])?;
+        tx.execute(
+            "INSERT INTO labels_fts (labels_fts) VALUES ('rebuild')",
+            &[],
+        )?;
     }
     Ok(())
 }
@@ -364,7 +374,10 @@ impl Store {
         progress.stage(&format!("writing {s} to the store"), Some(total));
         let summary = self.write(|tx| {
             for table in SOURCE_TABLES {
-                tx.execute(&format!("DELETE FROM {table} WHERE source = $1"), &[s.into()])?;
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE source = $1"),
+                    &[s.into()],
+                )?;
             }
             tx.execute("DELETE FROM crosswalk WHERE dataset = $1", &[s.into()])?;
             tx.execute("DELETE FROM ai_exposure WHERE dataset = $1", &[s.into()])?;
@@ -453,7 +466,8 @@ impl Store {
                     ("search", ColumnType::Text),
                 ],
                 &mut batch.labels.iter().map(|l| {
-                    let search = (l.role != LabelRole::Description).then(|| normalize::fold(&l.text));
+                    let search =
+                        (l.role != LabelRole::Description).then(|| normalize::fold(&l.text));
                     vec![
                         s.into(),
                         l.concept.as_str().into(),
@@ -476,7 +490,12 @@ impl Store {
                     ("kind", ColumnType::Text),
                 ],
                 &mut batch.skill_relations.iter().map(|r| {
-                    vec![s.into(), r.from.as_str().into(), r.to.as_str().into(), r.kind.as_str().into()]
+                    vec![
+                        s.into(),
+                        r.from.as_str().into(),
+                        r.to.as_str().into(),
+                        r.kind.as_str().into(),
+                    ]
                 }),
             )?;
             tick(batch.skill_relations.len());
@@ -510,7 +529,11 @@ impl Store {
 
             let n = tx.bulk_insert(
                 "task_skills",
-                &[("source", ColumnType::Text), ("task", ColumnType::Text), ("skill", ColumnType::Text)],
+                &[
+                    ("source", ColumnType::Text),
+                    ("task", ColumnType::Text),
+                    ("skill", ColumnType::Text),
+                ],
                 &mut batch
                     .task_skills
                     .iter()
@@ -520,10 +543,16 @@ impl Store {
             counts.insert("task_skills".to_owned(), n);
 
             if !batch.crosswalk.is_empty() {
-                counts.insert("crosswalk".to_owned(), insert_crosswalk(tx, s, &batch.crosswalk)?);
+                counts.insert(
+                    "crosswalk".to_owned(),
+                    insert_crosswalk(tx, s, &batch.crosswalk)?,
+                );
             }
             if !batch.exposures.is_empty() {
-                counts.insert("ai_exposure".to_owned(), insert_exposures(tx, s, &batch.exposures)?);
+                counts.insert(
+                    "ai_exposure".to_owned(),
+                    insert_exposures(tx, s, &batch.exposures)?,
+                );
             }
             rebuild_search_index(tx)?;
             let summary = ImportSummary {
@@ -539,9 +568,16 @@ impl Store {
     }
 
     /// Replaces the crosswalk `dataset` with `links`, in one transaction.
-    pub fn replace_crosswalk(&self, dataset: &str, links: &[CrosswalkLink]) -> Result<ImportSummary, StoreError> {
+    pub fn replace_crosswalk(
+        &self,
+        dataset: &str,
+        links: &[CrosswalkLink],
+    ) -> Result<ImportSummary, StoreError> {
         self.write(|tx| {
-            tx.execute("DELETE FROM crosswalk WHERE dataset = $1", &[dataset.into()])?;
+            tx.execute(
+                "DELETE FROM crosswalk WHERE dataset = $1",
+                &[dataset.into()],
+            )?;
             let n = insert_crosswalk(tx, dataset, links)?;
             let summary = ImportSummary {
                 name: format!("crosswalk:{dataset}"),
@@ -554,9 +590,16 @@ impl Store {
     }
 
     /// Replaces the AI-exposure `dataset` with `rows`, in one transaction.
-    pub fn replace_exposures(&self, dataset: &str, rows: &[AiExposure]) -> Result<ImportSummary, StoreError> {
+    pub fn replace_exposures(
+        &self,
+        dataset: &str,
+        rows: &[AiExposure],
+    ) -> Result<ImportSummary, StoreError> {
         self.write(|tx| {
-            tx.execute("DELETE FROM ai_exposure WHERE dataset = $1", &[dataset.into()])?;
+            tx.execute(
+                "DELETE FROM ai_exposure WHERE dataset = $1",
+                &[dataset.into()],
+            )?;
             let n = insert_exposures(tx, dataset, rows)?;
             let summary = ImportSummary {
                 name: format!("ai-exposure:{dataset}"),
@@ -577,7 +620,10 @@ impl Store {
     pub fn stats(&self) -> Result<TaxonomyStats, StoreError> {
         self.read(|tx| {
             let mut stats = TaxonomyStats::default();
-            for row in tx.query("SELECT source, kind, COUNT(*) FROM skills GROUP BY source, kind", &[])? {
+            for row in tx.query(
+                "SELECT source, kind, COUNT(*) FROM skills GROUP BY source, kind",
+                &[],
+            )? {
                 let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
                 let kind = row[1].text()?.to_owned();
                 let n = row[2].int()? as u64;
@@ -593,7 +639,10 @@ impl Store {
                 ("skill_relations", 3),
                 ("task_skills", 4),
             ] {
-                for row in tx.query(&format!("SELECT source, COUNT(*) FROM {table} GROUP BY source"), &[])? {
+                for row in tx.query(
+                    &format!("SELECT source, COUNT(*) FROM {table} GROUP BY source"),
+                    &[],
+                )? {
                     let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
                     let n = row[1].int()? as u64;
                     *match field {
@@ -605,15 +654,30 @@ impl Store {
                     } = n;
                 }
             }
-            for row in tx.query("SELECT source, lang, COUNT(*) FROM labels GROUP BY source, lang", &[])? {
+            for row in tx.query(
+                "SELECT source, lang, COUNT(*) FROM labels GROUP BY source, lang",
+                &[],
+            )? {
                 let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
-                entry.labels_by_lang.insert(row[1].text()?.to_owned(), row[2].int()? as u64);
+                entry
+                    .labels_by_lang
+                    .insert(row[1].text()?.to_owned(), row[2].int()? as u64);
             }
-            for row in tx.query("SELECT dataset, COUNT(*) FROM crosswalk GROUP BY dataset", &[])? {
-                stats.crosswalk.insert(row[0].text()?.to_owned(), row[1].int()? as u64);
+            for row in tx.query(
+                "SELECT dataset, COUNT(*) FROM crosswalk GROUP BY dataset",
+                &[],
+            )? {
+                stats
+                    .crosswalk
+                    .insert(row[0].text()?.to_owned(), row[1].int()? as u64);
             }
-            for row in tx.query("SELECT dataset, COUNT(*) FROM ai_exposure GROUP BY dataset", &[])? {
-                stats.ai_exposure.insert(row[0].text()?.to_owned(), row[1].int()? as u64);
+            for row in tx.query(
+                "SELECT dataset, COUNT(*) FROM ai_exposure GROUP BY dataset",
+                &[],
+            )? {
+                stats
+                    .ai_exposure
+                    .insert(row[0].text()?.to_owned(), row[1].int()? as u64);
             }
             for row in tx.query("SELECT name, imported_at FROM imports", &[])? {
                 let at = row[1].text()?.parse().unwrap_or(0);
@@ -639,11 +703,22 @@ impl Store {
             }
             let (ids, matched) = match query.q.as_deref().and_then(search::tokens) {
                 Some(tokens) => {
-                    let ranked = label_search(tx, "skills", &tokens, query.lang.as_deref(), &filters, &params)?;
+                    let ranked = label_search(
+                        tx,
+                        "skills",
+                        &tokens,
+                        query.lang.as_deref(),
+                        &filters,
+                        &params,
+                    )?;
                     paginate_ranked(ranked, query.offset, limit)
                 }
                 None => {
-                    let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
+                    let filter = if filters.is_empty() {
+                        String::new()
+                    } else {
+                        format!("WHERE {}", filters.join(" AND "))
+                    };
                     params.push((limit as i64 + 1).into());
                     params.push((query.offset as i64).into());
                     let sql = format!(
@@ -665,10 +740,12 @@ impl Store {
             let mut items = Vec::with_capacity(ids.len());
             for id in &ids {
                 let Some(row) = rows.get(id) else { continue };
-                let (label, lang) = labels
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| (row[3].text().unwrap_or_default().to_owned(), "en".to_owned()));
+                let (label, lang) = labels.get(id).cloned().unwrap_or_else(|| {
+                    (
+                        row[3].text().unwrap_or_default().to_owned(),
+                        "en".to_owned(),
+                    )
+                });
                 items.push(SkillSummary {
                     id: id.clone(),
                     kind: SkillKind::parse(row[1].text()?)?,
@@ -683,7 +760,10 @@ impl Store {
     }
 
     /// Searches or lists occupations.
-    pub fn search_occupations(&self, query: &OccupationQuery) -> Result<Page<OccupationSummary>, StoreError> {
+    pub fn search_occupations(
+        &self,
+        query: &OccupationQuery,
+    ) -> Result<Page<OccupationSummary>, StoreError> {
         let limit = check_limit(query.limit)?;
         self.read(|tx| {
             let mut filters = Vec::new();
@@ -852,10 +932,10 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             let mut subjects: Vec<Value> = vec![id.as_str().into()];
-            if occupation.source == Source::Onet {
-                if let Some(group) = &occupation.group {
-                    subjects.push(format!("soc:{group}").into());
-                }
+            if occupation.source == Source::Onet
+                && let Some(group) = &occupation.group
+            {
+                subjects.push(format!("soc:{group}").into());
             }
             let sql = format!(
                 "SELECT subject, dataset, measure, value FROM ai_exposure WHERE subject IN ({}) ORDER BY dataset, measure",
@@ -889,7 +969,11 @@ impl Store {
     }
 }
 
-fn insert_crosswalk(tx: &mut dyn Tx, dataset: &str, links: &[CrosswalkLink]) -> Result<u64, StoreError> {
+fn insert_crosswalk(
+    tx: &mut dyn Tx,
+    dataset: &str,
+    links: &[CrosswalkLink],
+) -> Result<u64, StoreError> {
     tx.bulk_insert(
         "crosswalk",
         &[
@@ -911,7 +995,11 @@ fn insert_crosswalk(tx: &mut dyn Tx, dataset: &str, links: &[CrosswalkLink]) -> 
     )
 }
 
-fn insert_exposures(tx: &mut dyn Tx, dataset: &str, rows: &[AiExposure]) -> Result<u64, StoreError> {
+fn insert_exposures(
+    tx: &mut dyn Tx,
+    dataset: &str,
+    rows: &[AiExposure],
+) -> Result<u64, StoreError> {
     tx.bulk_insert(
         "ai_exposure",
         &[
@@ -937,7 +1025,9 @@ fn check_limit(limit: usize) -> Result<usize, StoreError> {
     if (1..=MAX_PAGE_SIZE).contains(&limit) {
         Ok(limit)
     } else {
-        Err(StoreError::Invalid(format!("limit must be 1 to {MAX_PAGE_SIZE}, got {limit}")))
+        Err(StoreError::Invalid(format!(
+            "limit must be 1 to {MAX_PAGE_SIZE}, got {limit}"
+        )))
     }
 }
 
@@ -987,12 +1077,26 @@ fn label_search(
     let mut conditions = filters.to_vec();
     let from = match tx.dialect() {
         Dialect::Sqlite => {
-            params.push(tokens.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ").into());
+            params.push(
+                tokens
+                    .iter()
+                    .map(|t| format!("\"{t}\"*"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
+            );
             conditions.push(format!("labels_fts MATCH ${}", params.len()));
             "labels_fts JOIN labels l ON l.id = labels_fts.rowid".to_owned()
         }
         Dialect::Postgres => {
-            params.push(tokens.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ").into());
+            params.push(
+                tokens
+                    .iter()
+                    .map(|t| format!("{t}:*"))
+                    .collect::<Vec<_>>()
+                    .join(" & ")
+                    .into(),
+            );
             conditions.push(format!(
                 "l.search IS NOT NULL AND to_tsvector('simple', l.search) @@ to_tsquery('simple', ${})",
                 params.len()
@@ -1025,7 +1129,11 @@ fn label_search(
 
 /// The ranked ids from `offset` (one more than `limit`, to tell whether a next page exists) and
 /// the label each matched on.
-fn paginate_ranked(ranked: Vec<search::Ranked>, offset: usize, limit: usize) -> (Vec<String>, HashMap<String, String>) {
+fn paginate_ranked(
+    ranked: Vec<search::Ranked>,
+    offset: usize,
+    limit: usize,
+) -> (Vec<String>, HashMap<String, String>) {
     let mut matched = HashMap::new();
     let ids = ranked
         .into_iter()
@@ -1065,12 +1173,19 @@ fn preferred_labels(
     );
     let mut out = HashMap::new();
     for row in tx.query(&sql, &params)? {
-        out.insert(row[0].text()?.to_owned(), (row[1].text()?.to_owned(), lang.to_owned()));
+        out.insert(
+            row[0].text()?.to_owned(),
+            (row[1].text()?.to_owned(), lang.to_owned()),
+        );
     }
     Ok(out)
 }
 
-fn fetch_by_ids(tx: &mut dyn Tx, select: &str, ids: &[String]) -> Result<HashMap<String, Row>, StoreError> {
+fn fetch_by_ids(
+    tx: &mut dyn Tx,
+    select: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Row>, StoreError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use crate::TaxonomyError;
 use crate::model::*;
 use crate::onet::non_empty;
 use crate::table::{Delimiter, Table, TableSource};
-use crate::TaxonomyError;
 
 /// Files that must be present for an ESCO import.
 pub const REQUIRED_FILES: [&str; 3] = [
@@ -51,8 +51,9 @@ pub fn parse(
             if source.open(&file)?.is_some() {
                 p.concepts(source, &file, lang, concept)?;
             } else {
-                p.notices
-                    .push(format!("{file} is not in this export: no {lang} labels for {stem}"));
+                p.notices.push(format!(
+                    "{file} is not in this export: no {lang} labels for {stem}"
+                ));
             }
         }
     }
@@ -109,7 +110,8 @@ impl Parser {
         concept: Concept,
     ) -> Result<(), TaxonomyError> {
         let Some(mut t) = Table::open_optional(source, file, Delimiter::Comma)? else {
-            self.notices.push(format!("{file} is not in this export: skipped"));
+            self.notices
+                .push(format!("{file} is not in this export: skipped"));
             return Ok(());
         };
         let uri = t.column("conceptUri")?;
@@ -212,7 +214,8 @@ impl Parser {
     }
 
     fn occupation_skills(&mut self, source: &dyn TableSource) -> Result<(), TaxonomyError> {
-        let mut t = Table::open_required(source, "occupationSkillRelations_en.csv", Delimiter::Comma)?;
+        let mut t =
+            Table::open_required(source, "occupationSkillRelations_en.csv", Delimiter::Comma)?;
         let (occupation, relation, skill) = (
             t.column("occupationUri")?,
             t.column("relationType")?,
@@ -266,11 +269,16 @@ impl Parser {
     }
 
     fn broader(&mut self, source: &dyn TableSource) -> Result<(), TaxonomyError> {
-        let Some(mut t) =
-            Table::open_optional(source, "broaderRelationsSkillPillar_en.csv", Delimiter::Comma)?
+        let Some(mut t) = Table::open_optional(
+            source,
+            "broaderRelationsSkillPillar_en.csv",
+            Delimiter::Comma,
+        )?
         else {
-            self.notices
-                .push("broaderRelationsSkillPillar_en.csv is not in this export: no skill hierarchy".to_owned());
+            self.notices.push(
+                "broaderRelationsSkillPillar_en.csv is not in this export: no skill hierarchy"
+                    .to_owned(),
+            );
             return Ok(());
         };
         let (narrower, broader) = (t.column("conceptUri")?, t.column("broaderUri")?);
@@ -296,8 +304,10 @@ impl Parser {
         let Some(mut t) =
             Table::open_optional(source, "skillSkillRelations_en.csv", Delimiter::Comma)?
         else {
-            self.notices
-                .push("skillSkillRelations_en.csv is not in this export: no skill–skill relations".to_owned());
+            self.notices.push(
+                "skillSkillRelations_en.csv is not in this export: no skill–skill relations"
+                    .to_owned(),
+            );
             return Ok(());
         };
         let (from, relation, to) = (
@@ -363,7 +373,11 @@ impl Parser {
                     relevance,
                     importance: None,
                     level: None,
-                    weight: if relevance == SkillRelevance::Essential { 1.0 } else { 0.5 },
+                    weight: if relevance == SkillRelevance::Essential {
+                        1.0
+                    } else {
+                        0.5
+                    },
                 })
             })
             .collect();
@@ -411,8 +425,15 @@ mod tests {
     fn duplicate_relations_keep_the_stronger_and_say_so() {
         let batch = parse(&export(), &["en".into()], &mut |_| {}).unwrap();
         assert_eq!(batch.occupation_skills.len(), 1);
-        assert_eq!(batch.occupation_skills[0].relevance, SkillRelevance::Essential);
-        assert!(batch.notices.iter().any(|n| n.contains("kept essential")), "{:?}", batch.notices);
+        assert_eq!(
+            batch.occupation_skills[0].relevance,
+            SkillRelevance::Essential
+        );
+        assert!(
+            batch.notices.iter().any(|n| n.contains("kept essential")),
+            "{:?}",
+            batch.notices
+        );
     }
 
     #[test]
@@ -425,7 +446,12 @@ mod tests {
             .map(|l| l.text.as_str())
             .collect();
         assert_eq!(alts, ["fuse metal", "join metal"]);
-        assert!(batch.labels.iter().any(|l| l.lang == "nl" && l.text == "lasser"));
+        assert!(
+            batch
+                .labels
+                .iter()
+                .any(|l| l.lang == "nl" && l.text == "lasser")
+        );
         assert_eq!(batch.skills[0].description.as_deref(), Some("Join\nparts."));
         assert!(batch.notices.iter().any(|n| n.contains("skills_nl.csv")));
     }
@@ -436,8 +462,13 @@ mod tests {
             "occupationSkillRelations_en.csv",
             format!("occupationUri,relationType,skillUri\n{OCC},essential,{SKILL}\n{OCC},essential,http://data.europa.eu/esco/skill/nope\n"),
         );
-        let err = parse(&source, &["en".into()], &mut |_| {}).unwrap_err().to_string();
-        assert!(err.starts_with("occupationSkillRelations_en.csv: line 3: skill"), "{err}");
+        let err = parse(&source, &["en".into()], &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("occupationSkillRelations_en.csv: line 3: skill"),
+            "{err}"
+        );
     }
 
     #[test]

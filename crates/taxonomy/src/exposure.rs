@@ -112,10 +112,20 @@ pub fn parse(
                     "E1" => Some(1.0),
                     "E2" => Some(0.5),
                     "" => None,
-                    other => return Err(t.error(format!("human_exposure_agg {other:?} (expected E0, E1 or E2)"))),
+                    other => {
+                        return Err(t.error(format!(
+                            "human_exposure_agg {other:?} (expected E0, E1 or E2)"
+                        )));
+                    }
                 };
                 if let Some(value) = value {
-                    out.push(score(&subject, ExposureSubject::Task, name, "human_beta", value));
+                    out.push(score(
+                        &subject,
+                        ExposureSubject::Task,
+                        name,
+                        "human_beta",
+                        value,
+                    ));
                 }
             }
             if let Some(mut t) = Table::open_optional(source, "occ_level.csv", Delimiter::Comma)? {
@@ -132,26 +142,40 @@ pub fn parse(
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()?;
                 while t.next_row()? {
-                    let subject = occupation_id(t.required(code)?)
-                        .map_err(|e| t.error(e.to_string()))?;
+                    let subject =
+                        occupation_id(t.required(code)?).map_err(|e| t.error(e.to_string()))?;
                     for &(column, measure) in &columns {
                         if let Some(value) = t.number(column)? {
-                            out.push(score(subject.as_str(), ExposureSubject::Occupation, name, measure, value));
+                            out.push(score(
+                                subject.as_str(),
+                                ExposureSubject::Occupation,
+                                name,
+                                measure,
+                                value,
+                            ));
                         }
                     }
                 }
             }
         }
         ExposureDataset::WorkingWithAi => {
-            let mut t = Table::open_required(source, "soc_ai_applicability_scores.csv", Delimiter::Comma)?;
+            let mut t =
+                Table::open_required(source, "soc_ai_applicability_scores.csv", Delimiter::Comma)?;
             let (code, value) = (t.column("SOC Code")?, t.column("ai_applicability_score")?);
             while t.next_row()? {
                 let subject = soc_group(&t, code)?;
                 if let Some(v) = t.number(value)? {
-                    out.push(score(&subject, ExposureSubject::SocGroup, name, "ai_applicability", v));
+                    out.push(score(
+                        &subject,
+                        ExposureSubject::SocGroup,
+                        name,
+                        "ai_applicability",
+                        v,
+                    ));
                 }
             }
-            if let Some(mut t) = Table::open_optional(source, "iwa_metrics.csv", Delimiter::Comma)? {
+            if let Some(mut t) = Table::open_optional(source, "iwa_metrics.csv", Delimiter::Comma)?
+            {
                 let iwa = t.column("IWA")?;
                 let columns = ["share_ai", "share_user", "completion_ai", "impact_scope_ai"]
                     .map(|c| t.column(c).map(|i| (i, c)))
@@ -161,7 +185,13 @@ pub fn parse(
                     let subject = format!("onet:{}", t.required(iwa)?);
                     for &(column, measure) in &columns {
                         if let Some(v) = t.number(column)? {
-                            out.push(score(&subject, ExposureSubject::WorkActivity, name, measure, v));
+                            out.push(score(
+                                &subject,
+                                ExposureSubject::WorkActivity,
+                                name,
+                                measure,
+                                v,
+                            ));
                         }
                     }
                 }
@@ -170,8 +200,18 @@ pub fn parse(
         ExposureDataset::FeltenAioe => {
             for (file, column, measure, required) in [
                 ("AIOE_DataAppendix__Appendix_A.csv", "AIOE", "aioe", true),
-                ("LanguageModeling_AIOE__LM_AIOE.csv", "Language Modeling AIOE", "lm_aioe", false),
-                ("ImageGeneration_AIOE__IG_AIOE.csv", "Image Generation AIOE", "ig_aioe", false),
+                (
+                    "LanguageModeling_AIOE__LM_AIOE.csv",
+                    "Language Modeling AIOE",
+                    "lm_aioe",
+                    false,
+                ),
+                (
+                    "ImageGeneration_AIOE__IG_AIOE.csv",
+                    "Image Generation AIOE",
+                    "ig_aioe",
+                    false,
+                ),
             ] {
                 let table = if required {
                     Some(Table::open_required(source, file, Delimiter::Comma)?)
@@ -192,7 +232,13 @@ pub fn parse(
     Ok(out)
 }
 
-fn score(subject: &str, kind: ExposureSubject, dataset: &str, measure: &str, value: f64) -> AiExposure {
+fn score(
+    subject: &str,
+    kind: ExposureSubject,
+    dataset: &str,
+    measure: &str,
+    value: f64,
+) -> AiExposure {
     AiExposure {
         subject: subject.to_owned(),
         subject_kind: kind,
@@ -206,7 +252,12 @@ fn score(subject: &str, kind: ExposureSubject, dataset: &str, measure: &str, val
 fn soc_group(t: &Table<'_>, column: usize) -> Result<String, TaxonomyError> {
     let code = t.required(column)?;
     let b = code.as_bytes();
-    if b.len() == 7 && b[2] == b'-' && b.iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit()) {
+    if b.len() == 7
+        && b[2] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit())
+    {
         Ok(format!("soc:{code}"))
     } else {
         Err(t.error(format!("{code:?} is not a 6-digit SOC code like 15-1252")))
@@ -226,18 +277,37 @@ mod tests {
                 "\tO*NET-SOC Code\tTask ID\tTask\thuman_exposure_agg\talpha\tbeta\tgamma\tautomation\n0\t11-1011.00\t8823.0\t\"Do \"\"x\"\".\"\tE2\t0.0\t0.5\t1.0\t0.5\n",
             )
             .with("occ_level.csv", "O*NET-SOC Code,Title,dv_rating_alpha,dv_rating_beta,dv_rating_gamma,human_rating_alpha,human_rating_beta,human_rating_gamma\n11-1011.00,CEO,0.1,0.4,0.8,0.1,0.3,0.5\n");
-        assert_eq!(ExposureDataset::detect(&source).unwrap(), ExposureDataset::GptsAreGpts);
+        assert_eq!(
+            ExposureDataset::detect(&source).unwrap(),
+            ExposureDataset::GptsAreGpts
+        );
         let rows = parse(&source, ExposureDataset::GptsAreGpts).unwrap();
-        let beta = rows.iter().find(|r| r.subject == "onet:task:8823" && r.measure == "gpt4_beta").unwrap();
+        let beta = rows
+            .iter()
+            .find(|r| r.subject == "onet:task:8823" && r.measure == "gpt4_beta")
+            .unwrap();
         assert_eq!(beta.value, 0.5);
-        assert!(rows.iter().any(|r| r.subject == "onet:11-1011.00" && r.measure == "human_gamma" && r.value == 0.5));
-        assert!(rows.iter().any(|r| r.measure == "human_beta" && r.value == 0.5));
+        assert!(rows.iter().any(|r| r.subject == "onet:11-1011.00"
+            && r.measure == "human_gamma"
+            && r.value == 0.5));
+        assert!(
+            rows.iter()
+                .any(|r| r.measure == "human_beta" && r.value == 0.5)
+        );
     }
 
     #[test]
     fn a_bad_soc_code_names_the_line() {
-        let source = MemorySource::new().with("soc_ai_applicability_scores.csv", "SOC Code,title,ai_applicability_score\n11-1011,A,0.1\n111011,B,0.2\n");
-        let err = parse(&source, ExposureDataset::WorkingWithAi).unwrap_err().to_string();
-        assert!(err.starts_with("soc_ai_applicability_scores.csv: line 3:"), "{err}");
+        let source = MemorySource::new().with(
+            "soc_ai_applicability_scores.csv",
+            "SOC Code,title,ai_applicability_score\n11-1011,A,0.1\n111011,B,0.2\n",
+        );
+        let err = parse(&source, ExposureDataset::WorkingWithAi)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("soc_ai_applicability_scores.csv: line 3:"),
+            "{err}"
+        );
     }
 }

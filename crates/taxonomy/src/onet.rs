@@ -63,9 +63,17 @@ pub fn parse(
     on_table("Job Zones.txt");
     parser.job_zones(source)?;
     on_table("Alternate Titles.txt");
-    parser.titles(source, "Alternate Titles.txt", &["Alternate Title", "Short Title"])?;
+    parser.titles(
+        source,
+        "Alternate Titles.txt",
+        &["Alternate Title", "Short Title"],
+    )?;
     on_table("Sample of Reported Titles.txt");
-    parser.titles(source, "Sample of Reported Titles.txt", &["Reported Job Title"])?;
+    parser.titles(
+        source,
+        "Sample of Reported Titles.txt",
+        &["Reported Job Title"],
+    )?;
     on_table("Content Model Reference.txt");
     parser.content_model(source)?;
     on_table("IWA Reference.txt");
@@ -122,12 +130,14 @@ impl Parser {
         Ok(table)
     }
 
-    fn occupation_of<'t>(&self, table: &'t Table<'_>, column: usize) -> Result<&'t str, TaxonomyError> {
+    fn occupation_of<'t>(
+        &self,
+        table: &'t Table<'_>,
+        column: usize,
+    ) -> Result<&'t str, TaxonomyError> {
         let code = table.required(column)?;
         if !self.occupations.contains_key(code) {
-            return Err(table.error(format!(
-                "occupation {code} is not in Occupation Data.txt"
-            )));
+            return Err(table.error(format!("occupation {code} is not in Occupation Data.txt")));
         }
         Ok(code)
     }
@@ -194,7 +204,10 @@ impl Parser {
             .filter_map(|c| t.optional_column(c))
             .collect::<Vec<_>>();
         if columns.is_empty() {
-            return Err(t.column("Alternate Title").err().unwrap_or_else(|| t.error("no title column")));
+            return Err(t
+                .column("Alternate Title")
+                .err()
+                .unwrap_or_else(|| t.error("no title column")));
         }
         while t.next_row()? {
             let c = self.occupation_of(&t, code)?.to_owned();
@@ -249,10 +262,10 @@ impl Parser {
                 *kind
             };
             skills.push(onet_skill(element_id(e)?, kind, label, description.clone()));
-            if let Some((parent, _)) = e.rsplit_once('.') {
-                if ids.contains(parent) {
-                    relations.push((format!("onet:{e}"), format!("onet:{parent}")));
-                }
+            if let Some((parent, _)) = e.rsplit_once('.')
+                && ids.contains(parent)
+            {
+                relations.push((format!("onet:{e}"), format!("onet:{parent}")));
             }
         }
         for skill in skills {
@@ -293,7 +306,8 @@ impl Parser {
         while t.next_row()? {
             let id = element_id(t.required(dwa)?)?;
             let parent = format!("onet:{}", t.required(iwa)?);
-            self.relations.insert((id.as_str().to_owned(), parent.clone()));
+            self.relations
+                .insert((id.as_str().to_owned(), parent.clone()));
             // An IWA that has DWAs is a grouping of them for matching purposes, but it is still a
             // work activity a person does, so it keeps its kind.
             let skill = onet_skill(id, SkillKind::WorkActivity, t.required(title)?, None);
@@ -332,7 +346,9 @@ impl Parser {
             match t.required(scale)? {
                 "IM" => entry.0 = v,
                 "LV" => entry.1 = v,
-                other => return Err(t.error(format!("unknown scale {other:?} (expected IM or LV)"))),
+                other => {
+                    return Err(t.error(format!("unknown scale {other:?} (expected IM or LV)")));
+                }
             }
         }
         Ok(())
@@ -446,7 +462,12 @@ impl Parser {
             });
         }
         for skill in self.skills.values() {
-            push_own_labels(&mut batch.labels, skill.id.as_str(), &skill.label, skill.description.as_deref());
+            push_own_labels(
+                &mut batch.labels,
+                skill.id.as_str(),
+                &skill.label,
+                skill.description.as_deref(),
+            );
         }
         for occupation in self.occupations.values() {
             push_own_labels(
@@ -472,8 +493,13 @@ impl Parser {
             })
             .collect();
         for ((occupation, skill), (importance, level)) in self.ratings {
-            let Some(importance) = importance else { continue };
-            let (Ok(occupation), Ok(skill)) = (OccupationId::parse(&format!("onet:{occupation}")), SkillId::parse(&skill)) else {
+            let Some(importance) = importance else {
+                continue;
+            };
+            let (Ok(occupation), Ok(skill)) = (
+                OccupationId::parse(&format!("onet:{occupation}")),
+                SkillId::parse(&skill),
+            ) else {
                 continue;
             };
             batch.occupation_skills.push(OccupationSkill {
@@ -486,7 +512,10 @@ impl Parser {
             });
         }
         for (occupation, skill) in self.technology {
-            let (Ok(occupation), Ok(skill)) = (OccupationId::parse(&format!("onet:{occupation}")), SkillId::parse(&skill)) else {
+            let (Ok(occupation), Ok(skill)) = (
+                OccupationId::parse(&format!("onet:{occupation}")),
+                SkillId::parse(&skill),
+            ) else {
                 continue;
             };
             batch.occupation_skills.push(OccupationSkill {
@@ -543,7 +572,9 @@ fn onet_skill(id: SkillId, kind: SkillKind, label: &str, description: Option<Str
     let source_uri = if element.starts_with("tech:") || element.starts_with("unspsc:") {
         None
     } else {
-        Some(format!("https://www.onetonline.org/find/descriptor/result/{element}"))
+        Some(format!(
+            "https://www.onetonline.org/find/descriptor/result/{element}"
+        ))
     };
     Skill {
         id,
@@ -612,21 +643,33 @@ mod tests {
             "O*NET-SOC Code\tTask ID\tTask\tTask Type\n51-4041.00\t1\tA.\tCore\n99-9999.00\t2\tB.\tCore\n",
         );
         let err = parse(&source, &mut |_| {}).unwrap_err().to_string();
-        assert_eq!(err, "Task Statements.txt: line 3: occupation 99-9999.00 is not in Occupation Data.txt");
+        assert_eq!(
+            err,
+            "Task Statements.txt: line 3: occupation 99-9999.00 is not in Occupation Data.txt"
+        );
     }
 
     #[test]
     fn a_missing_required_file_is_named() {
-        let source = MemorySource::new().with("Occupation Data.txt", "O*NET-SOC Code\tTitle\tDescription\n");
+        let source = MemorySource::new().with(
+            "Occupation Data.txt",
+            "O*NET-SOC Code\tTitle\tDescription\n",
+        );
         let err = parse(&source, &mut |_| {}).unwrap_err().to_string();
         assert!(err.contains("Task Statements.txt"), "{err}");
     }
 
     #[test]
     fn wrong_headers_are_refused() {
-        let source = release().with("Occupation Data.txt", "Code\tName\n51-4041.00\tMachinists\n");
+        let source = release().with(
+            "Occupation Data.txt",
+            "Code\tName\n51-4041.00\tMachinists\n",
+        );
         let err = parse(&source, &mut |_| {}).unwrap_err().to_string();
-        assert!(err.contains("Occupation Data.txt") && err.contains("O*NET-SOC Code"), "{err}");
+        assert!(
+            err.contains("Occupation Data.txt") && err.contains("O*NET-SOC Code"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -87,7 +87,11 @@ impl<'a> Table<'a> {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}')
+                } else {
+                    h
+                };
                 h.trim().to_owned()
             })
             .collect::<Vec<_>>();
@@ -150,7 +154,9 @@ impl<'a> Table<'a> {
 
     /// The index of a column that may be absent.
     pub fn optional_column(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
     }
 
     /// Advances to the next row; `Ok(false)` at the end.
@@ -263,7 +269,10 @@ mod tests {
     fn a_missing_column_names_the_file_and_the_columns_found() {
         let t = table("x\ty\n", Delimiter::Tab);
         let err = t.column("Task ID").unwrap_err().to_string();
-        assert!(err.contains("t.csv") && err.contains("Task ID") && err.contains("x, y"), "{err}");
+        assert!(
+            err.contains("t.csv") && err.contains("Task ID") && err.contains("x, y"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -280,6 +289,9 @@ mod tests {
         assert_eq!(t.number(0).unwrap(), Some(1.0));
         t.next_row().unwrap();
         let err = t.number(0).unwrap_err().to_string();
-        assert!(err.contains("line 3") && err.contains("not a number"), "{err}");
+        assert!(
+            err.contains("line 3") && err.contains("not a number"),
+            "{err}"
+        );
     }
 }

@@ -36,7 +36,9 @@ impl Backend {
 
 /// The shared data folder beside the checkout.
 pub fn shared(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(path)
 }
 
 /// A fresh, empty store for one test.
@@ -57,8 +59,12 @@ impl TestStore {
                     COUNTER.fetch_add(1, Ordering::SeqCst)
                 );
                 let mut client = postgres::Client::connect(admin, postgres::NoTls).unwrap();
-                client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
-                client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .unwrap();
+                client
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
                 let (base, _) = admin.rsplit_once('/').unwrap();
                 format!("{base}/{name}")
             }
@@ -104,7 +110,9 @@ impl TestStore {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let base = line
             .trim()
             .strip_prefix("Guild is listening on ")
@@ -129,7 +137,9 @@ pub struct Answer {
 
 impl Server {
     pub fn get(&self, path: &str) -> Answer {
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .build();
         let result = agent.get(&format!("{}{path}", self.base)).call();
         let response = match result {
             Ok(r) => r,
@@ -140,7 +150,11 @@ impl Server {
         let content_type = response.header("content-type").unwrap_or("").to_owned();
         let text = response.into_string().unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Answer { status, content_type, body }
+        Answer {
+            status,
+            content_type,
+            body,
+        }
     }
 
     pub fn get_ok(&self, path: &str) -> Value {
@@ -161,7 +175,9 @@ impl Drop for Server {
 pub fn encode(id: &str) -> String {
     id.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

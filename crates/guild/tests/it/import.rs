@@ -13,24 +13,44 @@ crate::on_both_backends!(
 );
 
 fn source_count(stats: &Value, source: &str, field: &str) -> u64 {
-    stats["sources"][source][field].as_u64().unwrap_or_else(|| panic!("no {source}.{field} in {stats}"))
+    stats["sources"][source][field]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no {source}.{field} in {stats}"))
 }
 
-fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_nothing(backend: Backend) {
+fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_nothing(
+    backend: Backend,
+) {
     let store = TestStore::new(&backend);
     let onet = shared("data/onet-29.3");
     let esco = shared("data/esco-1.2");
     let out = store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
-    assert!(out.contains("Abilities.txt is not in this release: skipped"), "{out}");
+    assert!(
+        out.contains("Abilities.txt is not in this release: skipped"),
+        "{out}"
+    );
     let out = store.guild_ok(&["import", "esco", esco.to_str().unwrap(), "--lang", "en,nl"]);
-    assert!(out.contains("17 as both essential and optional: kept essential"), "{out}");
+    assert!(
+        out.contains("17 as both essential and optional: kept essential"),
+        "{out}"
+    );
     store.guild_ok(&[
         "import",
         "crosswalk",
-        shared("data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv").to_str().unwrap(),
+        shared("data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv")
+            .to_str()
+            .unwrap(),
     ]);
-    store.guild_ok(&["import", "ai-exposure", shared("data/gpts-are-gpts").to_str().unwrap()]);
-    store.guild_ok(&["import", "ai-exposure", shared("data/ms-working-with-ai").to_str().unwrap()]);
+    store.guild_ok(&[
+        "import",
+        "ai-exposure",
+        shared("data/gpts-are-gpts").to_str().unwrap(),
+    ]);
+    store.guild_ok(&[
+        "import",
+        "ai-exposure",
+        shared("data/ms-working-with-ai").to_str().unwrap(),
+    ]);
 
     let stats = store.stats();
     assert_eq!(source_count(&stats, "onet", "occupations"), 1016);
@@ -42,7 +62,12 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
     assert_eq!(source_count(&stats, "esco", "occupations"), 3039);
     assert_eq!(source_count(&stats, "esco", "occupation_skills"), 128_987);
     assert_eq!(stats["sources"]["esco"]["skills_by_kind"]["language"], 359);
-    assert!(stats["sources"]["esco"]["labels_by_lang"]["nl"].as_u64().unwrap() > 20_000);
+    assert!(
+        stats["sources"]["esco"]["labels_by_lang"]["nl"]
+            .as_u64()
+            .unwrap()
+            > 20_000
+    );
     assert_eq!(stats["crosswalk"]["nesta"], 1680);
     assert!(stats["ai_exposure"]["gpts-are-gpts"].as_u64().unwrap() > 90_000);
     // The store was not empty when the imports ran, so the starter set was never loaded.
@@ -51,19 +76,49 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
     // The real data answers over HTTP: an O*NET occupation with its tasks, work activities,
     // weighted skills, AI exposure (task, occupation and SOC group) and its ESCO equivalents.
     let server = store.serve();
-    let machinists = server.get_ok(&format!("/api/v1/occupations/{}", encode("onet:51-4041.00")));
+    let machinists = server.get_ok(&format!(
+        "/api/v1/occupations/{}",
+        encode("onet:51-4041.00")
+    ));
     assert_eq!(machinists["title"], "Machinists");
     assert_eq!(machinists["job_zone"], 3);
     let tasks = machinists["tasks"].as_array().unwrap();
     assert!(tasks.len() >= 20);
-    assert!(tasks.iter().any(|t| !t["skills"].as_array().unwrap().is_empty()));
-    assert!(tasks.iter().any(|t| t["ai_exposure"].as_array().unwrap().iter().any(|e| e["measure"] == "gpt4_beta")));
+    assert!(
+        tasks
+            .iter()
+            .any(|t| !t["skills"].as_array().unwrap().is_empty())
+    );
+    assert!(tasks.iter().any(|t| {
+        t["ai_exposure"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["measure"] == "gpt4_beta")
+    }));
     let exposure = machinists["ai_exposure"].as_array().unwrap();
-    assert!(exposure.iter().any(|e| e["dataset"] == "gpts-are-gpts" && e["subject"] == "onet:51-4041.00"));
-    assert!(exposure.iter().any(|e| e["dataset"] == "ms-working-with-ai" && e["subject"] == "soc:51-4041"));
+    assert!(
+        exposure
+            .iter()
+            .any(|e| e["dataset"] == "gpts-are-gpts" && e["subject"] == "onet:51-4041.00")
+    );
+    assert!(
+        exposure
+            .iter()
+            .any(|e| e["dataset"] == "ms-working-with-ai" && e["subject"] == "soc:51-4041")
+    );
     let skills = machinists["skills"].as_array().unwrap();
-    assert!(skills.iter().any(|s| s["label"] == "Mechanical" && s["importance"].as_f64().unwrap() > 3.0));
-    assert!(machinists["crosswalk"].as_array().unwrap().iter().any(|c| c["id"].as_str().unwrap().starts_with("http://data.europa.eu/esco/occupation/")));
+    assert!(
+        skills
+            .iter()
+            .any(|s| s["label"] == "Mechanical" && s["importance"].as_f64().unwrap() > 3.0)
+    );
+    assert!(machinists["crosswalk"].as_array().unwrap().iter().any(|c| {
+        c["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://data.europa.eu/esco/occupation/")
+    }));
     // An ESCO skill by its URI, unencoded in the path, with its hierarchy and occupations.
     let found = server.get_ok("/api/v1/skills?q=operate%20welding%20equipment&source=esco&limit=1");
     let uri = found["items"][0]["id"].as_str().unwrap().to_owned();
@@ -73,12 +128,23 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
     assert!(skill["occupation_count"].as_u64().unwrap() > 5);
     // Dutch titles from the Dutch export.
     let nl = server.get_ok("/api/v1/occupations?q=lasser&lang=nl&limit=5");
-    assert!(nl["items"].as_array().unwrap().iter().any(|o| o["title"] == "lasser" && o["lang"] == "nl"), "{nl}");
+    assert!(
+        nl["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["title"] == "lasser" && o["lang"] == "nl"),
+        "{nl}"
+    );
     drop(server);
 
     store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
     store.guild_ok(&["import", "esco", esco.to_str().unwrap(), "--lang", "en,nl"]);
-    store.guild_ok(&["import", "ai-exposure", shared("data/gpts-are-gpts").to_str().unwrap()]);
+    store.guild_ok(&[
+        "import",
+        "ai-exposure",
+        shared("data/gpts-are-gpts").to_str().unwrap(),
+    ]);
     let mut again = store.stats();
     let mut before = stats;
     // Only the import times may differ.
@@ -95,12 +161,20 @@ fn a_broken_import_names_file_and_line_and_keeps_the_previous_taxonomy(backend: 
 
     // A copy of the release whose task file is cut off in the middle of a row.
     let broken = tempfile::tempdir().unwrap();
-    fs::copy(onet.join("Occupation Data.txt"), broken.path().join("Occupation Data.txt")).unwrap();
+    fs::copy(
+        onet.join("Occupation Data.txt"),
+        broken.path().join("Occupation Data.txt"),
+    )
+    .unwrap();
     let tasks = fs::read_to_string(onet.join("Task Statements.txt")).unwrap();
     let cut: String = tasks.lines().take(101).collect::<Vec<_>>().join("\n");
     let last = tasks.lines().nth(101).unwrap();
     let half = &last[..last.find('\t').unwrap() + 4];
-    fs::write(broken.path().join("Task Statements.txt"), format!("{cut}\n{half}\n")).unwrap();
+    fs::write(
+        broken.path().join("Task Statements.txt"),
+        format!("{cut}\n{half}\n"),
+    )
+    .unwrap();
     let out = store.guild(&["import", "onet", broken.path().to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -138,15 +212,24 @@ fn a_wrong_directory_or_missing_file_is_named(backend: Backend) {
     let empty = tempfile::tempdir().unwrap();
     let out = store.guild(&["import", "esco", empty.path().to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("required file skills_en.csv is missing"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("required file skills_en.csv is missing")
+    );
 
     // Wrong headers: an ESCO file given as O*NET.
-    fs::write(empty.path().join("Occupation Data.txt"), "conceptUri,preferredLabel\nx,y\n").unwrap();
+    fs::write(
+        empty.path().join("Occupation Data.txt"),
+        "conceptUri,preferredLabel\nx,y\n",
+    )
+    .unwrap();
     fs::write(empty.path().join("Task Statements.txt"), "a\tb\n").unwrap();
     let out = store.guild(&["import", "onet", empty.path().to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("Occupation Data.txt: line 1: missing column \"O*NET-SOC Code\""), "{err}");
+    assert!(
+        err.contains("Occupation Data.txt: line 1: missing column \"O*NET-SOC Code\""),
+        "{err}"
+    );
 
     let out = store.guild(&["import", "ai-exposure", empty.path().to_str().unwrap()]);
     assert!(!out.status.success());

@@ -2,6 +2,8 @@
 //! store per test, on SQLite and on PostgreSQL (when `GUILD_TEST_POSTGRES_URL` names a server;
 //! `scripts/test.sh` starts one).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod harness;
 mod import;
 mod taxonomy_api;
