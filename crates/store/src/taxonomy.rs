@@ -689,73 +689,33 @@ impl Store {
 
     /// Searches or lists skills.
     pub fn search_skills(&self, query: &SkillQuery) -> Result<Page<SkillSummary>, StoreError> {
-        let limit = check_limit(query.limit)?;
+        let mut filters = Vec::new();
+        if let Some(kind) = query.kind {
+            filters.push(("kind", kind.as_str()));
+        }
+        if let Some(source) = query.source {
+            filters.push(("source", source.as_str()));
+        }
+        let search = ConceptSearch {
+            table: "skills",
+            select: "SELECT id, label, kind, source FROM skills",
+            q: query.q.as_deref(),
+            lang: query.lang.as_deref(),
+            filters,
+            limit: query.limit,
+            offset: query.offset,
+        };
         self.read(|tx| {
-            let mut filters = Vec::new();
-            let mut params: Vec<Value> = Vec::new();
-            if let Some(kind) = query.kind {
-                params.push(kind.as_str().into());
-                filters.push(format!("s.kind = ${}", params.len()));
-            }
-            if let Some(source) = query.source {
-                params.push(source.as_str().into());
-                filters.push(format!("s.source = ${}", params.len()));
-            }
-            let (ids, matched) = match query.q.as_deref().and_then(search::tokens) {
-                Some(tokens) => {
-                    let ranked = label_search(
-                        tx,
-                        "skills",
-                        &tokens,
-                        query.lang.as_deref(),
-                        &filters,
-                        &params,
-                    )?;
-                    paginate_ranked(ranked, query.offset, limit)
-                }
-                None => {
-                    let filter = if filters.is_empty() {
-                        String::new()
-                    } else {
-                        format!("WHERE {}", filters.join(" AND "))
-                    };
-                    params.push((limit as i64 + 1).into());
-                    params.push((query.offset as i64).into());
-                    let sql = format!(
-                        "SELECT s.id FROM skills s {filter} ORDER BY s.id LIMIT ${} OFFSET ${}",
-                        params.len() - 1,
-                        params.len()
-                    );
-                    let ids = tx
-                        .query(&sql, &params)?
-                        .iter()
-                        .map(|r| r[0].text().map(str::to_owned))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    (ids, HashMap::new())
-                }
-            };
-            let (ids, next_offset) = split_page(ids, query.offset, limit);
-            let labels = preferred_labels(tx, &ids, query.lang.as_deref())?;
-            let rows = fetch_by_ids(tx, "SELECT id, kind, source, label FROM skills", &ids)?;
-            let mut items = Vec::with_capacity(ids.len());
-            for id in &ids {
-                let Some(row) = rows.get(id) else { continue };
-                let (label, lang) = labels.get(id).cloned().unwrap_or_else(|| {
-                    (
-                        row[3].text().unwrap_or_default().to_owned(),
-                        "en".to_owned(),
-                    )
-                });
-                items.push(SkillSummary {
-                    id: id.clone(),
-                    kind: SkillKind::parse(row[1].text()?)?,
-                    source: Source::parse(row[2].text()?)?,
+            search.run(tx, |id, row, (label, lang), matched| {
+                Ok(SkillSummary {
+                    id,
+                    kind: SkillKind::parse(row[2].text()?)?,
+                    source: Source::parse(row[3].text()?)?,
                     label,
                     lang,
-                    matched: matched.get(id).cloned(),
-                });
-            }
-            Ok(Page { items, next_offset })
+                    matched,
+                })
+            })
         })
     }
 
@@ -764,56 +724,30 @@ impl Store {
         &self,
         query: &OccupationQuery,
     ) -> Result<Page<OccupationSummary>, StoreError> {
-        let limit = check_limit(query.limit)?;
+        let mut filters = Vec::new();
+        if let Some(source) = query.source {
+            filters.push(("source", source.as_str()));
+        }
+        let search = ConceptSearch {
+            table: "occupations",
+            select: "SELECT id, title, source, code FROM occupations",
+            q: query.q.as_deref(),
+            lang: query.lang.as_deref(),
+            filters,
+            limit: query.limit,
+            offset: query.offset,
+        };
         self.read(|tx| {
-            let mut filters = Vec::new();
-            let mut params: Vec<Value> = Vec::new();
-            if let Some(source) = query.source {
-                params.push(source.as_str().into());
-                filters.push(format!("s.source = ${}", params.len()));
-            }
-            let (ids, matched) = match query.q.as_deref().and_then(search::tokens) {
-                Some(tokens) => {
-                    let ranked = label_search(tx, "occupations", &tokens, query.lang.as_deref(), &filters, &params)?;
-                    paginate_ranked(ranked, query.offset, limit)
-                }
-                None => {
-                    let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
-                    params.push((limit as i64 + 1).into());
-                    params.push((query.offset as i64).into());
-                    let sql = format!(
-                        "SELECT s.id FROM occupations s {filter} ORDER BY s.id LIMIT ${} OFFSET ${}",
-                        params.len() - 1,
-                        params.len()
-                    );
-                    let ids = tx
-                        .query(&sql, &params)?
-                        .iter()
-                        .map(|r| r[0].text().map(str::to_owned))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    (ids, HashMap::new())
-                }
-            };
-            let (ids, next_offset) = split_page(ids, query.offset, limit);
-            let labels = preferred_labels(tx, &ids, query.lang.as_deref())?;
-            let rows = fetch_by_ids(tx, "SELECT id, source, code, title FROM occupations", &ids)?;
-            let mut items = Vec::with_capacity(ids.len());
-            for id in &ids {
-                let Some(row) = rows.get(id) else { continue };
-                let (title, lang) = labels
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| (row[3].text().unwrap_or_default().to_owned(), "en".to_owned()));
-                items.push(OccupationSummary {
-                    id: id.clone(),
-                    source: Source::parse(row[1].text()?)?,
-                    code: row[2].opt_text()?,
+            search.run(tx, |id, row, (title, lang), matched| {
+                Ok(OccupationSummary {
+                    id,
+                    source: Source::parse(row[2].text()?)?,
+                    code: row[3].opt_text()?,
                     title,
                     lang,
-                    matched: matched.get(id).cloned(),
-                });
-            }
-            Ok(Page { items, next_offset })
+                    matched,
+                })
+            })
         })
     }
 
@@ -1064,17 +998,100 @@ fn labels_of(tx: &mut dyn Tx, concept: &str) -> Result<Vec<Label>, StoreError> {
     .collect()
 }
 
+/// A search (with `q`) or listing (without) of the concepts in `table`, paged.
+struct ConceptSearch<'a> {
+    /// `skills` or `occupations`.
+    table: &'static str,
+    /// Selects the columns the summary needs, `id` first and the English label second.
+    select: &'static str,
+    q: Option<&'a str>,
+    lang: Option<&'a str>,
+    /// Column = value filters on `table`.
+    filters: Vec<(&'static str, &'a str)>,
+    limit: usize,
+    offset: usize,
+}
+
+impl ConceptSearch<'_> {
+    /// Finds the page's ids, then builds each item from its row, its label (in the language
+    /// asked for where there is one) and the label it matched on.
+    fn run<T>(
+        &self,
+        tx: &mut dyn Tx,
+        item: impl Fn(String, &Row, (String, String), Option<String>) -> Result<T, StoreError>,
+    ) -> Result<Page<T>, StoreError> {
+        let limit = check_limit(self.limit)?;
+        let mut params: Vec<Value> = Vec::new();
+        let mut conditions = Vec::new();
+        for (column, value) in &self.filters {
+            params.push((*value).into());
+            conditions.push(format!("s.{column} = ${}", params.len()));
+        }
+        // One more than the page, to tell whether another page follows.
+        let (mut ids, matched) = match self.q.and_then(search::tokens) {
+            Some(tokens) => {
+                let ranked = label_search(tx, self.table, &tokens, self.lang, conditions, params)?;
+                let mut matched = HashMap::new();
+                let ids = ranked
+                    .into_iter()
+                    .skip(self.offset)
+                    .take(limit + 1)
+                    .map(|r| {
+                        matched.insert(r.concept.clone(), r.matched);
+                        r.concept
+                    })
+                    .collect::<Vec<_>>();
+                (ids, matched)
+            }
+            None => {
+                let filter = if conditions.is_empty() {
+                    String::new()
+                } else {
+                    format!("WHERE {}", conditions.join(" AND "))
+                };
+                params.push((limit as i64 + 1).into());
+                params.push((self.offset as i64).into());
+                let sql = format!(
+                    "SELECT s.id FROM {} s {filter} ORDER BY s.id LIMIT ${} OFFSET ${}",
+                    self.table,
+                    params.len() - 1,
+                    params.len()
+                );
+                let ids = tx
+                    .query(&sql, &params)?
+                    .iter()
+                    .map(|r| r[0].text().map(str::to_owned))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (ids, HashMap::new())
+            }
+        };
+        let next_offset = (ids.len() > limit).then_some(self.offset + limit);
+        ids.truncate(limit);
+        let labels = preferred_labels(tx, &ids, self.lang)?;
+        let rows = fetch_by_ids(tx, self.select, &ids)?;
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(row) = rows.get(&id) else { continue };
+            let label = match labels.get(&id) {
+                Some(label) => label.clone(),
+                None => (row[1].text()?.to_owned(), "en".to_owned()),
+            };
+            let matched = matched.get(&id).cloned();
+            items.push(item(id, row, label, matched)?);
+        }
+        Ok(Page { items, next_offset })
+    }
+}
+
 /// Label matches of every query token (as prefixes) among concepts of `table`.
 fn label_search(
     tx: &mut dyn Tx,
     table: &str,
     tokens: &[String],
     lang: Option<&str>,
-    filters: &[String],
-    filter_params: &[Value],
+    mut conditions: Vec<String>,
+    mut params: Vec<Value>,
 ) -> Result<Vec<search::Ranked>, StoreError> {
-    let mut params = filter_params.to_vec();
-    let mut conditions = filters.to_vec();
     let from = match tx.dialect() {
         Dialect::Sqlite => {
             params.push(
@@ -1125,32 +1142,6 @@ fn label_search(
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(search::rank(tokens, candidates))
-}
-
-/// The ranked ids from `offset` (one more than `limit`, to tell whether a next page exists) and
-/// the label each matched on.
-fn paginate_ranked(
-    ranked: Vec<search::Ranked>,
-    offset: usize,
-    limit: usize,
-) -> (Vec<String>, HashMap<String, String>) {
-    let mut matched = HashMap::new();
-    let ids = ranked
-        .into_iter()
-        .skip(offset)
-        .take(limit + 1)
-        .map(|r| {
-            matched.insert(r.concept.clone(), r.matched);
-            r.concept
-        })
-        .collect();
-    (ids, matched)
-}
-
-fn split_page(mut ids: Vec<String>, offset: usize, limit: usize) -> (Vec<String>, Option<usize>) {
-    let next = (ids.len() > limit).then_some(offset + limit);
-    ids.truncate(limit);
-    (ids, next)
 }
 
 /// Preferred labels of `ids` in `lang` (when asked for and present).
