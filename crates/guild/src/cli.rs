@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use guild_extraction::ScoringParams;
 use guild_store::{
     DatabaseUrl, ImportSummary, NoProgress, OccupationQuery, Progress, SkillQuery, Store,
     StoreError,
@@ -14,20 +15,6 @@ use guild_taxonomy::exposure::ExposureDataset;
 use guild_taxonomy::{OccupationId, SkillId, SkillKind, Source};
 
 use crate::progress::Bar;
-
-/// `println!` that ends the program quietly when standard output is closed (`guild … | head`)
-/// instead of panicking.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-            return Err(e.into());
-        }
-    }};
-}
 
 /// Guild: an open work platform where the skill is the unit of work.
 #[derive(Parser)]
@@ -66,6 +53,89 @@ enum Command {
     /// Look into the taxonomy.
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
+    /// Find the taxonomy's skills in a text (a file, or - for standard input).
+    Extract {
+        /// File with the text, or - for standard input.
+        input: PathBuf,
+        /// Language of the text; guessed when not given.
+        #[arg(long)]
+        lang: Option<String>,
+        /// How many skills.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Normalise a raw job title to ranked occupations (ESCO, O*NET and Guild's, through the crosswalk).
+    Title {
+        /// The title, e.g. "Sr. CNC Machinist - 2nd shift".
+        title: String,
+        /// Language of the title; guessed when not given.
+        #[arg(long)]
+        lang: Option<String>,
+        /// How many occupations.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Break an occupation, a job post or a project description into tasks with skills, AI exposure and presence.
+    Deconstruct {
+        /// An occupation id (e.g. onet:51-4041.00).
+        #[arg(long, conflicts_with = "input", required_unless_present = "input")]
+        occupation: Option<String>,
+        /// File with a job post or project description, or - for standard input.
+        input: Option<PathBuf>,
+        /// Language of the text; guessed when not given.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Worker profiles.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Score quality on an evaluation set (see shared/eval/README.md).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Propose skills (with evidence) and likely occupations from a CV or a description of past work.
+    Extract {
+        /// File with the text, or - for standard input.
+        input: PathBuf,
+        /// Language of the text; guessed when not given.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Skill extraction: CSV with columns sentence, label (ESCO preferred labels). Needs ESCO imported.
+    Extraction {
+        /// The annotations file.
+        file: PathBuf,
+        /// Override a scoring parameter, NAME=VALUE (for experiments).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+    },
+    /// Job-title normalisation: CSV with columns vacancyTitle, conceptUri. Needs ESCO imported.
+    Titles {
+        /// The titles file.
+        file: PathBuf,
+        /// Override a scoring parameter, NAME=VALUE (for experiments).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -154,6 +224,44 @@ pub fn run() -> Result<ExitCode> {
         Command::Serve { addr } => serve(&url, &addr),
         Command::Import(command) => import(&url, command),
         Command::Taxonomy(command) => taxonomy(&url, command),
+        Command::Extract {
+            input,
+            lang,
+            limit,
+            json,
+        } => crate::read::extract(&open_with_taxonomy(&url)?, &input, lang, limit, json),
+        Command::Title {
+            title,
+            lang,
+            limit,
+            json,
+        } => crate::read::title(&open_with_taxonomy(&url)?, &title, lang, limit, json),
+        Command::Deconstruct {
+            occupation,
+            input,
+            lang,
+            json,
+        } => crate::read::deconstruct(&open_with_taxonomy(&url)?, occupation, input, lang, json),
+        Command::Profile(ProfileCommand::Extract { input, lang, json }) => {
+            crate::read::profile(&open_with_taxonomy(&url)?, &input, lang, json)
+        }
+        Command::Eval(command) => {
+            let store = open(&url)?;
+            let line = match command {
+                EvalCommand::Extraction { file, params } => crate::eval::extraction(
+                    &store,
+                    &file,
+                    crate::eval::params(&params, ScoringParams::default())?,
+                )?,
+                EvalCommand::Titles { file, params } => crate::eval::titles(
+                    &store,
+                    &file,
+                    crate::eval::params(&params, ScoringParams::default())?,
+                )?,
+            };
+            out!("{line}");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -1,7 +1,23 @@
 //! `guild`: the command line of the Guild work platform.
 
+/// `println!` that ends the program quietly when standard output is closed (`guild … | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(e.into());
+        }
+    }};
+}
+
 mod cli;
+mod eval;
 mod progress;
+mod read;
 
 use std::process::ExitCode;
 

@@ -52,6 +52,46 @@ impl ApiError {
         }
     }
 
+    /// 400: the request body is not what the endpoint takes.
+    pub fn bad_body(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid-body",
+            detail: detail.into(),
+            parameter: None,
+        }
+    }
+
+    /// 400: a field of the request body is invalid.
+    pub fn bad_field(field: &str, detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid-field",
+            detail: format!("{field}: {}", detail.into()),
+            parameter: Some(field.to_owned()),
+        }
+    }
+
+    /// 413: the body is over the limit.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "payload-too-large",
+            detail: format!("the request body is over the limit of {limit} bytes"),
+            parameter: None,
+        }
+    }
+
+    /// 415: the body is not JSON.
+    pub fn unsupported_media_type() -> Self {
+        Self {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code: "unsupported-media-type",
+            detail: "send the body as JSON with Content-Type: application/json".to_owned(),
+            parameter: None,
+        }
+    }
+
     /// 405: the path exists but not with this method.
     pub fn method_not_allowed() -> Self {
         Self {

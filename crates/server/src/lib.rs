@@ -1,6 +1,8 @@
 //! Guild's HTTP server: the JSON API under `/api/v1`, its OpenAPI document at
 //! `/api/openapi.json`, and the web pages. The only crate that knows HTTP status codes.
 
+mod analysis;
+mod body;
 mod error;
 mod params;
 mod taxonomy;
@@ -14,7 +16,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{get, post};
 use guild_store::{Store, StoreError};
 use serde::Serialize;
 use tower_http::timeout::TimeoutLayer;
@@ -34,6 +36,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     /// The store.
     pub store: Arc<Store>,
+    /// The taxonomy indexed for reading text.
+    pub analyzer: Arc<analysis::AnalyzerCache>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -60,8 +64,15 @@ async fn blocking<T: Send + 'static>(
         taxonomy::list_occupations,
         taxonomy::get_occupation,
         taxonomy::stats,
+        analysis::extract,
+        analysis::normalize_title,
+        analysis::deconstruct,
+        analysis::extract_profile,
     ),
-    tags((name = "taxonomy", description = "Skills, occupations and tasks from O*NET, ESCO and Guild's starter set"))
+    tags(
+        (name = "taxonomy", description = "Skills, occupations and tasks from O*NET, ESCO and Guild's starter set"),
+        (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles")
+    )
 )]
 struct ApiDoc;
 
@@ -107,7 +118,10 @@ async fn not_found() -> ApiError {
 
 /// The application: every route, with body-size limit, timeout and request tracing.
 pub fn router(store: Arc<Store>) -> Router {
-    let state = AppState { store };
+    let state = AppState {
+        store,
+        analyzer: Arc::default(),
+    };
     Router::new()
         .route("/", get(index))
         .route("/health", get(health))
@@ -117,6 +131,10 @@ pub fn router(store: Arc<Store>) -> Router {
         .route("/api/v1/occupations", get(taxonomy::list_occupations))
         .route("/api/v1/occupations/{*id}", get(taxonomy::get_occupation))
         .route("/api/v1/taxonomy/stats", get(taxonomy::stats))
+        .route("/api/v1/skills/extract", post(analysis::extract))
+        .route("/api/v1/titles/normalize", post(analysis::normalize_title))
+        .route("/api/v1/deconstruct", post(analysis::deconstruct))
+        .route("/api/v1/profiles/extract", post(analysis::extract_profile))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -2,6 +2,8 @@
 //! PostgreSQL, each with its own migrations. Queries are written once against [`sql::Tx`]; the
 //! backends differ only in connections, placeholders, bulk loading and full-text search.
 
+mod analysis;
+mod corpus;
 mod import;
 mod postgres;
 mod search;
@@ -13,6 +15,8 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
+pub use corpus::Corpus;
 pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,

@@ -36,7 +36,18 @@ pub fn parse(source: &dyn TableSource, file: &str) -> Result<Vec<CrosswalkLink>,
             }
         }
     }
-    Ok(links.into_values().collect())
+    let mut links: Vec<CrosswalkLink> = links.into_values().collect();
+    // Nesta grades its confidence 0.5, 1 and 2 (highest): scale any such grading to 0–1.
+    let max = links
+        .iter()
+        .filter_map(|l| l.confidence)
+        .fold(0.0f64, f64::max);
+    if max > 1.0 {
+        for link in &mut links {
+            link.confidence = link.confidence.map(|c| c / max);
+        }
+    }
+    Ok(links)
 }
 
 #[cfg(test)]
@@ -54,5 +65,14 @@ mod tests {
         assert_eq!(links.len(), 1);
         assert_eq!(links[0].onet.as_str(), "onet:11-1011.00");
         assert_eq!(links[0].confidence, Some(1.0));
+        let graded = MemorySource::new().with(
+            "g.csv",
+            "onet_code,confidence,concept_uri\n11-1011.00,2.0,http://data.europa.eu/esco/occupation/a\n11-1011.00,0.5,http://data.europa.eu/esco/occupation/b\n",
+        );
+        let links = parse(&graded, "g.csv").unwrap();
+        assert_eq!(
+            links.iter().map(|l| l.confidence).collect::<Vec<_>>(),
+            [Some(1.0), Some(0.25)]
+        );
     }
 }

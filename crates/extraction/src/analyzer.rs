@@ -1,0 +1,359 @@
+//! The whole taxonomy, indexed for reading text: skills, occupations (with the crosswalk between
+//! taxonomies) and task statements.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::index::{ConceptDoc, ConceptIndex, Hit, ScoringParams, Scratch};
+use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch};
+
+/// Concepts of one kind with their display info.
+#[derive(Debug, Default)]
+pub struct ConceptSet {
+    /// Documents to index.
+    pub docs: Vec<ConceptDoc>,
+    /// Display info, one per document.
+    pub info: Vec<ConceptInfo>,
+}
+
+/// What the analyzer is built from.
+#[derive(Debug, Default)]
+pub struct AnalyzerInput {
+    /// Skills (info kind: the skill kind).
+    pub skills: ConceptSet,
+    /// Occupations (info kind: the source).
+    pub occupations: ConceptSet,
+    /// Task statements (info kind: the occupation id).
+    pub tasks: ConceptSet,
+    /// Crosswalk links: (ESCO or starter occupation, O*NET occupation, confidence).
+    pub crosswalk: Vec<(String, String, f64)>,
+    /// Occupation → skill weights: (occupation, skill, weight).
+    pub occupation_skills: Vec<(String, String, f64)>,
+}
+
+/// An occupation matched to a title or a set of skills.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationMatch {
+    /// The occupation's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its source (onet, esco, guild).
+    pub source: String,
+    /// Score; higher is better, comparable within one answer.
+    pub score: f32,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// A task statement similar to a text.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SimilarTask {
+    /// The task's id.
+    pub id: String,
+    /// Its statement.
+    pub statement: String,
+    /// Its occupation's id.
+    pub occupation: String,
+    /// Similarity 0–1 (share of the statement's information found in the text, blended with
+    /// the text's coverage by the statement).
+    pub similarity: f32,
+}
+
+/// Scratch buffers for one analysis at a time.
+#[derive(Debug, Default)]
+pub struct AnalyzerScratch {
+    skills: Scratch,
+    occupations: Scratch,
+    tasks: Scratch,
+}
+
+/// The taxonomy indexed for reading text.
+#[derive(Debug)]
+pub struct Analyzer {
+    skills: SkillExtractor,
+    occupations: ConceptIndex,
+    occupation_info: Vec<ConceptInfo>,
+    tasks: ConceptIndex,
+    task_info: Vec<ConceptInfo>,
+    crosswalk: HashMap<String, Vec<(usize, f64)>>,
+    /// skill id → (occupation index, weight)
+    skill_occupations: HashMap<String, Vec<(u32, f32)>>,
+    occupation_norm: Vec<f32>,
+}
+
+impl Analyzer {
+    /// Indexes everything in `input`.
+    pub fn new(input: AnalyzerInput) -> Self {
+        let params = ScoringParams::default();
+        let occupations = ConceptIndex::build(&input.occupations.docs, params);
+        let position: HashMap<&str, usize> = input
+            .occupations
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let mut crosswalk: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+        for (a, b, confidence) in &input.crosswalk {
+            if let (Some(&ia), Some(&ib)) = (position.get(a.as_str()), position.get(b.as_str())) {
+                crosswalk
+                    .entry(a.clone())
+                    .or_default()
+                    .push((ib, *confidence));
+                crosswalk
+                    .entry(b.clone())
+                    .or_default()
+                    .push((ia, *confidence));
+            }
+        }
+        let mut skill_occupations: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        let mut occupation_norm = vec![0.0f32; input.occupations.docs.len()];
+        for (occupation, skill, weight) in &input.occupation_skills {
+            if let Some(&o) = position.get(occupation.as_str()) {
+                let w = *weight as f32;
+                skill_occupations
+                    .entry(skill.clone())
+                    .or_default()
+                    .push((o as u32, w));
+                occupation_norm[o] += w * w;
+            }
+        }
+        for n in &mut occupation_norm {
+            *n = n.sqrt();
+        }
+        Self {
+            skills: SkillExtractor::new(&input.skills.docs, input.skills.info, params),
+            occupations,
+            occupation_info: input.occupations.info,
+            tasks: ConceptIndex::build(&input.tasks.docs, params),
+            task_info: input.tasks.info,
+            crosswalk,
+            skill_occupations,
+            occupation_norm,
+        }
+    }
+
+    /// The skill extractor.
+    pub fn skills(&self) -> &SkillExtractor {
+        &self.skills
+    }
+
+    /// Skills in `text`.
+    pub fn extract_skills(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        options: &ExtractOptions,
+    ) -> Vec<SkillMatch> {
+        self.skills.extract(&mut scratch.skills, text, options)
+    }
+
+    /// Occupations a raw job title names, best first, across taxonomies: a match in one taxonomy
+    /// brings its crosswalk equivalents along.
+    pub fn normalize_title(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        title: &str,
+        lang: Option<&str>,
+        limit: usize,
+    ) -> Vec<OccupationMatch> {
+        let query = self.occupations.query(title, lang);
+        let hits = self.occupations.search(&mut scratch.occupations, &query);
+        let mut best: HashMap<usize, OccupationMatch> = HashMap::new();
+        for hit in hits.iter().take(limit.saturating_mul(3).max(10)) {
+            let reason = match self.occupations.explain(&query, hit) {
+                Some(l) if l.phrase => format!("the title \"{}\" appears in it", l.text),
+                Some(l) => format!(
+                    "{:.0}% of the title \"{}\" matches",
+                    l.coverage * 100.0,
+                    l.text
+                ),
+                None => "words of its description match".to_owned(),
+            };
+            self.offer(&mut best, hit.concept, hit.score, reason);
+            let id = self.occupations.id(hit.concept);
+            for &(other, confidence) in self.crosswalk.get(id).map(Vec::as_slice).unwrap_or(&[]) {
+                let reason = format!(
+                    "equivalent of {} \"{}\" in the crosswalk",
+                    id, self.occupation_info[hit.concept].label
+                );
+                // A crosswalk equivalent stands a step behind the occupation the title names.
+                self.offer(
+                    &mut best,
+                    other,
+                    hit.score * 0.75 * (confidence as f32).clamp(0.0, 1.0),
+                    reason,
+                );
+            }
+        }
+        let mut out: Vec<OccupationMatch> = best.into_values().collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(limit);
+        out
+    }
+
+    fn offer(
+        &self,
+        best: &mut HashMap<usize, OccupationMatch>,
+        o: usize,
+        score: f32,
+        reason: String,
+    ) {
+        if best.get(&o).is_some_and(|m| m.score >= score) {
+            return;
+        }
+        best.insert(
+            o,
+            OccupationMatch {
+                id: self.occupations.id(o).to_owned(),
+                title: self.occupation_info[o].label.clone(),
+                source: self.occupation_info[o].kind.clone(),
+                score,
+                reason,
+            },
+        );
+    }
+
+    /// Occupations whose skill profile is closest (cosine) to the skills found, best first.
+    pub fn occupations_for_skills(
+        &self,
+        found: &[SkillMatch],
+        limit: usize,
+    ) -> Vec<OccupationMatch> {
+        let mut dot: HashMap<u32, (f32, Vec<&str>)> = HashMap::new();
+        let mut norm = 0.0f32;
+        for m in found {
+            let x = m.score;
+            norm += x * x;
+            for &(o, w) in self
+                .skill_occupations
+                .get(&m.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                let entry = dot.entry(o).or_default();
+                entry.0 += w * x;
+                entry.1.push(m.label.as_str());
+            }
+        }
+        let norm = norm.sqrt();
+        let mut out: Vec<OccupationMatch> = dot
+            .into_iter()
+            .filter(|(o, _)| self.occupation_norm[*o as usize] > 0.0)
+            .map(|(o, (d, labels))| {
+                let o = o as usize;
+                let shown: Vec<&str> = labels.iter().take(5).copied().collect();
+                OccupationMatch {
+                    id: self.occupations.id(o).to_owned(),
+                    title: self.occupation_info[o].label.clone(),
+                    source: self.occupation_info[o].kind.clone(),
+                    score: d / (norm * self.occupation_norm[o]).max(f32::EPSILON),
+                    reason: format!(
+                        "needs {} of the skills found: {}",
+                        labels.len(),
+                        shown.join(", ")
+                    ),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(limit);
+        out
+    }
+
+    /// Task statements of the taxonomy most similar to `text`.
+    pub fn similar_tasks(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: Option<&str>,
+        limit: usize,
+    ) -> Vec<SimilarTask> {
+        let query = self.tasks.query(text, lang);
+        let hits = self.tasks.search(&mut scratch.tasks, &query);
+        let top = hits.first().map_or(0.0, |h| h.score);
+        hits.iter()
+            .take(limit)
+            .map(|hit| SimilarTask {
+                id: self.tasks.id(hit.concept).to_owned(),
+                statement: self.task_info[hit.concept].label.clone(),
+                occupation: self.task_info[hit.concept].kind.clone(),
+                similarity: similarity(hit, top),
+            })
+            .collect()
+    }
+}
+
+/// A 0–1 similarity of a task to a text: how much of the statement the text covers, tempered by
+/// how the hit compares with the best one.
+fn similarity(hit: &Hit, top: f32) -> f32 {
+    let relative = if top > 0.0 { hit.score / top } else { 0.0 };
+    (0.5 * hit.coverage + 0.5 * relative).clamp(0.0, 1.0)
+}
+
+/// Skills and likely occupations read from a CV or a plain description of past work, for the
+/// worker to confirm.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileDraft {
+    /// The language the text was read in.
+    pub lang: String,
+    /// Proposed skills with the spans that evidence them.
+    pub skills: Vec<SkillMatch>,
+    /// Occupations whose skills are closest to the ones found.
+    pub occupations: Vec<OccupationMatch>,
+    /// Job titles named in the text (short lines that match an occupation's title).
+    pub job_titles: Vec<OccupationMatch>,
+}
+
+impl Analyzer {
+    /// Reads a CV or a description of past work.
+    pub fn profile(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: Option<&str>,
+    ) -> ProfileDraft {
+        let lang = lang.map_or_else(|| self.skills.index().query(text, None).lang, str::to_owned);
+        let options = ExtractOptions {
+            lang: Some(lang.clone()),
+            limit: 40,
+            min_coverage: 0.6,
+        };
+        let skills = self.extract_skills(scratch, text, &options);
+        let occupations = self.occupations_for_skills(&skills, 10);
+        let mut job_titles: Vec<OccupationMatch> = Vec::new();
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| (1..=8).contains(&l.split_whitespace().count()))
+        {
+            let query = self.occupations.query(line, Some(&lang));
+            let hits = self.occupations.search(&mut scratch.occupations, &query);
+            if let Some(hit) = hits.first().filter(|h| h.coverage >= 0.99)
+                && let Some(label) = self.occupations.explain(&query, hit).filter(|l| l.phrase)
+                && !job_titles
+                    .iter()
+                    .any(|m| m.id == self.occupations.id(hit.concept))
+            {
+                job_titles.push(OccupationMatch {
+                    id: self.occupations.id(hit.concept).to_owned(),
+                    title: self.occupation_info[hit.concept].label.clone(),
+                    source: self.occupation_info[hit.concept].kind.clone(),
+                    score: hit.score,
+                    reason: format!("the line \"{line}\" names the title \"{}\"", label.text),
+                });
+            }
+        }
+        ProfileDraft {
+            lang,
+            skills,
+            occupations,
+            job_titles,
+        }
+    }
+}

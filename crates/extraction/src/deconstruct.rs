@@ -1,0 +1,390 @@
+//! Work → tasks: each with its skills and their weight, its AI exposure, whether it needs
+//! physical presence, and a summary of what could be done remotely, what AI could do, and which
+//! skills the remaining human work needs.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::analyzer::{Analyzer, AnalyzerScratch, SimilarTask};
+use crate::skills::{ExtractOptions, Span, segments};
+
+/// A skill or work activity linked to a task in the taxonomy.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedSkill {
+    /// Its id.
+    pub id: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its label.
+    pub label: String,
+}
+
+/// What the store knows about a taxonomy task.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskFacts {
+    /// The task's id.
+    pub id: String,
+    /// Its occupation.
+    pub occupation: String,
+    /// Its statement.
+    pub statement: String,
+    /// Work activities and skills linked to it.
+    pub skills: Vec<LinkedSkill>,
+    /// AI exposure 0–1, where a dataset scores the task.
+    pub ai_exposure: Option<f64>,
+    /// Dataset and measure of `ai_exposure`.
+    pub ai_exposure_source: Option<String>,
+    /// Whether it needs physical presence, where known.
+    pub physical: Option<bool>,
+    /// Why `physical` is what it is.
+    pub physical_basis: Option<String>,
+}
+
+/// A skill a task needs, with its weight in the task (0–1).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskSkillNeed {
+    /// The skill's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Its kind.
+    pub kind: String,
+    /// Weight 0–1.
+    pub weight: f32,
+    /// `text` (found in the task's words) or `taxonomy` (linked to the task or a similar one).
+    pub from: String,
+}
+
+/// One task of deconstructed work.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskPart {
+    /// The task as stated.
+    pub statement: String,
+    /// Where it stands in the text, for text input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    /// The taxonomy task it is, for occupation input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Similar taxonomy tasks, for text input.
+    pub similar_tasks: Vec<SimilarTask>,
+    /// The skills it needs.
+    pub skills: Vec<TaskSkillNeed>,
+    /// AI exposure 0–1 (share of the task that current generative AI could do or speed up a lot).
+    pub ai_exposure: Option<f64>,
+    /// Where `ai_exposure` comes from: `imported (dataset:measure)`, `estimated from N similar tasks`, or `unknown`.
+    pub ai_exposure_basis: String,
+    /// Whether it needs physical presence.
+    pub physical: Option<bool>,
+    /// Why.
+    pub physical_basis: String,
+}
+
+/// A skill the work needs overall.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillNeed {
+    /// The skill's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// Its kind.
+    pub kind: String,
+    /// Summed weight over the tasks that need it.
+    pub weight: f32,
+    /// How many tasks need it.
+    pub tasks: usize,
+}
+
+/// What could be done where and by whom.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkSummary {
+    /// Number of tasks.
+    pub tasks: usize,
+    /// Tasks that can be done remotely (no physical presence needed).
+    pub remote_tasks: usize,
+    /// Tasks that need presence on site.
+    pub on_site_tasks: usize,
+    /// Tasks whose AI exposure is at least 0.5.
+    pub ai_tasks: usize,
+    /// Mean AI exposure of the tasks that have one.
+    pub mean_ai_exposure: Option<f64>,
+    /// Skills of the tasks that remain human work (AI exposure under 0.5 or unknown), strongest first.
+    pub human_skills: Vec<SkillNeed>,
+    /// In words.
+    pub text: String,
+}
+
+/// Work broken into tasks.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Deconstruction {
+    /// The tasks.
+    pub tasks: Vec<TaskPart>,
+    /// The summary.
+    pub summary: WorkSummary,
+    /// Every skill the work needs — the skills a team must cover — strongest first.
+    pub team_skills: Vec<SkillNeed>,
+}
+
+/// The parts of a text, with the taxonomy tasks they resemble (phase one of a text
+/// deconstruction; the caller then fetches [`TaskFacts`] for [`Draft::task_ids`]).
+#[derive(Debug, Clone)]
+pub struct Draft {
+    parts: Vec<(Span, Vec<SimilarTask>, Vec<TaskSkillNeed>)>,
+}
+
+/// Similar tasks below this similarity are not used.
+const MIN_SIMILARITY: f32 = 0.35;
+
+impl Draft {
+    /// Splits `text` into tasks (bullet points, lines, sentences) and links each to similar
+    /// taxonomy tasks and to the skills its words name. At most `max_tasks` parts are kept.
+    pub fn new(
+        analyzer: &Analyzer,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: Option<&str>,
+        max_tasks: usize,
+    ) -> Self {
+        let lang = lang
+            .map(str::to_owned)
+            .or_else(|| Some(analyzer.skills().index().query(text, None).lang));
+        let options = ExtractOptions {
+            lang: lang.clone(),
+            limit: 8,
+            min_coverage: 0.6,
+        };
+        let mut parts = Vec::new();
+        for (offset, segment) in segments(text).into_iter().take(max_tasks) {
+            // Headings ("Requirements:") and fragments of one or two words are not tasks.
+            if segment.split_whitespace().count() < 3 {
+                continue;
+            }
+            let similar: Vec<SimilarTask> = analyzer
+                .similar_tasks(scratch, segment, lang.as_deref(), 3)
+                .into_iter()
+                .filter(|t| t.similarity >= MIN_SIMILARITY)
+                .collect();
+            let found = analyzer.extract_skills(scratch, segment, &options);
+            let top = found.first().map_or(1.0, |m| m.score.max(f32::EPSILON));
+            let skills = found
+                .into_iter()
+                .map(|m| TaskSkillNeed {
+                    weight: (m.score / top).clamp(0.0, 1.0),
+                    id: m.id,
+                    label: m.label,
+                    kind: m.kind,
+                    from: "text".to_owned(),
+                })
+                .collect();
+            let span = Span {
+                start: offset,
+                end: offset + segment.len(),
+                text: segment.to_owned(),
+            };
+            parts.push((span, similar, skills));
+        }
+        Self { parts }
+    }
+
+    /// The taxonomy tasks whose facts [`finish`](Self::finish) needs.
+    pub fn task_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .parts
+            .iter()
+            .flat_map(|(_, s, _)| s.iter().map(|t| t.id.clone()))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Estimates each part's AI exposure and physical presence from its similar tasks, adds
+    /// their work activities, and summarises.
+    pub fn finish(self, facts: &[TaskFacts]) -> Deconstruction {
+        let facts: HashMap<&str, &TaskFacts> = facts.iter().map(|f| (f.id.as_str(), f)).collect();
+        let mut tasks = Vec::new();
+        for (span, similar, mut skills) in self.parts {
+            let known: Vec<(&SimilarTask, &TaskFacts)> = similar
+                .iter()
+                .filter_map(|s| facts.get(s.id.as_str()).map(|f| (s, *f)))
+                .collect();
+            let exposure: Vec<(f64, f64)> = known
+                .iter()
+                .filter_map(|(s, f)| f.ai_exposure.map(|e| (e, f64::from(s.similarity))))
+                .collect();
+            let (ai_exposure, ai_exposure_basis) = weighted_mean(&exposure).map_or_else(
+                || {
+                    (
+                        None,
+                        "unknown: no similar task has an AI-exposure score".to_owned(),
+                    )
+                },
+                |e| {
+                    (
+                        Some(e),
+                        format!("estimated from {} similar task(s)", exposure.len()),
+                    )
+                },
+            );
+            let presence: Vec<(f64, f64)> = known
+                .iter()
+                .filter_map(|(s, f)| {
+                    f.physical
+                        .map(|p| (if p { 1.0 } else { 0.0 }, f64::from(s.similarity)))
+                })
+                .collect();
+            let (physical, physical_basis) = weighted_mean(&presence).map_or_else(
+                || (None, "unknown: no similar task says".to_owned()),
+                |p| {
+                    (
+                        Some(p >= 0.5),
+                        format!("estimated from {} similar task(s)", presence.len()),
+                    )
+                },
+            );
+            if let Some((s, best)) = known.first() {
+                for linked in &best.skills {
+                    if !skills.iter().any(|k| k.id == linked.id) {
+                        skills.push(TaskSkillNeed {
+                            id: linked.id.clone(),
+                            label: linked.label.clone(),
+                            kind: linked.kind.clone(),
+                            weight: 0.5 * s.similarity,
+                            from: "taxonomy".to_owned(),
+                        });
+                    }
+                }
+            }
+            tasks.push(TaskPart {
+                statement: span.text.clone(),
+                span: Some(span),
+                task_id: None,
+                similar_tasks: similar,
+                skills,
+                ai_exposure,
+                ai_exposure_basis,
+                physical,
+                physical_basis,
+            });
+        }
+        assemble(tasks)
+    }
+}
+
+/// The tasks of an occupation as they are in the taxonomy.
+pub fn from_taxonomy(facts: &[TaskFacts]) -> Deconstruction {
+    let tasks = facts
+        .iter()
+        .map(|f| TaskPart {
+            statement: f.statement.clone(),
+            span: None,
+            task_id: Some(f.id.clone()),
+            similar_tasks: Vec::new(),
+            skills: f
+                .skills
+                .iter()
+                .map(|s| TaskSkillNeed {
+                    id: s.id.clone(),
+                    label: s.label.clone(),
+                    kind: s.kind.clone(),
+                    weight: 1.0,
+                    from: "taxonomy".to_owned(),
+                })
+                .collect(),
+            ai_exposure: f.ai_exposure,
+            ai_exposure_basis: match &f.ai_exposure_source {
+                Some(source) => format!("imported ({source})"),
+                None => "unknown: no AI-exposure data for this task".to_owned(),
+            },
+            physical: f.physical,
+            physical_basis: f
+                .physical_basis
+                .clone()
+                .unwrap_or_else(|| "unknown".to_owned()),
+        })
+        .collect();
+    assemble(tasks)
+}
+
+fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
+    let total: f64 = values.iter().map(|(_, w)| w).sum();
+    (total > 0.0).then(|| values.iter().map(|(v, w)| v * w).sum::<f64>() / total)
+}
+
+fn assemble(tasks: Vec<TaskPart>) -> Deconstruction {
+    let mut team: HashMap<String, SkillNeed> = HashMap::new();
+    let mut human: HashMap<String, SkillNeed> = HashMap::new();
+    for task in &tasks {
+        let remains_human = task.ai_exposure.is_none_or(|e| e < 0.5);
+        for s in &task.skills {
+            let targets: &mut [&mut HashMap<String, SkillNeed>] = if remains_human {
+                &mut [&mut team, &mut human]
+            } else {
+                &mut [&mut team]
+            };
+            for map in targets.iter_mut() {
+                let need = map.entry(s.id.clone()).or_insert_with(|| SkillNeed {
+                    id: s.id.clone(),
+                    label: s.label.clone(),
+                    kind: s.kind.clone(),
+                    weight: 0.0,
+                    tasks: 0,
+                });
+                need.weight += s.weight;
+                need.tasks += 1;
+            }
+        }
+    }
+    let sorted = |map: HashMap<String, SkillNeed>| {
+        let mut v: Vec<SkillNeed> = map.into_values().collect();
+        v.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
+        v
+    };
+    let exposures: Vec<f64> = tasks.iter().filter_map(|t| t.ai_exposure).collect();
+    let mean_ai_exposure =
+        (!exposures.is_empty()).then(|| exposures.iter().sum::<f64>() / exposures.len() as f64);
+    let remote_tasks = tasks.iter().filter(|t| t.physical == Some(false)).count();
+    let on_site_tasks = tasks.iter().filter(|t| t.physical == Some(true)).count();
+    let ai_tasks = exposures.iter().filter(|e| **e >= 0.5).count();
+    let human_skills = sorted(human);
+    let top_human: Vec<&str> = human_skills
+        .iter()
+        .take(5)
+        .map(|s| s.label.as_str())
+        .collect();
+    let text = format!(
+        "{} task(s): {remote_tasks} can be done remotely, {on_site_tasks} need presence on site{}; AI could do or speed up much of {ai_tasks}{}. The remaining human work needs most: {}.",
+        tasks.len(),
+        match tasks.len() - remote_tasks - on_site_tasks {
+            0 => String::new(),
+            n => format!(", {n} unknown"),
+        },
+        mean_ai_exposure.map_or(String::new(), |m| format!(" (mean exposure {m:.2})")),
+        if top_human.is_empty() {
+            "no skills identified".to_owned()
+        } else {
+            top_human.join(", ")
+        },
+    );
+    Deconstruction {
+        summary: WorkSummary {
+            tasks: tasks.len(),
+            remote_tasks,
+            on_site_tasks,
+            ai_tasks,
+            mean_ai_exposure,
+            human_skills,
+            text,
+        },
+        team_skills: sorted(team),
+        tasks,
+    }
+}

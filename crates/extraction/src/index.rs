@@ -1,0 +1,698 @@
+//! A lexical index over concepts (skills, occupations, tasks): every label and description in
+//! every language, stemmed, with inverted lists, scored by how much of a label a text covers and
+//! by BM25 over descriptions. Explainable: each hit knows the label and the words that matched.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::text::{LanguageStemmer, Word, words};
+
+/// Which part of a concept a text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Field {
+    /// A preferred label or title.
+    Preferred,
+    /// An alternative (or hidden) label.
+    Alternative,
+    /// A description or task statement.
+    Description,
+}
+
+/// One text of a concept.
+#[derive(Debug, Clone)]
+pub struct ConceptText {
+    /// Language tag of the text.
+    pub lang: String,
+    /// What part of the concept it is.
+    pub field: Field,
+    /// The text.
+    pub text: String,
+}
+
+/// A concept to index.
+#[derive(Debug, Clone)]
+pub struct ConceptDoc {
+    /// The concept's id.
+    pub id: String,
+    /// Its labels and descriptions.
+    pub texts: Vec<ConceptText>,
+    /// How common the concept is in the taxonomy, 0–1 (e.g. share of occupations that need a
+    /// skill, log-scaled). Breaks ties and lifts well-attested concepts slightly.
+    pub prior: f32,
+}
+
+/// The knobs of the scoring; defaults were chosen once for all concept kinds.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoringParams {
+    /// Weight of an alternative label relative to a preferred one.
+    pub alternative_weight: f32,
+    /// How strongly partial coverage of a label is discounted: score = matched × coverage^exponent.
+    pub coverage_exponent: f32,
+    /// Extra factor for a label found whole and in order in the text.
+    pub phrase_bonus: f32,
+    /// Weight of the description BM25 score relative to the label score.
+    pub description_weight: f32,
+    /// Weight of the prior.
+    pub prior_weight: f32,
+    /// BM25 term-frequency saturation.
+    pub k1: f32,
+    /// BM25 length normalisation.
+    pub b: f32,
+}
+
+impl ScoringParams {
+    /// Sets one knob by name (for experiments from the command line).
+    pub fn set(&mut self, name: &str, value: f32) -> Result<(), String> {
+        let slot = match name {
+            "alternative_weight" => &mut self.alternative_weight,
+            "coverage_exponent" => &mut self.coverage_exponent,
+            "phrase_bonus" => &mut self.phrase_bonus,
+            "description_weight" => &mut self.description_weight,
+            "prior_weight" => &mut self.prior_weight,
+            "k1" => &mut self.k1,
+            "b" => &mut self.b,
+            other => return Err(format!("unknown scoring parameter {other:?}")),
+        };
+        *slot = value;
+        Ok(())
+    }
+}
+
+impl Default for ScoringParams {
+    fn default() -> Self {
+        Self {
+            alternative_weight: 0.9,
+            coverage_exponent: 1.0,
+            phrase_bonus: 0.25,
+            description_weight: 0.15,
+            prior_weight: 0.3,
+            k1: 1.2,
+            b: 0.75,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Label {
+    concept: u32,
+    field: Field,
+    text: String,
+    /// Token ids in order, for phrase checks.
+    sequence: Box<[u32]>,
+    /// Distinct token ids.
+    distinct: Box<[u32]>,
+    /// Sum of the label idf of the distinct tokens.
+    idf_total: f32,
+}
+
+/// The index. Build once from the taxonomy; search with a [`Scratch`] per thread.
+#[derive(Debug)]
+pub struct ConceptIndex {
+    ids: Vec<String>,
+    priors: Vec<f32>,
+    vocab: HashMap<String, u32>,
+    label_idf: Vec<f32>,
+    description_idf: Vec<f32>,
+    labels: Vec<Label>,
+    label_postings: Vec<Vec<u32>>,
+    description_postings: Vec<Vec<(u32, u16)>>,
+    description_len: Vec<f32>,
+    average_description_len: f32,
+    /// Languages with labels, and the token ids their labels use (for guessing a text's language).
+    languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)>,
+    /// Every concept by descending prior, for ranking the ones a text does not touch.
+    by_prior: Vec<u32>,
+    params: ScoringParams,
+}
+
+/// Reusable buffers for one search at a time; make one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    label_matched: Vec<f32>,
+    touched_labels: Vec<u32>,
+    concept_label: Vec<f32>,
+    concept_best: Vec<u32>,
+    concept_description: Vec<f32>,
+    touched_concepts: Vec<u32>,
+}
+
+/// A concept a text matched, with why.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index of the concept (see [`ConceptIndex::id`]).
+    pub concept: usize,
+    /// The total score.
+    pub score: f32,
+    /// The label part of the score.
+    pub label_score: f32,
+    /// The description part of the score.
+    pub description_score: f32,
+    /// The best-matching label (an index into the index's labels), if any label matched.
+    pub label: Option<u32>,
+    /// Share of that label's information found in the text, 0–1.
+    pub coverage: f32,
+}
+
+/// The label behind a hit.
+#[derive(Debug, Clone)]
+pub struct MatchedLabel {
+    /// The label's text.
+    pub text: String,
+    /// Preferred or alternative.
+    pub field: Field,
+    /// Share of the label's information (idf-weighted words) found in the text, 0–1.
+    pub coverage: f32,
+    /// Whether the whole label stands in the text, in order.
+    pub phrase: bool,
+    /// Indices (into [`Query::words`]) of the text's words that matched the label.
+    pub words: Vec<usize>,
+}
+
+/// A text prepared for searching: its words, their token ids, its language.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The words of the text with their spans.
+    pub words: Vec<Word>,
+    /// The token id of each word, where the index knows it.
+    pub tokens: Vec<Option<u32>>,
+    /// The language used for stemming.
+    pub lang: String,
+}
+
+fn idf(n: usize, df: usize) -> f32 {
+    let (n, df) = (n as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+impl ConceptIndex {
+    /// Indexes `docs`.
+    pub fn build(docs: &[ConceptDoc], params: ScoringParams) -> Self {
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut stemmers: HashMap<String, LanguageStemmer> = HashMap::new();
+        let mut languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)> =
+            Vec::new();
+        let mut labels = Vec::new();
+        let mut description_terms: Vec<HashMap<u32, u16>> = Vec::with_capacity(docs.len());
+        let mut description_len = Vec::with_capacity(docs.len());
+        let mut label_df_sets: Vec<Vec<u32>> = Vec::with_capacity(docs.len());
+
+        for (ci, doc) in docs.iter().enumerate() {
+            let mut terms: HashMap<u32, u16> = HashMap::new();
+            let mut length = 0usize;
+            let mut label_tokens: Vec<u32> = Vec::new();
+            for t in &doc.texts {
+                let stemmer = stemmers
+                    .entry(t.lang.clone())
+                    .or_insert_with(|| LanguageStemmer::for_lang(&t.lang));
+                let mut sequence = Vec::new();
+                for w in words(&t.text) {
+                    if !stemmer.is_content(&w, &t.text) {
+                        continue;
+                    }
+                    let stem = stemmer.stem(&w.folded);
+                    let next = vocab.len() as u32;
+                    let id = *vocab.entry(stem).or_insert(next);
+                    sequence.push(id);
+                }
+                if sequence.is_empty() {
+                    continue;
+                }
+                match t.field {
+                    Field::Description => {
+                        length += sequence.len();
+                        for id in sequence {
+                            let tf = terms.entry(id).or_default();
+                            *tf = tf.saturating_add(1);
+                        }
+                    }
+                    field => {
+                        let lang_slot = match languages.iter().position(|(l, ..)| *l == t.lang) {
+                            Some(i) => i,
+                            None => {
+                                languages.push((
+                                    t.lang.clone(),
+                                    LanguageStemmer::for_lang(&t.lang),
+                                    Default::default(),
+                                ));
+                                languages.len() - 1
+                            }
+                        };
+                        languages[lang_slot].2.extend(sequence.iter().copied());
+                        let mut distinct = sequence.clone();
+                        distinct.sort_unstable();
+                        distinct.dedup();
+                        label_tokens.extend(distinct.iter().copied());
+                        labels.push(Label {
+                            concept: ci as u32,
+                            field,
+                            text: t.text.clone(),
+                            sequence: sequence.into_boxed_slice(),
+                            distinct: distinct.into_boxed_slice(),
+                            idf_total: 0.0,
+                        });
+                    }
+                }
+            }
+            label_tokens.sort_unstable();
+            label_tokens.dedup();
+            label_df_sets.push(label_tokens);
+            description_terms.push(terms);
+            description_len.push(length as f32);
+        }
+
+        let n = docs.len();
+        let v = vocab.len();
+        let mut label_df = vec![0usize; v];
+        for set in &label_df_sets {
+            for &t in set {
+                label_df[t as usize] += 1;
+            }
+        }
+        let mut description_df = vec![0usize; v];
+        for terms in &description_terms {
+            for &t in terms.keys() {
+                description_df[t as usize] += 1;
+            }
+        }
+        let label_idf: Vec<f32> = label_df.iter().map(|&df| idf(n, df)).collect();
+        let description_idf: Vec<f32> = description_df.iter().map(|&df| idf(n, df)).collect();
+
+        let mut label_postings = vec![Vec::new(); v];
+        for (li, label) in labels.iter_mut().enumerate() {
+            label.idf_total = label.distinct.iter().map(|&t| label_idf[t as usize]).sum();
+            for &t in label.distinct.iter() {
+                label_postings[t as usize].push(li as u32);
+            }
+        }
+        let mut description_postings = vec![Vec::new(); v];
+        for (ci, terms) in description_terms.iter().enumerate() {
+            let mut terms: Vec<_> = terms.iter().collect();
+            terms.sort_unstable();
+            for (&t, &tf) in terms {
+                description_postings[t as usize].push((ci as u32, tf));
+            }
+        }
+        let with_description = description_len.iter().filter(|l| **l > 0.0).count().max(1);
+        let average_description_len = description_len.iter().sum::<f32>() / with_description as f32;
+        // English first, so that it wins ties when guessing a text's language.
+        languages.sort_by_key(|(l, ..)| (l != "en", l.clone()));
+        let priors: Vec<f32> = docs.iter().map(|d| d.prior.clamp(0.0, 1.0)).collect();
+        let mut by_prior: Vec<u32> = (0..docs.len() as u32).collect();
+        by_prior.sort_by(|&a, &b| {
+            priors[b as usize]
+                .total_cmp(&priors[a as usize])
+                .then(a.cmp(&b))
+        });
+        Self {
+            by_prior,
+            ids: docs.iter().map(|d| d.id.clone()).collect(),
+            priors,
+            vocab,
+            label_idf,
+            description_idf,
+            labels,
+            label_postings,
+            description_postings,
+            description_len,
+            average_description_len: average_description_len.max(1.0),
+            languages,
+            params,
+        }
+    }
+
+    /// How many concepts are indexed.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the index is empty.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The id of concept `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.ids[i]
+    }
+
+    /// The index of the concept with `id`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.ids.iter().position(|x| x == id)
+    }
+
+    /// The languages that have labels.
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().map(|(l, ..)| l.as_str())
+    }
+
+    /// Prepares `text`: splits it into words and stems them in `lang`, or, when `lang` is `None`,
+    /// in the label language whose vocabulary knows most of the words.
+    pub fn query(&self, text: &str, lang: Option<&str>) -> Query {
+        let words = words(text);
+        let (lang, tokens) = match lang {
+            Some(lang) => match self.languages.iter().find(|(l, ..)| l == lang) {
+                Some((_, stemmer, _)) => (lang.to_owned(), self.tokens(text, &words, stemmer)),
+                None => (
+                    lang.to_owned(),
+                    self.tokens(text, &words, &LanguageStemmer::for_lang(lang)),
+                ),
+            },
+            None => {
+                let mut best: Option<(usize, String, Vec<Option<u32>>)> = None;
+                for (l, stemmer, known) in &self.languages {
+                    let tokens = self.tokens(text, &words, stemmer);
+                    let hits = tokens
+                        .iter()
+                        .flatten()
+                        .filter(|t| known.contains(t))
+                        .count();
+                    if best.as_ref().is_none_or(|(h, ..)| hits > *h) {
+                        best = Some((hits, l.clone(), tokens));
+                    }
+                }
+                match best {
+                    Some((_, l, tokens)) => (l, tokens),
+                    None => ("en".to_owned(), vec![None; words.len()]),
+                }
+            }
+        };
+        Query {
+            words,
+            tokens,
+            lang,
+        }
+    }
+
+    fn tokens(&self, text: &str, words: &[Word], stemmer: &LanguageStemmer) -> Vec<Option<u32>> {
+        words
+            .iter()
+            .map(|w| {
+                if stemmer.is_content(w, text) {
+                    self.vocab.get(&stemmer.stem(&w.folded)).copied()
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Every concept the query touches, best first, with the label and words behind each score.
+    pub fn search(&self, scratch: &mut Scratch, query: &Query) -> Vec<Hit> {
+        let p = &self.params;
+        scratch.prepare(self.labels.len(), self.ids.len());
+        let mut distinct: Vec<u32> = query.tokens.iter().flatten().copied().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+
+        for &t in &distinct {
+            let w = self.label_idf[t as usize];
+            for &li in &self.label_postings[t as usize] {
+                let slot = &mut scratch.label_matched[li as usize];
+                if *slot == 0.0 {
+                    scratch.touched_labels.push(li);
+                }
+                *slot += w;
+            }
+        }
+        for &li in &scratch.touched_labels {
+            let label = &self.labels[li as usize];
+            let matched = scratch.label_matched[li as usize];
+            let coverage = (matched / label.idf_total.max(f32::EPSILON)).min(1.0);
+            let mut score = matched * coverage.powf(p.coverage_exponent);
+            if label.field != Field::Preferred {
+                score *= p.alternative_weight;
+            }
+            if coverage >= 0.999 && contains_sequence(&query.tokens, &label.sequence) {
+                score *= 1.0 + p.phrase_bonus;
+            }
+            let c = label.concept as usize;
+            if scratch.concept_label[c] == 0.0 && scratch.concept_description[c] == 0.0 {
+                scratch.touched_concepts.push(label.concept);
+            }
+            if score > scratch.concept_label[c] {
+                scratch.concept_label[c] = score;
+                scratch.concept_best[c] = li;
+            }
+        }
+        for &t in &distinct {
+            let w = self.description_idf[t as usize];
+            for &(c, tf) in &self.description_postings[t as usize] {
+                let tf = f32::from(tf);
+                let norm = p.k1
+                    * (1.0 - p.b
+                        + p.b * self.description_len[c as usize] / self.average_description_len);
+                let c = c as usize;
+                if scratch.concept_label[c] == 0.0 && scratch.concept_description[c] == 0.0 {
+                    scratch.touched_concepts.push(c as u32);
+                }
+                scratch.concept_description[c] += w * tf * (p.k1 + 1.0) / (tf + norm);
+            }
+        }
+
+        let mut hits: Vec<Hit> = scratch
+            .touched_concepts
+            .iter()
+            .map(|&c| {
+                let c = c as usize;
+                let label_score = scratch.concept_label[c];
+                let description_score = p.description_weight * scratch.concept_description[c];
+                let base = label_score + description_score;
+                let label = (label_score > 0.0).then_some(scratch.concept_best[c]);
+                let coverage = label.map_or(0.0, |li| {
+                    (scratch.label_matched[li as usize]
+                        / self.labels[li as usize].idf_total.max(f32::EPSILON))
+                    .min(1.0)
+                });
+                Hit {
+                    concept: c,
+                    score: base * (1.0 + p.prior_weight * self.priors[c]),
+                    label_score,
+                    description_score,
+                    label,
+                    coverage,
+                }
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        hits
+    }
+
+    /// The label behind `hit` and the words of `query` that matched it.
+    pub fn explain(&self, query: &Query, hit: &Hit) -> Option<MatchedLabel> {
+        let label = &self.labels[hit.label? as usize];
+        let words = query
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_some_and(|t| label.distinct.binary_search(&t).is_ok()))
+            .map(|(i, _)| i)
+            .collect();
+        Some(MatchedLabel {
+            text: label.text.clone(),
+            field: label.field,
+            coverage: hit.coverage,
+            phrase: hit.coverage >= 0.999 && contains_sequence(&query.tokens, &label.sequence),
+            words,
+        })
+    }
+
+    /// Every concept, best first: the hits of [`search`](Self::search), then the rest by prior.
+    pub fn rank_all(&self, scratch: &mut Scratch, query: &Query) -> Vec<usize> {
+        let hits = self.search(scratch, query);
+        let mut seen = vec![false; self.ids.len()];
+        let mut order: Vec<usize> = hits.iter().map(|h| h.concept).collect();
+        for &c in &order {
+            seen[c] = true;
+        }
+        order.extend(
+            self.by_prior
+                .iter()
+                .map(|&c| c as usize)
+                .filter(|&c| !seen[c]),
+        );
+        order
+    }
+}
+
+impl Scratch {
+    fn prepare(&mut self, labels: usize, concepts: usize) {
+        if self.label_matched.len() != labels {
+            self.label_matched = vec![0.0; labels];
+        } else {
+            for &li in &self.touched_labels {
+                self.label_matched[li as usize] = 0.0;
+            }
+        }
+        if self.concept_label.len() != concepts {
+            self.concept_label = vec![0.0; concepts];
+            self.concept_best = vec![0; concepts];
+            self.concept_description = vec![0.0; concepts];
+        } else {
+            for &c in &self.touched_concepts {
+                self.concept_label[c as usize] = 0.0;
+                self.concept_description[c as usize] = 0.0;
+            }
+        }
+        self.touched_labels.clear();
+        self.touched_concepts.clear();
+    }
+}
+
+/// Words a label may be split by and still count as found in order ("operated *a* continuous miner").
+const PHRASE_SLACK: usize = 2;
+
+/// Whether `needle` stands in `haystack` in order, within `needle.len() + PHRASE_SLACK` words.
+fn contains_sequence(haystack: &[Option<u32>], needle: &[u32]) -> bool {
+    let Some(&first) = needle.first() else {
+        return false;
+    };
+    let window = needle.len() + PHRASE_SLACK;
+    haystack.iter().enumerate().any(|(start, h)| {
+        if *h != Some(first) {
+            return false;
+        }
+        let mut rest = needle[1..].iter().peekable();
+        for h in haystack.iter().skip(start + 1).take(window - 1) {
+            match rest.peek() {
+                Some(&&n) if *h == Some(n) => {
+                    rest.next();
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        rest.peek().is_none()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, preferred: &str, alternatives: &[&str], description: &str) -> ConceptDoc {
+        let mut texts = vec![ConceptText {
+            lang: "en".into(),
+            field: Field::Preferred,
+            text: preferred.into(),
+        }];
+        for a in alternatives {
+            texts.push(ConceptText {
+                lang: "en".into(),
+                field: Field::Alternative,
+                text: (*a).into(),
+            });
+        }
+        texts.push(ConceptText {
+            lang: "en".into(),
+            field: Field::Description,
+            text: description.into(),
+        });
+        ConceptDoc {
+            id: id.into(),
+            texts,
+            prior: 0.0,
+        }
+    }
+
+    fn index() -> ConceptIndex {
+        ConceptIndex::build(
+            &[
+                doc(
+                    "weld",
+                    "weld metal parts",
+                    &["welding"],
+                    "Join metal parts by melting them.",
+                ),
+                doc(
+                    "miner",
+                    "operate continuous miner",
+                    &["run a continuous mining machine"],
+                    "Operate the machine that cuts coal.",
+                ),
+                doc(
+                    "train",
+                    "train employees",
+                    &["train new crews", "coach staff"],
+                    "Teach colleagues the skills for their work.",
+                ),
+                doc(
+                    "people",
+                    "personnel management",
+                    &["people management"],
+                    "Manage the staff of an organisation.",
+                ),
+                doc(
+                    "metal",
+                    "metal properties",
+                    &[],
+                    "Knowledge of how metals behave.",
+                ),
+            ],
+            ScoringParams::default(),
+        )
+    }
+
+    #[test]
+    fn whole_labels_in_the_text_rank_first_with_their_words() {
+        let idx = index();
+        let mut scratch = Scratch::default();
+        let q = idx.query(
+            "Operated a continuous miner for twelve years and trained the new crews",
+            Some("en"),
+        );
+        let hits = idx.search(&mut scratch, &q);
+        let top: Vec<_> = hits.iter().take(2).map(|h| idx.id(h.concept)).collect();
+        assert!(top.contains(&"miner") && top.contains(&"train"), "{top:?}");
+        let miner = hits.iter().find(|h| idx.id(h.concept) == "miner").unwrap();
+        let label = idx.explain(&q, miner).unwrap();
+        assert!(label.phrase);
+        let span: Vec<_> = label
+            .words
+            .iter()
+            .map(|&i| q.words[i].folded.as_str())
+            .collect();
+        assert_eq!(span, ["operated", "continuous", "miner"]);
+        assert!(contains_sequence(&[Some(1), None, Some(2)], &[1, 2]));
+        assert!(!contains_sequence(&[Some(2), Some(1)], &[1, 2]));
+        assert!(!contains_sequence(
+            &[Some(1), None, None, None, Some(2)],
+            &[1, 2]
+        ));
+    }
+
+    #[test]
+    fn search_is_stable_and_scratch_is_reusable() {
+        let idx = index();
+        let mut scratch = Scratch::default();
+        let a = idx.query("people management and welding", None);
+        let first: Vec<_> = idx
+            .search(&mut scratch, &a)
+            .iter()
+            .map(|h| (h.concept, h.score))
+            .collect();
+        let b = idx.query("coal", None);
+        idx.search(&mut scratch, &b);
+        let again: Vec<_> = idx
+            .search(&mut scratch, &a)
+            .iter()
+            .map(|h| (h.concept, h.score))
+            .collect();
+        assert_eq!(first, again);
+        assert_eq!(idx.id(first[0].0), "people");
+        assert_eq!(idx.rank_all(&mut scratch, &a).len(), idx.len());
+    }
+
+    #[test]
+    fn texts_without_known_words_match_nothing() {
+        let idx = index();
+        let mut scratch = Scratch::default();
+        for text in ["", "   ", "\u{0}\u{1}", "zzqx ywwq", "日本語"] {
+            assert!(
+                idx.search(&mut scratch, &idx.query(text, None)).is_empty(),
+                "{text:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! From words to skills. A lexical, explainable engine over the loaded taxonomy:
+//!
+//! - [`index::ConceptIndex`]: every label and description of a set of concepts, stemmed per
+//!   language, scored by how much of a label a text covers (and whether in order) plus BM25 over
+//!   descriptions, with a taxonomy prior;
+//! - [`skills::SkillExtractor`]: text of any length → ranked skills with spans and reasons;
+//! - [`eval`]: the ranking metrics of the evaluation protocols.
+//!
+//! No I/O: the store builds the concept documents, the server and command line call in.
+
+pub mod eval;
+pub mod index;
+pub mod skills;
+pub mod text;
+
+pub use index::{ConceptDoc, ConceptIndex, ConceptText, Field, Hit, Query, ScoringParams, Scratch};
+pub use skills::{ExtractOptions, SkillExtractor, SkillMatch, Span};
+pub mod analyzer;
+pub mod deconstruct;

@@ -1,0 +1,370 @@
+//! Text of any length → ranked skills, each with its score, the spans that matched and why.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, ScoringParams, Scratch};
+
+/// A skill (or any concept) an extractor can find, with what to show for it.
+#[derive(Debug, Clone)]
+pub struct ConceptInfo {
+    /// Display label (preferred, English).
+    pub label: String,
+    /// Kind (skill, knowledge, …), shown with matches.
+    pub kind: String,
+}
+
+/// Where in the text a match stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Span {
+    /// Byte offset of the start in the text.
+    pub start: usize,
+    /// Byte offset just past the end.
+    pub end: usize,
+    /// The text of the span.
+    pub text: String,
+}
+
+/// A skill found in a text.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillMatch {
+    /// The skill's id.
+    pub id: String,
+    /// Its preferred label.
+    pub label: String,
+    /// Its kind.
+    pub kind: String,
+    /// Score: higher is better; comparable within one text.
+    pub score: f32,
+    /// Share of the best label's information found in the text, 0–1.
+    pub coverage: f32,
+    /// The spans of the text that matched.
+    pub spans: Vec<Span>,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// Options for [`SkillExtractor::extract`].
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Language of the text; guessed from the taxonomy's labels when `None`.
+    pub lang: Option<String>,
+    /// At most this many matches.
+    pub limit: usize,
+    /// Matches must cover at least this share of a label (0–1); description-only matches are
+    /// dropped unless this is 0.
+    pub min_coverage: f32,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        Self {
+            lang: None,
+            limit: 50,
+            min_coverage: 0.6,
+        }
+    }
+}
+
+/// Finds skills in text.
+#[derive(Debug)]
+pub struct SkillExtractor {
+    index: ConceptIndex,
+    info: Vec<ConceptInfo>,
+}
+
+impl SkillExtractor {
+    /// Indexes `docs`, with `info[i]` describing `docs[i]`.
+    pub fn new(docs: &[ConceptDoc], info: Vec<ConceptInfo>, params: ScoringParams) -> Self {
+        debug_assert_eq!(docs.len(), info.len());
+        Self {
+            index: ConceptIndex::build(docs, params),
+            info,
+        }
+    }
+
+    /// The underlying index (for ranking every concept, as the evaluation does).
+    pub fn index(&self) -> &ConceptIndex {
+        &self.index
+    }
+
+    /// The skills in `text`, best first. Long texts are read segment by segment (lines,
+    /// sentences, bullet points): a skill's score is its best segment's, raised a little for each
+    /// further segment that mentions it.
+    pub fn extract(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        options: &ExtractOptions,
+    ) -> Vec<SkillMatch> {
+        let lang = options
+            .lang
+            .clone()
+            .or_else(|| Some(self.index.query(text, None).lang));
+        let mut found: HashMap<usize, (SkillMatch, usize)> = HashMap::new();
+        for (offset, segment) in segments(text) {
+            let query = self.index.query(segment, lang.as_deref());
+            for hit in self.index.search(scratch, &query) {
+                let Some(m) = self.describe(&hit, &query, segment, offset, options.min_coverage)
+                else {
+                    continue;
+                };
+                match found.get_mut(&hit.concept) {
+                    Some((best, mentions)) => {
+                        *mentions += 1;
+                        if m.score > best.score {
+                            let spans = std::mem::take(&mut best.spans);
+                            *best = SkillMatch {
+                                spans: merge_spans(spans, m.spans.clone()),
+                                ..m
+                            };
+                        } else {
+                            best.spans = merge_spans(std::mem::take(&mut best.spans), m.spans);
+                        }
+                    }
+                    None => {
+                        found.insert(hit.concept, (m, 1));
+                    }
+                }
+            }
+        }
+        let mut out: Vec<SkillMatch> = found
+            .into_values()
+            .map(|(mut m, mentions)| {
+                m.score *= 1.0 + 0.1 * (mentions.saturating_sub(1) as f32).min(5.0);
+                if mentions > 1 {
+                    m.reason
+                        .push_str(&format!("; mentioned in {mentions} places"));
+                }
+                m
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(options.limit);
+        out
+    }
+
+    fn describe(
+        &self,
+        hit: &Hit,
+        query: &crate::index::Query,
+        segment: &str,
+        offset: usize,
+        min_coverage: f32,
+    ) -> Option<SkillMatch> {
+        let info = &self.info[hit.concept];
+        let (coverage, spans, reason) = match self.index.explain(query, hit) {
+            Some(label) if label.coverage >= min_coverage => {
+                let spans = word_spans(&label.words, query, segment, offset);
+                let quoted: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
+                let which = if label.field == Field::Preferred {
+                    "label"
+                } else {
+                    "alternative label"
+                };
+                let reason = if label.phrase {
+                    format!("the {which} \"{}\" appears in the text", label.text)
+                } else {
+                    format!(
+                        "{:.0}% of the {which} \"{}\" matches: \"{}\"",
+                        label.coverage * 100.0,
+                        label.text,
+                        quoted.join("\", \"")
+                    )
+                };
+                (label.coverage, spans, reason)
+            }
+            _ if min_coverage <= 0.0 => (
+                0.0,
+                Vec::new(),
+                "words of its description appear in the text".to_owned(),
+            ),
+            _ => return None,
+        };
+        Some(SkillMatch {
+            id: self.index.id(hit.concept).to_owned(),
+            label: info.label.clone(),
+            kind: info.kind.clone(),
+            score: hit.score,
+            coverage,
+            spans,
+            reason,
+        })
+    }
+}
+
+/// The spans of the given words, adjacent words joined.
+fn word_spans(
+    word_indices: &[usize],
+    query: &crate::index::Query,
+    segment: &str,
+    offset: usize,
+) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for &i in word_indices {
+        let w = &query.words[i];
+        match (previous, spans.last_mut()) {
+            (Some(p), Some(last)) if p + 1 == i => {
+                last.end = offset + w.end;
+                last.text = segment[last.start - offset..w.end].to_owned();
+            }
+            _ => spans.push(Span {
+                start: offset + w.start,
+                end: offset + w.end,
+                text: segment[w.start..w.end].to_owned(),
+            }),
+        }
+        previous = Some(i);
+    }
+    spans
+}
+
+fn merge_spans(mut a: Vec<Span>, b: Vec<Span>) -> Vec<Span> {
+    for s in b {
+        if !a.contains(&s) {
+            a.push(s);
+        }
+    }
+    a.sort_by_key(|s| s.start);
+    a
+}
+
+/// Splits a text into segments (lines, sentences, bullet points) with their byte offsets.
+pub fn segments(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let boundary = matches!(c, '\n' | '\r' | '•' | '·' | ';' | '|')
+            || (matches!(c, '.' | '!' | '?') && next_is_space);
+        if boundary {
+            push_segment(&mut out, text, start, i);
+            start = i + c.len_utf8();
+        }
+    }
+    push_segment(&mut out, text, start, text.len());
+    out
+}
+
+fn push_segment<'t>(out: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize) {
+    let segment = &text[start..end];
+    let trimmed = segment.trim_start();
+    let lead = segment.len() - trimmed.len();
+    let trimmed = trimmed.trim_end();
+    if trimmed.chars().any(char::is_alphanumeric) {
+        out.push((start + lead, trimmed));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::ConceptText;
+
+    fn extractor() -> SkillExtractor {
+        let skill = |id: &str, label: &str, alts: &[&str]| {
+            let mut texts = vec![ConceptText {
+                lang: "en".into(),
+                field: Field::Preferred,
+                text: label.into(),
+            }];
+            texts.extend(alts.iter().map(|a| ConceptText {
+                lang: "en".into(),
+                field: Field::Alternative,
+                text: (*a).into(),
+            }));
+            texts.push(ConceptText {
+                lang: "nl".into(),
+                field: Field::Preferred,
+                text: format!("nl {label}"),
+            });
+            (
+                ConceptDoc {
+                    id: id.into(),
+                    texts,
+                    prior: 0.0,
+                },
+                ConceptInfo {
+                    label: label.into(),
+                    kind: "skill".into(),
+                },
+            )
+        };
+        let (docs, info): (Vec<_>, Vec<_>) = [
+            skill(
+                "miner",
+                "operate continuous miner",
+                &["continuous miner operation"],
+            ),
+            skill(
+                "maintain",
+                "maintain mining machinery",
+                &["keep mining machines running"],
+            ),
+            skill("train", "train crews", &["train new crews"]),
+            skill("sql", "SQL", &[]),
+        ]
+        .into_iter()
+        .unzip();
+        SkillExtractor::new(&docs, info, ScoringParams::default())
+    }
+
+    #[test]
+    fn a_plain_description_of_work_becomes_skills_with_spans() {
+        let ex = extractor();
+        let text = "Ran a continuous miner for twelve years.\nKept the mining machines running, trained the new crews.";
+        let found = ex.extract(&mut Scratch::default(), text, &ExtractOptions::default());
+        let ids: Vec<_> = found.iter().map(|m| m.id.as_str()).collect();
+        assert!(
+            ids.contains(&"miner") && ids.contains(&"train") && ids.contains(&"maintain"),
+            "{ids:?}"
+        );
+        let miner = found.iter().find(|m| m.id == "miner").unwrap();
+        assert_eq!(miner.spans[0].text, "continuous miner");
+        assert_eq!(
+            &text[miner.spans[0].start..miner.spans[0].end],
+            "continuous miner"
+        );
+        assert!(
+            miner.reason.contains("continuous miner"),
+            "{}",
+            miner.reason
+        );
+        assert!(!ids.contains(&"sql"));
+    }
+
+    #[test]
+    fn segments_split_lines_sentences_and_bullets_with_offsets() {
+        let text = "One. Two!\n• three; four 3.5 kg";
+        let segs: Vec<_> = segments(text)
+            .into_iter()
+            .map(|(o, s)| (o, s.to_owned()))
+            .collect();
+        assert_eq!(
+            segs.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+            ["One", "Two", "three", "four 3.5 kg"]
+        );
+        for (o, s) in segs {
+            assert_eq!(&text[o..o + s.len()], s);
+        }
+    }
+
+    #[test]
+    fn any_input_gives_a_result_not_a_panic() {
+        let ex = extractor();
+        let mut scratch = Scratch::default();
+        for text in [
+            "",
+            "\u{0}\u{7f}\u{fffd}",
+            "日本語 SQL русский",
+            &"SQL ".repeat(100_000),
+        ] {
+            let _ = ex.extract(&mut scratch, text, &ExtractOptions::default());
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Reading text against the taxonomy: building the analyzer from the store, and deconstructing
+//! work (an occupation or a text) into tasks with the facts the store holds about them.
+
+use guild_extraction::analyzer::{Analyzer, AnalyzerInput, AnalyzerScratch, ConceptSet};
+use guild_extraction::deconstruct::{self, Deconstruction, Draft};
+use guild_taxonomy::OccupationId;
+use serde::Serialize;
+
+use crate::{Corpus, Store, StoreError};
+
+/// Work to deconstruct.
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// An occupation of the taxonomy.
+    Occupation(OccupationId),
+    /// A job post or project description.
+    Text {
+        /// The text.
+        text: String,
+        /// Its language, guessed when `None`.
+        lang: Option<String>,
+    },
+}
+
+/// The occupation whose tasks a deconstruction shows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkOccupation {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// When the occupation asked for has no tasks of its own: the crosswalk equivalent whose
+    /// tasks are shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks_from: Option<String>,
+}
+
+/// Deconstructed work.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkBreakdown {
+    /// The occupation, for occupation input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<WorkOccupation>,
+    /// Tasks, summary and team skills.
+    #[serde(flatten)]
+    pub deconstruction: Deconstruction,
+}
+
+/// Most tasks a text is split into.
+pub const MAX_TEXT_TASKS: usize = 200;
+
+fn set(corpus: Corpus) -> ConceptSet {
+    ConceptSet {
+        docs: corpus.docs,
+        info: corpus.info,
+    }
+}
+
+impl Store {
+    /// A fingerprint of the taxonomy: changes whenever an import runs.
+    pub fn taxonomy_version(&self) -> Result<String, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query("SELECT name, imported_at FROM imports ORDER BY name", &[])?;
+            let mut v = String::new();
+            for r in rows {
+                v.push_str(r[0].text()?);
+                v.push('@');
+                v.push_str(r[1].text()?);
+                v.push(';');
+            }
+            Ok(v)
+        })
+    }
+
+    /// Everything the analyzer indexes: all skills (groups left out), occupations, tasks,
+    /// crosswalk links and occupation–skill weights.
+    pub fn analyzer_input(&self) -> Result<AnalyzerInput, StoreError> {
+        Ok(AnalyzerInput {
+            skills: set(self.skill_corpus(&[])?),
+            // The kind slot of an occupation's info carries its source.
+            occupations: set(self.occupation_corpus(&[])?),
+            tasks: set(self.task_corpus()?),
+            crosswalk: self.crosswalk_links()?,
+            occupation_skills: self.occupation_skill_weights()?,
+        })
+    }
+
+    /// Builds the analyzer over the whole taxonomy.
+    pub fn analyzer(&self) -> Result<Analyzer, StoreError> {
+        Ok(Analyzer::new(self.analyzer_input()?))
+    }
+
+    /// Breaks `work` into tasks with their skills, AI exposure and physical presence.
+    pub fn deconstruct(
+        &self,
+        analyzer: &Analyzer,
+        work: &Work,
+    ) -> Result<WorkBreakdown, StoreError> {
+        let mut scratch = AnalyzerScratch::default();
+        match work {
+            Work::Occupation(id) => {
+                let detail = self.occupation(id)?;
+                let mut task_ids: Vec<String> = detail.tasks.iter().map(|t| t.id.clone()).collect();
+                let mut tasks_from = None;
+                if task_ids.is_empty() {
+                    let mut links = detail.crosswalk.clone();
+                    links.sort_by(|a, b| {
+                        b.confidence
+                            .unwrap_or(1.0)
+                            .total_cmp(&a.confidence.unwrap_or(1.0))
+                    });
+                    for link in links {
+                        let Ok(other) = OccupationId::parse(&link.id) else {
+                            continue;
+                        };
+                        let Ok(other) = self.occupation(&other) else {
+                            continue;
+                        };
+                        if !other.tasks.is_empty() {
+                            task_ids = other.tasks.iter().map(|t| t.id.clone()).collect();
+                            tasks_from = Some(other.occupation.id.to_string());
+                            break;
+                        }
+                    }
+                }
+                let deconstruction = if task_ids.is_empty() {
+                    // No tasks anywhere: read the occupation's description as the work.
+                    let text = detail
+                        .occupation
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| detail.occupation.title.clone());
+                    let draft =
+                        Draft::new(analyzer, &mut scratch, &text, Some("en"), MAX_TEXT_TASKS);
+                    let facts = self.task_facts(&draft.task_ids())?;
+                    draft.finish(&facts)
+                } else {
+                    deconstruct::from_taxonomy(&self.task_facts(&task_ids)?)
+                };
+                Ok(WorkBreakdown {
+                    occupation: Some(WorkOccupation {
+                        id: detail.occupation.id.to_string(),
+                        title: detail.occupation.title.clone(),
+                        tasks_from,
+                    }),
+                    deconstruction,
+                })
+            }
+            Work::Text { text, lang } => {
+                let draft = Draft::new(
+                    analyzer,
+                    &mut scratch,
+                    text,
+                    lang.as_deref(),
+                    MAX_TEXT_TASKS,
+                );
+                let facts = self.task_facts(&draft.task_ids())?;
+                Ok(WorkBreakdown {
+                    occupation: None,
+                    deconstruction: draft.finish(&facts),
+                })
+            }
+        }
+    }
+}

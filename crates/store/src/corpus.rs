@@ -1,0 +1,259 @@
+//! Loading the taxonomy as documents for the extraction engine.
+
+use std::collections::HashMap;
+
+use guild_extraction::deconstruct::{LinkedSkill, TaskFacts};
+use guild_extraction::skills::ConceptInfo;
+use guild_extraction::{ConceptDoc, ConceptText, Field};
+use guild_taxonomy::Source;
+
+use crate::sql::{Tx, Value, placeholders};
+use crate::{Store, StoreError};
+
+/// Concepts ready to index, with what to show for each.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// One document per concept: labels and descriptions in every language.
+    pub docs: Vec<ConceptDoc>,
+    /// Display label and kind of each document's concept.
+    pub info: Vec<ConceptInfo>,
+}
+
+fn field(role: &str) -> Field {
+    match role {
+        "preferred" => Field::Preferred,
+        "description" => Field::Description,
+        _ => Field::Alternative,
+    }
+}
+
+impl Store {
+    /// The skills of `sources` (every source when empty), groups left out, each with the share of
+    /// occupations that need it (log-scaled) as its prior.
+    pub fn skill_corpus(&self, sources: &[Source]) -> Result<Corpus, StoreError> {
+        self.read(|tx| {
+            let (filter, params) = source_filter("s.source", sources);
+            let sql = format!("SELECT s.id, s.label, s.kind FROM skills s WHERE s.kind <> 'group' {filter} ORDER BY s.id");
+            let rows = tx.query(&sql, &params)?;
+            let sql = format!(
+                "SELECT r.skill, SUM(r.weight) FROM occupation_skills r JOIN skills s ON s.id = r.skill WHERE s.kind <> 'group' {filter} GROUP BY r.skill"
+            );
+            let mut demand: HashMap<String, f64> = HashMap::new();
+            for row in tx.query(&sql, &params)? {
+                demand.insert(row[0].text()?.to_owned(), row[1].opt_real()?.unwrap_or(0.0));
+            }
+            let max = demand.values().copied().fold(0.0f64, f64::max);
+            let priors = |id: &str| -> f32 {
+                let d = demand.get(id).copied().unwrap_or(0.0);
+                if max > 0.0 { ((1.0 + d).ln() / (1.0 + max).ln()) as f32 } else { 0.0 }
+            };
+            build(tx, rows, "skills s", "s.kind <> 'group'", &filter, &params, priors)
+        })
+    }
+
+    /// The occupations of `sources` (every source when empty).
+    pub fn occupation_corpus(&self, sources: &[Source]) -> Result<Corpus, StoreError> {
+        self.read(|tx| {
+            let (filter, params) = source_filter("s.source", sources);
+            let sql = format!("SELECT s.id, s.title, s.source FROM occupations s WHERE 1 = 1 {filter} ORDER BY s.id");
+            let rows = tx.query(&sql, &params)?;
+            build(tx, rows, "occupations s", "1 = 1", &filter, &params, |_| 0.0)
+        })
+    }
+}
+
+fn source_filter(column: &str, sources: &[Source]) -> (String, Vec<Value>) {
+    if sources.is_empty() {
+        return (String::new(), Vec::new());
+    }
+    let params: Vec<Value> = sources.iter().map(|s| s.as_str().into()).collect();
+    (
+        format!("AND {column} IN ({})", placeholders(1, params.len())),
+        params,
+    )
+}
+
+/// Documents for `rows` (id, label, kind) with all their labels.
+fn build(
+    tx: &mut dyn Tx,
+    rows: Vec<Vec<Value>>,
+    table: &str,
+    condition: &str,
+    filter: &str,
+    params: &[Value],
+    prior: impl Fn(&str) -> f32,
+) -> Result<Corpus, StoreError> {
+    let mut position: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    let mut corpus = Corpus::default();
+    for row in &rows {
+        let id = row[0].text()?.to_owned();
+        position.insert(id.clone(), corpus.docs.len());
+        corpus.info.push(ConceptInfo {
+            label: row[1].text()?.to_owned(),
+            kind: row[2].text()?.to_owned(),
+        });
+        corpus.docs.push(ConceptDoc {
+            prior: prior(&id),
+            id,
+            texts: Vec::new(),
+        });
+    }
+    let sql = format!(
+        "SELECT l.concept, l.lang, l.role, l.text FROM labels l JOIN {table} ON s.id = l.concept WHERE {condition} {filter} ORDER BY l.concept, l.lang, l.role, l.text"
+    );
+    for row in tx.query(&sql, params)? {
+        let Some(&i) = position.get(row[0].text()?) else {
+            continue;
+        };
+        corpus.docs[i].texts.push(ConceptText {
+            lang: row[1].text()?.to_owned(),
+            field: field(row[2].text()?),
+            text: row[3].text()?.to_owned(),
+        });
+    }
+    Ok(corpus)
+}
+
+/// O*NET generalised work activities whose detailed activities need a person on site: physical
+/// and manual work (4.A.3.a), repairing mechanical and electronic equipment (4.A.3.b.4, .5), and
+/// caring for others (4.A.4.a.5). DWA ids start with their GWA's element id.
+const PHYSICAL_ACTIVITIES: [(&str, &str); 4] = [
+    ("onet:4.A.3.a.", "physical and manual work"),
+    ("onet:4.A.3.b.4.", "repairing mechanical equipment"),
+    ("onet:4.A.3.b.5.", "repairing electronic equipment"),
+    ("onet:4.A.4.a.5.", "assisting and caring for others"),
+];
+
+/// Exposure measures used as a task's headline AI exposure, most trusted first.
+const TASK_EXPOSURE: [(&str, &str); 2] = [("guild", "estimate"), ("gpts-are-gpts", "gpt4_beta")];
+
+impl Store {
+    /// Every task statement (all languages), for finding tasks similar to a text.
+    pub fn task_corpus(&self) -> Result<Corpus, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT s.id, s.statement, s.occupation FROM tasks s ORDER BY s.id",
+                &[],
+            )?;
+            let mut corpus = build(tx, rows, "tasks s", "1 = 1", "", &[], |_| 0.0)?;
+            // Statements are stored as preferred labels: index them as descriptions too, so that
+            // long statements are also scored by BM25 and not only by label coverage.
+            for doc in &mut corpus.docs {
+                let extra: Vec<ConceptText> = doc
+                    .texts
+                    .iter()
+                    .filter(|t| t.field == Field::Preferred)
+                    .map(|t| ConceptText {
+                        field: Field::Description,
+                        ..t.clone()
+                    })
+                    .collect();
+                doc.texts.extend(extra);
+            }
+            Ok(corpus)
+        })
+    }
+
+    /// ESCO (and starter) → O*NET occupation links of every crosswalk dataset, with confidence.
+    pub fn crosswalk_links(&self) -> Result<Vec<(String, String, f64)>, StoreError> {
+        self.read(|tx| {
+            tx.query("SELECT occupation, onet, confidence FROM crosswalk", &[])?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r[0].text()?.to_owned(),
+                        r[1].text()?.to_owned(),
+                        r[2].opt_real()?.unwrap_or(1.0),
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    /// Every occupation–skill weight (for inferring occupations from skills).
+    pub fn occupation_skill_weights(&self) -> Result<Vec<(String, String, f64)>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT occupation, skill, weight FROM occupation_skills",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r[0].text()?.to_owned(),
+                    r[1].text()?.to_owned(),
+                    r[2].opt_real()?.unwrap_or(0.0),
+                ))
+            })
+            .collect()
+        })
+    }
+
+    /// Facts about the tasks `ids` (unknown ids are left out), in the order given.
+    pub fn task_facts(&self, ids: &[String]) -> Result<Vec<TaskFacts>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read(|tx| {
+            let params: Vec<Value> = ids.iter().map(Value::from).collect();
+            let list = placeholders(1, ids.len());
+            let mut facts: HashMap<String, TaskFacts> = HashMap::new();
+            for r in tx.query(&format!("SELECT id, occupation, statement, physical FROM tasks WHERE id IN ({list})"), &params)? {
+                let physical = r[3].opt_int()?.map(|p| p != 0);
+                facts.insert(
+                    r[0].text()?.to_owned(),
+                    TaskFacts {
+                        id: r[0].text()?.to_owned(),
+                        occupation: r[1].text()?.to_owned(),
+                        statement: r[2].text()?.to_owned(),
+                        skills: Vec::new(),
+                        ai_exposure: None,
+                        ai_exposure_source: None,
+                        physical,
+                        physical_basis: physical.map(|_| "stated by the taxonomy".to_owned()),
+                    },
+                );
+            }
+            for r in tx.query(
+                &format!("SELECT ts.task, s.id, s.kind, s.label FROM task_skills ts JOIN skills s ON s.id = ts.skill WHERE ts.task IN ({list}) ORDER BY s.label"),
+                &params,
+            )? {
+                let Some(f) = facts.get_mut(r[0].text()?) else { continue };
+                let skill = LinkedSkill {
+                    id: r[1].text()?.to_owned(),
+                    kind: r[2].text()?.to_owned(),
+                    label: r[3].text()?.to_owned(),
+                };
+                if f.physical_basis.as_deref() != Some("stated by the taxonomy")
+                    && let Some((_, why)) = PHYSICAL_ACTIVITIES.iter().find(|(p, _)| skill.id.starts_with(p))
+                {
+                    f.physical = Some(true);
+                    f.physical_basis = Some(format!("work activity \"{}\" is {why}", skill.label));
+                }
+                f.skills.push(skill);
+            }
+            for f in facts.values_mut() {
+                if f.physical.is_none() && f.skills.iter().any(|s| s.id.starts_with("onet:4.A.")) {
+                    f.physical = Some(false);
+                    f.physical_basis = Some("none of its work activities needs presence on site".to_owned());
+                }
+            }
+            for r in tx.query(
+                &format!("SELECT subject, dataset, measure, value FROM ai_exposure WHERE subject IN ({list})"),
+                &params,
+            )? {
+                let Some(f) = facts.get_mut(r[0].text()?) else { continue };
+                let (dataset, measure) = (r[1].text()?, r[2].text()?);
+                let Some(rank) = TASK_EXPOSURE.iter().position(|(d, m)| *d == dataset && *m == measure) else { continue };
+                let current = f.ai_exposure_source.as_deref().and_then(|s| {
+                    TASK_EXPOSURE.iter().position(|(d, m)| s == format!("{d}:{m}"))
+                });
+                if current.is_none_or(|c| rank < c) {
+                    f.ai_exposure = r[3].opt_real()?;
+                    f.ai_exposure_source = Some(format!("{dataset}:{measure}"));
+                }
+            }
+            Ok(ids.iter().filter_map(|id| facts.remove(id)).collect())
+        })
+    }
+}
