@@ -83,6 +83,27 @@ impl TestStore {
             .unwrap()
     }
 
+    /// Runs `guild --db URL ARGS…` with `input` on standard input.
+    pub fn guild_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
+            .arg("--db")
+            .arg(&self.url)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     /// Runs `guild` and expects success; returns standard output.
     pub fn guild_ok(&self, args: &[&str]) -> String {
         let out = self.guild(args);
@@ -155,6 +176,36 @@ impl Server {
             content_type,
             body,
         }
+    }
+
+    pub fn post(&self, path: &str, body: &str, content_type: &str) -> Answer {
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build();
+        let result = agent
+            .post(&format!("{}{path}", self.base))
+            .set("content-type", content_type)
+            .send_string(body);
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("POST {path}: {e}"),
+        };
+        let status = response.status();
+        let content_type = response.header("content-type").unwrap_or("").to_owned();
+        let text = response.into_string().unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    pub fn post_ok(&self, path: &str, body: &Value) -> Value {
+        let a = self.post(path, &body.to_string(), "application/json");
+        assert_eq!(a.status, 200, "POST {path}: {}", a.body);
+        a.body
     }
 
     pub fn get_ok(&self, path: &str) -> Value {

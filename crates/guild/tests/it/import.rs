@@ -136,6 +136,63 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
             .any(|o| o["title"] == "lasser" && o["lang"] == "nl"),
         "{nl}"
     );
+
+    // Deconstruction on the real data: O*NET tasks with imported AI exposure and presence
+    // derived from their work activities; an ESCO occupation through its O*NET equivalent.
+    let trucks = server.post_ok(
+        "/api/v1/deconstruct",
+        &serde_json::json!({ "occupation": "onet:53-7051.00" }),
+    );
+    let tasks = trucks["tasks"].as_array().unwrap();
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t["ai_exposure_basis"] == "imported (gpts-are-gpts:gpt4_beta)"),
+        "{trucks}"
+    );
+    assert!(
+        tasks.iter().any(|t| t["physical"] == true
+            && t["physical_basis"]
+                .as_str()
+                .unwrap()
+                .starts_with("work activity")),
+        "{trucks}"
+    );
+    let esco_machinist = machinists["crosswalk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"].as_str().unwrap().starts_with("http"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let via = server.post_ok(
+        "/api/v1/deconstruct",
+        &serde_json::json!({ "occupation": esco_machinist }),
+    );
+    assert!(
+        via["occupation"]["tasks_from"]
+            .as_str()
+            .unwrap()
+            .starts_with("onet:"),
+        "{via}"
+    );
+    assert!(!via["tasks"].as_array().unwrap().is_empty());
+    let titles = server.post_ok(
+        "/api/v1/titles/normalize",
+        &serde_json::json!({ "title": "Sr. CNC Machinist - 2nd shift", "limit": 10 }),
+    );
+    let sources: Vec<&str> = titles["occupations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["source"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains(&"esco") && sources.contains(&"onet"),
+        "{titles}"
+    );
     drop(server);
 
     store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);

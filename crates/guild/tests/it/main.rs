@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod extraction_api;
 mod harness;
 mod import;
 mod taxonomy_api;
