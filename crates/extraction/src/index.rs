@@ -116,7 +116,17 @@ pub struct ConceptIndex {
     label_idf: Vec<f32>,
     description_idf: Vec<f32>,
     labels: Vec<Label>,
-    label_postings: Vec<Vec<u32>>,
+    /// Per token, the labels to start from: every label holding it when the token is rare; only
+    /// the labels made of common tokens alone when it is common. A label is then scored on all its
+    /// tokens at once, so common words cost no long walks and every score is the same as walking
+    /// every posting.
+    candidate_postings: Vec<Vec<Candidate>>,
+    /// Label data read in the hot loop, kept compact: concept, 1 / idf total, alternative?
+    label_concept: Vec<u32>,
+    label_inverse_total: Vec<f32>,
+    label_alternative: Vec<bool>,
+    label_token_start: Vec<u32>,
+    label_tokens: Vec<u32>,
     description_postings: Vec<Vec<(u32, u16)>>,
     description_len: Vec<f32>,
     average_description_len: f32,
@@ -132,6 +142,7 @@ pub struct ConceptIndex {
 pub struct Scratch {
     label_matched: Vec<f32>,
     touched_labels: Vec<u32>,
+    in_query: Vec<bool>,
     concept_label: Vec<f32>,
     concept_best: Vec<u32>,
     concept_description: Vec<f32>,
@@ -157,9 +168,9 @@ pub struct Hit {
 
 /// The label behind a hit.
 #[derive(Debug, Clone)]
-pub struct MatchedLabel {
+pub struct MatchedLabel<'i> {
     /// The label's text.
-    pub text: String,
+    pub text: &'i str,
     /// Preferred or alternative.
     pub field: Field,
     /// Share of the label's information (idf-weighted words) found in the text, 0–1.
@@ -180,6 +191,25 @@ pub struct Query {
     /// The language used for stemming.
     pub lang: String,
 }
+
+/// A label in a candidate list, with its first tokens inline so that scoring it reads the list
+/// in order instead of jumping to the label.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    label: u32,
+    /// The label's distinct tokens; `NO_TOKEN` pads; a label with more than fit is read whole.
+    tokens: [u32; INLINE_TOKENS],
+}
+
+const INLINE_TOKENS: usize = 4;
+const NO_TOKEN: u32 = u32::MAX;
+const MORE_TOKENS: u32 = u32::MAX - 1;
+
+/// A token in more labels than this is common: labels are reached through their rarer tokens.
+const COMMON_TOKEN_LABELS: usize = 300;
+
+/// How many labels a common token still reaches by itself: those where it weighs most.
+const COMMON_KEEP: usize = 100;
 
 fn idf(n: usize, df: usize) -> f32 {
     let (n, df) = (n as f32, df as f32);
@@ -211,7 +241,7 @@ impl ConceptIndex {
                     if !stemmer.is_content(&w, &t.text) {
                         continue;
                     }
-                    let stem = stemmer.stem(&w.folded);
+                    let stem = stemmer.stem(&w.folded).into_owned();
                     let next = vocab.len() as u32;
                     let id = *vocab.entry(stem).or_insert(next);
                     sequence.push(id);
@@ -279,13 +309,66 @@ impl ConceptIndex {
         let label_idf: Vec<f32> = label_df.iter().map(|&df| idf(n, df)).collect();
         let description_idf: Vec<f32> = description_df.iter().map(|&df| idf(n, df)).collect();
 
-        let mut label_postings = vec![Vec::new(); v];
-        for (li, label) in labels.iter_mut().enumerate() {
+        let mut label_df_count = vec![0usize; v];
+        for label in labels.iter_mut() {
             label.idf_total = label.distinct.iter().map(|&t| label_idf[t as usize]).sum();
             for &t in label.distinct.iter() {
-                label_postings[t as usize].push(li as u32);
+                label_df_count[t as usize] += 1;
             }
         }
+        let common: Vec<bool> = label_df_count
+            .iter()
+            .map(|&n| n > COMMON_TOKEN_LABELS)
+            .collect();
+        let mut candidate_postings: Vec<Vec<Candidate>> = vec![Vec::new(); v];
+        let mut common_rest: Vec<Vec<u32>> = vec![Vec::new(); v];
+        let candidate = |li: usize| {
+            let distinct = &labels[li].distinct;
+            let mut tokens = [NO_TOKEN; INLINE_TOKENS];
+            if distinct.len() <= INLINE_TOKENS {
+                tokens[..distinct.len()].copy_from_slice(distinct);
+            } else {
+                tokens[0] = MORE_TOKENS;
+            }
+            Candidate {
+                label: li as u32,
+                tokens,
+            }
+        };
+        let mut label_token_start = Vec::with_capacity(labels.len() + 1);
+        let mut label_tokens = Vec::new();
+        for (li, label) in labels.iter().enumerate() {
+            let all_common = label.distinct.iter().all(|&t| common[t as usize]);
+            for &t in label.distinct.iter() {
+                if !common[t as usize] || all_common {
+                    candidate_postings[t as usize].push(candidate(li));
+                } else {
+                    common_rest[t as usize].push(li as u32);
+                }
+            }
+            label_token_start.push(label_tokens.len() as u32);
+            label_tokens.extend(label.distinct.iter().copied());
+        }
+        label_token_start.push(label_tokens.len() as u32);
+        // Labels that hold a common token beside rarer ones are reached through the rarer ones;
+        // for texts that name only the common token, the labels where it weighs most (the
+        // shortest, in information) are reached through it too.
+        for (t, rest) in common_rest.iter_mut().enumerate() {
+            rest.sort_by(|&a, &b| {
+                labels[a as usize]
+                    .idf_total
+                    .total_cmp(&labels[b as usize].idf_total)
+                    .then(a.cmp(&b))
+            });
+            rest.truncate(COMMON_KEEP);
+            candidate_postings[t].extend(rest.iter().map(|&li| candidate(li as usize)));
+        }
+        let label_concept = labels.iter().map(|l| l.concept).collect();
+        let label_inverse_total = labels
+            .iter()
+            .map(|l| 1.0 / l.idf_total.max(f32::EPSILON))
+            .collect();
+        let label_alternative = labels.iter().map(|l| l.field != Field::Preferred).collect();
         let mut description_postings = vec![Vec::new(); v];
         for (ci, terms) in description_terms.iter().enumerate() {
             let mut terms: Vec<_> = terms.iter().collect();
@@ -313,7 +396,12 @@ impl ConceptIndex {
             label_idf,
             description_idf,
             labels,
-            label_postings,
+            candidate_postings,
+            label_concept,
+            label_inverse_total,
+            label_alternative,
+            label_token_start,
+            label_tokens,
             description_postings,
             description_len,
             average_description_len: average_description_len.max(1.0),
@@ -390,7 +478,7 @@ impl ConceptIndex {
             .iter()
             .map(|w| {
                 if stemmer.is_content(w, text) {
-                    self.vocab.get(&stemmer.stem(&w.folded)).copied()
+                    self.vocab.get(stemmer.stem(&w.folded).as_ref()).copied()
                 } else {
                     None
                 }
@@ -400,36 +488,73 @@ impl ConceptIndex {
 
     /// Every concept the query touches, best first, with the label and words behind each score.
     pub fn search(&self, scratch: &mut Scratch, query: &Query) -> Vec<Hit> {
+        self.search_top(scratch, query, usize::MAX)
+    }
+
+    /// The `k` best concepts the query touches, best first.
+    pub fn search_top(&self, scratch: &mut Scratch, query: &Query, k: usize) -> Vec<Hit> {
         let p = &self.params;
         scratch.prepare(self.labels.len(), self.ids.len());
         let mut distinct: Vec<u32> = query.tokens.iter().flatten().copied().collect();
         distinct.sort_unstable();
         distinct.dedup();
 
+        if scratch.in_query.len() != self.label_idf.len() {
+            scratch.in_query = vec![false; self.label_idf.len()];
+        }
         for &t in &distinct {
-            let w = self.label_idf[t as usize];
-            for &li in &self.label_postings[t as usize] {
-                let slot = &mut scratch.label_matched[li as usize];
-                if *slot == 0.0 {
-                    scratch.touched_labels.push(li);
+            scratch.in_query[t as usize] = true;
+        }
+        for &t in &distinct {
+            for cand in &self.candidate_postings[t as usize] {
+                let li = cand.label;
+                let slot = li as usize;
+                if scratch.label_matched[slot] != 0.0 {
+                    continue;
                 }
-                *slot += w;
+                let add = |u: &u32| {
+                    if scratch.in_query[*u as usize] {
+                        self.label_idf[*u as usize]
+                    } else {
+                        0.0
+                    }
+                };
+                let matched: f32 = if cand.tokens[0] == MORE_TOKENS {
+                    let range = self.label_token_start[slot] as usize
+                        ..self.label_token_start[slot + 1] as usize;
+                    self.label_tokens[range].iter().map(add).sum()
+                } else {
+                    cand.tokens
+                        .iter()
+                        .take_while(|&&u| u != NO_TOKEN)
+                        .map(add)
+                        .sum()
+                };
+                scratch.label_matched[slot] = matched.max(f32::MIN_POSITIVE);
+                scratch.touched_labels.push(li);
             }
         }
+        for &t in &distinct {
+            scratch.in_query[t as usize] = false;
+        }
         for &li in &scratch.touched_labels {
-            let label = &self.labels[li as usize];
-            let matched = scratch.label_matched[li as usize];
-            let coverage = (matched / label.idf_total.max(f32::EPSILON)).min(1.0);
-            let mut score = matched * coverage.powf(p.coverage_exponent);
-            if label.field != Field::Preferred {
+            let slot = li as usize;
+            let matched = scratch.label_matched[slot];
+            let coverage = (matched * self.label_inverse_total[slot]).min(1.0);
+            let mut score = if p.coverage_exponent == 1.0 {
+                matched * coverage
+            } else {
+                matched * coverage.powf(p.coverage_exponent)
+            };
+            if self.label_alternative[slot] {
                 score *= p.alternative_weight;
             }
-            if coverage >= 0.999 && contains_sequence(&query.tokens, &label.sequence) {
+            if coverage >= 0.999 && contains_sequence(&query.tokens, &self.labels[slot].sequence) {
                 score *= 1.0 + p.phrase_bonus;
             }
-            let c = label.concept as usize;
+            let c = self.label_concept[slot] as usize;
             if scratch.concept_label[c] == 0.0 && scratch.concept_description[c] == 0.0 {
-                scratch.touched_concepts.push(label.concept);
+                scratch.touched_concepts.push(c as u32);
             }
             if score > scratch.concept_label[c] {
                 scratch.concept_label[c] = score;
@@ -438,6 +563,11 @@ impl ConceptIndex {
         }
         for &t in &distinct {
             let w = self.description_idf[t as usize];
+            // Words in more than a tenth of all descriptions say little about any one concept and
+            // would cost a long walk: their BM25 share is left out.
+            if self.description_postings[t as usize].len() > self.ids.len() / 100 {
+                continue;
+            }
             for &(c, tf) in &self.description_postings[t as usize] {
                 let tf = f32::from(tf);
                 let norm = p.k1
@@ -451,36 +581,46 @@ impl ConceptIndex {
             }
         }
 
-        let mut hits: Vec<Hit> = scratch
+        let p = &self.params;
+        let mut scored: Vec<(f32, u32)> = scratch
             .touched_concepts
             .iter()
             .map(|&c| {
+                let base = scratch.concept_label[c as usize]
+                    + p.description_weight * scratch.concept_description[c as usize];
+                (base * (1.0 + p.prior_weight * self.priors[c as usize]), c)
+            })
+            .collect();
+        let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if k < scored.len() {
+            scored.select_nth_unstable_by(k, order);
+            scored.truncate(k);
+        }
+        scored.sort_unstable_by(order);
+        scored
+            .into_iter()
+            .map(|(score, c)| {
                 let c = c as usize;
                 let label_score = scratch.concept_label[c];
-                let description_score = p.description_weight * scratch.concept_description[c];
-                let base = label_score + description_score;
                 let label = (label_score > 0.0).then_some(scratch.concept_best[c]);
                 let coverage = label.map_or(0.0, |li| {
-                    (scratch.label_matched[li as usize]
-                        / self.labels[li as usize].idf_total.max(f32::EPSILON))
-                    .min(1.0)
+                    (scratch.label_matched[li as usize] * self.label_inverse_total[li as usize])
+                        .min(1.0)
                 });
                 Hit {
                     concept: c,
-                    score: base * (1.0 + p.prior_weight * self.priors[c]),
+                    score,
                     label_score,
-                    description_score,
+                    description_score: p.description_weight * scratch.concept_description[c],
                     label,
                     coverage,
                 }
             })
-            .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
-        hits
+            .collect()
     }
 
     /// The label behind `hit` and the words of `query` that matched it.
-    pub fn explain(&self, query: &Query, hit: &Hit) -> Option<MatchedLabel> {
+    pub fn explain(&self, query: &Query, hit: &Hit) -> Option<MatchedLabel<'_>> {
         let label = &self.labels[hit.label? as usize];
         let words = query
             .tokens
@@ -490,7 +630,7 @@ impl ConceptIndex {
             .map(|(i, _)| i)
             .collect();
         Some(MatchedLabel {
-            text: label.text.clone(),
+            text: &label.text,
             field: label.field,
             coverage: hit.coverage,
             phrase: hit.coverage >= 0.999 && contains_sequence(&query.tokens, &label.sequence),

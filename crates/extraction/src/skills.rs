@@ -1,10 +1,8 @@
 //! Text of any length → ranked skills, each with its score, the spans that matched and why.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, ScoringParams, Scratch};
+use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, Query, ScoringParams, Scratch};
 
 /// A skill (or any concept) an extractor can find, with what to show for it.
 #[derive(Debug, Clone)]
@@ -100,64 +98,86 @@ impl SkillExtractor {
         text: &str,
         options: &ExtractOptions,
     ) -> Vec<SkillMatch> {
-        let lang = options
-            .lang
-            .clone()
-            .or_else(|| Some(self.index.query(text, None).lang));
-        let mut found: HashMap<usize, (SkillMatch, usize)> = HashMap::new();
-        for (offset, segment) in segments(text) {
-            let query = self.index.query(segment, lang.as_deref());
-            for hit in self.index.search(scratch, &query) {
-                let Some(m) = self.describe(&hit, &query, segment, offset, options.min_coverage)
-                else {
-                    continue;
-                };
-                match found.get_mut(&hit.concept) {
-                    Some((best, mentions)) => {
-                        *mentions += 1;
-                        if m.score > best.score {
-                            let spans = std::mem::take(&mut best.spans);
-                            *best = SkillMatch {
-                                spans: merge_spans(spans, m.spans.clone()),
-                                ..m
-                            };
-                        } else {
-                            best.spans = merge_spans(std::mem::take(&mut best.spans), m.spans);
-                        }
-                    }
-                    None => {
-                        found.insert(hit.concept, (m, 1));
-                    }
-                }
+        let guessed;
+        let lang = match &options.lang {
+            Some(l) => l.as_str(),
+            None => {
+                guessed = self.index.query(text, None).lang;
+                guessed.as_str()
             }
+        };
+        let segments = segments(text);
+        let queries: Vec<Query> = segments
+            .iter()
+            .map(|(_, s)| self.index.query(s, Some(lang)))
+            .collect();
+        // Per skill: every (segment, hit) that found it. Describing (spans, reasons) waits until
+        // the answer's skills are known: it is the costly part.
+        let mut found: Vec<(usize, usize, Hit)> = Vec::new();
+        for (si, query) in queries.iter().enumerate() {
+            let hits =
+                self.index
+                    .search_top(scratch, query, options.limit.saturating_mul(4).max(20));
+            found.extend(
+                hits.into_iter()
+                    .filter(|h| h.coverage >= options.min_coverage || options.min_coverage <= 0.0)
+                    .filter(|h| options.min_coverage <= 0.0 || h.label.is_some())
+                    .take(options.limit.saturating_mul(2))
+                    .map(|hit| (hit.concept, si, hit)),
+            );
         }
-        let mut out: Vec<SkillMatch> = found
-            .into_values()
-            .map(|(mut m, mentions)| {
-                m.score *= 1.0 + 0.1 * (mentions.saturating_sub(1) as f32).min(5.0);
-                if mentions > 1 {
-                    m.reason
-                        .push_str(&format!("; mentioned in {mentions} places"));
-                }
-                m
+        // Group by skill, best hit first.
+        found.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.2.score.total_cmp(&a.2.score))
+                .then(a.1.cmp(&b.1))
+        });
+        let mut ranked: Vec<(f32, usize, &[(usize, usize, Hit)])> = found
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|hits| {
+                let mentions = hits.len();
+                let score =
+                    hits[0].2.score * (1.0 + 0.1 * (mentions.saturating_sub(1) as f32).min(5.0));
+                (score, hits[0].0, hits)
             })
             .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        out.truncate(options.limit);
-        out
+        ranked.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.index.id(a.1).cmp(self.index.id(b.1)))
+        });
+        ranked.truncate(options.limit);
+        ranked
+            .into_iter()
+            .filter_map(|(score, _, hits)| {
+                let (_, si, best) = &hits[0];
+                let (offset, segment) = segments[*si];
+                let mut m = self.describe(best, &queries[*si], segment, offset)?;
+                m.score = score;
+                for (_, si, hit) in &hits[1..] {
+                    let (offset, segment) = segments[*si];
+                    if let Some(other) = self.describe(hit, &queries[*si], segment, offset) {
+                        m.spans = merge_spans(std::mem::take(&mut m.spans), other.spans);
+                    }
+                }
+                if hits.len() > 1 {
+                    m.reason
+                        .push_str(&format!("; mentioned in {} places", hits.len()));
+                }
+                Some(m)
+            })
+            .collect()
     }
 
     fn describe(
         &self,
         hit: &Hit,
-        query: &crate::index::Query,
+        query: &Query,
         segment: &str,
         offset: usize,
-        min_coverage: f32,
     ) -> Option<SkillMatch> {
         let info = &self.info[hit.concept];
         let (coverage, spans, reason) = match self.index.explain(query, hit) {
-            Some(label) if label.coverage >= min_coverage => {
+            Some(label) => {
                 let spans = word_spans(&label.words, query, segment, offset);
                 let quoted: Vec<&str> = spans.iter().map(|s| s.text.as_str()).collect();
                 let which = if label.field == Field::Preferred {
@@ -177,12 +197,11 @@ impl SkillExtractor {
                 };
                 (label.coverage, spans, reason)
             }
-            _ if min_coverage <= 0.0 => (
+            None => (
                 0.0,
                 Vec::new(),
                 "words of its description appear in the text".to_owned(),
             ),
-            _ => return None,
         };
         Some(SkillMatch {
             id: self.index.id(hit.concept).to_owned(),

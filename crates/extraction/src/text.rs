@@ -39,7 +39,15 @@ pub fn words(text: &str) -> Vec<Word> {
 }
 
 fn push_word(out: &mut Vec<Word>, text: &str, start: usize, end: usize) {
-    let mut folded: String = text[start..end]
+    let raw = &text[start..end];
+    if raw.is_ascii() {
+        // Most words: nothing to decompose.
+        let mut folded = raw.to_ascii_lowercase();
+        folded.truncate(MAX_WORD_BYTES);
+        out.push(Word { start, end, folded });
+        return;
+    }
+    let mut folded: String = raw
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -129,10 +137,10 @@ impl LanguageStemmer {
     }
 
     /// The stem of a folded word.
-    pub fn stem(&self, folded: &str) -> String {
+    pub fn stem<'w>(&self, folded: &'w str) -> std::borrow::Cow<'w, str> {
         match &self.stemmer {
-            Some(s) => s.stem(folded).into_owned(),
-            None => folded.to_owned(),
+            Some(s) => s.stem(folded),
+            None => std::borrow::Cow::Borrowed(folded),
         }
     }
 }

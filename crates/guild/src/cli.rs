@@ -101,6 +101,26 @@ enum Command {
     /// Score quality on an evaluation set (see shared/eval/README.md).
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Measure speed against a baseline (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Skill extraction over all ESCO skills, sentence by sentence on one thread, beside the
+    /// scikit-learn TF-IDF baseline on the same sentences. Needs ESCO imported.
+    Extraction {
+        /// Sentences, one per line.
+        #[arg(long)]
+        sentences: PathBuf,
+        /// The baseline script (benches/tfidf_baseline.py); without it only Guild is measured.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Python to run the baseline with.
+        #[arg(long, default_value = "python3")]
+        python: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -244,6 +264,16 @@ pub fn run() -> Result<ExitCode> {
         } => crate::read::deconstruct(&open_with_taxonomy(&url)?, occupation, input, lang, json),
         Command::Profile(ProfileCommand::Extract { input, lang, json }) => {
             crate::read::profile(&open_with_taxonomy(&url)?, &input, lang, json)
+        }
+        Command::Bench(BenchCommand::Extraction {
+            sentences,
+            baseline,
+            python,
+        }) => {
+            let report =
+                crate::bench::extraction(&open(&url)?, &sentences, baseline.as_deref(), &python)?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Eval(command) => {
             let store = open(&url)?;

@@ -14,6 +14,7 @@ macro_rules! out {
     }};
 }
 
+mod bench;
 mod cli;
 mod eval;
 mod progress;
