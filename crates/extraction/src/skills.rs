@@ -67,6 +67,9 @@ impl Default for ExtractOptions {
     }
 }
 
+/// A hit in one segment of a text: (concept, segment, hit).
+type SegmentHit = (usize, usize, Hit);
+
 /// Finds skills in text.
 #[derive(Debug)]
 pub struct SkillExtractor {
@@ -113,7 +116,7 @@ impl SkillExtractor {
             .collect();
         // Per skill: every (segment, hit) that found it. Describing (spans, reasons) waits until
         // the answer's skills are known: it is the costly part.
-        let mut found: Vec<(usize, usize, Hit)> = Vec::new();
+        let mut found: Vec<SegmentHit> = Vec::new();
         for (si, query) in queries.iter().enumerate() {
             let hits =
                 self.index
@@ -132,7 +135,7 @@ impl SkillExtractor {
                 .then(b.2.score.total_cmp(&a.2.score))
                 .then(a.1.cmp(&b.1))
         });
-        let mut ranked: Vec<(f32, usize, &[(usize, usize, Hit)])> = found
+        let mut ranked: Vec<(f32, usize, &[SegmentHit])> = found
             .chunk_by(|a, b| a.0 == b.0)
             .map(|hits| {
                 let mentions = hits.len();
