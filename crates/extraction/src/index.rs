@@ -83,7 +83,7 @@ impl ScoringParams {
 impl Default for ScoringParams {
     fn default() -> Self {
         Self {
-            alternative_weight: 0.9,
+            alternative_weight: 0.7,
             coverage_exponent: 1.0,
             phrase_bonus: 0.25,
             description_weight: 0.15,
