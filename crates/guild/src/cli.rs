@@ -340,6 +340,7 @@ fn serve(url: &DatabaseUrl, addr: &str) -> Result<ExitCode> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let store = Arc::new(open_with_taxonomy(url)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -25,16 +25,26 @@ impl Sqlite {
                 ))
             })?;
         }
+        // WAL is a property of the database file: set it once, before the pool opens several
+        // connections that would otherwise race to change it ("database is locked").
+        rusqlite::Connection::open(path)
+            .and_then(|c| c.pragma_update(None, "journal_mode", "WAL"))
+            .map_err(|e| {
+                StoreError::Backend(format!(
+                    "cannot open SQLite database {}: {e}",
+                    path.display()
+                ))
+            })?;
         let manager = SqliteConnectionManager::file(path).with_init(|c| {
             c.execute_batch(
-                "PRAGMA journal_mode = WAL;
+                "PRAGMA busy_timeout = 10000;
                  PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;
-                 PRAGMA busy_timeout = 10000;",
+                 PRAGMA foreign_keys = ON;",
             )
         });
         let pool = r2d2::Pool::builder()
             .max_size(8)
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(30))
             .build(manager)
             .map_err(|e| {

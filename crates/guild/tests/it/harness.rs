@@ -156,16 +156,13 @@ pub struct Answer {
     pub body: Value,
 }
 
-impl Server {
-    pub fn get(&self, path: &str) -> Answer {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(30))
-            .build();
-        let result = agent.get(&format!("{}{path}", self.base)).call();
+impl Answer {
+    /// Reads a response; an HTTP error status is an answer too, a failed connection is not.
+    fn from(what: &str, result: Result<ureq::Response, ureq::Error>) -> Self {
         let response = match result {
             Ok(r) => r,
             Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("GET {path}: {e}"),
+            Err(e) => panic!("{what}: {e}"),
         };
         let status = response.status();
         let content_type = response.header("content-type").unwrap_or("").to_owned();
@@ -177,29 +174,26 @@ impl Server {
             body,
         }
     }
+}
+
+impl Server {
+    fn agent() -> ureq::Agent {
+        ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build()
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        let result = Self::agent().get(&format!("{}{path}", self.base)).call();
+        Answer::from(&format!("GET {path}"), result)
+    }
 
     pub fn post(&self, path: &str, body: &str, content_type: &str) -> Answer {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(60))
-            .build();
-        let result = agent
+        let result = Self::agent()
             .post(&format!("{}{path}", self.base))
             .set("content-type", content_type)
             .send_string(body);
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("POST {path}: {e}"),
-        };
-        let status = response.status();
-        let content_type = response.header("content-type").unwrap_or("").to_owned();
-        let text = response.into_string().unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Answer {
-            status,
-            content_type,
-            body,
-        }
+        Answer::from(&format!("POST {path}"), result)
     }
 
     pub fn post_ok(&self, path: &str, body: &Value) -> Value {

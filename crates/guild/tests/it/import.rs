@@ -193,6 +193,38 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
         sources.contains(&"esco") && sources.contains(&"onet"),
         "{titles}"
     );
+    // Skills and a profile from text, on the full taxonomy.
+    let found = server.post_ok(
+        "/api/v1/skills/extract",
+        &serde_json::json!({ "text": "Operated a continuous miner underground and trained new crews; I also drove a forklift." }),
+    );
+    let labels: Vec<&str> = found["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"operate continuous miner") && labels.contains(&"operate forklift"),
+        "{labels:?}"
+    );
+    let draft = server.post_ok(
+        "/api/v1/profiles/extract",
+        &serde_json::json!({ "text": "Machinist\nSet up CNC lathes and milling machines, read engineering drawings, measured parts with micrometers." }),
+    );
+    assert!(!draft["skills"].as_array().unwrap().is_empty(), "{draft}");
+    assert!(
+        draft["job_titles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["title"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("machinist")),
+        "{draft}"
+    );
     drop(server);
 
     store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
