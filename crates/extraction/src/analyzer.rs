@@ -110,16 +110,24 @@ impl Analyzer {
                     .push((ia, *confidence));
             }
         }
+        // Occupations as tf-idf vectors over skills: a skill that half of all occupations need
+        // (a language, teamwork) says little about which occupation a worker is in.
         let mut skill_occupations: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
-        let mut occupation_norm = vec![0.0f32; input.occupations.docs.len()];
         for (occupation, skill, weight) in &input.occupation_skills {
             if let Some(&o) = position.get(occupation.as_str()) {
-                let w = *weight as f32;
                 skill_occupations
                     .entry(skill.clone())
                     .or_default()
-                    .push((o as u32, w));
-                occupation_norm[o] += w * w;
+                    .push((o as u32, *weight as f32));
+            }
+        }
+        let n = input.occupations.docs.len().max(1) as f32;
+        let mut occupation_norm = vec![0.0f32; input.occupations.docs.len()];
+        for list in skill_occupations.values_mut() {
+            let idf = (n / list.len() as f32).ln().max(0.0) + 0.1;
+            for (o, w) in list.iter_mut() {
+                *w *= idf;
+                occupation_norm[*o as usize] += *w * *w;
             }
         }
         for n in &mut occupation_norm {
