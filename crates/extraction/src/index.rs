@@ -127,9 +127,8 @@ pub struct ConceptIndex {
     label_alternative: Vec<bool>,
     label_token_start: Vec<u32>,
     label_tokens: Vec<u32>,
-    description_postings: Vec<Vec<(u32, u16)>>,
-    description_len: Vec<f32>,
-    average_description_len: f32,
+    /// Per token: (concept, BM25 term weight without the idf), computed once at build.
+    description_postings: Vec<Vec<(u32, f32)>>,
     /// Languages with labels, and the token ids their labels use (for guessing a text's language).
     languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)>,
     /// Every concept by descending prior, for ranking the ones a text does not touch.
@@ -143,6 +142,8 @@ pub struct Scratch {
     label_matched: Vec<f32>,
     touched_labels: Vec<u32>,
     in_query: Vec<bool>,
+    distinct: Vec<u32>,
+    scored: Vec<(f32, u32)>,
     concept_label: Vec<f32>,
     concept_best: Vec<u32>,
     concept_description: Vec<f32>,
@@ -270,6 +271,13 @@ impl ConceptIndex {
                             }
                         };
                         languages[lang_slot].2.extend(sequence.iter().copied());
+                        // A concept's labels, taken together, describe it too: synonyms spread
+                        // over several alternative labels add up in the BM25 part.
+                        length += sequence.len();
+                        for &id in &sequence {
+                            let tf = terms.entry(id).or_default();
+                            *tf = tf.saturating_add(1);
+                        }
                         let mut distinct = sequence.clone();
                         distinct.sort_unstable();
                         distinct.dedup();
@@ -369,16 +377,21 @@ impl ConceptIndex {
             .map(|l| 1.0 / l.idf_total.max(f32::EPSILON))
             .collect();
         let label_alternative = labels.iter().map(|l| l.field != Field::Preferred).collect();
+        let with_description = description_len.iter().filter(|l| **l > 0.0).count().max(1);
+        let average_description_len =
+            (description_len.iter().sum::<f32>() / with_description as f32).max(1.0);
         let mut description_postings = vec![Vec::new(); v];
         for (ci, terms) in description_terms.iter().enumerate() {
+            let norm = params.k1
+                * (1.0 - params.b + params.b * description_len[ci] / average_description_len);
             let mut terms: Vec<_> = terms.iter().collect();
             terms.sort_unstable();
             for (&t, &tf) in terms {
-                description_postings[t as usize].push((ci as u32, tf));
+                let tf = f32::from(tf);
+                description_postings[t as usize]
+                    .push((ci as u32, tf * (params.k1 + 1.0) / (tf + norm)));
             }
         }
-        let with_description = description_len.iter().filter(|l| **l > 0.0).count().max(1);
-        let average_description_len = description_len.iter().sum::<f32>() / with_description as f32;
         // English first, so that it wins ties when guessing a text's language.
         languages.sort_by_key(|(l, ..)| (l != "en", l.clone()));
         let priors: Vec<f32> = docs.iter().map(|d| d.prior.clamp(0.0, 1.0)).collect();
@@ -403,8 +416,6 @@ impl ConceptIndex {
             label_token_start,
             label_tokens,
             description_postings,
-            description_len,
-            average_description_len: average_description_len.max(1.0),
             languages,
             params,
         }
@@ -495,7 +506,9 @@ impl ConceptIndex {
     pub fn search_top(&self, scratch: &mut Scratch, query: &Query, k: usize) -> Vec<Hit> {
         let p = &self.params;
         scratch.prepare(self.labels.len(), self.ids.len());
-        let mut distinct: Vec<u32> = query.tokens.iter().flatten().copied().collect();
+        let mut distinct = std::mem::take(&mut scratch.distinct);
+        distinct.clear();
+        distinct.extend(query.tokens.iter().flatten().copied());
         distinct.sort_unstable();
         distinct.dedup();
 
@@ -563,43 +576,38 @@ impl ConceptIndex {
         }
         for &t in &distinct {
             let w = self.description_idf[t as usize];
-            // Words in more than a tenth of all descriptions say little about any one concept and
-            // would cost a long walk: their BM25 share is left out.
+            // Words in more than one in a hundred descriptions say little about any one concept
+            // and would cost a long walk: their BM25 share is left out.
             if self.description_postings[t as usize].len() > self.ids.len() / 100 {
                 continue;
             }
-            for &(c, tf) in &self.description_postings[t as usize] {
-                let tf = f32::from(tf);
-                let norm = p.k1
-                    * (1.0 - p.b
-                        + p.b * self.description_len[c as usize] / self.average_description_len);
+            for &(c, weight) in &self.description_postings[t as usize] {
                 let c = c as usize;
                 if scratch.concept_label[c] == 0.0 && scratch.concept_description[c] == 0.0 {
                     scratch.touched_concepts.push(c as u32);
                 }
-                scratch.concept_description[c] += w * tf * (p.k1 + 1.0) / (tf + norm);
+                scratch.concept_description[c] += w * weight;
             }
         }
 
+        scratch.distinct = distinct;
         let p = &self.params;
-        let mut scored: Vec<(f32, u32)> = scratch
-            .touched_concepts
-            .iter()
-            .map(|&c| {
-                let base = scratch.concept_label[c as usize]
-                    + p.description_weight * scratch.concept_description[c as usize];
-                (base * (1.0 + p.prior_weight * self.priors[c as usize]), c)
-            })
-            .collect();
+        let mut scored = std::mem::take(&mut scratch.scored);
+        scored.clear();
+        scored.extend(scratch.touched_concepts.iter().map(|&c| {
+            let base = scratch.concept_label[c as usize]
+                + p.description_weight * scratch.concept_description[c as usize];
+            (base * (1.0 + p.prior_weight * self.priors[c as usize]), c)
+        }));
         let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if k < scored.len() {
             scored.select_nth_unstable_by(k, order);
             scored.truncate(k);
         }
         scored.sort_unstable_by(order);
-        scored
-            .into_iter()
-            .map(|(score, c)| {
+        let hits = scored
+            .iter()
+            .map(|&(score, c)| {
                 let c = c as usize;
                 let label_score = scratch.concept_label[c];
                 let label = (label_score > 0.0).then_some(scratch.concept_best[c]);
@@ -616,7 +624,9 @@ impl ConceptIndex {
                     coverage,
                 }
             })
-            .collect()
+            .collect();
+        scratch.scored = scored;
+        hits
     }
 
     /// The label behind `hit` and the words of `query` that matched it.
