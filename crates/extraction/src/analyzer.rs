@@ -365,3 +365,181 @@ impl Analyzer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deconstruct::{Draft, LinkedSkill, TaskFacts};
+    use crate::index::{ConceptText, Field};
+
+    fn set(items: &[(&str, &str, &str, &[&str])]) -> ConceptSet {
+        let mut out = ConceptSet::default();
+        for (id, label, kind, alternatives) in items {
+            let mut texts = vec![ConceptText {
+                lang: "en".into(),
+                field: Field::Preferred,
+                text: (*label).into(),
+            }];
+            texts.extend(alternatives.iter().map(|a| ConceptText {
+                lang: "en".into(),
+                field: Field::Alternative,
+                text: (*a).into(),
+            }));
+            out.docs.push(ConceptDoc {
+                id: (*id).into(),
+                texts,
+                prior: 0.0,
+            });
+            out.info.push(ConceptInfo {
+                label: (*label).into(),
+                kind: (*kind).into(),
+            });
+        }
+        out
+    }
+
+    fn analyzer() -> Analyzer {
+        Analyzer::new(AnalyzerInput {
+            skills: set(&[
+                ("s:lathe", "operate lathe", "skill", &["lathe work"]),
+                (
+                    "s:drawings",
+                    "read engineering drawings",
+                    "skill",
+                    &["read blueprints"],
+                ),
+                ("s:sql", "SQL", "knowledge", &[]),
+                (
+                    "s:dashboards",
+                    "build dashboards",
+                    "skill",
+                    &["create dashboard"],
+                ),
+            ]),
+            occupations: set(&[
+                ("esco:machinist", "machinist", "esco", &["CNC machinist"]),
+                ("onet:machinists", "Machinists", "onet", &[]),
+                ("esco:analyst", "data analyst", "esco", &[]),
+            ]),
+            tasks: set(&[
+                (
+                    "t:1",
+                    "Build dashboards that show stock levels for managers",
+                    "onet:analysts",
+                    &[],
+                ),
+                (
+                    "t:2",
+                    "Operate a lathe to turn metal parts",
+                    "onet:machinists",
+                    &[],
+                ),
+            ]),
+            crosswalk: vec![("esco:machinist".into(), "onet:machinists".into(), 1.0)],
+            occupation_skills: vec![
+                ("esco:machinist".into(), "s:lathe".into(), 1.0),
+                ("esco:machinist".into(), "s:drawings".into(), 1.0),
+                ("esco:analyst".into(), "s:sql".into(), 1.0),
+                ("esco:analyst".into(), "s:dashboards".into(), 0.5),
+            ],
+        })
+    }
+
+    #[test]
+    fn a_title_brings_its_crosswalk_equivalent_a_step_behind() {
+        let a = analyzer();
+        let found = a.normalize_title(
+            &mut AnalyzerScratch::default(),
+            "Sr. CNC Machinist - 2nd shift",
+            Some("en"),
+            5,
+        );
+        assert_eq!(found[0].id, "esco:machinist");
+        let onet = found.iter().find(|m| m.id == "onet:machinists").unwrap();
+        assert!(onet.score <= found[0].score);
+        assert!(found.iter().all(|m| m.id != "esco:analyst"));
+    }
+
+    #[test]
+    fn skills_point_to_the_occupations_that_need_them() {
+        let a = analyzer();
+        let mut scratch = AnalyzerScratch::default();
+        let profile = a.profile(
+            &mut scratch,
+            "Machinist\nI read blueprints and did lathe work.",
+            Some("en"),
+        );
+        let skills: Vec<&str> = profile.skills.iter().map(|m| m.id.as_str()).collect();
+        assert!(
+            skills.contains(&"s:lathe") && skills.contains(&"s:drawings"),
+            "{skills:?}"
+        );
+        assert_eq!(profile.occupations[0].id, "esco:machinist");
+        assert_eq!(profile.job_titles[0].id, "esco:machinist");
+    }
+
+    #[test]
+    fn a_text_is_split_into_tasks_estimated_from_similar_ones() {
+        let a = analyzer();
+        let mut scratch = AnalyzerScratch::default();
+        let draft = Draft::new(
+            &a,
+            &mut scratch,
+            "- Build dashboards of the stock levels\n- Turn metal parts on a lathe\nOK",
+            Some("en"),
+            10,
+        );
+        assert_eq!(draft.task_ids(), ["t:1", "t:2"]);
+        let fact = |id: &str, exposure: f64, physical: bool| TaskFacts {
+            id: id.into(),
+            occupation: "o".into(),
+            statement: String::new(),
+            skills: vec![LinkedSkill {
+                id: format!("dwa:{id}"),
+                kind: "work_activity".into(),
+                label: format!("activity {id}"),
+            }],
+            ai_exposure: Some(exposure),
+            ai_exposure_source: Some("test:beta".into()),
+            physical: Some(physical),
+            physical_basis: None,
+        };
+        let done = draft.finish(&[fact("t:1", 1.0, false), fact("t:2", 0.0, true)]);
+        assert_eq!(done.tasks.len(), 2, "the fragment \"OK\" is no task");
+        assert_eq!(done.tasks[0].ai_exposure, Some(1.0));
+        assert_eq!(done.tasks[0].physical, Some(false));
+        assert!(
+            done.tasks[0]
+                .ai_exposure_basis
+                .starts_with("estimated from 1 similar")
+        );
+        assert!(
+            done.tasks[0]
+                .skills
+                .iter()
+                .any(|s| s.id == "s:dashboards" && s.from == "text")
+        );
+        assert!(
+            done.tasks[0]
+                .skills
+                .iter()
+                .any(|s| s.id == "dwa:t:1" && s.from == "taxonomy")
+        );
+        assert_eq!(done.tasks[1].physical, Some(true));
+        let summary = &done.summary;
+        assert_eq!(
+            (
+                summary.remote_tasks,
+                summary.on_site_tasks,
+                summary.ai_tasks
+            ),
+            (1, 1, 1)
+        );
+        assert!(summary.human_skills.iter().any(|s| s.id == "dwa:t:2"));
+        assert!(
+            summary.human_skills.iter().all(|s| s.id != "s:dashboards"),
+            "dashboards are AI-exposed work"
+        );
+        assert!(done.team_skills.iter().any(|s| s.id == "s:dashboards"));
+    }
+}
