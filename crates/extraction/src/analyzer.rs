@@ -214,16 +214,17 @@ impl Analyzer {
         if best.get(&o).is_some_and(|m| m.score >= score) {
             return;
         }
-        best.insert(
-            o,
-            OccupationMatch {
-                id: self.occupations.id(o).to_owned(),
-                title: self.occupation_info[o].label.clone(),
-                source: self.occupation_info[o].kind.clone(),
-                score,
-                reason,
-            },
-        );
+        best.insert(o, self.occupation_match(o, score, reason));
+    }
+
+    fn occupation_match(&self, o: usize, score: f32, reason: String) -> OccupationMatch {
+        OccupationMatch {
+            id: self.occupations.id(o).to_owned(),
+            title: self.occupation_info[o].label.clone(),
+            source: self.occupation_info[o].kind.clone(),
+            score,
+            reason,
+        }
     }
 
     /// Occupations whose skill profile is closest (cosine) to the skills found, best first.
@@ -255,17 +256,15 @@ impl Analyzer {
             .map(|(o, (d, labels))| {
                 let o = o as usize;
                 let shown: Vec<&str> = labels.iter().take(5).copied().collect();
-                OccupationMatch {
-                    id: self.occupations.id(o).to_owned(),
-                    title: self.occupation_info[o].label.clone(),
-                    source: self.occupation_info[o].kind.clone(),
-                    score: d / (norm * self.occupation_norm[o]).max(f32::EPSILON),
-                    reason: format!(
+                self.occupation_match(
+                    o,
+                    d / (norm * self.occupation_norm[o]).max(f32::EPSILON),
+                    format!(
                         "needs {} of the skills found: {}",
                         labels.len(),
                         shown.join(", ")
                     ),
-                }
+                )
             })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
@@ -348,13 +347,11 @@ impl Analyzer {
                     .iter()
                     .any(|m| m.id == self.occupations.id(hit.concept))
             {
-                job_titles.push(OccupationMatch {
-                    id: self.occupations.id(hit.concept).to_owned(),
-                    title: self.occupation_info[hit.concept].label.clone(),
-                    source: self.occupation_info[hit.concept].kind.clone(),
-                    score: hit.score,
-                    reason: format!("the line \"{line}\" names the title \"{}\"", label.text),
-                });
+                job_titles.push(self.occupation_match(
+                    hit.concept,
+                    hit.score,
+                    format!("the line \"{line}\" names the title \"{}\"", label.text),
+                ));
             }
         }
         ProfileDraft {
