@@ -147,6 +147,8 @@ pub struct Scratch {
     concept_label: Vec<f32>,
     concept_best: Vec<u32>,
     concept_description: Vec<f32>,
+    /// Whether a concept is in `touched_concepts` (a small array that stays in cache).
+    concept_seen: Vec<bool>,
     touched_concepts: Vec<u32>,
 }
 
@@ -566,7 +568,8 @@ impl ConceptIndex {
                 score *= 1.0 + p.phrase_bonus;
             }
             let c = self.label_concept[slot] as usize;
-            if scratch.concept_label[c] == 0.0 && scratch.concept_description[c] == 0.0 {
+            if !scratch.concept_seen[c] {
+                scratch.concept_seen[c] = true;
                 scratch.touched_concepts.push(c as u32);
             }
             if score > scratch.concept_label[c] {
@@ -583,7 +586,8 @@ impl ConceptIndex {
             }
             for &(c, weight) in &self.description_postings[t as usize] {
                 let c = c as usize;
-                if scratch.concept_label[c] == 0.0 && scratch.concept_description[c] == 0.0 {
+                if !scratch.concept_seen[c] {
+                    scratch.concept_seen[c] = true;
                     scratch.touched_concepts.push(c as u32);
                 }
                 scratch.concept_description[c] += w * weight;
@@ -679,10 +683,12 @@ impl Scratch {
             self.concept_label = vec![0.0; concepts];
             self.concept_best = vec![0; concepts];
             self.concept_description = vec![0.0; concepts];
+            self.concept_seen = vec![false; concepts];
         } else {
             for &c in &self.touched_concepts {
                 self.concept_label[c as usize] = 0.0;
                 self.concept_description[c as usize] = 0.0;
+                self.concept_seen[c as usize] = false;
             }
         }
         self.touched_labels.clear();
