@@ -124,6 +124,8 @@ pub struct ConceptIndex {
     /// Label data read in the hot loop, kept compact: concept, 1 / idf total, alternative?
     label_concept: Vec<u32>,
     label_inverse_total: Vec<f32>,
+    /// Each label's most specific token (highest label idf).
+    label_key: Vec<u32>,
     label_alternative: Vec<bool>,
     label_token_start: Vec<u32>,
     label_tokens: Vec<u32>,
@@ -167,6 +169,9 @@ pub struct Hit {
     pub label: Option<u32>,
     /// Share of that label's information found in the text, 0–1.
     pub coverage: f32,
+    /// Whether the label's most specific word (highest idf) is in the text: "continuous
+    /// training" does not name *continuous dance training* without "dance".
+    pub key_word: bool,
 }
 
 /// The label behind a hit.
@@ -374,6 +379,20 @@ impl ConceptIndex {
             candidate_postings[t].extend(rest.iter().map(|&li| candidate(li as usize)));
         }
         let label_concept = labels.iter().map(|l| l.concept).collect();
+        // Among equally specific words the later one is the key: a label's head noun comes last
+        // ("operate continuous *miner*").
+        let label_key = labels
+            .iter()
+            .map(|l| {
+                l.sequence.iter().fold(NO_TOKEN, |key, &t| {
+                    if key == NO_TOKEN || label_idf[t as usize] >= label_idf[key as usize] {
+                        t
+                    } else {
+                        key
+                    }
+                })
+            })
+            .collect();
         let label_inverse_total = labels
             .iter()
             .map(|l| 1.0 / l.idf_total.max(f32::EPSILON))
@@ -414,6 +433,7 @@ impl ConceptIndex {
             candidate_postings,
             label_concept,
             label_inverse_total,
+            label_key,
             label_alternative,
             label_token_start,
             label_tokens,
@@ -619,6 +639,12 @@ impl ConceptIndex {
                     (scratch.label_matched[li as usize] * self.label_inverse_total[li as usize])
                         .min(1.0)
                 });
+                let key_word = label.is_some_and(|li| {
+                    scratch
+                        .distinct
+                        .binary_search(&self.label_key[li as usize])
+                        .is_ok()
+                });
                 Hit {
                     concept: c,
                     score,
@@ -626,6 +652,7 @@ impl ConceptIndex {
                     description_score: p.description_weight * scratch.concept_description[c],
                     label,
                     coverage,
+                    key_word,
                 }
             })
             .collect();

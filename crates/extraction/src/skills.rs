@@ -52,8 +52,8 @@ pub struct ExtractOptions {
     pub lang: Option<String>,
     /// At most this many matches.
     pub limit: usize,
-    /// Matches must cover at least this share of a label (0–1); description-only matches are
-    /// dropped unless this is 0.
+    /// Matches must cover at least this share of a label (0–1) including its most specific
+    /// word; description-only matches are dropped unless this is 0.
     pub min_coverage: f32,
 }
 
@@ -124,7 +124,7 @@ impl SkillExtractor {
             found.extend(
                 hits.into_iter()
                     .filter(|h| h.coverage >= options.min_coverage || options.min_coverage <= 0.0)
-                    .filter(|h| options.min_coverage <= 0.0 || h.label.is_some())
+                    .filter(|h| options.min_coverage <= 0.0 || (h.label.is_some() && h.key_word))
                     .take(options.limit.saturating_mul(2))
                     .map(|hit| (hit.concept, si, hit)),
             );
