@@ -15,6 +15,7 @@ use guild_taxonomy::exposure::ExposureDataset;
 use guild_taxonomy::{OccupationId, SkillId, SkillKind, Source};
 
 use crate::progress::Bar;
+use crate::settings::{Settings, SettingsFile};
 
 /// Guild: an open work platform where the skill is the unit of work.
 #[derive(Parser)]
@@ -35,6 +36,10 @@ struct Cli {
     #[arg(long, global = true, env = "GUILD_DATA_DIR")]
     data_dir: Option<PathBuf>,
 
+    /// Settings file (TOML: database_url, data_dir, addr); flags and environment win over it.
+    #[arg(long, global = true, env = "GUILD_CONFIG")]
+    config: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -43,9 +48,9 @@ struct Cli {
 enum Command {
     /// Run the HTTP server (JSON API under /api/v1, OpenAPI at /api/openapi.json).
     Serve {
-        /// Address to listen on; port 0 picks a free port.
-        #[arg(long, env = "GUILD_ADDR", default_value = "127.0.0.1:8080")]
-        addr: String,
+        /// Address to listen on (default 127.0.0.1:8080); port 0 picks a free port.
+        #[arg(long, env = "GUILD_ADDR")]
+        addr: Option<String>,
     },
     /// Import a taxonomy or dataset into the store (all or nothing; running it twice changes nothing).
     #[command(subcommand)]
@@ -239,9 +244,23 @@ struct SearchArgs {
 
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
-    let url = database_url(&cli)?;
+    let file = match &cli.config {
+        Some(path) => SettingsFile::read(path)?,
+        None => SettingsFile::default(),
+    };
+    let addr = match &cli.command {
+        Command::Serve { addr } => addr.clone(),
+        _ => None,
+    };
+    let settings = Settings::resolve(
+        cli.db.as_deref(),
+        cli.data_dir.as_deref(),
+        addr.as_deref(),
+        file,
+    )?;
+    let url = settings.database.clone();
     match cli.command {
-        Command::Serve { addr } => serve(&url, &addr),
+        Command::Serve { .. } => serve(&url, &settings.addr),
         Command::Import(command) => import(&url, command),
         Command::Taxonomy(command) => taxonomy(&url, command),
         Command::Extract {
@@ -292,27 +311,6 @@ pub fn run() -> Result<ExitCode> {
             out!("{line}");
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn database_url(cli: &Cli) -> Result<DatabaseUrl> {
-    if let Some(raw) = &cli.db {
-        return Ok(DatabaseUrl::parse(raw)?);
-    }
-    let dir = match &cli.data_dir {
-        Some(dir) => dir.clone(),
-        None => default_data_dir()?,
-    };
-    Ok(DatabaseUrl::Sqlite(dir.join("guild.db")))
-}
-
-fn default_data_dir() -> Result<PathBuf> {
-    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(xdg).join("guild"));
-    }
-    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
-        Some(home) => Ok(PathBuf::from(home).join(".local/share/guild")),
-        None => bail!("no data directory: set --data-dir, GUILD_DATA_DIR or --db"),
     }
 }
 

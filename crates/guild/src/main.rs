@@ -19,6 +19,7 @@ mod cli;
 mod eval;
 mod progress;
 mod read;
+mod settings;
 
 use std::process::ExitCode;
 
