@@ -145,6 +145,11 @@ impl Analyzer {
         }
     }
 
+    /// The language of `text`, guessed from the skills' labels.
+    pub fn guess_language(&self, text: &str) -> String {
+        self.skills.index().guess_language(text)
+    }
+
     /// The skill extractor.
     pub fn skills(&self) -> &SkillExtractor {
         &self.skills
@@ -325,7 +330,7 @@ impl Analyzer {
         text: &str,
         lang: Option<&str>,
     ) -> ProfileDraft {
-        let lang = lang.map_or_else(|| self.skills.index().query(text, None).lang, str::to_owned);
+        let lang = lang.map_or_else(|| self.guess_language(text), str::to_owned);
         let options = ExtractOptions {
             lang: Some(lang.clone()),
             limit: 40,

@@ -155,7 +155,7 @@ impl Draft {
     ) -> Self {
         let lang = lang
             .map(str::to_owned)
-            .or_else(|| Some(analyzer.skills().index().query(text, None).lang));
+            .or_else(|| Some(analyzer.guess_language(text)));
         let options = ExtractOptions {
             lang: lang.clone(),
             limit: 8,

@@ -468,6 +468,11 @@ impl ConceptIndex {
         self.languages.iter().map(|(l, ..)| l.as_str())
     }
 
+    /// The label language whose vocabulary knows most of the words of `text` (English on ties).
+    pub fn guess_language(&self, text: &str) -> String {
+        self.query(text, None).lang
+    }
+
     /// Prepares `text`: splits it into words and stems them in `lang`, or, when `lang` is `None`,
     /// in the label language whose vocabulary knows most of the words.
     pub fn query(&self, text: &str, lang: Option<&str>) -> Query {

@@ -105,7 +105,7 @@ impl SkillExtractor {
         let lang = match &options.lang {
             Some(l) => l.as_str(),
             None => {
-                guessed = self.index.query(text, None).lang;
+                guessed = self.index.guess_language(text);
                 guessed.as_str()
             }
         };

@@ -108,9 +108,9 @@ pub fn extraction(
     let Some(script) = baseline else {
         return Ok(report + &format!("guild={guild_rate:.0}/s"));
     };
-    let dir = tempfile_dir()?;
-    let labels_file = dir.join("labels.txt");
-    let sentences_copy = dir.join("sentences.txt");
+    let dir = tempfile::tempdir()?;
+    let labels_file = dir.path().join("labels.txt");
+    let sentences_copy = dir.path().join("sentences.txt");
     std::fs::File::create(&labels_file)?.write_all(labels.join("\n").as_bytes())?;
     std::fs::File::create(&sentences_copy)?.write_all(sentences.join("\n").as_bytes())?;
     let output = Command::new(python)
@@ -119,7 +119,6 @@ pub fn extraction(
         .arg(&sentences_copy)
         .output()
         .with_context(|| format!("cannot run {python} {}", script.display()))?;
-    let _ = std::fs::remove_dir_all(&dir);
     if !output.status.success() {
         bail!(
             "the baseline failed (is scikit-learn installed? pip install scikit-learn): {}",
@@ -144,10 +143,4 @@ pub fn extraction(
             "guild={guild_rate:.0}/s tfidf={rate:.0}/s ratio={:.1}",
             guild_rate / rate.max(f64::EPSILON)
         ))
-}
-
-fn tempfile_dir() -> Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("guild-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }

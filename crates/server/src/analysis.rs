@@ -9,6 +9,7 @@ use guild_extraction::SkillMatch;
 use guild_extraction::analyzer::{Analyzer, AnalyzerScratch, OccupationMatch, ProfileDraft};
 use guild_store::{Work, WorkBreakdown};
 use guild_taxonomy::OccupationId;
+use guild_taxonomy::normalize::language_tag;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
@@ -56,13 +57,9 @@ fn text_field(text: &str) -> Result<(), ApiError> {
 fn lang_field(lang: &Option<String>) -> Result<Option<String>, ApiError> {
     match lang.as_deref() {
         None | Some("") => Ok(None),
-        Some(l) if l.len() <= 12 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
-            Ok(Some(l.to_ascii_lowercase()))
-        }
-        Some(l) => Err(ApiError::bad_field(
-            "lang",
-            format!("{l:?} is not a language tag like en or nl"),
-        )),
+        Some(l) => language_tag(l).map(Some).ok_or_else(|| {
+            ApiError::bad_field("lang", format!("{l:?} is not a language tag like en or nl"))
+        }),
     }
 }
 
@@ -115,7 +112,7 @@ pub async fn extract(
     }
     let analyzer = state.analyzer.get(&state).await?;
     let response = blocking(move || {
-        let lang = lang.unwrap_or_else(|| analyzer.skills().index().query(&req.text, None).lang);
+        let lang = lang.unwrap_or_else(|| analyzer.guess_language(&req.text));
         let options = ExtractOptions {
             lang: Some(lang.clone()),
             limit,

@@ -69,15 +69,14 @@ impl Params {
     pub fn lang(&self) -> Result<Option<String>, ApiError> {
         match self.text("lang") {
             None => Ok(None),
-            Some(l)
-                if l.len() <= 12 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-            {
-                Ok(Some(l.to_ascii_lowercase()))
-            }
-            Some(l) => Err(ApiError::bad_parameter(
-                "lang",
-                format!("{l:?} is not a language tag like en or nl"),
-            )),
+            Some(l) => guild_taxonomy::normalize::language_tag(l)
+                .map(Some)
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(
+                        "lang",
+                        format!("{l:?} is not a language tag like en or nl"),
+                    )
+                }),
         }
     }
 

@@ -107,10 +107,7 @@ pub fn import_esco(
     progress: &dyn Progress,
 ) -> Result<ImportSummary, StoreError> {
     for lang in languages {
-        if lang.is_empty()
-            || lang.len() > 8
-            || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
+        if guild_taxonomy::normalize::language_tag(lang).is_none() {
             return Err(StoreError::Invalid(format!(
                 "{lang:?} is not a language code like en or nl"
             )));
