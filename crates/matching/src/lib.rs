@@ -1,11 +1,29 @@
 //! Matching at scale, with no I/O:
 //!
+//! - [`model`]: workers and tasks as checked values;
+//! - [`similarity`]: which skills stand in for which, learned from the taxonomy;
+//! - [`score`]: the documented, explainable score of a worker for a task;
+//! - [`index`]: top-k workers for a task and tasks for a worker, equal to a brute-force scan;
 //! - [`assign`]: optimal batch assignment — dense (Jonker–Volgenant) and sparse with worker
 //!   capacities (min-cost flow), with a dual certificate of optimality;
-//! - [`team`]: team formation — choose workers who cover a project's skills at least cost.
+//! - [`team`]: team formation — choose workers who cover a project's skills at least cost;
+//! - [`generate`]: a seeded generator of realistic workers and tasks for tests and benchmarks.
 
 pub mod assign;
 pub mod error;
+pub mod generate;
+pub mod index;
+pub mod model;
+pub mod score;
+pub mod similarity;
 pub mod team;
+pub mod zone;
 
 pub use error::MatchError;
+pub use index::{MatchIndex, RankScratch, Ranked};
+pub use model::{
+    Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
+    TaskId, WorkMode, Worker, WorkerId, WorkerSkill,
+};
+pub use score::{Breakdown, Exclusion, ScoreParts, SkillCredit};
+pub use similarity::{SkillSimilarity, SkillVocabulary};

@@ -1,0 +1,702 @@
+//! Two-way top-k ranking from inverted indexes, equal to a brute-force scan.
+//!
+//! **Workers for a task.** Postings list, for every skill, the workers who hold it. A worker's
+//! required-skill coverage is accumulated from the postings of each required skill and its
+//! stand-ins; everything else in the score is worth at most [`NON_REQUIRED`], so
+//! `W_REQUIRED × coverage + NON_REQUIRED` bounds a worker's score before it is computed.
+//! The search (in the spirit of MaxScore):
+//! 1. scores the workers of the cheapest requirement to get a first k-th best score θ;
+//! 2. skips the longest posting lists whose skills together cannot lift a worker found nowhere
+//!    else to θ (common skills, whose lists are long, are what this saves);
+//! 3. accumulates coverage from the other lists, and scores workers in order of their bound
+//!    until the bound falls below the k-th best.
+//!
+//! Every score comes from the same function as the brute-force scan's, and a worker is only
+//! skipped when a bound proves it cannot enter the top k, so both give the same list (tested).
+//!
+//! **Tasks for a worker.** Postings list, for every skill, the tasks that require it; the
+//! candidate tasks are those requiring one of the worker's skills or a stand-in for one, and
+//! each is scored (a task needing none of them would be excluded anyway).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use crate::MatchError;
+use crate::model::{Evidence, Task, TaskId, Worker, WorkerId};
+use crate::score::{
+    Breakdown, CompiledTask, Detail, Exclusion, Languages, NON_REQUIRED, W_REQUIRED, WorkerTable,
+    credit, evaluate,
+};
+use crate::similarity::SkillSimilarity;
+
+/// A ranked result: who or what, and the score (0–100).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ranked<Id> {
+    /// The worker or task.
+    pub id: Id,
+    /// Its score.
+    pub score: f32,
+}
+
+/// Slack on score bounds for floating-point summation order (scores are 0–100).
+const EPS: f32 = 1e-3;
+/// Workers scored to find a first k-th best score.
+const BOOTSTRAP: usize = 2048;
+
+/// One posting: a worker holding a skill.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    worker: u32,
+    proficiency: u8,
+    evidence: Evidence,
+}
+
+/// Lists per skill, in one flat array.
+#[derive(Debug, Clone, Default)]
+struct Lists<T> {
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Lists<T> {
+    fn build(n_keys: usize, pairs: impl Iterator<Item = (u32, T)> + Clone) -> Self {
+        let mut start = vec![0u32; n_keys + 1];
+        for (k, _) in pairs.clone() {
+            start[k as usize + 1] += 1;
+        }
+        for i in 0..n_keys {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut items: Vec<Option<T>> = vec![None; start[n_keys] as usize];
+        for (k, v) in pairs {
+            items[fill[k as usize] as usize] = Some(v);
+            fill[k as usize] += 1;
+        }
+        Lists {
+            start,
+            items: items.into_iter().flatten().collect(),
+        }
+    }
+
+    fn get(&self, key: u32) -> &[T] {
+        let k = key as usize;
+        match (self.start.get(k), self.start.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// The k best by score, ties to the smaller id: the same rule for the index and the scan.
+struct TopK<Id> {
+    k: usize,
+    heap: BinaryHeap<Entry<Id>>,
+}
+
+/// Orders so that the heap's top is the worst entry kept.
+#[derive(Debug, Clone, Copy)]
+struct Entry<Id> {
+    score: f32,
+    id: Id,
+}
+
+impl<Id: Ord> PartialEq for Entry<Id> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl<Id: Ord> Eq for Entry<Id> {}
+impl<Id: Ord> PartialOrd for Entry<Id> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<Id: Ord> Ord for Entry<Id> {
+    /// "Greater" = worse: lower score, then larger id.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| self.id.cmp(&other.id))
+    }
+}
+
+impl<Id: Ord + Copy> TopK<Id> {
+    fn new(k: usize) -> Self {
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    fn push(&mut self, id: Id, score: f32) {
+        if self.k == 0 {
+            return;
+        }
+        let e = Entry { score, id };
+        if self.heap.len() < self.k {
+            self.heap.push(e);
+        } else if self.heap.peek().is_some_and(|worst| e < *worst) {
+            self.heap.pop();
+            self.heap.push(e);
+        }
+    }
+
+    /// The k-th best score once k are kept; below it nothing can enter.
+    fn threshold(&self) -> f32 {
+        if self.heap.len() < self.k {
+            f32::NEG_INFINITY
+        } else {
+            self.heap.peek().map_or(f32::NEG_INFINITY, |e| e.score)
+        }
+    }
+
+    fn into_sorted(self) -> Vec<Ranked<Id>> {
+        let mut v: Vec<Entry<Id>> = self.heap.into_vec();
+        v.sort();
+        v.into_iter()
+            .map(|e| Ranked {
+                id: e.id,
+                score: e.score,
+            })
+            .collect()
+    }
+}
+
+/// Reusable per-query arrays (one per thread), so a query allocates nothing proportional to
+/// the number of workers.
+#[derive(Debug, Default)]
+pub struct RankScratch {
+    query: u32,
+    need: u32,
+    acc: Vec<f32>,
+    acc_gen: Vec<u32>,
+    best: Vec<f32>,
+    best_gen: Vec<u32>,
+    done_gen: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl RankScratch {
+    fn prepare(&mut self, n: usize) {
+        if self.acc.len() != n || self.query >= u32::MAX - 1 || self.need >= u32::MAX - 64 {
+            self.acc = vec![0.0; n];
+            self.acc_gen = vec![0; n];
+            self.best = vec![0.0; n];
+            self.best_gen = vec![0; n];
+            self.done_gen = vec![0; n];
+            self.query = 0;
+            self.need = 0;
+        }
+        self.query += 1;
+        self.touched.clear();
+    }
+
+    fn add(&mut self, w: u32, delta: f32) {
+        let i = w as usize;
+        if self.acc_gen[i] != self.query {
+            self.acc_gen[i] = self.query;
+            self.acc[i] = 0.0;
+            self.touched.push(w);
+        }
+        self.acc[i] += delta;
+    }
+}
+
+/// Workers and tasks indexed for ranking both ways.
+#[derive(Debug, Clone)]
+pub struct MatchIndex {
+    similarity: Arc<SkillSimilarity>,
+    languages: Languages,
+    workers: WorkerTable,
+    postings: Lists<Posting>,
+    tasks: Vec<CompiledTask>,
+    task_postings: Lists<u32>,
+}
+
+impl MatchIndex {
+    /// Indexes `workers` and `tasks` over the skills of `similarity`'s vocabulary. A worker or
+    /// task naming an unknown skill, or failing validation, is refused with the reason.
+    pub fn build(
+        similarity: Arc<SkillSimilarity>,
+        workers: &[Worker],
+        tasks: &[Task],
+    ) -> Result<MatchIndex, MatchError> {
+        let vocabulary = similarity.vocabulary();
+        let mut languages = Languages::default();
+        let mut table = WorkerTable::default();
+        for w in workers {
+            table.push(w, vocabulary, &mut languages)?;
+        }
+        for t in tasks {
+            for l in &t.languages {
+                languages.intern(l);
+            }
+        }
+        let compiled: Vec<CompiledTask> = tasks
+            .iter()
+            .map(|t| CompiledTask::new(t, vocabulary, &languages))
+            .collect::<Result<_, _>>()?;
+        let n_skills = vocabulary.len();
+        let postings = Lists::build(
+            n_skills,
+            (0..table.len() as u32).flat_map(|w| {
+                table.skills(w).iter().map(move |h| {
+                    (
+                        h.skill,
+                        Posting {
+                            worker: w,
+                            proficiency: h.proficiency,
+                            evidence: h.evidence,
+                        },
+                    )
+                })
+            }),
+        );
+        let task_postings = Lists::build(
+            n_skills,
+            compiled
+                .iter()
+                .enumerate()
+                .flat_map(|(t, c)| c.required.iter().map(move |n| (n.skill, t as u32))),
+        );
+        Ok(MatchIndex {
+            similarity,
+            languages,
+            workers: table,
+            postings,
+            tasks: compiled,
+            task_postings,
+        })
+    }
+
+    /// Workers indexed.
+    pub fn worker_count(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// Tasks indexed.
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Approximate bytes of memory per indexed worker (worker table and postings).
+    pub fn bytes_per_worker(&self) -> f64 {
+        let bytes = self.workers.bytes()
+            + self.postings.items.capacity() * size_of::<Posting>()
+            + self.postings.start.capacity() * 4;
+        bytes as f64 / self.workers.len().max(1) as f64
+    }
+
+    /// The skill similarity in use.
+    pub fn similarity(&self) -> &SkillSimilarity {
+        &self.similarity
+    }
+
+    fn compile(&self, task: &Task) -> Result<CompiledTask, MatchError> {
+        CompiledTask::new(task, self.similarity.vocabulary(), &self.languages)
+    }
+
+    /// The `k` best workers for `task`, best first (ties: smaller id first).
+    pub fn top_workers(
+        &self,
+        task: &Task,
+        k: usize,
+        scratch: &mut RankScratch,
+    ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
+        let task = self.compile(task)?;
+        Ok(self.rank_workers(&task, k, scratch))
+    }
+
+    fn rank_workers(
+        &self,
+        task: &CompiledTask,
+        k: usize,
+        scratch: &mut RankScratch,
+    ) -> Vec<Ranked<WorkerId>> {
+        let mut top = TopK::new(k);
+        if k == 0 || self.workers.is_empty() {
+            return Vec::new();
+        }
+        scratch.prepare(self.workers.len());
+        let sim = &*self.similarity;
+        // Each requirement with the lists that can earn it credit.
+        struct Group<'a> {
+            need: crate::score::Need,
+            lists: Vec<(&'a [Posting], f32)>,
+            size: usize,
+        }
+        let groups: Vec<Group> = task
+            .required
+            .iter()
+            .map(|need| {
+                let mut lists = vec![(self.postings.get(need.skill), 1.0)];
+                lists.extend(
+                    sim.neighbours(need.skill)
+                        .iter()
+                        .map(|n| (self.postings.get(n.skill), n.similarity)),
+                );
+                let size = lists.iter().map(|(l, _)| l.len()).sum();
+                Group {
+                    need: *need,
+                    lists,
+                    size,
+                }
+            })
+            .collect();
+
+        // 1. A first threshold from the workers of the cheapest requirement.
+        let mut evaluated = 0usize;
+        if let Some(g) = groups.iter().min_by_key(|g| g.size) {
+            'boot: for (list, _) in &g.lists {
+                for p in *list {
+                    if evaluated >= BOOTSTRAP {
+                        break 'boot;
+                    }
+                    let w = p.worker as usize;
+                    if scratch.done_gen[w] == scratch.query {
+                        continue;
+                    }
+                    scratch.done_gen[w] = scratch.query;
+                    evaluated += 1;
+                    if let Ok(parts) = evaluate(task, &self.workers, p.worker, sim, None) {
+                        top.push(self.workers.ids[w], parts.total());
+                    }
+                }
+            }
+        }
+        let theta = top.threshold();
+
+        // 2. The longest lists that cannot lift an otherwise unseen worker to θ.
+        let mut order: Vec<usize> = (0..groups.len()).collect();
+        order.sort_by(|&a, &b| groups[b].size.cmp(&groups[a].size).then(a.cmp(&b)));
+        let mut skipped_weight = 0.0f32;
+        let mut essential = vec![true; groups.len()];
+        for &g in &order {
+            let w = groups[g].need.weight;
+            if 100.0 * (W_REQUIRED * (skipped_weight + w) + NON_REQUIRED) + EPS < theta {
+                skipped_weight += w;
+                essential[g] = false;
+            } else {
+                break;
+            }
+        }
+
+        // 3. Coverage from the essential lists, then score in order of the bound.
+        for (g, group) in groups.iter().enumerate() {
+            if !essential[g] {
+                continue;
+            }
+            scratch.need += 1;
+            let stamp = scratch.need;
+            let need = group.need;
+            for &(list, similarity) in &group.lists {
+                for p in list {
+                    let c = credit(p.proficiency, p.evidence.factor(), need.min, similarity);
+                    let i = p.worker as usize;
+                    if scratch.best_gen[i] != stamp {
+                        scratch.best_gen[i] = stamp;
+                        scratch.best[i] = c;
+                        scratch.add(p.worker, need.weight * c);
+                    } else if c > scratch.best[i] {
+                        let delta = need.weight * (c - scratch.best[i]);
+                        scratch.best[i] = c;
+                        scratch.add(p.worker, delta);
+                    }
+                }
+            }
+        }
+        let bound =
+            |covered: f32| 100.0 * (W_REQUIRED * (covered + skipped_weight) + NON_REQUIRED) + EPS;
+        let mut candidates: Vec<(f32, u32)> = scratch
+            .touched
+            .iter()
+            .filter(|&&w| scratch.done_gen[w as usize] != scratch.query)
+            .map(|&w| (bound(scratch.acc[w as usize]), w))
+            .filter(|&(b, _)| b >= theta)
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (b, w) in candidates {
+            if b < top.threshold() {
+                break;
+            }
+            if let Ok(parts) = evaluate(task, &self.workers, w, sim, None) {
+                top.push(self.workers.ids[w as usize], parts.total());
+            }
+        }
+        top.into_sorted()
+    }
+
+    /// The `k` best workers for `task` by scoring every worker: the reference for
+    /// [`Self::top_workers`].
+    pub fn top_workers_brute_force(
+        &self,
+        task: &Task,
+        k: usize,
+    ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
+        let task = self.compile(task)?;
+        let mut top = TopK::new(k);
+        for w in 0..self.workers.len() as u32 {
+            if let Ok(parts) = evaluate(&task, &self.workers, w, &self.similarity, None) {
+                top.push(self.workers.ids[w as usize], parts.total());
+            }
+        }
+        Ok(top.into_sorted())
+    }
+
+    fn one_worker(&self, worker: &Worker) -> Result<WorkerTable, MatchError> {
+        let mut table = WorkerTable::default();
+        // A language no indexed task names cannot matter; it gets a number of its own.
+        let mut languages = self.languages.clone();
+        table.push(worker, self.similarity.vocabulary(), &mut languages)?;
+        Ok(table)
+    }
+
+    /// The `k` best tasks for `worker`, best first (ties: smaller id first).
+    pub fn top_tasks(&self, worker: &Worker, k: usize) -> Result<Vec<Ranked<TaskId>>, MatchError> {
+        let table = self.one_worker(worker)?;
+        let mut seen = vec![false; self.tasks.len()];
+        let mut top = TopK::new(k);
+        for h in table.skills(0) {
+            let stand_ins = self.similarity.neighbours(h.skill).iter().map(|n| n.skill);
+            for skill in std::iter::once(h.skill).chain(stand_ins) {
+                for &t in self.task_postings.get(skill) {
+                    if std::mem::replace(&mut seen[t as usize], true) {
+                        continue;
+                    }
+                    let task = &self.tasks[t as usize];
+                    if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, None) {
+                        top.push(task.id, parts.total());
+                    }
+                }
+            }
+        }
+        Ok(top.into_sorted())
+    }
+
+    /// The `k` best tasks for `worker` by scoring every task: the reference for
+    /// [`Self::top_tasks`].
+    pub fn top_tasks_brute_force(
+        &self,
+        worker: &Worker,
+        k: usize,
+    ) -> Result<Vec<Ranked<TaskId>>, MatchError> {
+        let table = self.one_worker(worker)?;
+        let mut top = TopK::new(k);
+        for task in &self.tasks {
+            if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, None) {
+                top.push(task.id, parts.total());
+            }
+        }
+        Ok(top.into_sorted())
+    }
+
+    /// Why `worker` scores what they score for `task`, or why they are excluded. Neither needs
+    /// to be indexed.
+    pub fn explain(
+        &self,
+        task: &Task,
+        worker: &Worker,
+    ) -> Result<Result<Breakdown, Exclusion>, MatchError> {
+        let mut languages = self.languages.clone();
+        for l in &task.languages {
+            languages.intern(l);
+        }
+        let mut table = WorkerTable::default();
+        table.push(worker, self.similarity.vocabulary(), &mut languages)?;
+        let task = CompiledTask::new(task, self.similarity.vocabulary(), &languages)?;
+        let mut detail = Detail::default();
+        Ok(
+            evaluate(&task, &table, 0, &self.similarity, Some(&mut detail)).map(|parts| {
+                Breakdown {
+                    score: parts.total(),
+                    parts,
+                    required: detail.required,
+                    optional: detail.optional,
+                    missing: detail.missing,
+                    notes: detail.notes,
+                }
+            }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{self, OccupationProfile};
+    use crate::model::WorkMode;
+    use guild_taxonomy::SkillId;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// A made-up taxonomy: skills, occupations drawing on overlapping skills, a hierarchy.
+    fn taxonomy(seed: u64) -> (Arc<SkillSimilarity>, Vec<OccupationProfile>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let skills: Vec<SkillId> = (0..120)
+            .map(|i| SkillId::parse(&format!("s{i}")).unwrap())
+            .collect();
+        let mut occupations = Vec::new();
+        let mut triples = Vec::new();
+        for o in 0..25 {
+            let base = rng.random_range(0..100usize);
+            let mut list = Vec::new();
+            for j in 0..15 {
+                let s = if j < 10 {
+                    (base + j) % 120
+                } else {
+                    rng.random_range(0..120usize)
+                };
+                if list.iter().any(|(x, _): &(SkillId, f32)| *x == skills[s]) {
+                    continue;
+                }
+                let w = rng.random_range(0.2..1.0f32);
+                list.push((skills[s].clone(), w));
+                triples.push((format!("o{o}"), skills[s].clone(), w));
+            }
+            occupations.push(OccupationProfile {
+                id: format!("o{o}"),
+                skills: list,
+            });
+        }
+        let broader: Vec<(SkillId, SkillId)> = (0..40)
+            .map(|i| (skills[i + 60].clone(), skills[i / 8].clone()))
+            .collect();
+        (
+            Arc::new(SkillSimilarity::learn(&skills, &triples, &broader)),
+            occupations,
+        )
+    }
+
+    #[test]
+    fn ranking_equals_brute_force_both_ways() {
+        for seed in 0..6u64 {
+            let (sim, occupations) = taxonomy(seed);
+            let workers = generate::workers(&occupations, 600, 1, seed).unwrap();
+            let tasks = generate::tasks(&occupations, 60, 1..=10, 1, seed).unwrap();
+            let index = MatchIndex::build(sim, &workers, &tasks).unwrap();
+            let mut scratch = RankScratch::default();
+            let mut nonempty = 0;
+            for task in &tasks {
+                for k in [1, 5, 20, 1000] {
+                    let fast = index.top_workers(task, k, &mut scratch).unwrap();
+                    let slow = index.top_workers_brute_force(task, k).unwrap();
+                    assert_eq!(fast, slow, "seed {seed} task {} k {k}", task.id);
+                    nonempty += usize::from(!fast.is_empty());
+                }
+            }
+            assert!(nonempty > 100, "the instances must have matches to compare");
+            for worker in workers.iter().step_by(7) {
+                for k in [1, 10, 100] {
+                    assert_eq!(
+                        index.top_tasks(worker, k).unwrap(),
+                        index.top_tasks_brute_force(worker, k).unwrap(),
+                        "seed {seed} worker {} k {k}",
+                        worker.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn explanations_agree_with_scores() {
+        let (sim, occupations) = taxonomy(42);
+        let workers = generate::workers(&occupations, 300, 1, 42).unwrap();
+        let tasks = generate::tasks(&occupations, 20, 3..=8, 1, 42).unwrap();
+        let index = MatchIndex::build(sim, &workers, &tasks).unwrap();
+        let mut scratch = RankScratch::default();
+        let mut stand_ins = 0;
+        for task in &tasks {
+            for r in index.top_workers(task, 10, &mut scratch).unwrap() {
+                let worker = &workers[(r.id.0 - 1) as usize];
+                let b = index.explain(task, worker).unwrap().unwrap();
+                assert_eq!(b.score, r.score);
+                assert!((b.parts.total() - b.score).abs() < 1e-6);
+                let req: f32 = b.required.iter().map(|c| c.weight * c.credit).sum();
+                assert!((req - b.parts.required).abs() < 1e-5);
+                assert_eq!(b.required.len() + b.missing.len(), task.required.len());
+                for c in &b.required {
+                    if c.held != c.skill {
+                        stand_ins += 1;
+                        assert!(c.similarity < 1.0 && c.basis.is_some());
+                        // A stand-in beats the worker's own skill only when that is held
+                        // below the level asked.
+                        if let Some(own) = worker.skills.iter().find(|s| s.skill == c.skill) {
+                            assert!(own.proficiency.level() < c.min_proficiency);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(stand_ins > 0, "related skills should stand in somewhere");
+    }
+
+    #[test]
+    fn hard_constraints_exclude_with_a_reason() {
+        let (sim, occupations) = taxonomy(7);
+        let mut worker = generate::workers(&occupations, 1, 1, 7).unwrap().remove(0);
+        let mut task = generate::tasks(&occupations, 1, 3..=3, 1, 7)
+            .unwrap()
+            .remove(0);
+        task.required[0].skill = worker.skills[0].skill.clone();
+        task.place = crate::model::Place::Remote;
+        task.languages = vec!["en".into()];
+        task.min_overlap_hours = 0.0;
+        worker.languages = vec!["en".into()];
+        worker.work_mode = WorkMode::Either;
+        let index = MatchIndex::build(sim, &[], &[]).unwrap();
+        assert!(index.explain(&task, &worker).unwrap().is_ok());
+
+        let mut w = worker.clone();
+        w.languages = vec!["nl".into()];
+        assert_eq!(
+            index.explain(&task, &w).unwrap(),
+            Err(Exclusion::Language {
+                language: "en".into()
+            })
+        );
+        let mut w = worker.clone();
+        w.work_mode = WorkMode::OnSite;
+        assert_eq!(index.explain(&task, &w).unwrap(), Err(Exclusion::WorkMode));
+        let mut t = task.clone();
+        t.utc_offset_minutes = worker.utc_offset_minutes + 12 * 60
+            - 24 * 60 * i32::from(worker.utc_offset_minutes > 120);
+        t.min_overlap_hours = 2.0;
+        assert!(matches!(
+            index.explain(&t, &worker).unwrap(),
+            Err(Exclusion::TimeZone { .. })
+        ));
+        let mut t = task.clone();
+        t.place = crate::model::Place::OnSite {
+            location: crate::model::GeoPoint::new(-89.0, 0.0).unwrap(),
+        };
+        assert!(matches!(
+            index.explain(&t, &worker).unwrap(),
+            Err(Exclusion::TooFar { .. })
+        ));
+        let mut w = worker.clone();
+        w.skills.clear();
+        assert_eq!(
+            index.explain(&task, &w).unwrap(),
+            Err(Exclusion::NoRequiredSkill)
+        );
+    }
+
+    #[test]
+    fn unknown_skills_are_refused() {
+        let (sim, occupations) = taxonomy(3);
+        let mut task = generate::tasks(&occupations, 1, 3..=3, 1, 3)
+            .unwrap()
+            .remove(0);
+        task.required[0].skill = SkillId::parse("nope").unwrap();
+        let index = MatchIndex::build(sim, &[], &[]).unwrap();
+        assert_eq!(
+            index.top_workers(&task, 5, &mut RankScratch::default()),
+            Err(MatchError::UnknownSkill(SkillId::parse("nope").unwrap()))
+        );
+    }
+}
