@@ -109,6 +109,21 @@ enum Command {
     /// Measure speed against a baseline (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Worker profiles for matching: add, update, delete, show, list.
+    #[command(subcommand)]
+    Worker(crate::work::WorkerCommand),
+    /// Tasks for matching: add, update, delete, show, list.
+    #[command(subcommand)]
+    Task(crate::work::TaskCommand),
+    /// Rank workers for a task, or open tasks for a worker, with why.
+    Match {
+        #[command(flatten)]
+        target: crate::work::MatchArgs,
+        #[command(flatten)]
+        options: crate::work::MatchOptions,
+    },
+    /// Generate realistic workers and tasks from the loaded taxonomy (seeded, deterministic).
+    Gen(crate::work::GenArgs),
 }
 
 #[derive(Subcommand)]
@@ -294,6 +309,12 @@ pub fn run() -> Result<ExitCode> {
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Worker(command) => crate::work::worker(&open_with_taxonomy(&url)?, command),
+        Command::Task(command) => crate::work::task(&open_with_taxonomy(&url)?, command),
+        Command::Match { target, options } => {
+            crate::work::matches(&open_with_taxonomy(&url)?, target, options)
+        }
+        Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&url)?, args),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

@@ -25,6 +25,7 @@ mod eval;
 mod progress;
 mod read;
 mod settings;
+mod work;
 
 use std::process::ExitCode;
 

@@ -13,7 +13,7 @@ use guild_taxonomy::OccupationId;
 /// The largest text read, as on the HTTP API.
 const MAX_TEXT_BYTES: u64 = 1 << 20;
 
-fn read_text(input: &Path) -> Result<String> {
+pub(crate) fn read_text(input: &Path) -> Result<String> {
     let mut bytes = Vec::new();
     if input == Path::new("-") {
         std::io::stdin()

@@ -431,7 +431,7 @@ pub fn tasks(
             .round() as i64;
         out.push(Task {
             id: TaskId(first_id + i as i64),
-            title: format!("Task {} ({})", first_id + i as i64, occ.id),
+            title: format!("Work as {}", occ.id),
             description: String::new(),
             required: req,
             optional: opt,

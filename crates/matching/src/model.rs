@@ -37,7 +37,7 @@ record_id!(
 
 /// How well someone does a skill: 1 (novice) to 5 (expert).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 5))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, example = 3))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Proficiency(u8);
 

@@ -72,6 +72,36 @@ impl ApiError {
         }
     }
 
+    /// 401: no valid credentials.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            detail: detail.into(),
+            parameter: None,
+        }
+    }
+
+    /// 403: signed in, but this is not the caller's to change.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            detail: detail.into(),
+            parameter: None,
+        }
+    }
+
+    /// 422: a well-formed request that cannot be satisfied (no feasible assignment or team).
+    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            detail: detail.into(),
+            parameter: None,
+        }
+    }
+
     /// 413: the body is over the limit.
     pub fn payload_too_large(limit: usize) -> Self {
         Self {
@@ -135,6 +165,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<guild_matching::MatchError> for ApiError {
+    fn from(e: guild_matching::MatchError) -> Self {
+        match e {
+            guild_matching::MatchError::Infeasible { .. } => {
+                Self::unprocessable("infeasible", e.to_string())
+            }
+            other => Self::bad_body(other.to_string()),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = Problem {
@@ -145,11 +186,18 @@ impl IntoResponse for ApiError {
             parameter: self.parameter,
         };
         let body = serde_json::to_vec(&problem).unwrap_or_default();
-        (
+        let mut response = (
             self.status,
             [(header::CONTENT_TYPE, "application/problem+json")],
             body,
         )
-            .into_response()
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }

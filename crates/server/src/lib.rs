@@ -2,8 +2,10 @@
 //! `/api/openapi.json`, and the web pages. The only crate that knows HTTP status codes.
 
 mod analysis;
+mod auth;
 mod body;
 mod error;
+mod matching;
 mod params;
 mod taxonomy;
 
@@ -16,7 +18,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use guild_store::{Store, StoreError};
 use serde::Serialize;
 use tower_http::timeout::TimeoutLayer;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// The taxonomy indexed for reading text.
     pub analyzer: Arc<analysis::AnalyzerCache>,
+    /// Workers and tasks indexed for matching.
+    pub matches: Arc<matching::MatchCache>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -68,13 +72,47 @@ async fn blocking<T: Send + 'static>(
         analysis::normalize_title,
         analysis::deconstruct,
         analysis::extract_profile,
+        auth::sign_up,
+        auth::create_token,
+        auth::revoke_token,
+        auth::me,
+        matching::create_worker,
+        matching::list_workers,
+        matching::get_worker,
+        matching::update_worker,
+        matching::delete_worker,
+        matching::create_task,
+        matching::list_tasks,
+        matching::get_task,
+        matching::update_task,
+        matching::delete_task,
+        matching::task_matches,
+        matching::worker_matches,
+        matching::explain_match,
     ),
+    modifiers(&BearerAuth),
     tags(
         (name = "taxonomy", description = "Skills, occupations and tasks from O*NET, ESCO and Guild's starter set"),
-        (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles")
+        (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles"),
+        (name = "accounts", description = "Sign up, API tokens"),
+        (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams")
     )
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme that authenticated paths name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// The OpenAPI document, generated from the handlers and types.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -121,6 +159,7 @@ pub fn router(store: Arc<Store>) -> Router {
     let state = AppState {
         store,
         analyzer: Arc::default(),
+        matches: Arc::default(),
     };
     Router::new()
         .route("/", get(index))
@@ -135,6 +174,39 @@ pub fn router(store: Arc<Store>) -> Router {
         .route("/api/v1/titles/normalize", post(analysis::normalize_title))
         .route("/api/v1/deconstruct", post(analysis::deconstruct))
         .route("/api/v1/profiles/extract", post(analysis::extract_profile))
+        .route("/api/v1/accounts", post(auth::sign_up))
+        .route("/api/v1/tokens", post(auth::create_token))
+        .route("/api/v1/tokens/{id}", delete(auth::revoke_token))
+        .route("/api/v1/me", get(auth::me))
+        .route(
+            "/api/v1/workers",
+            post(matching::create_worker).get(matching::list_workers),
+        )
+        .route(
+            "/api/v1/workers/{id}",
+            get(matching::get_worker)
+                .put(matching::update_worker)
+                .delete(matching::delete_worker),
+        )
+        .route(
+            "/api/v1/workers/{id}/matches",
+            get(matching::worker_matches),
+        )
+        .route(
+            "/api/v1/tasks",
+            post(matching::create_task).get(matching::list_tasks),
+        )
+        .route(
+            "/api/v1/tasks/{id}",
+            get(matching::get_task)
+                .put(matching::update_task)
+                .delete(matching::delete_task),
+        )
+        .route("/api/v1/tasks/{id}/matches", get(matching::task_matches))
+        .route(
+            "/api/v1/tasks/{id}/matches/{worker}",
+            get(matching::explain_match),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

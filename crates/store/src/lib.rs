@@ -5,6 +5,7 @@
 mod analysis;
 mod corpus;
 mod import;
+mod matching;
 mod postgres;
 mod search;
 pub mod sql;
@@ -21,6 +22,7 @@ pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,
 };
+pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use taxonomy::*;
 
 use guild_taxonomy::TaxonomyError;

@@ -11,7 +11,10 @@ use r2d2_postgres::PostgresConnectionManager;
 use crate::StoreError;
 use crate::sql::{ColumnType, Dialect, Row, Tx, Value};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_taxonomy.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_taxonomy.sql")),
+    (2, include_str!("../migrations/postgres/0002_matching.sql")),
+];
 
 pub(crate) struct Postgres {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,

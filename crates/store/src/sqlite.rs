@@ -9,7 +9,10 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use crate::StoreError;
 use crate::sql::{ColumnType, Dialect, Row, Tx, Value, to_sqlite_placeholders};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_taxonomy.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_taxonomy.sql")),
+    (2, include_str!("../migrations/sqlite/0002_matching.sql")),
+];
 
 pub(crate) struct Sqlite {
     pool: r2d2::Pool<SqliteConnectionManager>,

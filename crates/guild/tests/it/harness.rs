@@ -202,6 +202,47 @@ impl Server {
         a.body
     }
 
+    /// Any method, with an optional bearer token and JSON body.
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Answer {
+        let mut request = Self::agent().request(method, &format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.set("authorization", &format!("Bearer {t}"));
+        }
+        let result = match body {
+            Some(b) => request
+                .set("content-type", "application/json")
+                .send_string(&b.to_string()),
+            None => request.call(),
+        };
+        Answer::from(&format!("{method} {path}"), result)
+    }
+
+    /// Signs up `email` and returns a fresh API token for it.
+    pub fn sign_up(&self, email: &str) -> String {
+        let password = "a long enough password";
+        let a = self.call(
+            "POST",
+            "/api/v1/accounts",
+            None,
+            Some(&serde_json::json!({"email": email, "display_name": email, "password": password})),
+        );
+        assert_eq!(a.status, 201, "sign up {email}: {}", a.body);
+        let t = self.call(
+            "POST",
+            "/api/v1/tokens",
+            None,
+            Some(&serde_json::json!({"email": email, "password": password})),
+        );
+        assert_eq!(t.status, 201, "token for {email}: {}", t.body);
+        t.body["token"].as_str().unwrap().to_owned()
+    }
+
     pub fn get_ok(&self, path: &str) -> Value {
         let a = self.get(path);
         assert_eq!(a.status, 200, "GET {path}: {}", a.body);

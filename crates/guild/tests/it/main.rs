@@ -7,6 +7,7 @@
 mod extraction_api;
 mod harness;
 mod import;
+mod matching_api;
 mod taxonomy_api;
 
 /// Runs each listed test body once per backend.

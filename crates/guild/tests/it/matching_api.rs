@@ -1,0 +1,630 @@
+//! Worker profiles, tasks and matches over HTTP and the command line, on the starter taxonomy;
+//! and who may see or change what.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, Server, TestStore};
+
+crate::on_both_backends!(
+    owners_create_change_and_match_profiles_and_tasks,
+    another_account_cannot_reach_or_change_what_is_not_theirs,
+    bad_profiles_and_tasks_are_problem_json,
+    the_command_line_generates_lists_and_matches,
+);
+
+fn worker_body(name: &str, skills: &[(&str, u8)]) -> Value {
+    json!({
+        "name": name,
+        "skills": skills.iter().map(|(s, p)| json!({"skill": format!("guild:skill/{s}"), "proficiency": p})).collect::<Vec<_>>(),
+        "hours_per_week": 30,
+        "utc_offset_minutes": 60,
+        "work_mode": "either",
+        "location": {"lat": 51.22, "lon": 4.40},
+        "travel_radius_km": 80,
+        "languages": ["nl", "en"],
+        "rate": {"minor": 3500, "currency": "EUR"},
+    })
+}
+
+fn task_body(title: &str) -> Value {
+    json!({
+        "title": title,
+        "required": [
+            {"skill": "guild:skill/operate-forklift", "weight": 2, "min_proficiency": 3},
+            {"skill": "guild:skill/inventory-control", "min_proficiency": 2},
+            {"skill": "guild:skill/cycle-counting"},
+        ],
+        "optional": [{"skill": "guild:skill/warehouse-management-system"}],
+        "place": {"kind": "on_site", "location": {"lat": 51.05, "lon": 3.72}},
+        "utc_offset_minutes": 60,
+        "min_overlap_hours": 4,
+        "hours": 120,
+        "hours_per_week": 30,
+        "budget": {"minor": 480000, "currency": "EUR"},
+        "languages": ["nl"],
+    })
+}
+
+fn created(server: &Server, path: &str, token: &str, body: &Value) -> Value {
+    let a = server.call("POST", path, Some(token), Some(body));
+    assert_eq!(a.status, 201, "POST {path}: {}", a.body);
+    a.body
+}
+
+fn owners_create_change_and_match_profiles_and_tasks(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let ann = server.sign_up("ann@example.org");
+    let bert = server.sign_up("bert@example.org");
+    let cas = server.sign_up("cas@example.org");
+
+    let ann_w = created(
+        &server,
+        "/api/v1/workers",
+        &ann,
+        &worker_body(
+            "Ann",
+            &[
+                ("operate-forklift", 4),
+                ("inventory-control", 3),
+                ("cycle-counting", 3),
+                ("warehouse-management-system", 2),
+            ],
+        ),
+    );
+    assert_eq!(ann_w["mine"], true);
+    // Bert drives a reach truck, not a forklift: a related skill may stand in.
+    let bert_w = created(
+        &server,
+        "/api/v1/workers",
+        &bert,
+        &worker_body(
+            "Bert",
+            &[("operate-reach-truck", 4), ("inventory-control", 2)],
+        ),
+    );
+    // Cas speaks no Dutch: excluded by a hard constraint.
+    let mut cas_body = worker_body(
+        "Cas",
+        &[
+            ("operate-forklift", 5),
+            ("inventory-control", 5),
+            ("cycle-counting", 5),
+        ],
+    );
+    cas_body["languages"] = json!(["en"]);
+    let cas_w = created(&server, "/api/v1/workers", &cas, &cas_body);
+
+    // One profile per account.
+    let again = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&ann),
+        Some(&worker_body("Ann 2", &[("cycle-counting", 1)])),
+    );
+    assert_eq!(again.status, 409, "{}", again.body);
+
+    let task = created(
+        &server,
+        "/api/v1/tasks",
+        &client,
+        &task_body("Stock count in the Ghent warehouse"),
+    );
+    let task_id = task["id"].as_i64().unwrap();
+    assert_eq!(task["status"], "open");
+    assert_eq!(task["required"].as_array().unwrap().len(), 3);
+
+    let m = server.call(
+        "GET",
+        &format!("/api/v1/tasks/{task_id}/matches"),
+        Some(&client),
+        None,
+    );
+    assert_eq!(m.status, 200, "{}", m.body);
+    let matches = m.body["matches"].as_array().unwrap();
+    let ids: Vec<i64> = matches
+        .iter()
+        .map(|x| x["worker"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids[0], ann_w["id"].as_i64().unwrap(), "{}", m.body);
+    assert!(
+        !ids.contains(&cas_w["id"].as_i64().unwrap()),
+        "Cas speaks no Dutch: {}",
+        m.body
+    );
+    for x in matches {
+        let b = &x["breakdown"];
+        assert_eq!(b["score"], x["score"]);
+        let parts = &b["parts"];
+        let total = 100.0
+            * (0.60 * parts["required"].as_f64().unwrap()
+                + 0.10 * parts["optional"].as_f64().unwrap()
+                + 0.08 * parts["availability"].as_f64().unwrap()
+                + 0.06 * parts["time_zone"].as_f64().unwrap()
+                + 0.04 * parts["location"].as_f64().unwrap()
+                + 0.07 * parts["budget"].as_f64().unwrap()
+                + 0.05 * parts["reputation"].as_f64().unwrap());
+        assert!((total - x["score"].as_f64().unwrap()).abs() < 1e-3, "{x}");
+    }
+    if let Some(bert_match) = matches.iter().find(|x| x["worker"] == bert_w["id"]) {
+        let stood_in = bert_match["breakdown"]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["skill"] != c["held"]);
+        let missing = bert_match["breakdown"]["missing"].as_array().unwrap();
+        assert!(stood_in || !missing.is_empty(), "{bert_match}");
+    }
+
+    // Why Cas is not there.
+    let why = server.call(
+        "GET",
+        &format!("/api/v1/tasks/{task_id}/matches/{}", cas_w["id"]),
+        Some(&client),
+        None,
+    );
+    assert_eq!(why.status, 200, "{}", why.body);
+    assert_eq!(why.body["excluded"]["reason"], "language", "{}", why.body);
+    assert_eq!(why.body["excluded"]["language"], "nl");
+
+    // The other way: Ann's best open task is the client's.
+    let tm = server.call(
+        "GET",
+        &format!("/api/v1/workers/{}/matches", ann_w["id"]),
+        Some(&ann),
+        None,
+    );
+    assert_eq!(tm.status, 200, "{}", tm.body);
+    assert_eq!(tm.body["matches"][0]["task"], task_id, "{}", tm.body);
+
+    // Changes: Ann raises her hours; the client closes the task, and it stops matching.
+    let mut body = worker_body("Ann", &[("operate-forklift", 5)]);
+    body["hours_per_week"] = json!(40);
+    let put = server.call(
+        "PUT",
+        &format!("/api/v1/workers/{}", ann_w["id"]),
+        Some(&ann),
+        Some(&body),
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(put.body["hours_per_week"], 40.0);
+    assert_eq!(put.body["skills"].as_array().unwrap().len(), 1);
+    let mut closed = task_body("Stock count in the Ghent warehouse");
+    closed["status"] = json!("closed");
+    let put = server.call(
+        "PUT",
+        &format!("/api/v1/tasks/{task_id}"),
+        Some(&client),
+        Some(&closed),
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(put.body["status"], "closed");
+    let tm = server.call(
+        "GET",
+        &format!("/api/v1/workers/{}/matches", ann_w["id"]),
+        Some(&ann),
+        None,
+    );
+    assert!(
+        tm.body["matches"].as_array().unwrap().is_empty(),
+        "{}",
+        tm.body
+    );
+
+    let list = server.call("GET", "/api/v1/tasks", Some(&client), None);
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+    let workers = server.call("GET", "/api/v1/workers?limit=2", Some(&client), None);
+    assert_eq!(workers.body["items"].as_array().unwrap().len(), 2);
+    let next = workers.body["next_after"].as_i64().unwrap();
+    let rest = server.call(
+        "GET",
+        &format!("/api/v1/workers?after={next}"),
+        Some(&client),
+        None,
+    );
+    assert_eq!(rest.body["items"].as_array().unwrap().len(), 1);
+
+    let del = server.call(
+        "DELETE",
+        &format!("/api/v1/tasks/{task_id}"),
+        Some(&client),
+        None,
+    );
+    assert_eq!(del.status, 204);
+    let gone = server.call(
+        "GET",
+        &format!("/api/v1/tasks/{task_id}"),
+        Some(&client),
+        None,
+    );
+    assert_eq!(gone.status, 404);
+}
+
+fn another_account_cannot_reach_or_change_what_is_not_theirs(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let owner = server.sign_up("owner@example.org");
+    let other = server.sign_up("other@example.org");
+    let w = created(
+        &server,
+        "/api/v1/workers",
+        &owner,
+        &worker_body("Owner", &[("cycle-counting", 3)]),
+    );
+    let wid = w["id"].as_i64().unwrap();
+    let t = created(&server, "/api/v1/tasks", &owner, &task_body("Owner's task"));
+    let tid = t["id"].as_i64().unwrap();
+
+    // Visible to other accounts, but not theirs to change or to see the matches of.
+    let seen = server.call("GET", &format!("/api/v1/tasks/{tid}"), Some(&other), None);
+    assert_eq!(seen.status, 200);
+    assert_eq!(seen.body["mine"], false);
+    let denied = [
+        server.call(
+            "PUT",
+            &format!("/api/v1/workers/{wid}"),
+            Some(&other),
+            Some(&worker_body("X", &[("cycle-counting", 1)])),
+        ),
+        server.call(
+            "DELETE",
+            &format!("/api/v1/workers/{wid}"),
+            Some(&other),
+            None,
+        ),
+        server.call(
+            "GET",
+            &format!("/api/v1/workers/{wid}/matches"),
+            Some(&other),
+            None,
+        ),
+        server.call(
+            "PUT",
+            &format!("/api/v1/tasks/{tid}"),
+            Some(&other),
+            Some(&task_body("mine now")),
+        ),
+        server.call(
+            "DELETE",
+            &format!("/api/v1/tasks/{tid}"),
+            Some(&other),
+            None,
+        ),
+        server.call(
+            "GET",
+            &format!("/api/v1/tasks/{tid}/matches"),
+            Some(&other),
+            None,
+        ),
+        server.call(
+            "GET",
+            &format!("/api/v1/tasks/{tid}/matches/{wid}"),
+            Some(&other),
+            None,
+        ),
+    ];
+    for a in &denied {
+        assert_eq!(a.status, 403, "{}", a.body);
+        assert_eq!(a.content_type, "application/problem+json");
+    }
+    // Another's list of tasks is not shown; a closed task is not found.
+    let list = server.call("GET", "/api/v1/tasks", Some(&other), None);
+    assert!(list.body["items"].as_array().unwrap().is_empty());
+    let mut closed = task_body("Owner's task");
+    closed["status"] = json!("closed");
+    assert_eq!(
+        server
+            .call(
+                "PUT",
+                &format!("/api/v1/tasks/{tid}"),
+                Some(&owner),
+                Some(&closed)
+            )
+            .status,
+        200
+    );
+    for a in [
+        server.call("GET", &format!("/api/v1/tasks/{tid}"), Some(&other), None),
+        server.call(
+            "PUT",
+            &format!("/api/v1/tasks/{tid}"),
+            Some(&other),
+            Some(&task_body("x")),
+        ),
+    ] {
+        assert_eq!(a.status, 404, "{}", a.body);
+    }
+    // Nothing changed.
+    let still = server.call("GET", &format!("/api/v1/tasks/{tid}"), Some(&owner), None);
+    assert_eq!(still.body["title"], "Owner's task");
+    assert_eq!(
+        server
+            .call("GET", &format!("/api/v1/workers/{wid}"), Some(&owner), None)
+            .body["name"],
+        "Owner"
+    );
+
+    // Anonymous, wrong and revoked tokens reach nothing.
+    for token in [None, Some("gld_not-a-token")] {
+        for (method, path) in [
+            ("GET", "/api/v1/workers".to_owned()),
+            ("GET", format!("/api/v1/workers/{wid}")),
+            ("GET", format!("/api/v1/tasks/{tid}")),
+            ("GET", "/api/v1/me".to_owned()),
+        ] {
+            let a = server.call(method, &path, token, None);
+            assert_eq!(a.status, 401, "{method} {path}: {}", a.body);
+        }
+    }
+    let me = server.call("GET", "/api/v1/me", Some(&other), None);
+    assert_eq!(me.body["email"], "other@example.org");
+    let fresh = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"email": "other@example.org", "password": "a long enough password", "name": "second"})),
+    );
+    let token_id = fresh.body["id"].as_i64().unwrap();
+    let second = fresh.body["token"].as_str().unwrap().to_owned();
+    // One account cannot revoke another's token.
+    assert_eq!(
+        server
+            .call(
+                "DELETE",
+                &format!("/api/v1/tokens/{token_id}"),
+                Some(&owner),
+                None
+            )
+            .status,
+        404
+    );
+    assert_eq!(
+        server
+            .call(
+                "DELETE",
+                &format!("/api/v1/tokens/{token_id}"),
+                Some(&second),
+                None
+            )
+            .status,
+        204
+    );
+    assert_eq!(
+        server.call("GET", "/api/v1/me", Some(&second), None).status,
+        401
+    );
+    assert_eq!(
+        server.call("GET", "/api/v1/me", Some(&other), None).status,
+        200
+    );
+
+    // Wrong passwords and taken addresses.
+    let wrong = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"email": "other@example.org", "password": "not the password"})),
+    );
+    assert_eq!(wrong.status, 401);
+    let taken = server.call(
+        "POST",
+        "/api/v1/accounts",
+        None,
+        Some(&json!({"email": "Other@Example.org", "display_name": "x", "password": "another long password"})),
+    );
+    assert_eq!(taken.status, 409, "{}", taken.body);
+}
+
+fn bad_profiles_and_tasks_are_problem_json(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let token = server.sign_up("someone@example.org");
+    let good = worker_body("Someone", &[("cycle-counting", 3)]);
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            {
+                let mut b = good.clone();
+                b["skills"][0]["proficiency"] = json!(7);
+                b
+            },
+            "proficiency",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["skills"][0]["skill"] = json!("guild:skill/nope");
+                b
+            },
+            "unknown skill",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["hours_per_week"] = json!(-5);
+                b
+            },
+            "hours per week",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["rate"] = json!({"minor": 100, "currency": "euro"});
+                b
+            },
+            "currency",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["rate"] = json!({"minor": -100, "currency": "EUR"});
+                b
+            },
+            "negative",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["location"] = json!({"lat": 123, "lon": 0});
+                b
+            },
+            "latitude",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["languages"] = json!(["English"]);
+                b
+            },
+            "language",
+        ),
+        (
+            {
+                let mut b = good.clone();
+                b["utc_offset_minutes"] = json!(9000);
+                b
+            },
+            "UTC offset",
+        ),
+    ];
+    for (body, expect) in cases {
+        let a = server.call("POST", "/api/v1/workers", Some(&token), Some(&body));
+        assert_eq!(a.status, 400, "{body}: {}", a.body);
+        assert_eq!(a.content_type, "application/problem+json");
+        assert!(
+            a.body["detail"].as_str().unwrap().contains(expect),
+            "{expect}: {}",
+            a.body
+        );
+    }
+    let good_task = task_body("A task");
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            {
+                let mut b = good_task.clone();
+                b["required"] = json!([]);
+                b
+            },
+            "at least one required skill",
+        ),
+        (
+            {
+                let mut b = good_task.clone();
+                b["hours"] = json!(0);
+                b
+            },
+            "hours",
+        ),
+        (
+            {
+                let mut b = good_task.clone();
+                b["required"][0]["weight"] = json!(0);
+                b
+            },
+            "weight",
+        ),
+        (
+            {
+                let mut b = good_task.clone();
+                b["starts"] = json!("2026-12-01");
+                b["ends"] = json!("2026-11-01");
+                b
+            },
+            "before",
+        ),
+        (
+            {
+                let mut b = good_task.clone();
+                b["starts"] = json!("2026-13-01");
+                b
+            },
+            "starts",
+        ),
+        (
+            {
+                let mut b = good_task.clone();
+                b["min_overlap_hours"] = json!(9);
+                b
+            },
+            "overlap",
+        ),
+        (
+            {
+                let mut b = good_task.clone();
+                b["required"][1]["skill"] = json!("guild:skill/operate-forklift");
+                b
+            },
+            "twice",
+        ),
+    ];
+    for (body, expect) in cases {
+        let a = server.call("POST", "/api/v1/tasks", Some(&token), Some(&body));
+        assert_eq!(a.status, 400, "{body}: {}", a.body);
+        assert!(
+            a.body["detail"].as_str().unwrap().contains(expect),
+            "{expect}: {}",
+            a.body
+        );
+    }
+    let a = server.call("GET", "/api/v1/tasks/12345", Some(&token), None);
+    assert_eq!(a.status, 404);
+    let a = server.call("GET", "/api/v1/tasks/abc", Some(&token), None);
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = server.call("GET", "/api/v1/workers?limit=0", Some(&token), None);
+    assert_eq!(a.status, 400);
+    let short = server.call(
+        "POST",
+        "/api/v1/accounts",
+        None,
+        Some(&json!({"email": "x@example.org", "display_name": "x", "password": "short"})),
+    );
+    assert_eq!(short.status, 400);
+    let bad_mail = server.call(
+        "POST",
+        "/api/v1/accounts",
+        None,
+        Some(&json!({"email": "not an address", "display_name": "x", "password": "long enough password"})),
+    );
+    assert_eq!(bad_mail.status, 400);
+}
+
+fn the_command_line_generates_lists_and_matches(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let out = store.guild_ok(&["gen", "--workers", "300", "--tasks", "20", "--seed", "5"]);
+    assert!(out.contains("generated 300 workers"), "{out}");
+    let listed = store.guild_ok(&["task", "list", "--json"]);
+    let tasks: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(tasks.as_array().unwrap().len(), 20);
+    // Some task has matches; every match's breakdown is consistent with its score.
+    let mut seen = 0;
+    for t in tasks.as_array().unwrap() {
+        let id = t["id"].to_string();
+        let m: Value =
+            serde_json::from_str(&store.guild_ok(&["match", "--task", &id, "-k", "5", "--json"]))
+                .unwrap();
+        for x in m.as_array().unwrap() {
+            seen += 1;
+            assert_eq!(x["score"], x["breakdown"]["score"]);
+        }
+    }
+    assert!(seen > 0);
+    let w = store.guild_ok(&["match", "--worker", "1", "-k", "3"]);
+    assert!(!w.is_empty());
+
+    // Bad input: a clear message and a non-zero exit.
+    let bad = store.guild_with_input(
+        &["worker", "add", "-"],
+        r#"{"name": "x", "skills": [], "hours_per_week": "lots"}"#,
+    );
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("hours_per_week"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let bad = store.guild(&["match", "--task", "99999"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not found"));
+    let bad = store.guild(&["gen", "--required", "0-3"]);
+    assert!(!bad.status.success());
+}

@@ -1,0 +1,259 @@
+//! Accounts and API tokens: sign up, get a token with e-mail and password, send it as
+//! `Authorization: Bearer …`.
+//!
+//! Passwords are hashed with Argon2id (the `argon2` crate's defaults, RFC 9106's second
+//! recommended parameter set); tokens are 32 random bytes shown once and stored only as their
+//! SHA-256, so a leaked database gives no usable token.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use guild_store::Account;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::{AppState, blocking};
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ApiError::internal(&e))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::internal(&e))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(&e))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// The SHA-256 of a token, hex: what the store keeps.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn new_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e))?;
+    Ok(format!(
+        "gld_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
+}
+
+/// The signed-in account of a request; answers 401 when there is none.
+pub struct Caller(pub Account);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(ApiError::unauthorized(
+                "sign in: send Authorization: Bearer <token> (POST /api/v1/tokens gives one)",
+            ));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized("the Authorization header must be Bearer <token>")
+            })?;
+        let hash = token_hash(token);
+        let store = state.store.clone();
+        match blocking(move || store.account_for_token(&hash)).await? {
+            Some(account) => Ok(Caller(account)),
+            None => Err(ApiError::unauthorized("the token is unknown or revoked")),
+        }
+    }
+}
+
+/// A new account.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    /// E-mail address to sign in with.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// At least 10 characters.
+    pub password: String,
+}
+
+fn check_email(email: &str) -> Result<(), ApiError> {
+    let e = email.trim();
+    let ok = e.len() <= 254
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !e.chars().any(char::is_whitespace);
+    if !ok {
+        return Err(ApiError::bad_field(
+            "email",
+            format!("{e:?} is not an e-mail address"),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes an account.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = SignUp,
+    responses((status = 201, body = Account), (status = 400, body = crate::Problem), (status = 409, body = crate::Problem)))]
+pub async fn sign_up(
+    State(state): State<AppState>,
+    Body(req): Body<SignUp>,
+) -> Result<(StatusCode, Json<Account>), ApiError> {
+    check_email(&req.email)?;
+    let name = req.display_name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::bad_field(
+            "display_name",
+            "must have 1 to 100 characters",
+        ));
+    }
+    if req.password.chars().count() < MIN_PASSWORD || req.password.len() > 1024 {
+        return Err(ApiError::bad_field(
+            "password",
+            format!("must have at least {MIN_PASSWORD} characters (and at most 1024 bytes)"),
+        ));
+    }
+    let password = req.password;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
+    let store = state.store.clone();
+    let account = blocking(move || store.create_account(&req.email, &name, &hash)).await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// E-mail and password, for a token.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// The account's e-mail address.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+    /// A name to recognise the token by (default "api").
+    pub name: Option<String>,
+}
+
+/// A new token: shown once.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct NewToken {
+    /// The token's id (to revoke it).
+    pub id: i64,
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Whose it is.
+    pub account: Account,
+}
+
+/// Exchanges e-mail and password for an API token.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
+    responses((status = 201, body = NewToken), (status = 401, body = crate::Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    Body(req): Body<TokenRequest>,
+) -> Result<(StatusCode, Json<NewToken>), ApiError> {
+    let store = state.store.clone();
+    let email = req.email.clone();
+    let found = blocking(move || store.account_by_email(&email)).await?;
+    let password = req.password;
+    // Verify against a fixed hash when the account does not exist, so that timing does not
+    // tell which e-mail addresses have accounts.
+    let (account, hash) = match found {
+        Some((a, h)) => (Some(a), h),
+        None => (None, DUMMY_HASH.to_owned()),
+    };
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    let Some(account) = account.filter(|_| ok) else {
+        return Err(ApiError::unauthorized("wrong e-mail address or password"));
+    };
+    let token = new_token()?;
+    let name = req.name.unwrap_or_else(|| "api".to_owned());
+    if name.chars().count() > 100 {
+        return Err(ApiError::bad_field(
+            "name",
+            "must have at most 100 characters",
+        ));
+    }
+    let store = state.store.clone();
+    let (hash, account_id) = (token_hash(&token), account.id);
+    let id = blocking(move || store.create_token(account_id, &name, &hash)).await?;
+    Ok((StatusCode::CREATED, Json(NewToken { id, token, account })))
+}
+
+/// An Argon2id hash of a random password nobody knows.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zq9sI5dv2kaJ3m0jVnRD0YFRXQGZy3iWv4xkXhTtaNU";
+
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "Token id")),
+    responses((status = 204), (status = 404, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let store = state.store.clone();
+    blocking(move || store.revoke_token(caller.id, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Account), (status = 401, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn me(Caller(caller): Caller) -> Json<Account> {
+    Json(caller)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterY", &h));
+        assert!(!verify_password("anything", DUMMY_HASH));
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token().unwrap(), new_token().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 4 + 64);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), token_hash(&b));
+    }
+}

@@ -1,0 +1,533 @@
+//! Worker profiles, tasks, and matches both ways.
+//!
+//! Who may do what: any signed-in account may read worker profiles and open tasks (that is
+//! what a marketplace is); only the owner may change them, list a closed task, or see the
+//! matches of their task or profile. Reading what is not visible answers 404, changing what is
+//! visible but not one's own answers 403.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use guild_matching::{
+    Breakdown, Exclusion, MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, Worker, WorkerId,
+};
+use guild_store::{StoredTask, StoredWorker};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Mutex, RwLock};
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::{AppState, blocking};
+
+/// Which taxonomy and which state of workers and tasks an index was built from.
+type IndexKey = (String, i64);
+
+/// The skill similarity of the current taxonomy and the index of the current workers and
+/// tasks, rebuilt when either changes.
+#[derive(Default)]
+pub struct MatchCache {
+    similarity: RwLock<Option<(String, Arc<SkillSimilarity>)>>,
+    index: RwLock<Option<(IndexKey, Arc<MatchIndex>)>>,
+    building: Mutex<()>,
+}
+
+impl MatchCache {
+    async fn similarity(
+        &self,
+        state: &AppState,
+        version: &str,
+    ) -> Result<Arc<SkillSimilarity>, ApiError> {
+        if let Some((v, s)) = self.similarity.read().await.as_ref()
+            && v == version
+        {
+            return Ok(s.clone());
+        }
+        let store = state.store.clone();
+        let input = blocking(move || store.similarity_input()).await?;
+        let similarity = tokio::task::spawn_blocking(move || {
+            SkillSimilarity::learn(&input.skills, &input.occupation_skills, &input.broader)
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+        let similarity = Arc::new(similarity);
+        *self.similarity.write().await = Some((version.to_owned(), similarity.clone()));
+        Ok(similarity)
+    }
+
+    /// The index over the store's current workers and open tasks.
+    pub async fn index(&self, state: &AppState) -> Result<Arc<MatchIndex>, ApiError> {
+        let store = state.store.clone();
+        let key =
+            blocking(move || Ok((store.taxonomy_version()?, store.matching_version()?))).await?;
+        if let Some((k, i)) = self.index.read().await.as_ref()
+            && *k == key
+        {
+            return Ok(i.clone());
+        }
+        let _building = self.building.lock().await;
+        if let Some((k, i)) = self.index.read().await.as_ref()
+            && *k == key
+        {
+            return Ok(i.clone());
+        }
+        let similarity = self.similarity(state, &key.0).await?;
+        let store = state.store.clone();
+        let (workers, tasks) =
+            blocking(move || Ok((store.all_workers()?, store.open_tasks()?))).await?;
+        let index =
+            tokio::task::spawn_blocking(move || MatchIndex::build(similarity, &workers, &tasks))
+                .await
+                .map_err(|e| ApiError::internal(&e))?
+                .map_err(|e| ApiError::internal(&e))?;
+        let index = Arc::new(index);
+        *self.index.write().await = Some((key, index.clone()));
+        Ok(index)
+    }
+}
+
+/// A worker profile as answered.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkerView {
+    /// The profile.
+    #[serde(flatten)]
+    pub worker: Worker,
+    /// Whether the caller owns it.
+    pub mine: bool,
+}
+
+/// A task as answered.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaskView {
+    /// The task.
+    #[serde(flatten)]
+    pub task: Task,
+    /// `open` or `closed`.
+    pub status: String,
+    /// Whether the caller owns it.
+    pub mine: bool,
+}
+
+/// A page of profiles or tasks, in id order.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<i64>,
+}
+
+fn worker_view(w: StoredWorker, caller: i64) -> WorkerView {
+    WorkerView {
+        mine: w.owner == Some(caller),
+        worker: w.worker,
+    }
+}
+
+fn task_view(t: StoredTask, caller: i64) -> TaskView {
+    TaskView {
+        mine: t.owner == Some(caller),
+        status: t.status,
+        task: t.task,
+    }
+}
+
+/// Reads a task the caller may see: open, or theirs.
+async fn visible_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTask, ApiError> {
+    let store = state.store.clone();
+    let t = blocking(move || store.task(TaskId(id))).await?;
+    if t.status != "open" && t.owner != Some(caller) {
+        return Err(ApiError::not_found(format!("task {id} not found")));
+    }
+    Ok(t)
+}
+
+/// Reads a task the caller owns: 404 when invisible, 403 when visible but not theirs.
+async fn own_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTask, ApiError> {
+    let t = visible_task(state, caller, id).await?;
+    if t.owner != Some(caller) {
+        return Err(ApiError::forbidden(format!(
+            "task {id} belongs to another account"
+        )));
+    }
+    Ok(t)
+}
+
+async fn own_worker(state: &AppState, caller: i64, id: i64) -> Result<StoredWorker, ApiError> {
+    let store = state.store.clone();
+    let w = blocking(move || store.worker(WorkerId(id))).await?;
+    if w.owner != Some(caller) {
+        return Err(ApiError::forbidden(format!(
+            "worker profile {id} belongs to another account"
+        )));
+    }
+    Ok(w)
+}
+
+/// Creates the caller's worker profile (one per account).
+#[utoipa::path(post, path = "/api/v1/workers", tag = "matching", request_body = Worker,
+    responses((status = 201, body = WorkerView), (status = 400, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn create_worker(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(worker): Body<Worker>,
+) -> Result<(StatusCode, Json<WorkerView>), ApiError> {
+    let store = state.store.clone();
+    let stored = blocking(move || {
+        let id = store.create_worker(Some(caller.id), &worker)?;
+        store.worker(id)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(worker_view(stored, caller.id))))
+}
+
+/// Lists worker profiles.
+#[utoipa::path(get, path = "/api/v1/workers", tag = "matching",
+    params(("after" = Option<i64>, Query, description = "Last id of the previous page"),
+           ("limit" = Option<usize>, Query, description = "1–200, default 50")),
+    responses((status = 200, body = Page<WorkerView>), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn list_workers(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<WorkerView>>, ApiError> {
+    let p = Params::parse(raw.as_deref(), &["after", "limit"])?;
+    let limit = p.int_in("limit", 1..=200, 50)?;
+    let after = p.int_in("after", 0..=i64::MAX as usize, 0)? as i64;
+    let store = state.store.clone();
+    let found = blocking(move || store.list_workers(after, limit)).await?;
+    let next_after = (found.len() == limit)
+        .then(|| found.last().map(|w| w.worker.id.0))
+        .flatten();
+    Ok(Json(Page {
+        items: found
+            .into_iter()
+            .map(|w| worker_view(w, caller.id))
+            .collect(),
+        next_after,
+    }))
+}
+
+/// One worker profile.
+#[utoipa::path(get, path = "/api/v1/workers/{id}", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = WorkerView), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn get_worker(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<WorkerView>, ApiError> {
+    let store = state.store.clone();
+    let w = blocking(move || store.worker(WorkerId(id))).await?;
+    Ok(Json(worker_view(w, caller.id)))
+}
+
+/// Replaces the caller's worker profile.
+#[utoipa::path(put, path = "/api/v1/workers/{id}", tag = "matching", request_body = Worker,
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = WorkerView), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn update_worker(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(worker): Body<Worker>,
+) -> Result<Json<WorkerView>, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let store = state.store.clone();
+    let stored = blocking(move || {
+        store.update_worker(WorkerId(id), &worker)?;
+        store.worker(WorkerId(id))
+    })
+    .await?;
+    Ok(Json(worker_view(stored, caller.id)))
+}
+
+/// Deletes the caller's worker profile.
+#[utoipa::path(delete, path = "/api/v1/workers/{id}", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn delete_worker(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let store = state.store.clone();
+    blocking(move || store.delete_worker(WorkerId(id))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Creates a task, open.
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "matching", request_body = Task,
+    responses((status = 201, body = TaskView), (status = 400, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn create_task(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(task): Body<Task>,
+) -> Result<(StatusCode, Json<TaskView>), ApiError> {
+    let store = state.store.clone();
+    let stored = blocking(move || {
+        let id = store.create_task(Some(caller.id), &task)?;
+        store.task(id)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(task_view(stored, caller.id))))
+}
+
+/// Lists the caller's tasks.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "matching",
+    params(("after" = Option<i64>, Query, description = "Last id of the previous page"),
+           ("limit" = Option<usize>, Query, description = "1–200, default 50")),
+    responses((status = 200, body = Page<TaskView>), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<TaskView>>, ApiError> {
+    let p = Params::parse(raw.as_deref(), &["after", "limit"])?;
+    let limit = p.int_in("limit", 1..=200, 50)?;
+    let after = p.int_in("after", 0..=i64::MAX as usize, 0)? as i64;
+    let store = state.store.clone();
+    let found = blocking(move || store.list_tasks(Some(caller.id), after, limit)).await?;
+    let next_after = (found.len() == limit)
+        .then(|| found.last().map(|t| t.task.id.0))
+        .flatten();
+    Ok(Json(Page {
+        items: found.into_iter().map(|t| task_view(t, caller.id)).collect(),
+        next_after,
+    }))
+}
+
+/// One task: open, or the caller's.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "matching",
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, body = TaskView), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn get_task(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<TaskView>, ApiError> {
+    let t = visible_task(&state, caller.id, id).await?;
+    Ok(Json(task_view(t, caller.id)))
+}
+
+/// A task to store, with its status.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct TaskUpdate {
+    /// The task.
+    #[serde(flatten)]
+    pub task: Task,
+    /// `open` (default) or `closed`.
+    #[serde(default = "open")]
+    pub status: String,
+}
+
+fn open() -> String {
+    "open".to_owned()
+}
+
+/// Replaces one of the caller's tasks.
+#[utoipa::path(put, path = "/api/v1/tasks/{id}", tag = "matching", request_body = TaskUpdate,
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, body = TaskView), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn update_task(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(update): Body<TaskUpdate>,
+) -> Result<Json<TaskView>, ApiError> {
+    own_task(&state, caller.id, id).await?;
+    let store = state.store.clone();
+    let stored = blocking(move || {
+        store.update_task(TaskId(id), &update.task, &update.status)?;
+        store.task(TaskId(id))
+    })
+    .await?;
+    Ok(Json(task_view(stored, caller.id)))
+}
+
+/// Deletes one of the caller's tasks.
+#[utoipa::path(delete, path = "/api/v1/tasks/{id}", tag = "matching",
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn delete_task(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    own_task(&state, caller.id, id).await?;
+    let store = state.store.clone();
+    blocking(move || store.delete_task(TaskId(id))).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A worker ranked for a task, with why.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkerMatch {
+    /// The worker.
+    pub worker: WorkerId,
+    /// Their name.
+    pub name: String,
+    /// Score, 0–100.
+    pub score: f32,
+    /// How the score was made.
+    pub breakdown: Breakdown,
+}
+
+/// A task ranked for a worker, with why.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaskMatch {
+    /// The task.
+    pub task: TaskId,
+    /// Its title.
+    pub title: String,
+    /// Score, 0–100.
+    pub score: f32,
+    /// How the score was made.
+    pub breakdown: Breakdown,
+}
+
+/// Ranked matches.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Matches<T> {
+    /// Best first.
+    pub matches: Vec<T>,
+    /// How many were considered (workers or open tasks indexed).
+    pub considered: usize,
+}
+
+fn explained(index: &MatchIndex, task: &Task, worker: &Worker) -> Result<Breakdown, ApiError> {
+    match index.explain(task, worker)? {
+        Ok(b) => Ok(b),
+        // The ranking only returns workers that pass; an exclusion here means the data changed
+        // between ranking and explaining.
+        Err(e) => Err(ApiError::internal(&std::io::Error::other(format!(
+            "a ranked match is now excluded: {e:?}"
+        )))),
+    }
+}
+
+/// The best workers for one of the caller's tasks.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/matches", tag = "matching",
+    params(("id" = i64, Path, description = "Task id"), ("k" = Option<usize>, Query, description = "How many, 1–100 (default 20)")),
+    responses((status = 200, body = Matches<WorkerMatch>), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn task_matches(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Matches<WorkerMatch>>, ApiError> {
+    let p = Params::parse(raw.as_deref(), &["k"])?;
+    let k = p.int_in("k", 1..=100, 20)?;
+    let task = own_task(&state, caller.id, id).await?.task;
+    let index = state.matches.index(&state).await?;
+    let store = state.store.clone();
+    let out = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let ranked = index.top_workers(&task, k, &mut RankScratch::default())?;
+        let mut matches = Vec::with_capacity(ranked.len());
+        for r in ranked {
+            let w = store.worker(r.id)?.worker;
+            matches.push(WorkerMatch {
+                worker: r.id,
+                name: w.name.clone(),
+                score: r.score,
+                breakdown: explained(&index, &task, &w)?,
+            });
+        }
+        Ok(Matches {
+            matches,
+            considered: index.worker_count(),
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(out))
+}
+
+/// The best open tasks for the caller's worker profile.
+#[utoipa::path(get, path = "/api/v1/workers/{id}/matches", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id"), ("k" = Option<usize>, Query, description = "How many, 1–100 (default 20)")),
+    responses((status = 200, body = Matches<TaskMatch>), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn worker_matches(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Matches<TaskMatch>>, ApiError> {
+    let p = Params::parse(raw.as_deref(), &["k"])?;
+    let k = p.int_in("k", 1..=100, 20)?;
+    let worker = own_worker(&state, caller.id, id).await?.worker;
+    let index = state.matches.index(&state).await?;
+    let store = state.store.clone();
+    let out = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let ranked = index.top_tasks(&worker, k)?;
+        let mut matches = Vec::with_capacity(ranked.len());
+        for r in ranked {
+            let t = store.task(r.id)?.task;
+            matches.push(TaskMatch {
+                task: r.id,
+                title: t.title.clone(),
+                score: r.score,
+                breakdown: explained(&index, &t, &worker)?,
+            });
+        }
+        Ok(Matches {
+            matches,
+            considered: index.task_count(),
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(out))
+}
+
+/// Why a worker does or does not fit a task.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Fit {
+    /// The score and its breakdown.
+    Match(Breakdown),
+    /// Why the worker is excluded.
+    Excluded {
+        /// The hard constraint that fails.
+        excluded: Exclusion,
+    },
+}
+
+/// Explains the fit of any worker for one of the caller's tasks.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/matches/{worker}", tag = "matching",
+    params(("id" = i64, Path, description = "Task id"), ("worker" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = Fit), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn explain_match(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, worker)): Path<(i64, i64)>,
+) -> Result<Json<Fit>, ApiError> {
+    let task = own_task(&state, caller.id, id).await?.task;
+    let store = state.store.clone();
+    let worker = blocking(move || store.worker(WorkerId(worker)))
+        .await?
+        .worker;
+    let index = state.matches.index(&state).await?;
+    Ok(Json(match index.explain(&task, &worker)? {
+        Ok(b) => Fit::Match(b),
+        Err(excluded) => Fit::Excluded { excluded },
+    }))
+}

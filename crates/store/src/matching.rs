@@ -1,0 +1,870 @@
+//! Accounts, worker profiles and tasks: the stored side of matching.
+//!
+//! Every write runs in one transaction and bumps the `matching` change counter, which is how
+//! a cached [`guild_matching::MatchIndex`] learns that it must be rebuilt.
+
+use std::collections::HashMap;
+
+use guild_matching::{
+    Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
+    TaskId, WorkMode, Worker, WorkerId, WorkerSkill,
+};
+use guild_taxonomy::SkillId;
+use jiff::civil::Date;
+
+use crate::sql::{Tx, Value};
+use crate::{Store, StoreError};
+
+/// An account: someone who signs in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    /// Store id.
+    pub id: i64,
+    /// Sign-in e-mail address, lower-cased.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// When it was made (RFC 3339).
+    pub created_at: String,
+}
+
+/// Who owns a worker profile or a task: an account, or the operator (command line).
+pub type Owner = Option<i64>;
+
+/// A stored task and its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTask {
+    /// The task.
+    pub task: Task,
+    /// Its owner.
+    pub owner: Owner,
+    /// `open` or `closed`.
+    pub status: String,
+}
+
+/// A stored worker profile and its owner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredWorker {
+    /// The profile.
+    pub worker: Worker,
+    /// Its owner.
+    pub owner: Owner,
+}
+
+/// What the skill similarity is learned from: every skill id, `(occupation, skill, weight)`
+/// and `(narrower, broader)` pairs.
+#[derive(Debug, Clone, Default)]
+pub struct SimilarityInput {
+    /// Every skill of the taxonomy.
+    pub skills: Vec<SkillId>,
+    /// Occupation–skill weights.
+    pub occupation_skills: Vec<(String, SkillId, f32)>,
+    /// Skill hierarchy.
+    pub broader: Vec<(SkillId, SkillId)>,
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+fn bad(e: guild_matching::MatchError) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+fn date(v: &Value) -> Result<Option<Date>, StoreError> {
+    v.opt_text()?
+        .map(|s| {
+            s.parse::<Date>()
+                .map_err(|e| StoreError::Backend(format!("stored date {s:?}: {e}")))
+        })
+        .transpose()
+}
+
+fn skill_id(raw: &str) -> Result<SkillId, StoreError> {
+    SkillId::parse(raw).map_err(|e| StoreError::Backend(format!("stored skill id: {e}")))
+}
+
+fn langs(v: &Value) -> Result<Vec<String>, StoreError> {
+    Ok(v.text()?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+fn money(minor: &Value, currency: &Value) -> Result<Option<Money>, StoreError> {
+    match (minor.opt_int()?, currency.opt_text()?) {
+        (Some(m), Some(c)) => Ok(Some(
+            Money::new(m, Currency::parse(&c).map_err(bad)?).map_err(bad)?,
+        )),
+        _ => Ok(None),
+    }
+}
+
+fn real(v: &Value) -> Result<f64, StoreError> {
+    v.opt_real()?
+        .ok_or_else(|| StoreError::Backend(format!("expected a number, found {v:?}")))
+}
+
+fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE change_counters SET value = value + 1 WHERE name = 'matching'",
+        &[],
+    )?;
+    Ok(())
+}
+
+/// Refuses skills the taxonomy does not have, naming the first.
+fn check_skills<'a>(
+    tx: &mut dyn Tx,
+    skills: impl Iterator<Item = &'a SkillId>,
+) -> Result<(), StoreError> {
+    for s in skills {
+        if tx
+            .query("SELECT 1 FROM skills WHERE id = $1", &[s.as_str().into()])?
+            .is_empty()
+        {
+            return Err(StoreError::Invalid(format!(
+                "unknown skill {s}: use an id from /api/v1/skills"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn worker_params(w: &Worker, stamp: &str) -> Vec<Value> {
+    vec![
+        w.name.as_str().into(),
+        f64::from(w.hours_per_week).into(),
+        w.available_from.map(|d| d.to_string()).into(),
+        w.available_until.map(|d| d.to_string()).into(),
+        i64::from(w.utc_offset_minutes).into(),
+        w.work_mode.as_str().into(),
+        w.location.map(|p| p.lat).into(),
+        w.location.map(|p| p.lon).into(),
+        f64::from(w.travel_radius_km).into(),
+        w.languages.join(",").into(),
+        w.rate.map(|r| r.minor).into(),
+        w.rate.map(|r| r.currency.as_str().to_owned()).into(),
+        f64::from(w.reputation.rating).into(),
+        i64::from(w.reputation.reviews).into(),
+        stamp.into(),
+    ]
+}
+
+fn insert_worker_skills(tx: &mut dyn Tx, id: i64, w: &Worker) -> Result<(), StoreError> {
+    for s in &w.skills {
+        tx.execute(
+            "INSERT INTO worker_skills (worker_id, skill, proficiency, evidence) VALUES ($1, $2, $3, $4)",
+            &[
+                id.into(),
+                s.skill.as_str().into(),
+                i64::from(s.proficiency.level()).into(),
+                s.evidence.as_str().into(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
+    let (place, lat, lon) = match t.place {
+        Place::Remote => ("remote", None, None),
+        Place::OnSite { location } => ("on_site", Some(location.lat), Some(location.lon)),
+    };
+    vec![
+        t.title.as_str().into(),
+        t.description.as_str().into(),
+        place.into(),
+        lat.into(),
+        lon.into(),
+        i64::from(t.utc_offset_minutes).into(),
+        f64::from(t.min_overlap_hours).into(),
+        f64::from(t.hours).into(),
+        t.hours_per_week.map(f64::from).into(),
+        t.budget.map(|b| b.minor).into(),
+        t.budget.map(|b| b.currency.as_str().to_owned()).into(),
+        t.languages.join(",").into(),
+        t.starts.map(|d| d.to_string()).into(),
+        t.ends.map(|d| d.to_string()).into(),
+        stamp.into(),
+    ]
+}
+
+fn insert_task_skills(tx: &mut dyn Tx, id: i64, t: &Task) -> Result<(), StoreError> {
+    let all = t
+        .required
+        .iter()
+        .map(|r| (r, 1i64))
+        .chain(t.optional.iter().map(|r| (r, 0i64)));
+    for (ord, (r, required)) in all.enumerate() {
+        tx.execute(
+            "INSERT INTO work_task_skills (task_id, skill, required, weight, min_proficiency, ord) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                id.into(),
+                r.skill.as_str().into(),
+                required.into(),
+                f64::from(r.weight).into(),
+                i64::from(r.min_proficiency.level()).into(),
+                (ord as i64).into(),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+const WORKER_COLUMNS: &str = "id, owner_id, name, hours_per_week, available_from, available_until, \
+    utc_offset_minutes, work_mode, lat, lon, travel_radius_km, languages, rate_minor, rate_currency, \
+    rating, reviews";
+
+const TASK_COLUMNS: &str = "id, owner_id, title, description, place, lat, lon, utc_offset_minutes, \
+    min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, ends, status";
+
+fn worker_from_row(r: &[Value]) -> Result<StoredWorker, StoreError> {
+    let location = match (r[8].opt_real()?, r[9].opt_real()?) {
+        (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon).map_err(bad)?),
+        _ => None,
+    };
+    Ok(StoredWorker {
+        owner: r[1].opt_int()?,
+        worker: Worker {
+            id: WorkerId(r[0].int()?),
+            name: r[2].text()?.to_owned(),
+            skills: Vec::new(),
+            hours_per_week: real(&r[3])? as f32,
+            available_from: date(&r[4])?,
+            available_until: date(&r[5])?,
+            utc_offset_minutes: r[6].int()? as i32,
+            work_mode: WorkMode::parse(r[7].text()?).map_err(bad)?,
+            location,
+            travel_radius_km: real(&r[10])? as f32,
+            languages: langs(&r[11])?,
+            rate: money(&r[12], &r[13])?,
+            reputation: Reputation {
+                rating: real(&r[14])? as f32,
+                reviews: r[15].int()? as u32,
+            },
+        },
+    })
+}
+
+fn task_from_row(r: &[Value]) -> Result<StoredTask, StoreError> {
+    let place = match r[4].text()? {
+        "on_site" => Place::OnSite {
+            location: GeoPoint::new(real(&r[5])?, real(&r[6])?).map_err(bad)?,
+        },
+        _ => Place::Remote,
+    };
+    Ok(StoredTask {
+        owner: r[1].opt_int()?,
+        status: r[16].text()?.to_owned(),
+        task: Task {
+            id: TaskId(r[0].int()?),
+            title: r[2].text()?.to_owned(),
+            description: r[3].text()?.to_owned(),
+            required: Vec::new(),
+            optional: Vec::new(),
+            place,
+            utc_offset_minutes: r[7].int()? as i32,
+            min_overlap_hours: real(&r[8])? as f32,
+            hours: real(&r[9])? as f32,
+            hours_per_week: r[10].opt_real()?.map(|h| h as f32),
+            budget: money(&r[11], &r[12])?,
+            languages: langs(&r[13])?,
+            starts: date(&r[14])?,
+            ends: date(&r[15])?,
+        },
+    })
+}
+
+/// Fills the skills of `workers` (by id) from one query.
+fn attach_worker_skills(
+    tx: &mut dyn Tx,
+    workers: &mut [StoredWorker],
+    filter: &str,
+    params: &[Value],
+) -> Result<(), StoreError> {
+    let at: HashMap<i64, usize> = workers
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.worker.id.0, i))
+        .collect();
+    let rows = tx.query(
+        &format!(
+            "SELECT worker_id, skill, proficiency, evidence FROM worker_skills {filter} ORDER BY worker_id, skill"
+        ),
+        params,
+    )?;
+    for r in rows {
+        if let Some(&i) = at.get(&r[0].int()?) {
+            workers[i].worker.skills.push(WorkerSkill {
+                skill: skill_id(r[1].text()?)?,
+                proficiency: Proficiency::new(r[2].int()? as u8).map_err(bad)?,
+                evidence: Evidence::parse(r[3].text()?).map_err(bad)?,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn attach_task_skills(
+    tx: &mut dyn Tx,
+    tasks: &mut [StoredTask],
+    filter: &str,
+    params: &[Value],
+) -> Result<(), StoreError> {
+    let at: HashMap<i64, usize> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.task.id.0, i))
+        .collect();
+    let rows = tx.query(
+        &format!(
+            "SELECT task_id, skill, required, weight, min_proficiency FROM work_task_skills {filter} ORDER BY task_id, ord"
+        ),
+        params,
+    )?;
+    for r in rows {
+        if let Some(&i) = at.get(&r[0].int()?) {
+            let req = SkillRequirement {
+                skill: skill_id(r[1].text()?)?,
+                weight: real(&r[3])? as f32,
+                min_proficiency: Proficiency::new(r[4].int()? as u8).map_err(bad)?,
+            };
+            if r[2].int()? == 1 {
+                tasks[i].task.required.push(req);
+            } else {
+                tasks[i].task.optional.push(req);
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates an account; the e-mail address must be new.
+    pub fn create_account(
+        &self,
+        email: &str,
+        display_name: &str,
+        password_hash: &str,
+    ) -> Result<Account, StoreError> {
+        let email = email.trim().to_lowercase();
+        let created_at = now();
+        self.write(|tx| {
+            if !tx
+                .query(
+                    "SELECT 1 FROM accounts WHERE email = $1",
+                    &[email.as_str().into()],
+                )?
+                .is_empty()
+            {
+                return Err(StoreError::Conflict(format!(
+                    "an account with e-mail {email} exists"
+                )));
+            }
+            let rows = tx.query(
+                "INSERT INTO accounts (email, display_name, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[
+                    email.as_str().into(),
+                    display_name.into(),
+                    password_hash.into(),
+                    created_at.as_str().into(),
+                ],
+            )?;
+            Ok(Account {
+                id: rows[0][0].int()?,
+                email: email.clone(),
+                display_name: display_name.to_owned(),
+                created_at: created_at.clone(),
+            })
+        })
+    }
+
+    /// The account and password hash for an e-mail address.
+    pub fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>, StoreError> {
+        let email = email.trim().to_lowercase();
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT id, email, display_name, created_at, password_hash FROM accounts WHERE email = $1",
+                &[email.as_str().into()],
+            )?;
+            rows.first()
+                .map(|r| {
+                    Ok((
+                        Account {
+                            id: r[0].int()?,
+                            email: r[1].text()?.to_owned(),
+                            display_name: r[2].text()?.to_owned(),
+                            created_at: r[3].text()?.to_owned(),
+                        },
+                        r[4].text()?.to_owned(),
+                    ))
+                })
+                .transpose()
+        })
+    }
+
+    /// Stores an API token's hash for an account; returns the token's id.
+    pub fn create_token(
+        &self,
+        account: i64,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<i64, StoreError> {
+        let stamp = now();
+        self.write(|tx| {
+            let rows = tx.query(
+                "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[account.into(), name.into(), token_hash.into(), stamp.as_str().into()],
+            )?;
+            rows[0][0].int()
+        })
+    }
+
+    /// The account a live (unrevoked) token hash belongs to.
+    pub fn account_for_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT a.id, a.email, a.display_name, a.created_at FROM api_tokens t \
+                 JOIN accounts a ON a.id = t.account_id \
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                &[token_hash.into()],
+            )?;
+            rows.first()
+                .map(|r| {
+                    Ok(Account {
+                        id: r[0].int()?,
+                        email: r[1].text()?.to_owned(),
+                        display_name: r[2].text()?.to_owned(),
+                        created_at: r[3].text()?.to_owned(),
+                    })
+                })
+                .transpose()
+        })
+    }
+
+    /// Revokes an account's token by id; `NotFound` when it is not theirs.
+    pub fn revoke_token(&self, account: i64, token: i64) -> Result<(), StoreError> {
+        let stamp = now();
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
+                &[stamp.as_str().into(), token.into(), account.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "token",
+                    id: token.to_string(),
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// The change counter of workers and tasks: any write raises it.
+    pub fn matching_version(&self) -> Result<i64, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT value FROM change_counters WHERE name = 'matching'",
+                &[],
+            )?;
+            rows.first().map_or(Ok(0), |r| r[0].int())
+        })
+    }
+
+    /// Stores a new worker profile (validated, skills checked against the taxonomy).
+    pub fn create_worker(&self, owner: Owner, worker: &Worker) -> Result<WorkerId, StoreError> {
+        worker.validate().map_err(bad)?;
+        let stamp = now();
+        self.write(|tx| {
+            check_skills(tx, worker.skills.iter().map(|s| &s.skill))?;
+            if let Some(o) = owner
+                && !tx
+                    .query("SELECT 1 FROM workers WHERE owner_id = $1", &[o.into()])?
+                    .is_empty()
+            {
+                return Err(StoreError::Conflict(
+                    "this account has a worker profile already: change it instead".to_owned(),
+                ));
+            }
+            let mut params = vec![Value::from(owner)];
+            params.extend(worker_params(worker, &stamp));
+            params.push(stamp.as_str().into());
+            let rows = tx.query(
+                "INSERT INTO workers (owner_id, name, hours_per_week, available_from, available_until, \
+                 utc_offset_minutes, work_mode, lat, lon, travel_radius_km, languages, rate_minor, \
+                 rate_currency, rating, reviews, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                &params,
+            )?;
+            let id = rows[0][0].int()?;
+            insert_worker_skills(tx, id, worker)?;
+            bump(tx)?;
+            Ok(WorkerId(id))
+        })
+    }
+
+    /// Many operator-owned workers in one transaction (the generator's output); ids are
+    /// assigned by the store and returned in order.
+    pub fn create_workers(&self, workers: &[Worker]) -> Result<Vec<WorkerId>, StoreError> {
+        for w in workers {
+            w.validate().map_err(bad)?;
+        }
+        let stamp = now();
+        self.write(|tx| {
+            let mut known = std::collections::HashSet::new();
+            let mut ids = Vec::with_capacity(workers.len());
+            for w in workers {
+                let fresh: Vec<&SkillId> =
+                    w.skills.iter().map(|s| &s.skill).filter(|s| !known.contains(*s)).collect();
+                check_skills(tx, fresh.iter().copied())?;
+                known.extend(fresh.into_iter().cloned());
+                let mut params = worker_params(w, &stamp);
+                params.push(stamp.as_str().into());
+                let rows = tx.query(
+                    "INSERT INTO workers (name, hours_per_week, available_from, available_until, \
+                     utc_offset_minutes, work_mode, lat, lon, travel_radius_km, languages, rate_minor, \
+                     rate_currency, rating, reviews, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                    &params,
+                )?;
+                let id = rows[0][0].int()?;
+                insert_worker_skills(tx, id, w)?;
+                ids.push(WorkerId(id));
+            }
+            bump(tx)?;
+            Ok(ids)
+        })
+    }
+
+    /// Replaces a worker profile's fields and skills.
+    pub fn update_worker(&self, id: WorkerId, worker: &Worker) -> Result<(), StoreError> {
+        worker.validate().map_err(bad)?;
+        let stamp = now();
+        self.write(|tx| {
+            check_skills(tx, worker.skills.iter().map(|s| &s.skill))?;
+            let mut params = worker_params(worker, &stamp);
+            params.push(id.0.into());
+            let n = tx.execute(
+                "UPDATE workers SET name = $1, hours_per_week = $2, available_from = $3, available_until = $4, \
+                 utc_offset_minutes = $5, work_mode = $6, lat = $7, lon = $8, travel_radius_km = $9, \
+                 languages = $10, rate_minor = $11, rate_currency = $12, rating = $13, reviews = $14, \
+                 updated_at = $15 WHERE id = $16",
+                &params,
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "worker",
+                    id: id.to_string(),
+                });
+            }
+            tx.execute("DELETE FROM worker_skills WHERE worker_id = $1", &[id.0.into()])?;
+            insert_worker_skills(tx, id.0, worker)?;
+            bump(tx)
+        })
+    }
+
+    /// Deletes a worker profile.
+    pub fn delete_worker(&self, id: WorkerId) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if tx.execute("DELETE FROM workers WHERE id = $1", &[id.0.into()])? == 0 {
+                return Err(StoreError::NotFound {
+                    what: "worker",
+                    id: id.to_string(),
+                });
+            }
+            bump(tx)
+        })
+    }
+
+    /// One worker profile.
+    pub fn worker(&self, id: WorkerId) -> Result<StoredWorker, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {WORKER_COLUMNS} FROM workers WHERE id = $1"),
+                &[id.0.into()],
+            )?;
+            let mut found = rows
+                .iter()
+                .map(|r| worker_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            if found.is_empty() {
+                return Err(StoreError::NotFound {
+                    what: "worker",
+                    id: id.to_string(),
+                });
+            }
+            attach_worker_skills(tx, &mut found, "WHERE worker_id = $1", &[id.0.into()])?;
+            Ok(found.remove(0))
+        })
+    }
+
+    /// The worker profile of an account, if it has one.
+    pub fn worker_of(&self, account: i64) -> Result<Option<StoredWorker>, StoreError> {
+        let id = self.read(|tx| {
+            let rows = tx.query(
+                "SELECT id FROM workers WHERE owner_id = $1",
+                &[account.into()],
+            )?;
+            rows.first().map(|r| r[0].int()).transpose()
+        })?;
+        id.map(|id| self.worker(WorkerId(id))).transpose()
+    }
+
+    /// Worker profiles by id, `limit` after id `after`.
+    pub fn list_workers(&self, after: i64, limit: usize) -> Result<Vec<StoredWorker>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {WORKER_COLUMNS} FROM workers WHERE id > $1 ORDER BY id LIMIT $2"),
+                &[after.into(), (limit as i64).into()],
+            )?;
+            let mut found = rows
+                .iter()
+                .map(|r| worker_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let (Some(first), Some(last)) = (found.first(), found.last()) {
+                let (a, b) = (first.worker.id.0, last.worker.id.0);
+                attach_worker_skills(
+                    tx,
+                    &mut found,
+                    "WHERE worker_id >= $1 AND worker_id <= $2",
+                    &[a.into(), b.into()],
+                )?;
+            }
+            Ok(found)
+        })
+    }
+
+    /// Every worker profile, for building a match index.
+    pub fn all_workers(&self) -> Result<Vec<Worker>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {WORKER_COLUMNS} FROM workers ORDER BY id"),
+                &[],
+            )?;
+            let mut found = rows
+                .iter()
+                .map(|r| worker_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            attach_worker_skills(tx, &mut found, "", &[])?;
+            Ok(found.into_iter().map(|w| w.worker).collect())
+        })
+    }
+
+    /// Stores a new task (validated, skills checked against the taxonomy), open.
+    pub fn create_task(&self, owner: Owner, task: &Task) -> Result<TaskId, StoreError> {
+        task.validate().map_err(bad)?;
+        let stamp = now();
+        self.write(|tx| {
+            check_skills(tx, task.required.iter().chain(&task.optional).map(|r| &r.skill))?;
+            let mut params = vec![Value::from(owner)];
+            params.extend(task_params(task, &stamp));
+            params.push(stamp.as_str().into());
+            let rows = tx.query(
+                "INSERT INTO work_tasks (owner_id, title, description, place, lat, lon, utc_offset_minutes, \
+                 min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, \
+                 ends, created_at, updated_at, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open') RETURNING id",
+                &params,
+            )?;
+            let id = rows[0][0].int()?;
+            insert_task_skills(tx, id, task)?;
+            bump(tx)?;
+            Ok(TaskId(id))
+        })
+    }
+
+    /// Replaces a task's fields and skills; `status` is `open` or `closed`.
+    pub fn update_task(&self, id: TaskId, task: &Task, status: &str) -> Result<(), StoreError> {
+        task.validate().map_err(bad)?;
+        if status != "open" && status != "closed" {
+            return Err(StoreError::Invalid(format!(
+                "status must be open or closed, not {status:?}"
+            )));
+        }
+        let stamp = now();
+        self.write(|tx| {
+            check_skills(tx, task.required.iter().chain(&task.optional).map(|r| &r.skill))?;
+            let mut params = task_params(task, &stamp);
+            params.push(status.into());
+            params.push(id.0.into());
+            let n = tx.execute(
+                "UPDATE work_tasks SET title = $1, description = $2, place = $3, lat = $4, lon = $5, \
+                 utc_offset_minutes = $6, min_overlap_hours = $7, hours = $8, hours_per_week = $9, \
+                 budget_minor = $10, budget_currency = $11, languages = $12, starts = $13, ends = $14, \
+                 updated_at = $15, status = $16 WHERE id = $17",
+                &params,
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "task",
+                    id: id.to_string(),
+                });
+            }
+            tx.execute("DELETE FROM work_task_skills WHERE task_id = $1", &[id.0.into()])?;
+            insert_task_skills(tx, id.0, task)?;
+            bump(tx)
+        })
+    }
+
+    /// Deletes a task.
+    pub fn delete_task(&self, id: TaskId) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if tx.execute("DELETE FROM work_tasks WHERE id = $1", &[id.0.into()])? == 0 {
+                return Err(StoreError::NotFound {
+                    what: "task",
+                    id: id.to_string(),
+                });
+            }
+            bump(tx)
+        })
+    }
+
+    /// One task.
+    pub fn task(&self, id: TaskId) -> Result<StoredTask, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE id = $1"),
+                &[id.0.into()],
+            )?;
+            let mut found = rows
+                .iter()
+                .map(|r| task_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            if found.is_empty() {
+                return Err(StoreError::NotFound {
+                    what: "task",
+                    id: id.to_string(),
+                });
+            }
+            attach_task_skills(tx, &mut found, "WHERE task_id = $1", &[id.0.into()])?;
+            Ok(found.remove(0))
+        })
+    }
+
+    /// Tasks by id, `limit` after id `after`; only `owner`'s when given.
+    pub fn list_tasks(
+        &self,
+        owner: Option<i64>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredTask>, StoreError> {
+        self.read(|tx| {
+            let rows = match owner {
+                Some(o) => tx.query(
+                    &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE owner_id = $1 AND id > $2 ORDER BY id LIMIT $3"),
+                    &[o.into(), after.into(), (limit as i64).into()],
+                )?,
+                None => tx.query(
+                    &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE id > $1 ORDER BY id LIMIT $2"),
+                    &[after.into(), (limit as i64).into()],
+                )?,
+            };
+            let mut found = rows
+                .iter()
+                .map(|r| task_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let (Some(first), Some(last)) = (found.first(), found.last()) {
+                let (a, b) = (first.task.id.0, last.task.id.0);
+                attach_task_skills(
+                    tx,
+                    &mut found,
+                    "WHERE task_id >= $1 AND task_id <= $2",
+                    &[a.into(), b.into()],
+                )?;
+            }
+            Ok(found)
+        })
+    }
+
+    /// Every open task, for building a match index.
+    pub fn open_tasks(&self) -> Result<Vec<Task>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE status = 'open' ORDER BY id"),
+                &[],
+            )?;
+            let mut found = rows
+                .iter()
+                .map(|r| task_from_row(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            attach_task_skills(tx, &mut found, "", &[])?;
+            Ok(found.into_iter().map(|t| t.task).collect())
+        })
+    }
+
+    /// What skill similarity is learned from.
+    pub fn similarity_input(&self) -> Result<SimilarityInput, StoreError> {
+        self.read(|tx| {
+            let skills = tx
+                .query("SELECT id FROM skills ORDER BY id", &[])?
+                .iter()
+                .map(|r| skill_id(r[0].text()?))
+                .collect::<Result<Vec<_>, _>>()?;
+            let occupation_skills = tx
+                .query(
+                    "SELECT occupation, skill, weight FROM occupation_skills",
+                    &[],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r[0].text()?.to_owned(),
+                        skill_id(r[1].text()?)?,
+                        r[2].opt_real()?.unwrap_or(0.0) as f32,
+                    ))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let broader = tx
+                .query(
+                    "SELECT from_skill, to_skill FROM skill_relations WHERE kind = 'broader'",
+                    &[],
+                )?
+                .iter()
+                .map(|r| Ok((skill_id(r[0].text()?)?, skill_id(r[1].text()?)?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(SimilarityInput {
+                skills,
+                occupation_skills,
+                broader,
+            })
+        })
+    }
+
+    /// Occupations with their skills and weights, for the generator; only `source`'s when given.
+    pub fn occupation_profiles(
+        &self,
+        source: Option<guild_taxonomy::Source>,
+    ) -> Result<Vec<guild_matching::generate::OccupationProfile>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT os.occupation, os.skill, os.weight FROM occupation_skills os \
+                 JOIN occupations o ON o.id = os.occupation \
+                 WHERE ($1 = '' OR o.source = $1) ORDER BY os.occupation, os.skill",
+                &[source.map_or("", |s| s.as_str()).into()],
+            )?;
+            let mut out: Vec<guild_matching::generate::OccupationProfile> = Vec::new();
+            for r in rows {
+                let occ = r[0].text()?;
+                let weight = r[2].opt_real()?.unwrap_or(0.0) as f32;
+                if weight <= 0.0 {
+                    continue;
+                }
+                if out.last().is_none_or(|o| o.id != occ) {
+                    out.push(guild_matching::generate::OccupationProfile {
+                        id: occ.to_owned(),
+                        skills: Vec::new(),
+                    });
+                }
+                if let Some(last) = out.last_mut() {
+                    last.skills.push((skill_id(r[1].text()?)?, weight));
+                }
+            }
+            Ok(out)
+        })
+    }
+}
