@@ -25,8 +25,8 @@ use std::sync::Arc;
 use crate::MatchError;
 use crate::model::{Evidence, Task, TaskId, Worker, WorkerId};
 use crate::score::{
-    Breakdown, CompiledTask, Detail, Exclusion, Languages, NON_REQUIRED, W_REQUIRED, WorkerTable,
-    credit, evaluate,
+    Breakdown, CompiledTask, Detail, Exclusion, Languages, NON_REQUIRED, W_OPTIONAL, W_REQUIRED,
+    WorkerTable, credit, evaluate, fit,
 };
 use crate::similarity::SkillSimilarity;
 
@@ -43,7 +43,7 @@ pub struct Ranked<Id> {
 /// Slack on score bounds for floating-point summation order (scores are 0–100).
 const EPS: f32 = 1e-3;
 /// Workers scored to find a first k-th best score.
-const BOOTSTRAP: usize = 2048;
+const BOOTSTRAP: usize = 256;
 
 /// One posting: a worker holding a skill.
 #[derive(Debug, Clone, Copy)]
@@ -172,22 +172,47 @@ impl<Id: Ord + Copy> TopK<Id> {
 pub struct RankScratch {
     query: u32,
     need: u32,
-    acc: Vec<f32>,
-    acc_gen: Vec<u32>,
-    best: Vec<f32>,
-    best_gen: Vec<u32>,
-    done_gen: Vec<u32>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
+    /// What the queries so far did, summed.
+    pub stats: RankStats,
+}
+
+/// One worker's state during a query, together so that a posting costs one cache miss, not
+/// five (the arrays are far larger than the caches at a million workers).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// Coverage accumulated (valid when `acc_gen` is the query).
+    acc: f32,
+    acc_gen: u32,
+    /// Best credit for the requirement being read (valid when `best_gen` is the requirement).
+    best: f32,
+    best_gen: u32,
+    /// Scored already in this query.
+    done_gen: u32,
+}
+
+/// Work done by ranking queries, summed over queries (for the benchmark).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RankStats {
+    /// Posting lists considered.
+    pub lists: u64,
+    /// Posting lists skipped because they cannot lift an unseen worker into the top k.
+    pub lists_skipped: u64,
+    /// Postings read.
+    pub postings: u64,
+    /// Workers touched by the postings read.
+    pub touched: u64,
+    /// Workers whose skill-free parts were computed.
+    pub fitted: u64,
+    /// Workers fully scored.
+    pub scored: u64,
 }
 
 impl RankScratch {
     fn prepare(&mut self, n: usize) {
-        if self.acc.len() != n || self.query >= u32::MAX - 1 || self.need >= u32::MAX - 64 {
-            self.acc = vec![0.0; n];
-            self.acc_gen = vec![0; n];
-            self.best = vec![0.0; n];
-            self.best_gen = vec![0; n];
-            self.done_gen = vec![0; n];
+        if self.slots.len() != n || self.query >= u32::MAX - 1 || self.need >= u32::MAX - 64 {
+            self.slots = vec![Slot::default(); n];
             self.query = 0;
             self.need = 0;
         }
@@ -196,13 +221,14 @@ impl RankScratch {
     }
 
     fn add(&mut self, w: u32, delta: f32) {
-        let i = w as usize;
-        if self.acc_gen[i] != self.query {
-            self.acc_gen[i] = self.query;
-            self.acc[i] = 0.0;
+        let query = self.query;
+        let slot = &mut self.slots[w as usize];
+        if slot.acc_gen != query {
+            slot.acc_gen = query;
+            slot.acc = 0.0;
             self.touched.push(w);
         }
-        self.acc[i] += delta;
+        slot.acc += delta;
     }
 }
 
@@ -327,7 +353,6 @@ impl MatchIndex {
         struct Group<'a> {
             need: crate::score::Need,
             lists: Vec<(&'a [Posting], f32)>,
-            size: usize,
         }
         let groups: Vec<Group> = task
             .required
@@ -339,90 +364,147 @@ impl MatchIndex {
                         .iter()
                         .map(|n| (self.postings.get(n.skill), n.similarity)),
                 );
-                let size = lists.iter().map(|(l, _)| l.len()).sum();
-                Group {
-                    need: *need,
-                    lists,
-                    size,
-                }
+                Group { need: *need, lists }
             })
             .collect();
 
-        // 1. A first threshold from the workers of the cheapest requirement.
+        // 1. A first threshold from the holders of the rarest required skill: rare skills are
+        // specific to an occupation, so their holders tend to fit the task.
         let mut evaluated = 0usize;
-        if let Some(g) = groups.iter().min_by_key(|g| g.size) {
-            'boot: for (list, _) in &g.lists {
-                for p in *list {
-                    if evaluated >= BOOTSTRAP {
-                        break 'boot;
-                    }
-                    let w = p.worker as usize;
-                    if scratch.done_gen[w] == scratch.query {
-                        continue;
-                    }
-                    scratch.done_gen[w] = scratch.query;
-                    evaluated += 1;
-                    if let Ok(parts) = evaluate(task, &self.workers, p.worker, sim, None) {
-                        top.push(self.workers.ids[w], parts.total());
-                    }
+        if let Some(g) = groups
+            .iter()
+            .filter(|g| !g.lists[0].0.is_empty())
+            .min_by_key(|g| g.lists[0].0.len())
+        {
+            for p in g.lists[0].0 {
+                if evaluated >= BOOTSTRAP {
+                    break;
+                }
+                let w = p.worker as usize;
+                if scratch.slots[w].done_gen == scratch.query {
+                    continue;
+                }
+                scratch.slots[w].done_gen = scratch.query;
+                scratch.stats.fitted += 1;
+                if fit(task, &self.workers, p.worker, None).is_err() {
+                    continue;
+                }
+                evaluated += 1;
+                scratch.stats.scored += 1;
+                if let Ok(parts) = evaluate(task, &self.workers, p.worker, sim, None) {
+                    top.push(self.workers.ids[w], parts.total());
                 }
             }
         }
         let theta = top.threshold();
 
-        // 2. The longest lists that cannot lift an otherwise unseen worker to θ.
-        let mut order: Vec<usize> = (0..groups.len()).collect();
-        order.sort_by(|&a, &b| groups[b].size.cmp(&groups[a].size).then(a.cmp(&b)));
+        // 2. The longest lists that cannot lift an otherwise unseen worker to θ. A list can
+        // add at most weight × (1, or RELATED × similarity for a stand-in) to a worker; within
+        // a requirement only the best list counts, so what the skipped lists can add is, per
+        // requirement, the largest of their maxima.
+        let mut lists: Vec<(usize, usize)> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| (0..group.lists.len()).map(move |l| (g, l)))
+            .collect();
+        // Longest per unit of bound first: skipping a long list of a weak stand-in costs the
+        // bound little and saves the most reading.
+        let cost_benefit = |&(g, l): &(usize, usize)| {
+            let (list, similarity) = groups[g].lists[l];
+            list.len() as f32 / (groups[g].need.weight * credit(5, 1.0, 1, similarity)).max(1e-6)
+        };
+        lists.sort_by(|a, b| cost_benefit(b).total_cmp(&cost_benefit(a)).then(a.cmp(b)));
+        let mut skipped_max = vec![0.0f32; groups.len()];
+        let mut skipped: Vec<Vec<bool>> =
+            groups.iter().map(|g| vec![false; g.lists.len()]).collect();
         let mut skipped_weight = 0.0f32;
-        let mut essential = vec![true; groups.len()];
-        for &g in &order {
-            let w = groups[g].need.weight;
-            if 100.0 * (W_REQUIRED * (skipped_weight + w) + NON_REQUIRED) + EPS < theta {
-                skipped_weight += w;
-                essential[g] = false;
-            } else {
-                break;
+        for (g, l) in lists {
+            let (list, similarity) = groups[g].lists[l];
+            if list.is_empty() {
+                skipped[g][l] = true;
+                continue;
+            }
+            let most = groups[g].need.weight * credit(5, 1.0, 1, similarity);
+            let total = skipped_weight - skipped_max[g] + skipped_max[g].max(most);
+            if 100.0 * (W_REQUIRED * total + NON_REQUIRED) + EPS < theta {
+                skipped[g][l] = true;
+                skipped_max[g] = skipped_max[g].max(most);
+                skipped_weight = total;
+                scratch.stats.lists_skipped += 1;
             }
         }
 
-        // 3. Coverage from the essential lists, then score in order of the bound.
+        // 3. Coverage from the other lists, then score in order of the bound.
         for (g, group) in groups.iter().enumerate() {
-            if !essential[g] {
-                continue;
-            }
             scratch.need += 1;
             let stamp = scratch.need;
             let need = group.need;
-            for &(list, similarity) in &group.lists {
+            for (l, &(list, similarity)) in group.lists.iter().enumerate() {
+                scratch.stats.lists += 1;
+                if skipped[g][l] {
+                    continue;
+                }
+                scratch.stats.postings += list.len() as u64;
                 for p in list {
                     let c = credit(p.proficiency, p.evidence.factor(), need.min, similarity);
                     let i = p.worker as usize;
-                    if scratch.best_gen[i] != stamp {
-                        scratch.best_gen[i] = stamp;
-                        scratch.best[i] = c;
+                    let slot = &mut scratch.slots[i];
+                    if slot.best_gen != stamp {
+                        slot.best_gen = stamp;
+                        slot.best = c;
                         scratch.add(p.worker, need.weight * c);
-                    } else if c > scratch.best[i] {
-                        let delta = need.weight * (c - scratch.best[i]);
-                        scratch.best[i] = c;
+                    } else if c > slot.best {
+                        let delta = need.weight * (c - slot.best);
+                        slot.best = c;
                         scratch.add(p.worker, delta);
                     }
                 }
             }
         }
-        let bound =
-            |covered: f32| 100.0 * (W_REQUIRED * (covered + skipped_weight) + NON_REQUIRED) + EPS;
-        let mut candidates: Vec<(f32, u32)> = scratch
-            .touched
-            .iter()
-            .filter(|&&w| scratch.done_gen[w as usize] != scratch.query)
-            .map(|&w| (bound(scratch.acc[w as usize]), w))
-            .filter(|&(b, _)| b >= theta)
+        scratch.stats.touched += scratch.touched.len() as u64;
+        // The bound: exact coverage so far, full marks for the skipped lists and the optional
+        // skills, and at most `rest_max` for the skill-free parts. Workers are taken in order of
+        // their skill bound, so the first whose bound cannot reach the k-th best ends the
+        // search; each is first bounded exactly by its skill-free parts (cheap, and it applies
+        // the hard constraints), and only then scored.
+        let rest_max = 100.0 * (NON_REQUIRED - W_OPTIONAL);
+        let mut candidates: Vec<(f32, u32)> = Vec::new();
+        for &w in &scratch.touched {
+            if scratch.slots[w as usize].done_gen == scratch.query {
+                continue;
+            }
+            let skills = 100.0
+                * (W_REQUIRED * (scratch.slots[w as usize].acc + skipped_weight) + W_OPTIONAL)
+                + EPS;
+            if skills + rest_max >= theta {
+                candidates.push((skills, w));
+            }
+        }
+        // A heap, not a sort: the search usually stops after a small share of the candidates.
+        let mut candidates: BinaryHeap<Entry<std::cmp::Reverse<u32>>> = candidates
+            .into_iter()
+            .map(|(score, w)| Entry {
+                score: -score,
+                id: std::cmp::Reverse(w),
+            })
             .collect();
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (b, w) in candidates {
-            if b < top.threshold() {
+        while let Some(Entry {
+            score,
+            id: std::cmp::Reverse(w),
+        }) = candidates.pop()
+        {
+            let skills = -score;
+            if skills + rest_max < top.threshold() {
                 break;
             }
+            scratch.stats.fitted += 1;
+            let Ok(rest) = fit(task, &self.workers, w, None) else {
+                continue;
+            };
+            if skills + rest.total() < top.threshold() {
+                continue;
+            }
+            scratch.stats.scored += 1;
             if let Ok(parts) = evaluate(task, &self.workers, w, sim, None) {
                 top.push(self.workers.ids[w as usize], parts.total());
             }

@@ -20,7 +20,7 @@ pub mod team;
 pub mod zone;
 
 pub use error::MatchError;
-pub use index::{MatchIndex, RankScratch, Ranked};
+pub use index::{MatchIndex, RankScratch, RankStats, Ranked};
 pub use model::{
     Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
     TaskId, WorkMode, Worker, WorkerId, WorkerSkill,

@@ -475,12 +475,13 @@ fn dates_meet(
         || matches!((ends, from), (Some(e), Some(f)) if e < f))
 }
 
-/// Scores worker `w` of `workers` for `task`: the parts, or why the worker is excluded.
-pub(crate) fn evaluate(
+/// Everything but the skills: the hard constraints, and the parts that do not depend on skills
+/// (`required` and `optional` are left at 0). Cheap, so the index runs it on every candidate
+/// to bound their scores tightly before paying for skill coverage.
+pub(crate) fn fit(
     task: &CompiledTask,
     workers: &WorkerTable,
     w: u32,
-    similarity: &SkillSimilarity,
     mut detail: Option<&mut Detail>,
 ) -> Result<ScoreParts, Exclusion> {
     let facts = &workers.facts[w as usize];
@@ -541,24 +542,6 @@ pub(crate) fn evaluate(
         1.0
     };
 
-    let held = workers.skills(w);
-    let (req_detail, opt_detail, missing) = match detail.as_deref_mut() {
-        Some(d) => (
-            Some(&mut d.required),
-            Some(&mut d.optional),
-            Some(&mut d.missing),
-        ),
-        None => (None, None, None),
-    };
-    let required = coverage(&task.required, held, similarity, req_detail, missing);
-    if required <= 0.0 {
-        return Err(Exclusion::NoRequiredSkill);
-    }
-    let optional = if task.optional.is_empty() {
-        1.0
-    } else {
-        coverage(&task.optional, held, similarity, opt_detail, None)
-    };
     let availability = if task.weekly_hours > 0.0 {
         (facts.hours_per_week / task.weekly_hours).min(1.0)
     } else {
@@ -590,6 +573,44 @@ pub(crate) fn evaluate(
             0.5
         }
     };
+    Ok(ScoreParts {
+        required: 0.0,
+        optional: 0.0,
+        availability,
+        time_zone,
+        location,
+        budget,
+        reputation: facts.reputation,
+    })
+}
+
+/// Scores worker `w` of `workers` for `task`: the parts, or why the worker is excluded.
+pub(crate) fn evaluate(
+    task: &CompiledTask,
+    workers: &WorkerTable,
+    w: u32,
+    similarity: &SkillSimilarity,
+    mut detail: Option<&mut Detail>,
+) -> Result<ScoreParts, Exclusion> {
+    let mut parts = fit(task, workers, w, detail.as_deref_mut())?;
+    let held = workers.skills(w);
+    let (req_detail, opt_detail, missing) = match detail.as_deref_mut() {
+        Some(d) => (
+            Some(&mut d.required),
+            Some(&mut d.optional),
+            Some(&mut d.missing),
+        ),
+        None => (None, None, None),
+    };
+    let required = coverage(&task.required, held, similarity, req_detail, missing);
+    if required <= 0.0 {
+        return Err(Exclusion::NoRequiredSkill);
+    }
+    let optional = if task.optional.is_empty() {
+        1.0
+    } else {
+        coverage(&task.optional, held, similarity, opt_detail, None)
+    };
     if let Some(d) = detail {
         for c in d
             .required
@@ -602,13 +623,7 @@ pub(crate) fn evaluate(
             ));
         }
     }
-    Ok(ScoreParts {
-        required,
-        optional,
-        availability,
-        time_zone,
-        location,
-        budget,
-        reputation: facts.reputation,
-    })
+    parts.required = required;
+    parts.optional = optional;
+    Ok(parts)
 }
