@@ -124,10 +124,16 @@ enum Command {
     },
     /// Generate realistic workers and tasks from the loaded taxonomy (seeded, deterministic).
     Gen(crate::work::GenArgs),
+    /// Optimal assignment of a dense cost matrix (CSV: rows = tasks, columns = workers): prints
+    /// each row's column (0-based, - for none) and total=<least sum>.
+    Assign(crate::assign::AssignArgs),
 }
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Dense assignment beside SciPy's linear_sum_assignment on the same matrices, and sparse
+    /// assignment with capacities, certified optimal. Needs no store.
+    Assignment(crate::bench_assign::AssignmentArgs),
     /// Skill extraction over all ESCO skills, sentence by sentence on one thread, beside the
     /// scikit-learn TF-IDF baseline on the same sentences. Needs ESCO imported.
     Extraction {
@@ -140,6 +146,28 @@ enum BenchCommand {
         /// Python to run the baseline with.
         #[arg(long, default_value = "python3")]
         python: String,
+    },
+    /// Ranking: top-k workers for generated tasks from the index, beside a brute-force scan of
+    /// every worker, on the same generated workers (ESCO occupations when imported).
+    Matching {
+        /// Workers to generate.
+        #[arg(long, default_value_t = 1_000_000)]
+        workers: usize,
+        /// Tasks to rank workers for with the index.
+        #[arg(long, default_value_t = 500)]
+        tasks: usize,
+        /// Of those, how many the brute-force scan also ranks.
+        #[arg(long, default_value_t = 30)]
+        brute_tasks: usize,
+        /// Required skills per task.
+        #[arg(long, default_value_t = 10)]
+        required: usize,
+        /// How many workers per task.
+        #[arg(short, long, default_value_t = 20)]
+        k: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -299,6 +327,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Profile(ProfileCommand::Extract { input, lang, json }) => {
             crate::read::profile(&open_with_taxonomy(&url)?, &input, lang, json)
         }
+        Command::Assign(args) => crate::assign::run(&args),
+        Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
         Command::Bench(BenchCommand::Extraction {
             sentences,
             baseline,
@@ -306,6 +336,28 @@ pub fn run() -> Result<ExitCode> {
         }) => {
             let report =
                 crate::bench::extraction(&open(&url)?, &sentences, baseline.as_deref(), &python)?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Matching {
+            workers,
+            tasks,
+            brute_tasks,
+            required,
+            k,
+            seed,
+        }) => {
+            let report = crate::bench_match::matching(
+                &open(&url)?,
+                &crate::bench_match::MatchingBench {
+                    workers,
+                    tasks,
+                    brute_tasks,
+                    required,
+                    k,
+                    seed,
+                },
+            )?;
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }

@@ -19,7 +19,10 @@ macro_rules! out {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod assign;
 mod bench;
+mod bench_assign;
+mod bench_match;
 mod cli;
 mod eval;
 mod progress;

@@ -23,7 +23,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::MatchError;
-use crate::model::{Evidence, Task, TaskId, Worker, WorkerId};
+use crate::model::{Evidence, Task, TaskId, WorkMode, Worker, WorkerId};
 use crate::score::{
     Breakdown, CompiledTask, Detail, Exclusion, Languages, NON_REQUIRED, W_OPTIONAL, W_REQUIRED,
     WorkerTable, credit, evaluate, fit,
@@ -51,6 +51,73 @@ struct Posting {
     worker: u32,
     proficiency: u8,
     evidence: Evidence,
+    /// Hard-constraint facts of the worker (see [`FactMask`]), so that reading a posting can
+    /// drop a worker the task excludes without touching the worker's record.
+    facts: u16,
+}
+
+/// Bits of a worker's facts: bit 0 takes remote work, bit 1 takes on-site work, bits 2–15
+/// speak one of the 14 most spoken languages of the index. A task asks for some bits; a worker
+/// lacking one is excluded by the hard constraints anyway (`fit` checks everything exactly).
+#[derive(Debug, Clone, Default)]
+struct FactMask {
+    /// Bit of each language number, for the most spoken ones.
+    language_bit: Vec<Option<u16>>,
+}
+
+impl FactMask {
+    const REMOTE: u16 = 1;
+    const ON_SITE: u16 = 2;
+
+    fn new(workers: &WorkerTable) -> Self {
+        let mut count: Vec<(usize, u16)> = Vec::new();
+        for w in 0..workers.len() as u32 {
+            for &l in workers.langs(w) {
+                let l = l as usize;
+                if count.len() <= l {
+                    count.resize(l + 1, (0, 0));
+                }
+                count[l].0 += 1;
+                count[l].1 = l as u16;
+            }
+        }
+        let mut language_bit = vec![None; count.len()];
+        count.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (bit, &(n, l)) in count.iter().take(14).enumerate() {
+            if n > 0 {
+                language_bit[l as usize] = Some(1 << (bit + 2));
+            }
+        }
+        FactMask { language_bit }
+    }
+
+    fn language(&self, l: u16) -> u16 {
+        self.language_bit
+            .get(l as usize)
+            .copied()
+            .flatten()
+            .unwrap_or(0)
+    }
+
+    fn of_worker(&self, workers: &WorkerTable, w: u32) -> u16 {
+        let mode = match workers.facts[w as usize].mode {
+            WorkMode::Remote => Self::REMOTE,
+            WorkMode::OnSite => Self::ON_SITE,
+            WorkMode::Either => Self::REMOTE | Self::ON_SITE,
+        };
+        workers
+            .langs(w)
+            .iter()
+            .fold(mode, |m, &l| m | self.language(l))
+    }
+
+    fn of_task(&self, task: &CompiledTask) -> u16 {
+        let place = match task.place {
+            crate::model::Place::Remote => Self::REMOTE,
+            crate::model::Place::OnSite { .. } => Self::ON_SITE,
+        };
+        task.langs.iter().fold(place, |m, &l| m | self.language(l))
+    }
 }
 
 /// Lists per skill, in one flat array.
@@ -239,6 +306,7 @@ pub struct MatchIndex {
     languages: Languages,
     workers: WorkerTable,
     postings: Lists<Posting>,
+    masks: FactMask,
     tasks: Vec<CompiledTask>,
     task_postings: Lists<u32>,
 }
@@ -264,12 +332,17 @@ impl MatchIndex {
         }
         let compiled: Vec<CompiledTask> = tasks
             .iter()
-            .map(|t| CompiledTask::new(t, vocabulary, &languages))
+            .map(|t| CompiledTask::new(t, &similarity, &languages))
             .collect::<Result<_, _>>()?;
         let n_skills = vocabulary.len();
+        let masks = FactMask::new(&table);
+        let facts: Vec<u16> = (0..table.len() as u32)
+            .map(|w| masks.of_worker(&table, w))
+            .collect();
         let postings = Lists::build(
             n_skills,
             (0..table.len() as u32).flat_map(|w| {
+                let facts = facts[w as usize];
                 table.skills(w).iter().map(move |h| {
                     (
                         h.skill,
@@ -277,6 +350,7 @@ impl MatchIndex {
                             worker: w,
                             proficiency: h.proficiency,
                             evidence: h.evidence,
+                            facts,
                         },
                     )
                 })
@@ -294,6 +368,7 @@ impl MatchIndex {
             languages,
             workers: table,
             postings,
+            masks,
             tasks: compiled,
             task_postings,
         })
@@ -323,7 +398,7 @@ impl MatchIndex {
     }
 
     fn compile(&self, task: &Task) -> Result<CompiledTask, MatchError> {
-        CompiledTask::new(task, self.similarity.vocabulary(), &self.languages)
+        CompiledTask::new(task, &self.similarity, &self.languages)
     }
 
     /// The `k` best workers for `task`, best first (ties: smaller id first).
@@ -349,6 +424,7 @@ impl MatchIndex {
         }
         scratch.prepare(self.workers.len());
         let sim = &*self.similarity;
+        let wanted = self.masks.of_task(task);
         // Each requirement with the lists that can earn it credit.
         struct Group<'a> {
             need: crate::score::Need,
@@ -379,6 +455,9 @@ impl MatchIndex {
             for p in g.lists[0].0 {
                 if evaluated >= BOOTSTRAP {
                     break;
+                }
+                if p.facts & wanted != wanted {
+                    continue;
                 }
                 let w = p.worker as usize;
                 if scratch.slots[w].done_gen == scratch.query {
@@ -446,6 +525,9 @@ impl MatchIndex {
                 }
                 scratch.stats.postings += list.len() as u64;
                 for p in list {
+                    if p.facts & wanted != wanted {
+                        continue;
+                    }
                     let c = credit(p.proficiency, p.evidence.factor(), need.min, similarity);
                     let i = p.worker as usize;
                     let slot = &mut scratch.slots[i];
@@ -589,7 +671,7 @@ impl MatchIndex {
         }
         let mut table = WorkerTable::default();
         table.push(worker, self.similarity.vocabulary(), &mut languages)?;
-        let task = CompiledTask::new(task, self.similarity.vocabulary(), &languages)?;
+        let task = CompiledTask::new(task, &self.similarity, &languages)?;
         let mut detail = Detail::default();
         Ok(
             evaluate(&task, &table, 0, &self.similarity, Some(&mut detail)).map(|parts| {
@@ -610,7 +692,6 @@ impl MatchIndex {
 mod tests {
     use super::*;
     use crate::generate::{self, OccupationProfile};
-    use crate::model::WorkMode;
     use guild_taxonomy::SkillId;
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;

@@ -103,7 +103,7 @@ pub(crate) struct WorkerFacts {
     from: Option<Date>,
     until: Option<Date>,
     offset: i32,
-    mode: WorkMode,
+    pub mode: WorkMode,
     location: Option<(f32, f32)>,
     radius_km: f32,
     rate: Option<Money>,
@@ -194,7 +194,7 @@ impl WorkerTable {
         &self.skills[self.skill_start[w] as usize..self.skill_start[w + 1] as usize]
     }
 
-    fn langs(&self, w: u32) -> &[u16] {
+    pub fn langs(&self, w: u32) -> &[u16] {
         let w = w as usize;
         &self.langs[self.lang_start[w] as usize..self.lang_start[w + 1] as usize]
     }
@@ -224,13 +224,17 @@ pub(crate) struct CompiledTask {
     pub id: TaskId,
     pub required: Vec<Need>,
     pub optional: Vec<Need>,
-    place: Place,
+    /// Every skill that earns credit for a need (the need's own skill and its stand-ins), with
+    /// the need (required first, then optional) and the similarity; sorted by skill, so that a
+    /// worker's coverage is found from their skills rather than from the needs' neighbours.
+    skill_map: Vec<(u32, u16, f32)>,
+    pub place: Place,
     offset: i32,
     min_overlap: f32,
     hours: f32,
     weekly_hours: f32,
     budget: Option<Money>,
-    langs: Vec<u16>,
+    pub langs: Vec<u16>,
     lang_codes: Vec<String>,
     starts: Option<Date>,
     ends: Option<Date>,
@@ -257,14 +261,26 @@ fn compile_needs(
 impl CompiledTask {
     pub fn new(
         task: &Task,
-        vocabulary: &SkillVocabulary,
+        similarity: &SkillSimilarity,
         languages: &Languages,
     ) -> Result<Self, MatchError> {
         task.validate()?;
+        let vocabulary = similarity.vocabulary();
+        let required = compile_needs(&task.required, vocabulary)?;
+        let optional = compile_needs(&task.optional, vocabulary)?;
+        let mut skill_map = Vec::new();
+        for (i, need) in required.iter().chain(&optional).enumerate() {
+            skill_map.push((need.skill, i as u16, 1.0));
+            for nb in similarity.neighbours(need.skill) {
+                skill_map.push((nb.skill, i as u16, nb.similarity));
+            }
+        }
+        skill_map.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         Ok(CompiledTask {
             id: task.id,
-            required: compile_needs(&task.required, vocabulary)?,
-            optional: compile_needs(&task.optional, vocabulary)?,
+            required,
+            optional,
+            skill_map,
             place: task.place,
             offset: task.utc_offset_minutes,
             min_overlap: task.min_overlap_hours,
@@ -475,6 +491,50 @@ fn dates_meet(
         || matches!((ends, from), (Some(e), Some(f)) if e < f))
 }
 
+/// Needs a task may have for the fast coverage path; larger tasks take the general one.
+const FAST_NEEDS: usize = 64;
+
+/// Required and optional coverage from the worker's skills through the task's skill map: the
+/// same maxima, summed in the same order, as [`coverage`], so the same numbers to the bit.
+fn fast_coverage(task: &CompiledTask, held: &[HeldSkill]) -> Option<(f32, f32)> {
+    let (r, o) = (task.required.len(), task.optional.len());
+    if r + o > FAST_NEEDS {
+        return None;
+    }
+    let mut best = [0f32; FAST_NEEDS];
+    for h in held {
+        let start = task.skill_map.partition_point(|e| e.0 < h.skill);
+        for &(skill, i, similarity) in &task.skill_map[start..] {
+            if skill != h.skill {
+                break;
+            }
+            let i = i as usize;
+            let need = if i < r {
+                &task.required[i]
+            } else {
+                &task.optional[i - r]
+            };
+            let c = credit(h.proficiency, h.evidence.factor(), need.min, similarity);
+            if c > best[i] {
+                best[i] = c;
+            }
+        }
+    }
+    let mut required = 0.0;
+    for (need, &c) in task.required.iter().zip(&best[..r]) {
+        if c > 0.0 {
+            required += need.weight * c;
+        }
+    }
+    let mut optional = 0.0;
+    for (need, &c) in task.optional.iter().zip(&best[r..r + o]) {
+        if c > 0.0 {
+            optional += need.weight * c;
+        }
+    }
+    Some((required, optional))
+}
+
 /// Everything but the skills: the hard constraints, and the parts that do not depend on skills
 /// (`required` and `optional` are left at 0). Cheap, so the index runs it on every candidate
 /// to bound their scores tightly before paying for skill coverage.
@@ -482,7 +542,7 @@ pub(crate) fn fit(
     task: &CompiledTask,
     workers: &WorkerTable,
     w: u32,
-    mut detail: Option<&mut Detail>,
+    detail: Option<&mut Detail>,
 ) -> Result<ScoreParts, Exclusion> {
     let facts = &workers.facts[w as usize];
     if facts.hours_per_week <= 0.0 || !dates_meet(facts.from, facts.until, task.starts, task.ends) {
@@ -561,7 +621,7 @@ pub(crate) fn fit(
         }
         (None, _) => 1.0,
         (Some(b), rate) => {
-            if let Some(d) = detail.as_deref_mut() {
+            if let Some(d) = detail {
                 d.notes.push(match rate {
                     Some(r) => format!(
                         "budget in {} and rate in {} are not compared",
@@ -594,22 +654,43 @@ pub(crate) fn evaluate(
 ) -> Result<ScoreParts, Exclusion> {
     let mut parts = fit(task, workers, w, detail.as_deref_mut())?;
     let held = workers.skills(w);
-    let (req_detail, opt_detail, missing) = match detail.as_deref_mut() {
-        Some(d) => (
-            Some(&mut d.required),
-            Some(&mut d.optional),
-            Some(&mut d.missing),
-        ),
-        None => (None, None, None),
-    };
-    let required = coverage(&task.required, held, similarity, req_detail, missing);
-    if required <= 0.0 {
-        return Err(Exclusion::NoRequiredSkill);
-    }
-    let optional = if task.optional.is_empty() {
-        1.0
+    let fast = if detail.is_none() {
+        fast_coverage(task, held)
     } else {
-        coverage(&task.optional, held, similarity, opt_detail, None)
+        None
+    };
+    let (required, optional) = match fast {
+        Some((required, optional)) => {
+            if required <= 0.0 {
+                return Err(Exclusion::NoRequiredSkill);
+            }
+            let optional = if task.optional.is_empty() {
+                1.0
+            } else {
+                optional
+            };
+            (required, optional)
+        }
+        None => {
+            let (req_detail, opt_detail, missing) = match detail.as_deref_mut() {
+                Some(d) => (
+                    Some(&mut d.required),
+                    Some(&mut d.optional),
+                    Some(&mut d.missing),
+                ),
+                None => (None, None, None),
+            };
+            let required = coverage(&task.required, held, similarity, req_detail, missing);
+            if required <= 0.0 {
+                return Err(Exclusion::NoRequiredSkill);
+            }
+            let optional = if task.optional.is_empty() {
+                1.0
+            } else {
+                coverage(&task.optional, held, similarity, opt_detail, None)
+            };
+            (required, optional)
+        }
     };
     if let Some(d) = detail {
         for c in d

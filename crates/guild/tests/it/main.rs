@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod assign;
 mod extraction_api;
 mod harness;
 mod import;

@@ -1,0 +1,132 @@
+//! `guild bench matching`: top-k workers for a task from the index, beside a brute-force scan of
+//! every worker, on the same generated workers and tasks in one run; results asserted equal.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use guild_matching::{MatchIndex, RankScratch, SkillSimilarity};
+use guild_store::Store;
+use guild_taxonomy::Source;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Options of the ranking benchmark.
+pub struct MatchingBench {
+    pub workers: usize,
+    pub tasks: usize,
+    pub brute_tasks: usize,
+    pub required: usize,
+    pub k: usize,
+    pub seed: u64,
+}
+
+pub fn matching(store: &Store, o: &MatchingBench) -> Result<String> {
+    if o.tasks == 0 || o.workers == 0 || o.k == 0 {
+        bail!("--workers, --tasks and -k must be above 0");
+    }
+    let mut occupations = store.occupation_profiles(Some(Source::Esco))?;
+    let source = if occupations.is_empty() {
+        occupations = store.occupation_profiles(None)?;
+        "the loaded taxonomy"
+    } else {
+        "ESCO"
+    };
+    let input = store.similarity_input()?;
+    let started = Instant::now();
+    let similarity = Arc::new(SkillSimilarity::learn(
+        &input.skills,
+        &input.occupation_skills,
+        &input.broader,
+    ));
+    let learn = started.elapsed();
+    drop(input);
+    let required = o.required..=o.required;
+    let workers = guild_matching::generate::workers(&occupations, o.workers, 1, o.seed)?;
+    let tasks = guild_matching::generate::tasks(&occupations, o.tasks, required, 1, o.seed)?;
+    let before = resident_mib();
+    let started = Instant::now();
+    let index = MatchIndex::build(similarity, &workers, &[])?;
+    let build = started.elapsed();
+    let after = resident_mib();
+    drop(workers);
+
+    let mut scratch = RankScratch::default();
+    // Warm the scratch arrays so the first query is not charged for allocating them.
+    index.top_workers(&tasks[0], o.k, &mut scratch)?;
+    scratch.stats = Default::default();
+    let mut indexed = Vec::with_capacity(tasks.len());
+    let mut results = Vec::with_capacity(tasks.len());
+    let mut found = 0usize;
+    for t in &tasks {
+        let started = Instant::now();
+        let r = index.top_workers(t, o.k, &mut scratch)?;
+        indexed.push(started.elapsed());
+        found += r.len();
+        results.push(r);
+    }
+    let mut brute = Vec::new();
+    for (t, expected) in tasks.iter().zip(&results).take(o.brute_tasks.max(1)) {
+        let started = Instant::now();
+        let r = index.top_workers_brute_force(t, o.k)?;
+        brute.push(started.elapsed());
+        if r != *expected {
+            bail!("index and brute force disagree on task {}", t.id);
+        }
+    }
+    let st = scratch.stats;
+    let per = |x: u64| x as f64 / tasks.len() as f64;
+    indexed.sort();
+    brute.sort();
+    let (ip50, ip99) = (percentile(&indexed, 0.5), percentile(&indexed, 0.99));
+    let (bp50, bp99) = (percentile(&brute, 0.5), percentile(&brute, 0.99));
+    Ok(format!(
+        "workers : {} generated from {} {source} occupations (seed {}); skill similarity learned in {:.2} s over {} skills\n\
+         index   : built in {:.2} s; {:.0} bytes per worker (resident +{:.0} MiB)\n\
+         tasks   : {} with {} required skills each, top {} ({:.1} results per task on average)\n\
+         index   : p50 {:.3} ms  p99 {:.3} ms  over {} tasks\n\
+         per task: {:.0} of {:.0} posting lists read, {:.0} postings, {:.0} workers touched, {:.0} bounded, {:.0} scored\n\
+         brute   : p50 {:.3} ms  p99 {:.3} ms  over {} tasks (same results asserted)\n\
+         index_p50={:.3}ms brute_p50={:.3}ms ratio={:.0}",
+        o.workers,
+        occupations.len(),
+        o.seed,
+        learn.as_secs_f64(),
+        index.similarity().vocabulary().len(),
+        build.as_secs_f64(),
+        index.bytes_per_worker(),
+        after.zip(before).map_or(0.0, |(a, b)| a - b),
+        tasks.len(),
+        o.required,
+        o.k,
+        found as f64 / tasks.len() as f64,
+        ms(ip50),
+        ms(ip99),
+        indexed.len(),
+        per(st.lists - st.lists_skipped),
+        per(st.lists),
+        per(st.postings),
+        per(st.touched),
+        per(st.fitted),
+        per(st.scored),
+        ms(bp50),
+        ms(bp99),
+        brute.len(),
+        ms(ip50),
+        ms(bp50),
+        ms(bp50) / ms(ip50).max(1e-9),
+    ))
+}

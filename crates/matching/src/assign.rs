@@ -1,1 +1,0 @@
-//! Optimal batch assignment.
