@@ -89,6 +89,7 @@ async fn blocking<T: Send + 'static>(
         matching::task_matches,
         matching::worker_matches,
         matching::explain_match,
+        matching::assign,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -207,6 +208,7 @@ pub fn router(store: Arc<Store>) -> Router {
             "/api/v1/tasks/{id}/matches/{worker}",
             get(matching::explain_match),
         )
+        .route("/api/v1/assignments", post(matching::assign))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -531,3 +531,206 @@ pub async fn explain_match(
         Err(excluded) => Fit::Excluded { excluded },
     }))
 }
+
+/// Tasks to fill at once.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentRequest {
+    /// The caller's tasks to fill (1–2,000, each at most once).
+    pub tasks: Vec<i64>,
+    /// Only these workers (default: the best `candidates_per_task` workers of each task).
+    #[serde(default)]
+    pub workers: Option<Vec<i64>>,
+    /// Candidates considered per task when `workers` is not given (1–500, default 50).
+    #[serde(default)]
+    pub candidates_per_task: Option<usize>,
+    /// Tasks each worker may take, by worker id (default: hours a week ÷ the mean weekly hours
+    /// of the tasks, at least 1).
+    #[serde(default)]
+    pub capacities: std::collections::HashMap<String, u32>,
+}
+
+/// One task given to one worker.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Assigned {
+    /// The task.
+    pub task: TaskId,
+    /// The worker.
+    pub worker: WorkerId,
+    /// The match score (0–100).
+    pub score: f32,
+}
+
+/// The assignment with the highest total score.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AssignmentAnswer {
+    /// Who takes what.
+    pub assignments: Vec<Assigned>,
+    /// Tasks no candidate could take (or none was left with room).
+    pub unassigned: Vec<TaskId>,
+    /// Sum of the scores of the assignments.
+    pub total_score: f64,
+    /// Worker pairs considered.
+    pub candidates: usize,
+    /// Proof of optimality: the dual bound meets the total.
+    pub certificate: guild_matching::assign::Certificate,
+}
+
+/// Assigns many of the caller's tasks to workers at once, maximising the total match score;
+/// workers may take several tasks up to their capacity. Exact (min-cost flow), with a dual
+/// certificate.
+#[utoipa::path(post, path = "/api/v1/assignments", tag = "matching", request_body = AssignmentRequest,
+    responses((status = 200, body = AssignmentAnswer), (status = 400, body = crate::Problem),
+              (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn assign(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(req): Body<AssignmentRequest>,
+) -> Result<Json<AssignmentAnswer>, ApiError> {
+    use guild_matching::assign::{Candidate, SparseProblem, solve_sparse, verify};
+
+    if req.tasks.is_empty() || req.tasks.len() > 2000 {
+        return Err(ApiError::bad_field("tasks", "give 1 to 2,000 task ids"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = req.tasks.iter().find(|t| !seen.insert(**t)) {
+        return Err(ApiError::bad_field(
+            "tasks",
+            format!("task {dup} is listed twice"),
+        ));
+    }
+    let per_task = req.candidates_per_task.unwrap_or(50);
+    if !(1..=500).contains(&per_task) {
+        return Err(ApiError::bad_field(
+            "candidates_per_task",
+            "must be 1 to 500",
+        ));
+    }
+    let mut tasks = Vec::with_capacity(req.tasks.len());
+    for &id in &req.tasks {
+        let t = own_task(&state, caller.id, id).await?;
+        if t.status != "open" {
+            return Err(ApiError::bad_field("tasks", format!("task {id} is closed")));
+        }
+        tasks.push(t.task);
+    }
+    let index = state.matches.index(&state).await?;
+    let store = state.store.clone();
+    let answer = tokio::task::spawn_blocking(move || -> Result<AssignmentAnswer, ApiError> {
+        // Worker id → column; the workers' profiles for capacities.
+        let mut columns: Vec<Worker> = Vec::new();
+        let mut column_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let mut arcs: Vec<(usize, i64, f32)> = Vec::new();
+        match &req.workers {
+            Some(ids) => {
+                if ids.is_empty() || ids.len() > 10_000 {
+                    return Err(ApiError::bad_field(
+                        "workers",
+                        "give 1 to 10,000 worker ids",
+                    ));
+                }
+                for &wid in ids {
+                    if column_of.contains_key(&wid) {
+                        return Err(ApiError::bad_field(
+                            "workers",
+                            format!("worker {wid} is listed twice"),
+                        ));
+                    }
+                    let w = store.worker(WorkerId(wid))?.worker;
+                    for (t, task) in tasks.iter().enumerate() {
+                        if let Ok(b) = index.explain(task, &w)? {
+                            arcs.push((t, wid, b.score));
+                        }
+                    }
+                    column_of.insert(wid, columns.len());
+                    columns.push(w);
+                }
+            }
+            None => {
+                let mut scratch = RankScratch::default();
+                for (t, task) in tasks.iter().enumerate() {
+                    for r in index.top_workers(task, per_task, &mut scratch)? {
+                        if let std::collections::hash_map::Entry::Vacant(e) =
+                            column_of.entry(r.id.0)
+                        {
+                            e.insert(columns.len());
+                            columns.push(store.worker(r.id)?.worker);
+                        }
+                        arcs.push((t, r.id.0, r.score));
+                    }
+                }
+            }
+        }
+        for key in req.capacities.keys() {
+            let known = key
+                .parse::<i64>()
+                .ok()
+                .is_some_and(|id| column_of.contains_key(&id));
+            if !known {
+                return Err(ApiError::bad_field(
+                    "capacities",
+                    format!("{key:?} is not one of the workers considered"),
+                ));
+            }
+        }
+        let mean_weekly: f32 =
+            tasks.iter().map(Task::weekly_hours).sum::<f32>() / tasks.len() as f32;
+        let capacities: Vec<u32> = columns
+            .iter()
+            .map(|w| {
+                req.capacities
+                    .get(&w.id.0.to_string())
+                    .copied()
+                    .unwrap_or_else(|| {
+                        if mean_weekly > 0.0 {
+                            ((w.hours_per_week / mean_weekly).floor() as u32).max(1)
+                        } else {
+                            1
+                        }
+                    })
+            })
+            .collect();
+        let candidates = arcs.len();
+        let problem = SparseProblem::new(
+            tasks.len(),
+            capacities,
+            arcs.iter().map(|&(task, wid, score)| Candidate {
+                task,
+                worker: column_of[&wid],
+                cost: -f64::from(score),
+            }),
+            Some(0.0),
+        )?;
+        let solution = solve_sparse(&problem)?;
+        let certificate = verify(&problem, &solution)?;
+        let score_of: std::collections::HashMap<(usize, i64), f32> =
+            arcs.iter().map(|&(t, w, s)| ((t, w), s)).collect();
+        let mut assignments = Vec::new();
+        let mut unassigned = Vec::new();
+        for (t, w) in solution.task_to_worker.iter().enumerate() {
+            match w {
+                Some(c) => {
+                    let worker = columns[*c].id;
+                    let score = score_of.get(&(t, worker.0)).copied().unwrap_or(0.0);
+                    assignments.push(Assigned {
+                        task: tasks[t].id,
+                        worker,
+                        score,
+                    });
+                }
+                None => unassigned.push(tasks[t].id),
+            }
+        }
+        Ok(AssignmentAnswer {
+            total_score: -solution.total,
+            assignments,
+            unassigned,
+            candidates,
+            certificate,
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(answer))
+}

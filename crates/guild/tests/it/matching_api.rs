@@ -10,6 +10,7 @@ crate::on_both_backends!(
     another_account_cannot_reach_or_change_what_is_not_theirs,
     bad_profiles_and_tasks_are_problem_json,
     the_command_line_generates_lists_and_matches,
+    many_tasks_are_assigned_at_once_optimally,
 );
 
 fn worker_body(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -627,4 +628,148 @@ fn the_command_line_generates_lists_and_matches(backend: Backend) {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not found"));
     let bad = store.guild(&["gen", "--required", "0-3"]);
     assert!(!bad.status.success());
+}
+
+fn many_tasks_are_assigned_at_once_optimally(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let skill_sets: [&[(&str, u8)]; 4] = [
+        &[("operate-forklift", 4), ("inventory-control", 2)],
+        &[
+            ("cycle-counting", 4),
+            ("inventory-control", 4),
+            ("warehouse-management-system", 3),
+        ],
+        &[("operate-reach-truck", 3), ("cycle-counting", 2)],
+        &[
+            ("operate-forklift", 2),
+            ("cycle-counting", 3),
+            ("operate-reach-truck", 5),
+        ],
+    ];
+    let mut workers = Vec::new();
+    for (i, skills) in skill_sets.iter().enumerate() {
+        let token = server.sign_up(&format!("w{i}@example.org"));
+        workers.push(
+            created(
+                &server,
+                "/api/v1/workers",
+                &token,
+                &worker_body(&format!("W{i}"), skills),
+            )["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let mut tasks = Vec::new();
+    for (i, required) in [
+        vec!["operate-forklift", "inventory-control"],
+        vec!["cycle-counting", "warehouse-management-system"],
+        vec!["operate-reach-truck"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut body = task_body(&format!("T{i}"));
+        body["required"] = json!(
+            required
+                .iter()
+                .map(|s| json!({"skill": format!("guild:skill/{s}"), "min_proficiency": 3}))
+                .collect::<Vec<_>>()
+        );
+        body["optional"] = json!([]);
+        tasks.push(
+            created(&server, "/api/v1/tasks", &client, &body)["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    // Every pair's score, from the explanation endpoint (None: excluded).
+    let mut score = vec![vec![None; workers.len()]; tasks.len()];
+    for (t, tid) in tasks.iter().enumerate() {
+        for (w, wid) in workers.iter().enumerate() {
+            let a = server.call(
+                "GET",
+                &format!("/api/v1/tasks/{tid}/matches/{wid}"),
+                Some(&client),
+                None,
+            );
+            score[t][w] = a.body["score"].as_f64();
+        }
+    }
+    // The best total by exhaustive search: each task to a distinct worker or to nobody.
+    fn best(t: usize, used: &mut Vec<bool>, score: &[Vec<Option<f64>>]) -> f64 {
+        if t == score.len() {
+            return 0.0;
+        }
+        let mut top = best(t + 1, used, score);
+        for w in 0..used.len() {
+            if let (false, Some(s)) = (used[w], score[t][w]) {
+                used[w] = true;
+                top = top.max(s + best(t + 1, used, score));
+                used[w] = false;
+            }
+        }
+        top
+    }
+    let optimum = best(0, &mut vec![false; workers.len()], &score);
+    let a = server.call(
+        "POST",
+        "/api/v1/assignments",
+        Some(&client),
+        Some(&json!({"tasks": tasks, "workers": workers, "capacities": workers.iter().map(|w| (w.to_string(), json!(1))).collect::<serde_json::Map<_, _>>()})),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let total = a.body["total_score"].as_f64().unwrap();
+    assert!(
+        (total - optimum).abs() < 1e-3,
+        "total {total}, optimum {optimum}: {}",
+        a.body
+    );
+    let chosen: Vec<i64> = a.body["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["worker"].as_i64().unwrap())
+        .collect();
+    let mut distinct = chosen.clone();
+    distinct.dedup();
+    assert_eq!(chosen.len(), distinct.len(), "capacity 1 each: {}", a.body);
+    assert!(a.body["certificate"]["gap"].as_f64().unwrap().abs() < 1e-6);
+    // Without a worker list, candidates come from the ranking.
+    let a = server.call(
+        "POST",
+        "/api/v1/assignments",
+        Some(&client),
+        Some(&json!({"tasks": tasks})),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(!a.body["assignments"].as_array().unwrap().is_empty());
+
+    // Bad requests and other people's tasks.
+    let other = server.sign_up("other@example.org");
+    let cases = [
+        (json!({"tasks": []}), 400),
+        (json!({"tasks": [tasks[0], tasks[0]]}), 400),
+        (json!({"tasks": [tasks[0]], "candidates_per_task": 0}), 400),
+        (
+            json!({"tasks": [tasks[0]], "workers": workers, "capacities": {"999999": 2}}),
+            400,
+        ),
+        (json!({"tasks": [999_999]}), 404),
+        (json!({"tasks": [tasks[0]], "surprise": 1}), 400),
+    ];
+    for (body, status) in cases {
+        let a = server.call("POST", "/api/v1/assignments", Some(&client), Some(&body));
+        assert_eq!(a.status, status, "{body}: {}", a.body);
+        assert_eq!(a.content_type, "application/problem+json");
+    }
+    let a = server.call(
+        "POST",
+        "/api/v1/assignments",
+        Some(&other),
+        Some(&json!({"tasks": tasks})),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
 }
