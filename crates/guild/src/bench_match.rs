@@ -98,7 +98,7 @@ pub fn matching(store: &Store, o: &MatchingBench) -> Result<String> {
          index   : built in {:.2} s; {:.0} bytes per worker (resident +{:.0} MiB)\n\
          tasks   : {} with {} required skills each, top {} ({:.1} results per task on average)\n\
          index   : p50 {:.3} ms  p99 {:.3} ms  over {} tasks\n\
-         per task: {:.0} of {:.0} posting lists read, {:.0} postings, {:.0} workers touched, {:.0} bounded, {:.0} scored\n\
+         per task: {:.0} of {:.0} posting lists read, {:.0} postings, {:.0} workers touched, {:.0} ordered, {:.0} bounded, {:.0} scored; k-th best {:.1} after the first step, {:.1} at the end\n\
          brute   : p50 {:.3} ms  p99 {:.3} ms  over {} tasks (same results asserted)\n\
          index_p50={:.3}ms brute_p50={:.3}ms ratio={:.0}",
         o.workers,
@@ -120,8 +120,11 @@ pub fn matching(store: &Store, o: &MatchingBench) -> Result<String> {
         per(st.lists),
         per(st.postings),
         per(st.touched),
+        per(st.candidates),
         per(st.fitted),
         per(st.scored),
+        st.first_threshold / tasks.len() as f64,
+        st.final_threshold / tasks.len() as f64,
         ms(bp50),
         ms(bp99),
         brute.len(),

@@ -44,6 +44,8 @@ pub struct Ranked<Id> {
 const EPS: f32 = 1e-3;
 /// Workers scored to find a first k-th best score.
 const BOOTSTRAP: usize = 256;
+/// Postings read to choose them.
+const BOOTSTRAP_READ: usize = 50_000;
 
 /// One posting: a worker holding a skill.
 #[derive(Debug, Clone, Copy)]
@@ -274,6 +276,12 @@ pub struct RankStats {
     pub fitted: u64,
     /// Workers fully scored.
     pub scored: u64,
+    /// Workers put in order of their skill bound.
+    pub candidates: u64,
+    /// Sum of the first thresholds (k-th best after the first step), for their mean.
+    pub first_threshold: f64,
+    /// Sum of the final k-th best scores.
+    pub final_threshold: f64,
 }
 
 impl RankScratch {
@@ -444,38 +452,42 @@ impl MatchIndex {
             })
             .collect();
 
-        // 1. A first threshold from the holders of the rarest required skill: rare skills are
-        // specific to an occupation, so their holders tend to fit the task.
-        let mut evaluated = 0usize;
-        if let Some(g) = groups
-            .iter()
-            .filter(|g| !g.lists[0].0.is_empty())
-            .min_by_key(|g| g.lists[0].0.len())
-        {
-            for p in g.lists[0].0 {
-                if evaluated >= BOOTSTRAP {
-                    break;
-                }
-                if p.facts & wanted != wanted {
-                    continue;
-                }
-                let w = p.worker as usize;
-                if scratch.slots[w].done_gen == scratch.query {
-                    continue;
-                }
-                scratch.slots[w].done_gen = scratch.query;
-                scratch.stats.fitted += 1;
-                if fit(task, &self.workers, p.worker, None).is_err() {
-                    continue;
-                }
-                evaluated += 1;
-                scratch.stats.scored += 1;
-                if let Ok(parts) = evaluate(task, &self.workers, p.worker, sim, None) {
-                    top.push(self.workers.ids[w], parts.total());
+        // 1. A first threshold from the workers who hold the most of the task's rarest
+        // required skills: rare skills are specific to an occupation, and holding several of
+        // them makes a strong candidate, so the k-th best of these is close to the final one.
+        let mut rare: Vec<usize> = (0..groups.len())
+            .filter(|&g| !groups[g].lists[0].0.is_empty())
+            .collect();
+        rare.sort_by_key(|&g| (groups[g].lists[0].0.len(), g));
+        let mut seeds: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
+        let mut read = 0usize;
+        for &g in rare.iter().take(4) {
+            let list = groups[g].lists[0].0;
+            if read > 0 && read + list.len() > BOOTSTRAP_READ {
+                break;
+            }
+            read += list.len();
+            for p in list {
+                if p.facts & wanted == wanted {
+                    *seeds.entry(p.worker).or_default() += groups[g].need.weight;
                 }
             }
         }
+        let mut seeds: Vec<(f32, u32)> = seeds.into_iter().map(|(w, s)| (s, w)).collect();
+        seeds.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, w) in seeds.iter().take(BOOTSTRAP) {
+            scratch.slots[w as usize].done_gen = scratch.query;
+            scratch.stats.fitted += 1;
+            if fit(task, &self.workers, w, None).is_err() {
+                continue;
+            }
+            scratch.stats.scored += 1;
+            if let Ok(parts) = evaluate(task, &self.workers, w, sim, None) {
+                top.push(self.workers.ids[w as usize], parts.total());
+            }
+        }
         let theta = top.threshold();
+        scratch.stats.first_threshold += f64::from(theta.max(0.0));
 
         // 2. The longest lists that cannot lift an otherwise unseen worker to θ. A list can
         // add at most weight × (1, or RELATED × similarity for a stand-in) to a worker; within
@@ -562,6 +574,7 @@ impl MatchIndex {
                 candidates.push((skills, w));
             }
         }
+        scratch.stats.candidates += candidates.len() as u64;
         // A heap, not a sort: the search usually stops after a small share of the candidates.
         let mut candidates: BinaryHeap<Entry<std::cmp::Reverse<u32>>> = candidates
             .into_iter()
@@ -591,6 +604,7 @@ impl MatchIndex {
                 top.push(self.workers.ids[w as usize], parts.total());
             }
         }
+        scratch.stats.final_threshold += f64::from(top.threshold().max(0.0));
         top.into_sorted()
     }
 
