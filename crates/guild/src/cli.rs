@@ -147,6 +147,25 @@ enum BenchCommand {
         #[arg(long, default_value = "python3")]
         python: String,
     },
+    /// Team formation: 5–15-skill projects over generated workers, exact (within a node limit)
+    /// and approximate, with gaps.
+    Teams {
+        /// Workers to generate.
+        #[arg(long, default_value_t = 100_000)]
+        workers: usize,
+        /// Projects.
+        #[arg(long, default_value_t = 200)]
+        projects: usize,
+        /// Weeks each project runs (a worker gives hours a week × weeks).
+        #[arg(long, default_value_t = 4.0)]
+        weeks: f64,
+        /// Branch-and-bound nodes per project before settling.
+        #[arg(long, default_value_t = 200_000)]
+        node_limit: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Ranking: top-k workers for generated tasks from the index, beside a brute-force scan of
     /// every worker, on the same generated workers (ESCO occupations when imported).
     Matching {
@@ -336,6 +355,26 @@ pub fn run() -> Result<ExitCode> {
         }) => {
             let report =
                 crate::bench::extraction(&open(&url)?, &sentences, baseline.as_deref(), &python)?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Teams {
+            workers,
+            projects,
+            weeks,
+            node_limit,
+            seed,
+        }) => {
+            let report = crate::bench_match::teams(
+                &open(&url)?,
+                &crate::bench_match::TeamsBench {
+                    workers,
+                    projects,
+                    weeks,
+                    node_limit,
+                    seed,
+                },
+            )?;
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }

@@ -90,6 +90,7 @@ async fn blocking<T: Send + 'static>(
         matching::worker_matches,
         matching::explain_match,
         matching::assign,
+        matching::team,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -209,6 +210,7 @@ pub fn router(store: Arc<Store>) -> Router {
             get(matching::explain_match),
         )
         .route("/api/v1/assignments", post(matching::assign))
+        .route("/api/v1/teams", post(matching::team))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

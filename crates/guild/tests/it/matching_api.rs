@@ -11,6 +11,7 @@ crate::on_both_backends!(
     bad_profiles_and_tasks_are_problem_json,
     the_command_line_generates_lists_and_matches,
     many_tasks_are_assigned_at_once_optimally,
+    a_team_covers_a_projects_skills_at_least_cost,
 );
 
 fn worker_body(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -772,4 +773,124 @@ fn many_tasks_are_assigned_at_once_optimally(backend: Backend) {
         Some(&json!({"tasks": tasks})),
     );
     assert_eq!(a.status, 403, "{}", a.body);
+}
+
+fn a_team_covers_a_projects_skills_at_least_cost(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    // (skills, hourly rate in cents)
+    let people: [(&[(&str, u8)], i64); 4] = [
+        (
+            &[
+                ("operate-forklift", 4),
+                ("inventory-control", 4),
+                ("cycle-counting", 4),
+            ],
+            6000,
+        ),
+        (&[("operate-forklift", 3)], 2500),
+        (&[("inventory-control", 5), ("cycle-counting", 2)], 3000),
+        (&[("cycle-counting", 4), ("operate-forklift", 1)], 2000),
+    ];
+    let mut ids = Vec::new();
+    for (i, (skills, rate)) in people.iter().enumerate() {
+        let token = server.sign_up(&format!("p{i}@example.org"));
+        let mut body = worker_body(&format!("P{i}"), skills);
+        body["rate"] = json!({"minor": rate, "currency": "EUR"});
+        ids.push(
+            created(&server, "/api/v1/workers", &token, &body)["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let needs = [
+        ("operate-forklift", 20.0, 3u8),
+        ("inventory-control", 10.0, 3),
+        ("cycle-counting", 10.0, 3),
+    ];
+    let body = json!({
+        "needs": needs.iter().map(|(s, h, p)| json!({"skill": format!("guild:skill/{s}"), "hours": h, "min_proficiency": p})).collect::<Vec<_>>(),
+        "currency": "EUR",
+        "utc_offset_minutes": 60,
+        "min_overlap_hours": 4,
+        "weeks": 2,
+        "member_overhead_hours": 2,
+    });
+    let a = server.call("POST", "/api/v1/teams", Some(&client), Some(&body));
+    assert_eq!(a.status, 200, "{}", a.body);
+    // The least cost by exhaustive search: each need to someone holding it at the level, with
+    // the hours (30 a week for 2 weeks), each member paying the overhead once.
+    let holds = |p: usize, skill: &str, level: u8| {
+        people[p].0.iter().any(|(s, l)| *s == skill && *l >= level)
+    };
+    let mut best = i64::MAX;
+    for choice in 0..4usize.pow(3) {
+        let pick: Vec<usize> = (0..3)
+            .map(|i| (choice / 4usize.pow(i as u32)) % 4)
+            .collect();
+        if !(0..3).all(|i| holds(pick[i], needs[i].0, needs[i].2)) {
+            continue;
+        }
+        let mut cost = 0i64;
+        let mut hours = [0.0f64; 4];
+        for i in 0..3 {
+            hours[pick[i]] += needs[i].1;
+            cost += (people[pick[i]].1 as f64 * needs[i].1).round() as i64;
+        }
+        let mut members: Vec<usize> = pick.clone();
+        members.sort();
+        members.dedup();
+        if members.iter().any(|&m| hours[m] + 2.0 > 60.0) {
+            continue;
+        }
+        cost += members.iter().map(|&m| people[m].1 * 2).sum::<i64>();
+        best = best.min(cost);
+    }
+    assert_eq!(a.body["total_cost"].as_i64().unwrap(), best, "{}", a.body);
+    assert_eq!(a.body["exact"], true);
+    let covered: Vec<String> = a.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| {
+            m["skills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(covered.len(), 3, "{}", a.body);
+
+    // No team: a budget below the least cost, and a skill nobody has at the level.
+    let mut poor = body.clone();
+    poor["budget"] = json!(best - 1);
+    let a = server.call("POST", "/api/v1/teams", Some(&client), Some(&poor));
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(
+        a.body["detail"].as_str().unwrap().contains("budget"),
+        "{}",
+        a.body
+    );
+    let mut rare = body.clone();
+    rare["needs"][0]["min_proficiency"] = json!(5);
+    let a = server.call("POST", "/api/v1/teams", Some(&client), Some(&rare));
+    assert_eq!(a.status, 422, "{}", a.body);
+    for bad in [
+        json!({"needs": [], "currency": "EUR"}),
+        json!({"needs": [{"skill": "guild:skill/nope", "hours": 1}], "currency": "EUR"}),
+        json!({"needs": [{"skill": "guild:skill/cycle-counting", "hours": -1}], "currency": "EUR"}),
+        json!({"needs": [{"skill": "guild:skill/cycle-counting", "hours": 1}], "currency": "euro"}),
+        json!({"needs": [{"skill": "guild:skill/cycle-counting", "hours": 1}], "currency": "EUR", "weeks": 0}),
+    ] {
+        let a = server.call("POST", "/api/v1/teams", Some(&client), Some(&bad));
+        assert_eq!(a.status, 400, "{bad}: {}", a.body);
+    }
+    assert_eq!(
+        server
+            .call("POST", "/api/v1/teams", None, Some(&body))
+            .status,
+        401
+    );
 }
