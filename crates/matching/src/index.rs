@@ -43,9 +43,9 @@ pub struct Ranked<Id> {
 /// Slack on score bounds for floating-point summation order (scores are 0–100).
 const EPS: f32 = 1e-3;
 /// Workers scored to find a first k-th best score.
-const BOOTSTRAP: usize = 256;
+const BOOTSTRAP: usize = 1024;
 /// Postings read to choose them.
-const BOOTSTRAP_READ: usize = 50_000;
+const BOOTSTRAP_READ: usize = 60_000;
 
 /// One posting: a worker holding a skill.
 #[derive(Debug, Clone, Copy)]
@@ -416,7 +416,9 @@ impl MatchIndex {
         k: usize,
         scratch: &mut RankScratch,
     ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
-        let task = self.compile(task)?;
+        let task = self
+            .compile(task)?
+            .with_dense_lookup(self.similarity.vocabulary().len());
         Ok(self.rank_workers(&task, k, scratch))
     }
 
@@ -433,6 +435,8 @@ impl MatchIndex {
         scratch.prepare(self.workers.len());
         let sim = &*self.similarity;
         let wanted = self.masks.of_task(task);
+        // When every language of the task has a fact bit, the postings' bits have checked them.
+        let langs_masked = task.langs.iter().all(|&l| self.masks.language(l) != 0);
         // Each requirement with the lists that can earn it credit.
         struct Group<'a> {
             need: crate::score::Need,
@@ -459,7 +463,11 @@ impl MatchIndex {
             .filter(|&g| !groups[g].lists[0].0.is_empty())
             .collect();
         rare.sort_by_key(|&g| (groups[g].lists[0].0.len(), g));
-        let mut seeds: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
+        // Seed weights accumulate in the slots' per-requirement fields under a stamp of their
+        // own (the requirement stamps that follow are all newer).
+        scratch.need += 1;
+        let seed_stamp = scratch.need;
+        let mut seeds: Vec<u32> = Vec::new();
         let mut read = 0usize;
         for &g in rare.iter().take(4) {
             let list = groups[g].lists[0].0;
@@ -467,22 +475,37 @@ impl MatchIndex {
                 break;
             }
             read += list.len();
+            let weight = groups[g].need.weight;
             for p in list {
-                if p.facts & wanted == wanted {
-                    *seeds.entry(p.worker).or_default() += groups[g].need.weight;
+                if p.facts & wanted != wanted {
+                    continue;
                 }
+                let slot = &mut scratch.slots[p.worker as usize];
+                if slot.best_gen != seed_stamp {
+                    slot.best_gen = seed_stamp;
+                    slot.best = 0.0;
+                    seeds.push(p.worker);
+                }
+                slot.best += weight;
             }
         }
-        let mut seeds: Vec<(f32, u32)> = seeds.into_iter().map(|(w, s)| (s, w)).collect();
-        seeds.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut seeds: Vec<(f32, u32)> = seeds
+            .into_iter()
+            .map(|w| (scratch.slots[w as usize].best, w))
+            .collect();
+        let take = BOOTSTRAP.min(seeds.len());
+        if take > 0 && take < seeds.len() {
+            seeds.select_nth_unstable_by(take - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        }
+        seeds.truncate(take);
         for &(_, w) in seeds.iter().take(BOOTSTRAP) {
             scratch.slots[w as usize].done_gen = scratch.query;
             scratch.stats.fitted += 1;
-            if fit(task, &self.workers, w, None).is_err() {
+            if fit(task, &self.workers, w, langs_masked, None).is_err() {
                 continue;
             }
             scratch.stats.scored += 1;
-            if let Ok(parts) = evaluate(task, &self.workers, w, sim, None) {
+            if let Ok(parts) = evaluate(task, &self.workers, w, sim, langs_masked, None) {
                 top.push(self.workers.ids[w as usize], parts.total());
             }
         }
@@ -593,14 +616,14 @@ impl MatchIndex {
                 break;
             }
             scratch.stats.fitted += 1;
-            let Ok(rest) = fit(task, &self.workers, w, None) else {
+            let Ok(rest) = fit(task, &self.workers, w, langs_masked, None) else {
                 continue;
             };
             if skills + rest.total() < top.threshold() {
                 continue;
             }
             scratch.stats.scored += 1;
-            if let Ok(parts) = evaluate(task, &self.workers, w, sim, None) {
+            if let Ok(parts) = evaluate(task, &self.workers, w, sim, langs_masked, None) {
                 top.push(self.workers.ids[w as usize], parts.total());
             }
         }
@@ -615,10 +638,12 @@ impl MatchIndex {
         task: &Task,
         k: usize,
     ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
-        let task = self.compile(task)?;
+        let task = self
+            .compile(task)?
+            .with_dense_lookup(self.similarity.vocabulary().len());
         let mut top = TopK::new(k);
         for w in 0..self.workers.len() as u32 {
-            if let Ok(parts) = evaluate(&task, &self.workers, w, &self.similarity, None) {
+            if let Ok(parts) = evaluate(&task, &self.workers, w, &self.similarity, false, None) {
                 top.push(self.workers.ids[w as usize], parts.total());
             }
         }
@@ -646,7 +671,7 @@ impl MatchIndex {
                         continue;
                     }
                     let task = &self.tasks[t as usize];
-                    if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, None) {
+                    if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, false, None) {
                         top.push(task.id, parts.total());
                     }
                 }
@@ -665,7 +690,7 @@ impl MatchIndex {
         let table = self.one_worker(worker)?;
         let mut top = TopK::new(k);
         for task in &self.tasks {
-            if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, None) {
+            if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, false, None) {
                 top.push(task.id, parts.total());
             }
         }
@@ -688,7 +713,7 @@ impl MatchIndex {
         let task = CompiledTask::new(task, &self.similarity, &languages)?;
         let mut detail = Detail::default();
         Ok(
-            evaluate(&task, &table, 0, &self.similarity, Some(&mut detail)).map(|parts| {
+            evaluate(&task, &table, 0, &self.similarity, false, Some(&mut detail)).map(|parts| {
                 Breakdown {
                     score: parts.total(),
                     parts,

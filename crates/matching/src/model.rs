@@ -318,6 +318,16 @@ impl Currency {
         }
     }
 
+    /// The code's three letters.
+    pub(crate) fn code(&self) -> [u8; 3] {
+        self.0
+    }
+
+    /// A code from letters that came out of [`Currency::code`].
+    pub(crate) fn from_code(code: [u8; 3]) -> Currency {
+        Currency(code)
+    }
+
     /// The code.
     pub fn as_str(&self) -> &str {
         // Only ASCII capitals get in (see `parse`).

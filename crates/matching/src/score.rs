@@ -30,7 +30,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::MatchError;
-use crate::model::{Evidence, Money, Place, Task, TaskId, WorkMode, Worker, WorkerId};
+use crate::model::{Currency, Evidence, Money, Place, Task, TaskId, WorkMode, Worker, WorkerId};
 use crate::similarity::{SimilarityBasis, SkillSimilarity, SkillVocabulary};
 use crate::zone::{WORKDAY_MINUTES, workday_overlap_hours};
 
@@ -93,22 +93,38 @@ pub(crate) struct WorkerTable {
     skills: Vec<HeldSkill>,
     lang_start: Vec<u32>,
     langs: Vec<u16>,
+    /// One 32-byte record per worker: what the skill-free parts of the score read, so that
+    /// bounding a candidate costs one cache line (the ranking does it thousands of times).
     pub facts: Vec<WorkerFacts>,
+    /// The few workers with available dates, and with rates too large for the record.
+    dates: std::collections::HashMap<u32, (Option<Date>, Option<Date>)>,
+    big_rates: std::collections::HashMap<u32, Money>,
 }
 
 /// The non-skill facts of a worker that the score reads.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, align(32))]
 pub(crate) struct WorkerFacts {
     hours_per_week: f32,
-    from: Option<Date>,
-    until: Option<Date>,
-    offset: i32,
-    pub mode: WorkMode,
-    location: Option<(f32, f32)>,
     radius_km: f32,
-    rate: Option<Money>,
+    /// NaN when the worker gave no location.
+    lat: f32,
+    lon: f32,
     reputation: f32,
+    /// The hourly rate in minor units when `RATED` and not `BIG_RATE`.
+    rate_minor: u32,
+    currency: [u8; 3],
+    pub mode: WorkMode,
+    offset: i16,
+    flags: u8,
 }
+
+/// `WorkerFacts::flags`: available dates are in `WorkerTable::dates`.
+const DATED: u8 = 1;
+/// The worker states a rate.
+const RATED: u8 = 2;
+/// The rate does not fit 32 bits: it is in `WorkerTable::big_rates`.
+const BIG_RATE: u8 = 4;
 
 /// Languages as small numbers.
 #[derive(Debug, Clone, Default)]
@@ -175,16 +191,40 @@ impl WorkerTable {
             self.langs.push(languages.intern(l));
         }
         self.lang_start.push(self.langs.len() as u32);
+        let mut flags = 0;
+        if worker.available_from.is_some() || worker.available_until.is_some() {
+            flags |= DATED;
+            self.dates
+                .insert(ix, (worker.available_from, worker.available_until));
+        }
+        let mut rate_minor = 0;
+        let mut currency = [0; 3];
+        if let Some(rate) = worker.rate {
+            flags |= RATED;
+            currency = rate.currency.code();
+            match u32::try_from(rate.minor) {
+                Ok(m) => rate_minor = m,
+                Err(_) => {
+                    flags |= BIG_RATE;
+                    self.big_rates.insert(ix, rate);
+                }
+            }
+        }
+        let (lat, lon) = worker
+            .location
+            .map_or((f32::NAN, f32::NAN), |p| (p.lat as f32, p.lon as f32));
         self.facts.push(WorkerFacts {
             hours_per_week: worker.hours_per_week,
-            from: worker.available_from,
-            until: worker.available_until,
-            offset: worker.utc_offset_minutes,
-            mode: worker.work_mode,
-            location: worker.location.map(|p| (p.lat as f32, p.lon as f32)),
             radius_km: worker.travel_radius_km,
-            rate: worker.rate,
+            lat,
+            lon,
             reputation: (worker.reputation.bayesian() - 1.0) / 4.0,
+            rate_minor,
+            currency,
+            mode: worker.work_mode,
+            // Offsets were checked to lie within −12:00 and +14:00.
+            offset: worker.utc_offset_minutes as i16,
+            flags,
         });
         Ok(ix)
     }
@@ -228,6 +268,9 @@ pub(crate) struct CompiledTask {
     /// the need (required first, then optional) and the similarity; sorted by skill, so that a
     /// worker's coverage is found from their skills rather than from the needs' neighbours.
     skill_map: Vec<(u32, u16, f32)>,
+    /// For a task ranked against many workers: where each skill's entries start in
+    /// `skill_map` (`u32::MAX` for none), indexed by skill, so a lookup is one read.
+    skill_start: Option<Vec<u32>>,
     pub place: Place,
     offset: i32,
     min_overlap: f32,
@@ -259,6 +302,19 @@ fn compile_needs(
 }
 
 impl CompiledTask {
+    /// Adds the dense skill lookup (a few tens of kilobytes; worth it for a query that scores
+    /// thousands of workers).
+    pub fn with_dense_lookup(mut self, skills: usize) -> Self {
+        let mut start = vec![u32::MAX; skills];
+        for (at, &(skill, _, _)) in self.skill_map.iter().enumerate().rev() {
+            if let Some(slot) = start.get_mut(skill as usize) {
+                *slot = at as u32;
+            }
+        }
+        self.skill_start = Some(start);
+        self
+    }
+
     pub fn new(
         task: &Task,
         similarity: &SkillSimilarity,
@@ -277,6 +333,7 @@ impl CompiledTask {
         }
         skill_map.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         Ok(CompiledTask {
+            skill_start: None,
             id: task.id,
             required,
             optional,
@@ -503,7 +560,13 @@ fn fast_coverage(task: &CompiledTask, held: &[HeldSkill]) -> Option<(f32, f32)> 
     }
     let mut best = [0f32; FAST_NEEDS];
     for h in held {
-        let start = task.skill_map.partition_point(|e| e.0 < h.skill);
+        let start = match &task.skill_start {
+            Some(dense) => match dense.get(h.skill as usize) {
+                Some(&u32::MAX) | None => continue,
+                Some(&at) => at as usize,
+            },
+            None => task.skill_map.partition_point(|e| e.0 < h.skill),
+        };
         for &(skill, i, similarity) in &task.skill_map[start..] {
             if skill != h.skill {
                 break;
@@ -538,21 +601,35 @@ fn fast_coverage(task: &CompiledTask, held: &[HeldSkill]) -> Option<(f32, f32)> 
 /// Everything but the skills: the hard constraints, and the parts that do not depend on skills
 /// (`required` and `optional` are left at 0). Cheap, so the index runs it on every candidate
 /// to bound their scores tightly before paying for skill coverage.
+///
+/// `languages_checked`: the caller has already made sure the worker speaks the task's
+/// languages (the index does, from the posting's fact bits).
 pub(crate) fn fit(
     task: &CompiledTask,
     workers: &WorkerTable,
     w: u32,
+    languages_checked: bool,
     detail: Option<&mut Detail>,
 ) -> Result<ScoreParts, Exclusion> {
     let facts = &workers.facts[w as usize];
-    if facts.hours_per_week <= 0.0 || !dates_meet(facts.from, facts.until, task.starts, task.ends) {
+    if facts.hours_per_week <= 0.0 {
         return Err(Exclusion::Unavailable);
     }
-    let spoken = workers.langs(w);
-    if let Some(i) = task.langs.iter().position(|l| !spoken.contains(l)) {
-        return Err(Exclusion::Language {
-            language: task.lang_codes[i].clone(),
-        });
+    if facts.flags & DATED != 0 {
+        let (from, until) = workers.dates.get(&w).copied().unwrap_or((None, None));
+        if !dates_meet(from, until, task.starts, task.ends) {
+            return Err(Exclusion::Unavailable);
+        }
+    } else if !dates_meet(None, None, task.starts, task.ends) {
+        return Err(Exclusion::Unavailable);
+    }
+    if !languages_checked {
+        let spoken = workers.langs(w);
+        if let Some(i) = task.langs.iter().position(|l| !spoken.contains(l)) {
+            return Err(Exclusion::Language {
+                language: task.lang_codes[i].clone(),
+            });
+        }
     }
     let location = match task.place {
         Place::Remote => {
@@ -565,12 +642,14 @@ pub(crate) fn fit(
             if facts.mode == WorkMode::Remote {
                 return Err(Exclusion::WorkMode);
             }
-            let Some((lat, lon)) = facts.location else {
+            let location_known = !facts.lat.is_nan();
+            let (lat, lon) = (facts.lat, facts.lon);
+            if !location_known {
                 return Err(Exclusion::TooFar {
                     distance_km: None,
                     radius_km: facts.radius_km,
                 });
-            };
+            }
             let here = crate::model::GeoPoint {
                 lat: f64::from(lat),
                 lon: f64::from(lon),
@@ -589,7 +668,7 @@ pub(crate) fn fit(
             }
         }
     };
-    let overlap = workday_overlap_hours(facts.offset, task.offset) as f32;
+    let overlap = workday_overlap_hours(i32::from(facts.offset), task.offset) as f32;
     if overlap < task.min_overlap {
         return Err(Exclusion::TimeZone {
             overlap_hours: overlap,
@@ -607,7 +686,17 @@ pub(crate) fn fit(
     } else {
         1.0
     };
-    let budget = match (task.budget, facts.rate) {
+    let rate = if facts.flags & RATED == 0 {
+        None
+    } else if facts.flags & BIG_RATE != 0 {
+        workers.big_rates.get(&w).copied()
+    } else {
+        Some(Money {
+            minor: i64::from(facts.rate_minor),
+            currency: Currency::from_code(facts.currency),
+        })
+    };
+    let budget = match (task.budget, rate) {
         (Some(b), Some(r)) if b.currency == r.currency => {
             let cost = r.minor as f64 * f64::from(task.hours);
             let budget = b.minor as f64;
@@ -650,9 +739,10 @@ pub(crate) fn evaluate(
     workers: &WorkerTable,
     w: u32,
     similarity: &SkillSimilarity,
+    languages_checked: bool,
     mut detail: Option<&mut Detail>,
 ) -> Result<ScoreParts, Exclusion> {
-    let mut parts = fit(task, workers, w, detail.as_deref_mut())?;
+    let mut parts = fit(task, workers, w, languages_checked, detail.as_deref_mut())?;
     let held = workers.skills(w);
     let fast = if detail.is_none() {
         fast_coverage(task, held)
@@ -707,4 +797,15 @@ pub(crate) fn evaluate(
     parts.required = required;
     parts.optional = optional;
     Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workers_facts_fill_one_half_cache_line() {
+        assert_eq!(size_of::<WorkerFacts>(), 32);
+        assert_eq!(align_of::<WorkerFacts>(), 32);
+    }
 }
