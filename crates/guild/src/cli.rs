@@ -124,6 +124,16 @@ enum Command {
     },
     /// Generate realistic workers and tasks from the loaded taxonomy (seeded, deterministic).
     Gen(crate::work::GenArgs),
+    /// Propose the cheapest team of the store's workers for a project (JSON: needs with skill,
+    /// hours and min_proficiency; currency; budget, utc_offset_minutes, min_overlap_hours,
+    /// weeks, member_overhead_hours, max_members).
+    Team {
+        /// JSON file, or - for standard input.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Optimal assignment of a dense cost matrix (CSV: rows = tasks, columns = workers): prints
     /// each row's column (0-based, - for none) and total=<least sum>.
     Assign(crate::assign::AssignArgs),
@@ -406,6 +416,7 @@ pub fn run() -> Result<ExitCode> {
             crate::work::matches(&open_with_taxonomy(&url)?, target, options)
         }
         Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&url)?, args),
+        Command::Team { file, json } => crate::work::team(&open_with_taxonomy(&url)?, &file, json),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

@@ -334,3 +334,49 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `guild team FILE.json`: the cheapest team of the store's workers for a project.
+pub fn team(store: &Store, file: &std::path::Path, json: bool) -> Result<ExitCode> {
+    use guild_matching::team::{Project, TeamOptions, form_team};
+
+    let project: Project = read_json(file)?;
+    let input = store.similarity_input()?;
+    let mut vocabulary = guild_matching::SkillVocabulary::default();
+    for s in &input.skills {
+        vocabulary.intern(s);
+    }
+    let workers = store.all_workers()?;
+    let (request, candidates) = project.resolve(&vocabulary, &workers)?;
+    let team = form_team(&candidates, &request, &TeamOptions::default())?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&team)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for m in &team.members {
+        let skills: Vec<&str> = m
+            .needs
+            .iter()
+            .map(|&i| project.needs[i].skill.as_str())
+            .collect();
+        out!(
+            "worker {:>8}  {:>7.1} h  {:>10} {}  {}",
+            m.worker,
+            m.hours,
+            m.cost,
+            project.currency,
+            skills.join(", ")
+        );
+    }
+    out!(
+        "total={} {} ({}; {} workers considered)",
+        team.total_cost,
+        project.currency,
+        if team.exact {
+            "proven least".to_owned()
+        } else {
+            format!("within {:.1} % of the least", 100.0 * team.gap)
+        },
+        candidates.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -735,61 +735,6 @@ pub async fn assign(
     Ok(Json(answer))
 }
 
-/// One piece of a project's work.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TeamNeedBody {
-    /// The skill.
-    #[schema(value_type = String)]
-    pub skill: guild_taxonomy::SkillId,
-    /// Hours of work (given whole to one member).
-    pub hours: f64,
-    /// Lowest acceptable proficiency, 1–5 (default 1).
-    #[serde(default = "one_level")]
-    pub min_proficiency: u8,
-}
-
-fn one_level() -> u8 {
-    1
-}
-
-/// A project to staff.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TeamBody {
-    /// The work: skills with hours.
-    pub needs: Vec<TeamNeedBody>,
-    /// Currency of the rates and budget; workers who ask in another currency are not considered.
-    #[schema(value_type = String, example = "EUR")]
-    pub currency: guild_matching::Currency,
-    /// Most the team may cost, in minor units of `currency`.
-    #[serde(default)]
-    pub budget: Option<i64>,
-    /// The project's time zone, minutes east of UTC.
-    #[serde(default)]
-    pub utc_offset_minutes: i32,
-    /// Hours each member's 09–17 workday must share with the project's (0–8, default 0).
-    #[serde(default)]
-    pub min_overlap_hours: f64,
-    /// Weeks the project runs: a member can give hours a week × weeks (default 1).
-    #[serde(default = "one_week")]
-    pub weeks: f64,
-    /// Coordination hours every member costs (default 2).
-    #[serde(default = "two_hours")]
-    pub member_overhead_hours: f64,
-    /// Largest team allowed.
-    #[serde(default)]
-    pub max_members: Option<usize>,
-}
-
-fn one_week() -> f64 {
-    1.0
-}
-
-fn two_hours() -> f64 {
-    2.0
-}
-
 /// A member of the proposed team.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TeamMemberView {
@@ -829,74 +774,21 @@ pub struct TeamAnswer {
 /// Proposes the cheapest team of workers that covers a project's skills, within time-zone
 /// overlap, team size and budget. Exact when the search finishes; otherwise with its gap to a
 /// lower bound. No feasible team answers 422 with the reason.
-#[utoipa::path(post, path = "/api/v1/teams", tag = "matching", request_body = TeamBody,
+#[utoipa::path(post, path = "/api/v1/teams", tag = "matching", request_body = guild_matching::team::Project,
     responses((status = 200, body = TeamAnswer), (status = 400, body = crate::Problem), (status = 422, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn team(
     State(state): State<AppState>,
     Caller(_caller): Caller,
-    Body(req): Body<TeamBody>,
+    Body(project): Body<guild_matching::team::Project>,
 ) -> Result<Json<TeamAnswer>, ApiError> {
-    use guild_matching::team::{SkillNeed, TeamCandidate, TeamOptions, TeamRequest, form_team};
+    use guild_matching::team::{TeamOptions, form_team};
 
-    if req.needs.is_empty() || req.needs.len() > 128 {
-        return Err(ApiError::bad_field("needs", "give 1 to 128 needs"));
-    }
-    if !(req.weeks.is_finite() && req.weeks > 0.0 && req.weeks <= 520.0) {
-        return Err(ApiError::bad_field(
-            "weeks",
-            "must be above 0 and at most 520",
-        ));
-    }
     let index = state.matches.index(&state).await?;
     let store = state.store.clone();
     let answer = tokio::task::spawn_blocking(move || -> Result<TeamAnswer, ApiError> {
-        let vocabulary = index.similarity().vocabulary();
-        let mut needs = Vec::with_capacity(req.needs.len());
-        for (i, n) in req.needs.iter().enumerate() {
-            let skill = vocabulary.get(&n.skill).ok_or_else(|| {
-                ApiError::bad_field(
-                    &format!("needs[{i}].skill"),
-                    format!("unknown skill {}", n.skill),
-                )
-            })?;
-            needs.push(SkillNeed {
-                skill,
-                hours: n.hours,
-                min_proficiency: n.min_proficiency,
-            });
-        }
         let workers = store.all_workers()?;
-        let mut candidates = Vec::new();
-        for w in &workers {
-            let Some(rate) = w.rate.filter(|r| r.currency == req.currency) else {
-                continue;
-            };
-            let skills = w
-                .skills
-                .iter()
-                .filter_map(|s| {
-                    vocabulary
-                        .get(&s.skill)
-                        .map(|ix| (ix, s.proficiency.level()))
-                })
-                .collect();
-            candidates.push(TeamCandidate {
-                worker: w.id.0 as u64,
-                hourly_rate: rate.minor,
-                hours_available: f64::from(w.hours_per_week) * req.weeks,
-                utc_offset_minutes: w.utc_offset_minutes,
-                skills,
-            });
-        }
-        let request = TeamRequest {
-            needs,
-            utc_offset_minutes: req.utc_offset_minutes,
-            min_overlap_hours: req.min_overlap_hours,
-            budget: req.budget,
-            member_overhead_hours: req.member_overhead_hours,
-            max_members: req.max_members,
-        };
+        let (request, candidates) = project.resolve(index.similarity().vocabulary(), &workers)?;
         let team = form_team(&candidates, &request, &TeamOptions::default())?;
         let names: std::collections::HashMap<i64, &str> =
             workers.iter().map(|w| (w.id.0, w.name.as_str())).collect();
@@ -914,14 +806,14 @@ pub async fn team(
                     skills: m
                         .needs
                         .iter()
-                        .map(|&i| req.needs[i].skill.clone())
+                        .map(|&i| project.needs[i].skill.clone())
                         .collect(),
                     hours: m.hours,
                     cost: m.cost,
                 })
                 .collect(),
             total_cost: team.total_cost,
-            currency: req.currency,
+            currency: project.currency,
             lower_bound: team.lower_bound,
             exact: team.exact,
             gap: team.gap,

@@ -72,6 +72,7 @@ mod instance;
 mod lagrange;
 mod large;
 mod pool;
+mod project;
 mod search;
 mod solve;
 #[cfg(test)]
@@ -81,6 +82,7 @@ use serde::{Deserialize, Serialize};
 
 pub use bench::{MethodSummary, ProjectBench, TeamBenchReport, benchmark};
 pub use pool::CandidatePool;
+pub use project::{Project, ProjectNeed};
 
 use crate::MatchError;
 
