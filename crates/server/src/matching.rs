@@ -122,10 +122,19 @@ pub struct Page<T> {
 }
 
 fn worker_view(w: StoredWorker, caller: i64) -> WorkerView {
-    WorkerView {
-        mine: w.owner == Some(caller),
-        worker: w.worker,
+    let mine = w.owner == Some(caller);
+    let mut worker = w.worker;
+    if !mine {
+        // Others see where a worker is to about 10 km, not their address.
+        worker.location = worker.location.and_then(|p| {
+            guild_matching::GeoPoint::new(
+                (p.lat * 10.0).round() / 10.0,
+                (p.lon * 10.0).round() / 10.0,
+            )
+            .ok()
+        });
     }
+    WorkerView { mine, worker }
 }
 
 fn task_view(t: StoredTask, caller: i64) -> TaskView {

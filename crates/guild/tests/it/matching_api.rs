@@ -258,6 +258,31 @@ fn another_account_cannot_reach_or_change_what_is_not_theirs(backend: Backend) {
     let t = created(&server, "/api/v1/tasks", &owner, &task_body("Owner's task"));
     let tid = t["id"].as_i64().unwrap();
 
+    // Others see the worker's place only roughly.
+    let precise = json!({"lat": 51.2194, "lon": 4.4025});
+    let mut body = worker_body("Owner", &[("cycle-counting", 3)]);
+    body["location"] = precise.clone();
+    assert_eq!(
+        server
+            .call(
+                "PUT",
+                &format!("/api/v1/workers/{wid}"),
+                Some(&owner),
+                Some(&body)
+            )
+            .status,
+        200
+    );
+    let own_view = server.call("GET", &format!("/api/v1/workers/{wid}"), Some(&owner), None);
+    assert_eq!(own_view.body["location"], precise);
+    let their_view = server.call("GET", &format!("/api/v1/workers/{wid}"), Some(&other), None);
+    assert_eq!(
+        their_view.body["location"],
+        json!({"lat": 51.2, "lon": 4.4}),
+        "{}",
+        their_view.body
+    );
+
     // Visible to other accounts, but not theirs to change or to see the matches of.
     let seen = server.call("GET", &format!("/api/v1/tasks/{tid}"), Some(&other), None);
     assert_eq!(seen.status, 200);
