@@ -148,7 +148,7 @@ pub struct TeamsBench {
 /// the exact search finished, to the optimum.
 pub fn teams(store: &Store, o: &TeamsBench) -> Result<String> {
     use guild_matching::SkillVocabulary;
-    use guild_matching::team::{SkillNeed, TeamCandidate, TeamRequest, benchmark};
+    use guild_matching::team::{SkillNeed, TeamRequest, benchmark};
 
     if o.workers == 0 || o.projects == 0 || !(o.weeks > 0.0 && o.weeks <= 52.0) {
         bail!("--workers and --projects must be above 0, --weeks in (0, 52]");
@@ -160,23 +160,11 @@ pub fn teams(store: &Store, o: &TeamsBench) -> Result<String> {
     let workers = guild_matching::generate::workers(&occupations, o.workers, 1, o.seed)?;
     let tasks = guild_matching::generate::tasks(&occupations, o.projects, 5..=15, 1, o.seed)?;
     let mut vocabulary = SkillVocabulary::default();
-    let candidates: Vec<TeamCandidate> = workers
-        .iter()
-        .filter_map(|w| {
-            let rate = w.rate?;
-            Some(TeamCandidate {
-                worker: w.id.0 as u64,
-                hourly_rate: rate.minor,
-                hours_available: f64::from(w.hours_per_week) * o.weeks,
-                utc_offset_minutes: w.utc_offset_minutes,
-                skills: w
-                    .skills
-                    .iter()
-                    .map(|s| (vocabulary.intern(&s.skill), s.proficiency.level()))
-                    .collect(),
-            })
-        })
-        .collect();
+    for s in workers.iter().flat_map(|w| &w.skills) {
+        vocabulary.intern(&s.skill);
+    }
+    let usd = guild_matching::Currency::parse("USD")?;
+    let candidates = guild_matching::team::candidates(&workers, usd, o.weeks, &vocabulary);
     let requests: Vec<TeamRequest> = tasks
         .iter()
         .map(|t| {

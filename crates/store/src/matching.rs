@@ -799,26 +799,17 @@ impl Store {
 
     /// What skill similarity is learned from.
     pub fn similarity_input(&self) -> Result<SimilarityInput, StoreError> {
+        let occupation_skills = self
+            .occupation_skill_weights()?
+            .into_iter()
+            .map(|(occ, skill, weight)| Ok((occ, skill_id(&skill)?, weight as f32)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         self.read(|tx| {
             let skills = tx
                 .query("SELECT id FROM skills ORDER BY id", &[])?
                 .iter()
                 .map(|r| skill_id(r[0].text()?))
                 .collect::<Result<Vec<_>, _>>()?;
-            let occupation_skills = tx
-                .query(
-                    "SELECT occupation, skill, weight FROM occupation_skills",
-                    &[],
-                )?
-                .iter()
-                .map(|r| {
-                    Ok((
-                        r[0].text()?.to_owned(),
-                        skill_id(r[1].text()?)?,
-                        r[2].opt_real()?.unwrap_or(0.0) as f32,
-                    ))
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
             let broader = tx
                 .query(
                     "SELECT from_skill, to_skill FROM skill_relations WHERE kind = 'broader'",

@@ -82,7 +82,7 @@ use serde::{Deserialize, Serialize};
 
 pub use bench::{MethodSummary, ProjectBench, TeamBenchReport, benchmark};
 pub use pool::CandidatePool;
-pub use project::{Project, ProjectNeed};
+pub use project::{Project, ProjectNeed, candidates};
 
 use crate::MatchError;
 

@@ -98,27 +98,7 @@ impl Project {
                 min_proficiency: n.min_proficiency,
             });
         }
-        let candidates = workers
-            .iter()
-            .filter_map(|w| {
-                let rate = w.rate.filter(|r| r.currency == self.currency)?;
-                Some(TeamCandidate {
-                    worker: w.id.0 as u64,
-                    hourly_rate: rate.minor,
-                    hours_available: f64::from(w.hours_per_week) * self.weeks,
-                    utc_offset_minutes: w.utc_offset_minutes,
-                    skills: w
-                        .skills
-                        .iter()
-                        .filter_map(|s| {
-                            vocabulary
-                                .get(&s.skill)
-                                .map(|ix| (ix, s.proficiency.level()))
-                        })
-                        .collect(),
-                })
-            })
-            .collect();
+        let candidates = candidates(workers, self.currency, self.weeks, vocabulary);
         Ok((
             TeamRequest {
                 needs,
@@ -131,4 +111,36 @@ impl Project {
             candidates,
         ))
     }
+}
+
+/// The team engine's candidates for `workers`: those who state a rate in `currency`, with their
+/// hours a week × `weeks` to give and their skills numbered by `vocabulary` (skills it lacks are
+/// left out).
+pub fn candidates(
+    workers: &[Worker],
+    currency: Currency,
+    weeks: f64,
+    vocabulary: &SkillVocabulary,
+) -> Vec<TeamCandidate> {
+    workers
+        .iter()
+        .filter_map(|w| {
+            let rate = w.rate.filter(|r| r.currency == currency)?;
+            Some(TeamCandidate {
+                worker: w.id.0 as u64,
+                hourly_rate: rate.minor,
+                hours_available: f64::from(w.hours_per_week) * weeks,
+                utc_offset_minutes: w.utc_offset_minutes,
+                skills: w
+                    .skills
+                    .iter()
+                    .filter_map(|s| {
+                        vocabulary
+                            .get(&s.skill)
+                            .map(|ix| (ix, s.proficiency.level()))
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
 }
