@@ -102,6 +102,16 @@ impl ApiError {
         }
     }
 
+    /// 408: the request took longer than the server allows.
+    pub fn timeout() -> Self {
+        Self {
+            status: StatusCode::REQUEST_TIMEOUT,
+            code: "timeout",
+            detail: "the request took too long and was stopped; try again (a first request after an import builds indexes)".to_owned(),
+            parameter: None,
+        }
+    }
+
     /// 413: the body is over the limit.
     pub fn payload_too_large(limit: usize) -> Self {
         Self {

@@ -30,8 +30,18 @@ pub use error::{ApiError, Problem};
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// How long a request may take before it is answered with 408.
+/// How long a request may take before it is answered with 408, unless the
+/// `GUILD_REQUEST_TIMEOUT_SECS` environment variable says otherwise (the test suite, whose
+/// unoptimised builds index the full taxonomies on a first request, gives itself longer).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn request_timeout() -> Duration {
+    std::env::var("GUILD_REQUEST_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .map_or(REQUEST_TIMEOUT, Duration::from_secs)
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -216,7 +226,7 @@ pub fn router(store: Arc<Store>) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            request_timeout(),
         ))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::map_response(security_headers))
@@ -224,6 +234,12 @@ pub fn router(store: Arc<Store>) -> Router {
 }
 
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    // The timeout layer answers with an empty body: every error must be problem+json.
+    if response.status() == StatusCode::REQUEST_TIMEOUT
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        response = ApiError::timeout().into_response();
+    }
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -251,4 +267,24 @@ pub async fn serve(
     axum::serve(listener, router(store))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_timeout_is_answered_as_problem_json() {
+        let empty = (StatusCode::REQUEST_TIMEOUT, ()).into_response();
+        let answered = security_headers(empty).await;
+        assert_eq!(answered.status(), StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(
+            answered.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        assert_eq!(
+            answered.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+    }
 }

@@ -126,6 +126,7 @@ impl TestStore {
         let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
             .args(["--db", &self.url, "serve", "--addr", "127.0.0.1:0"])
             .env("GUILD_LOG", "warn")
+            .env("GUILD_REQUEST_TIMEOUT_SECS", "600")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
