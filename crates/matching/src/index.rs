@@ -40,6 +40,15 @@ pub struct Ranked<Id> {
     pub score: f32,
 }
 
+/// Most share of the required weight whose lists may be skipped. Every candidate's bound
+/// carries what the skipped lists could have given, so skipping too much makes thousands more
+/// workers worth scoring; measured on a million workers, about 0.15 balances reading against
+/// scoring (BENCHMARKS.md).
+const SKIP_BUDGET: f32 = 0.15;
+
+/// Candidates taken from the heap at a time, their records prefetched together.
+const CANDIDATE_BATCH: usize = 8;
+
 /// How many postings ahead the accumulation prefetches worker slots.
 const PREFETCH_AHEAD: usize = 16;
 
@@ -555,7 +564,7 @@ impl MatchIndex {
             }
             let most = groups[g].need.weight * credit(5, 1.0, 1, similarity);
             let total = skipped_weight - skipped_max[g] + skipped_max[g].max(most);
-            if 100.0 * (W_REQUIRED * total + NON_REQUIRED) + EPS < theta {
+            if total <= SKIP_BUDGET && 100.0 * (W_REQUIRED * total + NON_REQUIRED) + EPS < theta {
                 skipped[g][l] = true;
                 skipped_max[g] = skipped_max[g].max(most);
                 skipped_weight = total;
@@ -626,25 +635,41 @@ impl MatchIndex {
                 id: std::cmp::Reverse(w),
             })
             .collect();
-        while let Some(Entry {
-            score,
-            id: std::cmp::Reverse(w),
-        }) = candidates.pop()
-        {
-            let skills = -score;
-            if skills + rest_max < top.threshold() {
+        // In batches, so that the records of the next few candidates are being fetched from
+        // memory while the first is bounded.
+        let mut batch: Vec<(f32, u32)> = Vec::with_capacity(CANDIDATE_BATCH);
+        'candidates: loop {
+            batch.clear();
+            while batch.len() < CANDIDATE_BATCH {
+                match candidates.pop() {
+                    Some(Entry {
+                        score,
+                        id: std::cmp::Reverse(w),
+                    }) => batch.push((-score, w)),
+                    None => break,
+                }
+            }
+            if batch.is_empty() {
                 break;
             }
-            scratch.stats.fitted += 1;
-            let Ok(rest) = fit(task, &self.workers, w, langs_masked, None) else {
-                continue;
-            };
-            if skills + rest.total() < top.threshold() {
-                continue;
+            for &(_, w) in &batch {
+                prefetch(&self.workers.facts, w as usize);
             }
-            scratch.stats.scored += 1;
-            if let Ok(parts) = evaluate(task, &self.workers, w, sim, langs_masked, None) {
-                top.push(self.workers.ids[w as usize], parts.total());
+            for &(skills, w) in &batch {
+                if skills + rest_max < top.threshold() {
+                    break 'candidates;
+                }
+                scratch.stats.fitted += 1;
+                let Ok(rest) = fit(task, &self.workers, w, langs_masked, None) else {
+                    continue;
+                };
+                if skills + rest.total() < top.threshold() {
+                    continue;
+                }
+                scratch.stats.scored += 1;
+                if let Ok(parts) = evaluate(task, &self.workers, w, sim, langs_masked, None) {
+                    top.push(self.workers.ids[w as usize], parts.total());
+                }
             }
         }
         scratch.stats.final_threshold += f64::from(top.threshold().max(0.0));
