@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use guild_matching::{MatchIndex, RankScratch, SkillSimilarity};
+use guild_matching::{MatchIndex, RankScratch};
 use guild_store::Store;
 use guild_taxonomy::Source;
 
@@ -47,11 +47,7 @@ pub fn matching(store: &Store, o: &MatchingBench) -> Result<String> {
     };
     let input = store.similarity_input()?;
     let started = Instant::now();
-    let similarity = Arc::new(SkillSimilarity::learn(
-        &input.skills,
-        &input.occupation_skills,
-        &input.broader,
-    ));
+    let similarity = Arc::new(input.learn());
     let learn = started.elapsed();
     drop(input);
     let required = o.required..=o.required;

@@ -250,16 +250,20 @@ pub fn matches(store: &Store, args: MatchArgs, options: MatchOptions) -> Result<
     let mut rows = Vec::new();
     if let Some(task_id) = args.task {
         let task = store.task(TaskId(task_id))?.task;
-        for r in index.top_workers(&task, options.k, &mut RankScratch::default())? {
-            let w = store.worker(r.id)?.worker;
+        let ranked = index.top_workers(&task, options.k, &mut RankScratch::default())?;
+        let workers = store.workers(&ranked.iter().map(|r| r.id).collect::<Vec<_>>())?;
+        for (r, w) in ranked.into_iter().zip(workers) {
+            let w = w.worker;
             if let Ok(b) = index.explain(&task, &w)? {
                 rows.push((r.id.0, w.name.clone(), r.score, b));
             }
         }
     } else if let Some(worker_id) = args.worker {
         let worker = store.worker(WorkerId(worker_id))?.worker;
-        for r in index.top_tasks(&worker, options.k)? {
-            let t = store.task(r.id)?.task;
+        let ranked = index.top_tasks(&worker, options.k)?;
+        let tasks = store.tasks(&ranked.iter().map(|r| r.id).collect::<Vec<_>>())?;
+        for (r, t) in ranked.into_iter().zip(tasks) {
+            let t = t.task;
             if let Ok(b) = index.explain(&t, &worker)? {
                 rows.push((r.id.0, t.title.clone(), r.score, b));
             }
@@ -340,9 +344,8 @@ pub fn team(store: &Store, file: &std::path::Path, json: bool) -> Result<ExitCod
     use guild_matching::team::{Project, TeamOptions, form_team};
 
     let project: Project = read_json(file)?;
-    let input = store.similarity_input()?;
     let mut vocabulary = guild_matching::SkillVocabulary::default();
-    for s in &input.skills {
+    for s in &store.skill_ids()? {
         vocabulary.intern(s);
     }
     let workers = store.all_workers()?;

@@ -615,13 +615,12 @@ pub(crate) fn fit(
     if facts.hours_per_week <= 0.0 {
         return Err(Exclusion::Unavailable);
     }
+    // A worker without dates is available whenever the task is.
     if facts.flags & DATED != 0 {
         let (from, until) = workers.dates.get(&w).copied().unwrap_or((None, None));
         if !dates_meet(from, until, task.starts, task.ends) {
             return Err(Exclusion::Unavailable);
         }
-    } else if !dates_meet(None, None, task.starts, task.ends) {
-        return Err(Exclusion::Unavailable);
     }
     if !languages_checked {
         let spoken = workers.langs(w);

@@ -48,11 +48,9 @@ impl MatchCache {
         }
         let store = state.store.clone();
         let input = blocking(move || store.similarity_input()).await?;
-        let similarity = tokio::task::spawn_blocking(move || {
-            SkillSimilarity::learn(&input.skills, &input.occupation_skills, &input.broader)
-        })
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+        let similarity = tokio::task::spawn_blocking(move || input.learn())
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         let similarity = Arc::new(similarity);
         *self.similarity.write().await = Some((version.to_owned(), similarity.clone()));
         Ok(similarity)
@@ -448,9 +446,11 @@ pub async fn task_matches(
     let store = state.store.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let ranked = index.top_workers(&task, k, &mut RankScratch::default())?;
+        let ids: Vec<WorkerId> = ranked.iter().map(|r| r.id).collect();
+        let workers = store.workers(&ids)?;
         let mut matches = Vec::with_capacity(ranked.len());
-        for r in ranked {
-            let w = store.worker(r.id)?.worker;
+        for (r, w) in ranked.into_iter().zip(workers) {
+            let w = w.worker;
             matches.push(WorkerMatch {
                 worker: r.id,
                 name: w.name.clone(),
@@ -486,9 +486,11 @@ pub async fn worker_matches(
     let store = state.store.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let ranked = index.top_tasks(&worker, k)?;
+        let ids: Vec<TaskId> = ranked.iter().map(|r| r.id).collect();
+        let tasks = store.tasks(&ids)?;
         let mut matches = Vec::with_capacity(ranked.len());
-        for r in ranked {
-            let t = store.task(r.id)?.task;
+        for (r, t) in ranked.into_iter().zip(tasks) {
+            let t = t.task;
             matches.push(TaskMatch {
                 task: r.id,
                 title: t.title.clone(),
@@ -639,14 +641,17 @@ pub async fn assign(
                         "give 1 to 10,000 worker ids",
                     ));
                 }
-                for &wid in ids {
-                    if column_of.contains_key(&wid) {
-                        return Err(ApiError::bad_field(
-                            "workers",
-                            format!("worker {wid} is listed twice"),
-                        ));
-                    }
-                    let w = store.worker(WorkerId(wid))?.worker;
+                let mut listed = std::collections::HashSet::new();
+                if let Some(wid) = ids.iter().find(|w| !listed.insert(**w)) {
+                    return Err(ApiError::bad_field(
+                        "workers",
+                        format!("worker {wid} is listed twice"),
+                    ));
+                }
+                let ids: Vec<WorkerId> = ids.iter().map(|&w| WorkerId(w)).collect();
+                for w in store.workers(&ids)? {
+                    let w = w.worker;
+                    let wid = w.id.0;
                     for (t, task) in tasks.iter().enumerate() {
                         if let Ok(b) = index.explain(task, &w)? {
                             arcs.push((t, wid, b.score));
@@ -658,17 +663,19 @@ pub async fn assign(
             }
             None => {
                 let mut scratch = RankScratch::default();
+                let mut ids = Vec::new();
                 for (t, task) in tasks.iter().enumerate() {
                     for r in index.top_workers(task, per_task, &mut scratch)? {
                         if let std::collections::hash_map::Entry::Vacant(e) =
                             column_of.entry(r.id.0)
                         {
-                            e.insert(columns.len());
-                            columns.push(store.worker(r.id)?.worker);
+                            e.insert(ids.len());
+                            ids.push(r.id);
                         }
                         arcs.push((t, r.id.0, r.score));
                     }
                 }
+                columns = store.workers(&ids)?.into_iter().map(|w| w.worker).collect();
             }
         }
         for key in req.capacities.keys() {

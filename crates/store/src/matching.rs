@@ -64,6 +64,13 @@ pub struct SimilarityInput {
     pub broader: Vec<(SkillId, SkillId)>,
 }
 
+impl SimilarityInput {
+    /// Learns the skill similarity from this input.
+    pub fn learn(&self) -> guild_matching::SkillSimilarity {
+        guild_matching::SkillSimilarity::learn(&self.skills, &self.occupation_skills, &self.broader)
+    }
+}
+
 fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
@@ -279,50 +286,74 @@ fn task_from_row(r: &[Value]) -> Result<StoredTask, StoreError> {
     })
 }
 
-/// Fills the skills of `workers` (by id) from one query.
-fn attach_worker_skills(
+/// Workers chosen by `selection` (a `WHERE …`/`ORDER BY …`/`LIMIT …` tail over `workers`,
+/// with `params`), with their skills: two queries, whatever the number of workers.
+fn load_workers(
     tx: &mut dyn Tx,
-    workers: &mut [StoredWorker],
-    filter: &str,
+    selection: &str,
     params: &[Value],
-) -> Result<(), StoreError> {
-    let at: HashMap<i64, usize> = workers
+) -> Result<Vec<StoredWorker>, StoreError> {
+    let mut found = tx
+        .query(
+            &format!("SELECT {WORKER_COLUMNS} FROM workers {selection}"),
+            params,
+        )?
+        .iter()
+        .map(|r| worker_from_row(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    let at: HashMap<i64, usize> = found
         .iter()
         .enumerate()
         .map(|(i, w)| (w.worker.id.0, i))
         .collect();
     let rows = tx.query(
         &format!(
-            "SELECT worker_id, skill, proficiency, evidence FROM worker_skills {filter} ORDER BY worker_id, skill"
+            "SELECT worker_id, skill, proficiency, evidence FROM worker_skills \
+             WHERE worker_id IN (SELECT id FROM workers {selection}) ORDER BY worker_id, skill"
         ),
         params,
     )?;
     for r in rows {
         if let Some(&i) = at.get(&r[0].int()?) {
-            workers[i].worker.skills.push(WorkerSkill {
+            found[i].worker.skills.push(WorkerSkill {
                 skill: skill_id(r[1].text()?)?,
                 proficiency: Proficiency::new(r[2].int()? as u8).map_err(bad)?,
                 evidence: Evidence::parse(r[3].text()?).map_err(bad)?,
             });
         }
     }
-    Ok(())
+    Ok(found)
 }
 
-fn attach_task_skills(
+/// Tasks chosen by `selection` over `work_tasks`, with their skills: two queries.
+fn load_tasks(
     tx: &mut dyn Tx,
-    tasks: &mut [StoredTask],
-    filter: &str,
+    selection: &str,
     params: &[Value],
-) -> Result<(), StoreError> {
-    let at: HashMap<i64, usize> = tasks
+) -> Result<Vec<StoredTask>, StoreError> {
+    let mut found = tx
+        .query(
+            &format!("SELECT {TASK_COLUMNS} FROM work_tasks {selection}"),
+            params,
+        )?
+        .iter()
+        .map(|r| task_from_row(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    let at: HashMap<i64, usize> = found
         .iter()
         .enumerate()
         .map(|(i, t)| (t.task.id.0, i))
         .collect();
     let rows = tx.query(
         &format!(
-            "SELECT task_id, skill, required, weight, min_proficiency FROM work_task_skills {filter} ORDER BY task_id, ord"
+            "SELECT task_id, skill, required, weight, min_proficiency FROM work_task_skills \
+             WHERE task_id IN (SELECT id FROM work_tasks {selection}) ORDER BY task_id, ord"
         ),
         params,
     )?;
@@ -334,13 +365,46 @@ fn attach_task_skills(
                 min_proficiency: Proficiency::new(r[4].int()? as u8).map_err(bad)?,
             };
             if r[2].int()? == 1 {
-                tasks[i].task.required.push(req);
+                found[i].task.required.push(req);
             } else {
-                tasks[i].task.optional.push(req);
+                found[i].task.optional.push(req);
             }
         }
     }
-    Ok(())
+    Ok(found)
+}
+
+/// [`load_workers`] or [`load_tasks`].
+type Loader<T> = fn(&mut dyn Tx, &str, &[Value]) -> Result<Vec<T>, StoreError>;
+
+/// Ids per query when loading by id (well under both backends' limits on parameters).
+const IDS_PER_QUERY: usize = 1000;
+
+/// Loads records by id with `load`, in chunks; answers in the order of `ids`, refusing an
+/// unknown id as `what` not found.
+fn load_by_id<T: Clone>(
+    tx: &mut dyn Tx,
+    ids: &[i64],
+    what: &'static str,
+    load: Loader<T>,
+    id_of: fn(&T) -> i64,
+) -> Result<Vec<T>, StoreError> {
+    let mut by_id: HashMap<i64, T> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let selection = format!("WHERE id IN ({})", crate::sql::placeholders(1, chunk.len()));
+        let params: Vec<Value> = chunk.iter().map(|&i| i.into()).collect();
+        for item in load(tx, &selection, &params)? {
+            by_id.insert(id_of(&item), item);
+        }
+    }
+    ids.iter()
+        .map(|id| {
+            by_id.get(id).cloned().ok_or_else(|| StoreError::NotFound {
+                what,
+                id: id.to_string(),
+            })
+        })
+        .collect()
 }
 
 impl Store {
@@ -583,24 +647,18 @@ impl Store {
 
     /// One worker profile.
     pub fn worker(&self, id: WorkerId) -> Result<StoredWorker, StoreError> {
-        self.read(|tx| {
-            let rows = tx.query(
-                &format!("SELECT {WORKER_COLUMNS} FROM workers WHERE id = $1"),
-                &[id.0.into()],
-            )?;
-            let mut found = rows
-                .iter()
-                .map(|r| worker_from_row(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            if found.is_empty() {
-                return Err(StoreError::NotFound {
-                    what: "worker",
-                    id: id.to_string(),
-                });
-            }
-            attach_worker_skills(tx, &mut found, "WHERE worker_id = $1", &[id.0.into()])?;
-            Ok(found.remove(0))
-        })
+        self.read(|tx| load_workers(tx, "WHERE id = $1", &[id.0.into()]))?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "worker",
+                id: id.to_string(),
+            })
+    }
+
+    /// Worker profiles by id, in the order given; an unknown id is `NotFound`.
+    pub fn workers(&self, ids: &[WorkerId]) -> Result<Vec<StoredWorker>, StoreError> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        self.read(|tx| load_by_id(tx, &ids, "worker", load_workers, |w| w.worker.id.0))
     }
 
     /// The worker profile of an account, if it has one.
@@ -618,41 +676,18 @@ impl Store {
     /// Worker profiles by id, `limit` after id `after`.
     pub fn list_workers(&self, after: i64, limit: usize) -> Result<Vec<StoredWorker>, StoreError> {
         self.read(|tx| {
-            let rows = tx.query(
-                &format!("SELECT {WORKER_COLUMNS} FROM workers WHERE id > $1 ORDER BY id LIMIT $2"),
+            load_workers(
+                tx,
+                "WHERE id > $1 ORDER BY id LIMIT $2",
                 &[after.into(), (limit as i64).into()],
-            )?;
-            let mut found = rows
-                .iter()
-                .map(|r| worker_from_row(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            if let (Some(first), Some(last)) = (found.first(), found.last()) {
-                let (a, b) = (first.worker.id.0, last.worker.id.0);
-                attach_worker_skills(
-                    tx,
-                    &mut found,
-                    "WHERE worker_id >= $1 AND worker_id <= $2",
-                    &[a.into(), b.into()],
-                )?;
-            }
-            Ok(found)
+            )
         })
     }
 
     /// Every worker profile, for building a match index.
     pub fn all_workers(&self) -> Result<Vec<Worker>, StoreError> {
-        self.read(|tx| {
-            let rows = tx.query(
-                &format!("SELECT {WORKER_COLUMNS} FROM workers ORDER BY id"),
-                &[],
-            )?;
-            let mut found = rows
-                .iter()
-                .map(|r| worker_from_row(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            attach_worker_skills(tx, &mut found, "", &[])?;
-            Ok(found.into_iter().map(|w| w.worker).collect())
-        })
+        let found = self.read(|tx| load_workers(tx, "ORDER BY id", &[]))?;
+        Ok(found.into_iter().map(|w| w.worker).collect())
     }
 
     /// Stores a new task (validated, skills checked against the taxonomy), open.
@@ -726,24 +761,18 @@ impl Store {
 
     /// One task.
     pub fn task(&self, id: TaskId) -> Result<StoredTask, StoreError> {
-        self.read(|tx| {
-            let rows = tx.query(
-                &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE id = $1"),
-                &[id.0.into()],
-            )?;
-            let mut found = rows
-                .iter()
-                .map(|r| task_from_row(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            if found.is_empty() {
-                return Err(StoreError::NotFound {
-                    what: "task",
-                    id: id.to_string(),
-                });
-            }
-            attach_task_skills(tx, &mut found, "WHERE task_id = $1", &[id.0.into()])?;
-            Ok(found.remove(0))
-        })
+        self.read(|tx| load_tasks(tx, "WHERE id = $1", &[id.0.into()]))?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "task",
+                id: id.to_string(),
+            })
+    }
+
+    /// Tasks by id, in the order given; an unknown id is `NotFound`.
+    pub fn tasks(&self, ids: &[TaskId]) -> Result<Vec<StoredTask>, StoreError> {
+        let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        self.read(|tx| load_by_id(tx, &ids, "task", load_tasks, |t| t.task.id.0))
     }
 
     /// Tasks by id, `limit` after id `after`; only `owner`'s when given.
@@ -753,47 +782,33 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<StoredTask>, StoreError> {
-        self.read(|tx| {
-            let rows = match owner {
-                Some(o) => tx.query(
-                    &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE owner_id = $1 AND id > $2 ORDER BY id LIMIT $3"),
-                    &[o.into(), after.into(), (limit as i64).into()],
-                )?,
-                None => tx.query(
-                    &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE id > $1 ORDER BY id LIMIT $2"),
-                    &[after.into(), (limit as i64).into()],
-                )?,
-            };
-            let mut found = rows
-                .iter()
-                .map(|r| task_from_row(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            if let (Some(first), Some(last)) = (found.first(), found.last()) {
-                let (a, b) = (first.task.id.0, last.task.id.0);
-                attach_task_skills(
-                    tx,
-                    &mut found,
-                    "WHERE task_id >= $1 AND task_id <= $2",
-                    &[a.into(), b.into()],
-                )?;
-            }
-            Ok(found)
+        self.read(|tx| match owner {
+            Some(o) => load_tasks(
+                tx,
+                "WHERE owner_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                &[o.into(), after.into(), (limit as i64).into()],
+            ),
+            None => load_tasks(
+                tx,
+                "WHERE id > $1 ORDER BY id LIMIT $2",
+                &[after.into(), (limit as i64).into()],
+            ),
         })
     }
 
     /// Every open task, for building a match index.
     pub fn open_tasks(&self) -> Result<Vec<Task>, StoreError> {
+        let found = self.read(|tx| load_tasks(tx, "WHERE status = 'open' ORDER BY id", &[]))?;
+        Ok(found.into_iter().map(|t| t.task).collect())
+    }
+
+    /// The id of every skill of the taxonomy, sorted.
+    pub fn skill_ids(&self) -> Result<Vec<SkillId>, StoreError> {
         self.read(|tx| {
-            let rows = tx.query(
-                &format!("SELECT {TASK_COLUMNS} FROM work_tasks WHERE status = 'open' ORDER BY id"),
-                &[],
-            )?;
-            let mut found = rows
+            tx.query("SELECT id FROM skills ORDER BY id", &[])?
                 .iter()
-                .map(|r| task_from_row(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            attach_task_skills(tx, &mut found, "", &[])?;
-            Ok(found.into_iter().map(|t| t.task).collect())
+                .map(|r| skill_id(r[0].text()?))
+                .collect()
         })
     }
 
@@ -804,12 +819,8 @@ impl Store {
             .into_iter()
             .map(|(occ, skill, weight)| Ok((occ, skill_id(&skill)?, weight as f32)))
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let skills = self.skill_ids()?;
         self.read(|tx| {
-            let skills = tx
-                .query("SELECT id FROM skills ORDER BY id", &[])?
-                .iter()
-                .map(|r| skill_id(r[0].text()?))
-                .collect::<Result<Vec<_>, _>>()?;
             let broader = tx
                 .query(
                     "SELECT from_skill, to_skill FROM skill_relations WHERE kind = 'broader'",
