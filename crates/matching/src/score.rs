@@ -240,6 +240,16 @@ impl WorkerTable {
     }
 
     /// Bytes of memory the table takes per worker (for the benchmark).
+    /// Gives back the memory that growing the arrays left unused.
+    pub fn shrink_to_fit(&mut self) {
+        self.ids.shrink_to_fit();
+        self.skill_start.shrink_to_fit();
+        self.skills.shrink_to_fit();
+        self.lang_start.shrink_to_fit();
+        self.langs.shrink_to_fit();
+        self.facts.shrink_to_fit();
+    }
+
     pub fn bytes(&self) -> usize {
         self.ids.capacity() * size_of::<WorkerId>()
             + self.skill_start.capacity() * 4
