@@ -75,11 +75,20 @@ const BOOTSTRAP_READ: usize = 60_000;
 #[derive(Debug, Clone, Copy)]
 struct Posting {
     worker: u32,
-    proficiency: u8,
-    evidence: Evidence,
+    /// Proficiency and evidence together (see [`grade`]).
+    grade: u8,
     /// Hard-constraint facts of the worker (see [`FactMask`]), so that reading a posting can
     /// drop a worker the task excludes without touching the worker's record.
     facts: u16,
+}
+
+/// Kinds of evidence.
+const EVIDENCE_KINDS: usize = Evidence::ALL.len();
+
+/// A posting's proficiency (0–5) and evidence in one number, to index a table of credits.
+fn grade(proficiency: u8, evidence: Evidence) -> u8 {
+    let kind = Evidence::ALL.iter().position(|&e| e == evidence).unwrap_or(0);
+    (usize::from(proficiency.min(5)) * EVIDENCE_KINDS + kind) as u8
 }
 
 /// Bits of a worker's facts: bit 0 takes remote work, bit 1 takes on-site work, bits 2–15
@@ -433,8 +442,7 @@ impl MatchIndex {
                         h.skill,
                         Posting {
                             worker: w,
-                            proficiency: h.proficiency,
-                            evidence: h.evidence,
+                            grade: grade(h.proficiency, h.evidence),
                             facts,
                         },
                     )
@@ -637,6 +645,13 @@ impl MatchIndex {
                     continue;
                 }
                 scratch.stats.postings += list.len() as u64;
+                // Weighted credit of every (proficiency, evidence) a posting can carry, so that
+                // reading a posting is a table lookup (the credit is the same for all).
+                let mut gain = [0.0f32; 6 * EVIDENCE_KINDS];
+                for (i, g) in gain.iter_mut().enumerate() {
+                    let (level, evidence) = (i / EVIDENCE_KINDS, Evidence::ALL[i % EVIDENCE_KINDS]);
+                    *g = need.weight * credit(level as u8, evidence.factor(), need.min, similarity);
+                }
                 for (at, p) in list.iter().enumerate() {
                     // The slots are read at random across tens of megabytes: ask for the one
                     // a few postings ahead now, so it is in cache when its turn comes.
@@ -646,12 +661,11 @@ impl MatchIndex {
                     if p.facts & wanted != wanted {
                         continue;
                     }
-                    let c = credit(p.proficiency, p.evidence.factor(), need.min, similarity);
-                    let i = p.worker as usize;
-                    let slot = &mut scratch.slots[i];
+                    let c = gain[usize::from(p.grade)];
+                    let slot = &mut scratch.slots[p.worker as usize];
                     if slot.stamp < first {
                         *slot = Slot {
-                            acc: need.weight * c,
+                            acc: c,
                             best: c,
                             stamp,
                         };
@@ -659,9 +673,9 @@ impl MatchIndex {
                     } else if slot.stamp != stamp {
                         slot.stamp = stamp;
                         slot.best = c;
-                        slot.acc += need.weight * c;
+                        slot.acc += c;
                     } else if c > slot.best {
-                        slot.acc += need.weight * (c - slot.best);
+                        slot.acc += c - slot.best;
                         slot.best = c;
                     }
                 }
