@@ -87,7 +87,10 @@ const EVIDENCE_KINDS: usize = Evidence::ALL.len();
 
 /// A posting's proficiency (0–5) and evidence in one number, to index a table of credits.
 fn grade(proficiency: u8, evidence: Evidence) -> u8 {
-    let kind = Evidence::ALL.iter().position(|&e| e == evidence).unwrap_or(0);
+    let kind = Evidence::ALL
+        .iter()
+        .position(|&e| e == evidence)
+        .unwrap_or(0);
     (usize::from(proficiency.min(5)) * EVIDENCE_KINDS + kind) as u8
 }
 
