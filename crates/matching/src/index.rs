@@ -166,17 +166,18 @@ fn locality_order(
     workers: &[Worker],
     vocabulary: &crate::similarity::SkillVocabulary,
 ) -> Vec<usize> {
+    fn skills<'a>(
+        w: &'a Worker,
+        vocabulary: &'a crate::similarity::SkillVocabulary,
+    ) -> impl Iterator<Item = u32> + 'a {
+        w.skills.iter().filter_map(|s| vocabulary.get(&s.skill))
+    }
     let mut holders = vec![0u32; vocabulary.len()];
-    let ids: Vec<Vec<u32>> = workers
-        .iter()
-        .map(|w| {
-            w.skills
-                .iter()
-                .filter_map(|s| vocabulary.get(&s.skill))
-                .inspect(|&s| holders[s as usize] += 1)
-                .collect()
-        })
-        .collect();
+    for w in workers {
+        for s in skills(w, vocabulary) {
+            holders[s as usize] += 1;
+        }
+    }
     // Skills ranked from the rarest.
     let mut by_rarity: Vec<u32> = (0..vocabulary.len() as u32).collect();
     by_rarity.sort_by_key(|&s| (holders[s as usize], s));
@@ -184,15 +185,22 @@ fn locality_order(
     for (r, &s) in by_rarity.iter().enumerate() {
         rank[s as usize] = r as u32;
     }
-    let mut keys: Vec<(u64, usize)> = ids
-        .into_iter()
+    // The key: the ranks of a worker's two rarest skills (a worker's skills are looked up
+    // again rather than kept, which would cost a vector per worker).
+    let mut keys: Vec<(u64, usize)> = workers
+        .iter()
         .enumerate()
-        .map(|(i, skills)| {
-            let mut ranks: Vec<u32> = skills.iter().map(|&s| rank[s as usize]).collect();
-            ranks.sort_unstable();
-            let first = u64::from(ranks.first().copied().unwrap_or(u32::MAX));
-            let second = u64::from(ranks.get(1).copied().unwrap_or(u32::MAX));
-            ((first << 32) | second, i)
+        .map(|(i, w)| {
+            let (mut first, mut second) = (u32::MAX, u32::MAX);
+            for s in skills(w, vocabulary) {
+                let r = rank[s as usize];
+                if r < first {
+                    (first, second) = (r, first);
+                } else if r < second {
+                    second = r;
+                }
+            }
+            ((u64::from(first) << 32) | u64::from(second), i)
         })
         .collect();
     keys.sort_unstable();
