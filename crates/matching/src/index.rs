@@ -559,8 +559,8 @@ impl MatchIndex {
             .filter(|&g| !groups[g].lists[0].0.is_empty())
             .collect();
         rare.sort_by_key(|&g| (groups[g].lists[0].0.len(), g));
-        // Seed weights accumulate in the slots' per-requirement fields under a stamp of their
-        // own (the requirement stamps that follow are all newer).
+        // Seed weights accumulate in the slots' `acc` under a stamp of their own; the
+        // requirement stamps that follow are all newer, so step 3 starts these slots afresh.
         let seed_stamp = scratch.next_stamp();
         let mut seeds: Vec<u32> = Vec::new();
         let mut read = 0usize;
@@ -593,7 +593,7 @@ impl MatchIndex {
             seeds.select_nth_unstable_by(take - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         }
         seeds.truncate(take);
-        for &(_, w) in seeds.iter().take(BOOTSTRAP) {
+        for &(_, w) in &seeds {
             scratch.mark_done(w);
             scratch.stats.fitted += 1;
             if fit(task, &self.workers, w, langs_masked, None).is_err() {
@@ -934,6 +934,24 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn scratch_survives_running_out_of_stamps() {
+        let (sim, occupations) = taxonomy(3);
+        let workers = generate::workers(&occupations, 400, 1, 3).unwrap();
+        let tasks = generate::tasks(&occupations, 8, 4..=10, 1, 3).unwrap();
+        let index = MatchIndex::build(sim, &workers, &tasks).unwrap();
+        let mut scratch = RankScratch::default();
+        for task in &tasks {
+            // Too few stamps left for the query: the slots must be reset, not reused.
+            scratch.stamp = u32::MAX - 2;
+            assert_eq!(
+                index.top_workers(task, 10, &mut scratch).unwrap(),
+                index.top_workers_brute_force(task, 10).unwrap()
+            );
+            assert!(scratch.stamp < 100);
         }
     }
 

@@ -239,7 +239,6 @@ impl WorkerTable {
         &self.langs[self.lang_start[w] as usize..self.lang_start[w + 1] as usize]
     }
 
-    /// Bytes of memory the table takes per worker (for the benchmark).
     /// Gives back the memory that growing the arrays left unused.
     pub fn shrink_to_fit(&mut self) {
         self.ids.shrink_to_fit();
@@ -250,6 +249,7 @@ impl WorkerTable {
         self.facts.shrink_to_fit();
     }
 
+    /// Bytes of memory the table takes (for the benchmark).
     pub fn bytes(&self) -> usize {
         self.ids.capacity() * size_of::<WorkerId>()
             + self.skill_start.capacity() * 4
