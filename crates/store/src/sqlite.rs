@@ -12,6 +12,7 @@ use crate::sql::{ColumnType, Dialect, Row, Tx, Value, to_sqlite_placeholders};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_taxonomy.sql")),
     (2, include_str!("../migrations/sqlite/0002_matching.sql")),
+    (3, include_str!("../migrations/sqlite/0003_reskilling.sql")),
 ];
 
 pub(crate) struct Sqlite {
