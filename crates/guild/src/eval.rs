@@ -176,3 +176,156 @@ pub fn titles(store: &Store, file: &Path, scoring: ScoringParams) -> Result<Stri
         r10 / nf
     ))
 }
+
+/// Gains of the relatedness tiers in nDCG (shared/eval/README.md).
+fn tier_gain(tier: &str) -> Option<f64> {
+    match tier {
+        "Primary-Short" => Some(3.0),
+        "Primary-Long" => Some(2.0),
+        "Supplemental" => Some(1.0),
+        _ => None,
+    }
+}
+
+/// P@10, R@20, nDCG@20 and MAP of one ranking against graded gold.
+fn transition_metrics(ranked: &[String], gold: &HashMap<String, f64>) -> [f64; 4] {
+    let hit = |o: &String| gold.contains_key(o);
+    let p10 = ranked.iter().take(10).filter(|o| hit(o)).count() as f64 / 10.0;
+    let r20 = ranked.iter().take(20).filter(|o| hit(o)).count() as f64 / gold.len() as f64;
+    let dcg: f64 = ranked
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(n, o)| gold.get(o).copied().unwrap_or(0.0) / (n as f64 + 2.0).log2())
+        .sum();
+    let mut ideal: Vec<f64> = gold.values().copied().collect();
+    ideal.sort_by(|a, b| b.total_cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(20)
+        .enumerate()
+        .map(|(n, g)| g / (n as f64 + 2.0).log2())
+        .sum();
+    let (mut hits, mut ap) = (0usize, 0.0);
+    for (n, o) in ranked.iter().enumerate() {
+        if hit(o) {
+            hits += 1;
+            ap += hits as f64 / (n + 1) as f64;
+        }
+    }
+    [p10, r20, dcg / idcg, ap / gold.len() as f64]
+}
+
+/// Occupation transitions: for each source occupation of the file, rank every other O*NET
+/// occupation and score against its related occupations (shared/eval/README.md). The cosine
+/// baseline is computed in the same run on the same store and printed first; the last line is
+/// Guild's model.
+pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<String> {
+    use guild_reskilling::{TransitionModel, TransitionWeights};
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .quoting(false)
+        .from_path(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let headers = rdr.headers()?.clone();
+    let (source_col, related_col, tier_col) = (
+        column(&headers, "O*NET-SOC Code", file)?,
+        column(&headers, "Related O*NET-SOC Code", file)?,
+        column(&headers, "Relatedness Tier", file)?,
+    );
+    let descriptors = store.transition_descriptors(Source::Onet)?;
+    if descriptors.is_empty() {
+        bail!("the store holds no O*NET occupations: run `guild import onet DIR` first");
+    }
+    // The baseline ranks the occupations that have Skills and Knowledge ratings, by the cosine
+    // of their mean-centred importance vectors; gold occupations without ratings cannot be
+    // ranked by it and are left out of the gold for both models (the published protocol).
+    let rated: HashSet<String> = descriptors
+        .iter()
+        .filter(|d| !d.ratings.is_empty())
+        .map(|d| d.id.clone())
+        .collect();
+    if rated.is_empty() {
+        bail!("the O*NET occupations in the store have no Skills or Knowledge ratings");
+    }
+    let mut gold: std::collections::BTreeMap<String, HashMap<String, f64>> = Default::default();
+    for (i, record) in rdr.records().enumerate() {
+        let record = record.with_context(|| format!("{}: line {}", file.display(), i + 2))?;
+        let id = |col: usize| format!("onet:{}", record.get(col).unwrap_or("").trim());
+        let tier = record.get(tier_col).unwrap_or("").trim();
+        let gain = tier_gain(tier).with_context(|| {
+            format!("{}: line {}: unknown relatedness tier {tier:?}", file.display(), i + 2)
+        })?;
+        let (source, related) = (id(source_col), id(related_col));
+        if rated.contains(&related) {
+            gold.entry(source).or_default().insert(related, gain);
+        }
+    }
+    gold.retain(|source, listed| rated.contains(source) && !listed.is_empty());
+    if gold.is_empty() {
+        bail!("{}: no source occupation with ratings in the store", file.display());
+    }
+    let baseline_input = descriptors
+        .iter()
+        .filter(|d| !d.ratings.is_empty())
+        .map(|d| guild_reskilling::OccupationDescriptors {
+            id: d.id.clone(),
+            ratings: d.ratings.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let baseline = TransitionModel::new(baseline_input)?
+        .with_weights(TransitionWeights::rated_cosine_only());
+    let started = Instant::now();
+    let mut weights = TransitionWeights::default();
+    for o in overrides {
+        let (name, value) = o
+            .split_once('=')
+            .with_context(|| format!("--param {o:?}: expected NAME=VALUE"))?;
+        let value: f32 = value
+            .parse()
+            .with_context(|| format!("--param {o:?}: not a number"))?;
+        *match name {
+            "rated" => &mut weights.rated,
+            "activities" => &mut weights.activities,
+            "tools" => &mut weights.tools,
+            "gap" => &mut weights.gap,
+            "job_zone_up" => &mut weights.job_zone_up,
+            _ => bail!("--param {name}: expected rated, activities, tools, gap or job_zone_up"),
+        } = value;
+    }
+    let model = TransitionModel::new(descriptors)?.with_weights(weights);
+    let built = started.elapsed();
+    let mut lines = Vec::new();
+    for (name, model) in [("baseline (rated cosine)", &baseline), ("guild", &model)] {
+        let started = Instant::now();
+        let mut sums = [0.0f64; 4];
+        for (source, listed) in &gold {
+            let ranked: Vec<String> = model
+                .rank_from(source, model.len())?
+                .into_iter()
+                .map(|t| t.occupation)
+                .collect();
+            for (s, m) in sums.iter_mut().zip(transition_metrics(&ranked, listed)) {
+                *s += m;
+            }
+        }
+        let q = gold.len() as f64;
+        eprintln!(
+            "{name}: {} occupations ranked for each of {} sources in {:.1} ms",
+            model.len(),
+            gold.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+        lines.push(format!(
+            "queries={} P@10={:.3} R@20={:.3} nDCG@20={:.3} MAP={:.3}",
+            gold.len(),
+            sums[0] / q,
+            sums[1] / q,
+            sums[2] / q,
+            sums[3] / q
+        ));
+    }
+    eprintln!("model built in {:.1} ms", built.as_secs_f64() * 1e3);
+    Ok(format!("baseline: {}\n{}", lines[0], lines[1]))
+}

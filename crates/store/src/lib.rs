@@ -5,12 +5,14 @@
 mod analysis;
 mod corpus;
 mod import;
+mod learning;
 mod matching;
 mod postgres;
 mod search;
 pub mod sql;
 mod sqlite;
 mod taxonomy;
+mod transitions;
 
 use std::path::PathBuf;
 
@@ -22,8 +24,10 @@ pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,
 };
+pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use taxonomy::*;
+pub use transitions::{OccupationOutlook, OccupationTask};
 
 use guild_taxonomy::TaxonomyError;
 use sql::Tx;

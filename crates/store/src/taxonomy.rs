@@ -309,7 +309,7 @@ const SKILL_COLUMNS: [(&str, ColumnType); 6] = [
 ];
 
 /// Tables a source's rows live in, deleted before that source is written again.
-const SOURCE_TABLES: [&str; 7] = [
+const SOURCE_TABLES: [&str; 8] = [
     "skills",
     "occupations",
     "tasks",
@@ -317,6 +317,7 @@ const SOURCE_TABLES: [&str; 7] = [
     "skill_relations",
     "occupation_skills",
     "task_skills",
+    "occupation_interests",
 ];
 
 fn now() -> i64 {
@@ -370,7 +371,8 @@ impl Store {
             + batch.labels.len()
             + batch.skill_relations.len()
             + batch.occupation_skills.len()
-            + batch.task_skills.len()) as u64;
+            + batch.task_skills.len()
+            + batch.occupation_interests.len()) as u64;
         progress.stage(&format!("writing {s} to the store"), Some(total));
         let summary = self.write(|tx| {
             for table in SOURCE_TABLES {
@@ -541,6 +543,28 @@ impl Store {
             )?;
             tick(batch.task_skills.len());
             counts.insert("task_skills".to_owned(), n);
+
+            if !batch.occupation_interests.is_empty() {
+                let n = tx.bulk_insert(
+                    "occupation_interests",
+                    &[
+                        ("source", ColumnType::Text),
+                        ("occupation", ColumnType::Text),
+                        ("interest", ColumnType::Text),
+                        ("value", ColumnType::Real),
+                    ],
+                    &mut batch.occupation_interests.iter().map(|r| {
+                        vec![
+                            s.into(),
+                            r.occupation.as_str().into(),
+                            r.interest.as_str().into(),
+                            r.value.into(),
+                        ]
+                    }),
+                )?;
+                tick(batch.occupation_interests.len());
+                counts.insert("occupation_interests".to_owned(), n);
+            }
 
             if !batch.crosswalk.is_empty() {
                 counts.insert(

@@ -454,6 +454,18 @@ pub struct TaskSkill {
     pub skill: SkillId,
 }
 
+/// How strongly an occupation suits one occupational interest (O*NET's RIASEC scale, 1–7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OccupationInterest {
+    /// The occupation.
+    pub occupation: OccupationId,
+    /// The interest's content-model element, e.g. `1.B.1.a` (Realistic).
+    pub interest: String,
+    /// The rating, 1 (not at all) to 7 (extremely).
+    pub value: f64,
+}
+
 /// A link from an ESCO (or Guild starter) occupation to an O*NET occupation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -544,6 +556,8 @@ pub struct TaxonomyBatch {
     pub occupation_skills: Vec<OccupationSkill>,
     /// Task → work activity or skill links.
     pub task_skills: Vec<TaskSkill>,
+    /// Occupational interests (O*NET's RIASEC profile), a descriptor of occupations, not a skill.
+    pub occupation_interests: Vec<OccupationInterest>,
     /// Crosswalk links that come with the source (the starter set's O*NET codes).
     pub crosswalk: Vec<CrosswalkLink>,
     /// AI-exposure scores that come with the source (the starter set's estimates).

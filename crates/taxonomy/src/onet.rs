@@ -84,6 +84,8 @@ pub fn parse(
         on_table(file);
         parser.ratings(source, file, kind)?;
     }
+    on_table("Interests.txt");
+    parser.interests(source)?;
     on_table("Technology Skills.txt");
     parser.technology(source)?;
     on_table("Task Statements.txt");
@@ -106,6 +108,7 @@ struct Parser {
     relations: BTreeSet<(String, String)>,
     ratings: BTreeMap<(String, String), (Option<f64>, Option<f64>)>,
     technology: BTreeSet<(String, String)>,
+    interests: BTreeMap<(String, String), f64>,
     tasks: Vec<TaskStatement>,
     task_ids: HashMap<String, String>,
     task_dwas: BTreeSet<(String, String)>,
@@ -354,6 +357,36 @@ impl Parser {
         Ok(())
     }
 
+    /// Occupational interests (RIASEC, scale OI). The high-point codes (scale IH) summarise the
+    /// same ratings and are left out.
+    fn interests(&mut self, source: &dyn TableSource) -> Result<(), TaxonomyError> {
+        let Some(mut t) = self.optional(source, "Interests.txt")? else {
+            return Ok(());
+        };
+        let (code, element, scale, value) = (
+            t.column("O*NET-SOC Code")?,
+            t.column("Element ID")?,
+            t.column("Scale ID")?,
+            t.column("Data Value")?,
+        );
+        while t.next_row()? {
+            if t.required(scale)? != "OI" {
+                continue;
+            }
+            let c = self.occupation_of(&t, code)?.to_owned();
+            let e = t.required(element)?.to_owned();
+            if !e.starts_with("1.B.1.") {
+                return Err(t.error(format!("{e} is not an occupational interest (1.B.1.x)")));
+            }
+            let Some(v) = t.number(value)? else { continue };
+            if !(0.0..=7.0).contains(&v) {
+                return Err(t.error(format!("interest rating {v} is outside 1 to 7")));
+            }
+            self.interests.insert((c, e), v);
+        }
+        Ok(())
+    }
+
     fn technology(&mut self, source: &dyn TableSource) -> Result<(), TaxonomyError> {
         let Some(mut t) = self.optional(source, "Technology Skills.txt")? else {
             return Ok(());
@@ -527,6 +560,17 @@ impl Parser {
                 weight: 0.5,
             });
         }
+        batch.occupation_interests = self
+            .interests
+            .into_iter()
+            .filter_map(|((occupation, interest), value)| {
+                Some(OccupationInterest {
+                    occupation: occupation_id(&occupation).ok()?,
+                    interest,
+                    value,
+                })
+            })
+            .collect();
         batch.task_skills = self
             .task_dwas
             .into_iter()
