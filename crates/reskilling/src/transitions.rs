@@ -153,37 +153,37 @@ pub struct Transition {
 }
 
 /// A sparse, L2-normalised feature vector: (feature, value) sorted by feature.
-type Sparse = Vec<(u32, f32)>;
+pub(crate) type Sparse = Vec<(u32, f32)>;
 
 /// A source, in the model's feature space: an occupation of the model or a worker's profile.
 #[derive(Debug, Clone)]
 pub struct TransitionSource {
     /// The occupation it is (excluded from its own ranking), when it is one.
     pub occupation: Option<String>,
-    job_zone: Option<u8>,
+    pub(crate) job_zone: Option<u8>,
     /// Centred, normalised rated vector (empty when the source has no ratings).
-    rated: Vec<f32>,
+    pub(crate) rated: Vec<f32>,
     /// Level per rated dimension, 0 when absent.
-    levels: Vec<f32>,
-    activities: Sparse,
-    tools: Sparse,
+    pub(crate) levels: Vec<f32>,
+    pub(crate) activities: Sparse,
+    pub(crate) tools: Sparse,
 }
 
 /// One block of weighted sets (activities or tools).
 #[derive(Debug, Clone, Default)]
-struct SetBlock {
-    vocabulary: SkillVocabulary,
+pub(crate) struct SetBlock {
+    pub(crate) vocabulary: SkillVocabulary,
     /// ln(N / occupations having the feature).
-    idf: Vec<f32>,
+    pub(crate) idf: Vec<f32>,
     /// Per occupation: normalised vector.
-    vectors: Vec<Sparse>,
+    pub(crate) vectors: Vec<Sparse>,
     /// Per occupation: Σ weight·idf (the denominator of the gap share).
-    mass: Vec<f32>,
+    pub(crate) mass: Vec<f32>,
     /// Per occupation: the norm of its raw (weight·idf) vector, to recover raw weights from
     /// normalised postings.
-    norms: Vec<f32>,
+    pub(crate) norms: Vec<f32>,
     /// Per feature: occupations having it and their normalised value.
-    postings: Vec<Vec<(u32, f32)>>,
+    pub(crate) postings: Vec<Vec<(u32, f32)>>,
 }
 
 impl SetBlock {
@@ -267,28 +267,28 @@ fn normalise(mut v: Sparse) -> Sparse {
 /// Transitions between the occupations of one taxonomy, learned from their descriptors.
 #[derive(Debug, Clone)]
 pub struct TransitionModel {
-    weights: TransitionWeights,
-    ids: Vec<String>,
-    index: HashMap<String, u32>,
-    job_zones: Vec<Option<u8>>,
-    descriptors: Vec<OccupationDescriptors>,
+    pub(crate) weights: TransitionWeights,
+    pub(crate) ids: Vec<String>,
+    pub(crate) index: HashMap<String, u32>,
+    pub(crate) job_zones: Vec<Option<u8>>,
+    pub(crate) descriptors: Vec<OccupationDescriptors>,
     /// Rated dimensions: skills and knowledge first, then interests.
-    rated_vocabulary: SkillVocabulary,
-    interest_dims: HashMap<String, usize>,
+    pub(crate) rated_vocabulary: SkillVocabulary,
+    pub(crate) interest_dims: HashMap<String, usize>,
     /// Skill/knowledge dimensions (the first `level_dims` of the rated vector carry levels).
-    level_dims: usize,
-    dims: usize,
-    mean: Vec<f32>,
+    pub(crate) level_dims: usize,
+    pub(crate) dims: usize,
+    pub(crate) mean: Vec<f32>,
     /// Per occupation: centred, normalised rated vector (all zero when it has no ratings).
-    rated: Vec<f32>,
-    has_rated: Vec<bool>,
+    pub(crate) rated: Vec<f32>,
+    pub(crate) has_rated: Vec<bool>,
     /// Per occupation × level dimension: importance and level.
-    importance: Vec<f32>,
-    levels: Vec<f32>,
+    pub(crate) importance: Vec<f32>,
+    pub(crate) levels: Vec<f32>,
     /// Per occupation: Σ importance·level (the denominator of the rated gap).
-    level_mass: Vec<f32>,
-    activities: SetBlock,
-    tools: SetBlock,
+    pub(crate) level_mass: Vec<f32>,
+    pub(crate) activities: SetBlock,
+    pub(crate) tools: SetBlock,
 }
 
 impl TransitionModel {

@@ -119,3 +119,219 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// What each of `ids` is like: title, job zone, share of tasks doable remotely, AI exposure.
+    /// Unknown ids are left out; the order of `ids` is kept.
+    pub fn occupation_outlook(&self, ids: &[String]) -> Result<Vec<OccupationOutlook>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (mut outlooks, tasks) = self.read(|tx| {
+            let params: Vec<Value> = ids.iter().map(Value::from).collect();
+            let list = crate::sql::placeholders(1, ids.len());
+            let mut outlooks: HashMap<String, OccupationOutlook> = HashMap::new();
+            for r in tx.query(
+                &format!("SELECT id, title, job_zone FROM occupations WHERE id IN ({list})"),
+                &params,
+            )? {
+                let id = r[0].text()?.to_owned();
+                outlooks.insert(
+                    id.clone(),
+                    OccupationOutlook {
+                        id,
+                        title: r[1].text()?.to_owned(),
+                        job_zone: r[2].opt_int()?.and_then(|z| u8::try_from(z).ok()),
+                        ..OccupationOutlook::default()
+                    },
+                );
+            }
+            // The occupation's own score (or its SOC group's), for occupations whose tasks
+            // have none.
+            for r in tx.query(
+                &format!(
+                    "SELECT subject, dataset, measure, value FROM ai_exposure WHERE subject IN ({list}) \
+                     ORDER BY dataset, measure"
+                ),
+                &params,
+            )? {
+                if let Some(o) = outlooks.get_mut(r[0].text()?)
+                    && o.ai_exposure.is_none()
+                    && let Some(v) = r[3].opt_real()?
+                {
+                    o.ai_exposure = Some(v.clamp(0.0, 1.0));
+                    o.ai_exposure_basis = Some(format!(
+                        "occupation score ({}:{})",
+                        r[1].text()?,
+                        r[2].text()?
+                    ));
+                }
+            }
+            let mut tasks = Vec::new();
+            for r in tx.query(
+                &format!("SELECT id FROM tasks WHERE occupation IN ({list}) ORDER BY occupation, ord"),
+                &params,
+            )? {
+                tasks.push(r[0].text()?.to_owned());
+            }
+            Ok((outlooks, tasks))
+        })?;
+        let mut remote: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut exposure: HashMap<String, (f64, usize, String)> = HashMap::new();
+        for f in self.task_facts(&tasks)? {
+            if let Some(physical) = f.physical {
+                let e = remote.entry(f.occupation.clone()).or_default();
+                e.1 += 1;
+                if !physical {
+                    e.0 += 1;
+                }
+            }
+            if let (Some(v), Some(source)) = (f.ai_exposure, f.ai_exposure_source) {
+                let e = exposure
+                    .entry(f.occupation.clone())
+                    .or_insert((0.0, 0, source));
+                e.0 += v;
+                e.1 += 1;
+            }
+        }
+        for (id, o) in outlooks.iter_mut() {
+            if let Some((r, n)) = remote.get(id) {
+                o.tasks_known = *n;
+                o.remote_share = (*n > 0).then(|| *r as f64 / *n as f64);
+            }
+            if let Some((sum, n, source)) = exposure.get(id)
+                && *n > 0
+            {
+                o.ai_exposure = Some(sum / *n as f64);
+                o.ai_exposure_basis = Some(format!("mean of {n} task scores ({source})"));
+            }
+        }
+        Ok(ids.iter().filter_map(|id| outlooks.remove(id)).collect())
+    }
+
+    /// The task statements of an occupation with their linked skills and work activities.
+    pub fn occupation_tasks(&self, occupation: &str) -> Result<Vec<OccupationTask>, StoreError> {
+        self.read(|tx| {
+            let key = [Value::from(occupation)];
+            let mut out: Vec<OccupationTask> = Vec::new();
+            let mut index: HashMap<String, usize> = HashMap::new();
+            for r in tx.query(
+                "SELECT id, statement FROM tasks WHERE occupation = $1 ORDER BY ord",
+                &key,
+            )? {
+                index.insert(r[0].text()?.to_owned(), out.len());
+                out.push(OccupationTask {
+                    id: r[0].text()?.to_owned(),
+                    statement: r[1].text()?.to_owned(),
+                    skills: Vec::new(),
+                });
+            }
+            for r in tx.query(
+                "SELECT ts.task, ts.skill FROM task_skills ts JOIN tasks t ON t.id = ts.task \
+                 WHERE t.occupation = $1 ORDER BY ts.task, ts.skill",
+                &key,
+            )? {
+                if let Some(&i) = index.get(r[0].text()?) {
+                    out[i].skills.push(SkillId::parse(r[1].text()?)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// One taxonomy task statement with its linked skills.
+    pub fn taxonomy_task(&self, id: &str) -> Result<OccupationTask, StoreError> {
+        self.read(|tx| {
+            let key = [Value::from(id)];
+            let row = tx
+                .query("SELECT id, statement FROM tasks WHERE id = $1", &key)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "task",
+                    id: id.to_owned(),
+                })?;
+            let mut task = OccupationTask {
+                id: row[0].text()?.to_owned(),
+                statement: row[1].text()?.to_owned(),
+                skills: Vec::new(),
+            };
+            for r in tx.query(
+                "SELECT skill FROM task_skills WHERE task = $1 ORDER BY skill",
+                &key,
+            )? {
+                task.skills.push(SkillId::parse(r[0].text()?)?);
+            }
+            Ok(task)
+        })
+    }
+
+    /// Label and kind of each of `ids` that the taxonomy knows.
+    pub fn skill_labels(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, (String, String)>, StoreError> {
+        let mut out = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        self.read(|tx| {
+            for chunk in ids.chunks(500) {
+                let params: Vec<Value> = chunk.iter().map(Value::from).collect();
+                let list = crate::sql::placeholders(1, chunk.len());
+                for r in tx.query(
+                    &format!("SELECT id, label, kind FROM skills WHERE id IN ({list})"),
+                    &params,
+                )? {
+                    out.insert(
+                        r[0].text()?.to_owned(),
+                        (r[1].text()?.to_owned(), r[2].text()?.to_owned()),
+                    );
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The taxonomy an occupation belongs to, if the store has it.
+    pub fn occupation_source(&self, occupation: &str) -> Result<Option<Source>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT source FROM occupations WHERE id = $1",
+                &[occupation.into()],
+            )?;
+            match rows.first() {
+                Some(r) => Ok(Source::parse(r[0].text()?).ok()),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// The occupation of taxonomy `to` that the crosswalk links `occupation` to (the most
+    /// confident link), if any. O*NET is the hub: ESCO and starter occupations link to O*NET,
+    /// and O*NET occupations link back to them.
+    pub fn crosswalk_to(&self, occupation: &str, to: Source) -> Result<Option<String>, StoreError> {
+        self.read(|tx| {
+            let key: [Value; 2] = [occupation.into(), to.as_str().into()];
+            let rows = if to == Source::Onet {
+                tx.query(
+                    "SELECT c.onet FROM crosswalk c JOIN occupations o ON o.id = c.onet \
+                     WHERE c.occupation = $1 AND o.source = $2 \
+                     ORDER BY COALESCE(c.confidence, c.similarity, 0) DESC, c.onet LIMIT 1",
+                    &key,
+                )?
+            } else {
+                tx.query(
+                    "SELECT c.occupation FROM crosswalk c JOIN occupations o ON o.id = c.occupation \
+                     WHERE c.onet = $1 AND o.source = $2 \
+                     ORDER BY COALESCE(c.confidence, c.similarity, 0) DESC, c.occupation LIMIT 1",
+                    &key,
+                )?
+            };
+            match rows.first() {
+                Some(r) => Ok(Some(r[0].text()?.to_owned())),
+                None => Ok(None),
+            }
+        })
+    }
+}

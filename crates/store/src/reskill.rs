@@ -1,0 +1,796 @@
+//! Reskilling answers, assembled from the store and the reskilling engine: transitions from an
+//! occupation or a worker, and the learning path to a target (occupation, taxonomy task or open
+//! task) with bridge work and the tasks the learner can already do. Used alike by the HTTP API
+//! and the CLI, so both give the same answer.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use guild_matching::{Money, Proficiency, TaskId, WorkerId};
+use guild_reskilling::catalogue::SkillLevel;
+use guild_reskilling::gap::{ACTIVITY_LEVEL, proficiency_of_level, tasks_covered};
+use guild_reskilling::{
+    GapItem, GapKind, LearningPlan, Need, PlanOptions, ReskillError, SkillGap, TransitionModel,
+    TransitionParts, TransitionSource,
+};
+use guild_taxonomy::{SkillId, Source};
+use serde::Serialize;
+
+use crate::{OccupationOutlook, Store, StoreError};
+
+/// Share of an open task's required weight an occupation (or a learner) must cover to count as
+/// able to take it on.
+pub const ABLE_SHARE: f32 = 0.7;
+
+impl From<ReskillError> for StoreError {
+    fn from(e: ReskillError) -> Self {
+        match e {
+            ReskillError::UnknownOccupation(id) => StoreError::NotFound {
+                what: "occupation",
+                id,
+            },
+            other => StoreError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// Where a transition or learning path starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// An occupation of any taxonomy in the store.
+    Occupation(String),
+    /// A worker profile; `occupation` is the occupation they have done, when they say.
+    Worker {
+        /// The worker.
+        id: WorkerId,
+        /// The occupation they have done (any taxonomy), if stated.
+        occupation: Option<String>,
+    },
+}
+
+/// A skill with its label.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillLabel {
+    /// Its id.
+    pub id: String,
+    /// Its label (the id when the taxonomy has no label).
+    pub label: String,
+}
+
+/// One missing skill, labelled.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GapItemView {
+    /// The skill.
+    pub skill: String,
+    /// Its label.
+    pub label: String,
+    /// rated, activity or tool.
+    pub kind: GapKind,
+    /// How much it matters to the target (0–1).
+    pub importance: f32,
+    /// The level the learner has (1–5), if any.
+    pub have: Option<u8>,
+    /// The level the target needs (1–5).
+    pub need: u8,
+}
+
+/// A gap, labelled.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GapView {
+    /// The missing skills and levels, most important first.
+    pub missing: Vec<GapItemView>,
+    /// How many are missing in all.
+    pub missing_total: usize,
+    /// What carries over, most important first.
+    pub carried_over: Vec<SkillLabel>,
+    /// Share of the target's weighted needs missing (0–1).
+    pub gap_share: f32,
+}
+
+/// Where a worker's profile starts from.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BaseOccupation {
+    /// The occupation.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// How it was chosen: `stated`, `inferred from the worker's skills`, or through the crosswalk.
+    pub how: String,
+}
+
+/// Who or what a reskilling answer is for.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OriginView {
+    /// The source occupation, for an occupation origin.
+    pub occupation: Option<BaseOccupation>,
+    /// The worker, for a worker origin.
+    pub worker: Option<i64>,
+    /// The occupation the worker's profile is built on (their skills raise it).
+    pub based_on: Option<BaseOccupation>,
+    /// The taxonomy the answer is in.
+    pub taxonomy: String,
+}
+
+/// One transition, with what it takes and what the target is like.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionView {
+    /// The target occupation.
+    pub occupation: String,
+    /// Its title.
+    pub title: String,
+    /// Higher is an easier move.
+    pub score: f32,
+    /// How the score is made.
+    pub parts: TransitionParts,
+    /// What must be learned.
+    pub gap: GapView,
+    /// Its job zone (1–5).
+    pub job_zone: Option<u8>,
+    /// Share of its tasks doable remotely (0–1), where known.
+    pub remote_share: Option<f64>,
+    /// Its AI exposure (0–1), where known.
+    pub ai_exposure: Option<f64>,
+    /// Where `ai_exposure` comes from.
+    pub ai_exposure_basis: Option<String>,
+    /// Open tasks on Guild that this occupation could take on (demand).
+    pub open_tasks: usize,
+}
+
+/// Transitions from an occupation or a worker.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransitionReport {
+    /// Where they start.
+    pub from: OriginView,
+    /// The nearest targets, best first.
+    pub transitions: Vec<TransitionView>,
+}
+
+/// What a learning path leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathTarget {
+    /// An occupation (any taxonomy; the answer is in its taxonomy).
+    Occupation(String),
+    /// A task statement of the taxonomy.
+    TaxonomyTask(String),
+    /// An open task on Guild.
+    OpenTask(TaskId),
+}
+
+/// A learning-path request.
+#[derive(Debug, Clone)]
+pub struct PathRequest {
+    /// Who learns.
+    pub origin: Origin,
+    /// Toward what.
+    pub target: PathTarget,
+    /// Accepted languages of resources (empty: any).
+    pub languages: Vec<String>,
+    /// What an hour of the learner's time is worth.
+    pub hour_value: Option<Money>,
+    /// At most this many needs (the most important) go into the plan.
+    pub max_needs: usize,
+}
+
+/// An open task the learner can already do that exercises missing skills: paid practice.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BridgeTask {
+    /// The open task.
+    pub task: i64,
+    /// Its title.
+    pub title: String,
+    /// Share of its required weight the learner covers (0–1).
+    pub covered_share: f32,
+    /// The missing skills it exercises.
+    pub exercises: Vec<SkillLabel>,
+}
+
+/// A task of the target the learner already covers.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoableTask {
+    /// The task's id.
+    pub id: String,
+    /// What it says.
+    pub statement: String,
+}
+
+/// A learning path and everything around it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PathReport {
+    /// Who learns.
+    pub from: OriginView,
+    /// The target: kind (`occupation`, `task`, `open_task`), id and title.
+    pub target: SkillLabel,
+    /// The target's kind.
+    pub target_kind: String,
+    /// What is missing.
+    pub gap: GapView,
+    /// The cheapest plan that closes the gap (labels in `labels`).
+    pub plan: Option<LearningPlan>,
+    /// Why there is no plan (nothing to learn, an empty catalogue), if there is none.
+    pub note: Option<String>,
+    /// Labels of every skill named in the plan.
+    pub labels: HashMap<String, String>,
+    /// Open tasks the learner can do now that exercise missing skills.
+    pub bridge_work: Vec<BridgeTask>,
+    /// The target's tasks the learner already covers (occupation targets).
+    pub tasks_you_can_do: Vec<DoableTask>,
+    /// How many tasks the target has (occupation targets).
+    pub target_tasks: usize,
+}
+
+/// The learner, resolved: model, source, explicit skills and how it is described.
+struct Learner {
+    model: Arc<TransitionModel>,
+    source: TransitionSource,
+    skills: Vec<(SkillId, Proficiency)>,
+    view: OriginView,
+}
+
+fn source_of_skill(skill: &SkillId) -> Option<Source> {
+    Source::parse(skill.as_str().split(':').next()?).ok()
+}
+
+impl Store {
+    /// Builds the transition model over the occupations of `taxonomy`.
+    pub fn transition_model(&self, taxonomy: Source) -> Result<TransitionModel, StoreError> {
+        let descriptors = self.transition_descriptors(taxonomy)?;
+        if descriptors.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "the store holds no {} occupations: import that taxonomy first",
+                taxonomy.as_str()
+            )));
+        }
+        Ok(TransitionModel::new(descriptors)?)
+    }
+
+    fn title_of(&self, occupation: &str) -> Result<String, StoreError> {
+        Ok(self
+            .occupation_outlook(&[occupation.to_owned()])?
+            .into_iter()
+            .next()
+            .map_or_else(|| occupation.to_owned(), |o| o.title))
+    }
+
+    /// `occupation` in taxonomy `to`: itself, or its crosswalk link (through O*NET when neither
+    /// side is O*NET).
+    fn occupation_in(&self, occupation: &str, to: Source) -> Result<Option<(String, String)>, StoreError> {
+        let from = self.occupation_source(occupation)?.ok_or_else(|| StoreError::NotFound {
+            what: "occupation",
+            id: occupation.to_owned(),
+        })?;
+        if from == to {
+            return Ok(Some((occupation.to_owned(), "stated".to_owned())));
+        }
+        let via = if from == Source::Onet || to == Source::Onet {
+            self.crosswalk_to(occupation, to)?
+        } else {
+            match self.crosswalk_to(occupation, Source::Onet)? {
+                Some(onet) => self.crosswalk_to(&onet, to)?,
+                None => None,
+            }
+        };
+        Ok(via.map(|v| (v, format!("crosswalk from {occupation}"))))
+    }
+
+    fn learner(
+        &self,
+        origin: &Origin,
+        taxonomy: Option<Source>,
+        model_for: &dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
+    ) -> Result<Learner, StoreError> {
+        match origin {
+            Origin::Occupation(id) => {
+                let own = self.occupation_source(id)?.ok_or_else(|| StoreError::NotFound {
+                    what: "occupation",
+                    id: id.clone(),
+                })?;
+                let taxonomy = taxonomy.unwrap_or(own);
+                let (mapped, how) = self.occupation_in(id, taxonomy)?.ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "occupation {id} has no crosswalk link to {}: ask in its own taxonomy ({})",
+                        taxonomy.as_str(),
+                        own.as_str()
+                    ))
+                })?;
+                let model = model_for(taxonomy)?;
+                let source = model.source_of_occupation(&mapped)?;
+                let based_on = (mapped != *id).then(|| -> Result<_, StoreError> {
+                    Ok(BaseOccupation {
+                        id: mapped.clone(),
+                        title: self.title_of(&mapped)?,
+                        how,
+                    })
+                });
+                let skills = model
+                    .descriptors(&mapped)
+                    .map(|d| {
+                        d.ratings
+                            .iter()
+                            .map(|r| (r.skill.clone(), proficiency_of_level(r.level)))
+                            .chain(d.activities.iter().map(|(s, _)| {
+                                (s.clone(), Proficiency::new(ACTIVITY_LEVEL).unwrap_or(Proficiency::MIN))
+                            }))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(Learner {
+                    view: OriginView {
+                        occupation: Some(BaseOccupation {
+                            id: id.clone(),
+                            title: self.title_of(id)?,
+                            how: "stated".to_owned(),
+                        }),
+                        worker: None,
+                        based_on: based_on.transpose()?,
+                        taxonomy: taxonomy.as_str().to_owned(),
+                    },
+                    model,
+                    source,
+                    skills,
+                })
+            }
+            Origin::Worker { id, occupation } => {
+                let worker = self.worker(*id)?.worker;
+                let skills: Vec<(SkillId, Proficiency)> = worker
+                    .skills
+                    .iter()
+                    .map(|s| (s.skill.clone(), s.proficiency))
+                    .collect();
+                // The taxonomy: asked for, else the stated occupation's, else the one most of
+                // the worker's skills come from.
+                let stated_source = match occupation {
+                    Some(o) => Some(self.occupation_source(o)?.ok_or_else(|| StoreError::NotFound {
+                        what: "occupation",
+                        id: o.clone(),
+                    })?),
+                    None => None,
+                };
+                let mut counts: HashMap<Source, usize> = HashMap::new();
+                for (s, _) in &skills {
+                    if let Some(src) = source_of_skill(s) {
+                        *counts.entry(src).or_default() += 1;
+                    }
+                }
+                let dominant = counts
+                    .iter()
+                    .max_by_key(|(s, n)| (**n, std::cmp::Reverse(s.as_str())))
+                    .map(|(s, _)| *s);
+                let taxonomy = taxonomy
+                    .or(stated_source)
+                    .or(dominant)
+                    .ok_or_else(|| {
+                        StoreError::Invalid(format!(
+                            "worker {} has no skills and no stated occupation: add skills to the profile or say which occupation they have done",
+                            id.0
+                        ))
+                    })?;
+                let model = model_for(taxonomy)?;
+                let base = match occupation {
+                    Some(o) => Some(self.occupation_in(o, taxonomy)?.ok_or_else(|| {
+                        StoreError::Invalid(format!(
+                            "occupation {o} has no crosswalk link to {}",
+                            taxonomy.as_str()
+                        ))
+                    })?),
+                    None => {
+                        let inferred = model.closest_occupations(&skills, 1)?;
+                        match inferred.into_iter().next() {
+                            Some((o, _)) => Some((o, "inferred from the worker's skills".to_owned())),
+                            // No overlap with this taxonomy: infer in the skills' own taxonomy
+                            // and cross over.
+                            None => match dominant.filter(|d| *d != taxonomy) {
+                                Some(d) => {
+                                    let home = model_for(d)?;
+                                    match home.closest_occupations(&skills, 1)?.into_iter().next() {
+                                        Some((o, _)) => self.occupation_in(&o, taxonomy)?.map(|(m, _)| {
+                                            (m, format!("inferred from the worker's skills as {o}, through the crosswalk"))
+                                        }),
+                                        None => None,
+                                    }
+                                }
+                                None => None,
+                            },
+                        }
+                    }
+                };
+                let profile = model.worker_profile(base.as_ref().map(|(o, _)| o.as_str()), &skills)?;
+                let mut source = model.source_of_profile(&profile);
+                // Where the worker comes from is not a transition.
+                source.occupation = base.as_ref().map(|(o, _)| o.clone());
+                let based_on = match &base {
+                    Some((o, how)) => Some(BaseOccupation {
+                        id: o.clone(),
+                        title: self.title_of(o)?,
+                        how: how.clone(),
+                    }),
+                    None => None,
+                };
+                let mut all = skills;
+                if let Some(d) = base.as_ref().and_then(|(o, _)| model.descriptors(o)) {
+                    for r in &d.ratings {
+                        if !all.iter().any(|(s, _)| *s == r.skill) {
+                            all.push((r.skill.clone(), proficiency_of_level(r.level)));
+                        }
+                    }
+                }
+                Ok(Learner {
+                    view: OriginView {
+                        occupation: None,
+                        worker: Some(id.0),
+                        based_on,
+                        taxonomy: taxonomy.as_str().to_owned(),
+                    },
+                    model,
+                    source,
+                    skills: all,
+                })
+            }
+        }
+    }
+
+    fn gap_view(&self, gap: &SkillGap) -> Result<GapView, StoreError> {
+        let ids: Vec<String> = gap
+            .missing
+            .iter()
+            .map(|g| g.skill.as_str().to_owned())
+            .chain(gap.carried_over.iter().map(|s| s.as_str().to_owned()))
+            .collect();
+        let labels = self.skill_labels(&ids)?;
+        let label = |id: &str| labels.get(id).map_or_else(|| id.to_owned(), |(l, _)| l.clone());
+        Ok(GapView {
+            missing: gap
+                .missing
+                .iter()
+                .map(|g: &GapItem| GapItemView {
+                    skill: g.skill.as_str().to_owned(),
+                    label: label(g.skill.as_str()),
+                    kind: g.kind,
+                    importance: g.importance,
+                    have: g.have.map(|p| p.level()),
+                    need: g.need.level(),
+                })
+                .collect(),
+            missing_total: gap.missing_total,
+            carried_over: gap
+                .carried_over
+                .iter()
+                .map(|s| SkillLabel {
+                    id: s.as_str().to_owned(),
+                    label: label(s.as_str()),
+                })
+                .collect(),
+            gap_share: gap.gap_share,
+        })
+    }
+
+    /// The nearest transitions from `origin`, in `taxonomy` (default: the origin's own), each
+    /// with its gap (at most `gap_limit` items), remote-ability, AI exposure and demand.
+    pub fn transitions(
+        &self,
+        origin: &Origin,
+        taxonomy: Option<Source>,
+        limit: usize,
+        gap_limit: usize,
+        model_for: &dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
+    ) -> Result<TransitionReport, StoreError> {
+        let learner = self.learner(origin, taxonomy, model_for)?;
+        let model = &learner.model;
+        let ranked = model.rank(&learner.source, limit);
+        let ids: Vec<String> = ranked.iter().map(|t| t.occupation.clone()).collect();
+        let outlooks: HashMap<String, OccupationOutlook> = self
+            .occupation_outlook(&ids)?
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        let open: Vec<Vec<(SkillId, f32)>> = self
+            .open_tasks()?
+            .into_iter()
+            .map(|t| t.required.into_iter().map(|r| (r.skill, r.weight)).collect())
+            .collect();
+        let targets: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let demand = model.demand(&targets, &open, ABLE_SHARE);
+        let mut transitions = Vec::with_capacity(ranked.len());
+        for (t, open_tasks) in ranked.into_iter().zip(demand) {
+            let gap = model.gap(&learner.source, &t.occupation, gap_limit)?;
+            let outlook = outlooks.get(&t.occupation).cloned().unwrap_or_default();
+            transitions.push(TransitionView {
+                title: outlook.title,
+                occupation: t.occupation,
+                score: t.score,
+                parts: t.parts,
+                gap: self.gap_view(&gap)?,
+                job_zone: outlook.job_zone,
+                remote_share: outlook.remote_share,
+                ai_exposure: outlook.ai_exposure,
+                ai_exposure_basis: outlook.ai_exposure_basis,
+                open_tasks,
+            });
+        }
+        Ok(TransitionReport {
+            from: learner.view,
+            transitions,
+        })
+    }
+
+    /// The gap from `request.origin` to its target, the cheapest plan over the catalogue that
+    /// closes it, bridge work and the target's tasks the learner can already do.
+    pub fn learning_path(
+        &self,
+        request: &PathRequest,
+        model_for: &dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
+    ) -> Result<PathReport, StoreError> {
+        let limit = request.max_needs.clamp(1, 200);
+        let (taxonomy, kind) = match &request.target {
+            PathTarget::Occupation(o) => (
+                Some(self.occupation_source(o)?.ok_or_else(|| StoreError::NotFound {
+                    what: "occupation",
+                    id: o.clone(),
+                })?),
+                "occupation",
+            ),
+            PathTarget::TaxonomyTask(_) => (None, "task"),
+            PathTarget::OpenTask(_) => (None, "open_task"),
+        };
+        let learner = self.learner(&request.origin, taxonomy, model_for)?;
+        let model = &learner.model;
+        let has_level = |skill: &SkillId, level: Proficiency| {
+            learner
+                .skills
+                .iter()
+                .any(|(s, p)| s == skill && *p >= level)
+                || (level.level() <= ACTIVITY_LEVEL && model.source_has(&learner.source, skill))
+        };
+        let (target, gap, doable, target_tasks) = match &request.target {
+            PathTarget::Occupation(o) => {
+                let gap = model.gap(&learner.source, o, limit)?;
+                let tasks = self.occupation_tasks(o)?;
+                let pairs: Vec<(&crate::OccupationTask, Vec<SkillId>)> =
+                    tasks.iter().map(|t| (t, t.skills.clone())).collect();
+                let doable: Vec<DoableTask> = tasks_covered(&pairs, |s| model.source_has(&learner.source, s))
+                    .into_iter()
+                    .map(|t| DoableTask {
+                        id: t.id.clone(),
+                        statement: t.statement.clone(),
+                    })
+                    .collect();
+                (
+                    SkillLabel {
+                        id: o.clone(),
+                        label: self.title_of(o)?,
+                    },
+                    gap,
+                    doable,
+                    tasks.len(),
+                )
+            }
+            PathTarget::TaxonomyTask(id) => {
+                let task = self.taxonomy_task(id)?;
+                let need = Proficiency::new(ACTIVITY_LEVEL).unwrap_or(Proficiency::MIN);
+                let missing: Vec<GapItem> = task
+                    .skills
+                    .iter()
+                    .filter(|s| !has_level(s, need))
+                    .map(|s| GapItem {
+                        skill: s.clone(),
+                        kind: GapKind::Activity,
+                        importance: 1.0,
+                        have: None,
+                        need,
+                    })
+                    .collect();
+                let total = task.skills.len().max(1) as f32;
+                let gap = SkillGap {
+                    target: id.clone(),
+                    gap_share: missing.len() as f32 / total,
+                    missing_total: missing.len(),
+                    carried_over: task.skills.iter().filter(|s| has_level(s, need)).cloned().collect(),
+                    missing,
+                };
+                (
+                    SkillLabel {
+                        id: task.id,
+                        label: task.statement,
+                    },
+                    gap,
+                    Vec::new(),
+                    0,
+                )
+            }
+            PathTarget::OpenTask(id) => {
+                let task = self.task(*id)?.task;
+                let mut missing = Vec::new();
+                let mut carried = Vec::new();
+                let total: f32 = task.required.iter().map(|r| r.weight).sum::<f32>().max(f32::EPSILON);
+                let mut missing_weight = 0.0;
+                for (r, required) in task
+                    .required
+                    .iter()
+                    .map(|r| (r, true))
+                    .chain(task.optional.iter().map(|r| (r, false)))
+                {
+                    let have = learner.skills.iter().find(|(s, _)| *s == r.skill).map(|(_, p)| *p);
+                    if has_level(&r.skill, r.min_proficiency) {
+                        carried.push(r.skill.clone());
+                        continue;
+                    }
+                    if required {
+                        missing_weight += r.weight;
+                    }
+                    missing.push(GapItem {
+                        skill: r.skill.clone(),
+                        kind: GapKind::Activity,
+                        importance: if required { r.weight.clamp(0.0, 1.0) } else { r.weight.clamp(0.0, 1.0) * 0.5 },
+                        have,
+                        need: r.min_proficiency,
+                    });
+                }
+                missing.sort_by(|a, b| b.importance.total_cmp(&a.importance).then(a.skill.cmp(&b.skill)));
+                let gap = SkillGap {
+                    target: id.0.to_string(),
+                    gap_share: (missing_weight / total).clamp(0.0, 1.0),
+                    missing_total: missing.len(),
+                    carried_over: carried,
+                    missing,
+                };
+                (
+                    SkillLabel {
+                        id: id.0.to_string(),
+                        label: task.title,
+                    },
+                    gap,
+                    Vec::new(),
+                    0,
+                )
+            }
+        };
+        let gap_view = self.gap_view(&gap)?;
+        let needs: Vec<Need> = gap.needs().into_iter().take(limit).collect();
+        let catalogue = self.learning_catalogue()?;
+        let (plan, note) = if needs.is_empty() {
+            (
+                None,
+                Some(format!(
+                    "nothing to learn: the learner already covers {}",
+                    target.label
+                )),
+            )
+        } else if catalogue.is_empty() {
+            (
+                None,
+                Some(
+                    "the learning catalogue is empty: add resources (guild resources import FILE, or POST /api/v1/learning-resources) to get a plan"
+                        .to_owned(),
+                ),
+            )
+        } else {
+            let options = PlanOptions {
+                held: learner
+                    .skills
+                    .iter()
+                    .map(|(s, p)| SkillLevel {
+                        skill: s.clone(),
+                        level: *p,
+                    })
+                    .collect(),
+                languages: request.languages.clone(),
+                hour_value: request.hour_value,
+                ..PlanOptions::default()
+            };
+            (Some(guild_reskilling::plan(&needs, &catalogue, &options)?), None)
+        };
+        let mut label_ids: Vec<String> = Vec::new();
+        if let Some(p) = &plan {
+            let json = serde_json::to_value(p).map_err(|e| StoreError::Backend(e.to_string()))?;
+            collect_skill_ids(&json, &mut label_ids);
+        }
+        let labels = self
+            .skill_labels(&label_ids)?
+            .into_iter()
+            .map(|(id, (label, _))| (id, label))
+            .collect();
+        let bridge_work = self.bridge_work(&needs, &has_level, &request.target)?;
+        Ok(PathReport {
+            from: learner.view,
+            target,
+            target_kind: kind.to_owned(),
+            gap: gap_view,
+            plan,
+            note,
+            labels,
+            bridge_work,
+            tasks_you_can_do: doable,
+            target_tasks,
+        })
+    }
+
+    /// Open tasks the learner can already do (at least [`ABLE_SHARE`] of the required weight)
+    /// that exercise some of `needs`, most exercised first.
+    fn bridge_work(
+        &self,
+        needs: &[Need],
+        has_level: &dyn Fn(&SkillId, Proficiency) -> bool,
+        target: &PathTarget,
+    ) -> Result<Vec<BridgeTask>, StoreError> {
+        let wanted: HashSet<&SkillId> = needs.iter().map(|n| &n.skill).collect();
+        let mut found: Vec<(usize, f32, guild_matching::Task, Vec<SkillId>)> = Vec::new();
+        for task in self.open_tasks()? {
+            if *target == PathTarget::OpenTask(task.id) {
+                continue;
+            }
+            let exercises: Vec<SkillId> = task
+                .required
+                .iter()
+                .chain(&task.optional)
+                .filter(|r| wanted.contains(&r.skill))
+                .map(|r| r.skill.clone())
+                .collect();
+            if exercises.is_empty() {
+                continue;
+            }
+            let total: f32 = task.required.iter().map(|r| r.weight).sum();
+            let covered: f32 = task
+                .required
+                .iter()
+                .filter(|r| has_level(&r.skill, r.min_proficiency))
+                .map(|r| r.weight)
+                .sum();
+            let share = if total > 0.0 { covered / total } else { 1.0 };
+            if share >= ABLE_SHARE {
+                found.push((exercises.len(), share, task, exercises));
+            }
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        found.truncate(10);
+        let ids: Vec<String> = found
+            .iter()
+            .flat_map(|f| f.3.iter().map(|s| s.as_str().to_owned()))
+            .collect();
+        let labels = self.skill_labels(&ids)?;
+        Ok(found
+            .into_iter()
+            .map(|(_, share, task, exercises)| BridgeTask {
+                task: task.id.0,
+                title: task.title,
+                covered_share: share,
+                exercises: exercises
+                    .into_iter()
+                    .map(|s| SkillLabel {
+                        label: labels
+                            .get(s.as_str())
+                            .map_or_else(|| s.as_str().to_owned(), |(l, _)| l.clone()),
+                        id: s.as_str().to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// Every `"skill": "..."` string in a JSON value.
+fn collect_skill_ids(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k == "skill"
+                    && let Some(s) = x.as_str()
+                {
+                    out.push(s.to_owned());
+                } else {
+                    collect_skill_ids(x, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_skill_ids(x, out)),
+        _ => {}
+    }
+}
