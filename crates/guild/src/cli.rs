@@ -122,6 +122,10 @@ enum Command {
         #[command(flatten)]
         options: crate::work::MatchOptions,
     },
+    /// Reskilling: the nearest occupations from an occupation or a worker, with what each takes;
+    /// with --to, the gap to a target and the cheapest learning path, bridge work and the tasks
+    /// already within reach.
+    Reskill(crate::reskill::ReskillArgs),
     /// Generate realistic workers and tasks from the loaded taxonomy (seeded, deterministic).
     Gen(crate::work::GenArgs),
     /// Propose the cheapest team of the store's workers for a project (JSON: needs with skill,
@@ -137,6 +141,13 @@ enum Command {
     /// Optimal assignment of a dense cost matrix (CSV: rows = tasks, columns = workers): prints
     /// each row's column (0-based, - for none) and total=<least sum>.
     Assign(crate::assign::AssignArgs),
+    /// The catalogue of learning resources and skill tests: import (CSV or JSON), list, delete.
+    #[command(subcommand)]
+    Resources(crate::learning::ResourcesCommand),
+    /// Rank the workers who offer to teach a skill for a learner, by skill, language and time zone.
+    Trainers(crate::learning::TrainersArgs),
+    /// Offer (or withdraw, --withdraw) a worker's teaching of a skill they hold at 4 or more.
+    Teach(crate::learning::TeachArgs),
 }
 
 #[derive(Subcommand)]
@@ -144,6 +155,9 @@ enum BenchCommand {
     /// Dense assignment beside SciPy's linear_sum_assignment on the same matrices, and sparse
     /// assignment with capacities, certified optimal. Needs no store.
     Assignment(crate::bench_assign::AssignmentArgs),
+    /// Learning paths: exact and greedy plans for generated skill gaps over a generated
+    /// catalogue, their times and greedy's cost above the optimum. Needs no store.
+    LearningPath(crate::bench_path::LearningPathArgs),
     /// Skill extraction over all ESCO skills, sentence by sentence on one thread, beside the
     /// scikit-learn TF-IDF baseline on the same sentences. Needs ESCO imported.
     Extraction {
@@ -222,6 +236,15 @@ enum EvalCommand {
         /// The annotations file.
         file: PathBuf,
         /// Override a scoring parameter, NAME=VALUE (for experiments).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+    },
+    /// Occupation transitions: TSV of O*NET related occupations (shared/eval/transitions). Needs
+    /// O*NET imported. Prints the cosine baseline, then Guild's model as the last line.
+    Transitions {
+        /// The related-occupations file.
+        file: PathBuf,
+        /// Override a weight of the model, NAME=VALUE (for experiments).
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
     },
@@ -358,6 +381,7 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Assign(args) => crate::assign::run(&args),
         Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
+        Command::Bench(BenchCommand::LearningPath(args)) => crate::bench_path::run(&args),
         Command::Bench(BenchCommand::Extraction {
             sentences,
             baseline,
@@ -415,8 +439,14 @@ pub fn run() -> Result<ExitCode> {
         Command::Match { target, options } => {
             crate::work::matches(&open_with_taxonomy(&url)?, target, options)
         }
+        Command::Reskill(args) => crate::reskill::run(&open_with_taxonomy(&url)?, args),
         Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&url)?, args),
         Command::Team { file, json } => crate::work::team(&open_with_taxonomy(&url)?, &file, json),
+        Command::Resources(command) => {
+            crate::learning::resources(&open_with_taxonomy(&url)?, command)
+        }
+        Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&url)?, args),
+        Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&url)?, args),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {
@@ -425,6 +455,9 @@ pub fn run() -> Result<ExitCode> {
                     &file,
                     crate::eval::params(&params, ScoringParams::default())?,
                 )?,
+                EvalCommand::Transitions { file, params } => {
+                    crate::eval::transitions(&store, &file, &params)?
+                }
                 EvalCommand::Titles { file, params } => crate::eval::titles(
                     &store,
                     &file,

@@ -23,10 +23,13 @@ mod assign;
 mod bench;
 mod bench_assign;
 mod bench_match;
+mod bench_path;
 mod cli;
 mod eval;
+mod learning;
 mod progress;
 mod read;
+mod reskill;
 mod settings;
 mod work;
 

@@ -162,27 +162,27 @@ impl TransitionModel {
                 GapKind::Activity => source.activities.iter().map(|(f, _)| *f).collect(),
                 _ => source.tools.iter().map(|(f, _)| *f).collect(),
             };
-            // Importance within the target: weight × idf, relative to its most specific item.
-            let weighted: Vec<(f32, &SkillId, u32)> = items
-                .iter()
-                .filter_map(|(s, w)| {
-                    let f = block.vocabulary.get(s)?;
-                    Some((w * block.idf[f as usize], s, f))
-                })
-                .collect();
-            let top = weighted.iter().map(|x| x.0).fold(0.0f32, f32::max);
-            for (x, skill, f) in weighted {
-                let importance = if top > 0.0 { x / top } else { 0.0 };
+            // Importance within the target is the item's weight there (for activities, how
+            // much of its work involves it); specificity (idf, relative to the block's most
+            // specific item) only breaks ties, so that a rare side activity does not outrank
+            // the work's core.
+            let max_idf = block.idf.iter().copied().fold(0.0f32, f32::max).max(f32::EPSILON);
+            for (skill, w) in items {
+                let Some(f) = block.vocabulary.get(skill) else {
+                    continue;
+                };
+                let importance = w.clamp(0.0, 1.0);
+                let tie = 0.01 * block.idf[f as usize] / max_idf;
                 let (block_weight, level) = match kind {
                     GapKind::Tool => (self.weights.tools, TOOL_LEVEL),
                     _ => (self.weights.activities, ACTIVITY_LEVEL),
                 };
                 if own.contains(&f) {
-                    carried.push((block_weight * importance, skill.clone()));
+                    carried.push((block_weight * importance + tie, skill.clone()));
                 } else {
                     let need = Proficiency::new(level).unwrap_or(Proficiency::MIN);
                     missing.push((
-                        block_weight * importance * f32::from(level) / 5.0,
+                        block_weight * importance * f32::from(level) / 5.0 + tie,
                         GapItem {
                             skill: skill.clone(),
                             kind,

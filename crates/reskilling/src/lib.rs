@@ -10,5 +10,15 @@
 
 pub mod catalogue;
 pub mod error;
+pub mod gap;
+pub mod path;
+pub mod trainers;
+pub mod transitions;
 
 pub use error::ReskillError;
+pub use gap::{GapItem, GapKind, SkillGap};
+pub use path::{
+    LearningPlan, Need, Objective, PlanMethod, PlanOptions, PlanStep, plan, synthetic_catalogue,
+    synthetic_gap,
+};
+pub use transitions::{OccupationDescriptors, Rating, Transition, TransitionModel, TransitionParts, TransitionSource, TransitionWeights};

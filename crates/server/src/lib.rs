@@ -5,6 +5,8 @@ mod analysis;
 mod auth;
 mod body;
 mod error;
+mod learning;
+mod reskilling;
 mod matching;
 mod params;
 mod taxonomy;
@@ -18,7 +20,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use guild_store::{Store, StoreError};
 use serde::Serialize;
 use tower_http::timeout::TimeoutLayer;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub analyzer: Arc<analysis::AnalyzerCache>,
     /// Workers and tasks indexed for matching.
     pub matches: Arc<matching::MatchCache>,
+    /// Transition models per taxonomy.
+    pub transitions: Arc<reskilling::TransitionCache>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -101,13 +105,26 @@ async fn blocking<T: Send + 'static>(
         matching::explain_match,
         matching::assign,
         matching::team,
+        learning::list_resources,
+        learning::get_resource,
+        learning::create_resources,
+        learning::update_resource,
+        learning::delete_resource,
+        learning::list_teaching,
+        learning::set_teaching,
+        learning::delete_teaching,
+        learning::trainers,
+        reskilling::occupation_transitions,
+        reskilling::worker_transitions,
+        reskilling::learning_path,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "taxonomy", description = "Skills, occupations and tasks from O*NET, ESCO and Guild's starter set"),
         (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles"),
         (name = "accounts", description = "Sign up, API tokens"),
-        (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams")
+        (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
+        (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
 )]
 struct ApiDoc;
@@ -172,6 +189,7 @@ pub fn router(store: Arc<Store>) -> Router {
         store,
         analyzer: Arc::default(),
         matches: Arc::default(),
+        transitions: Arc::default(),
     };
     Router::new()
         .route("/", get(index))
@@ -221,6 +239,30 @@ pub fn router(store: Arc<Store>) -> Router {
         )
         .route("/api/v1/assignments", post(matching::assign))
         .route("/api/v1/teams", post(matching::team))
+        .route(
+            "/api/v1/learning-resources",
+            get(learning::list_resources).post(learning::create_resources),
+        )
+        .route(
+            "/api/v1/learning-resources/{id}",
+            get(learning::get_resource)
+                .put(learning::update_resource)
+                .delete(learning::delete_resource),
+        )
+        .route(
+            "/api/v1/workers/{id}/teaching",
+            get(learning::list_teaching),
+        )
+        .route(
+            "/api/v1/workers/{id}/teaching/{*skill}",
+            put(learning::set_teaching).delete(learning::delete_teaching),
+        )
+        .route("/api/v1/trainers", get(learning::trainers))
+        .route(
+            "/api/v1/workers/{id}/transitions",
+            get(reskilling::worker_transitions),
+        )
+        .route("/api/v1/learning-paths", post(reskilling::learning_path))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,6 +1,7 @@
 //! `/api/v1/skills` and `/api/v1/occupations`.
 
 use axum::Json;
+use axum::response::{IntoResponse, Response};
 use axum::extract::{Path, RawQuery, State};
 use guild_store::{
     MAX_PAGE_SIZE, OccupationDetail, OccupationQuery, OccupationSummary, SkillDetail, SkillQuery,
@@ -142,9 +143,20 @@ pub async fn list_occupations(
 pub async fn get_occupation(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<OccupationDetail>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    // Occupation ids contain slashes (ESCO URIs, the starter set), so the transitions of an
+    // occupation share this wildcard route.
+    if let Some(occupation) = id.strip_suffix("/transitions") {
+        return crate::reskilling::occupation_transitions(state, occupation.to_owned(), raw)
+            .await
+            .map(IntoResponse::into_response);
+    }
+    if raw.is_some_and(|q| !q.is_empty()) {
+        return Err(ApiError::bad_parameter("query", "an occupation takes no query parameters"));
+    }
     let id = OccupationId::parse(&id).map_err(|e| ApiError::bad_parameter("id", e.to_string()))?;
-    Ok(Json(blocking(move || state.store.occupation(&id)).await?))
+    Ok(Json(blocking(move || state.store.occupation(&id)).await?).into_response())
 }
 
 /// Counts of the taxonomy per source, kind and language.

@@ -91,17 +91,29 @@ impl Store {
                     _ => occupation.activities.push((skill, weight)),
                 }
             }
+            // A work activity's weight in an occupation: how much of its work involves it —
+            // the tasks linked to it (core tasks count fully, supplemental ones half), relative
+            // to its most frequent activity.
+            let mut counts: Vec<HashMap<SkillId, f32>> = vec![HashMap::new(); out.len()];
             for r in tx.query(
-                "SELECT DISTINCT t.occupation, ts.skill FROM tasks t JOIN task_skills ts ON ts.task = t.id \
+                "SELECT t.occupation, ts.skill, t.category FROM tasks t JOIN task_skills ts ON ts.task = t.id \
                  WHERE t.source = $1 ORDER BY t.occupation, ts.skill",
                 std::slice::from_ref(&s),
             )? {
                 let Some(&o) = index.get(r[0].text()?) else { continue };
-                let skill = SkillId::parse(r[1].text()?)?;
-                let activities = &mut out[o].activities;
-                // A skill the occupation lists and its tasks link counts once.
-                if !activities.iter().any(|(a, _)| *a == skill) {
-                    activities.push((skill, 1.0));
+                let share = if r[2].opt_text()?.as_deref() == Some("supplemental") { 0.5 } else { 1.0 };
+                *counts[o].entry(SkillId::parse(r[1].text()?)?).or_default() += share;
+            }
+            for (o, activities) in counts.into_iter().enumerate() {
+                let top = activities.values().copied().fold(0.0f32, f32::max);
+                let mut activities: Vec<(SkillId, f32)> = activities.into_iter().collect();
+                activities.sort_by(|a, b| a.0.cmp(&b.0));
+                let listed = &mut out[o].activities;
+                for (skill, n) in activities {
+                    // A skill the occupation lists and its tasks link counts once.
+                    if !listed.iter().any(|(a, _)| *a == skill) {
+                        listed.push((skill, n / top));
+                    }
                 }
             }
             for r in tx.query(

@@ -8,6 +8,7 @@ mod assign;
 mod extraction_api;
 mod harness;
 mod import;
+mod learning_api;
 mod matching_api;
 mod taxonomy_api;
 
