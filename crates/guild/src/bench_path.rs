@@ -188,7 +188,7 @@ fn learning_path(a: &LearningPathArgs) -> Result<String> {
          added the same prerequisites ({} of {}) and the optimum costs more than 0)\n\
          greedy cost above its own lower bound: mean {:.2} %, max {:.2} %\n\
          prerequisites added per gap: mean {:.1}; most needs planned {most_needs}; uncovered \
-         needs per gap {:.2}; exact runs that fell back to greedy: {not_exact}\n\
+         needs per gap {:.2}; exact runs left to greedy (over {MAX_EXACT_NEEDS} needs or the state limit): {not_exact}\n\
          exact_p50={:.2}ms exact_p95={:.2}ms greedy_p50={:.2}ms gap_mean={:.2}% gap_max={:.2}%",
         a.resources,
         a.skills,

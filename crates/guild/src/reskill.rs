@@ -34,9 +34,9 @@ pub struct ReskillArgs {
     /// How many transitions.
     #[arg(long, default_value_t = 10)]
     limit: usize,
-    /// How many gap items per transition (and needs in a learning path).
-    #[arg(long, default_value_t = 8)]
-    gap: usize,
+    /// How many gap items per transition (default 8), or needs in a learning path (default 20).
+    #[arg(long)]
+    gap: Option<usize>,
     /// Accepted languages of learning resources, comma-separated (default: any).
     #[arg(long, value_delimiter = ',')]
     languages: Vec<String>,
@@ -112,7 +112,7 @@ pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
     let model_for = models(store);
     match &args.to {
         None => {
-            let report = store.transitions(&origin, taxonomy, args.limit, args.gap, &model_for)?;
+            let report = store.transitions(&origin, taxonomy, args.limit, args.gap.unwrap_or(8), &model_for)?;
             if args.json {
                 out!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -132,7 +132,7 @@ pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
                 target,
                 languages: args.languages.clone(),
                 hour_value: args.hour_value.as_deref().map(money_arg).transpose()?,
-                max_needs: args.gap.max(1),
+                max_needs: args.gap.unwrap_or(20).max(1),
             };
             let report = store.learning_path(&request, &model_for)?;
             if args.json {

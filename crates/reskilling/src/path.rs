@@ -18,15 +18,18 @@
 //!   resources fit any plan; resources priced in another currency are skipped and a note says how
 //!   many.
 //! - **Exact or greedy.** Gaps of up to [`PlanOptions::exact_limit`] coverable needs (at most
-//!   [`MAX_EXACT_NEEDS`]) are solved exactly: a memoised search over the set of needs still open
-//!   that branches on the open need with the fewest covering resources, after keeping only the
-//!   cheapest resource per distinct coverage and dropping resources that a cheaper (or equal)
-//!   resource covering a superset dominates. Larger gaps are solved greedily (least cost per
-//!   newly covered need, then redundant resources dropped) and come with a lower bound on the
-//!   optimum: the best of the greedy cost ÷ H(largest coverage), a maximal dual solution of the
-//!   covering LP, and the dearest need's cheapest resource. `optimal` is true when the bound
-//!   proves the plan optimal. Should the exact search pass [`EXACT_STATE_LIMIT`] states (it does
-//!   not on realistic catalogues), the greedy plan is used and a note says so.
+//!   [`MAX_EXACT_NEEDS`]) are solved exactly, by branch and bound with memory over the set of
+//!   needs still open: it branches on the open need that the fewest resources cover, over the
+//!   resources covering it cheapest first, starts from the greedy plan's cost as the budget,
+//!   prunes with per-set lower bounds (each open need's least cost share, the dearest open
+//!   need), and keeps only the cheapest resource per distinct coverage after dropping resources
+//!   that a resource costing no more and covering a superset dominates. Larger gaps are solved
+//!   greedily (least cost per newly covered need, then redundant resources dropped) and come
+//!   with a lower bound on the optimum: the best of the greedy cost ÷ H(largest coverage), a
+//!   maximal dual solution of the covering LP, and the dearest need's cheapest resource.
+//!   `optimal` is true when the bound proves the plan optimal. Should the exact search pass
+//!   [`EXACT_STATE_LIMIT`] sets of needs (it does not on realistic catalogues), the greedy plan
+//!   is used and a note says so.
 //! - **Prerequisites.** A chosen resource's `requires` must be met by what the learner holds or by
 //!   an earlier step that teaches the skill at that level or higher. Resources whose requirements
 //!   nothing usable teaches are left out beforehand. A requirement that the chosen resources do
@@ -57,13 +60,14 @@ use crate::catalogue::{LearningResource, ResourceKind, SkillLevel};
 
 /// Gaps up to this many needs are solved exactly unless the options say otherwise.
 pub const DEFAULT_EXACT_LIMIT: usize = 20;
-/// The most needs the exact search takes on, whatever the options say (its work grows
-/// exponentially with the needs that resources cover together).
-pub const MAX_EXACT_NEEDS: usize = 40;
+/// The most needs the exact search takes on, whatever the options say (sets of needs are
+/// 64-bit masks; its work can grow exponentially with the needs resources cover together).
+pub const MAX_EXACT_NEEDS: usize = 64;
 /// How many times the gap is planned again for prerequisites or cycles.
 pub const MAX_REPLANS: usize = 5;
-/// Sets of open needs the exact search may remember before it gives way to the greedy plan.
-pub const EXACT_STATE_LIMIT: usize = 4_000_000;
+/// Sets of open needs the exact search may remember before it gives way to the greedy plan
+/// (about 50 MB and half a second at most).
+pub const EXACT_STATE_LIMIT: usize = 1_000_000;
 /// The largest hour value accepted, in minor units (ten million a hour in a two-decimal currency).
 const MAX_HOUR_VALUE: i64 = 1_000_000_000;
 /// The synthetic catalogue's skills come in domains of this many consecutive skills.
@@ -1342,7 +1346,10 @@ struct AssembleInput<'a> {
     objective: Objective,
 }
 
-fn assemble(input: AssembleInput<'_>, notes: Vec<String>) -> LearningPlan {
+fn assemble(input: AssembleInput<'_>, mut notes: Vec<String>) -> LearningPlan {
+    // A note repeated by several re-planning rounds is said once.
+    let mut said = std::collections::HashSet::new();
+    notes.retain(|n| said.insert(n.clone()));
     let AssembleInput {
         catalogue,
         costs,
@@ -1897,7 +1904,9 @@ mod tests {
         let plan = plan(&[need(1, 3)], &[cheap, dear], &PlanOptions::default()).unwrap();
         assert_eq!(ids(&plan), vec![2]);
         assert!(
-            plan.notes.iter().any(|n| n.contains("left out")),
+            plan.notes
+                .iter()
+                .any(|n| n.contains("require skills the learner lacks")),
             "{:?}",
             plan.notes
         );

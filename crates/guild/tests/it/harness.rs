@@ -224,6 +224,24 @@ impl Server {
         Answer::from(&format!("{method} {path}"), result)
     }
 
+    /// Any method with a raw body of `content_type`, and an optional bearer token.
+    pub fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+        content_type: &str,
+    ) -> Answer {
+        let mut request = Self::agent()
+            .request(method, &format!("{}{path}", self.base))
+            .set("content-type", content_type);
+        if let Some(t) = token {
+            request = request.set("authorization", &format!("Bearer {t}"));
+        }
+        Answer::from(&format!("{method} {path}"), request.send_string(body))
+    }
+
     /// Signs up `email` and returns a fresh API token for it.
     pub fn sign_up(&self, email: &str) -> String {
         let password = "a long enough password";

@@ -225,6 +225,8 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
                 .contains("machinist")),
         "{draft}"
     );
+    // Reskilling on the imported taxonomies.
+    crate::reskill_api::onet_and_esco(&store, &server);
     drop(server);
 
     store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);

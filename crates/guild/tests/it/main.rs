@@ -10,6 +10,7 @@ mod harness;
 mod import;
 mod learning_api;
 mod matching_api;
+mod reskill_api;
 mod taxonomy_api;
 
 /// Runs each listed test body once per backend.
