@@ -158,6 +158,13 @@ enum BenchCommand {
     /// Learning paths: exact and greedy plans for generated skill gaps over a generated
     /// catalogue, their times and greedy's cost above the optimum. Needs no store.
     LearningPath(crate::bench_path::LearningPathArgs),
+    /// Transitions: every occupation ranked from each occupation of a taxonomy on one thread
+    /// (and with gaps), all pairs, beside the cosine baseline. Needs the taxonomy imported.
+    Transitions {
+        /// The taxonomy (onet, esco or guild).
+        #[arg(long, default_value = "onet")]
+        taxonomy: String,
+    },
     /// Skill extraction over all ESCO skills, sentence by sentence on one thread, beside the
     /// scikit-learn TF-IDF baseline on the same sentences. Needs ESCO imported.
     Extraction {
@@ -382,6 +389,13 @@ pub fn run() -> Result<ExitCode> {
         Command::Assign(args) => crate::assign::run(&args),
         Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
         Command::Bench(BenchCommand::LearningPath(args)) => crate::bench_path::run(&args),
+        Command::Bench(BenchCommand::Transitions { taxonomy }) => {
+            let taxonomy =
+                Source::parse(&taxonomy).map_err(|e| anyhow::anyhow!("--taxonomy: {e}"))?;
+            let report = crate::bench_transitions::run(&open_with_taxonomy(&url)?, taxonomy)?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(BenchCommand::Extraction {
             sentences,
             baseline,

@@ -254,7 +254,11 @@ pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<S
         let id = |col: usize| format!("onet:{}", record.get(col).unwrap_or("").trim());
         let tier = record.get(tier_col).unwrap_or("").trim();
         let gain = tier_gain(tier).with_context(|| {
-            format!("{}: line {}: unknown relatedness tier {tier:?}", file.display(), i + 2)
+            format!(
+                "{}: line {}: unknown relatedness tier {tier:?}",
+                file.display(),
+                i + 2
+            )
         })?;
         let (source, related) = (id(source_col), id(related_col));
         if rated.contains(&related) {
@@ -263,7 +267,10 @@ pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<S
     }
     gold.retain(|source, listed| rated.contains(source) && !listed.is_empty());
     if gold.is_empty() {
-        bail!("{}: no source occupation with ratings in the store", file.display());
+        bail!(
+            "{}: no source occupation with ratings in the store",
+            file.display()
+        );
     }
     let baseline_input = descriptors
         .iter()
@@ -274,8 +281,8 @@ pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<S
             ..Default::default()
         })
         .collect();
-    let baseline = TransitionModel::new(baseline_input)?
-        .with_weights(TransitionWeights::rated_cosine_only());
+    let baseline =
+        TransitionModel::new(baseline_input)?.with_weights(TransitionWeights::rated_cosine_only());
     let started = Instant::now();
     let mut weights = TransitionWeights::default();
     for o in overrides {

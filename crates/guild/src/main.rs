@@ -24,6 +24,7 @@ mod bench;
 mod bench_assign;
 mod bench_match;
 mod bench_path;
+mod bench_transitions;
 mod cli;
 mod eval;
 mod learning;

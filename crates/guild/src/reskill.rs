@@ -9,7 +9,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use guild_matching::{Money, TaskId, WorkerId};
 use guild_reskilling::TransitionModel;
-use guild_store::{GapView, Origin, PathReport, PathRequest, PathTarget, Store, StoreError, TransitionReport};
+use guild_store::{
+    GapView, Origin, PathReport, PathRequest, PathTarget, Store, StoreError, TransitionReport,
+};
 use guild_taxonomy::Source;
 
 /// Where to start and, optionally, where to go.
@@ -52,7 +54,11 @@ pub struct ReskillArgs {
 pub fn occupation_arg(raw: &str) -> String {
     let raw = raw.trim();
     let b = raw.as_bytes();
-    if b.len() == 10 && b[2] == b'-' && b[7] == b'.' && raw.chars().filter(char::is_ascii_digit).count() == 8 {
+    if b.len() == 10
+        && b[2] == b'-'
+        && b[7] == b'.'
+        && raw.chars().filter(char::is_ascii_digit).count() == 8
+    {
         format!("onet:{raw}")
     } else {
         raw.to_owned()
@@ -64,7 +70,9 @@ fn money_arg(raw: &str) -> Result<Money> {
     let raw = raw.trim();
     let split = raw
         .find(|c: char| c.is_ascii_alphabetic())
-        .with_context(|| format!("--hour-value {raw:?}: expected an amount and a currency, e.g. 15EUR"))?;
+        .with_context(|| {
+            format!("--hour-value {raw:?}: expected an amount and a currency, e.g. 15EUR")
+        })?;
     let (amount, currency) = raw.split_at(split);
     let amount: f64 = amount
         .trim()
@@ -73,8 +81,10 @@ fn money_arg(raw: &str) -> Result<Money> {
     if !amount.is_finite() || amount < 0.0 {
         bail!("--hour-value {raw:?}: the amount must be zero or more");
     }
-    let currency = guild_matching::Currency::parse(currency.trim()).map_err(|e| anyhow::anyhow!("--hour-value: {e}"))?;
-    Money::new((amount * 100.0).round() as i64, currency).map_err(|e| anyhow::anyhow!("--hour-value: {e}"))
+    let currency = guild_matching::Currency::parse(currency.trim())
+        .map_err(|e| anyhow::anyhow!("--hour-value: {e}"))?;
+    Money::new((amount * 100.0).round() as i64, currency)
+        .map_err(|e| anyhow::anyhow!("--hour-value: {e}"))
 }
 
 /// Models built once per taxonomy for this command.
@@ -112,7 +122,13 @@ pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
     let model_for = models(store);
     match &args.to {
         None => {
-            let report = store.transitions(&origin, taxonomy, args.limit, args.gap.unwrap_or(8), &model_for)?;
+            let report = store.transitions(
+                &origin,
+                taxonomy,
+                args.limit,
+                args.gap.unwrap_or(8),
+                &model_for,
+            )?;
             if args.json {
                 out!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -172,7 +188,12 @@ fn print_gap(gap: &GapView) -> Result<()> {
         out!("     … and {} more", gap.missing_total - gap.missing.len());
     }
     if !gap.carried_over.is_empty() {
-        let carried: Vec<&str> = gap.carried_over.iter().take(5).map(|s| s.label.as_str()).collect();
+        let carried: Vec<&str> = gap
+            .carried_over
+            .iter()
+            .take(5)
+            .map(|s| s.label.as_str())
+            .collect();
         out!("     carries over: {}", carried.join("; "));
     }
     Ok(())
@@ -214,14 +235,23 @@ fn print_transitions(report: &TransitionReport) -> Result<()> {
 
 fn print_path(report: &PathReport) -> Result<()> {
     out!("{}", origin_line(&report.from));
-    out!("To {} ({}, {}): gap {:.0}%", report.target.label, report.target.id, report.target_kind, report.gap.gap_share * 100.0);
+    out!(
+        "To {} ({}, {}): gap {:.0}%",
+        report.target.label,
+        report.target.id,
+        report.target_kind,
+        report.gap.gap_share * 100.0
+    );
     print_gap(&report.gap)?;
     if let Some(note) = &report.note {
         out!("{note}");
     }
     if let Some(plan) = &report.plan {
         let json = serde_json::to_value(plan)?;
-        out!("Learning path ({}):", json["method"].as_str().unwrap_or("?"));
+        out!(
+            "Learning path ({}):",
+            json["method"].as_str().unwrap_or("?")
+        );
         for (n, step) in json["steps"].as_array().into_iter().flatten().enumerate() {
             let r = &step["resource"];
             let closes: Vec<String> = step["closes"]
@@ -229,7 +259,13 @@ fn print_path(report: &PathReport) -> Result<()> {
                 .into_iter()
                 .flatten()
                 .filter_map(|c| c["skill"].as_str())
-                .map(|s| report.labels.get(s).cloned().unwrap_or_else(|| s.to_owned()))
+                .map(|s| {
+                    report
+                        .labels
+                        .get(s)
+                        .cloned()
+                        .unwrap_or_else(|| s.to_owned())
+                })
                 .collect();
             out!(
                 "{:>3}. {} ({}, {}, {} h{}) — {}",
@@ -240,16 +276,28 @@ fn print_path(report: &PathReport) -> Result<()> {
                 r["hours"],
                 r["cost"]
                     .as_object()
-                    .map(|c| format!(", {} {}", c["minor"].as_i64().unwrap_or(0) as f64 / 100.0, c["currency"].as_str().unwrap_or("")))
+                    .map(|c| format!(
+                        ", {} {}",
+                        c["minor"].as_i64().unwrap_or(0) as f64 / 100.0,
+                        c["currency"].as_str().unwrap_or("")
+                    ))
                     .unwrap_or_default(),
                 closes.join("; ")
             );
         }
         for u in json["uncovered"].as_array().into_iter().flatten() {
             let s = u["skill"].as_str().unwrap_or("?");
-            out!("     no resource teaches {} to level {}", report.labels.get(s).map_or(s, String::as_str), u["level"]);
+            out!(
+                "     no resource teaches {} to level {}",
+                report.labels.get(s).map_or(s, String::as_str),
+                u["level"]
+            );
         }
-        out!("Total: {} hours; {}", json["total_hours"], json["total_cost"]);
+        out!(
+            "Total: {} hours; {}",
+            json["total_hours"],
+            json["total_cost"]
+        );
         for note in json["notes"].as_array().into_iter().flatten() {
             out!("note: {}", note.as_str().unwrap_or(""));
         }
@@ -258,11 +306,21 @@ fn print_path(report: &PathReport) -> Result<()> {
         out!("Bridge work (open tasks you can do now that practise missing skills):");
         for b in &report.bridge_work {
             let ex: Vec<&str> = b.exercises.iter().map(|e| e.label.as_str()).collect();
-            out!("     task {}: {} ({:.0}% covered) practises {}", b.task, b.title, b.covered_share * 100.0, ex.join("; "));
+            out!(
+                "     task {}: {} ({:.0}% covered) practises {}",
+                b.task,
+                b.title,
+                b.covered_share * 100.0,
+                ex.join("; ")
+            );
         }
     }
     if report.target_tasks > 0 {
-        out!("Tasks you can do today: {} of {}", report.tasks_you_can_do.len(), report.target_tasks);
+        out!(
+            "Tasks you can do today: {} of {}",
+            report.tasks_you_can_do.len(),
+            report.target_tasks
+        );
         for t in report.tasks_you_can_do.iter().take(10) {
             out!("     - {}", t.statement);
         }

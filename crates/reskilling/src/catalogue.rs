@@ -152,7 +152,9 @@ impl LearningResource {
 /// Reads a catalogue from JSON: an array of resources.
 pub fn parse_json(bytes: &[u8]) -> Result<Vec<LearningResource>, ReskillError> {
     let values: Vec<serde_json::Value> = serde_json::from_slice(bytes).map_err(|e| {
-        ReskillError::Invalid(format!("the catalogue is not a JSON array of resources: {e}"))
+        ReskillError::Invalid(format!(
+            "the catalogue is not a JSON array of resources: {e}"
+        ))
     })?;
     let mut out = Vec::with_capacity(values.len());
     for (n, value) in values.into_iter().enumerate() {

@@ -122,7 +122,7 @@ impl TransitionModel {
             .get(target)
             .ok_or_else(|| ReskillError::UnknownOccupation(target.to_owned()))?
             as usize;
-        let gap_share = self.score_all(source)[o].gap;
+        let gap_share = self.gap_share(source, o);
         let d = &self.descriptors[o];
         let mut missing: Vec<(f32, GapItem)> = Vec::new();
         let mut carried: Vec<(f32, SkillId)> = Vec::new();
@@ -166,7 +166,12 @@ impl TransitionModel {
             // much of its work involves it); specificity (idf, relative to the block's most
             // specific item) only breaks ties, so that a rare side activity does not outrank
             // the work's core.
-            let max_idf = block.idf.iter().copied().fold(0.0f32, f32::max).max(f32::EPSILON);
+            let max_idf = block
+                .idf
+                .iter()
+                .copied()
+                .fold(0.0f32, f32::max)
+                .max(f32::EPSILON);
             for (skill, w) in items {
                 let Some(f) = block.vocabulary.get(skill) else {
                     continue;
@@ -307,11 +312,18 @@ impl TransitionModel {
     /// weights) the occupation could take on: its descriptors (important rated skills,
     /// activities, tools) cover at least `share` of the task's required weight. Unknown targets
     /// count 0.
-    pub fn demand(&self, targets: &[&str], tasks: &[Vec<(SkillId, f32)>], share: f32) -> Vec<usize> {
+    pub fn demand(
+        &self,
+        targets: &[&str],
+        tasks: &[Vec<(SkillId, f32)>],
+        share: f32,
+    ) -> Vec<usize> {
         targets
             .iter()
             .map(|t| {
-                let Some(d) = self.descriptors(t) else { return 0 };
+                let Some(d) = self.descriptors(t) else {
+                    return 0;
+                };
                 let has: HashSet<&SkillId> = d
                     .ratings
                     .iter()
@@ -339,10 +351,10 @@ impl TransitionModel {
 
 /// Of an occupation's tasks (id and linked skills), those whose linked skills `has` all
 /// (tasks with no linked skill are left out: nothing says what they need).
-pub fn tasks_covered<'t, T>(
-    tasks: &'t [(T, Vec<SkillId>)],
+pub fn tasks_covered<T>(
+    tasks: &[(T, Vec<SkillId>)],
     mut has: impl FnMut(&SkillId) -> bool,
-) -> Vec<&'t T> {
+) -> Vec<&T> {
     tasks
         .iter()
         .filter(|(_, skills)| !skills.is_empty() && skills.iter().all(&mut has))
@@ -432,7 +444,10 @@ mod tests {
         let down = m
             .parts(&m.source_of_occupation("specialist").unwrap(), "helper")
             .unwrap();
-        assert!((up.rated - down.rated).abs() < 1e-6, "the cosine is symmetric");
+        assert!(
+            (up.rated - down.rated).abs() < 1e-6,
+            "the cosine is symmetric"
+        );
         assert!(up.gap > down.gap, "{up:?} vs {down:?}");
         assert_eq!((up.job_zone_up, down.job_zone_up), (2, 0));
         assert!(up.score(m.weights()) < down.score(m.weights()));
@@ -454,20 +469,36 @@ mod tests {
         let find = |s: &str| gap.missing.iter().find(|g| g.skill == id(s));
         let repair = find("t:s/repair").unwrap();
         assert_eq!(repair.kind, GapKind::Rated);
-        assert_eq!((repair.have.map(|p| p.level()), repair.need.level()), (Some(2), 4));
+        assert_eq!(
+            (repair.have.map(|p| p.level()), repair.need.level()),
+            (Some(2), 4)
+        );
         assert!(find("t:a/diagnose").is_some() && find("t:a/plan").is_some());
         assert_eq!(find("t:t/scope").map(|g| g.kind), Some(GapKind::Tool));
         assert!(find("t:a/fix").is_none(), "the helper already fixes things");
-        assert!(find("t:s/write").is_none(), "writing is not important to the specialist");
+        assert!(
+            find("t:s/write").is_none(),
+            "writing is not important to the specialist"
+        );
         assert!(gap.carried_over.contains(&id("t:a/fix")));
         assert_eq!(gap.missing_total, gap.missing.len());
+        let source = m.source_of_occupation("helper").unwrap();
+        let scored = m.parts(&source, "specialist").unwrap().gap;
+        assert!(
+            (gap.gap_share - scored).abs() < 1e-6,
+            "{} vs {scored}",
+            gap.gap_share
+        );
         // The planner gets the skills, not the tools.
         assert!(gap.needs().iter().all(|n| n.skill != id("t:t/scope")));
         // Moving down leaves little to learn.
         let down = m
             .gap(&m.source_of_occupation("specialist").unwrap(), "helper", 20)
             .unwrap();
-        assert!(down.missing.iter().all(|g| g.kind != GapKind::Rated), "{down:?}");
+        assert!(
+            down.missing.iter().all(|g| g.kind != GapKind::Rated),
+            "{down:?}"
+        );
     }
 
     #[test]
@@ -477,9 +508,14 @@ mod tests {
         let skills = [(id("t:a/fix"), p(4)), (id("t:t/wrench"), p(3))];
         let closest = m.closest_occupations(&skills, 3).unwrap();
         assert_eq!(closest[0].0, "helper");
-        let profile = m.worker_profile(Some("helper"), &[(id("t:s/repair"), p(5))]).unwrap();
+        let profile = m
+            .worker_profile(Some("helper"), &[(id("t:s/repair"), p(5))])
+            .unwrap();
         let source = m.source_of_profile(&profile);
-        assert!(source.occupation.is_none(), "a worker is not the occupation");
+        assert!(
+            source.occupation.is_none(),
+            "a worker is not the occupation"
+        );
         let gap = m.gap(&source, "specialist", 20).unwrap();
         assert!(gap.missing.iter().all(|g| g.skill != id("t:s/repair")));
         assert!(m.source_has(&source, &id("t:a/clean")));
@@ -496,7 +532,10 @@ mod tests {
             vec![(id("t:a/file"), 1.0)],
             vec![(id("t:a/diagnose"), 1.0), (id("t:a/file"), 3.0)],
         ];
-        assert_eq!(m.demand(&["specialist", "clerk", "nobody"], &open, 0.5), vec![1, 2, 0]);
+        assert_eq!(
+            m.demand(&["specialist", "clerk", "nobody"], &open, 0.5),
+            vec![1, 2, 0]
+        );
     }
 
     #[test]
@@ -506,12 +545,24 @@ mod tests {
             m.rank_from("nobody", 5),
             Err(ReskillError::UnknownOccupation(_))
         ));
-        assert!(m.gap(&m.source_of_occupation("helper").unwrap(), "nobody", 5).is_err());
+        assert!(
+            m.gap(&m.source_of_occupation("helper").unwrap(), "nobody", 5)
+                .is_err()
+        );
         assert!(m.worker_profile(Some("nobody"), &[]).is_err());
-        assert!(matches!(TransitionModel::new(Vec::new()), Err(ReskillError::Empty(_))));
+        assert!(matches!(
+            TransitionModel::new(Vec::new()),
+            Err(ReskillError::Empty(_))
+        ));
         let twice = vec![
-            OccupationDescriptors { id: "a".into(), ..Default::default() },
-            OccupationDescriptors { id: "a".into(), ..Default::default() },
+            OccupationDescriptors {
+                id: "a".into(),
+                ..Default::default()
+            },
+            OccupationDescriptors {
+                id: "a".into(),
+                ..Default::default()
+            },
         ];
         assert!(TransitionModel::new(twice).is_err());
         // NaN and out-of-range numbers are clamped, not propagated.
@@ -521,7 +572,14 @@ mod tests {
             activities: vec![(id("t:a/fix"), f32::INFINITY)],
             ..Default::default()
         };
-        let m = TransitionModel::new(vec![odd, OccupationDescriptors { id: "b".into(), ..Default::default() }]).unwrap();
+        let m = TransitionModel::new(vec![
+            odd,
+            OccupationDescriptors {
+                id: "b".into(),
+                ..Default::default()
+            },
+        ])
+        .unwrap();
         let ranked = m.rank_from("odd", 5).unwrap();
         assert!(ranked.iter().all(|t| t.score.is_finite()));
         assert!(m.rank_from("odd", 0).unwrap().is_empty());

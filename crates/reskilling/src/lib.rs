@@ -21,4 +21,7 @@ pub use path::{
     LearningPlan, Need, Objective, PlanMethod, PlanOptions, PlanStep, plan, synthetic_catalogue,
     synthetic_gap,
 };
-pub use transitions::{OccupationDescriptors, Rating, Transition, TransitionModel, TransitionParts, TransitionSource, TransitionWeights};
+pub use transitions::{
+    OccupationDescriptors, Rating, Transition, TransitionModel, TransitionParts, TransitionSource,
+    TransitionWeights,
+};

@@ -187,7 +187,10 @@ pub(crate) struct SetBlock {
 }
 
 impl SetBlock {
-    fn build(occupations: &[OccupationDescriptors], pick: fn(&OccupationDescriptors) -> &[(SkillId, f32)]) -> Self {
+    fn build(
+        occupations: &[OccupationDescriptors],
+        pick: fn(&OccupationDescriptors) -> &[(SkillId, f32)],
+    ) -> Self {
         let mut block = SetBlock::default();
         let mut df: Vec<u32> = Vec::new();
         let mut interned: Vec<Vec<(u32, f32)>> = Vec::with_capacity(occupations.len());
@@ -209,10 +212,16 @@ impl SetBlock {
             interned.push(v);
         }
         let n = occupations.len().max(1) as f32;
-        block.idf = df.iter().map(|d| (n / (*d).max(1) as f32).ln().max(0.0)).collect();
+        block.idf = df
+            .iter()
+            .map(|d| (n / (*d).max(1) as f32).ln().max(0.0))
+            .collect();
         block.postings = vec![Vec::new(); block.idf.len()];
         for (o, v) in interned.into_iter().enumerate() {
-            let raw: Sparse = v.iter().map(|(f, w)| (*f, w * block.idf[*f as usize])).collect();
+            let raw: Sparse = v
+                .iter()
+                .map(|(f, w)| (*f, w * block.idf[*f as usize]))
+                .collect();
             let mass: f32 = raw.iter().map(|(_, x)| x).sum();
             let norm = raw.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
             let normed = normalise(raw);
@@ -429,7 +438,8 @@ impl TransitionModel {
         let o = *self
             .index
             .get(occupation)
-            .ok_or_else(|| ReskillError::UnknownOccupation(occupation.to_owned()))? as usize;
+            .ok_or_else(|| ReskillError::UnknownOccupation(occupation.to_owned()))?
+            as usize;
         Ok(TransitionSource {
             occupation: Some(occupation.to_owned()),
             job_zone: self.job_zones[o],
@@ -496,24 +506,9 @@ impl TransitionModel {
             .accumulate(&source.activities, &mut cos, &mut shared);
         for (o, p) in parts.iter_mut().enumerate() {
             p.activities = cos[o];
-            let rated_gap = (self.level_mass[o] > 0.0).then(|| {
-                let imp = &self.importance[o * self.level_dims..(o + 1) * self.level_dims];
-                let lv = &self.levels[o * self.level_dims..(o + 1) * self.level_dims];
-                let short: f32 = imp
-                    .iter()
-                    .zip(lv)
-                    .zip(&source.levels)
-                    .map(|((w, need), have)| w * (need - have).max(0.0))
-                    .sum();
-                short / self.level_mass[o]
-            });
             let activity_gap = (self.activities.mass[o] > 0.0)
                 .then(|| (1.0 - shared[o] / self.activities.mass[o]).clamp(0.0, 1.0));
-            p.gap = match (rated_gap, activity_gap) {
-                (Some(r), Some(a)) => (r + a) / 2.0,
-                (Some(g), None) | (None, Some(g)) => g,
-                (None, None) => 0.0,
-            };
+            p.gap = combine_gaps(self.rated_gap(source, o), activity_gap);
             p.job_zone_up = match (source.job_zone, self.job_zones[o]) {
                 (Some(a), Some(b)) => b.saturating_sub(a),
                 _ => 0,
@@ -564,12 +559,20 @@ impl TransitionModel {
     }
 
     /// The `limit` best targets from an occupation of the model.
-    pub fn rank_from(&self, occupation: &str, limit: usize) -> Result<Vec<Transition>, ReskillError> {
+    pub fn rank_from(
+        &self,
+        occupation: &str,
+        limit: usize,
+    ) -> Result<Vec<Transition>, ReskillError> {
         Ok(self.rank(&self.source_of_occupation(occupation)?, limit))
     }
 
     /// The parts of the score from `source` to one target.
-    pub fn parts(&self, source: &TransitionSource, target: &str) -> Result<TransitionParts, ReskillError> {
+    pub fn parts(
+        &self,
+        source: &TransitionSource,
+        target: &str,
+    ) -> Result<TransitionParts, ReskillError> {
         let o = *self
             .index
             .get(target)
@@ -578,8 +581,58 @@ impl TransitionModel {
     }
 }
 
+impl TransitionModel {
+    /// The importance-weighted shortfall in level of `source` against target `o` (0–1), when
+    /// the target has rated levels.
+    fn rated_gap(&self, source: &TransitionSource, o: usize) -> Option<f32> {
+        (self.level_mass[o] > 0.0).then(|| {
+            let imp = &self.importance[o * self.level_dims..(o + 1) * self.level_dims];
+            let lv = &self.levels[o * self.level_dims..(o + 1) * self.level_dims];
+            let short: f32 = imp
+                .iter()
+                .zip(lv)
+                .zip(&source.levels)
+                .map(|((w, need), have)| w * (need - have).max(0.0))
+                .sum();
+            short / self.level_mass[o]
+        })
+    }
+
+    /// The gap share from `source` to the one target `o` (as in [`Self::score_all`], without
+    /// scoring every other target).
+    pub(crate) fn gap_share(&self, source: &TransitionSource, o: usize) -> f32 {
+        let block = &self.activities;
+        let activity_gap = (block.mass[o] > 0.0).then(|| {
+            let target = &block.vectors[o];
+            let shared: f32 = source
+                .activities
+                .iter()
+                .filter_map(|(f, _)| {
+                    let i = target.binary_search_by_key(f, |(g, _)| *g).ok()?;
+                    Some(target[i].1 * block.norms[o])
+                })
+                .sum();
+            (1.0 - shared / block.mass[o]).clamp(0.0, 1.0)
+        });
+        combine_gaps(self.rated_gap(source, o), activity_gap)
+    }
+}
+
+/// The gap is the mean of the parts the target has.
+fn combine_gaps(rated: Option<f32>, activities: Option<f32>) -> f32 {
+    match (rated, activities) {
+        (Some(r), Some(a)) => (r + a) / 2.0,
+        (Some(g), None) | (None, Some(g)) => g,
+        (None, None) => 0.0,
+    }
+}
+
 fn finite01(x: f32) -> f32 {
-    if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 }
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
 }
 
 fn center_and_normalise(row: &mut [f32], mean: &[f32]) {

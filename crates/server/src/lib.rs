@@ -6,9 +6,9 @@ mod auth;
 mod body;
 mod error;
 mod learning;
-mod reskilling;
 mod matching;
 mod params;
+mod reskilling;
 mod taxonomy;
 
 use std::net::SocketAddr;

@@ -11,7 +11,9 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use guild_matching::{Money, TaskId, WorkerId};
 use guild_reskilling::TransitionModel;
-use guild_store::{Origin, PathReport, PathRequest, PathTarget, Store, StoreError, TransitionReport};
+use guild_store::{
+    Origin, PathReport, PathRequest, PathTarget, Store, StoreError, TransitionReport,
+};
 use guild_taxonomy::Source;
 use serde::Deserialize;
 
@@ -58,7 +60,11 @@ async fn transitions(
     raw: Option<String>,
     extra: &[&str],
 ) -> Result<Json<TransitionReport>, ApiError> {
-    let allowed: Vec<&str> = ["limit", "gap", "taxonomy"].iter().chain(extra).copied().collect();
+    let allowed: Vec<&str> = ["limit", "gap", "taxonomy"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
     let p = Params::parse(raw.as_deref(), &allowed)?;
     let limit = p.int_in("limit", 1..=100, 10)?;
     let gap = p.int_in("gap", 0..=200, 10)?;
@@ -66,7 +72,9 @@ async fn transitions(
     let report = blocking(move || {
         let cache = state.transitions.clone();
         let store = state.store.clone();
-        state.store.transitions(&origin, taxonomy, limit, gap, &|s| cache.model(&store, s))
+        state
+            .store
+            .transitions(&origin, taxonomy, limit, gap, &|s| cache.model(&store, s))
     })
     .await?;
     Ok(Json(report))
@@ -111,7 +119,16 @@ pub async fn worker_transitions(
     own_worker(&state, caller.id, id).await?;
     let p = Params::parse(raw.as_deref(), &["limit", "gap", "taxonomy", "occupation"])?;
     let occupation = p.text("occupation").map(str::to_owned);
-    transitions(state, Origin::Worker { id: WorkerId(id), occupation }, raw, &["occupation"]).await
+    transitions(
+        state,
+        Origin::Worker {
+            id: WorkerId(id),
+            occupation,
+        },
+        raw,
+        &["occupation"],
+    )
+    .await
 }
 
 async fn own_worker(state: &AppState, caller: i64, id: i64) -> Result<(), ApiError> {
@@ -210,7 +227,9 @@ pub async fn learning_path(
     let report = blocking(move || {
         let cache = state.transitions.clone();
         let store = state.store.clone();
-        state.store.learning_path(&request, &|s| cache.model(&store, s))
+        state
+            .store
+            .learning_path(&request, &|s| cache.model(&store, s))
     })
     .await?;
     Ok(Json(report))

@@ -1,8 +1,8 @@
 //! `/api/v1/skills` and `/api/v1/occupations`.
 
 use axum::Json;
-use axum::response::{IntoResponse, Response};
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use guild_store::{
     MAX_PAGE_SIZE, OccupationDetail, OccupationQuery, OccupationSummary, SkillDetail, SkillQuery,
     SkillSummary, TaxonomyStats,
@@ -153,7 +153,10 @@ pub async fn get_occupation(
             .map(IntoResponse::into_response);
     }
     if raw.is_some_and(|q| !q.is_empty()) {
-        return Err(ApiError::bad_parameter("query", "an occupation takes no query parameters"));
+        return Err(ApiError::bad_parameter(
+            "query",
+            "an occupation takes no query parameters",
+        ));
     }
     let id = OccupationId::parse(&id).map_err(|e| ApiError::bad_parameter("id", e.to_string()))?;
     Ok(Json(blocking(move || state.store.occupation(&id)).await?).into_response())

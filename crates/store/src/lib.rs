@@ -8,11 +8,11 @@ mod import;
 mod learning;
 mod matching;
 mod postgres;
+mod reskill;
 mod search;
 pub mod sql;
 mod sqlite;
 mod taxonomy;
-mod reskill;
 mod transitions;
 
 use std::path::PathBuf;
@@ -27,11 +27,11 @@ pub use import::{
 };
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
-pub use taxonomy::*;
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, TransitionReport, TransitionView,
 };
+pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
 
 use guild_taxonomy::TaxonomyError;

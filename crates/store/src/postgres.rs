@@ -14,7 +14,10 @@ use crate::sql::{ColumnType, Dialect, Row, Tx, Value};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_taxonomy.sql")),
     (2, include_str!("../migrations/postgres/0002_matching.sql")),
-    (3, include_str!("../migrations/postgres/0003_reskilling.sql")),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_reskilling.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

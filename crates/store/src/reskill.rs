@@ -263,11 +263,17 @@ impl Store {
 
     /// `occupation` in taxonomy `to`: itself, or its crosswalk link (through O*NET when neither
     /// side is O*NET).
-    fn occupation_in(&self, occupation: &str, to: Source) -> Result<Option<(String, String)>, StoreError> {
-        let from = self.occupation_source(occupation)?.ok_or_else(|| StoreError::NotFound {
-            what: "occupation",
-            id: occupation.to_owned(),
-        })?;
+    fn occupation_in(
+        &self,
+        occupation: &str,
+        to: Source,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let from = self
+            .occupation_source(occupation)?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "occupation",
+                id: occupation.to_owned(),
+            })?;
         if from == to {
             return Ok(Some((occupation.to_owned(), "stated".to_owned())));
         }
@@ -290,10 +296,12 @@ impl Store {
     ) -> Result<Learner, StoreError> {
         match origin {
             Origin::Occupation(id) => {
-                let own = self.occupation_source(id)?.ok_or_else(|| StoreError::NotFound {
-                    what: "occupation",
-                    id: id.clone(),
-                })?;
+                let own = self
+                    .occupation_source(id)?
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "occupation",
+                        id: id.clone(),
+                    })?;
                 let taxonomy = taxonomy.unwrap_or(own);
                 let (mapped, how) = self.occupation_in(id, taxonomy)?.ok_or_else(|| {
                     StoreError::Invalid(format!(
@@ -318,7 +326,10 @@ impl Store {
                             .iter()
                             .map(|r| (r.skill.clone(), proficiency_of_level(r.level)))
                             .chain(d.activities.iter().map(|(s, _)| {
-                                (s.clone(), Proficiency::new(ACTIVITY_LEVEL).unwrap_or(Proficiency::MIN))
+                                (
+                                    s.clone(),
+                                    Proficiency::new(ACTIVITY_LEVEL).unwrap_or(Proficiency::MIN),
+                                )
                             }))
                             .collect()
                     })
@@ -348,13 +359,16 @@ impl Store {
                     .collect();
                 // The taxonomy: asked for, else the stated occupation's, else the one most of
                 // the worker's skills come from.
-                let stated_source = match occupation {
-                    Some(o) => Some(self.occupation_source(o)?.ok_or_else(|| StoreError::NotFound {
-                        what: "occupation",
-                        id: o.clone(),
-                    })?),
-                    None => None,
-                };
+                let stated_source =
+                    match occupation {
+                        Some(o) => Some(self.occupation_source(o)?.ok_or_else(|| {
+                            StoreError::NotFound {
+                                what: "occupation",
+                                id: o.clone(),
+                            }
+                        })?),
+                        None => None,
+                    };
                 let mut counts: HashMap<Source, usize> = HashMap::new();
                 for (s, _) in &skills {
                     if let Some(src) = source_of_skill(s) {
@@ -385,7 +399,9 @@ impl Store {
                     None => {
                         let inferred = model.closest_occupations(&skills, 1)?;
                         match inferred.into_iter().next() {
-                            Some((o, _)) => Some((o, "inferred from the worker's skills".to_owned())),
+                            Some((o, _)) => {
+                                Some((o, "inferred from the worker's skills".to_owned()))
+                            }
                             // No overlap with this taxonomy: infer in the skills' own taxonomy
                             // and cross over.
                             None => match dominant.filter(|d| *d != taxonomy) {
@@ -403,7 +419,8 @@ impl Store {
                         }
                     }
                 };
-                let profile = model.worker_profile(base.as_ref().map(|(o, _)| o.as_str()), &skills)?;
+                let profile =
+                    model.worker_profile(base.as_ref().map(|(o, _)| o.as_str()), &skills)?;
                 let mut source = model.source_of_profile(&profile);
                 // Where the worker comes from is not a transition.
                 source.occupation = base.as_ref().map(|(o, _)| o.clone());
@@ -446,7 +463,11 @@ impl Store {
             .chain(gap.carried_over.iter().map(|s| s.as_str().to_owned()))
             .collect();
         let labels = self.skill_labels(&ids)?;
-        let label = |id: &str| labels.get(id).map_or_else(|| id.to_owned(), |(l, _)| l.clone());
+        let label = |id: &str| {
+            labels
+                .get(id)
+                .map_or_else(|| id.to_owned(), |(l, _)| l.clone())
+        };
         Ok(GapView {
             missing: gap
                 .missing
@@ -495,7 +516,12 @@ impl Store {
         let open: Vec<Vec<(SkillId, f32)>> = self
             .open_tasks()?
             .into_iter()
-            .map(|t| t.required.into_iter().map(|r| (r.skill, r.weight)).collect())
+            .map(|t| {
+                t.required
+                    .into_iter()
+                    .map(|r| (r.skill, r.weight))
+                    .collect()
+            })
             .collect();
         let targets: Vec<&str> = ids.iter().map(String::as_str).collect();
         let demand = model.demand(&targets, &open, ABLE_SHARE);
@@ -532,10 +558,13 @@ impl Store {
         let limit = request.max_needs.clamp(1, 200);
         let (taxonomy, kind) = match &request.target {
             PathTarget::Occupation(o) => (
-                Some(self.occupation_source(o)?.ok_or_else(|| StoreError::NotFound {
-                    what: "occupation",
-                    id: o.clone(),
-                })?),
+                Some(
+                    self.occupation_source(o)?
+                        .ok_or_else(|| StoreError::NotFound {
+                            what: "occupation",
+                            id: o.clone(),
+                        })?,
+                ),
                 "occupation",
             ),
             PathTarget::TaxonomyTask(_) => (None, "task"),
@@ -556,13 +585,14 @@ impl Store {
                 let tasks = self.occupation_tasks(o)?;
                 let pairs: Vec<(&crate::OccupationTask, Vec<SkillId>)> =
                     tasks.iter().map(|t| (t, t.skills.clone())).collect();
-                let doable: Vec<DoableTask> = tasks_covered(&pairs, |s| model.source_has(&learner.source, s))
-                    .into_iter()
-                    .map(|t| DoableTask {
-                        id: t.id.clone(),
-                        statement: t.statement.clone(),
-                    })
-                    .collect();
+                let doable: Vec<DoableTask> =
+                    tasks_covered(&pairs, |s| model.source_has(&learner.source, s))
+                        .into_iter()
+                        .map(|t| DoableTask {
+                            id: t.id.clone(),
+                            statement: t.statement.clone(),
+                        })
+                        .collect();
                 (
                     SkillLabel {
                         id: o.clone(),
@@ -593,7 +623,12 @@ impl Store {
                     target: id.clone(),
                     gap_share: missing.len() as f32 / total,
                     missing_total: missing.len(),
-                    carried_over: task.skills.iter().filter(|s| has_level(s, need)).cloned().collect(),
+                    carried_over: task
+                        .skills
+                        .iter()
+                        .filter(|s| has_level(s, need))
+                        .cloned()
+                        .collect(),
                     missing,
                 };
                 (
@@ -610,7 +645,12 @@ impl Store {
                 let task = self.task(*id)?.task;
                 let mut missing = Vec::new();
                 let mut carried = Vec::new();
-                let total: f32 = task.required.iter().map(|r| r.weight).sum::<f32>().max(f32::EPSILON);
+                let total: f32 = task
+                    .required
+                    .iter()
+                    .map(|r| r.weight)
+                    .sum::<f32>()
+                    .max(f32::EPSILON);
                 let mut missing_weight = 0.0;
                 for (r, required) in task
                     .required
@@ -618,7 +658,11 @@ impl Store {
                     .map(|r| (r, true))
                     .chain(task.optional.iter().map(|r| (r, false)))
                 {
-                    let have = learner.skills.iter().find(|(s, _)| *s == r.skill).map(|(_, p)| *p);
+                    let have = learner
+                        .skills
+                        .iter()
+                        .find(|(s, _)| *s == r.skill)
+                        .map(|(_, p)| *p);
                     if has_level(&r.skill, r.min_proficiency) {
                         carried.push(r.skill.clone());
                         continue;
@@ -629,12 +673,20 @@ impl Store {
                     missing.push(GapItem {
                         skill: r.skill.clone(),
                         kind: GapKind::Activity,
-                        importance: if required { r.weight.clamp(0.0, 1.0) } else { r.weight.clamp(0.0, 1.0) * 0.5 },
+                        importance: if required {
+                            r.weight.clamp(0.0, 1.0)
+                        } else {
+                            r.weight.clamp(0.0, 1.0) * 0.5
+                        },
                         have,
                         need: r.min_proficiency,
                     });
                 }
-                missing.sort_by(|a, b| b.importance.total_cmp(&a.importance).then(a.skill.cmp(&b.skill)));
+                missing.sort_by(|a, b| {
+                    b.importance
+                        .total_cmp(&a.importance)
+                        .then(a.skill.cmp(&b.skill))
+                });
                 let gap = SkillGap {
                     target: id.0.to_string(),
                     gap_share: (missing_weight / total).clamp(0.0, 1.0),
@@ -686,7 +738,10 @@ impl Store {
                 hour_value: request.hour_value,
                 ..PlanOptions::default()
             };
-            (Some(guild_reskilling::plan(&needs, &catalogue, &options)?), None)
+            (
+                Some(guild_reskilling::plan(&needs, &catalogue, &options)?),
+                None,
+            )
         };
         let mut label_ids: Vec<String> = Vec::new();
         if let Some(p) = &plan {
@@ -749,7 +804,11 @@ impl Store {
                 found.push((exercises.len(), share, task, exercises));
             }
         }
-        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        found.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(a.2.id.cmp(&b.2.id))
+        });
         found.truncate(10);
         let ids: Vec<String> = found
             .iter()

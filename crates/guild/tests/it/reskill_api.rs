@@ -71,7 +71,9 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
 
     // From the miner: the other mining occupation is nearest, never the miner itself; every
     // transition says what is missing and what carries over.
-    let report = server.get_ok(&format!("/api/v1/occupations/{MINER}/transitions?limit=5&gap=5"));
+    let report = server.get_ok(&format!(
+        "/api/v1/occupations/{MINER}/transitions?limit=5&gap=5"
+    ));
     let targets = ids(&report);
     assert_eq!(targets.len(), 5);
     assert!(!targets.contains(&MINER.to_owned()));
@@ -97,25 +99,58 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert!(carried.contains(&"guild:skill/mine-safety-regulations"), "{first}");
+    assert!(
+        carried.contains(&"guild:skill/mine-safety-regulations"),
+        "{first}"
+    );
     // Scores are ranked.
-    let scores: Vec<f64> = report["transitions"].as_array().unwrap().iter().map(|t| t["score"].as_f64().unwrap()).collect();
+    let scores: Vec<f64> = report["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["score"].as_f64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 
     // Asymmetry: the miner → machinist gap is not the machinist → miner gap.
-    let there = server.get_ok(&format!("/api/v1/occupations/{MINER}/transitions?limit=100&gap=0"));
-    let back = server.get_ok(&format!("/api/v1/occupations/{MACHINIST}/transitions?limit=100&gap=0"));
-    let find = |r: &Value, id: &str| r["transitions"].as_array().unwrap().iter().find(|t| t["occupation"] == id).cloned().unwrap();
+    let there = server.get_ok(&format!(
+        "/api/v1/occupations/{MINER}/transitions?limit=100&gap=0"
+    ));
+    let back = server.get_ok(&format!(
+        "/api/v1/occupations/{MACHINIST}/transitions?limit=100&gap=0"
+    ));
+    let find = |r: &Value, id: &str| {
+        r["transitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["occupation"] == id)
+            .cloned()
+            .unwrap()
+    };
     let (a, b) = (find(&there, MACHINIST), find(&back, MINER));
     assert_ne!(a["parts"]["gap"], b["parts"]["gap"]);
-    assert_eq!(a["parts"]["activities"], b["parts"]["activities"], "the cosine part is symmetric");
+    assert_eq!(
+        a["parts"]["activities"], b["parts"]["activities"],
+        "the cosine part is symmetric"
+    );
 
     // A worker, signed in: transitions built on the occupation inferred from their skills.
     let token = server.sign_up("dai@example.org");
-    let worker = server.call("POST", "/api/v1/workers", Some(&token), Some(&miner_worker()));
+    let worker = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&token),
+        Some(&miner_worker()),
+    );
     assert_eq!(worker.status, 201, "{}", worker.body);
     let id = worker.body["id"].as_i64().unwrap();
-    let mine = server.call("GET", &format!("/api/v1/workers/{id}/transitions?limit=5"), Some(&token), None);
+    let mine = server.call(
+        "GET",
+        &format!("/api/v1/workers/{id}/transitions?limit=5"),
+        Some(&token),
+        None,
+    );
     assert_eq!(mine.status, 200, "{}", mine.body);
     assert_eq!(mine.body["from"]["based_on"]["id"], MINER, "{}", mine.body);
     assert!(!ids(&mine.body).contains(&MINER.to_owned()));
@@ -130,15 +165,38 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
     );
     assert_eq!(path.status, 200, "{}", path.body);
     let plan = &path.body["plan"];
-    let titles: Vec<&str> = plan["steps"].as_array().unwrap().iter().map(|s| s["resource"]["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["resource"]["title"].as_str().unwrap())
+        .collect();
     assert!(titles.contains(&"CNC operation and G-code"), "{titles:?}");
     assert!(!titles.contains(&"Metaalbewerking basis"), "{titles:?}");
     let pos = |t: &str| titles.iter().position(|x| *x == t).unwrap();
-    assert!(pos("Reading engineering drawings") < pos("CNC operation and G-code"), "{titles:?}");
-    let missing: Vec<&str> = path.body["gap"]["missing"].as_array().unwrap().iter().map(|g| g["skill"].as_str().unwrap()).collect();
-    assert!(missing.contains(&"guild:skill/operate-cnc-lathe"), "{missing:?}");
-    assert!(!missing.contains(&"guild:skill/follow-safety-procedures"), "the miner has it: {missing:?}");
-    assert_eq!(path.body["labels"]["guild:skill/g-code"], "G-code", "{}", path.body["labels"]);
+    assert!(
+        pos("Reading engineering drawings") < pos("CNC operation and G-code"),
+        "{titles:?}"
+    );
+    let missing: Vec<&str> = path.body["gap"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["skill"].as_str().unwrap())
+        .collect();
+    assert!(
+        missing.contains(&"guild:skill/operate-cnc-lathe"),
+        "{missing:?}"
+    );
+    assert!(
+        !missing.contains(&"guild:skill/follow-safety-procedures"),
+        "the miner has it: {missing:?}"
+    );
+    assert_eq!(
+        path.body["labels"]["guild:skill/g-code"], "G-code",
+        "{}",
+        path.body["labels"]
+    );
 
     // Bridge work: an open task the miner can do that practises a missing skill.
     let client = server.sign_up("plant@example.org");
@@ -167,7 +225,10 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
     let bridge = path.body["bridge_work"].as_array().unwrap();
     assert_eq!(bridge.len(), 1, "{}", path.body["bridge_work"]);
     assert_eq!(bridge[0]["task"], task_id);
-    assert_eq!(bridge[0]["exercises"][0]["id"], "guild:skill/read-engineering-drawings");
+    assert_eq!(
+        bridge[0]["exercises"][0]["id"],
+        "guild:skill/read-engineering-drawings"
+    );
     // … and the open task as a target: only its drawings are missing.
     let to_task = server.call(
         "POST",
@@ -178,7 +239,10 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
     assert_eq!(to_task.status, 200, "{}", to_task.body);
     let missing = to_task.body["gap"]["missing"].as_array().unwrap();
     assert_eq!(missing.len(), 1, "{}", to_task.body["gap"]);
-    assert_eq!(to_task.body["plan"]["steps"][0]["resource"]["title"], "Reading engineering drawings");
+    assert_eq!(
+        to_task.body["plan"]["steps"][0]["resource"]["title"],
+        "Reading engineering drawings"
+    );
 
     // A target already covered: a clear answer, no plan.
     let mut easy = task.clone();
@@ -194,12 +258,26 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
     );
     assert_eq!(covered.status, 200, "{}", covered.body);
     assert!(covered.body["plan"].is_null());
-    assert!(covered.body["note"].as_str().unwrap().starts_with("nothing to learn"), "{}", covered.body);
+    assert!(
+        covered.body["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("nothing to learn"),
+        "{}",
+        covered.body
+    );
 
     // The CLI gives the same answers.
     let out = store.guild_ok(&["reskill", "--from", MINER, "--limit", "3"]);
     assert!(out.contains("surface mine equipment operator"), "{out}");
-    let out = store.guild_ok(&["reskill", "--worker", &id.to_string(), "--to", MACHINIST, "--json"]);
+    let out = store.guild_ok(&[
+        "reskill",
+        "--worker",
+        &id.to_string(),
+        "--to",
+        MACHINIST,
+        "--json",
+    ]);
     let cli: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(cli["gap"]["missing"], path.body["gap"]["missing"]);
     let out = store.guild_ok(&["reskill", "--worker", &id.to_string(), "--to", MACHINIST]);
@@ -208,8 +286,15 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
 
     // The API document has the reskilling endpoints.
     let doc = server.get_ok("/api/openapi.json");
-    for p in ["/api/v1/occupations/{id}/transitions", "/api/v1/workers/{id}/transitions", "/api/v1/learning-paths"] {
-        assert!(doc["paths"][p].is_object(), "{p} missing from the API document");
+    for p in [
+        "/api/v1/occupations/{id}/transitions",
+        "/api/v1/workers/{id}/transitions",
+        "/api/v1/learning-paths",
+    ] {
+        assert!(
+            doc["paths"][p].is_object(),
+            "{p} missing from the API document"
+        );
     }
 }
 
@@ -222,39 +307,126 @@ fn reskilling_refuses_bad_input_and_other_peoples_workers(backend: Backend) {
         let detail = a.body["detail"].as_str().unwrap();
         assert!(detail.contains(needle), "{detail:?} lacks {needle:?}");
     };
-    problem(&server.get("/api/v1/occupations/guild:occupation/nobody/transitions"), 404, "guild:occupation/nobody");
-    problem(&server.get(&format!("/api/v1/occupations/{MINER}/transitions?limit=0")), 400, "limit");
-    problem(&server.get(&format!("/api/v1/occupations/{MINER}/transitions?taxonomy=klingon")), 400, "taxonomy");
-    problem(&server.get(&format!("/api/v1/occupations/{MINER}/transitions?frobnicate=1")), 400, "frobnicate");
+    problem(
+        &server.get("/api/v1/occupations/guild:occupation/nobody/transitions"),
+        404,
+        "guild:occupation/nobody",
+    );
+    problem(
+        &server.get(&format!("/api/v1/occupations/{MINER}/transitions?limit=0")),
+        400,
+        "limit",
+    );
+    problem(
+        &server.get(&format!(
+            "/api/v1/occupations/{MINER}/transitions?taxonomy=klingon"
+        )),
+        400,
+        "taxonomy",
+    );
+    problem(
+        &server.get(&format!(
+            "/api/v1/occupations/{MINER}/transitions?frobnicate=1"
+        )),
+        400,
+        "frobnicate",
+    );
     // O*NET is not imported: asking in it is a clear error.
-    problem(&server.get(&format!("/api/v1/occupations/{}/transitions?taxonomy=onet", encode(MINER))), 400, "onet");
+    problem(
+        &server.get(&format!(
+            "/api/v1/occupations/{}/transitions?taxonomy=onet",
+            encode(MINER)
+        )),
+        400,
+        "onet",
+    );
 
     let dai = server.sign_up("dai@example.org");
     let eve = server.sign_up("eve@example.org");
     let w = server.call("POST", "/api/v1/workers", Some(&dai), Some(&miner_worker()));
     let id = w.body["id"].as_i64().unwrap();
     // Another account may not see what Dai lacks; nobody anonymous either.
-    problem(&server.call("GET", &format!("/api/v1/workers/{id}/transitions"), Some(&eve), None), 403, "another account");
-    assert_eq!(server.call("GET", &format!("/api/v1/workers/{id}/transitions"), None, None).status, 401);
+    problem(
+        &server.call(
+            "GET",
+            &format!("/api/v1/workers/{id}/transitions"),
+            Some(&eve),
+            None,
+        ),
+        403,
+        "another account",
+    );
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/workers/{id}/transitions"),
+                None,
+                None
+            )
+            .status,
+        401
+    );
     let body = json!({"worker": id, "target": {"occupation": MACHINIST}});
-    problem(&server.call("POST", "/api/v1/learning-paths", Some(&eve), Some(&body)), 403, "another account");
-    problem(&server.call("GET", "/api/v1/workers/99999/transitions", Some(&dai), None), 404, "99999");
+    problem(
+        &server.call("POST", "/api/v1/learning-paths", Some(&eve), Some(&body)),
+        403,
+        "another account",
+    );
+    problem(
+        &server.call("GET", "/api/v1/workers/99999/transitions", Some(&dai), None),
+        404,
+        "99999",
+    );
 
     // Malformed requests.
     let path = |b: Value| server.call("POST", "/api/v1/learning-paths", Some(&dai), Some(&b));
-    problem(&path(json!({"target": {"occupation": MACHINIST}})), 400, "learner");
-    problem(&path(json!({"worker": id, "target": {}})), 400, "exactly one");
-    problem(&path(json!({"worker": id, "target": {"occupation": MACHINIST, "open_task": 1}})), 400, "exactly one");
-    problem(&path(json!({"worker": id, "target": {"occupation": "guild:occupation/nobody"}})), 404, "nobody");
-    problem(&path(json!({"worker": id, "target": {"open_task": 424242}})), 404, "424242");
-    problem(&path(json!({"worker": id, "target": {"occupation": MACHINIST}, "max_needs": 0})), 400, "max_needs");
-    problem(&path(json!({"worker": id, "target": {"occupation": MACHINIST}, "bogus": 1})), 400, "bogus");
+    problem(
+        &path(json!({"target": {"occupation": MACHINIST}})),
+        400,
+        "learner",
+    );
+    problem(
+        &path(json!({"worker": id, "target": {}})),
+        400,
+        "exactly one",
+    );
+    problem(
+        &path(json!({"worker": id, "target": {"occupation": MACHINIST, "open_task": 1}})),
+        400,
+        "exactly one",
+    );
+    problem(
+        &path(json!({"worker": id, "target": {"occupation": "guild:occupation/nobody"}})),
+        404,
+        "nobody",
+    );
+    problem(
+        &path(json!({"worker": id, "target": {"open_task": 424242}})),
+        404,
+        "424242",
+    );
+    problem(
+        &path(json!({"worker": id, "target": {"occupation": MACHINIST}, "max_needs": 0})),
+        400,
+        "max_needs",
+    );
+    problem(
+        &path(json!({"worker": id, "target": {"occupation": MACHINIST}, "bogus": 1})),
+        400,
+        "bogus",
+    );
 
     // An empty catalogue: the gap, and a note instead of a plan.
     let empty = path(json!({"worker": id, "target": {"occupation": MACHINIST}}));
     assert_eq!(empty.status, 200, "{}", empty.body);
     assert!(empty.body["plan"].is_null());
-    assert!(empty.body["note"].as_str().unwrap().contains("catalogue is empty"));
+    assert!(
+        empty.body["note"]
+            .as_str()
+            .unwrap()
+            .contains("catalogue is empty")
+    );
     assert!(!empty.body["gap"]["missing"].as_array().unwrap().is_empty());
 
     // Prerequisites that require each other: a clear error, not a hang or a panic.
@@ -264,15 +436,33 @@ Drawings first,course,guild:skill/read-engineering-drawings=3|guild:skill/geomet
 ";
     let imported = server.post("/api/v1/learning-resources", cycle, "text/csv");
     assert_eq!(imported.status, 401, "importing needs an account");
-    let imported = server.call_raw("POST", "/api/v1/learning-resources", Some(&dai), cycle, "text/csv");
+    let imported = server.call_raw(
+        "POST",
+        "/api/v1/learning-resources",
+        Some(&dai),
+        cycle,
+        "text/csv",
+    );
     assert_eq!(imported.status, 201, "{}", imported.body);
-    problem(&path(json!({"worker": id, "target": {"occupation": MACHINIST}})), 400, "cycle");
+    problem(
+        &path(json!({"worker": id, "target": {"occupation": MACHINIST}})),
+        400,
+        "cycle",
+    );
 
     // The CLI says what was wrong and exits non-zero.
     let out = store.guild(&["reskill", "--from", "guild:occupation/nobody"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("guild:occupation/nobody"));
-    let out = store.guild(&["reskill", "--worker", &id.to_string(), "--to", MACHINIST, "--hour-value", "lots"]);
+    let out = store.guild(&[
+        "reskill",
+        "--worker",
+        &id.to_string(),
+        "--to",
+        MACHINIST,
+        "--hour-value",
+        "lots",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--hour-value"));
 }
@@ -286,37 +476,106 @@ pub fn onet_and_esco(store: &TestStore, server: &Server) {
     let report = server.get_ok(&format!("/api/v1/occupations/{MINER}/transitions?limit=5"));
     let targets = ids(&report);
     // Other extraction and construction-equipment work is nearest.
-    assert!(targets.iter().filter(|t| t.starts_with("onet:47-")).count() >= 4, "{targets:?}");
-    assert_eq!(targets[0], "onet:47-5043.00", "roof bolters first: {targets:?}");
+    assert!(
+        targets.iter().filter(|t| t.starts_with("onet:47-")).count() >= 4,
+        "{targets:?}"
+    );
+    assert_eq!(
+        targets[0], "onet:47-5043.00",
+        "roof bolters first: {targets:?}"
+    );
     let first = &report["transitions"][0];
     assert!(first["remote_share"].is_number(), "{first}");
     assert!(first["ai_exposure"].is_number(), "{first}");
-    let report = server.get_ok(&format!("/api/v1/occupations/{MACHINIST}/transitions?limit=5"));
+    let report = server.get_ok(&format!(
+        "/api/v1/occupations/{MACHINIST}/transitions?limit=5"
+    ));
     let targets = ids(&report);
-    assert!(targets.iter().all(|t| t.starts_with("onet:51-")), "production work: {targets:?}");
-    assert!(targets.contains(&"onet:51-4111.00".to_owned()), "tool and die makers: {targets:?}");
+    assert!(
+        targets.iter().all(|t| t.starts_with("onet:51-")),
+        "production work: {targets:?}"
+    );
+    assert!(
+        targets.contains(&"onet:51-4111.00".to_owned()),
+        "tool and die makers: {targets:?}"
+    );
 
     // The machinist's path into mining, over the example catalogue.
-    let catalogue = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/learning-catalogue.csv");
+    let catalogue = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples/learning-catalogue.csv");
     store.guild_ok(&["resources", "import", catalogue.to_str().unwrap()]);
-    let out = store.guild_ok(&["reskill", "--from", "51-4041.00", "--to", "47-5041.00", "--gap", "20", "--json"]);
+    let out = store.guild_ok(&[
+        "reskill",
+        "--from",
+        "51-4041.00",
+        "--to",
+        "47-5041.00",
+        "--gap",
+        "20",
+        "--json",
+    ]);
     let path: Value = serde_json::from_str(&out).unwrap();
-    let missing: Vec<&str> = path["gap"]["missing"].as_array().unwrap().iter().map(|g| g["label"].as_str().unwrap()).collect();
+    let missing: Vec<&str> = path["gap"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["label"].as_str().unwrap())
+        .collect();
     assert_eq!(missing[0], "Operate mining equipment.", "{missing:?}");
     assert!(missing.contains(&"Law and Government"), "{missing:?}");
-    let carried: Vec<&str> = path["gap"]["carried_over"].as_array().unwrap().iter().map(|g| g["label"].as_str().unwrap()).collect();
+    let carried: Vec<&str> = path["gap"]["carried_over"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["label"].as_str().unwrap())
+        .collect();
     assert!(carried.contains(&"Mechanical"), "{carried:?}");
-    let titles: Vec<&str> = path["plan"]["steps"].as_array().unwrap().iter().map(|s| s["resource"]["title"].as_str().unwrap()).collect();
-    let pos = |t: &str| titles.iter().position(|x| *x == t).unwrap_or_else(|| panic!("{t} not in {titles:?}"));
-    assert!(pos("New underground miner training (MSHA Part 48)") < pos("Continuous miner operator training"), "{titles:?}");
-    assert!(path["plan"]["uncovered"].as_array().unwrap().iter().all(|u| u["skill"] != "onet:4.A.3.a.3.I03.D03"));
+    let titles: Vec<&str> = path["plan"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["resource"]["title"].as_str().unwrap())
+        .collect();
+    let pos = |t: &str| {
+        titles
+            .iter()
+            .position(|x| *x == t)
+            .unwrap_or_else(|| panic!("{t} not in {titles:?}"))
+    };
+    assert!(
+        pos("New underground miner training (MSHA Part 48)")
+            < pos("Continuous miner operator training"),
+        "{titles:?}"
+    );
+    assert!(
+        path["plan"]["uncovered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["skill"] != "onet:4.A.3.a.3.I03.D03")
+    );
 
     // ESCO: an ESCO occupation's transitions are ESCO occupations; asked in O*NET, it goes
     // through the crosswalk.
     let fitter = "http://data.europa.eu/esco/occupation/898f99f7-8c0a-4212-9e58-9ab00379e5ae";
-    let report = server.get_ok(&format!("/api/v1/occupations/{}/transitions?limit=3", encode(fitter)));
-    assert!(ids(&report).iter().all(|t| t.starts_with("http://data.europa.eu/esco/occupation/")), "{report}");
-    let report = server.get_ok(&format!("/api/v1/occupations/{}/transitions?limit=3&taxonomy=onet", encode(fitter)));
-    assert_eq!(report["from"]["based_on"]["id"], MACHINIST, "{}", report["from"]);
+    let report = server.get_ok(&format!(
+        "/api/v1/occupations/{}/transitions?limit=3",
+        encode(fitter)
+    ));
+    assert!(
+        ids(&report)
+            .iter()
+            .all(|t| t.starts_with("http://data.europa.eu/esco/occupation/")),
+        "{report}"
+    );
+    let report = server.get_ok(&format!(
+        "/api/v1/occupations/{}/transitions?limit=3&taxonomy=onet",
+        encode(fitter)
+    ));
+    assert_eq!(
+        report["from"]["based_on"]["id"], MACHINIST,
+        "{}",
+        report["from"]
+    );
     assert!(ids(&report).iter().all(|t| t.starts_with("onet:")));
 }
