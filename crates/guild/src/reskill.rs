@@ -209,6 +209,10 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+fn money(m: &Money) -> String {
+    format!("{}.{:02} {}", m.minor / 100, (m.minor % 100).abs(), m.currency)
+}
+
 fn percent(x: Option<f64>) -> String {
     x.map_or("?".to_owned(), |v| format!("{:.0}%", v * 100.0))
 }
@@ -247,59 +251,47 @@ fn print_path(report: &PathReport) -> Result<()> {
         out!("{note}");
     }
     if let Some(plan) = &report.plan {
-        let json = serde_json::to_value(plan)?;
+        let label = |s: &guild_taxonomy::SkillId| {
+            report
+                .labels
+                .get(s.as_str())
+                .cloned()
+                .unwrap_or_else(|| s.as_str().to_owned())
+        };
+        let method = serde_json::to_value(plan.method)?;
         out!(
-            "Learning path ({}):",
-            json["method"].as_str().unwrap_or("?")
+            "Learning path ({}{}):",
+            method.as_str().unwrap_or("?"),
+            if plan.optimal { ", optimal" } else { "" }
         );
-        for (n, step) in json["steps"].as_array().into_iter().flatten().enumerate() {
-            let r = &step["resource"];
-            let closes: Vec<String> = step["closes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["skill"].as_str())
-                .map(|s| {
-                    report
-                        .labels
-                        .get(s)
-                        .cloned()
-                        .unwrap_or_else(|| s.to_owned())
-                })
-                .collect();
+        for (n, step) in plan.steps.iter().enumerate() {
+            let r = &step.resource;
+            let closes: Vec<String> = step.closes.iter().map(|c| label(&c.skill)).collect();
             out!(
                 "{:>3}. {} ({}, {}, {} h{}) — {}",
                 n + 1,
-                r["title"].as_str().unwrap_or("?"),
-                r["kind"].as_str().unwrap_or("?"),
-                r["provider"].as_str().unwrap_or("?"),
-                r["hours"],
-                r["cost"]
-                    .as_object()
-                    .map(|c| format!(
-                        ", {} {}",
-                        c["minor"].as_i64().unwrap_or(0) as f64 / 100.0,
-                        c["currency"].as_str().unwrap_or("")
-                    ))
-                    .unwrap_or_default(),
+                r.title,
+                r.kind.as_str(),
+                r.provider,
+                r.hours,
+                r.cost.map(|c| format!(", {}", money(&c))).unwrap_or_default(),
                 closes.join("; ")
             );
         }
-        for u in json["uncovered"].as_array().into_iter().flatten() {
-            let s = u["skill"].as_str().unwrap_or("?");
-            out!(
-                "     no resource teaches {} to level {}",
-                report.labels.get(s).map_or(s, String::as_str),
-                u["level"]
-            );
+        for u in &plan.uncovered {
+            out!("     no resource teaches {} to level {}", label(&u.skill), u.level.level());
         }
         out!(
-            "Total: {} hours; {}",
-            json["total_hours"],
-            json["total_cost"]
+            "Total: {} hours, {}{}",
+            plan.total_hours,
+            plan.total_price.map_or_else(|| "free".to_owned(), |p| money(&p)),
+            plan.cost
+                .filter(|c| Some(*c) != plan.total_price)
+                .map(|c| format!(" ({} with the learner's time)", money(&c)))
+                .unwrap_or_default()
         );
-        for note in json["notes"].as_array().into_iter().flatten() {
-            out!("note: {}", note.as_str().unwrap_or(""));
+        for note in &plan.notes {
+            out!("note: {note}");
         }
     }
     if !report.bridge_work.is_empty() {
