@@ -210,7 +210,12 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 fn money(m: &Money) -> String {
-    format!("{}.{:02} {}", m.minor / 100, (m.minor % 100).abs(), m.currency)
+    format!(
+        "{}.{:02} {}",
+        m.minor / 100,
+        (m.minor % 100).abs(),
+        m.currency
+    )
 }
 
 fn percent(x: Option<f64>) -> String {
@@ -274,17 +279,24 @@ fn print_path(report: &PathReport) -> Result<()> {
                 r.kind.as_str(),
                 r.provider,
                 r.hours,
-                r.cost.map(|c| format!(", {}", money(&c))).unwrap_or_default(),
+                r.cost
+                    .map(|c| format!(", {}", money(&c)))
+                    .unwrap_or_default(),
                 closes.join("; ")
             );
         }
         for u in &plan.uncovered {
-            out!("     no resource teaches {} to level {}", label(&u.skill), u.level.level());
+            out!(
+                "     no resource teaches {} to level {}",
+                label(&u.skill),
+                u.level.level()
+            );
         }
         out!(
             "Total: {} hours, {}{}",
             plan.total_hours,
-            plan.total_price.map_or_else(|| "free".to_owned(), |p| money(&p)),
+            plan.total_price
+                .map_or_else(|| "free".to_owned(), |p| money(&p)),
             plan.cost
                 .filter(|c| Some(*c) != plan.total_price)
                 .map(|c| format!(" ({} with the learner's time)", money(&c)))
@@ -306,6 +318,19 @@ fn print_path(report: &PathReport) -> Result<()> {
                 ex.join("; ")
             );
         }
+    }
+    for t in &report.trainers {
+        let names: Vec<String> = t
+            .trainers
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} (worker {}, level {})",
+                    m.name, m.worker.0, m.proficiency
+                )
+            })
+            .collect();
+        out!("Trainers for {}: {}", t.skill.label, names.join("; "));
     }
     if report.target_tasks > 0 {
         out!(

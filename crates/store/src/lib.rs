@@ -29,7 +29,8 @@ pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOf
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
-    PathReport, PathRequest, PathTarget, SkillLabel, TransitionReport, TransitionView,
+    PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,
+    TransitionView,
 };
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};

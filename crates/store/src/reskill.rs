@@ -226,6 +226,19 @@ pub struct PathReport {
     pub tasks_you_can_do: Vec<DoableTask>,
     /// How many tasks the target has (occupation targets).
     pub target_tasks: usize,
+    /// Workers who offer to teach the most important missing skills, ranked for this learner
+    /// by skill, language and time zone (worker learners only; at most three per skill).
+    pub trainers: Vec<SkillTrainers>,
+}
+
+/// Trainers for one missing skill.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillTrainers {
+    /// The skill.
+    pub skill: SkillLabel,
+    /// The best trainers, best first.
+    pub trainers: Vec<guild_reskilling::trainers::TrainerMatch>,
 }
 
 /// The learner, resolved: model, source, explicit skills and how it is described.
@@ -513,16 +526,7 @@ impl Store {
             .into_iter()
             .map(|o| (o.id.clone(), o))
             .collect();
-        let open: Vec<Vec<(SkillId, f32)>> = self
-            .open_tasks()?
-            .into_iter()
-            .map(|t| {
-                t.required
-                    .into_iter()
-                    .map(|r| (r.skill, r.weight))
-                    .collect()
-            })
-            .collect();
+        let open = self.open_task_requirements()?;
         let targets: Vec<&str> = ids.iter().map(String::as_str).collect();
         let demand = model.demand(&targets, &open, ABLE_SHARE);
         let mut transitions = Vec::with_capacity(ranked.len());
@@ -754,6 +758,10 @@ impl Store {
             .map(|(id, (label, _))| (id, label))
             .collect();
         let bridge_work = self.bridge_work(&needs, &has_level, &request.target)?;
+        let trainers = match &request.origin {
+            Origin::Worker { id, .. } => self.trainers_for(*id, &needs, &plan)?,
+            Origin::Occupation(_) => Vec::new(),
+        };
         Ok(PathReport {
             from: learner.view,
             target,
@@ -765,7 +773,97 @@ impl Store {
             bridge_work,
             tasks_you_can_do: doable,
             target_tasks,
+            trainers,
         })
+    }
+
+    /// The required skills and weights of every open task (for demand): one query, not the
+    /// whole tasks.
+    fn open_task_requirements(&self) -> Result<Vec<Vec<(SkillId, f32)>>, StoreError> {
+        self.read(|tx| {
+            let mut out: Vec<Vec<(SkillId, f32)>> = Vec::new();
+            let mut last = None;
+            for r in tx.query(
+                "SELECT s.task_id, s.skill, s.weight FROM work_task_skills s \
+                 JOIN work_tasks t ON t.id = s.task_id \
+                 WHERE t.status = 'open' AND s.required = 1 ORDER BY s.task_id, s.ord",
+                &[],
+            )? {
+                let task = r[0].int()?;
+                if last != Some(task) {
+                    out.push(Vec::new());
+                    last = Some(task);
+                }
+                if let Some(v) = out.last_mut() {
+                    v.push((
+                        SkillId::parse(r[1].text()?)?,
+                        r[2].opt_real()?.unwrap_or(1.0) as f32,
+                    ));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Trainers for the needs no resource covers, then the most important ones (at most
+    /// five skills, three trainers each), ranked for worker `learner`.
+    fn trainers_for(
+        &self,
+        learner: WorkerId,
+        needs: &[Need],
+        plan: &Option<LearningPlan>,
+    ) -> Result<Vec<SkillTrainers>, StoreError> {
+        let worker = self.worker(learner)?.worker;
+        let uncovered: Vec<&Need> = plan
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.uncovered.iter().collect());
+        let mut chosen: Vec<&Need> = uncovered;
+        for n in needs {
+            if chosen.len() >= 5 {
+                break;
+            }
+            if !chosen.iter().any(|c| c.skill == n.skill) {
+                chosen.push(n);
+            }
+        }
+        chosen.truncate(5);
+        let labels = self.skill_labels(
+            &chosen
+                .iter()
+                .map(|n| n.skill.as_str().to_owned())
+                .collect::<Vec<_>>(),
+        )?;
+        let mut out = Vec::new();
+        for need in chosen {
+            let offers = self.trainer_candidates(&need.skill)?;
+            if offers.is_empty() {
+                continue;
+            }
+            let ranking = guild_reskilling::trainers::rank(
+                &guild_reskilling::trainers::Learner {
+                    worker: Some(learner),
+                    skill: need.skill.clone(),
+                    level: need.level,
+                    languages: worker.languages.clone(),
+                    utc_offset_minutes: worker.utc_offset_minutes,
+                },
+                &offers,
+                3,
+            );
+            if ranking.matches.is_empty() {
+                continue;
+            }
+            out.push(SkillTrainers {
+                skill: SkillLabel {
+                    id: need.skill.as_str().to_owned(),
+                    label: labels
+                        .get(need.skill.as_str())
+                        .map_or_else(|| need.skill.as_str().to_owned(), |(l, _)| l.clone()),
+                },
+                trainers: ranking.matches,
+            });
+        }
+        Ok(out)
     }
 
     /// Open tasks the learner can already do (at least [`ABLE_SHARE`] of the required weight)

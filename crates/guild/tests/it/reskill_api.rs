@@ -198,6 +198,46 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
         path.body["labels"]
     );
 
+    // A machinist offers to teach CAM software, which no resource covers: the path names them.
+    let mo = server.sign_up("mo@example.org");
+    let mut machinist = miner_worker();
+    machinist["name"] = json!("Mo, machinist");
+    machinist["skills"] = json!([{"skill": "guild:skill/cam-software", "proficiency": 5}]);
+    let mo_id = server
+        .call("POST", "/api/v1/workers", Some(&mo), Some(&machinist))
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let offer = server.call(
+        "PUT",
+        &format!("/api/v1/workers/{mo_id}/teaching/guild:skill/cam-software"),
+        Some(&mo),
+        Some(&json!({"remote": true, "note": "evenings"})),
+    );
+    assert!(offer.status == 201, "{}", offer.body);
+    let with_trainer = server.call(
+        "POST",
+        "/api/v1/learning-paths",
+        Some(&token),
+        Some(&json!({"worker": id, "target": {"occupation": MACHINIST}, "languages": ["en"]})),
+    );
+    let uncovered: Vec<&str> = with_trainer.body["plan"]["uncovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["skill"].as_str().unwrap())
+        .collect();
+    assert!(
+        uncovered.contains(&"guild:skill/cam-software"),
+        "{uncovered:?}"
+    );
+    let trainers = with_trainer.body["trainers"].as_array().unwrap();
+    let cam = trainers
+        .iter()
+        .find(|t| t["skill"]["id"] == "guild:skill/cam-software")
+        .unwrap_or_else(|| panic!("{trainers:?}"));
+    assert_eq!(cam["trainers"][0]["worker"], mo_id, "{cam}");
+
     // Bridge work: an open task the miner can do that practises a missing skill.
     let client = server.sign_up("plant@example.org");
     let task = json!({
@@ -216,6 +256,14 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
     let t = server.call("POST", "/api/v1/tasks", Some(&client), Some(&task));
     assert_eq!(t.status, 201, "{}", t.body);
     let task_id = t.body["id"].as_i64().unwrap();
+    // Demand: the open task needs what a miner does, so the miner, as a target, has one.
+    let from_surface = server.get_ok(
+        "/api/v1/occupations/guild:occupation/surface-mine-equipment-operator/transitions?limit=100&gap=0",
+    );
+    for t in from_surface["transitions"].as_array().unwrap() {
+        let expected = if t["occupation"] == MINER { 1 } else { 0 };
+        assert_eq!(t["open_tasks"], expected, "{t}");
+    }
     let path = server.call(
         "POST",
         "/api/v1/learning-paths",
@@ -281,7 +329,11 @@ fn transitions_and_learning_paths_on_the_starter_taxonomy(backend: Backend) {
     let cli: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(cli["gap"]["missing"], path.body["gap"]["missing"]);
     let out = store.guild_ok(&["reskill", "--worker", &id.to_string(), "--to", MACHINIST]);
-    assert!(out.contains("Learning path (exact)"), "{out}");
+    assert!(out.contains("Learning path (exact, optimal)"), "{out}");
+    assert!(
+        out.contains("Trainers for CAM software: Mo, machinist"),
+        "{out}"
+    );
     assert!(out.contains("Bridge work"), "{out}");
 
     // The API document has the reskilling endpoints.
