@@ -164,7 +164,11 @@ async fn own_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTask, 
     Ok(t)
 }
 
-async fn own_worker(state: &AppState, caller: i64, id: i64) -> Result<StoredWorker, ApiError> {
+pub(crate) async fn own_worker(
+    state: &AppState,
+    caller: i64,
+    id: i64,
+) -> Result<StoredWorker, ApiError> {
     let store = state.store.clone();
     let w = blocking(move || store.worker(WorkerId(id))).await?;
     if w.owner != Some(caller) {

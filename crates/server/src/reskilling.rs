@@ -20,6 +20,7 @@ use serde::Deserialize;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
+use crate::matching::own_worker;
 use crate::params::Params;
 use crate::{AppState, blocking};
 
@@ -129,17 +130,6 @@ pub async fn worker_transitions(
         &["occupation"],
     )
     .await
-}
-
-async fn own_worker(state: &AppState, caller: i64, id: i64) -> Result<(), ApiError> {
-    let store = state.store.clone();
-    let w = blocking(move || store.worker(WorkerId(id))).await?;
-    if w.owner != Some(caller) {
-        return Err(ApiError::forbidden(format!(
-            "worker profile {id} belongs to another account: only its owner may see its reskilling"
-        )));
-    }
-    Ok(())
 }
 
 /// What a learning path leads to: exactly one of the three.
