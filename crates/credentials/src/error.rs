@@ -1,0 +1,15 @@
+//! The one error type of the credentials engine.
+
+/// What can go wrong reading, canonicalising, signing or verifying a credential.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CredentialError {
+    /// The input is not what it must be (malformed JSON, a missing field, too large, …).
+    #[error("{0}")]
+    Invalid(String),
+    /// A JSON-LD context that is not in the bundled set (contexts are never fetched).
+    #[error("unknown JSON-LD context {0}: only bundled contexts are used, none is fetched")]
+    UnknownContext(String),
+    /// Canonicalisation failed or exceeded its limits.
+    #[error("canonicalisation failed: {0}")]
+    Canonicalization(String),
+}
