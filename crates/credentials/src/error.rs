@@ -9,6 +9,12 @@ pub enum CredentialError {
     /// A JSON-LD context that is not in the bundled set (contexts are never fetched).
     #[error("unknown JSON-LD context {0}: only bundled contexts are used, none is fetched")]
     UnknownContext(String),
+    /// A signature that does not match the document and key.
+    #[error("bad signature: {0}")]
+    BadSignature(String),
+    /// A key of another type than the proof needs (the suites here take Ed25519 only).
+    #[error("wrong key type: {0}")]
+    WrongKeyType(String),
     /// Canonicalisation failed or exceeded its limits.
     #[error("canonicalisation failed: {0}")]
     Canonicalization(String),

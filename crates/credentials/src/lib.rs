@@ -2,7 +2,11 @@
 //!
 //! - [`contexts`]: the bundled, hash-pinned JSON-LD contexts (never fetched);
 //! - [`rdfc`]: JSON-LD to RDF and RDF Dataset Canonicalization (RDFC-1.0);
+//! - [`keys`]: Ed25519 keys as Multikey multibase and `did:key`;
+//! - [`proof`]: Data Integrity proofs (`eddsa-jcs-2022`, `eddsa-rdfc-2022`), proof sets and chains.
 
 pub mod error;
+pub mod keys;
+pub mod proof;
 
 pub use error::CredentialError;
