@@ -3,10 +3,12 @@
 //! - [`contexts`]: the bundled, hash-pinned JSON-LD contexts (never fetched);
 //! - [`rdfc`]: JSON-LD to RDF and RDF Dataset Canonicalization (RDFC-1.0);
 //! - [`keys`]: Ed25519 keys as Multikey multibase and `did:key`;
-//! - [`proof`]: Data Integrity proofs (`eddsa-jcs-2022`, `eddsa-rdfc-2022`), proof sets and chains.
+//! - [`proof`]: Data Integrity proofs (`eddsa-jcs-2022`, `eddsa-rdfc-2022`), proof sets and chains;
+//! - [`verify`]: verification with a report of every check.
 
 pub mod error;
 pub mod keys;
 pub mod proof;
+pub mod verify;
 
 pub use error::CredentialError;
