@@ -49,6 +49,35 @@ impl KeyResolver for DidKeyResolver {
     }
 }
 
+/// Resolves `did:key`, and verification methods whose keys the caller already knows (keys
+/// fetched from a `did:web` document or an issuer profile, or given on the command line).
+#[derive(Debug, Clone, Default)]
+pub struct KnownKeys {
+    keys: std::collections::HashMap<String, VerifyingKey>,
+}
+
+impl KnownKeys {
+    /// Adds the key of a verification method (given as Multikey multibase).
+    pub fn add(
+        &mut self,
+        verification_method: &str,
+        public_multibase: &str,
+    ) -> Result<(), CredentialError> {
+        let key = crate::keys::public_key_from_multibase(public_multibase)?;
+        self.keys.insert(verification_method.to_owned(), key);
+        Ok(())
+    }
+}
+
+impl KeyResolver for KnownKeys {
+    fn resolve(&self, vm: &str) -> Result<VerifyingKey, ResolveError> {
+        match self.keys.get(vm) {
+            Some(k) => Ok(*k),
+            None => DidKeyResolver.resolve(vm),
+        }
+    }
+}
+
 /// The verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
