@@ -4,8 +4,10 @@
 //! - [`rdfc`]: JSON-LD to RDF and RDF Dataset Canonicalization (RDFC-1.0);
 //! - [`keys`]: Ed25519 keys as Multikey multibase and `did:key`;
 //! - [`proof`]: Data Integrity proofs (`eddsa-jcs-2022`, `eddsa-rdfc-2022`), proof sets and chains;
+//! - [`badge`]: the Open Badges 3.0 skill certifications Guild issues;
 //! - [`verify`]: verification with a report of every check.
 
+pub mod badge;
 pub mod error;
 pub mod keys;
 pub mod proof;
