@@ -4,6 +4,7 @@
 
 mod analysis;
 mod corpus;
+mod credentials;
 mod import;
 mod learning;
 mod matching;
@@ -21,6 +22,7 @@ use thiserror::Error;
 
 pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
 pub use corpus::Corpus;
+pub use credentials::{IssuedCredential, IssuerKey};
 pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,

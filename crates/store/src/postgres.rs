@@ -18,6 +18,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/postgres/0003_reskilling.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/postgres/0004_credentials.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

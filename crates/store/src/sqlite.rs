@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_taxonomy.sql")),
     (2, include_str!("../migrations/sqlite/0002_matching.sql")),
     (3, include_str!("../migrations/sqlite/0003_reskilling.sql")),
+    (4, include_str!("../migrations/sqlite/0004_credentials.sql")),
 ];
 
 pub(crate) struct Sqlite {
