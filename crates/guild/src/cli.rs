@@ -122,6 +122,11 @@ enum Command {
         #[command(flatten)]
         options: crate::work::MatchOptions,
     },
+    /// Portable credentials: verify any VC 2.0 / Open Badges 3.0 credential (exit 0 valid,
+    /// 1 invalid, 2 could not check), manage the platform's signing keys, issue skill
+    /// certifications.
+    #[command(subcommand)]
+    Credential(crate::credential::CredentialCommand),
     /// Reskilling: the nearest occupations from an occupation or a worker, with what each takes;
     /// with --to, the gap to a target and the cheapest learning path, bridge work and the tasks
     /// already within reach.
@@ -452,6 +457,9 @@ pub fn run() -> Result<ExitCode> {
         Command::Task(command) => crate::work::task(&open_with_taxonomy(&url)?, command),
         Command::Match { target, options } => {
             crate::work::matches(&open_with_taxonomy(&url)?, target, options)
+        }
+        Command::Credential(command) => {
+            crate::credential::run(command, || open_with_taxonomy(&url))
         }
         Command::Reskill(args) => crate::reskill::run(&open_with_taxonomy(&url)?, args),
         Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&url)?, args),

@@ -26,6 +26,7 @@ mod bench_match;
 mod bench_path;
 mod bench_transitions;
 mod cli;
+mod credential;
 mod eval;
 mod learning;
 mod progress;
