@@ -5,6 +5,7 @@ mod analysis;
 mod auth;
 mod body;
 mod error;
+mod credentials;
 mod learning;
 mod matching;
 mod params;
@@ -117,6 +118,7 @@ async fn blocking<T: Send + 'static>(
         reskilling::occupation_transitions,
         reskilling::worker_transitions,
         reskilling::learning_path,
+        credentials::verify_credential,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -124,6 +126,7 @@ async fn blocking<T: Send + 'static>(
         (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles"),
         (name = "accounts", description = "Sign up, API tokens"),
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
+        (name = "credentials", description = "Portable credentials: verification of VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs"),
         (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
 )]
@@ -263,6 +266,10 @@ pub fn router(store: Arc<Store>) -> Router {
             get(reskilling::worker_transitions),
         )
         .route("/api/v1/learning-paths", post(reskilling::learning_path))
+        .route(
+            "/api/v1/credentials/verify",
+            post(credentials::verify_credential),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -229,3 +229,30 @@ fn issued_skill_credentials_verify_anywhere(backend: crate::harness::Backend) {
     let (code, out) = verify(tampered.path(), &[]);
     assert_eq!(code, 1, "{out}");
 }
+
+#[test]
+fn the_api_verifies_without_an_account() {
+    let store = crate::harness::TestStore::new(&crate::harness::Backend::Sqlite);
+    let server = store.serve();
+    let signed = std::fs::read_to_string(vector("eddsa-rdfc-2022/signedDataInt.json")).unwrap();
+    let a = server.post("/api/v1/credentials/verify", &signed, "application/json");
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["outcome"], "valid", "{}", a.body);
+    let tampered = signed.replace("The School of Examples", "Another School");
+    let a = server.post("/api/v1/credentials/verify", &tampered, "application/json");
+    assert_eq!(a.body["outcome"], "invalid", "{}", a.body);
+    let a = server.post(
+        "/api/v1/credentials/verify",
+        "{\"proof\": [",
+        "application/json",
+    );
+    assert_eq!(a.body["outcome"], "invalid");
+    assert!(
+        a.body["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("malformed JSON")
+    );
+    let doc = server.get_ok("/api/openapi.json");
+    assert!(doc["paths"]["/api/v1/credentials/verify"].is_object());
+}
