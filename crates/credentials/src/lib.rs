@@ -5,12 +5,18 @@
 //! - [`keys`]: Ed25519 keys as Multikey multibase and `did:key`;
 //! - [`proof`]: Data Integrity proofs (`eddsa-jcs-2022`, `eddsa-rdfc-2022`), proof sets and chains;
 //! - [`badge`]: the Open Badges 3.0 skill certifications Guild issues;
+//! - [`status`]: revocation through a Bitstring Status List;
 //! - [`verify`]: verification with a report of every check.
 
 pub mod badge;
+pub mod contexts;
 pub mod error;
 pub mod keys;
 pub mod proof;
+pub mod rdfc;
+pub mod status;
 pub mod verify;
 
+pub use contexts::ContextSet;
 pub use error::CredentialError;
+pub use rdfc::{canonicalize_jsonld, canonicalize_nquads};
