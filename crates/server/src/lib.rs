@@ -4,8 +4,8 @@
 mod analysis;
 mod auth;
 mod body;
-mod error;
 mod credentials;
+mod error;
 mod learning;
 mod matching;
 mod params;
