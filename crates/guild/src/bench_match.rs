@@ -1,6 +1,7 @@
 //! `guild bench matching`: top-k workers for a task from the index, beside a brute-force scan of
 //! every worker, on the same generated workers and tasks in one run; results asserted equal.
 
+use crate::bench::percentile;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -8,10 +9,6 @@ use anyhow::{Result, bail};
 use guild_matching::{MatchIndex, RankScratch};
 use guild_store::Store;
 use guild_taxonomy::Source;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

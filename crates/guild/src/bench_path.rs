@@ -2,6 +2,7 @@
 //! generated gap, the exact plan and the greedy plan, their times and how far greedy's cost is
 //! from the optimum. Needs no store.
 
+use crate::bench::percentile;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -51,10 +52,6 @@ fn timed(f: impl FnOnce() -> Result<LearningPlan>) -> Result<(LearningPlan, Dura
     let started = cpu_time::ThreadTime::now();
     let value = f()?;
     Ok((value, started.elapsed(), wall.elapsed()))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
 
 fn ms(d: Duration) -> f64 {
