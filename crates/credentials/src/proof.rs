@@ -207,6 +207,13 @@ pub fn add_proof(
         "proofPurpose".to_owned(),
         options.proof_purpose.clone().into(),
     );
+    // eddsa-jcs-2022 keeps the document's @context in the proof ("Create Proof"), so that a
+    // verifier rebuilds the signed configuration from the proof as written.
+    if options.cryptosuite == Cryptosuite::EddsaJcs2022
+        && let Some(context) = doc.get("@context")
+    {
+        proof.insert("@context".to_owned(), context.clone());
+    }
     match options.previous_proof.as_slice() {
         [] => {}
         [one] => {
@@ -279,6 +286,22 @@ pub fn check_proof(
             bytes.len()
         ))
     })?;
+    // A proof that carries an @context signed it: the document's must begin with it.
+    if let Some(context) = proof.get("@context") {
+        let list = |v: &Value| match v {
+            Value::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        let (own, doc) = (
+            list(context),
+            document.get("@context").map(list).unwrap_or_default(),
+        );
+        if !doc.starts_with(&own) {
+            return Err(CredentialError::Invalid(
+                "the proof's @context is not the beginning of the document's @context".to_owned(),
+            ));
+        }
+    }
     let unsecured = unsecured_for(document, proof, &all)?;
     let data = hash_data(suite, &unsecured, proof, rdf)?;
     key.verify(&data, &signature).map_err(|_| {
@@ -388,6 +411,13 @@ mod tests {
         assert!(check_proof(&bad_value, 0, &key, &NoRdf).is_err());
         let other = SigningKey::from_bytes(&[7; 32]).verifying_key();
         assert!(check_proof(doc, 0, &other, &NoRdf).is_err());
+        let mut other_context = doc.clone();
+        other_context["proof"]["@context"] =
+            serde_json::json!(["https://www.w3.org/2018/credentials/v1"]);
+        let err = check_proof(&other_context, 0, &key, &NoRdf)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not the beginning"), "{err}");
         let mut unknown = doc.clone();
         unknown["proof"]["cryptosuite"] = "ecdsa-rdfc-2019".into();
         let err = check_proof(&unknown, 0, &key, &NoRdf)

@@ -163,6 +163,10 @@ enum BenchCommand {
     /// Learning paths: exact and greedy plans for generated skill gaps over a generated
     /// catalogue, their times and greedy's cost above the optimum. Needs no store.
     LearningPath(crate::bench_path::LearningPathArgs),
+    /// Credential verification: Open Badges 3.0 credentials with eddsa-rdfc-2022 and
+    /// eddsa-jcs-2022 proofs verified per second on one thread, beside Digital Bazaar's
+    /// JavaScript Data Integrity libraries on the same files. Needs no store.
+    Credentials(crate::bench_credentials::CredentialsArgs),
     /// Transitions: every occupation ranked from each occupation of a taxonomy on one thread
     /// (and with gaps), all pairs, beside the cosine baseline. Needs the taxonomy imported.
     Transitions {
@@ -394,6 +398,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Assign(args) => crate::assign::run(&args),
         Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
         Command::Bench(BenchCommand::LearningPath(args)) => crate::bench_path::run(&args),
+        Command::Bench(BenchCommand::Credentials(args)) => crate::bench_credentials::run(&args),
         Command::Bench(BenchCommand::Transitions { taxonomy }) => {
             let taxonomy =
                 Source::parse(&taxonomy).map_err(|e| anyhow::anyhow!("--taxonomy: {e}"))?;

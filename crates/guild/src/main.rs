@@ -22,6 +22,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod assign;
 mod bench;
 mod bench_assign;
+mod bench_credentials;
 mod bench_match;
 mod bench_path;
 mod bench_transitions;
