@@ -311,20 +311,23 @@ pub fn check_proof(
     })
 }
 
+/// For tests of the JCS suite: a canonicaliser that refuses, so that no test passes by RDF.
+#[cfg(test)]
+pub(crate) struct NoRdf;
+
+#[cfg(test)]
+impl RdfCanonicalizer for NoRdf {
+    fn canonicalize(&self, _: &Value) -> Result<String, CredentialError> {
+        Err(CredentialError::Canonicalization(
+            "no RDF in this test".to_owned(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::keys::{resolve_did_key, secret_key_from_multibase};
-
-    /// JCS-only tests use no RDF.
-    struct NoRdf;
-    impl RdfCanonicalizer for NoRdf {
-        fn canonicalize(&self, _: &Value) -> Result<String, CredentialError> {
-            Err(CredentialError::Canonicalization(
-                "no RDF in this test".to_owned(),
-            ))
-        }
-    }
 
     fn dir() -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

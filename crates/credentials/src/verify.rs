@@ -418,14 +418,7 @@ mod tests {
     use crate::proof::{Cryptosuite, ProofOptions, add_proof};
     use ed25519_dalek::SigningKey;
 
-    struct NoRdf;
-    impl RdfCanonicalizer for NoRdf {
-        fn canonicalize(&self, _: &Value) -> Result<String, CredentialError> {
-            Err(CredentialError::Canonicalization(
-                "no RDF in this test".to_owned(),
-            ))
-        }
-    }
+    use crate::proof::NoRdf;
 
     fn now() -> jiff::Timestamp {
         "2026-11-23T12:00:00Z".parse().unwrap()

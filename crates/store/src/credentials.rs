@@ -75,6 +75,20 @@ fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
     })
 }
 
+/// The issued credential `id`, read inside `tx`.
+fn credential_by_id(tx: &mut dyn crate::sql::Tx, id: &str) -> Result<IssuedCredential, StoreError> {
+    tx.query(
+        &format!("SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE id = $1"),
+        &[id.into()],
+    )?
+    .first()
+    .map(credential_from_row)
+    .ok_or_else(|| StoreError::NotFound {
+        what: "credential",
+        id: id.to_owned(),
+    })?
+}
+
 fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
@@ -171,18 +185,7 @@ impl Store {
 
     /// One issued credential.
     pub fn issued_credential(&self, id: &str) -> Result<IssuedCredential, StoreError> {
-        self.read(|tx| {
-            tx.query(
-                &format!("SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE id = $1"),
-                &[id.into()],
-            )?
-            .first()
-            .map(credential_from_row)
-            .ok_or_else(|| StoreError::NotFound {
-                what: "credential",
-                id: id.to_owned(),
-            })?
-        })
+        self.read(|tx| credential_by_id(tx, id))
     }
 
     /// The credentials issued to `worker`, newest first.
@@ -212,17 +215,7 @@ impl Store {
                  WHERE id = $3 AND revoked_at IS NULL",
                 &[now().into(), reason.into(), id.into()],
             )?;
-            let row = tx
-                .query(
-                    &format!("SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE id = $1"),
-                    &[id.into()],
-                )?
-                .first()
-                .map(credential_from_row)
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "credential",
-                    id: id.to_owned(),
-                })??;
+            let row = credential_by_id(tx, id)?;
             if n == 0 {
                 return Err(StoreError::Conflict(format!(
                     "credential {id} is already revoked"
@@ -251,5 +244,63 @@ impl Store {
                 .unwrap_or(0);
             Ok((revoked, used))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{DatabaseUrl, Store, StoreError};
+
+    #[test]
+    fn credentials_take_status_positions_in_order_and_revoke_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
+        let first = store
+            .rotate_issuer_key("platform", "z6Mk-a", "z3u2-a")
+            .unwrap();
+        let second = store
+            .rotate_issuer_key("platform", "z6Mk-b", "z3u2-b")
+            .unwrap();
+        let keys = store.issuer_keys("platform").unwrap();
+        assert!(keys[0].retired_at.is_some() && keys[1].retired_at.is_none());
+        assert_eq!(
+            store.active_issuer_key("platform").unwrap().map(|k| k.id),
+            Some(second.id)
+        );
+        assert_ne!(first.id, second.id);
+        for (n, id) in ["urn:uuid:1", "urn:uuid:2"].into_iter().enumerate() {
+            let issued = store
+                .issue_credential(id, None, "skill", None, |index| {
+                    Ok(format!("{{\"index\":{index}}}"))
+                })
+                .unwrap();
+            assert_eq!(issued.status_index, n as i64);
+            assert_eq!(issued.document, format!("{{\"index\":{n}}}"));
+        }
+        // A failed signing stores nothing.
+        let failed = store.issue_credential("urn:uuid:3", None, "skill", None, |_| {
+            Err(StoreError::Invalid("no key".to_owned()))
+        });
+        assert!(failed.is_err());
+        assert!(matches!(
+            store.issued_credential("urn:uuid:3"),
+            Err(StoreError::NotFound { .. })
+        ));
+        let revoked = store
+            .revoke_credential("urn:uuid:2", "issued in error")
+            .unwrap();
+        assert_eq!(
+            revoked.revocation_reason.as_deref(),
+            Some("issued in error")
+        );
+        assert!(matches!(
+            store.revoke_credential("urn:uuid:2", "again"),
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.revoke_credential("urn:uuid:9", "x"),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(store.revocation_list().unwrap(), (vec![1], 2));
     }
 }

@@ -266,12 +266,19 @@ impl Store {
         Ok(TransitionModel::new(descriptors)?)
     }
 
+    /// An occupation's title (its id when the store does not have it). Only the title: the
+    /// full outlook reads every task's facts.
     fn title_of(&self, occupation: &str) -> Result<String, StoreError> {
-        Ok(self
-            .occupation_outlook(&[occupation.to_owned()])?
-            .into_iter()
-            .next()
-            .map_or_else(|| occupation.to_owned(), |o| o.title))
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT title FROM occupations WHERE id = $1",
+                &[occupation.into()],
+            )?;
+            match rows.first() {
+                Some(r) => Ok(r[0].text()?.to_owned()),
+                None => Ok(occupation.to_owned()),
+            }
+        })
     }
 
     /// `occupation` in taxonomy `to`: itself, or its crosswalk link (through O*NET when neither
