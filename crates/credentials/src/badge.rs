@@ -200,9 +200,94 @@ pub fn skill_credential(c: &SkillCertification) -> Result<Value, CredentialError
     Ok(credential)
 }
 
+/// A skill a credential attests: an alignment of an Open Badges achievement, with the level
+/// its result gives when that is a number from 1 to 5 (as in the certifications Guild issues).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttestedSkill {
+    /// The framework's code for it (`targetCode`).
+    pub code: Option<String>,
+    /// Its URI (`targetUrl`, an ESCO concept or an O*NET page).
+    pub url: Option<String>,
+    /// Its name (`targetName`).
+    pub name: Option<String>,
+    /// The framework (`targetFramework`).
+    pub framework: Option<String>,
+    /// The level, 1–5, when the credential states one.
+    pub level: Option<u8>,
+}
+
+/// The skills an Open Badges credential attests, from each subject's achievement alignments
+/// (at most 100: a credential is about a few skills, not a taxonomy).
+pub fn attested_skills(credential: &Value) -> Vec<AttestedSkill> {
+    const MAX: usize = 100;
+    let subjects: Vec<&Value> = match credential.get("credentialSubject") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let list = |v: Option<&Value>| -> Vec<Value> {
+        match v {
+            Some(Value::Array(a)) => a.clone(),
+            Some(v @ Value::Object(_)) => vec![v.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let mut out = Vec::new();
+    for subject in subjects {
+        // A result tied to a result description is a score of that description (a count, a
+        // percentage), not the level of the achievement.
+        let level = list(subject.get("result")).iter().find_map(|r| {
+            if r.get("resultDescription").is_some() {
+                return None;
+            }
+            r.get("value")
+                .and_then(Value::as_str)
+                .and_then(|v| v.trim().parse::<u8>().ok())
+                .filter(|l| (1..=5).contains(l))
+        });
+        for achievement in list(subject.get("achievement")) {
+            // A reputation summary names the skills worked in, not skills it vouches for.
+            if achievement.get("achievementType").and_then(Value::as_str)
+                == Some("ext:ReputationSummary")
+            {
+                continue;
+            }
+            for a in list(achievement.get("alignment")) {
+                if out.len() == MAX {
+                    return out;
+                }
+                let skill = AttestedSkill {
+                    code: text(&a, "targetCode"),
+                    url: text(&a, "targetUrl"),
+                    name: text(&a, "targetName"),
+                    framework: text(&a, "targetFramework"),
+                    level,
+                };
+                if skill.code.is_some() || skill.url.is_some() {
+                    out.push(skill);
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_skills_a_badge_attests_are_read_back() {
+        let v = skill_credential(&example()).unwrap();
+        let skills = attested_skills(&v);
+        assert_eq!(skills.len(), 1);
+        assert_eq!(skills[0].url, example().skill.uri);
+        assert_eq!(skills[0].code.as_deref(), Some(example().skill.id.as_str()));
+        assert_eq!(skills[0].level, Some(3));
+        assert!(attested_skills(&json!({"credentialSubject": "x"})).is_empty());
+    }
 
     pub(crate) fn example() -> SkillCertification {
         SkillCertification {

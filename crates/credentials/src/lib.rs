@@ -5,7 +5,10 @@
 //! - [`keys`]: Ed25519 keys as Multikey multibase and `did:key`;
 //! - [`proof`]: Data Integrity proofs (`eddsa-jcs-2022`, `eddsa-rdfc-2022`), proof sets and chains;
 //! - [`badge`]: the Open Badges 3.0 skill certifications Guild issues;
+//! - [`reputation`]: reputation summaries and reviews as Open Badges 3.0 credentials;
 //! - [`status`]: revocation through a Bitstring Status List;
+//! - [`resolve`]: `did:web`, verification methods given as URLs and status lists, through a
+//!   caller's fetcher; the DID documents an issuer publishes;
 //! - [`verify`]: verification with a report of every check.
 
 pub mod badge;
@@ -14,6 +17,8 @@ pub mod error;
 pub mod keys;
 pub mod proof;
 pub mod rdfc;
+pub mod reputation;
+pub mod resolve;
 pub mod status;
 pub mod verify;
 

@@ -40,6 +40,12 @@ struct Cli {
     #[arg(long, global = true, env = "GUILD_CONFIG")]
     config: Option<PathBuf>,
 
+    /// The public base URL of this Guild (https://guild.example): its issuers are then did:web
+    /// DIDs whose documents and status lists it serves there. Default: none (did:key issuers;
+    /// status lists under the listening address).
+    #[arg(long, global = true, env = "GUILD_PUBLIC_URL")]
+    public_url: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -369,9 +375,13 @@ pub fn run() -> Result<ExitCode> {
         addr.as_deref(),
         file,
     )?;
+    let mut settings = settings;
+    if cli.public_url.is_some() {
+        settings.public_url = cli.public_url.clone();
+    }
     let url = settings.database.clone();
     match cli.command {
-        Command::Serve { .. } => serve(&url, &settings.addr),
+        Command::Serve { .. } => serve(&url, &settings),
         Command::Import(command) => import(&url, command),
         Command::Taxonomy(command) => taxonomy(&url, command),
         Command::Extract {
@@ -464,7 +474,13 @@ pub fn run() -> Result<ExitCode> {
             crate::work::matches(&open_with_taxonomy(&url)?, target, options)
         }
         Command::Credential(command) => {
-            crate::credential::run(command, || open_with_taxonomy(&url))
+            let publication = settings.publication()?;
+            crate::credential::run(
+                command,
+                &publication,
+                || open_with_taxonomy(&url),
+                || url.exists().then(|| open(&url).ok()).flatten(),
+            )
         }
         Command::Reskill(args) => crate::reskill::run(&open_with_taxonomy(&url)?, args),
         Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&url)?, args),
@@ -514,7 +530,11 @@ fn open_with_taxonomy(url: &DatabaseUrl) -> Result<Store> {
     Ok(store)
 }
 
-fn serve(url: &DatabaseUrl, addr: &str) -> Result<ExitCode> {
+fn serve(url: &DatabaseUrl, settings: &Settings) -> Result<ExitCode> {
+    let addr = settings.addr.as_str();
+    let config = guild_server::ServerConfig {
+        public_url: settings.public_url.clone(),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
@@ -535,7 +555,7 @@ fn serve(url: &DatabaseUrl, addr: &str) -> Result<ExitCode> {
         let local = listener.local_addr()?;
         // Tests and scripts read this line to find the port when started with port 0.
         out!("Guild is listening on http://{local}");
-        guild_server::serve(listener, store, shutdown_signal()).await?;
+        guild_server::serve(listener, store, config, shutdown_signal()).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -1,5 +1,6 @@
 //! `guild credential`: verify any W3C Verifiable Credential / Open Badges 3.0 credential with
-//! Data Integrity EdDSA proofs, offline, and print every check.
+//! Data Integrity EdDSA proofs and print every check; manage issuer keys; issue, list and
+//! revoke what Guild issues.
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -7,16 +8,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use ed25519_dalek::SigningKey;
-use guild_credentials::badge::{
-    BadgeEvidence, CertifiedSkill, SkillCertification, skill_credential,
-};
+use guild_credentials::badge::BadgeEvidence;
 use guild_credentials::contexts::ContextSet;
-use guild_credentials::keys;
-use guild_credentials::proof::{Cryptosuite, ProofOptions, add_proof};
+use guild_credentials::proof::Cryptosuite;
 use guild_credentials::rdfc::JsonLdCanonicalizer;
-use guild_credentials::verify::{CheckResult, KnownKeys, Outcome, verify};
-use guild_store::Store;
+use guild_credentials::resolve::WebResolver;
+use guild_credentials::verify::{CheckResult, KeyResolver, KnownKeys, KnownThen, Outcome, verify};
+use guild_store::{IssuedCredential, Issuer, OwnFirst, Publication, SkillAward, Store};
 
 /// What to do with credentials.
 #[derive(Subcommand, Debug)]
@@ -24,21 +22,37 @@ pub enum CredentialCommand {
     /// Verify a credential (a file, or - for standard input). Exit status 0 valid, 1 invalid,
     /// 2 could not check (a key that cannot be resolved, a status list that cannot be read).
     Verify(VerifyArgs),
-    /// The platform's signing keys: `new` makes a key and retires the current one (it keeps
-    /// verifying what it signed); `list` shows them.
+    /// Signing keys: `new` makes a key and retires the current one (it keeps verifying what
+    /// it signed); `list` shows them.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Issue a skill certification (Open Badges 3.0) to a worker, signed with the platform key.
+    /// Issue a skill certification (Open Badges 3.0) to a worker, signed by the platform or
+    /// an organisation.
     Issue(IssueArgs),
+    /// Issue a worker's reputation summary (from the reviews of its contracts), signed by the
+    /// platform.
+    Reputation(ReputationArgs),
+    /// List the credentials issued to a worker, or by an issuer.
+    List(ListArgs),
+    /// Revoke a credential Guild issued: its status list shows it at once.
+    Revoke(RevokeArgs),
+}
+
+/// Whose keys.
+#[derive(Args, Debug)]
+pub struct KeyOwner {
+    /// An organisation's keys instead of the platform's.
+    #[arg(long)]
+    org: Option<String>,
 }
 
 /// `guild credential keys …`.
 #[derive(Subcommand, Debug)]
 pub enum KeysCommand {
-    /// Make a new platform key; the previous one is retired (still verifies).
-    New,
-    /// List the platform keys, newest last.
-    List,
+    /// Make a new key; the previous one is retired (still verifies).
+    New(KeyOwner),
+    /// List the keys, newest last.
+    List(KeyOwner),
 }
 
 /// Options of `guild credential issue`.
@@ -63,9 +77,47 @@ pub struct IssueArgs {
     /// both (a proof set).
     #[arg(long, default_value = "rdfc")]
     suite: String,
+    /// Issue in this organisation's name instead of the platform's.
+    #[arg(long)]
+    org: Option<String>,
     /// Write the credential here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+}
+
+/// Options of `guild credential reputation`.
+#[derive(Args, Debug)]
+pub struct ReputationArgs {
+    /// The worker.
+    #[arg(long)]
+    worker: i64,
+    /// Days back from now.
+    #[arg(long, default_value_t = 365)]
+    days: i64,
+    /// Write the credential here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Options of `guild credential list`.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Credentials issued to this worker.
+    #[arg(long, conflicts_with = "org")]
+    worker: Option<i64>,
+    /// Credentials this organisation issued (default: the platform's).
+    #[arg(long)]
+    org: Option<String>,
+}
+
+/// Options of `guild credential revoke`.
+#[derive(Args, Debug)]
+pub struct RevokeArgs {
+    /// The credential's id (urn:uuid:…).
+    id: String,
+    /// Why (kept with the record; the status list carries one bit).
+    #[arg(long)]
+    reason: String,
 }
 
 /// Options of `guild credential verify`.
@@ -84,40 +136,44 @@ pub struct VerifyArgs {
     /// Check validity dates at this time (RFC 3339) instead of now.
     #[arg(long)]
     at: Option<String>,
+    /// Fetch nothing: did:web keys, URL keys and status lists are then not checked.
+    #[arg(long)]
+    offline: bool,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
 }
 
-/// The issuer whose keys the command line manages.
-const PLATFORM: &str = "platform";
-
-/// Runs `guild credential …`; `store` opens the store for the commands that need one.
-pub fn run(command: CredentialCommand, store: impl FnOnce() -> Result<Store>) -> Result<ExitCode> {
+/// Runs `guild credential …`. `store` opens the store for the commands that need one;
+/// `existing_store` opens it only if it already exists (verification reads this Guild's own
+/// keys and status lists from it, and must not create a database as a side effect).
+pub fn run(
+    command: CredentialCommand,
+    publication: &Publication,
+    store: impl FnOnce() -> Result<Store>,
+    existing_store: impl FnOnce() -> Option<Store>,
+) -> Result<ExitCode> {
     match command {
-        CredentialCommand::Verify(args) => verify_command(&args),
-        CredentialCommand::Keys(KeysCommand::New) => {
+        CredentialCommand::Verify(args) => verify_command(&args, publication, existing_store()),
+        CredentialCommand::Keys(KeysCommand::New(owner)) => {
             let store = store()?;
-            let mut seed = [0u8; 32];
-            getrandom::fill(&mut seed)
-                .map_err(|e| anyhow::anyhow!("no randomness for a key: {e}"))?;
-            let key = SigningKey::from_bytes(&seed);
-            let stored = store.rotate_issuer_key(
-                PLATFORM,
-                &keys::public_key_multibase(&key.verifying_key()),
-                &keys::secret_key_multibase(&key),
-            )?;
+            let issuer = issuer(&store, owner.org.as_deref())?;
+            let stored = store.new_issuer_key(&issuer)?;
+            let signer = store.signer(publication, &issuer)?;
             out!(
-                "new platform key {}: {}",
+                "new key {} of {}: {}",
                 stored.id,
-                keys::did_key(&key.verifying_key())
+                issuer.name(),
+                signer.verification_method
             );
             Ok(ExitCode::SUCCESS)
         }
-        CredentialCommand::Keys(KeysCommand::List) => {
-            for k in store()?.issuer_keys(PLATFORM)? {
+        CredentialCommand::Keys(KeysCommand::List(owner)) => {
+            let store = store()?;
+            let issuer = issuer(&store, owner.org.as_deref())?;
+            for k in store.issuer_keys(&issuer.key_name())? {
                 out!(
-                    "{}  did:key:{}  created {}{}",
+                    "{}  {}  created {}{}",
                     k.id,
                     k.public_multibase,
                     k.created_at,
@@ -128,54 +184,80 @@ pub fn run(command: CredentialCommand, store: impl FnOnce() -> Result<Store>) ->
             }
             Ok(ExitCode::SUCCESS)
         }
-        CredentialCommand::Issue(args) => issue(&store()?, &args),
+        CredentialCommand::Issue(args) => issue(&store()?, publication, &args),
+        CredentialCommand::Reputation(args) => {
+            let store = store()?;
+            let issued = store.issue_reputation(publication, args.worker, args.days, None)?;
+            write_out(&issued, args.out.as_ref())
+        }
+        CredentialCommand::List(args) => {
+            let store = store()?;
+            let all = match args.worker {
+                Some(w) => store.credentials_of(w)?,
+                None => {
+                    store.credentials_issued_by(&issuer(&store, args.org.as_deref())?.key_name())?
+                }
+            };
+            for c in all {
+                out!(
+                    "{}  {:<11} {:<10} worker {}  issued {}{}",
+                    c.id,
+                    c.kind,
+                    c.issuer,
+                    c.worker.map_or_else(|| "-".to_owned(), |w| w.to_string()),
+                    c.issued_at,
+                    c.revoked_at
+                        .map(|r| format!("  REVOKED {r}"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CredentialCommand::Revoke(args) => {
+            let reason = args.reason.trim();
+            anyhow::ensure!(!reason.is_empty(), "--reason must say why");
+            let c = store()?.revoke_credential(&args.id, reason)?;
+            out!("revoked {} (status list position {})", c.id, c.status_index);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn issue(store: &Store, args: &IssueArgs) -> Result<ExitCode> {
+fn issuer(store: &Store, org: Option<&str>) -> Result<Issuer> {
+    Ok(match org {
+        Some(slug) => Issuer::Organisation(store.organisation(slug)?),
+        None => Issuer::Platform,
+    })
+}
+
+fn write_out(issued: &IssuedCredential, out: Option<&PathBuf>) -> Result<ExitCode> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, &issued.document)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "issued {} to worker {} ({})",
+                issued.id,
+                issued.worker.unwrap_or_default(),
+                path.display()
+            );
+        }
+        None => out!("{}", issued.document),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn issue(store: &Store, publication: &Publication, args: &IssueArgs) -> Result<ExitCode> {
     let suites: Vec<Cryptosuite> = match args.suite.as_str() {
         "rdfc" => vec![Cryptosuite::EddsaRdfc2022],
         "jcs" => vec![Cryptosuite::EddsaJcs2022],
         "both" => vec![Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022],
         other => anyhow::bail!("--suite {other:?}: expected rdfc, jcs or both"),
     };
-    let key = store
-        .active_issuer_key(PLATFORM)?
-        .context("the platform has no signing key yet: run `guild credential keys new` first")?;
-    let signing = keys::secret_key_from_multibase(&key.secret_multibase)?;
-    let worker = store.worker(guild_matching::WorkerId(args.worker))?.worker;
-    let skill_id =
-        guild_taxonomy::SkillId::parse(&args.skill).map_err(|e| anyhow::anyhow!("--skill: {e}"))?;
-    let skill = store.skill(&skill_id)?;
-    let framework = match skill.skill.source {
-        guild_taxonomy::Source::Esco => "ESCO",
-        guild_taxonomy::Source::Onet => "O*NET",
-        guild_taxonomy::Source::Guild => "Guild",
-    };
-    let did = keys::did_key(&signing.verifying_key());
-    let now = jiff::Timestamp::now();
-    let valid_until = (args.years > 0)
-        .then(|| {
-            now.checked_add(jiff::SignedDuration::from_hours(
-                24 * 365 * i64::from(args.years),
-            ))
-        })
-        .transpose()?;
-    let id = format!("urn:uuid:{}", uuid_v4()?);
-    let certification = SkillCertification {
-        id: id.clone(),
-        issuer: did.clone(),
-        issuer_name: "Guild".to_owned(),
-        issuer_url: None,
-        subject: format!("urn:guild:worker:{}", args.worker),
-        subject_name: Some(worker.name.clone()),
-        skill: CertifiedSkill {
-            id: skill_id.as_str().to_owned(),
-            label: skill.skill.label.clone(),
-            description: skill.skill.description.clone(),
-            uri: skill.skill.source_uri.clone(),
-            framework: framework.to_owned(),
-        },
+    let issuer = issuer(store, args.org.as_deref())?;
+    let award = SkillAward {
+        worker: args.worker,
+        skill: args.skill.clone(),
         level: args.level,
         evidence: args
             .evidence
@@ -187,71 +269,18 @@ fn issue(store: &Store, args: &IssueArgs) -> Result<ExitCode> {
                 kind: "test".to_owned(),
             })
             .collect(),
-        valid_from: now.to_string(),
-        valid_until: valid_until.map(|t| t.to_string()),
-        achievement_base: "urn:guild".to_owned(),
+        years: args.years,
+        suites,
     };
-    let unsigned = skill_credential(&certification)?;
-    let rdf = JsonLdCanonicalizer::new(ContextSet::production()?);
-    let issued = store.issue_credential(
-        &id,
-        Some(args.worker),
-        "skill",
-        Some(skill_id.as_str()),
-        |_index| {
-            let mut doc = unsigned.clone();
-            for suite in &suites {
-                let options = ProofOptions {
-                    cryptosuite: *suite,
-                    verification_method: keys::did_key_verification_method(
-                        &signing.verifying_key(),
-                    ),
-                    proof_purpose: "assertionMethod".to_owned(),
-                    created: Some(now.to_string()),
-                    id: None,
-                    previous_proof: Vec::new(),
-                };
-                doc = add_proof(&doc, &options, &signing, &rdf)
-                    .map_err(|e| guild_store::StoreError::Invalid(e.to_string()))?;
-            }
-            serde_json::to_string_pretty(&doc)
-                .map_err(|e| guild_store::StoreError::Backend(e.to_string()))
-        },
-    )?;
-    match &args.out {
-        Some(path) => {
-            std::fs::write(path, &issued.document)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!(
-                "issued {} to worker {} ({})",
-                issued.id,
-                args.worker,
-                path.display()
-            );
-        }
-        None => out!("{}", issued.document),
-    }
-    Ok(ExitCode::SUCCESS)
+    let issued = store.issue_skill(publication, &issuer, None, &award)?;
+    write_out(&issued, args.out.as_ref())
 }
 
-/// A random (version 4) UUID.
-fn uuid_v4() -> Result<String> {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: Vec<String> = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        h[0..4].concat(),
-        h[4..6].concat(),
-        h[6..8].concat(),
-        h[8..10].concat(),
-        h[10..16].concat()
-    ))
-}
-
-fn verify_command(args: &VerifyArgs) -> Result<ExitCode> {
+fn verify_command(
+    args: &VerifyArgs,
+    publication: &Publication,
+    store: Option<Store>,
+) -> Result<ExitCode> {
     let mut bytes = Vec::new();
     if args.file.as_os_str() == "-" {
         std::io::stdin()
@@ -289,7 +318,26 @@ fn verify_command(args: &VerifyArgs) -> Result<ExitCode> {
         extra.push((url.to_owned(), text));
     }
     let rdf = JsonLdCanonicalizer::new(ContextSet::with_examples()?.and(extra)?);
-    let report = verify(&bytes, now, &known, &rdf);
+    let fetcher = guild_server::fetch::HttpFetcher::from_env();
+    let web = WebResolver::new(&fetcher);
+    let then: &dyn KeyResolver = if args.offline { &known } else { &web };
+    let given = KnownThen {
+        known: &known,
+        then,
+    };
+    let own;
+    let resolver: &dyn KeyResolver = match &store {
+        Some(store) => {
+            own = OwnFirst {
+                store,
+                publication,
+                then: &given,
+            };
+            &own
+        }
+        None => &given,
+    };
+    let report = verify(&bytes, now, resolver, &rdf);
     if args.json {
         out!("{}", serde_json::to_string_pretty(&report)?);
     } else {

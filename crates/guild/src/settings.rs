@@ -17,6 +17,8 @@ pub struct SettingsFile {
     pub data_dir: Option<PathBuf>,
     /// Address `guild serve` listens on.
     pub addr: Option<String>,
+    /// The public base URL (did:web issuers under it).
+    pub public_url: Option<String>,
 }
 
 impl SettingsFile {
@@ -34,6 +36,8 @@ pub struct Settings {
     pub database: DatabaseUrl,
     /// Where `guild serve` listens.
     pub addr: String,
+    /// The public base URL, if this Guild has one.
+    pub public_url: Option<String>,
 }
 
 /// The database URL's password never reaches a log or a message.
@@ -42,6 +46,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("database", &self.database)
             .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -71,7 +76,20 @@ impl Settings {
             .map(str::to_owned)
             .or(file.addr)
             .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-        Ok(Self { database, addr })
+        Ok(Self {
+            database,
+            addr,
+            public_url: file.public_url,
+        })
+    }
+
+    /// Where credentials are published: the public URL (did:web issuers), else the listening
+    /// address (did:key issuers) — the same as `guild serve` uses.
+    pub fn publication(&self) -> Result<guild_store::Publication> {
+        let config = guild_server::ServerConfig {
+            public_url: self.public_url.clone(),
+        };
+        Ok(guild_server::publication(&config, self.addr.parse().ok())?)
     }
 }
 

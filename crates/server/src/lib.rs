@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod credentials;
 mod error;
+pub mod fetch;
 mod learning;
 mod matching;
 mod params;
@@ -57,6 +58,18 @@ pub struct AppState {
     pub matches: Arc<matching::MatchCache>,
     /// Transition models per taxonomy.
     pub transitions: Arc<reskilling::TransitionCache>,
+    /// Where this Guild publishes its DID documents and status lists.
+    pub publication: Arc<guild_store::Publication>,
+    /// Fetches did:web documents, key documents and status lists of other issuers.
+    pub fetcher: Arc<fetch::HttpFetcher>,
+}
+
+/// How the server presents itself to the outside.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// The public base URL (`https://guild.example`): issuers become `did:web` DIDs under it.
+    /// Without one, the listening address is the base and issuers are `did:key` DIDs.
+    pub public_url: Option<String>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -119,6 +132,21 @@ async fn blocking<T: Send + 'static>(
         reskilling::worker_transitions,
         reskilling::learning_path,
         credentials::verify_credential,
+        credentials::create_organisation,
+        credentials::my_organisations,
+        credentials::get_organisation,
+        credentials::set_member,
+        credentials::rotate_organisation_key,
+        credentials::issue_skill_credential,
+        credentials::organisation_credentials,
+        credentials::download_credential,
+        credentials::revoke_credential,
+        credentials::worker_credentials,
+        credentials::issue_reputation,
+        credentials::issue_endorsement,
+        credentials::import_credential,
+        credentials::get_imported,
+        credentials::delete_imported,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -126,7 +154,7 @@ async fn blocking<T: Send + 'static>(
         (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles"),
         (name = "accounts", description = "Sign up, API tokens"),
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
-        (name = "credentials", description = "Portable credentials: verification of VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs"),
+        (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
         (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
 )]
@@ -187,14 +215,30 @@ async fn not_found() -> ApiError {
 }
 
 /// The application: every route, with body-size limit, timeout and request tracing.
-pub fn router(store: Arc<Store>) -> Router {
+pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Router {
     let state = AppState {
         store,
         analyzer: Arc::default(),
         matches: Arc::default(),
         transitions: Arc::default(),
+        publication: Arc::new(publication),
+        fetcher: Arc::new(fetch::HttpFetcher::from_env()),
     };
     Router::new()
+        .route("/.well-known/did.json", get(credentials::platform_did))
+        .route("/orgs/{slug}/did.json", get(credentials::organisation_did))
+        .route(
+            "/credentials/status/{list}",
+            get(credentials::platform_status_list),
+        )
+        .route(
+            "/orgs/{slug}/credentials/status/{list}",
+            get(credentials::organisation_status_list),
+        )
+        .route(
+            "/methodology/reputation",
+            get(credentials::reputation_methodology),
+        )
         .route("/", get(index))
         .route("/health", get(health))
         .route("/api/openapi.json", get(openapi_json))
@@ -270,6 +314,54 @@ pub fn router(store: Arc<Store>) -> Router {
             "/api/v1/credentials/verify",
             post(credentials::verify_credential),
         )
+        .route(
+            "/api/v1/organisations",
+            post(credentials::create_organisation).get(credentials::my_organisations),
+        )
+        .route(
+            "/api/v1/organisations/{slug}",
+            get(credentials::get_organisation),
+        )
+        .route(
+            "/api/v1/organisations/{slug}/members",
+            put(credentials::set_member),
+        )
+        .route(
+            "/api/v1/organisations/{slug}/keys",
+            post(credentials::rotate_organisation_key),
+        )
+        .route(
+            "/api/v1/organisations/{slug}/credentials",
+            post(credentials::issue_skill_credential).get(credentials::organisation_credentials),
+        )
+        .route(
+            "/api/v1/credentials/{id}",
+            get(credentials::download_credential),
+        )
+        .route(
+            "/api/v1/credentials/{id}/revoke",
+            post(credentials::revoke_credential),
+        )
+        .route(
+            "/api/v1/workers/{id}/credentials",
+            get(credentials::worker_credentials),
+        )
+        .route(
+            "/api/v1/workers/{id}/credentials/reputation",
+            post(credentials::issue_reputation),
+        )
+        .route(
+            "/api/v1/workers/{id}/credentials/import",
+            post(credentials::import_credential),
+        )
+        .route(
+            "/api/v1/workers/{id}/credentials/imported/{import}",
+            get(credentials::get_imported).delete(credentials::delete_imported),
+        )
+        .route(
+            "/api/v1/reviews/{id}/credential",
+            post(credentials::issue_endorsement),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -305,15 +397,32 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
+/// Where a server on `addr` publishes: the configured public URL (`did:web` issuers), or the
+/// listening address itself (`did:key` issuers).
+pub fn publication(
+    config: &ServerConfig,
+    addr: Option<SocketAddr>,
+) -> Result<guild_store::Publication, StoreError> {
+    match &config.public_url {
+        Some(url) => guild_store::Publication::new(url, true),
+        None => {
+            let addr = addr.map_or_else(|| "127.0.0.1:8080".to_owned(), |a| a.to_string());
+            guild_store::Publication::new(&format!("http://{addr}"), false)
+        }
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then finishes requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Arc<Store>,
+    config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr: Option<SocketAddr> = listener.local_addr().ok();
-    tracing::info!(?addr, store = store.backend_name(), "Guild is listening");
-    axum::serve(listener, router(store))
+    let publication = publication(&config, addr).map_err(std::io::Error::other)?;
+    tracing::info!(?addr, store = store.backend_name(), base = %publication.base_url, did_web = publication.did_web, "Guild is listening");
+    axum::serve(listener, router(store, publication))
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -44,6 +44,10 @@ pub struct IssuedCredential {
     pub revoked_at: Option<String>,
     /// Why it was revoked.
     pub revocation_reason: Option<String>,
+    /// Who issued it: `platform` or `org:ID`.
+    pub issuer: String,
+    /// The account that asked for it, if one did.
+    pub issued_by: Option<i64>,
 }
 
 fn key_from_row(r: &Row) -> Result<IssuerKey, StoreError> {
@@ -58,8 +62,7 @@ fn key_from_row(r: &Row) -> Result<IssuerKey, StoreError> {
 }
 
 const KEY_COLUMNS: &str = "id, issuer, public_multibase, secret_multibase, created_at, retired_at";
-const CREDENTIAL_COLUMNS: &str =
-    "id, worker_id, kind, skill, document, status_index, issued_at, revoked_at, revocation_reason";
+const CREDENTIAL_COLUMNS: &str = "id, worker_id, kind, skill, document, status_index, issued_at, revoked_at, revocation_reason, issuer, issued_by";
 
 fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
     Ok(IssuedCredential {
@@ -72,6 +75,8 @@ fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
         issued_at: r[6].text()?.to_owned(),
         revoked_at: r[7].opt_text()?,
         revocation_reason: r[8].opt_text()?,
+        issuer: r[9].text()?.to_owned(),
+        issued_by: r[10].opt_int()?,
     })
 }
 
@@ -146,8 +151,11 @@ impl Store {
     /// Issues a credential: reserves the next status-list position, lets `sign` build and sign
     /// the document for it, and stores the result — all in one transaction, so that nothing is
     /// half-issued.
+    #[allow(clippy::too_many_arguments)]
     pub fn issue_credential(
         &self,
+        issuer: &str,
+        issued_by: Option<i64>,
         id: &str,
         worker: Option<i64>,
         kind: &str,
@@ -164,8 +172,8 @@ impl Store {
             let document = sign(next)?;
             let rows = tx.query(
                 &format!(
-                    "INSERT INTO issued_credentials (id, worker_id, kind, skill, document, status_index, issued_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {CREDENTIAL_COLUMNS}"
+                    "INSERT INTO issued_credentials (id, worker_id, kind, skill, document, status_index, issued_at, issuer, issued_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CREDENTIAL_COLUMNS}"
                 ),
                 &[
                     id.into(),
@@ -175,6 +183,8 @@ impl Store {
                     document.into(),
                     next.into(),
                     now().into(),
+                    issuer.into(),
+                    issued_by.into(),
                 ],
             )?;
             rows.first()
@@ -196,6 +206,21 @@ impl Store {
                     "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE worker_id = $1 ORDER BY status_index DESC"
                 ),
                 &[Value::Int(worker)],
+            )?
+            .iter()
+            .map(credential_from_row)
+            .collect()
+        })
+    }
+
+    /// The credentials `issuer` (`platform` or `org:ID`) issued, newest first.
+    pub fn credentials_issued_by(&self, issuer: &str) -> Result<Vec<IssuedCredential>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE issuer = $1 ORDER BY status_index DESC"
+                ),
+                &[issuer.into()],
             )?
             .iter()
             .map(credential_from_row)
@@ -270,7 +295,7 @@ mod tests {
         assert_ne!(first.id, second.id);
         for (n, id) in ["urn:uuid:1", "urn:uuid:2"].into_iter().enumerate() {
             let issued = store
-                .issue_credential(id, None, "skill", None, |index| {
+                .issue_credential("platform", None, id, None, "skill", None, |index| {
                     Ok(format!("{{\"index\":{index}}}"))
                 })
                 .unwrap();
@@ -278,9 +303,10 @@ mod tests {
             assert_eq!(issued.document, format!("{{\"index\":{n}}}"));
         }
         // A failed signing stores nothing.
-        let failed = store.issue_credential("urn:uuid:3", None, "skill", None, |_| {
-            Err(StoreError::Invalid("no key".to_owned()))
-        });
+        let failed =
+            store.issue_credential("platform", None, "urn:uuid:3", None, "skill", None, |_| {
+                Err(StoreError::Invalid("no key".to_owned()))
+            });
         assert!(failed.is_err());
         assert!(matches!(
             store.issued_credential("urn:uuid:3"),

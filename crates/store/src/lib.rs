@@ -6,10 +6,13 @@ mod analysis;
 mod corpus;
 mod credentials;
 mod import;
+mod imported;
+mod issuing;
 mod learning;
 mod matching;
 mod postgres;
 mod reskill;
+mod reviews;
 mod search;
 pub mod sql;
 mod sqlite;
@@ -27,6 +30,12 @@ pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,
 };
+pub use imported::{ImportedCredential, ImportedSkill, NewImport};
+pub use issuing::{
+    Issuer, Organisation, OwnFirst, PLATFORM, Publication, REPUTATION_VALID_DAYS, ROLES,
+    STATUS_LIST_BITS, Signer, SkillAward, canonicalizer, check_slug, new_credential_id, sign,
+    worker_urn,
+};
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use reskill::{
@@ -34,6 +43,7 @@ pub use reskill::{
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,
     TransitionView,
 };
+pub use reviews::{Review, ReviewSkill};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
 
@@ -75,6 +85,15 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    /// Whether the database is there already (a SQLite file exists; a PostgreSQL server is
+    /// assumed to): commands that only read from it need not create it.
+    pub fn exists(&self) -> bool {
+        match self {
+            DatabaseUrl::Sqlite(path) => path.exists(),
+            DatabaseUrl::Postgres(_) => true,
+        }
+    }
+
     /// Parses `sqlite:PATH`, `sqlite://PATH`, `postgres://…` or `postgresql://…`.
     pub fn parse(raw: &str) -> Result<Self, StoreError> {
         if let Some(path) = raw

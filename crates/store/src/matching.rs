@@ -114,7 +114,7 @@ fn real(v: &Value) -> Result<f64, StoreError> {
         .ok_or_else(|| StoreError::Backend(format!("expected a number, found {v:?}")))
 }
 
-fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
+pub(crate) fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE change_counters SET value = value + 1 WHERE name = 'matching'",
         &[],
@@ -123,7 +123,7 @@ fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
 }
 
 /// Refuses skills the taxonomy does not have, naming the first.
-fn check_skills<'a>(
+pub(crate) fn check_skills<'a>(
     tx: &mut dyn Tx,
     skills: impl Iterator<Item = &'a SkillId>,
 ) -> Result<(), StoreError> {

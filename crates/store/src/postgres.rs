@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../migrations/postgres/0004_credentials.sql"),
     ),
+    (5, include_str!("../migrations/postgres/0005_issuers.sql")),
 ];
 
 pub(crate) struct Postgres {

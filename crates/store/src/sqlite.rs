@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_matching.sql")),
     (3, include_str!("../migrations/sqlite/0003_reskilling.sql")),
     (4, include_str!("../migrations/sqlite/0004_credentials.sql")),
+    (5, include_str!("../migrations/sqlite/0005_issuers.sql")),
 ];
 
 pub(crate) struct Sqlite {

@@ -123,8 +123,44 @@ impl TestStore {
 
     /// Starts `guild serve` on a free port.
     pub fn serve(&self) -> Server {
+        self.serve_with("127.0.0.1:0", &[])
+    }
+
+    /// Starts `guild serve` with a public URL on a free loopback port, as a deployment would
+    /// have: issuers are did:web DIDs under it, and its status lists are published there.
+    /// Loopback is allowed over plain HTTP (`GUILD_INSECURE_HTTP_HOSTS`) so that verifiers in
+    /// the test can fetch from it. Returns the server and the environment to give CLI calls.
+    pub fn serve_public(&self) -> (Server, Vec<(String, String)>) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let host = format!("127.0.0.1:{port}");
+        let env = vec![
+            ("GUILD_PUBLIC_URL".to_owned(), format!("http://{host}")),
+            ("GUILD_INSECURE_HTTP_HOSTS".to_owned(), host.clone()),
+        ];
+        (self.serve_with(&host, &env), env)
+    }
+
+    /// Runs `guild --db URL ARGS…` with extra environment variables.
+    pub fn guild_env(&self, args: &[&str], env: &[(String, String)]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_guild"))
+            .arg("--db")
+            .arg(&self.url)
+            .args(args)
+            .env_remove("GUILD_DATABASE_URL")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .unwrap()
+    }
+
+    /// Starts `guild serve` on `addr` with extra environment variables.
+    pub fn serve_with(&self, addr: &str, env: &[(String, String)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
-            .args(["--db", &self.url, "serve", "--addr", "127.0.0.1:0"])
+            .args(["--db", &self.url, "serve", "--addr", addr])
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env("GUILD_LOG", "warn")
             .env("GUILD_REQUEST_TIMEOUT_SECS", "600")
             .stdout(Stdio::piped())

@@ -9,6 +9,7 @@ mod credentials;
 mod extraction_api;
 mod harness;
 mod import;
+mod issuing_api;
 mod learning_api;
 mod matching_api;
 mod reskill_api;

@@ -1,0 +1,199 @@
+//! Reviews of finished contracts: the source of reputation credentials. The market writes them
+//! when a contract ends; until it does, `record_review` is how they arrive.
+
+use serde::Serialize;
+
+use crate::sql::{Row, Tx};
+use crate::{Store, StoreError};
+
+/// A per-skill rating in a review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewSkill {
+    /// The taxonomy id.
+    pub skill: String,
+    /// 1 to 5 stars.
+    pub rating: i64,
+}
+
+/// A review of a worker after a contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    /// Its number.
+    pub id: i64,
+    /// The contract reviewed.
+    pub contract_ref: String,
+    /// The worker reviewed.
+    pub worker: i64,
+    /// The reviewing account, if it still exists.
+    pub reviewer: Option<i64>,
+    /// The reviewer's name as shown.
+    pub reviewer_name: String,
+    /// 1 to 5 stars.
+    pub rating: i64,
+    /// What the reviewer wrote.
+    pub body: String,
+    /// `finished` or `ended` (cancelled, or a dispute lost).
+    pub outcome: String,
+    /// When it was written.
+    pub created_at: String,
+    /// Ratings per skill.
+    pub skills: Vec<ReviewSkill>,
+}
+
+/// The longest review text.
+pub const MAX_REVIEW: usize = 5000;
+
+const COLUMNS: &str =
+    "id, contract_ref, worker_id, reviewer_id, reviewer_name, rating, body, outcome, created_at";
+
+fn from_row(r: &Row) -> Result<Review, StoreError> {
+    Ok(Review {
+        id: r[0].int()?,
+        contract_ref: r[1].text()?.to_owned(),
+        worker: r[2].int()?,
+        reviewer: r[3].opt_int()?,
+        reviewer_name: r[4].text()?.to_owned(),
+        rating: r[5].int()?,
+        body: r[6].text()?.to_owned(),
+        outcome: r[7].text()?.to_owned(),
+        created_at: r[8].text()?.to_owned(),
+        skills: Vec::new(),
+    })
+}
+
+fn with_skills(tx: &mut dyn Tx, mut reviews: Vec<Review>) -> Result<Vec<Review>, StoreError> {
+    for r in &mut reviews {
+        r.skills = tx
+            .query(
+                "SELECT skill, rating FROM review_skills WHERE review_id = $1 ORDER BY skill",
+                &[r.id.into()],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(ReviewSkill {
+                    skill: row[0].text()?.to_owned(),
+                    rating: row[1].int()?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+    }
+    Ok(reviews)
+}
+
+fn stars(what: &str, n: i64) -> Result<(), StoreError> {
+    if (1..=5).contains(&n) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{what} must be 1 to 5 stars, not {n}"
+        )))
+    }
+}
+
+impl Store {
+    /// Records a review of `worker` for a contract (one per contract and worker).
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_review(
+        &self,
+        contract_ref: &str,
+        worker: i64,
+        reviewer: Option<i64>,
+        reviewer_name: &str,
+        rating: i64,
+        body: &str,
+        outcome: &str,
+        skills: &[(String, i64)],
+    ) -> Result<Review, StoreError> {
+        stars("rating", rating)?;
+        for (s, r) in skills {
+            stars(&format!("the rating of {s}"), *r)?;
+        }
+        if !matches!(outcome, "finished" | "ended") {
+            return Err(StoreError::Invalid(format!(
+                "outcome {outcome:?}: expected finished or ended"
+            )));
+        }
+        if body.chars().count() > MAX_REVIEW {
+            return Err(StoreError::Invalid(format!(
+                "a review is at most {MAX_REVIEW} characters"
+            )));
+        }
+        let ids: Vec<guild_taxonomy::SkillId> = skills
+            .iter()
+            .map(|(s, _)| {
+                guild_taxonomy::SkillId::parse(s).map_err(|e| StoreError::Invalid(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        self.write(|tx| {
+            crate::matching::check_skills(tx, ids.iter())?;
+            let dup = tx.query(
+                "SELECT 1 FROM reviews WHERE contract_ref = $1 AND worker_id = $2",
+                &[contract_ref.into(), worker.into()],
+            )?;
+            if !dup.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "contract {contract_ref} already has a review of worker {worker}"
+                )));
+            }
+            let review = tx
+                .query(
+                    &format!(
+                        "INSERT INTO reviews (contract_ref, worker_id, reviewer_id, reviewer_name, rating, body, outcome, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+                    ),
+                    &[
+                        contract_ref.into(),
+                        worker.into(),
+                        reviewer.into(),
+                        reviewer_name.into(),
+                        rating.into(),
+                        body.into(),
+                        outcome.into(),
+                        jiff::Timestamp::now().to_string().into(),
+                    ],
+                )?
+                .first()
+                .map(from_row)
+                .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))??;
+            for (s, r) in skills {
+                tx.execute(
+                    "INSERT INTO review_skills (review_id, skill, rating) VALUES ($1, $2, $3)",
+                    &[review.id.into(), s.as_str().into(), (*r).into()],
+                )?;
+            }
+            Ok(with_skills(tx, vec![review])?.remove(0))
+        })
+    }
+
+    /// The reviews of `worker` written at or after `since` (RFC 3339), oldest first.
+    pub fn reviews_of(&self, worker: i64, since: &str) -> Result<Vec<Review>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {COLUMNS} FROM reviews WHERE worker_id = $1 AND created_at >= $2 ORDER BY created_at, id"),
+                &[worker.into(), since.into()],
+            )?;
+            let reviews = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+            with_skills(tx, reviews)
+        })
+    }
+
+    /// One review.
+    pub fn review(&self, id: i64) -> Result<Review, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {COLUMNS} FROM reviews WHERE id = $1"),
+                &[id.into()],
+            )?;
+            let review = rows
+                .first()
+                .map(from_row)
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "review",
+                    id: id.to_string(),
+                })??;
+            Ok(with_skills(tx, vec![review])?.remove(0))
+        })
+    }
+}
