@@ -35,16 +35,25 @@ fn verify_here(
     fetcher: &crate::fetch::HttpFetcher,
     bytes: &[u8],
 ) -> Result<VerificationReport, StoreError> {
-    let rdf = ContextSet::with_examples()
-        .map(JsonLdCanonicalizer::new)
-        .map_err(|e| StoreError::Backend(e.to_string()))?;
+    // Built once: checking the bundled contexts' hashes is not per-request work. The W3C
+    // examples context is trusted too, so that the specifications' examples verify.
+    static RDF: std::sync::OnceLock<Result<JsonLdCanonicalizer, String>> =
+        std::sync::OnceLock::new();
+    let rdf = RDF
+        .get_or_init(|| {
+            ContextSet::with_examples()
+                .map(JsonLdCanonicalizer::new)
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| StoreError::Backend(e.clone()))?;
     let web = WebResolver::new(fetcher);
     let resolver = OwnFirst {
         store,
         publication,
         then: &web,
     };
-    Ok(verify(bytes, jiff::Timestamp::now(), &resolver, &rdf))
+    Ok(verify(bytes, jiff::Timestamp::now(), &resolver, rdf))
 }
 
 /// Verifies a credential (the request body, JSON): every check, passed or failed, and why.
