@@ -366,6 +366,17 @@ impl Store {
                     what: "account",
                     id: email.to_owned(),
                 })?;
+            if role != "admin" {
+                let admins = tx.query(
+                    "SELECT account_id FROM organisation_members WHERE organisation_id = $1 AND role = 'admin'",
+                    &[organisation.into()],
+                )?;
+                if admins.len() == 1 && admins[0][0].int()? == account {
+                    return Err(StoreError::Conflict(
+                        "this is the organisation's last admin: make another member admin first".to_owned(),
+                    ));
+                }
+            }
             let at = now().to_string();
             let changed = tx.execute(
                 "UPDATE organisation_members SET role = $1 WHERE organisation_id = $2 AND account_id = $3",

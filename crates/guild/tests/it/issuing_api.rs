@@ -162,6 +162,29 @@ fn organisations_issue_publish_and_revoke(backend: Backend) {
         Some(&award),
     );
     assert_eq!(a.status, 403, "{}", a.body);
+    // Members: an assessor issues but does not manage; the last admin stays an admin.
+    let set = |who: &str, role: &str| {
+        server.call(
+            "PUT",
+            "/api/v1/organisations/ferro-academy/members",
+            Some(&bob),
+            Some(&json!({"email": who, "role": role})),
+        )
+    };
+    assert_eq!(set("bob@example.org", "assessor").status, 409);
+    assert_eq!(set("nobody@example.org", "assessor").status, 404);
+    assert_eq!(set("carol@example.org", "owner").status, 400);
+    let a = server.call(
+        "PUT",
+        "/api/v1/organisations/ferro-academy/members",
+        Some(&carol),
+        Some(&json!({"email": "carol@example.org", "role": "admin"})),
+    );
+    assert_eq!(
+        a.status, 403,
+        "a non-member cannot make itself admin: {}",
+        a.body
+    );
     let a = server.get("/orgs/ferro-academy/did.json");
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.body["id"], org_did.as_str());
