@@ -170,6 +170,12 @@ impl From<StoreError> for ApiError {
                 detail,
                 parameter: None,
             },
+            StoreError::Busy(_) => Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "busy",
+                detail: e.to_string(),
+                parameter: None,
+            },
             StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
         }
     }

@@ -9,6 +9,7 @@ mod import;
 mod imported;
 mod issuing;
 mod learning;
+mod ledger;
 mod matching;
 mod postgres;
 mod reskill;
@@ -37,6 +38,7 @@ pub use issuing::{
     worker_urn,
 };
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
+pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
@@ -73,6 +75,10 @@ pub enum StoreError {
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Backend(String),
+    /// Concurrent writers collided (a deadlock or a serialisation failure): nothing was
+    /// written, and the same request can be sent again.
+    #[error("the database was busy with a conflicting write; nothing was changed, try again: {0}")]
+    Busy(String),
 }
 
 /// Which database a store uses, from a URL: `sqlite:PATH` or `postgres://…`.

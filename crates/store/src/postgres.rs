@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0004_credentials.sql"),
     ),
     (5, include_str!("../migrations/postgres/0005_issuers.sql")),
+    (6, include_str!("../migrations/postgres/0006_ledger.sql")),
 ];
 
 pub(crate) struct Postgres {
@@ -107,6 +108,9 @@ fn pg_error(e: postgres::Error) -> StoreError {
         let code = db.code().code();
         if code == "23505" || code == "23503" {
             return StoreError::Conflict(db.message().to_owned());
+        }
+        if code == "40001" || code == "40P01" {
+            return StoreError::Busy(db.message().to_owned());
         }
         return StoreError::Backend(format!("{}: {}", db.severity(), db.message()));
     }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_reskilling.sql")),
     (4, include_str!("../migrations/sqlite/0004_credentials.sql")),
     (5, include_str!("../migrations/sqlite/0005_issuers.sql")),
+    (6, include_str!("../migrations/sqlite/0006_ledger.sql")),
 ];
 
 pub(crate) struct Sqlite {

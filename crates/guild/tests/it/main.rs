@@ -11,6 +11,7 @@ mod harness;
 mod import;
 mod issuing_api;
 mod learning_api;
+mod ledger;
 mod matching_api;
 mod reskill_api;
 mod taxonomy_api;

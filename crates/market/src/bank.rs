@@ -1,0 +1,1 @@
+//! The bank-transfer rail (being written).

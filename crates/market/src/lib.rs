@@ -1,0 +1,20 @@
+//! Market rules, with no I/O:
+//!
+//! - [`money`]: amounts in integer minor units of ISO 4217 currencies, parsed from and written
+//!   as decimal text without floating point;
+//! - [`ledger`]: the double-entry ledger's accounts and transfers: every transfer balances in
+//!   each currency, and only the outside world's account may go negative;
+//! - [`fees`]: the platform fee on released money, and what the worker is paid after it;
+//! - [`fx`]: exchange rates as exact ratios, and conversion that never creates money;
+//! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files in.
+
+pub mod bank;
+pub mod error;
+pub mod fees;
+pub mod fx;
+pub mod ledger;
+pub mod money;
+
+pub use error::MarketError;
+pub use ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
+pub use money::{Amount, Currency};
