@@ -173,6 +173,9 @@ enum BenchCommand {
     /// eddsa-jcs-2022 proofs verified per second on one thread, beside Digital Bazaar's
     /// JavaScript Data Integrity libraries on the same files. Needs no store.
     Credentials(crate::bench_credentials::CredentialsArgs),
+    /// Ledger: money operations per second with concurrent clients on SQLite (a temporary
+    /// file) and PostgreSQL (--postgres URL, an empty database), invariants checked after.
+    Ledger(crate::bench_ledger::LedgerArgs),
     /// Transitions: every occupation ranked from each occupation of a taxonomy on one thread
     /// (and with gaps), all pairs, beside the cosine baseline. Needs the taxonomy imported.
     Transitions {
@@ -409,6 +412,10 @@ pub fn run() -> Result<ExitCode> {
         Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
         Command::Bench(BenchCommand::LearningPath(args)) => crate::bench_path::run(&args),
         Command::Bench(BenchCommand::Credentials(args)) => crate::bench_credentials::run(&args),
+        Command::Bench(BenchCommand::Ledger(args)) => {
+            out!("{}", crate::bench_ledger::run(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(BenchCommand::Transitions { taxonomy }) => {
             let taxonomy =
                 Source::parse(&taxonomy).map_err(|e| anyhow::anyhow!("--taxonomy: {e}"))?;

@@ -23,6 +23,7 @@ mod assign;
 mod bench;
 mod bench_assign;
 mod bench_credentials;
+mod bench_ledger;
 mod bench_match;
 mod bench_path;
 mod bench_transitions;
