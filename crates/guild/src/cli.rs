@@ -159,6 +159,12 @@ enum Command {
     Trainers(crate::learning::TrainersArgs),
     /// Offer (or withdraw, --withdraw) a worker's teaching of a skill they hold at 4 or more.
     Teach(crate::learning::TeachArgs),
+    /// The bank-transfer rail: read the bank's statement, write the payout file, set rates.
+    #[command(subcommand)]
+    Payments(crate::payments::PaymentsCommand),
+    /// The ledger: audit its invariants, show balances.
+    #[command(subcommand)]
+    Ledger(crate::payments::LedgerCommand),
 }
 
 #[derive(Subcommand)]
@@ -497,6 +503,8 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&url)?, args),
         Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&url)?, args),
+        Command::Payments(command) => crate::payments::payments(&open(&url)?, command),
+        Command::Ledger(command) => crate::payments::ledger(&open(&url)?, command),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

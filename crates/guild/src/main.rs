@@ -31,6 +31,7 @@ mod cli;
 mod credential;
 mod eval;
 mod learning;
+mod payments;
 mod progress;
 mod read;
 mod reskill;

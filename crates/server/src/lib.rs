@@ -9,6 +9,7 @@ mod error;
 pub mod fetch;
 mod learning;
 mod matching;
+mod money;
 mod params;
 mod reskilling;
 mod taxonomy;
@@ -147,6 +148,9 @@ async fn blocking<T: Send + 'static>(
         credentials::import_credential,
         credentials::get_imported,
         credentials::delete_imported,
+        money::wallet,
+        money::deposit,
+        money::payout,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -155,6 +159,7 @@ async fn blocking<T: Send + 'static>(
         (name = "accounts", description = "Sign up, API tokens"),
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
+        (name = "money", description = "The caller's wallet: balances, statement, deposit instructions (bank transfer with an ISO 11649 reference) and payouts; money calls take an Idempotency-Key header"),
         (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
 )]
@@ -358,6 +363,9 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             "/api/v1/workers/{id}/credentials/imported/{import}",
             get(credentials::get_imported).delete(credentials::delete_imported),
         )
+        .route("/api/v1/wallet", get(money::wallet))
+        .route("/api/v1/wallet/deposits", post(money::deposit))
+        .route("/api/v1/wallet/payouts", post(money::payout))
         .route(
             "/api/v1/reviews/{id}/credential",
             post(credentials::issue_endorsement),

@@ -11,6 +11,7 @@ mod issuing;
 mod learning;
 mod ledger;
 mod matching;
+mod payments;
 mod postgres;
 mod reskill;
 mod reviews;
@@ -40,6 +41,7 @@ pub use issuing::{
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
+pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,

@@ -260,6 +260,31 @@ impl Server {
         Answer::from(&format!("{method} {path}"), result)
     }
 
+    /// Any method with extra headers, an optional bearer token and JSON body.
+    pub fn call_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Answer {
+        let mut request = Self::agent().request(method, &format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.set("authorization", &format!("Bearer {t}"));
+        }
+        for (k, v) in headers {
+            request = request.set(k, v);
+        }
+        let result = match body {
+            Some(b) => request
+                .set("content-type", "application/json")
+                .send_string(&b.to_string()),
+            None => request.call(),
+        };
+        Answer::from(&format!("{method} {path}"), result)
+    }
+
     /// Any method with a raw body of `content_type`, and an optional bearer token.
     pub fn call_raw(
         &self,

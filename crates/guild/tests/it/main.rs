@@ -13,6 +13,7 @@ mod issuing_api;
 mod learning_api;
 mod ledger;
 mod matching_api;
+mod money_api;
 mod reskill_api;
 mod taxonomy_api;
 

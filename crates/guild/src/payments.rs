@@ -1,0 +1,156 @@
+//! `guild payments` and `guild ledger`: the operator's side of the bank-transfer rail (read the
+//! bank's statement, write the payout file, set exchange rates) and the ledger's audit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use guild_market::Currency;
+use guild_market::fx::Rate;
+use guild_store::Store;
+
+/// `guild payments …`.
+#[derive(Subcommand, Debug)]
+pub enum PaymentsCommand {
+    /// Read the bank's statement (CSV: bank_id,date,amount,currency[,reference,counterparty,note]):
+    /// deposits quoting a reference are credited, payouts confirmed or returned; each line is
+    /// read once, so reading a statement again changes nothing.
+    Reconcile {
+        /// The statement file.
+        file: PathBuf,
+    },
+    /// Write the payout file for the bank: every payout not yet confirmed.
+    Payouts {
+        /// Write it here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Set the exchange rate for payouts converted from BASE to QUOTE (QUOTE per BASE).
+    Rate {
+        /// The currency converted from.
+        base: String,
+        /// The currency converted to.
+        quote: String,
+        /// Units of QUOTE per unit of BASE, e.g. 1.0825.
+        rate: String,
+    },
+}
+
+/// `guild ledger …`.
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Check every invariant: each currency sums to zero, nothing but the world is negative,
+    /// every balance equals its postings, every transfer balances. Exit 1 if one fails.
+    Audit {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The balances of a user account.
+    Balances {
+        /// The account.
+        account: i64,
+    },
+}
+
+/// Runs `guild payments …`.
+pub fn payments(store: &Store, command: PaymentsCommand) -> Result<ExitCode> {
+    match command {
+        PaymentsCommand::Reconcile { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let lines = guild_market::bank::parse_statement(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let r = store.reconcile(&lines)?;
+            out!(
+                "{} deposits, {} payouts confirmed, {} returned, {} read before, {} unmatched",
+                r.deposits,
+                r.settled,
+                r.returned,
+                r.already_read,
+                r.unmatched.len()
+            );
+            for u in &r.unmatched {
+                out!("unmatched: {u}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PaymentsCommand::Payouts { out } => {
+            let file = store.payout_file()?;
+            match out {
+                Some(path) => std::fs::write(&path, file)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{file}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PaymentsCommand::Rate { base, quote, rate } => {
+            let rate = Rate::parse(Currency::parse(&base)?, Currency::parse(&quote)?, &rate)?;
+            store.set_rate(rate)?;
+            out!("1 {base} = {} {quote}", rate.text());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Runs `guild ledger …`.
+pub fn ledger(store: &Store, command: LedgerCommand) -> Result<ExitCode> {
+    match command {
+        LedgerCommand::Audit { json } => {
+            let audit = store.audit_ledger()?;
+            if json {
+                out!("{}", serde_json::to_string_pretty(&audit)?);
+            } else {
+                out!("{} transfers", audit.transfers);
+                for (cur, sum) in &audit.sums {
+                    out!("{cur}: accounts sum to {sum}");
+                }
+                for problem in audit
+                    .unbalanced_currencies
+                    .iter()
+                    .map(|c| format!("{c} does not sum to zero"))
+                    .chain(
+                        audit
+                            .negative_accounts
+                            .iter()
+                            .map(|a| format!("negative: {a}")),
+                    )
+                    .chain(
+                        audit
+                            .drifted_accounts
+                            .iter()
+                            .map(|a| format!("drifted: {a}")),
+                    )
+                    .chain(
+                        audit
+                            .unbalanced_transfers
+                            .iter()
+                            .map(|t| format!("transfer {t} does not balance")),
+                    )
+                {
+                    out!("FAIL {problem}");
+                }
+                out!(
+                    "{}",
+                    if audit.ok() {
+                        "ledger ok"
+                    } else {
+                        "ledger BROKEN"
+                    }
+                );
+            }
+            Ok(if audit.ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        LedgerCommand::Balances { account } => {
+            for b in store.balances_of(account)? {
+                out!("{:<16} {} {}", b.kind, b.balance, b.currency);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

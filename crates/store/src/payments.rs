@@ -1,0 +1,527 @@
+//! The bank-transfer payment rail, on the ledger: deposit instructions with a structured
+//! reference, payouts (and withdrawals of unused client funds) moved to `payouts_pending` at
+//! once and listed in a payout file for the operator's bank, and the bank's statement read
+//! back: each line at most once, deposits credited, payouts settled or returned, the rest kept
+//! as unmatched for a person to look at. Payouts in another currency convert at the rate the
+//! operator set, recorded with the transfer.
+
+use guild_market::bank::{self, PayoutInstruction, StatementLine};
+use guild_market::fx::Rate;
+use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
+use guild_market::money::{Amount, Currency, decimal};
+use serde::Serialize;
+
+use crate::ledger::{StoredTransfer, market, market_error, post_in};
+use crate::sql::{Row, Tx};
+use crate::{Store, StoreError};
+
+/// A bank transfer Guild expects (in) or sends (out).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentInstruction {
+    /// Its number.
+    pub id: i64,
+    /// `in` (a deposit to make) or `out` (a payout sent).
+    pub direction: String,
+    /// The ISO 11649 reference to quote.
+    pub reference: String,
+    /// The user account.
+    pub account: i64,
+    /// The currency.
+    pub currency: String,
+    /// The amount in minor units, if fixed.
+    pub amount_minor: Option<i64>,
+    /// The same, as decimal text.
+    pub amount: Option<String>,
+    /// `open`, `settled` or `returned`.
+    pub status: String,
+    /// For payouts: the transfer that set the money aside.
+    pub transfer: Option<i64>,
+    /// For payouts: the ledger account the money came from.
+    pub source: Option<String>,
+    /// For payouts: who receives it.
+    pub beneficiary: Option<String>,
+    /// For payouts: the IBAN.
+    pub iban: Option<String>,
+    /// When it was made.
+    pub created_at: String,
+    /// When the bank confirmed it.
+    pub settled_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, direction, reference, account_id, currency, amount, status, transfer_id, source_kind, beneficiary, iban, created_at, settled_at";
+
+fn from_row(r: &Row) -> Result<PaymentInstruction, StoreError> {
+    let currency = r[4].text()?.to_owned();
+    let amount_minor = r[5].opt_int()?;
+    let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
+    Ok(PaymentInstruction {
+        id: r[0].int()?,
+        direction: r[1].text()?.to_owned(),
+        reference: r[2].text()?.to_owned(),
+        account: r[3].int()?,
+        amount: amount_minor.map(|m| decimal(m, cur)),
+        currency,
+        amount_minor,
+        status: r[6].text()?.to_owned(),
+        transfer: r[7].opt_int()?,
+        source: r[8].opt_text()?,
+        beneficiary: r[9].opt_text()?,
+        iban: r[10].opt_text()?,
+        created_at: r[11].text()?.to_owned(),
+        settled_at: r[12].opt_text()?,
+    })
+}
+
+/// Inserts an instruction and gives it the reference made from its number.
+#[allow(clippy::too_many_arguments)]
+fn insert_instruction(
+    tx: &mut dyn Tx,
+    direction: &str,
+    account: i64,
+    currency: Currency,
+    amount: Option<i64>,
+    transfer: Option<i64>,
+    source: Option<&str>,
+    beneficiary: Option<&str>,
+    iban: Option<&str>,
+) -> Result<PaymentInstruction, StoreError> {
+    let now = jiff::Timestamp::now().to_string();
+    // A placeholder unique to this transaction until the number is known.
+    let placeholder = format!("pending-{account}-{now}-{}", transfer.unwrap_or(0));
+    let id = tx
+        .query(
+            "INSERT INTO payment_instructions (direction, reference, account_id, currency, amount, status, transfer_id, source_kind, beneficiary, iban, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10) RETURNING id",
+            &[
+                direction.into(),
+                placeholder.into(),
+                account.into(),
+                currency.code().into(),
+                amount.into(),
+                transfer.into(),
+                source.into(),
+                beneficiary.into(),
+                iban.into(),
+                now.into(),
+            ],
+        )?
+        .first()
+        .map(|r| r[0].int())
+        .transpose()?
+        .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
+    let reference = bank::creditor_reference(u64::try_from(id).unwrap_or_default());
+    tx.execute(
+        "UPDATE payment_instructions SET reference = $1 WHERE id = $2",
+        &[reference.into(), id.into()],
+    )?;
+    instruction_in(tx, id)
+}
+
+fn instruction_in(tx: &mut dyn Tx, id: i64) -> Result<PaymentInstruction, StoreError> {
+    tx.query(
+        &format!("SELECT {COLUMNS} FROM payment_instructions WHERE id = $1"),
+        &[id.into()],
+    )?
+    .first()
+    .map(from_row)
+    .ok_or_else(|| StoreError::NotFound {
+        what: "payment instruction",
+        id: id.to_string(),
+    })?
+}
+
+/// A payout to request.
+#[derive(Debug, Clone)]
+pub struct PayoutRequest {
+    /// The user account paid.
+    pub account: i64,
+    /// Where the money comes from: `worker_balance` (earnings) or `client_funds` (a client
+    /// withdrawing what it did not commit).
+    pub source: AccountKind,
+    /// How much, in the source's currency.
+    pub amount: Amount,
+    /// The currency to pay out in, if another (converted at the operator's rate).
+    pub to: Option<Currency>,
+    /// Who receives it.
+    pub beneficiary: String,
+    /// The IBAN to pay to.
+    pub iban: Option<String>,
+}
+
+/// What reading a statement did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reconciliation {
+    /// Lines that credited a deposit.
+    pub deposits: usize,
+    /// Lines that confirmed a payout.
+    pub settled: usize,
+    /// Lines that returned a payout.
+    pub returned: usize,
+    /// Lines kept for a person to look at, with why.
+    pub unmatched: Vec<String>,
+    /// Lines read before (a statement read twice changes nothing).
+    pub already_read: usize,
+}
+
+impl Store {
+    /// A deposit instruction for `account`: the reference to quote on a bank transfer in
+    /// `currency` (the amount, if given, is what the client said it would send).
+    pub fn deposit_instruction(
+        &self,
+        account: i64,
+        currency: Currency,
+        amount: Option<Amount>,
+    ) -> Result<PaymentInstruction, StoreError> {
+        self.write(|tx| {
+            insert_instruction(
+                tx,
+                "in",
+                account,
+                currency,
+                amount.map(|a| a.minor),
+                None,
+                None,
+                None,
+                None,
+            )
+        })
+    }
+
+    /// The payment instructions of `account`, newest first.
+    pub fn payment_instructions(
+        &self,
+        account: i64,
+    ) -> Result<Vec<PaymentInstruction>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!("SELECT {COLUMNS} FROM payment_instructions WHERE account_id = $1 ORDER BY id DESC LIMIT 100"),
+                &[account.into()],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
+        })
+    }
+
+    /// Sets the rate for converting `base` into `quote`.
+    pub fn set_rate(&self, rate: Rate) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let now = jiff::Timestamp::now().to_string();
+            let n = tx.execute(
+                "UPDATE exchange_rates SET nanos = $1, set_at = $2 WHERE base = $3 AND quote = $4",
+                &[rate.nanos.into(), now.clone().into(), rate.base.code().into(), rate.quote.code().into()],
+            )?;
+            if n == 0 {
+                tx.execute(
+                    "INSERT INTO exchange_rates (base, quote, nanos, set_at) VALUES ($1, $2, $3, $4)",
+                    &[rate.base.code().into(), rate.quote.code().into(), rate.nanos.into(), now.into()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Sets money aside for a payout under an idempotency key: it leaves the source for
+    /// `payouts_pending` (converted at the operator's rate when paid in another currency) and a
+    /// payout instruction is made, in one transaction. A replay returns the same payout.
+    pub fn request_payout(
+        &self,
+        key: &str,
+        actor: Option<i64>,
+        request: &PayoutRequest,
+    ) -> Result<(PaymentInstruction, StoredTransfer, bool), StoreError> {
+        if !matches!(
+            request.source,
+            AccountKind::WorkerBalance | AccountKind::ClientFunds
+        ) {
+            return Err(StoreError::Invalid(
+                "a payout comes from worker_balance or client_funds".to_owned(),
+            ));
+        }
+        let beneficiary = request.beneficiary.trim();
+        if beneficiary.is_empty() || beneficiary.chars().count() > bank::MAX_PAYOUT_TEXT_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "beneficiary: 1 to {} characters",
+                bank::MAX_PAYOUT_TEXT_CHARS
+            )));
+        }
+        let iban = request
+            .iban
+            .as_deref()
+            .map(bank::check_iban)
+            .transpose()
+            .map_err(market_error)?;
+        let from = request.amount.currency;
+        let to = request.to.unwrap_or(from);
+        self.money_write(|tx| {
+            let source = market(Account::new(request.source, request.account, from))?;
+            let pending = market(Account::new(AccountKind::PayoutsPending, request.account, to))?;
+            let (transfer, rate_text, paid) = if to == from {
+                let t = Transfer::between(
+                    TransferKind::Payout,
+                    source,
+                    pending,
+                    request.amount.minor,
+                    &format!("payout to {beneficiary}"),
+                )
+                .map_err(market_error)?;
+                (t, None, request.amount)
+            } else {
+                let nanos = tx
+                    .query(
+                        "SELECT nanos FROM exchange_rates WHERE base = $1 AND quote = $2",
+                        &[from.code().into(), to.code().into()],
+                    )?
+                    .first()
+                    .map(|r| r[0].int())
+                    .transpose()?
+                    .ok_or_else(|| {
+                        StoreError::Conflict(format!(
+                            "no exchange rate from {from} to {to} is set: the operator sets one with `guild payments rate {from} {to} RATE`"
+                        ))
+                    })?;
+                let rate = Rate { base: from, quote: to, nanos };
+                let paid = rate.convert(request.amount).map_err(market_error)?;
+                let memo = format!("payout to {beneficiary}: {}", rate.describe(request.amount, paid));
+                let t = Transfer::new(
+                    TransferKind::Payout,
+                    vec![
+                        Posting { account: source, amount: -request.amount.minor },
+                        Posting { account: Account::world(from), amount: request.amount.minor },
+                        Posting { account: Account::world(to), amount: -paid.minor },
+                        Posting { account: pending, amount: paid.minor },
+                    ],
+                    &memo,
+                )
+                .map_err(market_error)?;
+                (t, Some(format!("{} {to}/{from}", rate.text())), paid)
+            };
+            let (stored, replayed) = post_in(tx, key, actor, &transfer, rate_text.as_deref())?;
+            let instruction = if replayed {
+                let id = tx
+                    .query(
+                        "SELECT id FROM payment_instructions WHERE transfer_id = $1",
+                        &[stored.id.into()],
+                    )?
+                    .first()
+                    .map(|r| r[0].int())
+                    .transpose()?
+                    .ok_or_else(|| StoreError::Conflict(format!(
+                        "idempotency key {key:?} was used for another kind of request"
+                    )))?;
+                instruction_in(tx, id)?
+            } else {
+                insert_instruction(
+                    tx,
+                    "out",
+                    request.account,
+                    to,
+                    Some(paid.minor),
+                    Some(stored.id),
+                    Some(request.source.as_str()),
+                    Some(beneficiary),
+                    iban.as_deref(),
+                )?
+            };
+            Ok((instruction, stored.clone(), replayed))
+        })
+    }
+
+    /// The payout file for the operator's bank: every payout not yet confirmed.
+    pub fn payout_file(&self) -> Result<String, StoreError> {
+        let open: Vec<PaymentInstruction> = self.read(|tx| {
+            tx.query(
+                &format!("SELECT {COLUMNS} FROM payment_instructions WHERE direction = 'out' AND status = 'open' ORDER BY id"),
+                &[],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
+        })?;
+        let instructions = open
+            .iter()
+            .map(|p| {
+                let cur = market(Currency::parse(&p.currency))?;
+                Ok(PayoutInstruction {
+                    payout_id: p.id,
+                    reference: p.reference.clone(),
+                    amount: market(Amount::new(p.amount_minor.unwrap_or(0), cur))?,
+                    beneficiary: p.beneficiary.clone().unwrap_or_default(),
+                    iban: p.iban.clone(),
+                    note: format!("Guild payout {}", p.id),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        market(bank::payout_file(&instructions))
+    }
+
+    /// Reads a bank statement: each line once, in its own transaction.
+    pub fn reconcile(&self, lines: &[StatementLine]) -> Result<Reconciliation, StoreError> {
+        let mut report = Reconciliation::default();
+        for line in lines {
+            let outcome = self.money_write(|tx| reconcile_line(tx, line))?;
+            match outcome.as_str() {
+                "deposit" => report.deposits += 1,
+                "payout_settled" => report.settled += 1,
+                "payout_returned" => report.returned += 1,
+                "already_read" => report.already_read += 1,
+                why => report
+                    .unmatched
+                    .push(format!("line {} ({}): {why}", line.line, line.bank_id)),
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// What a statement line is, and the transfer it makes: `deposit`, `payout_settled`,
+/// `payout_returned`, `already_read`, or why it matched nothing.
+fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, StoreError> {
+    if !tx
+        .query(
+            "SELECT 1 FROM bank_lines WHERE bank_id = $1",
+            &[line.bank_id.as_str().into()],
+        )?
+        .is_empty()
+    {
+        return Ok("already_read".to_owned());
+    }
+    let key = format!("bank:{}", line.bank_id);
+    let cur = line.currency;
+    let instruction = match &line.reference {
+        Some(r) => tx
+            .query(
+                &format!("SELECT {COLUMNS} FROM payment_instructions WHERE reference = $1"),
+                &[r.as_str().into()],
+            )?
+            .first()
+            .map(from_row)
+            .transpose()?,
+        None => None,
+    };
+    let now = jiff::Timestamp::now().to_string();
+    let (outcome, transfer): (String, Option<i64>) = match instruction {
+        None => (
+            match &line.reference {
+                Some(r) => format!("no payment instruction has reference {r}"),
+                None => "no reference".to_owned(),
+            },
+            None,
+        ),
+        Some(p) if p.currency != cur.code() => (
+            format!(
+                "reference {} is for {}, the line is in {cur}",
+                p.reference, p.currency
+            ),
+            None,
+        ),
+        Some(p) if p.direction == "in" && line.amount_minor > 0 => {
+            let t = Transfer::between(
+                TransferKind::Deposit,
+                Account::world(cur),
+                market(Account::new(AccountKind::ClientFunds, p.account, cur))?,
+                line.amount_minor,
+                &format!("bank transfer {} ({})", line.bank_id, p.reference),
+            )
+            .map_err(market_error)?;
+            let (stored, _) = post_in(tx, &key, None, &t, None)?;
+            tx.execute(
+                "UPDATE payment_instructions SET settled_at = COALESCE(settled_at, $1) WHERE id = $2",
+                &[now.clone().into(), p.id.into()],
+            )?;
+            ("deposit".to_owned(), Some(stored.id))
+        }
+        Some(p) if p.direction == "out" && p.status == "open" && line.amount_minor < 0 => {
+            if Some(-line.amount_minor) != p.amount_minor {
+                (
+                    format!(
+                        "payout {} is {} {}, the line is {}",
+                        p.reference,
+                        p.amount.unwrap_or_default(),
+                        p.currency,
+                        decimal(line.amount_minor, cur)
+                    ),
+                    None,
+                )
+            } else {
+                let t = Transfer::between(
+                    TransferKind::PayoutSettled,
+                    market(Account::new(AccountKind::PayoutsPending, p.account, cur))?,
+                    Account::world(cur),
+                    -line.amount_minor,
+                    &format!("payout {} sent ({})", p.reference, line.bank_id),
+                )
+                .map_err(market_error)?;
+                let (stored, _) = post_in(tx, &key, None, &t, None)?;
+                tx.execute(
+                    "UPDATE payment_instructions SET status = 'settled', settled_at = $1 WHERE id = $2",
+                    &[now.clone().into(), p.id.into()],
+                )?;
+                ("payout_settled".to_owned(), Some(stored.id))
+            }
+        }
+        Some(p)
+            if p.direction == "out"
+                && p.status != "returned"
+                && line.amount_minor > 0
+                && Some(line.amount_minor) == p.amount_minor =>
+        {
+            // The bank sent it back: to where it came from, in the payout's currency (a
+            // converted payout comes back as the converted amount; the operator converts it
+            // back by hand if the worker asks).
+            let source = AccountKind::parse(p.source.as_deref().unwrap_or("worker_balance"))
+                .map_err(market_error)?;
+            let back = market(Account::new(source, p.account, cur))?;
+            let from = if p.status == "open" {
+                market(Account::new(AccountKind::PayoutsPending, p.account, cur))?
+            } else {
+                Account::world(cur)
+            };
+            let t = Transfer::between(
+                TransferKind::PayoutReturned,
+                from,
+                back,
+                line.amount_minor,
+                &format!("payout {} returned ({})", p.reference, line.bank_id),
+            )
+            .map_err(market_error)?;
+            let (stored, _) = post_in(tx, &key, None, &t, None)?;
+            tx.execute(
+                "UPDATE payment_instructions SET status = 'returned', settled_at = $1 WHERE id = $2",
+                &[now.clone().into(), p.id.into()],
+            )?;
+            ("payout_returned".to_owned(), Some(stored.id))
+        }
+        Some(p) => (
+            format!(
+                "reference {} ({} payout/deposit, {}) does not fit a line of {}",
+                p.reference,
+                p.direction,
+                p.status,
+                decimal(line.amount_minor, cur)
+            ),
+            None,
+        ),
+    };
+    let recorded = match outcome.as_str() {
+        "deposit" | "payout_settled" | "payout_returned" => outcome.clone(),
+        _ => "unmatched".to_owned(),
+    };
+    tx.execute(
+        "INSERT INTO bank_lines (bank_id, date, amount, currency, reference, outcome, transfer_id, note, read_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            line.bank_id.as_str().into(),
+            line.date.as_str().into(),
+            line.amount_minor.into(),
+            cur.code().into(),
+            line.reference.as_deref().into(),
+            recorded.into(),
+            transfer.into(),
+            (if outcome.contains(' ') { Some(outcome.as_str()) } else { line.note.as_deref() }).into(),
+            now.into(),
+        ],
+    )?;
+    Ok(outcome)
+}
