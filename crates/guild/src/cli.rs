@@ -165,6 +165,9 @@ enum Command {
     /// The ledger: audit its invariants, show balances.
     #[command(subcommand)]
     Ledger(crate::payments::LedgerCommand),
+    /// Contracts: decide disputes, approve overdue milestones.
+    #[command(subcommand)]
+    Contracts(crate::payments::ContractsCommand),
 }
 
 #[derive(Subcommand)]
@@ -505,6 +508,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&url)?, args),
         Command::Payments(command) => crate::payments::payments(&open(&url)?, command),
         Command::Ledger(command) => crate::payments::ledger(&open(&url)?, command),
+        Command::Contracts(command) => crate::payments::contracts(&open(&url)?, command),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

@@ -154,3 +154,66 @@ pub fn ledger(store: &Store, command: LedgerCommand) -> Result<ExitCode> {
         }
     }
 }
+
+/// `guild contracts …`: what a platform admin does.
+#[derive(Subcommand, Debug)]
+pub enum ContractsCommand {
+    /// Decide a disputed contract: WORKER_PERCENT of each disputed milestone's escrow goes to
+    /// the worker (less the fee), the rest back to the client; the contract ends.
+    Resolve {
+        /// The contract.
+        id: i64,
+        /// The worker's share, 0–100.
+        #[arg(long)]
+        worker_percent: u8,
+    },
+    /// Approve every submitted milestone whose review is overdue (the server does this every
+    /// minute).
+    Sweep {
+        /// As if it were this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Show a contract.
+    Show {
+        /// The contract.
+        id: i64,
+    },
+}
+
+/// Runs `guild contracts …`.
+pub fn contracts(store: &Store, command: ContractsCommand) -> Result<ExitCode> {
+    use guild_market::contract::{Action, Party};
+    match command {
+        ContractsCommand::Resolve { id, worker_percent } => {
+            anyhow::ensure!(worker_percent <= 100, "--worker-percent is 0 to 100");
+            let c = store.act_on_contract(
+                id,
+                Party::Admin,
+                Action::Resolve,
+                None,
+                Some(worker_percent),
+                jiff::Timestamp::now(),
+            )?;
+            out!(
+                "contract {id} is {}; escrow left {} {}",
+                c.status,
+                c.escrow,
+                c.currency
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ContractsCommand::Sweep { at } => {
+            let now = match at {
+                Some(t) => t.parse().map_err(|e| anyhow::anyhow!("--at {t:?}: {e}"))?,
+                None => jiff::Timestamp::now(),
+            };
+            out!("{} milestones approved", store.approve_overdue(now)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        ContractsCommand::Show { id } => {
+            out!("{}", serde_json::to_string_pretty(&store.contract(id)?)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -6,9 +6,12 @@
 //!   each currency, and only the outside world's account may go negative;
 //! - [`fees`]: the platform fee on released money, and what the worker is paid after it;
 //! - [`fx`]: exchange rates as exact ratios, and conversion that never creates money;
+//! - [`contract`]: the state machine of a fixed-price contract with milestones: who may do
+//!   what, when, and what money moves;
 //! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files in.
 
 pub mod bank;
+pub mod contract;
 pub mod error;
 pub mod fees;
 pub mod fx;

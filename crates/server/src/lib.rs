@@ -4,6 +4,7 @@
 mod analysis;
 mod auth;
 mod body;
+mod contracts;
 mod credentials;
 mod error;
 pub mod fetch;
@@ -151,6 +152,11 @@ async fn blocking<T: Send + 'static>(
         money::wallet,
         money::deposit,
         money::payout,
+        contracts::propose,
+        contracts::list,
+        contracts::get,
+        contracts::contract_action,
+        contracts::milestone_action,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -159,6 +165,7 @@ async fn blocking<T: Send + 'static>(
         (name = "accounts", description = "Sign up, API tokens"),
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
+        (name = "contracts", description = "Fixed-price contracts with milestones: proposals, escrow funding, submission, approval (less the platform fee), changes, cancellation, disputes"),
         (name = "money", description = "The caller's wallet: balances, statement, deposit instructions (bank transfer with an ISO 11649 reference) and payouts; money calls take an Idempotency-Key header"),
         (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
@@ -363,6 +370,19 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             "/api/v1/workers/{id}/credentials/imported/{import}",
             get(credentials::get_imported).delete(credentials::delete_imported),
         )
+        .route(
+            "/api/v1/contracts",
+            post(contracts::propose).get(contracts::list),
+        )
+        .route("/api/v1/contracts/{id}", get(contracts::get))
+        .route(
+            "/api/v1/contracts/{id}/{action}",
+            post(contracts::contract_action),
+        )
+        .route(
+            "/api/v1/contracts/{id}/milestones/{n}/{action}",
+            post(contracts::milestone_action),
+        )
         .route("/api/v1/wallet", get(money::wallet))
         .route("/api/v1/wallet/deposits", post(money::deposit))
         .route("/api/v1/wallet/payouts", post(money::payout))
@@ -430,6 +450,23 @@ pub async fn serve(
     let addr: Option<SocketAddr> = listener.local_addr().ok();
     let publication = publication(&config, addr).map_err(std::io::Error::other)?;
     tracing::info!(?addr, store = store.backend_name(), base = %publication.base_url, did_web = publication.did_web, "Guild is listening");
+    // Submitted work the client did not review in time is approved, once a minute.
+    let sweeper = store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let s = sweeper.clone();
+            match tokio::task::spawn_blocking(move || s.approve_overdue(jiff::Timestamp::now()))
+                .await
+            {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(milestones = n, "approved overdue milestones"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "approving overdue milestones failed"),
+                Err(e) => tracing::warn!(error = %e, "the overdue-milestone sweep panicked"),
+            }
+        }
+    });
     axum::serve(listener, router(store, publication))
         .with_graceful_shutdown(shutdown)
         .await

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (5, include_str!("../migrations/postgres/0005_issuers.sql")),
     (6, include_str!("../migrations/postgres/0006_ledger.sql")),
+    (7, include_str!("../migrations/postgres/0007_contracts.sql")),
 ];
 
 pub(crate) struct Postgres {

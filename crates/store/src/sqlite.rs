@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_credentials.sql")),
     (5, include_str!("../migrations/sqlite/0005_issuers.sql")),
     (6, include_str!("../migrations/sqlite/0006_ledger.sql")),
+    (7, include_str!("../migrations/sqlite/0007_contracts.sql")),
 ];
 
 pub(crate) struct Sqlite {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod assign;
+mod contracts_api;
 mod credentials;
 mod extraction_api;
 mod harness;

@@ -1,0 +1,278 @@
+//! Contracts through the real server and binary, on both backends: a proposal the worker sees
+//! with its pay after fees, escrow funding, submission, changes, approval, automatic approval
+//! after the review deadline, cancellation with refunds, a dispute decided by the platform, and
+//! every action out of order or by the wrong party refused with nothing changed. The ledger
+//! audit holds after it all.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, Server, TestStore};
+
+fn wallet_balance(server: &Server, token: &str, kind: &str) -> String {
+    server.call("GET", "/api/v1/wallet", Some(token), None).body["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kind"] == kind && b["currency"] == "EUR")
+        .map(|b| b["balance"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| "0.00".to_owned())
+}
+
+fn post(server: &Server, token: &str, path: &str) -> crate::harness::Answer {
+    server.call("POST", path, Some(token), None)
+}
+
+crate::on_both_backends!(contracts_move_money_through_escrow);
+
+fn contracts_move_money_through_escrow(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let (alice, bob, carol) = (
+        server.sign_up("alice@example.org"),
+        server.sign_up("bob@example.org"),
+        server.sign_up("carol@example.org"),
+    );
+    let me = server.call("GET", "/api/v1/me", Some(&alice), None).body;
+    let alice_id = me["id"].as_i64().unwrap();
+    let worker = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&bob),
+        Some(
+            &json!({"name": "Bob", "skills": [], "hours_per_week": 30, "utc_offset_minutes": 60,
+            "work_mode": "remote", "languages": ["en"]}),
+        ),
+    );
+    assert_eq!(worker.status, 201, "{}", worker.body);
+    let worker_id = worker.body["id"].as_i64().unwrap();
+    // Alice's deposit arrived (the bank rail is tested in money_api).
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    db.deposit(
+        "dep-1",
+        alice_id,
+        guild_market::Amount::parse("500", eur).unwrap(),
+        "deposit",
+    )
+    .unwrap();
+
+    let proposal = |milestones: Value| json!({"worker": worker_id, "title": "Lathe fixtures", "currency": "EUR", "milestones": milestones, "review_days": 7});
+    let a = server.call(
+        "POST",
+        "/api/v1/contracts",
+        Some(&alice),
+        Some(&proposal(
+            json!([{"title": "Design", "amount": "100.00"}, {"title": "Parts", "amount": "50"}]),
+        )),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.body["id"].as_i64().unwrap();
+    // The worker sees its pay after the fee before accepting.
+    let seen = server.call("GET", &format!("/api/v1/contracts/{id}"), Some(&bob), None);
+    assert_eq!(seen.body["milestones"][0]["worker_receives"], "90.00");
+    assert_eq!(seen.body["milestones"][0]["fee"], "10.00");
+    let c = |path: &str| format!("/api/v1/contracts/{id}{path}");
+    // Strangers see nothing; the wrong party and the wrong order are refused.
+    assert_eq!(server.call("GET", &c(""), Some(&carol), None).status, 404);
+    assert_eq!(post(&server, &carol, &c("/accept")).status, 404);
+    assert!(
+        server
+            .call("GET", "/api/v1/contracts", Some(&carol), None)
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let a = post(&server, &alice, &c("/accept"));
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(
+        a.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("only the worker"),
+        "{}",
+        a.body
+    );
+    assert_eq!(post(&server, &alice, &c("/milestones/1/fund")).status, 409);
+    assert_eq!(post(&server, &bob, &c("/accept")).status, 200);
+    assert_eq!(post(&server, &bob, &c("/accept")).status, 409);
+    let a = post(&server, &alice, &c("/milestones/1/approve"));
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(
+        a.body["detail"].as_str().unwrap().contains("unfunded"),
+        "{}",
+        a.body
+    );
+    assert_eq!(post(&server, &alice, &c("/milestones/3/fund")).status, 409);
+    assert_eq!(post(&server, &alice, &c("/milestones/0/fund")).status, 400);
+    assert_eq!(post(&server, &alice, &c("/milestones/1/pay")).status, 404);
+    assert_eq!(wallet_balance(&server, &alice, "client_funds"), "500.00");
+
+    // Fund, submit, changes, submit, approve.
+    let a = post(&server, &alice, &c("/milestones/1/fund"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["escrow"], "100.00");
+    assert_eq!(
+        post(&server, &alice, &c("/milestones/1/fund")).status,
+        409,
+        "funded once"
+    );
+    assert_eq!(wallet_balance(&server, &alice, "client_funds"), "400.00");
+    assert_eq!(
+        post(&server, &alice, &c("/milestones/1/submit")).status,
+        409
+    );
+    assert_eq!(post(&server, &bob, &c("/milestones/1/submit")).status, 200);
+    assert_eq!(
+        post(&server, &alice, &c("/milestones/1/request-changes")).status,
+        200
+    );
+    assert_eq!(post(&server, &bob, &c("/milestones/1/approve")).status, 409);
+    assert_eq!(post(&server, &bob, &c("/milestones/1/submit")).status, 200);
+    let a = post(&server, &alice, &c("/milestones/1/approve"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["escrow"], "0.00");
+    assert_eq!(wallet_balance(&server, &bob, "worker_balance"), "90.00");
+
+    // The second milestone is approved automatically once its review is overdue.
+    assert_eq!(post(&server, &alice, &c("/milestones/2/fund")).status, 200);
+    let a = post(&server, &bob, &c("/milestones/2/submit"));
+    let due = a.body["milestones"][1]["review_due"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        store
+            .guild_ok(&["contracts", "sweep"])
+            .starts_with("0 milestones")
+    );
+    let later = due.parse::<jiff::Timestamp>().unwrap() + jiff::SignedDuration::from_secs(1);
+    let out = store.guild_ok(&["contracts", "sweep", "--at", &later.to_string()]);
+    assert!(out.starts_with("1 milestones"), "{out}");
+    let a = server.call("GET", &c(""), Some(&alice), None);
+    assert_eq!(a.body["status"], "completed", "{}", a.body);
+    assert_eq!(wallet_balance(&server, &bob, "worker_balance"), "135.00");
+
+    // Cancelling refunds what was funded and not submitted.
+    let second = server
+        .call(
+            "POST",
+            "/api/v1/contracts",
+            Some(&alice),
+            Some(&proposal(
+                json!([{"title": "A", "amount": "40"}, {"title": "B", "amount": "60"}]),
+            )),
+        )
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let c2 = |path: &str| format!("/api/v1/contracts/{second}{path}");
+    post(&server, &bob, &c2("/accept"));
+    assert_eq!(post(&server, &alice, &c2("/milestones/1/fund")).status, 200);
+    assert_eq!(wallet_balance(&server, &alice, "client_funds"), "310.00");
+    assert_eq!(
+        post(&server, &bob, &c2("/cancel")).status,
+        409,
+        "only the client cancels"
+    );
+    let a = post(&server, &alice, &c2("/cancel"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["status"], "cancelled");
+    assert_eq!(a.body["milestones"][0]["status"], "refunded");
+    assert_eq!(wallet_balance(&server, &alice, "client_funds"), "350.00");
+
+    // Submitted work is not cancelled away: it is disputed, and the platform decides.
+    let third = server
+        .call(
+            "POST",
+            "/api/v1/contracts",
+            Some(&alice),
+            Some(&proposal(json!([{"title": "C", "amount": "200"}]))),
+        )
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let c3 = |path: &str| format!("/api/v1/contracts/{third}{path}");
+    post(&server, &bob, &c3("/accept"));
+    post(&server, &alice, &c3("/milestones/1/fund"));
+    post(&server, &bob, &c3("/milestones/1/submit"));
+    let a = post(&server, &alice, &c3("/cancel"));
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(
+        a.body["detail"].as_str().unwrap().contains("dispute"),
+        "{}",
+        a.body
+    );
+    assert_eq!(post(&server, &bob, &c3("/dispute")).status, 200);
+    assert_eq!(
+        post(&server, &alice, &c3("/milestones/1/approve")).status,
+        409,
+        "frozen while disputed"
+    );
+    let out = store.guild(&[
+        "contracts",
+        "resolve",
+        &third.to_string(),
+        "--worker-percent",
+        "101",
+    ]);
+    assert!(!out.status.success());
+    let out = store.guild_ok(&[
+        "contracts",
+        "resolve",
+        &third.to_string(),
+        "--worker-percent",
+        "30",
+    ]);
+    assert!(
+        out.contains("cancelled") && out.contains("escrow left 0.00"),
+        "{out}"
+    );
+    // 30 % of 200 = 60, less the 10 % fee: 54 to Bob; 140 back to Alice.
+    assert_eq!(wallet_balance(&server, &bob, "worker_balance"), "189.00");
+    assert_eq!(wallet_balance(&server, &alice, "client_funds"), "290.00");
+
+    // Not enough money: refused, nothing moved.
+    let big = server
+        .call(
+            "POST",
+            "/api/v1/contracts",
+            Some(&alice),
+            Some(&proposal(json!([{"title": "D", "amount": "1000"}]))),
+        )
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    post(&server, &bob, &format!("/api/v1/contracts/{big}/accept"));
+    let a = post(
+        &server,
+        &alice,
+        &format!("/api/v1/contracts/{big}/milestones/1/fund"),
+    );
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(
+        a.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("insufficient funds"),
+        "{}",
+        a.body
+    );
+    assert_eq!(wallet_balance(&server, &alice, "client_funds"), "290.00");
+
+    // Bad proposals.
+    for bad in [
+        json!({"worker": worker_id, "title": "x", "currency": "EUR", "milestones": []}),
+        json!({"worker": worker_id, "title": "x", "currency": "EUR", "milestones": [{"title": "a", "amount": "0.001"}]}),
+        json!({"worker": worker_id, "title": "x", "currency": "EUR", "milestones": [{"title": "a", "amount": "-1"}]}),
+        json!({"worker": worker_id, "title": "x", "currency": "ZZZ", "milestones": [{"title": "a", "amount": "1"}]}),
+    ] {
+        let a = server.call("POST", "/api/v1/contracts", Some(&alice), Some(&bad));
+        assert_eq!(a.status, 400, "{bad}: {}", a.body);
+    }
+    assert_eq!(server.call("POST", "/api/v1/contracts", Some(&alice), Some(&json!({"worker": 999, "title": "x", "currency": "EUR", "milestones": [{"title": "a", "amount": "1"}]}))).status, 404);
+
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}

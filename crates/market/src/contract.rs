@@ -1,0 +1,522 @@
+//! The rules of a fixed-price contract with milestones: who may do what, in which state, and
+//! what money moves. A pure state machine: the store applies its answer and the ledger
+//! transfer in one transaction, so an action out of order (approving an unfunded milestone)
+//! changes nothing.
+//!
+//! A contract is proposed by the client, accepted (or declined) by the worker, then each
+//! milestone is funded (client funds → escrow), submitted by the worker, and approved (escrow
+//! → the worker, less the fee) or sent back with changes requested. A submitted milestone the
+//! client does not review by its deadline is approved automatically. The client may cancel:
+//! funded milestones not yet submitted are refunded; submitted work cannot be taken back by
+//! cancelling, only by a dispute, which a platform admin decides by splitting the escrow.
+
+use serde::{Deserialize, Serialize};
+
+use crate::MarketError;
+
+/// The state of a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContractStatus {
+    /// Offered to the worker.
+    Proposed,
+    /// The worker declined.
+    Declined,
+    /// Accepted: milestones can be funded and worked.
+    Active,
+    /// A dispute waits for a platform admin.
+    Disputed,
+    /// Every milestone approved.
+    Completed,
+    /// Cancelled by the client (or ended by a dispute's decision).
+    Cancelled,
+}
+
+/// The state of a milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneStatus {
+    /// No money in escrow yet.
+    Unfunded,
+    /// Its amount is in escrow.
+    Funded,
+    /// The worker delivered; the client reviews.
+    Submitted,
+    /// The client asked for changes; the worker submits again.
+    ChangesRequested,
+    /// Paid to the worker.
+    Approved,
+    /// Escrow returned to the client.
+    Refunded,
+    /// Split by a dispute's decision.
+    Settled,
+}
+
+macro_rules! names {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            /// The name in the API and the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+            /// Reads a name written by `as_str`.
+            pub fn parse(s: &str) -> Result<Self, MarketError> {
+                match s {
+                    $($s => Ok(Self::$v),)*
+                    other => Err(MarketError::Invalid(format!("unknown state {other:?}"))),
+                }
+            }
+        }
+    };
+}
+
+names!(ContractStatus { Proposed => "proposed", Declined => "declined", Active => "active", Disputed => "disputed", Completed => "completed", Cancelled => "cancelled" });
+names!(MilestoneStatus { Unfunded => "unfunded", Funded => "funded", Submitted => "submitted", ChangesRequested => "changes_requested", Approved => "approved", Refunded => "refunded", Settled => "settled" });
+
+/// Who acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    /// The client who pays.
+    Client,
+    /// The worker who delivers.
+    Worker,
+    /// A platform admin (disputes).
+    Admin,
+    /// Guild itself (automatic approval after the review deadline).
+    System,
+}
+
+/// What a party asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The worker accepts the proposal.
+    Accept,
+    /// The worker declines it.
+    Decline,
+    /// The client funds a milestone.
+    Fund,
+    /// The worker submits a milestone's work.
+    Submit,
+    /// The client approves it.
+    Approve,
+    /// The client asks for changes.
+    RequestChanges,
+    /// Approval after the review deadline passed.
+    AutoApprove,
+    /// The client cancels the contract.
+    Cancel,
+    /// Either party opens a dispute.
+    Dispute,
+    /// A platform admin decides a dispute: `worker_minor` of each disputed milestone's escrow
+    /// to the worker (less the fee), the rest back to the client.
+    Resolve,
+}
+
+/// What money an action moves, for one milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Money {
+    /// Nothing.
+    None,
+    /// Client funds → escrow, the milestone's amount.
+    Fund,
+    /// Escrow → worker (less fee), the milestone's amount.
+    Release,
+    /// Escrow → client funds, the milestone's amount.
+    Refund,
+}
+
+/// The effect of an action on one milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MilestoneEffect {
+    /// The milestone's index.
+    pub index: usize,
+    /// Its new state.
+    pub status: MilestoneStatus,
+    /// The money that moves.
+    pub money: Money,
+}
+
+/// The effect of an action: the contract's new state and each milestone changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// The contract's new state.
+    pub contract: ContractStatus,
+    /// The milestones changed, with their money.
+    pub milestones: Vec<MilestoneEffect>,
+}
+
+fn refuse(msg: impl Into<String>) -> MarketError {
+    MarketError::Invalid(msg.into())
+}
+
+fn who(p: Party) -> &'static str {
+    match p {
+        Party::Client => "the client",
+        Party::Worker => "the worker",
+        Party::Admin => "a platform admin",
+        Party::System => "Guild",
+    }
+}
+
+/// Decides `action` by `party` on a contract in `contract` state with milestones in
+/// `milestones` states; `milestone` names the one acted on (fund, submit, approve, request
+/// changes, auto-approve). Refusals say what state things are in and what would be allowed.
+pub fn decide(
+    contract: ContractStatus,
+    milestones: &[MilestoneStatus],
+    action: Action,
+    party: Party,
+    milestone: Option<usize>,
+) -> Result<Effect, MarketError> {
+    use Action as A;
+    use ContractStatus as C;
+    use MilestoneStatus as M;
+    let allowed = |who_may: &[Party]| -> Result<(), MarketError> {
+        if who_may.contains(&party) {
+            Ok(())
+        } else {
+            Err(refuse(format!(
+                "{} cannot {action:?} (only {})",
+                who(party),
+                who_may
+                    .iter()
+                    .map(|p| who(*p))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )))
+        }
+    };
+    let one = |wanted: &[M]| -> Result<usize, MarketError> {
+        let i = milestone.ok_or_else(|| refuse("name the milestone"))?;
+        let s = *milestones
+            .get(i)
+            .ok_or_else(|| refuse(format!("the contract has no milestone {}", i + 1)))?;
+        if wanted.contains(&s) {
+            Ok(i)
+        } else {
+            Err(refuse(format!(
+                "milestone {} is {}; {action:?} needs it {}",
+                i + 1,
+                s.as_str(),
+                wanted
+                    .iter()
+                    .map(|w| w.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )))
+        }
+    };
+    let in_state = |wanted: C| -> Result<(), MarketError> {
+        if contract == wanted {
+            Ok(())
+        } else {
+            Err(refuse(format!(
+                "the contract is {}; {action:?} needs it {}",
+                contract.as_str(),
+                wanted.as_str()
+            )))
+        }
+    };
+    let single = |index, status, money| Effect {
+        contract,
+        milestones: vec![MilestoneEffect {
+            index,
+            status,
+            money,
+        }],
+    };
+    match action {
+        A::Accept | A::Decline => {
+            allowed(&[Party::Worker])?;
+            in_state(C::Proposed)?;
+            Ok(Effect {
+                contract: if action == A::Accept {
+                    C::Active
+                } else {
+                    C::Declined
+                },
+                milestones: Vec::new(),
+            })
+        }
+        A::Fund => {
+            allowed(&[Party::Client])?;
+            in_state(C::Active)?;
+            Ok(single(one(&[M::Unfunded])?, M::Funded, Money::Fund))
+        }
+        A::Submit => {
+            allowed(&[Party::Worker])?;
+            in_state(C::Active)?;
+            Ok(single(
+                one(&[M::Funded, M::ChangesRequested])?,
+                M::Submitted,
+                Money::None,
+            ))
+        }
+        A::RequestChanges => {
+            allowed(&[Party::Client])?;
+            in_state(C::Active)?;
+            Ok(single(
+                one(&[M::Submitted])?,
+                M::ChangesRequested,
+                Money::None,
+            ))
+        }
+        A::Approve | A::AutoApprove => {
+            allowed(if action == A::Approve {
+                &[Party::Client]
+            } else {
+                &[Party::System]
+            })?;
+            in_state(C::Active)?;
+            let i = one(&[M::Submitted])?;
+            let done = milestones
+                .iter()
+                .enumerate()
+                .all(|(j, s)| j == i || matches!(s, M::Approved | M::Refunded | M::Settled));
+            Ok(Effect {
+                contract: if done { C::Completed } else { C::Active },
+                milestones: vec![MilestoneEffect {
+                    index: i,
+                    status: M::Approved,
+                    money: Money::Release,
+                }],
+            })
+        }
+        A::Cancel => {
+            allowed(&[Party::Client])?;
+            if !matches!(contract, C::Proposed | C::Active) {
+                return Err(refuse(format!(
+                    "the contract is {}; only a proposed or active contract can be cancelled",
+                    contract.as_str()
+                )));
+            }
+            if let Some(i) = milestones
+                .iter()
+                .position(|s| matches!(s, M::Submitted | M::ChangesRequested))
+            {
+                return Err(refuse(format!(
+                    "milestone {} has work submitted: review it, or open a dispute, before cancelling",
+                    i + 1
+                )));
+            }
+            Ok(Effect {
+                contract: C::Cancelled,
+                milestones: milestones
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| **s == M::Funded)
+                    .map(|(index, _)| MilestoneEffect {
+                        index,
+                        status: M::Refunded,
+                        money: Money::Refund,
+                    })
+                    .collect(),
+            })
+        }
+        A::Dispute => {
+            allowed(&[Party::Client, Party::Worker])?;
+            in_state(C::Active)?;
+            if !milestones
+                .iter()
+                .any(|s| matches!(s, M::Funded | M::Submitted | M::ChangesRequested))
+            {
+                return Err(refuse("there is no money in escrow to dispute"));
+            }
+            Ok(Effect {
+                contract: C::Disputed,
+                milestones: Vec::new(),
+            })
+        }
+        A::Resolve => {
+            allowed(&[Party::Admin])?;
+            in_state(C::Disputed)?;
+            // The split itself is money the store computes; here every milestone with escrow
+            // is settled, and the contract ends.
+            Ok(Effect {
+                contract: C::Cancelled,
+                milestones: milestones
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| matches!(s, M::Funded | M::Submitted | M::ChangesRequested))
+                    .map(|(index, _)| MilestoneEffect {
+                        index,
+                        status: M::Settled,
+                        money: Money::None,
+                    })
+                    .collect(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ContractStatus as C;
+    use MilestoneStatus as M;
+
+    #[test]
+    fn the_happy_path() {
+        let e = decide(
+            C::Proposed,
+            &[M::Unfunded],
+            Action::Accept,
+            Party::Worker,
+            None,
+        )
+        .unwrap();
+        assert_eq!(e.contract, C::Active);
+        let e = decide(
+            C::Active,
+            &[M::Unfunded],
+            Action::Fund,
+            Party::Client,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(e.milestones[0].money, Money::Fund);
+        let e = decide(
+            C::Active,
+            &[M::Funded],
+            Action::Submit,
+            Party::Worker,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(e.milestones[0].status, M::Submitted);
+        let e = decide(
+            C::Active,
+            &[M::Submitted],
+            Action::RequestChanges,
+            Party::Client,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(e.milestones[0].status, M::ChangesRequested);
+        let e = decide(
+            C::Active,
+            &[M::Submitted, M::Unfunded],
+            Action::Approve,
+            Party::Client,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(
+            (e.contract, e.milestones[0].money),
+            (C::Active, Money::Release)
+        );
+        let e = decide(
+            C::Active,
+            &[M::Approved, M::Submitted],
+            Action::AutoApprove,
+            Party::System,
+            Some(1),
+        )
+        .unwrap();
+        assert_eq!(e.contract, C::Completed);
+    }
+
+    #[test]
+    fn out_of_order_and_wrong_party_are_refused_with_reasons() {
+        let err = decide(
+            C::Active,
+            &[M::Unfunded],
+            Action::Approve,
+            Party::Client,
+            Some(0),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("milestone 1 is unfunded"), "{err}");
+        let err = decide(
+            C::Active,
+            &[M::Funded],
+            Action::Approve,
+            Party::Worker,
+            Some(0),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("only the client"), "{err}");
+        assert!(
+            decide(
+                C::Proposed,
+                &[M::Unfunded],
+                Action::Fund,
+                Party::Client,
+                Some(0)
+            )
+            .is_err()
+        );
+        assert!(
+            decide(
+                C::Active,
+                &[M::Unfunded],
+                Action::Fund,
+                Party::Client,
+                Some(3)
+            )
+            .is_err()
+        );
+        assert!(
+            decide(
+                C::Active,
+                &[M::Funded],
+                Action::Fund,
+                Party::Client,
+                Some(0)
+            )
+            .is_err()
+        );
+        let err = decide(
+            C::Active,
+            &[M::Submitted],
+            Action::Cancel,
+            Party::Client,
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("dispute"), "{err}");
+        assert!(
+            decide(
+                C::Active,
+                &[M::Unfunded],
+                Action::Dispute,
+                Party::Worker,
+                None
+            )
+            .is_err()
+        );
+        assert!(
+            decide(
+                C::Disputed,
+                &[M::Funded],
+                Action::Resolve,
+                Party::Client,
+                None
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn cancelling_refunds_funded_milestones() {
+        let e = decide(
+            C::Active,
+            &[M::Approved, M::Funded, M::Unfunded],
+            Action::Cancel,
+            Party::Client,
+            None,
+        )
+        .unwrap();
+        assert_eq!(e.contract, C::Cancelled);
+        assert_eq!(
+            e.milestones,
+            vec![MilestoneEffect {
+                index: 1,
+                status: M::Refunded,
+                money: Money::Refund
+            }]
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Contracts over HTTP: a client proposes a fixed-price contract with milestones to a worker
+//! (who sees what it receives after the fee before accepting); milestones are funded into
+//! escrow, submitted, approved or sent back; the client may cancel (funded milestones are
+//! refunded) and either party may open a dispute, which a platform admin decides
+//! (`guild contracts resolve`). Only the two parties see a contract; to anyone else it does
+//! not exist (404). Actions out of order answer 409 and change nothing.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use guild_market::contract::{Action, Party};
+use guild_market::{Amount, Currency};
+use guild_store::{ContractView, NewContract, party_of};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::{AppState, blocking};
+
+/// A milestone of a new contract.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMilestone {
+    /// What it delivers.
+    pub title: String,
+    /// Its price, decimal text in the contract's currency.
+    pub amount: String,
+}
+
+/// A contract to propose.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractProposal {
+    /// The worker profile it is offered to.
+    pub worker: i64,
+    /// What it is for.
+    pub title: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The milestones, in order.
+    pub milestones: Vec<NewMilestone>,
+    /// Days the client has to review submitted work before it is approved automatically
+    /// (default 7).
+    pub review_days: Option<i64>,
+}
+
+/// Proposes a contract to a worker (the caller is the client).
+#[utoipa::path(post, path = "/api/v1/contracts", tag = "contracts", request_body = ContractProposal,
+    responses((status = 201, body = ContractView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn propose(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(p): Body<ContractProposal>,
+) -> Result<(StatusCode, Json<ContractView>), ApiError> {
+    let currency =
+        Currency::parse(&p.currency).map_err(|e| ApiError::bad_field("currency", e.to_string()))?;
+    let milestones = p
+        .milestones
+        .iter()
+        .map(|m| {
+            Amount::parse(&m.amount, currency)
+                .map(|a| (m.title.clone(), a))
+                .map_err(|e| ApiError::bad_field("milestones.amount", e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let worker = store.worker(guild_matching::WorkerId(p.worker))?;
+        let worker_account = worker.owner.ok_or_else(|| {
+            guild_store::StoreError::Invalid(format!(
+                "worker profile {} has no account to sign a contract",
+                p.worker
+            ))
+        })?;
+        store.create_contract(&NewContract {
+            client: caller.id,
+            worker: worker_account,
+            title: p.title,
+            currency,
+            milestones,
+            review_days: p.review_days.unwrap_or(7),
+        })
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The caller's contracts, as client or worker.
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts",
+    responses((status = 200, body = Vec<ContractView>), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<ContractView>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.contracts_of(caller.id)).await?))
+}
+
+async fn as_party(
+    state: &AppState,
+    caller: i64,
+    id: i64,
+) -> Result<(ContractView, Party), ApiError> {
+    let store = state.store.clone();
+    let c = blocking(move || store.contract(id)).await?;
+    match party_of(&c, caller) {
+        Some(p) => Ok((c, p)),
+        None => Err(ApiError::not_found(format!("contract {id} not found"))),
+    }
+}
+
+/// One of the caller's contracts.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts",
+    params(("id" = i64, Path, description = "The contract")),
+    responses((status = 200, body = ContractView), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<ContractView>, ApiError> {
+    Ok(Json(as_party(&state, caller.id, id).await?.0))
+}
+
+async fn act(
+    state: &AppState,
+    caller: i64,
+    id: i64,
+    action: Action,
+    milestone: Option<usize>,
+) -> Result<Json<ContractView>, ApiError> {
+    let (_, party) = as_party(state, caller, id).await?;
+    let store = state.store.clone();
+    let view = blocking(move || {
+        store.act_on_contract(id, party, action, milestone, None, jiff::Timestamp::now())
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+/// The worker accepts (`accept`) or declines (`decline`); the client cancels (`cancel`:
+/// funded milestones not yet submitted are refunded); either party opens a dispute
+/// (`dispute`).
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/{action}", tag = "contracts",
+    params(("id" = i64, Path, description = "The contract"), ("action" = String, Path, description = "accept, decline, cancel or dispute")),
+    responses((status = 200, body = ContractView), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn contract_action(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, action)): Path<(i64, String)>,
+) -> Result<Json<ContractView>, ApiError> {
+    let action = match action.as_str() {
+        "accept" => Action::Accept,
+        "decline" => Action::Decline,
+        "cancel" => Action::Cancel,
+        "dispute" => Action::Dispute,
+        other => {
+            return Err(ApiError::not_found(format!(
+                "no contract action {other:?}: accept, decline, cancel or dispute"
+            )));
+        }
+    };
+    act(&state, caller.id, id, action, None).await
+}
+
+/// On milestone `n` (from 1): the client funds it (`fund`: client funds → escrow), the worker
+/// submits it (`submit`), the client approves it (`approve`: escrow → the worker, less the
+/// fee) or asks for changes (`request-changes`).
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/milestones/{n}/{action}", tag = "contracts",
+    params(("id" = i64, Path, description = "The contract"), ("n" = usize, Path, description = "The milestone, from 1"),
+        ("action" = String, Path, description = "fund, submit, approve or request-changes")),
+    responses((status = 200, body = ContractView), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn milestone_action(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, n, action)): Path<(i64, usize, String)>,
+) -> Result<Json<ContractView>, ApiError> {
+    let action = match action.as_str() {
+        "fund" => Action::Fund,
+        "submit" => Action::Submit,
+        "approve" => Action::Approve,
+        "request-changes" => Action::RequestChanges,
+        other => {
+            return Err(ApiError::not_found(format!(
+                "no milestone action {other:?}: fund, submit, approve or request-changes"
+            )));
+        }
+    };
+    if n == 0 {
+        return Err(ApiError::bad_parameter(
+            "n",
+            "milestones are numbered from 1",
+        ));
+    }
+    act(&state, caller.id, id, action, Some(n - 1)).await
+}

@@ -1,0 +1,380 @@
+//! Contracts and milestones in the store: each action is decided by the market engine's state
+//! machine and applied with its ledger transfer in one transaction, the contract's row locked
+//! first so that two requests cannot both act on the same state. Money keys are derived from
+//! the contract, milestone and event, so a doubled request cannot move money twice.
+
+use guild_market::contract::{Action, ContractStatus, MilestoneStatus, Money, Party, decide};
+use guild_market::fees::split;
+use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
+use guild_market::money::{Amount, Currency, decimal};
+use serde::Serialize;
+
+use crate::ledger::{market, market_error, post_in};
+use crate::sql::Tx;
+use crate::{Store, StoreError};
+
+/// The platform fee on released money: 10 %.
+pub const PLATFORM_FEE_BPS: u32 = 1000;
+/// The most milestones a contract has.
+pub const MAX_MILESTONES: usize = 50;
+
+/// A milestone as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MilestoneView {
+    /// Its number, from 1.
+    pub number: i64,
+    /// What it delivers.
+    pub title: String,
+    /// Its price, decimal text.
+    pub amount: String,
+    /// What the worker receives when it is approved, after the fee (shown before accepting).
+    pub worker_receives: String,
+    /// The platform fee on it.
+    pub fee: String,
+    /// Its state.
+    pub status: String,
+    /// When the client's review is due (then it is approved automatically).
+    pub review_due: Option<String>,
+}
+
+/// A contract as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContractView {
+    /// Its number.
+    pub id: i64,
+    /// The client's account.
+    pub client: i64,
+    /// The worker's account.
+    pub worker: i64,
+    /// What it is for.
+    pub title: String,
+    /// Its currency.
+    pub currency: String,
+    /// The platform fee in basis points.
+    pub fee_bps: i64,
+    /// Days the client has to review submitted work.
+    pub review_days: i64,
+    /// Its state.
+    pub status: String,
+    /// Money in its escrow now, decimal text.
+    pub escrow: String,
+    /// Its milestones.
+    pub milestones: Vec<MilestoneView>,
+    /// When it was made.
+    pub created_at: String,
+}
+
+/// A new contract.
+#[derive(Debug, Clone)]
+pub struct NewContract {
+    /// The client (who pays).
+    pub client: i64,
+    /// The worker's account.
+    pub worker: i64,
+    /// What it is for.
+    pub title: String,
+    /// The currency.
+    pub currency: Currency,
+    /// The milestones: titles and prices.
+    pub milestones: Vec<(String, Amount)>,
+    /// Days for reviewing submitted work (1–60).
+    pub review_days: i64,
+}
+
+fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
+    let rows = tx.query(
+        "SELECT id, client_id, worker_id, title, currency, fee_bps, review_days, status, created_at FROM contracts WHERE id = $1",
+        &[id.into()],
+    )?;
+    let r = rows.first().ok_or_else(|| StoreError::NotFound {
+        what: "contract",
+        id: id.to_string(),
+    })?;
+    let currency = r[4].text()?.to_owned();
+    let cur = market(Currency::parse(&currency))?;
+    let fee_bps = r[5].int()?;
+    let escrow = tx
+        .query(
+            "SELECT balance FROM ledger_accounts WHERE kind = 'escrow' AND owner = $1 AND currency = $2",
+            &[id.into(), currency.as_str().into()],
+        )?
+        .first()
+        .map(|r| r[0].int())
+        .transpose()?
+        .unwrap_or(0);
+    let milestones = tx
+        .query(
+            "SELECT ord, title, amount, status, review_due FROM milestones WHERE contract_id = $1 ORDER BY ord",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|m| {
+            let minor = m[2].int()?;
+            let s = market(split(market(Amount::new(minor, cur))?, u32::try_from(fee_bps).unwrap_or(0)))?;
+            Ok(MilestoneView {
+                number: m[0].int()? + 1,
+                title: m[1].text()?.to_owned(),
+                amount: decimal(minor, cur),
+                worker_receives: decimal(s.worker_minor, cur),
+                fee: decimal(s.fee_minor, cur),
+                status: m[3].text()?.to_owned(),
+                review_due: m[4].opt_text()?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(ContractView {
+        id: r[0].int()?,
+        client: r[1].int()?,
+        worker: r[2].int()?,
+        title: r[3].text()?.to_owned(),
+        currency,
+        fee_bps,
+        review_days: r[6].int()?,
+        status: r[7].text()?.to_owned(),
+        escrow: decimal(escrow, cur),
+        milestones,
+        created_at: r[8].text()?.to_owned(),
+    })
+}
+
+/// Who `account` is in `contract`.
+pub fn party_of(contract: &ContractView, account: i64) -> Option<Party> {
+    if account == contract.client {
+        Some(Party::Client)
+    } else if account == contract.worker {
+        Some(Party::Worker)
+    } else {
+        None
+    }
+}
+
+impl Store {
+    /// Proposes a contract to a worker.
+    pub fn create_contract(&self, new: &NewContract) -> Result<ContractView, StoreError> {
+        if new.client == new.worker {
+            return Err(StoreError::Invalid(
+                "a contract needs two different accounts".to_owned(),
+            ));
+        }
+        let title = new.title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
+        }
+        if new.milestones.is_empty() || new.milestones.len() > MAX_MILESTONES {
+            return Err(StoreError::Invalid(format!(
+                "1 to {MAX_MILESTONES} milestones"
+            )));
+        }
+        if !(1..=60).contains(&new.review_days) {
+            return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
+        }
+        for (t, a) in &new.milestones {
+            if t.trim().is_empty() || t.chars().count() > 200 {
+                return Err(StoreError::Invalid(
+                    "a milestone's title: 1 to 200 characters".to_owned(),
+                ));
+            }
+            if a.currency != new.currency {
+                return Err(StoreError::Invalid(format!(
+                    "milestone {t:?} is in {}, the contract in {}",
+                    a.currency, new.currency
+                )));
+            }
+        }
+        self.write(|tx| {
+            if tx.query("SELECT 1 FROM accounts WHERE id = $1", &[new.worker.into()])?.is_empty() {
+                return Err(StoreError::NotFound {
+                    what: "account",
+                    id: new.worker.to_string(),
+                });
+            }
+            let now = jiff::Timestamp::now().to_string();
+            let id = tx
+                .query(
+                    "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7, $7) RETURNING id",
+                    &[
+                        new.client.into(),
+                        new.worker.into(),
+                        title.into(),
+                        new.currency.code().into(),
+                        i64::from(PLATFORM_FEE_BPS).into(),
+                        new.review_days.into(),
+                        now.into(),
+                    ],
+                )?
+                .first()
+                .map(|r| r[0].int())
+                .transpose()?
+                .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
+            for (i, (t, a)) in new.milestones.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO milestones (contract_id, ord, title, amount, status) VALUES ($1, $2, $3, $4, 'unfunded')",
+                    &[id.into(), (i as i64).into(), t.trim().into(), a.minor.into()],
+                )?;
+            }
+            load(tx, id)
+        })
+    }
+
+    /// One contract.
+    pub fn contract(&self, id: i64) -> Result<ContractView, StoreError> {
+        self.read(|tx| load(tx, id))
+    }
+
+    /// The contracts `account` is a party to, newest first.
+    pub fn contracts_of(&self, account: i64) -> Result<Vec<ContractView>, StoreError> {
+        self.read(|tx| {
+            let ids = tx.query(
+                "SELECT id FROM contracts WHERE client_id = $1 OR worker_id = $1 ORDER BY id DESC LIMIT 200",
+                &[account.into()],
+            )?;
+            ids.iter().map(|r| load(tx, r[0].int()?)).collect()
+        })
+    }
+
+    /// Applies `action` by `party` (on milestone `milestone`, counted from 0), with its money,
+    /// in one transaction. For `Resolve`, `worker_percent` of each disputed milestone's escrow
+    /// goes to the worker (less the fee) and the rest back to the client.
+    pub fn act_on_contract(
+        &self,
+        id: i64,
+        party: Party,
+        action: Action,
+        milestone: Option<usize>,
+        worker_percent: Option<u8>,
+        now: jiff::Timestamp,
+    ) -> Result<ContractView, StoreError> {
+        self.money_write(|tx| {
+            // Lock the contract's row before reading its state.
+            let locked = tx.execute(
+                "UPDATE contracts SET updated_at = $1 WHERE id = $2",
+                &[now.to_string().into(), id.into()],
+            )?;
+            if locked == 0 {
+                return Err(StoreError::NotFound {
+                    what: "contract",
+                    id: id.to_string(),
+                });
+            }
+            let c = load(tx, id)?;
+            let status = market(ContractStatus::parse(&c.status))?;
+            let states = c
+                .milestones
+                .iter()
+                .map(|m| market(MilestoneStatus::parse(&m.status)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let effect = decide(status, &states, action, party, milestone)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            let cur = market(Currency::parse(&c.currency))?;
+            let fee_bps = u32::try_from(c.fee_bps).unwrap_or(0);
+            let escrow = market(Account::new(AccountKind::Escrow, id, cur))?;
+            let client = market(Account::new(AccountKind::ClientFunds, c.client, cur))?;
+            let worker = market(Account::new(AccountKind::WorkerBalance, c.worker, cur))?;
+            for m in &effect.milestones {
+                let minor = tx
+                    .query(
+                        "SELECT amount FROM milestones WHERE contract_id = $1 AND ord = $2",
+                        &[id.into(), (m.index as i64).into()],
+                    )?
+                    .first()
+                    .map(|r| r[0].int())
+                    .transpose()?
+                    .unwrap_or(0);
+                let n = m.index + 1;
+                let key = |event: &str| format!("contract:{id}:milestone:{n}:{event}");
+                let release = |amount: i64, memo: &str| -> Result<Transfer, StoreError> {
+                    let s = market(split(market(Amount::new(amount, cur))?, fee_bps))?;
+                    let mut postings = vec![
+                        Posting { account: escrow, amount: -amount },
+                        Posting { account: worker, amount: s.worker_minor },
+                    ];
+                    if s.fee_minor > 0 {
+                        postings.push(Posting { account: Account::fees(cur), amount: s.fee_minor });
+                    }
+                    Transfer::new(TransferKind::Release, postings, memo).map_err(market_error)
+                };
+                match m.money {
+                    Money::None => {}
+                    Money::Fund => {
+                        let t = Transfer::between(TransferKind::FundEscrow, client, escrow, minor, &format!("contract {id}, milestone {n}: funded"))
+                            .map_err(market_error)?;
+                        post_in(tx, &key("fund"), Some(c.client), &t, None)?;
+                    }
+                    Money::Release => {
+                        let t = release(minor, &format!("contract {id}, milestone {n}: approved"))?;
+                        post_in(tx, &key("release"), None, &t, None)?;
+                    }
+                    Money::Refund => {
+                        let t = Transfer::between(TransferKind::Refund, escrow, client, minor, &format!("contract {id}, milestone {n}: refunded"))
+                            .map_err(market_error)?;
+                        post_in(tx, &key("refund"), None, &t, None)?;
+                    }
+                }
+                if action == Action::Resolve {
+                    let pct = i64::from(worker_percent.unwrap_or(0).min(100));
+                    let to_worker = minor * pct / 100;
+                    if to_worker > 0 {
+                        let t = release(to_worker, &format!("contract {id}, milestone {n}: dispute decided, {pct} % to the worker"))?;
+                        post_in(tx, &key("resolve-release"), None, &t, None)?;
+                    }
+                    if minor - to_worker > 0 {
+                        let t = Transfer::between(TransferKind::Refund, escrow, client, minor - to_worker, &format!("contract {id}, milestone {n}: dispute decided, {} % to the client", 100 - pct))
+                            .map_err(market_error)?;
+                        post_in(tx, &key("resolve-refund"), None, &t, None)?;
+                    }
+                }
+                let (submitted, due) = if m.status == MilestoneStatus::Submitted {
+                    let due = now
+                        .checked_add(jiff::SignedDuration::from_hours(24 * c.review_days))
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    (Some(now.to_string()), Some(due.to_string()))
+                } else {
+                    (None, None)
+                };
+                tx.execute(
+                    "UPDATE milestones SET status = $1, submitted_at = COALESCE($2, submitted_at), review_due = $3 WHERE contract_id = $4 AND ord = $5",
+                    &[m.status.as_str().into(), submitted.into(), due.into(), id.into(), (m.index as i64).into()],
+                )?;
+            }
+            tx.execute(
+                "UPDATE contracts SET status = $1 WHERE id = $2",
+                &[effect.contract.as_str().into(), id.into()],
+            )?;
+            load(tx, id)
+        })
+    }
+
+    /// Approves every submitted milestone whose review is overdue at `now`; returns how many.
+    pub fn approve_overdue(&self, now: jiff::Timestamp) -> Result<usize, StoreError> {
+        let due: Vec<(i64, usize)> = self.read(|tx| {
+            tx.query(
+                "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
+                 WHERE m.status = 'submitted' AND c.status = 'active' AND m.review_due <= $1 ORDER BY m.contract_id, m.ord",
+                &[now.to_string().into()],
+            )?
+            .iter()
+            .map(|r| Ok((r[0].int()?, usize::try_from(r[1].int()?).unwrap_or(0))))
+            .collect()
+        })?;
+        let mut done = 0;
+        for (contract, ord) in due {
+            match self.act_on_contract(
+                contract,
+                Party::System,
+                Action::AutoApprove,
+                Some(ord),
+                None,
+                now,
+            ) {
+                Ok(_) => done += 1,
+                // Reviewed meanwhile: nothing to do.
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+}
