@@ -199,3 +199,65 @@ pub async fn milestone_action(
     }
     act(&state, caller.id, id, action, Some(n - 1)).await
 }
+
+/// A review of the worker.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// 1 to 5 stars.
+    pub rating: i64,
+    /// What the client says (at most 5000 characters).
+    pub body: String,
+    /// Stars per skill used in the work.
+    #[serde(default)]
+    pub skills: Vec<SkillRating>,
+}
+
+/// Stars for one skill.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillRating {
+    /// The skill (taxonomy id).
+    pub skill: String,
+    /// 1 to 5 stars.
+    pub rating: i64,
+}
+
+/// The client reviews the worker once the contract has ended (completed, or cancelled or
+/// decided after work was paid); once per contract. The review feeds the worker's reputation
+/// in matching and its reputation credential.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/review", tag = "contracts", request_body = ReviewBody,
+    params(("id" = i64, Path, description = "The contract")),
+    responses((status = 201, body = guild_store::Review), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn review(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(body): Body<ReviewBody>,
+) -> Result<(StatusCode, Json<guild_store::Review>), ApiError> {
+    let (_, party) = as_party(&state, caller.id, id).await?;
+    if party != Party::Client {
+        return Err(ApiError::forbidden(
+            "the client reviews the worker; reviews of clients are not taken yet",
+        ));
+    }
+    let store = state.store.clone();
+    let skills: Vec<(String, i64)> = body
+        .skills
+        .into_iter()
+        .map(|s| (s.skill, s.rating))
+        .collect();
+    let review = blocking(move || {
+        store.review_contract(
+            id,
+            caller.id,
+            &caller.display_name,
+            body.rating,
+            &body.body,
+            &skills,
+        )
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(review)))
+}

@@ -157,6 +157,7 @@ async fn blocking<T: Send + 'static>(
         contracts::get,
         contracts::contract_action,
         contracts::milestone_action,
+        contracts::review,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -375,6 +376,7 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             post(contracts::propose).get(contracts::list),
         )
         .route("/api/v1/contracts/{id}", get(contracts::get))
+        .route("/api/v1/contracts/{id}/review", post(contracts::review))
         .route(
             "/api/v1/contracts/{id}/{action}",
             post(contracts::contract_action),

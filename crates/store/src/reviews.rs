@@ -197,3 +197,81 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// The client's review of the worker after a contract ended (completed, or cancelled or
+    /// decided after work was paid): once per contract. The worker's rating and review count,
+    /// which matching reads, are updated in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub fn review_contract(
+        &self,
+        contract: i64,
+        reviewer: i64,
+        reviewer_name: &str,
+        rating: i64,
+        body: &str,
+        skills: &[(String, i64)],
+    ) -> Result<Review, StoreError> {
+        let c = self.contract(contract)?;
+        if c.client != reviewer {
+            return Err(StoreError::NotFound {
+                what: "contract",
+                id: contract.to_string(),
+            });
+        }
+        let paid = c
+            .milestones
+            .iter()
+            .any(|m| matches!(m.status.as_str(), "approved" | "settled"));
+        let outcome = match c.status.as_str() {
+            "completed" => "finished",
+            "cancelled" if paid => "ended",
+            other => {
+                return Err(StoreError::Conflict(format!(
+                    "contract {contract} is {other}: a review comes after a contract ends with work paid"
+                )));
+            }
+        };
+        let worker = self
+            .read(|tx| {
+                tx.query(
+                    "SELECT id FROM workers WHERE owner_id = $1",
+                    &[c.worker.into()],
+                )?
+                .first()
+                .map(|r| r[0].int())
+                .transpose()
+            })?
+            .ok_or_else(|| {
+                StoreError::Conflict("the worker has no profile to review any more".to_owned())
+            })?;
+        let review = self.record_review(
+            &format!("contract:{contract}"),
+            worker,
+            Some(reviewer),
+            reviewer_name,
+            rating,
+            body.trim(),
+            outcome,
+            skills,
+        )?;
+        self.write(|tx| {
+            let rows = tx.query(
+                "SELECT COUNT(*), CAST(SUM(rating) AS BIGINT) FROM reviews WHERE worker_id = $1",
+                &[worker.into()],
+            )?;
+            let (n, sum) = rows
+                .first()
+                .map(|r| Ok::<_, StoreError>((r[0].int()?, r[1].int()?)))
+                .transpose()?
+                .unwrap_or((0, 0));
+            let mean = if n > 0 { sum as f64 / n as f64 } else { 0.0 };
+            tx.execute(
+                "UPDATE workers SET rating = $1, reviews = $2 WHERE id = $3",
+                &[mean.into(), n.into(), worker.into()],
+            )?;
+            crate::matching::bump(tx)
+        })?;
+        Ok(review)
+    }
+}

@@ -273,6 +273,46 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     }
     assert_eq!(server.call("POST", "/api/v1/contracts", Some(&alice), Some(&json!({"worker": 999, "title": "x", "currency": "EUR", "milestones": [{"title": "a", "amount": "1"}]}))).status, 404);
 
+    // Reviews: only the client, only once the contract ended, once; then matching and the
+    // reputation credential see them.
+    let review = json!({"rating": 5, "body": "Precise and on time.", "skills": [{"skill": "guild:skill/operate-cnc-lathe", "rating": 5}]});
+    let r = |token: &str, contract: i64, body: &Value| {
+        server.call(
+            "POST",
+            &format!("/api/v1/contracts/{contract}/review"),
+            Some(token),
+            Some(body),
+        )
+    };
+    assert_eq!(r(&alice, big, &review).status, 409, "not ended");
+    assert_eq!(r(&bob, id, &review).status, 403);
+    assert_eq!(r(&carol, id, &review).status, 404);
+    assert_eq!(
+        r(&alice, id, &json!({"rating": 6, "body": "x"})).status,
+        400
+    );
+    let a = r(&alice, id, &review);
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.body["outcome"], "finished");
+    assert_eq!(r(&alice, id, &review).status, 409, "once per contract");
+    assert_eq!(
+        r(&alice, second, &review).status,
+        409,
+        "cancelled before any work was paid"
+    );
+    let a = r(&alice, third, &json!({"rating": 2, "body": "Late."}));
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.body["outcome"], "ended");
+    let w = server
+        .call(
+            "GET",
+            &format!("/api/v1/workers/{worker_id}"),
+            Some(&bob),
+            None,
+        )
+        .body;
+    assert_eq!(w["reputation"], json!({"rating": 3.5, "reviews": 2}), "{w}");
+
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }
