@@ -47,6 +47,18 @@ pub enum LedgerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log of security- and money-relevant events, oldest first.
+    Events {
+        /// Only events after this one.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Only this kind (e.g. money.transfer, login.failed).
+        #[arg(long)]
+        kind: Option<String>,
+    },
     /// The balances of a user account.
     Balances {
         /// The account.
@@ -145,6 +157,20 @@ pub fn ledger(store: &Store, command: LedgerCommand) -> Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        LedgerCommand::Events { after, limit, kind } => {
+            for e in store.audit_events(after, limit, kind.as_deref())? {
+                out!(
+                    "{:>6} {} {:<20} {:<22} actor {} {}",
+                    e.id,
+                    e.at,
+                    e.kind,
+                    e.subject,
+                    e.actor.map_or_else(|| "-".to_owned(), |a| a.to_string()),
+                    e.detail
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Balances { account } => {
             for b in store.balances_of(account)? {

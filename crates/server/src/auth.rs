@@ -194,6 +194,11 @@ pub async fn create_token(
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let Some(account) = account.filter(|_| ok) else {
+        // Recorded for the audit log (the e-mail tried, never the password).
+        let store = state.store.clone();
+        let tried: String = req.email.trim().to_lowercase().chars().take(200).collect();
+        blocking(move || store.audit_event(None, "login.failed", &format!("email:{tried}"), ""))
+            .await?;
         return Err(ApiError::unauthorized("wrong e-mail address or password"));
     };
     let token = new_token()?;

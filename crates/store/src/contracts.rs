@@ -343,6 +343,23 @@ impl Store {
                 "UPDATE contracts SET status = $1 WHERE id = $2",
                 &[effect.contract.as_str().into(), id.into()],
             )?;
+            let actor = match party {
+                Party::Client => Some(c.client),
+                Party::Worker => Some(c.worker),
+                Party::Admin | Party::System => None,
+            };
+            crate::audit::audit(
+                tx,
+                actor,
+                &format!("contract.{action:?}").to_lowercase(),
+                &format!("contract:{id}"),
+                &format!(
+                    "by {party:?}{}; now {}{}",
+                    milestone.map(|m| format!(", milestone {}", m + 1)).unwrap_or_default(),
+                    effect.contract.as_str(),
+                    worker_percent.map(|p| format!(", {p} % to the worker")).unwrap_or_default()
+                ),
+            )?;
             load(tx, id)
         })
     }

@@ -109,6 +109,7 @@ impl Store {
     ) -> Result<IssuerKey, StoreError> {
         self.write(|tx| {
             let at = now();
+            crate::audit::audit(tx, None, "issuer_key.rotated", &format!("issuer:{issuer}"), public_multibase)?;
             tx.execute(
                 "UPDATE issuer_keys SET retired_at = $1 WHERE issuer = $2 AND retired_at IS NULL",
                 &[at.clone().into(), issuer.into()],
@@ -170,6 +171,7 @@ impl Store {
                 .transpose()?
                 .unwrap_or(0);
             let document = sign(next)?;
+            crate::audit::audit(tx, issued_by, "credential.issued", &format!("credential:{id}"), &format!("{kind} by {issuer}"))?;
             let rows = tx.query(
                 &format!(
                     "INSERT INTO issued_credentials (id, worker_id, kind, skill, document, status_index, issued_at, issuer, issued_by) \
@@ -241,6 +243,13 @@ impl Store {
                 &[now().into(), reason.into(), id.into()],
             )?;
             let row = credential_by_id(tx, id)?;
+            crate::audit::audit(
+                tx,
+                None,
+                "credential.revoked",
+                &format!("credential:{id}"),
+                reason,
+            )?;
             if n == 0 {
                 return Err(StoreError::Conflict(format!(
                     "credential {id} is already revoked"

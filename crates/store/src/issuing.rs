@@ -382,6 +382,7 @@ impl Store {
                 "UPDATE organisation_members SET role = $1 WHERE organisation_id = $2 AND account_id = $3",
                 &[role.into(), organisation.into(), account.into()],
             )?;
+            crate::audit::audit(tx, None, "organisation.member", &format!("organisation:{organisation}"), &format!("account {account} is {role}"))?;
             if changed == 0 {
                 tx.execute(
                     "INSERT INTO organisation_members (organisation_id, account_id, role, added_at) VALUES ($1, $2, $3, $4)",

@@ -262,6 +262,17 @@ pub(crate) fn post_in(
         .cloned()
         .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
     let id = row[0].int()?;
+    crate::audit::audit(
+        tx,
+        actor,
+        "money.transfer",
+        &format!("transfer:{id}"),
+        &format!(
+            "{} {key}: {}",
+            transfer.kind.as_str(),
+            transfer.fingerprint()
+        ),
+    )?;
     for (account, p) in &ids {
         tx.execute(
             "INSERT INTO ledger_postings (transfer_id, account_id, amount) VALUES ($1, $2, $3)",

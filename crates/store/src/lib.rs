@@ -3,6 +3,7 @@
 //! backends differ only in connections, placeholders, bulk loading and full-text search.
 
 mod analysis;
+mod audit;
 mod contracts;
 mod corpus;
 mod credentials;
@@ -27,6 +28,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
+pub use audit::AuditEvent;
 pub use contracts::{ContractView, MilestoneView, NewContract, PLATFORM_FEE_BPS, party_of};
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};

@@ -439,8 +439,16 @@ impl Store {
                     created_at.as_str().into(),
                 ],
             )?;
+            let id = rows[0][0].int()?;
+            crate::audit::audit(
+                tx,
+                Some(id),
+                "account.created",
+                &format!("account:{id}"),
+                "",
+            )?;
             Ok(Account {
-                id: rows[0][0].int()?,
+                id,
                 email: email.clone(),
                 display_name: display_name.to_owned(),
                 created_at: created_at.clone(),
@@ -485,7 +493,9 @@ impl Store {
                 "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[account.into(), name.into(), token_hash.into(), stamp.as_str().into()],
             )?;
-            rows[0][0].int()
+            let id = rows[0][0].int()?;
+            crate::audit::audit(tx, Some(account), "token.created", &format!("token:{id}"), name)?;
+            Ok(id)
         })
     }
 
@@ -525,7 +535,7 @@ impl Store {
                     id: token.to_string(),
                 });
             }
-            Ok(())
+            crate::audit::audit(tx, Some(account), "token.revoked", &format!("token:{token}"), "")
         })
     }
 

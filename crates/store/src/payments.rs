@@ -208,6 +208,7 @@ impl Store {
     pub fn set_rate(&self, rate: Rate) -> Result<(), StoreError> {
         self.write(|tx| {
             let now = jiff::Timestamp::now().to_string();
+            crate::audit::audit(tx, None, "fx.rate_set", &format!("rate:{}/{}", rate.base, rate.quote), &rate.text())?;
             let n = tx.execute(
                 "UPDATE exchange_rates SET nanos = $1, set_at = $2 WHERE base = $3 AND quote = $4",
                 &[rate.nanos.into(), now.clone().into(), rate.base.code().into(), rate.quote.code().into()],
@@ -504,6 +505,18 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             None,
         ),
     };
+    if !matches!(
+        outcome.as_str(),
+        "deposit" | "payout_settled" | "payout_returned"
+    ) {
+        crate::audit::audit(
+            tx,
+            None,
+            "bank.unmatched",
+            &format!("bank_line:{}", line.bank_id),
+            &outcome,
+        )?;
+    }
     let recorded = match outcome.as_str() {
         "deposit" | "payout_settled" | "payout_returned" => outcome.clone(),
         _ => "unmatched".to_owned(),

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_issuers.sql")),
     (6, include_str!("../migrations/postgres/0006_ledger.sql")),
     (7, include_str!("../migrations/postgres/0007_contracts.sql")),
+    (8, include_str!("../migrations/postgres/0008_audit.sql")),
 ];
 
 pub(crate) struct Postgres {

@@ -213,6 +213,35 @@ fn money_moves_only_by_balanced_transfers(backend: Backend) {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // The audit log has every transfer, the failed sign-in, and no secret.
+    let a = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"email": "alice@example.org", "password": "not her password at all"})),
+    );
+    assert_eq!(a.status, 401);
+    let events = store.guild_ok(&["ledger", "events", "--limit", "1000"]);
+    assert!(
+        events.contains("login.failed") && events.contains("email:alice@example.org"),
+        "{events}"
+    );
+    assert!(!events.contains("not her password"), "{events}");
+    let transfers = store.guild_ok(&[
+        "ledger",
+        "events",
+        "--kind",
+        "money.transfer",
+        "--limit",
+        "1000",
+    ]);
+    // A deposit, two payouts, two confirmations and a return.
+    assert_eq!(transfers.lines().count(), 6, "{transfers}");
+    assert!(
+        events.contains("fx.rate_set") && events.contains("bank.unmatched"),
+        "{events}"
+    );
+
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
     let doc = server.get_ok("/api/openapi.json");

@@ -1,0 +1,94 @@
+//! The audit log: security- and money-relevant events (accounts, tokens, failed sign-ins,
+//! every ledger transfer, contract actions, credentials and keys, organisation members,
+//! exchange rates), each written in the transaction of what it records, so that the log and
+//! the data cannot disagree.
+
+use serde::Serialize;
+
+use crate::sql::Tx;
+use crate::{Store, StoreError};
+
+/// One audited event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    /// Its number (events are numbered in the order they were written).
+    pub id: i64,
+    /// When.
+    pub at: String,
+    /// The account that acted, if one did.
+    pub actor: Option<i64>,
+    /// What happened (`account.created`, `money.transfer`, …).
+    pub kind: String,
+    /// What it happened to (`account:3`, `transfer:17`, …).
+    pub subject: String,
+    /// Details, in words or JSON; never a secret.
+    pub detail: String,
+}
+
+/// Records an event inside `tx`.
+pub(crate) fn audit(
+    tx: &mut dyn Tx,
+    actor: Option<i64>,
+    kind: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO audit_events (at, actor, kind, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            jiff::Timestamp::now().to_string().into(),
+            actor.into(),
+            kind.into(),
+            subject.into(),
+            detail.chars().take(2000).collect::<String>().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Records an event on its own (for what writes nothing else, like a failed sign-in).
+    pub fn audit_event(
+        &self,
+        actor: Option<i64>,
+        kind: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| audit(tx, actor, kind, subject, detail))
+    }
+
+    /// Events after `after` (an event id), oldest first, at most `limit`; only of `kind`
+    /// when given.
+    pub fn audit_events(
+        &self,
+        after: i64,
+        limit: i64,
+        kind: Option<&str>,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        self.read(|tx| {
+            let rows = match kind {
+                Some(k) => tx.query(
+                    "SELECT id, at, actor, kind, subject, detail FROM audit_events WHERE id > $1 AND kind = $2 ORDER BY id LIMIT $3",
+                    &[after.into(), k.into(), limit.clamp(1, 10_000).into()],
+                )?,
+                None => tx.query(
+                    "SELECT id, at, actor, kind, subject, detail FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2",
+                    &[after.into(), limit.clamp(1, 10_000).into()],
+                )?,
+            };
+            rows.iter()
+                .map(|r| {
+                    Ok(AuditEvent {
+                        id: r[0].int()?,
+                        at: r[1].text()?.to_owned(),
+                        actor: r[2].opt_int()?,
+                        kind: r[3].text()?.to_owned(),
+                        subject: r[4].text()?.to_owned(),
+                        detail: r[5].text()?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+    }
+}
