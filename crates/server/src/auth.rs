@@ -19,6 +19,11 @@ use crate::body::Body;
 use crate::error::ApiError;
 use crate::{AppState, blocking};
 
+/// Failed sign-ins for one address allowed within [`LOGIN_WINDOW_SECS`].
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// The sign-in throttling window.
+pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
+
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
 
@@ -180,6 +185,22 @@ pub async fn create_token(
     State(state): State<AppState>,
     Body(req): Body<TokenRequest>,
 ) -> Result<(StatusCode, Json<NewToken>), ApiError> {
+    // Sign-in throttling: after MAX_FAILED_LOGINS failures for an address within the window,
+    // further attempts are refused until it has passed (counted from the audit log, so it
+    // holds across restarts and servers sharing the database).
+    let tried: String = req.email.trim().to_lowercase().chars().take(200).collect();
+    let store = state.store.clone();
+    let subject = format!("email:{tried}");
+    let since =
+        (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(LOGIN_WINDOW_SECS)).to_string();
+    let failures =
+        blocking(move || store.count_events_since("login.failed", &subject, &since)).await?;
+    if failures >= MAX_FAILED_LOGINS {
+        return Err(ApiError::too_many(format!(
+            "too many failed sign-ins for this address: wait {} minutes and try again",
+            LOGIN_WINDOW_SECS / 60
+        )));
+    }
     let store = state.store.clone();
     let email = req.email.clone();
     let found = blocking(move || store.account_by_email(&email)).await?;
@@ -196,7 +217,6 @@ pub async fn create_token(
     let Some(account) = account.filter(|_| ok) else {
         // Recorded for the audit log (the e-mail tried, never the password).
         let store = state.store.clone();
-        let tried: String = req.email.trim().to_lowercase().chars().take(200).collect();
         blocking(move || store.audit_event(None, "login.failed", &format!("email:{tried}"), ""))
             .await?;
         return Err(ApiError::unauthorized("wrong e-mail address or password"));

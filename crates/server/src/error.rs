@@ -102,6 +102,16 @@ impl ApiError {
         }
     }
 
+    /// 429: too many attempts; try again later.
+    pub fn too_many(detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "too-many-requests",
+            detail: detail.into(),
+            parameter: None,
+        }
+    }
+
     /// 408: the request took longer than the server allows.
     pub fn timeout() -> Self {
         Self {

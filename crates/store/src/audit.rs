@@ -58,6 +58,25 @@ impl Store {
         self.write(|tx| audit(tx, actor, kind, subject, detail))
     }
 
+    /// How many events of `kind` on `subject` were written at or after `since` (RFC 3339).
+    pub fn count_events_since(
+        &self,
+        kind: &str,
+        subject: &str,
+        since: &str,
+    ) -> Result<i64, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT COUNT(*) FROM audit_events WHERE kind = $1 AND subject = $2 AND at >= $3",
+                &[kind.into(), subject.into(), since.into()],
+            )?
+            .first()
+            .map(|r| r[0].int())
+            .transpose()
+            .map(Option::unwrap_or_default)
+        })
+    }
+
     /// Events after `after` (an event id), oldest first, at most `limit`; only of `kind`
     /// when given.
     pub fn audit_events(
