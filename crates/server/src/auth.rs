@@ -252,6 +252,22 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Everything Guild holds about the caller, as one JSON document to take elsewhere: the
+/// account, tokens (names and dates, never hashes), worker profiles and skills, tasks,
+/// credentials, organisations, contracts, money, reviews and the caller's audit events.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts",
+    responses((status = 200, description = "The export (JSON)"), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn export(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.export_account(caller.id)).await?,
+    ))
+}
+
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Account), (status = 401, body = crate::Problem)), security(("bearer" = [])))]

@@ -106,6 +106,7 @@ async fn blocking<T: Send + 'static>(
         auth::create_token,
         auth::revoke_token,
         auth::me,
+        auth::export,
         matching::create_worker,
         matching::list_workers,
         matching::get_worker,
@@ -268,6 +269,7 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/tokens/{id}", delete(auth::revoke_token))
         .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/me/export", get(auth::export))
         .route(
             "/api/v1/workers",
             post(matching::create_worker).get(matching::list_workers),

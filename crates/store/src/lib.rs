@@ -7,6 +7,7 @@ mod audit;
 mod contracts;
 mod corpus;
 mod credentials;
+mod export;
 mod import;
 mod imported;
 mod issuing;

@@ -313,6 +313,34 @@ fn contracts_move_money_through_escrow(backend: Backend) {
         .body;
     assert_eq!(w["reputation"], json!({"rating": 3.5, "reviews": 2}), "{w}");
 
+    // Each party takes all its data with it; nobody else's, and no secret.
+    let export = server.call("GET", "/api/v1/me/export", Some(&bob), None);
+    assert_eq!(export.status, 200, "{}", export.body);
+    let e = &export.body;
+    assert_eq!(e["account"][0]["email"], "bob@example.org");
+    assert_eq!(e["workers"][0]["id"], worker_id);
+    assert_eq!(e["contracts"].as_array().unwrap().len(), 4);
+    assert_eq!(e["reviews_received"].as_array().unwrap().len(), 2);
+    assert!(
+        e["ledger_postings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["account_kind"] == "worker_balance")
+    );
+    let text = e.to_string();
+    assert!(
+        !text.contains("argon2") && !text.contains("token_hash") && !text.contains("gld_"),
+        "{text}"
+    );
+    // Alice's own money is not in Bob's export.
+    assert!(e["payment_instructions"].as_array().unwrap().is_empty());
+    let carols = server
+        .call("GET", "/api/v1/me/export", Some(&carol), None)
+        .body;
+    assert!(carols["contracts"].as_array().unwrap().is_empty());
+    assert_eq!(server.get("/api/v1/me/export").status, 401);
+
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }
