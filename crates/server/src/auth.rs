@@ -268,6 +268,45 @@ pub async fn export(
     ))
 }
 
+/// The password, to confirm deleting the account.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccount {
+    /// The account's password.
+    pub password: String,
+}
+
+/// Deletes the caller's account (the password confirms it): profiles, tasks, tokens and
+/// personal details go at once; contracts and money records stay, under "deleted account".
+/// Refused (409) while a contract is live or money is in the account: export first if you
+/// want a copy (`GET /api/v1/me/export`).
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", request_body = DeleteAccount,
+    responses((status = 204), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(req): Body<DeleteAccount>,
+) -> Result<StatusCode, ApiError> {
+    let store = state.store.clone();
+    let email = caller.email.clone();
+    let found = blocking(move || store.account_by_email(&email)).await?;
+    let hash = found
+        .map(|(_, h)| h)
+        .unwrap_or_else(|| DUMMY_HASH.to_owned());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&req.password, &hash))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    if !ok {
+        return Err(ApiError::forbidden(
+            "the password is wrong: the account was not deleted",
+        ));
+    }
+    let store = state.store.clone();
+    blocking(move || store.delete_account(caller.id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Account), (status = 401, body = crate::Problem)), security(("bearer" = [])))]

@@ -107,6 +107,7 @@ async fn blocking<T: Send + 'static>(
         auth::revoke_token,
         auth::me,
         auth::export,
+        auth::delete_me,
         matching::create_worker,
         matching::list_workers,
         matching::get_worker,
@@ -268,7 +269,7 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         .route("/api/v1/accounts", post(auth::sign_up))
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/tokens/{id}", delete(auth::revoke_token))
-        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/me", get(auth::me).delete(auth::delete_me))
         .route("/api/v1/me/export", get(auth::export))
         .route(
             "/api/v1/workers",

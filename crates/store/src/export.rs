@@ -85,3 +85,76 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Deletes an account: its profiles, tasks, tokens, memberships and personal details go;
+    /// what others rely on stays without them (contracts and the money they moved keep the
+    /// account's number, under the name "deleted account"). Refused while the account has a
+    /// live contract or money in the ledger, and for an organisation's last admin.
+    pub fn delete_account(&self, account: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let a = [Value::from(account)];
+            let live = tx.query(
+                "SELECT id, status FROM contracts WHERE (client_id = $1 OR worker_id = $1) \
+                 AND status IN ('proposed', 'active', 'disputed') ORDER BY id LIMIT 1",
+                &a,
+            )?;
+            if let Some(r) = live.first() {
+                return Err(StoreError::Conflict(format!(
+                    "contract {} is {}: finish, cancel or decline it before deleting the account",
+                    r[0].int()?,
+                    r[1].text()?
+                )));
+            }
+            let money = tx.query(
+                "SELECT kind, currency, balance FROM ledger_accounts WHERE owner = $1 \
+                 AND kind IN ('client_funds', 'worker_balance', 'payouts_pending') AND balance <> 0 LIMIT 1",
+                &a,
+            )?;
+            if let Some(r) = money.first() {
+                return Err(StoreError::Conflict(format!(
+                    "{} holds {} minor units of {}: pay it out (and let pending payouts settle) before deleting the account",
+                    r[0].text()?,
+                    r[2].int()?,
+                    r[1].text()?
+                )));
+            }
+            let last_admin = tx.query(
+                "SELECT o.slug FROM organisations o JOIN organisation_members m ON m.organisation_id = o.id \
+                 WHERE m.account_id = $1 AND m.role = 'admin' AND NOT EXISTS (SELECT 1 FROM organisation_members x \
+                 WHERE x.organisation_id = o.id AND x.role = 'admin' AND x.account_id <> $1) LIMIT 1",
+                &a,
+            )?;
+            if let Some(r) = last_admin.first() {
+                return Err(StoreError::Conflict(format!(
+                    "you are the last admin of organisation {}: make another member admin first",
+                    r[0].text()?
+                )));
+            }
+            let n = tx.execute(
+                "UPDATE accounts SET email = $1, display_name = 'deleted account', password_hash = '!' WHERE id = $2",
+                &[format!("deleted-{account}@deleted.invalid").into(), account.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "account",
+                    id: account.to_string(),
+                });
+            }
+            for sql in [
+                "DELETE FROM api_tokens WHERE account_id = $1",
+                "DELETE FROM workers WHERE owner_id = $1",
+                "DELETE FROM work_tasks WHERE owner_id = $1",
+                "DELETE FROM learning_resources WHERE owner_id = $1",
+                "DELETE FROM organisation_members WHERE account_id = $1",
+                "DELETE FROM payment_instructions WHERE account_id = $1 AND status = 'open' AND direction = 'in'",
+                "UPDATE payment_instructions SET beneficiary = NULL, iban = NULL WHERE account_id = $1",
+                "UPDATE reviews SET reviewer_name = 'deleted account' WHERE reviewer_id = $1",
+            ] {
+                tx.execute(sql, &a)?;
+            }
+            crate::matching::bump(tx)?;
+            crate::audit::audit(tx, None, "account.deleted", &format!("account:{account}"), "")
+        })
+    }
+}

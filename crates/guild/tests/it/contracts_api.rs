@@ -341,6 +341,46 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     assert!(carols["contracts"].as_array().unwrap().is_empty());
     assert_eq!(server.get("/api/v1/me/export").status, 401);
 
+    // Deleting an account: refused while a contract is live or money is held; Carol, with
+    // neither, goes, and can no longer sign in.
+    let del = |token: &str, password: &str| {
+        server.call(
+            "DELETE",
+            "/api/v1/me",
+            Some(token),
+            Some(&json!({"password": password})),
+        )
+    };
+    assert_eq!(
+        del(&bob, "a long enough password").status,
+        409,
+        "contract 4 is active"
+    );
+    assert_eq!(del(&carol, "wrong password!").status, 403);
+    assert_eq!(del(&carol, "a long enough password").status, 204);
+    assert_eq!(
+        server.call("GET", "/api/v1/me", Some(&carol), None).status,
+        401
+    );
+    let a = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"email": "carol@example.org", "password": "a long enough password"})),
+    );
+    assert_eq!(a.status, 401);
+    post(&server, &alice, &format!("/api/v1/contracts/{big}/cancel"));
+    let a = del(&bob, "a long enough password");
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(
+        a.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("worker_balance"),
+        "{}",
+        a.body
+    );
+
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }
