@@ -10,6 +10,7 @@ mod error;
 pub mod fetch;
 mod learning;
 mod matching;
+mod messages;
 mod money;
 mod params;
 mod reskilling;
@@ -160,6 +161,11 @@ async fn blocking<T: Send + 'static>(
         contracts::contract_action,
         contracts::milestone_action,
         contracts::review,
+        messages::send,
+        messages::list,
+        messages::download,
+        messages::notifications,
+        messages::mark_read,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -380,6 +386,16 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         )
         .route("/api/v1/contracts/{id}", get(contracts::get))
         .route("/api/v1/contracts/{id}/review", post(contracts::review))
+        .route(
+            "/api/v1/contracts/{id}/messages",
+            post(messages::send).get(messages::list),
+        )
+        .route(
+            "/api/v1/contracts/{id}/attachments/{attachment}",
+            get(messages::download),
+        )
+        .route("/api/v1/notifications", get(messages::notifications))
+        .route("/api/v1/notifications/read", post(messages::mark_read))
         .route(
             "/api/v1/contracts/{id}/{action}",
             post(contracts::contract_action),

@@ -348,6 +348,13 @@ impl Store {
                 Party::Worker => Some(c.worker),
                 Party::Admin | Party::System => None,
             };
+            // The other party (both, when the platform acted) hears of it.
+            let text = format!("Contract {id}: {action:?} by {party:?}; now {}", effect.contract.as_str());
+            for account in [c.client, c.worker] {
+                if Some(account) != actor {
+                    crate::messages::notify(tx, account, "contract", &format!("contract:{id}"), &text)?;
+                }
+            }
             crate::audit::audit(
                 tx,
                 actor,

@@ -14,6 +14,7 @@ mod issuing;
 mod learning;
 mod ledger;
 mod matching;
+mod messages;
 mod payments;
 mod postgres;
 mod reskill;
@@ -46,6 +47,7 @@ pub use issuing::{
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
+pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_ledger.sql")),
     (7, include_str!("../migrations/postgres/0007_contracts.sql")),
     (8, include_str!("../migrations/postgres/0008_audit.sql")),
+    (9, include_str!("../migrations/postgres/0009_messages.sql")),
 ];
 
 pub(crate) struct Postgres {

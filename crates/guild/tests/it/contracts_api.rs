@@ -341,6 +341,137 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     assert!(carols["contracts"].as_array().unwrap().is_empty());
     assert_eq!(server.get("/api/v1/me/export").status, 401);
 
+    // Messages between the parties, with attachments judged by their content; notifications.
+    let msg = |token: &str, body: &Value| {
+        server.call(
+            "POST",
+            &format!("/api/v1/contracts/{id}/messages"),
+            Some(token),
+            Some(body),
+        )
+    };
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let a = msg(
+        &bob,
+        &json!({"body": "Drawings attached.", "attachments": [
+        {"filename": "part.png", "content_base64": png},
+        {"filename": "notes.txt", "content_base64": "dG9sZXJhbmNlcyDCsTAuMDE="}]}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(a.body["attachments"][0]["content_type"], "image/png");
+    assert_eq!(
+        a.body["attachments"][1]["content_type"],
+        "text/plain; charset=utf-8"
+    );
+    let att = a.body["attachments"][0]["id"].as_i64().unwrap();
+    // An executable called .png, an empty file, a stranger: refused.
+    let exe = "TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA4fug4AtAnNIbgBTM0hVGhpcyBwcm9ncmFt";
+    let a = msg(
+        &bob,
+        &json!({"body": "x", "attachments": [{"filename": "x.png", "content_base64": exe}]}),
+    );
+    assert_eq!(a.status, 422, "{}", a.body);
+    let a = msg(
+        &bob,
+        &json!({"body": "x", "attachments": [{"filename": "x.txt", "content_base64": "!!"}]}),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert_eq!(msg(&carol, &json!({"body": "hi"})).status, 404);
+    assert_eq!(msg(&alice, &json!({"body": "  "})).status, 400);
+    let huge = "A".repeat(700 * 1024);
+    assert_eq!(
+        msg(
+            &bob,
+            &json!({"body": "x", "attachments": [{"filename": "b.txt", "content_base64": huge}]})
+        )
+        .status,
+        400
+    );
+    assert_eq!(msg(&alice, &json!({"body": "Thanks!"})).status, 201);
+    let list = server.call(
+        "GET",
+        &format!("/api/v1/contracts/{id}/messages"),
+        Some(&alice),
+        None,
+    );
+    assert_eq!(list.body.as_array().unwrap().len(), 2, "{}", list.body);
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/contracts/{id}/messages"),
+                Some(&carol),
+                None
+            )
+            .status,
+        404
+    );
+    let d = server.call(
+        "GET",
+        &format!("/api/v1/contracts/{id}/attachments/{att}"),
+        Some(&alice),
+        None,
+    );
+    assert_eq!((d.status, d.content_type.as_str()), (200, "image/png"));
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/contracts/{id}/attachments/{att}"),
+                Some(&carol),
+                None
+            )
+            .status,
+        404
+    );
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/contracts/{second}/attachments/{att}"),
+                Some(&alice),
+                None
+            )
+            .status,
+        404
+    );
+    let n = server
+        .call(
+            "GET",
+            "/api/v1/notifications?unread=true",
+            Some(&alice),
+            None,
+        )
+        .body;
+    let n = n.as_array().unwrap();
+    assert!(n.iter().any(|x| x["kind"] == "message"), "{n:?}");
+    assert!(
+        n.iter()
+            .any(|x| x["kind"] == "contract" && x["text"].as_str().unwrap().contains("Accept")),
+        "{n:?}"
+    );
+    let newest = n[0]["id"].as_i64().unwrap();
+    let a = server.call(
+        "POST",
+        "/api/v1/notifications/read",
+        Some(&alice),
+        Some(&json!({"up_to": newest})),
+    );
+    assert_eq!(a.status, 204);
+    assert!(
+        server
+            .call(
+                "GET",
+                "/api/v1/notifications?unread=true",
+                Some(&alice),
+                None
+            )
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
     // Deleting an account: refused while a contract is live or money is held; Carol, with
     // neither, goes, and can no longer sign in.
     let del = |token: &str, password: &str| {
