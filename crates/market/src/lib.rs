@@ -8,8 +8,10 @@
 //! - [`fx`]: exchange rates as exact ratios, and conversion that never creates money;
 //! - [`contract`]: the state machine of a fixed-price contract with milestones: who may do
 //!   what, when, and what money moves;
+//! - [`assessment`]: skill tests: question banks, seeded draws, marking;
 //! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files in.
 
+pub mod assessment;
 pub mod bank;
 pub mod contract;
 pub mod error;

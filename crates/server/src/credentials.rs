@@ -278,7 +278,7 @@ pub async fn get_organisation(
 
 /// The caller's role in `slug`, which must be one of `allowed`; 403 otherwise (404 when the
 /// organisation does not exist).
-async fn member(
+pub(crate) async fn member(
     state: &AppState,
     caller: i64,
     slug: String,

@@ -2,6 +2,7 @@
 //! `/api/openapi.json`, and the web pages. The only crate that knows HTTP status codes.
 
 mod analysis;
+mod assessments;
 mod auth;
 mod body;
 mod contracts;
@@ -166,6 +167,12 @@ async fn blocking<T: Send + 'static>(
         messages::download,
         messages::notifications,
         messages::mark_read,
+        assessments::create,
+        assessments::list,
+        assessments::start,
+        assessments::get,
+        assessments::answer,
+        assessments::assess,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -175,6 +182,7 @@ async fn blocking<T: Send + 'static>(
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
         (name = "contracts", description = "Fixed-price contracts with milestones: proposals, escrow funding, submission, approval (less the platform fee), changes, cancellation, disputes"),
+        (name = "skill tests", description = "Skill tests set by organisations: question banks, random draws, time limits, cooldowns, marking and assessors; a pass earns a credential"),
         (name = "money", description = "The caller's wallet: balances, statement, deposit instructions (bank transfer with an ISO 11649 reference) and payouts; money calls take an Idempotency-Key header"),
         (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
@@ -395,6 +403,18 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             get(messages::download),
         )
         .route("/api/v1/notifications", get(messages::notifications))
+        .route(
+            "/api/v1/organisations/{slug}/tests",
+            post(assessments::create),
+        )
+        .route("/api/v1/tests", get(assessments::list))
+        .route("/api/v1/tests/{id}/attempts", post(assessments::start))
+        .route("/api/v1/attempts/{id}", get(assessments::get))
+        .route("/api/v1/attempts/{id}/answers", post(assessments::answer))
+        .route(
+            "/api/v1/attempts/{id}/assessment",
+            post(assessments::assess),
+        )
         .route("/api/v1/notifications/read", post(messages::mark_read))
         .route(
             "/api/v1/contracts/{id}/{action}",

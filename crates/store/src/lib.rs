@@ -20,6 +20,7 @@ mod postgres;
 mod reskill;
 mod reviews;
 mod search;
+mod skill_tests;
 pub mod sql;
 mod sqlite;
 mod taxonomy;
@@ -55,6 +56,7 @@ pub use reskill::{
     TransitionView,
 };
 pub use reviews::{Review, ReviewSkill};
+pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
 

@@ -27,6 +27,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/postgres/0007_contracts.sql")),
     (8, include_str!("../migrations/postgres/0008_audit.sql")),
     (9, include_str!("../migrations/postgres/0009_messages.sql")),
+    (
+        10,
+        include_str!("../migrations/postgres/0010_skill_tests.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

@@ -19,6 +19,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/sqlite/0007_contracts.sql")),
     (8, include_str!("../migrations/sqlite/0008_audit.sql")),
     (9, include_str!("../migrations/sqlite/0009_messages.sql")),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_skill_tests.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -16,6 +16,7 @@ mod ledger;
 mod matching_api;
 mod money_api;
 mod reskill_api;
+mod skill_tests_api;
 mod taxonomy_api;
 
 /// Runs each listed test body once per backend.

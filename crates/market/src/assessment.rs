@@ -1,0 +1,338 @@
+//! Skill tests: question banks, random draws, marking. Multiple-choice questions and short
+//! answers (exact, ignoring case and spacing, or by a pattern) are marked at once; practical
+//! tasks wait for an assessor. A draw is seeded, so an attempt's questions can be drawn again
+//! to check it, and different attempts see different questions.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::MarketError;
+
+/// The most questions in a bank.
+pub const MAX_QUESTIONS: usize = 500;
+/// The longest pattern, in characters (patterns are compiled with a size limit too).
+pub const MAX_PATTERN: usize = 200;
+
+/// A question, with how it is marked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Question {
+    /// Pick the right options (all of them, and only them).
+    Choice {
+        /// The question.
+        prompt: String,
+        /// The options.
+        options: Vec<String>,
+        /// Indexes of the right options.
+        correct: Vec<usize>,
+    },
+    /// A short answer that must equal one of these (ignoring case and spacing).
+    Exact {
+        /// The question.
+        prompt: String,
+        /// Accepted answers.
+        answers: Vec<String>,
+    },
+    /// A short answer that must match this regular expression in full (ignoring case).
+    Pattern {
+        /// The question.
+        prompt: String,
+        /// The pattern.
+        pattern: String,
+    },
+    /// A practical task an assessor marks.
+    Practical {
+        /// What to do and hand in.
+        prompt: String,
+    },
+}
+
+/// A question as the candidate sees it: no answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AskedQuestion {
+    /// Its position in the attempt, from 1.
+    pub number: usize,
+    /// `choice`, `exact`, `pattern` (both answered in words) or `practical`.
+    pub kind: &'static str,
+    /// The question.
+    pub prompt: String,
+    /// The options, for choice questions.
+    pub options: Vec<String>,
+}
+
+/// A candidate's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Answer {
+    /// Chosen option indexes.
+    Choice(Vec<usize>),
+    /// Words (or, for a practical task, what was handed in: a link or a description).
+    Text(String),
+}
+
+/// How one answer was marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// Right.
+    Right,
+    /// Wrong (or not answered).
+    Wrong,
+    /// Waiting for an assessor.
+    Pending,
+}
+
+fn bad(msg: impl Into<String>) -> MarketError {
+    MarketError::Invalid(msg.into())
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn compile(pattern: &str) -> Result<regex::Regex, MarketError> {
+    if pattern.chars().count() > MAX_PATTERN {
+        return Err(bad(format!(
+            "a pattern is at most {MAX_PATTERN} characters"
+        )));
+    }
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .case_insensitive(true)
+        .size_limit(1 << 16)
+        .build()
+        .map_err(|e| bad(format!("pattern {pattern:?}: {e}")))
+}
+
+/// Checks a question bank: 1 to [`MAX_QUESTIONS`] questions, each well formed.
+pub fn check_bank(questions: &[Question]) -> Result<(), MarketError> {
+    if questions.is_empty() || questions.len() > MAX_QUESTIONS {
+        return Err(bad(format!("a bank has 1 to {MAX_QUESTIONS} questions")));
+    }
+    for (i, q) in questions.iter().enumerate() {
+        let n = i + 1;
+        let prompt = match q {
+            Question::Choice {
+                prompt,
+                options,
+                correct,
+            } => {
+                if !(2..=10).contains(&options.len()) {
+                    return Err(bad(format!("question {n}: 2 to 10 options")));
+                }
+                if correct.is_empty() || correct.iter().any(|c| *c >= options.len()) {
+                    return Err(bad(format!(
+                        "question {n}: the right options must be among the options"
+                    )));
+                }
+                prompt
+            }
+            Question::Exact { prompt, answers } => {
+                if answers.is_empty() || answers.iter().any(|a| a.trim().is_empty()) {
+                    return Err(bad(format!("question {n}: at least one non-empty answer")));
+                }
+                prompt
+            }
+            Question::Pattern { prompt, pattern } => {
+                compile(pattern).map_err(|e| bad(format!("question {n}: {e}")))?;
+                prompt
+            }
+            Question::Practical { prompt } => prompt,
+        };
+        if prompt.trim().is_empty() || prompt.chars().count() > 2000 {
+            return Err(bad(format!(
+                "question {n}: a prompt of 1 to 2000 characters"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Draws `count` distinct questions (indexes into the bank) with `seed`.
+pub fn draw(bank_len: usize, count: usize, seed: u64) -> Result<Vec<usize>, MarketError> {
+    if count == 0 || count > bank_len {
+        return Err(bad(format!(
+            "cannot draw {count} questions from a bank of {bank_len}"
+        )));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut all: Vec<usize> = (0..bank_len).collect();
+    all.shuffle(&mut rng);
+    all.truncate(count);
+    Ok(all)
+}
+
+/// What the candidate sees of question `q` asked as number `number`.
+pub fn ask(q: &Question, number: usize) -> AskedQuestion {
+    let (kind, prompt, options) = match q {
+        Question::Choice {
+            prompt, options, ..
+        } => ("choice", prompt, options.clone()),
+        Question::Exact { prompt, .. } => ("exact", prompt, Vec::new()),
+        Question::Pattern { prompt, .. } => ("pattern", prompt, Vec::new()),
+        Question::Practical { prompt } => ("practical", prompt, Vec::new()),
+    };
+    AskedQuestion {
+        number,
+        kind,
+        prompt: prompt.clone(),
+        options,
+    }
+}
+
+/// Marks one answer.
+pub fn mark(q: &Question, answer: Option<&Answer>) -> Mark {
+    match (q, answer) {
+        (Question::Practical { .. }, Some(Answer::Text(t))) if !t.trim().is_empty() => {
+            Mark::Pending
+        }
+        (Question::Practical { .. }, _) => Mark::Wrong,
+        (Question::Choice { correct, .. }, Some(Answer::Choice(chosen))) => {
+            let mut a = chosen.clone();
+            a.sort_unstable();
+            a.dedup();
+            let mut c = correct.clone();
+            c.sort_unstable();
+            c.dedup();
+            if a == c { Mark::Right } else { Mark::Wrong }
+        }
+        (Question::Exact { answers, .. }, Some(Answer::Text(t))) => {
+            let t = normalise(t);
+            if answers.iter().any(|a| normalise(a) == t) {
+                Mark::Right
+            } else {
+                Mark::Wrong
+            }
+        }
+        (Question::Pattern { pattern, .. }, Some(Answer::Text(t))) => match compile(pattern) {
+            Ok(re) if t.chars().count() <= 1000 && re.is_match(t.trim()) => Mark::Right,
+            _ => Mark::Wrong,
+        },
+        _ => Mark::Wrong,
+    }
+}
+
+/// The result of marked answers: `Some(passed)` when every mark is final, `None` while an
+/// assessor has still to mark something. `pass_percent` of the questions must be right.
+pub fn outcome(marks: &[Mark], pass_percent: u8) -> Option<bool> {
+    if marks.contains(&Mark::Pending) {
+        return None;
+    }
+    let right = marks.iter().filter(|m| **m == Mark::Right).count();
+    Some(right * 100 >= usize::from(pass_percent) * marks.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank() -> Vec<Question> {
+        vec![
+            Question::Choice {
+                prompt: "Which tool measures to 0.01 mm?".into(),
+                options: vec!["ruler".into(), "micrometer".into(), "tape".into()],
+                correct: vec![1],
+            },
+            Question::Exact {
+                prompt: "G-code for rapid move?".into(),
+                answers: vec!["G00".into(), "G0".into()],
+            },
+            Question::Pattern {
+                prompt: "Spindle speed for 20 mm aluminium at 200 m/min, rpm?".into(),
+                pattern: r"3[01]\d\d".into(),
+            },
+            Question::Practical {
+                prompt: "Turn the part in the drawing and upload a photo.".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn answers_are_marked() {
+        let b = bank();
+        check_bank(&b).unwrap();
+        assert_eq!(mark(&b[0], Some(&Answer::Choice(vec![1]))), Mark::Right);
+        assert_eq!(mark(&b[0], Some(&Answer::Choice(vec![1, 0]))), Mark::Wrong);
+        assert_eq!(mark(&b[0], Some(&Answer::Text("1".into()))), Mark::Wrong);
+        assert_eq!(
+            mark(&b[1], Some(&Answer::Text("  g0 ".into()))),
+            Mark::Right
+        );
+        assert_eq!(mark(&b[1], Some(&Answer::Text("G01".into()))), Mark::Wrong);
+        assert_eq!(mark(&b[2], Some(&Answer::Text("3183".into()))), Mark::Right);
+        assert_eq!(
+            mark(&b[2], Some(&Answer::Text("31830".into()))),
+            Mark::Wrong
+        );
+        assert_eq!(
+            mark(
+                &b[3],
+                Some(&Answer::Text("https://photos.example/1".into()))
+            ),
+            Mark::Pending
+        );
+        assert_eq!(mark(&b[3], None), Mark::Wrong);
+        assert_eq!(outcome(&[Mark::Right, Mark::Wrong], 50), Some(true));
+        assert_eq!(
+            outcome(&[Mark::Right, Mark::Wrong, Mark::Wrong], 50),
+            Some(false)
+        );
+        assert_eq!(outcome(&[Mark::Right, Mark::Pending], 50), None);
+        assert_eq!(ask(&b[1], 2).options.len(), 0);
+    }
+
+    #[test]
+    fn bad_banks_are_refused() {
+        assert!(check_bank(&[]).is_err());
+        let q = Question::Choice {
+            prompt: "x".into(),
+            options: vec!["a".into(), "b".into()],
+            correct: vec![2],
+        };
+        assert!(check_bank(&[q]).is_err());
+        let q = Question::Pattern {
+            prompt: "x".into(),
+            pattern: "(".into(),
+        };
+        assert!(
+            check_bank(&[q])
+                .unwrap_err()
+                .to_string()
+                .contains("question 1")
+        );
+        let q = Question::Pattern {
+            prompt: "x".into(),
+            pattern: "a{1000}{1000}".into(),
+        };
+        assert!(
+            check_bank(&[q]).is_err(),
+            "a pattern too large to compile is refused"
+        );
+        let q = Question::Exact {
+            prompt: " ".into(),
+            answers: vec!["a".into()],
+        };
+        assert!(check_bank(&[q]).is_err());
+    }
+
+    #[test]
+    fn draws_are_distinct_seeded_and_vary() {
+        let a = draw(20, 5, 1).unwrap();
+        assert_eq!(a, draw(20, 5, 1).unwrap());
+        let mut s = a.clone();
+        s.sort_unstable();
+        s.dedup();
+        assert_eq!(s.len(), 5);
+        assert!((2..30).any(|seed| draw(20, 5, seed).unwrap() != a));
+        assert!(draw(3, 4, 1).is_err());
+        assert!(draw(3, 0, 1).is_err());
+    }
+}

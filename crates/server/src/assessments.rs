@@ -1,0 +1,230 @@
+//! Skill tests over HTTP: an organisation's admins and assessors set tests (a question bank
+//! per skill and level); anyone signed in lists them; a worker takes one (a random draw, a
+//! time limit, a cooldown after a failure); answers are marked at once, practical tasks by the
+//! organisation's assessors; a pass earns the organisation's credential and `assessed`
+//! evidence on the profile.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use guild_market::assessment::{Answer, Question};
+use guild_store::{AttemptView, NewSkillTest, SkillTestView};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::matching::own_worker;
+use crate::{AppState, blocking};
+
+/// A skill test to set.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTest {
+    /// The skill (taxonomy id).
+    pub skill: String,
+    /// The level a pass certifies, 1–5.
+    pub level: u8,
+    /// Its title.
+    pub title: String,
+    /// Questions drawn per attempt.
+    pub questions_per_attempt: usize,
+    /// Percent to get right.
+    pub pass_percent: u8,
+    /// Minutes allowed.
+    pub time_limit_minutes: i64,
+    /// Hours to wait after a failed attempt.
+    pub cooldown_hours: i64,
+    /// The bank: `choice` (options, correct), `exact` (answers), `pattern` (pattern) or
+    /// `practical` questions.
+    pub questions: Vec<Question>,
+}
+
+/// Sets a skill test in the organisation's name (admins and assessors).
+#[utoipa::path(post, path = "/api/v1/organisations/{slug}/tests", tag = "skill tests", request_body = NewTest,
+    params(("slug" = String, Path, description = "The organisation")),
+    responses((status = 201, body = SkillTestView), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(slug): Path<String>,
+    Body(t): Body<NewTest>,
+) -> Result<(StatusCode, Json<SkillTestView>), ApiError> {
+    let org = crate::credentials::member(&state, caller.id, slug, &["admin", "assessor"]).await?;
+    let store = state.store.clone();
+    let view = blocking(move || {
+        store.create_skill_test(
+            org.id,
+            &NewSkillTest {
+                skill: t.skill,
+                level: t.level,
+                title: t.title,
+                questions_per_attempt: t.questions_per_attempt,
+                pass_percent: t.pass_percent,
+                time_limit_minutes: t.time_limit_minutes,
+                cooldown_hours: t.cooldown_hours,
+                questions: t.questions,
+            },
+        )
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Which tests.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TestQuery {
+    /// Only tests of this skill.
+    pub skill: Option<String>,
+}
+
+/// Skill tests (never their answers).
+#[utoipa::path(get, path = "/api/v1/tests", tag = "skill tests", params(TestQuery),
+    responses((status = 200, body = Vec<SkillTestView>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<TestQuery>,
+) -> Result<Json<Vec<SkillTestView>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.skill_tests(q.skill.as_deref())).await?,
+    ))
+}
+
+/// Whose attempt.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartAttempt {
+    /// The caller's worker profile.
+    pub worker: i64,
+}
+
+/// Starts an attempt: the questions are drawn at random from the bank and the clock starts.
+#[utoipa::path(post, path = "/api/v1/tests/{id}/attempts", tag = "skill tests", request_body = StartAttempt,
+    params(("id" = i64, Path, description = "The test")),
+    responses((status = 201, body = AttemptView), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn start(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(s): Body<StartAttempt>,
+) -> Result<(StatusCode, Json<AttemptView>), ApiError> {
+    own_worker(&state, caller.id, s.worker).await?;
+    let store = state.store.clone();
+    let view =
+        blocking(move || store.start_attempt(id, caller.id, s.worker, jiff::Timestamp::now()))
+            .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The candidate, or the test's organisation's members.
+async fn may_see(state: &AppState, caller: i64, id: i64) -> Result<(AttemptView, bool), ApiError> {
+    let store = state.store.clone();
+    let (view, role) = blocking(move || {
+        let v = store.attempt(id)?;
+        let org = store.attempt_organisation(id)?;
+        let role = store.member_role(org, caller)?;
+        Ok((v, role))
+    })
+    .await?;
+    if view.account == caller || role.is_some() {
+        Ok((view, role.is_some()))
+    } else {
+        Err(ApiError::not_found(format!("attempt {id} not found")))
+    }
+}
+
+/// An attempt (its candidate, or the organisation's members).
+#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "skill tests",
+    params(("id" = i64, Path, description = "The attempt")),
+    responses((status = 200, body = AttemptView), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<AttemptView>, ApiError> {
+    Ok(Json(may_see(&state, caller.id, id).await?.0))
+}
+
+/// The answers, one per question in order (`null` for one left out): option indexes for
+/// choice questions, words otherwise (for a practical task, a link to or description of
+/// what was handed in).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// The answers.
+    pub answers: Vec<Option<Answer>>,
+}
+
+/// Hands in the answers (the candidate): marked at once, or left for an assessor when there
+/// are practical tasks; answers after the time limit fail the attempt.
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/answers", tag = "skill tests", request_body = Answers,
+    params(("id" = i64, Path, description = "The attempt")),
+    responses((status = 200, body = AttemptView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn answer(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(a): Body<Answers>,
+) -> Result<Json<AttemptView>, ApiError> {
+    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let view = blocking(move || {
+        store.submit_attempt(
+            &publication,
+            id,
+            caller.id,
+            &a.answers,
+            jiff::Timestamp::now(),
+        )
+    })
+    .await?;
+    Ok(Json(view))
+}
+
+/// An assessor's mark for one practical task.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticalMark {
+    /// The question's number in the attempt, from 1.
+    pub question: usize,
+    /// Whether the work shows the skill.
+    pub right: bool,
+}
+
+/// Marks.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// One per practical task.
+    pub marks: Vec<PracticalMark>,
+}
+
+/// Marks an attempt's practical tasks (the organisation's admins and assessors, never the
+/// candidate).
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/assessment", tag = "skill tests", request_body = Assessment,
+    params(("id" = i64, Path, description = "The attempt")),
+    responses((status = 200, body = AttemptView), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn assess(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(a): Body<Assessment>,
+) -> Result<Json<AttemptView>, ApiError> {
+    let (view, member) = may_see(&state, caller.id, id).await?;
+    if !member || view.account == caller.id {
+        return Err(ApiError::forbidden(
+            "only the test's organisation's assessors mark attempts, and never their own",
+        ));
+    }
+    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let marks: Vec<(usize, bool)> = a.marks.iter().map(|m| (m.question, m.right)).collect();
+    let view =
+        blocking(move || store.assess_attempt(&publication, id, &marks, jiff::Timestamp::now()))
+            .await?;
+    Ok(Json(view))
+}

@@ -1,0 +1,552 @@
+//! Skill tests in the store: an organisation's question bank per test; attempts with a random
+//! draw, a time limit and a cooldown after a failure; marking at once, or by an assessor for
+//! practical tasks; and, on a pass, the organisation's Open Badges credential for the skill and
+//! `assessed` evidence on the worker's profile.
+
+use guild_market::assessment::{self, Answer, AskedQuestion, Mark, Question};
+use guild_matching::Evidence;
+use serde::Serialize;
+
+use crate::issuing::{Issuer, Publication, SkillAward};
+use crate::sql::{Row, Tx};
+use crate::{Store, StoreError};
+
+/// Seconds of grace after the deadline for the request to arrive.
+const GRACE_SECS: i64 = 30;
+
+/// A skill test as listed (never with its answers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SkillTestView {
+    /// Its number.
+    pub id: i64,
+    /// The organisation that sets it and certifies a pass.
+    pub organisation: String,
+    /// The skill it tests.
+    pub skill: String,
+    /// The level a pass certifies, 1–5.
+    pub level: i64,
+    /// Its title.
+    pub title: String,
+    /// Questions drawn per attempt.
+    pub questions_per_attempt: i64,
+    /// Questions in the bank.
+    pub bank_size: i64,
+    /// Percent of questions to get right.
+    pub pass_percent: i64,
+    /// Time allowed, in minutes.
+    pub time_limit_minutes: i64,
+    /// Hours to wait after a failed attempt.
+    pub cooldown_hours: i64,
+}
+
+/// An attempt as its candidate (or the organisation's assessors) see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptView {
+    /// Its number.
+    pub id: i64,
+    /// The test.
+    pub test: i64,
+    /// The candidate's account.
+    pub account: i64,
+    /// The candidate's worker profile.
+    pub worker: i64,
+    /// `in_progress`, `awaiting_assessor`, `passed` or `failed`.
+    pub status: String,
+    /// The questions, without answers.
+    pub questions: Vec<AskedQuestion>,
+    /// When it started.
+    pub started_at: String,
+    /// When answers must be in.
+    pub deadline: String,
+    /// The marks, once answered.
+    pub marks: Vec<Mark>,
+    /// What was handed in (for assessors).
+    pub answers: Vec<Option<Answer>>,
+    /// Why it ended as it did.
+    pub detail: Option<String>,
+    /// The credential a pass earned.
+    pub credential: Option<String>,
+}
+
+/// A new skill test.
+#[derive(Debug, Clone)]
+pub struct NewSkillTest {
+    /// The skill (taxonomy id).
+    pub skill: String,
+    /// The level a pass certifies.
+    pub level: u8,
+    /// Its title.
+    pub title: String,
+    /// Questions per attempt.
+    pub questions_per_attempt: usize,
+    /// Percent to pass.
+    pub pass_percent: u8,
+    /// Minutes allowed.
+    pub time_limit_minutes: i64,
+    /// Hours to wait after a failure.
+    pub cooldown_hours: i64,
+    /// The bank.
+    pub questions: Vec<Question>,
+}
+
+fn market<T>(r: Result<T, guild_market::MarketError>) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("stored JSON: {e}")))
+}
+
+fn text<T: Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Backend(e.to_string()))
+}
+
+const TEST_COLUMNS: &str = "t.id, o.slug, t.skill, t.level, t.title, t.questions_per_attempt, t.bank, t.pass_percent, t.time_limit_secs, t.cooldown_hours, t.organisation_id";
+
+struct StoredTest {
+    view: SkillTestView,
+    bank: Vec<Question>,
+    organisation: i64,
+}
+
+fn test_from(r: &Row) -> Result<StoredTest, StoreError> {
+    let bank: Vec<Question> = json(r[6].text()?)?;
+    Ok(StoredTest {
+        view: SkillTestView {
+            id: r[0].int()?,
+            organisation: r[1].text()?.to_owned(),
+            skill: r[2].text()?.to_owned(),
+            level: r[3].int()?,
+            title: r[4].text()?.to_owned(),
+            questions_per_attempt: r[5].int()?,
+            bank_size: bank.len() as i64,
+            pass_percent: r[7].int()?,
+            time_limit_minutes: r[8].int()? / 60,
+            cooldown_hours: r[9].int()?,
+        },
+        bank,
+        organisation: r[10].int()?,
+    })
+}
+
+fn load_test(tx: &mut dyn Tx, id: i64) -> Result<StoredTest, StoreError> {
+    tx.query(
+        &format!("SELECT {TEST_COLUMNS} FROM skill_tests t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1"),
+        &[id.into()],
+    )?
+    .first()
+    .map(test_from)
+    .ok_or_else(|| StoreError::NotFound {
+        what: "skill test",
+        id: id.to_string(),
+    })?
+}
+
+const ATTEMPT_COLUMNS: &str = "id, test_id, account_id, worker_id, drawn, started_at, deadline, answers, marks, status, detail, credential_id";
+
+fn attempt_from(tx: &mut dyn Tx, r: &Row) -> Result<(AttemptView, StoredTest), StoreError> {
+    let test = load_test(tx, r[1].int()?)?;
+    let drawn: Vec<usize> = json(r[4].text()?)?;
+    let questions = drawn
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| test.bank.get(*q).map(|q| assessment::ask(q, i + 1)))
+        .collect();
+    Ok((
+        AttemptView {
+            id: r[0].int()?,
+            test: r[1].int()?,
+            account: r[2].int()?,
+            worker: r[3].int()?,
+            status: r[9].text()?.to_owned(),
+            questions,
+            started_at: r[5].text()?.to_owned(),
+            deadline: r[6].text()?.to_owned(),
+            answers: r[7]
+                .opt_text()?
+                .map(|t| json(&t))
+                .transpose()?
+                .unwrap_or_default(),
+            marks: r[8]
+                .opt_text()?
+                .map(|t| json(&t))
+                .transpose()?
+                .unwrap_or_default(),
+            detail: r[10].opt_text()?,
+            credential: r[11].opt_text()?,
+        },
+        test,
+    ))
+}
+
+fn load_attempt(
+    tx: &mut dyn Tx,
+    id: i64,
+) -> Result<(AttemptView, StoredTest, Vec<usize>), StoreError> {
+    let rows = tx.query(
+        &format!("SELECT {ATTEMPT_COLUMNS} FROM test_attempts WHERE id = $1"),
+        &[id.into()],
+    )?;
+    let r = rows.first().ok_or_else(|| StoreError::NotFound {
+        what: "attempt",
+        id: id.to_string(),
+    })?;
+    let drawn: Vec<usize> = json(r[4].text()?)?;
+    let (view, test) = attempt_from(tx, r)?;
+    Ok((view, test, drawn))
+}
+
+impl Store {
+    /// Sets a skill test in an organisation's name.
+    pub fn create_skill_test(
+        &self,
+        organisation: i64,
+        new: &NewSkillTest,
+    ) -> Result<SkillTestView, StoreError> {
+        market(assessment::check_bank(&new.questions))?;
+        let skill = guild_taxonomy::SkillId::parse(&new.skill)
+            .map_err(|e| StoreError::Invalid(format!("skill: {e}")))?;
+        if !(1..=5).contains(&new.level) {
+            return Err(StoreError::Invalid("level: 1 to 5".to_owned()));
+        }
+        if new.questions_per_attempt == 0 || new.questions_per_attempt > new.questions.len() {
+            return Err(StoreError::Invalid(format!(
+                "questions_per_attempt: 1 to the bank's {} questions",
+                new.questions.len()
+            )));
+        }
+        if !(1..=100).contains(&new.pass_percent)
+            || !(1..=600).contains(&new.time_limit_minutes)
+            || !(0..=24 * 90).contains(&new.cooldown_hours)
+        {
+            return Err(StoreError::Invalid(
+                "pass_percent 1–100, time_limit_minutes 1–600, cooldown_hours 0–2160".to_owned(),
+            ));
+        }
+        let title = new.title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
+        }
+        self.write(|tx| {
+            crate::matching::check_skills(tx, std::iter::once(&skill))?;
+            let id = tx
+                .query(
+                    "INSERT INTO skill_tests (organisation_id, skill, level, title, questions_per_attempt, pass_percent, time_limit_secs, cooldown_hours, bank, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    &[
+                        organisation.into(),
+                        skill.as_str().into(),
+                        i64::from(new.level).into(),
+                        title.into(),
+                        (new.questions_per_attempt as i64).into(),
+                        i64::from(new.pass_percent).into(),
+                        (new.time_limit_minutes * 60).into(),
+                        new.cooldown_hours.into(),
+                        text(&new.questions)?.into(),
+                        jiff::Timestamp::now().to_string().into(),
+                    ],
+                )?
+                .first()
+                .map(|r| r[0].int())
+                .transpose()?
+                .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
+            Ok(load_test(tx, id)?.view)
+        })
+    }
+
+    /// Skill tests, of one skill when given.
+    pub fn skill_tests(&self, skill: Option<&str>) -> Result<Vec<SkillTestView>, StoreError> {
+        self.read(|tx| {
+            let rows = match skill {
+                Some(s) => tx.query(
+                    &format!("SELECT {TEST_COLUMNS} FROM skill_tests t JOIN organisations o ON o.id = t.organisation_id WHERE t.skill = $1 ORDER BY t.id"),
+                    &[s.into()],
+                )?,
+                None => tx.query(
+                    &format!("SELECT {TEST_COLUMNS} FROM skill_tests t JOIN organisations o ON o.id = t.organisation_id ORDER BY t.id LIMIT 500"),
+                    &[],
+                )?,
+            };
+            rows.iter().map(|r| test_from(r).map(|t| t.view)).collect()
+        })
+    }
+
+    /// The organisation that sets an attempt's test (for assessors' access).
+    pub fn attempt_organisation(&self, attempt: i64) -> Result<i64, StoreError> {
+        self.read(|tx| Ok(load_attempt(tx, attempt)?.1.organisation))
+    }
+
+    /// One attempt.
+    pub fn attempt(&self, id: i64) -> Result<AttemptView, StoreError> {
+        self.read(|tx| Ok(load_attempt(tx, id)?.0))
+    }
+
+    /// Starts an attempt for `account`'s worker profile `worker` at `now`: refused while
+    /// another attempt at the test is in progress, and within the cooldown after a failure.
+    pub fn start_attempt(
+        &self,
+        test: i64,
+        account: i64,
+        worker: i64,
+        now: jiff::Timestamp,
+    ) -> Result<AttemptView, StoreError> {
+        let mut seed = [0u8; 8];
+        getrandom::fill(&mut seed)
+            .map_err(|e| StoreError::Backend(format!("no randomness: {e}")))?;
+        self.write(|tx| {
+            let t = load_test(tx, test)?;
+            let last = tx.query(
+                "SELECT status, deadline, submitted_at FROM test_attempts WHERE test_id = $1 AND account_id = $2 ORDER BY id DESC LIMIT 1",
+                &[test.into(), account.into()],
+            )?;
+            if let Some(r) = last.first() {
+                let status = r[0].text()?;
+                let deadline: jiff::Timestamp = r[1].text()?.parse().map_err(|e| StoreError::Backend(format!("{e}")))?;
+                if status == "in_progress" && deadline > now {
+                    return Err(StoreError::Conflict(format!("an attempt at this test is in progress until {deadline}")));
+                }
+                if status == "failed" || (status == "in_progress" && deadline <= now) {
+                    let ended: jiff::Timestamp = match r[2].opt_text()? {
+                        Some(s) => s.parse().map_err(|e| StoreError::Backend(format!("{e}")))?,
+                        None => deadline,
+                    };
+                    let free = ended + jiff::SignedDuration::from_hours(t.view.cooldown_hours);
+                    if free > now {
+                        return Err(StoreError::Conflict(format!(
+                            "after a failed attempt, the next can start at {free} (a cooldown of {} hours)",
+                            t.view.cooldown_hours
+                        )));
+                    }
+                }
+            }
+            let drawn = market(assessment::draw(
+                t.bank.len(),
+                usize::try_from(t.view.questions_per_attempt).unwrap_or(0),
+                u64::from_le_bytes(seed),
+            ))?;
+            let deadline = now + jiff::SignedDuration::from_mins(t.view.time_limit_minutes);
+            let id = tx
+                .query(
+                    "INSERT INTO test_attempts (test_id, account_id, worker_id, drawn, started_at, deadline, status) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'in_progress') RETURNING id",
+                    &[test.into(), account.into(), worker.into(), text(&drawn)?.into(), now.to_string().into(), deadline.to_string().into()],
+                )?
+                .first()
+                .map(|r| r[0].int())
+                .transpose()?
+                .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
+            Ok(load_attempt(tx, id)?.0)
+        })
+    }
+
+    /// The candidate's answers: marked at once; late answers fail the attempt.
+    pub fn submit_attempt(
+        &self,
+        publication: &Publication,
+        id: i64,
+        account: i64,
+        answers: &[Option<Answer>],
+        now: jiff::Timestamp,
+    ) -> Result<AttemptView, StoreError> {
+        let (view, _test, drawn) = self.read(|tx| load_attempt(tx, id))?;
+        if view.account != account {
+            return Err(StoreError::NotFound {
+                what: "attempt",
+                id: id.to_string(),
+            });
+        }
+        if view.status != "in_progress" {
+            return Err(StoreError::Conflict(format!(
+                "attempt {id} is {} already",
+                view.status
+            )));
+        }
+        if answers.len() != drawn.len() {
+            return Err(StoreError::Invalid(format!(
+                "{} answers for {} questions (send null for a question left out)",
+                answers.len(),
+                drawn.len()
+            )));
+        }
+        let deadline: jiff::Timestamp = view
+            .deadline
+            .parse()
+            .map_err(|e| StoreError::Backend(format!("{e}")))?;
+        let late = now > deadline + jiff::SignedDuration::from_secs(GRACE_SECS);
+        self.finish(publication, id, Some(answers), None, late, now)
+    }
+
+    /// An assessor's marks for the practical tasks of an attempt awaiting one (`right` per
+    /// question number, from 1).
+    pub fn assess_attempt(
+        &self,
+        publication: &Publication,
+        id: i64,
+        marks: &[(usize, bool)],
+        now: jiff::Timestamp,
+    ) -> Result<AttemptView, StoreError> {
+        self.finish(publication, id, None, Some(marks), false, now)
+    }
+
+    fn finish(
+        &self,
+        publication: &Publication,
+        id: i64,
+        answers: Option<&[Option<Answer>]>,
+        assessed: Option<&[(usize, bool)]>,
+        late: bool,
+        now: jiff::Timestamp,
+    ) -> Result<AttemptView, StoreError> {
+        let (view, test) = self.write(|tx| {
+            // Lock the attempt, then read it.
+            tx.execute("UPDATE test_attempts SET status = status WHERE id = $1", &[id.into()])?;
+            let (view, test, drawn) = load_attempt(tx, id)?;
+            let (answers, mut marks): (Vec<Option<Answer>>, Vec<Mark>) = match (answers, assessed) {
+                (Some(a), _) => {
+                    if view.status != "in_progress" {
+                        return Err(StoreError::Conflict(format!("attempt {id} is {} already", view.status)));
+                    }
+                    let marks = drawn.iter().zip(a).map(|(q, a)| assessment::mark(&test.bank[*q], a.as_ref())).collect();
+                    (a.to_vec(), marks)
+                }
+                (None, Some(given)) => {
+                    if view.status != "awaiting_assessor" {
+                        return Err(StoreError::Conflict(format!("attempt {id} is {}: nothing to assess", view.status)));
+                    }
+                    let mut marks = view.marks.clone();
+                    for (n, right) in given {
+                        match marks.get_mut(n.wrapping_sub(1)) {
+                            Some(m @ Mark::Pending) => *m = if *right { Mark::Right } else { Mark::Wrong },
+                            _ => return Err(StoreError::Invalid(format!("question {n} is not a practical task awaiting marks"))),
+                        }
+                    }
+                    (view.answers.clone(), marks)
+                }
+                (None, None) => return Err(StoreError::Invalid("nothing to mark".to_owned())),
+            };
+            let (status, detail) = if late {
+                marks.fill(Mark::Wrong);
+                ("failed", "answers arrived after the time limit".to_owned())
+            } else {
+                match assessment::outcome(&marks, u8::try_from(test.view.pass_percent).unwrap_or(100)) {
+                    None => ("awaiting_assessor", "practical tasks wait for an assessor".to_owned()),
+                    Some(passed) => {
+                        let right = marks.iter().filter(|m| **m == Mark::Right).count();
+                        (
+                            if passed { "passed" } else { "failed" },
+                            format!("{right} of {} right; {} % needed", marks.len(), test.view.pass_percent),
+                        )
+                    }
+                }
+            };
+            tx.execute(
+                "UPDATE test_attempts SET submitted_at = COALESCE(submitted_at, $1), answers = $2, marks = $3, status = $4, detail = $5 WHERE id = $6",
+                &[now.to_string().into(), text(&answers)?.into(), text(&marks)?.into(), status.into(), detail.into(), id.into()],
+            )?;
+            crate::audit::audit(tx, Some(view.account), "skill_test.marked", &format!("attempt:{id}"), status)?;
+            Ok((load_attempt(tx, id)?.0, test))
+        })?;
+        if view.status != "passed" {
+            return Ok(view);
+        }
+        // A pass: the organisation certifies the skill, and the profile shows it as assessed.
+        let organisation = self.read(|tx| {
+            tx.query(
+                "SELECT id, slug, name, url, created_at FROM organisations WHERE id = $1",
+                &[test.organisation.into()],
+            )?
+            .first()
+            .map(|r| {
+                Ok(crate::Organisation {
+                    id: r[0].int()?,
+                    slug: r[1].text()?.to_owned(),
+                    name: r[2].text()?.to_owned(),
+                    url: r[3].opt_text()?,
+                    created_at: r[4].text()?.to_owned(),
+                })
+            })
+            .transpose()
+        })?;
+        let level = u8::try_from(test.view.level).unwrap_or(1);
+        self.write(|tx| {
+            let current = tx.query(
+                "SELECT proficiency, evidence FROM worker_skills WHERE worker_id = $1 AND skill = $2",
+                &[view.worker.into(), test.view.skill.as_str().into()],
+            )?;
+            let strength = |e: Evidence| Evidence::ALL.iter().position(|x| *x == e).unwrap_or(0);
+            match current.first() {
+                None => {
+                    tx.execute(
+                        "INSERT INTO worker_skills (worker_id, skill, proficiency, evidence) VALUES ($1, $2, $3, $4)",
+                        &[view.worker.into(), test.view.skill.as_str().into(), test.view.level.into(), Evidence::Assessed.as_str().into()],
+                    )?;
+                }
+                Some(r) => {
+                    let evidence = Evidence::parse(r[1].text()?)
+                        .ok()
+                        .filter(|e| strength(*e) > strength(Evidence::Assessed))
+                        .unwrap_or(Evidence::Assessed);
+                    tx.execute(
+                        "UPDATE worker_skills SET proficiency = $1, evidence = $2 WHERE worker_id = $3 AND skill = $4",
+                        &[r[0].int()?.max(test.view.level).into(), evidence.as_str().into(), view.worker.into(), test.view.skill.as_str().into()],
+                    )?;
+                }
+            }
+            crate::matching::bump(tx)
+        })?;
+        let Some(organisation) = organisation else {
+            return Ok(view);
+        };
+        let issued = self.issue_skill(
+            publication,
+            &Issuer::Organisation(organisation),
+            None,
+            &SkillAward {
+                worker: view.worker,
+                skill: test.view.skill.clone(),
+                level,
+                evidence: vec![guild_credentials::badge::BadgeEvidence {
+                    id: Some(format!("{}/attempts/{id}", publication.base_url)),
+                    name: format!("Skill test: {}", test.view.title),
+                    description: view.detail.clone().unwrap_or_default(),
+                    kind: "test".to_owned(),
+                }],
+                years: 3,
+                suites: vec![guild_credentials::proof::Cryptosuite::EddsaRdfc2022],
+            },
+        );
+        match issued {
+            Ok(c) => {
+                self.write(|tx| {
+                    tx.execute(
+                        "UPDATE test_attempts SET credential_id = $1 WHERE id = $2",
+                        &[c.id.as_str().into(), id.into()],
+                    )?;
+                    Ok(())
+                })?;
+                self.attempt(id)
+            }
+            // The pass stands; the organisation has no key to certify it with yet.
+            Err(StoreError::Conflict(why)) => {
+                self.write(|tx| {
+                    tx.execute(
+                        "UPDATE test_attempts SET detail = $1 WHERE id = $2",
+                        &[
+                            format!(
+                                "{}; no credential: {why}",
+                                view.detail.clone().unwrap_or_default()
+                            )
+                            .into(),
+                            id.into(),
+                        ],
+                    )?;
+                    Ok(())
+                })?;
+                self.attempt(id)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
