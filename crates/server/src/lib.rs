@@ -14,6 +14,7 @@ mod matching;
 mod messages;
 mod money;
 mod params;
+mod proposals;
 mod reskilling;
 mod taxonomy;
 
@@ -173,6 +174,11 @@ async fn blocking<T: Send + 'static>(
         assessments::get,
         assessments::answer,
         assessments::assess,
+        proposals::propose,
+        proposals::on_task,
+        proposals::mine,
+        proposals::decide,
+        proposals::invite,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -408,6 +414,13 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             post(assessments::create),
         )
         .route("/api/v1/tests", get(assessments::list))
+        .route(
+            "/api/v1/tasks/{id}/proposals",
+            post(proposals::propose).get(proposals::on_task),
+        )
+        .route("/api/v1/tasks/{id}/invitations", post(proposals::invite))
+        .route("/api/v1/proposals", get(proposals::mine))
+        .route("/api/v1/proposals/{id}/{decision}", post(proposals::decide))
         .route("/api/v1/tests/{id}/attempts", post(assessments::start))
         .route("/api/v1/attempts/{id}", get(assessments::get))
         .route("/api/v1/attempts/{id}/answers", post(assessments::answer))

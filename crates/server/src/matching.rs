@@ -154,7 +154,11 @@ async fn visible_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTa
 }
 
 /// Reads a task the caller owns: 404 when invisible, 403 when visible but not theirs.
-async fn own_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTask, ApiError> {
+pub(crate) async fn own_task(
+    state: &AppState,
+    caller: i64,
+    id: i64,
+) -> Result<StoredTask, ApiError> {
     let t = visible_task(state, caller, id).await?;
     if t.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(

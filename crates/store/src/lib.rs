@@ -17,6 +17,7 @@ mod matching;
 mod messages;
 mod payments;
 mod postgres;
+mod proposals;
 mod reskill;
 mod reviews;
 mod search;
@@ -50,6 +51,7 @@ pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idem
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
+pub use proposals::Proposal;
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,

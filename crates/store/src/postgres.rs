@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/postgres/0010_skill_tests.sql"),
     ),
+    (
+        11,
+        include_str!("../migrations/postgres/0011_proposals.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

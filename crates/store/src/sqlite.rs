@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../migrations/sqlite/0010_skill_tests.sql"),
     ),
+    (11, include_str!("../migrations/sqlite/0011_proposals.sql")),
 ];
 
 pub(crate) struct Sqlite {

@@ -472,6 +472,127 @@ fn contracts_move_money_through_escrow(backend: Backend) {
             .is_empty()
     );
 
+    // Proposals: Bob applies to Alice's task (no fee), Alice invites, accepts: a contract.
+    let task = server.call(
+        "POST",
+        "/api/v1/tasks",
+        Some(&alice),
+        Some(&json!({
+        "title": "Fixture for a lathe", "required": [{"skill": "guild:skill/operate-cnc-lathe"}],
+        "place": {"kind": "remote"}, "utc_offset_minutes": 0, "min_overlap_hours": 0, "hours": 10,
+        "budget": {"minor": 30000, "currency": "EUR"}, "languages": ["en"]})),
+    );
+    assert_eq!(task.status, 201, "{}", task.body);
+    let tid = task.body["id"].as_i64().unwrap();
+    let inv = server.call(
+        "POST",
+        &format!("/api/v1/tasks/{tid}/invitations"),
+        Some(&alice),
+        Some(&json!({"worker": worker_id})),
+    );
+    assert_eq!(inv.status, 204, "{}", inv.body);
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                &format!("/api/v1/tasks/{tid}/invitations"),
+                Some(&carol),
+                Some(&json!({"worker": worker_id}))
+            )
+            .status,
+        403
+    );
+    let offer = json!({"worker": worker_id, "cover": "I turn fixtures weekly.", "amount": "280.00", "currency": "EUR"});
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                &format!("/api/v1/tasks/{tid}/proposals"),
+                Some(&carol),
+                Some(&offer)
+            )
+            .status,
+        403
+    );
+    let p = server.call(
+        "POST",
+        &format!("/api/v1/tasks/{tid}/proposals"),
+        Some(&bob),
+        Some(&offer),
+    );
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                &format!("/api/v1/tasks/{tid}/proposals"),
+                Some(&bob),
+                Some(&offer)
+            )
+            .status,
+        409,
+        "one proposal per worker"
+    );
+    let pid = p.body["id"].as_i64().unwrap();
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/tasks/{tid}/proposals"),
+                Some(&bob),
+                None
+            )
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/tasks/{tid}/proposals"),
+                Some(&alice),
+                None
+            )
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        post(&server, &carol, &format!("/api/v1/proposals/{pid}/accept")).status,
+        404
+    );
+    assert_eq!(
+        post(&server, &bob, &format!("/api/v1/proposals/{pid}/accept")).status,
+        403
+    );
+    let a = post(&server, &alice, &format!("/api/v1/proposals/{pid}/accept"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let cid = a.body["contract"].as_i64().unwrap();
+    let c = server
+        .call("GET", &format!("/api/v1/contracts/{cid}"), Some(&bob), None)
+        .body;
+    assert_eq!(
+        (c["status"].as_str(), c["milestones"][0]["amount"].as_str()),
+        (Some("active"), Some("280.00"))
+    );
+    assert_eq!(
+        post(&server, &alice, &format!("/api/v1/proposals/{pid}/decline")).status,
+        409
+    );
+    let n = server
+        .call("GET", "/api/v1/notifications", Some(&bob), None)
+        .body;
+    assert!(
+        n.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["kind"] == "invitation"),
+        "{n}"
+    );
+    post(&server, &alice, &format!("/api/v1/contracts/{cid}/cancel"));
+
     // Deleting an account: refused while a contract is live or money is held; Carol, with
     // neither, goes, and can no longer sign in.
     let del = |token: &str, password: &str| {

@@ -1,0 +1,137 @@
+//! Proposals over HTTP: workers apply to open tasks (never a fee to apply); the task's owner
+//! reads them, accepts one (an active contract at the proposed price) or declines; the worker
+//! may withdraw. Owners invite workers, for instance from their match results.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use guild_market::{Amount, Currency};
+use guild_store::Proposal;
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::matching::{own_task, own_worker};
+use crate::{AppState, blocking};
+
+/// A proposal to make.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProposal {
+    /// The caller's worker profile.
+    pub worker: i64,
+    /// Why this worker, how, and when.
+    pub cover: String,
+    /// The price asked, decimal text.
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// Applies to an open task (its owner is notified).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/proposals", tag = "contracts", request_body = NewProposal,
+    params(("id" = i64, Path, description = "The task")),
+    responses((status = 201, body = Proposal), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn propose(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(task): Path<i64>,
+    Body(p): Body<NewProposal>,
+) -> Result<(StatusCode, Json<Proposal>), ApiError> {
+    own_worker(&state, caller.id, p.worker).await?;
+    let cur =
+        Currency::parse(&p.currency).map_err(|e| ApiError::bad_field("currency", e.to_string()))?;
+    let amount =
+        Amount::parse(&p.amount, cur).map_err(|e| ApiError::bad_field("amount", e.to_string()))?;
+    let store = state.store.clone();
+    let proposal =
+        blocking(move || store.propose(task, p.worker, caller.id, &p.cover, amount)).await?;
+    Ok((StatusCode::CREATED, Json(proposal)))
+}
+
+/// The proposals on the caller's task.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/proposals", tag = "contracts",
+    params(("id" = i64, Path, description = "The task")),
+    responses((status = 200, body = Vec<Proposal>), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn on_task(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(task): Path<i64>,
+) -> Result<Json<Vec<Proposal>>, ApiError> {
+    own_task(&state, caller.id, task).await?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.proposals_on(task)).await?))
+}
+
+/// The proposals the caller made.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "contracts",
+    responses((status = 200, body = Vec<Proposal>)), security(("bearer" = [])))]
+pub async fn mine(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<Proposal>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.proposals_by(caller.id)).await?))
+}
+
+/// Decides a proposal: `accept` or `decline` (the task's owner), `withdraw` (the applicant).
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/{decision}", tag = "contracts",
+    params(("id" = i64, Path, description = "The proposal"), ("decision" = String, Path, description = "accept, decline or withdraw")),
+    responses((status = 200, body = Proposal), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn decide(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, decision)): Path<(i64, String)>,
+) -> Result<Json<Proposal>, ApiError> {
+    if !matches!(decision.as_str(), "accept" | "decline" | "withdraw") {
+        return Err(ApiError::not_found(format!(
+            "no decision {decision:?}: accept, decline or withdraw"
+        )));
+    }
+    let store = state.store.clone();
+    let (_, owner, applicant) = blocking(move || store.proposal(id)).await?;
+    let is_owner = owner == Some(caller.id);
+    if !is_owner && applicant != caller.id {
+        return Err(ApiError::not_found(format!("proposal {id} not found")));
+    }
+    if (decision == "withdraw") == is_owner {
+        return Err(ApiError::forbidden(if is_owner {
+            "the applicant withdraws a proposal; the task's owner accepts or declines it"
+        } else {
+            "the task's owner accepts or declines a proposal; the applicant may withdraw it"
+        }));
+    }
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.decide_proposal(id, caller.id, &decision)).await?,
+    ))
+}
+
+/// Whom to invite.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    /// The worker profile.
+    pub worker: i64,
+}
+
+/// Invites a worker to apply to the caller's task; the worker is notified.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/invitations", tag = "contracts", request_body = Invitation,
+    params(("id" = i64, Path, description = "The task")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn invite(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(task): Path<i64>,
+    Body(i): Body<Invitation>,
+) -> Result<StatusCode, ApiError> {
+    own_task(&state, caller.id, task).await?;
+    let store = state.store.clone();
+    blocking(move || store.invite(task, caller.id, i.worker)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

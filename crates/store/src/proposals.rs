@@ -1,0 +1,293 @@
+//! Proposals: a worker applies to an open task with a cover note and a price (never a fee to
+//! apply); the task's owner accepts one, which makes an active contract with one milestone at
+//! that price, or declines it; the worker may withdraw. Owners invite workers (from their
+//! match results), who are notified.
+
+use guild_market::money::{Amount, Currency, decimal};
+use serde::Serialize;
+
+use crate::contracts::NewContract;
+use crate::sql::Row;
+use crate::{Store, StoreError};
+
+/// A proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Proposal {
+    /// Its number.
+    pub id: i64,
+    /// The task.
+    pub task: i64,
+    /// The worker profile that applies.
+    pub worker: i64,
+    /// The cover note.
+    pub cover: String,
+    /// The price asked, decimal text.
+    pub amount: String,
+    /// Its currency.
+    pub currency: String,
+    /// `open`, `accepted`, `declined` or `withdrawn`.
+    pub status: String,
+    /// The contract an acceptance made.
+    pub contract: Option<i64>,
+    /// When.
+    pub created_at: String,
+}
+
+const COLUMNS: &str =
+    "id, task_id, worker_id, cover, amount, currency, status, contract_id, created_at, account_id";
+
+fn from_row(r: &Row) -> Result<(Proposal, i64), StoreError> {
+    let currency = r[5].text()?.to_owned();
+    let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
+    Ok((
+        Proposal {
+            id: r[0].int()?,
+            task: r[1].int()?,
+            worker: r[2].int()?,
+            cover: r[3].text()?.to_owned(),
+            amount: decimal(r[4].int()?, cur),
+            currency,
+            status: r[6].text()?.to_owned(),
+            contract: r[7].opt_int()?,
+            created_at: r[8].text()?.to_owned(),
+        },
+        r[9].int()?,
+    ))
+}
+
+impl Store {
+    /// A worker's proposal on an open task.
+    pub fn propose(
+        &self,
+        task: i64,
+        worker: i64,
+        account: i64,
+        cover: &str,
+        amount: Amount,
+    ) -> Result<Proposal, StoreError> {
+        let cover = cover.trim();
+        if cover.is_empty() || cover.chars().count() > 5000 {
+            return Err(StoreError::Invalid(
+                "cover: 1 to 5000 characters".to_owned(),
+            ));
+        }
+        self.write(|tx| {
+            let t = tx.query("SELECT owner_id, status, title FROM work_tasks WHERE id = $1", &[task.into()])?;
+            let t = t.first().ok_or_else(|| StoreError::NotFound { what: "task", id: task.to_string() })?;
+            let owner = t[0].opt_int()?;
+            if t[1].text()? != "open" {
+                return Err(StoreError::Conflict(format!("task {task} is closed")));
+            }
+            let Some(owner) = owner else {
+                return Err(StoreError::Conflict(format!("task {task} has no owner account to contract with")));
+            };
+            if owner == account {
+                return Err(StoreError::Conflict("you cannot apply to your own task".to_owned()));
+            }
+            if !tx.query("SELECT 1 FROM proposals WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?.is_empty() {
+                return Err(StoreError::Conflict(format!("worker {worker} already applied to task {task}")));
+            }
+            let row = tx.query(
+                &format!("INSERT INTO proposals (task_id, worker_id, account_id, cover, amount, currency, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {COLUMNS}"),
+                &[task.into(), worker.into(), account.into(), cover.into(), amount.minor.into(), amount.currency.code().into(), jiff::Timestamp::now().to_string().into()],
+            )?;
+            let (p, _) = from_row(&row[0])?;
+            crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{}\": {} {}", t[2].text()?, p.amount, p.currency))?;
+            Ok(p)
+        })
+    }
+
+    /// The proposals on a task (for its owner), oldest first.
+    pub fn proposals_on(&self, task: i64) -> Result<Vec<Proposal>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!("SELECT {COLUMNS} FROM proposals WHERE task_id = $1 ORDER BY id"),
+                &[task.into()],
+            )?
+            .iter()
+            .map(|r| from_row(r).map(|(p, _)| p))
+            .collect()
+        })
+    }
+
+    /// The proposals an account made, newest first.
+    pub fn proposals_by(&self, account: i64) -> Result<Vec<Proposal>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!("SELECT {COLUMNS} FROM proposals WHERE account_id = $1 ORDER BY id DESC"),
+                &[account.into()],
+            )?
+            .iter()
+            .map(|r| from_row(r).map(|(p, _)| p))
+            .collect()
+        })
+    }
+
+    /// A proposal with the task owner and the applicant's account.
+    pub fn proposal(&self, id: i64) -> Result<(Proposal, Option<i64>, i64), StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"),
+                &[id.into()],
+            )?;
+            let (p, applicant) = from_row(rows.first().ok_or_else(|| StoreError::NotFound {
+                what: "proposal",
+                id: id.to_string(),
+            })?)?;
+            let owner = tx
+                .query(
+                    "SELECT owner_id FROM work_tasks WHERE id = $1",
+                    &[p.task.into()],
+                )?
+                .first()
+                .map(|r| r[0].opt_int())
+                .transpose()?
+                .flatten();
+            Ok((p, owner, applicant))
+        })
+    }
+
+    /// Decides an open proposal: `accept` (by the task's owner: an active contract with one
+    /// milestone at the proposal's price), `decline` (owner) or `withdraw` (applicant).
+    pub fn decide_proposal(
+        &self,
+        id: i64,
+        account: i64,
+        decision: &str,
+    ) -> Result<Proposal, StoreError> {
+        let (p, owner, applicant) = self.proposal(id)?;
+        let allowed = match decision {
+            "accept" | "decline" => owner == Some(account),
+            "withdraw" => applicant == account,
+            other => {
+                return Err(StoreError::Invalid(format!(
+                    "{other:?}: accept, decline or withdraw"
+                )));
+            }
+        };
+        if !allowed {
+            return Err(StoreError::Conflict(format!(
+                "you cannot {decision} this proposal"
+            )));
+        }
+        if p.status != "open" {
+            return Err(StoreError::Conflict(format!(
+                "proposal {id} is {} already",
+                p.status
+            )));
+        }
+        let contract = if decision == "accept" {
+            let cur =
+                Currency::parse(&p.currency).map_err(|e| StoreError::Backend(e.to_string()))?;
+            let amount =
+                Amount::parse(&p.amount, cur).map_err(|e| StoreError::Backend(e.to_string()))?;
+            let title = self
+                .read(|tx| {
+                    tx.query(
+                        "SELECT title FROM work_tasks WHERE id = $1",
+                        &[p.task.into()],
+                    )?
+                    .first()
+                    .map(|r| r[0].text().map(str::to_owned))
+                    .transpose()
+                })?
+                .unwrap_or_default();
+            let c = self.create_contract(&NewContract {
+                client: account,
+                worker: applicant,
+                title: title.clone(),
+                currency: cur,
+                milestones: vec![(title, amount)],
+                review_days: 7,
+            })?;
+            // The worker proposed these terms: the contract starts active.
+            self.act_on_contract(
+                c.id,
+                guild_market::contract::Party::Worker,
+                guild_market::contract::Action::Accept,
+                None,
+                None,
+                jiff::Timestamp::now(),
+            )?;
+            Some(c.id)
+        } else {
+            None
+        };
+        let status = match decision {
+            "accept" => "accepted",
+            "decline" => "declined",
+            _ => "withdrawn",
+        };
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE proposals SET status = $1, contract_id = $2 WHERE id = $3 AND status = 'open'",
+                &[status.into(), contract.into(), id.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict(format!("proposal {id} was decided meanwhile")));
+            }
+            let tell = if decision == "withdraw" { owner } else { Some(applicant) };
+            if let Some(t) = tell {
+                crate::messages::notify(tx, t, "proposal", &format!("proposal:{id}"), &format!("Proposal {id} {status}"))?;
+            }
+            let rows = tx.query(&format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"), &[id.into()])?;
+            Ok(from_row(&rows[0])?.0)
+        })
+    }
+
+    /// Invites a worker to apply to a task (its owner's); the worker's account is notified.
+    pub fn invite(&self, task: i64, owner: i64, worker: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let t = tx.query(
+                "SELECT title FROM work_tasks WHERE id = $1 AND owner_id = $2",
+                &[task.into(), owner.into()],
+            )?;
+            let title = t.first().ok_or_else(|| StoreError::NotFound {
+                what: "task",
+                id: task.to_string(),
+            })?[0]
+                .text()?
+                .to_owned();
+            let w = tx.query(
+                "SELECT owner_id FROM workers WHERE id = $1",
+                &[worker.into()],
+            )?;
+            let account = w.first().ok_or_else(|| StoreError::NotFound {
+                what: "worker",
+                id: worker.to_string(),
+            })?[0]
+                .opt_int()?;
+            let fresh = tx
+                .query(
+                    "SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2",
+                    &[task.into(), worker.into()],
+                )?
+                .is_empty();
+            if !fresh {
+                return Err(StoreError::Conflict(format!(
+                    "worker {worker} is already invited to task {task}"
+                )));
+            }
+            tx.execute(
+                "INSERT INTO invitations (task_id, worker_id, created_at) VALUES ($1, $2, $3)",
+                &[
+                    task.into(),
+                    worker.into(),
+                    jiff::Timestamp::now().to_string().into(),
+                ],
+            )?;
+            if let Some(a) = account {
+                crate::messages::notify(
+                    tx,
+                    a,
+                    "invitation",
+                    &format!("task:{task}"),
+                    &format!("You are invited to apply to \"{title}\""),
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
