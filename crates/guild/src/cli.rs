@@ -168,6 +168,9 @@ enum Command {
     /// Contracts: decide disputes, approve overdue milestones.
     #[command(subcommand)]
     Contracts(crate::payments::ContractsCommand),
+    /// Webhooks: deliver what is due.
+    #[command(subcommand)]
+    Webhooks(crate::payments::WebhooksCommand),
 }
 
 #[derive(Subcommand)]
@@ -509,6 +512,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Payments(command) => crate::payments::payments(&open(&url)?, command),
         Command::Ledger(command) => crate::payments::ledger(&open(&url)?, command),
         Command::Contracts(command) => crate::payments::contracts(&open(&url)?, command),
+        Command::Webhooks(command) => crate::payments::webhooks(&open(&url)?, command),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

@@ -243,3 +243,30 @@ pub fn contracts(store: &Store, command: ContractsCommand) -> Result<ExitCode> {
         }
     }
 }
+
+/// `guild webhooks …`.
+#[derive(Subcommand, Debug)]
+pub enum WebhooksCommand {
+    /// Deliver every webhook delivery that is due (the server does this every ten seconds).
+    Deliver {
+        /// As if it were this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+/// Runs `guild webhooks …`.
+pub fn webhooks(store: &Store, command: WebhooksCommand) -> Result<ExitCode> {
+    match command {
+        WebhooksCommand::Deliver { at } => {
+            let now = match at {
+                Some(t) => t.parse().map_err(|e| anyhow::anyhow!("--at {t:?}: {e}"))?,
+                None => jiff::Timestamp::now(),
+            };
+            let fetcher = guild_server::fetch::HttpFetcher::from_env();
+            let (ok, failed) = guild_server::webhooks::deliver_due(store, &fetcher, now, 1000)?;
+            out!("{ok} delivered, {failed} failed");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

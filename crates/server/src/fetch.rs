@@ -152,6 +152,34 @@ impl HttpFetcher {
         })
     }
 
+    /// POSTs a JSON `body` with extra `headers` to `url` under the same rules as fetching
+    /// (https only unless the host is allowed plain http, public addresses only, no
+    /// redirects, the timeout): for webhooks, whose URLs users give. Returns the HTTP status;
+    /// `Err` when nothing was delivered (refused address, network, timeout).
+    pub fn post_json(
+        &self,
+        url: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Result<u16, ResolveError> {
+        let parsed = Url::parse(url)
+            .map_err(|e| ResolveError::Unresolvable(format!("{url:?} is not a URL: {e}")))?;
+        let (agent, target) = self.route(&parsed)?;
+        let mut request = agent
+            .request_url("POST", &target)
+            .set("Content-Type", "application/json");
+        for (k, v) in headers {
+            request = request.set(k, v);
+        }
+        match request.send_bytes(body) {
+            Ok(response) => Ok(response.status()),
+            Err(ureq::Error::Status(status, _)) => Ok(status),
+            Err(ureq::Error::Transport(t)) => {
+                Err(ResolveError::Unresolvable(describe_transport(&parsed, &t)))
+            }
+        }
+    }
+
     /// The policy this fetcher was built with.
     pub fn policy(&self) -> &FetchPolicy {
         &self.policy

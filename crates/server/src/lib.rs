@@ -17,6 +17,7 @@ mod params;
 mod proposals;
 mod reskilling;
 mod taxonomy;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -179,6 +180,10 @@ async fn blocking<T: Send + 'static>(
         proposals::mine,
         proposals::decide,
         proposals::invite,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::deliveries,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -420,6 +425,15 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         )
         .route("/api/v1/tasks/{id}/invitations", post(proposals::invite))
         .route("/api/v1/proposals", get(proposals::mine))
+        .route(
+            "/api/v1/webhooks",
+            post(webhooks::create).get(webhooks::list),
+        )
+        .route("/api/v1/webhooks/{id}", delete(webhooks::delete))
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(webhooks::deliveries),
+        )
         .route("/api/v1/proposals/{id}/{decision}", post(proposals::decide))
         .route("/api/v1/tests/{id}/attempts", post(assessments::start))
         .route("/api/v1/attempts/{id}", get(assessments::get))
@@ -518,6 +532,26 @@ pub async fn serve(
                 Ok(Ok(n)) => tracing::info!(milestones = n, "approved overdue milestones"),
                 Ok(Err(e)) => tracing::warn!(error = %e, "approving overdue milestones failed"),
                 Err(e) => tracing::warn!(error = %e, "the overdue-milestone sweep panicked"),
+            }
+        }
+    });
+    // Webhook deliveries, every ten seconds.
+    let courier = store.clone();
+    tokio::spawn(async move {
+        let fetcher = Arc::new(fetch::HttpFetcher::from_env());
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            let (s, f) = (courier.clone(), fetcher.clone());
+            match tokio::task::spawn_blocking(move || {
+                webhooks::deliver_due(&s, &f, jiff::Timestamp::now(), 200)
+            })
+            .await
+            {
+                Ok(Ok((0, 0))) => {}
+                Ok(Ok((ok, failed))) => tracing::info!(ok, failed, "webhook deliveries"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "webhook delivery failed"),
+                Err(e) => tracing::warn!(error = %e, "webhook delivery panicked"),
             }
         }
     });

@@ -26,6 +26,7 @@ pub mod sql;
 mod sqlite;
 mod taxonomy;
 mod transitions;
+mod webhooks;
 
 use std::path::PathBuf;
 
@@ -61,6 +62,7 @@ pub use reviews::{Review, ReviewSkill};
 pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
+pub use webhooks::{DeliveryView, DueDelivery, Webhook};
 
 use guild_taxonomy::TaxonomyError;
 use sql::Tx;

@@ -93,7 +93,14 @@ pub(crate) fn notify(
             jiff::Timestamp::now().to_string().into(),
         ],
     )?;
-    Ok(())
+    // The same event goes to the account's webhooks, in the same transaction.
+    let payload = serde_json::json!({
+        "event": kind,
+        "subject": subject,
+        "text": text,
+        "at": jiff::Timestamp::now().to_string(),
+    });
+    crate::webhooks::enqueue(tx, account, kind, &payload.to_string())
 }
 
 fn attachment_from(r: &Row) -> Result<Attachment, StoreError> {

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../migrations/postgres/0011_proposals.sql"),
     ),
+    (12, include_str!("../migrations/postgres/0012_webhooks.sql")),
 ];
 
 pub(crate) struct Postgres {

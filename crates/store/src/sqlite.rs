@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0010_skill_tests.sql"),
     ),
     (11, include_str!("../migrations/sqlite/0011_proposals.sql")),
+    (12, include_str!("../migrations/sqlite/0012_webhooks.sql")),
 ];
 
 pub(crate) struct Sqlite {

@@ -593,6 +593,119 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     );
     post(&server, &alice, &format!("/api/v1/contracts/{cid}/cancel"));
 
+    // Webhooks: Alice's events are POSTed, signed, to her endpoint; a failure is retried.
+    let receiver = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = receiver.local_addr().unwrap().to_string();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in receiver.incoming().enumerate() {
+            use std::io::{BufRead, BufReader, Read, Write};
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut head, mut line, mut len) = (String::new(), String::new(), 0usize);
+            while reader.read_line(&mut line).unwrap() > 2 {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap();
+                }
+                head.push_str(&line);
+                line.clear();
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            log.lock()
+                .unwrap()
+                .push(format!("{head}\n{}", String::from_utf8_lossy(&body)));
+            let status = if n == 0 {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    let a = server.call(
+        "POST",
+        "/api/v1/webhooks",
+        Some(&alice),
+        Some(&json!({"url": format!("https://{host}/hook")})),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let secret = a.body["secret"].as_str().unwrap().to_owned();
+    let hook = a.body["id"].as_i64().unwrap();
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/webhooks",
+                Some(&alice),
+                Some(&json!({"url": "ftp://x"}))
+            )
+            .status,
+        400
+    );
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/webhooks/{hook}/deliveries"),
+                Some(&bob),
+                None
+            )
+            .status,
+        404
+    );
+    assert_eq!(msg(&bob, &json!({"body": "Webhook, please."})).status, 201);
+    let env = [("GUILD_INSECURE_HTTP_HOSTS".to_owned(), host.clone())];
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1)).to_string();
+    let out = String::from_utf8(
+        store
+            .guild_env(&["webhooks", "deliver", "--at", &soon], &env)
+            .stdout,
+    )
+    .unwrap();
+    assert!(out.contains("0 delivered, 1 failed"), "{out}");
+    let day = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24)).to_string();
+    let out = String::from_utf8(
+        store
+            .guild_env(&["webhooks", "deliver", "--at", &day], &env)
+            .stdout,
+    )
+    .unwrap();
+    assert!(out.contains("1 delivered"), "{out}");
+    let d = server
+        .call(
+            "GET",
+            &format!("/api/v1/webhooks/{hook}/deliveries"),
+            Some(&alice),
+            None,
+        )
+        .body;
+    assert_eq!(d[0]["status"], "delivered", "{d}");
+    let requests = seen.lock().unwrap().clone();
+    let last = requests.last().unwrap();
+    let (head, body) = last.split_once("\n\n").unwrap();
+    assert!(body.contains("\"event\":\"message\""), "{body}");
+    let sig = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Guild-Signature: ")
+                .or_else(|| l.strip_prefix("guild-signature: "))
+        })
+        .unwrap()
+        .trim();
+    let t: i64 = sig
+        .split(',')
+        .next()
+        .unwrap()
+        .trim_start_matches("t=")
+        .parse()
+        .unwrap();
+    assert_eq!(sig, guild_server::webhooks::signature(&secret, t, body));
+
     // Deleting an account: refused while a contract is live or money is held; Carol, with
     // neither, goes, and can no longer sign in.
     let del = |token: &str, password: &str| {

@@ -1,0 +1,240 @@
+//! Webhooks: an account's endpoints receive its events (what its notifications say) as signed
+//! JSON. Deliveries wait in an outbox written in the same transaction as the event, and are
+//! retried with growing waits until delivered or given up after [`MAX_ATTEMPTS`].
+
+use serde::Serialize;
+
+use crate::sql::Tx;
+use crate::{Store, StoreError};
+
+/// Tries before a delivery is given up.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// Webhooks per account.
+pub const MAX_WEBHOOKS: usize = 5;
+
+/// A webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Webhook {
+    /// Its number.
+    pub id: i64,
+    /// Where events are POSTed.
+    pub url: String,
+    /// When it was made.
+    pub created_at: String,
+}
+
+/// A delivery due now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueDelivery {
+    /// Its number.
+    pub id: i64,
+    /// Where to.
+    pub url: String,
+    /// The signing key.
+    pub secret: String,
+    /// The event kind.
+    pub event: String,
+    /// The JSON body.
+    pub payload: String,
+    /// Tries so far.
+    pub attempts: i64,
+}
+
+/// A delivery as its account sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryView {
+    /// Its number.
+    pub id: i64,
+    /// The event kind.
+    pub event: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// Tries so far.
+    pub attempts: i64,
+    /// When the next try is due.
+    pub next_attempt_at: String,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+}
+
+/// Puts the event in the outbox of each of `account`'s webhooks, inside `tx`.
+pub(crate) fn enqueue(
+    tx: &mut dyn Tx,
+    account: i64,
+    event: &str,
+    payload: &str,
+) -> Result<(), StoreError> {
+    let hooks = tx.query(
+        "SELECT id FROM webhooks WHERE account_id = $1",
+        &[account.into()],
+    )?;
+    let now = jiff::Timestamp::now().to_string();
+    for h in hooks {
+        tx.execute(
+            "INSERT INTO webhook_deliveries (webhook_id, event, payload, attempts, next_attempt_at, status, created_at) \
+             VALUES ($1, $2, $3, 0, $4, 'pending', $4)",
+            &[h[0].int()?.into(), event.into(), payload.into(), now.clone().into()],
+        )?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Adds a webhook for `account`; returns it and its signing secret (shown once).
+    pub fn create_webhook(&self, account: i64, url: &str) -> Result<(Webhook, String), StoreError> {
+        let url = url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.len() > 500
+            || url.contains(char::is_whitespace)
+        {
+            return Err(StoreError::Invalid("url: an http(s) URL of at most 500 characters (deliveries go over https, or plain http only to hosts the operator allows)".to_owned()));
+        }
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key)
+            .map_err(|e| StoreError::Backend(format!("no randomness: {e}")))?;
+        let secret = format!(
+            "whsec_{}",
+            key.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        self.write(|tx| {
+            let n = tx.query("SELECT COUNT(*) FROM webhooks WHERE account_id = $1", &[account.into()])?[0][0].int()?;
+            if n >= MAX_WEBHOOKS as i64 {
+                return Err(StoreError::Conflict(format!("at most {MAX_WEBHOOKS} webhooks per account")));
+            }
+            let now = jiff::Timestamp::now().to_string();
+            let id = tx.query(
+                "INSERT INTO webhooks (account_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[account.into(), url.into(), secret.as_str().into(), now.clone().into()],
+            )?[0][0].int()?;
+            crate::audit::audit(tx, Some(account), "webhook.created", &format!("webhook:{id}"), url)?;
+            Ok((Webhook { id, url: url.to_owned(), created_at: now }, secret.clone()))
+        })
+    }
+
+    /// An account's webhooks.
+    pub fn webhooks_of(&self, account: i64) -> Result<Vec<Webhook>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT id, url, created_at FROM webhooks WHERE account_id = $1 ORDER BY id",
+                &[account.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(Webhook {
+                    id: r[0].int()?,
+                    url: r[1].text()?.to_owned(),
+                    created_at: r[2].text()?.to_owned(),
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Removes one of an account's webhooks (its pending deliveries go too).
+    pub fn delete_webhook(&self, account: i64, id: i64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "DELETE FROM webhooks WHERE id = $1 AND account_id = $2",
+                &[id.into(), account.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "webhook",
+                    id: id.to_string(),
+                });
+            }
+            crate::audit::audit(
+                tx,
+                Some(account),
+                "webhook.deleted",
+                &format!("webhook:{id}"),
+                "",
+            )
+        })
+    }
+
+    /// The latest deliveries to one of an account's webhooks.
+    pub fn deliveries(&self, account: i64, webhook: i64) -> Result<Vec<DeliveryView>, StoreError> {
+        self.read(|tx| {
+            if tx.query("SELECT 1 FROM webhooks WHERE id = $1 AND account_id = $2", &[webhook.into(), account.into()])?.is_empty() {
+                return Err(StoreError::NotFound { what: "webhook", id: webhook.to_string() });
+            }
+            tx.query(
+                "SELECT id, event, status, attempts, next_attempt_at, last_error FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT 100",
+                &[webhook.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DeliveryView {
+                    id: r[0].int()?,
+                    event: r[1].text()?.to_owned(),
+                    status: r[2].text()?.to_owned(),
+                    attempts: r[3].int()?,
+                    next_attempt_at: r[4].text()?.to_owned(),
+                    last_error: r[5].opt_text()?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Deliveries due at `now`, oldest first.
+    pub fn due_deliveries(
+        &self,
+        now: jiff::Timestamp,
+        limit: i64,
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT d.id, w.url, w.secret, d.event, d.payload, d.attempts FROM webhook_deliveries d \
+                 JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.id LIMIT $2",
+                &[now.to_string().into(), limit.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DueDelivery {
+                    id: r[0].int()?,
+                    url: r[1].text()?.to_owned(),
+                    secret: r[2].text()?.to_owned(),
+                    event: r[3].text()?.to_owned(),
+                    payload: r[4].text()?.to_owned(),
+                    attempts: r[5].int()?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Records a try: delivered, or failed and due again after 2^attempts minutes (given up
+    /// after [`MAX_ATTEMPTS`]).
+    pub fn record_delivery(
+        &self,
+        id: i64,
+        result: Result<(), String>,
+        now: jiff::Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            match result {
+                Ok(()) => {
+                    tx.execute(
+                        "UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL WHERE id = $1",
+                        &[id.into()],
+                    )?;
+                }
+                Err(why) => {
+                    let attempts = tx.query("SELECT attempts FROM webhook_deliveries WHERE id = $1", &[id.into()])?
+                        .first().map(|r| r[0].int()).transpose()?.unwrap_or(0) + 1;
+                    let next = now + jiff::SignedDuration::from_mins(1 << attempts.min(12));
+                    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
+                    tx.execute(
+                        "UPDATE webhook_deliveries SET attempts = $1, next_attempt_at = $2, status = $3, last_error = $4 WHERE id = $5",
+                        &[attempts.into(), next.to_string().into(), status.into(), why.chars().take(500).collect::<String>().into(), id.into()],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
