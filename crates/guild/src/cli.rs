@@ -171,6 +171,9 @@ enum Command {
     /// Webhooks: deliver what is due.
     #[command(subcommand)]
     Webhooks(crate::payments::WebhooksCommand),
+    /// Accounts: roles.
+    #[command(subcommand)]
+    Accounts(crate::payments::AccountsCommand),
 }
 
 #[derive(Subcommand)]
@@ -513,6 +516,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Ledger(command) => crate::payments::ledger(&open(&url)?, command),
         Command::Contracts(command) => crate::payments::contracts(&open(&url)?, command),
         Command::Webhooks(command) => crate::payments::webhooks(&open(&url)?, command),
+        Command::Accounts(command) => crate::payments::accounts(&open(&url)?, command),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

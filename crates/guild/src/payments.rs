@@ -270,3 +270,26 @@ pub fn webhooks(store: &Store, command: WebhooksCommand) -> Result<ExitCode> {
         }
     }
 }
+
+/// `guild accounts …`: the operator's account administration.
+#[derive(Subcommand, Debug)]
+pub enum AccountsCommand {
+    /// Set an account's role: `admin` (a platform admin: disputes, suspensions) or `user`.
+    Role {
+        /// The account's e-mail.
+        email: String,
+        /// `admin` or `user`.
+        role: String,
+    },
+}
+
+/// Runs `guild accounts …`.
+pub fn accounts(store: &Store, command: AccountsCommand) -> Result<ExitCode> {
+    match command {
+        AccountsCommand::Role { email, role } => {
+            store.set_role(&email, &role)?;
+            out!("{email} is now {role}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -65,32 +65,111 @@ fn new_token() -> Result<String, ApiError> {
 }
 
 /// The signed-in account of a request; answers 401 when there is none.
+///
+/// Two ways in: an API token (`Authorization: Bearer …`), or a browser session cookie
+/// (`guild_session`, HttpOnly, SameSite=Strict) — with which every request that changes
+/// something must also carry the session's CSRF token in `X-CSRF-Token`. A suspended account
+/// reaches only its own account, its data export and its appeal.
 pub struct Caller(pub Account);
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "guild_session";
+/// How long a browser session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// What a suspended account may still do.
+fn allowed_while_suspended(parts: &Parts) -> bool {
+    let path = parts.uri.path();
+    matches!(
+        (parts.method.as_str(), path),
+        ("GET", "/api/v1/me")
+            | ("GET", "/api/v1/me/export")
+            | ("POST", "/api/v1/me/appeal")
+            | ("DELETE", "/api/v1/sessions/current")
+            | ("GET", "/api/v1/notifications")
+    )
+}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        let account = if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| {
+                    ApiError::unauthorized("the Authorization header must be Bearer <token>")
+                })?;
+            let hash = token_hash(token);
+            let store = state.store.clone();
+            blocking(move || store.account_for_token(&hash))
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?
+        } else if let Some(session) = cookie(parts, SESSION_COOKIE) {
+            let hash = token_hash(&session);
+            let store = state.store.clone();
+            let now = jiff::Timestamp::now().to_string();
+            let (account, csrf_hash) = blocking(move || store.account_for_session(&hash, &now))
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("the session has ended: sign in again"))?;
+            let safe = matches!(parts.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+            if !safe {
+                let given = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .map(token_hash);
+                if given.as_deref() != Some(csrf_hash.as_str()) {
+                    return Err(ApiError::forbidden(
+                        "a request that changes something needs the session's CSRF token in the X-CSRF-Token header",
+                    ));
+                }
+            }
+            account
+        } else {
             return Err(ApiError::unauthorized(
-                "sign in: send Authorization: Bearer <token> (POST /api/v1/tokens gives one)",
+                "sign in: send Authorization: Bearer <token> (POST /api/v1/tokens gives one), or use a session (POST /api/v1/sessions)",
             ));
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthorized("the Authorization header must be Bearer <token>")
-            })?;
-        let hash = token_hash(token);
-        let store = state.store.clone();
-        match blocking(move || store.account_for_token(&hash)).await? {
-            Some(account) => Ok(Caller(account)),
-            None => Err(ApiError::unauthorized("the token is unknown or revoked")),
+        if let Some(reason) = &account.suspended
+            && !allowed_while_suspended(parts)
+        {
+            return Err(ApiError::forbidden(format!(
+                "the account is suspended: {reason}. Your data export (GET /api/v1/me/export) still works, and you can appeal (POST /api/v1/me/appeal)"
+            )));
         }
+        Ok(Caller(account))
+    }
+}
+
+/// A platform admin; 403 for anyone else.
+pub struct Admin(pub Account);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Caller(account) = Caller::from_request_parts(parts, state).await?;
+        if account.role != "admin" {
+            return Err(ApiError::forbidden("this needs a platform admin"));
+        }
+        Ok(Admin(account))
     }
 }
 
@@ -178,17 +257,15 @@ pub struct NewToken {
     pub account: Account,
 }
 
-/// Exchanges e-mail and password for an API token.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
-    responses((status = 201, body = NewToken), (status = 401, body = crate::Problem)))]
-pub async fn create_token(
-    State(state): State<AppState>,
-    Body(req): Body<TokenRequest>,
-) -> Result<(StatusCode, Json<NewToken>), ApiError> {
-    // Sign-in throttling: after MAX_FAILED_LOGINS failures for an address within the window,
-    // further attempts are refused until it has passed (counted from the audit log, so it
-    // holds across restarts and servers sharing the database).
-    let tried: String = req.email.trim().to_lowercase().chars().take(200).collect();
+/// Checks an e-mail and password: throttled per address (after MAX_FAILED_LOGINS failures
+/// within the window, refused until it has passed; counted from the audit log, so it holds
+/// across restarts and servers sharing the database), failures recorded (never the password).
+async fn check_sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<Account, ApiError> {
+    let tried: String = email.trim().to_lowercase().chars().take(200).collect();
     let store = state.store.clone();
     let subject = format!("email:{tried}");
     let since =
@@ -202,9 +279,8 @@ pub async fn create_token(
         )));
     }
     let store = state.store.clone();
-    let email = req.email.clone();
-    let found = blocking(move || store.account_by_email(&email)).await?;
-    let password = req.password;
+    let lookup = email.to_owned();
+    let found = blocking(move || store.account_by_email(&lookup)).await?;
     // Verify against a fixed hash when the account does not exist, so that timing does not
     // tell which e-mail addresses have accounts.
     let (account, hash) = match found {
@@ -214,13 +290,27 @@ pub async fn create_token(
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ApiError::internal(&e))?;
-    let Some(account) = account.filter(|_| ok) else {
-        // Recorded for the audit log (the e-mail tried, never the password).
-        let store = state.store.clone();
-        blocking(move || store.audit_event(None, "login.failed", &format!("email:{tried}"), ""))
+    match account.filter(|_| ok) {
+        Some(a) => Ok(a),
+        None => {
+            let store = state.store.clone();
+            blocking(move || {
+                store.audit_event(None, "login.failed", &format!("email:{tried}"), "")
+            })
             .await?;
-        return Err(ApiError::unauthorized("wrong e-mail address or password"));
-    };
+            Err(ApiError::unauthorized("wrong e-mail address or password"))
+        }
+    }
+}
+
+/// Exchanges e-mail and password for an API token.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
+    responses((status = 201, body = NewToken), (status = 401, body = crate::Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    Body(req): Body<TokenRequest>,
+) -> Result<(StatusCode, Json<NewToken>), ApiError> {
+    let account = check_sign_in(&state, &req.email, req.password).await?;
     let token = new_token()?;
     let name = req.name.unwrap_or_else(|| "api".to_owned());
     if name.chars().count() > 100 {
@@ -233,6 +323,249 @@ pub async fn create_token(
     let (hash, account_id) = (token_hash(&token), account.id);
     let id = blocking(move || store.create_token(account_id, &name, &hash)).await?;
     Ok((StatusCode::CREATED, Json(NewToken { id, token, account })))
+}
+
+/// Sign-in for a browser.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A browser session: the cookie is set; send `csrf_token` as `X-CSRF-Token` with every
+/// request that changes something.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct NewSession {
+    /// The CSRF token of this session.
+    pub csrf_token: String,
+    /// When the session ends.
+    pub expires_at: String,
+    /// Whose it is.
+    pub account: Account,
+}
+
+/// Signs in a browser: sets the `guild_session` cookie (HttpOnly, SameSite=Strict, Secure
+/// when Guild is served over https). A session presented before is ended, and the new one has
+/// a fresh id (no session fixation).
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts", request_body = SessionRequest,
+    responses((status = 201, body = NewSession), (status = 401, body = crate::Problem), (status = 429, body = crate::Problem)))]
+pub async fn create_session(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Body(req): Body<SessionRequest>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let account = check_sign_in(&state, &req.email, req.password).await?;
+    let (session, csrf) = (new_token()?, new_token()?);
+    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
+    let previous = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| token_hash(v));
+    let store = state.store.clone();
+    let (sh, ch, id, until) = (
+        token_hash(&session),
+        token_hash(&csrf),
+        account.id,
+        expires.to_string(),
+    );
+    blocking(move || store.create_session(id, &sh, &ch, &until, previous.as_deref())).await?;
+    let secure = if state.publication.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        SESSION_HOURS * 3600
+    );
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(NewSession {
+            csrf_token: csrf,
+            expires_at: expires.to_string(),
+            account,
+        }),
+    )
+        .into_response())
+}
+
+/// Signs the browser out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts",
+    responses((status = 204), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem)))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let session = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| token_hash(v));
+    if let Some(hash) = session {
+        let store = state.store.clone();
+        blocking(move || store.end_session(&hash)).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        )],
+    )
+        .into_response())
+}
+
+/// An appeal against a suspension.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealRequest {
+    /// Why the suspension is wrong.
+    pub text: String,
+}
+
+/// Appeals against the caller's suspension; a platform admin decides.
+#[utoipa::path(post, path = "/api/v1/me/appeal", tag = "accounts", request_body = AppealRequest,
+    responses((status = 201), (status = 409, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn appeal(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(req): Body<AppealRequest>,
+) -> Result<StatusCode, ApiError> {
+    let store = state.store.clone();
+    blocking(move || store.appeal(caller.id, &req.text)).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// A suspension to set.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Suspension {
+    /// Why: shown to the account, kept in the audit log.
+    pub reason: String,
+}
+
+/// Suspends an account (platform admins): it keeps its data export and may appeal.
+#[utoipa::path(post, path = "/api/v1/admin/accounts/{id}/suspension", tag = "admin", request_body = Suspension,
+    params(("id" = i64, Path, description = "The account")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+    Body(s): Body<Suspension>,
+) -> Result<StatusCode, ApiError> {
+    let reason = s.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::bad_field(
+            "reason",
+            "1 to 1000 characters: a suspension always says why",
+        ));
+    }
+    if id == admin.id {
+        return Err(ApiError::forbidden("admins do not suspend themselves"));
+    }
+    let store = state.store.clone();
+    blocking(move || store.set_suspension(id, Some(&reason), admin.id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lifts an account's suspension (platform admins); its open appeals are decided as lifted.
+#[utoipa::path(delete, path = "/api/v1/admin/accounts/{id}/suspension", tag = "admin",
+    params(("id" = i64, Path, description = "The account")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn reinstate(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let store = state.store.clone();
+    blocking(move || store.set_suspension(id, None, admin.id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An open appeal.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OpenAppeal {
+    /// Its number.
+    pub id: i64,
+    /// The suspended account.
+    pub account: i64,
+    /// What it says.
+    pub text: String,
+    /// When.
+    pub created_at: String,
+}
+
+/// Appeals waiting for a decision (platform admins).
+#[utoipa::path(get, path = "/api/v1/admin/appeals", tag = "admin",
+    responses((status = 200, body = Vec<OpenAppeal>), (status = 403, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn appeals(
+    State(state): State<AppState>,
+    Admin(_): Admin,
+) -> Result<Json<Vec<OpenAppeal>>, ApiError> {
+    let store = state.store.clone();
+    let all = blocking(move || store.open_appeals()).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|(id, account, text, created_at)| OpenAppeal {
+                id,
+                account,
+                text,
+                created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// A dispute's decision.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// The worker's share of each disputed milestone's escrow, 0–100 (less the fee); the rest
+    /// goes back to the client.
+    pub worker_percent: u8,
+}
+
+/// Decides a disputed contract (platform admins); the ledger follows the decision.
+#[utoipa::path(post, path = "/api/v1/admin/contracts/{id}/resolve", tag = "admin", request_body = Resolution,
+    params(("id" = i64, Path, description = "The contract")),
+    responses((status = 200, body = guild_store::ContractView), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    Admin(_): Admin,
+    Path(id): Path<i64>,
+    Body(r): Body<Resolution>,
+) -> Result<Json<guild_store::ContractView>, ApiError> {
+    if r.worker_percent > 100 {
+        return Err(ApiError::bad_field("worker_percent", "0 to 100"));
+    }
+    let store = state.store.clone();
+    let view = blocking(move || {
+        store.act_on_contract(
+            id,
+            guild_market::contract::Party::Admin,
+            guild_market::contract::Action::Resolve,
+            None,
+            Some(r.worker_percent),
+            jiff::Timestamp::now(),
+        )
+    })
+    .await?;
+    Ok(Json(view))
 }
 
 /// An Argon2id hash of a random password nobody knows.

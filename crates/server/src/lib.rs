@@ -112,6 +112,13 @@ async fn blocking<T: Send + 'static>(
         auth::me,
         auth::export,
         auth::delete_me,
+        auth::create_session,
+        auth::end_session,
+        auth::appeal,
+        auth::suspend,
+        auth::reinstate,
+        auth::appeals,
+        auth::resolve,
         matching::create_worker,
         matching::list_workers,
         matching::get_worker,
@@ -194,6 +201,7 @@ async fn blocking<T: Send + 'static>(
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
         (name = "contracts", description = "Fixed-price contracts with milestones: proposals, escrow funding, submission, approval (less the platform fee), changes, cancellation, disputes"),
         (name = "skill tests", description = "Skill tests set by organisations: question banks, random draws, time limits, cooldowns, marking and assessors; a pass earns a credential"),
+        (name = "admin", description = "Platform admins: suspensions and appeals, dispute decisions"),
         (name = "money", description = "The caller's wallet: balances, statement, deposit instructions (bank transfer with an ISO 11649 reference) and payouts; money calls take an Idempotency-Key header"),
         (name = "reskilling", description = "Transitions, skill gaps and learning paths; the catalogue of learning resources and skill tests, offers to teach, trainers")
     )
@@ -296,6 +304,15 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         .route("/api/v1/tokens/{id}", delete(auth::revoke_token))
         .route("/api/v1/me", get(auth::me).delete(auth::delete_me))
         .route("/api/v1/me/export", get(auth::export))
+        .route("/api/v1/me/appeal", post(auth::appeal))
+        .route("/api/v1/sessions", post(auth::create_session))
+        .route("/api/v1/sessions/current", delete(auth::end_session))
+        .route(
+            "/api/v1/admin/accounts/{id}/suspension",
+            post(auth::suspend).delete(auth::reinstate),
+        )
+        .route("/api/v1/admin/appeals", get(auth::appeals))
+        .route("/api/v1/admin/contracts/{id}/resolve", post(auth::resolve))
         .route(
             "/api/v1/workers",
             post(matching::create_worker).get(matching::list_workers),

@@ -27,7 +27,14 @@ pub struct Account {
     pub display_name: String,
     /// When it was made (RFC 3339).
     pub created_at: String,
+    /// `user` or `admin` (a platform admin).
+    pub role: String,
+    /// Why the account is suspended, if it is.
+    pub suspended: Option<String>,
 }
+
+/// A live token's account, CSRF-token hash and expiry (the last two for sessions only).
+type TokenRow = (Account, Option<String>, Option<String>);
 
 /// Who owns a worker profile or a task: an account, or the operator (command line).
 pub type Owner = Option<i64>;
@@ -452,6 +459,8 @@ impl Store {
                 email: email.clone(),
                 display_name: display_name.to_owned(),
                 created_at: created_at.clone(),
+                role: "user".to_owned(),
+                suspended: None,
             })
         })
     }
@@ -461,7 +470,7 @@ impl Store {
         let email = email.trim().to_lowercase();
         self.read(|tx| {
             let rows = tx.query(
-                "SELECT id, email, display_name, created_at, password_hash FROM accounts WHERE email = $1",
+                "SELECT id, email, display_name, created_at, password_hash, role, suspension_reason FROM accounts WHERE email = $1",
                 &[email.as_str().into()],
             )?;
             rows.first()
@@ -472,6 +481,8 @@ impl Store {
                             email: r[1].text()?.to_owned(),
                             display_name: r[2].text()?.to_owned(),
                             created_at: r[3].text()?.to_owned(),
+                            role: r[5].text()?.to_owned(),
+                            suspended: r[6].opt_text()?,
                         },
                         r[4].text()?.to_owned(),
                     ))
@@ -499,25 +510,180 @@ impl Store {
         })
     }
 
-    /// The account a live (unrevoked) token hash belongs to.
+    /// The account a live (unrevoked) API token hash belongs to (browser sessions are not API
+    /// tokens: see [`Store::account_for_session`]).
     pub fn account_for_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        Ok(self
+            .token_row(token_hash)?
+            .filter(|(_, csrf, _)| csrf.is_none())
+            .map(|(a, _, _)| a))
+    }
+
+    /// The account and CSRF-token hash of a live browser session.
+    pub fn account_for_session(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        Ok(self
+            .token_row(token_hash)?
+            .and_then(|(a, csrf, expires)| match (csrf, expires) {
+                (Some(c), Some(e)) if e.as_str() > now => Some((a, c)),
+                _ => None,
+            }))
+    }
+
+    /// The account of a live token, with the token's CSRF hash and expiry (sessions only).
+    fn token_row(&self, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
-                "SELECT a.id, a.email, a.display_name, a.created_at FROM api_tokens t \
-                 JOIN accounts a ON a.id = t.account_id \
+                "SELECT a.id, a.email, a.display_name, a.created_at, a.role, a.suspension_reason, t.csrf_hash, t.expires_at \
+                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
                 &[token_hash.into()],
             )?;
             rows.first()
                 .map(|r| {
-                    Ok(Account {
-                        id: r[0].int()?,
-                        email: r[1].text()?.to_owned(),
-                        display_name: r[2].text()?.to_owned(),
-                        created_at: r[3].text()?.to_owned(),
-                    })
+                    Ok((
+                        Account {
+                            id: r[0].int()?,
+                            email: r[1].text()?.to_owned(),
+                            display_name: r[2].text()?.to_owned(),
+                            created_at: r[3].text()?.to_owned(),
+                            role: r[4].text()?.to_owned(),
+                            suspended: r[5].opt_text()?,
+                        },
+                        r[6].opt_text()?,
+                        r[7].opt_text()?,
+                    ))
                 })
                 .transpose()
+        })
+    }
+
+    /// Starts a browser session: a fresh token (stored as its hash) with a CSRF token's hash
+    /// and an expiry; the session presented before, if any, is ended (no session fixation).
+    pub fn create_session(
+        &self,
+        account: i64,
+        token_hash: &str,
+        csrf_hash: &str,
+        expires_at: &str,
+        previous: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let stamp = now();
+        self.write(|tx| {
+            if let Some(old) = previous {
+                tx.execute(
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+                    &[stamp.as_str().into(), old.into()],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO api_tokens (account_id, name, token_hash, created_at, csrf_hash, expires_at) VALUES ($1, 'session', $2, $3, $4, $5)",
+                &[account.into(), token_hash.into(), stamp.as_str().into(), csrf_hash.into(), expires_at.into()],
+            )?;
+            crate::audit::audit(tx, Some(account), "session.created", &format!("account:{account}"), "")
+        })
+    }
+
+    /// Ends a browser session.
+    pub fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let stamp = now();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND csrf_hash IS NOT NULL AND revoked_at IS NULL",
+                &[stamp.as_str().into(), token_hash.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Sets an account's role (`user` or `admin`), by e-mail.
+    pub fn set_role(&self, email: &str, role: &str) -> Result<(), StoreError> {
+        if role != "user" && role != "admin" {
+            return Err(StoreError::Invalid(format!("role {role:?}: user or admin")));
+        }
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE accounts SET role = $1 WHERE email = $2",
+                &[role.into(), email.trim().to_lowercase().into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "account",
+                    id: email.to_owned(),
+                });
+            }
+            crate::audit::audit(tx, None, "account.role", &format!("email:{email}"), role)
+        })
+    }
+
+    /// Suspends an account with a reason (`Some`), or lifts its suspension (`None`).
+    pub fn set_suspension(
+        &self,
+        account: i64,
+        reason: Option<&str>,
+        by: i64,
+    ) -> Result<(), StoreError> {
+        let stamp = now();
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE accounts SET suspended_at = $1, suspension_reason = $2 WHERE id = $3",
+                &[reason.map(|_| stamp.clone()).into(), reason.into(), account.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound { what: "account", id: account.to_string() });
+            }
+            if reason.is_none() {
+                tx.execute(
+                    "UPDATE appeals SET decided_at = $1, decision = 'lifted' WHERE account_id = $2 AND decided_at IS NULL",
+                    &[stamp.as_str().into(), account.into()],
+                )?;
+            }
+            crate::messages::notify(
+                tx,
+                account,
+                "account",
+                &format!("account:{account}"),
+                &match reason {
+                    Some(r) => format!("Your account is suspended: {r}. You can appeal (POST /api/v1/me/appeal)."),
+                    None => "Your account's suspension is lifted.".to_owned(),
+                },
+            )?;
+            crate::audit::audit(tx, Some(by), if reason.is_some() { "account.suspended" } else { "account.reinstated" }, &format!("account:{account}"), reason.unwrap_or(""))
+        })
+    }
+
+    /// A suspended account's appeal.
+    pub fn appeal(&self, account: i64, text: &str) -> Result<i64, StoreError> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 5000 {
+            return Err(StoreError::Invalid(
+                "an appeal is 1 to 5000 characters".to_owned(),
+            ));
+        }
+        self.write(|tx| {
+            let suspended = tx.query("SELECT 1 FROM accounts WHERE id = $1 AND suspended_at IS NOT NULL", &[account.into()])?;
+            if suspended.is_empty() {
+                return Err(StoreError::Conflict("the account is not suspended".to_owned()));
+            }
+            let id = tx.query(
+                "INSERT INTO appeals (account_id, text, created_at) VALUES ($1, $2, $3) RETURNING id",
+                &[account.into(), text.into(), now().into()],
+            )?[0][0].int()?;
+            crate::audit::audit(tx, Some(account), "account.appeal", &format!("appeal:{id}"), "")?;
+            Ok(id)
+        })
+    }
+
+    /// Appeals not yet decided: (id, account, text, created_at).
+    pub fn open_appeals(&self) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
+        self.read(|tx| {
+            tx.query("SELECT id, account_id, text, created_at FROM appeals WHERE decided_at IS NULL ORDER BY id", &[])?
+                .iter()
+                .map(|r| Ok((r[0].int()?, r[1].int()?, r[2].text()?.to_owned(), r[3].text()?.to_owned())))
+                .collect()
         })
     }
 

@@ -36,6 +36,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0011_proposals.sql"),
     ),
     (12, include_str!("../migrations/postgres/0012_webhooks.sql")),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_sessions_roles.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

@@ -25,6 +25,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (11, include_str!("../migrations/sqlite/0011_proposals.sql")),
     (12, include_str!("../migrations/sqlite/0012_webhooks.sql")),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_sessions_roles.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -191,6 +191,7 @@ pub struct Answer {
     pub status: u16,
     pub content_type: String,
     pub body: Value,
+    pub set_cookie: Option<String>,
 }
 
 impl Answer {
@@ -203,12 +204,14 @@ impl Answer {
         };
         let status = response.status();
         let content_type = response.header("content-type").unwrap_or("").to_owned();
+        let set_cookie = response.header("set-cookie").map(str::to_owned);
         let text = response.into_string().unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Answer {
             status,
             content_type,
             body,
+            set_cookie,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts_api;
 mod assign;
 mod contracts_api;
 mod credentials;

@@ -1,0 +1,241 @@
+//! Browser sessions, CSRF, roles, suspensions and appeals through the real server, on both
+//! backends: a session cookie works only with its CSRF token for changes; signing in again
+//! ends the old session (no fixation); signing out ends it; a suspended account keeps only its
+//! account, export and appeal; only platform admins suspend, reinstate and decide disputes.
+
+use serde_json::json;
+
+use crate::harness::{Backend, TestStore};
+
+crate::on_both_backends!(sessions_csrf_roles_and_suspensions);
+
+fn sessions_csrf_roles_and_suspensions(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let alice = server.sign_up("alice@example.org");
+    let admin = server.sign_up("admin@example.org");
+    let sign_in = |cookie: Option<&str>| {
+        let mut h = vec![];
+        if let Some(c) = cookie {
+            h.push(("cookie", c));
+        }
+        let a = server.call_with_headers(
+            "POST",
+            "/api/v1/sessions",
+            None,
+            &h,
+            Some(&json!({"email": "alice@example.org", "password": "a long enough password"})),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        let cookie = a.set_cookie.clone().unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        (pair, a.body["csrf_token"].as_str().unwrap().to_owned())
+    };
+    let (session, csrf) = sign_in(None);
+    let with =
+        |method: &str, path: &str, headers: &[(&str, &str)], body: Option<&serde_json::Value>| {
+            server.call_with_headers(method, path, None, headers, body)
+        };
+    // Reading with the cookie alone works; changing needs the CSRF token.
+    let me = with("GET", "/api/v1/me", &[("cookie", &session)], None);
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.body["email"], "alice@example.org");
+    let deposit = json!({"currency": "EUR"});
+    let a = with(
+        "POST",
+        "/api/v1/wallet/deposits",
+        &[("cookie", &session)],
+        Some(&deposit),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(a.body["detail"].as_str().unwrap().contains("CSRF"));
+    let a = with(
+        "POST",
+        "/api/v1/wallet/deposits",
+        &[("cookie", &session), ("x-csrf-token", "gld_forged")],
+        Some(&deposit),
+    );
+    assert_eq!(a.status, 403);
+    let a = with(
+        "POST",
+        "/api/v1/wallet/deposits",
+        &[("cookie", &session), ("x-csrf-token", &csrf)],
+        Some(&deposit),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    // Signing in again with the old cookie ends the old session.
+    let (fresh, fresh_csrf) = sign_in(Some(&session));
+    assert_ne!(fresh, session);
+    assert_eq!(
+        with("GET", "/api/v1/me", &[("cookie", &session)], None).status,
+        401
+    );
+    assert_eq!(
+        with("GET", "/api/v1/me", &[("cookie", &fresh)], None).status,
+        200
+    );
+    // A session is not an API token, and a token is not a session.
+    let value = fresh.split_once('=').unwrap().1;
+    assert_eq!(
+        server.call("GET", "/api/v1/me", Some(value), None).status,
+        401
+    );
+    assert_eq!(
+        with(
+            "GET",
+            "/api/v1/me",
+            &[("cookie", &format!("guild_session={alice}"))],
+            None
+        )
+        .status,
+        401
+    );
+    // Signing out.
+    let a = with(
+        "DELETE",
+        "/api/v1/sessions/current",
+        &[("cookie", &fresh), ("x-csrf-token", &fresh_csrf)],
+        None,
+    );
+    assert_eq!(a.status, 204, "{}", a.body);
+    assert_eq!(
+        with("GET", "/api/v1/me", &[("cookie", &fresh)], None).status,
+        401
+    );
+
+    // Roles: only admins suspend; a suspension says why.
+    let alice_id = server.call("GET", "/api/v1/me", Some(&alice), None).body["id"]
+        .as_i64()
+        .unwrap();
+    let suspend = |token: &str, reason: &str| {
+        server.call(
+            "POST",
+            &format!("/api/v1/admin/accounts/{alice_id}/suspension"),
+            Some(token),
+            Some(&json!({"reason": reason})),
+        )
+    };
+    assert_eq!(suspend(&admin, "fraud").status, 403, "not an admin yet");
+    store.guild_ok(&["accounts", "role", "admin@example.org", "admin"]);
+    assert_eq!(suspend(&admin, " ").status, 400);
+    assert_eq!(
+        suspend(&admin, "Chargebacks on three contracts").status,
+        204
+    );
+    // Suspended: only the account, the export, notifications and the appeal.
+    let a = server.call(
+        "POST",
+        "/api/v1/wallet/deposits",
+        Some(&alice),
+        Some(&deposit),
+    );
+    assert_eq!(a.status, 403);
+    assert!(
+        a.body["detail"].as_str().unwrap().contains("Chargebacks"),
+        "{}",
+        a.body
+    );
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/contracts", Some(&alice), None)
+            .status,
+        403
+    );
+    assert_eq!(
+        server.call("GET", "/api/v1/me", Some(&alice), None).body["suspended"],
+        "Chargebacks on three contracts"
+    );
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/me/export", Some(&alice), None)
+            .status,
+        200
+    );
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/me/appeal",
+                Some(&alice),
+                Some(&json!({"text": "They were refunds the client asked for."}))
+            )
+            .status,
+        201
+    );
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/admin/appeals", Some(&alice), None)
+            .status,
+        403
+    );
+    let appeals = server
+        .call("GET", "/api/v1/admin/appeals", Some(&admin), None)
+        .body;
+    assert_eq!(appeals[0]["account"], alice_id);
+    let a = server.call(
+        "DELETE",
+        &format!("/api/v1/admin/accounts/{alice_id}/suspension"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(a.status, 204);
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/wallet/deposits",
+                Some(&alice),
+                Some(&deposit)
+            )
+            .status,
+        201
+    );
+    assert!(
+        server
+            .call("GET", "/api/v1/admin/appeals", Some(&admin), None)
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/me/appeal",
+                Some(&alice),
+                Some(&json!({"text": "again"}))
+            )
+            .status,
+        409
+    );
+    let events = store.guild_ok(&["ledger", "events", "--kind", "account.suspended"]);
+    assert!(events.contains("Chargebacks"), "{events}");
+    // Dispute decisions are the admins'.
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/admin/contracts/1/resolve",
+                Some(&alice),
+                Some(&json!({"worker_percent": 50}))
+            )
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .call(
+                "POST",
+                "/api/v1/admin/contracts/1/resolve",
+                Some(&admin),
+                Some(&json!({"worker_percent": 50}))
+            )
+            .status,
+        404
+    );
+}
