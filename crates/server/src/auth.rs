@@ -400,7 +400,8 @@ pub async fn create_session(
 
 /// Signs the browser out: ends the session and clears the cookie.
 #[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts",
-    responses((status = 204), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem)))]
+    responses((status = 204), (status = 401, body = crate::Problem), (status = 403, body = crate::Problem)),
+    security(("bearer" = [])))]
 pub async fn end_session(
     State(state): State<AppState>,
     Caller(_): Caller,

@@ -6,6 +6,7 @@
 
 mod accounts_api;
 mod assign;
+mod authz_matrix;
 mod contracts_api;
 mod credentials;
 mod extraction_api;
