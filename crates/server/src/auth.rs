@@ -77,9 +77,8 @@ pub const SESSION_COOKIE: &str = "guild_session";
 /// How long a browser session lasts.
 pub const SESSION_HOURS: i64 = 12;
 
-fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -121,7 +120,7 @@ impl FromRequestParts<AppState> for Caller {
             blocking(move || store.account_for_token(&hash))
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?
-        } else if let Some(session) = cookie(parts, SESSION_COOKIE) {
+        } else if let Some(session) = cookie(&parts.headers, SESSION_COOKIE) {
             let hash = token_hash(&session);
             let store = state.store.clone();
             let now = jiff::Timestamp::now().to_string();
@@ -361,14 +360,7 @@ pub async fn create_session(
     let account = check_sign_in(&state, &req.email, req.password).await?;
     let (session, csrf) = (new_token()?, new_token()?);
     let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
-    let previous = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| token_hash(v));
+    let previous = cookie(&headers, SESSION_COOKIE).map(|v| token_hash(&v));
     let store = state.store.clone();
     let (sh, ch, id, until) = (
         token_hash(&session),
@@ -408,14 +400,7 @@ pub async fn end_session(
     headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let session = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| token_hash(v));
+    let session = cookie(&headers, SESSION_COOKIE).map(|v| token_hash(&v));
     if let Some(hash) = session {
         let store = state.store.clone();
         blocking(move || store.end_session(&hash)).await?;

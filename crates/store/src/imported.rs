@@ -131,10 +131,6 @@ fn taxonomy_skill(tx: &mut dyn Tx, a: &AttestedSkill) -> Result<Option<String>, 
     Ok(None)
 }
 
-fn strength(e: Evidence) -> usize {
-    Evidence::ALL.iter().position(|x| *x == e).unwrap_or(0)
-}
-
 impl Store {
     /// Imports a verified credential: records it and raises the worker's skills it attests to
     /// `credential` evidence (at least its level), in one transaction. Returns the import and
@@ -204,29 +200,7 @@ impl Store {
                     "INSERT INTO imported_credential_skills (import_id, skill, level) VALUES ($1, $2, $3)",
                     &[import.id.into(), skill.as_str().into(), level.into()],
                 )?;
-                let current = tx.query(
-                    "SELECT proficiency, evidence FROM worker_skills WHERE worker_id = $1 AND skill = $2",
-                    &[new.worker.into(), skill.as_str().into()],
-                )?;
-                match current.first() {
-                    None => {
-                        tx.execute(
-                            "INSERT INTO worker_skills (worker_id, skill, proficiency, evidence) VALUES ($1, $2, $3, $4)",
-                            &[new.worker.into(), skill.as_str().into(), level.into(), Evidence::Credential.as_str().into()],
-                        )?;
-                    }
-                    Some(r) => {
-                        let proficiency = r[0].int()?.max(level);
-                        let evidence = Evidence::parse(r[1].text()?)
-                            .ok()
-                            .filter(|e| strength(*e) > strength(Evidence::Credential))
-                            .unwrap_or(Evidence::Credential);
-                        tx.execute(
-                            "UPDATE worker_skills SET proficiency = $1, evidence = $2 WHERE worker_id = $3 AND skill = $4",
-                            &[proficiency.into(), evidence.as_str().into(), new.worker.into(), skill.as_str().into()],
-                        )?;
-                    }
-                }
+                crate::matching::raise_skill(tx, new.worker, &skill, level, Evidence::Credential)?;
             }
             tx.execute(
                 "UPDATE workers SET updated_at = $1 WHERE id = $2",

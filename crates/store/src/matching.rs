@@ -129,6 +129,41 @@ pub(crate) fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Raises a worker's skill to at least `level` with at least `evidence` (evidence only ever
+/// gets stronger: a credential does not downgrade finished work), adding it if missing.
+pub(crate) fn raise_skill(
+    tx: &mut dyn Tx,
+    worker: i64,
+    skill: &str,
+    level: i64,
+    evidence: Evidence,
+) -> Result<(), StoreError> {
+    let strength = |e: Evidence| Evidence::ALL.iter().position(|x| *x == e).unwrap_or(0);
+    let current = tx.query(
+        "SELECT proficiency, evidence FROM worker_skills WHERE worker_id = $1 AND skill = $2",
+        &[worker.into(), skill.into()],
+    )?;
+    match current.first() {
+        None => {
+            tx.execute(
+                "INSERT INTO worker_skills (worker_id, skill, proficiency, evidence) VALUES ($1, $2, $3, $4)",
+                &[worker.into(), skill.into(), level.into(), evidence.as_str().into()],
+            )?;
+        }
+        Some(r) => {
+            let kept = Evidence::parse(r[1].text()?)
+                .ok()
+                .filter(|e| strength(*e) > strength(evidence))
+                .unwrap_or(evidence);
+            tx.execute(
+                "UPDATE worker_skills SET proficiency = $1, evidence = $2 WHERE worker_id = $3 AND skill = $4",
+                &[r[0].int()?.max(level).into(), kept.as_str().into(), worker.into(), skill.into()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Refuses skills the taxonomy does not have, naming the first.
 pub(crate) fn check_skills<'a>(
     tx: &mut dyn Tx,

@@ -471,29 +471,13 @@ impl Store {
         })?;
         let level = u8::try_from(test.view.level).unwrap_or(1);
         self.write(|tx| {
-            let current = tx.query(
-                "SELECT proficiency, evidence FROM worker_skills WHERE worker_id = $1 AND skill = $2",
-                &[view.worker.into(), test.view.skill.as_str().into()],
+            crate::matching::raise_skill(
+                tx,
+                view.worker,
+                &test.view.skill,
+                test.view.level,
+                Evidence::Assessed,
             )?;
-            let strength = |e: Evidence| Evidence::ALL.iter().position(|x| *x == e).unwrap_or(0);
-            match current.first() {
-                None => {
-                    tx.execute(
-                        "INSERT INTO worker_skills (worker_id, skill, proficiency, evidence) VALUES ($1, $2, $3, $4)",
-                        &[view.worker.into(), test.view.skill.as_str().into(), test.view.level.into(), Evidence::Assessed.as_str().into()],
-                    )?;
-                }
-                Some(r) => {
-                    let evidence = Evidence::parse(r[1].text()?)
-                        .ok()
-                        .filter(|e| strength(*e) > strength(Evidence::Assessed))
-                        .unwrap_or(Evidence::Assessed);
-                    tx.execute(
-                        "UPDATE worker_skills SET proficiency = $1, evidence = $2 WHERE worker_id = $3 AND skill = $4",
-                        &[r[0].int()?.max(test.view.level).into(), evidence.as_str().into(), view.worker.into(), test.view.skill.as_str().into()],
-                    )?;
-                }
-            }
             crate::matching::bump(tx)
         })?;
         let Some(organisation) = organisation else {
