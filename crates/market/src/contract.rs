@@ -105,6 +105,8 @@ pub enum Action {
     RequestChanges,
     /// Approval after the review deadline passed.
     AutoApprove,
+    /// A training milestone's learner passed its skill test: approved (Guild acts).
+    TestPassed,
     /// The client cancels the contract.
     Cancel,
     /// Either party opens a dispute.
@@ -263,14 +265,18 @@ pub fn decide(
                 Money::None,
             ))
         }
-        A::Approve | A::AutoApprove => {
+        A::Approve | A::AutoApprove | A::TestPassed => {
             allowed(if action == A::Approve {
                 &[Party::Client]
             } else {
                 &[Party::System]
             })?;
             in_state(C::Active)?;
-            let i = one(&[M::Submitted])?;
+            let i = if action == A::TestPassed {
+                one(&[M::Funded, M::Submitted, M::ChangesRequested])?
+            } else {
+                one(&[M::Submitted])?
+            };
             let done = milestones
                 .iter()
                 .enumerate()
@@ -494,6 +500,42 @@ mod tests {
                 Action::Resolve,
                 Party::Client,
                 None
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_passed_test_approves_a_funded_training_milestone() {
+        let e = decide(
+            C::Active,
+            &[M::Funded],
+            Action::TestPassed,
+            Party::System,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(
+            (e.contract, e.milestones[0].money),
+            (C::Completed, Money::Release)
+        );
+        assert!(
+            decide(
+                C::Active,
+                &[M::Unfunded],
+                Action::TestPassed,
+                Party::System,
+                Some(0)
+            )
+            .is_err()
+        );
+        assert!(
+            decide(
+                C::Active,
+                &[M::Funded],
+                Action::TestPassed,
+                Party::Client,
+                Some(0)
             )
             .is_err()
         );

@@ -26,6 +26,9 @@ pub struct NewMilestone {
     pub title: String,
     /// Its price, decimal text in the contract's currency.
     pub amount: String,
+    /// For a training gig: a skill test; the milestone is approved (and the trainer paid)
+    /// when the client, the learner, passes it.
+    pub test: Option<i64>,
 }
 
 /// A contract to propose.
@@ -65,6 +68,7 @@ pub async fn propose(
                 .map_err(|e| ApiError::bad_field("milestones.amount", e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let tests: Vec<Option<i64>> = p.milestones.iter().map(|m| m.test).collect();
     let store = state.store.clone();
     let view = blocking(move || {
         let worker = store.worker(guild_matching::WorkerId(p.worker))?;
@@ -81,6 +85,7 @@ pub async fn propose(
             currency,
             milestones,
             review_days: p.review_days.unwrap_or(7),
+            tests,
         })
     })
     .await?;

@@ -36,6 +36,9 @@ pub struct MilestoneView {
     pub status: String,
     /// When the client's review is due (then it is approved automatically).
     pub review_due: Option<String>,
+    /// For a training milestone: the skill test whose pass by the learner (the client)
+    /// approves it.
+    pub test: Option<i64>,
 }
 
 /// A contract as the API shows it.
@@ -81,6 +84,8 @@ pub struct NewContract {
     pub milestones: Vec<(String, Amount)>,
     /// Days for reviewing submitted work (1–60).
     pub review_days: i64,
+    /// Per milestone, a skill test that makes it a training milestone (empty: none).
+    pub tests: Vec<Option<i64>>,
 }
 
 fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
@@ -106,7 +111,7 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         .unwrap_or(0);
     let milestones = tx
         .query(
-            "SELECT ord, title, amount, status, review_due FROM milestones WHERE contract_id = $1 ORDER BY ord",
+            "SELECT ord, title, amount, status, review_due, test_id FROM milestones WHERE contract_id = $1 ORDER BY ord",
             &[id.into()],
         )?
         .iter()
@@ -121,6 +126,7 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
                 fee: decimal(s.fee_minor, cur),
                 status: m[3].text()?.to_owned(),
                 review_due: m[4].opt_text()?,
+                test: m[5].opt_int()?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -209,10 +215,19 @@ impl Store {
                 .map(|r| r[0].int())
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
+            if !new.tests.is_empty() && new.tests.len() != new.milestones.len() {
+                return Err(StoreError::Invalid("tests: one entry (or null) per milestone".to_owned()));
+            }
             for (i, (t, a)) in new.milestones.iter().enumerate() {
+                let test = new.tests.get(i).copied().flatten();
+                if let Some(tid) = test
+                    && tx.query("SELECT 1 FROM skill_tests WHERE id = $1", &[tid.into()])?.is_empty()
+                {
+                    return Err(StoreError::NotFound { what: "skill test", id: tid.to_string() });
+                }
                 tx.execute(
-                    "INSERT INTO milestones (contract_id, ord, title, amount, status) VALUES ($1, $2, $3, $4, 'unfunded')",
-                    &[id.into(), (i as i64).into(), t.trim().into(), a.minor.into()],
+                    "INSERT INTO milestones (contract_id, ord, title, amount, status, test_id) VALUES ($1, $2, $3, $4, 'unfunded', $5)",
+                    &[id.into(), (i as i64).into(), t.trim().into(), a.minor.into(), test.into()],
                 )?;
             }
             load(tx, id)
@@ -266,6 +281,16 @@ impl Store {
                 .iter()
                 .map(|m| market(MilestoneStatus::parse(&m.status)))
                 .collect::<Result<Vec<_>, _>>()?;
+            // A training milestone is approved by the learner's pass, not by hand.
+            if let Some(m) = milestone.and_then(|i| c.milestones.get(i))
+                && let Some(test) = m.test
+                && matches!(action, Action::Submit | Action::Approve | Action::RequestChanges | Action::AutoApprove)
+            {
+                return Err(StoreError::Conflict(format!(
+                    "milestone {} is a training milestone: it is approved when the learner passes skill test {test}",
+                    m.number
+                )));
+            }
             let effect = decide(status, &states, action, party, milestone)
                 .map_err(|e| StoreError::Conflict(e.to_string()))?;
             let cur = market(Currency::parse(&c.currency))?;
@@ -369,6 +394,43 @@ impl Store {
             )?;
             load(tx, id)
         })
+    }
+
+    /// The learner `learner` passed skill test `test`: approves the funded training milestones
+    /// tied to it in the learner's active contracts; returns how many.
+    pub fn training_passed(
+        &self,
+        learner: i64,
+        test: i64,
+        now: jiff::Timestamp,
+    ) -> Result<usize, StoreError> {
+        let due: Vec<(i64, usize)> = self.read(|tx| {
+            tx.query(
+                "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
+                 WHERE c.client_id = $1 AND c.status = 'active' AND m.test_id = $2 \
+                 AND m.status IN ('funded', 'submitted', 'changes_requested') ORDER BY m.contract_id, m.ord",
+                &[learner.into(), test.into()],
+            )?
+            .iter()
+            .map(|r| Ok((r[0].int()?, usize::try_from(r[1].int()?).unwrap_or(0))))
+            .collect()
+        })?;
+        let mut done = 0;
+        for (contract, ord) in due {
+            match self.act_on_contract(
+                contract,
+                Party::System,
+                Action::TestPassed,
+                Some(ord),
+                None,
+                now,
+            ) {
+                Ok(_) => done += 1,
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
     }
 
     /// Approves every submitted milestone whose review is overdue at `now`; returns how many.

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/postgres/0013_sessions_roles.sql"),
     ),
+    (14, include_str!("../migrations/postgres/0014_training.sql")),
 ];
 
 pub(crate) struct Postgres {

@@ -201,6 +201,7 @@ impl Store {
                 currency: cur,
                 milestones: vec![(title, amount)],
                 review_days: 7,
+                tests: Vec::new(),
             })?;
             // The worker proposed these terms: the contract starts active.
             self.act_on_contract(

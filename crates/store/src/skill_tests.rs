@@ -451,6 +451,8 @@ impl Store {
         if view.status != "passed" {
             return Ok(view);
         }
+        // A training gig whose milestone is this pass pays its trainer.
+        self.training_passed(view.account, test.view.id, now)?;
         // A pass: the organisation certifies the skill, and the profile shows it as assessed.
         let organisation = self.read(|tx| {
             tx.query(

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         13,
         include_str!("../migrations/sqlite/0013_sessions_roles.sql"),
     ),
+    (14, include_str!("../migrations/sqlite/0014_training.sql")),
 ];
 
 pub(crate) struct Sqlite {

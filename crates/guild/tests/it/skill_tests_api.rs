@@ -269,4 +269,77 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
         .unwrap();
     assert_eq!(v.status, "failed");
     assert!(v.detail.unwrap().contains("time limit"));
+
+    // A training gig: Bob teaches Alice; the milestone is Alice passing a test, and her pass
+    // pays him.
+    let t3 = server.call("POST", "/api/v1/organisations/ferro/tests", Some(&bob), Some(&json!({"skill": LATHE, "level": 2,
+        "title": "CNC lathe basics", "questions_per_attempt": 4, "pass_percent": 75, "time_limit_minutes": 30,
+        "cooldown_hours": 0, "questions": bank()}))).body["id"].as_i64().unwrap();
+    let bobs = server.call("POST", "/api/v1/workers", Some(&bob), Some(&json!({"name": "Bob", "skills": [],
+        "hours_per_week": 10, "utc_offset_minutes": 0, "work_mode": "remote", "languages": ["en"]}))).body["id"].as_i64().unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    db.deposit(
+        "learner-funds",
+        alice_id,
+        guild_market::Amount::parse("100", eur).unwrap(),
+        "deposit",
+    )
+    .unwrap();
+    let c = server.call("POST", "/api/v1/contracts", Some(&alice), Some(&json!({"worker": bobs, "title": "Lathe lessons",
+        "currency": "EUR", "milestones": [{"title": "Alice passes the basics test", "amount": "100", "test": t3}]})));
+    assert_eq!(c.status, 201, "{}", c.body);
+    let cid = c.body["id"].as_i64().unwrap();
+    assert_eq!(c.body["milestones"][0]["test"], t3);
+    let bad = server.call(
+        "POST",
+        "/api/v1/contracts",
+        Some(&alice),
+        Some(&json!({"worker": bobs, "title": "x",
+        "currency": "EUR", "milestones": [{"title": "x", "amount": "1", "test": 999}]})),
+    );
+    assert_eq!(bad.status, 404, "{}", bad.body);
+    let act = |token: &str, path: &str| {
+        server.call(
+            "POST",
+            &format!("/api/v1/contracts/{cid}{path}"),
+            Some(token),
+            None,
+        )
+    };
+    assert_eq!(act(&bob, "/accept").status, 200);
+    assert_eq!(act(&alice, "/milestones/1/fund").status, 200);
+    let a = act(&bob, "/milestones/1/submit");
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(
+        a.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("training milestone"),
+        "{}",
+        a.body
+    );
+    let a = server.call(
+        "POST",
+        &format!("/api/v1/tests/{t3}/attempts"),
+        Some(&alice),
+        Some(&json!({"worker": worker})),
+    );
+    let p4 = format!("/api/v1/attempts/{}", a.body["id"]);
+    let answers: Vec<Value> = a.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(right)
+        .collect();
+    assert_eq!(send(&alice, &p4, &answers).body["status"], "passed");
+    let c = server
+        .call("GET", &format!("/api/v1/contracts/{cid}"), Some(&bob), None)
+        .body;
+    assert_eq!(
+        (c["status"].as_str(), c["milestones"][0]["status"].as_str()),
+        (Some("completed"), Some("approved")),
+        "{c}"
+    );
+    let wallet = server.call("GET", "/api/v1/wallet", Some(&bob), None).body;
+    assert_eq!(wallet["balances"][0]["balance"], "90.00", "{wallet}");
 }

@@ -1,0 +1,2 @@
+-- Training gigs: a milestone can be "the learner passes this skill test"; the pass approves it.
+ALTER TABLE milestones ADD COLUMN test_id INTEGER REFERENCES skill_tests (id);
