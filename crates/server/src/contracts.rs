@@ -244,7 +244,7 @@ pub async fn review(
     let (_, party) = as_party(&state, caller.id, id).await?;
     if party != Party::Client {
         return Err(ApiError::forbidden(
-            "the client reviews the worker; reviews of clients are not taken yet",
+            "the client reviews the worker here; the worker reviews the client at /api/v1/contracts/{id}/client-review",
         ));
     }
     let store = state.store.clone();
@@ -265,4 +265,54 @@ pub async fn review(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(review)))
+}
+
+/// A worker's review of the client.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientReviewBody {
+    /// 1 to 5 stars.
+    pub rating: i64,
+    /// What the worker says (at most 5000 characters).
+    pub body: String,
+}
+
+/// The worker reviews the client once the contract has ended with work paid; once per
+/// contract. Answers the client's reputation among workers.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/client-review", tag = "contracts", request_body = ClientReviewBody,
+    params(("id" = i64, Path, description = "The contract")),
+    responses((status = 201, body = guild_store::ClientReputation), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn review_client(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(body): Body<ClientReviewBody>,
+) -> Result<(StatusCode, Json<guild_store::ClientReputation>), ApiError> {
+    let (c, party) = as_party(&state, caller.id, id).await?;
+    if party != Party::Worker {
+        return Err(ApiError::forbidden("the worker reviews the client here"));
+    }
+    let store = state.store.clone();
+    let rep = blocking(move || {
+        store.review_client(id, caller.id, body.rating, &body.body)?;
+        store.client_reputation(c.client)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(rep)))
+}
+
+/// A client's reputation among the workers it contracted (any signed-in account may look,
+/// before accepting its contract).
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/client-reputation", tag = "contracts",
+    params(("id" = i64, Path, description = "The client's account")),
+    responses((status = 200, body = guild_store::ClientReputation), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn client_reputation(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<guild_store::ClientReputation>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.client_reputation(id)).await?))
 }

@@ -171,6 +171,8 @@ async fn blocking<T: Send + 'static>(
         contracts::contract_action,
         contracts::milestone_action,
         contracts::review,
+        contracts::review_client,
+        contracts::client_reputation,
         messages::send,
         messages::list,
         messages::download,
@@ -422,6 +424,14 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         )
         .route("/api/v1/contracts/{id}", get(contracts::get))
         .route("/api/v1/contracts/{id}/review", post(contracts::review))
+        .route(
+            "/api/v1/contracts/{id}/client-review",
+            post(contracts::review_client),
+        )
+        .route(
+            "/api/v1/accounts/{id}/client-reputation",
+            get(contracts::client_reputation),
+        )
         .route(
             "/api/v1/contracts/{id}/messages",
             post(messages::send).get(messages::list),

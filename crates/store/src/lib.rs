@@ -58,7 +58,7 @@ pub use reskill::{
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,
     TransitionView,
 };
-pub use reviews::{Review, ReviewSkill};
+pub use reviews::{ClientReputation, Review, ReviewSkill};
 pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};

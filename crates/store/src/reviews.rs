@@ -275,3 +275,78 @@ impl Store {
         Ok(review)
     }
 }
+
+/// What workers say of a client, in numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientReputation {
+    /// The client's account.
+    pub client: i64,
+    /// Reviews by workers.
+    pub reviews: i64,
+    /// Mean stars in hundredths (462 = 4.62), when there are reviews.
+    pub mean_hundredths: Option<i64>,
+}
+
+impl Store {
+    /// The worker's review of the client after a contract ended (completed, or cancelled or
+    /// decided after work was paid); once per contract.
+    pub fn review_client(
+        &self,
+        contract: i64,
+        reviewer: i64,
+        rating: i64,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        stars("rating", rating)?;
+        if body.chars().count() > MAX_REVIEW {
+            return Err(StoreError::Invalid(format!(
+                "a review is at most {MAX_REVIEW} characters"
+            )));
+        }
+        let c = self.contract(contract)?;
+        if c.worker != reviewer {
+            return Err(StoreError::NotFound {
+                what: "contract",
+                id: contract.to_string(),
+            });
+        }
+        let paid = c
+            .milestones
+            .iter()
+            .any(|m| matches!(m.status.as_str(), "approved" | "settled"));
+        if !(c.status == "completed" || (c.status == "cancelled" && paid)) {
+            return Err(StoreError::Conflict(format!(
+                "contract {contract} is {}: a review comes after a contract ends with work paid",
+                c.status
+            )));
+        }
+        self.write(|tx| {
+            if !tx.query("SELECT 1 FROM client_reviews WHERE contract_id = $1", &[contract.into()])?.is_empty() {
+                return Err(StoreError::Conflict(format!("contract {contract} already has a review of its client")));
+            }
+            tx.execute(
+                "INSERT INTO client_reviews (contract_id, client_id, reviewer_id, rating, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[contract.into(), c.client.into(), reviewer.into(), rating.into(), body.trim().into(), jiff::Timestamp::now().to_string().into()],
+            )?;
+            crate::messages::notify(tx, c.client, "review", &format!("contract:{contract}"), &format!("Your worker on contract {contract} reviewed you: {rating} of 5"))
+        })
+    }
+
+    /// A client's reputation among workers.
+    pub fn client_reputation(&self, client: i64) -> Result<ClientReputation, StoreError> {
+        self.read(|tx| {
+            let r = tx.query(
+                "SELECT COUNT(*), CAST(COALESCE(SUM(rating), 0) AS BIGINT) FROM client_reviews WHERE client_id = $1",
+                &[client.into()],
+            )?;
+            let (n, sum) = (r[0][0].int()?, r[0][1].int()?);
+            Ok(ClientReputation {
+                client,
+                reviews: n,
+                // Rounded half up, in integers.
+                mean_hundredths: (n > 0).then(|| (sum * 200 + n) / (2 * n)),
+            })
+        })
+    }
+}

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0013_sessions_roles.sql"),
     ),
     (14, include_str!("../migrations/sqlite/0014_training.sql")),
+    (
+        15,
+        include_str!("../migrations/sqlite/0015_client_reviews.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

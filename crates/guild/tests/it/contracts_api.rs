@@ -286,6 +286,44 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     };
     assert_eq!(r(&alice, big, &review).status, 409, "not ended");
     assert_eq!(r(&bob, id, &review).status, 403);
+    // The worker reviews the client the other way.
+    let cr = |token: &str, contract: i64, body: &Value| {
+        server.call(
+            "POST",
+            &format!("/api/v1/contracts/{contract}/client-review"),
+            Some(token),
+            Some(body),
+        )
+    };
+    assert_eq!(
+        cr(&alice, id, &json!({"rating": 5, "body": "x"})).status,
+        403
+    );
+    assert_eq!(
+        cr(&bob, big, &json!({"rating": 5, "body": "x"})).status,
+        409
+    );
+    let a = cr(
+        &bob,
+        id,
+        &json!({"rating": 4, "body": "Clear drawings, paid on time."}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(
+        a.body,
+        json!({"client": alice_id, "reviews": 1, "mean_hundredths": 400})
+    );
+    assert_eq!(
+        cr(&bob, id, &json!({"rating": 4, "body": "again"})).status,
+        409
+    );
+    let rep = server.call(
+        "GET",
+        &format!("/api/v1/accounts/{alice_id}/client-reputation"),
+        Some(&carol),
+        None,
+    );
+    assert_eq!(rep.body["reviews"], 1);
     assert_eq!(r(&carol, id, &review).status, 404);
     assert_eq!(
         r(&alice, id, &json!({"rating": 6, "body": "x"})).status,
