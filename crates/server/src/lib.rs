@@ -189,6 +189,8 @@ async fn blocking<T: Send + 'static>(
         proposals::mine,
         proposals::decide,
         proposals::invite,
+        proposals::send_message,
+        proposals::messages,
         webhooks::create,
         webhooks::list,
         webhooks::delete,
@@ -462,6 +464,10 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             get(webhooks::deliveries),
         )
         .route("/api/v1/proposals/{id}/{decision}", post(proposals::decide))
+        .route(
+            "/api/v1/proposals/{id}/messages",
+            post(proposals::send_message).get(proposals::messages),
+        )
         .route("/api/v1/tests/{id}/attempts", post(assessments::start))
         .route("/api/v1/attempts/{id}", get(assessments::get))
         .route("/api/v1/attempts/{id}/answers", post(assessments::answer))

@@ -135,3 +135,43 @@ pub async fn invite(
     blocking(move || store.invite(task, caller.id, i.worker)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A message to send.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageText {
+    /// The text.
+    pub body: String,
+}
+
+/// Sends a message on a proposal (the task's owner or the applicant); the other is notified.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/messages", tag = "contracts", request_body = MessageText,
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 201, body = guild_store::ProposalMessage), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn send_message(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(m): Body<MessageText>,
+) -> Result<(StatusCode, Json<guild_store::ProposalMessage>), ApiError> {
+    let store = state.store.clone();
+    let msg = blocking(move || store.post_proposal_message(id, caller.id, &m.body)).await?;
+    Ok((StatusCode::CREATED, Json(msg)))
+}
+
+/// The messages on a proposal, oldest first (the task's owner or the applicant).
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/messages", tag = "contracts",
+    params(("id" = i64, Path, description = "The proposal")),
+    responses((status = 200, body = Vec<guild_store::ProposalMessage>), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn messages(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<guild_store::ProposalMessage>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.proposal_messages(id, caller.id)).await?,
+    ))
+}

@@ -52,7 +52,7 @@ pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idem
 pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
 pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
-pub use proposals::Proposal;
+pub use proposals::{Proposal, ProposalMessage};
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,

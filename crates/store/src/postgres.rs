@@ -45,6 +45,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/postgres/0015_client_reviews.sql"),
     ),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_proposal_messages.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

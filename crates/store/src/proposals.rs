@@ -292,3 +292,81 @@ impl Store {
         })
     }
 }
+
+/// A message on a proposal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposalMessage {
+    /// Its number.
+    pub id: i64,
+    /// The account that sent it.
+    pub sender: i64,
+    /// The text.
+    pub body: String,
+    /// When.
+    pub created_at: String,
+}
+
+impl Store {
+    /// Sends a message on a proposal, from the task's owner or the applicant, telling the other.
+    pub fn post_proposal_message(
+        &self,
+        proposal: i64,
+        sender: i64,
+        body: &str,
+    ) -> Result<ProposalMessage, StoreError> {
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > crate::messages::MAX_MESSAGE_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "a message is 1 to {} characters",
+                crate::messages::MAX_MESSAGE_CHARS
+            )));
+        }
+        let (_, owner, applicant) = self.proposal(proposal)?;
+        let other = if Some(sender) == owner {
+            applicant
+        } else if sender == applicant {
+            owner.unwrap_or(applicant)
+        } else {
+            return Err(StoreError::NotFound {
+                what: "proposal",
+                id: proposal.to_string(),
+            });
+        };
+        self.write(|tx| {
+            let now = jiff::Timestamp::now().to_string();
+            let id = tx.query(
+                "INSERT INTO proposal_messages (proposal_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[proposal.into(), sender.into(), body.into(), now.clone().into()],
+            )?[0][0].int()?;
+            if other != sender {
+                crate::messages::notify(tx, other, "message", &format!("proposal:{proposal}"), &format!("New message on proposal {proposal}"))?;
+            }
+            Ok(ProposalMessage { id, sender, body: body.to_owned(), created_at: now })
+        })
+    }
+
+    /// The messages on a proposal, oldest first, for the task's owner or the applicant.
+    pub fn proposal_messages(
+        &self,
+        proposal: i64,
+        reader: i64,
+    ) -> Result<Vec<ProposalMessage>, StoreError> {
+        let (_, owner, applicant) = self.proposal(proposal)?;
+        if Some(reader) != owner && reader != applicant {
+            return Err(StoreError::NotFound {
+                what: "proposal",
+                id: proposal.to_string(),
+            });
+        }
+        self.read(|tx| {
+            tx.query(
+                "SELECT id, sender_id, body, created_at FROM proposal_messages WHERE proposal_id = $1 ORDER BY id",
+                &[proposal.into()],
+            )?
+            .iter()
+            .map(|r| Ok(ProposalMessage { id: r[0].int()?, sender: r[1].int()?, body: r[2].text()?.to_owned(), created_at: r[3].text()?.to_owned() }))
+            .collect()
+        })
+    }
+}

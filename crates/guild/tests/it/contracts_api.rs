@@ -597,6 +597,39 @@ fn contracts_move_money_through_escrow(backend: Backend) {
             .len(),
         1
     );
+    // Talking it over on the proposal: only the two of them.
+    let pm = |token: &str, text: &str| {
+        server.call(
+            "POST",
+            &format!("/api/v1/proposals/{pid}/messages"),
+            Some(token),
+            Some(&json!({"body": text})),
+        )
+    };
+    assert_eq!(pm(&alice, "Can you start Monday?").status, 201);
+    assert_eq!(pm(&bob, "Yes.").status, 201);
+    assert_eq!(pm(&carol, "Me too!").status, 404);
+    assert_eq!(pm(&bob, " ").status, 400);
+    let thread = server
+        .call(
+            "GET",
+            &format!("/api/v1/proposals/{pid}/messages"),
+            Some(&bob),
+            None,
+        )
+        .body;
+    assert_eq!(thread.as_array().unwrap().len(), 2, "{thread}");
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/proposals/{pid}/messages"),
+                Some(&carol),
+                None
+            )
+            .status,
+        404
+    );
     assert_eq!(
         post(&server, &carol, &format!("/api/v1/proposals/{pid}/accept")).status,
         404
