@@ -161,19 +161,19 @@ enum Command {
     Teach(crate::learning::TeachArgs),
     /// The bank-transfer rail: read the bank's statement, write the payout file, set rates.
     #[command(subcommand)]
-    Payments(crate::payments::PaymentsCommand),
+    Payments(crate::operate::PaymentsCommand),
     /// The ledger: audit its invariants, show balances.
     #[command(subcommand)]
-    Ledger(crate::payments::LedgerCommand),
+    Ledger(crate::operate::LedgerCommand),
     /// Contracts: decide disputes, approve overdue milestones.
     #[command(subcommand)]
-    Contracts(crate::payments::ContractsCommand),
+    Contracts(crate::operate::ContractsCommand),
     /// Webhooks: deliver what is due.
     #[command(subcommand)]
-    Webhooks(crate::payments::WebhooksCommand),
+    Webhooks(crate::operate::WebhooksCommand),
     /// Accounts: roles.
     #[command(subcommand)]
-    Accounts(crate::payments::AccountsCommand),
+    Accounts(crate::operate::AccountsCommand),
 }
 
 #[derive(Subcommand)]
@@ -512,11 +512,11 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&url)?, args),
         Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&url)?, args),
-        Command::Payments(command) => crate::payments::payments(&open(&url)?, command),
-        Command::Ledger(command) => crate::payments::ledger(&open(&url)?, command),
-        Command::Contracts(command) => crate::payments::contracts(&open(&url)?, command),
-        Command::Webhooks(command) => crate::payments::webhooks(&open(&url)?, command),
-        Command::Accounts(command) => crate::payments::accounts(&open(&url)?, command),
+        Command::Payments(command) => crate::operate::payments(&open(&url)?, command),
+        Command::Ledger(command) => crate::operate::ledger(&open(&url)?, command),
+        Command::Contracts(command) => crate::operate::contracts(&open(&url)?, command),
+        Command::Webhooks(command) => crate::operate::webhooks(&open(&url)?, command),
+        Command::Accounts(command) => crate::operate::accounts(&open(&url)?, command),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

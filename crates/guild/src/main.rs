@@ -31,7 +31,7 @@ mod cli;
 mod credential;
 mod eval;
 mod learning;
-mod payments;
+mod operate;
 mod progress;
 mod read;
 mod reskill;

@@ -28,31 +28,14 @@ pub const RATE_DECIMALS: u32 = 9;
 impl Rate {
     /// Reads a rate like `0.9234` (EUR per USD).
     pub fn parse(base: Currency, quote: Currency, text: &str) -> Result<Self, MarketError> {
-        let t = text.trim();
-        let bad = || {
-            MarketError::Invalid(format!(
-                "rate {text:?}: a positive decimal number with at most {RATE_DECIMALS} decimals"
-            ))
-        };
-        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-        if whole.is_empty()
-            || !whole.bytes().all(|b| b.is_ascii_digit())
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-            || frac.len() > RATE_DECIMALS as usize
-        {
-            return Err(bad());
-        }
-        let whole: i64 = whole.parse().map_err(|_| bad())?;
-        let frac: i64 = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<9}").parse().map_err(|_| bad())?
-        };
-        let nanos = whole
-            .checked_mul(1_000_000_000)
-            .and_then(|w| w.checked_add(frac))
+        let nanos = crate::money::parse_fixed(text, RATE_DECIMALS)
+            .ok()
             .filter(|n| *n > 0)
-            .ok_or_else(bad)?;
+            .ok_or_else(|| {
+                MarketError::Invalid(format!(
+                    "rate {text:?}: a positive decimal number with at most {RATE_DECIMALS} decimals"
+                ))
+            })?;
         if base == quote {
             return Err(MarketError::Invalid(format!(
                 "a rate converts between two currencies, not {base} to itself"

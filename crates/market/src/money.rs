@@ -95,36 +95,19 @@ impl Amount {
     /// Reads decimal text in major units (`"12.50"` EUR → 1250 minor units). More decimals than
     /// the currency has (`"0.001"` EUR), signs, exponents and separators are refused.
     pub fn parse(text: &str, currency: Currency) -> Result<Self, MarketError> {
-        let t = text.trim();
         let bad = |why: &str| {
             MarketError::Invalid(format!(
                 "amount {text:?} {currency}: {why} (write it like 12.50, with at most {} decimals)",
                 currency.exponent()
             ))
         };
-        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("not a plain positive number"));
-        }
-        if !frac.bytes().all(|b| b.is_ascii_digit()) || (t.contains('.') && frac.is_empty()) {
-            return Err(bad("not a plain positive number"));
-        }
-        let exp = currency.exponent() as usize;
-        if frac.len() > exp {
-            return Err(bad("more decimals than the currency's minor unit"));
-        }
-        let whole: i64 = whole.parse().map_err(|_| bad("too large"))?;
-        let frac_minor: i64 = if frac.is_empty() {
-            0
-        } else {
-            format!("{frac:0<exp$}")
-                .parse()
-                .map_err(|_| bad("bad decimals"))?
-        };
-        let minor = whole
-            .checked_mul(currency.scale())
-            .and_then(|m| m.checked_add(frac_minor))
-            .ok_or_else(|| bad("too large"))?;
+        let minor = parse_fixed(text, currency.exponent()).map_err(|e| {
+            bad(match e {
+                FixedError::NotPlain => "not a plain positive number",
+                FixedError::TooManyDecimals => "more decimals than the currency's minor unit",
+                FixedError::TooLarge => "too large",
+            })
+        })?;
         Amount::new(minor, currency)
     }
 
@@ -132,6 +115,44 @@ impl Amount {
     pub fn to_decimal(self) -> String {
         decimal(self.minor, self.currency)
     }
+}
+
+/// Why text is not a plain fixed-point number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FixedError {
+    /// Not digits with an optional `.` and digits after it (signs, exponents, separators).
+    NotPlain,
+    /// More decimals than allowed.
+    TooManyDecimals,
+    /// Larger than 64 bits hold.
+    TooLarge,
+}
+
+/// Reads plain decimal text (`"12.5"`) as a whole number of 10^-`decimals` units (1250 for
+/// 2 decimals): the one parser of amounts and rates, so neither ever touches floating point.
+pub(crate) fn parse_fixed(text: &str, decimals: u32) -> Result<i64, FixedError> {
+    let t = text.trim();
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(frac) || (t.contains('.') && frac.is_empty()) {
+        return Err(FixedError::NotPlain);
+    }
+    let places = decimals as usize;
+    if frac.len() > places {
+        return Err(FixedError::TooManyDecimals);
+    }
+    let whole: i64 = whole.parse().map_err(|_| FixedError::TooLarge)?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<places$}")
+            .parse()
+            .map_err(|_| FixedError::TooLarge)?
+    };
+    whole
+        .checked_mul(10i64.pow(decimals))
+        .and_then(|w| w.checked_add(frac))
+        .ok_or(FixedError::TooLarge)
 }
 
 /// `minor` units of `currency` as decimal text in major units (negative amounts get a `-`).

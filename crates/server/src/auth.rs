@@ -49,10 +49,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
 
 /// The SHA-256 of a token, hex: what the store keeps.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 fn new_token() -> Result<String, ApiError> {

@@ -530,10 +530,7 @@ async fn may_see(state: &AppState, caller: i64, c: &IssuedCredential) -> Result<
         {
             return Ok(true);
         }
-        match issuer
-            .strip_prefix("org:")
-            .and_then(|id| id.parse::<i64>().ok())
-        {
+        match Issuer::organisation_in(&issuer) {
             Some(org) => Ok(store.member_role(org, caller)?.is_some()),
             None => Ok(false),
         }
@@ -606,10 +603,7 @@ pub async fn revoke_credential(
     let store = state.store.clone();
     let lookup = id.clone();
     let c = blocking(move || store.issued_credential(&lookup)).await?;
-    let org = c
-        .issuer
-        .strip_prefix("org:")
-        .and_then(|id| id.parse::<i64>().ok());
+    let org = Issuer::organisation_in(&c.issuer);
     let store = state.store.clone();
     let role = match org {
         Some(org) => blocking(move || store.member_role(org, caller.id)).await?,

@@ -139,10 +139,7 @@ impl Store {
         &self,
         new: &NewImport,
     ) -> Result<(ImportedCredential, Vec<AttestedSkill>), StoreError> {
-        let digest: String = Sha256::digest(new.document.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest: String = format!("{:x}", Sha256::digest(new.document.as_bytes()));
         self.write(|tx| {
             let exists = tx.query("SELECT 1 FROM workers WHERE id = $1", &[new.worker.into()])?;
             if exists.is_empty() {

@@ -95,6 +95,12 @@ impl Issuer {
         }
     }
 
+    /// The organisation number in an issuer's key name (`org:7` → 7; `platform` → none): the
+    /// reverse of [`Issuer::key_name`].
+    pub fn organisation_in(key_name: &str) -> Option<i64> {
+        key_name.strip_prefix("org:").and_then(|id| id.parse().ok())
+    }
+
     /// Its display name.
     pub fn name(&self) -> &str {
         match self {
@@ -302,6 +308,22 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound {
                 what: "organisation",
                 id: slug.to_owned(),
+            })?
+        })
+    }
+
+    /// The organisation numbered `id`.
+    pub fn organisation_by_id(&self, id: i64) -> Result<Organisation, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"),
+                &[id.into()],
+            )?
+            .first()
+            .map(organisation_from_row)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "organisation",
+                id: id.to_string(),
             })?
         })
     }

@@ -195,7 +195,7 @@ impl Store {
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             for a in attachments {
-                let digest: String = Sha256::digest(&a.bytes).iter().map(|b| format!("{b:02x}")).collect();
+                let digest: String = format!("{:x}", Sha256::digest(&a.bytes));
                 tx.execute(
                     "INSERT INTO attachments (message_id, filename, content_type, size, sha256, content) VALUES ($1, $2, $3, $4, $5, $6)",
                     &[

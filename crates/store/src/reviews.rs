@@ -93,7 +93,8 @@ fn stars(what: &str, n: i64) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Records a review of `worker` for a contract (one per contract and worker).
+    /// Records a review of `worker` for a contract (one per contract and worker), and updates
+    /// the worker's rating and review count in the same transaction.
     #[allow(clippy::too_many_arguments)]
     pub fn record_review(
         &self,
@@ -163,6 +164,18 @@ impl Store {
                     &[review.id.into(), s.as_str().into(), (*r).into()],
                 )?;
             }
+            // The worker's rating and review count, which matching reads, move with the
+            // review, in the same transaction.
+            let rows = tx.query(
+                "SELECT COUNT(*), CAST(SUM(rating) AS BIGINT) FROM reviews WHERE worker_id = $1",
+                &[worker.into()],
+            )?;
+            let (n, sum) = (rows[0][0].int()?, rows[0][1].int()?);
+            tx.execute(
+                "UPDATE workers SET rating = $1, reviews = $2 WHERE id = $3",
+                &[(sum as f64 / n as f64).into(), n.into(), worker.into()],
+            )?;
+            crate::matching::bump(tx)?;
             Ok(with_skills(tx, vec![review])?.remove(0))
         })
     }
@@ -200,8 +213,7 @@ impl Store {
 
 impl Store {
     /// The client's review of the worker after a contract ended (completed, or cancelled or
-    /// decided after work was paid): once per contract. The worker's rating and review count,
-    /// which matching reads, are updated in the same transaction.
+    /// decided after work was paid): once per contract.
     #[allow(clippy::too_many_arguments)]
     pub fn review_contract(
         &self,
@@ -245,7 +257,7 @@ impl Store {
             .ok_or_else(|| {
                 StoreError::Conflict("the worker has no profile to review any more".to_owned())
             })?;
-        let review = self.record_review(
+        self.record_review(
             &format!("contract:{contract}"),
             worker,
             Some(reviewer),
@@ -254,25 +266,7 @@ impl Store {
             body.trim(),
             outcome,
             skills,
-        )?;
-        self.write(|tx| {
-            let rows = tx.query(
-                "SELECT COUNT(*), CAST(SUM(rating) AS BIGINT) FROM reviews WHERE worker_id = $1",
-                &[worker.into()],
-            )?;
-            let (n, sum) = rows
-                .first()
-                .map(|r| Ok::<_, StoreError>((r[0].int()?, r[1].int()?)))
-                .transpose()?
-                .unwrap_or((0, 0));
-            let mean = if n > 0 { sum as f64 / n as f64 } else { 0.0 };
-            tx.execute(
-                "UPDATE workers SET rating = $1, reviews = $2 WHERE id = $3",
-                &[mean.into(), n.into(), worker.into()],
-            )?;
-            crate::matching::bump(tx)
-        })?;
-        Ok(review)
+        )
     }
 }
 

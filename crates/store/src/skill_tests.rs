@@ -454,23 +454,11 @@ impl Store {
         // A training gig whose milestone is this pass pays its trainer.
         self.training_passed(view.account, test.view.id, now)?;
         // A pass: the organisation certifies the skill, and the profile shows it as assessed.
-        let organisation = self.read(|tx| {
-            tx.query(
-                "SELECT id, slug, name, url, created_at FROM organisations WHERE id = $1",
-                &[test.organisation.into()],
-            )?
-            .first()
-            .map(|r| {
-                Ok(crate::Organisation {
-                    id: r[0].int()?,
-                    slug: r[1].text()?.to_owned(),
-                    name: r[2].text()?.to_owned(),
-                    url: r[3].opt_text()?,
-                    created_at: r[4].text()?.to_owned(),
-                })
-            })
-            .transpose()
-        })?;
+        let organisation = match self.organisation_by_id(test.organisation) {
+            Ok(o) => Some(o),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
         let level = u8::try_from(test.view.level).unwrap_or(1);
         self.write(|tx| {
             crate::matching::raise_skill(

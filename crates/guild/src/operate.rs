@@ -1,5 +1,7 @@
-//! `guild payments` and `guild ledger`: the operator's side of the bank-transfer rail (read the
-//! bank's statement, write the payout file, set exchange rates) and the ledger's audit.
+//! The operator's commands for the market: `guild payments` (read the bank's statement, write
+//! the payout file, set exchange rates), `guild ledger` (audit, events, balances),
+//! `guild contracts` (decide disputes, approve overdue milestones), `guild webhooks` (deliver
+//! what is due) and `guild accounts` (roles).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
