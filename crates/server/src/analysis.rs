@@ -54,7 +54,7 @@ fn text_field(text: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn lang_field(lang: &Option<String>) -> Result<Option<String>, ApiError> {
+pub(crate) fn lang_field(lang: &Option<String>) -> Result<Option<String>, ApiError> {
     match lang.as_deref() {
         None | Some("") => Ok(None),
         Some(l) => language_tag(l).map(Some).ok_or_else(|| {

@@ -14,6 +14,7 @@ mod matching;
 mod messages;
 mod money;
 mod params;
+mod projects;
 mod proposals;
 mod reskilling;
 mod taxonomy;
@@ -184,6 +185,13 @@ async fn blocking<T: Send + 'static>(
         assessments::get,
         assessments::answer,
         assessments::assess,
+        projects::create,
+        projects::mine,
+        projects::get,
+        projects::update,
+        projects::add_task,
+        projects::publish,
+        projects::close,
         proposals::propose,
         proposals::on_task,
         proposals::mine,
@@ -203,6 +211,7 @@ async fn blocking<T: Send + 'static>(
         (name = "accounts", description = "Sign up, API tokens"),
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
+        (name = "projects", description = "A client's problem deconstructed into draft tasks (skills, AI exposure, presence), edited, then published openly or to invited workers"),
         (name = "contracts", description = "Fixed-price contracts with milestones: proposals, escrow funding, submission, approval (less the platform fee), changes, cancellation, disputes"),
         (name = "skill tests", description = "Skill tests set by organisations: question banks, random draws, time limits, cooldowns, marking and assessors; a pass earns a credential"),
         (name = "admin", description = "Platform admins: suspensions and appeals, dispute decisions"),
@@ -453,6 +462,17 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             post(proposals::propose).get(proposals::on_task),
         )
         .route("/api/v1/tasks/{id}/invitations", post(proposals::invite))
+        .route(
+            "/api/v1/projects",
+            post(projects::create).get(projects::mine),
+        )
+        .route(
+            "/api/v1/projects/{id}",
+            get(projects::get).put(projects::update),
+        )
+        .route("/api/v1/projects/{id}/tasks", post(projects::add_task))
+        .route("/api/v1/projects/{id}/publish", post(projects::publish))
+        .route("/api/v1/projects/{id}/close", post(projects::close))
         .route("/api/v1/proposals", get(proposals::mine))
         .route(
             "/api/v1/webhooks",

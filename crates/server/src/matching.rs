@@ -103,7 +103,7 @@ pub struct TaskView {
     /// The task.
     #[serde(flatten)]
     pub task: Task,
-    /// `open` or `closed`.
+    /// `draft`, `open`, `invited` or `closed`.
     pub status: String,
     /// Whether the caller owns it.
     pub mine: bool,
@@ -135,7 +135,7 @@ fn worker_view(w: StoredWorker, caller: i64) -> WorkerView {
     WorkerView { mine, worker }
 }
 
-fn task_view(t: StoredTask, caller: i64) -> TaskView {
+pub(crate) fn task_view(t: StoredTask, caller: i64) -> TaskView {
     TaskView {
         mine: t.owner == Some(caller),
         status: t.status,
@@ -143,11 +143,17 @@ fn task_view(t: StoredTask, caller: i64) -> TaskView {
     }
 }
 
-/// Reads a task the caller may see: open, or theirs.
+/// Reads a task the caller may see: open, published to invited workers and the caller's
+/// worker is one, or theirs. Drafts and closed tasks are their owner's alone.
 async fn visible_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTask, ApiError> {
     let store = state.store.clone();
-    let t = blocking(move || store.task(TaskId(id))).await?;
-    if t.status != "open" && t.owner != Some(caller) {
+    let (t, invited) = blocking(move || {
+        let t = store.task(TaskId(id))?;
+        let invited = t.status == "invited" && store.invited_to(id, caller)?;
+        Ok((t, invited))
+    })
+    .await?;
+    if t.status != "open" && !invited && t.owner != Some(caller) {
         return Err(ApiError::not_found(format!("task {id} not found")));
     }
     Ok(t)
@@ -344,13 +350,10 @@ pub struct TaskUpdate {
     /// The task.
     #[serde(flatten)]
     pub task: Task,
-    /// `open` (default) or `closed`.
-    #[serde(default = "open")]
-    pub status: String,
-}
-
-fn open() -> String {
-    "open".to_owned()
+    /// `draft`, `open` (published to everyone), `invited` (published to invited workers
+    /// only) or `closed`; unchanged when absent.
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// Replaces one of the caller's tasks.
@@ -364,10 +367,11 @@ pub async fn update_task(
     Path(id): Path<i64>,
     Body(update): Body<TaskUpdate>,
 ) -> Result<Json<TaskView>, ApiError> {
-    own_task(&state, caller.id, id).await?;
+    let current = own_task(&state, caller.id, id).await?;
+    let status = update.status.unwrap_or(current.status);
     let store = state.store.clone();
     let stored = blocking(move || {
-        store.update_task(TaskId(id), &update.task, &update.status)?;
+        store.update_task(TaskId(id), &update.task, &status)?;
         store.task(TaskId(id))
     })
     .await?;

@@ -17,6 +17,7 @@ mod matching;
 mod messages;
 mod payments;
 mod postgres;
+mod projects;
 mod proposals;
 mod reskill;
 mod reviews;
@@ -49,9 +50,10 @@ pub use issuing::{
 };
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
-pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker};
+pub use matching::{Account, Owner, SimilarityInput, StoredTask, StoredWorker, TASK_STATUSES};
 pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
+pub use projects::{DraftTask, MAX_PROJECT_TASKS, ProjectTask, ProjectView, draft_tasks};
 pub use proposals::{Proposal, ProposalMessage};
 pub use reskill::{
     ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,

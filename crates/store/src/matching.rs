@@ -46,8 +46,14 @@ pub struct StoredTask {
     pub task: Task,
     /// Its owner.
     pub owner: Owner,
-    /// `open` or `closed`.
+    /// One of [`TASK_STATUSES`].
     pub status: String,
+    /// The project it belongs to, if any.
+    pub project: Option<i64>,
+    /// AI exposure 0–1, as deconstruction judged it (tasks made from a problem description).
+    pub ai_exposure: Option<f64>,
+    /// Whether deconstruction judged it to need physical presence.
+    pub physical: Option<bool>,
 }
 
 /// A stored worker profile and its owner.
@@ -241,6 +247,63 @@ fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
     ]
 }
 
+/// A task's states: `draft` (its owner edits it; nobody else sees it), `open` (published to
+/// everyone and matched), `invited` (published to invited workers only), `closed`.
+pub const TASK_STATUSES: [&str; 4] = ["draft", "open", "invited", "closed"];
+
+/// What a new task carries besides its fields.
+pub(crate) struct TaskExtras {
+    pub status: &'static str,
+    pub project: Option<i64>,
+    pub ai_exposure: Option<f64>,
+    pub physical: Option<bool>,
+}
+
+impl TaskExtras {
+    fn open() -> Self {
+        TaskExtras {
+            status: "open",
+            project: None,
+            ai_exposure: None,
+            physical: None,
+        }
+    }
+}
+
+/// Inserts a validated task with its skills; returns its id.
+pub(crate) fn insert_task(
+    tx: &mut dyn Tx,
+    owner: Owner,
+    task: &Task,
+    extras: &TaskExtras,
+) -> Result<TaskId, StoreError> {
+    let stamp = now();
+    check_skills(
+        tx,
+        task.required.iter().chain(&task.optional).map(|r| &r.skill),
+    )?;
+    let mut params = vec![Value::from(owner)];
+    params.extend(task_params(task, &stamp));
+    params.extend([
+        stamp.as_str().into(),
+        extras.status.into(),
+        extras.project.into(),
+        extras.ai_exposure.into(),
+        extras.physical.map(i64::from).into(),
+    ]);
+    let rows = tx.query(
+        "INSERT INTO work_tasks (owner_id, title, description, place, lat, lon, utc_offset_minutes, \
+         min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, \
+         ends, created_at, updated_at, status, project_id, ai_exposure, physical) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+        &params,
+    )?;
+    let id = rows[0][0].int()?;
+    insert_task_skills(tx, id, task)?;
+    bump(tx)?;
+    Ok(TaskId(id))
+}
+
 fn insert_task_skills(tx: &mut dyn Tx, id: i64, t: &Task) -> Result<(), StoreError> {
     let all = t
         .required
@@ -269,7 +332,8 @@ const WORKER_COLUMNS: &str = "id, owner_id, name, hours_per_week, available_from
     rating, reviews";
 
 const TASK_COLUMNS: &str = "id, owner_id, title, description, place, lat, lon, utc_offset_minutes, \
-    min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, ends, status";
+    min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, ends, status, \
+    project_id, ai_exposure, physical";
 
 fn worker_from_row(r: &[Value]) -> Result<StoredWorker, StoreError> {
     let location = match (r[8].opt_real()?, r[9].opt_real()?) {
@@ -309,6 +373,9 @@ fn task_from_row(r: &[Value]) -> Result<StoredTask, StoreError> {
     Ok(StoredTask {
         owner: r[1].opt_int()?,
         status: r[16].text()?.to_owned(),
+        project: r[17].opt_int()?,
+        ai_exposure: r[18].opt_real()?,
+        physical: r[19].opt_int()?.map(|p| p != 0),
         task: Task {
             id: TaskId(r[0].int()?),
             title: r[2].text()?.to_owned(),
@@ -371,7 +438,7 @@ fn load_workers(
 }
 
 /// Tasks chosen by `selection` over `work_tasks`, with their skills: two queries.
-fn load_tasks(
+pub(crate) fn load_tasks(
     tx: &mut dyn Tx,
     selection: &str,
     params: &[Value],
@@ -904,32 +971,16 @@ impl Store {
     /// Stores a new task (validated, skills checked against the taxonomy), open.
     pub fn create_task(&self, owner: Owner, task: &Task) -> Result<TaskId, StoreError> {
         task.validate().map_err(bad)?;
-        let stamp = now();
-        self.write(|tx| {
-            check_skills(tx, task.required.iter().chain(&task.optional).map(|r| &r.skill))?;
-            let mut params = vec![Value::from(owner)];
-            params.extend(task_params(task, &stamp));
-            params.push(stamp.as_str().into());
-            let rows = tx.query(
-                "INSERT INTO work_tasks (owner_id, title, description, place, lat, lon, utc_offset_minutes, \
-                 min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, \
-                 ends, created_at, updated_at, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open') RETURNING id",
-                &params,
-            )?;
-            let id = rows[0][0].int()?;
-            insert_task_skills(tx, id, task)?;
-            bump(tx)?;
-            Ok(TaskId(id))
-        })
+        self.write(|tx| insert_task(tx, owner, task, &TaskExtras::open()))
     }
 
-    /// Replaces a task's fields and skills; `status` is `open` or `closed`.
+    /// Replaces a task's fields and skills; `status` is one of [`TASK_STATUSES`].
     pub fn update_task(&self, id: TaskId, task: &Task, status: &str) -> Result<(), StoreError> {
         task.validate().map_err(bad)?;
-        if status != "open" && status != "closed" {
+        if !TASK_STATUSES.contains(&status) {
             return Err(StoreError::Invalid(format!(
-                "status must be open or closed, not {status:?}"
+                "status must be one of {}, not {status:?}",
+                TASK_STATUSES.join(", ")
             )));
         }
         let stamp = now();

@@ -49,6 +49,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/postgres/0016_proposal_messages.sql"),
     ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_projects_hourly_scopes.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

@@ -76,8 +76,14 @@ impl Store {
             let t = tx.query("SELECT owner_id, status, title FROM work_tasks WHERE id = $1", &[task.into()])?;
             let t = t.first().ok_or_else(|| StoreError::NotFound { what: "task", id: task.to_string() })?;
             let owner = t[0].opt_int()?;
-            if t[1].text()? != "open" {
-                return Err(StoreError::Conflict(format!("task {task} is closed")));
+            match t[1].text()? {
+                "open" => {}
+                // Published to invited workers only: to anyone else it does not exist.
+                "invited" if !tx
+                    .query("SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?
+                    .is_empty() => {}
+                "invited" | "draft" => return Err(StoreError::NotFound { what: "task", id: task.to_string() }),
+                _ => return Err(StoreError::Conflict(format!("task {task} is closed"))),
             }
             let Some(owner) = owner else {
                 return Err(StoreError::Conflict(format!("task {task} has no owner account to contract with")));
@@ -242,15 +248,20 @@ impl Store {
     pub fn invite(&self, task: i64, owner: i64, worker: i64) -> Result<(), StoreError> {
         self.write(|tx| {
             let t = tx.query(
-                "SELECT title FROM work_tasks WHERE id = $1 AND owner_id = $2",
+                "SELECT title, status FROM work_tasks WHERE id = $1 AND owner_id = $2",
                 &[task.into(), owner.into()],
             )?;
-            let title = t.first().ok_or_else(|| StoreError::NotFound {
+            let t = t.first().ok_or_else(|| StoreError::NotFound {
                 what: "task",
                 id: task.to_string(),
-            })?[0]
-                .text()?
-                .to_owned();
+            })?;
+            let title = t[0].text()?.to_owned();
+            if !matches!(t[1].text()?, "open" | "invited") {
+                return Err(StoreError::Conflict(format!(
+                    "task {task} is {}: publish it before inviting workers",
+                    t[1].text()?
+                )));
+            }
             let w = tx.query(
                 "SELECT owner_id FROM workers WHERE id = $1",
                 &[worker.into()],

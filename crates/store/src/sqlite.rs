@@ -38,6 +38,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         16,
         include_str!("../migrations/sqlite/0016_proposal_messages.sql"),
     ),
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_projects_hourly_scopes.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -326,6 +326,13 @@ impl Server {
         t.body["token"].as_str().unwrap().to_owned()
     }
 
+    /// GET as `token`'s account, which must answer 200.
+    pub fn get_ok_as(&self, path: &str, token: &str) -> Value {
+        let a = self.call("GET", path, Some(token), None);
+        assert_eq!(a.status, 200, "GET {path}: {}", a.body);
+        a.body
+    }
+
     pub fn get_ok(&self, path: &str) -> Value {
         let a = self.get(path);
         assert_eq!(a.status, 200, "GET {path}: {}", a.body);

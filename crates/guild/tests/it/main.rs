@@ -17,6 +17,7 @@ mod learning_api;
 mod ledger;
 mod matching_api;
 mod money_api;
+mod projects_api;
 mod reskill_api;
 mod skill_tests_api;
 mod taxonomy_api;

@@ -1,0 +1,222 @@
+//! Projects over HTTP: a client describes a problem; Guild deconstructs it into draft tasks
+//! (skills, AI exposure, presence) that the client edits with the task endpoints, then
+//! publishes openly or to invited workers. Another account's project is 404.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use guild_matching::{Task, TaskId};
+use guild_store::{ProjectView, Work, draft_tasks};
+use serde::Deserialize;
+
+use crate::analysis::lang_field;
+use crate::auth::Caller;
+use crate::body::Body;
+use crate::error::ApiError;
+use crate::matching::TaskView;
+use crate::{AppState, blocking};
+
+/// A problem to turn into a project.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    /// A short title.
+    pub title: String,
+    /// The problem or the work, in plain words; each sentence or line that names work becomes
+    /// a task.
+    pub problem: String,
+    /// The description's language (`en`, `nl`, …); guessed when absent.
+    pub lang: Option<String>,
+    /// Hours each task is estimated at until edited (default 8).
+    pub hours_per_task: Option<f32>,
+    /// Languages the workers must speak (default none).
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+/// A project's new title and problem.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectUpdate {
+    /// The title.
+    pub title: String,
+    /// The problem.
+    pub problem: String,
+}
+
+/// To whom a project's tasks are published.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// `open` (every worker sees it and is matched to it) or `invited` (only workers the
+    /// client invites see it and may apply).
+    pub audience: String,
+}
+
+async fn own_project(state: &AppState, caller: i64, id: i64) -> Result<ProjectView, ApiError> {
+    let store = state.store.clone();
+    let p = blocking(move || store.project(id)).await?;
+    if p.owner != caller {
+        return Err(ApiError::not_found(format!("project {id} not found")));
+    }
+    Ok(p)
+}
+
+/// Describes a problem: Guild deconstructs it into draft tasks, each with the skills it
+/// needs, its AI exposure and whether it needs presence. Edit the tasks, then publish.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = NewProject,
+    responses((status = 201, body = ProjectView), (status = 400, body = crate::Problem), (status = 422, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(req): Body<NewProject>,
+) -> Result<(StatusCode, Json<ProjectView>), ApiError> {
+    if req.problem.trim().is_empty() {
+        return Err(ApiError::bad_field("problem", "is empty"));
+    }
+    if req.title.trim().is_empty() {
+        return Err(ApiError::bad_field("title", "is empty"));
+    }
+    let lang = lang_field(&req.lang)?;
+    let hours = req.hours_per_task.unwrap_or(8.0);
+    if !(hours.is_finite() && hours > 0.0 && hours <= 10_000.0) {
+        return Err(ApiError::bad_field(
+            "hours_per_task",
+            "must be more than 0 and at most 10,000",
+        ));
+    }
+    let analyzer = state.analyzer.get(&state).await?;
+    let store = state.store.clone();
+    let view = blocking(move || {
+        let work = Work::Text {
+            text: req.problem.clone(),
+            lang,
+        };
+        let breakdown = store.deconstruct(&analyzer, &work)?;
+        let (drafts, unplaced) = draft_tasks(&breakdown, hours, &req.languages);
+        if drafts.is_empty() {
+            return Ok(None);
+        }
+        store
+            .create_project(caller.id, &req.title, &req.problem, &drafts, unplaced)
+            .map(Some)
+    })
+    .await?
+    .ok_or_else(|| {
+        ApiError::unprocessable(
+            "no-tasks",
+            "Guild found no work with skills it knows in the description: name the tasks, one per sentence (\"install solar panels on the roof\", \"keep the accounts\")",
+        )
+    })?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The caller's projects, newest first.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+    responses((status = 200, body = Vec<ProjectView>), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn mine(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<ProjectView>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.projects_of(caller.id)).await?))
+}
+
+/// One of the caller's projects, with its tasks.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects",
+    params(("id" = i64, Path, description = "The project")),
+    responses((status = 200, body = ProjectView), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectView>, ApiError> {
+    Ok(Json(own_project(&state, caller.id, id).await?))
+}
+
+/// Changes a project's title and problem (its tasks are edited one by one).
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "projects", request_body = ProjectUpdate,
+    params(("id" = i64, Path, description = "The project")),
+    responses((status = 200, body = ProjectView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(req): Body<ProjectUpdate>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.update_project(id, caller.id, &req.title, &req.problem)).await?,
+    ))
+}
+
+/// Adds a task to a project: a draft while the project is one, else published like the
+/// project's other tasks.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/tasks", tag = "projects", request_body = Task,
+    params(("id" = i64, Path, description = "The project")),
+    responses((status = 201, body = TaskView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn add_task(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(task): Body<Task>,
+) -> Result<(StatusCode, Json<TaskView>), ApiError> {
+    let store = state.store.clone();
+    let stored = blocking(move || {
+        let tid = store.add_project_task(id, caller.id, &task)?;
+        store.task(TaskId(tid.0))
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::matching::task_view(stored, caller.id)),
+    ))
+}
+
+/// Publishes a draft project's tasks, to everyone (`open`) or to invited workers only.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/publish", tag = "projects", request_body = Publication,
+    params(("id" = i64, Path, description = "The project")),
+    responses((status = 200, body = ProjectView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn publish(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(req): Body<Publication>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let invited_only = match req.audience.as_str() {
+        "open" => false,
+        "invited" => true,
+        other => {
+            return Err(ApiError::bad_field(
+                "audience",
+                format!("must be open or invited, not {other:?}"),
+            ));
+        }
+    };
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.publish_project(id, caller.id, invited_only)).await?,
+    ))
+}
+
+/// Closes a project: its tasks take no more proposals; contracts made go on.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/close", tag = "projects",
+    params(("id" = i64, Path, description = "The project")),
+    responses((status = 200, body = ProjectView), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn close(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<ProjectView>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.close_project(id, caller.id)).await?,
+    ))
+}

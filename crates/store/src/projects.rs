@@ -1,0 +1,446 @@
+//! Projects: a client describes a problem, Guild deconstructs it into draft tasks (with the
+//! skills each needs, its AI exposure and whether it needs presence), the client edits them,
+//! then publishes them, openly (matched to every worker) or to invited workers only.
+
+use guild_extraction::deconstruct::TaskPart;
+use guild_matching::{Place, Proficiency, SkillRequirement, Task, TaskId};
+use guild_taxonomy::SkillId;
+use serde::Serialize;
+
+use crate::matching::{TaskExtras, insert_task};
+use crate::sql::Tx;
+use crate::{Store, StoreError, StoredTask, WorkBreakdown};
+
+/// Skills of a deconstructed task that become required (the heaviest); the next ones up to
+/// twice as many become optional. The client edits both.
+const REQUIRED_PER_TASK: usize = 5;
+/// Most tasks a project has.
+pub const MAX_PROJECT_TASKS: usize = 100;
+
+/// A project's task as its owner sees it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectTask {
+    /// The task (edit it with `PUT /api/v1/tasks/{id}`).
+    pub task: Task,
+    /// `draft`, `open`, `invited` or `closed`.
+    pub status: String,
+    /// AI exposure 0–1 as deconstruction judged it (none for tasks added by hand).
+    pub ai_exposure: Option<f64>,
+    /// Whether it needs physical presence (`false`: it can be done remotely).
+    pub physical: Option<bool>,
+}
+
+/// A project.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectView {
+    /// Its id.
+    pub id: i64,
+    /// The client's account.
+    pub owner: i64,
+    /// Its title.
+    pub title: String,
+    /// The problem as the client described it.
+    pub problem: String,
+    /// `draft` (tasks being edited), `published` or `closed`.
+    pub status: String,
+    /// Its tasks, in order.
+    pub tasks: Vec<ProjectTask>,
+    /// Parts of the description that became no task, because Guild found no skill in them
+    /// (only when the project is made).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unplaced: Vec<String>,
+    /// When it was made.
+    pub created_at: String,
+}
+
+/// A draft task made from one part of a deconstruction.
+#[derive(Debug, Clone)]
+pub struct DraftTask {
+    /// The task.
+    pub task: Task,
+    /// Its AI exposure.
+    pub ai_exposure: Option<f64>,
+    /// Whether it needs presence.
+    pub physical: Option<bool>,
+}
+
+fn title_of(statement: &str) -> String {
+    const MAX: usize = 120;
+    let s = statement.trim().trim_end_matches('.');
+    if s.chars().count() <= MAX {
+        return s.to_owned();
+    }
+    // Cut at a word boundary before the limit.
+    let cut: String = s.chars().take(MAX - 1).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+/// Turns a deconstruction into draft tasks of `hours` each, in `languages`; parts with no
+/// skill are returned apart, as their statements.
+pub fn draft_tasks(
+    breakdown: &WorkBreakdown,
+    hours: f32,
+    languages: &[String],
+) -> (Vec<DraftTask>, Vec<String>) {
+    let mut drafts = Vec::new();
+    let mut unplaced = Vec::new();
+    for part in &breakdown.deconstruction.tasks {
+        match draft_task(part, hours, languages) {
+            Some(d) => drafts.push(d),
+            None => unplaced.push(part.statement.clone()),
+        }
+    }
+    (drafts, unplaced)
+}
+
+fn draft_task(part: &TaskPart, hours: f32, languages: &[String]) -> Option<DraftTask> {
+    let mut needs: Vec<_> = part
+        .skills
+        .iter()
+        .filter(|s| s.weight.is_finite() && s.weight > 0.0)
+        .filter_map(|s| SkillId::parse(&s.id).ok().map(|id| (id, s.weight)))
+        .collect();
+    needs.sort_by(|a, b| b.1.total_cmp(&a.1));
+    needs.dedup_by(|a, b| a.0 == b.0);
+    if needs.is_empty() {
+        return None;
+    }
+    let requirement = |(skill, weight): &(SkillId, f32)| {
+        SkillRequirement::new(skill.clone(), *weight, Proficiency::new(2).ok()?).ok()
+    };
+    let required: Vec<_> = needs
+        .iter()
+        .take(REQUIRED_PER_TASK)
+        .filter_map(requirement)
+        .collect();
+    let optional: Vec<_> = needs
+        .iter()
+        .skip(REQUIRED_PER_TASK)
+        .take(REQUIRED_PER_TASK)
+        .filter_map(requirement)
+        .collect();
+    if required.is_empty() {
+        return None;
+    }
+    Some(DraftTask {
+        task: Task {
+            id: TaskId(0),
+            title: title_of(&part.statement),
+            description: part.statement.trim().to_owned(),
+            required,
+            optional,
+            // Where an on-site task happens only the client knows: it is edited before publishing.
+            place: Place::Remote,
+            utc_offset_minutes: 0,
+            min_overlap_hours: 0.0,
+            hours,
+            hours_per_week: None,
+            budget: None,
+            languages: languages.to_vec(),
+            starts: None,
+            ends: None,
+        },
+        ai_exposure: part.ai_exposure,
+        physical: part.physical,
+    })
+}
+
+fn check_text(what: &str, text: &str, max: usize) -> Result<String, StoreError> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > max {
+        return Err(StoreError::Invalid(format!(
+            "{what}: 1 to {max} characters"
+        )));
+    }
+    Ok(t.to_owned())
+}
+
+fn load(tx: &mut dyn Tx, id: i64) -> Result<ProjectView, StoreError> {
+    let rows = tx.query(
+        "SELECT id, owner_id, title, problem, status, created_at FROM projects WHERE id = $1",
+        &[id.into()],
+    )?;
+    let r = rows.first().ok_or_else(|| StoreError::NotFound {
+        what: "project",
+        id: id.to_string(),
+    })?;
+    let tasks = crate::matching::load_tasks(tx, "WHERE project_id = $1 ORDER BY id", &[id.into()])?
+        .into_iter()
+        .map(|t: StoredTask| ProjectTask {
+            task: t.task,
+            status: t.status,
+            ai_exposure: t.ai_exposure,
+            physical: t.physical,
+        })
+        .collect();
+    Ok(ProjectView {
+        id: r[0].int()?,
+        owner: r[1].int()?,
+        title: r[2].text()?.to_owned(),
+        problem: r[3].text()?.to_owned(),
+        status: r[4].text()?.to_owned(),
+        tasks,
+        unplaced: Vec::new(),
+        created_at: r[5].text()?.to_owned(),
+    })
+}
+
+/// Locks `owner`'s project `id` (so that publishing and editing do not interleave) and
+/// returns its status; another account's project is `NotFound`.
+fn lock_own(tx: &mut dyn Tx, id: i64, owner: i64) -> Result<String, StoreError> {
+    let now = jiff::Timestamp::now().to_string();
+    if tx.execute(
+        "UPDATE projects SET updated_at = $1 WHERE id = $2 AND owner_id = $3",
+        &[now.into(), id.into(), owner.into()],
+    )? == 0
+    {
+        return Err(StoreError::NotFound {
+            what: "project",
+            id: id.to_string(),
+        });
+    }
+    tx.query("SELECT status FROM projects WHERE id = $1", &[id.into()])?
+        .first()
+        .map(|r| r[0].text().map(str::to_owned))
+        .transpose()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "project",
+            id: id.to_string(),
+        })
+}
+
+impl Store {
+    /// Makes a draft project of `owner`'s with its draft tasks, in one transaction.
+    pub fn create_project(
+        &self,
+        owner: i64,
+        title: &str,
+        problem: &str,
+        drafts: &[DraftTask],
+        unplaced: Vec<String>,
+    ) -> Result<ProjectView, StoreError> {
+        let title = check_text("title", title, 200)?;
+        let problem = check_text("problem", problem, 20_000)?;
+        if drafts.len() > MAX_PROJECT_TASKS {
+            return Err(StoreError::Invalid(format!(
+                "the description gives {} tasks; a project has at most {MAX_PROJECT_TASKS}: split it",
+                drafts.len()
+            )));
+        }
+        for d in drafts {
+            d.task
+                .validate()
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
+        let mut view =
+            self.write(|tx| {
+                let now = jiff::Timestamp::now().to_string();
+                let id = tx.query(
+                "INSERT INTO projects (owner_id, title, problem, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'draft', $4, $4) RETURNING id",
+                &[owner.into(), title.as_str().into(), problem.as_str().into(), now.into()],
+            )?[0][0]
+                .int()?;
+                for d in drafts {
+                    insert_task(
+                        tx,
+                        Some(owner),
+                        &d.task,
+                        &TaskExtras {
+                            status: "draft",
+                            project: Some(id),
+                            ai_exposure: d.ai_exposure,
+                            physical: d.physical,
+                        },
+                    )?;
+                }
+                crate::audit::audit(
+                    tx,
+                    Some(owner),
+                    "project.created",
+                    &format!("project:{id}"),
+                    &title,
+                )?;
+                load(tx, id)
+            })?;
+        view.unplaced = unplaced;
+        Ok(view)
+    }
+
+    /// One project.
+    pub fn project(&self, id: i64) -> Result<ProjectView, StoreError> {
+        self.read(|tx| load(tx, id))
+    }
+
+    /// `owner`'s projects, newest first.
+    pub fn projects_of(&self, owner: i64) -> Result<Vec<ProjectView>, StoreError> {
+        self.read(|tx| {
+            let ids = tx.query(
+                "SELECT id FROM projects WHERE owner_id = $1 ORDER BY id DESC LIMIT 200",
+                &[owner.into()],
+            )?;
+            ids.iter().map(|r| load(tx, r[0].int()?)).collect()
+        })
+    }
+
+    /// Changes the title and problem of `owner`'s project.
+    pub fn update_project(
+        &self,
+        id: i64,
+        owner: i64,
+        title: &str,
+        problem: &str,
+    ) -> Result<ProjectView, StoreError> {
+        let title = check_text("title", title, 200)?;
+        let problem = check_text("problem", problem, 20_000)?;
+        self.write(|tx| {
+            lock_own(tx, id, owner)?;
+            tx.execute(
+                "UPDATE projects SET title = $1, problem = $2 WHERE id = $3",
+                &[title.as_str().into(), problem.as_str().into(), id.into()],
+            )?;
+            load(tx, id)
+        })
+    }
+
+    /// Adds a task to `owner`'s project: a draft while the project is, else published with
+    /// the audience of the project's other published tasks.
+    pub fn add_project_task(&self, id: i64, owner: i64, task: &Task) -> Result<TaskId, StoreError> {
+        task.validate()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.write(|tx| {
+            let status = lock_own(tx, id, owner)?;
+            let count = tx.query(
+                "SELECT COUNT(*) FROM work_tasks WHERE project_id = $1",
+                &[id.into()],
+            )?[0][0]
+                .int()?;
+            if count as usize >= MAX_PROJECT_TASKS {
+                return Err(StoreError::Conflict(format!(
+                    "project {id} has {MAX_PROJECT_TASKS} tasks, the most a project has"
+                )));
+            }
+            let task_status = match status.as_str() {
+                "draft" => "draft",
+                "closed" => {
+                    return Err(StoreError::Conflict(format!("project {id} is closed")));
+                }
+                _ => {
+                    let invited = !tx
+                        .query(
+                            "SELECT 1 FROM work_tasks WHERE project_id = $1 AND status = 'invited'",
+                            &[id.into()],
+                        )?
+                        .is_empty();
+                    if invited { "invited" } else { "open" }
+                }
+            };
+            insert_task(
+                tx,
+                Some(owner),
+                task,
+                &TaskExtras {
+                    status: task_status,
+                    project: Some(id),
+                    ai_exposure: None,
+                    physical: None,
+                },
+            )
+        })
+    }
+
+    /// Publishes `owner`'s draft project: every draft task becomes `open` (everyone sees and
+    /// is matched to it) or, with `invited_only`, `invited` (only workers the client invites).
+    pub fn publish_project(
+        &self,
+        id: i64,
+        owner: i64,
+        invited_only: bool,
+    ) -> Result<ProjectView, StoreError> {
+        self.write(|tx| {
+            let status = lock_own(tx, id, owner)?;
+            if status != "draft" {
+                return Err(StoreError::Conflict(format!(
+                    "project {id} is {status}; only a draft project is published"
+                )));
+            }
+            let audience = if invited_only { "invited" } else { "open" };
+            let n = tx.execute(
+                "UPDATE work_tasks SET status = $1 WHERE project_id = $2 AND status = 'draft'",
+                &[audience.into(), id.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "project {id} has no draft task to publish: add one first"
+                )));
+            }
+            tx.execute(
+                "UPDATE projects SET status = 'published' WHERE id = $1",
+                &[id.into()],
+            )?;
+            crate::matching::bump(tx)?;
+            crate::audit::audit(
+                tx,
+                Some(owner),
+                "project.published",
+                &format!("project:{id}"),
+                audience,
+            )?;
+            load(tx, id)
+        })
+    }
+
+    /// Closes `owner`'s project: its tasks take no more proposals and leave matching.
+    /// Contracts already made go on.
+    pub fn close_project(&self, id: i64, owner: i64) -> Result<ProjectView, StoreError> {
+        self.write(|tx| {
+            let status = lock_own(tx, id, owner)?;
+            if status == "closed" {
+                return Err(StoreError::Conflict(format!(
+                    "project {id} is already closed"
+                )));
+            }
+            tx.execute(
+                "UPDATE work_tasks SET status = 'closed' WHERE project_id = $1",
+                &[id.into()],
+            )?;
+            tx.execute(
+                "UPDATE projects SET status = 'closed' WHERE id = $1",
+                &[id.into()],
+            )?;
+            crate::matching::bump(tx)?;
+            load(tx, id)
+        })
+    }
+
+    /// Whether `account` has a worker profile invited to `task`.
+    pub fn invited_to(&self, task: i64, account: i64) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            Ok(!tx
+                .query(
+                    "SELECT 1 FROM invitations i JOIN workers w ON w.id = i.worker_id \
+                     WHERE i.task_id = $1 AND w.owner_id = $2",
+                    &[task.into(), account.into()],
+                )?
+                .is_empty())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_statements_become_titles_cut_at_a_word() {
+        let long = "Design and build a water pump controller ".repeat(10);
+        let t = title_of(&long);
+        assert!(t.chars().count() <= 120, "{t}");
+        assert!(t.ends_with('…'));
+        assert!(!t.trim_end_matches('…').ends_with(' '));
+        assert_eq!(title_of("Weld the frame."), "Weld the frame");
+    }
+}
