@@ -1,5 +1,5 @@
-//! The rules of a fixed-price contract with milestones: who may do what, in which state, and
-//! what money moves. A pure state machine: the store applies its answer and the ledger
+//! The rules of a contract, fixed-price with milestones or hourly in funded weeks: who may do
+//! what, in which state, and what money moves. A pure state machine: the store applies its answer and the ledger
 //! transfer in one transaction, so an action out of order (approving an unfunded milestone)
 //! changes nothing.
 //!
@@ -9,6 +9,11 @@
 //! client does not review by its deadline is approved automatically. The client may cancel:
 //! funded milestones not yet submitted are refunded; submitted work cannot be taken back by
 //! cancelling, only by a dispute, which a platform admin decides by splitting the escrow.
+//!
+//! An hourly contract has the same steps, with a week for a milestone: the client funds a week
+//! at the rate times the weekly cap, the worker submits the week's timesheet, and approval pays
+//! the hours logged (see [`crate::timesheet`]) and refunds the rest. Its weeks go on until
+//! either party ends it, which needs no week in escrow.
 
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +80,19 @@ macro_rules! names {
 names!(ContractStatus { Proposed => "proposed", Declined => "declined", Active => "active", Disputed => "disputed", Completed => "completed", Cancelled => "cancelled" });
 names!(MilestoneStatus { Unfunded => "unfunded", Funded => "funded", Submitted => "submitted", ChangesRequested => "changes_requested", Approved => "approved", Refunded => "refunded", Settled => "settled" });
 
+/// How a contract is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContractKind {
+    /// A price per milestone; done when every milestone is.
+    Fixed,
+    /// A rate per hour with a weekly cap; weeks are added until either party ends it.
+    Hourly,
+}
+
+names!(ContractKind { Fixed => "fixed", Hourly => "hourly" });
+
 /// Who acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Party {
@@ -114,6 +132,8 @@ pub enum Action {
     /// A platform admin decides a dispute: `worker_minor` of each disputed milestone's escrow
     /// to the worker (less the fee), the rest back to the client.
     Resolve,
+    /// Either party ends an hourly contract that has no week in escrow.
+    End,
 }
 
 /// What money an action moves, for one milestone.
@@ -162,10 +182,30 @@ fn who(p: Party) -> &'static str {
     }
 }
 
-/// Decides `action` by `party` on a contract in `contract` state with milestones in
-/// `milestones` states; `milestone` names the one acted on (fund, submit, approve, request
-/// changes, auto-approve). Refusals say what state things are in and what would be allowed.
+/// Decides `action` by `party` on a fixed-price contract: see [`decide_for`].
 pub fn decide(
+    contract: ContractStatus,
+    milestones: &[MilestoneStatus],
+    action: Action,
+    party: Party,
+    milestone: Option<usize>,
+) -> Result<Effect, MarketError> {
+    decide_for(
+        ContractKind::Fixed,
+        contract,
+        milestones,
+        action,
+        party,
+        milestone,
+    )
+}
+
+/// Decides `action` by `party` on a contract of `kind` in `contract` state with milestones
+/// (weeks, for an hourly contract) in `milestones` states; `milestone` names the one acted on
+/// (fund, submit, approve, request changes, auto-approve). Refusals say what state things are
+/// in and what would be allowed.
+pub fn decide_for(
+    kind: ContractKind,
     contract: ContractStatus,
     milestones: &[MilestoneStatus],
     action: Action,
@@ -277,10 +317,12 @@ pub fn decide(
             } else {
                 one(&[M::Submitted])?
             };
-            let done = milestones
-                .iter()
-                .enumerate()
-                .all(|(j, s)| j == i || matches!(s, M::Approved | M::Refunded | M::Settled));
+            // An hourly contract goes on after a week is paid, until a party ends it.
+            let done = kind == ContractKind::Fixed
+                && milestones
+                    .iter()
+                    .enumerate()
+                    .all(|(j, s)| j == i || matches!(s, M::Approved | M::Refunded | M::Settled));
             Ok(Effect {
                 contract: if done { C::Completed } else { C::Active },
                 milestones: vec![MilestoneEffect {
@@ -332,6 +374,31 @@ pub fn decide(
             }
             Ok(Effect {
                 contract: C::Disputed,
+                milestones: Vec::new(),
+            })
+        }
+        A::End => {
+            allowed(&[Party::Client, Party::Worker])?;
+            if kind == ContractKind::Fixed {
+                return Err(refuse(
+                    "a fixed-price contract ends when its last milestone is approved; the client can cancel it",
+                ));
+            }
+            in_state(C::Active)?;
+            if let Some(i) = milestones.iter().position(|s| {
+                matches!(
+                    s,
+                    M::Unfunded | M::Funded | M::Submitted | M::ChangesRequested
+                )
+            }) {
+                return Err(refuse(format!(
+                    "week {} is {}: it is submitted and approved, or the contract cancelled, before the contract ends",
+                    i + 1,
+                    milestones[i].as_str()
+                )));
+            }
+            Ok(Effect {
+                contract: C::Completed,
                 milestones: Vec::new(),
             })
         }
@@ -538,6 +605,39 @@ mod tests {
                 Some(0)
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn an_hourly_contract_goes_on_after_a_paid_week_until_ended() {
+        let k = ContractKind::Hourly;
+        let e = decide_for(
+            k,
+            C::Active,
+            &[M::Submitted],
+            Action::Approve,
+            Party::Client,
+            Some(0),
+        )
+        .unwrap();
+        assert_eq!(e.contract, C::Active);
+        let err =
+            decide_for(k, C::Active, &[M::Funded], Action::End, Party::Worker, None).unwrap_err();
+        assert!(err.to_string().contains("week 1 is funded"), "{err}");
+        let e = decide_for(
+            k,
+            C::Active,
+            &[M::Approved, M::Refunded],
+            Action::End,
+            Party::Worker,
+            None,
+        )
+        .unwrap();
+        assert_eq!(e.contract, C::Completed);
+        assert!(decide(C::Active, &[M::Approved], Action::End, Party::Client, None).is_err());
+        assert!(
+            decide_for(k, C::Active, &[], Action::End, Party::Admin, None).is_err(),
+            "only the parties end a contract"
         );
     }
 

@@ -6,8 +6,9 @@
 //!   each currency, and only the outside world's account may go negative;
 //! - [`fees`]: the platform fee on released money, and what the worker is paid after it;
 //! - [`fx`]: exchange rates as exact ratios, and conversion that never creates money;
-//! - [`contract`]: the state machine of a fixed-price contract with milestones: who may do
-//!   what, when, and what money moves;
+//! - [`contract`]: the state machine of a contract, fixed-price with milestones or hourly in
+//!   weeks: who may do what, when, and what money moves;
+//! - [`timesheet`]: hourly work: a week's timesheet under the cap, its funding and its bill;
 //! - [`assessment`]: skill tests: question banks, seeded draws, marking;
 //! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files in.
 
@@ -19,6 +20,7 @@ pub mod fees;
 pub mod fx;
 pub mod ledger;
 pub mod money;
+pub mod timesheet;
 
 pub use error::MarketError;
 pub use ledger::{Account, AccountKind, Posting, Transfer, TransferKind};

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use guild_market::contract::{Action, Party};
 use guild_market::{Amount, Currency};
-use guild_store::{ContractView, NewContract, party_of};
+use guild_store::{ContractView, HourlyTerms, NewContract, TimesheetEntry, party_of};
 use serde::Deserialize;
 
 use crate::auth::Caller;
@@ -41,8 +41,14 @@ pub struct ContractProposal {
     pub title: String,
     /// ISO 4217 code.
     pub currency: String,
-    /// The milestones, in order.
+    /// The milestones, in order (none for an hourly contract).
+    #[serde(default)]
     pub milestones: Vec<NewMilestone>,
+    /// For an hourly contract: the rate per hour, decimal text. The client then funds it a
+    /// week at a time (`POST /api/v1/contracts/{id}/weeks`).
+    pub hourly_rate: Option<String>,
+    /// For an hourly contract: the most hours a week (1–80).
+    pub weekly_cap_hours: Option<i64>,
     /// Days the client has to review submitted work before it is approved automatically
     /// (default 7).
     pub review_days: Option<i64>,
@@ -69,6 +75,19 @@ pub async fn propose(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let tests: Vec<Option<i64>> = p.milestones.iter().map(|m| m.test).collect();
+    let hourly = match (&p.hourly_rate, p.weekly_cap_hours) {
+        (None, None) => None,
+        (Some(rate), Some(cap)) => Some(HourlyTerms {
+            rate: Amount::parse(rate, currency)
+                .map_err(|e| ApiError::bad_field("hourly_rate", e.to_string()))?,
+            weekly_cap_hours: cap,
+        }),
+        _ => {
+            return Err(ApiError::bad_body(
+                "an hourly contract needs both hourly_rate and weekly_cap_hours",
+            ));
+        }
+    };
     let store = state.store.clone();
     let view = blocking(move || {
         let worker = store.worker(guild_matching::WorkerId(p.worker))?;
@@ -86,6 +105,7 @@ pub async fn propose(
             milestones,
             review_days: p.review_days.unwrap_or(7),
             tests,
+            hourly,
         })
     })
     .await?;
@@ -148,9 +168,9 @@ async fn act(
 
 /// The worker accepts (`accept`) or declines (`decline`); the client cancels (`cancel`:
 /// funded milestones not yet submitted are refunded); either party opens a dispute
-/// (`dispute`).
+/// (`dispute`) or ends an hourly contract with no week in escrow (`end`).
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/{action}", tag = "contracts",
-    params(("id" = i64, Path, description = "The contract"), ("action" = String, Path, description = "accept, decline, cancel or dispute")),
+    params(("id" = i64, Path, description = "The contract"), ("action" = String, Path, description = "accept, decline, cancel, dispute or end")),
     responses((status = 200, body = ContractView), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn contract_action(
@@ -163,9 +183,10 @@ pub async fn contract_action(
         "decline" => Action::Decline,
         "cancel" => Action::Cancel,
         "dispute" => Action::Dispute,
+        "end" => Action::End,
         other => {
             return Err(ApiError::not_found(format!(
-                "no contract action {other:?}: accept, decline, cancel or dispute"
+                "no contract action {other:?}: accept, decline, cancel, dispute or end"
             )));
         }
     };
@@ -203,6 +224,130 @@ pub async fn milestone_action(
         ));
     }
     act(&state, caller.id, id, action, Some(n - 1)).await
+}
+
+/// A week of an hourly contract to fund.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWeek {
+    /// Its Monday (ISO 8601 date).
+    pub week_start: String,
+}
+
+/// The client opens a week of an hourly contract and funds it: the rate times the weekly cap
+/// goes into escrow. The worker logs time on it, submits it, and its approval pays the hours
+/// logged and refunds the rest.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/weeks", tag = "contracts", request_body = NewWeek,
+    params(("id" = i64, Path, description = "The contract")),
+    responses((status = 201, body = ContractView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn open_week(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<i64>,
+    Body(req): Body<NewWeek>,
+) -> Result<(StatusCode, Json<ContractView>), ApiError> {
+    let week: jiff::civil::Date = req
+        .week_start
+        .parse()
+        .map_err(|_| ApiError::bad_field("week_start", "must be a date like 2026-11-23"))?;
+    as_party(&state, caller.id, id).await?;
+    let store = state.store.clone();
+    let view =
+        blocking(move || store.open_week(id, caller.id, week, jiff::Timestamp::now())).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One day on a timesheet.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayWorked {
+    /// The day (ISO 8601 date), within the week.
+    pub date: String,
+    /// Hours worked, to the minute (`7.5` is 7 h 30 min).
+    pub hours: f64,
+    /// What was done.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A week's timesheet.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Timesheet {
+    /// Each day worked, once.
+    pub entries: Vec<DayWorked>,
+}
+
+fn week_index(n: usize) -> Result<usize, ApiError> {
+    n.checked_sub(1)
+        .ok_or_else(|| ApiError::bad_parameter("n", "weeks are numbered from 1"))
+}
+
+/// The worker's timesheet for week `n` (from 1), replacing what was there; the total must
+/// stay within the weekly cap. Then submit the week (`…/milestones/{n}/submit`).
+#[utoipa::path(put, path = "/api/v1/contracts/{id}/milestones/{n}/timesheet", tag = "contracts", request_body = Timesheet,
+    params(("id" = i64, Path, description = "The contract"), ("n" = usize, Path, description = "The week, from 1")),
+    responses((status = 200, body = ContractView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn log_time(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, n)): Path<(i64, usize)>,
+    Body(sheet): Body<Timesheet>,
+) -> Result<Json<ContractView>, ApiError> {
+    let week = week_index(n)?;
+    if sheet.entries.len() > 7 {
+        return Err(ApiError::bad_field("entries", "a week has 7 days"));
+    }
+    let entries = sheet
+        .entries
+        .into_iter()
+        .map(|e| {
+            let date = e.date.parse::<jiff::civil::Date>().map_err(|_| {
+                ApiError::bad_field(
+                    "entries.date",
+                    format!("{:?} is not a date like 2026-11-23", e.date),
+                )
+            })?;
+            if !(e.hours.is_finite() && e.hours > 0.0 && e.hours <= 24.0) {
+                return Err(ApiError::bad_field(
+                    "entries.hours",
+                    format!("{} is not more than 0 and at most 24", e.hours),
+                ));
+            }
+            Ok((date, (e.hours * 60.0).round() as i64, e.note))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    as_party(&state, caller.id, id).await?;
+    let store = state.store.clone();
+    Ok(Json(
+        blocking(move || store.log_time(id, caller.id, week, &entries)).await?,
+    ))
+}
+
+/// Week `n`'s timesheet (from 1), for either party.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/milestones/{n}/timesheet", tag = "contracts",
+    params(("id" = i64, Path, description = "The contract"), ("n" = usize, Path, description = "The week, from 1")),
+    responses((status = 200, body = Vec<TimesheetEntry>), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn timesheet(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, n)): Path<(i64, usize)>,
+) -> Result<Json<Vec<TimesheetEntry>>, ApiError> {
+    let week = week_index(n)?;
+    let (c, _) = as_party(&state, caller.id, id).await?;
+    if c.milestones
+        .get(week)
+        .is_none_or(|m| m.week_start.is_none())
+    {
+        return Err(ApiError::not_found(format!(
+            "contract {id} has no week {n}"
+        )));
+    }
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.timesheet(id, week)).await?))
 }
 
 /// A review of the worker.

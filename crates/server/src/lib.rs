@@ -171,6 +171,9 @@ async fn blocking<T: Send + 'static>(
         contracts::get,
         contracts::contract_action,
         contracts::milestone_action,
+        contracts::open_week,
+        contracts::log_time,
+        contracts::timesheet,
         contracts::review,
         contracts::review_client,
         contracts::client_reputation,
@@ -212,7 +215,7 @@ async fn blocking<T: Send + 'static>(
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
         (name = "projects", description = "A client's problem deconstructed into draft tasks (skills, AI exposure, presence), edited, then published openly or to invited workers"),
-        (name = "contracts", description = "Fixed-price contracts with milestones: proposals, escrow funding, submission, approval (less the platform fee), changes, cancellation, disputes"),
+        (name = "contracts", description = "Contracts, fixed-price with milestones or hourly with a weekly cap and timesheets: proposals, escrow funding, submission, approval (less the platform fee), changes, cancellation, disputes"),
         (name = "skill tests", description = "Skill tests set by organisations: question banks, random draws, time limits, cooldowns, marking and assessors; a pass earns a credential"),
         (name = "admin", description = "Platform admins: suspensions and appeals, dispute decisions"),
         (name = "money", description = "The caller's wallet: balances, statement, deposit instructions (bank transfer with an ISO 11649 reference) and payouts; money calls take an Idempotency-Key header"),
@@ -435,6 +438,11 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         )
         .route("/api/v1/contracts/{id}", get(contracts::get))
         .route("/api/v1/contracts/{id}/review", post(contracts::review))
+        .route("/api/v1/contracts/{id}/weeks", post(contracts::open_week))
+        .route(
+            "/api/v1/contracts/{id}/milestones/{n}/timesheet",
+            get(contracts::timesheet).put(contracts::log_time),
+        )
         .route(
             "/api/v1/contracts/{id}/client-review",
             post(contracts::review_client),

@@ -3,10 +3,13 @@
 //! first so that two requests cannot both act on the same state. Money keys are derived from
 //! the contract, milestone and event, so a doubled request cannot move money twice.
 
-use guild_market::contract::{Action, ContractStatus, MilestoneStatus, Money, Party, decide};
+use guild_market::contract::{
+    Action, ContractKind, ContractStatus, MilestoneStatus, Money, Party, decide_for,
+};
 use guild_market::fees::split;
 use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
 use guild_market::money::{Amount, Currency, decimal};
+use guild_market::timesheet::{DayEntry, bill, check_week, week_funding};
 use serde::Serialize;
 
 use crate::ledger::{market, market_error, post_in};
@@ -39,6 +42,13 @@ pub struct MilestoneView {
     /// For a training milestone: the skill test whose pass by the learner (the client)
     /// approves it.
     pub test: Option<i64>,
+    /// For a week of an hourly contract: its Monday.
+    pub week_start: Option<String>,
+    /// For a week: the minutes on its timesheet.
+    pub minutes_logged: Option<i64>,
+    /// For a week: what its timesheet bills (`worker_receives` and `fee` are of this; the
+    /// rest of `amount` goes back to the client when the week is approved).
+    pub billed: Option<String>,
 }
 
 /// A contract as the API shows it.
@@ -59,6 +69,15 @@ pub struct ContractView {
     pub fee_bps: i64,
     /// Days the client has to review submitted work.
     pub review_days: i64,
+    /// `fixed` (milestones) or `hourly` (weeks).
+    pub kind: String,
+    /// For an hourly contract: the rate per hour.
+    pub hourly_rate: Option<String>,
+    /// For an hourly contract: what the worker receives per hour after the fee (shown
+    /// before accepting).
+    pub worker_receives_per_hour: Option<String>,
+    /// For an hourly contract: the most hours a week.
+    pub weekly_cap_hours: Option<i64>,
     /// Its state.
     pub status: String,
     /// Money in its escrow now, decimal text.
@@ -86,11 +105,35 @@ pub struct NewContract {
     pub review_days: i64,
     /// Per milestone, a skill test that makes it a training milestone (empty: none).
     pub tests: Vec<Option<i64>>,
+    /// For an hourly contract (then `milestones` is empty: weeks are added as it runs).
+    pub hourly: Option<HourlyTerms>,
+}
+
+/// An hourly contract's terms.
+#[derive(Debug, Clone, Copy)]
+pub struct HourlyTerms {
+    /// The rate per hour, in the contract's currency.
+    pub rate: Amount,
+    /// The most hours a week, whole hours.
+    pub weekly_cap_hours: i64,
+}
+
+/// One day on a week's timesheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimesheetEntry {
+    /// The day (ISO 8601 date).
+    pub date: String,
+    /// Minutes worked.
+    pub minutes: i64,
+    /// What was done.
+    pub note: String,
 }
 
 fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
     let rows = tx.query(
-        "SELECT id, client_id, worker_id, title, currency, fee_bps, review_days, status, created_at FROM contracts WHERE id = $1",
+        "SELECT id, client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, kind, hourly_rate, weekly_cap_hours \
+         FROM contracts WHERE id = $1",
         &[id.into()],
     )?;
     let r = rows.first().ok_or_else(|| StoreError::NotFound {
@@ -99,7 +142,15 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
     })?;
     let currency = r[4].text()?.to_owned();
     let cur = market(Currency::parse(&currency))?;
-    let fee_bps = r[5].int()?;
+    let fee_bps = u32::try_from(r[5].int()?).unwrap_or(0);
+    let hourly_rate = r[10].opt_int()?;
+    let after_fee = |minor: i64| -> Result<(String, String), StoreError> {
+        if minor == 0 {
+            return Ok((decimal(0, cur), decimal(0, cur)));
+        }
+        let s = market(split(market(Amount::new(minor, cur))?, fee_bps))?;
+        Ok((decimal(s.worker_minor, cur), decimal(s.fee_minor, cur)))
+    };
     let escrow = tx
         .query(
             "SELECT balance FROM ledger_accounts WHERE kind = 'escrow' AND owner = $1 AND currency = $2",
@@ -109,24 +160,37 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         .map(|r| r[0].int())
         .transpose()?
         .unwrap_or(0);
+    let minutes = week_minutes(tx, id)?;
     let milestones = tx
         .query(
-            "SELECT ord, title, amount, status, review_due, test_id FROM milestones WHERE contract_id = $1 ORDER BY ord",
+            "SELECT ord, title, amount, status, review_due, test_id, week_start FROM milestones WHERE contract_id = $1 ORDER BY ord",
             &[id.into()],
         )?
         .iter()
         .map(|m| {
+            let ord = m[0].int()?;
             let minor = m[2].int()?;
-            let s = market(split(market(Amount::new(minor, cur))?, u32::try_from(fee_bps).unwrap_or(0)))?;
+            let week_start = m[6].opt_text()?;
+            let (logged, billed) = match (&week_start, hourly_rate) {
+                (Some(_), Some(rate)) => {
+                    let logged = minutes.get(&ord).copied().unwrap_or(0);
+                    (Some(logged), Some(market(bill(rate, logged))?))
+                }
+                _ => (None, None),
+            };
+            let (worker_receives, fee) = after_fee(billed.unwrap_or(minor))?;
             Ok(MilestoneView {
-                number: m[0].int()? + 1,
+                number: ord + 1,
                 title: m[1].text()?.to_owned(),
                 amount: decimal(minor, cur),
-                worker_receives: decimal(s.worker_minor, cur),
-                fee: decimal(s.fee_minor, cur),
+                worker_receives,
+                fee,
                 status: m[3].text()?.to_owned(),
                 review_due: m[4].opt_text()?,
                 test: m[5].opt_int()?,
+                week_start,
+                minutes_logged: logged,
+                billed: billed.map(|b| decimal(b, cur)),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -136,13 +200,49 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         worker: r[2].int()?,
         title: r[3].text()?.to_owned(),
         currency,
-        fee_bps,
+        fee_bps: i64::from(fee_bps),
         review_days: r[6].int()?,
+        kind: r[9].text()?.to_owned(),
+        hourly_rate: hourly_rate.map(|h| decimal(h, cur)),
+        worker_receives_per_hour: hourly_rate
+            .map(|h| after_fee(h).map(|(w, _)| w))
+            .transpose()?,
+        weekly_cap_hours: r[11].opt_int()?,
         status: r[7].text()?.to_owned(),
         escrow: decimal(escrow, cur),
         milestones,
         created_at: r[8].text()?.to_owned(),
     })
+}
+
+/// Minutes on each week's timesheet of a contract, by the week's milestone index.
+fn week_minutes(
+    tx: &mut dyn Tx,
+    id: i64,
+) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+    tx.query(
+        "SELECT ord, SUM(minutes) FROM timesheet_entries WHERE contract_id = $1 GROUP BY ord",
+        &[id.into()],
+    )?
+    .iter()
+    .map(|r| Ok((r[0].int()?, r[1].int()?)))
+    .collect()
+}
+
+/// Locks a contract's row (so that two requests cannot both act on the same state) and
+/// loads it.
+fn lock(tx: &mut dyn Tx, id: i64, now: jiff::Timestamp) -> Result<ContractView, StoreError> {
+    let locked = tx.execute(
+        "UPDATE contracts SET updated_at = $1 WHERE id = $2",
+        &[now.to_string().into(), id.into()],
+    )?;
+    if locked == 0 {
+        return Err(StoreError::NotFound {
+            what: "contract",
+            id: id.to_string(),
+        });
+    }
+    load(tx, id)
 }
 
 /// Who `account` is in `contract`.
@@ -154,6 +254,209 @@ pub fn party_of(contract: &ContractView, account: i64) -> Option<Party> {
     } else {
         None
     }
+}
+
+/// Applies `action` by `party` (on milestone `milestone`, counted from 0) with its money, in
+/// the caller's transaction: see [`Store::act_on_contract`].
+fn act_in(
+    tx: &mut dyn Tx,
+    id: i64,
+    party: Party,
+    action: Action,
+    milestone: Option<usize>,
+    worker_percent: Option<u8>,
+    now: jiff::Timestamp,
+) -> Result<ContractView, StoreError> {
+    let c = lock(tx, id, now)?;
+    let kind = market(ContractKind::parse(&c.kind))?;
+    let status = market(ContractStatus::parse(&c.status))?;
+    let states = c
+        .milestones
+        .iter()
+        .map(|m| market(MilestoneStatus::parse(&m.status)))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A training milestone is approved by the learner's pass, not by hand.
+    if let Some(m) = milestone.and_then(|i| c.milestones.get(i))
+        && let Some(test) = m.test
+        && matches!(
+            action,
+            Action::Submit | Action::Approve | Action::RequestChanges | Action::AutoApprove
+        )
+    {
+        return Err(StoreError::Conflict(format!(
+            "milestone {} is a training milestone: it is approved when the learner passes skill test {test}",
+            m.number
+        )));
+    }
+    let effect = decide_for(kind, status, &states, action, party, milestone)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let cur = market(Currency::parse(&c.currency))?;
+    let fee_bps = u32::try_from(c.fee_bps).unwrap_or(0);
+    let escrow = market(Account::new(AccountKind::Escrow, id, cur))?;
+    let client = market(Account::new(AccountKind::ClientFunds, c.client, cur))?;
+    let worker = market(Account::new(AccountKind::WorkerBalance, c.worker, cur))?;
+    for m in &effect.milestones {
+        let minor = tx
+            .query(
+                "SELECT amount FROM milestones WHERE contract_id = $1 AND ord = $2",
+                &[id.into(), (m.index as i64).into()],
+            )?
+            .first()
+            .map(|r| r[0].int())
+            .transpose()?
+            .unwrap_or(0);
+        let n = m.index + 1;
+        let key = |event: &str| format!("contract:{id}:milestone:{n}:{event}");
+        let release = |amount: i64, memo: &str| -> Result<Transfer, StoreError> {
+            let s = market(split(market(Amount::new(amount, cur))?, fee_bps))?;
+            let mut postings = vec![
+                Posting {
+                    account: escrow,
+                    amount: -amount,
+                },
+                Posting {
+                    account: worker,
+                    amount: s.worker_minor,
+                },
+            ];
+            if s.fee_minor > 0 {
+                postings.push(Posting {
+                    account: Account::fees(cur),
+                    amount: s.fee_minor,
+                });
+            }
+            Transfer::new(TransferKind::Release, postings, memo).map_err(market_error)
+        };
+        match m.money {
+            Money::None => {}
+            Money::Fund => {
+                let t = Transfer::between(
+                    TransferKind::FundEscrow,
+                    client,
+                    escrow,
+                    minor,
+                    &format!("contract {id}, milestone {n}: funded"),
+                )
+                .map_err(market_error)?;
+                post_in(tx, &key("fund"), Some(c.client), &t, None)?;
+            }
+            Money::Release => {
+                // A week of an hourly contract pays its timesheet; the rest of its funding
+                // goes back to the client.
+                let pay = match (
+                    &c.hourly_rate,
+                    c.milestones.get(m.index).and_then(|w| w.minutes_logged),
+                ) {
+                    (Some(rate), Some(minutes)) => {
+                        let rate = market(Amount::parse(rate, cur))?.minor;
+                        market(bill(rate, minutes))?.min(minor)
+                    }
+                    _ => minor,
+                };
+                if pay > 0 {
+                    let t = release(pay, &format!("contract {id}, milestone {n}: approved"))?;
+                    post_in(tx, &key("release"), None, &t, None)?;
+                }
+                if minor > pay {
+                    let t = Transfer::between(
+                        TransferKind::Refund,
+                        escrow,
+                        client,
+                        minor - pay,
+                        &format!("contract {id}, week {n}: the part of the cap not worked"),
+                    )
+                    .map_err(market_error)?;
+                    post_in(tx, &key("unworked"), None, &t, None)?;
+                }
+            }
+            Money::Refund => {
+                let t = Transfer::between(
+                    TransferKind::Refund,
+                    escrow,
+                    client,
+                    minor,
+                    &format!("contract {id}, milestone {n}: refunded"),
+                )
+                .map_err(market_error)?;
+                post_in(tx, &key("refund"), None, &t, None)?;
+            }
+        }
+        if action == Action::Resolve {
+            let pct = i64::from(worker_percent.unwrap_or(0).min(100));
+            let to_worker = minor * pct / 100;
+            if to_worker > 0 {
+                let t = release(
+                    to_worker,
+                    &format!(
+                        "contract {id}, milestone {n}: dispute decided, {pct} % to the worker"
+                    ),
+                )?;
+                post_in(tx, &key("resolve-release"), None, &t, None)?;
+            }
+            if minor - to_worker > 0 {
+                let t = Transfer::between(
+                    TransferKind::Refund,
+                    escrow,
+                    client,
+                    minor - to_worker,
+                    &format!(
+                        "contract {id}, milestone {n}: dispute decided, {} % to the client",
+                        100 - pct
+                    ),
+                )
+                .map_err(market_error)?;
+                post_in(tx, &key("resolve-refund"), None, &t, None)?;
+            }
+        }
+        let (submitted, due) = if m.status == MilestoneStatus::Submitted {
+            let due = now
+                .checked_add(jiff::SignedDuration::from_hours(24 * c.review_days))
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            (Some(now.to_string()), Some(due.to_string()))
+        } else {
+            (None, None)
+        };
+        tx.execute(
+            "UPDATE milestones SET status = $1, submitted_at = COALESCE($2, submitted_at), review_due = $3 WHERE contract_id = $4 AND ord = $5",
+            &[m.status.as_str().into(), submitted.into(), due.into(), id.into(), (m.index as i64).into()],
+        )?;
+    }
+    tx.execute(
+        "UPDATE contracts SET status = $1 WHERE id = $2",
+        &[effect.contract.as_str().into(), id.into()],
+    )?;
+    let actor = match party {
+        Party::Client => Some(c.client),
+        Party::Worker => Some(c.worker),
+        Party::Admin | Party::System => None,
+    };
+    // The other party (both, when the platform acted) hears of it.
+    let text = format!(
+        "Contract {id}: {action:?} by {party:?}; now {}",
+        effect.contract.as_str()
+    );
+    for account in [c.client, c.worker] {
+        if Some(account) != actor {
+            crate::messages::notify(tx, account, "contract", &format!("contract:{id}"), &text)?;
+        }
+    }
+    crate::audit::audit(
+        tx,
+        actor,
+        &format!("contract.{action:?}").to_lowercase(),
+        &format!("contract:{id}"),
+        &format!(
+            "by {party:?}{}; now {}{}",
+            milestone
+                .map(|m| format!(", milestone {}", m + 1))
+                .unwrap_or_default(),
+            effect.contract.as_str(),
+            worker_percent
+                .map(|p| format!(", {p} % to the worker"))
+                .unwrap_or_default()
+        ),
+    )?;
+    load(tx, id)
 }
 
 impl Store {
@@ -168,10 +471,28 @@ impl Store {
         if title.is_empty() || title.chars().count() > 200 {
             return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
         }
-        if new.milestones.is_empty() || new.milestones.len() > MAX_MILESTONES {
-            return Err(StoreError::Invalid(format!(
-                "1 to {MAX_MILESTONES} milestones"
-            )));
+        match &new.hourly {
+            None if new.milestones.is_empty() || new.milestones.len() > MAX_MILESTONES => {
+                return Err(StoreError::Invalid(format!(
+                    "1 to {MAX_MILESTONES} milestones"
+                )));
+            }
+            Some(_) if !new.milestones.is_empty() => {
+                return Err(StoreError::Invalid(
+                    "an hourly contract has no milestones: the client funds it a week at a time"
+                        .to_owned(),
+                ));
+            }
+            Some(h) => {
+                if h.rate.currency != new.currency {
+                    return Err(StoreError::Invalid(format!(
+                        "the rate is in {}, the contract in {}",
+                        h.rate.currency, new.currency
+                    )));
+                }
+                market(week_funding(h.rate.minor, h.weekly_cap_hours))?;
+            }
+            None => {}
         }
         if !(1..=60).contains(&new.review_days) {
             return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
@@ -199,8 +520,9 @@ impl Store {
             let now = jiff::Timestamp::now().to_string();
             let id = tx
                 .query(
-                    "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7, $7) RETURNING id",
+                    "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at, \
+                     kind, hourly_rate, weekly_cap_hours) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7, $7, $8, $9, $10) RETURNING id",
                     &[
                         new.client.into(),
                         new.worker.into(),
@@ -209,6 +531,9 @@ impl Store {
                         i64::from(PLATFORM_FEE_BPS).into(),
                         new.review_days.into(),
                         now.into(),
+                        if new.hourly.is_some() { ContractKind::Hourly } else { ContractKind::Fixed }.as_str().into(),
+                        new.hourly.map(|h| h.rate.minor).into(),
+                        new.hourly.map(|h| h.weekly_cap_hours).into(),
                     ],
                 )?
                 .first()
@@ -262,137 +587,141 @@ impl Store {
         worker_percent: Option<u8>,
         now: jiff::Timestamp,
     ) -> Result<ContractView, StoreError> {
+        self.money_write(|tx| act_in(tx, id, party, action, milestone, worker_percent, now))
+    }
+
+    /// The client opens and funds a week of an hourly contract, starting on Monday `week`:
+    /// the rate times the weekly cap goes into escrow. One transaction.
+    pub fn open_week(
+        &self,
+        id: i64,
+        client: i64,
+        week: jiff::civil::Date,
+        now: jiff::Timestamp,
+    ) -> Result<ContractView, StoreError> {
+        if week.weekday() != jiff::civil::Weekday::Monday {
+            return Err(StoreError::Invalid(format!(
+                "a week starts on a Monday; {week} is a {:?}",
+                week.weekday()
+            )));
+        }
         self.money_write(|tx| {
-            // Lock the contract's row before reading its state.
-            let locked = tx.execute(
-                "UPDATE contracts SET updated_at = $1 WHERE id = $2",
-                &[now.to_string().into(), id.into()],
-            )?;
-            if locked == 0 {
-                return Err(StoreError::NotFound {
-                    what: "contract",
-                    id: id.to_string(),
-                });
+            let c = lock(tx, id, now)?;
+            if c.client != client {
+                return Err(StoreError::Conflict("only the client funds weeks".to_owned()));
             }
-            let c = load(tx, id)?;
-            let status = market(ContractStatus::parse(&c.status))?;
-            let states = c
-                .milestones
-                .iter()
-                .map(|m| market(MilestoneStatus::parse(&m.status)))
-                .collect::<Result<Vec<_>, _>>()?;
-            // A training milestone is approved by the learner's pass, not by hand.
-            if let Some(m) = milestone.and_then(|i| c.milestones.get(i))
-                && let Some(test) = m.test
-                && matches!(action, Action::Submit | Action::Approve | Action::RequestChanges | Action::AutoApprove)
-            {
+            let (Some(rate), Some(cap)) = (&c.hourly_rate, c.weekly_cap_hours) else {
                 return Err(StoreError::Conflict(format!(
-                    "milestone {} is a training milestone: it is approved when the learner passes skill test {test}",
-                    m.number
+                    "contract {id} is fixed-price: fund its milestones"
+                )));
+            };
+            if c.status != "active" {
+                return Err(StoreError::Conflict(format!(
+                    "the contract is {}; weeks are funded while it is active",
+                    c.status
                 )));
             }
-            let effect = decide(status, &states, action, party, milestone)
-                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            let week_text = week.to_string();
+            if c.milestones.iter().any(|m| m.week_start.as_deref() == Some(week_text.as_str())) {
+                return Err(StoreError::Conflict(format!("the week of {week} is already open")));
+            }
+            if c.milestones.len() >= 520 {
+                return Err(StoreError::Conflict("a contract has at most 520 weeks".to_owned()));
+            }
             let cur = market(Currency::parse(&c.currency))?;
-            let fee_bps = u32::try_from(c.fee_bps).unwrap_or(0);
-            let escrow = market(Account::new(AccountKind::Escrow, id, cur))?;
-            let client = market(Account::new(AccountKind::ClientFunds, c.client, cur))?;
-            let worker = market(Account::new(AccountKind::WorkerBalance, c.worker, cur))?;
-            for m in &effect.milestones {
-                let minor = tx
-                    .query(
-                        "SELECT amount FROM milestones WHERE contract_id = $1 AND ord = $2",
-                        &[id.into(), (m.index as i64).into()],
-                    )?
-                    .first()
-                    .map(|r| r[0].int())
-                    .transpose()?
-                    .unwrap_or(0);
-                let n = m.index + 1;
-                let key = |event: &str| format!("contract:{id}:milestone:{n}:{event}");
-                let release = |amount: i64, memo: &str| -> Result<Transfer, StoreError> {
-                    let s = market(split(market(Amount::new(amount, cur))?, fee_bps))?;
-                    let mut postings = vec![
-                        Posting { account: escrow, amount: -amount },
-                        Posting { account: worker, amount: s.worker_minor },
-                    ];
-                    if s.fee_minor > 0 {
-                        postings.push(Posting { account: Account::fees(cur), amount: s.fee_minor });
-                    }
-                    Transfer::new(TransferKind::Release, postings, memo).map_err(market_error)
-                };
-                match m.money {
-                    Money::None => {}
-                    Money::Fund => {
-                        let t = Transfer::between(TransferKind::FundEscrow, client, escrow, minor, &format!("contract {id}, milestone {n}: funded"))
-                            .map_err(market_error)?;
-                        post_in(tx, &key("fund"), Some(c.client), &t, None)?;
-                    }
-                    Money::Release => {
-                        let t = release(minor, &format!("contract {id}, milestone {n}: approved"))?;
-                        post_in(tx, &key("release"), None, &t, None)?;
-                    }
-                    Money::Refund => {
-                        let t = Transfer::between(TransferKind::Refund, escrow, client, minor, &format!("contract {id}, milestone {n}: refunded"))
-                            .map_err(market_error)?;
-                        post_in(tx, &key("refund"), None, &t, None)?;
-                    }
+            let funding = market(week_funding(market(Amount::parse(rate, cur))?.minor, cap))?;
+            let ord = c.milestones.len();
+            tx.execute(
+                "INSERT INTO milestones (contract_id, ord, title, amount, status, week_start) VALUES ($1, $2, $3, $4, 'unfunded', $5)",
+                &[id.into(), (ord as i64).into(), format!("Week of {week}").into(), funding.into(), week_text.into()],
+            )?;
+            act_in(tx, id, Party::Client, Action::Fund, Some(ord), None, now)
+        })
+    }
+
+    /// The worker's timesheet for week `week` (index from 0) of an hourly contract, replacing
+    /// what was there: each day of that week once, the total within the weekly cap. Only
+    /// while the week is funded or sent back for changes.
+    pub fn log_time(
+        &self,
+        id: i64,
+        worker: i64,
+        week: usize,
+        entries: &[(jiff::civil::Date, i64, String)],
+    ) -> Result<ContractView, StoreError> {
+        let now = jiff::Timestamp::now();
+        self.write(|tx| {
+            let c = lock(tx, id, now)?;
+            if c.worker != worker {
+                return Err(StoreError::Conflict("only the worker logs time".to_owned()));
+            }
+            let Some(cap) = c.weekly_cap_hours else {
+                return Err(StoreError::Conflict(format!(
+                    "contract {id} is fixed-price: it has no timesheets"
+                )));
+            };
+            let w = c.milestones.get(week).ok_or_else(|| StoreError::NotFound {
+                what: "week",
+                id: (week + 1).to_string(),
+            })?;
+            if c.status != "active" || !matches!(w.status.as_str(), "funded" | "changes_requested") {
+                return Err(StoreError::Conflict(format!(
+                    "week {} is {} (contract {}): time is logged on a funded week before it is submitted",
+                    week + 1,
+                    w.status,
+                    c.status
+                )));
+            }
+            let start: jiff::civil::Date = w
+                .week_start
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|e| StoreError::Backend(format!("a stored week start: {e}")))?;
+            let mut days = Vec::with_capacity(entries.len());
+            for (date, minutes, note) in entries {
+                if note.chars().count() > 2000 {
+                    return Err(StoreError::Invalid("a note has at most 2000 characters".to_owned()));
                 }
-                if action == Action::Resolve {
-                    let pct = i64::from(worker_percent.unwrap_or(0).min(100));
-                    let to_worker = minor * pct / 100;
-                    if to_worker > 0 {
-                        let t = release(to_worker, &format!("contract {id}, milestone {n}: dispute decided, {pct} % to the worker"))?;
-                        post_in(tx, &key("resolve-release"), None, &t, None)?;
-                    }
-                    if minor - to_worker > 0 {
-                        let t = Transfer::between(TransferKind::Refund, escrow, client, minor - to_worker, &format!("contract {id}, milestone {n}: dispute decided, {} % to the client", 100 - pct))
-                            .map_err(market_error)?;
-                        post_in(tx, &key("resolve-refund"), None, &t, None)?;
-                    }
+                let day = (*date - start).get_days();
+                if !(0..7).contains(&day) {
+                    return Err(StoreError::Invalid(format!(
+                        "{date} is not in the week of {start} (Monday to Sunday)"
+                    )));
                 }
-                let (submitted, due) = if m.status == MilestoneStatus::Submitted {
-                    let due = now
-                        .checked_add(jiff::SignedDuration::from_hours(24 * c.review_days))
-                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                    (Some(now.to_string()), Some(due.to_string()))
-                } else {
-                    (None, None)
-                };
+                days.push(DayEntry { day: i64::from(day), minutes: *minutes });
+            }
+            check_week(&days, cap).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            tx.execute(
+                "DELETE FROM timesheet_entries WHERE contract_id = $1 AND ord = $2",
+                &[id.into(), (week as i64).into()],
+            )?;
+            for (date, minutes, note) in entries {
                 tx.execute(
-                    "UPDATE milestones SET status = $1, submitted_at = COALESCE($2, submitted_at), review_due = $3 WHERE contract_id = $4 AND ord = $5",
-                    &[m.status.as_str().into(), submitted.into(), due.into(), id.into(), (m.index as i64).into()],
+                    "INSERT INTO timesheet_entries (contract_id, ord, day, minutes, note) VALUES ($1, $2, $3, $4, $5)",
+                    &[id.into(), (week as i64).into(), date.to_string().into(), (*minutes).into(), note.trim().into()],
                 )?;
             }
-            tx.execute(
-                "UPDATE contracts SET status = $1 WHERE id = $2",
-                &[effect.contract.as_str().into(), id.into()],
-            )?;
-            let actor = match party {
-                Party::Client => Some(c.client),
-                Party::Worker => Some(c.worker),
-                Party::Admin | Party::System => None,
-            };
-            // The other party (both, when the platform acted) hears of it.
-            let text = format!("Contract {id}: {action:?} by {party:?}; now {}", effect.contract.as_str());
-            for account in [c.client, c.worker] {
-                if Some(account) != actor {
-                    crate::messages::notify(tx, account, "contract", &format!("contract:{id}"), &text)?;
-                }
-            }
-            crate::audit::audit(
-                tx,
-                actor,
-                &format!("contract.{action:?}").to_lowercase(),
-                &format!("contract:{id}"),
-                &format!(
-                    "by {party:?}{}; now {}{}",
-                    milestone.map(|m| format!(", milestone {}", m + 1)).unwrap_or_default(),
-                    effect.contract.as_str(),
-                    worker_percent.map(|p| format!(", {p} % to the worker")).unwrap_or_default()
-                ),
-            )?;
             load(tx, id)
+        })
+    }
+
+    /// Week `week`'s timesheet (index from 0), by day.
+    pub fn timesheet(&self, id: i64, week: usize) -> Result<Vec<TimesheetEntry>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT day, minutes, note FROM timesheet_entries WHERE contract_id = $1 AND ord = $2 ORDER BY day",
+                &[id.into(), (week as i64).into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(TimesheetEntry {
+                    date: r[0].text()?.to_owned(),
+                    minutes: r[1].int()?,
+                    note: r[2].text()?.to_owned(),
+                })
+            })
+            .collect()
         })
     }
 

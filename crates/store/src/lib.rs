@@ -35,7 +35,10 @@ use thiserror::Error;
 
 pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
 pub use audit::AuditEvent;
-pub use contracts::{ContractView, MilestoneView, NewContract, PLATFORM_FEE_BPS, party_of};
+pub use contracts::{
+    ContractView, HourlyTerms, MilestoneView, NewContract, PLATFORM_FEE_BPS, TimesheetEntry,
+    party_of,
+};
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};
 pub use import::{

@@ -208,6 +208,7 @@ impl Store {
                 milestones: vec![(title, amount)],
                 review_days: 7,
                 tests: Vec::new(),
+                hourly: None,
             })?;
             // The worker proposed these terms: the contract starts active.
             self.act_on_contract(

@@ -11,6 +11,7 @@ mod contracts_api;
 mod credentials;
 mod extraction_api;
 mod harness;
+mod hourly_api;
 mod import;
 mod issuing_api;
 mod learning_api;
