@@ -114,9 +114,14 @@ impl FromRequestParts<AppState> for Caller {
                 })?;
             let hash = token_hash(token);
             let store = state.store.clone();
-            blocking(move || store.account_for_token(&hash))
+            let (account, scopes) = blocking(move || store.account_for_token(&hash))
                 .await?
-                .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?
+                .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?;
+            if let Some(scopes) = scopes {
+                crate::scopes::check(&scopes, parts.method.as_str(), parts.uri.path())
+                    .map_err(ApiError::forbidden)?;
+            }
+            account
         } else if let Some(session) = cookie(&parts.headers, SESSION_COOKIE) {
             let hash = token_hash(&session);
             let store = state.store.clone();
@@ -240,6 +245,10 @@ pub struct TokenRequest {
     pub password: String,
     /// A name to recognise the token by (default "api").
     pub name: Option<String>,
+    /// What the token may reach: areas of the API, each whole (`money`) or read-only
+    /// (`money:read`). Areas: profile, work, contracts, money, credentials, tests, webhooks,
+    /// account. Absent: all the account may do.
+    pub scopes: Option<Vec<String>>,
 }
 
 /// A new token: shown once.
@@ -315,10 +324,29 @@ pub async fn create_token(
             "must have at most 100 characters",
         ));
     }
+    let scopes = req
+        .scopes
+        .as_deref()
+        .map(crate::scopes::normalise)
+        .transpose()
+        .map_err(|e| ApiError::bad_field("scopes", e))?;
     let store = state.store.clone();
     let (hash, account_id) = (token_hash(&token), account.id);
-    let id = blocking(move || store.create_token(account_id, &name, &hash)).await?;
+    let id =
+        blocking(move || store.create_token(account_id, &name, &hash, scopes.as_deref())).await?;
     Ok((StatusCode::CREATED, Json(NewToken { id, token, account })))
+}
+
+/// The caller's API tokens (never the tokens themselves), newest first.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, body = Vec<guild_store::TokenInfo>), (status = 401, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<Json<Vec<guild_store::TokenInfo>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.tokens_of(caller.id)).await?))
 }
 
 /// Sign-in for a browser.

@@ -17,6 +17,7 @@ mod params;
 mod projects;
 mod proposals;
 mod reskilling;
+mod scopes;
 mod taxonomy;
 pub mod webhooks;
 
@@ -109,6 +110,7 @@ async fn blocking<T: Send + 'static>(
         analysis::extract_profile,
         auth::sign_up,
         auth::create_token,
+        auth::list_tokens,
         auth::revoke_token,
         auth::me,
         auth::export,
@@ -211,7 +213,7 @@ async fn blocking<T: Send + 'static>(
     tags(
         (name = "taxonomy", description = "Skills, occupations and tasks from O*NET, ESCO and Guild's starter set"),
         (name = "extraction", description = "From words to skills: extraction, job titles, deconstruction, profiles"),
-        (name = "accounts", description = "Sign up, API tokens"),
+        (name = "accounts", description = "Sign up, sessions, API tokens (scoped to areas: profile, work, contracts, money, credentials, tests, webhooks, account; each also AREA:read for GET only), export, deletion, suspensions and appeals"),
         (name = "matching", description = "Worker profiles, tasks, explainable matches both ways, assignment and teams"),
         (name = "credentials", description = "Portable credentials: W3C VC 2.0 / Open Badges 3.0 with Data Integrity EdDSA proofs; issuing organisations and keys (did:web, did:key); issue, list, download, revoke (Bitstring Status List); reputation and endorsement credentials; verification; import of credentials issued elsewhere. DID documents are at /.well-known/did.json and /orgs/{slug}/did.json, status lists at /credentials/status/{list} and /orgs/{slug}/credentials/status/{list}"),
         (name = "projects", description = "A client's problem deconstructed into draft tasks (skills, AI exposure, presence), edited, then published openly or to invited workers"),
@@ -316,7 +318,10 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
         .route("/api/v1/deconstruct", post(analysis::deconstruct))
         .route("/api/v1/profiles/extract", post(analysis::extract_profile))
         .route("/api/v1/accounts", post(auth::sign_up))
-        .route("/api/v1/tokens", post(auth::create_token))
+        .route(
+            "/api/v1/tokens",
+            post(auth::create_token).get(auth::list_tokens),
+        )
         .route("/api/v1/tokens/{id}", delete(auth::revoke_token))
         .route("/api/v1/me", get(auth::me).delete(auth::delete_me))
         .route("/api/v1/me/export", get(auth::export))

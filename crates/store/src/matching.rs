@@ -33,8 +33,29 @@ pub struct Account {
     pub suspended: Option<String>,
 }
 
-/// A live token's account, CSRF-token hash and expiry (the last two for sessions only).
-type TokenRow = (Account, Option<String>, Option<String>);
+/// A live token's account, CSRF-token hash and expiry (sessions only) and scopes (API tokens).
+struct TokenRow {
+    account: Account,
+    csrf_hash: Option<String>,
+    expires_at: Option<String>,
+    scopes: Option<String>,
+}
+
+/// An API token as its owner sees it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenInfo {
+    /// Its id (to revoke it).
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// What it may reach; absent: all the account may do.
+    pub scopes: Option<Vec<String>>,
+    /// When it was made.
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
 
 /// Who owns a worker profile or a task: an account, or the operator (command line).
 pub type Owner = Option<i64>;
@@ -593,32 +614,66 @@ impl Store {
         })
     }
 
-    /// Stores an API token's hash for an account; returns the token's id.
+    /// Stores an API token's hash for an account, limited to `scopes` (space-separated; `None`:
+    /// all the account may do); returns the token's id.
     pub fn create_token(
         &self,
         account: i64,
         name: &str,
         token_hash: &str,
+        scopes: Option<&str>,
     ) -> Result<i64, StoreError> {
         let stamp = now();
         self.write(|tx| {
             let rows = tx.query(
-                "INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                &[account.into(), name.into(), token_hash.into(), stamp.as_str().into()],
+                "INSERT INTO api_tokens (account_id, name, token_hash, created_at, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[account.into(), name.into(), token_hash.into(), stamp.as_str().into(), scopes.into()],
             )?;
             let id = rows[0][0].int()?;
-            crate::audit::audit(tx, Some(account), "token.created", &format!("token:{id}"), name)?;
+            let detail = match scopes {
+                Some(s) => format!("{name} (scopes: {s})"),
+                None => name.to_owned(),
+            };
+            crate::audit::audit(tx, Some(account), "token.created", &format!("token:{id}"), &detail)?;
             Ok(id)
         })
     }
 
-    /// The account a live (unrevoked) API token hash belongs to (browser sessions are not API
-    /// tokens: see [`Store::account_for_session`]).
-    pub fn account_for_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+    /// The account a live (unrevoked) API token hash belongs to, and the token's scopes
+    /// (`None`: unlimited). Browser sessions are not API tokens: see
+    /// [`Store::account_for_session`].
+    pub fn account_for_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Account, Option<String>)>, StoreError> {
         Ok(self
             .token_row(token_hash)?
-            .filter(|(_, csrf, _)| csrf.is_none())
-            .map(|(a, _, _)| a))
+            .filter(|t| t.csrf_hash.is_none())
+            .map(|t| (t.account, t.scopes)))
+    }
+
+    /// An account's API tokens (not browser sessions), newest first.
+    pub fn tokens_of(&self, account: i64) -> Result<Vec<TokenInfo>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT id, name, scopes, created_at, revoked_at FROM api_tokens \
+                 WHERE account_id = $1 AND csrf_hash IS NULL ORDER BY id DESC LIMIT 500",
+                &[account.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r[0].int()?,
+                    name: r[1].text()?.to_owned(),
+                    scopes: r[2]
+                        .opt_text()?
+                        .map(|s| s.split_whitespace().map(str::to_owned).collect()),
+                    created_at: r[3].text()?.to_owned(),
+                    revoked_at: r[4].opt_text()?,
+                })
+            })
+            .collect()
+        })
     }
 
     /// The account and CSRF-token hash of a live browser session.
@@ -629,25 +684,26 @@ impl Store {
     ) -> Result<Option<(Account, String)>, StoreError> {
         Ok(self
             .token_row(token_hash)?
-            .and_then(|(a, csrf, expires)| match (csrf, expires) {
-                (Some(c), Some(e)) if e.as_str() > now => Some((a, c)),
+            .and_then(|t| match (t.csrf_hash, t.expires_at) {
+                (Some(c), Some(e)) if e.as_str() > now => Some((t.account, c)),
                 _ => None,
             }))
     }
 
-    /// The account of a live token, with the token's CSRF hash and expiry (sessions only).
+    /// The account of a live token, with the token's CSRF hash and expiry (sessions only)
+    /// and scopes (API tokens only).
     fn token_row(&self, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
-                "SELECT a.id, a.email, a.display_name, a.created_at, a.role, a.suspension_reason, t.csrf_hash, t.expires_at \
+                "SELECT a.id, a.email, a.display_name, a.created_at, a.role, a.suspension_reason, t.csrf_hash, t.expires_at, t.scopes \
                  FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
                 &[token_hash.into()],
             )?;
             rows.first()
                 .map(|r| {
-                    Ok((
-                        Account {
+                    Ok(TokenRow {
+                        account: Account {
                             id: r[0].int()?,
                             email: r[1].text()?.to_owned(),
                             display_name: r[2].text()?.to_owned(),
@@ -655,9 +711,10 @@ impl Store {
                             role: r[4].text()?.to_owned(),
                             suspended: r[5].opt_text()?,
                         },
-                        r[6].opt_text()?,
-                        r[7].opt_text()?,
-                    ))
+                        csrf_hash: r[6].opt_text()?,
+                        expires_at: r[7].opt_text()?,
+                        scopes: r[8].opt_text()?,
+                    })
                 })
                 .transpose()
         })

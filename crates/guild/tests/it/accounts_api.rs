@@ -2,12 +2,16 @@
 //! backends: a session cookie works only with its CSRF token for changes; signing in again
 //! ends the old session (no fixation); signing out ends it; a suspended account keeps only its
 //! account, export and appeal; only platform admins suspend, reinstate and decide disputes.
+//! API tokens can be scoped to areas, whole or read-only, and reach nothing else.
 
 use serde_json::json;
 
 use crate::harness::{Backend, TestStore};
 
-crate::on_both_backends!(sessions_csrf_roles_and_suspensions);
+crate::on_both_backends!(
+    sessions_csrf_roles_and_suspensions,
+    scoped_tokens_reach_only_their_areas
+);
 
 fn sessions_csrf_roles_and_suspensions(backend: Backend) {
     let store = TestStore::new(&backend);
@@ -238,4 +242,109 @@ fn sessions_csrf_roles_and_suspensions(backend: Backend) {
             .status,
         404
     );
+}
+
+fn scoped_tokens_reach_only_their_areas(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let full = server.sign_up("alice@example.org");
+    let token = |scopes: serde_json::Value| {
+        let t = server.call(
+            "POST",
+            "/api/v1/tokens",
+            None,
+            Some(
+                &json!({"email": "alice@example.org", "password": "a long enough password",
+                "name": "integration", "scopes": scopes}),
+            ),
+        );
+        (t.status, t.body)
+    };
+    let (status, body) = token(json!(["everything"]));
+    assert_eq!(status, 400, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("unknown scope"));
+    let (status, body) = token(json!([]));
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = token(json!(["money:read", "profile"]));
+    assert_eq!(status, 201, "{body}");
+    let scoped = body["token"].as_str().unwrap().to_owned();
+    let scoped_id = body["id"].as_i64().unwrap();
+
+    // Its areas, and reading only where read-only.
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/wallet", Some(&scoped), None)
+            .status,
+        200
+    );
+    let payout = server.call_with_headers(
+        "POST",
+        "/api/v1/wallet/deposits",
+        Some(&scoped),
+        &[("idempotency-key", "k-1")],
+        Some(&json!({"amount": "10.00", "currency": "EUR"})),
+    );
+    assert_eq!(payout.status, 403, "{}", payout.body);
+    assert!(
+        payout.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("needs scope \"money\""),
+        "{}",
+        payout.body
+    );
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&scoped),
+        Some(&json!({"name": "Alice", "skills": [], "hours_per_week": 30,
+            "utc_offset_minutes": 60, "work_mode": "remote", "languages": ["en"]})),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    // Outside its areas: refused, whatever the method.
+    for (method, path) in [
+        ("GET", "/api/v1/contracts"),
+        ("GET", "/api/v1/projects"),
+        ("GET", "/api/v1/tokens"),
+        ("GET", "/api/v1/me/export"),
+        ("DELETE", &*format!("/api/v1/tokens/{scoped_id}")),
+    ] {
+        let a = server.call(method, path, Some(&scoped), None);
+        assert_eq!(a.status, 403, "{method} {path}: {}", a.body);
+    }
+    // Who it belongs to is always readable.
+    assert_eq!(
+        server.call("GET", "/api/v1/me", Some(&scoped), None).status,
+        200
+    );
+    // The owner lists tokens with their scopes (never the token) and revokes the scoped one.
+    let list = server.get_ok_as("/api/v1/tokens", &full);
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == scoped_id)
+        .unwrap()
+        .clone();
+    assert_eq!(listed["scopes"], json!(["money:read", "profile"]));
+    assert!(!list.to_string().contains(&scoped));
+    assert_eq!(
+        server
+            .call(
+                "DELETE",
+                &format!("/api/v1/tokens/{scoped_id}"),
+                Some(&full),
+                None
+            )
+            .status,
+        204
+    );
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/wallet", Some(&scoped), None)
+            .status,
+        401
+    );
+    let events = store.guild_ok(&["ledger", "events"]);
+    assert!(events.contains("scopes: money:read profile"), "{events}");
 }

@@ -1,7 +1,8 @@
 //! The authorisation matrix, from the OpenAPI document itself: every operation that declares
 //! bearer security answers 401 to an anonymous caller and to a forged token, and 401 or 403 to
 //! a stolen-looking session cookie without its CSRF token; every operation that does not is on
-//! the short list of public ones. A new endpoint that forgets its check fails here.
+//! the short list of public ones. A real token scoped to one area, read-only, is refused (403)
+//! everywhere else. A new endpoint that forgets its check fails here.
 
 use serde_json::Value;
 
@@ -57,6 +58,16 @@ fn every_protected_operation_refuses_strangers(backend: Backend) {
     let store = TestStore::new(&backend);
     let server = store.serve();
     let doc = server.get_ok("/api/openapi.json");
+    server.sign_up("scoped@example.org");
+    let scoped = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&serde_json::json!({"email": "scoped@example.org",
+            "password": "a long enough password", "scopes": ["webhooks:read"]})),
+    );
+    assert_eq!(scoped.status, 201, "{}", scoped.body);
+    let scoped = scoped.body["token"].as_str().unwrap().to_owned();
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -97,6 +108,16 @@ fn every_protected_operation_refuses_strangers(backend: Backend) {
                 "{name} answered {} to a forged session",
                 cookie.status
             );
+            let in_scope = (method == "GET" && path.starts_with("/api/v1/webhooks"))
+                || name == "GET /api/v1/me";
+            if !in_scope {
+                let narrow = server.call(&method, &url, Some(&scoped), Some(&body));
+                assert_eq!(
+                    narrow.status, 403,
+                    "{name} answered {} to a token scoped to webhooks:read: {}",
+                    narrow.status, narrow.body
+                );
+            }
             checked += 1;
         }
     }
