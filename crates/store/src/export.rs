@@ -43,32 +43,45 @@ fn rows(
 }
 
 impl Store {
-    /// All of an account's data: account, tokens (names and dates), worker profiles with
-    /// skills, tasks, credentials issued to its workers and imported by them, organisations,
-    /// contracts with milestones, ledger accounts and transfers, payment instructions, reviews
-    /// of its workers, and its audit events.
+    /// All of an account's data: account, tokens (names, scopes and dates), worker profiles
+    /// with skills, projects, tasks, proposals and their messages, credentials issued to its
+    /// workers and imported by them, organisations, contracts with milestones and timesheets,
+    /// messages sent, notifications, ledger accounts and transfers, payment instructions,
+    /// reviews both ways, skill-test attempts, webhooks (without their secrets), and its audit
+    /// events. Secrets (password and token hashes, webhook secrets) are never in it.
     pub fn export_account(&self, account: i64) -> Result<Json, StoreError> {
         self.read(|tx| {
             let a = [Value::from(account)];
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
             out.insert("exported_at".into(), jiff::Timestamp::now().to_string().into());
-            let sections: [(&str, &[&str], &str); 16] = [
+            let sections: [(&str, &[&str], &str); 27] = [
                 ("account", &["id", "email", "display_name", "created_at"], "FROM accounts WHERE id = $1"),
-                ("tokens", &["id", "name", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),
+                ("tokens", &["id", "name", "scopes", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),
                 ("workers", &["id", "name", "hours_per_week", "available_from", "available_until", "utc_offset_minutes", "work_mode", "lat", "lon", "travel_radius_km", "languages", "rate_minor", "rate_currency", "rating", "reviews", "created_at", "updated_at"], "FROM workers WHERE owner_id = $1 ORDER BY id"),
                 ("worker_skills", &["s.worker_id", "s.skill", "s.proficiency", "s.evidence"], "FROM worker_skills s JOIN workers w ON w.id = s.worker_id WHERE w.owner_id = $1 ORDER BY s.worker_id, s.skill"),
-                ("tasks", &["id", "title", "description", "place", "hours", "budget_minor", "budget_currency", "languages", "status", "created_at", "updated_at"], "FROM work_tasks WHERE owner_id = $1 ORDER BY id"),
+                ("projects", &["id", "title", "problem", "status", "created_at", "updated_at"], "FROM projects WHERE owner_id = $1 ORDER BY id"),
+                ("tasks", &["id", "project_id", "title", "description", "place", "hours", "budget_minor", "budget_currency", "languages", "status", "ai_exposure", "physical", "created_at", "updated_at"], "FROM work_tasks WHERE owner_id = $1 ORDER BY id"),
+                ("task_skills", &["s.task_id", "s.skill", "s.required", "s.weight", "s.min_proficiency"], "FROM work_task_skills s JOIN work_tasks t ON t.id = s.task_id WHERE t.owner_id = $1 ORDER BY s.task_id, s.ord"),
+                ("proposals", &["id", "task_id", "worker_id", "cover", "amount", "currency", "status", "contract_id", "created_at"], "FROM proposals WHERE account_id = $1 ORDER BY id"),
+                ("proposal_messages", &["id", "proposal_id", "body", "created_at"], "FROM proposal_messages WHERE sender_id = $1 ORDER BY id"),
                 ("teaching", &["t.worker_id", "t.skill", "t.note"], "FROM trainer_offers t JOIN workers w ON w.id = t.worker_id WHERE w.owner_id = $1"),
                 ("credentials_received", &["c.id", "c.kind", "c.skill", "c.issuer", "c.issued_at", "c.revoked_at", "c.document"], "FROM issued_credentials c JOIN workers w ON w.id = c.worker_id WHERE w.owner_id = $1 ORDER BY c.status_index"),
                 ("credentials_imported", &["i.id", "i.credential_id", "i.issuer", "i.issuer_name", "i.name", "i.imported_at", "i.document"], "FROM imported_credentials i JOIN workers w ON w.id = i.worker_id WHERE w.owner_id = $1 ORDER BY i.id"),
                 ("organisations", &["o.id", "o.slug", "o.name", "m.role", "m.added_at"], "FROM organisations o JOIN organisation_members m ON m.organisation_id = o.id WHERE m.account_id = $1"),
-                ("contracts", &["id", "client_id", "worker_id", "title", "currency", "fee_bps", "review_days", "status", "created_at", "updated_at"], "FROM contracts WHERE client_id = $1 OR worker_id = $1 ORDER BY id"),
-                ("milestones", &["m.contract_id", "m.ord", "m.title", "m.amount", "m.status", "m.submitted_at", "m.review_due"], "FROM milestones m JOIN contracts c ON c.id = m.contract_id WHERE c.client_id = $1 OR c.worker_id = $1 ORDER BY m.contract_id, m.ord"),
+                ("contracts", &["id", "client_id", "worker_id", "title", "currency", "fee_bps", "review_days", "kind", "hourly_rate", "weekly_cap_hours", "status", "created_at", "updated_at"], "FROM contracts WHERE client_id = $1 OR worker_id = $1 ORDER BY id"),
+                ("milestones", &["m.contract_id", "m.ord", "m.title", "m.amount", "m.status", "m.submitted_at", "m.review_due", "m.week_start"], "FROM milestones m JOIN contracts c ON c.id = m.contract_id WHERE c.client_id = $1 OR c.worker_id = $1 ORDER BY m.contract_id, m.ord"),
+                ("timesheets", &["e.contract_id", "e.ord", "e.day", "e.minutes", "e.note"], "FROM timesheet_entries e JOIN contracts c ON c.id = e.contract_id WHERE c.client_id = $1 OR c.worker_id = $1 ORDER BY e.contract_id, e.ord, e.day"),
+                ("messages_sent", &["id", "contract_id", "body", "created_at"], "FROM messages WHERE sender_id = $1 ORDER BY id"),
+                ("notifications", &["id", "kind", "subject", "text", "created_at", "read_at"], "FROM notifications WHERE account_id = $1 ORDER BY id"),
                 ("ledger_accounts", &["kind", "currency", "balance"], "FROM ledger_accounts WHERE owner = $1 AND kind IN ('client_funds', 'worker_balance', 'payouts_pending') ORDER BY kind, currency"),
                 ("ledger_postings", &["t.id", "t.kind AS transfer_kind", "t.memo", "t.rate", "t.created_at", "a.kind AS account_kind", "a.currency", "p.amount"], "FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id JOIN ledger_transfers t ON t.id = p.transfer_id WHERE a.owner = $1 AND a.kind IN ('client_funds', 'worker_balance', 'payouts_pending') ORDER BY t.id"),
                 ("payment_instructions", &["id", "direction", "reference", "currency", "amount", "status", "beneficiary", "iban", "created_at", "settled_at"], "FROM payment_instructions WHERE account_id = $1 ORDER BY id"),
                 ("reviews_received", &["r.id", "r.contract_ref", "r.reviewer_name", "r.rating", "r.body", "r.outcome", "r.created_at"], "FROM reviews r JOIN workers w ON w.id = r.worker_id WHERE w.owner_id = $1 ORDER BY r.id"),
+                ("client_reviews_given", &["id", "contract_id", "rating", "body", "created_at"], "FROM client_reviews WHERE reviewer_id = $1 ORDER BY id"),
+                ("client_reviews_received", &["id", "contract_id", "rating", "body", "created_at"], "FROM client_reviews WHERE client_id = $1 ORDER BY id"),
+                ("test_attempts", &["id", "test_id", "worker_id", "started_at", "deadline", "submitted_at", "status", "detail", "credential_id"], "FROM test_attempts WHERE account_id = $1 ORDER BY id"),
+                ("webhooks", &["id", "url", "created_at"], "FROM webhooks WHERE account_id = $1 ORDER BY id"),
                 ("audit_events", &["id", "at", "kind", "subject", "detail"], "FROM audit_events WHERE actor = $1 ORDER BY id"),
             ];
             for (name, columns, rest) in sections {
@@ -145,6 +158,9 @@ impl Store {
                 "DELETE FROM api_tokens WHERE account_id = $1",
                 "DELETE FROM workers WHERE owner_id = $1",
                 "DELETE FROM work_tasks WHERE owner_id = $1",
+                "DELETE FROM projects WHERE owner_id = $1",
+                "DELETE FROM webhooks WHERE account_id = $1",
+                "DELETE FROM notifications WHERE account_id = $1",
                 "DELETE FROM learning_resources WHERE owner_id = $1",
                 "DELETE FROM organisation_members WHERE account_id = $1",
                 "DELETE FROM payment_instructions WHERE account_id = $1 AND status = 'open' AND direction = 'in'",
