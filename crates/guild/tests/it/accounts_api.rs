@@ -10,7 +10,8 @@ use crate::harness::{Backend, TestStore};
 
 crate::on_both_backends!(
     sessions_csrf_roles_and_suspensions,
-    scoped_tokens_reach_only_their_areas
+    scoped_tokens_reach_only_their_areas,
+    passwords_are_never_logged
 );
 
 fn sessions_csrf_roles_and_suspensions(backend: Backend) {
@@ -347,4 +348,53 @@ fn scoped_tokens_reach_only_their_areas(backend: Backend) {
     );
     let events = store.guild_ok(&["ledger", "events"]);
     assert!(events.contains("scopes: money:read profile"), "{events}");
+}
+
+fn passwords_are_never_logged(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let (server, log) = store.serve_logged();
+    let password = "correct horse battery staple 7431";
+    let wrong = "wrong horse battery staple 9902";
+    let a = server.call(
+        "POST",
+        "/api/v1/accounts",
+        None,
+        Some(&json!({"email": "eve@example.org", "display_name": "Eve", "password": password})),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    for p in [password, wrong] {
+        server.call(
+            "POST",
+            "/api/v1/tokens",
+            None,
+            Some(&json!({"email": "eve@example.org", "password": p})),
+        );
+        server.call(
+            "POST",
+            "/api/v1/sessions",
+            None,
+            Some(&json!({"email": "eve@example.org", "password": p})),
+        );
+    }
+    let token = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"email": "eve@example.org", "password": password})),
+    );
+    let token = token.body["token"].as_str().unwrap().to_owned();
+    server.call(
+        "DELETE",
+        "/api/v1/me",
+        Some(&token),
+        Some(&json!({"password": wrong})),
+    );
+    drop(server);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    // The log saw these requests (so the check below is not vacuous)…
+    assert!(logged.contains("/api/v1/tokens"), "{logged}");
+    // …but never a password or a token.
+    for secret in [password, wrong, token.as_str()] {
+        assert!(!logged.contains(secret), "{secret:?} is in the log");
+    }
 }

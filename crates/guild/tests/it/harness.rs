@@ -158,13 +158,33 @@ impl TestStore {
 
     /// Starts `guild serve` on `addr` with extra environment variables.
     pub fn serve_with(&self, addr: &str, env: &[(String, String)]) -> Server {
+        self.spawn_server(addr, env, "warn", Stdio::inherit())
+    }
+
+    /// Starts `guild serve` logging everything (`trace`) to a file; returns the file's path.
+    pub fn serve_logged(&self) -> (Server, PathBuf) {
+        let path = self._dir.path().join("server.log");
+        let file = std::fs::File::create(&path).unwrap();
+        (
+            self.spawn_server("127.0.0.1:0", &[], "trace", Stdio::from(file)),
+            path,
+        )
+    }
+
+    fn spawn_server(
+        &self,
+        addr: &str,
+        env: &[(String, String)],
+        log: &str,
+        stderr: Stdio,
+    ) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
             .args(["--db", &self.url, "serve", "--addr", addr])
             .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("GUILD_LOG", "warn")
+            .env("GUILD_LOG", log)
             .env("GUILD_REQUEST_TIMEOUT_SECS", "600")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
