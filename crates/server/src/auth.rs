@@ -74,7 +74,7 @@ pub const SESSION_COOKIE: &str = "guild_session";
 /// How long a browser session lasts.
 pub const SESSION_HOURS: i64 = 12;
 
-fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -212,27 +212,38 @@ pub async fn sign_up(
     State(state): State<AppState>,
     Body(req): Body<SignUp>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
-    check_email(&req.email)?;
-    let name = req.display_name.trim().to_owned();
+    let account = register(&state, &req.email, &req.display_name, req.password).await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// Makes an account: checks the e-mail address, name and password, hashes the password with
+/// argon2id. Shared by the API and the sign-up page.
+pub(crate) async fn register(
+    state: &AppState,
+    email: &str,
+    display_name: &str,
+    password: String,
+) -> Result<Account, ApiError> {
+    check_email(email)?;
+    let name = display_name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::bad_field(
             "display_name",
             "must have 1 to 100 characters",
         ));
     }
-    if req.password.chars().count() < MIN_PASSWORD || req.password.len() > 1024 {
+    if password.chars().count() < MIN_PASSWORD || password.len() > 1024 {
         return Err(ApiError::bad_field(
             "password",
             format!("must have at least {MIN_PASSWORD} characters (and at most 1024 bytes)"),
         ));
     }
-    let password = req.password;
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| ApiError::internal(&e))??;
     let store = state.store.clone();
-    let account = blocking(move || store.create_account(&req.email, &name, &hash)).await?;
-    Ok((StatusCode::CREATED, Json(account)))
+    let email = email.to_owned();
+    blocking(move || store.create_account(&email, &name, &hash)).await
 }
 
 /// E-mail and password, for a token.
@@ -265,7 +276,7 @@ pub struct NewToken {
 /// Checks an e-mail and password: throttled per address (after MAX_FAILED_LOGINS failures
 /// within the window, refused until it has passed; counted from the audit log, so it holds
 /// across restarts and servers sharing the database), failures recorded (never the password).
-async fn check_sign_in(
+pub(crate) async fn check_sign_in(
     state: &AppState,
     email: &str,
     password: String,
@@ -383,36 +394,62 @@ pub async fn create_session(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let account = check_sign_in(&state, &req.email, req.password).await?;
-    let (session, csrf) = (new_token()?, new_token()?);
+    let started = start_session(&state, &headers, account.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, started.cookie)],
+        Json(NewSession {
+            csrf_token: started.csrf,
+            expires_at: started.expires_at,
+            account,
+        }),
+    )
+        .into_response())
+}
+
+/// A browser session just started.
+pub(crate) struct StartedSession {
+    /// The `Set-Cookie` value.
+    pub cookie: String,
+    /// Its CSRF token.
+    pub csrf: String,
+    /// When it ends.
+    pub expires_at: String,
+}
+
+/// The CSRF token of a session, derived from the session's own token: pages can put it in
+/// their forms without storing it, and nobody without the (HttpOnly) cookie can compute it.
+pub(crate) fn csrf_of(session: &str) -> String {
+    token_hash(&format!("guild-csrf:{session}"))
+}
+
+/// Starts a browser session for `account`, ending the one the browser presented (no session
+/// fixation).
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    account: i64,
+) -> Result<StartedSession, ApiError> {
+    let session = new_token()?;
+    let csrf = csrf_of(&session);
     let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
-    let previous = cookie(&headers, SESSION_COOKIE).map(|v| token_hash(&v));
+    let previous = cookie(headers, SESSION_COOKIE).map(|v| token_hash(&v));
     let store = state.store.clone();
-    let (sh, ch, id, until) = (
-        token_hash(&session),
-        token_hash(&csrf),
-        account.id,
-        expires.to_string(),
-    );
-    blocking(move || store.create_session(id, &sh, &ch, &until, previous.as_deref())).await?;
+    let (sh, ch, until) = (token_hash(&session), token_hash(&csrf), expires.to_string());
+    blocking(move || store.create_session(account, &sh, &ch, &until, previous.as_deref())).await?;
     let secure = if state.publication.base_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
     };
-    let cookie = format!(
-        "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        SESSION_HOURS * 3600
-    );
-    Ok((
-        StatusCode::CREATED,
-        [(header::SET_COOKIE, cookie)],
-        Json(NewSession {
-            csrf_token: csrf,
-            expires_at: expires.to_string(),
-            account,
-        }),
-    )
-        .into_response())
+    Ok(StartedSession {
+        cookie: format!(
+            "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            SESSION_HOURS * 3600
+        ),
+        csrf,
+        expires_at: expires.to_string(),
+    })
 }
 
 /// Signs the browser out: ends the session and clears the cookie.

@@ -76,6 +76,19 @@ pub async fn verify_credential(
     Ok(Json(report))
 }
 
+/// Verifies a credential's bytes against Guild's own issuers first, then the web.
+pub(crate) async fn verify_bytes(
+    state: &AppState,
+    bytes: Vec<u8>,
+) -> Result<VerificationReport, ApiError> {
+    let (store, publication, fetcher) = (
+        state.store.clone(),
+        state.publication.clone(),
+        state.fetcher.clone(),
+    );
+    blocking(move || verify_here(&store, &publication, &fetcher, &bytes)).await
+}
+
 fn document(media_type: &'static str, v: &Value) -> Response {
     (
         [

@@ -32,6 +32,16 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// What was wrong, in words (shown on web pages).
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// 400: a request parameter is invalid.
     pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
         Self {

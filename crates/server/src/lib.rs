@@ -19,6 +19,7 @@ mod proposals;
 mod reskilling;
 mod scopes;
 mod taxonomy;
+pub mod web;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -29,7 +30,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
 use guild_store::{Store, StoreError};
 use serde::Serialize;
@@ -272,10 +273,6 @@ async fn openapi_json() -> impl IntoResponse {
     Json(openapi())
 }
 
-async fn index() -> Html<&'static str> {
-    Html(include_str!("../pages/index.html"))
-}
-
 async fn not_found() -> ApiError {
     ApiError::not_found("nothing here: see /api/openapi.json for the API")
 }
@@ -305,7 +302,6 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             "/methodology/reputation",
             get(credentials::reputation_methodology),
         )
-        .route("/", get(index))
         .route("/health", get(health))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1/skills", get(taxonomy::list_skills))
@@ -524,6 +520,7 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             "/api/v1/reviews/{id}/credential",
             post(credentials::issue_endorsement),
         )
+        .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -555,6 +552,13 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     headers.insert(
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("no-referrer"),
+    );
+    // Pages load only their own stylesheet and script: no inline code, no other origins.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
     );
     response
 }

@@ -494,9 +494,18 @@ pub async fn worker_matches(
     let p = Params::parse(raw.as_deref(), &["k"])?;
     let k = p.int_in("k", 1..=100, 20)?;
     let worker = own_worker(&state, caller.id, id).await?.worker;
-    let index = state.matches.index(&state).await?;
+    Ok(Json(top_tasks_for(&state, worker, k).await?))
+}
+
+/// The `k` best open tasks for `worker`, each with why.
+pub(crate) async fn top_tasks_for(
+    state: &AppState,
+    worker: guild_matching::Worker,
+    k: usize,
+) -> Result<Matches<TaskMatch>, ApiError> {
+    let index = state.matches.index(state).await?;
     let store = state.store.clone();
-    let out = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+    tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let ranked = index.top_tasks(&worker, k)?;
         let ids: Vec<TaskId> = ranked.iter().map(|r| r.id).collect();
         let tasks = store.tasks(&ids)?;
@@ -516,8 +525,7 @@ pub async fn worker_matches(
         })
     })
     .await
-    .map_err(|e| ApiError::internal(&e))??;
-    Ok(Json(out))
+    .map_err(|e| ApiError::internal(&e))?
 }
 
 /// Why a worker does or does not fit a task.

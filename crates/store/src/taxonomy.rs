@@ -1168,6 +1168,25 @@ fn label_search(
     Ok(search::rank(tokens, candidates))
 }
 
+impl Store {
+    /// Each skill's label in `lang` where the taxonomy has one, else its own label (its id
+    /// when unknown), in the order given.
+    pub fn skill_labels_in(&self, ids: &[String], lang: &str) -> Result<Vec<String>, StoreError> {
+        let own = self.skill_labels(ids)?;
+        let local = self.read(|tx| preferred_labels(tx, ids, Some(lang)))?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                local
+                    .get(id)
+                    .map(|(text, _)| text.clone())
+                    .or_else(|| own.get(id).map(|(label, _)| label.clone()))
+                    .unwrap_or_else(|| id.clone())
+            })
+            .collect())
+    }
+}
+
 /// Preferred labels of `ids` in `lang` (when asked for and present).
 fn preferred_labels(
     tx: &mut dyn Tx,

@@ -1,0 +1,272 @@
+//! The pages' words in English and Dutch. A page asks for a word by key; a key with no Dutch
+//! falls back to English, and an unknown key shows itself, so a missing word is visible in a
+//! screenshot rather than a crash.
+
+use axum::http::HeaderMap;
+
+/// A language the pages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Dutch.
+    Nl,
+}
+
+impl Lang {
+    /// Its BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nl => "nl",
+        }
+    }
+
+    /// Reads `en` or `nl`.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        match tag.trim().to_ascii_lowercase().get(..2) {
+            Some("en") => Some(Lang::En),
+            Some("nl") => Some(Lang::Nl),
+            _ => None,
+        }
+    }
+
+    /// The language a request asks for: the `guild_lang` cookie, else the first of
+    /// `Accept-Language` that Guild speaks, else English.
+    pub fn of(headers: &HeaderMap) -> Lang {
+        if let Some(l) = crate::auth::cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
+            return l;
+        }
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .filter_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+                    .next()
+            })
+            .unwrap_or(Lang::En)
+    }
+}
+
+/// The cookie that keeps the chosen language.
+pub const LANG_COOKIE: &str = "guild_lang";
+
+/// The words of one language, for templates: `{{ t.s("key") }}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Words(pub Lang);
+
+impl Words {
+    /// The word for `key`.
+    pub fn s(&self, key: &str) -> &'static str {
+        let found = WORDS.iter().find(|(k, _, _)| *k == key);
+        match (found, self.0) {
+            (Some((_, en, _)), Lang::En) => en,
+            (Some((_, en, nl)), Lang::Nl) => {
+                if nl.is_empty() {
+                    en
+                } else {
+                    nl
+                }
+            }
+            (None, _) => "[missing word]",
+        }
+    }
+
+    /// The language's tag.
+    pub fn tag(&self) -> &'static str {
+        self.0.tag()
+    }
+}
+
+/// (key, English, Dutch).
+const WORDS: &[(&str, &str, &str)] = &[
+    ("app_tagline", "Work by skill", "Werk op vaardigheid"),
+    (
+        "home_lead",
+        "Guild finds the work your skills are needed for, shows what it takes to move into new work, and certifies what you can do in credentials any platform can check.",
+        "Guild vindt het werk waarvoor uw vaardigheden nodig zijn, laat zien wat er nodig is om over te stappen naar ander werk, en certificeert wat u kunt met bewijzen die elk platform kan controleren.",
+    ),
+    ("home_worker", "I am looking for work", "Ik zoek werk"),
+    (
+        "home_worker_text",
+        "Tell Guild about the work you have done. It finds your skills, the work that needs them, and the nearest new trades with the shortest way to learn them.",
+        "Vertel Guild over het werk dat u hebt gedaan. Guild vindt uw vaardigheden, het werk dat ze nodig heeft, en de dichtstbijzijnde nieuwe vakken met de kortste weg om ze te leren.",
+    ),
+    ("home_client", "I have work to do", "Ik heb werk te doen"),
+    (
+        "home_client_text",
+        "Describe a problem. Guild breaks it into tasks, finds the people who can do them, and pays them safely through escrow.",
+        "Beschrijf een probleem. Guild deelt het op in taken, vindt de mensen die ze kunnen doen, en betaalt hen veilig via een geblokkeerde rekening.",
+    ),
+    ("nav_dashboard", "My work", "Mijn werk"),
+    ("nav_verify", "Check a credential", "Bewijs controleren"),
+    ("sign_in", "Sign in", "Inloggen"),
+    ("sign_up", "Create an account", "Account aanmaken"),
+    ("sign_out", "Sign out", "Uitloggen"),
+    ("other_lang", "Nederlands", "English"),
+    ("other_lang_tag", "nl", "en"),
+    ("email", "E-mail address", "E-mailadres"),
+    ("password", "Password", "Wachtwoord"),
+    (
+        "password_hint",
+        "At least 10 characters.",
+        "Minstens 10 tekens.",
+    ),
+    ("display_name", "Your name", "Uw naam"),
+    (
+        "have_account",
+        "Already have an account?",
+        "Hebt u al een account?",
+    ),
+    ("no_account", "New to Guild?", "Nieuw bij Guild?"),
+    (
+        "problem_title",
+        "Something was not right",
+        "Er klopte iets niet",
+    ),
+    (
+        "welcome_title",
+        "Tell us about your work",
+        "Vertel over uw werk",
+    ),
+    (
+        "welcome_lead",
+        "Describe the work you have done, in your own words, or load your CV as a text file. Guild finds the skills in it; you confirm them.",
+        "Beschrijf het werk dat u hebt gedaan, in uw eigen woorden, of laad uw cv als tekstbestand. Guild vindt de vaardigheden erin; u bevestigt ze.",
+    ),
+    (
+        "your_text",
+        "Your work, in your own words",
+        "Uw werk, in uw eigen woorden",
+    ),
+    (
+        "your_text_hint",
+        "For example: I ran CNC lathes for twelve years, read engineering drawings and trained apprentices.",
+        "Bijvoorbeeld: ik heb twaalf jaar cnc-draaibanken bediend, technische tekeningen gelezen en leerlingen opgeleid.",
+    ),
+    (
+        "cv_file",
+        "Or load a CV (plain text)",
+        "Of laad een cv (platte tekst)",
+    ),
+    ("find_skills", "Find my skills", "Vind mijn vaardigheden"),
+    (
+        "skills_title",
+        "The skills Guild found",
+        "De vaardigheden die Guild vond",
+    ),
+    (
+        "skills_lead",
+        "Untick what is not right, and set your level: 1 beginner, 3 experienced, 5 expert.",
+        "Vink uit wat niet klopt, en kies uw niveau: 1 beginner, 3 ervaren, 5 expert.",
+    ),
+    ("skill", "Skill", "Vaardigheid"),
+    ("level", "Level", "Niveau"),
+    ("keep", "Keep", "Houden"),
+    ("found_in", "Found in", "Gevonden in"),
+    ("likely_work", "Work like yours", "Werk zoals het uwe"),
+    (
+        "no_skills_found",
+        "Guild found no skills it knows in that text. Say more about what you did, with the tools and materials you used.",
+        "Guild vond geen bekende vaardigheden in die tekst. Vertel meer over wat u deed, met de gereedschappen en materialen die u gebruikte.",
+    ),
+    (
+        "hours_per_week",
+        "Hours a week you can work",
+        "Uren per week dat u kunt werken",
+    ),
+    (
+        "languages",
+        "Languages you work in (comma-separated codes, such as en, nl)",
+        "Talen waarin u werkt (codes met komma's, zoals nl, en)",
+    ),
+    ("work_mode", "How you work", "Hoe u werkt"),
+    (
+        "mode_either",
+        "Remote or on site",
+        "Op afstand of op locatie",
+    ),
+    ("mode_remote", "Remote only", "Alleen op afstand"),
+    ("mode_on_site", "On site only", "Alleen op locatie"),
+    ("save_profile", "Save my profile", "Profiel opslaan"),
+    ("dashboard_title", "Your work", "Uw werk"),
+    (
+        "matches_title",
+        "Work that matches you now",
+        "Werk dat nu bij u past",
+    ),
+    ("score", "Match", "Match"),
+    ("why", "Why", "Waarom"),
+    ("missing", "Still to learn", "Nog te leren"),
+    (
+        "no_matches",
+        "No open work matches your skills yet. New tasks appear here as clients publish them.",
+        "Nog geen open werk past bij uw vaardigheden. Nieuwe taken verschijnen hier zodra opdrachtgevers ze publiceren.",
+    ),
+    (
+        "no_profile",
+        "You have no profile yet.",
+        "U hebt nog geen profiel.",
+    ),
+    (
+        "make_profile",
+        "Tell us about your work",
+        "Vertel over uw werk",
+    ),
+    ("your_skills", "Your skills", "Uw vaardigheden"),
+    ("considered", "open tasks considered", "open taken bekeken"),
+    (
+        "verify_title",
+        "Check a credential",
+        "Een bewijs controleren",
+    ),
+    (
+        "verify_lead",
+        "Paste a credential (JSON) or load its file. Guild checks its signature, its issuer, its dates and whether it was revoked, and shows each check.",
+        "Plak een bewijs (JSON) of laad het bestand. Guild controleert de handtekening, de uitgever, de data en of het is ingetrokken, en toont elke controle.",
+    ),
+    (
+        "credential_json",
+        "The credential (JSON)",
+        "Het bewijs (JSON)",
+    ),
+    ("credential_file", "Or load its file", "Of laad het bestand"),
+    ("check", "Check", "Controleren"),
+    ("verdict_valid", "Valid", "Geldig"),
+    ("verdict_invalid", "Not valid", "Niet geldig"),
+    (
+        "verdict_unknown",
+        "Could not be checked",
+        "Kon niet worden gecontroleerd",
+    ),
+    ("passed", "passed", "geslaagd"),
+    ("failed", "failed", "mislukt"),
+    ("issuer", "Issuer", "Uitgever"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_has_both_languages_and_keys_are_unique() {
+        let mut keys = std::collections::HashSet::new();
+        for (k, en, nl) in WORDS {
+            assert!(keys.insert(k), "{k} twice");
+            assert!(!en.is_empty() && !nl.is_empty(), "{k}");
+        }
+        assert_eq!(Words(Lang::Nl).s("sign_in"), "Inloggen");
+        assert_eq!(Words(Lang::En).s("nope"), "[missing word]");
+    }
+
+    #[test]
+    fn the_language_comes_from_cookie_then_accept_language() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::of(&h), Lang::En);
+        h.insert("accept-language", "de-DE, nl-NL;q=0.8".parse().unwrap());
+        assert_eq!(Lang::of(&h), Lang::Nl);
+        h.insert("cookie", "guild_lang=en".parse().unwrap());
+        assert_eq!(Lang::of(&h), Lang::En);
+    }
+}

@@ -1,0 +1,765 @@
+//! Web pages for people: server-rendered HTML from templates compiled into the binary
+//! (`templates/`), in English and Dutch, with a little plain JavaScript (`assets/guild.js`)
+//! and no front-end build. Pages sign in with the same browser sessions as the API; every form
+//! that changes something carries the session's CSRF token.
+//!
+//! The worker's way in: sign up → tell about your work → confirm the skills Guild found →
+//! the dashboard, with the work that matches now and why. Anyone can check a credential.
+
+mod i18n;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{RawForm, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use guild_extraction::analyzer::{AnalyzerScratch, ProfileDraft};
+use guild_matching::{Evidence, Proficiency, WorkMode, Worker, WorkerSkill};
+use guild_store::Account;
+use guild_taxonomy::SkillId;
+use serde::Deserialize;
+
+use crate::auth::{SESSION_COOKIE, cookie, csrf_of, token_hash};
+use crate::error::ApiError;
+use crate::{AppState, blocking};
+pub use i18n::{LANG_COOKIE, Lang, Words};
+
+/// The routes of the pages and their assets.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/assets/guild.css", get(css))
+        .route("/assets/guild.js", get(js))
+        .route("/lang/{tag}", get(choose_language))
+        .route("/signup", get(signup_page).post(signup))
+        .route("/signin", get(signin_page).post(signin))
+        .route("/signout", post(signout))
+        .route("/welcome", get(welcome_page).post(welcome))
+        .route("/profile", post(save_profile))
+        .route("/dashboard", get(dashboard))
+        .route("/verify", get(verify_page).post(verify))
+}
+
+/// Who is looking, in which language; the CSRF token for their forms when signed in.
+pub struct Viewer {
+    /// The words of their language.
+    pub t: Words,
+    /// The signed-in account.
+    pub account: Option<Account>,
+    /// The session's CSRF token (signed in only).
+    pub csrf: String,
+}
+
+impl Viewer {
+    async fn of(state: &AppState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
+        let t = Words(Lang::of(headers));
+        let Some(session) = cookie(headers, SESSION_COOKIE) else {
+            return Ok(Viewer {
+                t,
+                account: None,
+                csrf: String::new(),
+            });
+        };
+        let store = state.store.clone();
+        let hash = token_hash(&session);
+        let now = jiff::Timestamp::now().to_string();
+        let found = blocking(move || store.account_for_session(&hash, &now)).await?;
+        Ok(Viewer {
+            t,
+            account: found.map(|(a, _)| a),
+            csrf: csrf_of(&session),
+        })
+    }
+
+    /// The signed-in account, or a redirect to sign in.
+    fn require(&self) -> Result<&Account, Response> {
+        self.account
+            .as_ref()
+            .ok_or_else(|| Redirect::to("/signin").into_response())
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    fn check_csrf(&self, given: &str) -> Result<(), Response> {
+        if self.account.is_some()
+            && !given.is_empty()
+            && token_hash(given) == token_hash(&self.csrf)
+        {
+            Ok(())
+        } else {
+            Err(problem_page(
+                self.t,
+                StatusCode::FORBIDDEN,
+                "This form has expired or did not come from Guild. Go back, reload the page and send it again.",
+            ))
+        }
+    }
+}
+
+/// Reads a submitted form; a malformed one is answered with a page saying what was wrong.
+fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, raw: &[u8]) -> Result<T, Response> {
+    serde_urlencoded::from_bytes(raw).map_err(|e| {
+        problem_page(
+            Words(Lang::of(headers)),
+            StatusCode::BAD_REQUEST,
+            &format!("The form was not complete: {e}"),
+        )
+    })
+}
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be shown",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "problem.html")]
+struct ProblemPage<'a> {
+    t: Words,
+    signed_in: bool,
+    detail: &'a str,
+}
+
+fn problem_page(t: Words, status: StatusCode, detail: &str) -> Response {
+    let mut r = render(&ProblemPage {
+        t,
+        signed_in: false,
+        detail,
+    });
+    *r.status_mut() = status;
+    r
+}
+
+/// A page's failure as a page: what was wrong, in words.
+fn failed(t: Words, e: &ApiError) -> Response {
+    problem_page(t, e.status(), e.detail())
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/guild.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/guild.js"),
+    )
+}
+
+/// Keeps the chosen language in a cookie and goes back home.
+async fn choose_language(axum::extract::Path(tag): axum::extract::Path<String>) -> Response {
+    let lang = Lang::parse(&tag).unwrap_or(Lang::En);
+    (
+        [(
+            header::SET_COOKIE,
+            format!(
+                "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                lang.tag()
+            ),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match Viewer::of(&state, &headers).await {
+        Ok(v) => render(&HomePage {
+            t: v.t,
+            signed_in: v.account.is_some(),
+            csrf: v.csrf,
+        }),
+        Err(e) => failed(Words(Lang::of(&headers)), &e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    t: Words,
+    signed_in: bool,
+    error: String,
+    email: String,
+    name: String,
+}
+
+async fn signup_page(headers: HeaderMap) -> Response {
+    render(&SignupPage {
+        t: Words(Lang::of(&headers)),
+        signed_in: false,
+        error: String::new(),
+        email: String::new(),
+        name: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    email: String,
+    display_name: String,
+    password: String,
+}
+
+fn with_cookie(cookie: String, to: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, cookie),
+            (header::LOCATION, to.to_owned()),
+        ],
+    )
+        .into_response()
+}
+
+async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let f: SignupForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let t = Words(Lang::of(&headers));
+    let made = async {
+        let account = crate::auth::register(&state, &f.email, &f.display_name, f.password).await?;
+        crate::auth::start_session(&state, &headers, account.id).await
+    }
+    .await;
+    match made {
+        Ok(s) => with_cookie(s.cookie, "/welcome"),
+        Err(e) => {
+            let mut r = render(&SignupPage {
+                t,
+                signed_in: false,
+                error: e.detail().to_owned(),
+                email: f.email,
+                name: f.display_name,
+            });
+            *r.status_mut() = e.status();
+            r
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage {
+    t: Words,
+    signed_in: bool,
+    error: String,
+    email: String,
+}
+
+async fn signin_page(headers: HeaderMap) -> Response {
+    render(&SigninPage {
+        t: Words(Lang::of(&headers)),
+        signed_in: false,
+        error: String::new(),
+        email: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SigninForm {
+    email: String,
+    password: String,
+}
+
+async fn signin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let f: SigninForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let t = Words(Lang::of(&headers));
+    let started = async {
+        let account = crate::auth::check_sign_in(&state, &f.email, f.password).await?;
+        crate::auth::start_session(&state, &headers, account.id).await
+    }
+    .await;
+    match started {
+        Ok(s) => with_cookie(s.cookie, "/dashboard"),
+        Err(e) => {
+            let mut r = render(&SigninPage {
+                t,
+                signed_in: false,
+                error: e.detail().to_owned(),
+                email: f.email,
+            });
+            *r.status_mut() = e.status();
+            r
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn signout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let f: CsrfForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    if let Some(session) = cookie(&headers, SESSION_COOKIE) {
+        let store = state.store.clone();
+        let hash = token_hash(&session);
+        if let Err(e) = blocking(move || store.end_session(&hash)).await {
+            return failed(v.t, &e);
+        }
+    }
+    with_cookie(
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        "/",
+    )
+}
+
+#[derive(Template)]
+#[template(path = "welcome.html")]
+struct WelcomePage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    text: String,
+    error: String,
+}
+
+async fn welcome_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    if let Err(r) = v.require() {
+        return r;
+    }
+    render(&WelcomePage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf,
+        text: String::new(),
+        error: String::new(),
+    })
+}
+
+/// A skill found in the text, to confirm.
+struct FoundSkill {
+    id: String,
+    label: String,
+    quote: String,
+}
+
+#[derive(Template)]
+#[template(path = "skills.html")]
+struct SkillsPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    skills: Vec<FoundSkill>,
+    occupations: Vec<String>,
+    languages: String,
+}
+
+#[derive(Deserialize)]
+struct WelcomeForm {
+    #[serde(default)]
+    csrf: String,
+    text: String,
+}
+
+/// Most skills offered for confirmation.
+const MAX_FOUND: usize = 25;
+
+async fn welcome(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let f: WelcomeForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    if let Err(r) = v.require() {
+        return r;
+    }
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let text = f.text.trim().to_owned();
+    let again = |error: &str| {
+        let mut r = render(&WelcomePage {
+            t: v.t,
+            signed_in: true,
+            csrf: v.csrf.clone(),
+            text: text.clone(),
+            error: error.to_owned(),
+        });
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    if text.is_empty() || text.len() > 100_000 {
+        return again(v.t.s("no_skills_found"));
+    }
+    let analyzer = match state.analyzer.get(&state).await {
+        Ok(a) => a,
+        Err(e) => return failed(v.t, &e),
+    };
+    let for_analysis = text.clone();
+    let draft: ProfileDraft = match blocking(move || {
+        Ok(analyzer.profile(&mut AnalyzerScratch::default(), &for_analysis, None))
+    })
+    .await
+    {
+        Ok(d) => d,
+        Err(e) => return failed(v.t, &e),
+    };
+    if draft.skills.is_empty() {
+        return again(v.t.s("no_skills_found"));
+    }
+    let skills = draft
+        .skills
+        .iter()
+        .take(MAX_FOUND)
+        .map(|s| FoundSkill {
+            id: s.id.clone(),
+            label: s.label.clone(),
+            quote: s
+                .spans
+                .first()
+                .and_then(|sp| text.get(sp.start..sp.end))
+                .unwrap_or_default()
+                .to_owned(),
+        })
+        .collect();
+    render(&SkillsPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        skills,
+        occupations: draft
+            .occupations
+            .iter()
+            .take(3)
+            .map(|o| o.title.clone())
+            .collect(),
+        languages: draft.lang,
+    })
+}
+
+/// Reads the confirmed-skills form: `skill=ID` for each kept skill with `level:ID=1..5`, and
+/// the profile's fields.
+fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String), String> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw).into_owned().collect();
+    let field = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut skills = Vec::new();
+    for (k, id) in &pairs {
+        if k != "skill" {
+            continue;
+        }
+        let level: u8 = field(&format!("level:{id}")).parse().unwrap_or(3);
+        let proficiency = Proficiency::new(level).map_err(|e| e.to_string())?;
+        let skill = SkillId::parse(id).map_err(|e| format!("{id:?}: {e}"))?;
+        skills.push(WorkerSkill {
+            skill,
+            proficiency,
+            // Read from the worker's own words and confirmed by them.
+            evidence: Evidence::Extracted,
+        });
+    }
+    if skills.is_empty() {
+        return Err("keep at least one skill".to_owned());
+    }
+    let hours: f32 = field("hours_per_week")
+        .parse()
+        .map_err(|_| "hours a week: give a number, such as 32".to_owned())?;
+    let work_mode = match field("work_mode").as_str() {
+        "remote" => WorkMode::Remote,
+        "on_site" => WorkMode::OnSite,
+        _ => WorkMode::Either,
+    };
+    let languages = field("languages")
+        .split(',')
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let utc_offset_minutes = field("utc_offset_minutes").parse().unwrap_or(0);
+    let worker = Worker {
+        id: guild_matching::WorkerId(0),
+        name: name.to_owned(),
+        skills,
+        hours_per_week: hours,
+        available_from: None,
+        available_until: None,
+        utc_offset_minutes,
+        work_mode,
+        location: None,
+        travel_radius_km: 0.0,
+        languages,
+        rate: None,
+        reputation: guild_matching::Reputation::default(),
+    };
+    worker.validate().map_err(|e| e.to_string())?;
+    Ok((worker, field("csrf")))
+}
+
+async fn save_profile(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let (worker, csrf) = match profile_from_form(&raw, &account.display_name) {
+        Ok(w) => w,
+        Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e),
+    };
+    if let Err(r) = v.check_csrf(&csrf) {
+        return r;
+    }
+    let store = state.store.clone();
+    let saved = blocking(move || match store.worker_of(account.id)? {
+        // A second pass through the welcome pages replaces the profile's skills.
+        Some(existing) => {
+            let mut w = worker;
+            w.id = existing.worker.id;
+            store.update_worker(existing.worker.id, &w)
+        }
+        None => store.create_worker(Some(account.id), &worker).map(|_| ()),
+    })
+    .await;
+    match saved {
+        Ok(()) => Redirect::to("/dashboard").into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+/// A match on the dashboard.
+struct MatchRow {
+    title: String,
+    score: String,
+    why: Vec<String>,
+    missing: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    name: String,
+    has_profile: bool,
+    skills: Vec<String>,
+    matches: Vec<MatchRow>,
+    considered: usize,
+}
+
+async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let store = state.store.clone();
+    let worker = match blocking(move || store.worker_of(account.id)).await {
+        Ok(w) => w,
+        Err(e) => return failed(v.t, &e),
+    };
+    let mut page = DashboardPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        name: account.display_name.clone(),
+        has_profile: worker.is_some(),
+        skills: Vec::new(),
+        matches: Vec::new(),
+        considered: 0,
+    };
+    if let Some(w) = worker {
+        let ids: Vec<String> = w
+            .worker
+            .skills
+            .iter()
+            .map(|s| s.skill.to_string())
+            .collect();
+        let store = state.store.clone();
+        let lang = v.t.tag();
+        page.skills = blocking(move || store.skill_labels_in(&ids, lang))
+            .await
+            .unwrap_or_default();
+        match crate::matching::top_tasks_for(&state, w.worker, 10).await {
+            Ok(m) => {
+                page.considered = m.considered;
+                page.matches = m
+                    .matches
+                    .into_iter()
+                    .map(|m| {
+                        let (why, missing) = (m.breakdown.notes.clone(), m.breakdown.missing.len());
+                        MatchRow {
+                            title: m.title,
+                            score: format!("{:.0}", m.score),
+                            why,
+                            missing,
+                        }
+                    })
+                    .collect();
+            }
+            Err(e) => return failed(v.t, &e),
+        }
+    }
+    render(&page)
+}
+
+/// One check of a verification, for the page.
+struct CheckRow {
+    name: String,
+    passed: bool,
+    result: &'static str,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    credential: String,
+    verdict: String,
+    verdict_class: &'static str,
+    issuer: String,
+    checks: Vec<CheckRow>,
+}
+
+async fn verify_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    render(&VerifyPage {
+        t: v.t,
+        signed_in: v.account.is_some(),
+        csrf: v.csrf,
+        credential: String::new(),
+        verdict: String::new(),
+        verdict_class: "",
+        issuer: String::new(),
+        checks: Vec::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct VerifyForm {
+    credential: String,
+}
+
+/// Checks a pasted credential. Public, and it changes nothing, so it needs no CSRF token.
+async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let f: VerifyForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    use guild_credentials::verify::{CheckResult, Outcome};
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let bytes = f.credential.clone().into_bytes();
+    let report = match crate::credentials::verify_bytes(&state, bytes).await {
+        Ok(r) => r,
+        Err(e) => return failed(v.t, &e),
+    };
+    let (verdict, class) = match report.outcome {
+        Outcome::Valid => (v.t.s("verdict_valid"), "good"),
+        Outcome::Invalid => (v.t.s("verdict_invalid"), "bad"),
+        Outcome::Unverifiable => (v.t.s("verdict_unknown"), "unknown"),
+    };
+    render(&VerifyPage {
+        t: v.t,
+        signed_in: v.account.is_some(),
+        csrf: v.csrf.clone(),
+        credential: f.credential,
+        verdict: verdict.to_owned(),
+        verdict_class: class,
+        issuer: report.issuer.clone().unwrap_or_default(),
+        checks: report
+            .checks
+            .iter()
+            .map(|c| CheckRow {
+                name: c.check.clone(),
+                passed: c.result == CheckResult::Passed,
+                result: match c.result {
+                    CheckResult::Passed => v.t.s("passed"),
+                    CheckResult::Failed => v.t.s("failed"),
+                    CheckResult::NotChecked => "—",
+                },
+                detail: c.detail.clone(),
+            })
+            .collect(),
+    })
+}
