@@ -7,6 +7,7 @@
 mod accounts_api;
 mod assign;
 mod authz_matrix;
+mod browser;
 mod contracts_api;
 mod credentials;
 mod extraction_api;
@@ -22,6 +23,7 @@ mod projects_api;
 mod reskill_api;
 mod skill_tests_api;
 mod taxonomy_api;
+mod web_pages;
 
 /// Runs each listed test body once per backend.
 #[macro_export]

@@ -6,6 +6,10 @@
 //! The worker's way in: sign up → tell about your work → confirm the skills Guild found →
 //! the dashboard, with the work that matches now and why. Anyone can check a credential.
 
+// Page helpers answer a finished page as their error: it is made once per request and
+// returned straight away, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
 mod i18n;
 
 use askama::Template;
@@ -31,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/assets/guild.css", get(css))
         .route("/assets/guild.js", get(js))
+        .route("/assets/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .route("/lang/{tag}", get(choose_language))
         .route("/signup", get(signup_page).post(signup))
         .route("/signin", get(signin_page).post(signin))
@@ -151,6 +157,16 @@ async fn css() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../assets/guild.css"),
+    )
+}
+
+async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../assets/favicon.svg"),
     )
 }
 
@@ -648,27 +664,109 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
         page.skills = blocking(move || store.skill_labels_in(&ids, lang))
             .await
             .unwrap_or_default();
-        match crate::matching::top_tasks_for(&state, w.worker, 10).await {
-            Ok(m) => {
-                page.considered = m.considered;
-                page.matches = m
-                    .matches
-                    .into_iter()
-                    .map(|m| {
-                        let (why, missing) = (m.breakdown.notes.clone(), m.breakdown.missing.len());
-                        MatchRow {
-                            title: m.title,
-                            score: format!("{:.0}", m.score),
-                            why,
-                            missing,
-                        }
-                    })
-                    .collect();
-            }
+        let found = match crate::matching::top_tasks_for(&state, w.worker, 10).await {
+            Ok(m) => m,
             Err(e) => return failed(v.t, &e),
+        };
+        page.considered = found.considered;
+        // Every skill the explanations name, in the viewer's language.
+        let mut ids: Vec<String> = Vec::new();
+        for m in &found.matches {
+            let b = &m.breakdown;
+            for c in b.required.iter().chain(&b.optional) {
+                ids.push(c.skill.to_string());
+                ids.push(c.held.to_string());
+            }
+            ids.extend(b.missing.iter().map(|s| s.to_string()));
         }
+        ids.sort();
+        ids.dedup();
+        let store = state.store.clone();
+        let lang = v.t.tag();
+        let names = blocking(move || {
+            let labels = store.skill_labels_in(&ids, lang)?;
+            Ok(ids
+                .into_iter()
+                .zip(labels)
+                .collect::<std::collections::HashMap<_, _>>())
+        })
+        .await
+        .unwrap_or_default();
+        page.matches = found
+            .matches
+            .into_iter()
+            .map(|m| MatchRow {
+                why: why_lines(v.t.0, &m.breakdown, &names),
+                missing: m.breakdown.missing.len(),
+                title: m.title,
+                score: format!("{:.0}", m.score),
+            })
+            .collect();
     }
     render(&page)
+}
+
+/// A match's score explained in sentences: each required skill and how the worker covers it,
+/// what is missing, and the other parts of the score.
+fn why_lines(
+    lang: Lang,
+    b: &guild_matching::Breakdown,
+    names: &std::collections::HashMap<String, String>,
+) -> Vec<String> {
+    let name = |id: &SkillId| {
+        names
+            .get(id.as_str())
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut lines: Vec<String> = b
+        .required
+        .iter()
+        .map(|c| {
+            let (skill, held) = (name(&c.skill), name(&c.held));
+            match (lang, c.skill == c.held) {
+                (Lang::En, true) => format!("{skill}: you have it at level {}", c.proficiency),
+                (Lang::En, false) => format!(
+                    "{skill}: you have the related {held} at level {}",
+                    c.proficiency
+                ),
+                (Lang::Nl, true) => format!("{skill}: u hebt het op niveau {}", c.proficiency),
+                (Lang::Nl, false) => format!(
+                    "{skill}: u hebt het verwante {held} op niveau {}",
+                    c.proficiency
+                ),
+            }
+        })
+        .collect();
+    if !b.missing.is_empty() {
+        let missing: Vec<String> = b.missing.iter().map(name).collect();
+        lines.push(match lang {
+            Lang::En => format!("Still to learn: {}", missing.join(", ")),
+            Lang::Nl => format!("Nog te leren: {}", missing.join(", ")),
+        });
+    }
+    let p = &b.parts;
+    let pct = |x: f32| (x * 100.0).round() as i64;
+    lines.push(match lang {
+        Lang::En => format!(
+            "Required skills {} %, availability {} %, time zone {} %, place {} %, budget {} %",
+            pct(p.required),
+            pct(p.availability),
+            pct(p.time_zone),
+            pct(p.location),
+            pct(p.budget)
+        ),
+        Lang::Nl => format!(
+            "Vereiste vaardigheden {} %, beschikbaarheid {} %, tijdzone {} %, plaats {} %, budget {} %",
+            pct(p.required),
+            pct(p.availability),
+            pct(p.time_zone),
+            pct(p.location),
+            pct(p.budget)
+        ),
+    });
+    lines.extend(b.notes.iter().cloned());
+    lines
 }
 
 /// One check of a verification, for the page.

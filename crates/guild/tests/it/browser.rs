@@ -1,0 +1,328 @@
+//! Browser tests: headless Chromium, driven through chromedriver (WebDriver), against the real
+//! server. Each page visited is screenshotted; the browser's console must stay free of errors.
+//!
+//! Chromium and chromedriver come from Debian's `chromium` and `chromium-driver` (`.ci/run`
+//! installs them). Where they are missing the tests say so and pass, unless
+//! `GUILD_REQUIRE_BROWSER=1` (set by `scripts/test.sh`), which makes a missing browser a failure.
+//! Screenshots go to `target/…/screenshots`, and also to `GUILD_SCREENSHOTS_DIR` when it is set
+//! (`docs/screenshots` is made that way).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, Server, TestStore, shared};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A headless Chromium under chromedriver, quit when dropped.
+pub struct Browser {
+    rt: tokio::runtime::Runtime,
+    client: Option<Client>,
+    driver: Child,
+    driver_url: String,
+    shots: Vec<PathBuf>,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts one, or `None` (after saying why) when this machine has no browser and none
+    /// is required.
+    pub fn start() -> Option<Browser> {
+        if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+            assert!(
+                std::env::var("GUILD_REQUIRE_BROWSER").is_err(),
+                "GUILD_REQUIRE_BROWSER is set but {CHROMEDRIVER} or {CHROMIUM} is missing: install Debian's chromium and chromium-driver"
+            );
+            eprintln!("browser tests skipped: no {CHROMEDRIVER} or {CHROMIUM}");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ureq::get(&format!("{driver_url}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--window-size=1200,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = rt
+            .block_on(
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(caps.as_object().unwrap().clone())
+                    .connect(&driver_url),
+            )
+            .unwrap();
+        Some(Browser {
+            rt,
+            client: Some(client),
+            driver,
+            driver_url,
+            shots: screenshot_dirs(),
+            _profile: profile,
+        })
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().unwrap()
+    }
+
+    /// Opens `url` and waits for it to load.
+    pub fn goto(&self, url: &str) {
+        self.rt.block_on(self.client().goto(url)).unwrap();
+    }
+
+    /// Types `text` into the field `css`.
+    pub fn fill(&self, css: &str, text: &str) {
+        self.rt
+            .block_on(async {
+                let e = self.client().find(Locator::Css(css)).await?;
+                e.clear().await?;
+                e.send_keys(text).await
+            })
+            .unwrap_or_else(|e| panic!("fill {css}: {e}"));
+    }
+
+    /// Sets the value of the field `css` at once (for long texts).
+    pub fn set_value(&self, css: &str, text: &str) {
+        self.rt
+            .block_on(self.client().execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![json!(css), json!(text)],
+            ))
+            .unwrap();
+    }
+
+    /// Clicks `css` and waits for the page it leads to: until the old document is gone and
+    /// the new one has a body.
+    pub fn click(&self, css: &str) {
+        self.rt
+            .block_on(async {
+                let old = self.client().find(Locator::Css("html")).await?;
+                let e = self.client().find(Locator::Css(css)).await?;
+                e.click().await?;
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while old.tag_name().await.is_ok() {
+                    assert!(Instant::now() < deadline, "click {css}: no new page came");
+                    // The runtime has nothing else to do meanwhile.
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                self.client()
+                    .wait()
+                    .for_element(Locator::Css("body"))
+                    .await
+                    .map(|_| ())
+            })
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// The visible text of the page.
+    pub fn text(&self) -> String {
+        self.rt
+            .block_on(async {
+                let body = self.client().find(Locator::Css("body")).await?;
+                body.text().await
+            })
+            .unwrap()
+    }
+
+    /// The current URL's path.
+    pub fn path(&self) -> String {
+        let url = self.rt.block_on(self.client().current_url()).unwrap();
+        url.path().to_owned()
+    }
+
+    /// How many elements match `css`.
+    pub fn count(&self, css: &str) -> usize {
+        self.rt
+            .block_on(self.client().find_all(Locator::Css(css)))
+            .unwrap()
+            .len()
+    }
+
+    /// Saves a screenshot of the page as `NAME.png`.
+    pub fn screenshot(&self, name: &str) {
+        let png = self.rt.block_on(self.client().screenshot()).unwrap();
+        for dir in &self.shots {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+        }
+    }
+
+    /// Errors the page's console logged since the last call (chromedriver's log endpoint).
+    pub fn console_errors(&self) -> Vec<String> {
+        let id = self.rt.block_on(self.client().session_id()).unwrap();
+        let Some(id) = id else {
+            return Vec::new();
+        };
+        let answer: Value = ureq::post(&format!("{}/session/{id}/se/log", self.driver_url))
+            .send_json(json!({"type": "browser"}))
+            .unwrap()
+            .into_json()
+            .unwrap();
+        answer["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Fails the test if the console has errors.
+    pub fn assert_clean_console(&self, page: &str) {
+        let errors = self.console_errors();
+        assert!(errors.is_empty(), "console errors on {page}: {errors:#?}");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(c) = self.client.take() {
+            let _ = self.rt.block_on(c.close());
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn screenshot_dirs() -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")];
+    if let Ok(d) = std::env::var("GUILD_SCREENSHOTS_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs
+}
+
+/// A client publishes a task needing `skill`, through the API.
+fn publish_task(server: &Server, title: &str, skill: &str) {
+    let client = server.sign_up("client@example.org");
+    let t = server.call(
+        "POST",
+        "/api/v1/tasks",
+        Some(&client),
+        Some(
+            &json!({"title": title, "required": [{"skill": skill}], "hours": 40,
+            "description": "Turn and program shafts for a pump maker."}),
+        ),
+    );
+    assert_eq!(t.status, 201, "{}", t.body);
+}
+
+#[test]
+fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let store = TestStore::new(&Backend::Sqlite);
+    let server = store.serve();
+    publish_task(&server, "CNC turning of pump shafts", "guild:skill/g-code");
+    let base = &server.base;
+
+    browser.goto(&format!("{base}/"));
+    assert!(browser.text().contains("I am looking for work"));
+    browser.screenshot("home");
+    browser.assert_clean_console("home");
+
+    browser.click("a.button[href='/signup']");
+    assert_eq!(browser.path(), "/signup");
+    browser.fill("#display_name", "Maria Lopez");
+    browser.fill("#email", "maria@example.org");
+    browser.fill("#password", "a long enough password");
+    browser.screenshot("sign-up");
+    browser.click("form[action='/signup'] button[type=submit]");
+    assert_eq!(browser.path(), "/welcome", "{}", browser.text());
+    browser.assert_clean_console("sign-up");
+
+    browser.fill(
+        "#text",
+        "Machinist. For twelve years I set up and ran CNC lathes, wrote G-code programs, \
+         read engineering drawings and measured parts with micrometers.",
+    );
+    browser.screenshot("tell-us-about-your-work");
+    browser.click("form[action='/welcome'] button[type=submit]");
+    assert!(
+        browser.count("input[name=skill][value='guild:skill/g-code']") == 1,
+        "{}",
+        browser.text()
+    );
+    browser.screenshot("confirm-skills");
+    browser.assert_clean_console("confirm skills");
+    browser.click("form[action='/profile'] button[type=submit]");
+    assert_eq!(browser.path(), "/dashboard", "{}", browser.text());
+    let dashboard = browser.text();
+    assert!(
+        dashboard.contains("CNC turning of pump shafts"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("G-code"), "{dashboard}");
+    browser.screenshot("dashboard");
+    browser.assert_clean_console("dashboard");
+
+    // A credential issued elsewhere (the W3C's eddsa-rdfc-2022 vector), checked in public.
+    let vc = std::fs::read_to_string(shared(
+        "vectors/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json",
+    ))
+    .unwrap();
+    browser.click("a[href='/verify']");
+    browser.set_value("#credential", &vc);
+    browser.click("form[action='/verify'] button[type=submit]");
+    let report = browser.text();
+    assert!(report.contains("Valid"), "{report}");
+    assert!(!report.contains("Not valid"), "{report}");
+    browser.screenshot("verify-valid");
+    // Tampered: not valid, with the failing check shown.
+    let tampered = vc.replacen("The School of Examples", "The School of Fakes", 1);
+    browser.set_value("#credential", &tampered);
+    browser.click("form[action='/verify'] button[type=submit]");
+    assert!(browser.text().contains("Not valid"), "{}", browser.text());
+    browser.screenshot("verify-invalid");
+    browser.assert_clean_console("verify");
+
+    // In Dutch.
+    browser.goto(&format!("{base}/lang/nl"));
+    assert!(
+        browser.text().contains("Ik zoek werk"),
+        "{}",
+        browser.text()
+    );
+    browser.goto(&format!("{base}/dashboard"));
+    assert!(browser.text().contains("Werk dat nu bij u past"));
+    browser.screenshot("dashboard-nl");
+    browser.assert_clean_console("Dutch pages");
+
+    // Signing out ends the session: the dashboard sends back to sign-in.
+    browser.click("form[action='/signout'] button");
+    browser.goto(&format!("{base}/dashboard"));
+    assert_eq!(browser.path(), "/signin");
+}

@@ -1,0 +1,161 @@
+//! The web pages over plain HTTP, on both backends: forms that change something need the
+//! session's CSRF token; a bad sign-up says what was wrong on the page; pages speak Dutch when
+//! asked; the pages' headers forbid framing and foreign scripts. (The journeys themselves run
+//! in a real browser: browser.rs.)
+
+use crate::harness::{Backend, TestStore};
+
+crate::on_both_backends!(forms_need_the_session_and_its_csrf_token);
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().redirects(0).build()
+}
+
+/// (status, body, Set-Cookie session value).
+fn send(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (u16, String, Option<String>) {
+    let mut r = agent().request(method, url);
+    if let Some(c) = cookie {
+        r = r.set("cookie", c);
+    }
+    let result = match form {
+        Some(f) => r
+            .set("content-type", "application/x-www-form-urlencoded")
+            .send_string(f),
+        None => r.call(),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = resp.status();
+    let session = resp
+        .all("set-cookie")
+        .iter()
+        .find_map(|c| c.strip_prefix("guild_session="))
+        .and_then(|c| c.split(';').next())
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("guild_session={v}"));
+    (status, resp.into_string().unwrap_or_default(), session)
+}
+
+fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+
+    // A bad sign-up: the page says why, and keeps what was typed.
+    let (status, page, session) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Ana&email=not-an-address&password=a+long+enough+password"),
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("is not an e-mail address"), "{page}");
+    assert!(page.contains("value=\"not-an-address\""), "{page}");
+    assert!(session.is_none());
+    let (status, page, _) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Ana"),
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("The form was not complete"), "{page}");
+
+    let (status, _, session) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Ana&email=ana%40example.org&password=a+long+enough+password"),
+    );
+    assert_eq!(status, 303);
+    let session = session.unwrap();
+    // The welcome page carries the CSRF token in its form.
+    let (status, page, _) = send("GET", &format!("{base}/welcome"), Some(&session), None);
+    assert_eq!(status, 200, "{page}");
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(csrf.len(), 64);
+    let text = "text=I+wrote+G-code+programs+for+CNC+lathes";
+    // Without the token, with another, or without the session: refused, nothing done.
+    for (cookie, form) in [
+        (Some(session.as_str()), text.to_owned()),
+        (
+            Some(session.as_str()),
+            format!("csrf={}&{text}", "0".repeat(64)),
+        ),
+        (None, format!("csrf={csrf}&{text}")),
+    ] {
+        let (status, page, _) = send("POST", &format!("{base}/welcome"), cookie, Some(&form));
+        assert!(
+            status == 403 || (cookie.is_none() && status == 303),
+            "{status}: {page}"
+        );
+    }
+    let (status, page, _) = send(
+        "POST",
+        &format!("{base}/welcome"),
+        Some(&session),
+        Some(&format!("csrf={csrf}&{text}")),
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("guild:skill/g-code"), "{page}");
+    // Saving the profile also needs the token.
+    let profile = "skill=guild%3Askill%2Fg-code&level%3Aguild%3Askill%2Fg-code=4&hours_per_week=30&languages=en&work_mode=remote";
+    let (status, _, _) = send(
+        "POST",
+        &format!("{base}/profile"),
+        Some(&session),
+        Some(profile),
+    );
+    assert_eq!(status, 403);
+    let (status, page, _) = send(
+        "POST",
+        &format!("{base}/profile"),
+        Some(&session),
+        Some(&format!("csrf={csrf}&{profile}")),
+    );
+    assert_eq!(status, 303, "{page}");
+    let (_, page, _) = send("GET", &format!("{base}/dashboard"), Some(&session), None);
+    assert!(page.contains("G-code"), "{page}");
+    // Signing out needs the token too; afterwards the session is gone.
+    let (status, _, _) = send("POST", &format!("{base}/signout"), Some(&session), Some(""));
+    assert_eq!(status, 403);
+    let (status, _, _) = send(
+        "POST",
+        &format!("{base}/signout"),
+        Some(&session),
+        Some(&format!("csrf={csrf}")),
+    );
+    assert_eq!(status, 303);
+    let (status, _, _) = send("GET", &format!("{base}/dashboard"), Some(&session), None);
+    assert_eq!(status, 303);
+
+    // Dutch, by Accept-Language or by choice; and the security headers.
+    let resp = agent()
+        .get(&format!("{base}/"))
+        .set("accept-language", "nl-BE,nl;q=0.9")
+        .call()
+        .unwrap();
+    let csp = resp.header("content-security-policy").unwrap().to_owned();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(resp.header("x-frame-options"), Some("DENY"));
+    let page = resp.into_string().unwrap();
+    assert!(
+        page.contains("lang=\"nl\"") && page.contains("Ik zoek werk"),
+        "{page}"
+    );
+    let (status, _, _) = send("GET", &format!("{base}/lang/en"), None, None);
+    assert_eq!(status, 303);
+}
