@@ -454,9 +454,18 @@ pub async fn task_matches(
     let p = Params::parse(raw.as_deref(), &["k"])?;
     let k = p.int_in("k", 1..=100, 20)?;
     let task = own_task(&state, caller.id, id).await?.task;
-    let index = state.matches.index(&state).await?;
+    Ok(Json(top_workers_for(&state, task, k).await?))
+}
+
+/// The `k` best workers for `task`, each with why.
+pub(crate) async fn top_workers_for(
+    state: &AppState,
+    task: Task,
+    k: usize,
+) -> Result<Matches<WorkerMatch>, ApiError> {
+    let index = state.matches.index(state).await?;
     let store = state.store.clone();
-    let out = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+    tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let ranked = index.top_workers(&task, k, &mut RankScratch::default())?;
         let ids: Vec<WorkerId> = ranked.iter().map(|r| r.id).collect();
         let workers = store.workers(&ids)?;
@@ -476,8 +485,7 @@ pub async fn task_matches(
         })
     })
     .await
-    .map_err(|e| ApiError::internal(&e))??;
-    Ok(Json(out))
+    .map_err(|e| ApiError::internal(&e))?
 }
 
 /// The best open tasks for the caller's worker profile.

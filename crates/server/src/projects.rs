@@ -86,9 +86,21 @@ pub async fn create(
             "must be more than 0 and at most 10,000",
         ));
     }
-    let analyzer = state.analyzer.get(&state).await?;
+    let view = make(&state, caller.id, req, lang, hours).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Deconstructs a problem into a draft project of `owner`'s (shared with the pages).
+pub(crate) async fn make(
+    state: &AppState,
+    owner: i64,
+    req: NewProject,
+    lang: Option<String>,
+    hours: f32,
+) -> Result<ProjectView, ApiError> {
+    let analyzer = state.analyzer.get(state).await?;
     let store = state.store.clone();
-    let view = blocking(move || {
+    blocking(move || {
         let work = Work::Text {
             text: req.problem.clone(),
             lang,
@@ -99,7 +111,7 @@ pub async fn create(
             return Ok(None);
         }
         store
-            .create_project(caller.id, &req.title, &req.problem, &drafts, unplaced)
+            .create_project(owner, &req.title, &req.problem, &drafts, unplaced)
             .map(Some)
     })
     .await?
@@ -108,8 +120,7 @@ pub async fn create(
             "no-tasks",
             "Guild found no work with skills it knows in the description: name the tasks, one per sentence (\"install solar panels on the roof\", \"keep the accounts\")",
         )
-    })?;
-    Ok((StatusCode::CREATED, Json(view)))
+    })
 }
 
 /// The caller's projects, newest first.

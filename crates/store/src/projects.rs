@@ -68,7 +68,11 @@ pub struct DraftTask {
 
 fn title_of(statement: &str) -> String {
     const MAX: usize = 120;
-    let s = statement.trim().trim_end_matches('.');
+    // List markers stay in the description, not in the title.
+    let s = statement
+        .trim()
+        .trim_start_matches(['-', '*', '•', '–', ' '])
+        .trim_end_matches('.');
     if s.chars().count() <= MAX {
         return s.to_owned();
     }
@@ -442,5 +446,6 @@ mod tests {
         assert!(t.ends_with('…'));
         assert!(!t.trim_end_matches('…').ends_with(' '));
         assert_eq!(title_of("Weld the frame."), "Weld the frame");
+        assert_eq!(title_of("- Count the stock."), "Count the stock");
     }
 }

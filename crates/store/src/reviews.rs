@@ -268,6 +268,18 @@ impl Store {
             skills,
         )
     }
+
+    /// Whether the client has reviewed the worker of `contract`.
+    pub fn contract_reviewed(&self, contract: i64) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            Ok(!tx
+                .query(
+                    "SELECT 1 FROM reviews WHERE contract_ref = $1",
+                    &[format!("contract:{contract}").into()],
+                )?
+                .is_empty())
+        })
+    }
 }
 
 /// What workers say of a client, in numbers.

@@ -326,3 +326,160 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     browser.goto(&format!("{base}/dashboard"));
     assert_eq!(browser.path(), "/signin");
 }
+
+const PASSWORD: &str = "a long enough password";
+
+fn sign_in(browser: &Browser, base: &str, email: &str) {
+    browser.goto(&format!("{base}/signin"));
+    browser.fill("#email", email);
+    browser.fill("#password", PASSWORD);
+    browser.click("form[action='/signin'] button[type=submit]");
+    assert_eq!(browser.path(), "/dashboard", "{}", browser.text());
+}
+
+fn sign_out(browser: &Browser) {
+    browser.click("form[action='/signout'] button");
+}
+
+/// Clicks the button of `form` (a CSS selector) whose value is `action`.
+fn act(browser: &Browser, action: &str) {
+    browser.click(&format!("button[name=action][value='{action}']"));
+    browser.assert_clean_console(action);
+}
+
+#[test]
+fn a_client_goes_from_a_problem_to_a_paid_milestone() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let store = TestStore::new(&Backend::Sqlite);
+    let server = store.serve();
+    let base = &server.base;
+    // A worker who counts stock and keeps inventories, signed up through the API.
+    let maria = server.sign_up("maria@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&maria),
+        Some(
+            &json!({"name": "Maria Lopez", "hours_per_week": 30, "utc_offset_minutes": 60,
+            "work_mode": "either", "languages": ["en"],
+            "skills": [{"skill": "guild:skill/cycle-counting", "proficiency": 4},
+                       {"skill": "guild:skill/inventory-control", "proficiency": 4},
+                       {"skill": "guild:skill/warehouse-management-system", "proficiency": 3}]}),
+        ),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+
+    // The client signs up and describes the problem.
+    browser.goto(&format!("{base}/signup"));
+    browser.fill("#display_name", "Chris Client");
+    browser.fill("#email", "chris@example.org");
+    browser.fill("#password", PASSWORD);
+    browser.click("form[action='/signup'] button[type=submit]");
+    browser.goto(&format!("{base}/projects"));
+    browser.fill("#title", "Stock data");
+    browser.fill(
+        "#problem",
+        "We need our warehouse stock data cleaned up and a dashboard.\n\
+         - Count the stock in the warehouse and correct the inventory records\n\
+         - Clean the stock data in the spreadsheets\n\
+         - Build a dashboard that shows stock levels",
+    );
+    browser.screenshot("client-describe-problem");
+    browser.click("form[action='/projects'] button[type=submit]");
+    assert!(
+        browser.path().starts_with("/projects/"),
+        "{}",
+        browser.text()
+    );
+    let project = browser.text();
+    assert!(project.contains("AI exposure"), "{project}");
+    assert!(browser.count("section.task") >= 3, "{project}");
+    browser.screenshot("client-tasks");
+    browser.assert_clean_console("project");
+
+    // Edit the first task's title, publish, and see who matches it.
+    browser.fill(
+        "section.task input[name=title]",
+        "Count the warehouse stock",
+    );
+    browser.click("section.task form button[type=submit]:not([name=remove])");
+    assert!(browser.text().contains("Count the warehouse stock"));
+    browser.click("form[action$='/publish'] button[type=submit]");
+    assert!(browser.text().contains("published"), "{}", browser.text());
+    browser.click("section.task a[href*='/tasks/']");
+    let workers = browser.text();
+    assert!(workers.contains("Maria Lopez"), "{workers}");
+    browser.screenshot("client-matched-workers");
+    browser.assert_clean_console("matched workers");
+
+    // Offer Maria a contract.
+    browser.fill("form.offer input[name=amount]", "300.00");
+    browser.click("form.offer button[type=submit]");
+    assert!(
+        browser.path().starts_with("/contracts/"),
+        "{}",
+        browser.text()
+    );
+    let contract_path = browser.path();
+    assert!(browser.text().contains("proposed"));
+
+    // The client's money arrives (the bank rail is tested in money_api).
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let (chris, _) = db.account_by_email("chris@example.org").unwrap().unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    db.deposit(
+        "dep-chris",
+        chris.id,
+        guild_market::Amount::parse("1000.00", eur).unwrap(),
+        "deposit",
+    )
+    .unwrap();
+
+    // Maria accepts, seeing what she will be paid after the fee.
+    sign_out(&browser);
+    sign_in(&browser, base, "maria@example.org");
+    browser.goto(&format!("{base}{contract_path}"));
+    assert!(browser.text().contains("270.00 EUR"), "{}", browser.text());
+    browser.screenshot("worker-contract-offer");
+    act(&browser, "accept");
+    assert!(browser.text().contains("active"));
+
+    // Chris funds the milestone into escrow.
+    sign_out(&browser);
+    sign_in(&browser, base, "chris@example.org");
+    browser.goto(&format!("{base}{contract_path}"));
+    act(&browser, "fund");
+    assert!(browser.text().contains("300.00 EUR"));
+
+    // Maria submits the work; Chris approves and pays; then reviews.
+    sign_out(&browser);
+    sign_in(&browser, base, "maria@example.org");
+    browser.goto(&format!("{base}{contract_path}"));
+    act(&browser, "submit");
+    sign_out(&browser);
+    sign_in(&browser, base, "chris@example.org");
+    browser.goto(&format!("{base}{contract_path}"));
+    browser.screenshot("client-approve");
+    act(&browser, "approve");
+    assert!(browser.text().contains("completed"), "{}", browser.text());
+    browser.fill(
+        "#review-body",
+        "Counted and corrected everything in two days.",
+    );
+    browser.click("form[action$='/review'] button[type=submit]");
+    assert_eq!(browser.count("form[action$='/review']"), 0, "reviewed once");
+    browser.screenshot("client-paid-milestone");
+    browser.assert_clean_console("review");
+
+    // Maria's earnings: 300.00 less the 10 % fee.
+    sign_out(&browser);
+    sign_in(&browser, base, "maria@example.org");
+    let dashboard = browser.text();
+    assert!(dashboard.contains("270.00 EUR"), "{dashboard}");
+    browser.screenshot("worker-earnings");
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}

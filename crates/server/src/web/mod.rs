@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 mod i18n;
+mod work;
 
 use askama::Template;
 use axum::Router;
@@ -45,6 +46,18 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", post(save_profile))
         .route("/dashboard", get(dashboard))
         .route("/verify", get(verify_page).post(verify))
+        .route("/projects", get(work::projects).post(work::create_project))
+        .route("/projects/{id}", get(work::project))
+        .route("/projects/{id}/publish", post(work::publish))
+        .route(
+            "/projects/{id}/tasks/{task}",
+            get(work::task_workers).post(work::edit_task),
+        )
+        .route("/offers", post(work::offer))
+        .route("/contracts/{id}", get(work::contract))
+        .route("/contracts/{id}/act", post(work::act))
+        .route("/contracts/{id}/messages", post(work::message))
+        .route("/contracts/{id}/review", post(work::review))
 }
 
 /// Who is looking, in which language; the CSRF token for their forms when signed in.
@@ -626,6 +639,10 @@ struct DashboardPage {
     skills: Vec<String>,
     matches: Vec<MatchRow>,
     considered: usize,
+    /// (id, title, status, the viewer's side).
+    contracts: Vec<(i64, String, String, &'static str)>,
+    /// (what, amount, currency).
+    balances: Vec<(&'static str, String, String)>,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -638,10 +655,20 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
         Err(r) => return r,
     };
     let store = state.store.clone();
-    let worker = match blocking(move || store.worker_of(account.id)).await {
-        Ok(w) => w,
+    let me = account.id;
+    let loaded = blocking(move || {
+        Ok((
+            store.worker_of(me)?,
+            store.contracts_of(me)?,
+            store.balances_of(me)?,
+        ))
+    })
+    .await;
+    let (worker, contracts, balances) = match loaded {
+        Ok(x) => x,
         Err(e) => return failed(v.t, &e),
     };
+    let t = v.t;
     let mut page = DashboardPage {
         t: v.t,
         signed_in: true,
@@ -651,6 +678,29 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
         skills: Vec::new(),
         matches: Vec::new(),
         considered: 0,
+        contracts: contracts
+            .into_iter()
+            .map(|c| {
+                let side = if c.client == me {
+                    t.s("as_client")
+                } else {
+                    t.s("as_worker")
+                };
+                (c.id, c.title, c.status, side)
+            })
+            .collect(),
+        balances: balances
+            .into_iter()
+            .filter(|b| b.balance_minor != 0)
+            .map(|b| {
+                let what = match b.kind.as_str() {
+                    "worker_balance" => t.s("earnings"),
+                    "client_funds" => t.s("client_funds"),
+                    _ => t.s("payouts_pending"),
+                };
+                (what, b.balance, b.currency)
+            })
+            .collect(),
     };
     if let Some(w) = worker {
         let ids: Vec<String> = w
@@ -669,29 +719,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
             Err(e) => return failed(v.t, &e),
         };
         page.considered = found.considered;
-        // Every skill the explanations name, in the viewer's language.
-        let mut ids: Vec<String> = Vec::new();
-        for m in &found.matches {
-            let b = &m.breakdown;
-            for c in b.required.iter().chain(&b.optional) {
-                ids.push(c.skill.to_string());
-                ids.push(c.held.to_string());
-            }
-            ids.extend(b.missing.iter().map(|s| s.to_string()));
-        }
-        ids.sort();
-        ids.dedup();
-        let store = state.store.clone();
-        let lang = v.t.tag();
-        let names = blocking(move || {
-            let labels = store.skill_labels_in(&ids, lang)?;
-            Ok(ids
-                .into_iter()
-                .zip(labels)
-                .collect::<std::collections::HashMap<_, _>>())
-        })
-        .await
-        .unwrap_or_default();
+        let names = skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
         page.matches = found
             .matches
             .into_iter()
@@ -704,6 +732,32 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
             .collect();
     }
     render(&page)
+}
+
+/// Every skill that explanations name, by id, in the viewer's language.
+async fn skill_names<'a>(
+    state: &AppState,
+    t: Words,
+    breakdowns: impl Iterator<Item = &'a guild_matching::Breakdown>,
+) -> std::collections::HashMap<String, String> {
+    let mut ids: Vec<String> = Vec::new();
+    for b in breakdowns {
+        for c in b.required.iter().chain(&b.optional) {
+            ids.push(c.skill.to_string());
+            ids.push(c.held.to_string());
+        }
+        ids.extend(b.missing.iter().map(|s| s.to_string()));
+    }
+    ids.sort();
+    ids.dedup();
+    let store = state.store.clone();
+    let lang = t.tag();
+    blocking(move || {
+        let labels = store.skill_labels_in(&ids, lang)?;
+        Ok(ids.into_iter().zip(labels).collect())
+    })
+    .await
+    .unwrap_or_default()
 }
 
 /// A match's score explained in sentences: each required skill and how the worker covers it,

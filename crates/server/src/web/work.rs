@@ -1,0 +1,726 @@
+//! The client's pages and the contract both sides share: describe a problem → the tasks Guild
+//! made of it (AI exposure, presence, skills), edited → publish → the workers who match each
+//! task, with why → offer a contract → fund, submit, approve (the worker is paid) → review.
+//! Another account's project or contract is "not found", as in the API.
+
+use askama::Template;
+use axum::extract::{Path, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use guild_market::contract::{Action, Party};
+use guild_market::{Amount, Currency};
+use guild_matching::TaskId;
+use guild_store::{ContractView, NewContract, ProjectView, party_of};
+use serde::Deserialize;
+
+use super::{Lang, Viewer, Words, failed, form, problem_page, render};
+use crate::error::ApiError;
+use crate::{AppState, blocking};
+
+/// The viewer, signed in, or the page that says what to do instead.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Viewer, guild_store::Account), Response> {
+    let v = Viewer::of(state, headers)
+        .await
+        .map_err(|e| failed(Words(Lang::of(headers)), &e))?;
+    let a = v.require()?.clone();
+    Ok((v, a))
+}
+
+fn not_found(t: Words) -> Response {
+    problem_page(
+        t,
+        StatusCode::NOT_FOUND,
+        "There is nothing here, or it is not yours.",
+    )
+}
+
+async fn own_project(
+    state: &AppState,
+    v: &Viewer,
+    owner: i64,
+    id: i64,
+) -> Result<ProjectView, Response> {
+    let store = state.store.clone();
+    match blocking(move || store.project(id)).await {
+        Ok(p) if p.owner == owner => Ok(p),
+        Ok(_) => Err(not_found(v.t)),
+        Err(e) => Err(failed(v.t, &e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ProjectsPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    projects: Vec<(i64, String, String, usize)>,
+    error: String,
+    title: String,
+    problem: String,
+}
+
+pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let store = state.store.clone();
+    let list = match blocking(move || store.projects_of(account.id)).await {
+        Ok(l) => l,
+        Err(e) => return failed(v.t, &e),
+    };
+    render(&ProjectsPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        projects: list
+            .into_iter()
+            .map(|p| (p.id, p.title, p.status, p.tasks.len()))
+            .collect(),
+        error: String::new(),
+        title: String::new(),
+        problem: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct NewProjectForm {
+    #[serde(default)]
+    csrf: String,
+    title: String,
+    problem: String,
+}
+
+pub(super) async fn create_project(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: NewProjectForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let req = crate::projects::NewProject {
+        title: f.title.clone(),
+        problem: f.problem.clone(),
+        lang: None,
+        hours_per_task: None,
+        languages: Vec::new(),
+    };
+    let made = if f.title.trim().is_empty() || f.problem.trim().is_empty() {
+        Err(ApiError::bad_body(v.t.s("project_needs_both")))
+    } else {
+        crate::projects::make(&state, account.id, req, None, 8.0).await
+    };
+    match made {
+        Ok(p) => Redirect::to(&format!("/projects/{}", p.id)).into_response(),
+        Err(e) => {
+            let mut r = render(&ProjectsPage {
+                t: v.t,
+                signed_in: true,
+                csrf: v.csrf.clone(),
+                projects: Vec::new(),
+                error: e.detail().to_owned(),
+                title: f.title,
+                problem: f.problem,
+            });
+            *r.status_mut() = e.status();
+            r
+        }
+    }
+}
+
+/// A task row of the project page.
+struct TaskRow {
+    id: i64,
+    title: String,
+    status: String,
+    hours: String,
+    ai: String,
+    presence: &'static str,
+    skills: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    id: i64,
+    title: String,
+    problem: String,
+    status: String,
+    tasks: Vec<TaskRow>,
+}
+
+pub(super) async fn project(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let p = match own_project(&state, &v, account.id, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let ids: Vec<String> = p
+        .tasks
+        .iter()
+        .flat_map(|t| t.task.required.iter().chain(&t.task.optional))
+        .map(|r| r.skill.to_string())
+        .collect();
+    let store = state.store.clone();
+    let lang = v.t.tag();
+    let labels: std::collections::HashMap<String, String> = blocking(move || {
+        let l = store.skill_labels_in(&ids, lang)?;
+        Ok(ids.into_iter().zip(l).collect())
+    })
+    .await
+    .unwrap_or_default();
+    let tasks = p
+        .tasks
+        .iter()
+        .map(|t| TaskRow {
+            id: t.task.id.0,
+            title: t.task.title.clone(),
+            status: t.status.clone(),
+            hours: format!("{}", t.task.hours),
+            ai: t
+                .ai_exposure
+                .map_or_else(|| "—".to_owned(), |a| format!("{:.0} %", a * 100.0)),
+            presence: match t.physical {
+                Some(true) => v.t.s("on_site"),
+                Some(false) => v.t.s("remote"),
+                None => "—",
+            },
+            skills: t
+                .task
+                .required
+                .iter()
+                .map(|r| {
+                    labels
+                        .get(r.skill.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| r.skill.to_string())
+                })
+                .collect(),
+        })
+        .collect();
+    render(&ProjectPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        id: p.id,
+        title: p.title,
+        problem: p.problem,
+        status: p.status,
+        tasks,
+    })
+}
+
+#[derive(Deserialize)]
+struct TaskEdit {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    remove: Option<String>,
+}
+
+/// Edits a task of the project (its title and hours), or removes it.
+pub(super) async fn edit_task(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, task)): Path<(i64, i64)>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: TaskEdit = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let p = match own_project(&state, &v, account.id, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(current) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
+        return not_found(v.t);
+    };
+    let store = state.store.clone();
+    let done = if f.remove.is_some() {
+        blocking(move || store.delete_task(TaskId(task))).await
+    } else {
+        let hours: f32 = match f.hours.trim().replace(',', ".").parse() {
+            Ok(h) => h,
+            Err(_) => {
+                return problem_page(
+                    v.t,
+                    StatusCode::BAD_REQUEST,
+                    &format!("hours: {:?} is not a number", f.hours),
+                );
+            }
+        };
+        let mut t = current.task.clone();
+        t.title = f.title.trim().to_owned();
+        t.hours = hours;
+        let status = current.status.clone();
+        blocking(move || store.update_task(TaskId(task), &t, &status)).await
+    };
+    match done {
+        Ok(()) => Redirect::to(&format!("/projects/{id}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    csrf: String,
+    audience: String,
+}
+
+pub(super) async fn publish(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: PublishForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let invited_only = f.audience == "invited";
+    let store = state.store.clone();
+    match blocking(move || store.publish_project(id, account.id, invited_only)).await {
+        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+/// A worker who matches a task.
+struct WorkerRow {
+    id: i64,
+    name: String,
+    score: String,
+    why: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "task_workers.html")]
+struct TaskWorkersPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    project: i64,
+    title: String,
+    workers: Vec<WorkerRow>,
+}
+
+pub(super) async fn task_workers(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, task)): Path<(i64, i64)>,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let p = match own_project(&state, &v, account.id, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(t) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
+        return not_found(v.t);
+    };
+    let found = match crate::matching::top_workers_for(&state, t.task.clone(), 10).await {
+        Ok(m) => m,
+        Err(e) => return failed(v.t, &e),
+    };
+    let names = super::skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
+    render(&TaskWorkersPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        project: id,
+        title: t.task.title,
+        workers: found
+            .matches
+            .into_iter()
+            .map(|m| WorkerRow {
+                id: m.worker.0,
+                why: super::why_lines(v.t.0, &m.breakdown, &names),
+                name: m.name,
+                score: format!("{:.0}", m.score),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct OfferForm {
+    #[serde(default)]
+    csrf: String,
+    worker: i64,
+    title: String,
+    milestone: String,
+    amount: String,
+    currency: String,
+}
+
+/// The client offers a fixed-price contract with one milestone to a matched worker.
+pub(super) async fn offer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: OfferForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let money =
+        Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c).map(|a| (c, a)));
+    let (currency, amount) = match money {
+        Ok(m) => m,
+        Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let store = state.store.clone();
+    let made = blocking(move || {
+        let worker = store.worker(guild_matching::WorkerId(f.worker))?;
+        let Some(worker_account) = worker.owner else {
+            return Err(guild_store::StoreError::Invalid(
+                "this worker has no account to sign a contract".to_owned(),
+            ));
+        };
+        store.create_contract(&NewContract {
+            client: account.id,
+            worker: worker_account,
+            title: f.title,
+            currency,
+            milestones: vec![(f.milestone, amount)],
+            review_days: 7,
+            tests: Vec::new(),
+            hourly: None,
+        })
+    })
+    .await;
+    match made {
+        Ok(c) => Redirect::to(&format!("/contracts/{}", c.id)).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+/// A milestone row, with the actions the viewer may take on it.
+struct MilestoneRow {
+    number: i64,
+    title: String,
+    amount: String,
+    worker_receives: String,
+    status: String,
+    actions: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "contract.html")]
+struct ContractPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    c: ContractView,
+    role: &'static str,
+    contract_actions: Vec<(&'static str, &'static str)>,
+    milestones: Vec<MilestoneRow>,
+    messages: Vec<(String, String)>,
+    can_review: bool,
+}
+
+async fn party_to(
+    state: &AppState,
+    v: &Viewer,
+    account: i64,
+    id: i64,
+) -> Result<(ContractView, Party), Response> {
+    let store = state.store.clone();
+    match blocking(move || store.contract(id)).await {
+        Ok(c) => match party_of(&c, account) {
+            Some(p) => Ok((c, p)),
+            None => Err(not_found(v.t)),
+        },
+        Err(e) => Err(failed(v.t, &e)),
+    }
+}
+
+pub(super) async fn contract(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (c, party) = match party_to(&state, &v, account.id, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let store = state.store.clone();
+    let (messages, reviewed) = match blocking(move || {
+        Ok((
+            store.messages(id, account.id)?,
+            store.contract_reviewed(id)?,
+        ))
+    })
+    .await
+    {
+        Ok(m) => m,
+        Err(e) => return failed(v.t, &e),
+    };
+    let t = v.t;
+    let active = c.status == "active";
+    let milestones = c
+        .milestones
+        .iter()
+        .map(|m| {
+            let mut actions = Vec::new();
+            if active {
+                match (party, m.status.as_str()) {
+                    (Party::Client, "unfunded") => actions.push(("fund", t.s("act_fund"))),
+                    (Party::Worker, "funded" | "changes_requested") if m.test.is_none() => {
+                        actions.push(("submit", t.s("act_submit")));
+                    }
+                    (Party::Client, "submitted") => {
+                        actions.push(("approve", t.s("act_approve")));
+                        actions.push(("request-changes", t.s("act_changes")));
+                    }
+                    _ => {}
+                }
+            }
+            MilestoneRow {
+                number: m.number,
+                title: m.title.clone(),
+                amount: m.amount.clone(),
+                worker_receives: m.worker_receives.clone(),
+                status: m.status.clone(),
+                actions,
+            }
+        })
+        .collect();
+    let mut contract_actions = Vec::new();
+    match (party, c.status.as_str()) {
+        (Party::Worker, "proposed") => {
+            contract_actions.push(("accept", t.s("act_accept")));
+            contract_actions.push(("decline", t.s("act_decline")));
+        }
+        (Party::Client, "proposed" | "active") => {
+            contract_actions.push(("cancel", t.s("act_cancel")))
+        }
+        _ => {}
+    }
+    let paid = c
+        .milestones
+        .iter()
+        .any(|m| matches!(m.status.as_str(), "approved" | "settled"));
+    let can_review = party == Party::Client
+        && !reviewed
+        && (c.status == "completed" || (c.status == "cancelled" && paid));
+    render(&ContractPage {
+        t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        role: if party == Party::Client {
+            t.s("you_are_client")
+        } else {
+            t.s("you_are_worker")
+        },
+        contract_actions,
+        milestones,
+        messages: messages
+            .into_iter()
+            .map(|m| {
+                let who = if m.sender == account.id {
+                    t.s("you")
+                } else if party == Party::Client {
+                    t.s("the_worker")
+                } else {
+                    t.s("the_client")
+                };
+                (who.to_owned(), m.body)
+            })
+            .collect(),
+        can_review,
+        c,
+    })
+}
+
+#[derive(Deserialize)]
+struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    milestone: Option<usize>,
+}
+
+pub(super) async fn act(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: ActForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let (_, party) = match party_to(&state, &v, account.id, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let action = match f.action.as_str() {
+        "accept" => Action::Accept,
+        "decline" => Action::Decline,
+        "cancel" => Action::Cancel,
+        "dispute" => Action::Dispute,
+        "fund" => Action::Fund,
+        "submit" => Action::Submit,
+        "approve" => Action::Approve,
+        "request-changes" => Action::RequestChanges,
+        other => {
+            return problem_page(
+                v.t,
+                StatusCode::BAD_REQUEST,
+                &format!("no such action: {other:?}"),
+            );
+        }
+    };
+    let milestone = f.milestone.and_then(|n| n.checked_sub(1));
+    let store = state.store.clone();
+    match blocking(move || {
+        store.act_on_contract(id, party, action, milestone, None, jiff::Timestamp::now())
+    })
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/contracts/{id}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct MessageForm {
+    #[serde(default)]
+    csrf: String,
+    body: String,
+}
+
+pub(super) async fn message(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: MessageForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    if let Err(r) = party_to(&state, &v, account.id, id).await {
+        return r;
+    }
+    let store = state.store.clone();
+    match blocking(move || store.post_message(id, account.id, &f.body, &[])).await {
+        Ok(_) => Redirect::to(&format!("/contracts/{id}#messages")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    #[serde(default)]
+    csrf: String,
+    rating: i64,
+    body: String,
+}
+
+pub(super) async fn review(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: ReviewForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = state.store.clone();
+    match blocking(move || {
+        store.review_contract(
+            id,
+            account.id,
+            &account.display_name,
+            f.rating,
+            &f.body,
+            &[],
+        )
+    })
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/contracts/{id}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
