@@ -289,6 +289,25 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     browser.screenshot("dashboard");
     browser.assert_clean_console("dashboard");
 
+    // Where next: the transition map, then the way into the nearest one.
+    browser.click("nav a[href='/transitions']");
+    assert_eq!(
+        browser.count("svg.transition-map circle.node"),
+        8,
+        "{}",
+        browser.text()
+    );
+    assert!(browser.count("table.transitions tbody tr") == 8);
+    browser.screenshot("transitions");
+    browser.assert_clean_console("transitions");
+    browser.click("table.transitions tbody tr a");
+    assert_eq!(browser.path(), "/transitions/path");
+    let plan = browser.text();
+    assert!(plan.contains("What you have and what is needed"), "{plan}");
+    assert!(browser.count("svg.gap-chart rect.need") >= 1, "{plan}");
+    browser.screenshot("transition-path");
+    browser.assert_clean_console("transition path");
+
     // A credential issued elsewhere (the W3C's eddsa-rdfc-2022 vector), checked in public.
     let vc = std::fs::read_to_string(shared(
         "vectors/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json",

@@ -372,6 +372,98 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Payouts on their way",
         "Uitbetalingen onderweg",
     ),
+    (
+        "transitions_title",
+        "Where your skills can take you",
+        "Waar uw vaardigheden u kunnen brengen",
+    ),
+    (
+        "transitions_lead",
+        "The occupations nearest to yours, by the skills, activities and tools they share. Choose one to see the gap and the shortest way to close it.",
+        "De beroepen die het dichtst bij het uwe liggen, naar de vaardigheden, activiteiten en gereedschappen die ze delen. Kies er een om het verschil te zien en de kortste weg om het te overbruggen.",
+    ),
+    (
+        "map_title",
+        "Map of your nearest transitions",
+        "Kaart van uw dichtstbijzijnde overstappen",
+    ),
+    (
+        "map_desc",
+        "You are in the middle; nearer occupations are closer to the middle, bigger circles have more open work on Guild, and the colour shows how much of the work AI could do.",
+        "U staat in het midden; nabije beroepen staan dichter bij het midden, grotere cirkels hebben meer open werk op Guild, en de kleur toont hoeveel van het werk AI zou kunnen doen.",
+    ),
+    ("ai_low", "little AI exposure", "weinig AI-blootstelling"),
+    ("ai_mid", "some", "enige"),
+    ("ai_high", "much", "veel"),
+    (
+        "map_key",
+        "closer to the middle is nearer; bigger has more open work",
+        "dichter bij het midden is nabijer; groter heeft meer open werk",
+    ),
+    (
+        "transitions_table",
+        "The same, as a table",
+        "Hetzelfde, als tabel",
+    ),
+    ("occupation", "Occupation", "Beroep"),
+    ("closeness", "Closeness", "Nabijheid"),
+    ("gap", "Gap", "Verschil"),
+    ("remote_share", "Remote work", "Werk op afstand"),
+    ("open_work", "Open tasks", "Open taken"),
+    ("to_learn", "to learn", "te leren"),
+    ("path_to", "The way to", "De weg naar"),
+    (
+        "gap_title",
+        "What you have and what is needed",
+        "Wat u hebt en wat nodig is",
+    ),
+    (
+        "gap_desc",
+        "For each skill still missing, a bar for the level needed and a bar for the level you have, from 0 to 5.",
+        "Voor elke vaardigheid die nog ontbreekt, een balk voor het nodige niveau en een balk voor uw niveau, van 0 tot 5.",
+    ),
+    ("need", "needed", "nodig"),
+    ("have", "you have", "u hebt"),
+    (
+        "no_gap",
+        "You already have what this work needs.",
+        "U hebt al wat dit werk vraagt.",
+    ),
+    ("carried_over", "What carries over", "Wat u meeneemt"),
+    (
+        "plan_title",
+        "The shortest way to learn it",
+        "De kortste leerweg",
+    ),
+    (
+        "no_plan",
+        "No course or test in the catalogue teaches these skills yet.",
+        "Nog geen cursus of toets in de catalogus leert deze vaardigheden.",
+    ),
+    ("closes", "teaches", "leert"),
+    ("total_hours", "Time in all", "Tijd in totaal"),
+    (
+        "uncovered",
+        "Not taught by anything in the catalogue",
+        "Door niets in de catalogus onderwezen",
+    ),
+    (
+        "bridge_title",
+        "Work you can take now that builds the way",
+        "Werk dat u nu kunt doen en de weg bouwt",
+    ),
+    (
+        "no_bridge",
+        "No open task builds these skills at the moment.",
+        "Op dit moment bouwt geen open taak deze vaardigheden.",
+    ),
+    ("practises", "practises", "oefent"),
+    (
+        "doable_title",
+        "Tasks of this work you can already do",
+        "Taken van dit werk die u al kunt",
+    ),
+    ("nav_transitions", "Where next", "Waarheen"),
 ];
 
 #[cfg(test)]
@@ -387,6 +479,33 @@ mod tests {
         }
         assert_eq!(Words(Lang::Nl).s("sign_in"), "Inloggen");
         assert_eq!(Words(Lang::En).s("nope"), "[missing word]");
+    }
+
+    #[test]
+    fn every_word_the_pages_ask_for_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for sub in ["templates", "src/web"] {
+            for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+                let path = entry.unwrap().path();
+                // This file defines the words (and shows how to ask for one).
+                if !path.ends_with("i18n.rs") {
+                    sources.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut asked = 0;
+        for text in &sources {
+            for part in text.split("t.s(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                asked += 1;
+                assert!(
+                    WORDS.iter().any(|(k, _, _)| *k == key),
+                    "no word for {key:?}"
+                );
+            }
+        }
+        assert!(asked > 100, "only {asked} words asked for");
     }
 
     #[test]

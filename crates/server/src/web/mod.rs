@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 mod i18n;
+mod reskill;
 mod work;
 
 use askama::Template;
@@ -54,6 +55,8 @@ pub fn routes() -> Router<AppState> {
             get(work::task_workers).post(work::edit_task),
         )
         .route("/offers", post(work::offer))
+        .route("/transitions", get(reskill::transitions))
+        .route("/transitions/path", get(reskill::path))
         .route("/contracts/{id}", get(work::contract))
         .route("/contracts/{id}/act", post(work::act))
         .route("/contracts/{id}/messages", post(work::message))

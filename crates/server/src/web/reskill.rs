@@ -1,0 +1,402 @@
+//! The worker's way forward, drawn: the nearest transitions as a map (SVG made on the server:
+//! closer is nearer, bigger has more open work, the colour is AI exposure), and for one target
+//! the skill gap as a chart, the cheapest learning path, bridge work and the tasks of the
+//! target the worker can already do. Every picture has the same facts as text beside it.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use guild_store::{GapItemView, Origin, PathRequest, PathTarget};
+
+use super::{Lang, Viewer, Words, failed, render};
+use crate::{AppState, blocking};
+
+/// A node of the transition map.
+struct MapNode {
+    x: f32,
+    y: f32,
+    r: f32,
+    class: &'static str,
+    label: String,
+    label_y: f32,
+    href: String,
+    title: String,
+    stroke: f32,
+}
+
+/// A transition in the list beside the map.
+struct TransitionRow {
+    title: String,
+    href: String,
+    score: String,
+    gap: String,
+    ai: String,
+    remote: String,
+    open_tasks: usize,
+    missing: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "transitions.html")]
+struct TransitionsPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    from: String,
+    nodes: Vec<MapNode>,
+    rows: Vec<TransitionRow>,
+    has_profile: bool,
+}
+
+fn encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+/// Minor units as decimal text in their currency.
+fn money_text(minor: i64, code: &str) -> String {
+    match guild_market::Currency::parse(code) {
+        Ok(c) => format!("{} {code}", guild_market::money::decimal(minor, c)),
+        Err(_) => format!("{minor} {code}"),
+    }
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_owned(), |v| format!("{:.0} %", v * 100.0))
+}
+
+/// The map's geometry: the worker's occupation in the middle, each transition around it at
+/// a distance that grows as its score falls.
+fn layout(scores: &[(f32, usize, Option<f64>)]) -> Vec<(f32, f32, f32, &'static str, f32)> {
+    let (cx, cy) = (340.0_f32, 230.0_f32);
+    let n = scores.len().max(1) as f32;
+    let max = scores.iter().map(|s| s.0).fold(f32::MIN, f32::max);
+    let min = scores.iter().map(|s| s.0).fold(f32::MAX, f32::min);
+    let spread = (max - min).max(1e-6);
+    scores
+        .iter()
+        .enumerate()
+        .map(|(i, &(score, open, ai))| {
+            let angle = std::f32::consts::TAU * i as f32 / n - std::f32::consts::FRAC_PI_2;
+            let far = (max - score) / spread;
+            let d = 95.0 + 100.0 * far;
+            let r = (7.0 + 3.0 * (open as f32).sqrt()).min(20.0);
+            let class = match ai {
+                Some(a) if a >= 0.5 => "ai-high",
+                Some(a) if a >= 0.25 => "ai-mid",
+                Some(_) => "ai-low",
+                None => "ai-unknown",
+            };
+            (
+                cx + d * angle.cos(),
+                cy + d * angle.sin(),
+                r,
+                class,
+                1.0 + 4.0 * (1.0 - far),
+            )
+        })
+        .collect()
+}
+
+pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let store = state.store.clone();
+    let worker = match blocking(move || store.worker_of(account.id)).await {
+        Ok(w) => w,
+        Err(e) => return failed(v.t, &e),
+    };
+    let Some(worker) = worker else {
+        return render(&TransitionsPage {
+            t: v.t,
+            signed_in: true,
+            csrf: v.csrf.clone(),
+            from: String::new(),
+            nodes: Vec::new(),
+            rows: Vec::new(),
+            has_profile: false,
+        });
+    };
+    let origin = Origin::Worker {
+        id: worker.worker.id,
+        occupation: None,
+    };
+    let s = state.clone();
+    let report = match blocking(move || {
+        let cache = s.transitions.clone();
+        let store = s.store.clone();
+        s.store
+            .transitions(&origin, None, 8, 6, &|src| cache.model(&store, src))
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return failed(v.t, &e),
+    };
+    let geometry = layout(
+        &report
+            .transitions
+            .iter()
+            .map(|t| (t.score, t.open_tasks, t.ai_exposure))
+            .collect::<Vec<_>>(),
+    );
+    let nodes = report
+        .transitions
+        .iter()
+        .zip(&geometry)
+        .map(|(t, &(x, y, r, class, stroke))| MapNode {
+            x,
+            y,
+            r,
+            class,
+            label: short(&t.title, 26),
+            label_y: y + r + 14.0,
+            href: format!("/transitions/path?to={}", encode(&t.occupation)),
+            title: t.title.clone(),
+            stroke,
+        })
+        .collect();
+    let rows = report
+        .transitions
+        .iter()
+        .map(|t| TransitionRow {
+            title: t.title.clone(),
+            href: format!("/transitions/path?to={}", encode(&t.occupation)),
+            score: format!("{:.2}", t.score),
+            gap: format!("{:.0} %", t.gap.gap_share * 100.0),
+            ai: percent(t.ai_exposure),
+            remote: percent(t.remote_share),
+            open_tasks: t.open_tasks,
+            missing: t.gap.missing.iter().map(|m| m.label.clone()).collect(),
+        })
+        .collect();
+    render(&TransitionsPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        from: report.from.occupation.map(|o| o.title).unwrap_or_default(),
+        nodes,
+        rows,
+        has_profile: true,
+    })
+}
+
+/// A bar of the gap chart.
+struct GapBar {
+    label: String,
+    y: f32,
+    text_y: f32,
+    have_w: f32,
+    need_w: f32,
+    have: String,
+    need: u8,
+}
+
+/// A step of the learning path.
+struct StepRow {
+    title: String,
+    provider: String,
+    hours: String,
+    price: String,
+    link: String,
+    closes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "path.html")]
+struct PathPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    target: String,
+    bars: Vec<GapBar>,
+    chart_height: f32,
+    carried: Vec<String>,
+    steps: Vec<StepRow>,
+    total_hours: String,
+    uncovered: Vec<String>,
+    bridge: Vec<(String, String)>,
+    doable: Vec<String>,
+    target_tasks: usize,
+}
+
+/// Pixels per proficiency level in the gap chart.
+const LEVEL_PX: f32 = 52.0;
+
+fn bars(missing: &[GapItemView]) -> Vec<GapBar> {
+    // The same label can come from two kinds (a skill and an activity): draw it once.
+    let mut seen = std::collections::HashSet::new();
+    missing
+        .iter()
+        .filter(|m| seen.insert(m.label.to_lowercase()))
+        .take(14)
+        .enumerate()
+        .map(|(i, m)| {
+            let y = 30.0 + i as f32 * 30.0;
+            GapBar {
+                label: short(&m.label, 38),
+                y,
+                text_y: y + 15.0,
+                have_w: f32::from(m.have.unwrap_or(0)) * LEVEL_PX,
+                need_w: f32::from(m.need) * LEVEL_PX,
+                have: m.have.map_or_else(|| "0".to_owned(), |h| h.to_string()),
+                need: m.need,
+            }
+        })
+        .collect()
+}
+
+pub(super) async fn path(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let to = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "to")
+        .map(|(_, v)| v.into_owned());
+    let Some(to) = to.filter(|t| !t.is_empty()) else {
+        return Redirect::to("/transitions").into_response();
+    };
+    let store = state.store.clone();
+    let worker = match blocking(move || store.worker_of(account.id)).await {
+        Ok(Some(w)) => w,
+        Ok(None) => return Redirect::to("/welcome").into_response(),
+        Err(e) => return failed(v.t, &e),
+    };
+    let request = PathRequest {
+        origin: Origin::Worker {
+            id: worker.worker.id,
+            occupation: None,
+        },
+        target: PathTarget::Occupation(to),
+        languages: Vec::new(),
+        hour_value: None,
+        max_needs: 20,
+    };
+    let s = state.clone();
+    let report = match blocking(move || {
+        let cache = s.transitions.clone();
+        let store = s.store.clone();
+        s.store
+            .learning_path(&request, &|src| cache.model(&store, src))
+    })
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return failed(v.t, &e),
+    };
+    let label = |id: &str| {
+        report
+            .labels
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let bars = bars(&report.gap.missing);
+    let (steps, total_hours, uncovered) = match &report.plan {
+        Some(plan) => (
+            plan.steps
+                .iter()
+                .map(|s| StepRow {
+                    title: s.resource.title.clone(),
+                    provider: s.resource.provider.clone(),
+                    hours: format!("{}", s.resource.hours),
+                    price: s
+                        .resource
+                        .cost
+                        .map(|c| money_text(c.minor, &c.currency.to_string()))
+                        .unwrap_or_default(),
+                    link: s.resource.link.clone().unwrap_or_default(),
+                    closes: s
+                        .closes
+                        .iter()
+                        .map(|c| format!("{} ({})", label(c.skill.as_str()), c.level.level()))
+                        .collect(),
+                })
+                .collect(),
+            format!("{}", plan.total_hours),
+            plan.uncovered
+                .iter()
+                .map(|n| label(n.skill.as_str()))
+                .collect(),
+        ),
+        None => (Vec::new(), String::new(), Vec::new()),
+    };
+    render(&PathPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        target: report.target.label.clone(),
+        chart_height: 40.0 + bars.len() as f32 * 30.0,
+        bars,
+        carried: report
+            .gap
+            .carried_over
+            .iter()
+            .map(|c| c.label.clone())
+            .collect(),
+        steps,
+        total_hours,
+        uncovered,
+        bridge: report
+            .bridge_work
+            .iter()
+            .map(|b| {
+                (
+                    b.title.clone(),
+                    b.exercises
+                        .iter()
+                        .map(|e| e.label.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .collect(),
+        doable: report
+            .tasks_you_can_do
+            .iter()
+            .map(|d| d.statement.clone())
+            .collect(),
+        target_tasks: report.target_tasks,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearer_transitions_sit_closer_to_the_middle() {
+        let g = layout(&[(0.9, 0, Some(0.1)), (0.5, 16, Some(0.6)), (0.1, 4, None)]);
+        let d = |(x, y, ..): (f32, f32, f32, &str, f32)| {
+            ((x - 340.0).powi(2) + (y - 230.0).powi(2)).sqrt()
+        };
+        assert!(d(g[0]) < d(g[1]) && d(g[1]) < d(g[2]));
+        assert_eq!(g[0].3, "ai-low");
+        assert_eq!(g[1].3, "ai-high");
+        assert_eq!(g[2].3, "ai-unknown");
+        assert!(g[1].2 > g[0].2, "more open work, a bigger node");
+    }
+}
