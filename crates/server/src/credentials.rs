@@ -744,6 +744,17 @@ pub async fn import_credential(
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
     own_worker(&state, caller.id, id).await?;
+    let result = import_bytes(&state, id, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(result)))
+}
+
+/// Verifies a credential and, when it is valid, imports it for `worker` (whose owner the
+/// caller must have checked); an invalid one is 422 with the checks that failed.
+pub(crate) async fn import_bytes(
+    state: &AppState,
+    id: i64,
+    body: Vec<u8>,
+) -> Result<ImportResult, ApiError> {
     let (store, publication, fetcher) = (
         state.store.clone(),
         state.publication.clone(),
@@ -784,7 +795,7 @@ pub async fn import_credential(
     })
     .await?;
     match verified {
-        Ok(result) => Ok((StatusCode::CREATED, Json(result))),
+        Ok(result) => Ok(result),
         Err(report) => {
             let why: Vec<String> = report
                 .checks

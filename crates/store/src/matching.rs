@@ -652,6 +652,39 @@ impl Store {
             .map(|t| (t.account, t.scopes)))
     }
 
+    /// Shares a worker's profile and credentials at its public page, or stops sharing.
+    pub fn set_profile_public(&self, worker: WorkerId, public: bool) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE workers SET public_profile = $1 WHERE id = $2",
+                &[i64::from(public).into(), worker.0.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "worker",
+                    id: worker.to_string(),
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// Whether a worker shares their profile publicly.
+    pub fn profile_is_public(&self, worker: WorkerId) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            Ok(tx
+                .query(
+                    "SELECT public_profile FROM workers WHERE id = $1",
+                    &[worker.0.into()],
+                )?
+                .first()
+                .map(|r| r[0].int())
+                .transpose()?
+                .unwrap_or(0)
+                != 0)
+        })
+    }
+
     /// An account's API tokens (not browser sessions), newest first.
     pub fn tokens_of(&self, account: i64) -> Result<Vec<TokenInfo>, StoreError> {
         self.read(|tx| {

@@ -53,6 +53,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         17,
         include_str!("../migrations/postgres/0017_projects_hourly_scopes.sql"),
     ),
+    (
+        18,
+        include_str!("../migrations/postgres/0018_public_profiles.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

@@ -42,6 +42,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         17,
         include_str!("../migrations/sqlite/0017_projects_hourly_scopes.sql"),
     ),
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_public_profiles.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -199,6 +199,19 @@ impl Browser {
             .collect()
     }
 
+    /// Takes the console's errors, which must all be the failed load the test provoked
+    /// (a page answered with an error status on purpose).
+    pub fn expect_failed_load(&self, status: u16) {
+        let errors = self.console_errors();
+        assert!(
+            !errors.is_empty()
+                && errors
+                    .iter()
+                    .all(|e| e.contains(&format!("status of {status}"))),
+            "expected only a failed load with {status}: {errors:#?}"
+        );
+    }
+
     /// Fails the test if the console has errors.
     pub fn assert_clean_console(&self, page: &str) {
         let errors = self.console_errors();
@@ -308,11 +321,42 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     browser.screenshot("transition-path");
     browser.assert_clean_console("transition path");
 
-    // A credential issued elsewhere (the W3C's eddsa-rdfc-2022 vector), checked in public.
+    // A credential issued elsewhere (the W3C's eddsa-rdfc-2022 vector): a tampered copy is
+    // refused, the real one brought into the wallet; then the profile is shared.
     let vc = std::fs::read_to_string(shared(
         "vectors/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json",
     ))
     .unwrap();
+    let tampered = vc.replacen("The School of Examples", "The School of Fakes", 1);
+    browser.click("nav a[href='/credentials']");
+    browser.set_value("#credential", &tampered);
+    browser.click("form[action='/credentials/import'] button[type=submit]");
+    let refused = browser.text();
+    assert!(refused.contains("was not imported"), "{refused}");
+    assert!(refused.contains("bad signature"), "{refused}");
+    browser.expect_failed_load(422);
+    browser.set_value("#credential", &vc);
+    browser.click("form[action='/credentials/import'] button[type=submit]");
+    assert!(
+        browser.text().contains("Alumni Credential"),
+        "{}",
+        browser.text()
+    );
+    browser.click("form[action='/credentials/share'] button");
+    assert_eq!(browser.count("#public-link"), 1);
+    browser.screenshot("credential-wallet");
+    browser.assert_clean_console("wallet");
+    browser.click("#public-link");
+    let profile = browser.text();
+    assert!(
+        profile.contains("Maria Lopez") && profile.contains("G-code"),
+        "{profile}"
+    );
+    assert!(profile.contains("Alumni Credential"), "{profile}");
+    browser.screenshot("public-profile");
+    browser.assert_clean_console("public profile");
+
+    // Any credential checked in public.
     browser.click("a[href='/verify']");
     browser.set_value("#credential", &vc);
     browser.click("form[action='/verify'] button[type=submit]");
@@ -321,7 +365,6 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     assert!(!report.contains("Not valid"), "{report}");
     browser.screenshot("verify-valid");
     // Tampered: not valid, with the failing check shown.
-    let tampered = vc.replacen("The School of Examples", "The School of Fakes", 1);
     browser.set_value("#credential", &tampered);
     browser.click("form[action='/verify'] button[type=submit]");
     assert!(browser.text().contains("Not valid"), "{}", browser.text());

@@ -129,6 +129,92 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
     assert_eq!(status, 303, "{page}");
     let (_, page, _) = send("GET", &format!("{base}/dashboard"), Some(&session), None);
     assert!(page.contains("G-code"), "{page}");
+    // The profile is private until shared; another account's project or contract is not
+    // found.
+    let (status, _, _) = send("GET", &format!("{base}/people/1"), None, None);
+    assert_eq!(status, 404);
+    let (status, _, _) = send(
+        "POST",
+        &format!("{base}/credentials/share"),
+        Some(&session),
+        Some(&format!("csrf={csrf}&public=1")),
+    );
+    assert_eq!(status, 303);
+    let (status, page, _) = send("GET", &format!("{base}/people/1"), None, None);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Ana") && page.contains("G-code"), "{page}");
+    let client = server.sign_up("client@example.org");
+    let p = server.call(
+        "POST",
+        "/api/v1/projects",
+        Some(&client),
+        Some(&serde_json::json!({"title": "Lathe work", "problem": "Write G-code programs for the CNC lathe."})),
+    );
+    assert_eq!(p.status, 201, "{}", p.body);
+    let pid = p.body["id"].as_i64().unwrap();
+    let (status, _, _) = send(
+        "GET",
+        &format!("{base}/projects/{pid}"),
+        Some(&session),
+        None,
+    );
+    assert_eq!(status, 404);
+    let c = server.call(
+        "POST",
+        "/api/v1/contracts",
+        Some(&client),
+        Some(
+            &serde_json::json!({"worker": 1, "title": "Lathe work", "currency": "EUR",
+            "milestones": [{"title": "All", "amount": "100.00"}]}),
+        ),
+    );
+    assert_eq!(c.status, 201, "{}", c.body);
+    let cid = c.body["id"].as_i64().unwrap();
+    // Ana is the worker: she sees it; a third account does not.
+    let (status, _, _) = send(
+        "GET",
+        &format!("{base}/contracts/{cid}"),
+        Some(&session),
+        None,
+    );
+    assert_eq!(status, 200);
+    let (status, _, other) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Eve&email=eve%40example.org&password=a+long+enough+password"),
+    );
+    assert_eq!(status, 303);
+    let other = other.unwrap();
+    let (status, _, _) = send(
+        "GET",
+        &format!("{base}/contracts/{cid}"),
+        Some(&other),
+        None,
+    );
+    assert_eq!(status, 404);
+    let (_, page, _) = send("GET", &format!("{base}/welcome"), Some(&other), None);
+    let other_csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, _, _) = send(
+        "POST",
+        &format!("{base}/contracts/{cid}/act"),
+        Some(&other),
+        Some(&format!("csrf={other_csrf}&action=accept")),
+    );
+    assert_eq!(status, 404);
+    let (_, page, _) = send(
+        "GET",
+        &format!("{base}/contracts/{cid}"),
+        Some(&session),
+        None,
+    );
+    assert!(page.contains("proposed"), "nothing changed: {page}");
+
     // Signing out needs the token too; afterwards the session is gone.
     let (status, _, _) = send("POST", &format!("{base}/signout"), Some(&session), Some(""));
     assert_eq!(status, 403);

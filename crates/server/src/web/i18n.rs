@@ -464,6 +464,55 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Taken van dit werk die u al kunt",
     ),
     ("nav_transitions", "Where next", "Waarheen"),
+    ("wallet_title", "Your credentials", "Uw bewijzen"),
+    (
+        "wallet_lead",
+        "Your certified skills, as W3C Verifiable Credentials (Open Badges 3.0) that any platform can check without asking Guild.",
+        "Uw gecertificeerde vaardigheden, als W3C Verifiable Credentials (Open Badges 3.0) die elk platform kan controleren zonder Guild te vragen.",
+    ),
+    ("share_title", "Your public profile", "Uw openbare profiel"),
+    (
+        "shared_at",
+        "Anyone can see your skills and check your credentials at",
+        "Iedereen kan uw vaardigheden zien en uw bewijzen controleren op",
+    ),
+    (
+        "not_shared",
+        "Your profile is private.",
+        "Uw profiel is privé.",
+    ),
+    ("share_profile", "Share my profile", "Mijn profiel delen"),
+    ("stop_sharing", "Stop sharing", "Niet meer delen"),
+    ("issued_by_guild", "Issued on Guild", "Uitgegeven op Guild"),
+    ("none_yet", "None yet.", "Nog geen."),
+    ("revoked", "revoked", "ingetrokken"),
+    ("download", "Download", "Downloaden"),
+    (
+        "imported_title",
+        "Brought from elsewhere",
+        "Van elders meegebracht",
+    ),
+    ("valid_until", "valid until", "geldig tot"),
+    (
+        "import_title",
+        "Bring a credential",
+        "Een bewijs meebrengen",
+    ),
+    (
+        "import_lead",
+        "Paste or load a credential another platform issued you. Guild checks it first; if it is valid, its skills join your profile, marked with the issuer.",
+        "Plak of laad een bewijs dat een ander platform u gaf. Guild controleert het eerst; als het geldig is, komen de vaardigheden op uw profiel, met de uitgever erbij.",
+    ),
+    ("import", "Check and bring it", "Controleren en meebrengen"),
+    ("skills_and_levels", "Skills", "Vaardigheden"),
+    ("evidence", "Evidence", "Bewijs"),
+    ("credentials_title", "Credentials", "Bewijzen"),
+    (
+        "credentials_public_lead",
+        "Each can be checked here, or by any other verifier.",
+        "Elk kan hier worden gecontroleerd, of door elke andere controleur.",
+    ),
+    ("nav_credentials", "Credentials", "Bewijzen"),
 ];
 
 #[cfg(test)]

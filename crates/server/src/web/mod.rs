@@ -12,6 +12,7 @@
 
 mod i18n;
 mod reskill;
+mod wallet;
 mod work;
 
 use askama::Template;
@@ -56,6 +57,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/offers", post(work::offer))
         .route("/transitions", get(reskill::transitions))
+        .route("/credentials", get(wallet::wallet))
+        .route("/credentials/import", post(wallet::import))
+        .route("/credentials/share", post(wallet::share))
+        .route("/people/{id}", get(wallet::person))
         .route("/transitions/path", get(reskill::path))
         .route("/contracts/{id}", get(work::contract))
         .route("/contracts/{id}/act", post(work::act))
