@@ -123,6 +123,13 @@ impl Browser {
             .unwrap();
     }
 
+    /// Runs a script in the page.
+    pub fn run_js(&self, script: &str) {
+        self.rt
+            .block_on(self.client().execute(script, Vec::new()))
+            .unwrap();
+    }
+
     /// Clicks `css` and waits for the page it leads to: until the old document is gone and
     /// the new one has a body.
     pub fn click(&self, css: &str) {
@@ -321,6 +328,61 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     browser.screenshot("transition-path");
     browser.assert_clean_console("transition path");
 
+    // A skill test on G-code, set by a training centre: Maria passes it and the credential
+    // lands in her wallet, where she checks it.
+    let academy = server.sign_up("academy@example.org");
+    server.call(
+        "POST",
+        "/api/v1/organisations",
+        Some(&academy),
+        Some(&json!({"slug": "ferro", "name": "Ferro Academy"})),
+    );
+    server.call(
+        "POST",
+        "/api/v1/organisations/ferro/keys",
+        Some(&academy),
+        None,
+    );
+    let test = server.call(
+        "POST",
+        "/api/v1/organisations/ferro/tests",
+        Some(&academy),
+        Some(&json!({"skill": "guild:skill/g-code", "level": 3, "title": "G-code basics",
+            "questions_per_attempt": 2, "pass_percent": 100, "time_limit_minutes": 20,
+            "cooldown_hours": 24, "questions": [
+                {"kind": "exact", "prompt": "Which G-code makes a rapid move?", "answers": ["G0", "G00"]},
+                {"kind": "exact", "prompt": "Which G-code makes a straight cutting move?", "answers": ["G1", "G01"]}
+            ]})),
+    );
+    assert_eq!(test.status, 201, "{}", test.body);
+    browser.click("nav a[href='/tests']");
+    assert!(browser.text().contains("G-code basics"));
+    browser.screenshot("skill-tests");
+    browser.click("form[action$='/start'] button");
+    assert!(browser.path().starts_with("/attempts/"));
+    browser.run_js(
+        "document.querySelectorAll('fieldset.question').forEach(function (f) { \
+           var rapid = f.querySelector('legend').textContent.indexOf('rapid') >= 0; \
+           f.querySelector('input').value = rapid ? 'G0' : 'g01'; });",
+    );
+    browser.screenshot("skill-test-attempt");
+    browser.click("form[action^='/attempts/'] button[type=submit]");
+    assert_eq!(browser.count("#attempt-status"), 1);
+    assert!(browser.text().contains("Passed"), "{}", browser.text());
+    browser.screenshot("skill-test-passed");
+    browser.assert_clean_console("skill test");
+    browser.click("a[href='/credentials']:not(nav a)");
+    assert!(browser.text().contains("Issued on Guild"));
+    assert_eq!(browser.count("ul.credentials li form[action='/verify']"), 1);
+    browser.click("ul.credentials li form[action='/verify'] button");
+    let checked = browser.text();
+    assert!(
+        checked.contains("Valid") && !checked.contains("Not valid"),
+        "{checked}"
+    );
+    browser.screenshot("own-credential-valid");
+    browser.assert_clean_console("own credential");
+
     // A credential issued elsewhere (the W3C's eddsa-rdfc-2022 vector): a tampered copy is
     // refused, the real one brought into the wallet; then the profile is shared.
     let vc = std::fs::read_to_string(shared(
@@ -353,6 +415,7 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
         "{profile}"
     );
     assert!(profile.contains("Alumni Credential"), "{profile}");
+    assert_eq!(browser.count("main form[action='/verify']"), 1, "{profile}");
     browser.screenshot("public-profile");
     browser.assert_clean_console("public profile");
 

@@ -513,6 +513,46 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Elk kan hier worden gecontroleerd, of door elke andere controleur.",
     ),
     ("nav_credentials", "Credentials", "Bewijzen"),
+    ("tests_title", "Skill tests", "Vaardigheidstoetsen"),
+    (
+        "tests_lead",
+        "Show what you can do. Each attempt draws its own questions and has a time limit; a pass gives you the organisation's credential, which any platform can check.",
+        "Laat zien wat u kunt. Elke poging trekt eigen vragen en heeft een tijdslimiet; wie slaagt, krijgt het bewijs van de organisatie, dat elk platform kan controleren.",
+    ),
+    (
+        "no_tests",
+        "No tests have been set yet.",
+        "Er zijn nog geen toetsen.",
+    ),
+    (
+        "your_skill",
+        "one of your skills",
+        "een van uw vaardigheden",
+    ),
+    ("questions", "questions", "vragen"),
+    ("pass_at", "pass at", "geslaagd vanaf"),
+    ("take_test", "Take the test", "Toets maken"),
+    ("attempt_title", "Your test", "Uw toets"),
+    ("hand_in_by", "Hand in by", "Inleveren voor"),
+    ("your_answer", "Your answer", "Uw antwoord"),
+    ("hand_in", "Hand in", "Inleveren"),
+    ("test_passed", "Passed", "Geslaagd"),
+    (
+        "test_failed",
+        "Not passed this time",
+        "Deze keer niet geslaagd",
+    ),
+    (
+        "test_awaiting",
+        "Waiting for an assessor",
+        "Wacht op een beoordelaar",
+    ),
+    (
+        "see_credential",
+        "See your new credential",
+        "Bekijk uw nieuwe bewijs",
+    ),
+    ("nav_tests", "Tests", "Toetsen"),
 ];
 
 #[cfg(test)]

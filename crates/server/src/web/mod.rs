@@ -12,6 +12,7 @@
 
 mod i18n;
 mod reskill;
+mod tests;
 mod wallet;
 mod work;
 
@@ -61,6 +62,9 @@ pub fn routes() -> Router<AppState> {
         .route("/credentials/import", post(wallet::import))
         .route("/credentials/share", post(wallet::share))
         .route("/people/{id}", get(wallet::person))
+        .route("/tests", get(tests::list))
+        .route("/tests/{id}/start", post(tests::start))
+        .route("/attempts/{id}", get(tests::attempt).post(tests::answer))
         .route("/transitions/path", get(reskill::path))
         .route("/contracts/{id}", get(work::contract))
         .route("/contracts/{id}/act", post(work::act))

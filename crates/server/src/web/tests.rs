@@ -1,0 +1,286 @@
+//! Skill tests in the browser: the tests organisations set, taking one (a random draw of
+//! questions, a time limit), and the result; a pass issues the organisation's credential into
+//! the worker's wallet and adds assessed evidence to the profile.
+
+use askama::Template;
+use axum::extract::{Path, RawForm, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use guild_market::assessment::Answer;
+use guild_store::{AttemptView, SkillTestView};
+
+use super::{Lang, Viewer, Words, failed, problem_page, render};
+use crate::{AppState, blocking};
+
+/// A test in the list.
+struct TestRow {
+    id: i64,
+    title: String,
+    skill: String,
+    level: i64,
+    organisation: String,
+    questions: i64,
+    minutes: i64,
+    pass: i64,
+    yours: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tests.html")]
+struct TestsPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    tests: Vec<TestRow>,
+    has_profile: bool,
+}
+
+pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let store = state.store.clone();
+    let lang = v.t.tag();
+    let loaded = blocking(move || {
+        let tests: Vec<SkillTestView> = store.skill_tests(None)?;
+        let worker = store.worker_of(account.id)?;
+        let ids: Vec<String> = tests.iter().map(|t| t.skill.clone()).collect();
+        let labels = store.skill_labels_in(&ids, lang)?;
+        Ok((tests, worker, labels))
+    })
+    .await;
+    let (tests, worker, labels) = match loaded {
+        Ok(x) => x,
+        Err(e) => return failed(v.t, &e),
+    };
+    let mine: Vec<String> = worker
+        .as_ref()
+        .map(|w| {
+            w.worker
+                .skills
+                .iter()
+                .map(|s| s.skill.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows: Vec<TestRow> = tests
+        .into_iter()
+        .zip(labels)
+        .map(|(t, label)| TestRow {
+            yours: mine.contains(&t.skill),
+            id: t.id,
+            title: t.title,
+            skill: label,
+            level: t.level,
+            organisation: t.organisation,
+            questions: t.questions_per_attempt,
+            minutes: t.time_limit_minutes,
+            pass: t.pass_percent,
+        })
+        .collect();
+    // Tests of the worker's own skills first.
+    rows.sort_by_key(|r| !r.yours);
+    render(&TestsPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        tests: rows,
+        has_profile: worker.is_some(),
+    })
+}
+
+/// Starts an attempt at a test for the viewer's worker profile.
+pub(super) async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(test): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let csrf = field(&raw, "csrf").unwrap_or_default();
+    if let Err(r) = v.check_csrf(&csrf) {
+        return r;
+    }
+    let store = state.store.clone();
+    let started = blocking(move || {
+        let Some(w) = store.worker_of(account.id)? else {
+            return Err(guild_store::StoreError::Conflict(
+                "make your profile first: tell Guild about your work".to_owned(),
+            ));
+        };
+        store.start_attempt(test, account.id, w.worker.id.0, jiff::Timestamp::now())
+    })
+    .await;
+    match started {
+        Ok(a) => Redirect::to(&format!("/attempts/{}", a.id)).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+fn field(raw: &[u8], key: &str) -> Option<String> {
+    url::form_urlencoded::parse(raw)
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A question of an attempt, for the page.
+struct QuestionRow {
+    number: usize,
+    kind: &'static str,
+    prompt: String,
+    options: Vec<(usize, String)>,
+    mark: String,
+}
+
+#[derive(Template)]
+#[template(path = "attempt.html")]
+struct AttemptPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    id: i64,
+    status: String,
+    in_progress: bool,
+    deadline: String,
+    questions: Vec<QuestionRow>,
+    detail: String,
+    credential: bool,
+}
+
+async fn own_attempt(
+    state: &AppState,
+    v: &Viewer,
+    account: i64,
+    id: i64,
+) -> Result<AttemptView, Response> {
+    let store = state.store.clone();
+    match blocking(move || store.attempt(id)).await {
+        Ok(a) if a.account == account => Ok(a),
+        Ok(_) => Err(problem_page(
+            v.t,
+            StatusCode::NOT_FOUND,
+            "There is nothing here, or it is not yours.",
+        )),
+        Err(e) => Err(failed(v.t, &e)),
+    }
+}
+
+pub(super) async fn attempt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    let a = match own_attempt(&state, &v, account.id, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    render(&AttemptPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        id: a.id,
+        in_progress: a.status == "in_progress",
+        deadline: a.deadline.get(11..16).unwrap_or(&a.deadline).to_owned(),
+        questions: a
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| QuestionRow {
+                number: q.number,
+                kind: q.kind,
+                prompt: q.prompt.clone(),
+                options: q.options.iter().cloned().enumerate().collect(),
+                mark: a
+                    .marks
+                    .get(i)
+                    .map(|m| format!("{m:?}").to_lowercase())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        detail: a.detail.clone().unwrap_or_default(),
+        credential: a.credential.is_some(),
+        status: a.status,
+    })
+}
+
+/// Hands in the answers: each question's field is `q{number}` (choices may repeat).
+pub(super) async fn answer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let v = match Viewer::of(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return failed(Words(Lang::of(&headers)), &e),
+    };
+    let account = match v.require() {
+        Ok(a) => a.clone(),
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&field(&raw, "csrf").unwrap_or_default()) {
+        return r;
+    }
+    let a = match own_attempt(&state, &v, account.id, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&raw).into_owned().collect();
+    let answers: Vec<Option<Answer>> = a
+        .questions
+        .iter()
+        .map(|q| {
+            let key = format!("q{}", q.number);
+            let given: Vec<&String> = pairs
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v)
+                .collect();
+            if q.kind == "choice" {
+                let picked: Vec<usize> = given.iter().filter_map(|g| g.parse().ok()).collect();
+                (!picked.is_empty()).then_some(Answer::Choice(picked))
+            } else {
+                given
+                    .first()
+                    .map(|g| g.trim().to_owned())
+                    .filter(|g| !g.is_empty())
+                    .map(Answer::Text)
+            }
+        })
+        .collect();
+    let (store, publication) = (state.store.clone(), state.publication.clone());
+    match blocking(move || {
+        store.submit_attempt(
+            &publication,
+            id,
+            account.id,
+            &answers,
+            jiff::Timestamp::now(),
+        )
+    })
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/attempts/{id}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
