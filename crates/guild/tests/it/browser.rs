@@ -123,6 +123,16 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks `css` where nothing navigates (opening a disclosure, ticking a box).
+    pub fn click_in_place(&self, css: &str) {
+        self.rt
+            .block_on(async {
+                let e = self.client().find(Locator::Css(css)).await?;
+                e.click().await
+            })
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
     /// Runs a script in the page.
     pub fn run_js(&self, script: &str) {
         self.rt
@@ -244,8 +254,8 @@ fn screenshot_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// A client publishes a task needing `skill`, through the API.
-fn publish_task(server: &Server, title: &str, skill: &str) {
+/// A client publishes a task needing `skill`, through the API; returns the client's token.
+fn publish_task(server: &Server, title: &str, skill: &str) -> String {
     let client = server.sign_up("client@example.org");
     let t = server.call(
         "POST",
@@ -257,6 +267,7 @@ fn publish_task(server: &Server, title: &str, skill: &str) {
         ),
     );
     assert_eq!(t.status, 201, "{}", t.body);
+    client
 }
 
 #[test]
@@ -266,7 +277,7 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     };
     let store = TestStore::new(&Backend::Sqlite);
     let server = store.serve();
-    publish_task(&server, "CNC turning of pump shafts", "guild:skill/g-code");
+    let client = publish_task(&server, "CNC turning of pump shafts", "guild:skill/g-code");
     let base = &server.base;
 
     browser.goto(&format!("{base}/"));
@@ -308,6 +319,33 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     assert!(dashboard.contains("G-code"), "{dashboard}");
     browser.screenshot("dashboard");
     browser.assert_clean_console("dashboard");
+
+    // She applies (free); the client accepts through the API; her dashboard links the contract.
+    browser.click_in_place("details.apply summary");
+    browser.fill(
+        "textarea[name=cover]",
+        "Twelve years on CNC lathes; I can start Monday.",
+    );
+    browser.fill("details.apply input[name=amount]", "1200.00");
+    browser.click("details.apply button[type=submit]");
+    assert!(
+        browser.text().contains("Your proposals"),
+        "{}",
+        browser.text()
+    );
+    let mine = server.call("GET", "/api/v1/tasks/1/proposals", Some(&client), None);
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let pid = mine.body[0]["id"].as_i64().unwrap();
+    let accepted = server.call(
+        "POST",
+        &format!("/api/v1/proposals/{pid}/accept"),
+        Some(&client),
+        None,
+    );
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    browser.goto(&format!("{base}/dashboard"));
+    assert!(browser.text().contains("accepted"), "{}", browser.text());
+    assert!(browser.count("#proposals a[href^='/contracts/']") == 1);
 
     // Where next: the transition map, then the way into the nearest one.
     browser.click("nav a[href='/transitions']");
@@ -539,7 +577,10 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     browser.screenshot("client-matched-workers");
     browser.assert_clean_console("matched workers");
 
-    // Offer Maria a contract.
+    // Invite her to apply (the task is published), then offer her a contract.
+    browser.click("form.invite button");
+    assert!(browser.text().contains("Maria Lopez"));
+    browser.assert_clean_console("invite");
     browser.fill("form.offer input[name=amount]", "300.00");
     browser.click("form.offer button[type=submit]");
     assert!(

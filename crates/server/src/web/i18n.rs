@@ -553,6 +553,14 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Bekijk uw nieuwe bewijs",
     ),
     ("nav_tests", "Tests", "Toetsen"),
+    ("your_proposals", "Your proposals", "Uw voorstellen"),
+    ("contract", "Contract", "Contract"),
+    ("apply", "Apply", "Reageren"),
+    ("cover", "Why you, and how", "Waarom u, en hoe"),
+    ("send_proposal", "Send the proposal", "Voorstel versturen"),
+    ("no_fee", "Applying is free.", "Reageren is gratis."),
+    ("proposals_title", "Proposals", "Voorstellen"),
+    ("invite", "Invite to apply", "Uitnodigen om te reageren"),
 ];
 
 #[cfg(test)]

@@ -57,6 +57,9 @@ pub fn routes() -> Router<AppState> {
             get(work::task_workers).post(work::edit_task),
         )
         .route("/offers", post(work::offer))
+        .route("/proposals", post(work::apply))
+        .route("/proposals/{id}", post(work::decide))
+        .route("/projects/{id}/tasks/{task}/invite", post(work::invite))
         .route("/transitions", get(reskill::transitions))
         .route("/credentials", get(wallet::wallet))
         .route("/credentials/import", post(wallet::import))
@@ -634,6 +637,7 @@ async fn save_profile(
 
 /// A match on the dashboard.
 struct MatchRow {
+    task: i64,
     title: String,
     score: String,
     why: Vec<String>,
@@ -655,6 +659,8 @@ struct DashboardPage {
     contracts: Vec<(i64, String, String, &'static str)>,
     /// (what, amount, currency).
     balances: Vec<(&'static str, String, String)>,
+    /// (task title, price, status, contract).
+    proposals: Vec<(String, String, String, Option<i64>)>,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -673,10 +679,26 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
             store.worker_of(me)?,
             store.contracts_of(me)?,
             store.balances_of(me)?,
+            store
+                .proposals_by(me)?
+                .into_iter()
+                .map(|p| {
+                    let title = store
+                        .task(guild_matching::TaskId(p.task))
+                        .map(|t| t.task.title)
+                        .unwrap_or_default();
+                    (
+                        title,
+                        format!("{} {}", p.amount, p.currency),
+                        p.status,
+                        p.contract,
+                    )
+                })
+                .collect::<Vec<_>>(),
         ))
     })
     .await;
-    let (worker, contracts, balances) = match loaded {
+    let (worker, contracts, balances, proposals) = match loaded {
         Ok(x) => x,
         Err(e) => return failed(v.t, &e),
     };
@@ -690,6 +712,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
         skills: Vec::new(),
         matches: Vec::new(),
         considered: 0,
+        proposals,
         contracts: contracts
             .into_iter()
             .map(|c| {
@@ -736,6 +759,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
             .matches
             .into_iter()
             .map(|m| MatchRow {
+                task: m.task.0,
                 why: why_lines(v.t.0, &m.breakdown, &names),
                 missing: m.breakdown.missing.len(),
                 title: m.title,

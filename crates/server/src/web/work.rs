@@ -336,6 +336,16 @@ struct WorkerRow {
     why: Vec<String>,
 }
 
+/// A proposal on a task, for its owner.
+struct ProposalRow {
+    id: i64,
+    worker: String,
+    cover: String,
+    price: String,
+    status: String,
+    contract: Option<i64>,
+}
+
 #[derive(Template)]
 #[template(path = "task_workers.html")]
 struct TaskWorkersPage {
@@ -343,8 +353,11 @@ struct TaskWorkersPage {
     signed_in: bool,
     csrf: String,
     project: i64,
+    task: i64,
+    published: bool,
     title: String,
     workers: Vec<WorkerRow>,
+    proposals: Vec<ProposalRow>,
 }
 
 pub(super) async fn task_workers(
@@ -363,6 +376,30 @@ pub(super) async fn task_workers(
     let Some(t) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
         return not_found(v.t);
     };
+    let store = state.store.clone();
+    let proposals = match blocking(move || {
+        let mut rows = Vec::new();
+        for p in store.proposals_on(task)? {
+            let name = store
+                .worker(guild_matching::WorkerId(p.worker))?
+                .worker
+                .name;
+            rows.push(ProposalRow {
+                id: p.id,
+                worker: name,
+                cover: p.cover,
+                price: format!("{} {}", p.amount, p.currency),
+                status: p.status,
+                contract: p.contract,
+            });
+        }
+        Ok(rows)
+    })
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return failed(v.t, &e),
+    };
     let found = match crate::matching::top_workers_for(&state, t.task.clone(), 10).await {
         Ok(m) => m,
         Err(e) => return failed(v.t, &e),
@@ -373,6 +410,9 @@ pub(super) async fn task_workers(
         signed_in: true,
         csrf: v.csrf.clone(),
         project: id,
+        task,
+        published: matches!(t.status.as_str(), "open" | "invited"),
+        proposals,
         title: t.task.title,
         workers: found
             .matches
@@ -721,6 +761,121 @@ pub(super) async fn review(
     .await
     {
         Ok(_) => Redirect::to(&format!("/contracts/{id}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    decision: String,
+}
+
+/// The task's owner accepts a proposal (an active contract at its price) or declines it; the
+/// applicant may withdraw it.
+pub(super) async fn decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: DecisionForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = state.store.clone();
+    match blocking(move || store.decide_proposal(id, account.id, &f.decision)).await {
+        Ok(p) => match p.contract {
+            Some(c) => Redirect::to(&format!("/contracts/{c}")).into_response(),
+            None => Redirect::to("/dashboard").into_response(),
+        },
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    csrf: String,
+    worker: i64,
+}
+
+/// The client invites a matched worker to apply to a published task.
+pub(super) async fn invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, task)): Path<(i64, i64)>,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: InviteForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let store = state.store.clone();
+    match blocking(move || store.invite(task, account.id, f.worker)).await {
+        Ok(()) => Redirect::to(&format!("/projects/{id}/tasks/{task}")).into_response(),
+        Err(e) => failed(v.t, &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ApplyForm {
+    #[serde(default)]
+    csrf: String,
+    task: i64,
+    cover: String,
+    amount: String,
+    currency: String,
+}
+
+/// A worker applies to an open task from their matches: never a fee.
+pub(super) async fn apply(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let f: ApplyForm = match form(&headers, &raw) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_csrf(&f.csrf) {
+        return r;
+    }
+    let amount = match Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c)) {
+        Ok(a) => a,
+        Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let store = state.store.clone();
+    let applied = blocking(move || {
+        let Some(w) = store.worker_of(account.id)? else {
+            return Err(guild_store::StoreError::Conflict(
+                "make your profile first: tell Guild about your work".to_owned(),
+            ));
+        };
+        store.propose(f.task, w.worker.id.0, account.id, &f.cover, amount)
+    })
+    .await;
+    match applied {
+        Ok(_) => Redirect::to("/dashboard#proposals").into_response(),
         Err(e) => failed(v.t, &e),
     }
 }
