@@ -826,11 +826,19 @@ pub async fn team(
     Caller(_caller): Caller,
     Body(project): Body<guild_matching::team::Project>,
 ) -> Result<Json<TeamAnswer>, ApiError> {
+    Ok(Json(propose_team(&state, project).await?))
+}
+
+/// The cheapest team that covers `project`'s needs, or why there is none.
+pub(crate) async fn propose_team(
+    state: &AppState,
+    project: guild_matching::team::Project,
+) -> Result<TeamAnswer, ApiError> {
     use guild_matching::team::{TeamOptions, form_team};
 
-    let index = state.matches.index(&state).await?;
+    let index = state.matches.index(state).await?;
     let store = state.store.clone();
-    let answer = tokio::task::spawn_blocking(move || -> Result<TeamAnswer, ApiError> {
+    tokio::task::spawn_blocking(move || -> Result<TeamAnswer, ApiError> {
         let workers = store.all_workers()?;
         let (request, candidates) = project.resolve(index.similarity().vocabulary(), &workers)?;
         let team = form_team(&candidates, &request, &TeamOptions::default())?;
@@ -865,6 +873,5 @@ pub async fn team(
         })
     })
     .await
-    .map_err(|e| ApiError::internal(&e))??;
-    Ok(Json(answer))
+    .map_err(|e| ApiError::internal(&e))?
 }

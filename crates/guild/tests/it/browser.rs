@@ -133,6 +133,25 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Makes the window `width` × `height` CSS pixels (a phone is 390 × 844).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.rt
+            .block_on(self.client().set_window_size(width, height))
+            .unwrap();
+    }
+
+    /// Whether the page is wider than the window (sideways scrolling on a phone).
+    pub fn overflows(&self) -> bool {
+        let v = self
+            .rt
+            .block_on(self.client().execute(
+                "return document.documentElement.scrollWidth > window.innerWidth;",
+                Vec::new(),
+            ))
+            .unwrap();
+        v.as_bool().unwrap_or(true)
+    }
+
     /// Runs a script in the page.
     pub fn run_js(&self, script: &str) {
         self.rt
@@ -484,6 +503,22 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     browser.screenshot("dashboard-nl");
     browser.assert_clean_console("Dutch pages");
 
+    // On a phone: no sideways scrolling on the main pages.
+    browser.resize(390, 844);
+    for page in [
+        "/dashboard",
+        "/transitions",
+        "/credentials",
+        "/tests",
+        "/verify",
+    ] {
+        browser.goto(&format!("{base}{page}"));
+        assert!(!browser.overflows(), "{page} is wider than a phone");
+    }
+    browser.goto(&format!("{base}/dashboard"));
+    browser.screenshot("dashboard-phone");
+    browser.resize(1200, 900);
+
     // Signing out ends the session: the dashboard sends back to sign-in.
     browser.click("form[action='/signout'] button");
     browser.goto(&format!("{base}/dashboard"));
@@ -562,6 +597,49 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     browser.screenshot("client-tasks");
     browser.assert_clean_console("project");
 
+    // A second worker who has every skill the project needs, at a higher rate; then the
+    // proposed team.
+    let chris_token = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"email": "chris@example.org", "password": PASSWORD})),
+    );
+    let chris_token = chris_token.body["token"].as_str().unwrap().to_owned();
+    let pid = browser.path().rsplit('/').next().unwrap().to_owned();
+    let p = server.call(
+        "GET",
+        &format!("/api/v1/projects/{pid}"),
+        Some(&chris_token),
+        None,
+    );
+    let mut all: Vec<String> = p.body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["task"]["required"].as_array().unwrap().clone())
+        .map(|r| r["skill"].as_str().unwrap().to_owned())
+        .collect();
+    all.sort();
+    all.dedup();
+    let sam = server.sign_up("sam@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&sam),
+        Some(&json!({"name": "Sam Allround", "hours_per_week": 40, "utc_offset_minutes": 0,
+            "work_mode": "remote", "languages": ["en"], "rate": {"minor": 6000, "currency": "EUR"},
+            "skills": all.iter().map(|s| json!({"skill": s, "proficiency": 4})).collect::<Vec<_>>()})),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    browser.click("a[href$='/team']");
+    let team = browser.text();
+    assert!(team.contains("Sam Allround"), "{team}");
+    assert_eq!(browser.count("#team-total"), 1, "{team}");
+    browser.screenshot("client-team");
+    browser.assert_clean_console("team");
+    browser.goto(&format!("{base}/projects/{pid}"));
+
     // Edit the first task's title, publish, and see who matches it.
     browser.fill(
         "section.task input[name=title]",
@@ -578,11 +656,16 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     browser.assert_clean_console("matched workers");
 
     // Invite her to apply (the task is published), then offer her a contract.
-    browser.click("form.invite button");
+    // Maria is worker 1 (Sam, who has every skill, may rank above her).
+    let maria_card = "li.match:has(form.offer input[name=worker][value='1'])";
+    browser.click(&format!("{maria_card} form.invite button"));
     assert!(browser.text().contains("Maria Lopez"));
     browser.assert_clean_console("invite");
-    browser.fill("form.offer input[name=amount]", "300.00");
-    browser.click("form.offer button[type=submit]");
+    browser.fill(
+        &format!("{maria_card} form.offer input[name=amount]"),
+        "300.00",
+    );
+    browser.click(&format!("{maria_card} form.offer button[type=submit]"));
     assert!(
         browser.path().starts_with("/contracts/"),
         "{}",

@@ -73,6 +73,19 @@ impl Words {
         }
     }
 
+    /// A state's name (of a contract, milestone, proposal, project or task) in the language;
+    /// a state with no word shows as it is.
+    pub fn state(&self, state: &str) -> String {
+        let key = format!("state_{state}");
+        match WORDS.iter().find(|(k, _, _)| *k == key) {
+            Some((_, en, nl)) => match self.0 {
+                Lang::En => (*en).to_owned(),
+                Lang::Nl => (*nl).to_owned(),
+            },
+            None => state.replace('_', " "),
+        }
+    }
+
     /// The language's tag.
     pub fn tag(&self) -> &'static str {
         self.0.tag()
@@ -561,6 +574,67 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("no_fee", "Applying is free.", "Reageren is gratis."),
     ("proposals_title", "Proposals", "Voorstellen"),
     ("invite", "Invite to apply", "Uitnodigen om te reageren"),
+    (
+        "hourly_rate",
+        "Your hourly rate in euros (optional)",
+        "Uw uurtarief in euro (niet verplicht)",
+    ),
+    ("propose_team", "Propose a team", "Stel een team voor"),
+    ("team_title", "A team for", "Een team voor"),
+    (
+        "team_lead",
+        "The cheapest group of workers who together cover the project's skills, from those who state a rate in euros.",
+        "De goedkoopste groep werkers die samen de vaardigheden van het project dekken, uit wie een tarief in euro opgeeft.",
+    ),
+    ("team_total", "The team costs", "Het team kost"),
+    (
+        "team_exact",
+        "the cheapest possible",
+        "de goedkoopst mogelijke",
+    ),
+    (
+        "team_near",
+        "close to the cheapest",
+        "dicht bij de goedkoopste",
+    ),
+    (
+        "no_team",
+        "No team can be formed yet",
+        "Er kan nog geen team worden gevormd",
+    ),
+    ("worker_col", "Worker", "Werker"),
+    ("state_proposed", "proposed", "voorgesteld"),
+    ("state_declined", "declined", "geweigerd"),
+    ("state_active", "active", "lopend"),
+    ("state_disputed", "disputed", "betwist"),
+    ("state_completed", "completed", "afgerond"),
+    ("state_cancelled", "cancelled", "geannuleerd"),
+    ("state_unfunded", "not funded", "niet gefinancierd"),
+    ("state_funded", "funded", "gefinancierd"),
+    ("state_submitted", "submitted", "ingediend"),
+    (
+        "state_changes_requested",
+        "changes asked",
+        "wijzigingen gevraagd",
+    ),
+    (
+        "state_approved",
+        "approved and paid",
+        "goedgekeurd en betaald",
+    ),
+    ("state_refunded", "refunded", "terugbetaald"),
+    ("state_settled", "settled", "geschikt"),
+    ("state_open", "open", "open"),
+    ("state_accepted", "accepted", "aanvaard"),
+    ("state_withdrawn", "withdrawn", "ingetrokken"),
+    ("state_draft", "draft", "concept"),
+    ("state_published", "published", "gepubliceerd"),
+    (
+        "state_invited",
+        "published to invited workers",
+        "gepubliceerd voor genodigden",
+    ),
+    ("state_closed", "closed", "gesloten"),
 ];
 
 #[cfg(test)]
@@ -576,6 +650,8 @@ mod tests {
         }
         assert_eq!(Words(Lang::Nl).s("sign_in"), "Inloggen");
         assert_eq!(Words(Lang::En).s("nope"), "[missing word]");
+        assert_eq!(Words(Lang::Nl).state("completed"), "afgerond");
+        assert_eq!(Words(Lang::Nl).state("in_progress"), "in progress");
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects", get(work::projects).post(work::create_project))
         .route("/projects/{id}", get(work::project))
         .route("/projects/{id}/publish", post(work::publish))
+        .route("/projects/{id}/team", get(work::team))
         .route(
             "/projects/{id}/tasks/{task}",
             get(work::task_workers).post(work::edit_task),
@@ -579,6 +580,18 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String), String>
         .filter(|l| !l.is_empty())
         .collect();
     let utc_offset_minutes = field("utc_offset_minutes").parse().unwrap_or(0);
+    // An hourly rate is optional; clients' team proposals use it.
+    let rate = match field("rate").as_str() {
+        "" => None,
+        text => {
+            let eur = guild_market::Currency::parse("EUR").map_err(|e| e.to_string())?;
+            let amount =
+                guild_market::Amount::parse(text, eur).map_err(|e| format!("hourly rate: {e}"))?;
+            let currency =
+                guild_matching::Currency::try_from("EUR".to_owned()).map_err(|e| e.to_string())?;
+            Some(guild_matching::Money::new(amount.minor, currency).map_err(|e| e.to_string())?)
+        }
+    };
     let worker = Worker {
         id: guild_matching::WorkerId(0),
         name: name.to_owned(),
@@ -591,7 +604,7 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String), String>
         location: None,
         travel_radius_km: 0.0,
         languages,
-        rate: None,
+        rate,
         reputation: guild_matching::Reputation::default(),
     };
     worker.validate().map_err(|e| e.to_string())?;

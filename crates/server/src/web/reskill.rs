@@ -62,7 +62,7 @@ fn short(s: &str, max: usize) -> String {
 }
 
 /// Minor units as decimal text in their currency.
-fn money_text(minor: i64, code: &str) -> String {
+pub(super) fn money_text(minor: i64, code: &str) -> String {
     match guild_market::Currency::parse(code) {
         Ok(c) => format!("{} {code}", guild_market::money::decimal(minor, c)),
         Err(_) => format!("{minor} {code}"),

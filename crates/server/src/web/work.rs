@@ -879,3 +879,115 @@ pub(super) async fn apply(
         Err(e) => failed(v.t, &e),
     }
 }
+
+/// A member of a proposed team.
+struct MemberRow {
+    name: String,
+    skills: Vec<String>,
+    hours: String,
+    cost: String,
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+    project: i64,
+    title: String,
+    members: Vec<MemberRow>,
+    total: String,
+    exact: bool,
+    problem: String,
+}
+
+/// The cheapest team of workers (who state a rate in euros) that covers the project's skills:
+/// each task's required skills share its hours.
+pub(super) async fn team(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    let (v, account) = match signed_in(&state, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let p = match own_project(&state, &v, account.id, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut hours: Vec<(String, f64)> = Vec::new();
+    for t in p.tasks.iter().filter(|t| t.status != "closed") {
+        let n = t.task.required.len().max(1) as f64;
+        for r in &t.task.required {
+            let share = f64::from(t.task.hours) / n;
+            match hours.iter_mut().find(|(s, _)| s == r.skill.as_str()) {
+                Some((_, h)) => *h += share,
+                None => hours.push((r.skill.to_string(), share)),
+            }
+        }
+    }
+    let request = serde_json::json!({
+        "needs": hours.iter().take(guild_matching::team::MAX_NEEDS).map(|(s, h)| serde_json::json!({"skill": s, "hours": h})).collect::<Vec<_>>(),
+        "currency": "EUR",
+        "weeks": 4,
+    });
+    let (members, total, exact, problem) = match serde_json::from_value(request) {
+        Err(e) => (Vec::new(), String::new(), false, e.to_string()),
+        Ok(project) => match crate::matching::propose_team(&state, project).await {
+            Ok(answer) => {
+                let ids: Vec<String> = answer
+                    .members
+                    .iter()
+                    .flat_map(|m| m.skills.iter().map(|s| s.to_string()))
+                    .collect();
+                let store = state.store.clone();
+                let lang = v.t.tag();
+                let labels: std::collections::HashMap<String, String> = blocking(move || {
+                    let l = store.skill_labels_in(&ids, lang)?;
+                    Ok(ids.into_iter().zip(l).collect())
+                })
+                .await
+                .unwrap_or_default();
+                let eur = |minor: i64| super::reskill::money_text(minor, "EUR");
+                (
+                    answer
+                        .members
+                        .iter()
+                        .map(|m| MemberRow {
+                            name: m.name.clone(),
+                            skills: m
+                                .skills
+                                .iter()
+                                .map(|s| {
+                                    labels
+                                        .get(s.as_str())
+                                        .cloned()
+                                        .unwrap_or_else(|| s.to_string())
+                                })
+                                .collect(),
+                            hours: format!("{:.0}", m.hours),
+                            cost: eur(m.cost),
+                        })
+                        .collect(),
+                    eur(answer.total_cost),
+                    answer.exact,
+                    String::new(),
+                )
+            }
+            Err(e) => (Vec::new(), String::new(), false, e.detail().to_owned()),
+        },
+    };
+    render(&TeamPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        project: id,
+        title: p.title,
+        members,
+        total,
+        exact,
+        problem,
+    })
+}
