@@ -669,6 +669,51 @@ impl Store {
         })
     }
 
+    /// Records the occupation a worker says they have done (any taxonomy's id), or clears it.
+    pub fn set_worker_occupation(
+        &self,
+        worker: WorkerId,
+        occupation: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if let Some(o) = occupation
+                && tx
+                    .query("SELECT 1 FROM occupations WHERE id = $1", &[o.into()])?
+                    .is_empty()
+            {
+                return Err(StoreError::NotFound {
+                    what: "occupation",
+                    id: o.to_owned(),
+                });
+            }
+            let n = tx.execute(
+                "UPDATE workers SET occupation = $1 WHERE id = $2",
+                &[occupation.into(), worker.0.into()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "worker",
+                    id: worker.to_string(),
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// The occupation a worker says they have done, if they said.
+    pub fn worker_occupation(&self, worker: WorkerId) -> Result<Option<String>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT occupation FROM workers WHERE id = $1",
+                &[worker.0.into()],
+            )?
+            .first()
+            .map(|r| r[0].opt_text())
+            .transpose()
+            .map(Option::flatten)
+        })
+    }
+
     /// Whether a worker shares their profile publicly.
     pub fn profile_is_public(&self, worker: WorkerId) -> Result<bool, StoreError> {
         self.read(|tx| {

@@ -57,6 +57,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/postgres/0018_public_profiles.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/postgres/0019_worker_occupation.sql"),
+    ),
 ];
 
 pub(crate) struct Postgres {

@@ -46,6 +46,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         18,
         include_str!("../migrations/sqlite/0018_public_profiles.sql"),
     ),
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_worker_occupation.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

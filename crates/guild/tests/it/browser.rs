@@ -152,6 +152,17 @@ impl Browser {
         v.as_bool().unwrap_or(true)
     }
 
+    /// The attribute `name` of the first element matching `css`.
+    pub fn attr(&self, css: &str, name: &str) -> String {
+        self.rt
+            .block_on(async {
+                let e = self.client().find(Locator::Css(css)).await?;
+                e.attr(name).await
+            })
+            .unwrap_or_else(|e| panic!("{css} [{name}]: {e}"))
+            .unwrap_or_default()
+    }
+
     /// Runs a script in the page.
     pub fn run_js(&self, script: &str) {
         self.rt
@@ -731,4 +742,78 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     browser.screenshot("worker-earnings");
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}
+
+#[test]
+fn a_worker_on_the_imported_taxonomies_finds_work_and_a_way_forward() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let store = TestStore::new(&Backend::Sqlite);
+    store.guild_ok(&["import", "onet", shared("data/onet-29.3").to_str().unwrap()]);
+    store.guild_ok(&[
+        "import",
+        "esco",
+        shared("data/esco-1.2").to_str().unwrap(),
+        "--lang",
+        "en,nl",
+    ]);
+    store.guild_ok(&[
+        "import",
+        "crosswalk",
+        shared("data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    let server = store.serve();
+    let base = &server.base;
+
+    browser.goto(&format!("{base}/signup"));
+    browser.fill("#display_name", "Jan de Mijnwerker");
+    browser.fill("#email", "jan@example.org");
+    browser.fill("#password", PASSWORD);
+    browser.click("form[action='/signup'] button[type=submit]");
+    browser.fill(
+        "#text",
+        "Underground coal miner for fifteen years. I operated continuous mining machines and \
+         roof bolters, installed roof supports, and kept conveyor belts running.",
+    );
+    browser.click("form[action='/welcome'] button[type=submit]");
+    let found = browser.text();
+    assert!(browser.count("input[name=skill]") >= 3, "{found}");
+    let skill = browser.attr("input[name=skill]", "value");
+    assert!(
+        !skill.starts_with("guild:"),
+        "an O*NET or ESCO skill, not the starter set's {skill}"
+    );
+    browser.screenshot("imported-confirm-skills");
+    browser.assert_clean_console("confirm skills (imported)");
+
+    // A client publishes work that needs the first skill found.
+    let client = server.sign_up("client@example.org");
+    let t = server.call(
+        "POST",
+        "/api/v1/tasks",
+        Some(&client),
+        Some(&json!({"title": "Roof support crew, night shift", "required": [{"skill": skill}], "hours": 40})),
+    );
+    assert_eq!(t.status, 201, "{}", t.body);
+    browser.click("form[action='/profile'] button[type=submit]");
+    let dashboard = browser.text();
+    assert!(dashboard.contains("Roof support crew"), "{dashboard}");
+    browser.screenshot("imported-dashboard");
+
+    browser.click("nav a[href='/transitions']");
+    assert_eq!(
+        browser.count("svg.transition-map circle.node"),
+        8,
+        "{}",
+        browser.text()
+    );
+    browser.screenshot("imported-transitions");
+    browser.click("table.transitions tbody tr a");
+    assert!(browser.count("svg.gap-chart") <= 1);
+    assert!(browser.text().contains("The way to"), "{}", browser.text());
+    browser.screenshot("imported-transition-path");
+    browser.assert_clean_console("transitions (imported)");
 }

@@ -178,7 +178,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("level", "Level", "Niveau"),
     ("keep", "Keep", "Houden"),
     ("found_in", "Found in", "Gevonden in"),
-    ("likely_work", "Work like yours", "Werk zoals het uwe"),
+    (
+        "likely_work",
+        "The work you have done is closest to",
+        "Het werk dat u deed, lijkt het meest op",
+    ),
     (
         "no_skills_found",
         "Guild found no skills it knows in that text. Say more about what you did, with the tools and materials you used.",
@@ -635,6 +639,7 @@ const WORDS: &[(&str, &str, &str)] = &[
         "gepubliceerd voor genodigden",
     ),
     ("state_closed", "closed", "gesloten"),
+    ("none_of_these", "None of these", "Geen van deze"),
 ];
 
 #[cfg(test)]

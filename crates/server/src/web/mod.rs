@@ -443,7 +443,8 @@ struct SkillsPage {
     signed_in: bool,
     csrf: String,
     skills: Vec<FoundSkill>,
-    occupations: Vec<String>,
+    /// (id, title) of the occupations the text reads like.
+    occupations: Vec<(String, String)>,
     languages: String,
 }
 
@@ -530,8 +531,8 @@ async fn welcome(
         occupations: draft
             .occupations
             .iter()
-            .take(3)
-            .map(|o| o.title.clone())
+            .take(4)
+            .map(|o| (o.id.clone(), o.title.clone()))
             .collect(),
         languages: draft.lang,
     })
@@ -539,7 +540,7 @@ async fn welcome(
 
 /// Reads the confirmed-skills form: `skill=ID` for each kept skill with `level:ID=1..5`, and
 /// the profile's fields.
-fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String), String> {
+fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String, Option<String>), String> {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw).into_owned().collect();
     let field = |k: &str| {
         pairs
@@ -608,7 +609,8 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String), String>
         reputation: guild_matching::Reputation::default(),
     };
     worker.validate().map_err(|e| e.to_string())?;
-    Ok((worker, field("csrf")))
+    let occupation = Some(field("occupation")).filter(|o| !o.is_empty());
+    Ok((worker, field("csrf"), occupation))
 }
 
 async fn save_profile(
@@ -624,7 +626,7 @@ async fn save_profile(
         Ok(a) => a.clone(),
         Err(r) => return r,
     };
-    let (worker, csrf) = match profile_from_form(&raw, &account.display_name) {
+    let (worker, csrf, occupation) = match profile_from_form(&raw, &account.display_name) {
         Ok(w) => w,
         Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e),
     };
@@ -632,14 +634,18 @@ async fn save_profile(
         return r;
     }
     let store = state.store.clone();
-    let saved = blocking(move || match store.worker_of(account.id)? {
-        // A second pass through the welcome pages replaces the profile's skills.
-        Some(existing) => {
-            let mut w = worker;
-            w.id = existing.worker.id;
-            store.update_worker(existing.worker.id, &w)
-        }
-        None => store.create_worker(Some(account.id), &worker).map(|_| ()),
+    let saved = blocking(move || {
+        let id = match store.worker_of(account.id)? {
+            // A second pass through the welcome pages replaces the profile's skills.
+            Some(existing) => {
+                let mut w = worker;
+                w.id = existing.worker.id;
+                store.update_worker(existing.worker.id, &w)?;
+                existing.worker.id
+            }
+            None => store.create_worker(Some(account.id), &worker)?,
+        };
+        store.set_worker_occupation(id, occupation.as_deref())
     })
     .await;
     match saved {

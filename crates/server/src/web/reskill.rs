@@ -131,10 +131,13 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
             has_profile: false,
         });
     };
-    let origin = Origin::Worker {
-        id: worker.worker.id,
-        occupation: None,
+    let id = worker.worker.id;
+    let store = state.store.clone();
+    let occupation = match blocking(move || store.worker_occupation(id)).await {
+        Ok(o) => o,
+        Err(e) => return failed(v.t, &e),
     };
+    let origin = Origin::Worker { id, occupation };
     let s = state.clone();
     let report = match blocking(move || {
         let cache = s.transitions.clone();
@@ -164,7 +167,8 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
             r,
             class,
             label: short(&t.title, 26),
-            label_y: y + r + 14.0,
+            // Labels above the upper nodes and below the lower ones keep neighbours apart.
+            label_y: if y < 230.0 { y - r - 6.0 } else { y + r + 14.0 },
             href: format!("/transitions/path?to={}", encode(&t.occupation)),
             title: t.title.clone(),
             stroke,
@@ -285,11 +289,14 @@ pub(super) async fn path(
         Ok(None) => return Redirect::to("/welcome").into_response(),
         Err(e) => return failed(v.t, &e),
     };
+    let id = worker.worker.id;
+    let store = state.store.clone();
+    let occupation = match blocking(move || store.worker_occupation(id)).await {
+        Ok(o) => o,
+        Err(e) => return failed(v.t, &e),
+    };
     let request = PathRequest {
-        origin: Origin::Worker {
-            id: worker.worker.id,
-            occupation: None,
-        },
+        origin: Origin::Worker { id, occupation },
         target: PathTarget::Occupation(to),
         languages: Vec::new(),
         hour_value: None,
