@@ -259,10 +259,31 @@ impl Browser {
         );
     }
 
-    /// Fails the test if the console has errors.
+    /// Fails the test if the console has errors, or if the page breaks the basics of
+    /// accessibility checked here: a language on the page, a label for every field, an
+    /// accessible name for every picture.
     pub fn assert_clean_console(&self, page: &str) {
         let errors = self.console_errors();
         assert!(errors.is_empty(), "console errors on {page}: {errors:#?}");
+        let unlabelled = self
+            .rt
+            .block_on(self.client().execute(
+                "var bad = [];
+                 if (!document.documentElement.lang) bad.push('html without lang');
+                 document.querySelectorAll('input, select, textarea').forEach(function (e) {
+                   if (e.type === 'hidden') return;
+                   var labelled = (e.id && document.querySelector('label[for=\"' + e.id + '\"]'))
+                     || e.closest('label') || e.getAttribute('aria-label');
+                   if (!labelled) bad.push((e.name || e.id || e.tagName) + ' has no label');
+                 });
+                 document.querySelectorAll('svg').forEach(function (g) {
+                   if (!g.getAttribute('aria-labelledby') && !g.getAttribute('aria-label')) bad.push('svg without a name');
+                 });
+                 return bad;",
+                Vec::new(),
+            ))
+            .unwrap();
+        assert_eq!(unlabelled, json!([]), "accessibility on {page}");
     }
 }
 
@@ -558,27 +579,46 @@ fn act(browser: &Browser, action: &str) {
 
 #[test]
 fn a_client_goes_from_a_problem_to_a_paid_milestone() {
-    let Some(browser) = Browser::start() else {
-        return;
-    };
+    if let Some(browser) = Browser::start() {
+        client_journey(&browser, &TestStore::new(&Backend::Sqlite), "");
+    }
+}
+
+#[test]
+fn a_client_on_the_imported_taxonomies_goes_from_a_problem_to_a_paid_milestone() {
+    if let Some(browser) = Browser::start() {
+        client_journey(&browser, &imported_store(), "imported-");
+    }
+}
+
+/// A store with O*NET, ESCO (English and Dutch) and their crosswalk imported.
+fn imported_store() -> TestStore {
     let store = TestStore::new(&Backend::Sqlite);
+    store.guild_ok(&["import", "onet", shared("data/onet-29.3").to_str().unwrap()]);
+    store.guild_ok(&[
+        "import",
+        "esco",
+        shared("data/esco-1.2").to_str().unwrap(),
+        "--lang",
+        "en,nl",
+    ]);
+    store.guild_ok(&[
+        "import",
+        "crosswalk",
+        shared("data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    store
+}
+
+/// A client describes a problem, edits the tasks, sees a team and matched workers, offers a
+/// contract, funds, approves, pays and reviews; the worker accepts, submits and is paid.
+/// Screenshots are named with `shots` in front.
+fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
+    let shot = |name: &str| browser.screenshot(&format!("{shots}{name}"));
     let server = store.serve();
     let base = &server.base;
-    // A worker who counts stock and keeps inventories, signed up through the API.
-    let maria = server.sign_up("maria@example.org");
-    let w = server.call(
-        "POST",
-        "/api/v1/workers",
-        Some(&maria),
-        Some(
-            &json!({"name": "Maria Lopez", "hours_per_week": 30, "utc_offset_minutes": 60,
-            "work_mode": "either", "languages": ["en"],
-            "skills": [{"skill": "guild:skill/cycle-counting", "proficiency": 4},
-                       {"skill": "guild:skill/inventory-control", "proficiency": 4},
-                       {"skill": "guild:skill/warehouse-management-system", "proficiency": 3}]}),
-        ),
-    );
-    assert_eq!(w.status, 201, "{}", w.body);
 
     // The client signs up and describes the problem.
     browser.goto(&format!("{base}/signup"));
@@ -595,7 +635,7 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
          - Clean the stock data in the spreadsheets\n\
          - Build a dashboard that shows stock levels",
     );
-    browser.screenshot("client-describe-problem");
+    shot("client-describe-problem");
     browser.click("form[action='/projects'] button[type=submit]");
     assert!(
         browser.path().starts_with("/projects/"),
@@ -605,11 +645,9 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     let project = browser.text();
     assert!(project.contains("AI exposure"), "{project}");
     assert!(browser.count("section.task") >= 3, "{project}");
-    browser.screenshot("client-tasks");
+    shot("client-tasks");
     browser.assert_clean_console("project");
 
-    // A second worker who has every skill the project needs, at a higher rate; then the
-    // proposed team.
     let chris_token = server.call(
         "POST",
         "/api/v1/tokens",
@@ -624,6 +662,32 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
         Some(&chris_token),
         None,
     );
+    // Maria (worker 1) has the skills of the stock-counting task; Sam has every skill the
+    // project needs, at a higher rate.
+    let counting = p.body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"]["title"].as_str().unwrap().contains("Count"))
+        .unwrap_or(&p.body["tasks"][0]);
+    let maria_skills: Vec<Value> = counting["task"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"skill": r["skill"], "proficiency": 4}))
+        .collect();
+    let maria = server.sign_up("maria@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&maria),
+        Some(
+            &json!({"name": "Maria Lopez", "hours_per_week": 30, "utc_offset_minutes": 60,
+            "work_mode": "either", "languages": ["en"], "rate": {"minor": 3500, "currency": "EUR"},
+            "skills": maria_skills}),
+        ),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
     let mut all: Vec<String> = p.body["tasks"]
         .as_array()
         .unwrap()
@@ -647,7 +711,7 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     let team = browser.text();
     assert!(team.contains("Sam Allround"), "{team}");
     assert_eq!(browser.count("#team-total"), 1, "{team}");
-    browser.screenshot("client-team");
+    shot("client-team");
     browser.assert_clean_console("team");
     browser.goto(&format!("{base}/projects/{pid}"));
 
@@ -663,7 +727,7 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     browser.click("section.task a[href*='/tasks/']");
     let workers = browser.text();
     assert!(workers.contains("Maria Lopez"), "{workers}");
-    browser.screenshot("client-matched-workers");
+    shot("client-matched-workers");
     browser.assert_clean_console("matched workers");
 
     // Invite her to apply (the task is published), then offer her a contract.
@@ -699,31 +763,31 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     .unwrap();
 
     // Maria accepts, seeing what she will be paid after the fee.
-    sign_out(&browser);
-    sign_in(&browser, base, "maria@example.org");
+    sign_out(browser);
+    sign_in(browser, base, "maria@example.org");
     browser.goto(&format!("{base}{contract_path}"));
     assert!(browser.text().contains("270.00 EUR"), "{}", browser.text());
-    browser.screenshot("worker-contract-offer");
-    act(&browser, "accept");
+    shot("worker-contract-offer");
+    act(browser, "accept");
     assert!(browser.text().contains("active"));
 
     // Chris funds the milestone into escrow.
-    sign_out(&browser);
-    sign_in(&browser, base, "chris@example.org");
+    sign_out(browser);
+    sign_in(browser, base, "chris@example.org");
     browser.goto(&format!("{base}{contract_path}"));
-    act(&browser, "fund");
+    act(browser, "fund");
     assert!(browser.text().contains("300.00 EUR"));
 
     // Maria submits the work; Chris approves and pays; then reviews.
-    sign_out(&browser);
-    sign_in(&browser, base, "maria@example.org");
+    sign_out(browser);
+    sign_in(browser, base, "maria@example.org");
     browser.goto(&format!("{base}{contract_path}"));
-    act(&browser, "submit");
-    sign_out(&browser);
-    sign_in(&browser, base, "chris@example.org");
+    act(browser, "submit");
+    sign_out(browser);
+    sign_in(browser, base, "chris@example.org");
     browser.goto(&format!("{base}{contract_path}"));
-    browser.screenshot("client-approve");
-    act(&browser, "approve");
+    shot("client-approve");
+    act(browser, "approve");
     assert!(browser.text().contains("completed"), "{}", browser.text());
     browser.fill(
         "#review-body",
@@ -731,15 +795,15 @@ fn a_client_goes_from_a_problem_to_a_paid_milestone() {
     );
     browser.click("form[action$='/review'] button[type=submit]");
     assert_eq!(browser.count("form[action$='/review']"), 0, "reviewed once");
-    browser.screenshot("client-paid-milestone");
+    shot("client-paid-milestone");
     browser.assert_clean_console("review");
 
     // Maria's earnings: 300.00 less the 10 % fee.
-    sign_out(&browser);
-    sign_in(&browser, base, "maria@example.org");
+    sign_out(browser);
+    sign_in(browser, base, "maria@example.org");
     let dashboard = browser.text();
     assert!(dashboard.contains("270.00 EUR"), "{dashboard}");
-    browser.screenshot("worker-earnings");
+    shot("worker-earnings");
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }
@@ -749,22 +813,7 @@ fn a_worker_on_the_imported_taxonomies_finds_work_and_a_way_forward() {
     let Some(browser) = Browser::start() else {
         return;
     };
-    let store = TestStore::new(&Backend::Sqlite);
-    store.guild_ok(&["import", "onet", shared("data/onet-29.3").to_str().unwrap()]);
-    store.guild_ok(&[
-        "import",
-        "esco",
-        shared("data/esco-1.2").to_str().unwrap(),
-        "--lang",
-        "en,nl",
-    ]);
-    store.guild_ok(&[
-        "import",
-        "crosswalk",
-        shared("data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv")
-            .to_str()
-            .unwrap(),
-    ]);
+    let store = imported_store();
     let server = store.serve();
     let base = &server.base;
 
