@@ -86,7 +86,17 @@ pub struct Viewer {
     pub csrf: String,
 }
 
+/// What a page handler answers: the page, or (through `?`) the page that says what went wrong.
+type Page = Result<Response, Response>;
+
 impl Viewer {
+    /// The viewer of a request; a failure to look them up is answered as a page.
+    async fn load(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+        Viewer::of(state, headers)
+            .await
+            .map_err(|e| failed(Words(Lang::of(headers)), &e))
+    }
+
     async fn of(state: &AppState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
         let t = Words(Lang::of(headers));
         let Some(session) = cookie(headers, SESSION_COOKIE) else {
@@ -233,15 +243,13 @@ struct HomePage {
     csrf: String,
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match Viewer::of(&state, &headers).await {
-        Ok(v) => render(&HomePage {
-            t: v.t,
-            signed_in: v.account.is_some(),
-            csrf: v.csrf,
-        }),
-        Err(e) => failed(Words(Lang::of(&headers)), &e),
-    }
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    Ok(render(&HomePage {
+        t: v.t,
+        signed_in: v.account.is_some(),
+        csrf: v.csrf,
+    }))
 }
 
 #[derive(Template)]
@@ -254,14 +262,14 @@ struct SignupPage {
     name: String,
 }
 
-async fn signup_page(headers: HeaderMap) -> Response {
-    render(&SignupPage {
+async fn signup_page(headers: HeaderMap) -> Page {
+    Ok(render(&SignupPage {
         t: Words(Lang::of(&headers)),
         signed_in: false,
         error: String::new(),
         email: String::new(),
         name: String::new(),
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -282,15 +290,8 @@ fn with_cookie(cookie: String, to: &str) -> Response {
         .into_response()
 }
 
-async fn signup(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawForm(raw): RawForm,
-) -> Response {
-    let f: SignupForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+async fn signup(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    let f: SignupForm = form(&headers, &raw)?;
     let t = Words(Lang::of(&headers));
     let made = async {
         let account = crate::auth::register(&state, &f.email, &f.display_name, f.password).await?;
@@ -298,7 +299,7 @@ async fn signup(
     }
     .await;
     match made {
-        Ok(s) => with_cookie(s.cookie, "/welcome"),
+        Ok(s) => Ok(with_cookie(s.cookie, "/welcome")),
         Err(e) => {
             let mut r = render(&SignupPage {
                 t,
@@ -308,7 +309,7 @@ async fn signup(
                 name: f.display_name,
             });
             *r.status_mut() = e.status();
-            r
+            Err(r)
         }
     }
 }
@@ -322,13 +323,13 @@ struct SigninPage {
     email: String,
 }
 
-async fn signin_page(headers: HeaderMap) -> Response {
-    render(&SigninPage {
+async fn signin_page(headers: HeaderMap) -> Page {
+    Ok(render(&SigninPage {
         t: Words(Lang::of(&headers)),
         signed_in: false,
         error: String::new(),
         email: String::new(),
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -337,15 +338,8 @@ struct SigninForm {
     password: String,
 }
 
-async fn signin(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawForm(raw): RawForm,
-) -> Response {
-    let f: SigninForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+async fn signin(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    let f: SigninForm = form(&headers, &raw)?;
     let t = Words(Lang::of(&headers));
     let started = async {
         let account = crate::auth::check_sign_in(&state, &f.email, f.password).await?;
@@ -353,7 +347,7 @@ async fn signin(
     }
     .await;
     match started {
-        Ok(s) => with_cookie(s.cookie, "/dashboard"),
+        Ok(s) => Ok(with_cookie(s.cookie, "/dashboard")),
         Err(e) => {
             let mut r = render(&SigninPage {
                 t,
@@ -362,7 +356,7 @@ async fn signin(
                 email: f.email,
             });
             *r.status_mut() = e.status();
-            r
+            Err(r)
         }
     }
 }
@@ -373,33 +367,21 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn signout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawForm(raw): RawForm,
-) -> Response {
-    let f: CsrfForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+async fn signout(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    let f: CsrfForm = form(&headers, &raw)?;
+    let v = Viewer::load(&state, &headers).await?;
+    v.check_csrf(&f.csrf)?;
     if let Some(session) = cookie(&headers, SESSION_COOKIE) {
         let store = state.store.clone();
         let hash = token_hash(&session);
         if let Err(e) = blocking(move || store.end_session(&hash)).await {
-            return failed(v.t, &e);
+            return Err(failed(v.t, &e));
         }
     }
-    with_cookie(
+    Ok(with_cookie(
         format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
         "/",
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -412,21 +394,16 @@ struct WelcomePage {
     error: String,
 }
 
-async fn welcome_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    if let Err(r) = v.require() {
-        return r;
-    }
-    render(&WelcomePage {
+async fn welcome_page(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    v.require()?;
+    Ok(render(&WelcomePage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf,
         text: String::new(),
         error: String::new(),
-    })
+    }))
 }
 
 /// A skill found in the text, to confirm.
@@ -458,25 +435,11 @@ struct WelcomeForm {
 /// Most skills offered for confirmation.
 const MAX_FOUND: usize = 25;
 
-async fn welcome(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawForm(raw): RawForm,
-) -> Response {
-    let f: WelcomeForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    if let Err(r) = v.require() {
-        return r;
-    }
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    let f: WelcomeForm = form(&headers, &raw)?;
+    let v = Viewer::load(&state, &headers).await?;
+    v.require()?;
+    v.check_csrf(&f.csrf)?;
     let text = f.text.trim().to_owned();
     let again = |error: &str| {
         let mut r = render(&WelcomePage {
@@ -490,23 +453,21 @@ async fn welcome(
         r
     };
     if text.is_empty() || text.len() > 100_000 {
-        return again(v.t.s("no_skills_found"));
+        return Err(again(v.t.s("no_skills_found")));
     }
-    let analyzer = match state.analyzer.get(&state).await {
-        Ok(a) => a,
-        Err(e) => return failed(v.t, &e),
-    };
+    let analyzer = state
+        .analyzer
+        .get(&state)
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let for_analysis = text.clone();
-    let draft: ProfileDraft = match blocking(move || {
+    let draft: ProfileDraft = blocking(move || {
         Ok(analyzer.profile(&mut AnalyzerScratch::default(), &for_analysis, None))
     })
     .await
-    {
-        Ok(d) => d,
-        Err(e) => return failed(v.t, &e),
-    };
+    .map_err(|e| failed(v.t, &e))?;
     if draft.skills.is_empty() {
-        return again(v.t.s("no_skills_found"));
+        return Err(again(v.t.s("no_skills_found")));
     }
     let skills = draft
         .skills
@@ -523,7 +484,7 @@ async fn welcome(
                 .to_owned(),
         })
         .collect();
-    render(&SkillsPage {
+    Ok(render(&SkillsPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -535,7 +496,7 @@ async fn welcome(
             .map(|o| (o.id.clone(), o.title.clone()))
             .collect(),
         languages: draft.lang,
-    })
+    }))
 }
 
 /// Reads the confirmed-skills form: `skill=ID` for each kept skill with `level:ID=1..5`, and
@@ -617,22 +578,14 @@ async fn save_profile(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(raw): RawForm,
-) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
     let (worker, csrf, occupation) = match profile_from_form(&raw, &account.display_name) {
         Ok(w) => w,
-        Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e),
+        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e)),
     };
-    if let Err(r) = v.check_csrf(&csrf) {
-        return r;
-    }
+    v.check_csrf(&csrf)?;
     let store = state.store.clone();
     let saved = blocking(move || {
         let id = match store.worker_of(account.id)? {
@@ -649,8 +602,8 @@ async fn save_profile(
     })
     .await;
     match saved {
-        Ok(()) => Redirect::to("/dashboard").into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(()) => Ok(Redirect::to("/dashboard").into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -682,15 +635,9 @@ struct DashboardPage {
     proposals: Vec<(String, String, String, Option<i64>)>,
 }
 
-async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
     let store = state.store.clone();
     let me = account.id;
     let loaded = blocking(move || {
@@ -717,10 +664,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
         ))
     })
     .await;
-    let (worker, contracts, balances, proposals) = match loaded {
-        Ok(x) => x,
-        Err(e) => return failed(v.t, &e),
-    };
+    let (worker, contracts, balances, proposals) = loaded.map_err(|e| failed(v.t, &e))?;
     let t = v.t;
     let mut page = DashboardPage {
         t: v.t,
@@ -768,10 +712,9 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
         page.skills = blocking(move || store.skill_labels_in(&ids, lang))
             .await
             .unwrap_or_default();
-        let found = match crate::matching::top_tasks_for(&state, w.worker, 10).await {
-            Ok(m) => m,
-            Err(e) => return failed(v.t, &e),
-        };
+        let found = crate::matching::top_tasks_for(&state, w.worker, 10)
+            .await
+            .map_err(|e| failed(v.t, &e))?;
         page.considered = found.considered;
         let names = skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
         page.matches = found
@@ -786,7 +729,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Respons
             })
             .collect();
     }
-    render(&page)
+    Ok(render(&page))
 }
 
 /// Every skill that explanations name, by id, in the viewer's language.
@@ -899,12 +842,9 @@ struct VerifyPage {
     checks: Vec<CheckRow>,
 }
 
-async fn verify_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    render(&VerifyPage {
+async fn verify_page(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    Ok(render(&VerifyPage {
         t: v.t,
         signed_in: v.account.is_some(),
         csrf: v.csrf,
@@ -913,7 +853,7 @@ async fn verify_page(State(state): State<AppState>, headers: HeaderMap) -> Respo
         verdict_class: "",
         issuer: String::new(),
         checks: Vec::new(),
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -922,31 +862,20 @@ struct VerifyForm {
 }
 
 /// Checks a pasted credential. Public, and it changes nothing, so it needs no CSRF token.
-async fn verify(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawForm(raw): RawForm,
-) -> Response {
-    let f: VerifyForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+async fn verify(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    let f: VerifyForm = form(&headers, &raw)?;
     use guild_credentials::verify::{CheckResult, Outcome};
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
+    let v = Viewer::load(&state, &headers).await?;
     let bytes = f.credential.clone().into_bytes();
-    let report = match crate::credentials::verify_bytes(&state, bytes).await {
-        Ok(r) => r,
-        Err(e) => return failed(v.t, &e),
-    };
+    let report = crate::credentials::verify_bytes(&state, bytes)
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let (verdict, class) = match report.outcome {
         Outcome::Valid => (v.t.s("verdict_valid"), "good"),
         Outcome::Invalid => (v.t.s("verdict_invalid"), "bad"),
         Outcome::Unverifiable => (v.t.s("verdict_unknown"), "unknown"),
     };
-    render(&VerifyPage {
+    Ok(render(&VerifyPage {
         t: v.t,
         signed_in: v.account.is_some(),
         csrf: v.csrf.clone(),
@@ -968,5 +897,5 @@ async fn verify(
                 detail: c.detail.clone(),
             })
             .collect(),
-    })
+    }))
 }

@@ -6,10 +6,10 @@
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use guild_store::{GapItemView, Origin, PathRequest, PathTarget};
 
-use super::{Lang, Viewer, Words, failed, render};
+use super::{Page, Viewer, Words, failed, render};
 use crate::{AppState, blocking};
 
 /// A node of the transition map.
@@ -106,22 +106,15 @@ fn layout(scores: &[(f32, usize, Option<f64>)]) -> Vec<(f32, f32, f32, &'static 
         .collect()
 }
 
-pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
     let store = state.store.clone();
-    let worker = match blocking(move || store.worker_of(account.id)).await {
-        Ok(w) => w,
-        Err(e) => return failed(v.t, &e),
-    };
+    let worker = blocking(move || store.worker_of(account.id))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let Some(worker) = worker else {
-        return render(&TransitionsPage {
+        return Ok(render(&TransitionsPage {
             t: v.t,
             signed_in: true,
             csrf: v.csrf.clone(),
@@ -129,14 +122,13 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
             nodes: Vec::new(),
             rows: Vec::new(),
             has_profile: false,
-        });
+        }));
     };
     let id = worker.worker.id;
     let store = state.store.clone();
-    let occupation = match blocking(move || store.worker_occupation(id)).await {
-        Ok(o) => o,
-        Err(e) => return failed(v.t, &e),
-    };
+    let occupation = blocking(move || store.worker_occupation(id))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let origin = Origin::Worker { id, occupation };
     let s = state.clone();
     let report = match blocking(move || {
@@ -148,7 +140,7 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
     .await
     {
         Ok(r) => r,
-        Err(e) => return failed(v.t, &e),
+        Err(e) => return Err(failed(v.t, &e)),
     };
     let geometry = layout(
         &report
@@ -188,7 +180,7 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
             missing: t.gap.missing.iter().map(|m| m.label.clone()).collect(),
         })
         .collect();
-    render(&TransitionsPage {
+    Ok(render(&TransitionsPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -196,7 +188,7 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
         nodes,
         rows,
         has_profile: true,
-    })
+    }))
 }
 
 /// A bar of the gap chart.
@@ -268,33 +260,26 @@ pub(super) async fn path(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
     let to = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "to")
         .map(|(_, v)| v.into_owned());
     let Some(to) = to.filter(|t| !t.is_empty()) else {
-        return Redirect::to("/transitions").into_response();
+        return Ok(Redirect::to("/transitions").into_response());
     };
     let store = state.store.clone();
     let worker = match blocking(move || store.worker_of(account.id)).await {
         Ok(Some(w)) => w,
-        Ok(None) => return Redirect::to("/welcome").into_response(),
-        Err(e) => return failed(v.t, &e),
+        Ok(None) => return Ok(Redirect::to("/welcome").into_response()),
+        Err(e) => return Err(failed(v.t, &e)),
     };
     let id = worker.worker.id;
     let store = state.store.clone();
-    let occupation = match blocking(move || store.worker_occupation(id)).await {
-        Ok(o) => o,
-        Err(e) => return failed(v.t, &e),
-    };
+    let occupation = blocking(move || store.worker_occupation(id))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let request = PathRequest {
         origin: Origin::Worker { id, occupation },
         target: PathTarget::Occupation(to),
@@ -312,7 +297,7 @@ pub(super) async fn path(
     .await
     {
         Ok(r) => r,
-        Err(e) => return failed(v.t, &e),
+        Err(e) => return Err(failed(v.t, &e)),
     };
     let label = |id: &str| {
         report
@@ -351,7 +336,7 @@ pub(super) async fn path(
         ),
         None => (Vec::new(), String::new(), Vec::new()),
     };
-    render(&PathPage {
+    Ok(render(&PathPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -387,7 +372,7 @@ pub(super) async fn path(
             .map(|d| d.statement.clone())
             .collect(),
         target_tasks: report.target_tasks,
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use guild_market::assessment::Answer;
 use guild_store::{AttemptView, SkillTestView};
 
-use super::{Lang, Viewer, Words, failed, problem_page, render};
+use super::{Page, Viewer, Words, failed, problem_page, render};
 use crate::{AppState, blocking};
 
 /// A test in the list.
@@ -35,15 +35,9 @@ struct TestsPage {
     has_profile: bool,
 }
 
-pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
     let store = state.store.clone();
     let lang = v.t.tag();
     let loaded = blocking(move || {
@@ -54,10 +48,7 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> R
         Ok((tests, worker, labels))
     })
     .await;
-    let (tests, worker, labels) = match loaded {
-        Ok(x) => x,
-        Err(e) => return failed(v.t, &e),
-    };
+    let (tests, worker, labels) = loaded.map_err(|e| failed(v.t, &e))?;
     let mine: Vec<String> = worker
         .as_ref()
         .map(|w| {
@@ -85,13 +76,13 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> R
         .collect();
     // Tests of the worker's own skills first.
     rows.sort_by_key(|r| !r.yours);
-    render(&TestsPage {
+    Ok(render(&TestsPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
         tests: rows,
         has_profile: worker.is_some(),
-    })
+    }))
 }
 
 /// Starts an attempt at a test for the viewer's worker profile.
@@ -100,19 +91,11 @@ pub(super) async fn start(
     headers: HeaderMap,
     Path(test): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
     let csrf = field(&raw, "csrf").unwrap_or_default();
-    if let Err(r) = v.check_csrf(&csrf) {
-        return r;
-    }
+    v.check_csrf(&csrf)?;
     let store = state.store.clone();
     let started = blocking(move || {
         let Some(w) = store.worker_of(account.id)? else {
@@ -124,8 +107,8 @@ pub(super) async fn start(
     })
     .await;
     match started {
-        Ok(a) => Redirect::to(&format!("/attempts/{}", a.id)).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(a) => Ok(Redirect::to(&format!("/attempts/{}", a.id)).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -181,20 +164,11 @@ pub(super) async fn attempt(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
-    let a = match own_attempt(&state, &v, account.id, id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    render(&AttemptPage {
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
+    let a = own_attempt(&state, &v, account.id, id).await?;
+    Ok(render(&AttemptPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -220,7 +194,7 @@ pub(super) async fn attempt(
         detail: a.detail.clone().unwrap_or_default(),
         credential: a.credential.is_some(),
         status: a.status,
-    })
+    }))
 }
 
 /// Hands in the answers: each question's field is `q{number}` (choices may repeat).
@@ -229,22 +203,11 @@ pub(super) async fn answer(
     headers: HeaderMap,
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
-    let account = match v.require() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&field(&raw, "csrf").unwrap_or_default()) {
-        return r;
-    }
-    let a = match own_attempt(&state, &v, account.id, id).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let account = v.require()?.clone();
+    v.check_csrf(&field(&raw, "csrf").unwrap_or_default())?;
+    let a = own_attempt(&state, &v, account.id, id).await?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&raw).into_owned().collect();
     let answers: Vec<Option<Answer>> = a
         .questions
@@ -280,7 +243,7 @@ pub(super) async fn answer(
     })
     .await
     {
-        Ok(_) => Redirect::to(&format!("/attempts/{id}")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(_) => Ok(Redirect::to(&format!("/attempts/{id}")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }

@@ -11,7 +11,7 @@ use guild_matching::WorkerId;
 use guild_store::{ImportedCredential, IssuedCredential, StoredWorker};
 use serde::Deserialize;
 
-use super::{Lang, Viewer, Words, failed, form, problem_page, render};
+use super::{Lang, Page, Viewer, Words, failed, form, problem_page, render};
 use crate::{AppState, blocking};
 
 /// A credential Guild issued, for a page.
@@ -153,11 +153,8 @@ async fn wallet_page(
     worker: WorkerId,
     error: String,
     pasted: String,
-) -> Response {
-    let h = match holdings(state, v.t, worker).await {
-        Ok(h) => h,
-        Err(r) => return r,
-    };
+) -> Page {
+    let h = holdings(state, v.t, worker).await?;
     let failed_import = !error.is_empty();
     let mut r = render(&WalletPage {
         t: v.t,
@@ -175,14 +172,12 @@ async fn wallet_page(
     if failed_import {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    r
+    Ok(r)
 }
 
-pub(super) async fn wallet(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match own(&state, &headers).await {
-        Ok((v, w)) => wallet_page(&state, &v, w.worker.id, String::new(), String::new()).await,
-        Err(r) => r,
-    }
+pub(super) async fn wallet(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let (v, w) = own(&state, &headers).await?;
+    wallet_page(&state, &v, w.worker.id, String::new(), String::new()).await
 }
 
 #[derive(Deserialize)]
@@ -196,21 +191,13 @@ pub(super) async fn import(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, w) = match own(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: ImportForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, w) = own(&state, &headers).await?;
+    let f: ImportForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let id = w.worker.id;
     match crate::credentials::import_bytes(&state, id.0, f.credential.clone().into_bytes()).await {
-        Ok(_) => Redirect::to("/credentials").into_response(),
+        Ok(_) => Ok(Redirect::to("/credentials").into_response()),
         Err(e) => wallet_page(&state, &v, id, e.detail().to_owned(), f.credential).await,
     }
 }
@@ -226,24 +213,16 @@ pub(super) async fn share(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, w) = match own(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: ShareForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, w) = own(&state, &headers).await?;
+    let f: ShareForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let store = state.store.clone();
     let id = w.worker.id;
     let public = f.public == "1";
     match blocking(move || store.set_profile_public(id, public)).await {
-        Ok(()) => Redirect::to("/credentials").into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(()) => Ok(Redirect::to("/credentials").into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -261,11 +240,8 @@ pub(super) async fn person(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Response {
-    let v = match Viewer::of(&state, &headers).await {
-        Ok(v) => v,
-        Err(e) => return failed(Words(Lang::of(&headers)), &e),
-    };
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
     let missing = || {
         problem_page(
             v.t,
@@ -275,12 +251,12 @@ pub(super) async fn person(
     };
     let h = match holdings(&state, v.t, WorkerId(id)).await {
         Ok(h) if h.public => h,
-        _ => return missing(),
+        _ => return Err(missing()),
     };
-    render(&PersonPage {
+    Ok(render(&PersonPage {
         t: v.t,
         signed_in: v.account.is_some(),
         csrf: v.csrf.clone(),
         h,
-    })
+    }))
 }

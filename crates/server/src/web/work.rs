@@ -13,7 +13,7 @@ use guild_matching::TaskId;
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
 use serde::Deserialize;
 
-use super::{Lang, Viewer, Words, failed, form, problem_page, render};
+use super::{Lang, Page, Viewer, Words, failed, form, problem_page, render};
 use crate::error::ApiError;
 use crate::{AppState, blocking};
 
@@ -63,17 +63,13 @@ struct ProjectsPage {
     problem: String,
 }
 
-pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
     let store = state.store.clone();
-    let list = match blocking(move || store.projects_of(account.id)).await {
-        Ok(l) => l,
-        Err(e) => return failed(v.t, &e),
-    };
-    render(&ProjectsPage {
+    let list = blocking(move || store.projects_of(account.id))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
+    Ok(render(&ProjectsPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -84,7 +80,7 @@ pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) 
         error: String::new(),
         title: String::new(),
         problem: String::new(),
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -99,18 +95,10 @@ pub(super) async fn create_project(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: NewProjectForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: NewProjectForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let req = crate::projects::NewProject {
         title: f.title.clone(),
         problem: f.problem.clone(),
@@ -124,7 +112,7 @@ pub(super) async fn create_project(
         crate::projects::make(&state, account.id, req, None, 8.0).await
     };
     match made {
-        Ok(p) => Redirect::to(&format!("/projects/{}", p.id)).into_response(),
+        Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
         Err(e) => {
             let mut r = render(&ProjectsPage {
                 t: v.t,
@@ -136,7 +124,7 @@ pub(super) async fn create_project(
                 problem: f.problem,
             });
             *r.status_mut() = e.status();
-            r
+            Err(r)
         }
     }
 }
@@ -169,15 +157,9 @@ pub(super) async fn project(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let p = match own_project(&state, &v, account.id, id).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let p = own_project(&state, &v, account.id, id).await?;
     let ids: Vec<String> = p
         .tasks
         .iter()
@@ -221,7 +203,7 @@ pub(super) async fn project(
                 .collect(),
         })
         .collect();
-    render(&ProjectPage {
+    Ok(render(&ProjectPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -230,7 +212,7 @@ pub(super) async fn project(
         problem: p.problem,
         status: p.status,
         tasks,
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -251,24 +233,13 @@ pub(super) async fn edit_task(
     headers: HeaderMap,
     Path((id, task)): Path<(i64, i64)>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: TaskEdit = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
-    let p = match own_project(&state, &v, account.id, id).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: TaskEdit = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
+    let p = own_project(&state, &v, account.id, id).await?;
     let Some(current) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
-        return not_found(v.t);
+        return Err(not_found(v.t));
     };
     let store = state.store.clone();
     let done = if f.remove.is_some() {
@@ -277,11 +248,11 @@ pub(super) async fn edit_task(
         let hours: f32 = match f.hours.trim().replace(',', ".").parse() {
             Ok(h) => h,
             Err(_) => {
-                return problem_page(
+                return Err(problem_page(
                     v.t,
                     StatusCode::BAD_REQUEST,
                     &format!("hours: {:?} is not a number", f.hours),
-                );
+                ));
             }
         };
         let mut t = current.task.clone();
@@ -291,8 +262,8 @@ pub(super) async fn edit_task(
         blocking(move || store.update_task(TaskId(task), &t, &status)).await
     };
     match done {
-        Ok(()) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -308,23 +279,15 @@ pub(super) async fn publish(
     headers: HeaderMap,
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: PublishForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: PublishForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let invited_only = f.audience == "invited";
     let store = state.store.clone();
     match blocking(move || store.publish_project(id, account.id, invited_only)).await {
-        Ok(_) => Redirect::to(&format!("/projects/{id}")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -364,17 +327,11 @@ pub(super) async fn task_workers(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((id, task)): Path<(i64, i64)>,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let p = match own_project(&state, &v, account.id, id).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let p = own_project(&state, &v, account.id, id).await?;
     let Some(t) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
-        return not_found(v.t);
+        return Err(not_found(v.t));
     };
     let store = state.store.clone();
     let proposals = match blocking(move || {
@@ -398,14 +355,13 @@ pub(super) async fn task_workers(
     .await
     {
         Ok(p) => p,
-        Err(e) => return failed(v.t, &e),
+        Err(e) => return Err(failed(v.t, &e)),
     };
-    let found = match crate::matching::top_workers_for(&state, t.task.clone(), 10).await {
-        Ok(m) => m,
-        Err(e) => return failed(v.t, &e),
-    };
+    let found = crate::matching::top_workers_for(&state, t.task.clone(), 10)
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let names = super::skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
-    render(&TaskWorkersPage {
+    Ok(render(&TaskWorkersPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -424,7 +380,7 @@ pub(super) async fn task_workers(
                 score: format!("{:.0}", m.score),
             })
             .collect(),
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -443,23 +399,15 @@ pub(super) async fn offer(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: OfferForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: OfferForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let money =
         Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c).map(|a| (c, a)));
     let (currency, amount) = match money {
         Ok(m) => m,
-        Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
     let store = state.store.clone();
     let made = blocking(move || {
@@ -482,8 +430,8 @@ pub(super) async fn offer(
     })
     .await;
     match made {
-        Ok(c) => Redirect::to(&format!("/contracts/{}", c.id)).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(c) => Ok(Redirect::to(&format!("/contracts/{}", c.id)).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -531,27 +479,18 @@ pub(super) async fn contract(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let (c, party) = match party_to(&state, &v, account.id, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let (c, party) = party_to(&state, &v, account.id, id).await?;
     let store = state.store.clone();
-    let (messages, reviewed) = match blocking(move || {
+    let (messages, reviewed) = blocking(move || {
         Ok((
             store.messages(id, account.id)?,
             store.contract_reviewed(id)?,
         ))
     })
     .await
-    {
-        Ok(m) => m,
-        Err(e) => return failed(v.t, &e),
-    };
+    .map_err(|e| failed(v.t, &e))?;
     let t = v.t;
     let active = c.status == "active";
     let milestones = c
@@ -600,7 +539,7 @@ pub(super) async fn contract(
     let can_review = party == Party::Client
         && !reviewed
         && (c.status == "completed" || (c.status == "cancelled" && paid));
-    render(&ContractPage {
+    Ok(render(&ContractPage {
         t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -626,7 +565,7 @@ pub(super) async fn contract(
             .collect(),
         can_review,
         c,
-    })
+    }))
 }
 
 #[derive(Deserialize)]
@@ -643,22 +582,11 @@ pub(super) async fn act(
     headers: HeaderMap,
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: ActForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
-    let (_, party) = match party_to(&state, &v, account.id, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: ActForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
+    let (_, party) = party_to(&state, &v, account.id, id).await?;
     let action = match f.action.as_str() {
         "accept" => Action::Accept,
         "decline" => Action::Decline,
@@ -669,11 +597,11 @@ pub(super) async fn act(
         "approve" => Action::Approve,
         "request-changes" => Action::RequestChanges,
         other => {
-            return problem_page(
+            return Err(problem_page(
                 v.t,
                 StatusCode::BAD_REQUEST,
                 &format!("no such action: {other:?}"),
-            );
+            ));
         }
     };
     let milestone = f.milestone.and_then(|n| n.checked_sub(1));
@@ -683,8 +611,8 @@ pub(super) async fn act(
     })
     .await
     {
-        Ok(_) => Redirect::to(&format!("/contracts/{id}")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -700,25 +628,15 @@ pub(super) async fn message(
     headers: HeaderMap,
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: MessageForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
-    if let Err(r) = party_to(&state, &v, account.id, id).await {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: MessageForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
+    party_to(&state, &v, account.id, id).await?;
     let store = state.store.clone();
     match blocking(move || store.post_message(id, account.id, &f.body, &[])).await {
-        Ok(_) => Redirect::to(&format!("/contracts/{id}#messages")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}#messages")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -735,18 +653,10 @@ pub(super) async fn review(
     headers: HeaderMap,
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: ReviewForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: ReviewForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let store = state.store.clone();
     match blocking(move || {
         store.review_contract(
@@ -760,8 +670,8 @@ pub(super) async fn review(
     })
     .await
     {
-        Ok(_) => Redirect::to(&format!("/contracts/{id}")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -779,25 +689,17 @@ pub(super) async fn decide(
     headers: HeaderMap,
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: DecisionForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: DecisionForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let store = state.store.clone();
     match blocking(move || store.decide_proposal(id, account.id, &f.decision)).await {
         Ok(p) => match p.contract {
-            Some(c) => Redirect::to(&format!("/contracts/{c}")).into_response(),
-            None => Redirect::to("/dashboard").into_response(),
+            Some(c) => Ok(Redirect::to(&format!("/contracts/{c}")).into_response()),
+            None => Ok(Redirect::to("/dashboard").into_response()),
         },
-        Err(e) => failed(v.t, &e),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -814,22 +716,14 @@ pub(super) async fn invite(
     headers: HeaderMap,
     Path((id, task)): Path<(i64, i64)>,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: InviteForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: InviteForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let store = state.store.clone();
     match blocking(move || store.invite(task, account.id, f.worker)).await {
-        Ok(()) => Redirect::to(&format!("/projects/{id}/tasks/{task}")).into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/tasks/{task}")).into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -848,21 +742,13 @@ pub(super) async fn apply(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(raw): RawForm,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let f: ApplyForm = match form(&headers, &raw) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    if let Err(r) = v.check_csrf(&f.csrf) {
-        return r;
-    }
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let f: ApplyForm = form(&headers, &raw)?;
+    v.check_csrf(&f.csrf)?;
     let amount = match Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c)) {
         Ok(a) => a,
-        Err(e) => return problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
     let store = state.store.clone();
     let applied = blocking(move || {
@@ -875,8 +761,8 @@ pub(super) async fn apply(
     })
     .await;
     match applied {
-        Ok(_) => Redirect::to("/dashboard#proposals").into_response(),
-        Err(e) => failed(v.t, &e),
+        Ok(_) => Ok(Redirect::to("/dashboard#proposals").into_response()),
+        Err(e) => Err(failed(v.t, &e)),
     }
 }
 
@@ -908,15 +794,9 @@ pub(super) async fn team(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-) -> Response {
-    let (v, account) = match signed_in(&state, &headers).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let p = match own_project(&state, &v, account.id, id).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Page {
+    let (v, account) = signed_in(&state, &headers).await?;
+    let p = own_project(&state, &v, account.id, id).await?;
     let mut hours: Vec<(String, f64)> = Vec::new();
     for t in p.tasks.iter().filter(|t| t.status != "closed") {
         let n = t.task.required.len().max(1) as f64;
@@ -979,7 +859,7 @@ pub(super) async fn team(
             Err(e) => (Vec::new(), String::new(), false, e.detail().to_owned()),
         },
     };
-    render(&TeamPage {
+    Ok(render(&TeamPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
@@ -989,5 +869,5 @@ pub(super) async fn team(
         total,
         exact,
         problem,
-    })
+    }))
 }
