@@ -174,6 +174,12 @@ enum Command {
     /// Accounts: roles.
     #[command(subcommand)]
     Accounts(crate::operate::AccountsCommand),
+    /// Write a consistent copy of the whole store to a file (SQLite: while Guild runs;
+    /// PostgreSQL: with pg_dump).
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into an empty store (a new SQLite file, or an empty PostgreSQL
+    /// database), then open and check it.
+    Restore(crate::backup::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -517,6 +523,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Contracts(command) => crate::operate::contracts(&open(&url)?, command),
         Command::Webhooks(command) => crate::operate::webhooks(&open(&url)?, command),
         Command::Accounts(command) => crate::operate::accounts(&open(&url)?, command),
+        Command::Backup(args) => crate::backup::backup(&url, &args),
+        Command::Restore(args) => crate::backup::restore(&url, &args),
         Command::Eval(command) => {
             let store = open(&url)?;
             let line = match command {

@@ -113,6 +113,15 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    /// Whether the database holds no tables at all (a PostgreSQL database to restore into);
+    /// a SQLite file that does not exist is blank too.
+    pub fn is_blank(&self) -> Result<bool, StoreError> {
+        match self {
+            DatabaseUrl::Sqlite(path) => Ok(!path.exists()),
+            DatabaseUrl::Postgres(url) => postgres::is_blank(url),
+        }
+    }
+
     /// Whether the database is there already (a SQLite file exists; a PostgreSQL server is
     /// assumed to): commands that only read from it need not create it.
     pub fn exists(&self) -> bool {
@@ -186,6 +195,59 @@ impl Store {
             DatabaseUrl::Postgres(url) => Backend::Postgres(postgres::Postgres::open(url)?),
         };
         Ok(Self { backend })
+    }
+
+    /// Writes a consistent copy of a SQLite store to `path`, which must not exist. (A
+    /// PostgreSQL store is backed up with `pg_dump`: see `guild backup`.)
+    pub fn snapshot_sqlite(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} exists: a backup never overwrites a file",
+                path.display()
+            )));
+        }
+        match &self.backend {
+            Backend::Sqlite(db) => db.snapshot_to(path),
+            Backend::Postgres(_) => Err(StoreError::Invalid(
+                "a PostgreSQL store is backed up with pg_dump".to_owned(),
+            )),
+        }
+    }
+
+    /// Counts of the rows of every table, by name, in one snapshot: two stores with the same
+    /// counts and the same ledger audit are very likely the same (backups are compared so).
+    pub fn table_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let tables: Vec<String> = match &self.backend {
+            Backend::Sqlite(_) => self.read(|tx| {
+                tx.query(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                     AND name NOT LIKE '%_fts%' ORDER BY name",
+                    &[],
+                )?
+                .iter()
+                .map(|r| r[0].text().map(str::to_owned))
+                .collect()
+            })?,
+            Backend::Postgres(_) => self.read(|tx| {
+                tx.query(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+                    &[],
+                )?
+                .iter()
+                .map(|r| r[0].text().map(str::to_owned))
+                .collect()
+            })?,
+        };
+        self.read(|tx| {
+            tables
+                .into_iter()
+                .map(|t| {
+                    // Table names come from the catalogue, not from input.
+                    let n = tx.query(&format!("SELECT COUNT(*) FROM \"{t}\""), &[])?[0][0].int()?;
+                    Ok((t, n))
+                })
+                .collect()
+        })
     }
 
     /// `sqlite` or `postgres`.

@@ -63,6 +63,20 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
 ];
 
+/// Whether the database at `url` has no tables in its schema.
+pub(crate) fn is_blank(url: &str) -> Result<bool, StoreError> {
+    let mut client = postgres::Client::connect(url, NoTls)
+        .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
+    let n: i64 = client
+        .query_one(
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()",
+            &[],
+        )
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+        .get(0);
+    Ok(n == 0)
+}
+
 pub(crate) struct Postgres {
     pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
 }

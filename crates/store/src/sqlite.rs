@@ -99,6 +99,21 @@ impl Sqlite {
         Ok(db)
     }
 
+    /// Writes a consistent copy of the whole database to `path` (SQLite's `VACUUM INTO`: one
+    /// read transaction, so writers may go on meanwhile).
+    pub(crate) fn snapshot_to(&self, path: &Path) -> Result<(), StoreError> {
+        let conn = self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Invalid(format!("{} is not UTF-8", path.display())))?;
+        conn.execute("VACUUM INTO ?1", [target])
+            .map_err(sqlite_error)?;
+        Ok(())
+    }
+
     fn migrate(&self) -> Result<(), StoreError> {
         self.transaction(|tx| {
             tx.execute(

@@ -7,6 +7,7 @@
 mod accounts_api;
 mod assign;
 mod authz_matrix;
+mod backup;
 mod browser;
 mod contracts_api;
 mod credentials;
