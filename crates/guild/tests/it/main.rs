@@ -12,6 +12,7 @@ mod browser;
 mod contracts_api;
 mod credentials;
 mod extraction_api;
+mod faults;
 mod harness;
 mod hourly_api;
 mod import;

@@ -1,0 +1,230 @@
+//! Faults, on both backends: the server is killed (SIGKILL, no chance to clean up) in the
+//! middle of concurrent money operations, and an import process is killed part-way. After a
+//! restart, every operation the server acknowledged is there, nothing was applied twice when
+//! clients retried with their idempotency keys, the ledger's invariants hold, and the taxonomy
+//! is the old one or the new one, never a mix.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, Server, TestStore, shared};
+
+crate::on_both_backends!(
+    a_killed_server_loses_no_acknowledged_money_operation,
+    a_killed_import_leaves_the_old_taxonomy_or_the_new
+);
+
+const CLIENTS: usize = 4;
+const MILESTONES: usize = 30;
+
+/// What the server acknowledged before it died.
+#[derive(Default)]
+struct Acknowledged {
+    /// (contract, milestone number) funded, and approved.
+    funded: Vec<(i64, usize)>,
+    approved: Vec<(i64, usize)>,
+    /// (client token, idempotency key, body, answer) of each payout.
+    payouts: Vec<(String, String, Value, Value)>,
+}
+
+fn a_killed_server_loses_no_acknowledged_money_operation(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    // Each client has money and a contract of many small milestones with its own worker.
+    let mut parties = Vec::new();
+    for i in 0..CLIENTS {
+        let client = server.sign_up(&format!("client{i}@example.org"));
+        let worker = server.sign_up(&format!("worker{i}@example.org"));
+        let id = server.get_ok_as("/api/v1/me", &client)["id"]
+            .as_i64()
+            .unwrap();
+        db.deposit(
+            &format!("dep-{i}"),
+            id,
+            guild_market::Amount::parse("10000", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
+        let w = server.call(
+            "POST",
+            "/api/v1/workers",
+            Some(&worker),
+            Some(
+                &json!({"name": format!("Worker {i}"), "skills": [], "hours_per_week": 30,
+                "utc_offset_minutes": 0, "work_mode": "remote", "languages": ["en"]}),
+            ),
+        );
+        let milestones: Vec<Value> = (1..=MILESTONES)
+            .map(|n| json!({"title": format!("Part {n}"), "amount": "10.00"}))
+            .collect();
+        let c = server.call(
+            "POST",
+            "/api/v1/contracts",
+            Some(&client),
+            Some(&json!({"worker": w.body["id"], "title": "Parts", "currency": "EUR", "milestones": milestones})),
+        );
+        let cid = c.body["id"].as_i64().unwrap();
+        let a = server.call(
+            "POST",
+            &format!("/api/v1/contracts/{cid}/accept"),
+            Some(&worker),
+            None,
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        parties.push((client, worker, cid));
+    }
+
+    // Load: every client funds, its worker submits, the client approves, milestone after
+    // milestone, with a payout now and then; the server is killed part-way.
+    let acked = Arc::new(Mutex::new(Acknowledged::default()));
+    let base = server.base.clone();
+    let threads: Vec<_> = parties
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, (client, worker, cid))| {
+            let acked = acked.clone();
+            let base = base.clone();
+            std::thread::spawn(move || {
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(5))
+                    .build();
+                let post = |token: &str, path: &str, key: Option<&str>, body: Option<&Value>| {
+                    let mut r = agent
+                        .post(&format!("{base}{path}"))
+                        .set("authorization", &format!("Bearer {token}"));
+                    if let Some(k) = key {
+                        r = r.set("idempotency-key", k);
+                    }
+                    let res = match body {
+                        Some(b) => r.send_json(b.clone()),
+                        None => r.call(),
+                    };
+                    match res {
+                        Ok(resp) => Some(resp.into_json::<Value>().unwrap_or(Value::Null)),
+                        // An answer that is an error is not an acknowledgement; neither is a
+                        // dropped connection.
+                        Err(_) => None,
+                    }
+                };
+                for n in 1..=MILESTONES {
+                    let m = |a: &str| format!("/api/v1/contracts/{cid}/milestones/{n}/{a}");
+                    if post(&client, &m("fund"), None, None).is_none() {
+                        return;
+                    }
+                    acked.lock().unwrap().funded.push((cid, n));
+                    if post(&worker, &m("submit"), None, None).is_none() {
+                        return;
+                    }
+                    if post(&client, &m("approve"), None, None).is_none() {
+                        return;
+                    }
+                    acked.lock().unwrap().approved.push((cid, n));
+                    if n % 5 == 0 {
+                        let key = format!("payout-{i}-{n}");
+                        let body = json!({"from": "client_funds", "amount": "1.00", "currency": "EUR",
+                            "beneficiary": "Client", "iban": "GB82 WEST 1234 5698 7654 32"});
+                        match post(&client, "/api/v1/wallet/payouts", Some(&key), Some(&body)) {
+                            Some(answer) => acked
+                                .lock()
+                                .unwrap()
+                                .payouts
+                                .push((client.clone(), key, body, answer)),
+                            None => return,
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    // Kill once some work is acknowledged, well before all of it is.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().approved.len() < CLIENTS * 3 {
+        assert!(Instant::now() < deadline, "the load made no progress");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(server); // SIGKILL
+    for t in threads {
+        t.join().unwrap();
+    }
+    let acked = Arc::try_unwrap(acked).ok().unwrap().into_inner().unwrap();
+    assert!(
+        acked.approved.len() < CLIENTS * MILESTONES,
+        "the server died only after all the work: kill it sooner"
+    );
+
+    // Restart on the same store.
+    let server: Server = store.serve();
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+    for (client, _, cid) in &parties {
+        let c = server.get_ok_as(&format!("/api/v1/contracts/{cid}"), client);
+        let status = |n: usize| {
+            c["milestones"][n - 1]["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        for (_, n) in acked.funded.iter().filter(|(id, _)| id == cid) {
+            assert_ne!(
+                status(*n),
+                "unfunded",
+                "contract {cid} milestone {n} was funded"
+            );
+        }
+        for (_, n) in acked.approved.iter().filter(|(id, _)| id == cid) {
+            assert_eq!(status(*n), "approved", "contract {cid} milestone {n}");
+        }
+    }
+    // Retrying each acknowledged payout with its key answers the first result: no second
+    // payout.
+    for (token, key, body, answer) in &acked.payouts {
+        let again = server.call_with_headers(
+            "POST",
+            "/api/v1/wallet/payouts",
+            Some(token),
+            &[("idempotency-key", key)],
+            Some(body),
+        );
+        assert!(again.status < 300, "{}", again.body);
+        assert_eq!(&again.body, answer, "a retried payout is the same payout");
+    }
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}
+
+fn a_killed_import_leaves_the_old_taxonomy_or_the_new(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let onet = shared("data/onet-29.3");
+    let count = |store: &TestStore| -> u64 {
+        store.stats()["sources"]["onet"]["occupations"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    // Killed at several moments of the import: before, during and (perhaps) after its commit.
+    for delay in [150, 600, 1500] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guild"))
+            .args(["--db", &store.url, "import", "onet", onet.to_str().unwrap()])
+            .env_remove("GUILD_DATABASE_URL")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let n = count(&store);
+        assert!(
+            n == 0 || n == 1016,
+            "after a kill at {delay} ms the store has {n} O*NET occupations: a partial import"
+        );
+    }
+    // A clean import afterwards completes.
+    store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
+    assert_eq!(count(&store), 1016);
+}
