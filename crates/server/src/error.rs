@@ -196,6 +196,13 @@ impl From<StoreError> for ApiError {
                 detail: e.to_string(),
                 parameter: None,
             },
+            // What failed is the database, not the request: say so (without its internals).
+            StoreError::Unavailable(_) => Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "database-unavailable",
+                detail: "the database cannot be reached right now; nothing was changed, try again shortly".to_owned(),
+                parameter: None,
+            },
             StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
         }
     }

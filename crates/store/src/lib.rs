@@ -94,9 +94,13 @@ pub enum StoreError {
     /// Input files could not be parsed; nothing was written.
     #[error(transparent)]
     Taxonomy(#[from] TaxonomyError),
-    /// The database failed or could not be reached.
+    /// The database failed.
     #[error("database error: {0}")]
     Backend(String),
+    /// The database cannot be reached now (it is down or restarting): nothing was done, and
+    /// the same request can be sent again shortly.
+    #[error("the database cannot be reached; nothing was changed, try again shortly: {0}")]
+    Unavailable(String),
     /// Concurrent writers collided (a deadlock or a serialisation failure): nothing was
     /// written, and the same request can be sent again.
     #[error("the database was busy with a conflicting write; nothing was changed, try again: {0}")]

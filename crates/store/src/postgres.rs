@@ -127,7 +127,7 @@ impl Postgres {
         let mut conn = self
             .pool
             .get()
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let mut tx = conn.transaction().map_err(pg_error)?;
         let result = f(&mut PgTx(&mut tx))?;
         tx.commit().map_err(pg_error)?;
@@ -141,7 +141,7 @@ impl Postgres {
         let mut conn = self
             .pool
             .get()
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let mut tx = conn
             .build_transaction()
             .read_only(true)
@@ -164,6 +164,10 @@ fn pg_error(e: postgres::Error) -> StoreError {
             return StoreError::Busy(db.message().to_owned());
         }
         return StoreError::Backend(format!("{}: {}", db.severity(), db.message()));
+    }
+    // A connection that broke (the server went away) is not the request's fault.
+    if e.is_closed() || e.source().is_some_and(|s| s.is::<std::io::Error>()) {
+        return StoreError::Unavailable(e.to_string());
     }
     match e.source() {
         Some(source) => StoreError::Backend(format!("{e}: {source}")),

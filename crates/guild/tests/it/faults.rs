@@ -228,3 +228,127 @@ fn a_killed_import_leaves_the_old_taxonomy_or_the_new(backend: Backend) {
     store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
     assert_eq!(count(&store), 1016);
 }
+
+/// A PostgreSQL server of the test's own (scripts/pg.sh), to stop and start at will.
+struct OwnPostgres {
+    url: String,
+    dir: String,
+    bin: String,
+    port: String,
+}
+
+fn sh(script: &str) -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -e; cd {root}; source scripts/pg.sh; {script}"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+impl OwnPostgres {
+    fn start() -> OwnPostgres {
+        // Durable (fsync on, synchronous commits), as a deployment runs: a crash of the
+        // database must not lose what it acknowledged.
+        let line =
+            sh("PG_DURABLE=1 start_pg; trap - EXIT; echo \"$PG_URL $PG_DIR $PG_BIN $PG_PORT\"");
+        let mut parts = line.split_whitespace().map(str::to_owned);
+        OwnPostgres {
+            url: parts.next().unwrap(),
+            dir: parts.next().unwrap(),
+            bin: parts.next().unwrap(),
+            port: parts.next().unwrap(),
+        }
+    }
+
+    fn vars(&self) -> String {
+        format!("PG_DIR={}; PG_BIN={};", self.dir, self.bin)
+    }
+
+    /// Stops it at once, as a crash would.
+    fn crash(&self) {
+        sh(&format!(
+            "{} as_pg \"$PG_BIN/pg_ctl\" -D \"$PG_DIR/data\" -m immediate stop >/dev/null",
+            self.vars()
+        ));
+    }
+
+    fn restart(&self) {
+        sh(&format!(
+            "{} as_pg \"$PG_BIN/pg_ctl\" -D \"$PG_DIR/data\" -l \"$PG_DIR/server.log\" -w -t 60 start \
+             -o \"-c listen_addresses=127.0.0.1 -p {} -k $PG_DIR\" >/dev/null",
+            self.vars(),
+            self.port
+        ));
+    }
+}
+
+impl Drop for OwnPostgres {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "cd {}/../..; source scripts/pg.sh; {} stop_pg",
+                env!("CARGO_MANIFEST_DIR"),
+                self.vars()
+            ))
+            .output();
+    }
+}
+
+#[test]
+fn requests_fail_cleanly_while_postgres_is_down_and_recover() {
+    if crate::harness::Backend::postgres().is_none() {
+        return;
+    }
+    let pg = OwnPostgres::start();
+    let store = TestStore::at(&pg.url);
+    let server = store.serve();
+    let token = server.sign_up("alice@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&token),
+        Some(&json!({"name": "Alice", "skills": [], "hours_per_week": 30,
+            "utc_offset_minutes": 0, "work_mode": "remote", "languages": ["en"]})),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+
+    pg.crash();
+    let started = Instant::now();
+    let down = server.call("GET", "/api/v1/me", Some(&token), None);
+    assert!(
+        down.status == 503 || down.status == 500,
+        "{}: {}",
+        down.status,
+        down.body
+    );
+    assert_eq!(down.content_type, "application/problem+json");
+    assert!(
+        down.body["detail"].as_str().unwrap().contains("database"),
+        "{}",
+        down.body
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "a request while the database is down must be answered, not left hanging"
+    );
+
+    pg.restart();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let up = server.call("GET", "/api/v1/workers/1", Some(&token), None);
+        if up.status == 200 {
+            assert_eq!(up.body["name"], "Alice");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no recovery: {}", up.body);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -48,6 +48,14 @@ pub struct TestStore {
 }
 
 impl TestStore {
+    /// A store at a database URL the test made itself.
+    pub fn at(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub fn new(backend: &Backend) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = match backend {
