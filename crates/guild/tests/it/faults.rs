@@ -1,8 +1,9 @@
 //! Faults, on both backends: the server is killed (SIGKILL, no chance to clean up) in the
 //! middle of concurrent money operations, and an import process is killed part-way. After a
 //! restart, every operation the server acknowledged is there, nothing was applied twice when
-//! clients retried with their idempotency keys, the ledger's invariants hold, and the taxonomy
-//! is the old one or the new one, never a mix.
+//! clients retried with their idempotency keys, the ledger's invariants hold, the taxonomy is
+//! the old one or the new one, never a mix, and every credential issued verifies. A crashed
+//! PostgreSQL is answered with 503, and the server recovers when it returns.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,7 +14,8 @@ use crate::harness::{Backend, Server, TestStore, shared};
 
 crate::on_both_backends!(
     a_killed_server_loses_no_acknowledged_money_operation,
-    a_killed_import_leaves_the_old_taxonomy_or_the_new
+    a_killed_import_leaves_the_old_taxonomy_or_the_new,
+    a_killed_server_leaves_no_credential_half_issued
 );
 
 const CLIENTS: usize = 4;
@@ -351,4 +353,105 @@ fn requests_fail_cleanly_while_postgres_is_down_and_recover() {
         assert!(Instant::now() < deadline, "no recovery: {}", up.body);
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+fn a_killed_server_leaves_no_credential_half_issued(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let (alice, bob) = (
+        server.sign_up("alice@example.org"),
+        server.sign_up("bob@example.org"),
+    );
+    let worker = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&alice),
+        Some(&json!({"name": "Alice", "skills": [], "hours_per_week": 20,
+            "utc_offset_minutes": 0, "work_mode": "remote", "languages": ["en"]})),
+    );
+    let worker = worker.body["id"].as_i64().unwrap();
+    server.call(
+        "POST",
+        "/api/v1/organisations",
+        Some(&bob),
+        Some(&json!({"slug": "ferro", "name": "Ferro Academy"})),
+    );
+    let k = server.call("POST", "/api/v1/organisations/ferro/keys", Some(&bob), None);
+    assert_eq!(k.status, 201, "{}", k.body);
+
+    // Three issuers at once; the server is killed part-way.
+    let acked: Arc<Mutex<Vec<String>>> = Arc::default();
+    let base = server.base.clone();
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let (acked, base, bob) = (acked.clone(), base.clone(), bob.clone());
+            std::thread::spawn(move || {
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(5))
+                    .build();
+                for _ in 0..200 {
+                    let award = json!({"worker": worker, "skill": "guild:skill/operate-cnc-lathe", "level": 3});
+                    let answer = agent
+                        .post(&format!("{base}/api/v1/organisations/ferro/credentials"))
+                        .set("authorization", &format!("Bearer {bob}"))
+                        .send_json(award);
+                    match answer {
+                        Ok(r) => {
+                            let v: Value = r.into_json().unwrap();
+                            acked
+                                .lock()
+                                .unwrap()
+                                .push(v["id"].as_str().unwrap().to_owned());
+                        }
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.lock().unwrap().len() < 10 {
+        assert!(Instant::now() < deadline, "no credential was issued");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(server); // SIGKILL
+    for t in threads {
+        t.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() < 600, "the server died only after all the work");
+
+    // After a restart, every credential the worker holds verifies, and each acknowledged one
+    // is among them.
+    let server = store.serve();
+    let held = server.get_ok_as(&format!("/api/v1/workers/{worker}/credentials"), &alice);
+    let held: Vec<&Value> = held["issued"].as_array().unwrap().iter().collect();
+    for id in &acked {
+        assert!(
+            held.iter().any(|c| c["id"] == id.as_str()),
+            "acknowledged credential {id} is missing"
+        );
+    }
+    for c in &held {
+        let path = format!(
+            "/api/v1/credentials/{}",
+            crate::harness::encode(c["id"].as_str().unwrap())
+        );
+        let doc = server.call("GET", &path, Some(&alice), None);
+        assert_eq!(doc.status, 200, "{}", doc.body);
+        let report = server.post(
+            "/api/v1/credentials/verify",
+            &doc.body.to_string(),
+            "application/json",
+        );
+        assert_eq!(report.body["outcome"], "valid", "{}", report.body);
+    }
+    // Issuing goes on afterwards.
+    let more = server.call(
+        "POST",
+        "/api/v1/organisations/ferro/credentials",
+        Some(&bob),
+        Some(&json!({"worker": worker, "skill": "guild:skill/operate-cnc-lathe", "level": 4})),
+    );
+    assert_eq!(more.status, 201, "{}", more.body);
 }
