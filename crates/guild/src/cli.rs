@@ -197,6 +197,10 @@ enum BenchCommand {
     /// Ledger: money operations per second with concurrent clients on SQLite (a temporary
     /// file) and PostgreSQL (--postgres URL, an empty database), invariants checked after.
     Ledger(crate::bench_ledger::LedgerArgs),
+    /// Load: the HTTP server (its own process) under a mix of matching, search, reads,
+    /// proposals and payouts from concurrent clients for a bounded time, on SQLite and
+    /// PostgreSQL (--postgres URL, an empty database): throughput, p50/p99/p999, errors.
+    Load(crate::bench_load::LoadArgs),
     /// Transitions: every occupation ranked from each occupation of a taxonomy on one thread
     /// (and with gaps), all pairs, beside the cosine baseline. Needs the taxonomy imported.
     Transitions {
@@ -435,6 +439,10 @@ pub fn run() -> Result<ExitCode> {
         Command::Bench(BenchCommand::Credentials(args)) => crate::bench_credentials::run(&args),
         Command::Bench(BenchCommand::Ledger(args)) => {
             out!("{}", crate::bench_ledger::run(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Load(args)) => {
+            out!("{}", crate::bench_load::run(&args)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Transitions { taxonomy }) => {

@@ -25,6 +25,7 @@ mod bench;
 mod bench_assign;
 mod bench_credentials;
 mod bench_ledger;
+mod bench_load;
 mod bench_match;
 mod bench_path;
 mod bench_transitions;
