@@ -733,42 +733,41 @@ impl Store {
         test: i64,
         now: jiff::Timestamp,
     ) -> Result<usize, StoreError> {
-        let due: Vec<(i64, usize)> = self.read(|tx| {
-            tx.query(
-                "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
-                 WHERE c.client_id = $1 AND c.status = 'active' AND m.test_id = $2 \
-                 AND m.status IN ('funded', 'submitted', 'changes_requested') ORDER BY m.contract_id, m.ord",
-                &[learner.into(), test.into()],
-            )?
-            .iter()
-            .map(|r| Ok((r[0].int()?, usize::try_from(r[1].int()?).unwrap_or(0))))
-            .collect()
-        })?;
-        let mut done = 0;
-        for (contract, ord) in due {
-            match self.act_on_contract(
-                contract,
-                Party::System,
-                Action::TestPassed,
-                Some(ord),
-                None,
-                now,
-            ) {
-                Ok(_) => done += 1,
-                Err(StoreError::Conflict(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(done)
+        self.act_on_milestones(
+            "WHERE c.client_id = $1 AND c.status = 'active' AND m.test_id = $2 \
+             AND m.status IN ('funded', 'submitted', 'changes_requested')",
+            &[learner.into(), test.into()],
+            Action::TestPassed,
+            now,
+        )
     }
 
     /// Approves every submitted milestone whose review is overdue at `now`; returns how many.
     pub fn approve_overdue(&self, now: jiff::Timestamp) -> Result<usize, StoreError> {
+        self.act_on_milestones(
+            "WHERE m.status = 'submitted' AND c.status = 'active' AND m.review_due <= $1",
+            &[now.to_string().into()],
+            Action::AutoApprove,
+            now,
+        )
+    }
+
+    /// Guild's own `action` on each milestone that `selection` (a WHERE clause over
+    /// milestones `m` joined with their contracts `c`) picks; returns how many it applied to.
+    fn act_on_milestones(
+        &self,
+        selection: &str,
+        params: &[crate::sql::Value],
+        action: Action,
+        now: jiff::Timestamp,
+    ) -> Result<usize, StoreError> {
         let due: Vec<(i64, usize)> = self.read(|tx| {
             tx.query(
-                "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
-                 WHERE m.status = 'submitted' AND c.status = 'active' AND m.review_due <= $1 ORDER BY m.contract_id, m.ord",
-                &[now.to_string().into()],
+                &format!(
+                    "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
+                     {selection} ORDER BY m.contract_id, m.ord"
+                ),
+                params,
             )?
             .iter()
             .map(|r| Ok((r[0].int()?, usize::try_from(r[1].int()?).unwrap_or(0))))
@@ -776,16 +775,9 @@ impl Store {
         })?;
         let mut done = 0;
         for (contract, ord) in due {
-            match self.act_on_contract(
-                contract,
-                Party::System,
-                Action::AutoApprove,
-                Some(ord),
-                None,
-                now,
-            ) {
+            match self.act_on_contract(contract, Party::System, action, Some(ord), None, now) {
                 Ok(_) => done += 1,
-                // Reviewed meanwhile: nothing to do.
+                // Changed meanwhile (reviewed, cancelled): nothing to do.
                 Err(StoreError::Conflict(_)) => {}
                 Err(e) => return Err(e),
             }
