@@ -214,6 +214,58 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
         None,
     );
     assert!(page.contains("proposed"), "nothing changed: {page}");
+    // Ana accepts; once the client funds, either side can open a dispute from the page.
+    let (status, _, _) = send(
+        "POST",
+        &format!("{base}/contracts/{cid}/act"),
+        Some(&session),
+        Some(&format!("csrf={csrf}&action=accept")),
+    );
+    assert_eq!(status, 303);
+    let client_id = server.get_ok_as("/api/v1/me", &client)["id"]
+        .as_i64()
+        .unwrap();
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    db.deposit(
+        "dep-web",
+        client_id,
+        guild_market::Amount::parse("100", eur).unwrap(),
+        "deposit",
+    )
+    .unwrap();
+    let funded = server.call(
+        "POST",
+        &format!("/api/v1/contracts/{cid}/milestones/1/fund"),
+        Some(&client),
+        None,
+    );
+    assert_eq!(funded.status, 200, "{}", funded.body);
+    let (_, page, _) = send(
+        "GET",
+        &format!("{base}/contracts/{cid}"),
+        Some(&session),
+        None,
+    );
+    assert!(page.contains("value=\"dispute\""), "{page}");
+    let (status, _, _) = send(
+        "POST",
+        &format!("{base}/contracts/{cid}/act"),
+        Some(&session),
+        Some(&format!("csrf={csrf}&action=dispute")),
+    );
+    assert_eq!(status, 303);
+    let (_, page, _) = send(
+        "GET",
+        &format!("{base}/contracts/{cid}"),
+        Some(&session),
+        None,
+    );
+    assert!(
+        page.contains("disputed") || page.contains("betwist"),
+        "{page}"
+    );
 
     // Signing out needs the token too; afterwards the session is gone.
     let (status, _, _) = send("POST", &format!("{base}/signout"), Some(&session), Some(""));

@@ -640,6 +640,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("state_closed", "closed", "gesloten"),
     ("none_of_these", "None of these", "Geen van deze"),
+    (
+        "act_dispute",
+        "Open a dispute (a platform admin decides)",
+        "Geschil openen (een platformbeheerder beslist)",
+    ),
 ];
 
 #[cfg(test)]

@@ -532,6 +532,16 @@ pub(super) async fn contract(
         }
         _ => {}
     }
+    // Either party may ask a platform admin to decide, while money is in escrow.
+    let in_escrow = c.milestones.iter().any(|m| {
+        matches!(
+            m.status.as_str(),
+            "funded" | "submitted" | "changes_requested"
+        )
+    });
+    if c.status == "active" && in_escrow {
+        contract_actions.push(("dispute", t.s("act_dispute")));
+    }
     let paid = c
         .milestones
         .iter()
