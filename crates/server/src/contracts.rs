@@ -150,6 +150,28 @@ pub async fn get(
     Ok(Json(as_party(&state, caller.id, id).await?.0))
 }
 
+/// Actions on a whole contract, by their name in URLs and forms.
+pub(crate) const CONTRACT_ACTIONS: [(&str, Action); 5] = [
+    ("accept", Action::Accept),
+    ("decline", Action::Decline),
+    ("cancel", Action::Cancel),
+    ("dispute", Action::Dispute),
+    ("end", Action::End),
+];
+
+/// Actions on one milestone (or week), by their name in URLs and forms.
+pub(crate) const MILESTONE_ACTIONS: [(&str, Action); 4] = [
+    ("fund", Action::Fund),
+    ("submit", Action::Submit),
+    ("approve", Action::Approve),
+    ("request-changes", Action::RequestChanges),
+];
+
+/// The action of `table` named `name`.
+pub(crate) fn named(table: &[(&str, Action)], name: &str) -> Option<Action> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, a)| *a)
+}
+
 async fn act(
     state: &AppState,
     caller: i64,
@@ -178,18 +200,11 @@ pub async fn contract_action(
     Caller(caller): Caller,
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<Json<ContractView>, ApiError> {
-    let action = match action.as_str() {
-        "accept" => Action::Accept,
-        "decline" => Action::Decline,
-        "cancel" => Action::Cancel,
-        "dispute" => Action::Dispute,
-        "end" => Action::End,
-        other => {
-            return Err(ApiError::not_found(format!(
-                "no contract action {other:?}: accept, decline, cancel, dispute or end"
-            )));
-        }
-    };
+    let action = named(&CONTRACT_ACTIONS, &action).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no contract action {action:?}: accept, decline, cancel, dispute or end"
+        ))
+    })?;
     act(&state, caller.id, id, action, None).await
 }
 
@@ -206,17 +221,11 @@ pub async fn milestone_action(
     Caller(caller): Caller,
     Path((id, n, action)): Path<(i64, usize, String)>,
 ) -> Result<Json<ContractView>, ApiError> {
-    let action = match action.as_str() {
-        "fund" => Action::Fund,
-        "submit" => Action::Submit,
-        "approve" => Action::Approve,
-        "request-changes" => Action::RequestChanges,
-        other => {
-            return Err(ApiError::not_found(format!(
-                "no milestone action {other:?}: fund, submit, approve or request-changes"
-            )));
-        }
-    };
+    let action = named(&MILESTONE_ACTIONS, &action).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no milestone action {action:?}: fund, submit, approve or request-changes"
+        ))
+    })?;
     if n == 0 {
         return Err(ApiError::bad_parameter(
             "n",

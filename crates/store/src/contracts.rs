@@ -160,7 +160,12 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         .map(|r| r[0].int())
         .transpose()?
         .unwrap_or(0);
-    let minutes = week_minutes(tx, id)?;
+    // Only hourly contracts have timesheets.
+    let minutes = if hourly_rate.is_some() {
+        week_minutes(tx, id)?
+    } else {
+        std::collections::HashMap::new()
+    };
     let milestones = tx
         .query(
             "SELECT ord, title, amount, status, review_due, test_id, week_start FROM milestones WHERE contract_id = $1 ORDER BY ord",

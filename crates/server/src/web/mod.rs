@@ -141,6 +141,32 @@ impl Viewer {
     }
 }
 
+/// One field of a submitted form, as sent.
+fn form_field(raw: &[u8], key: &str) -> Option<String> {
+    url::form_urlencoded::parse(raw)
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A form sent by a signed-in viewer, taken only with their session's CSRF token (its `csrf`
+/// field): the viewer, their account and the form's fields.
+async fn submission<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: &[u8],
+) -> Result<(Viewer, Account, T), Response> {
+    let v = Viewer::load(state, headers).await?;
+    let account = v.require()?.clone();
+    v.check_csrf(&form_field(raw, "csrf").unwrap_or_default())?;
+    let f = form(headers, raw)?;
+    Ok((v, account, f))
+}
+
+/// Sends the browser on to `to`.
+fn go(to: &str) -> Page {
+    Ok(Redirect::to(to).into_response())
+}
+
 /// Reads a submitted form; a malformed one is answered with a page saying what was wrong.
 fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, raw: &[u8]) -> Result<T, Response> {
     serde_urlencoded::from_bytes(raw).map_err(|e| {
@@ -361,16 +387,12 @@ async fn signin(State(state): State<AppState>, headers: HeaderMap, RawForm(raw):
     }
 }
 
+/// A form with nothing but its CSRF token.
 #[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+struct NoFields {}
 
 async fn signout(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
-    let f: CsrfForm = form(&headers, &raw)?;
-    let v = Viewer::load(&state, &headers).await?;
-    v.check_csrf(&f.csrf)?;
+    let (v, _, NoFields {}) = submission(&state, &headers, &raw).await?;
     if let Some(session) = cookie(&headers, SESSION_COOKIE) {
         let store = state.store.clone();
         let hash = token_hash(&session);
@@ -427,8 +449,6 @@ struct SkillsPage {
 
 #[derive(Deserialize)]
 struct WelcomeForm {
-    #[serde(default)]
-    csrf: String,
     text: String,
 }
 
@@ -436,10 +456,7 @@ struct WelcomeForm {
 const MAX_FOUND: usize = 25;
 
 async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
-    let f: WelcomeForm = form(&headers, &raw)?;
-    let v = Viewer::load(&state, &headers).await?;
-    v.require()?;
-    v.check_csrf(&f.csrf)?;
+    let (v, _, f): (_, _, WelcomeForm) = submission(&state, &headers, &raw).await?;
     let text = f.text.trim().to_owned();
     let again = |error: &str| {
         let mut r = render(&WelcomePage {
@@ -501,7 +518,7 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
 
 /// Reads the confirmed-skills form: `skill=ID` for each kept skill with `level:ID=1..5`, and
 /// the profile's fields.
-fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String, Option<String>), String> {
+fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, Option<String>), String> {
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw).into_owned().collect();
     let field = |k: &str| {
         pairs
@@ -571,7 +588,7 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, String, Option<S
     };
     worker.validate().map_err(|e| e.to_string())?;
     let occupation = Some(field("occupation")).filter(|o| !o.is_empty());
-    Ok((worker, field("csrf"), occupation))
+    Ok((worker, occupation))
 }
 
 async fn save_profile(
@@ -579,13 +596,9 @@ async fn save_profile(
     headers: HeaderMap,
     RawForm(raw): RawForm,
 ) -> Page {
-    let v = Viewer::load(&state, &headers).await?;
-    let account = v.require()?.clone();
-    let (worker, csrf, occupation) = match profile_from_form(&raw, &account.display_name) {
-        Ok(w) => w,
-        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e)),
-    };
-    v.check_csrf(&csrf)?;
+    let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
+    let (worker, occupation) = profile_from_form(&raw, &account.display_name)
+        .map_err(|e| problem_page(v.t, StatusCode::BAD_REQUEST, &e))?;
     let store = state.store.clone();
     let saved = blocking(move || {
         let id = match store.worker_of(account.id)? {
@@ -602,7 +615,7 @@ async fn save_profile(
     })
     .await;
     match saved {
-        Ok(()) => Ok(Redirect::to("/dashboard").into_response()),
+        Ok(()) => go("/dashboard"),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
@@ -641,20 +654,23 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let store = state.store.clone();
     let me = account.id;
     let loaded = blocking(move || {
+        let proposals = store.proposals_by(me)?;
+        // The tasks' titles in one read, not one per proposal.
+        let ids: Vec<guild_matching::TaskId> = proposals
+            .iter()
+            .map(|p| guild_matching::TaskId(p.task))
+            .collect();
+        let tasks = store.tasks(&ids)?;
         Ok((
             store.worker_of(me)?,
             store.contracts_of(me)?,
             store.balances_of(me)?,
-            store
-                .proposals_by(me)?
+            proposals
                 .into_iter()
-                .map(|p| {
-                    let title = store
-                        .task(guild_matching::TaskId(p.task))
-                        .map(|t| t.task.title)
-                        .unwrap_or_default();
+                .zip(tasks)
+                .map(|(p, t)| {
                     (
-                        title,
+                        t.task.title,
                         format!("{} {}", p.amount, p.currency),
                         p.status,
                         p.contract,

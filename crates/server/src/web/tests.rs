@@ -5,11 +5,11 @@
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use guild_market::assessment::Answer;
 use guild_store::{AttemptView, SkillTestView};
 
-use super::{Page, Viewer, Words, failed, problem_page, render};
+use super::{NoFields, Page, Viewer, Words, failed, go, problem_page, render, submission};
 use crate::{AppState, blocking};
 
 /// A test in the list.
@@ -92,10 +92,7 @@ pub(super) async fn start(
     Path(test): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let v = Viewer::load(&state, &headers).await?;
-    let account = v.require()?.clone();
-    let csrf = field(&raw, "csrf").unwrap_or_default();
-    v.check_csrf(&csrf)?;
+    let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
     let store = state.store.clone();
     let started = blocking(move || {
         let Some(w) = store.worker_of(account.id)? else {
@@ -107,15 +104,9 @@ pub(super) async fn start(
     })
     .await;
     match started {
-        Ok(a) => Ok(Redirect::to(&format!("/attempts/{}", a.id)).into_response()),
+        Ok(a) => go(&format!("/attempts/{}", a.id)),
         Err(e) => Err(failed(v.t, &e)),
     }
-}
-
-fn field(raw: &[u8], key: &str) -> Option<String> {
-    url::form_urlencoded::parse(raw)
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// A question of an attempt, for the page.
@@ -204,9 +195,7 @@ pub(super) async fn answer(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let v = Viewer::load(&state, &headers).await?;
-    let account = v.require()?.clone();
-    v.check_csrf(&field(&raw, "csrf").unwrap_or_default())?;
+    let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
     let a = own_attempt(&state, &v, account.id, id).await?;
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&raw).into_owned().collect();
     let answers: Vec<Option<Answer>> = a
@@ -243,7 +232,7 @@ pub(super) async fn answer(
     })
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/attempts/{id}")).into_response()),
+        Ok(_) => go(&format!("/attempts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
     }
 }

@@ -11,7 +11,7 @@ use guild_matching::WorkerId;
 use guild_store::{ImportedCredential, IssuedCredential, StoredWorker};
 use serde::Deserialize;
 
-use super::{Lang, Page, Viewer, Words, failed, form, problem_page, render};
+use super::{Lang, Page, Viewer, Words, failed, form, form_field, go, problem_page, render};
 use crate::{AppState, blocking};
 
 /// A credential Guild issued, for a page.
@@ -182,8 +182,6 @@ pub(super) async fn wallet(State(state): State<AppState>, headers: HeaderMap) ->
 
 #[derive(Deserialize)]
 struct ImportForm {
-    #[serde(default)]
-    csrf: String,
     credential: String,
 }
 
@@ -194,18 +192,16 @@ pub(super) async fn import(
 ) -> Page {
     let (v, w) = own(&state, &headers).await?;
     let f: ImportForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    v.check_csrf(&form_field(&raw, "csrf").unwrap_or_default())?;
     let id = w.worker.id;
     match crate::credentials::import_bytes(&state, id.0, f.credential.clone().into_bytes()).await {
-        Ok(_) => Ok(Redirect::to("/credentials").into_response()),
+        Ok(_) => go("/credentials"),
         Err(e) => wallet_page(&state, &v, id, e.detail().to_owned(), f.credential).await,
     }
 }
 
 #[derive(Deserialize)]
 struct ShareForm {
-    #[serde(default)]
-    csrf: String,
     public: String,
 }
 
@@ -216,12 +212,12 @@ pub(super) async fn share(
 ) -> Page {
     let (v, w) = own(&state, &headers).await?;
     let f: ShareForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    v.check_csrf(&form_field(&raw, "csrf").unwrap_or_default())?;
     let store = state.store.clone();
     let id = w.worker.id;
     let public = f.public == "1";
     match blocking(move || store.set_profile_public(id, public)).await {
-        Ok(()) => Ok(Redirect::to("/credentials").into_response()),
+        Ok(()) => go("/credentials"),
         Err(e) => Err(failed(v.t, &e)),
     }
 }

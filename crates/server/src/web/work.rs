@@ -6,14 +6,15 @@
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use guild_market::contract::{Action, Party};
+use axum::response::Response;
+use guild_market::contract::Party;
 use guild_market::{Amount, Currency};
 use guild_matching::TaskId;
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
 use serde::Deserialize;
 
-use super::{Lang, Page, Viewer, Words, failed, form, problem_page, render};
+use super::{Lang, Page, Viewer, Words, failed, go, problem_page, render, submission};
+use crate::contracts::{CONTRACT_ACTIONS, MILESTONE_ACTIONS, named};
 use crate::error::ApiError;
 use crate::{AppState, blocking};
 
@@ -85,8 +86,6 @@ pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) 
 
 #[derive(Deserialize)]
 struct NewProjectForm {
-    #[serde(default)]
-    csrf: String,
     title: String,
     problem: String,
 }
@@ -96,9 +95,7 @@ pub(super) async fn create_project(
     headers: HeaderMap,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: NewProjectForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, NewProjectForm) = submission(&state, &headers, &raw).await?;
     let req = crate::projects::NewProject {
         title: f.title.clone(),
         problem: f.problem.clone(),
@@ -112,7 +109,7 @@ pub(super) async fn create_project(
         crate::projects::make(&state, account.id, req, None, 8.0).await
     };
     match made {
-        Ok(p) => Ok(Redirect::to(&format!("/projects/{}", p.id)).into_response()),
+        Ok(p) => go(&format!("/projects/{}", p.id)),
         Err(e) => {
             let mut r = render(&ProjectsPage {
                 t: v.t,
@@ -218,8 +215,6 @@ pub(super) async fn project(
 #[derive(Deserialize)]
 struct TaskEdit {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     hours: String,
@@ -234,9 +229,7 @@ pub(super) async fn edit_task(
     Path((id, task)): Path<(i64, i64)>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: TaskEdit = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, TaskEdit) = submission(&state, &headers, &raw).await?;
     let p = own_project(&state, &v, account.id, id).await?;
     let Some(current) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
         return Err(not_found(v.t));
@@ -262,15 +255,13 @@ pub(super) async fn edit_task(
         blocking(move || store.update_task(TaskId(task), &t, &status)).await
     };
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Ok(()) => go(&format!("/projects/{id}")),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
 
 #[derive(Deserialize)]
 struct PublishForm {
-    #[serde(default)]
-    csrf: String,
     audience: String,
 }
 
@@ -280,15 +271,13 @@ pub(super) async fn publish(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: PublishForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, PublishForm) = submission(&state, &headers, &raw).await?;
     let invited_only = f.audience == "invited";
     let store = state.store.clone();
-    match blocking(move || store.publish_project(id, account.id, invited_only)).await {
-        Ok(_) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) => Err(failed(v.t, &e)),
-    }
+    blocking(move || store.publish_project(id, account.id, invited_only))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
+    go(&format!("/projects/{id}"))
 }
 
 /// A worker who matches a task.
@@ -334,29 +323,29 @@ pub(super) async fn task_workers(
         return Err(not_found(v.t));
     };
     let store = state.store.clone();
-    let proposals = match blocking(move || {
-        let mut rows = Vec::new();
-        for p in store.proposals_on(task)? {
-            let name = store
-                .worker(guild_matching::WorkerId(p.worker))?
-                .worker
-                .name;
-            rows.push(ProposalRow {
+    let proposals = blocking(move || {
+        let proposals = store.proposals_on(task)?;
+        // The applicants' names in one read, not one per proposal.
+        let ids: Vec<guild_matching::WorkerId> = proposals
+            .iter()
+            .map(|p| guild_matching::WorkerId(p.worker))
+            .collect();
+        let workers = store.workers(&ids)?;
+        Ok(proposals
+            .into_iter()
+            .zip(workers)
+            .map(|(p, w)| ProposalRow {
                 id: p.id,
-                worker: name,
+                worker: w.worker.name,
                 cover: p.cover,
                 price: format!("{} {}", p.amount, p.currency),
                 status: p.status,
                 contract: p.contract,
-            });
-        }
-        Ok(rows)
+            })
+            .collect::<Vec<_>>())
     })
     .await
-    {
-        Ok(p) => p,
-        Err(e) => return Err(failed(v.t, &e)),
-    };
+    .map_err(|e| failed(v.t, &e))?;
     let found = crate::matching::top_workers_for(&state, t.task.clone(), 10)
         .await
         .map_err(|e| failed(v.t, &e))?;
@@ -385,8 +374,6 @@ pub(super) async fn task_workers(
 
 #[derive(Deserialize)]
 struct OfferForm {
-    #[serde(default)]
-    csrf: String,
     worker: i64,
     title: String,
     milestone: String,
@@ -400,9 +387,7 @@ pub(super) async fn offer(
     headers: HeaderMap,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: OfferForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, OfferForm) = submission(&state, &headers, &raw).await?;
     let money =
         Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c).map(|a| (c, a)));
     let (currency, amount) = match money {
@@ -430,7 +415,7 @@ pub(super) async fn offer(
     })
     .await;
     match made {
-        Ok(c) => Ok(Redirect::to(&format!("/contracts/{}", c.id)).into_response()),
+        Ok(c) => go(&format!("/contracts/{}", c.id)),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
@@ -580,8 +565,6 @@ pub(super) async fn contract(
 
 #[derive(Deserialize)]
 struct ActForm {
-    #[serde(default)]
-    csrf: String,
     action: String,
     #[serde(default)]
     milestone: Option<usize>,
@@ -593,27 +576,19 @@ pub(super) async fn act(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: ActForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, ActForm) = submission(&state, &headers, &raw).await?;
     let (_, party) = party_to(&state, &v, account.id, id).await?;
-    let action = match f.action.as_str() {
-        "accept" => Action::Accept,
-        "decline" => Action::Decline,
-        "cancel" => Action::Cancel,
-        "dispute" => Action::Dispute,
-        "fund" => Action::Fund,
-        "submit" => Action::Submit,
-        "approve" => Action::Approve,
-        "request-changes" => Action::RequestChanges,
-        other => {
-            return Err(problem_page(
-                v.t,
-                StatusCode::BAD_REQUEST,
-                &format!("no such action: {other:?}"),
-            ));
-        }
-    };
+    let action = match f.milestone {
+        Some(_) => named(&MILESTONE_ACTIONS, &f.action),
+        None => named(&CONTRACT_ACTIONS, &f.action),
+    }
+    .ok_or_else(|| {
+        problem_page(
+            v.t,
+            StatusCode::BAD_REQUEST,
+            &format!("no such action: {:?}", f.action),
+        )
+    })?;
     let milestone = f.milestone.and_then(|n| n.checked_sub(1));
     let store = state.store.clone();
     match blocking(move || {
@@ -621,15 +596,13 @@ pub(super) async fn act(
     })
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
+        Ok(_) => go(&format!("/contracts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
 
 #[derive(Deserialize)]
 struct MessageForm {
-    #[serde(default)]
-    csrf: String,
     body: String,
 }
 
@@ -639,21 +612,17 @@ pub(super) async fn message(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: MessageForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, MessageForm) = submission(&state, &headers, &raw).await?;
     party_to(&state, &v, account.id, id).await?;
     let store = state.store.clone();
-    match blocking(move || store.post_message(id, account.id, &f.body, &[])).await {
-        Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}#messages")).into_response()),
-        Err(e) => Err(failed(v.t, &e)),
-    }
+    blocking(move || store.post_message(id, account.id, &f.body, &[]))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
+    go(&format!("/contracts/{id}#messages"))
 }
 
 #[derive(Deserialize)]
 struct ReviewForm {
-    #[serde(default)]
-    csrf: String,
     rating: i64,
     body: String,
 }
@@ -664,9 +633,7 @@ pub(super) async fn review(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: ReviewForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, ReviewForm) = submission(&state, &headers, &raw).await?;
     let store = state.store.clone();
     match blocking(move || {
         store.review_contract(
@@ -680,15 +647,13 @@ pub(super) async fn review(
     })
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
+        Ok(_) => go(&format!("/contracts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
 
 #[derive(Deserialize)]
 struct DecisionForm {
-    #[serde(default)]
-    csrf: String,
     decision: String,
 }
 
@@ -700,14 +665,12 @@ pub(super) async fn decide(
     Path(id): Path<i64>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: DecisionForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, DecisionForm) = submission(&state, &headers, &raw).await?;
     let store = state.store.clone();
     match blocking(move || store.decide_proposal(id, account.id, &f.decision)).await {
         Ok(p) => match p.contract {
-            Some(c) => Ok(Redirect::to(&format!("/contracts/{c}")).into_response()),
-            None => Ok(Redirect::to("/dashboard").into_response()),
+            Some(c) => go(&format!("/contracts/{c}")),
+            None => go("/dashboard"),
         },
         Err(e) => Err(failed(v.t, &e)),
     }
@@ -715,8 +678,6 @@ pub(super) async fn decide(
 
 #[derive(Deserialize)]
 struct InviteForm {
-    #[serde(default)]
-    csrf: String,
     worker: i64,
 }
 
@@ -727,20 +688,16 @@ pub(super) async fn invite(
     Path((id, task)): Path<(i64, i64)>,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: InviteForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, InviteForm) = submission(&state, &headers, &raw).await?;
     let store = state.store.clone();
     match blocking(move || store.invite(task, account.id, f.worker)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}/tasks/{task}")).into_response()),
+        Ok(()) => go(&format!("/projects/{id}/tasks/{task}")),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
 
 #[derive(Deserialize)]
 struct ApplyForm {
-    #[serde(default)]
-    csrf: String,
     task: i64,
     cover: String,
     amount: String,
@@ -753,9 +710,7 @@ pub(super) async fn apply(
     headers: HeaderMap,
     RawForm(raw): RawForm,
 ) -> Page {
-    let (v, account) = signed_in(&state, &headers).await?;
-    let f: ApplyForm = form(&headers, &raw)?;
-    v.check_csrf(&f.csrf)?;
+    let (v, account, f): (_, _, ApplyForm) = submission(&state, &headers, &raw).await?;
     let amount = match Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c)) {
         Ok(a) => a,
         Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
@@ -771,7 +726,7 @@ pub(super) async fn apply(
     })
     .await;
     match applied {
-        Ok(_) => Ok(Redirect::to("/dashboard#proposals").into_response()),
+        Ok(_) => go("/dashboard#proposals"),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
