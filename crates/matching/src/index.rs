@@ -19,7 +19,7 @@
 //! each is scored (a task needing none of them would be excluded anyway).
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 use std::sync::Arc;
 
 use crate::MatchError;
@@ -245,7 +245,7 @@ impl<T: Copy> Lists<T> {
 }
 
 /// The k best by score, ties to the smaller id: the same rule for the index and the scan.
-struct TopK<Id> {
+pub(crate) struct TopK<Id> {
     k: usize,
     heap: BinaryHeap<Entry<Id>>,
 }
@@ -279,14 +279,14 @@ impl<Id: Ord> Ord for Entry<Id> {
 }
 
 impl<Id: Ord + Copy> TopK<Id> {
-    fn new(k: usize) -> Self {
+    pub(crate) fn new(k: usize) -> Self {
         TopK {
             k,
             heap: BinaryHeap::with_capacity(k + 1),
         }
     }
 
-    fn push(&mut self, id: Id, score: f32) {
+    pub(crate) fn push(&mut self, id: Id, score: f32) {
         if self.k == 0 {
             return;
         }
@@ -308,7 +308,7 @@ impl<Id: Ord + Copy> TopK<Id> {
         }
     }
 
-    fn into_sorted(self) -> Vec<Ranked<Id>> {
+    pub(crate) fn into_sorted(self) -> Vec<Ranked<Id>> {
         let mut v: Vec<Entry<Id>> = self.heap.into_vec();
         v.sort();
         v.into_iter()
@@ -317,6 +317,28 @@ impl<Id: Ord + Copy> TopK<Id> {
                 score: e.score,
             })
             .collect()
+    }
+}
+
+/// The k best of the workers not retired.
+struct Live<'a> {
+    top: TopK<WorkerId>,
+    retired: &'a HashSet<WorkerId>,
+}
+
+impl Live<'_> {
+    fn push(&mut self, id: WorkerId, score: f32) {
+        if self.retired.is_empty() || !self.retired.contains(&id) {
+            self.top.push(id, score);
+        }
+    }
+
+    fn threshold(&self) -> f32 {
+        self.top.threshold()
+    }
+
+    fn into_sorted(self) -> Vec<Ranked<WorkerId>> {
+        self.top.into_sorted()
     }
 }
 
@@ -478,6 +500,26 @@ impl MatchIndex {
         })
     }
 
+    /// An index of no workers and no tasks over `similarity`'s vocabulary.
+    pub fn empty(similarity: Arc<SkillSimilarity>) -> MatchIndex {
+        let n_skills = similarity.vocabulary().len();
+        let workers = WorkerTable::default();
+        MatchIndex {
+            masks: FactMask::new(&workers),
+            similarity,
+            languages: Languages::default(),
+            workers,
+            postings: Lists::build(n_skills, std::iter::empty()),
+            tasks: Vec::new(),
+            task_postings: Lists::build(n_skills, std::iter::empty()),
+        }
+    }
+
+    /// The similarity in use, shared.
+    pub fn similarity_arc(&self) -> Arc<SkillSimilarity> {
+        self.similarity.clone()
+    }
+
     /// Workers indexed.
     pub fn worker_count(&self) -> usize {
         self.workers.len()
@@ -486,6 +528,16 @@ impl MatchIndex {
     /// Tasks indexed.
     pub fn task_count(&self) -> usize {
         self.tasks.len()
+    }
+
+    /// The ids of the workers indexed, in index order.
+    pub fn worker_ids(&self) -> &[WorkerId] {
+        &self.workers.ids
+    }
+
+    /// The ids of the tasks indexed, in index order.
+    pub fn task_ids(&self) -> impl Iterator<Item = TaskId> + '_ {
+        self.tasks.iter().map(|t| t.id)
     }
 
     /// Approximate bytes of memory per indexed worker (worker table and postings).
@@ -512,10 +564,22 @@ impl MatchIndex {
         k: usize,
         scratch: &mut RankScratch,
     ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
+        self.top_workers_except(task, k, scratch, &HashSet::new())
+    }
+
+    /// [`Self::top_workers`] as if the workers in `retired` were not indexed (a
+    /// [`crate::LiveIndex`] retires the entries that newer versions replace).
+    pub fn top_workers_except(
+        &self,
+        task: &Task,
+        k: usize,
+        scratch: &mut RankScratch,
+        retired: &HashSet<WorkerId>,
+    ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
         let task = self
             .compile(task)?
             .with_dense_lookup(self.similarity.vocabulary().len());
-        Ok(self.rank_workers(&task, k, scratch))
+        Ok(self.rank_workers(&task, k, scratch, retired))
     }
 
     fn rank_workers(
@@ -523,8 +587,14 @@ impl MatchIndex {
         task: &CompiledTask,
         k: usize,
         scratch: &mut RankScratch,
+        retired: &HashSet<WorkerId>,
     ) -> Vec<Ranked<WorkerId>> {
-        let mut top = TopK::new(k);
+        // A retired worker is never pushed, so the k-th best (which prunes) is only ever
+        // taken from live workers: the pruning stays exact.
+        let mut top = Live {
+            top: TopK::new(k),
+            retired,
+        };
         if k == 0 || self.workers.is_empty() {
             return Vec::new();
         }
@@ -793,6 +863,16 @@ impl MatchIndex {
 
     /// The `k` best tasks for `worker`, best first (ties: smaller id first).
     pub fn top_tasks(&self, worker: &Worker, k: usize) -> Result<Vec<Ranked<TaskId>>, MatchError> {
+        self.top_tasks_except(worker, k, &HashSet::new())
+    }
+
+    /// [`Self::top_tasks`] as if the tasks in `retired` were not indexed.
+    pub fn top_tasks_except(
+        &self,
+        worker: &Worker,
+        k: usize,
+        retired: &HashSet<TaskId>,
+    ) -> Result<Vec<Ranked<TaskId>>, MatchError> {
         let table = self.one_worker(worker)?;
         let mut seen = vec![false; self.tasks.len()];
         let mut top = TopK::new(k);
@@ -804,6 +884,9 @@ impl MatchIndex {
                         continue;
                     }
                     let task = &self.tasks[t as usize];
+                    if retired.contains(&task.id) {
+                        continue;
+                    }
                     if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, false, None) {
                         top.push(task.id, parts.total());
                     }
@@ -861,7 +944,7 @@ impl MatchIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::generate::{self, OccupationProfile};
     use guild_taxonomy::SkillId;
@@ -869,7 +952,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     /// A made-up taxonomy: skills, occupations drawing on overlapping skills, a hierarchy.
-    fn taxonomy(seed: u64) -> (Arc<SkillSimilarity>, Vec<OccupationProfile>) {
+    pub(crate) fn taxonomy(seed: u64) -> (Arc<SkillSimilarity>, Vec<OccupationProfile>) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let skills: Vec<SkillId> = (0..120)
             .map(|i| SkillId::parse(&format!("s{i}")).unwrap())

@@ -13,6 +13,7 @@ pub mod assign;
 pub mod error;
 pub mod generate;
 pub mod index;
+pub mod live;
 pub mod model;
 pub mod score;
 pub mod similarity;
@@ -21,6 +22,7 @@ pub mod zone;
 
 pub use error::MatchError;
 pub use index::{MatchIndex, RankScratch, RankStats, Ranked};
+pub use live::LiveIndex;
 pub use model::{
     Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
     TaskId, WorkMode, Worker, WorkerId, WorkerSkill,

@@ -255,6 +255,9 @@ pub struct Health {
     pub store: &'static str,
     /// The server's version.
     pub version: &'static str,
+    /// The matching index, once built.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matching: Option<matching::IndexStatus>,
 }
 
 /// Whether the server and its store answer.
@@ -266,6 +269,7 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         status: "ok",
         store: state.store.backend_name(),
         version: env!("CARGO_PKG_VERSION"),
+        matching: state.matches.status().await,
     }))
 }
 
@@ -279,14 +283,33 @@ async fn not_found() -> ApiError {
 
 /// The application: every route, with body-size limit, timeout and request tracing.
 pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Router {
-    let state = AppState {
-        store,
-        analyzer: Arc::default(),
-        matches: Arc::default(),
-        transitions: Arc::default(),
-        publication: Arc::new(publication),
-        fetcher: Arc::new(fetch::HttpFetcher::from_env()),
-    };
+    routes(AppState::new(store, publication))
+}
+
+impl AppState {
+    fn new(store: Arc<Store>, publication: guild_store::Publication) -> Self {
+        AppState {
+            store,
+            analyzer: Arc::default(),
+            matches: Arc::default(),
+            transitions: Arc::default(),
+            publication: Arc::new(publication),
+            fetcher: Arc::new(fetch::HttpFetcher::from_env()),
+        }
+    }
+}
+
+/// How often the matching index follows the store between requests, unless
+/// `GUILD_MATCH_FOLLOW_MS` says otherwise.
+fn follow_period() -> Duration {
+    std::env::var("GUILD_MATCH_FOLLOW_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
+
+fn routes(state: AppState) -> Router {
     Router::new()
         .route("/.well-known/did.json", get(credentials::platform_did))
         .route("/orgs/{slug}/did.json", get(credentials::organisation_did))
@@ -625,7 +648,13 @@ pub async fn serve(
             }
         }
     });
-    axum::serve(listener, router(store, publication))
+    // The matching index, once built, follows the store between requests.
+    let state = AppState::new(store, publication);
+    tokio::spawn(matching::MatchCache::keep_following(
+        state.clone(),
+        follow_period(),
+    ));
+    axum::serve(listener, routes(state))
         .with_graceful_shutdown(shutdown)
         .await
 }

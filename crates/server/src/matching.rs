@@ -6,14 +6,17 @@
 //! visible but not one's own answers 403.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use guild_matching::{
-    Breakdown, Exclusion, MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, Worker, WorkerId,
+    Breakdown, Exclusion, LiveIndex, MatchIndex, RankScratch, SkillSimilarity, Task, TaskId,
+    Worker, WorkerId,
 };
-use guild_store::{StoredTask, StoredWorker};
+use guild_store::{MatchingChanges, StoredTask, StoredWorker};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
@@ -23,16 +26,57 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::{AppState, blocking};
 
-/// Which taxonomy and which state of workers and tasks an index was built from.
-type IndexKey = (String, i64);
+/// The index in use: the taxonomy it was built on, the matching version it has followed the
+/// store to, and the index.
+#[derive(Clone)]
+struct Followed {
+    taxonomy: String,
+    version: i64,
+    index: Arc<LiveIndex>,
+}
 
 /// The skill similarity of the current taxonomy and the index of the current workers and
-/// tasks, rebuilt when either changes.
+/// tasks. The index follows the store: each use first applies what changed since (the store
+/// records it, see `Store::matching_changes`), so a server sees every write, its own or another
+/// server's on the same database, without rebuilding; a background task keeps it following
+/// between requests and builds a fresh base when the changes pile up. A new taxonomy, or a
+/// store too far ahead to follow, is read whole again.
 #[derive(Default)]
 pub struct MatchCache {
     similarity: RwLock<Option<(String, Arc<SkillSimilarity>)>>,
-    index: RwLock<Option<(IndexKey, Arc<MatchIndex>)>>,
-    building: Mutex<()>,
+    current: RwLock<Option<Followed>>,
+    /// Held while the index is brought up to date, so that one request does it for all.
+    following: Mutex<()>,
+    /// Whether a fresh base is being built in the background.
+    compacting: AtomicBool,
+    builds: AtomicU64,
+    followed_changes: AtomicU64,
+}
+
+/// How the matching index stands, for operators (see `/health`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IndexStatus {
+    /// The store's matching version the index has followed to.
+    pub version: i64,
+    /// Workers indexed.
+    pub workers: usize,
+    /// Open tasks indexed.
+    pub tasks: usize,
+    /// Workers and tasks changed since the base was built (indexed on the side).
+    pub pending: usize,
+    /// Times the index was built from the whole store.
+    pub builds: u64,
+    /// Changes applied without a build.
+    pub followed_changes: u64,
+}
+
+/// Changes kept on the side before a fresh base is built: each change costs every later change
+/// a little (the side index is rebuilt), a fresh base costs one full read of the store.
+fn compact_after(base: usize) -> usize {
+    std::env::var("GUILD_MATCH_COMPACT_AFTER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000 + base / 50)
 }
 
 impl MatchCache {
@@ -56,34 +100,148 @@ impl MatchCache {
         Ok(similarity)
     }
 
+    /// An index built from the whole store, at the version it was read at.
+    async fn build(&self, state: &AppState, taxonomy: &str) -> Result<Followed, ApiError> {
+        let similarity = self.similarity(state, taxonomy).await?;
+        let store = state.store.clone();
+        let (version, workers, tasks) = blocking(move || store.matching_snapshot()).await?;
+        let index = tokio::task::spawn_blocking(move || {
+            MatchIndex::build(similarity, &workers, &tasks).map(LiveIndex::new)
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(|e| ApiError::internal(&e))?;
+        self.builds.fetch_add(1, Ordering::Relaxed);
+        Ok(Followed {
+            taxonomy: taxonomy.to_owned(),
+            version,
+            index: Arc::new(index),
+        })
+    }
+
+    /// `from` brought up to the store's current version: its changes applied, or the whole
+    /// store read again when they cannot be followed.
+    async fn follow(&self, state: &AppState, from: Followed) -> Result<Followed, ApiError> {
+        let store = state.store.clone();
+        let since = from.version;
+        match blocking(move || store.matching_changes(since)).await? {
+            MatchingChanges::Everything { .. } => self.build(state, &from.taxonomy).await,
+            MatchingChanges::Changed {
+                version,
+                workers,
+                tasks,
+            } => {
+                let n = (workers.len() + tasks.len()) as u64;
+                let base = from.index.clone();
+                let index = tokio::task::spawn_blocking(move || base.with_changes(workers, tasks))
+                    .await
+                    .map_err(|e| ApiError::internal(&e))?
+                    .map_err(|e| ApiError::internal(&e))?;
+                self.followed_changes.fetch_add(n, Ordering::Relaxed);
+                Ok(Followed {
+                    version,
+                    index: Arc::new(index),
+                    ..from
+                })
+            }
+        }
+    }
+
     /// The index over the store's current workers and open tasks.
-    pub async fn index(&self, state: &AppState) -> Result<Arc<MatchIndex>, ApiError> {
+    pub async fn index(&self, state: &AppState) -> Result<Arc<LiveIndex>, ApiError> {
         let store = state.store.clone();
-        let key =
+        let (taxonomy, version) =
             blocking(move || Ok((store.taxonomy_version()?, store.matching_version()?))).await?;
-        if let Some((k, i)) = self.index.read().await.as_ref()
-            && *k == key
-        {
-            return Ok(i.clone());
+        let fresh = |f: &Option<Followed>| {
+            f.as_ref()
+                .filter(|f| f.taxonomy == taxonomy && f.version >= version)
+                .map(|f| f.index.clone())
+        };
+        if let Some(i) = fresh(&*self.current.read().await) {
+            return Ok(i);
         }
-        let _building = self.building.lock().await;
-        if let Some((k, i)) = self.index.read().await.as_ref()
-            && *k == key
-        {
-            return Ok(i.clone());
+        let _following = self.following.lock().await;
+        let current = self.current.read().await.clone();
+        if let Some(i) = fresh(&current) {
+            return Ok(i);
         }
-        let similarity = self.similarity(state, &key.0).await?;
-        let store = state.store.clone();
-        let (workers, tasks) =
-            blocking(move || Ok((store.all_workers()?, store.open_tasks()?))).await?;
-        let index =
-            tokio::task::spawn_blocking(move || MatchIndex::build(similarity, &workers, &tasks))
-                .await
-                .map_err(|e| ApiError::internal(&e))?
-                .map_err(|e| ApiError::internal(&e))?;
-        let index = Arc::new(index);
-        *self.index.write().await = Some((key, index.clone()));
+        let next = match current {
+            Some(f) if f.taxonomy == taxonomy => self.follow(state, f).await?,
+            _ => self.build(state, &taxonomy).await?,
+        };
+        let index = next.index.clone();
+        let crowded = index.pending() > compact_after(index.worker_count());
+        *self.current.write().await = Some(next);
+        if crowded && !self.compacting.swap(true, Ordering::AcqRel) {
+            let (cache, state) = (state.matches.clone(), state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = cache.compact(&state).await {
+                    tracing::warn!(error = %e.detail(), "building a fresh matching index failed");
+                }
+                cache.compacting.store(false, Ordering::Release);
+            });
+        }
         Ok(index)
+    }
+
+    /// Builds a fresh base while requests go on with the current index, then brings it up to
+    /// date and puts it in place.
+    async fn compact(&self, state: &AppState) -> Result<(), ApiError> {
+        let Some(taxonomy) = self
+            .current
+            .read()
+            .await
+            .as_ref()
+            .map(|f| f.taxonomy.clone())
+        else {
+            return Ok(());
+        };
+        let built = self.build(state, &taxonomy).await?;
+        let _following = self.following.lock().await;
+        let built = self.follow(state, built).await?;
+        let mut current = self.current.write().await;
+        if current.as_ref().is_some_and(|f| f.taxonomy == taxonomy) {
+            *current = Some(built);
+        }
+        Ok(())
+    }
+
+    /// Keeps the index, once built, following the store every `period` until the server
+    /// stops: what another server wrote is applied before anyone here asks for it.
+    pub async fn keep_following(state: AppState, period: Duration) {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            // An index is built when first needed (a server may never match); from then on
+            // it is kept following.
+            if state.matches.current.read().await.is_none() {
+                continue;
+            }
+            match state.matches.index(&state).await {
+                Ok(_) => failing = false,
+                // Once per outage, not once per tick.
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e.detail(), "following the store's matching changes failed");
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// How the index stands; `None` before it is first built.
+    pub async fn status(&self) -> Option<IndexStatus> {
+        let current = self.current.read().await;
+        current.as_ref().map(|f| IndexStatus {
+            version: f.version,
+            workers: f.index.worker_count(),
+            tasks: f.index.task_count(),
+            pending: f.index.pending(),
+            builds: self.builds.load(Ordering::Relaxed),
+            followed_changes: self.followed_changes.load(Ordering::Relaxed),
+        })
     }
 }
 
@@ -429,7 +587,7 @@ pub struct Matches<T> {
     pub considered: usize,
 }
 
-fn explained(index: &MatchIndex, task: &Task, worker: &Worker) -> Result<Breakdown, ApiError> {
+fn explained(index: &LiveIndex, task: &Task, worker: &Worker) -> Result<Breakdown, ApiError> {
     match index.explain(task, worker)? {
         Ok(b) => Ok(b),
         // The ranking only returns workers that pass; an exclusion here means the data changed

@@ -154,6 +154,15 @@ impl Store {
                     id: account.to_string(),
                 });
             }
+            // What matching indexes must forget, read before it goes.
+            let ids = |tx: &mut dyn Tx, sql: &str| -> Result<Vec<i64>, StoreError> {
+                tx.query(sql, &[account.into()])?
+                    .iter()
+                    .map(|r| r[0].int())
+                    .collect()
+            };
+            let workers = ids(tx, "SELECT id FROM workers WHERE owner_id = $1")?;
+            let tasks = ids(tx, "SELECT id FROM work_tasks WHERE owner_id = $1")?;
             for sql in [
                 "DELETE FROM api_tokens WHERE account_id = $1",
                 "DELETE FROM workers WHERE owner_id = $1",
@@ -169,7 +178,8 @@ impl Store {
             ] {
                 tx.execute(sql, &a)?;
             }
-            crate::matching::bump(tx)?;
+            crate::matching::record(tx, crate::matching::Changed::Workers(&workers))?;
+            crate::matching::record(tx, crate::matching::Changed::Tasks(&tasks))?;
             crate::audit::audit(tx, None, "account.deleted", &format!("account:{account}"), "")
         })
     }

@@ -203,7 +203,7 @@ impl Store {
                 "UPDATE workers SET updated_at = $1 WHERE id = $2",
                 &[jiff::Timestamp::now().to_string().into(), new.worker.into()],
             )?;
-            crate::matching::bump(tx)?;
+            crate::matching::record(tx, crate::matching::Changed::Workers(&[new.worker]))?;
             import.skills = skills_of(tx, import.id)?;
             Ok((import, unknown))
         })
@@ -281,7 +281,7 @@ impl Store {
                     )?;
                 }
             }
-            crate::matching::bump(tx)?;
+            crate::matching::record(tx, crate::matching::Changed::Workers(&[worker]))?;
             Ok(())
         })
     }

@@ -1,7 +1,8 @@
 //! Accounts, worker profiles and tasks: the stored side of matching.
 //!
-//! Every write runs in one transaction and bumps the `matching` change counter, which is how
-//! a cached [`guild_matching::MatchIndex`] learns that it must be rebuilt.
+//! Every write runs in one transaction and records what it changed for matching (the
+//! `matching` version and the ids, see [`record`]), which is how a matching index, in this
+//! process or another server on the same database, follows the store without rebuilding.
 
 use std::collections::HashMap;
 
@@ -148,12 +149,99 @@ fn real(v: &Value) -> Result<f64, StoreError> {
         .ok_or_else(|| StoreError::Backend(format!("expected a number, found {v:?}")))
 }
 
-pub(crate) fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE change_counters SET value = value + 1 WHERE name = 'matching'",
+/// What a write changed, for the matching indexes that follow the store.
+pub(crate) enum Changed<'a> {
+    /// These workers (new, edited or deleted).
+    Workers(&'a [i64]),
+    /// These tasks (new, edited, published, closed or deleted).
+    Tasks(&'a [i64]),
+    /// Anything: indexes read everything again (bulk loads).
+    Everything,
+}
+
+/// Versions of changes kept for indexes that follow them; one further behind reads everything.
+const CHANGES_KEPT: i64 = 100_000;
+
+/// Records, in the write's own transaction, what it changed: the matching version goes up and
+/// the ids are recorded under the new version (see migration 0020).
+pub(crate) fn record(tx: &mut dyn Tx, what: Changed<'_>) -> Result<(), StoreError> {
+    let version = tx.query(
+        "UPDATE change_counters SET value = value + 1 WHERE name = 'matching' RETURNING value",
         &[],
-    )?;
+    )?[0][0]
+        .int()?;
+    let (kind, ids) = match what {
+        Changed::Workers(ids) => ("worker", ids),
+        Changed::Tasks(ids) => ("task", ids),
+        Changed::Everything => ("all", &[][..]),
+    };
+    if kind == "all" {
+        tx.execute(
+            "INSERT INTO matching_changes (version, kind) VALUES ($1, 'all')",
+            &[version.into()],
+        )?;
+    }
+    for &id in ids {
+        tx.execute(
+            "INSERT INTO matching_changes (version, kind, entity_id) VALUES ($1, $2, $3)",
+            &[version.into(), kind.into(), id.into()],
+        )?;
+    }
+    // Now and then, forget what every follower has long read.
+    if version % 1024 == 0 {
+        let floor = version - CHANGES_KEPT;
+        tx.execute(
+            "DELETE FROM matching_changes WHERE version <= $1",
+            &[floor.into()],
+        )?;
+        tx.execute(
+            "UPDATE change_counters SET value = $1 WHERE name = 'matching_floor' AND value < $1",
+            &[floor.into()],
+        )?;
+    }
     Ok(())
+}
+
+/// Records that anything may have changed (bulk writes).
+pub(crate) fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
+    record(tx, Changed::Everything)
+}
+
+/// What changed for matching since a version (see [`Store::matching_changes`]).
+#[derive(Debug)]
+pub enum MatchingChanges {
+    /// Too much, or too long ago, to follow: read everything again.
+    Everything {
+        /// The version now.
+        version: i64,
+    },
+    /// The workers and tasks changed: the current version of each, or `None` when it is
+    /// gone (deleted; for a task, also no longer open).
+    Changed {
+        /// The version now.
+        version: i64,
+        /// Changed workers.
+        workers: Vec<(WorkerId, Option<Worker>)>,
+        /// Changed tasks.
+        tasks: Vec<(TaskId, Option<Task>)>,
+    },
+}
+
+fn counter(tx: &mut dyn Tx, name: &str) -> Result<i64, StoreError> {
+    let rows = tx.query(
+        "SELECT value FROM change_counters WHERE name = $1",
+        &[name.into()],
+    )?;
+    rows.first().map_or(Ok(0), |r| r[0].int())
+}
+
+/// `WHERE id IN ($1, …)` over `ids`, and its parameters.
+fn id_list(prefix: &str, ids: &[i64]) -> (String, Vec<Value>) {
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    (
+        format!("{prefix} id IN ({})", marks.join(", ")),
+        ids.iter().map(|&i| Value::from(i)).collect(),
+    )
 }
 
 /// Raises a worker's skill to at least `level` with at least `evidence` (evidence only ever
@@ -321,7 +409,7 @@ pub(crate) fn insert_task(
     )?;
     let id = rows[0][0].int()?;
     insert_task_skills(tx, id, task)?;
-    bump(tx)?;
+    record(tx, Changed::Tasks(&[id]))?;
     Ok(TaskId(id))
 }
 
@@ -942,6 +1030,74 @@ impl Store {
         })
     }
 
+    /// Every worker and every open task, and the matching version they are at, from one
+    /// snapshot: what a matching index is built from.
+    pub fn matching_snapshot(&self) -> Result<(i64, Vec<Worker>, Vec<Task>), StoreError> {
+        self.read(|tx| {
+            let version = counter(tx, "matching")?;
+            let workers = load_workers(tx, "ORDER BY id", &[])?;
+            let tasks = load_tasks(tx, "WHERE status = 'open' ORDER BY id", &[])?;
+            Ok((
+                version,
+                workers.into_iter().map(|w| w.worker).collect(),
+                tasks.into_iter().map(|t| t.task).collect(),
+            ))
+        })
+    }
+
+    /// What changed for matching after version `since`, from one snapshot: an index at
+    /// `since` that applies it is at the returned version.
+    pub fn matching_changes(&self, since: i64) -> Result<MatchingChanges, StoreError> {
+        self.read(|tx| {
+            let version = counter(tx, "matching")?;
+            let floor = counter(tx, "matching_floor")?;
+            // Behind the floor the record is gone; ahead of the store, the store was replaced.
+            if since < floor || since > version {
+                return Ok(MatchingChanges::Everything { version });
+            }
+            let rows = tx.query(
+                "SELECT DISTINCT kind, entity_id FROM matching_changes \
+                 WHERE version > $1 AND version <= $2",
+                &[since.into(), version.into()],
+            )?;
+            let (mut worker_ids, mut task_ids) = (Vec::new(), Vec::new());
+            for r in &rows {
+                match (r[0].text()?, r[1].opt_int()?) {
+                    ("worker", Some(id)) => worker_ids.push(id),
+                    ("task", Some(id)) => task_ids.push(id),
+                    _ => return Ok(MatchingChanges::Everything { version }),
+                }
+            }
+            worker_ids.sort_unstable();
+            worker_ids.dedup();
+            task_ids.sort_unstable();
+            task_ids.dedup();
+            let mut workers = Vec::with_capacity(worker_ids.len());
+            for chunk in worker_ids.chunks(500) {
+                let (selection, params) = id_list("WHERE", chunk);
+                let mut found: HashMap<i64, Worker> = load_workers(tx, &selection, &params)?
+                    .into_iter()
+                    .map(|w| (w.worker.id.0, w.worker))
+                    .collect();
+                workers.extend(chunk.iter().map(|&id| (WorkerId(id), found.remove(&id))));
+            }
+            let mut tasks = Vec::with_capacity(task_ids.len());
+            for chunk in task_ids.chunks(500) {
+                let (selection, params) = id_list("WHERE status = 'open' AND", chunk);
+                let mut found: HashMap<i64, Task> = load_tasks(tx, &selection, &params)?
+                    .into_iter()
+                    .map(|t| (t.task.id.0, t.task))
+                    .collect();
+                tasks.extend(chunk.iter().map(|&id| (TaskId(id), found.remove(&id))));
+            }
+            Ok(MatchingChanges::Changed {
+                version,
+                workers,
+                tasks,
+            })
+        })
+    }
+
     /// The change counter of workers and tasks: any write raises it.
     pub fn matching_version(&self) -> Result<i64, StoreError> {
         self.read(|tx| {
@@ -980,7 +1136,7 @@ impl Store {
             )?;
             let id = rows[0][0].int()?;
             insert_worker_skills(tx, id, worker)?;
-            bump(tx)?;
+            record(tx, Changed::Workers(&[id]))?;
             Ok(WorkerId(id))
         })
     }
@@ -1041,7 +1197,7 @@ impl Store {
             }
             tx.execute("DELETE FROM worker_skills WHERE worker_id = $1", &[id.0.into()])?;
             insert_worker_skills(tx, id.0, worker)?;
-            bump(tx)
+            record(tx, Changed::Workers(&[id.0]))
         })
     }
 
@@ -1054,7 +1210,7 @@ impl Store {
                     id: id.to_string(),
                 });
             }
-            bump(tx)
+            record(tx, Changed::Workers(&[id.0]))
         })
     }
 
@@ -1139,7 +1295,7 @@ impl Store {
             }
             tx.execute("DELETE FROM work_task_skills WHERE task_id = $1", &[id.0.into()])?;
             insert_task_skills(tx, id.0, task)?;
-            bump(tx)
+            record(tx, Changed::Tasks(&[id.0]))
         })
     }
 
@@ -1152,7 +1308,7 @@ impl Store {
                     id: id.to_string(),
                 });
             }
-            bump(tx)
+            record(tx, Changed::Tasks(&[id.0]))
         })
     }
 

@@ -61,6 +61,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/postgres/0019_worker_occupation.sql"),
     ),
+    (
+        20,
+        include_str!("../migrations/postgres/0020_matching_changes.sql"),
+    ),
 ];
 
 /// Whether the database at `url` has no tables in its schema.

@@ -192,6 +192,19 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ProjectView, StoreError> {
     })
 }
 
+/// Records that the tasks of project `id` changed (published or closed), for matching.
+fn project_tasks_changed(tx: &mut dyn Tx, id: i64) -> Result<(), StoreError> {
+    let tasks: Vec<i64> = tx
+        .query(
+            "SELECT id FROM work_tasks WHERE project_id = $1",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|r| r[0].int())
+        .collect::<Result<_, _>>()?;
+    crate::matching::record(tx, crate::matching::Changed::Tasks(&tasks))
+}
+
 /// Locks `owner`'s project `id` (so that publishing and editing do not interleave) and
 /// returns its status; another account's project is `NotFound`.
 fn lock_own(tx: &mut dyn Tx, id: i64, owner: i64) -> Result<String, StoreError> {
@@ -385,7 +398,7 @@ impl Store {
                 "UPDATE projects SET status = 'published' WHERE id = $1",
                 &[id.into()],
             )?;
-            crate::matching::bump(tx)?;
+            project_tasks_changed(tx, id)?;
             crate::audit::audit(
                 tx,
                 Some(owner),
@@ -415,7 +428,7 @@ impl Store {
                 "UPDATE projects SET status = 'closed' WHERE id = $1",
                 &[id.into()],
             )?;
-            crate::matching::bump(tx)?;
+            project_tasks_changed(tx, id)?;
             load(tx, id)
         })
     }

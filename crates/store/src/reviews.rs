@@ -175,7 +175,7 @@ impl Store {
                 "UPDATE workers SET rating = $1, reviews = $2 WHERE id = $3",
                 &[(sum as f64 / n as f64).into(), n.into(), worker.into()],
             )?;
-            crate::matching::bump(tx)?;
+            crate::matching::record(tx, crate::matching::Changed::Workers(&[worker]))?;
             Ok(with_skills(tx, vec![review])?.remove(0))
         })
     }

@@ -468,7 +468,7 @@ impl Store {
                 test.view.level,
                 Evidence::Assessed,
             )?;
-            crate::matching::bump(tx)
+            crate::matching::record(tx, crate::matching::Changed::Workers(&[view.worker]))
         })?;
         let Some(organisation) = organisation else {
             return Ok(view);

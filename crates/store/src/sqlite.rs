@@ -50,6 +50,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         19,
         include_str!("../migrations/sqlite/0019_worker_occupation.sql"),
     ),
+    (
+        20,
+        include_str!("../migrations/sqlite/0020_matching_changes.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -13,6 +13,7 @@ mod contracts_api;
 mod credentials;
 mod extraction_api;
 mod faults;
+mod followers;
 mod harness;
 mod hourly_api;
 mod import;
