@@ -82,7 +82,9 @@ fn a_schema_or_query_outside_the_plan_is_caught(backend: Backend) {
     let schema = Schema::read(&mut db);
     let problems = check_schema(&plan(), &schema);
     assert!(
-        problems.iter().any(|p| p.contains("gigs") && p.contains("not classified")),
+        problems
+            .iter()
+            .any(|p| p.contains("gigs") && p.contains("not classified")),
         "an unclassified table is refused: {problems:?}"
     );
     let mut with_gigs = plan();
@@ -197,7 +199,9 @@ enum Expect {
 }
 
 fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
 }
 
 fn read_repo(path: &str) -> String {
@@ -356,28 +360,30 @@ fn check_schema(plan: &Plan, schema: &Schema) -> Vec<String> {
     }
     for (table, t) in &plan.tables {
         if !schema.columns.contains_key(table) {
-            problems.push(format!("the plan classifies {table}, which the schema does not have"));
+            problems.push(format!(
+                "the plan classifies {table}, which the schema does not have"
+            ));
         }
         if t.why.trim().is_empty() {
             problems.push(format!("{table}: the plan must say why"));
         }
         let keyed = t.key.is_some() && t.group.is_some();
         match t.class {
-            Class::Distributed if !keyed => {
-                problems.push(format!("{table}: a distributed table needs a key and a group"))
-            }
-            Class::Reference | Class::Local if t.key.is_some() || t.group.is_some() => {
-                problems.push(format!("{table}: only distributed tables have a key and a group"))
-            }
+            Class::Distributed if !keyed => problems.push(format!(
+                "{table}: a distributed table needs a key and a group"
+            )),
+            Class::Reference | Class::Local if t.key.is_some() || t.group.is_some() => problems
+                .push(format!(
+                    "{table}: only distributed tables have a key and a group"
+                )),
             _ => {}
         }
     }
 
     // Misfits: what Citus would refuse under the plan, by item (constraint, index or TABLE.COLUMN).
     let mut misfits: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut misfit = |item: &str, why: String| {
-        misfits.entry(item.to_owned()).or_default().push(why)
-    };
+    let mut misfit =
+        |item: &str, why: String| misfits.entry(item.to_owned()).or_default().push(why);
     let mut group_types: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for (table, t) in &plan.tables {
         let (Class::Distributed, Some(key), Some(group)) = (t.class, &t.key, &t.group) else {
@@ -395,13 +401,18 @@ fn check_schema(plan: &Plan, schema: &Schema) -> Vec<String> {
                 if !c.not_null {
                     misfit(
                         &format!("{table}.{key}"),
-                        format!("distribution column {table}.{key} may be NULL (Citus refuses NULL keys)"),
+                        format!(
+                            "distribution column {table}.{key} may be NULL (Citus refuses NULL keys)"
+                        ),
                     );
                 }
                 match group_types.get(group.as_str()) {
                     Some((other, ty)) if *ty != c.ty => misfit(
                         &format!("{table}.{key}"),
-                        format!("{table}.{key} is {} but group {group} is keyed by {ty} ({other})", c.ty),
+                        format!(
+                            "{table}.{key} is {} but group {group} is keyed by {ty} ({other})",
+                            c.ty
+                        ),
                     ),
                     Some(_) => {}
                     None => {
@@ -417,18 +428,18 @@ fn check_schema(plan: &Plan, schema: &Schema) -> Vec<String> {
         };
         match &c.kind {
             Kind::Primary | Kind::Unique | Kind::UniqueIndex => {
-                if let (Class::Distributed, Some(key)) = (t.class, &t.key) {
-                    if !c.columns.contains(key) {
-                        misfit(
-                            &c.name,
-                            format!(
-                                "{} ({}) on {} does not include its distribution column {key}",
-                                c.name,
-                                c.columns.join(", "),
-                                c.table
-                            ),
-                        );
-                    }
+                if let (Class::Distributed, Some(key)) = (t.class, &t.key)
+                    && !c.columns.contains(key)
+                {
+                    misfit(
+                        &c.name,
+                        format!(
+                            "{} ({}) on {} does not include its distribution column {key}",
+                            c.name,
+                            c.columns.join(", "),
+                            c.table
+                        ),
+                    );
                 }
             }
             Kind::Foreign {
@@ -463,7 +474,10 @@ fn check_schema(plan: &Plan, schema: &Schema) -> Vec<String> {
                                 p.group.as_deref().unwrap_or("?"),
                             ))
                         } else if nulls_key {
-                            Some(format!("{}: ON DELETE SET NULL/DEFAULT on the distribution column", c.name))
+                            Some(format!(
+                                "{}: ON DELETE SET NULL/DEFAULT on the distribution column",
+                                c.name
+                            ))
                         } else {
                             None
                         }
@@ -517,12 +531,18 @@ fn check_doc(plan: &Plan, doc: &str) -> Vec<String> {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         let table = cells[0].trim_matches('`');
         let Some(t) = plan.tables.get(table) else {
-            problems.push(format!("DISTRIBUTED.md lists {table}, which the plan does not"));
+            problems.push(format!(
+                "DISTRIBUTED.md lists {table}, which the plan does not"
+            ));
             continue;
         };
         seen.insert(table.to_owned());
         let class = format!("{:?}", t.class).to_lowercase();
-        let key = t.key.as_deref().map(|k| format!("`{k}`")).unwrap_or_default();
+        let key = t
+            .key
+            .as_deref()
+            .map(|k| format!("`{k}`"))
+            .unwrap_or_default();
         let group = t.group.as_deref().unwrap_or("");
         if cells.get(1..4) != Some(&[class.as_str(), key.as_str(), group][..]) {
             problems.push(format!(
@@ -566,9 +586,7 @@ fn check_queries(plan: &Plan, db: &mut ::postgres::Client) -> Vec<String> {
         if reached != q.expect {
             problems.push(format!(
                 "{}: the plan says {:?}, PostgreSQL's plan is {:?} ({sql})",
-                q.name,
-                q.expect,
-                reached
+                q.name, q.expect, reached
             ));
         }
     }
@@ -640,14 +658,14 @@ fn reach(plan: &Plan, db: &mut ::postgres::Client, sql: &str) -> Result<Expect, 
 
 /// Each relation scanned in a plan node tree, with the conditions applied to it there.
 fn scans_in(node: &Value, out: &mut Vec<(String, Vec<String>)>) {
-    if let Some(table) = node["Relation Name"].as_str() {
-        if node["Node Type"] != "ModifyTable" {
-            let conditions = ["Index Cond", "Recheck Cond", "Filter", "TID Cond"]
-                .iter()
-                .filter_map(|k| node[*k].as_str().map(str::to_owned))
-                .collect();
-            out.push((table.to_owned(), conditions));
-        }
+    if let Some(table) = node["Relation Name"].as_str()
+        && node["Node Type"] != "ModifyTable"
+    {
+        let conditions = ["Index Cond", "Recheck Cond", "Filter", "TID Cond"]
+            .iter()
+            .filter_map(|k| node[*k].as_str().map(str::to_owned))
+            .collect();
+        out.push((table.to_owned(), conditions));
     }
     for child in node["Plans"].as_array().into_iter().flatten() {
         scans_in(child, out);
