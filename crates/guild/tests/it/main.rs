@@ -11,6 +11,7 @@ mod backup;
 mod browser;
 mod contracts_api;
 mod credentials;
+mod distributed;
 mod extraction_api;
 mod faults;
 mod followers;
