@@ -263,7 +263,7 @@ pub fn party_of(contract: &ContractView, account: i64) -> Option<Party> {
 
 /// Applies `action` by `party` (on milestone `milestone`, counted from 0) with its money, in
 /// the caller's transaction: see [`Store::act_on_contract`].
-fn act_in(
+pub(crate) fn act_in(
     tx: &mut dyn Tx,
     id: i64,
     party: Party,
@@ -467,99 +467,9 @@ fn act_in(
 impl Store {
     /// Proposes a contract to a worker.
     pub fn create_contract(&self, new: &NewContract) -> Result<ContractView, StoreError> {
-        if new.client == new.worker {
-            return Err(StoreError::Invalid(
-                "a contract needs two different accounts".to_owned(),
-            ));
-        }
-        let title = new.title.trim();
-        if title.is_empty() || title.chars().count() > 200 {
-            return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
-        }
-        match &new.hourly {
-            None if new.milestones.is_empty() || new.milestones.len() > MAX_MILESTONES => {
-                return Err(StoreError::Invalid(format!(
-                    "1 to {MAX_MILESTONES} milestones"
-                )));
-            }
-            Some(_) if !new.milestones.is_empty() => {
-                return Err(StoreError::Invalid(
-                    "an hourly contract has no milestones: the client funds it a week at a time"
-                        .to_owned(),
-                ));
-            }
-            Some(h) => {
-                if h.rate.currency != new.currency {
-                    return Err(StoreError::Invalid(format!(
-                        "the rate is in {}, the contract in {}",
-                        h.rate.currency, new.currency
-                    )));
-                }
-                market(week_funding(h.rate.minor, h.weekly_cap_hours))?;
-            }
-            None => {}
-        }
-        if !(1..=60).contains(&new.review_days) {
-            return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
-        }
-        for (t, a) in &new.milestones {
-            if t.trim().is_empty() || t.chars().count() > 200 {
-                return Err(StoreError::Invalid(
-                    "a milestone's title: 1 to 200 characters".to_owned(),
-                ));
-            }
-            if a.currency != new.currency {
-                return Err(StoreError::Invalid(format!(
-                    "milestone {t:?} is in {}, the contract in {}",
-                    a.currency, new.currency
-                )));
-            }
-        }
+        check_new(new)?;
         self.write(|tx| {
-            if tx.query("SELECT 1 FROM accounts WHERE id = $1", &[new.worker.into()])?.is_empty() {
-                return Err(StoreError::NotFound {
-                    what: "account",
-                    id: new.worker.to_string(),
-                });
-            }
-            let now = jiff::Timestamp::now().to_string();
-            let id = tx
-                .query(
-                    "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at, \
-                     kind, hourly_rate, weekly_cap_hours) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7, $7, $8, $9, $10) RETURNING id",
-                    &[
-                        new.client.into(),
-                        new.worker.into(),
-                        title.into(),
-                        new.currency.code().into(),
-                        i64::from(PLATFORM_FEE_BPS).into(),
-                        new.review_days.into(),
-                        now.into(),
-                        if new.hourly.is_some() { ContractKind::Hourly } else { ContractKind::Fixed }.as_str().into(),
-                        new.hourly.map(|h| h.rate.minor).into(),
-                        new.hourly.map(|h| h.weekly_cap_hours).into(),
-                    ],
-                )?
-                .first()
-                .map(|r| r[0].int())
-                .transpose()?
-                .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
-            if !new.tests.is_empty() && new.tests.len() != new.milestones.len() {
-                return Err(StoreError::Invalid("tests: one entry (or null) per milestone".to_owned()));
-            }
-            for (i, (t, a)) in new.milestones.iter().enumerate() {
-                let test = new.tests.get(i).copied().flatten();
-                if let Some(tid) = test
-                    && tx.query("SELECT 1 FROM skill_tests WHERE id = $1", &[tid.into()])?.is_empty()
-                {
-                    return Err(StoreError::NotFound { what: "skill test", id: tid.to_string() });
-                }
-                tx.execute(
-                    "INSERT INTO milestones (contract_id, ord, title, amount, status, test_id) VALUES ($1, $2, $3, $4, 'unfunded', $5)",
-                    &[id.into(), (i as i64).into(), t.trim().into(), a.minor.into(), test.into()],
-                )?;
-            }
+            let id = insert(tx, new)?;
             load(tx, id)
         })
     }
@@ -789,4 +699,117 @@ impl Store {
         }
         Ok(done)
     }
+}
+
+/// Checks a new contract's terms (what needs no database).
+pub(crate) fn check_new(new: &NewContract) -> Result<(), StoreError> {
+    if new.client == new.worker {
+        return Err(StoreError::Invalid(
+            "a contract needs two different accounts".to_owned(),
+        ));
+    }
+    let title = new.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
+    }
+    match &new.hourly {
+        None if new.milestones.is_empty() || new.milestones.len() > MAX_MILESTONES => {
+            return Err(StoreError::Invalid(format!(
+                "1 to {MAX_MILESTONES} milestones"
+            )));
+        }
+        Some(_) if !new.milestones.is_empty() => {
+            return Err(StoreError::Invalid(
+                "an hourly contract has no milestones: the client funds it a week at a time"
+                    .to_owned(),
+            ));
+        }
+        Some(h) => {
+            if h.rate.currency != new.currency {
+                return Err(StoreError::Invalid(format!(
+                    "the rate is in {}, the contract in {}",
+                    h.rate.currency, new.currency
+                )));
+            }
+            market(week_funding(h.rate.minor, h.weekly_cap_hours))?;
+        }
+        None => {}
+    }
+    if !(1..=60).contains(&new.review_days) {
+        return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
+    }
+    for (t, a) in &new.milestones {
+        if t.trim().is_empty() || t.chars().count() > 200 {
+            return Err(StoreError::Invalid(
+                "a milestone's title: 1 to 200 characters".to_owned(),
+            ));
+        }
+        if a.currency != new.currency {
+            return Err(StoreError::Invalid(format!(
+                "milestone {t:?} is in {}, the contract in {}",
+                a.currency, new.currency
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a checked new contract, `proposed`, with its milestones, in `tx`; returns its id.
+pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreError> {
+    let title = new.title.trim();
+    if tx
+        .query("SELECT 1 FROM accounts WHERE id = $1", &[new.worker.into()])?
+        .is_empty()
+    {
+        return Err(StoreError::NotFound {
+            what: "account",
+            id: new.worker.to_string(),
+        });
+    }
+    let now = jiff::Timestamp::now().to_string();
+    let id = tx
+        .query(
+            "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at, \
+             kind, hourly_rate, weekly_cap_hours) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7, $7, $8, $9, $10) RETURNING id",
+            &[
+                new.client.into(),
+                new.worker.into(),
+                title.into(),
+                new.currency.code().into(),
+                i64::from(PLATFORM_FEE_BPS).into(),
+                new.review_days.into(),
+                now.into(),
+                if new.hourly.is_some() { ContractKind::Hourly } else { ContractKind::Fixed }.as_str().into(),
+                new.hourly.map(|h| h.rate.minor).into(),
+                new.hourly.map(|h| h.weekly_cap_hours).into(),
+            ],
+        )?
+        .first()
+        .map(|r| r[0].int())
+        .transpose()?
+        .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
+    if !new.tests.is_empty() && new.tests.len() != new.milestones.len() {
+        return Err(StoreError::Invalid(
+            "tests: one entry (or null) per milestone".to_owned(),
+        ));
+    }
+    for (i, (t, a)) in new.milestones.iter().enumerate() {
+        let test = new.tests.get(i).copied().flatten();
+        if let Some(tid) = test
+            && tx
+                .query("SELECT 1 FROM skill_tests WHERE id = $1", &[tid.into()])?
+                .is_empty()
+        {
+            return Err(StoreError::NotFound {
+                what: "skill test",
+                id: tid.to_string(),
+            });
+        }
+        tx.execute(
+            "INSERT INTO milestones (contract_id, ord, title, amount, status, test_id) VALUES ($1, $2, $3, $4, 'unfunded', $5)",
+            &[id.into(), (i as i64).into(), t.trim().into(), a.minor.into(), test.into()],
+        )?;
+    }
+    Ok(id)
 }

@@ -184,7 +184,8 @@ impl Store {
                 p.status
             )));
         }
-        let contract = if decision == "accept" {
+        // The contract the acceptance makes, checked before anything is written.
+        let terms = if decision == "accept" {
             let cur =
                 Currency::parse(&p.currency).map_err(|e| StoreError::Backend(e.to_string()))?;
             let amount =
@@ -200,7 +201,7 @@ impl Store {
                     .transpose()
                 })?
                 .unwrap_or_default();
-            let c = self.create_contract(&NewContract {
+            let terms = NewContract {
                 client: account,
                 worker: applicant,
                 title: title.clone(),
@@ -209,17 +210,9 @@ impl Store {
                 review_days: 7,
                 tests: Vec::new(),
                 hourly: None,
-            })?;
-            // The worker proposed these terms: the contract starts active.
-            self.act_on_contract(
-                c.id,
-                guild_market::contract::Party::Worker,
-                guild_market::contract::Action::Accept,
-                None,
-                None,
-                jiff::Timestamp::now(),
-            )?;
-            Some(c.id)
+            };
+            crate::contracts::check_new(&terms)?;
+            Some(terms)
         } else {
             None
         };
@@ -228,19 +221,53 @@ impl Store {
             "decline" => "declined",
             _ => "withdrawn",
         };
-        self.write(|tx| {
+        // One transaction: the proposal is decided, and an accepted one has its active contract,
+        // or neither happened (two owners accepting at once make one contract, not two).
+        self.money_write(|tx| {
             let n = tx.execute(
-                "UPDATE proposals SET status = $1, contract_id = $2 WHERE id = $3 AND status = 'open'",
-                &[status.into(), contract.into(), id.into()],
+                "UPDATE proposals SET status = $1 WHERE id = $2 AND status = 'open'",
+                &[status.into(), id.into()],
             )?;
             if n == 0 {
-                return Err(StoreError::Conflict(format!("proposal {id} was decided meanwhile")));
+                return Err(StoreError::Conflict(format!(
+                    "proposal {id} was decided meanwhile"
+                )));
             }
-            let tell = if decision == "withdraw" { owner } else { Some(applicant) };
+            if let Some(terms) = &terms {
+                let contract = crate::contracts::insert(tx, terms)?;
+                // The worker proposed these terms: the contract starts active.
+                crate::contracts::act_in(
+                    tx,
+                    contract,
+                    guild_market::contract::Party::Worker,
+                    guild_market::contract::Action::Accept,
+                    None,
+                    None,
+                    jiff::Timestamp::now(),
+                )?;
+                tx.execute(
+                    "UPDATE proposals SET contract_id = $1 WHERE id = $2",
+                    &[contract.into(), id.into()],
+                )?;
+            }
+            let tell = if decision == "withdraw" {
+                owner
+            } else {
+                Some(applicant)
+            };
             if let Some(t) = tell {
-                crate::messages::notify(tx, t, "proposal", &format!("proposal:{id}"), &format!("Proposal {id} {status}"))?;
+                crate::messages::notify(
+                    tx,
+                    t,
+                    "proposal",
+                    &format!("proposal:{id}"),
+                    &format!("Proposal {id} {status}"),
+                )?;
             }
-            let rows = tx.query(&format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"), &[id.into()])?;
+            let rows = tx.query(
+                &format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"),
+                &[id.into()],
+            )?;
             Ok(from_row(&rows[0])?.0)
         })
     }

@@ -638,8 +638,33 @@ fn contracts_move_money_through_escrow(backend: Backend) {
         post(&server, &bob, &format!("/api/v1/proposals/{pid}/accept")).status,
         403
     );
-    let a = post(&server, &alice, &format!("/api/v1/proposals/{pid}/accept"));
-    assert_eq!(a.status, 200, "{}", a.body);
+    // Accepted four times at once (a double click, two tabs): one decision, one contract.
+    let contracts = |server: &Server| {
+        server
+            .get_ok_as("/api/v1/contracts", &alice)
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = contracts(&server);
+    let answers: Vec<crate::harness::Answer> = std::thread::scope(|scope| {
+        let accepts: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| post(&server, &alice, &format!("/api/v1/proposals/{pid}/accept")))
+            })
+            .collect();
+        accepts.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 409, 409, 409],
+        "{:?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    assert_eq!(contracts(&server), before + 1);
+    let a = answers.into_iter().find(|a| a.status == 200).unwrap();
     let cid = a.body["contract"].as_i64().unwrap();
     let c = server
         .call("GET", &format!("/api/v1/contracts/{cid}"), Some(&bob), None)
