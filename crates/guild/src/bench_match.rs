@@ -217,3 +217,114 @@ pub fn teams(store: &Store, o: &TeamsBench) -> Result<String> {
         100.0 * r.approx_gap_to_optimum_max,
     ))
 }
+
+/// Options of the following benchmark.
+pub struct FollowBench {
+    pub workers: usize,
+    pub tasks: usize,
+    pub k: usize,
+    pub seed: u64,
+}
+
+/// Following changes: a change applied to a [`LiveIndex`] over generated workers, with
+/// more and more changes already pending, beside rebuilding the whole index (what a server did
+/// before it followed changes); and ranking with pending changes beside ranking without. The
+/// live rankings are checked against an index built afresh over the same workers.
+pub fn follow(store: &Store, o: &FollowBench) -> Result<String> {
+    use guild_matching::{LiveIndex, Worker};
+    use rand::{RngExt, SeedableRng};
+
+    if o.tasks == 0 || o.workers < 20_000 || o.k == 0 {
+        bail!("--workers must be at least 20000; --tasks and -k above 0");
+    }
+    let mut occupations = store.occupation_profiles(Some(Source::Esco))?;
+    if occupations.is_empty() {
+        occupations = store.occupation_profiles(None)?;
+    }
+    let similarity = Arc::new(store.similarity_input()?.learn());
+    let mut workers = guild_matching::generate::workers(&occupations, o.workers, 1, o.seed)?;
+    let tasks = guild_matching::generate::tasks(&occupations, o.tasks, 10..=10, 1, o.seed)?;
+    // Edits: another generated profile under an existing worker's id.
+    let others = guild_matching::generate::workers(&occupations, 10_000, 1, o.seed + 1)?;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(o.seed);
+    let mut edit = |workers: &mut Vec<Worker>| -> Worker {
+        let at = rng.random_range(0..workers.len());
+        let mut w = others[rng.random_range(0..others.len())].clone();
+        w.id = workers[at].id;
+        workers[at] = w.clone();
+        w
+    };
+
+    let started = Instant::now();
+    let base = MatchIndex::build(similarity.clone(), &workers, &[])?;
+    let rebuild = started.elapsed();
+    let mut live = LiveIndex::new(base);
+    let mut rows = Vec::new();
+    let mut queried = Vec::new();
+    for pending in [0usize, 100, 1_000, 10_000] {
+        // Bring the pending changes up to `pending`, then time single changes on top.
+        let missing = pending.saturating_sub(live.pending());
+        if missing > 0 {
+            let batch: Vec<_> = (0..missing)
+                .map(|_| {
+                    let w = edit(&mut workers);
+                    (w.id, Some(w))
+                })
+                .collect();
+            live = live.with_changes(batch, [])?;
+        }
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let w = edit(&mut workers);
+            let started = Instant::now();
+            let next = live.with_changes([(w.id, Some(w))], [])?;
+            times.push(started.elapsed());
+            live = next;
+        }
+        times.sort();
+        let mut scratch = RankScratch::default();
+        live.top_workers(&tasks[0], o.k, &mut scratch)?;
+        let mut q = Vec::new();
+        for t in &tasks {
+            let started = Instant::now();
+            live.top_workers(t, o.k, &mut scratch)?;
+            q.push(started.elapsed());
+        }
+        q.sort();
+        rows.push((live.pending(), percentile(&times, 0.5), percentile(&q, 0.5)));
+        queried.push(percentile(&q, 0.99));
+    }
+    // The live index ranks as one built afresh over the current workers.
+    let fresh = MatchIndex::build(similarity, &workers, &[])?;
+    let mut a = RankScratch::default();
+    let mut b = RankScratch::default();
+    for t in tasks.iter().take(50) {
+        if live.top_workers(t, o.k, &mut a)? != fresh.top_workers(t, o.k, &mut b)? {
+            bail!("the live index and a fresh build disagree on task {}", t.id);
+        }
+    }
+    let mut out = format!(
+        "workers : {} generated (seed {}), {} tasks with 10 required skills, top {}\n\
+         rebuild : {:.0} ms to build the index over every worker (what each change cost before)\n\
+         pending   change p50   ratio to rebuild   query p50   query p99\n",
+        o.workers,
+        o.seed,
+        tasks.len(),
+        o.k,
+        ms(rebuild)
+    );
+    for ((pending, change, query), p99) in rows.iter().zip(&queried) {
+        out.push_str(&format!(
+            "{:>7}   {:>8.2} ms   {:>14.0}×   {:>6.3} ms   {:>6.3} ms\n",
+            pending,
+            ms(*change),
+            ms(rebuild) / ms(*change).max(1e-9),
+            ms(*query),
+            ms(*p99)
+        ));
+    }
+    out.push_str(
+        "the live rankings equal a fresh build's over the same workers (50 tasks checked)",
+    );
+    Ok(out)
+}

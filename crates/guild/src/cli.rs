@@ -240,6 +240,22 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Following changes: a worker's change applied to the live matching index, with more and
+    /// more changes pending, beside rebuilding the index; ranking with changes pending.
+    Follow {
+        /// Workers to generate.
+        #[arg(long, default_value_t = 1_000_000)]
+        workers: usize,
+        /// Tasks to rank workers for.
+        #[arg(long, default_value_t = 200)]
+        tasks: usize,
+        /// How many workers per task.
+        #[arg(short, long, default_value_t = 20)]
+        k: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Ranking: top-k workers for generated tasks from the index, beside a brute-force scan of
     /// every worker, on the same generated workers (ESCO occupations when imported).
     Matching {
@@ -476,6 +492,24 @@ pub fn run() -> Result<ExitCode> {
                     projects,
                     weeks,
                     node_limit,
+                    seed,
+                },
+            )?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Follow {
+            workers,
+            tasks,
+            k,
+            seed,
+        }) => {
+            let report = crate::bench_match::follow(
+                &open(&url)?,
+                &crate::bench_match::FollowBench {
+                    workers,
+                    tasks,
+                    k,
                     seed,
                 },
             )?;

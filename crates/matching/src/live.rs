@@ -2,13 +2,18 @@
 //!
 //! Building a [`MatchIndex`] over a million workers takes seconds, and the store changes many
 //! times a second (a profile edited, a task published). A [`LiveIndex`] keeps a large, immutable
-//! *base* index and a small *delta*: the current version of every worker and task changed since
-//! the base was built, indexed on its own. A changed entry is retired from the base (a retired
-//! entry is never ranked there), so each worker or task is ranked exactly once, in the newest
-//! version known. A query ranks both and merges: the scores are the same function of the
-//! task, the worker and the similarity in either index, so the merged list equals the list of
-//! one index built over the current data (tested). When the delta grows, the owner builds a
-//! new base and starts a new delta (see the server's match cache).
+//! *base* index and the current version of every worker and task changed since the base was
+//! built, indexed on the side in two tiers, as a log-structured store would: the *recent*
+//! changes (at most [`RECENT`]), re-indexed at each change, and the *settled* ones, re-indexed
+//! only when the recent tier fills up and moves into it. A change costs a small index's build
+//! and, every [`RECENT`] changes, one of the settled tier's size.
+//!
+//! Each worker or task is ranked exactly once, in its newest version: a changed entry is
+//! retired from the base, and a recent one from the settled tier (a retired entry is never
+//! ranked there). A query ranks the three and merges: the scores are the same function of the
+//! task, the worker and the similarity in any index, so the merged list equals the list of one
+//! index built over the current data (tested). When the changes pile up, the owner builds a new
+//! base and starts again (see the server's match cache).
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -19,21 +24,54 @@ use crate::model::{Task, TaskId, Worker, WorkerId};
 use crate::score::{Breakdown, Exclusion};
 use crate::similarity::SkillSimilarity;
 
+/// Changed workers and tasks the recent tier holds before it moves into the settled tier.
+pub const RECENT: usize = 256;
+
+/// Changed workers and tasks, in their current versions (`None`: gone; for a task, also no
+/// longer open), and their index.
+#[derive(Debug, Clone)]
+struct Tier {
+    workers: BTreeMap<WorkerId, Option<Worker>>,
+    tasks: BTreeMap<TaskId, Option<Task>>,
+    index: Arc<MatchIndex>,
+}
+
+impl Tier {
+    fn empty(similarity: Arc<SkillSimilarity>) -> Self {
+        Tier {
+            workers: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+            index: Arc::new(MatchIndex::empty(similarity)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.workers.len() + self.tasks.len()
+    }
+
+    fn reindex(&mut self, similarity: Arc<SkillSimilarity>) -> Result<(), MatchError> {
+        let workers: Vec<Worker> = self.workers.values().flatten().cloned().collect();
+        let tasks: Vec<Task> = self.tasks.values().flatten().cloned().collect();
+        self.index = Arc::new(MatchIndex::build(similarity, &workers, &tasks)?);
+        Ok(())
+    }
+}
+
 /// A base index and the changes since it was built.
 #[derive(Debug, Clone)]
 pub struct LiveIndex {
     base: Arc<MatchIndex>,
-    /// The base's ids, sorted, to tell whether a retired id was in the base.
+    /// The base's ids, sorted, to tell whether a changed id was in the base.
     base_workers: Arc<Vec<WorkerId>>,
     base_tasks: Arc<Vec<TaskId>>,
-    /// Every worker and task changed since the base: the current version, or `None` when it
-    /// is gone (deleted; for a task, also no longer open).
-    workers: BTreeMap<WorkerId, Option<Worker>>,
-    tasks: BTreeMap<TaskId, Option<Task>>,
-    retired_workers: HashSet<WorkerId>,
-    retired_tasks: HashSet<TaskId>,
-    /// The current versions, indexed.
-    delta: MatchIndex,
+    /// Base entries that a change replaced or removed.
+    retired_workers: Arc<HashSet<WorkerId>>,
+    retired_tasks: Arc<HashSet<TaskId>>,
+    settled: Tier,
+    recent: Tier,
+    /// Settled entries that a recent change replaced or removed.
+    overridden_workers: HashSet<WorkerId>,
+    overridden_tasks: HashSet<TaskId>,
 }
 
 impl LiveIndex {
@@ -43,16 +81,17 @@ impl LiveIndex {
         base_workers.sort_unstable();
         let mut base_tasks: Vec<TaskId> = base.task_ids().collect();
         base_tasks.sort_unstable();
-        let delta = MatchIndex::empty(base.similarity_arc());
+        let similarity = base.similarity_arc();
         LiveIndex {
             base: Arc::new(base),
             base_workers: Arc::new(base_workers),
             base_tasks: Arc::new(base_tasks),
-            workers: BTreeMap::new(),
-            tasks: BTreeMap::new(),
-            retired_workers: HashSet::new(),
-            retired_tasks: HashSet::new(),
-            delta,
+            retired_workers: Arc::default(),
+            retired_tasks: Arc::default(),
+            settled: Tier::empty(similarity.clone()),
+            recent: Tier::empty(similarity),
+            overridden_workers: HashSet::new(),
+            overridden_tasks: HashSet::new(),
         }
     }
 
@@ -64,49 +103,86 @@ impl LiveIndex {
         workers: impl IntoIterator<Item = (WorkerId, Option<Worker>)>,
         tasks: impl IntoIterator<Item = (TaskId, Option<Task>)>,
     ) -> Result<LiveIndex, MatchError> {
-        let mut next = LiveIndex {
-            base: self.base.clone(),
-            base_workers: self.base_workers.clone(),
-            base_tasks: self.base_tasks.clone(),
-            workers: self.workers.clone(),
-            tasks: self.tasks.clone(),
-            retired_workers: self.retired_workers.clone(),
-            retired_tasks: self.retired_tasks.clone(),
-            delta: self.delta.clone(),
-        };
+        let mut next = self.clone();
+        let mut retired_workers = None;
+        let mut retired_tasks = None;
         for (id, w) in workers {
-            if self.base_workers.binary_search(&id).is_ok() {
-                next.retired_workers.insert(id);
+            if self.base_workers.binary_search(&id).is_ok() && !self.retired_workers.contains(&id) {
+                retired_workers
+                    .get_or_insert_with(|| (*self.retired_workers).clone())
+                    .insert(id);
             }
-            next.workers.insert(id, w);
+            next.recent.workers.insert(id, w);
         }
         for (id, t) in tasks {
-            if self.base_tasks.binary_search(&id).is_ok() {
-                next.retired_tasks.insert(id);
+            if self.base_tasks.binary_search(&id).is_ok() && !self.retired_tasks.contains(&id) {
+                retired_tasks
+                    .get_or_insert_with(|| (*self.retired_tasks).clone())
+                    .insert(id);
             }
-            next.tasks.insert(id, t);
+            next.recent.tasks.insert(id, t);
         }
-        let workers: Vec<Worker> = next.workers.values().flatten().cloned().collect();
-        let tasks: Vec<Task> = next.tasks.values().flatten().cloned().collect();
-        // The similarity is shared, not copied: it is the base's.
-        next.delta = MatchIndex::build(self.base.similarity_arc(), &workers, &tasks)?;
+        if let Some(r) = retired_workers {
+            next.retired_workers = Arc::new(r);
+        }
+        if let Some(r) = retired_tasks {
+            next.retired_tasks = Arc::new(r);
+        }
+        let similarity = self.base.similarity_arc();
+        if next.recent.len() > RECENT {
+            // The recent tier moves into the settled one, which is indexed again.
+            let recent = std::mem::replace(&mut next.recent, Tier::empty(similarity.clone()));
+            next.settled.workers.extend(recent.workers);
+            next.settled.tasks.extend(recent.tasks);
+            next.settled.reindex(similarity)?;
+        } else {
+            next.recent.reindex(similarity)?;
+        }
+        next.overridden_workers = next
+            .recent
+            .workers
+            .keys()
+            .filter(|id| next.settled.workers.contains_key(id))
+            .copied()
+            .collect();
+        next.overridden_tasks = next
+            .recent
+            .tasks
+            .keys()
+            .filter(|id| next.settled.tasks.contains_key(id))
+            .copied()
+            .collect();
         Ok(next)
     }
 
-    /// How many workers and tasks changed since the base was built: the owner builds a new
-    /// base when this grows (each change costs every later change a little).
+    /// How many changes of workers and tasks are kept beside the base (an entry changed in
+    /// both tiers counts twice): the owner builds a new base when this grows.
     pub fn pending(&self) -> usize {
-        self.workers.len() + self.tasks.len()
+        self.settled.len() + self.recent.len()
     }
 
     /// Workers indexed, in their current versions.
     pub fn worker_count(&self) -> usize {
-        self.base.worker_count() - self.retired_workers.len() + self.delta.worker_count()
+        let shadowed = self
+            .overridden_workers
+            .iter()
+            .filter(|id| matches!(self.settled.workers.get(id), Some(Some(_))))
+            .count();
+        self.base.worker_count() - self.retired_workers.len() + self.settled.index.worker_count()
+            - shadowed
+            + self.recent.index.worker_count()
     }
 
     /// Tasks indexed, in their current versions.
     pub fn task_count(&self) -> usize {
-        self.base.task_count() - self.retired_tasks.len() + self.delta.task_count()
+        let shadowed = self
+            .overridden_tasks
+            .iter()
+            .filter(|id| matches!(self.settled.tasks.get(id), Some(Some(_))))
+            .count();
+        self.base.task_count() - self.retired_tasks.len() + self.settled.index.task_count()
+            - shadowed
+            + self.recent.index.task_count()
     }
 
     /// The skill similarity in use.
@@ -116,33 +192,50 @@ impl LiveIndex {
 
     /// The `k` best workers for `task`, best first (ties: smaller id first), as
     /// [`MatchIndex::top_workers`] over the current workers. `scratch` serves the base; the
-    /// delta, being small, takes its own.
+    /// tiers, being small, take their own.
     pub fn top_workers(
         &self,
         task: &Task,
         k: usize,
         scratch: &mut RankScratch,
     ) -> Result<Vec<Ranked<WorkerId>>, MatchError> {
-        let base = self
+        let mut ranked = self
             .base
             .top_workers_except(task, k, scratch, &self.retired_workers)?;
-        if self.delta.worker_count() == 0 {
-            return Ok(base);
+        if self.settled.index.worker_count() > 0 {
+            let settled = self.settled.index.top_workers_except(
+                task,
+                k,
+                &mut RankScratch::default(),
+                &self.overridden_workers,
+            )?;
+            ranked = merge(k, ranked, settled);
         }
-        let delta = self
-            .delta
-            .top_workers(task, k, &mut RankScratch::default())?;
-        Ok(merge(k, base, delta))
+        if self.recent.index.worker_count() > 0 {
+            let recent = self
+                .recent
+                .index
+                .top_workers(task, k, &mut RankScratch::default())?;
+            ranked = merge(k, ranked, recent);
+        }
+        Ok(ranked)
     }
 
     /// The `k` best tasks for `worker`, best first (ties: smaller id first), as
     /// [`MatchIndex::top_tasks`] over the current tasks.
     pub fn top_tasks(&self, worker: &Worker, k: usize) -> Result<Vec<Ranked<TaskId>>, MatchError> {
-        let base = self.base.top_tasks_except(worker, k, &self.retired_tasks)?;
-        if self.delta.task_count() == 0 {
-            return Ok(base);
+        let mut ranked = self.base.top_tasks_except(worker, k, &self.retired_tasks)?;
+        if self.settled.index.task_count() > 0 {
+            let settled = self
+                .settled
+                .index
+                .top_tasks_except(worker, k, &self.overridden_tasks)?;
+            ranked = merge(k, ranked, settled);
         }
-        Ok(merge(k, base, self.delta.top_tasks(worker, k)?))
+        if self.recent.index.task_count() > 0 {
+            ranked = merge(k, ranked, self.recent.index.top_tasks(worker, k)?);
+        }
+        Ok(ranked)
     }
 
     /// Why `worker` scores what they score for `task` (see [`MatchIndex::explain`]).
@@ -186,10 +279,11 @@ mod tests {
                 LiveIndex::new(MatchIndex::build(sim.clone(), &workers, &tasks).unwrap());
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut changed = 0;
-            for round in 0..6 {
+            // Enough changes, in batches of several sizes, for the recent tier to settle twice.
+            for round in 0..8 {
                 let mut wc = Vec::new();
                 let mut tc = Vec::new();
-                for _ in 0..25 {
+                for _ in 0..[3, 25, 120, 200][round as usize % 4] {
                     match rng.random_range(0..4u32) {
                         // An edit: another generated worker's profile under this id.
                         0 if !workers.is_empty() => {
@@ -208,7 +302,7 @@ mod tests {
                         2 => {
                             let mut w =
                                 fresh_workers[rng.random_range(0..fresh_workers.len())].clone();
-                            w.id = WorkerId(20_000 + round * 100 + wc.len() as i64);
+                            w.id = WorkerId(20_000 + round * 1000 + wc.len() as i64);
                             if workers.iter().all(|x| x.id != w.id) {
                                 workers.push(w.clone());
                                 wc.push((w.id, Some(w)));
@@ -222,7 +316,7 @@ mod tests {
                             } else {
                                 let mut t =
                                     fresh_tasks[rng.random_range(0..fresh_tasks.len())].clone();
-                                t.id = TaskId(20_000 + round * 100 + tc.len() as i64);
+                                t.id = TaskId(20_000 + round * 1000 + tc.len() as i64);
                                 if tasks.iter().all(|x| x.id != t.id) {
                                     tasks.push(t.clone());
                                     tc.push((t.id, Some(t)));
@@ -258,7 +352,7 @@ mod tests {
                     );
                 }
             }
-            assert!(changed > 100 && live.pending() > 50);
+            assert!(changed > 400 && live.settled.len() > RECENT, "{changed}");
         }
     }
 
