@@ -75,11 +75,17 @@ start_replica() {
     -c fast >"$PG_DIR/basebackup.log" 2>&1 \
     || { cat "$PG_DIR/basebackup.log" >&2; return 1; }
   chmod 700 "$PG_DIR/replica"
+  run_replica
+  REPLICA_URL="postgres://guild@127.0.0.1:$REPLICA_PORT/postgres"
+}
+
+# (Re)starts the replica that `start_replica` made, on REPLICA_PORT. A hot standby needs at
+# least the primary's max_connections.
+run_replica() {
   local options="-c listen_addresses=127.0.0.1 -p $REPLICA_PORT -k $PG_DIR -c max_connections=200 -c hot_standby=on"
   if [ "${PG_DURABLE:-0}" != 1 ]; then
     options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" -w -t 60 start -o "$options" >/dev/null \
     || { cat "$PG_DIR/replica.log" >&2; return 1; }
-  REPLICA_URL="postgres://guild@127.0.0.1:$REPLICA_PORT/postgres"
 }

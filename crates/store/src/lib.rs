@@ -216,10 +216,15 @@ impl Store {
                 "a read replica must be a PostgreSQL URL (postgres://…)".to_owned(),
             ));
         };
+        if let DatabaseUrl::Sqlite(_) = url {
+            return Err(StoreError::Invalid(
+                "a read replica needs a PostgreSQL primary; SQLite has none".to_owned(),
+            ));
+        }
         let mut store = Self::open(url)?;
         let Backend::Postgres(primary) = &store.backend else {
             return Err(StoreError::Invalid(
-                "a read replica needs a PostgreSQL primary; SQLite has none".to_owned(),
+                "a read replica needs a PostgreSQL primary".to_owned(),
             ));
         };
         let reading = primary.with_replica(replica_url)?;
