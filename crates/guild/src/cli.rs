@@ -601,8 +601,9 @@ fn serve(url: &DatabaseUrl, settings: &Settings) -> Result<ExitCode> {
     let store = match &settings.replica {
         None => open_with_taxonomy(url)?,
         Some(replica) => {
-            let store = Store::open_with_replica(url, replica)
-                .with_context(|| format!("cannot open the store {url:?} with replica {replica:?}"))?;
+            let store = Store::open_with_replica(url, replica).with_context(|| {
+                format!("cannot open the store {url:?} with replica {replica:?}")
+            })?;
             guild_store::load_starter_if_empty(&store)?;
             store
         }

@@ -89,7 +89,9 @@ pub async fn get_skill(
     Path(id): Path<String>,
 ) -> Result<Json<SkillDetail>, ApiError> {
     let id = SkillId::parse(&id).map_err(|e| ApiError::bad_parameter("id", e.to_string()))?;
-    Ok(Json(blocking(move || state.store.replica().skill(&id)).await?))
+    Ok(Json(
+        blocking(move || state.store.replica().skill(&id)).await?,
+    ))
 }
 
 /// Search or list occupations.

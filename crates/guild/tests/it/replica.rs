@@ -83,14 +83,16 @@ fn reads_of_others_are_served_by_the_replica_and_fall_back_to_the_primary() {
     let store = TestStore::at(&pg.url);
     let server = store.serve_with(
         "127.0.0.1:0",
-        &[(
-            "GUILD_DATABASE_REPLICA_URL".to_owned(),
-            replica.url.clone(),
-        )],
+        &[("GUILD_DATABASE_REPLICA_URL".to_owned(), replica.url.clone())],
     );
     let alice = server.sign_up("alice@example.org");
     let bob = server.sign_up("bob@example.org");
-    let w = server.call("POST", "/api/v1/workers", Some(&alice), Some(&profile("Alice")));
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&alice),
+        Some(&profile("Alice")),
+    );
     assert_eq!(w.status, 201, "{}", w.body);
     let worker = w.body["id"].as_i64().unwrap();
 
@@ -138,7 +140,10 @@ fn reads_of_others_are_served_by_the_replica_and_fall_back_to_the_primary() {
         )
         .unwrap()
         .get(0);
-    assert!(connections > 0, "the server holds no connection to the replica");
+    assert!(
+        connections > 0,
+        "the server holds no connection to the replica"
+    );
     let health = server.get_ok("/health");
     assert_eq!(health["replica"]["replay_paused"], true, "{health}");
     assert!(
