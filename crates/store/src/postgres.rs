@@ -135,11 +135,13 @@ impl Replica {
     }
 
     fn answered(&self) {
+        // Every failure sets `reported`: while it is clear there is no outage to end, and the
+        // common case takes no lock.
         if self.reported.swap(false, Ordering::Relaxed) {
             tracing::info!("the read replica answers again: reads go to it");
-        }
-        if let Ok(mut until) = self.down_until.lock() {
-            *until = None;
+            if let Ok(mut until) = self.down_until.lock() {
+                *until = None;
+            }
         }
     }
 }
