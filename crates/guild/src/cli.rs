@@ -57,6 +57,11 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080); port 0 picks a free port.
         #[arg(long, env = "GUILD_ADDR")]
         addr: Option<String>,
+        /// A hot-standby streaming replica of the PostgreSQL database (postgres://…): searches,
+        /// the taxonomy, transitions and other people's profiles and tasks are read there while
+        /// it answers, everything else from the primary. Default: none.
+        #[arg(long, env = "GUILD_DATABASE_REPLICA_URL", hide_env_values = true)]
+        replica_url: Option<String>,
     },
     /// Import a taxonomy or dataset into the store (all or nothing; running it twice changes nothing).
     #[command(subcommand)]
@@ -410,7 +415,7 @@ pub fn run() -> Result<ExitCode> {
         None => SettingsFile::default(),
     };
     let addr = match &cli.command {
-        Command::Serve { addr } => addr.clone(),
+        Command::Serve { addr, .. } => addr.clone(),
         _ => None,
     };
     let settings = Settings::resolve(
@@ -422,6 +427,13 @@ pub fn run() -> Result<ExitCode> {
     let mut settings = settings;
     if cli.public_url.is_some() {
         settings.public_url = cli.public_url.clone();
+    }
+    if let Command::Serve {
+        replica_url: Some(raw),
+        ..
+    } = &cli.command
+    {
+        settings.replica = Some(DatabaseUrl::parse(raw)?);
     }
     let url = settings.database.clone();
     match cli.command {
@@ -620,7 +632,17 @@ fn serve(url: &DatabaseUrl, settings: &Settings) -> Result<ExitCode> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let store = Arc::new(open_with_taxonomy(url)?);
+    let store = match &settings.replica {
+        None => open_with_taxonomy(url)?,
+        Some(replica) => {
+            let store = Store::open_with_replica(url, replica).with_context(|| {
+                format!("cannot open the store {url:?} with replica {replica:?}")
+            })?;
+            guild_store::load_starter_if_empty(&store)?;
+            store
+        }
+    };
+    let store = Arc::new(store);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

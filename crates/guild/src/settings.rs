@@ -13,6 +13,9 @@ use serde::Deserialize;
 pub struct SettingsFile {
     /// `sqlite:PATH` or `postgres://…`.
     pub database_url: Option<String>,
+    /// A hot-standby streaming replica of a PostgreSQL `database_url` (`postgres://…`), for
+    /// reads that may be a little stale.
+    pub database_replica_url: Option<String>,
     /// Data directory for the default SQLite store.
     pub data_dir: Option<PathBuf>,
     /// Address `guild serve` listens on.
@@ -34,6 +37,8 @@ impl SettingsFile {
 pub struct Settings {
     /// The store.
     pub database: DatabaseUrl,
+    /// Its read replica, if any (PostgreSQL only).
+    pub replica: Option<DatabaseUrl>,
     /// Where `guild serve` listens.
     pub addr: String,
     /// The public base URL, if this Guild has one.
@@ -45,6 +50,7 @@ impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
             .field("database", &self.database)
+            .field("replica", &self.replica)
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
             .finish()
@@ -72,12 +78,18 @@ impl Settings {
                 DatabaseUrl::Sqlite(dir.join("guild.db"))
             }
         };
+        let replica = file
+            .database_replica_url
+            .as_deref()
+            .map(DatabaseUrl::parse)
+            .transpose()?;
         let addr = addr
             .map(str::to_owned)
             .or(file.addr)
             .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
         Ok(Self {
             database,
+            replica,
             addr,
             public_url: file.public_url,
         })
@@ -109,12 +121,15 @@ mod tests {
 
     #[test]
     fn flags_win_over_the_file_which_wins_over_defaults() {
-        let file: SettingsFile =
-            toml::from_str("database_url = \"postgres://u:secret@h/db\"\naddr = \"0.0.0.0:9000\"")
-                .unwrap();
+        let file: SettingsFile = toml::from_str(
+            "database_url = \"postgres://u:secret@h/db\"\naddr = \"0.0.0.0:9000\"\n\
+             database_replica_url = \"postgres://u:secret2@r/db\"",
+        )
+        .unwrap();
         let s = Settings::resolve(None, None, None, file).unwrap();
         assert_eq!(s.addr, "0.0.0.0:9000");
         assert!(matches!(s.database, DatabaseUrl::Postgres(_)));
+        assert!(matches!(s.replica, Some(DatabaseUrl::Postgres(_))));
         assert!(!format!("{s:?}").contains("secret"));
         let file: SettingsFile = toml::from_str("data_dir = \"/srv/guild\"").unwrap();
         let s =

@@ -258,18 +258,44 @@ pub struct Health {
     /// The matching index, once built.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matching: Option<matching::IndexStatus>,
+    /// The PostgreSQL read replica, when one is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica: Option<ReplicaHealth>,
+}
+
+/// How the read replica is doing. While it is unreachable, its reads go to the primary.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReplicaHealth {
+    /// `ok`, or `unreachable` (reads are served by the primary meanwhile).
+    pub status: &'static str,
+    /// Bytes of the primary's write-ahead log not yet replayed on the replica.
+    pub lag_bytes: Option<i64>,
+    /// Seconds since the last replayed transaction committed on the primary (0 when caught up).
+    pub lag_seconds: Option<f64>,
+    /// Whether replay is paused on the replica.
+    pub replay_paused: Option<bool>,
 }
 
 /// Whether the server and its store answer.
 #[utoipa::path(get, path = "/health", responses((status = 200, body = Health), (status = 500, body = Problem)))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let store = state.store.clone();
-    blocking(move || store.ping()).await?;
+    let replica = blocking(move || {
+        store.ping()?;
+        Ok(store.replica_status())
+    })
+    .await?;
     Ok(Json(Health {
         status: "ok",
         store: state.store.backend_name(),
         version: env!("CARGO_PKG_VERSION"),
         matching: state.matches.status().await,
+        replica: replica.map(|r| ReplicaHealth {
+            status: if r.reachable { "ok" } else { "unreachable" },
+            lag_bytes: r.lag_bytes,
+            lag_seconds: r.lag_seconds,
+            replay_paused: r.replay_paused,
+        }),
     }))
 }
 

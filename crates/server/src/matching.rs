@@ -16,7 +16,7 @@ use guild_matching::{
     Breakdown, Exclusion, LiveIndex, MatchIndex, RankScratch, SkillSimilarity, Task, TaskId,
     Worker, WorkerId,
 };
-use guild_store::{MatchingChanges, StoredTask, StoredWorker};
+use guild_store::{MatchingChanges, StoreError, StoredTask, StoredWorker};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
@@ -404,7 +404,17 @@ pub async fn get_worker(
     Path(id): Path<i64>,
 ) -> Result<Json<WorkerView>, ApiError> {
     let store = state.store.clone();
-    let w = blocking(move || store.worker(WorkerId(id))).await?;
+    let me = caller.id;
+    let w = blocking(move || {
+        // Someone else's profile may be a little stale (read from a replica); the caller's
+        // own, or one the replica does not have yet, is read again from the primary.
+        match store.replica().worker(WorkerId(id)) {
+            Ok(w) if w.owner != Some(me) => Ok(w),
+            Ok(_) | Err(StoreError::NotFound { .. }) => store.worker(WorkerId(id)),
+            Err(e) => Err(e),
+        }
+    })
+    .await?;
     Ok(Json(worker_view(w, caller.id)))
 }
 

@@ -73,9 +73,13 @@ async fn transitions(
     let report = blocking(move || {
         let cache = state.transitions.clone();
         let store = state.store.clone();
-        state
-            .store
-            .transitions(&origin, taxonomy, limit, gap, &|s| cache.model(&store, s))
+        // From an occupation, everything read is the taxonomy and open tasks: the replica may
+        // serve it. From a worker, it is the caller's own profile: the primary.
+        let reader = match origin {
+            Origin::Occupation(_) => state.store.replica(),
+            _ => &state.store,
+        };
+        reader.transitions(&origin, taxonomy, limit, gap, &|s| cache.model(&store, s))
     })
     .await?;
     Ok(Json(report))

@@ -59,6 +59,7 @@ pub use matching::{
 };
 pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
+pub use postgres::{REPLICA_APPLICATION_NAME, ReplicaStatus};
 pub use projects::{DraftTask, MAX_PROJECT_TASKS, ProjectTask, ProjectView, draft_tasks};
 pub use proposals::{Proposal, ProposalMessage};
 pub use reskill::{
@@ -190,6 +191,8 @@ enum Backend {
 /// The store: the taxonomy today, and every later part of Guild's state.
 pub struct Store {
     backend: Backend,
+    /// The same store reading from a PostgreSQL streaming replica, when one is configured.
+    replica: Option<Box<Store>>,
 }
 
 impl Store {
@@ -199,7 +202,55 @@ impl Store {
             DatabaseUrl::Sqlite(path) => Backend::Sqlite(sqlite::Sqlite::open(path)?),
             DatabaseUrl::Postgres(url) => Backend::Postgres(postgres::Postgres::open(url)?),
         };
-        Ok(Self { backend })
+        Ok(Self {
+            backend,
+            replica: None,
+        })
+    }
+
+    /// Opens the PostgreSQL database at `url`, as [`Store::open`], with a hot-standby streaming
+    /// replica of it at `replica` for the reads that [`Store::replica`] routes there. The
+    /// replica may be down at start: reads go to the primary until it answers.
+    pub fn open_with_replica(url: &DatabaseUrl, replica: &DatabaseUrl) -> Result<Self, StoreError> {
+        let DatabaseUrl::Postgres(replica_url) = replica else {
+            return Err(StoreError::Invalid(
+                "a read replica must be a PostgreSQL URL (postgres://…)".to_owned(),
+            ));
+        };
+        if let DatabaseUrl::Sqlite(_) = url {
+            return Err(StoreError::Invalid(
+                "a read replica needs a PostgreSQL primary; SQLite has none".to_owned(),
+            ));
+        }
+        let mut store = Self::open(url)?;
+        let Backend::Postgres(primary) = &store.backend else {
+            return Err(StoreError::Invalid(
+                "a read replica needs a PostgreSQL primary".to_owned(),
+            ));
+        };
+        let reading = primary.with_replica(replica_url)?;
+        store.replica = Some(Box::new(Store {
+            backend: Backend::Postgres(reading),
+            replica: None,
+        }));
+        Ok(store)
+    }
+
+    /// The store for reads that may be a little stale: the same data, read from the streaming
+    /// replica while it answers (else from the primary); writes through it still go to the
+    /// primary. Without a replica, this store itself. Use it for what others wrote (taxonomy,
+    /// search, other people's profiles and tasks), never for what the caller has just written
+    /// and must read back, money, contracts, sessions or authorisation checks.
+    pub fn replica(&self) -> &Store {
+        self.replica.as_deref().unwrap_or(self)
+    }
+
+    /// How far the read replica is behind the primary, if there is one.
+    pub fn replica_status(&self) -> Option<ReplicaStatus> {
+        match &self.replica.as_deref()?.backend {
+            Backend::Postgres(db) => db.replica_status(),
+            Backend::Sqlite(_) => None,
+        }
     }
 
     /// Writes a consistent copy of a SQLite store to `path`, which must not exist. (A

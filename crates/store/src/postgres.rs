@@ -1,7 +1,9 @@
 //! The PostgreSQL backend for real deployments: a connection pool, binary COPY for bulk loads.
 
 use std::error::Error as _;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
@@ -81,8 +83,85 @@ pub(crate) fn is_blank(url: &str) -> Result<bool, StoreError> {
     Ok(n == 0)
 }
 
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
 pub(crate) struct Postgres {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    pool: Pool,
+    /// Where reads go first, when this handle reads from a streaming replica.
+    replica: Option<Arc<Replica>>,
+}
+
+/// The application name of connections to a replica: `pg_stat_activity` on the replica shows
+/// which reads it serves.
+pub const REPLICA_APPLICATION_NAME: &str = "guild-replica-reads";
+
+/// How long reads skip a replica that could not be reached before trying it again: a dead
+/// replica then costs one short connection attempt every so often, not one per request.
+const REPLICA_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// A hot-standby replica of the primary, read from while it answers.
+pub(crate) struct Replica {
+    pool: Pool,
+    /// Until when reads skip it, after it failed to answer.
+    down_until: Mutex<Option<Instant>>,
+    /// Whether its failure has been logged (once per outage, not once per request).
+    reported: AtomicBool,
+}
+
+impl Replica {
+    /// A read connection on the replica, unless it is known to be down or cannot be reached
+    /// now (then the caller reads from the primary).
+    fn connection(&self) -> Option<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+        let skip = self
+            .down_until
+            .lock()
+            .map(|until| until.is_some_and(|t| Instant::now() < t))
+            .unwrap_or(false);
+        if skip {
+            return None;
+        }
+        match self.pool.get() {
+            Ok(conn) => Some(conn),
+            Err(e) => {
+                self.failed(&e.to_string());
+                None
+            }
+        }
+    }
+
+    fn failed(&self, why: &str) {
+        if let Ok(mut until) = self.down_until.lock() {
+            *until = Some(Instant::now() + REPLICA_RETRY_AFTER);
+        }
+        if !self.reported.swap(true, Ordering::Relaxed) {
+            tracing::warn!(error = %why, "the read replica cannot be reached: reads go to the primary until it answers again");
+        }
+    }
+
+    fn answered(&self) {
+        // Every failure sets `reported`: while it is clear there is no outage to end, and the
+        // common case takes no lock.
+        if self.reported.swap(false, Ordering::Relaxed) {
+            tracing::info!("the read replica answers again: reads go to it");
+            if let Ok(mut until) = self.down_until.lock() {
+                *until = None;
+            }
+        }
+    }
+}
+
+/// How far a replica is behind its primary, when it can be asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaStatus {
+    /// Whether the replica answered.
+    pub reachable: bool,
+    /// Bytes of the primary's write-ahead log it has not replayed yet.
+    pub lag_bytes: Option<i64>,
+    /// Seconds since the last transaction it replayed was committed on the primary; 0 when it
+    /// has replayed everything it received.
+    pub lag_seconds: Option<f64>,
+    /// Whether replay is paused (`pg_wal_replay_pause()`).
+    pub replay_paused: Option<bool>,
 }
 
 impl Postgres {
@@ -93,12 +172,100 @@ impl Postgres {
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(16)
-            .connection_timeout(Duration::from_secs(10))
+            // How long a request waits for a connection: while the database is down, this is
+            // how long until it is answered 503; under load, a connection frees in milliseconds.
+            .connection_timeout(Duration::from_secs(5))
             .build(manager)
             .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
-        let db = Self { pool };
+        let db = Self {
+            pool,
+            replica: None,
+        };
         db.migrate()?;
         Ok(db)
+    }
+
+    /// A handle that writes to this primary and reads from the streaming replica at `url`
+    /// while it answers, else from the primary. The replica need not be up now: the server
+    /// starts, and reads go to it once it answers.
+    pub(crate) fn with_replica(&self, url: &str) -> Result<Self, StoreError> {
+        let mut config: Config = url
+            .parse()
+            .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL replica URL: {e}")))?;
+        config
+            .application_name(REPLICA_APPLICATION_NAME)
+            .connect_timeout(Duration::from_secs(2));
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        // Unchecked and with no idle minimum: no connection is made until a read needs one, and
+        // a dead replica is not retried in the background.
+        let pool = r2d2::Pool::builder()
+            .max_size(16)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(2))
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(manager);
+        Ok(Self {
+            pool: self.pool.clone(),
+            replica: Some(Arc::new(Replica {
+                pool,
+                down_until: Mutex::new(None),
+                reported: AtomicBool::new(false),
+            })),
+        })
+    }
+
+    /// How far the replica is behind, if this handle reads from one.
+    pub(crate) fn replica_status(&self) -> Option<ReplicaStatus> {
+        let replica = self.replica.as_ref()?;
+        let unreachable = ReplicaStatus {
+            reachable: false,
+            lag_bytes: None,
+            lag_seconds: None,
+            replay_paused: None,
+        };
+        let primary_lsn: String = match self
+            .pool
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+            .and_then(|mut c| {
+                c.query_one("SELECT pg_current_wal_lsn()::text", &[])
+                    .map_err(pg_error)
+            }) {
+            Ok(row) => row.get(0),
+            // Without the primary's position there is no lag to tell.
+            Err(_) => String::new(),
+        };
+        let mut conn = match replica.pool.get() {
+            Ok(c) => c,
+            Err(e) => {
+                replica.failed(&e.to_string());
+                return Some(unreachable);
+            }
+        };
+        let row = conn.query_one(
+            "SELECT pg_wal_lsn_diff(NULLIF($1, '')::pg_lsn, pg_last_wal_replay_lsn())::float8, \
+                    CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 \
+                         ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END::float8, \
+                    CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END",
+            &[&primary_lsn],
+        );
+        match row {
+            Ok(row) => {
+                replica.answered();
+                Some(ReplicaStatus {
+                    reachable: true,
+                    lag_bytes: row
+                        .get::<_, Option<f64>>(0)
+                        .map(|b| b.max(0.0).round() as i64),
+                    lag_seconds: row.get::<_, Option<f64>>(1).map(|s| s.max(0.0)),
+                    replay_paused: row.get(2),
+                })
+            }
+            Err(e) => {
+                replica.failed(&e.to_string());
+                Some(unreachable)
+            }
+        }
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
@@ -142,18 +309,40 @@ impl Postgres {
         &self,
         f: impl FnOnce(&mut PgTx<'_, '_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
+        // A replica that cannot give a connection and a snapshot is passed over before `f`
+        // runs, so the read goes to the primary instead. (One that dies while `f` runs fails
+        // that one read with `Unavailable`, and is passed over from the next.)
+        if let Some(replica) = &self.replica
+            && let Some(mut conn) = replica.connection()
+        {
+            match start_read(&mut conn) {
+                Ok(mut tx) => {
+                    replica.answered();
+                    let result = f(&mut PgTx(&mut tx));
+                    if let Err(StoreError::Unavailable(why)) = &result {
+                        replica.failed(why);
+                    }
+                    return result;
+                }
+                Err(e) => replica.failed(&e.to_string()),
+            }
+        }
         let mut conn = self
             .pool
             .get()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let mut tx = conn
-            .build_transaction()
-            .read_only(true)
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .start()
-            .map_err(pg_error)?;
+        let mut tx = start_read(&mut conn).map_err(pg_error)?;
         f(&mut PgTx(&mut tx))
     }
+}
+
+/// A read-only transaction on one snapshot (a hot standby allows REPEATABLE READ, not
+/// SERIALIZABLE).
+fn start_read(conn: &mut postgres::Client) -> Result<postgres::Transaction<'_>, postgres::Error> {
+    conn.build_transaction()
+        .read_only(true)
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .start()
 }
 
 pub(crate) struct PgTx<'a, 'c>(&'a mut postgres::Transaction<'c>);
@@ -166,6 +355,12 @@ fn pg_error(e: postgres::Error) -> StoreError {
         }
         if code == "40001" || code == "40P01" {
             return StoreError::Busy(db.message().to_owned());
+        }
+        // The server is shutting down, crashed, still starting up or recovering, or out of
+        // connection slots (classes 57P and 08, 53300): the database is away, not the request
+        // wrong; an immediate stop sends its backends' clients 57P01 before they go.
+        if code.starts_with("57P") || code.starts_with("08") || code == "53300" {
+            return StoreError::Unavailable(db.message().to_owned());
         }
         return StoreError::Backend(format!("{}: {}", db.severity(), db.message()));
     }

@@ -3,7 +3,8 @@
 //! restart, every operation the server acknowledged is there, nothing was applied twice when
 //! clients retried with their idempotency keys, the ledger's invariants hold, the taxonomy is
 //! the old one or the new one, never a mix, and every credential issued verifies. A crashed
-//! PostgreSQL is answered with 503, and the server recovers when it returns.
+//! PostgreSQL is answered with 503, and the server recovers when it returns; so is one that
+//! crashes under a load of reads and payouts, without losing or doubling a payout.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -232,14 +233,14 @@ fn a_killed_import_leaves_the_old_taxonomy_or_the_new(backend: Backend) {
 }
 
 /// A PostgreSQL server of the test's own (scripts/pg.sh), to stop and start at will.
-struct OwnPostgres {
-    url: String,
+pub(crate) struct OwnPostgres {
+    pub(crate) url: String,
     dir: String,
     bin: String,
     port: String,
 }
 
-fn sh(script: &str) -> String {
+pub(crate) fn sh(script: &str) -> String {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let out = std::process::Command::new("bash")
         .arg("-c")
@@ -255,7 +256,7 @@ fn sh(script: &str) -> String {
 }
 
 impl OwnPostgres {
-    fn start() -> OwnPostgres {
+    pub(crate) fn start() -> OwnPostgres {
         // Durable (fsync on, synchronous commits), as a deployment runs: a crash of the
         // database must not lose what it acknowledged.
         let line =
@@ -269,19 +270,27 @@ impl OwnPostgres {
         }
     }
 
-    fn vars(&self) -> String {
-        format!("PG_DIR={}; PG_BIN={};", self.dir, self.bin)
+    pub(crate) fn vars(&self) -> String {
+        format!(
+            "PG_DIR={}; PG_BIN={}; PG_PORT={};",
+            self.dir, self.bin, self.port
+        )
     }
 
     /// Stops it at once, as a crash would.
-    fn crash(&self) {
+    pub(crate) fn crash(&self) {
+        self.stop("immediate");
+    }
+
+    /// Stops it with `pg_ctl -m MODE` (`immediate`: as a crash; `fast`: ending sessions).
+    pub(crate) fn stop(&self, mode: &str) {
         sh(&format!(
-            "{} as_pg \"$PG_BIN/pg_ctl\" -D \"$PG_DIR/data\" -m immediate stop >/dev/null",
+            "{} as_pg \"$PG_BIN/pg_ctl\" -D \"$PG_DIR/data\" -m {mode} -w stop >/dev/null",
             self.vars()
         ));
     }
 
-    fn restart(&self) {
+    pub(crate) fn restart(&self) {
         sh(&format!(
             "{} as_pg \"$PG_BIN/pg_ctl\" -D \"$PG_DIR/data\" -l \"$PG_DIR/server.log\" -w -t 60 start \
              -o \"-c listen_addresses=127.0.0.1 -p {} -k $PG_DIR\" >/dev/null",
@@ -325,12 +334,7 @@ fn requests_fail_cleanly_while_postgres_is_down_and_recover() {
     pg.crash();
     let started = Instant::now();
     let down = server.call("GET", "/api/v1/me", Some(&token), None);
-    assert!(
-        down.status == 503 || down.status == 500,
-        "{}: {}",
-        down.status,
-        down.body
-    );
+    assert_eq!(down.status, 503, "{}", down.body);
     assert_eq!(down.content_type, "application/problem+json");
     assert!(
         down.body["detail"].as_str().unwrap().contains("database"),
@@ -454,4 +458,242 @@ fn a_killed_server_leaves_no_credential_half_issued(backend: Backend) {
         Some(&json!({"worker": worker, "skill": "guild:skill/operate-cnc-lathe", "level": 4})),
     );
     assert_eq!(more.status, 201, "{}", more.body);
+}
+
+/// What the clients of a load saw while the database went away and came back.
+#[derive(Default)]
+struct Outcomes {
+    /// Successful answers.
+    ok: usize,
+    /// Clean refusals: 503 problem+json saying the database is away.
+    unavailable: usize,
+    /// Anything else (a 500, a hung or dropped request): each is a failure.
+    bad: Vec<String>,
+    /// Payouts answered with success: (client index, idempotency key, body, answer).
+    payouts: Vec<(usize, String, Value, Value)>,
+}
+
+fn payout_body() -> Value {
+    json!({"from": "client_funds", "amount": "1.00", "currency": "EUR",
+        "beneficiary": "Client", "iban": "GB82 WEST 1234 5698 7654 32"})
+}
+
+#[test]
+fn reads_and_money_under_load_fail_cleanly_while_postgres_stops_and_recover() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if crate::harness::Backend::postgres().is_none() {
+        return;
+    }
+    let pg = OwnPostgres::start();
+    let store = TestStore::at(&pg.url);
+    let server = store.serve();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let tokens: Vec<String> = (0..CLIENTS)
+        .map(|i| {
+            let token = server.sign_up(&format!("client{i}@example.org"));
+            let id = server.get_ok_as("/api/v1/me", &token)["id"]
+                .as_i64()
+                .unwrap();
+            db.deposit(
+                &format!("dep-{i}"),
+                id,
+                guild_market::Amount::parse("10000", eur).unwrap(),
+                "deposit",
+            )
+            .unwrap();
+            token
+        })
+        .collect();
+    drop(db);
+
+    // Each client reads (its account, its wallet, a skill search) and pays out, over and
+    // over; a payout refused or unanswered is sent again with the same key, as a careful
+    // client does.
+    let outcomes: Arc<Mutex<Outcomes>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let threads: Vec<_> = tokens
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, token)| {
+            let (outcomes, stop, base) = (outcomes.clone(), stop.clone(), server.base.clone());
+            std::thread::spawn(move || {
+                // Longer than the server takes to give up on the database (its pool waits
+                // 10 s): a request still unanswered then has hung.
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(30))
+                    .build();
+                let mut pending: Option<String> = None;
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let auth = format!("Bearer {token}");
+                    let (what, key, result) = match n % 4 {
+                        0 => {
+                            let key = pending.take().unwrap_or(format!("crash-{i}-{n}"));
+                            let r = agent
+                                .post(&format!("{base}/api/v1/wallet/payouts"))
+                                .set("authorization", &auth)
+                                .set("idempotency-key", &key)
+                                .send_json(payout_body());
+                            ("payout", Some(key), r)
+                        }
+                        1 => {
+                            let r = agent
+                                .get(&format!("{base}/api/v1/me"))
+                                .set("authorization", &auth)
+                                .call();
+                            ("me", None, r)
+                        }
+                        2 => {
+                            let r = agent
+                                .get(&format!("{base}/api/v1/wallet"))
+                                .set("authorization", &auth)
+                                .call();
+                            ("wallet", None, r)
+                        }
+                        _ => {
+                            let r = agent
+                                .get(&format!("{base}/api/v1/skills?q=weld"))
+                                .set("authorization", &auth)
+                                .call();
+                            ("search", None, r)
+                        }
+                    };
+                    let mut seen = outcomes.lock().unwrap();
+                    match result {
+                        Ok(r) => {
+                            seen.ok += 1;
+                            if let Some(key) = key {
+                                let answer: Value = r.into_json().unwrap();
+                                seen.payouts.push((i, key, payout_body(), answer));
+                            }
+                        }
+                        Err(ureq::Error::Status(status, r)) => {
+                            let content_type = r.content_type().to_owned();
+                            let body: Value = r.into_json().unwrap_or(Value::Null);
+                            let clean = status == 503
+                                && content_type == "application/problem+json"
+                                && body["detail"]
+                                    .as_str()
+                                    .is_some_and(|d| d.contains("database"));
+                            if clean {
+                                seen.unavailable += 1;
+                            } else {
+                                seen.bad
+                                    .push(format!("{what}: {status} {content_type} {body}"));
+                            }
+                            pending = key.or(pending);
+                        }
+                        Err(e) => {
+                            seen.bad.push(format!("{what}: {e}"));
+                            pending = key.or(pending);
+                        }
+                    }
+                }
+                pending
+            })
+        })
+        .collect();
+    let wait_for = |what: &str, done: &dyn Fn(&Outcomes) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !done(&outcomes.lock().unwrap()) {
+            assert!(Instant::now() < deadline, "never happened: {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for("some payouts before the crash", &|o| o.payouts.len() >= 8);
+
+    // The database dies at once, under load (an immediate stop: no checkpoint, crash recovery
+    // on start), and stays away until every client has been refused at least once; then it
+    // comes back under the same server. Then the same with a fast stop, as an operator
+    // restarting it does: sessions are ended with an error (57P01) rather than cut.
+    for mode in ["immediate", "fast"] {
+        let refused = outcomes.lock().unwrap().unavailable;
+        pg.stop(mode);
+        wait_for("every client is refused while the database is down", &|o| {
+            o.unavailable >= refused + CLIENTS
+        });
+        pg.restart();
+        let (ok, paid) = {
+            let o = outcomes.lock().unwrap();
+            (o.ok, o.payouts.len())
+        };
+        wait_for("the server recovers", &|o| {
+            o.ok >= ok + 40 && o.payouts.len() >= paid + 8
+        });
+    }
+    stop.store(true, Ordering::Relaxed);
+    let pending: Vec<Option<String>> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let mut outcomes = Arc::try_unwrap(outcomes)
+        .ok()
+        .unwrap()
+        .into_inner()
+        .unwrap();
+    eprintln!(
+        "under load through a database crash: {} answered, {} refused with 503, {} payouts acknowledged, {} left pending",
+        outcomes.ok,
+        outcomes.unavailable,
+        outcomes.payouts.len(),
+        pending.iter().flatten().count()
+    );
+    assert!(
+        outcomes.bad.is_empty(),
+        "answers that were neither a success nor a clean 503: {:#?}",
+        outcomes.bad
+    );
+    assert!(outcomes.unavailable >= 2 * CLIENTS);
+
+    // A payout whose answer was lost is settled by sending it again with its key.
+    for (i, key) in pending
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, k)| Some((i, k?)))
+    {
+        let again = server.call_with_headers(
+            "POST",
+            "/api/v1/wallet/payouts",
+            Some(&tokens[i]),
+            &[("idempotency-key", &key)],
+            Some(&payout_body()),
+        );
+        assert!(again.status < 300, "{}", again.body);
+        outcomes.payouts.push((i, key, payout_body(), again.body));
+    }
+    // Every acknowledged payout is there, once: retrying it answers the same payout, and each
+    // client's funds went down by exactly one euro per payout key.
+    for (i, key, body, answer) in &outcomes.payouts {
+        let again = server.call_with_headers(
+            "POST",
+            "/api/v1/wallet/payouts",
+            Some(&tokens[*i]),
+            &[("idempotency-key", key)],
+            Some(body),
+        );
+        assert!(again.status < 300, "{}", again.body);
+        assert_eq!(again.body["replayed"], true, "{}", again.body);
+        for part in ["transfer", "instruction"] {
+            assert_eq!(
+                again.body[part], answer[part],
+                "a retried payout is the same payout"
+            );
+        }
+    }
+    for (i, token) in tokens.iter().enumerate() {
+        let paid = outcomes.payouts.iter().filter(|p| p.0 == i).count() as i64;
+        let wallet = server.get_ok_as("/api/v1/wallet", token);
+        let funds = wallet["balances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["kind"] == "client_funds" && b["currency"] == "EUR")
+            .unwrap()["balance_minor"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(funds, 1_000_000 - 100 * paid, "client {i}: {wallet}");
+    }
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }
