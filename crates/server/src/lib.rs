@@ -10,6 +10,7 @@ mod credentials;
 mod error;
 pub mod fetch;
 mod learning;
+mod limits;
 mod matching;
 mod messages;
 mod money;
@@ -39,6 +40,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
 pub use error::{ApiError, Problem};
+pub use limits::{Rate, RateLimiters, RateLimits};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -79,6 +81,8 @@ pub struct ServerConfig {
     /// The public base URL (`https://guild.example`): issuers become `did:web` DIDs under it.
     /// Without one, the listening address is the base and issuers are `did:key` DIDs.
     pub public_url: Option<String>,
+    /// Request rate limits.
+    pub limits: RateLimits,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -277,8 +281,14 @@ async fn not_found() -> ApiError {
     ApiError::not_found("nothing here: see /api/openapi.json for the API")
 }
 
-/// The application: every route, with body-size limit, timeout and request tracing.
-pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Router {
+/// The application: every route, with body-size limit, timeout, rate limits and request tracing.
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the rate limits count
+/// by the client's address.
+pub fn router(
+    store: Arc<Store>,
+    publication: guild_store::Publication,
+    limiters: Arc<RateLimiters>,
+) -> Router {
     let state = AppState {
         store,
         analyzer: Arc::default(),
@@ -528,6 +538,10 @@ pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Route
             StatusCode::REQUEST_TIMEOUT,
             request_timeout(),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            limiters,
+            limits::limit,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
@@ -587,7 +601,17 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr: Option<SocketAddr> = listener.local_addr().ok();
     let publication = publication(&config, addr).map_err(std::io::Error::other)?;
-    tracing::info!(?addr, store = store.backend_name(), base = %publication.base_url, did_web = publication.did_web, "Guild is listening");
+    tracing::info!(?addr, store = store.backend_name(), base = %publication.base_url, did_web = publication.did_web, limits = ?config.limits, "Guild is listening");
+    let limiters = Arc::new(RateLimiters::new(&config.limits));
+    // Clients whose allowance is full again are forgotten, once a minute.
+    let swept = limiters.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            swept.sweep();
+        }
+    });
     // Submitted work the client did not review in time is approved, once a minute.
     let sweeper = store.clone();
     tokio::spawn(async move {
@@ -625,8 +649,12 @@ pub async fn serve(
             }
         }
     });
-    axum::serve(listener, router(store, publication))
-        .with_graceful_shutdown(shutdown)
+    let app = router(store, publication, limiters);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
         .await
 }
 
