@@ -22,6 +22,7 @@ mod ledger;
 mod matching_api;
 mod money_api;
 mod projects_api;
+mod rate_limits;
 mod reskill_api;
 mod skill_tests_api;
 mod taxonomy_api;
