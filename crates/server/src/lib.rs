@@ -297,6 +297,7 @@ pub fn router(
         publication: Arc::new(publication),
         fetcher: Arc::new(fetch::HttpFetcher::from_env()),
     };
+    let https = state.publication.base_url.starts_with("https://");
     Router::new()
         .route("/.well-known/did.json", get(credentials::platform_did))
         .route("/orgs/{slug}/did.json", get(credentials::organisation_did))
@@ -543,18 +544,42 @@ pub fn router(
             limits::limit,
         ))
         .layer(TraceLayer::new_for_http())
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(
+            move |response: axum::response::Response| async move {
+                security_headers(response, https)
+            },
+        ))
         .with_state(state)
 }
 
-async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
-    // The timeout layer answers with an empty body: every error must be problem+json.
-    if response.status() == StatusCode::REQUEST_TIMEOUT
-        && !response.headers().contains_key(header::CONTENT_TYPE)
-    {
-        response = ApiError::timeout().into_response();
+/// Security headers on every answer (`https`: the public URL is HTTPS, so browsers are told to
+/// keep to it), and problem+json for the errors that layers and extractors answer themselves.
+fn security_headers(
+    mut response: axum::response::Response,
+    https: bool,
+) -> axum::response::Response {
+    let problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t == "application/problem+json");
+    // The timeout layer answers with an empty body, and the form and byte extractors refuse
+    // an oversized body in plain text: every error must be problem+json.
+    if !problem {
+        match response.status() {
+            StatusCode::REQUEST_TIMEOUT => response = ApiError::timeout().into_response(),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                response = ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
+            }
+            _ => {}
+        }
     }
     let headers = response.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),
@@ -662,10 +687,10 @@ pub async fn serve(
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_timeout_is_answered_as_problem_json() {
+    #[test]
+    fn a_timeout_is_answered_as_problem_json() {
         let empty = (StatusCode::REQUEST_TIMEOUT, ()).into_response();
-        let answered = security_headers(empty).await;
+        let answered = security_headers(empty, false);
         assert_eq!(answered.status(), StatusCode::REQUEST_TIMEOUT);
         assert_eq!(
             answered.headers()[header::CONTENT_TYPE],

@@ -1,9 +1,12 @@
-//! Request rate limits, on both backends, with limits small enough to reach in a few requests:
-//! over a limit the answer is 429 problem+json with Retry-After; addresses, accounts and
-//! sign-in are counted apart; X-Forwarded-For counts only from a trusted proxy; an exhausted
-//! allowance comes back. Rates per hour make the refusals independent of how fast the machine
-//! is; only the recovery test uses a rate per second, and waits as long as Retry-After says.
+//! Hardening, on both backends. Rate limits, small enough to reach in a few requests: over a
+//! limit the answer is 429 problem+json with Retry-After; addresses, accounts and sign-in are
+//! counted apart; X-Forwarded-For counts only from a trusted proxy; an exhausted allowance comes
+//! back. Rates per hour make the refusals independent of how fast the machine is; only the
+//! recovery test uses a rate per second, and waits as long as Retry-After says. Then the body
+//! size limit, the request timeout and the security headers.
 
+use std::collections::HashMap;
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -15,24 +18,40 @@ crate::on_both_backends!(
     behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit,
     each_account_has_its_own_limit,
     sign_in_attempts_are_limited_per_address,
-    an_exhausted_limit_recovers
+    an_exhausted_limit_recovers,
+    oversized_bodies_of_every_kind_are_refused_as_problem_json,
+    a_request_whose_body_never_comes_is_answered_408,
+    every_answer_has_the_security_headers_and_https_adds_hsts
 );
 
-/// An answer with the headers these tests look at.
+/// An answer with its headers (names in lower case).
 struct Answer {
     status: u16,
-    content_type: String,
-    retry_after: Option<u64>,
-    nosniff: bool,
+    headers: HashMap<String, String>,
     body: Value,
 }
 
-fn call(
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+
+    fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        self.header("retry-after")
+            .map(|v| v.parse().expect("Retry-After is whole seconds"))
+    }
+}
+
+fn send(
     server: &Server,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
-    body: Option<&Value>,
+    body: Option<(&str, &str)>,
 ) -> Answer {
     let mut request = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(60))
@@ -42,9 +61,7 @@ fn call(
         request = request.set(k, v);
     }
     let result = match body {
-        Some(b) => request
-            .set("content-type", "application/json")
-            .send_string(&b.to_string()),
+        Some((content_type, b)) => request.set("content-type", content_type).send_string(b),
         None => request.call(),
     };
     let response = match result {
@@ -52,20 +69,38 @@ fn call(
         Err(e) => panic!("{method} {path}: {e}"),
     };
     let status = response.status();
-    let content_type = response.header("content-type").unwrap_or("").to_owned();
-    let retry_after = response
-        .header("retry-after")
-        .map(|v| v.parse().expect("Retry-After is whole seconds"));
-    let nosniff = response.header("x-content-type-options") == Some("nosniff");
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .filter_map(|n| {
+            let v = response.header(&n)?.to_owned();
+            Some((n.to_lowercase(), v))
+        })
+        .collect();
     let text = response.into_string().unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Answer {
         status,
-        content_type,
-        retry_after,
-        nosniff,
+        headers,
         body,
     }
+}
+
+fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> Answer {
+    let body = body.map(Value::to_string);
+    send(
+        server,
+        method,
+        path,
+        headers,
+        body.as_deref().map(|b| ("application/json", b)),
+    )
 }
 
 fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Answer {
@@ -75,12 +110,12 @@ fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Answer {
 /// Asserts a 429 problem document with a Retry-After of at least a second; returns its detail.
 fn assert_too_many(a: &Answer) -> String {
     assert_eq!(a.status, 429, "{}", a.body);
-    assert_eq!(a.content_type, "application/problem+json");
+    assert_eq!(a.content_type(), "application/problem+json");
     assert_eq!(a.body["type"], "urn:guild:problem:too-many-requests");
     assert_eq!(a.body["status"], 429);
-    assert!(a.retry_after.is_some_and(|s| s >= 1), "no Retry-After");
+    assert!(a.retry_after().is_some_and(|s| s >= 1), "no Retry-After");
     // The security headers are on refusals too.
-    assert!(a.nosniff);
+    assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
     a.body["detail"].as_str().unwrap().to_owned()
 }
 
@@ -104,7 +139,7 @@ fn anonymous_requests_over_the_limit_get_429_and_spoofing_does_not_help(backend:
     assert!(detail.contains("from this address"), "{detail}");
     assert!(detail.contains("1/h:3"), "{detail}");
     // An hour's allowance of one: the next request is about an hour away.
-    assert!(refused.retry_after.unwrap() > 60, "{:?}", refused.retry_after);
+    assert!(refused.retry_after().unwrap() > 60, "{:?}", refused.retry_after());
     // Claiming to be someone else does not help: the peer is not a trusted proxy.
     for forged in ["198.51.100.7", "198.51.100.8, 203.0.113.9"] {
         assert_too_many(&get(
@@ -246,7 +281,96 @@ fn an_exhausted_limit_recovers(backend: Backend) {
         .find(|a| a.status == 429)
         .expect("a hundred requests at once never met the limit of two a second");
     assert_too_many(&refused);
-    std::thread::sleep(Duration::from_secs(refused.retry_after.unwrap()));
+    std::thread::sleep(Duration::from_secs(refused.retry_after().unwrap()));
     let again = get(&server, "/health", &[]);
     assert_eq!(again.status, 200, "{}", again.body);
+}
+
+fn oversized_bodies_of_every_kind_are_refused_as_problem_json(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let big = "x".repeat(2 << 20);
+    let form = format!("email=a%40example.org&password={big}");
+    for (path, content_type, body) in [
+        // JSON, a web form, and raw bytes go through three different extractors.
+        ("/api/v1/skills/extract", "application/json", json!({"text": big}).to_string()),
+        ("/signin", "application/x-www-form-urlencoded", form),
+        ("/api/v1/credentials/verify", "application/json", big.clone()),
+    ] {
+        let a = send(&server, "POST", path, &[], Some((content_type, &body)));
+        assert_eq!(a.status, 413, "{path}: {}", a.body);
+        assert_eq!(a.content_type(), "application/problem+json", "{path}");
+        assert_eq!(a.body["type"], "urn:guild:problem:payload-too-large");
+        let detail = a.body["detail"].as_str().unwrap();
+        assert!(detail.contains("1048576 bytes"), "{path}: {detail}");
+    }
+    // Just under the limit is read (padded with whitespace, which JSON allows).
+    let under = format!("{{\"text\": \"welding\"{}}}", " ".repeat(1_000_000));
+    let a = send(
+        &server,
+        "POST",
+        "/api/v1/skills/extract",
+        &[],
+        Some(("application/json", &under)),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+fn a_request_whose_body_never_comes_is_answered_408(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = serve_with_limits(&store, &[("GUILD_REQUEST_TIMEOUT_SECS", "1")]);
+    let addr = server.base.strip_prefix("http://").unwrap();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    // A slow client: it promises a body and sends one byte of it.
+    stream
+        .write_all(
+            b"POST /api/v1/skills/extract HTTP/1.1\r\nHost: guild\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .unwrap();
+    // Only a safety net for a broken server: the answer is due after one second.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("}") {
+        let n = stream.read(&mut chunk).expect("no answer to a stalled body");
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&chunk[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer).to_lowercase();
+    assert!(answer.starts_with("http/1.1 408"), "{answer}");
+    assert!(
+        answer.contains("content-type: application/problem+json"),
+        "{answer}"
+    );
+    assert!(answer.contains("urn:guild:problem:timeout"), "{answer}");
+    // The server is still there for others.
+    assert_eq!(get(&server, "/health", &[]).status, 200);
+}
+
+fn every_answer_has_the_security_headers_and_https_adds_hsts(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let plain = store.serve();
+    let https = serve_with_limits(&store, &[("GUILD_PUBLIC_URL", "https://guild.example")]);
+    for (server, hsts) in [(&plain, None), (&https, Some("max-age=31536000"))] {
+        for (method, path) in [
+            ("GET", "/health"),
+            ("GET", "/"),
+            ("GET", "/api/v1/nothing-here"),
+            ("GET", "/api/v1/me"),
+            ("DELETE", "/health"),
+        ] {
+            let a = call(server, method, path, &[], None);
+            assert_eq!(a.header("x-content-type-options"), Some("nosniff"), "{path}");
+            assert_eq!(a.header("x-frame-options"), Some("DENY"), "{path}");
+            assert_eq!(a.header("referrer-policy"), Some("no-referrer"), "{path}");
+            let csp = a.header("content-security-policy").unwrap_or("");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert_eq!(a.header("strict-transport-security"), hsts, "{path}");
+        }
+    }
 }
