@@ -72,7 +72,11 @@ impl FromStr for Rate {
         if s.eq_ignore_ascii_case("off") {
             return Ok(Rate::Unlimited);
         }
-        let wrong = || format!("{s:?}: expected COUNT/UNIT[:BURST] (such as 10/s:100 or 10/min, units s, min, h) or off");
+        let wrong = || {
+            format!(
+                "{s:?}: expected COUNT/UNIT[:BURST] (such as 10/s:100 or 10/min, units s, min, h) or off"
+            )
+        };
         let (rate, burst) = match s.split_once(':') {
             Some((rate, burst)) => (rate, Some(burst)),
             None => (s, None),
@@ -172,7 +176,11 @@ impl RateLimiters {
             anonymous: keyed(limits.anonymous),
             sign_in: keyed(limits.sign_in),
             account: keyed(limits.account),
-            trusted: limits.trusted_proxies.iter().map(|ip| ip.to_canonical()).collect(),
+            trusted: limits
+                .trusted_proxies
+                .iter()
+                .map(|ip| ip.to_canonical())
+                .collect(),
             clock: DefaultClock::default(),
         }
     }
@@ -200,7 +208,9 @@ impl RateLimiters {
         let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip().to_canonical());
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| {
+                c.0.ip().to_canonical()
+            });
         if !self.trusted.contains(&peer) {
             return peer;
         }
@@ -231,9 +241,7 @@ impl RateLimiters {
 fn address_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from_bits(
-            v6.to_bits() & !((1u128 << 64) - 1),
-        )),
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !((1u128 << 64) - 1))),
     }
 }
 
@@ -256,30 +264,27 @@ fn is_sign_in(request: &Request) -> bool {
         )
 }
 
-/// Takes one request from `key`'s allowance, or answers 429 saying when to come back.
-fn take<K: std::hash::Hash + Eq + Clone>(
+/// Takes one request from `key`'s allowance; when there is none left, the 429 answer saying
+/// when to come back.
+fn refusal<K: std::hash::Hash + Eq + Clone>(
     limiter: &Limiter<K>,
     key: &K,
     clock: &DefaultClock,
     whose: &str,
-) -> Result<(), Response> {
-    let Some((limiter, rate)) = limiter else {
-        return Ok(());
-    };
-    limiter.check_key(key).map_err(|not_until| {
-        let wait = not_until.wait_time_from(clock.now());
-        // Whole seconds, rounded up: a client that waits that long is let through.
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let secs = secs.max(1);
-        let mut response = ApiError::too_many(format!(
-            "too many requests {whose} (the limit is {rate}: COUNT/UNIT:BURST); retry in {secs} s"
-        ))
-        .into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        response
-    })
+) -> Option<Response> {
+    let (limiter, rate) = limiter.as_ref()?;
+    let not_until = limiter.check_key(key).err()?;
+    let wait = not_until.wait_time_from(clock.now());
+    // Whole seconds, rounded up: a client that waits that long is let through.
+    let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    let mut response = ApiError::too_many(format!(
+        "too many requests {whose}: the limit is {rate} (count/unit:burst); retry in {secs} s"
+    ))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    Some(response)
 }
 
 /// The middleware: counts the request against its limit and answers 429 when it is over.
@@ -291,31 +296,32 @@ pub(crate) async fn limit(
     let client = address_key(limiters.client(&request));
     let clock = &limiters.clock;
     let credential = credential(&request);
-    let checked = if is_sign_in(&request) {
-        take(
+    let refused = if is_sign_in(&request) {
+        refusal(
             &limiters.sign_in,
             &client,
             clock,
             "to sign up or sign in from this address",
         )
     } else if let Some(key) = &credential {
-        take(&limiters.account, key, clock, "with these credentials")
+        refusal(&limiters.account, key, clock, "with these credentials")
     } else {
-        take(&limiters.anonymous, &client, clock, "from this address")
+        refusal(&limiters.anonymous, &client, clock, "from this address")
     };
-    if let Err(refused) = checked {
+    if let Some(refused) = refused {
         return refused;
     }
     let response = next.run(request).await;
-    if credential.is_some() && response.status() == StatusCode::UNAUTHORIZED {
-        if let Err(refused) = take(
+    if credential.is_some()
+        && response.status() == StatusCode::UNAUTHORIZED
+        && let Some(refused) = refusal(
             &limiters.anonymous,
             &client,
             clock,
             "with unknown credentials from this address",
-        ) {
-            return refused;
-        }
+        )
+    {
+        return refused;
     }
     response
 }

@@ -139,14 +139,14 @@ fn anonymous_requests_over_the_limit_get_429_and_spoofing_does_not_help(backend:
     assert!(detail.contains("from this address"), "{detail}");
     assert!(detail.contains("1/h:3"), "{detail}");
     // An hour's allowance of one: the next request is about an hour away.
-    assert!(refused.retry_after().unwrap() > 60, "{:?}", refused.retry_after());
+    assert!(
+        refused.retry_after().unwrap() > 60,
+        "{:?}",
+        refused.retry_after()
+    );
     // Claiming to be someone else does not help: the peer is not a trusted proxy.
     for forged in ["198.51.100.7", "198.51.100.8, 203.0.113.9"] {
-        assert_too_many(&get(
-            &server,
-            "/health",
-            &[("x-forwarded-for", forged)],
-        ));
+        assert_too_many(&get(&server, "/health", &[("x-forwarded-for", forged)]));
     }
     // Nor does inventing a token: unknown credentials count against the address.
     let invented = get(
@@ -196,11 +196,7 @@ fn each_account_has_its_own_limit(backend: Backend) {
         let a = get(&server, "/api/v1/me", &[("authorization", &as_alice)]);
         assert_eq!(a.status, 200, "{}", a.body);
     }
-    let detail = assert_too_many(&get(
-        &server,
-        "/api/v1/me",
-        &[("authorization", &as_alice)],
-    ));
+    let detail = assert_too_many(&get(&server, "/api/v1/me", &[("authorization", &as_alice)]));
     assert!(detail.contains("with these credentials"), "{detail}");
     // Writes are counted too, and refused before they happen.
     let refused = call(
@@ -235,8 +231,10 @@ fn sign_in_attempts_are_limited_per_address(backend: Backend) {
         "POST",
         "/api/v1/accounts",
         &[],
-        Some(&json!({"email": "carol@example.org", "display_name": "Carol",
-                     "password": "a long enough password"})),
+        Some(
+            &json!({"email": "carol@example.org", "display_name": "Carol",
+                     "password": "a long enough password"}),
+        ),
     );
     assert_eq!(sign_up.status, 201, "{}", sign_up.body);
     let token_with = |password: &str| {
@@ -293,9 +291,17 @@ fn oversized_bodies_of_every_kind_are_refused_as_problem_json(backend: Backend) 
     let form = format!("email=a%40example.org&password={big}");
     for (path, content_type, body) in [
         // JSON, a web form, and raw bytes go through three different extractors.
-        ("/api/v1/skills/extract", "application/json", json!({"text": big}).to_string()),
+        (
+            "/api/v1/skills/extract",
+            "application/json",
+            json!({"text": big}).to_string(),
+        ),
         ("/signin", "application/x-www-form-urlencoded", form),
-        ("/api/v1/credentials/verify", "application/json", big.clone()),
+        (
+            "/api/v1/credentials/verify",
+            "application/json",
+            big.clone(),
+        ),
     ] {
         let a = send(&server, "POST", path, &[], Some((content_type, &body)));
         assert_eq!(a.status, 413, "{path}: {}", a.body);
@@ -335,7 +341,9 @@ fn a_request_whose_body_never_comes_is_answered_408(backend: Backend) {
     let mut answer = Vec::new();
     let mut chunk = [0u8; 4096];
     while !String::from_utf8_lossy(&answer).contains("}") {
-        let n = stream.read(&mut chunk).expect("no answer to a stalled body");
+        let n = stream
+            .read(&mut chunk)
+            .expect("no answer to a stalled body");
         if n == 0 {
             break;
         }
@@ -365,7 +373,11 @@ fn every_answer_has_the_security_headers_and_https_adds_hsts(backend: Backend) {
             ("DELETE", "/health"),
         ] {
             let a = call(server, method, path, &[], None);
-            assert_eq!(a.header("x-content-type-options"), Some("nosniff"), "{path}");
+            assert_eq!(
+                a.header("x-content-type-options"),
+                Some("nosniff"),
+                "{path}"
+            );
             assert_eq!(a.header("x-frame-options"), Some("DENY"), "{path}");
             assert_eq!(a.header("referrer-policy"), Some("no-referrer"), "{path}");
             let csp = a.header("content-security-policy").unwrap_or("");
