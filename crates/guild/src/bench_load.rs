@@ -44,6 +44,10 @@ pub struct LoadArgs {
     /// measured in a temporary file.
     #[arg(long, env = "GUILD_BENCH_POSTGRES_URL", hide_env_values = true)]
     postgres: Option<String>,
+    /// The server's rate limit of every kind (COUNT/UNIT[:BURST], or off). The default is far
+    /// above the load: the limiters are in the path and refuse nothing.
+    #[arg(long, default_value = BENCH_RATE)]
+    rate: guild_server::Rate,
 }
 
 /// The kinds of request, with their share of the mix in percent.
@@ -89,14 +93,15 @@ fn url_text(url: &DatabaseUrl) -> String {
     }
 }
 
-fn serve(url: &DatabaseUrl) -> Result<Served> {
+fn serve(url: &DatabaseUrl, rate: guild_server::Rate) -> Result<Served> {
     // The load comes from one address and ~110 requests/s per account, over the default
-    // limits: the limiters stay in the path, with limits the load cannot reach.
+    // limits: the bench sets its own (`--rate`).
+    let rate = rate.to_string();
     let mut child = guild(url, &["serve", "--addr", "127.0.0.1:0"])
         .env("GUILD_LOG", "warn")
-        .env("GUILD_RATE_ANONYMOUS", BENCH_RATE)
-        .env("GUILD_RATE_SIGN_IN", BENCH_RATE)
-        .env("GUILD_RATE_ACCOUNT", BENCH_RATE)
+        .env("GUILD_RATE_ANONYMOUS", &rate)
+        .env("GUILD_RATE_SIGN_IN", &rate)
+        .env("GUILD_RATE_ACCOUNT", &rate)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -321,7 +326,7 @@ fn measure(label: &str, url: DatabaseUrl, args: &LoadArgs, out: &mut String) -> 
     if !generated.success() {
         bail!("guild gen failed");
     }
-    let served = serve(&url)?;
+    let served = serve(&url, args.rate)?;
     let (people, max_worker) = setup(&url, args, &served)?;
     eprintln!(
         "{label}: filled in {:.1} s; {} s of load with {} clients",
