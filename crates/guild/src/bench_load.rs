@@ -44,6 +44,10 @@ pub struct LoadArgs {
     /// measured in a temporary file.
     #[arg(long, env = "GUILD_BENCH_POSTGRES_URL", hide_env_values = true)]
     postgres: Option<String>,
+    /// The server's rate limit of every kind (COUNT/UNIT[:BURST], or off). The default is far
+    /// above the load: the limiters are in the path and refuse nothing.
+    #[arg(long, default_value = BENCH_RATE)]
+    rate: guild_server::Rate,
 }
 
 /// The kinds of request, with their share of the mix in percent.
@@ -59,6 +63,9 @@ const MIX: [(&str, u32); 6] = [
 const WORDS: [&str; 8] = [
     "weld", "lathe", "data", "stock", "care", "drive", "code", "teach",
 ];
+
+/// The rate limit of every kind on the server under load.
+const BENCH_RATE: &str = "1000000/s:1000000";
 
 /// A `guild serve` process, stopped when dropped.
 struct Served {
@@ -86,9 +93,15 @@ fn url_text(url: &DatabaseUrl) -> String {
     }
 }
 
-fn serve(url: &DatabaseUrl) -> Result<Served> {
+fn serve(url: &DatabaseUrl, rate: guild_server::Rate) -> Result<Served> {
+    // The load comes from one address and ~110 requests/s per account, over the default
+    // limits: the bench sets its own (`--rate`).
+    let rate = rate.to_string();
     let mut child = guild(url, &["serve", "--addr", "127.0.0.1:0"])
         .env("GUILD_LOG", "warn")
+        .env("GUILD_RATE_ANONYMOUS", &rate)
+        .env("GUILD_RATE_SIGN_IN", &rate)
+        .env("GUILD_RATE_ACCOUNT", &rate)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -313,7 +326,7 @@ fn measure(label: &str, url: DatabaseUrl, args: &LoadArgs, out: &mut String) -> 
     if !generated.success() {
         bail!("guild gen failed");
     }
-    let served = serve(&url)?;
+    let served = serve(&url, args.rate)?;
     let (people, max_worker) = setup(&url, args, &served)?;
     eprintln!(
         "{label}: filled in {:.1} s; {} s of load with {} clients",

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use guild_extraction::ScoringParams;
+use guild_server::{Rate, RateLimits};
 use guild_store::{
     DatabaseUrl, ImportSummary, NoProgress, OccupationQuery, Progress, SkillQuery, Store,
     StoreError,
@@ -62,6 +63,8 @@ enum Command {
         /// it answers, everything else from the primary. Default: none.
         #[arg(long, env = "GUILD_DATABASE_REPLICA_URL", hide_env_values = true)]
         replica_url: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Import a taxonomy or dataset into the store (all or nothing; running it twice changes nothing).
     #[command(subcommand)]
@@ -408,6 +411,37 @@ struct SearchArgs {
     json: bool,
 }
 
+/// Request rate limits of `guild serve`. A rate is COUNT/UNIT[:BURST] (units s, min, h; the
+/// burst is how many may come at once after a quiet spell) or `off`. Over a limit, requests are
+/// answered 429 with Retry-After.
+#[derive(Args)]
+struct LimitArgs {
+    /// Requests without credentials, per client address (IPv6: per /64).
+    #[arg(long, env = "GUILD_RATE_ANONYMOUS", default_value_t = RateLimits::default().anonymous)]
+    rate_anonymous: Rate,
+    /// Sign-up and sign-in (the routes taking a password), per client address.
+    #[arg(long, env = "GUILD_RATE_SIGN_IN", default_value_t = RateLimits::default().sign_in)]
+    rate_sign_in: Rate,
+    /// Requests with an API token or a session, per token or session.
+    #[arg(long, env = "GUILD_RATE_ACCOUNT", default_value_t = RateLimits::default().account)]
+    rate_account: Rate,
+    /// Reverse proxies (comma-separated IP addresses) whose X-Forwarded-For names the client.
+    /// From any other peer the header is ignored. Default: none.
+    #[arg(long, env = "GUILD_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl From<LimitArgs> for RateLimits {
+    fn from(a: LimitArgs) -> Self {
+        RateLimits {
+            anonymous: a.rate_anonymous,
+            sign_in: a.rate_sign_in,
+            account: a.rate_account,
+            trusted_proxies: a.trusted_proxies,
+        }
+    }
+}
+
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let file = match &cli.config {
@@ -437,7 +471,7 @@ pub fn run() -> Result<ExitCode> {
     }
     let url = settings.database.clone();
     match cli.command {
-        Command::Serve { .. } => serve(&url, &settings),
+        Command::Serve { limits, .. } => serve(&url, &settings, limits.into()),
         Command::Import(command) => import(&url, command),
         Command::Taxonomy(command) => taxonomy(&url, command),
         Command::Extract {
@@ -619,10 +653,15 @@ fn open_with_taxonomy(url: &DatabaseUrl) -> Result<Store> {
     Ok(store)
 }
 
-fn serve(url: &DatabaseUrl, settings: &Settings) -> Result<ExitCode> {
+fn serve(
+    url: &DatabaseUrl,
+    settings: &Settings,
+    limits: guild_server::RateLimits,
+) -> Result<ExitCode> {
     let addr = settings.addr.as_str();
     let config = guild_server::ServerConfig {
         public_url: settings.public_url.clone(),
+        limits,
     };
     tracing_subscriber::fmt()
         .with_env_filter(

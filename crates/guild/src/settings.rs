@@ -100,6 +100,7 @@ impl Settings {
     pub fn publication(&self) -> Result<guild_store::Publication> {
         let config = guild_server::ServerConfig {
             public_url: self.public_url.clone(),
+            ..Default::default()
         };
         Ok(guild_server::publication(&config, self.addr.parse().ok())?)
     }

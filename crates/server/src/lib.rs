@@ -10,6 +10,7 @@ mod credentials;
 mod error;
 pub mod fetch;
 mod learning;
+mod limits;
 mod matching;
 mod messages;
 mod money;
@@ -39,6 +40,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
 pub use error::{ApiError, Problem};
+pub use limits::{Rate, RateLimiters, RateLimits};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -79,6 +81,8 @@ pub struct ServerConfig {
     /// The public base URL (`https://guild.example`): issuers become `did:web` DIDs under it.
     /// Without one, the listening address is the base and issuers are `did:key` DIDs.
     pub public_url: Option<String>,
+    /// Request rate limits.
+    pub limits: RateLimits,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -307,9 +311,15 @@ async fn not_found() -> ApiError {
     ApiError::not_found("nothing here: see /api/openapi.json for the API")
 }
 
-/// The application: every route, with body-size limit, timeout and request tracing.
-pub fn router(store: Arc<Store>, publication: guild_store::Publication) -> Router {
-    routes(AppState::new(store, publication))
+/// The application: every route, with body-size limit, timeout, rate limits and request tracing.
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the rate limits count
+/// by the client's address.
+pub fn router(
+    store: Arc<Store>,
+    publication: guild_store::Publication,
+    limiters: Arc<RateLimiters>,
+) -> Router {
+    routes(AppState::new(store, publication), limiters)
 }
 
 impl AppState {
@@ -335,7 +345,8 @@ fn follow_period() -> Duration {
         .map_or(Duration::from_secs(1), Duration::from_millis)
 }
 
-fn routes(state: AppState) -> Router {
+fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
+    let https = state.publication.base_url.starts_with("https://");
     Router::new()
         .route("/.well-known/did.json", get(credentials::platform_did))
         .route("/orgs/{slug}/did.json", get(credentials::organisation_did))
@@ -577,19 +588,47 @@ fn routes(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             request_timeout(),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            limiters,
+            limits::limit,
+        ))
         .layer(TraceLayer::new_for_http())
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(
+            move |response: axum::response::Response| async move {
+                security_headers(response, https)
+            },
+        ))
         .with_state(state)
 }
 
-async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
-    // The timeout layer answers with an empty body: every error must be problem+json.
-    if response.status() == StatusCode::REQUEST_TIMEOUT
-        && !response.headers().contains_key(header::CONTENT_TYPE)
-    {
-        response = ApiError::timeout().into_response();
+/// Security headers on every answer (`https`: the public URL is HTTPS, so browsers are told to
+/// keep to it), and problem+json for the errors that layers and extractors answer themselves.
+fn security_headers(
+    mut response: axum::response::Response,
+    https: bool,
+) -> axum::response::Response {
+    let problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t == "application/problem+json");
+    // The timeout layer answers with an empty body, and the form and byte extractors refuse
+    // an oversized body in plain text: every error must be problem+json.
+    if !problem {
+        match response.status() {
+            StatusCode::REQUEST_TIMEOUT => response = ApiError::timeout().into_response(),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                response = ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
+            }
+            _ => {}
+        }
     }
     let headers = response.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         header::HeaderValue::from_static("nosniff"),
@@ -636,7 +675,17 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr: Option<SocketAddr> = listener.local_addr().ok();
     let publication = publication(&config, addr).map_err(std::io::Error::other)?;
-    tracing::info!(?addr, store = store.backend_name(), base = %publication.base_url, did_web = publication.did_web, "Guild is listening");
+    tracing::info!(?addr, store = store.backend_name(), base = %publication.base_url, did_web = publication.did_web, limits = ?config.limits, "Guild is listening");
+    let limiters = Arc::new(RateLimiters::new(&config.limits));
+    // Clients whose allowance is full again are forgotten, once a minute.
+    let swept = limiters.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            swept.sweep();
+        }
+    });
     // Submitted work the client did not review in time is approved, once a minute.
     let sweeper = store.clone();
     tokio::spawn(async move {
@@ -680,19 +729,23 @@ pub async fn serve(
         state.clone(),
         follow_period(),
     ));
-    axum::serve(listener, routes(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = routes(state, limiters);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_timeout_is_answered_as_problem_json() {
+    #[test]
+    fn a_timeout_is_answered_as_problem_json() {
         let empty = (StatusCode::REQUEST_TIMEOUT, ()).into_response();
-        let answered = security_headers(empty).await;
+        let answered = security_headers(empty, false);
         assert_eq!(answered.status(), StatusCode::REQUEST_TIMEOUT);
         assert_eq!(
             answered.headers()[header::CONTENT_TYPE],

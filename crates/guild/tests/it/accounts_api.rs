@@ -362,6 +362,7 @@ fn passwords_are_never_logged(backend: Backend) {
         Some(&json!({"email": "eve@example.org", "display_name": "Eve", "password": password})),
     );
     assert_eq!(a.status, 201, "{}", a.body);
+    let (mut sessions, mut csrf) = (Vec::new(), Vec::new());
     for p in [password, wrong] {
         server.call(
             "POST",
@@ -369,13 +370,32 @@ fn passwords_are_never_logged(backend: Backend) {
             None,
             Some(&json!({"email": "eve@example.org", "password": p})),
         );
-        server.call(
+        let s = server.call(
             "POST",
             "/api/v1/sessions",
             None,
             Some(&json!({"email": "eve@example.org", "password": p})),
         );
+        csrf.extend(s.body["csrf_token"].as_str().map(str::to_owned));
+        sessions.extend(s.set_cookie);
     }
+    // The session cookie's value and its CSRF token are secrets too.
+    let session = sessions[0]
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .unwrap();
+    server.call_with_headers(
+        "GET",
+        "/api/v1/me",
+        None,
+        &[
+            ("cookie", &format!("guild_session={session}")),
+            ("x-csrf-token", &csrf[0]),
+        ],
+        None,
+    );
     let token = server.call(
         "POST",
         "/api/v1/tokens",
@@ -394,7 +414,7 @@ fn passwords_are_never_logged(backend: Backend) {
     // The log saw these requests (so the check below is not vacuous)…
     assert!(logged.contains("/api/v1/tokens"), "{logged}");
     // …but never a password or a token.
-    for secret in [password, wrong, token.as_str()] {
+    for secret in [password, wrong, token.as_str(), &session, &csrf[0]] {
         assert!(!logged.contains(secret), "{secret:?} is in the log");
     }
 }

@@ -10,6 +10,9 @@ use serde_json::Value;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The rate limit of every kind on servers the tests start (see `spawn_server`).
+const SUITE_RATE: &str = "1000/s:10000";
+
 /// Which backend a test runs on.
 #[derive(Clone, Debug)]
 pub enum Backend {
@@ -188,9 +191,14 @@ impl TestStore {
     ) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
             .args(["--db", &self.url, "serve", "--addr", addr])
+            // The suite signs up many accounts from one address, faster than people do: rate
+            // limits far above its pace (tests of the limits pass their own in `env`).
+            .env("GUILD_RATE_ANONYMOUS", SUITE_RATE)
+            .env("GUILD_RATE_SIGN_IN", SUITE_RATE)
+            .env("GUILD_RATE_ACCOUNT", SUITE_RATE)
+            .env("GUILD_REQUEST_TIMEOUT_SECS", "600")
             .envs(env.iter().map(|(k, v)| (k, v)))
             .env("GUILD_LOG", log)
-            .env("GUILD_REQUEST_TIMEOUT_SECS", "600")
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()

@@ -15,6 +15,7 @@ mod distributed;
 mod extraction_api;
 mod faults;
 mod followers;
+mod hardening;
 mod harness;
 mod hourly_api;
 mod import;
