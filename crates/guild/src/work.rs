@@ -403,7 +403,7 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     let mut done = 0;
     while done < contracts {
         let n = CONTRACT_BATCH.min(contracts - done);
-        let batch = contract_batch(&mut rng, done, n, &ids, &titles, eur);
+        let batch = contract_batch(&mut rng, done, n, contracts, &ids, &titles, eur);
         summary.add(&store.generate_contracts(&batch)?);
         done += n;
         eprintln!(
@@ -553,13 +553,14 @@ fn contract_batch(
     rng: &mut ChaCha8Rng,
     first: usize,
     n: usize,
+    total: usize,
     workers: &[WorkerId],
     titles: &[String],
     currency: guild_market::Currency,
 ) -> GenContracts {
     let clients = n.div_ceil(4).max(1);
     // Two contracts per worker, the workers spread evenly over the generated ones.
-    let stride = (workers.len() / first.saturating_add(n).div_ceil(2).max(1)).max(1);
+    let stride = (workers.len() / total.div_ceil(2).max(1)).max(1);
     let contracts = (first..first + n)
         .map(|j| {
             let worker = workers[(j / 2 * stride) % workers.len()];

@@ -619,7 +619,9 @@ impl Store {
                     .collect();
                 payouts.push(Payout { transfer: transfers.len(), account, beneficiary: beneficiary.clone(), amount });
                 transfers.push(Pending {
-                    key: format!("gen:payout:{account}"),
+                    // A worker's account may be in several batches: the batch's first
+                    // contract keeps the key new.
+                    key: format!("gen:payout:{account}:{}", contract_ids.first().copied().unwrap_or(0)),
                     actor: Some(account),
                     transfer: Transfer::between(
                         TransferKind::Payout,

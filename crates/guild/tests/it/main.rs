@@ -13,6 +13,7 @@ mod contracts_api;
 mod credentials;
 mod extraction_api;
 mod faults;
+mod generate;
 mod harness;
 mod hourly_api;
 mod import;
