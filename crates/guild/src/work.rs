@@ -8,12 +8,12 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use guild_matching::{MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, Worker, WorkerId};
 use guild_market::contract::{Action, Party};
+use guild_matching::{MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, Worker, WorkerId};
 use guild_store::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills, Store};
+use guild_taxonomy::Source;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use guild_taxonomy::Source;
 
 use crate::read::read_text;
 

@@ -16,7 +16,9 @@ use guild_market::contract::{
     Action, ContractKind, ContractStatus, MilestoneStatus, Money, Party, decide_for,
 };
 use guild_market::fees::split;
-use guild_market::ledger::{Account as LedgerAccount, AccountKind, Posting, Transfer, TransferKind};
+use guild_market::ledger::{
+    Account as LedgerAccount, AccountKind, Posting, Transfer, TransferKind,
+};
 use guild_market::money::{Amount, Currency};
 use guild_matching::{Task, TaskId, Worker, WorkerId};
 use guild_taxonomy::SkillId;
@@ -253,7 +255,12 @@ impl Store {
         }
         let stamp = now();
         self.write(|tx| {
-            known.check(tx, workers.iter().flat_map(|w| w.skills.iter().map(|s| &s.skill)))?;
+            known.check(
+                tx,
+                workers
+                    .iter()
+                    .flat_map(|w| w.skills.iter().map(|s| &s.skill)),
+            )?;
             let ids = reserve_ids(tx, "workers", workers.len())?;
             tx.bulk_insert(
                 "workers",
@@ -447,7 +454,10 @@ impl Store {
             let mut milestone_rows: Vec<Row> = Vec::new();
             for (c, &id) in batch.contracts.iter().zip(&contract_ids) {
                 let client_id = clients[c.client];
-                let worker_id = owner_of[&c.worker.0];
+                let worker_id = *owner_of.get(&c.worker.0).ok_or_else(|| StoreError::NotFound {
+                    what: "worker",
+                    id: c.worker.0.to_string(),
+                })?;
                 if client_id == worker_id {
                     return Err(StoreError::Invalid("a contract needs two different accounts".to_owned()));
                 }
@@ -652,6 +662,8 @@ impl Store {
                 a.owner == 0
                     || (a.kind != AccountKind::Escrow && existing_owners.contains(&a.owner))
             };
+            // `delta` and `ledger_id` below hold every account of `order`: indexing them cannot
+            // miss.
             let fresh: Vec<LedgerAccount> = order.iter().filter(|a| !shared(a)).copied().collect();
             let fresh_ids = reserve_ids(tx, "ledger_accounts", fresh.len())?;
             let mut ledger_id: HashMap<LedgerAccount, i64> = fresh.iter().copied().zip(fresh_ids).collect();

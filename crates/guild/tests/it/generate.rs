@@ -72,7 +72,12 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
         let held: f64 = c
             .milestones
             .iter()
-            .filter(|m| matches!(m.status.as_str(), "funded" | "submitted" | "changes_requested"))
+            .filter(|m| {
+                matches!(
+                    m.status.as_str(),
+                    "funded" | "submitted" | "changes_requested"
+                )
+            })
             .map(|m| m.amount.parse::<f64>().unwrap())
             .sum();
         assert!(
@@ -93,9 +98,7 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     // The parties read a contract as the API shows real ones.
     let c = contracts
         .iter()
-        .find(|c| {
-            c.status == "active" && c.milestones.iter().any(|m| m.status == "funded")
-        })
+        .find(|c| c.status == "active" && c.milestones.iter().any(|m| m.status == "funded"))
         .expect("an active contract with a funded milestone");
     let client = token_for(&db, c.client);
     let worker = token_for(&db, c.worker);
@@ -112,7 +115,12 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     assert!(mine.body.to_string().contains(&format!("\"id\":{}", c.id)));
 
     // …and carry it on: the worker submits, the client approves, money moves as for real.
-    let n = c.milestones.iter().position(|m| m.status == "funded").unwrap() + 1;
+    let n = c
+        .milestones
+        .iter()
+        .position(|m| m.status == "funded")
+        .unwrap()
+        + 1;
     let before = balance(&server, &worker, "worker_balance");
     let submit = server.call(
         "POST",
@@ -131,10 +139,16 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     let m = &approve.body["milestones"][n - 1];
     assert_eq!(m["status"], "approved");
     let after = balance(&server, &worker, "worker_balance").unwrap();
-    let gained = after.parse::<f64>().unwrap()
-        - before.map_or(0.0, |b| b.parse::<f64>().unwrap());
+    let gained = after.parse::<f64>().unwrap() - before.map_or(0.0, |b| b.parse::<f64>().unwrap());
     assert!(
-        (gained - m["worker_receives"].as_str().unwrap().parse::<f64>().unwrap()).abs() < 0.001,
+        (gained
+            - m["worker_receives"]
+                .as_str()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap())
+        .abs()
+            < 0.001,
         "the worker gained {gained}, the milestone pays {}",
         m["worker_receives"]
     );
@@ -163,8 +177,10 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
             "/api/v1/wallet/payouts",
             Some(&client),
             &[("idempotency-key", key)],
-            Some(&json!({"from": "client_funds", "amount": amount, "currency": "EUR",
-                "beneficiary": "Client", "iban": "GB82 WEST 1234 5698 7654 32"})),
+            Some(
+                &json!({"from": "client_funds", "amount": amount, "currency": "EUR",
+                "beneficiary": "Client", "iban": "GB82 WEST 1234 5698 7654 32"}),
+            ),
         )
     };
     assert_eq!(payout("too-much", "99999999").status, 409);
@@ -191,13 +207,20 @@ fn matching_sees_generated_workers(backend: Backend) {
         "--seed",
         "9",
     ]);
-    assert!(out.contains("generated 2500 workers (ids 1–2500) and 25 tasks"), "{out}");
+    assert!(
+        out.contains("generated 2500 workers (ids 1–2500) and 25 tasks"),
+        "{out}"
+    );
     let listed: Value =
         serde_json::from_str(&store.guild_ok(&["worker", "list", "--json", "--limit", "10000"]))
             .unwrap();
     let listed = listed.as_array().unwrap();
     assert_eq!(listed.len(), 2500);
-    assert!(listed.iter().all(|w| !w["skills"].as_array().unwrap().is_empty()));
+    assert!(
+        listed
+            .iter()
+            .all(|w| !w["skills"].as_array().unwrap().is_empty())
+    );
     // The server's index holds every generated worker, and ranks them for a client's tasks
     // that need the skills generated workers have.
     let server = store.serve();
@@ -232,7 +255,6 @@ fn matching_sees_generated_workers(backend: Backend) {
     // The same seed draws the same people.
     let again = TestStore::new(&backend);
     again.guild_ok(&["gen", "--workers", "2500", "--tasks", "0", "--seed", "9"]);
-    let first: Value =
-        serde_json::from_str(&again.guild_ok(&["worker", "show", "1"])).unwrap();
+    let first: Value = serde_json::from_str(&again.guild_ok(&["worker", "show", "1"])).unwrap();
     assert_eq!(first, listed[0]);
 }
