@@ -9,7 +9,8 @@ use crate::harness::{Backend, Server, TestStore};
 
 crate::on_both_backends!(
     generated_contracts_pass_the_audit_and_work_through_the_api,
-    matching_sees_generated_workers
+    matching_sees_generated_workers,
+    a_step_the_rules_refuse_writes_nothing
 );
 
 /// A fresh API token for `account`, written straight to the store (generated accounts have
@@ -257,4 +258,69 @@ fn matching_sees_generated_workers(backend: Backend) {
     again.guild_ok(&["gen", "--workers", "2500", "--tasks", "0", "--seed", "9"]);
     let first: Value = serde_json::from_str(&again.guild_ok(&["worker", "show", "1"])).unwrap();
     assert_eq!(first, listed[0]);
+}
+
+fn a_step_the_rules_refuse_writes_nothing(backend: Backend) {
+    use guild_market::contract::{Action, Party};
+    use guild_store::{GenContract, GenContracts, GenStep};
+
+    let store = TestStore::new(&backend);
+    store.guild_ok(&["gen", "--workers", "20", "--tasks", "0", "--seed", "4"]);
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let counts = || db.table_counts().unwrap();
+    let before = counts();
+    let step = |action, milestone| GenStep {
+        party: if action == Action::Approve {
+            Party::Client
+        } else {
+            Party::Worker
+        },
+        action,
+        milestone,
+        worker_percent: None,
+    };
+    let contract = |worker, steps: Vec<GenStep>| GenContract {
+        client: 0,
+        worker: guild_matching::WorkerId(worker),
+        title: "Fixtures".to_owned(),
+        milestones: vec![("Design".to_owned(), 10_000)],
+        steps,
+    };
+    let batch = GenContracts {
+        clients: 1,
+        // The first contract is fine; the second approves work never funded or submitted.
+        contracts: vec![
+            contract(1, vec![step(Action::Accept, None)]),
+            contract(
+                2,
+                vec![step(Action::Accept, None), step(Action::Approve, Some(0))],
+            ),
+        ],
+        currency: guild_market::Currency::parse("EUR").unwrap(),
+        payout_percent: 50,
+        review_days: 7,
+    };
+    let refused = db.generate_contracts(&batch).unwrap_err();
+    assert!(
+        refused.to_string().contains("milestone 1 is unfunded"),
+        "{refused}"
+    );
+    assert_eq!(counts(), before);
+    // Without the refused step, the batch is written.
+    let mut fine = batch.clone();
+    fine.contracts.truncate(1);
+    let summary = db.generate_contracts(&fine).unwrap();
+    assert_eq!((summary.contracts, summary.accounts), (1, 2));
+    // (Ids are not reused on PostgreSQL: the refused batch took sequence values.)
+    let owner = db
+        .worker(guild_matching::WorkerId(1))
+        .unwrap()
+        .owner
+        .expect("the worker now has an account");
+    let made = db.contracts_of(owner).unwrap();
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0].status, "active");
+    assert_eq!(made[0].worker, owner);
+    assert!(db.audit_ledger().unwrap().ok());
 }
