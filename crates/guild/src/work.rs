@@ -4,12 +4,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use guild_market::contract::{Action, Party};
 use guild_matching::{MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, Worker, WorkerId};
-use guild_store::Store;
+use guild_store::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills, Store};
 use guild_taxonomy::Source;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 use crate::read::read_text;
 
@@ -123,6 +127,10 @@ pub struct GenArgs {
     /// Draw from this source's occupations only (onet, esco, guild).
     #[arg(long)]
     source: Option<String>,
+    /// Contracts to make between generated clients and generated workers, with their
+    /// milestones and ledger history (default: one for every ten tasks).
+    #[arg(long)]
+    contracts: Option<usize>,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(file: &std::path::Path) -> Result<T> {
@@ -310,6 +318,23 @@ fn parse_range(raw: &str) -> Result<std::ops::RangeInclusive<usize>> {
     Ok(a..=b)
 }
 
+/// Rows written per transaction: big enough that COPY and the commit are cheap per row,
+/// small enough that a batch's profiles fit in memory many times over.
+const WORKER_BATCH: usize = 20_000;
+const TASK_BATCH: usize = 20_000;
+const CONTRACT_BATCH: usize = 2_000;
+
+/// The seed of batch `b`: the first batch uses the seed itself, so a small run draws the same
+/// people and work as before batching.
+fn batch_seed(seed: u64, b: usize) -> u64 {
+    seed ^ (b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+fn per_second(n: usize, since: Instant) -> String {
+    let s = since.elapsed().as_secs_f64();
+    format!("{:.1} s, {:.0}/s", s, n as f64 / s.max(1e-9))
+}
+
 pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     let required = parse_range(&args.required)?;
     let source = args
@@ -320,23 +345,253 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     if args.workers > 2_000_000 || args.tasks > 1_000_000 {
         bail!("at most 2,000,000 workers and 1,000,000 tasks at a time");
     }
+    let contracts = args.contracts.unwrap_or(args.tasks / 10);
+    if contracts > 1_000_000 {
+        bail!("at most 1,000,000 contracts at a time");
+    }
+    if contracts > 0 && args.workers == 0 {
+        bail!("--contracts needs workers to contract with (--workers)");
+    }
     let occupations = store.occupation_profiles(source)?;
-    let workers = guild_matching::generate::workers(&occupations, args.workers, 0, args.seed)?;
-    let tasks = guild_matching::generate::tasks(&occupations, args.tasks, required, 0, args.seed)?;
-    let ids = store.create_workers(&workers)?;
-    for t in &tasks {
-        store.create_task(None, t)?;
+    let started = Instant::now();
+    let mut known = KnownSkills::default();
+    let mut ids: Vec<WorkerId> = Vec::with_capacity(args.workers);
+    let mut done = 0;
+    for b in 0..args.workers.div_ceil(WORKER_BATCH) {
+        let n = WORKER_BATCH.min(args.workers - done);
+        let batch = guild_matching::generate::workers(
+            &occupations,
+            n,
+            done as i64,
+            batch_seed(args.seed, b),
+        )?;
+        ids.extend(store.bulk_workers(&batch, &mut known)?);
+        done += n;
+        eprintln!(
+            "workers: {done} of {} ({})",
+            args.workers,
+            per_second(done, started)
+        );
+    }
+    let workers_took = started.elapsed();
+    let tasks_started = Instant::now();
+    let mut titles = Vec::with_capacity(args.tasks);
+    let mut done = 0;
+    for b in 0..args.tasks.div_ceil(TASK_BATCH) {
+        let n = TASK_BATCH.min(args.tasks - done);
+        let batch = guild_matching::generate::tasks(
+            &occupations,
+            n,
+            required.clone(),
+            done as i64,
+            batch_seed(args.seed, b),
+        )?;
+        store.bulk_tasks(&batch, &mut known)?;
+        titles.extend(batch.into_iter().map(|t| t.title));
+        done += n;
+        eprintln!(
+            "tasks: {done} of {} ({})",
+            args.tasks,
+            per_second(done, tasks_started)
+        );
+    }
+    let tasks_took = tasks_started.elapsed();
+    let contracts_started = Instant::now();
+    let mut summary = GenSummary::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed ^ 0xc0_4e7a_c750);
+    let eur = guild_market::Currency::parse("EUR")?;
+    let mut done = 0;
+    while done < contracts {
+        let n = CONTRACT_BATCH.min(contracts - done);
+        let batch = contract_batch(&mut rng, done, n, contracts, &ids, &titles, eur);
+        summary.add(&store.generate_contracts(&batch)?);
+        done += n;
+        eprintln!(
+            "contracts: {done} of {contracts} ({})",
+            per_second(done, contracts_started)
+        );
+    }
+    let contracts_took = contracts_started.elapsed();
+    let audit = store.audit_ledger()?;
+    if !audit.ok() {
+        bail!("the ledger fails its audit after generating: {audit:?}");
     }
     out!(
         "generated {} workers (ids {}–{}) and {} tasks from {} occupations, seed {}",
         ids.len(),
         ids.first().map_or(0, |i| i.0),
         ids.last().map_or(0, |i| i.0),
-        tasks.len(),
+        titles.len(),
         occupations.len(),
         args.seed
     );
+    out!(
+        "generated {} contracts ({}) with {} milestones, {} accounts, {} transfers ({} payouts)",
+        summary.contracts,
+        summary
+            .states
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        summary.milestones,
+        summary.accounts,
+        summary.transfers,
+        summary.payouts
+    );
+    out!(
+        "took {:.1} s: workers {:.1} s, tasks {:.1} s, contracts {:.1} s; ledger audit ok ({} transfers)",
+        started.elapsed().as_secs_f64(),
+        workers_took.as_secs_f64(),
+        tasks_took.as_secs_f64(),
+        contracts_took.as_secs_f64(),
+        audit.transfers
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+fn step(party: Party, action: Action, milestone: Option<usize>) -> GenStep {
+    GenStep {
+        party,
+        action,
+        milestone,
+        worker_percent: None,
+    }
+}
+
+/// The steps of one contract with `n` milestones, in a spread of end states: proposed,
+/// declined, under way, completed, cancelled (with refunds), disputed and decided.
+fn contract_steps(rng: &mut ChaCha8Rng, n: usize) -> Vec<GenStep> {
+    use Action as A;
+    use Party as P;
+    let accept = step(P::Worker, A::Accept, None);
+    let mut steps = Vec::new();
+    let approve = |rng: &mut ChaCha8Rng, steps: &mut Vec<GenStep>, m: usize| {
+        steps.push(step(P::Client, A::Fund, Some(m)));
+        steps.push(step(P::Worker, A::Submit, Some(m)));
+        if rng.random_bool(0.2) {
+            steps.push(step(P::Client, A::RequestChanges, Some(m)));
+            steps.push(step(P::Worker, A::Submit, Some(m)));
+        }
+        if rng.random_bool(0.1) {
+            steps.push(step(P::System, A::AutoApprove, Some(m)));
+        } else {
+            steps.push(step(P::Client, A::Approve, Some(m)));
+        }
+    };
+    match rng.random_range(0..100u32) {
+        // Proposed, waiting for the worker.
+        0..5 => {}
+        5..10 => steps.push(step(P::Worker, A::Decline, None)),
+        // Completed: every milestone funded, delivered, approved.
+        10..50 => {
+            steps.push(accept);
+            for m in 0..n {
+                approve(rng, &mut steps, m);
+            }
+        }
+        // Under way: each milestone somewhere between unfunded and approved.
+        50..75 => {
+            steps.push(accept);
+            for m in 0..n {
+                match rng.random_range(0..5u32) {
+                    0 => {}
+                    1 => steps.push(step(P::Client, A::Fund, Some(m))),
+                    2 => {
+                        steps.push(step(P::Client, A::Fund, Some(m)));
+                        steps.push(step(P::Worker, A::Submit, Some(m)));
+                    }
+                    3 => {
+                        steps.push(step(P::Client, A::Fund, Some(m)));
+                        steps.push(step(P::Worker, A::Submit, Some(m)));
+                        steps.push(step(P::Client, A::RequestChanges, Some(m)));
+                    }
+                    _ => approve(rng, &mut steps, m),
+                }
+            }
+        }
+        // Cancelled: before acceptance, or after some work with the next milestone funded
+        // (refunded).
+        75..88 => {
+            if rng.random_bool(0.25) {
+                steps.push(step(P::Client, A::Cancel, None));
+            } else {
+                steps.push(accept);
+                let paid = rng.random_range(0..n);
+                for m in 0..paid {
+                    approve(rng, &mut steps, m);
+                }
+                steps.push(step(P::Client, A::Fund, Some(paid)));
+                steps.push(step(P::Client, A::Cancel, None));
+            }
+        }
+        // Disputed over delivered work; half decided by an admin.
+        _ => {
+            steps.push(accept);
+            steps.push(step(P::Client, A::Fund, Some(0)));
+            steps.push(step(P::Worker, A::Submit, Some(0)));
+            let by = if rng.random_bool(0.5) {
+                P::Worker
+            } else {
+                P::Client
+            };
+            steps.push(step(by, A::Dispute, None));
+            if rng.random_bool(0.5) {
+                steps.push(GenStep {
+                    worker_percent: Some([0, 30, 50, 70, 100][rng.random_range(0..5usize)]),
+                    ..step(P::Admin, A::Resolve, None)
+                });
+            }
+        }
+    }
+    steps
+}
+
+/// Contracts `first..first + n`: about four per client, two per worker (workers spread over
+/// the generated ones), one to four milestones of €50 to €2,000.
+fn contract_batch(
+    rng: &mut ChaCha8Rng,
+    first: usize,
+    n: usize,
+    total: usize,
+    workers: &[WorkerId],
+    titles: &[String],
+    currency: guild_market::Currency,
+) -> GenContracts {
+    let clients = n.div_ceil(4).max(1);
+    // Two contracts per worker, the workers spread evenly over the generated ones.
+    let stride = (workers.len() / total.div_ceil(2).max(1)).max(1);
+    let contracts = (first..first + n)
+        .map(|j| {
+            let worker = workers[(j / 2 * stride) % workers.len()];
+            let milestones: Vec<(String, i64)> = (0..rng.random_range(1..=4usize))
+                .map(|m| {
+                    (
+                        format!("Part {}", m + 1),
+                        rng.random_range(50..=2000i64) * 100 + rng.random_range(0..100i64),
+                    )
+                })
+                .collect();
+            let title = titles
+                .get(j % titles.len().max(1))
+                .cloned()
+                .unwrap_or_else(|| format!("Generated work {}", j + 1));
+            GenContract {
+                client: rng.random_range(0..clients),
+                worker,
+                title,
+                steps: contract_steps(rng, milestones.len()),
+                milestones,
+            }
+        })
+        .collect();
+    GenContracts {
+        clients,
+        contracts,
+        currency,
+        payout_percent: 50,
+        review_days: 7,
+    }
 }
 
 /// `guild team FILE.json`: the cheapest team of the store's workers for a project.

@@ -109,7 +109,7 @@ fn describe(a: &Account) -> String {
 }
 
 /// The id of the ledger account `a`, made if it does not exist yet.
-fn account_id(tx: &mut dyn Tx, a: &Account) -> Result<i64, StoreError> {
+pub(crate) fn account_id(tx: &mut dyn Tx, a: &Account) -> Result<i64, StoreError> {
     let params = [
         Value::from(a.kind.as_str()),
         Value::from(a.owner),

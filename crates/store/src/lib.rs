@@ -4,6 +4,7 @@
 
 mod analysis;
 mod audit;
+mod bulk;
 mod contracts;
 mod corpus;
 mod credentials;
@@ -35,6 +36,7 @@ use thiserror::Error;
 
 pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
 pub use audit::AuditEvent;
+pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use contracts::{
     ContractView, HourlyTerms, MilestoneView, NewContract, PLATFORM_FEE_BPS, TimesheetEntry,
     party_of,

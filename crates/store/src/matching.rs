@@ -106,11 +106,11 @@ impl SimilarityInput {
     }
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
-fn bad(e: guild_matching::MatchError) -> StoreError {
+pub(crate) fn bad(e: guild_matching::MatchError) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
@@ -297,7 +297,7 @@ pub(crate) fn check_skills<'a>(
     Ok(())
 }
 
-fn worker_params(w: &Worker, stamp: &str) -> Vec<Value> {
+pub(crate) fn worker_params(w: &Worker, stamp: &str) -> Vec<Value> {
     vec![
         w.name.as_str().into(),
         f64::from(w.hours_per_week).into(),
@@ -332,7 +332,7 @@ fn insert_worker_skills(tx: &mut dyn Tx, id: i64, w: &Worker) -> Result<(), Stor
     Ok(())
 }
 
-fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
+pub(crate) fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
     let (place, lat, lon) = match t.place {
         Place::Remote => ("remote", None, None),
         Place::OnSite { location } => ("on_site", Some(location.lat), Some(location.lon)),

@@ -462,6 +462,7 @@ impl Tx for PgTx<'_, '_> {
             .map(|(_, t)| match t {
                 ColumnType::Text => Type::TEXT,
                 ColumnType::Int => Type::INT8,
+                ColumnType::Int4 => Type::INT4,
                 ColumnType::Real => Type::FLOAT8,
             })
             .collect::<Vec<_>>();

@@ -100,6 +100,8 @@ pub enum ColumnType {
     Text,
     /// BIGINT / INTEGER
     Int,
+    /// INTEGER on PostgreSQL (32 bits; binary COPY needs the exact width), INTEGER on SQLite.
+    Int4,
     /// DOUBLE PRECISION / REAL
     Real,
 }

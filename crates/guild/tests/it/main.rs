@@ -16,6 +16,7 @@ mod extraction_api;
 mod faults;
 mod followers;
 mod hardening;
+mod generate;
 mod harness;
 mod hourly_api;
 mod import;
