@@ -79,6 +79,14 @@ fn compact_after(base: usize) -> usize {
         .unwrap_or(1_000 + base / 50)
 }
 
+/// The index of `current`, if it is of `taxonomy` and at `version` or newer.
+fn fresh(current: &Option<Followed>, taxonomy: &str, version: i64) -> Option<Arc<LiveIndex>> {
+    current
+        .as_ref()
+        .filter(|f| f.taxonomy == taxonomy && f.version >= version)
+        .map(|f| f.index.clone())
+}
+
 impl MatchCache {
     async fn similarity(
         &self,
@@ -152,22 +160,33 @@ impl MatchCache {
         let store = state.store.clone();
         let (taxonomy, version) =
             blocking(move || Ok((store.taxonomy_version()?, store.matching_version()?))).await?;
-        let fresh = |f: &Option<Followed>| {
-            f.as_ref()
-                .filter(|f| f.taxonomy == taxonomy && f.version >= version)
-                .map(|f| f.index.clone())
-        };
-        if let Some(i) = fresh(&*self.current.read().await) {
+        if let Some(i) = fresh(&*self.current.read().await, &taxonomy, version) {
             return Ok(i);
         }
+        // The work runs in a task of its own: a request that gives up (its timeout) must not
+        // abandon a build that every later request needs, or over a million workers no
+        // request would ever see one finish.
+        let (cache, state) = (state.matches.clone(), state.clone());
+        tokio::spawn(async move { cache.update(&state, &taxonomy, version).await })
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+    }
+
+    /// Brings the index up to `version` of `taxonomy`: follows the changes, or builds it.
+    async fn update(
+        &self,
+        state: &AppState,
+        taxonomy: &str,
+        version: i64,
+    ) -> Result<Arc<LiveIndex>, ApiError> {
         let _following = self.following.lock().await;
         let current = self.current.read().await.clone();
-        if let Some(i) = fresh(&current) {
+        if let Some(i) = fresh(&current, taxonomy, version) {
             return Ok(i);
         }
         let next = match current {
             Some(f) if f.taxonomy == taxonomy => self.follow(state, f).await?,
-            _ => self.build(state, &taxonomy).await?,
+            _ => self.build(state, taxonomy).await?,
         };
         let index = next.index.clone();
         let crowded = index.pending() > compact_after(index.worker_count());
@@ -206,20 +225,32 @@ impl MatchCache {
         Ok(())
     }
 
-    /// Keeps the index, once built, following the store every `period` until the server
-    /// stops: what another server wrote is applied before anyone here asks for it.
+    /// Builds the index at start when the store has ever had workers or tasks (so that a
+    /// large store's first match does not wait for it), then keeps it following the store
+    /// every `period` until the server stops: what another server wrote is applied before
+    /// anyone here asks for it. A new taxonomy is left to the next request that matches.
     pub async fn keep_following(state: AppState, period: Duration) {
         let mut tick = tokio::time::interval(period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut failing = false;
+        let mut started = false;
         loop {
             tick.tick().await;
-            // An index is built when first needed (a server may never match); from then on
-            // it is kept following.
-            if state.matches.current.read().await.is_none() {
+            let store = state.store.clone();
+            let Ok((taxonomy, version)) =
+                blocking(move || Ok((store.taxonomy_version()?, store.matching_version()?))).await
+            else {
+                continue;
+            };
+            let due = match state.matches.current.read().await.as_ref() {
+                Some(f) => f.taxonomy == taxonomy && f.version < version,
+                None => !started && version > 0,
+            };
+            started = true;
+            if !due {
                 continue;
             }
-            match state.matches.index(&state).await {
+            match state.matches.update(&state, &taxonomy, version).await {
                 Ok(_) => failing = false,
                 // Once per outage, not once per tick.
                 Err(e) if !failing => {
