@@ -324,23 +324,10 @@ impl Store {
             tx.bulk_insert(
                 "work_task_skills",
                 &TASK_SKILL_COLUMNS,
-                &mut ids.iter().zip(tasks).flat_map(|(id, t)| {
-                    t.required
-                        .iter()
-                        .map(|r| (r, 1i64))
-                        .chain(t.optional.iter().map(|r| (r, 0i64)))
-                        .enumerate()
-                        .map(move |(ord, (r, required))| {
-                            vec![
-                                Value::from(*id),
-                                r.skill.as_str().into(),
-                                required.into(),
-                                f64::from(r.weight).into(),
-                                i64::from(r.min_proficiency.level()).into(),
-                                (ord as i64).into(),
-                            ]
-                        })
-                }),
+                &mut ids
+                    .iter()
+                    .zip(tasks)
+                    .flat_map(|(id, t)| crate::matching::task_skill_rows(*id, t)),
             )?;
             bump(tx)?;
             Ok(ids.into_iter().map(TaskId).collect())

@@ -413,24 +413,32 @@ pub(crate) fn insert_task(
     Ok(TaskId(id))
 }
 
-fn insert_task_skills(tx: &mut dyn Tx, id: i64, t: &Task) -> Result<(), StoreError> {
-    let all = t
-        .required
+/// The `work_task_skills` rows of task `id`, in the columns of [`insert_task_skills`]: the
+/// required skills first, then the optional ones, in order.
+pub(crate) fn task_skill_rows(id: i64, t: &Task) -> impl Iterator<Item = Vec<Value>> + '_ {
+    t.required
         .iter()
         .map(|r| (r, 1i64))
-        .chain(t.optional.iter().map(|r| (r, 0i64)));
-    for (ord, (r, required)) in all.enumerate() {
-        tx.execute(
-            "INSERT INTO work_task_skills (task_id, skill, required, weight, min_proficiency, ord) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                id.into(),
+        .chain(t.optional.iter().map(|r| (r, 0i64)))
+        .enumerate()
+        .map(move |(ord, (r, required))| {
+            vec![
+                Value::from(id),
                 r.skill.as_str().into(),
                 required.into(),
                 f64::from(r.weight).into(),
                 i64::from(r.min_proficiency.level()).into(),
                 (ord as i64).into(),
-            ],
+            ]
+        })
+}
+
+fn insert_task_skills(tx: &mut dyn Tx, id: i64, t: &Task) -> Result<(), StoreError> {
+    for row in task_skill_rows(id, t) {
+        tx.execute(
+            "INSERT INTO work_task_skills (task_id, skill, required, weight, min_proficiency, ord) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &row,
         )?;
     }
     Ok(())

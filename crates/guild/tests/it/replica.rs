@@ -113,16 +113,7 @@ fn reads_of_others_are_served_by_the_replica_and_fall_back_to_the_primary() {
     // With replay paused, the replica answers from the past: Bob, reading someone else's
     // profile, sees the old name (served by the replica); Alice, reading her own just after
     // changing it, sees the new one (served by the primary).
-    on_replica
-        .batch_execute("SELECT pg_wal_replay_pause()")
-        .unwrap();
-    eventually("replay is paused", || {
-        on_replica
-            .query_one("SELECT pg_get_wal_replay_pause_state()", &[])
-            .unwrap()
-            .get::<_, String>(0)
-            == "paused"
-    });
+    pause_replay(&mut on_replica);
     let updated = server.call(
         "PUT",
         &format!("/api/v1/workers/{worker}"),
@@ -199,16 +190,7 @@ fn reads_of_others_are_served_by_the_replica_and_fall_back_to_the_primary() {
             .first()
             .is_some_and(|r| r.get::<_, String>(0) == "Alice Jones")
     });
-    on_replica
-        .batch_execute("SELECT pg_wal_replay_pause()")
-        .unwrap();
-    eventually("replay is paused", || {
-        on_replica
-            .query_one("SELECT pg_get_wal_replay_pause_state()", &[])
-            .unwrap()
-            .get::<_, String>(0)
-            == "paused"
-    });
+    pause_replay(&mut on_replica);
     let last = server.call(
         "PUT",
         &format!("/api/v1/workers/{worker}"),
@@ -238,4 +220,18 @@ fn a_replica_needs_a_postgresql_primary() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs a PostgreSQL primary"), "{err}");
+}
+
+/// Pauses WAL replay on the replica and waits until it has.
+fn pause_replay(on_replica: &mut postgres::Client) {
+    on_replica
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .unwrap();
+    eventually("replay is paused", || {
+        on_replica
+            .query_one("SELECT pg_get_wal_replay_pause_state()", &[])
+            .unwrap()
+            .get::<_, String>(0)
+            == "paused"
+    });
 }
