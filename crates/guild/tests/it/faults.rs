@@ -37,22 +37,11 @@ fn a_killed_server_loses_no_acknowledged_money_operation(backend: Backend) {
     let server = store.serve();
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    let eur = guild_market::Currency::parse("EUR").unwrap();
     // Each client has money and a contract of many small milestones with its own worker.
     let mut parties = Vec::new();
     for i in 0..CLIENTS {
-        let client = server.sign_up(&format!("client{i}@example.org"));
+        let client = client_with_money(&server, &db, i);
         let worker = server.sign_up(&format!("worker{i}@example.org"));
-        let id = server.get_ok_as("/api/v1/me", &client)["id"]
-            .as_i64()
-            .unwrap();
-        db.deposit(
-            &format!("dep-{i}"),
-            id,
-            guild_market::Amount::parse("10000", eur).unwrap(),
-            "deposit",
-        )
-        .unwrap();
         let w = server.call(
             "POST",
             "/api/v1/workers",
@@ -487,24 +476,10 @@ fn reads_and_money_under_load_fail_cleanly_while_postgres_stops_and_recover() {
     let pg = OwnPostgres::start();
     let store = TestStore::at(&pg.url);
     let server = store.serve();
-    let eur = guild_market::Currency::parse("EUR").unwrap();
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
     let tokens: Vec<String> = (0..CLIENTS)
-        .map(|i| {
-            let token = server.sign_up(&format!("client{i}@example.org"));
-            let id = server.get_ok_as("/api/v1/me", &token)["id"]
-                .as_i64()
-                .unwrap();
-            db.deposit(
-                &format!("dep-{i}"),
-                id,
-                guild_market::Amount::parse("10000", eur).unwrap(),
-                "deposit",
-            )
-            .unwrap();
-            token
-        })
+        .map(|i| client_with_money(&server, &db, i))
         .collect();
     drop(db);
 
@@ -696,4 +671,21 @@ fn reads_and_money_under_load_fail_cleanly_while_postgres_stops_and_recover() {
     }
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}
+
+/// Signs up `client{i}` and deposits 10,000 EUR for them; returns their token.
+fn client_with_money(server: &Server, db: &guild_store::Store, i: usize) -> String {
+    let token = server.sign_up(&format!("client{i}@example.org"));
+    let id = server.get_ok_as("/api/v1/me", &token)["id"]
+        .as_i64()
+        .unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    db.deposit(
+        &format!("dep-{i}"),
+        id,
+        guild_market::Amount::parse("10000", eur).unwrap(),
+        "deposit",
+    )
+    .unwrap();
+    token
 }
