@@ -15,8 +15,10 @@
 //! skipped when a bound proves it cannot enter the top k, so both give the same list (tested).
 //!
 //! **Tasks for a worker.** Postings list, for every skill, the tasks that require it; the
-//! candidate tasks are those requiring one of the worker's skills or a stand-in for one, and
-//! each is scored (a task needing none of them would be excluded anyway).
+//! candidate tasks are those requiring one of the worker's skills or a stand-in for one (a task
+//! needing none of them would be excluded anyway). Each posting adds its credit to its task's
+//! coverage bound, and candidates are scored in order of the bound until it falls below the
+//! k-th best.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
@@ -434,7 +436,8 @@ pub struct MatchIndex {
     postings: Lists<Posting>,
     masks: FactMask,
     tasks: Vec<CompiledTask>,
-    task_postings: Lists<u32>,
+    /// Per skill, the tasks that require it: (task, which of its requirements).
+    task_postings: Lists<(u32, u16)>,
 }
 
 impl MatchIndex {
@@ -484,10 +487,12 @@ impl MatchIndex {
         );
         let task_postings = Lists::build(
             n_skills,
-            compiled
-                .iter()
-                .enumerate()
-                .flat_map(|(t, c)| c.required.iter().map(move |n| (n.skill, t as u32))),
+            compiled.iter().enumerate().flat_map(|(t, c)| {
+                c.required
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, n)| (n.skill, (t as u32, i as u16)))
+            }),
         );
         Ok(MatchIndex {
             similarity,
@@ -874,23 +879,44 @@ impl MatchIndex {
         retired: &HashSet<TaskId>,
     ) -> Result<Vec<Ranked<TaskId>>, MatchError> {
         let table = self.one_worker(worker)?;
-        let mut seen = vec![false; self.tasks.len()];
-        let mut top = TopK::new(k);
+        // 1. Coverage bounds: every posting of the worker's skills and their stand-ins adds
+        // its weighted credit to its task. A task's coverage takes the best credit per
+        // requirement; the sum of all of them can only be larger, so it bounds the score.
+        let mut acc = vec![0f32; self.tasks.len()];
+        let mut listed = vec![false; self.tasks.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for h in table.skills(0) {
-            let stand_ins = self.similarity.neighbours(h.skill).iter().map(|n| n.skill);
-            for skill in std::iter::once(h.skill).chain(stand_ins) {
-                for &t in self.task_postings.get(skill) {
-                    if std::mem::replace(&mut seen[t as usize], true) {
-                        continue;
+            let stand_ins = self
+                .similarity
+                .neighbours(h.skill)
+                .iter()
+                .map(|n| (n.skill, n.similarity));
+            for (skill, similarity) in std::iter::once((h.skill, 1.0)).chain(stand_ins) {
+                for &(t, i) in self.task_postings.get(skill) {
+                    let need = &self.tasks[t as usize].required[usize::from(i)];
+                    if !std::mem::replace(&mut listed[t as usize], true) {
+                        touched.push(t);
                     }
-                    let task = &self.tasks[t as usize];
-                    if retired.contains(&task.id) {
-                        continue;
-                    }
-                    if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, false, None) {
-                        top.push(task.id, parts.total());
-                    }
+                    acc[t as usize] += need.weight
+                        * credit(h.proficiency, h.evidence.factor(), need.min, similarity);
                 }
+            }
+        }
+        // 2. Score in order of the bound until it cannot reach the k-th best (ties go to the
+        // smaller id, so a bound equal to the k-th best is still scored).
+        let bound = |t: u32| 100.0 * (W_REQUIRED * acc[t as usize] + NON_REQUIRED) + EPS;
+        touched.sort_unstable_by(|&a, &b| bound(b).total_cmp(&bound(a)).then(a.cmp(&b)));
+        let mut top = TopK::new(k);
+        for t in touched {
+            if bound(t) < top.threshold() {
+                break;
+            }
+            let task = &self.tasks[t as usize];
+            if retired.contains(&task.id) {
+                continue;
+            }
+            if let Ok(parts) = evaluate(task, &table, 0, &self.similarity, false, None) {
+                top.push(task.id, parts.total());
             }
         }
         Ok(top.into_sorted())
