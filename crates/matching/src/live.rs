@@ -67,7 +67,8 @@ pub struct LiveIndex {
     /// Base entries that a change replaced or removed.
     retired_workers: Arc<HashSet<WorkerId>>,
     retired_tasks: Arc<HashSet<TaskId>>,
-    settled: Tier,
+    /// Shared between versions of the index: copied only when the recent tier moves in.
+    settled: Arc<Tier>,
     recent: Tier,
     /// Settled entries that a recent change replaced or removed.
     overridden_workers: HashSet<WorkerId>,
@@ -88,7 +89,7 @@ impl LiveIndex {
             base_tasks: Arc::new(base_tasks),
             retired_workers: Arc::default(),
             retired_tasks: Arc::default(),
-            settled: Tier::empty(similarity.clone()),
+            settled: Arc::new(Tier::empty(similarity.clone())),
             recent: Tier::empty(similarity),
             overridden_workers: HashSet::new(),
             overridden_tasks: HashSet::new(),
@@ -132,9 +133,11 @@ impl LiveIndex {
         if next.recent.len() > RECENT {
             // The recent tier moves into the settled one, which is indexed again.
             let recent = std::mem::replace(&mut next.recent, Tier::empty(similarity.clone()));
-            next.settled.workers.extend(recent.workers);
-            next.settled.tasks.extend(recent.tasks);
-            next.settled.reindex(similarity)?;
+            let mut settled = (*self.settled).clone();
+            settled.workers.extend(recent.workers);
+            settled.tasks.extend(recent.tasks);
+            settled.reindex(similarity)?;
+            next.settled = Arc::new(settled);
         } else {
             next.recent.reindex(similarity)?;
         }

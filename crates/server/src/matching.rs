@@ -158,8 +158,7 @@ impl MatchCache {
     /// The index over the store's current workers and open tasks.
     pub async fn index(&self, state: &AppState) -> Result<Arc<LiveIndex>, ApiError> {
         let store = state.store.clone();
-        let (taxonomy, version) =
-            blocking(move || Ok((store.taxonomy_version()?, store.matching_version()?))).await?;
+        let (taxonomy, version) = blocking(move || store.matching_key()).await?;
         if let Some(i) = fresh(&*self.current.read().await, &taxonomy, version) {
             return Ok(i);
         }
@@ -237,9 +236,7 @@ impl MatchCache {
         loop {
             tick.tick().await;
             let store = state.store.clone();
-            let Ok((taxonomy, version)) =
-                blocking(move || Ok((store.taxonomy_version()?, store.matching_version()?))).await
-            else {
+            let Ok((taxonomy, version)) = blocking(move || store.matching_key()).await else {
                 continue;
             };
             let due = match state.matches.current.read().await.as_ref() {

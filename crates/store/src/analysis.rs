@@ -6,6 +6,7 @@ use guild_extraction::deconstruct::{self, Deconstruction, Draft};
 use guild_taxonomy::OccupationId;
 use serde::Serialize;
 
+use crate::sql::Tx;
 use crate::{Corpus, Store, StoreError};
 
 /// Work to deconstruct.
@@ -61,17 +62,7 @@ fn set(corpus: Corpus) -> ConceptSet {
 impl Store {
     /// A fingerprint of the taxonomy: changes whenever an import runs.
     pub fn taxonomy_version(&self) -> Result<String, StoreError> {
-        self.read(|tx| {
-            let rows = tx.query("SELECT name, imported_at FROM imports ORDER BY name", &[])?;
-            let mut v = String::new();
-            for r in rows {
-                v.push_str(r[0].text()?);
-                v.push('@');
-                v.push_str(r[1].text()?);
-                v.push(';');
-            }
-            Ok(v)
-        })
+        self.read(taxonomy_version)
     }
 
     /// Everything the analyzer indexes: all skills (groups left out), occupations, tasks,
@@ -164,4 +155,17 @@ impl Store {
             }
         }
     }
+}
+
+/// The taxonomy's version in `tx`: which imports made it, and when.
+pub(crate) fn taxonomy_version(tx: &mut dyn Tx) -> Result<String, StoreError> {
+    let rows = tx.query("SELECT name, imported_at FROM imports ORDER BY name", &[])?;
+    let mut v = String::new();
+    for r in rows {
+        v.push_str(r[0].text()?);
+        v.push('@');
+        v.push_str(r[1].text()?);
+        v.push(';');
+    }
+    Ok(v)
 }

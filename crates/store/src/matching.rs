@@ -1106,14 +1106,15 @@ impl Store {
         })
     }
 
-    /// The change counter of workers and tasks: any write raises it.
-    pub fn matching_version(&self) -> Result<i64, StoreError> {
+    /// The taxonomy's version and the matching version (the change counter of workers and
+    /// tasks: any write raises it), read together: what a matching index checks before each
+    /// use, so one snapshot, not two.
+    pub fn matching_key(&self) -> Result<(String, i64), StoreError> {
         self.read(|tx| {
-            let rows = tx.query(
-                "SELECT value FROM change_counters WHERE name = 'matching'",
-                &[],
-            )?;
-            rows.first().map_or(Ok(0), |r| r[0].int())
+            Ok((
+                crate::analysis::taxonomy_version(tx)?,
+                counter(tx, "matching")?,
+            ))
         })
     }
 

@@ -35,12 +35,6 @@ fn task_body(title: &str) -> Value {
     })
 }
 
-fn created(server: &Server, path: &str, token: &str, body: &Value) -> i64 {
-    let a = server.call("POST", path, Some(token), Some(body));
-    assert_eq!(a.status, 201, "POST {path}: {}", a.body);
-    a.body["id"].as_i64().unwrap()
-}
-
 /// The workers `server` ranks for `task`, with their scores.
 fn ranked(server: &Server, token: &str, task: i64) -> Vec<(i64, String)> {
     let m = server.call(
@@ -114,13 +108,16 @@ fn servers_on_one_store_follow_each_others_changes(backend: Backend) {
     let client = a.sign_up("client@example.org");
     let ann = a.sign_up("ann@example.org");
     let dave = a.sign_up("dave@example.org");
-    let ann_w = created(
-        &a,
+    let ann_w = a.created(
         "/api/v1/workers",
         &ann,
         &worker_body("Ann", &[("operate-forklift", 4), ("inventory-control", 3)]),
-    );
-    let task = created(&a, "/api/v1/tasks", &client, &task_body("Stock count"));
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let task = a.created("/api/v1/tasks", &client, &task_body("Stock count"))["id"]
+        .as_i64()
+        .unwrap();
 
     // B and C build their indexes from the store.
     assert_eq!(ids(&ranked(&b, &client, task)), [ann_w]);
@@ -130,12 +127,13 @@ fn servers_on_one_store_follow_each_others_changes(backend: Backend) {
     assert_eq!(before["workers"], 1, "{before}");
 
     // A new profile written through A reaches B between requests: B's follower applies it.
-    let dave_w = created(
-        &a,
+    let dave_w = a.created(
         "/api/v1/workers",
         &dave,
         &worker_body("Dave", &[("operate-forklift", 5), ("inventory-control", 5)]),
-    );
+    )["id"]
+        .as_i64()
+        .unwrap();
     let after = until(&b, "B follows A's new profile", |s| {
         s["version"].as_i64() > before["version"].as_i64()
     });
@@ -178,7 +176,9 @@ fn servers_on_one_store_follow_each_others_changes(backend: Backend) {
         )),
     );
     assert_eq!(back.status, 200, "{}", back.body);
-    let second = created(&b, "/api/v1/tasks", &client, &task_body("Second count"));
+    let second = b.created("/api/v1/tasks", &client, &task_body("Second count"))["id"]
+        .as_i64()
+        .unwrap();
     let tasks_for_ann = a.call(
         "GET",
         &format!("/api/v1/workers/{ann_w}/matches"),

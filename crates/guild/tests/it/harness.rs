@@ -362,6 +362,13 @@ impl Server {
         t.body["token"].as_str().unwrap().to_owned()
     }
 
+    /// POST `body` as `token`'s account, which must answer 201; the created thing.
+    pub fn created(&self, path: &str, token: &str, body: &Value) -> Value {
+        let a = self.call("POST", path, Some(token), Some(body));
+        assert_eq!(a.status, 201, "POST {path}: {}", a.body);
+        a.body
+    }
+
     /// GET as `token`'s account, which must answer 200.
     pub fn get_ok_as(&self, path: &str, token: &str) -> Value {
         let a = self.call("GET", path, Some(token), None);

@@ -58,12 +58,6 @@ fn worker(name: &str, skills: &[(&str, u8)], languages: &[&str], offset: i32) ->
     })
 }
 
-fn created(server: &Server, path: &str, token: &str, body: &Value) -> Value {
-    let a = server.call("POST", path, Some(token), Some(body));
-    assert_eq!(a.status, 201, "POST {path}: {}", a.body);
-    a.body
-}
-
 fn post_raw(server: &Server, token: &str, body: &str, content_type: &str) -> (u16, Value) {
     let result = ureq::post(&format!("{}/api/v1/learning-resources", server.base))
         .set("authorization", &format!("Bearer {token}"))
@@ -102,8 +96,7 @@ fn anyone_reads_the_catalogue_and_owners_change_their_resources(backend: Backend
     let server = store.serve();
     let ann = server.sign_up("ann@example.org");
 
-    let one = created(
-        &server,
+    let one = server.created(
         "/api/v1/learning-resources",
         &ann,
         &resource("Turning on a CNC lathe", LATHE, 3, "en"),
@@ -115,14 +108,12 @@ fn anyone_reads_the_catalogue_and_owners_change_their_resources(backend: Backend
     assert_eq!(one["requires"][0]["level"], 2);
     assert_eq!(one["cost"]["minor"], 9900);
     assert_eq!(one["hours"], 12.5);
-    created(
-        &server,
+    server.created(
         "/api/v1/learning-resources",
         &ann,
         &resource("Frezen", MILL, 2, "nl"),
     );
-    created(
-        &server,
+    server.created(
         "/api/v1/learning-resources",
         &ann,
         &resource("Milling in English", MILL, 3, "en"),
@@ -441,8 +432,7 @@ fn others_cannot_change_resources_or_offers_nor_learn_as_you(backend: Backend) {
     let ann = server.sign_up("ann@example.org");
     let bob = server.sign_up("bob@example.org");
 
-    let mine = created(
-        &server,
+    let mine = server.created(
         "/api/v1/learning-resources",
         &ann,
         &resource("Ann's course", LATHE, 3, "en"),
@@ -513,16 +503,14 @@ fn others_cannot_change_resources_or_offers_nor_learn_as_you(backend: Backend) {
     assert_eq!(a.status, 401);
 
     // Teaching offers: only the worker's owner changes them; anyone signed in sees them.
-    let ann_w = created(
-        &server,
+    let ann_w = server.created(
         "/api/v1/workers",
         &ann,
         &worker("Ann", &[(LATHE, 5)], &["en"], 60),
     )["id"]
         .as_i64()
         .unwrap();
-    let bob_w = created(
-        &server,
+    let bob_w = server.created(
         "/api/v1/workers",
         &bob,
         &worker("Bob", &[(LATHE, 1)], &["en"], 60),
@@ -593,8 +581,7 @@ fn trainers_are_ranked_by_language_and_time_zone(backend: Backend) {
     let store = TestStore::new(&backend);
     let server = store.serve();
     let learner_token = server.sign_up("learner@example.org");
-    let learner = created(
-        &server,
+    let learner = server.created(
         "/api/v1/workers",
         &learner_token,
         &worker("Lieke", &[(LATHE, 1)], &["nl", "en"], 60),
@@ -612,8 +599,7 @@ fn trainers_are_ranked_by_language_and_time_zone(backend: Backend) {
     let mut ids = Vec::new();
     for (name, langs, offset, level) in experts {
         let token = server.sign_up(&format!("{}@example.org", name.to_lowercase()));
-        let id = created(
-            &server,
+        let id = server.created(
             "/api/v1/workers",
             &token,
             &worker(name, &[(LATHE, level), (MILL, 3)], langs, offset),

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{Backend, Server, TestStore};
+use crate::harness::{Backend, TestStore};
 
 crate::on_both_backends!(
     owners_create_change_and_match_profiles_and_tasks,
@@ -47,12 +47,6 @@ fn task_body(title: &str) -> Value {
     })
 }
 
-fn created(server: &Server, path: &str, token: &str, body: &Value) -> Value {
-    let a = server.call("POST", path, Some(token), Some(body));
-    assert_eq!(a.status, 201, "POST {path}: {}", a.body);
-    a.body
-}
-
 fn owners_create_change_and_match_profiles_and_tasks(backend: Backend) {
     let store = TestStore::new(&backend);
     let server = store.serve();
@@ -61,8 +55,7 @@ fn owners_create_change_and_match_profiles_and_tasks(backend: Backend) {
     let bert = server.sign_up("bert@example.org");
     let cas = server.sign_up("cas@example.org");
 
-    let ann_w = created(
-        &server,
+    let ann_w = server.created(
         "/api/v1/workers",
         &ann,
         &worker_body(
@@ -77,8 +70,7 @@ fn owners_create_change_and_match_profiles_and_tasks(backend: Backend) {
     );
     assert_eq!(ann_w["mine"], true);
     // Bert drives a reach truck, not a forklift: a related skill may stand in.
-    let bert_w = created(
-        &server,
+    let bert_w = server.created(
         "/api/v1/workers",
         &bert,
         &worker_body(
@@ -96,7 +88,7 @@ fn owners_create_change_and_match_profiles_and_tasks(backend: Backend) {
         ],
     );
     cas_body["languages"] = json!(["en"]);
-    let cas_w = created(&server, "/api/v1/workers", &cas, &cas_body);
+    let cas_w = server.created("/api/v1/workers", &cas, &cas_body);
 
     // One profile per account.
     let again = server.call(
@@ -107,8 +99,7 @@ fn owners_create_change_and_match_profiles_and_tasks(backend: Backend) {
     );
     assert_eq!(again.status, 409, "{}", again.body);
 
-    let task = created(
-        &server,
+    let task = server.created(
         "/api/v1/tasks",
         &client,
         &task_body("Stock count in the Ghent warehouse"),
@@ -248,14 +239,13 @@ fn another_account_cannot_reach_or_change_what_is_not_theirs(backend: Backend) {
     let server = store.serve();
     let owner = server.sign_up("owner@example.org");
     let other = server.sign_up("other@example.org");
-    let w = created(
-        &server,
+    let w = server.created(
         "/api/v1/workers",
         &owner,
         &worker_body("Owner", &[("cycle-counting", 3)]),
     );
     let wid = w["id"].as_i64().unwrap();
-    let t = created(&server, "/api/v1/tasks", &owner, &task_body("Owner's task"));
+    let t = server.created("/api/v1/tasks", &owner, &task_body("Owner's task"));
     let tid = t["id"].as_i64().unwrap();
 
     // Others see the worker's place only roughly.
@@ -678,8 +668,7 @@ fn many_tasks_are_assigned_at_once_optimally(backend: Backend) {
     for (i, skills) in skill_sets.iter().enumerate() {
         let token = server.sign_up(&format!("w{i}@example.org"));
         workers.push(
-            created(
-                &server,
+            server.created(
                 "/api/v1/workers",
                 &token,
                 &worker_body(&format!("W{i}"), skills),
@@ -706,7 +695,7 @@ fn many_tasks_are_assigned_at_once_optimally(backend: Backend) {
         );
         body["optional"] = json!([]);
         tasks.push(
-            created(&server, "/api/v1/tasks", &client, &body)["id"]
+            server.created("/api/v1/tasks", &client, &body)["id"]
                 .as_i64()
                 .unwrap(),
         );
@@ -824,7 +813,7 @@ fn a_team_covers_a_projects_skills_at_least_cost(backend: Backend) {
         let mut body = worker_body(&format!("P{i}"), skills);
         body["rate"] = json!({"minor": rate, "currency": "EUR"});
         ids.push(
-            created(&server, "/api/v1/workers", &token, &body)["id"]
+            server.created("/api/v1/workers", &token, &body)["id"]
                 .as_i64()
                 .unwrap(),
         );
