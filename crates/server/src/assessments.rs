@@ -4,8 +4,9 @@
 //! organisation's assessors; a pass earns the organisation's credential and `assessed`
 //! evidence on the profile.
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use guild_market::assessment::{Answer, Question};
 use guild_store::{AttemptView, NewSkillTest, SkillTestView};

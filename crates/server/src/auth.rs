@@ -5,10 +5,11 @@
 //! recommended parameter set); tokens are 32 random bytes shown once and stored only as their
 //! SHA-256, so a leaked database gives no usable token.
 
+use crate::params::Path;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use guild_store::Account;
@@ -19,10 +20,62 @@ use crate::body::Body;
 use crate::error::ApiError;
 use crate::{AppState, blocking};
 
-/// Failed sign-ins for one address allowed within [`LOGIN_WINDOW_SECS`].
-pub const MAX_FAILED_LOGINS: i64 = 5;
+/// Failed sign-ins on one account from one client address that cost nothing, within
+/// [`LOGIN_WINDOW_SECS`]; each failure after these doubles the wait before the next try from
+/// that address (1 s, 2 s, 4 s, … up to [`MAX_LOGIN_DELAY_SECS`]).
+pub const FREE_FAILED_LOGINS: i64 = 3;
+/// The longest wait between tries from one address.
+pub const MAX_LOGIN_DELAY_SECS: i64 = 15 * 60;
+/// Failed sign-ins on one account from all addresses together within the window after which
+/// every try on that account is spaced by [`SPACED_LOGIN_SECS`]: slowed, never locked, so that
+/// nobody can lock another person out by guessing wrong on purpose.
+pub const CEILING_FAILED_LOGINS: i64 = 30;
+/// The spacing between tries on an account past the ceiling.
+pub const SPACED_LOGIN_SECS: i64 = 2;
 /// The sign-in throttling window.
 pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
+
+/// The client's address, as the rate limiter found it (the peer, or the nearest untrusted
+/// address behind trusted proxies); unspecified when the server runs without the limiter.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<ClientAddr>()
+            .copied()
+            .unwrap_or(ClientAddr(std::net::IpAddr::V4(
+                std::net::Ipv4Addr::UNSPECIFIED,
+            ))))
+    }
+}
+
+/// How long a sign-in from `client` must still wait, given the failures counted on the
+/// account, at `now`: `None` when it may go ahead.
+fn sign_in_wait(counts: &guild_store::EventCounts, now: jiff::Timestamp) -> Option<i64> {
+    let since = |last: &Option<String>| -> i64 {
+        last.as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .map_or(i64::MAX, |t| now.duration_since(t).as_secs())
+    };
+    let mut wait = 0;
+    if counts.with_detail >= FREE_FAILED_LOGINS {
+        let exponent = u32::try_from(counts.with_detail - FREE_FAILED_LOGINS).unwrap_or(u32::MAX);
+        let delay = 1i64
+            .checked_shl(exponent.min(62))
+            .unwrap_or(i64::MAX)
+            .min(MAX_LOGIN_DELAY_SECS);
+        wait = wait.max(delay - since(&counts.last_with_detail));
+    }
+    if counts.all >= CEILING_FAILED_LOGINS {
+        wait = wait.max(SPACED_LOGIN_SECS - since(&counts.last));
+    }
+    (wait > 0).then_some(wait)
+}
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
@@ -59,6 +112,13 @@ fn new_token() -> Result<String, ApiError> {
         "gld_{}",
         bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
     ))
+}
+
+/// The token of an `Authorization: Bearer <token>` value; the scheme name is
+/// case-insensitive (RFC 7235 section 2.1), the token is not.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// The signed-in account of a request; answers 401 when there is none.
@@ -106,8 +166,7 @@ impl FromRequestParts<AppState> for Caller {
             let token = value
                 .to_str()
                 .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
+                .and_then(bearer_token)
                 .filter(|t| !t.is_empty())
                 .ok_or_else(|| {
                     ApiError::unauthorized("the Authorization header must be Bearer <token>")
@@ -118,7 +177,13 @@ impl FromRequestParts<AppState> for Caller {
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?;
             if let Some(scopes) = scopes {
-                crate::scopes::check(&scopes, parts.method.as_str(), parts.uri.path())
+                // The area comes from the route the router matched, never from the path's
+                // own segments, which the caller chooses.
+                let route = parts
+                    .extensions
+                    .get::<axum::extract::MatchedPath>()
+                    .map(axum::extract::MatchedPath::as_str);
+                crate::scopes::check(&scopes, parts.method.as_str(), route, parts.uri.path())
                     .map_err(ApiError::forbidden)?;
             }
             account
@@ -273,26 +338,32 @@ pub struct NewToken {
     pub account: Account,
 }
 
-/// Checks an e-mail and password: throttled per address (after MAX_FAILED_LOGINS failures
-/// within the window, refused until it has passed; counted from the audit log, so it holds
-/// across restarts and servers sharing the database), failures recorded (never the password).
+/// Checks an e-mail and password, throttled per account and client address: a few failures
+/// are free, then each doubles the wait before the next try from that address; past a ceiling
+/// of failures from everywhere, tries on the account are spaced out but never refused for
+/// long, so that a stranger cannot lock a person out. Every refusal says when to come back
+/// (`Retry-After`). Counted from the audit log, so it holds across restarts and servers sharing
+/// the database; failures are recorded with the address, never the password.
 pub(crate) async fn check_sign_in(
     state: &AppState,
+    client: ClientAddr,
     email: &str,
     password: String,
 ) -> Result<Account, ApiError> {
     let tried: String = email.trim().to_lowercase().chars().take(200).collect();
+    let address = client.0.to_string();
     let store = state.store.clone();
     let subject = format!("email:{tried}");
-    let since =
-        (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(LOGIN_WINDOW_SECS)).to_string();
-    let failures =
-        blocking(move || store.count_events_since("login.failed", &subject, &since)).await?;
-    if failures >= MAX_FAILED_LOGINS {
-        return Err(ApiError::too_many(format!(
-            "too many failed sign-ins for this address: wait {} minutes and try again",
-            LOGIN_WINDOW_SECS / 60
-        )));
+    let now = jiff::Timestamp::now();
+    let since = (now - jiff::SignedDuration::from_secs(LOGIN_WINDOW_SECS)).to_string();
+    let from = address.clone();
+    let counts =
+        blocking(move || store.event_counts_since("login.failed", &subject, &from, &since)).await?;
+    if let Some(wait) = sign_in_wait(&counts, now) {
+        return Err(ApiError::too_many_after(
+            format!("too many failed sign-ins for this address: try again in {wait} s"),
+            u64::try_from(wait).unwrap_or(1),
+        ));
     }
     let store = state.store.clone();
     let lookup = email.to_owned();
@@ -311,7 +382,7 @@ pub(crate) async fn check_sign_in(
         None => {
             let store = state.store.clone();
             blocking(move || {
-                store.audit_event(None, "login.failed", &format!("email:{tried}"), "")
+                store.audit_event(None, "login.failed", &format!("email:{tried}"), &address)
             })
             .await?;
             Err(ApiError::unauthorized("wrong e-mail address or password"))
@@ -324,9 +395,10 @@ pub(crate) async fn check_sign_in(
     responses((status = 201, body = NewToken), (status = 401, body = crate::Problem)))]
 pub async fn create_token(
     State(state): State<AppState>,
+    client: ClientAddr,
     Body(req): Body<TokenRequest>,
 ) -> Result<(StatusCode, Json<NewToken>), ApiError> {
-    let account = check_sign_in(&state, &req.email, req.password).await?;
+    let account = check_sign_in(&state, client, &req.email, req.password).await?;
     let token = new_token()?;
     let name = req.name.unwrap_or_else(|| "api".to_owned());
     if name.chars().count() > 100 {
@@ -390,10 +462,11 @@ pub struct NewSession {
 pub async fn create_session(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    client: ClientAddr,
     Body(req): Body<SessionRequest>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let account = check_sign_in(&state, &req.email, req.password).await?;
+    let account = check_sign_in(&state, client, &req.email, req.password).await?;
     let started = start_session(&state, &headers, account.id).await?;
     Ok((
         StatusCode::CREATED,

@@ -7,25 +7,117 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON body; malformed JSON, a wrong content type, unknown or missing fields and bodies over
-/// the size limit become problem+json answers naming what was wrong.
+/// A JSON body; malformed JSON, a wrong content type, unknown or missing fields, bodies over
+/// the size limit and text holding control characters (NUL and the like) become problem+json
+/// answers naming what was wrong.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(crate::MAX_BODY_BYTES),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
-                _ => ApiError::bad_body(match &rejection {
-                    JsonRejection::JsonDataError(e) => e.body_text(),
-                    JsonRejection::JsonSyntaxError(e) => e.body_text(),
-                    other => other.body_text(),
-                }),
-            }),
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+            .await
+            .map_err(|e| {
+                let over = std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                    || e.to_string().contains("length limit exceeded");
+                if over {
+                    ApiError::payload_too_large(crate::MAX_BODY_BYTES)
+                } else {
+                    ApiError::bad_body(format!("the request body could not be read: {e}"))
+                }
+            })?;
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+        let value = match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => {
+                return Err(match rejection.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => {
+                        ApiError::payload_too_large(crate::MAX_BODY_BYTES)
+                    }
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
+                    _ => ApiError::bad_body(match &rejection {
+                        JsonRejection::JsonDataError(e) => e.body_text(),
+                        JsonRejection::JsonSyntaxError(e) => e.body_text(),
+                        other => other.body_text(),
+                    }),
+                });
+            }
+        };
+        if let Some(path) = control_character_at(&bytes) {
+            return Err(ApiError::bad_field(
+                &path,
+                "holds a control character (such as NUL); text may hold tabs and line breaks, not other control characters",
+            ));
         }
+        Ok(Body(value))
+    }
+}
+
+/// Where in a JSON document a string holds a control character (`title`, `tasks[2].name`),
+/// if one does. JSON can carry them only escaped, so documents without a `\u` or `\b` escape
+/// are passed without parsing them again.
+fn control_character_at(json: &[u8]) -> Option<String> {
+    let escaped = json.windows(2).any(|w| w == b"\\u" || w == b"\\b");
+    if !escaped {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(json).ok()?;
+    find_control(&value, String::new())
+}
+
+fn find_control(value: &serde_json::Value, at: String) -> Option<String> {
+    let here = |at: String| if at.is_empty() { "body".to_owned() } else { at };
+    match value {
+        serde_json::Value::String(s) => crate::web::has_control(s).then(|| here(at)),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_control(v, format!("{}[{i}]", here(at.clone())))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            if crate::web::has_control(k) {
+                return Some(here(at.clone()));
+            }
+            find_control(
+                v,
+                if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                },
+            )
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::control_character_at;
+
+    #[test]
+    fn control_characters_are_found_where_they_are() {
+        assert_eq!(
+            control_character_at(br#"{"title":"a\u0000b"}"#).as_deref(),
+            Some("title")
+        );
+        assert_eq!(
+            control_character_at(br#"{"tasks":[{"name":"x"},{"name":"\u001f"}]}"#).as_deref(),
+            Some("tasks[1].name")
+        );
+        assert_eq!(
+            control_character_at(br#"{"t":"a\bb"}"#).as_deref(),
+            Some("t")
+        );
+        assert_eq!(
+            control_character_at(br#"{"t":"\u007f"}"#).as_deref(),
+            Some("t")
+        );
+        // Tabs, line breaks and form feeds are text; an escaped backslash is not an escape.
+        assert_eq!(control_character_at(br#"{"t":"a\tb\nc\r\fd"}"#), None);
+        assert_eq!(control_character_at(br#"{"t":"a\\u0000"}"#), None);
+        assert_eq!(control_character_at(br#"{"t":"\u00e9"}"#), None);
     }
 }

@@ -5,8 +5,9 @@
 //! (`guild contracts resolve`). Only the two parties see a contract; to anyone else it does
 //! not exist (404). Actions out of order answer 409 and change nothing.
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use guild_market::contract::{Action, Party};
 use guild_market::{Amount, Currency};

@@ -3,9 +3,10 @@
 //! listing, downloading and revoking, reputation and endorsement credentials, and imports of
 //! credentials issued elsewhere.
 
+use crate::params::Path;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use guild_credentials::badge::{AttestedSkill, BadgeEvidence, attested_skills};

@@ -29,6 +29,8 @@ pub struct ApiError {
     code: &'static str,
     detail: String,
     parameter: Option<String>,
+    /// Seconds after which trying again may succeed (sent as `Retry-After`).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -49,6 +51,7 @@ impl ApiError {
             code: "invalid-parameter",
             detail: format!("{parameter}: {}", detail.into()),
             parameter: Some(parameter.to_owned()),
+            retry_after: None,
         }
     }
 
@@ -59,6 +62,7 @@ impl ApiError {
             code: "not-found",
             detail: detail.into(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -69,6 +73,7 @@ impl ApiError {
             code: "invalid-body",
             detail: detail.into(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -79,6 +84,7 @@ impl ApiError {
             code: "invalid-field",
             detail: format!("{field}: {}", detail.into()),
             parameter: Some(field.to_owned()),
+            retry_after: None,
         }
     }
 
@@ -89,6 +95,7 @@ impl ApiError {
             code: "unauthorized",
             detail: detail.into(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -99,6 +106,7 @@ impl ApiError {
             code: "forbidden",
             detail: detail.into(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -109,6 +117,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -119,6 +128,15 @@ impl ApiError {
             code: "too-many-requests",
             detail: detail.into(),
             parameter: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429 with the number of seconds to wait before trying again (`Retry-After`).
+    pub fn too_many_after(detail: impl Into<String>, seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds.max(1)),
+            ..Self::too_many(detail)
         }
     }
 
@@ -129,6 +147,7 @@ impl ApiError {
             code: "timeout",
             detail: "the request took too long and was stopped; try again (a first request after an import builds indexes)".to_owned(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -139,6 +158,7 @@ impl ApiError {
             code: "payload-too-large",
             detail: format!("the request body is over the limit of {limit} bytes"),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -149,6 +169,7 @@ impl ApiError {
             code: "unsupported-media-type",
             detail: "send the body as JSON with Content-Type: application/json".to_owned(),
             parameter: None,
+            retry_after: None,
         }
     }
 
@@ -159,6 +180,32 @@ impl ApiError {
             code: "method-not-allowed",
             detail: "this path does not accept that method".to_owned(),
             parameter: None,
+            retry_after: None,
+        }
+    }
+
+    /// Any other status, for answers that the framework wrote (a plain-text rejection)
+    /// rewritten as problem+json: `detail` is their text.
+    pub fn other(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: match status.as_u16() {
+                400 => "invalid-request",
+                404 => "not-found",
+                405 => "method-not-allowed",
+                413 => "payload-too-large",
+                414 => "uri-too-long",
+                415 => "unsupported-media-type",
+                422 => "unprocessable",
+                429 => "too-many-requests",
+                431 => "headers-too-large",
+                503 => "unavailable",
+                s if s >= 500 => "internal",
+                _ => "error",
+            },
+            detail: detail.into(),
+            parameter: None,
+            retry_after: None,
         }
     }
 
@@ -170,6 +217,7 @@ impl ApiError {
             code: "internal",
             detail: "the server failed to answer; the cause is in its log".to_owned(),
             parameter: None,
+            retry_after: None,
         }
     }
 }
@@ -183,18 +231,21 @@ impl From<StoreError> for ApiError {
                 code: "invalid-request",
                 detail,
                 parameter: None,
+                retry_after: None,
             },
             StoreError::Conflict(detail) => Self {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
                 detail,
                 parameter: None,
+                retry_after: None,
             },
             StoreError::Busy(_) => Self {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 code: "busy",
                 detail: e.to_string(),
                 parameter: None,
+                retry_after: None,
             },
             // What failed is the database, not the request: say so (without its internals).
             StoreError::Unavailable(_) => Self {
@@ -202,6 +253,7 @@ impl From<StoreError> for ApiError {
                 code: "database-unavailable",
                 detail: "the database cannot be reached right now; nothing was changed, try again shortly".to_owned(),
                 parameter: None,
+                retry_after: None,
             },
             StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
         }
@@ -235,6 +287,11 @@ impl IntoResponse for ApiError {
             body,
         )
             .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

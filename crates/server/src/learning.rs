@@ -8,10 +8,11 @@
 //! teach; only the worker's owner may change them. Trainers are ranked for the caller's own
 //! worker profile (another's answers 404) or for languages and a time zone given in the query.
 
+use crate::params::Path;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use guild_matching::{Money, Proficiency, WorkerId};

@@ -593,35 +593,92 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
             limits::limit,
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(refuse_oversized))
         .layer(axum::middleware::map_response(
             move |response: axum::response::Response| async move {
-                security_headers(response, https)
+                security_headers(as_problem(response).await, https)
             },
         ))
         .with_state(state)
 }
 
+/// Refuses at once a request whose declared `Content-Length` is over the body limit, before
+/// its body is waited for (a client that declares a huge body and sends none would otherwise
+/// hold the connection until the request timeout), and closes the connection rather than
+/// reading the rest.
+async fn refuse_oversized(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        let mut response = ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+        return response;
+    }
+    next.run(request).await
+}
+
+/// Every error answer of the API is problem+json: the few that the framework's extractors and
+/// layers write in plain text (or with no body) are rewritten, their text kept as the
+/// `detail`. Web pages answer errors with pages of their own (HTML), which are left alone.
+async fn as_problem(response: axum::response::Response) -> axum::response::Response {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    if status.as_u16() < 400
+        || content_type.starts_with("application/problem+json")
+        || content_type.starts_with("text/html")
+    {
+        return response;
+    }
+    match status {
+        StatusCode::REQUEST_TIMEOUT => return ApiError::timeout().into_response(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            return ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
+        }
+        _ => {}
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_owned()
+    } else {
+        text
+    };
+    let mut answer = ApiError::other(status, detail).into_response();
+    // Keep what the original answer said beside its body (Allow, Retry-After, …).
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
+}
+
 /// Security headers on every answer (`https`: the public URL is HTTPS, so browsers are told to
-/// keep to it), and problem+json for the errors that layers and extractors answer themselves.
+/// keep to it).
 fn security_headers(
     mut response: axum::response::Response,
     https: bool,
 ) -> axum::response::Response {
-    let problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|t| t == "application/problem+json");
-    // The timeout layer answers with an empty body, and the form and byte extractors refuse
-    // an oversized body in plain text: every error must be problem+json.
-    if !problem {
-        match response.status() {
-            StatusCode::REQUEST_TIMEOUT => response = ApiError::timeout().into_response(),
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                response = ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
-            }
-            _ => {}
-        }
-    }
     let headers = response.headers_mut();
     if https {
         headers.insert(
@@ -638,8 +695,11 @@ fn security_headers(
         header::HeaderValue::from_static("DENY"),
     );
     headers.insert(
+        // Same-origin: our own form posts keep their Origin (sign-in refuses posts from other
+        // sites by it; with no-referrer browsers send `Origin: null`), and nothing of our URLs
+        // leaves for other sites.
         header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
+        header::HeaderValue::from_static("same-origin"),
     );
     // Pages load only their own stylesheet and script: no inline code, no other origins.
     headers.insert(
@@ -742,10 +802,10 @@ pub async fn serve(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_timeout_is_answered_as_problem_json() {
+    #[tokio::test]
+    async fn a_timeout_is_answered_as_problem_json() {
         let empty = (StatusCode::REQUEST_TIMEOUT, ()).into_response();
-        let answered = security_headers(empty, false);
+        let answered = security_headers(as_problem(empty).await, false);
         assert_eq!(answered.status(), StatusCode::REQUEST_TIMEOUT);
         assert_eq!(
             answered.headers()[header::CONTENT_TYPE],
@@ -754,6 +814,39 @@ mod tests {
         assert_eq!(
             answered.headers()[header::X_CONTENT_TYPE_OPTIONS],
             "nosniff"
+        );
+    }
+
+    #[tokio::test]
+    async fn plain_text_errors_become_problem_json_with_their_text() {
+        let plain = (
+            StatusCode::BAD_REQUEST,
+            "Failed to deserialize query string",
+        )
+            .into_response();
+        let answered = as_problem(plain).await;
+        assert_eq!(answered.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            answered.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = axum::body::to_bytes(answered.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["detail"], "Failed to deserialize query string");
+        assert_eq!(problem["status"], 400);
+        // Pages keep their own error pages.
+        let page = (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<p>no</p>",
+        )
+            .into_response();
+        let kept = as_problem(page).await;
+        assert_eq!(
+            kept.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
         );
     }
 }

@@ -311,6 +311,10 @@ pub(crate) async fn limit(
     if let Some(refused) = refused {
         return refused;
     }
+    // Sign-in throttling counts per account and address: hand on the address found here.
+    let mut request = request;
+    let address = crate::auth::ClientAddr(limiters.client(&request));
+    request.extensions_mut().insert(address);
     let response = next.run(request).await;
     if credential.is_some()
         && response.status() == StatusCode::UNAUTHORIZED

@@ -2,8 +2,9 @@
 //! notifications. An attachment's type is read from its content (PDF, PNG, JPEG or plain
 //! UTF-8 text), never taken from the sender; it is served back as a download.
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;

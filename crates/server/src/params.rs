@@ -101,3 +101,96 @@ impl Params {
 pub fn cursor(offset: usize) -> String {
     format!("o{offset}")
 }
+
+/// Path parameters; one that does not parse (`/contracts/abc`, an id past the range of ids,
+/// bytes that are not UTF-8) is answered as problem+json naming the parameter, where the
+/// framework's own rejection answers in plain text.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T> axum::extract::FromRequestParts<S> for Path<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => Err(match e.kind() {
+                ErrorKind::ParseErrorAtKey {
+                    key,
+                    value,
+                    expected_type,
+                } => ApiError::bad_parameter(
+                    key,
+                    format!("{value:?} is not {}", expected(expected_type)),
+                ),
+                ErrorKind::InvalidUtf8InPathParam { key } => {
+                    ApiError::bad_parameter(key, "the path segment is not valid UTF-8 text")
+                }
+                ErrorKind::DeserializeError {
+                    key,
+                    value,
+                    message,
+                } => ApiError::bad_parameter(key, format!("{value:?}: {message}")),
+                ErrorKind::ParseErrorAtIndex {
+                    index,
+                    value,
+                    expected_type,
+                } => ApiError::bad_parameter(
+                    &name_at(parts, *index).await,
+                    format!("{value:?} is not {}", expected(expected_type)),
+                ),
+                // A single parameter is parsed without its name: find it among the raw ones.
+                ErrorKind::ParseError {
+                    value,
+                    expected_type,
+                } => ApiError::bad_parameter(
+                    &name_of(parts, value).await,
+                    format!("{value:?} is not {}", expected(expected_type)),
+                ),
+                _ => ApiError::bad_parameter("path", e.body_text()),
+            }),
+            Err(other) => Err(ApiError::bad_parameter("path", other.body_text())),
+        }
+    }
+}
+
+/// The name of the path parameter whose raw value is `value` (`path` when none matches).
+async fn name_of(parts: &mut axum::http::request::Parts, value: &str) -> String {
+    use axum::extract::FromRequestParts;
+    match axum::extract::RawPathParams::from_request_parts(parts, &()).await {
+        Ok(raw) => raw
+            .iter()
+            .find(|(_, v)| *v == value)
+            .map_or_else(|| "path".to_owned(), |(k, _)| k.to_owned()),
+        Err(_) => "path".to_owned(),
+    }
+}
+
+/// The name of the `index`th path parameter.
+async fn name_at(parts: &mut axum::http::request::Parts, index: usize) -> String {
+    use axum::extract::FromRequestParts;
+    match axum::extract::RawPathParams::from_request_parts(parts, &()).await {
+        Ok(raw) => raw.iter().nth(index).map_or_else(
+            || format!("path parameter {}", index + 1),
+            |(k, _)| k.to_owned(),
+        ),
+        Err(_) => format!("path parameter {}", index + 1),
+    }
+}
+
+/// What a path parameter of Rust type `rust_type` must be, in words.
+fn expected(rust_type: &str) -> &'static str {
+    match rust_type {
+        "i64" | "i32" | "u64" | "u32" | "usize" | "u16" | "u8" => {
+            "a whole number in the range of ids (1 to 9223372036854775807)"
+        }
+        _ => "of the expected form",
+    }
+}

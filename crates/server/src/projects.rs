@@ -2,8 +2,9 @@
 //! (skills, AI exposure, presence) that the client edits with the task endpoints, then
 //! publishes openly or to invited workers. Another account's project is 404.
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use guild_matching::{Task, TaskId};
 use guild_store::{ProjectView, Work, draft_tasks};

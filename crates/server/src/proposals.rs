@@ -2,8 +2,9 @@
 //! reads them, accepts one (an active contract at the proposed price) or declines; the worker
 //! may withdraw. Owners invite workers, for instance from their match results.
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use guild_market::{Amount, Currency};
 use guild_store::Proposal;

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use guild_matching::{Money, TaskId, WorkerId};
 use guild_reskilling::TransitionModel;
 use guild_store::{

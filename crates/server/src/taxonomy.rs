@@ -1,7 +1,8 @@
 //! `/api/v1/skills` and `/api/v1/occupations`.
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use guild_store::{
     MAX_PAGE_SIZE, OccupationDetail, OccupationQuery, OccupationSummary, SkillDetail, SkillQuery,

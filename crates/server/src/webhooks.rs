@@ -4,8 +4,9 @@
 //! rejects old timestamps to stop replays. Deliveries go through the same guarded client as
 //! did:web fetches (https, public addresses, no redirects, a timeout).
 
+use crate::params::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use guild_credentials::verify::ResolveError;
 use guild_store::{DeliveryView, Store, StoreError, Webhook};

@@ -25,6 +25,19 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
+/// How many events of a kind on a subject were written in a period, and when the last was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventCounts {
+    /// All of them.
+    pub all: i64,
+    /// When the last of them was written (RFC 3339).
+    pub last: Option<String>,
+    /// Those with the detail asked for.
+    pub with_detail: i64,
+    /// When the last of those was written.
+    pub last_with_detail: Option<String>,
+}
+
 /// Records an event inside `tx`.
 pub(crate) fn audit(
     tx: &mut dyn Tx,
@@ -74,6 +87,35 @@ impl Store {
             .map(|r| r[0].int())
             .transpose()
             .map(Option::unwrap_or_default)
+        })
+    }
+
+    /// Events of `kind` on `subject` at or after `since` (RFC 3339): how many there were and
+    /// when the last was, in all and among those whose detail is `detail` (failed sign-ins on
+    /// one account, from everywhere and from one client address).
+    pub fn event_counts_since(
+        &self,
+        kind: &str,
+        subject: &str,
+        detail: &str,
+        since: &str,
+    ) -> Result<EventCounts, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT COUNT(*), MAX(at), COUNT(CASE WHEN detail = $4 THEN 1 END), \
+                 MAX(CASE WHEN detail = $4 THEN at END) \
+                 FROM audit_events WHERE kind = $1 AND subject = $2 AND at >= $3",
+                &[kind.into(), subject.into(), since.into(), detail.into()],
+            )?;
+            let Some(r) = rows.first() else {
+                return Ok(EventCounts::default());
+            };
+            Ok(EventCounts {
+                all: r[0].int()?,
+                last: r[1].opt_text()?,
+                with_detail: r[2].int()?,
+                last_with_detail: r[3].opt_text()?,
+            })
         })
     }
 

@@ -194,8 +194,26 @@ pub(crate) fn post_in(
     transfer: &Transfer,
     rate: Option<&str>,
 ) -> Result<(StoredTransfer, bool), StoreError> {
+    post_request_in(tx, key, actor, transfer, rate, None)
+}
+
+/// [`post_in`] for a request with fields that the transfer itself does not show (a payout's
+/// IBAN): `request` is added to the fingerprint, so that a replay differing in any of them is
+/// a conflict rather than silently answered as the first request.
+pub(crate) fn post_request_in(
+    tx: &mut dyn Tx,
+    key: &str,
+    actor: Option<i64>,
+    transfer: &Transfer,
+    rate: Option<&str>,
+    request: Option<&str>,
+) -> Result<(StoredTransfer, bool), StoreError> {
     check_idempotency_key(key)?;
-    let fingerprint = transfer.fingerprint();
+    let mut fingerprint = transfer.fingerprint();
+    if let Some(request) = request {
+        fingerprint.push_str("|request:");
+        fingerprint.push_str(request);
+    }
     let earlier = tx.query(
         &format!("SELECT {TRANSFER_COLUMNS}, fingerprint FROM ledger_transfers WHERE idempotency_key = $1"),
         &[key.into()],

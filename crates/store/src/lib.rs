@@ -35,7 +35,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
-pub use audit::AuditEvent;
+pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use contracts::{
     ContractView, HourlyTerms, MilestoneView, NewContract, PLATFORM_FEE_BPS, TimesheetEntry,

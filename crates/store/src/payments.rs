@@ -11,7 +11,7 @@ use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind
 use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
-use crate::ledger::{StoredTransfer, market, market_error, post_in};
+use crate::ledger::{StoredTransfer, market, market_error, post_in, post_request_in};
 use crate::sql::{Row, Tx};
 use crate::{Store, StoreError};
 
@@ -298,7 +298,17 @@ impl Store {
                 .map_err(market_error)?;
                 (t, Some(format!("{} {to}/{from}", rate.text())), paid)
             };
-            let (stored, replayed) = post_in(tx, key, actor, &transfer, rate_text.as_deref())?;
+            // The transfer shows the source, amounts, currencies and beneficiary; the IBAN is
+            // fingerprinted too, so that a retry to another account is refused, not replayed.
+            let request_fields = format!("iban={}", iban.as_deref().unwrap_or(""));
+            let (stored, replayed) = post_request_in(
+                tx,
+                key,
+                actor,
+                &transfer,
+                rate_text.as_deref(),
+                Some(&request_fields),
+            )?;
             let instruction = if replayed {
                 let id = tx
                     .query(

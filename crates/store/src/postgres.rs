@@ -67,6 +67,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/postgres/0020_matching_changes.sql"),
     ),
+    (
+        22,
+        include_str!("../migrations/postgres/0022_sign_in_throttle.sql"),
+    ),
 ];
 
 /// Whether the database at `url` has no tables in its schema.

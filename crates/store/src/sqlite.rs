@@ -54,6 +54,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/sqlite/0020_matching_changes.sql"),
     ),
+    (
+        22,
+        include_str!("../migrations/sqlite/0022_sign_in_throttle.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -25,28 +25,28 @@ crate::on_both_backends!(
 );
 
 /// An answer with its headers (names in lower case).
-struct Answer {
-    status: u16,
-    headers: HashMap<String, String>,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: HashMap<String, String>,
+    pub(crate) body: Value,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).map(String::as_str)
     }
 
-    fn content_type(&self) -> &str {
+    pub(crate) fn content_type(&self) -> &str {
         self.header("content-type").unwrap_or("")
     }
 
-    fn retry_after(&self) -> Option<u64> {
+    pub(crate) fn retry_after(&self) -> Option<u64> {
         self.header("retry-after")
             .map(|v| v.parse().expect("Retry-After is whole seconds"))
     }
 }
 
-fn send(
+pub(crate) fn send(
     server: &Server,
     method: &str,
     path: &str,
@@ -86,7 +86,7 @@ fn send(
     }
 }
 
-fn call(
+pub(crate) fn call(
     server: &Server,
     method: &str,
     path: &str,
@@ -103,12 +103,12 @@ fn call(
     )
 }
 
-fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Answer {
+pub(crate) fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Answer {
     call(server, "GET", path, headers, None)
 }
 
 /// Asserts a 429 problem document with a Retry-After of at least a second; returns its detail.
-fn assert_too_many(a: &Answer) -> String {
+pub(crate) fn assert_too_many(a: &Answer) -> String {
     assert_eq!(a.status, 429, "{}", a.body);
     assert_eq!(a.content_type(), "application/problem+json");
     assert_eq!(a.body["type"], "urn:guild:problem:too-many-requests");
@@ -120,7 +120,7 @@ fn assert_too_many(a: &Answer) -> String {
 }
 
 /// A server with the suite's limits except for `limits` (GUILD_RATE_* and the like).
-fn serve_with_limits(store: &TestStore, limits: &[(&str, &str)]) -> Server {
+pub(crate) fn serve_with_limits(store: &TestStore, limits: &[(&str, &str)]) -> Server {
     let env: Vec<(String, String)> = limits
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -285,16 +285,16 @@ fn an_exhausted_limit_recovers(backend: Backend) {
 }
 
 /// An answer read off the wire: status, headers (names in lower case), body.
-struct Raw {
-    status: u16,
-    headers: HashMap<String, String>,
-    body: Value,
+pub(crate) struct Raw {
+    pub(crate) status: u16,
+    pub(crate) headers: HashMap<String, String>,
+    pub(crate) body: Value,
 }
 
 /// Sends `request` as it is and reads one answer. A server that refuses a body stops reading
 /// it and closes the connection, which the writer sees as a broken pipe: not a failure, the
 /// answer is there to read all the same.
-fn exchange(server: &Server, request: &[u8]) -> Raw {
+pub(crate) fn exchange(server: &Server, request: &[u8]) -> Raw {
     let addr = server.base.strip_prefix("http://").unwrap();
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     // Only a safety net for a broken server; no answer here takes more than a second.
@@ -343,7 +343,7 @@ fn parse_answer(bytes: &[u8]) -> Option<Raw> {
     })
 }
 
-fn post_raw(path: &str, content_type: &str, declared: usize, body: &[u8]) -> Vec<u8> {
+pub(crate) fn post_raw(path: &str, content_type: &str, declared: usize, body: &[u8]) -> Vec<u8> {
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: guild\r\nContent-Type: {content_type}\r\n\
          Content-Length: {declared}\r\n\r\n"
@@ -427,7 +427,7 @@ fn every_answer_has_the_security_headers_and_https_adds_hsts(backend: Backend) {
                 "{path}"
             );
             assert_eq!(a.header("x-frame-options"), Some("DENY"), "{path}");
-            assert_eq!(a.header("referrer-policy"), Some("no-referrer"), "{path}");
+            assert_eq!(a.header("referrer-policy"), Some("same-origin"), "{path}");
             let csp = a.header("content-security-policy").unwrap_or("");
             assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
             assert_eq!(a.header("strict-transport-security"), hsts, "{path}");

@@ -25,6 +25,7 @@ mod learning_api;
 mod ledger;
 mod matching_api;
 mod money_api;
+mod probe;
 mod projects_api;
 mod replica;
 mod reskill_api;

@@ -125,10 +125,37 @@ fn money_moves_only_by_balanced_transfers(backend: Backend) {
         replay.body["instruction"]["id"],
         first.body["instruction"]["id"]
     );
-    let mut other = body.clone();
-    other["amount"] = json!("99.00");
-    let reused = payout(&server, &alice, Some("k-1"), &other);
-    assert_eq!(reused.status, 409, "{}", reused.body);
+    // The same key with any field changed is another request: refused, never answered as a
+    // replay of the first (the probe's finding: a different IBAN was replayed silently).
+    for (field, value) in [
+        ("amount", json!("99.00")),
+        ("iban", json!("DE89 3704 0044 0532 0130 00")),
+        ("beneficiary", json!("Mallory Example")),
+        ("from", json!("worker_balance")),
+        ("currency", json!("USD")),
+    ] {
+        let mut other = body.clone();
+        other[field] = value;
+        let reused = payout(&server, &alice, Some("k-1"), &other);
+        assert_eq!(reused.status, 409, "{field}: {}", reused.body);
+        assert!(
+            reused.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("was already used for a different request"),
+            "{field}: {}",
+            reused.body
+        );
+    }
+    let mut no_iban = body.clone();
+    no_iban.as_object_mut().unwrap().remove("iban");
+    let reused = payout(&server, &alice, Some("k-1"), &no_iban);
+    assert_eq!(reused.status, 409, "without iban: {}", reused.body);
+    // The same IBAN written another way is the same request.
+    let mut spaced = body.clone();
+    spaced["iban"] = json!("GB82WEST12345698765432");
+    let again = payout(&server, &alice, Some("k-1"), &spaced);
+    assert_eq!(again.status, 200, "{}", again.body);
     // Bob's key k-1 is his own request, and he has no money.
     let a = payout(&server, &bob, Some("k-1"), &body);
     assert_eq!(a.status, 409, "{}", a.body);

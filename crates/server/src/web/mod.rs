@@ -167,8 +167,68 @@ fn go(to: &str) -> Page {
     Ok(Redirect::to(to).into_response())
 }
 
+/// Refuses a form posted from another site's page (login CSRF: a page elsewhere signing the
+/// visitor into the attacker's account). Browsers send `Origin` with every form post (our
+/// pages' referrer policy keeps it for same-origin posts); it must name this server, by the
+/// `Host` it was asked for or its public URL. A post with neither `Origin` nor `Referer` comes
+/// from a program, not a browser, and cannot be forged this way.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("null").to_owned())
+        .or_else(|| {
+            let referer = headers.get(header::REFERER)?.to_str().ok()?;
+            let url = url::Url::parse(referer).ok()?;
+            Some(url.origin().ascii_serialization())
+        });
+    let Some(origin) = origin else {
+        return Ok(());
+    };
+    let authority = url::Url::parse(&origin)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .and_then(|u| {
+            let host = u.host_str()?.to_owned();
+            Some(match u.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            })
+        });
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let public = url::Url::parse(&state.publication.base_url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization());
+    let ours = authority.is_some_and(|a| Some(a.as_str()) == host)
+        || public.as_deref() == Some(origin.as_str());
+    if ours {
+        Ok(())
+    } else {
+        Err(problem_page(
+            Words(Lang::of(headers)),
+            StatusCode::FORBIDDEN,
+            "This form was sent from another site's page, so it was refused. Open Guild's own page and try again.",
+        ))
+    }
+}
+
+/// Whether `text` holds a control character that no form or title has reason to carry (NUL
+/// and the other C0 controls but tab, line feed, form feed and carriage return; DEL).
+pub(crate) fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && (c as u32) < 0x80) && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+}
+
 /// Reads a submitted form; a malformed one is answered with a page saying what was wrong.
 fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, raw: &[u8]) -> Result<T, Response> {
+    if let Some((field, _)) = url::form_urlencoded::parse(raw).find(|(_, v)| has_control(v)) {
+        return Err(problem_page(
+            Words(Lang::of(headers)),
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "The field {field} holds a control character (such as NUL); remove it and send the form again."
+            ),
+        ));
+    }
     serde_urlencoded::from_bytes(raw).map_err(|e| {
         problem_page(
             Words(Lang::of(headers)),
@@ -317,6 +377,7 @@ fn with_cookie(cookie: String, to: &str) -> Response {
 }
 
 async fn signup(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    same_origin(&state, &headers)?;
     let f: SignupForm = form(&headers, &raw)?;
     let t = Words(Lang::of(&headers));
     let made = async {
@@ -364,11 +425,17 @@ struct SigninForm {
     password: String,
 }
 
-async fn signin(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+async fn signin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: crate::auth::ClientAddr,
+    RawForm(raw): RawForm,
+) -> Page {
+    same_origin(&state, &headers)?;
     let f: SigninForm = form(&headers, &raw)?;
     let t = Words(Lang::of(&headers));
     let started = async {
-        let account = crate::auth::check_sign_in(&state, &f.email, f.password).await?;
+        let account = crate::auth::check_sign_in(&state, client, &f.email, f.password).await?;
         crate::auth::start_session(&state, &headers, account.id).await
     }
     .await;
