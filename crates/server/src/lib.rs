@@ -5,6 +5,7 @@ mod analysis;
 mod assessments;
 mod auth;
 mod body;
+mod conn;
 mod contracts;
 mod credentials;
 mod error;
@@ -44,6 +45,10 @@ pub use limits::{Rate, RateLimiters, RateLimits};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The longest path and query accepted (hyper's own limit, answered by conn.rs, is 64 KiB).
+pub const MAX_URI_BYTES: usize = 8 << 10;
+/// The most header bytes accepted (hyper's own limit on a whole head is far larger).
+pub const MAX_HEADER_BYTES: usize = 32 << 10;
 
 /// How long a request may take before it is answered with 408, unless the
 /// `GUILD_REQUEST_TIMEOUT_SECS` environment variable says otherwise (the test suite, whose
@@ -602,7 +607,9 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
         .with_state(state)
 }
 
-/// Refuses at once a request whose declared `Content-Length` is over the body limit, before
+/// Refuses at once a request whose path and query are over [`MAX_URI_BYTES`] (414) or whose
+/// headers are over [`MAX_HEADER_BYTES`] (431) and one whose declared `Content-Length` is over
+/// the body limit, before
 /// its body is waited for (a client that declares a huge body and sends none would otherwise
 /// hold the connection until the request timeout), and closes the connection rather than
 /// reading the rest.
@@ -615,6 +622,28 @@ async fn refuse_oversized(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let uri = request.uri().to_string().len();
+    if uri > MAX_URI_BYTES {
+        return ApiError::other(
+            StatusCode::URI_TOO_LONG,
+            format!("the request's path and query are {uri} bytes long, over the limit of {MAX_URI_BYTES}"),
+        )
+        .into_response();
+    }
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if headers > MAX_HEADER_BYTES {
+        return ApiError::other(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!(
+                "the request's headers are {headers} bytes, over the limit of {MAX_HEADER_BYTES}"
+            ),
+        )
+        .into_response();
+    }
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         let mut response = ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
         response.headers_mut().insert(
@@ -790,6 +819,9 @@ pub async fn serve(
         follow_period(),
     ));
     let app = routes(state, limiters);
+    // hyper's own answers to requests it cannot parse become problem+json (conn.rs); the
+    // tap keeps the peer address available to the rate limiter as `ConnectInfo`.
+    let listener = axum::serve::ListenerExt::tap_io(conn::ProblemListener(listener), |_| {});
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -16,6 +16,7 @@ crate::on_both_backends!(
     sign_in_forms_from_other_sites_are_refused,
     the_bearer_scheme_is_case_insensitive,
     a_huge_declared_body_is_refused_at_once,
+    requests_the_http_parser_refuses_are_problem_json,
     control_characters_are_refused_in_titles_and_names
 );
 
@@ -510,6 +511,63 @@ fn a_huge_declared_body_is_refused_at_once(backend: Backend) {
             "{path}"
         );
     }
+}
+
+fn requests_the_http_parser_refuses_are_problem_json(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let long_path = format!("/api/v1/skills?q={}", "a".repeat(70 << 10));
+    let longish_path = format!("/api/v1/skills?q={}", "a".repeat(10 << 10));
+    let huge_header = format!("x-filler: {}\r\n", "b".repeat(600 << 10));
+    let big_header = format!("x-filler: {}\r\n", "b".repeat(40 << 10));
+    for (what, request, status) in [
+        // hyper's parser answers these itself, before the router.
+        (
+            "a malformed header",
+            "GET /health HTTP/1.1\r\nHost: guild\r\nno colon here\r\n\r\n".to_owned(),
+            400,
+        ),
+        (
+            "a malformed request line",
+            "GET /he alth HTTP/1.1\r\nHost: guild\r\n\r\n".to_owned(),
+            400,
+        ),
+        (
+            "a path over 64 KiB",
+            format!("GET {long_path} HTTP/1.1\r\nHost: guild\r\n\r\n"),
+            414,
+        ),
+        (
+            "a head over hyper's buffer",
+            format!("GET /health HTTP/1.1\r\nHost: guild\r\n{huge_header}\r\n"),
+            431,
+        ),
+        // The server's own, lower limits.
+        (
+            "a path over 8 KiB",
+            format!("GET {longish_path} HTTP/1.1\r\nHost: guild\r\n\r\n"),
+            414,
+        ),
+        (
+            "headers over 32 KiB",
+            format!("GET /health HTTP/1.1\r\nHost: guild\r\n{big_header}\r\n"),
+            431,
+        ),
+    ] {
+        let a = exchange(&server, request.as_bytes());
+        assert_eq!(a.status, status, "{what}: {}", a.body);
+        assert_eq!(
+            a.headers["content-type"], "application/problem+json",
+            "{what}"
+        );
+        assert_eq!(a.body["status"], status, "{what}: {}", a.body);
+        assert!(
+            a.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{what}"
+        );
+    }
+    // The server is still there.
+    assert_eq!(server.get("/health").status, 200);
 }
 
 fn control_characters_are_refused_in_titles_and_names(backend: Backend) {
