@@ -47,6 +47,30 @@ fn view(r: StoredResource) -> ResourceView {
     }
 }
 
+/// What `POST /api/v1/learning-resources` takes as JSON: one resource as an object, or many
+/// as an array (documentation only: the handler tells them apart by the first character).
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ResourcesIn {
+    /// One resource.
+    One(LearningResource),
+    /// Many, stored all or nothing.
+    Many(Vec<LearningResource>),
+}
+
+/// What `POST /api/v1/learning-resources` answers: the resource when one was sent, a summary
+/// when many were.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ResourcesCreated {
+    /// The one resource stored.
+    One(ResourceView),
+    /// What a bulk import stored.
+    Many(ImportAnswer),
+}
+
 /// What a bulk import stored.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ImportAnswer {
@@ -187,11 +211,9 @@ pub async fn get_resource(
 /// README), all or nothing — an error names the line (CSV) or entry (JSON array) at fault.
 #[utoipa::path(post, path = "/api/v1/learning-resources", tag = "reskilling",
     request_body(content(
-        (LearningResource = "application/json"),
-        (Vec<LearningResource> = "application/json"),
+        (ResourcesIn = "application/json"),
         (String = "text/csv"))),
-    responses((status = 201, body = ResourceView, description = "One resource stored"),
-              (status = 201, body = ImportAnswer, description = "Many stored (JSON array or CSV)"),
+    responses((status = 201, body = ResourcesCreated, description = "One resource stored (the resource), or many (JSON array or CSV: a summary)"),
               (status = 400, body = crate::Problem), (status = 401, body = crate::Problem),
               (status = 413, body = crate::Problem), (status = 415, body = crate::Problem)),
     security(("bearer" = [])))]

@@ -250,9 +250,152 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document, generated from the handlers and types.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The OpenAPI document, generated from the handlers and types, then completed with what
+/// every operation shares (see [`complete`]).
+pub fn openapi() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    complete(&mut doc);
+    doc
+}
+
+/// The answers that the server's layers and extractors give for any operation, whatever its
+/// handler says: documented once here rather than on each handler.
+fn shared_answers(
+    secured: bool,
+    has_body: bool,
+    has_path: bool,
+    has_query: bool,
+) -> Vec<(&'static str, &'static str)> {
+    let mut answers = vec![
+        (
+            "408",
+            "The request took longer than the server allows; nothing was changed.",
+        ),
+        ("414", "The path and query are over 8 KiB."),
+        ("431", "The headers are over 32 KiB."),
+        (
+            "429",
+            "Too many requests from this address or with these credentials; Retry-After says when to come back.",
+        ),
+        (
+            "503",
+            "The database cannot be reached or is busy; nothing was changed, try again shortly.",
+        ),
+    ];
+    if secured {
+        answers.push(("401", "No valid token or session."));
+        answers.push((
+            "403",
+            "Signed in, but this is not the caller's, the token's scopes do not cover it, or the account is suspended.",
+        ));
+    }
+    if has_body {
+        answers.push((
+            "400",
+            "The body is not what the operation takes: the detail names the field.",
+        ));
+        answers.push(("413", "The body is over 1 MiB."));
+        answers.push(("415", "The body is not sent as JSON."));
+    }
+    if has_path || has_query {
+        answers.push(("400", "A parameter is invalid: the detail names it."));
+    }
+    if has_path {
+        answers.push(("404", "Nothing at this address."));
+    }
+    answers
+}
+
+/// Completes the generated document so that it tells the truth about every operation:
+/// errors are `application/problem+json` (utoipa writes `application/json` for every body),
+/// the statuses that layers and extractors answer are documented on each operation, and
+/// operation ids are unique (utoipa takes them from function names, which repeat across
+/// modules: a repeated one is prefixed with the operation's tag).
+fn complete(doc: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let problem_ref = "#/components/schemas/Problem";
+    let problem = json!({"application/problem+json": {"schema": {"$ref": problem_ref}}});
+    let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values() {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                *ids.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            // Unique operation ids.
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let Some(id) = id.filter(|id| ids.get(id).is_some_and(|&n| n > 1)) {
+                let tag = op
+                    .get("tags")
+                    .and_then(|t| t.get(0))
+                    .and_then(Value::as_str)
+                    .unwrap_or(method.as_str())
+                    .replace(' ', "_");
+                op.insert("operationId".into(), json!(format!("{tag}_{id}")));
+            }
+            let secured = op
+                .get("security")
+                .and_then(Value::as_array)
+                .is_some_and(|s| !s.is_empty());
+            let has_body = op.contains_key("requestBody");
+            let params = op.get("parameters").and_then(Value::as_array);
+            let has_in = |place: &str| params.is_some_and(|ps| ps.iter().any(|p| p["in"] == place));
+            let has_path = path.contains('{') || has_in("path");
+            let has_query = has_in("query") || has_in("header");
+            let responses = op
+                .entry("responses")
+                .or_insert_with(|| json!({}))
+                .as_object_mut();
+            let Some(responses) = responses else {
+                continue;
+            };
+            // Error bodies are problem documents, whatever content type was generated.
+            for (status, response) in responses.iter_mut() {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
+                else {
+                    response
+                        .as_object_mut()
+                        .map(|r| r.insert("content".into(), problem.clone()));
+                    continue;
+                };
+                if let Some(json_body) = content.remove("application/json") {
+                    content.insert("application/problem+json".into(), json_body);
+                }
+            }
+            for (status, description) in shared_answers(secured, has_body, has_path, has_query) {
+                responses.entry(status).or_insert_with(
+                    || json!({"description": description, "content": problem.clone()}),
+                );
+            }
+            if let Some(too_many) = responses.get_mut("429").and_then(Value::as_object_mut) {
+                too_many.insert(
+                    "headers".into(),
+                    json!({"Retry-After": {
+                        "description": "Whole seconds to wait before trying again",
+                        "schema": {"type": "integer", "minimum": 1}
+                    }}),
+                );
+            }
+        }
+    }
 }
 
 /// The health of the server and its store.
@@ -309,7 +452,8 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
 }
 
 async fn openapi_json() -> impl IntoResponse {
-    Json(openapi())
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(openapi).clone())
 }
 
 async fn not_found() -> ApiError {
