@@ -42,7 +42,7 @@ pub struct NewTest {
 }
 
 /// Sets a skill test in the organisation's name (admins and assessors).
-#[utoipa::path(post, path = "/api/v1/organisations/{slug}/tests", tag = "skill tests", request_body = NewTest,
+#[utoipa::path(post, operation_id = "create_test", path = "/api/v1/organisations/{slug}/tests", tag = "skill tests", request_body = NewTest,
     params(("slug" = String, Path, description = "The organisation")),
     responses((status = 201, body = SkillTestView), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -81,7 +81,7 @@ pub struct TestQuery {
 }
 
 /// Skill tests (never their answers).
-#[utoipa::path(get, path = "/api/v1/tests", tag = "skill tests", params(TestQuery),
+#[utoipa::path(get, operation_id = "list_tests", path = "/api/v1/tests", tag = "skill tests", params(TestQuery),
     responses((status = 200, body = Vec<SkillTestView>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -138,7 +138,7 @@ async fn may_see(state: &AppState, caller: i64, id: i64) -> Result<(AttemptView,
 }
 
 /// An attempt (its candidate, or the organisation's members).
-#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "skill tests",
+#[utoipa::path(get, operation_id = "get_attempt", path = "/api/v1/attempts/{id}", tag = "skill tests",
     params(("id" = i64, Path, description = "The attempt")),
     responses((status = 200, body = AttemptView), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]

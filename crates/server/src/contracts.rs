@@ -56,7 +56,7 @@ pub struct ContractProposal {
 }
 
 /// Proposes a contract to a worker (the caller is the client).
-#[utoipa::path(post, path = "/api/v1/contracts", tag = "contracts", request_body = ContractProposal,
+#[utoipa::path(post, operation_id = "propose_contract", path = "/api/v1/contracts", tag = "contracts", request_body = ContractProposal,
     responses((status = 201, body = ContractView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn propose(
@@ -114,7 +114,7 @@ pub async fn propose(
 }
 
 /// The caller's contracts, as client or worker.
-#[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts",
+#[utoipa::path(get, operation_id = "list_contracts", path = "/api/v1/contracts", tag = "contracts",
     responses((status = 200, body = Vec<ContractView>), (status = 401, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -139,7 +139,7 @@ async fn as_party(
 }
 
 /// One of the caller's contracts.
-#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts",
+#[utoipa::path(get, operation_id = "get_contract", path = "/api/v1/contracts/{id}", tag = "contracts",
     params(("id" = i64, Path, description = "The contract")),
     responses((status = 200, body = ContractView), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]

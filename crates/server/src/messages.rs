@@ -115,7 +115,7 @@ pub async fn send(
 }
 
 /// The messages of a contract, oldest first (its parties only).
-#[utoipa::path(get, path = "/api/v1/contracts/{id}/messages", tag = "contracts",
+#[utoipa::path(get, operation_id = "list_messages", path = "/api/v1/contracts/{id}/messages", tag = "contracts",
     params(("id" = i64, Path, description = "The contract")),
     responses((status = 200, body = Vec<Message>), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]

@@ -65,7 +65,7 @@ async fn own_project(state: &AppState, caller: i64, id: i64) -> Result<ProjectVi
 
 /// Describes a problem: Guild deconstructs it into draft tasks, each with the skills it
 /// needs, its AI exposure and whether it needs presence. Edit the tasks, then publish.
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = NewProject,
+#[utoipa::path(post, operation_id = "create_project", path = "/api/v1/projects", tag = "projects", request_body = NewProject,
     responses((status = 201, body = ProjectView), (status = 400, body = crate::Problem), (status = 422, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -125,7 +125,7 @@ pub(crate) async fn make(
 }
 
 /// The caller's projects, newest first.
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+#[utoipa::path(get, operation_id = "my_projects", path = "/api/v1/projects", tag = "projects",
     responses((status = 200, body = Vec<ProjectView>), (status = 401, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn mine(
@@ -137,7 +137,7 @@ pub async fn mine(
 }
 
 /// One of the caller's projects, with its tasks.
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects",
+#[utoipa::path(get, operation_id = "get_project", path = "/api/v1/projects/{id}", tag = "projects",
     params(("id" = i64, Path, description = "The project")),
     responses((status = 200, body = ProjectView), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]

@@ -31,7 +31,7 @@ pub struct NewProposal {
 }
 
 /// Applies to an open task (its owner is notified).
-#[utoipa::path(post, path = "/api/v1/tasks/{id}/proposals", tag = "contracts", request_body = NewProposal,
+#[utoipa::path(post, operation_id = "propose_for_task", path = "/api/v1/tasks/{id}/proposals", tag = "contracts", request_body = NewProposal,
     params(("id" = i64, Path, description = "The task")),
     responses((status = 201, body = Proposal), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -68,7 +68,7 @@ pub async fn on_task(
 }
 
 /// The proposals the caller made.
-#[utoipa::path(get, path = "/api/v1/proposals", tag = "contracts",
+#[utoipa::path(get, operation_id = "my_proposals", path = "/api/v1/proposals", tag = "contracts",
     responses((status = 200, body = Vec<Proposal>)), security(("bearer" = [])))]
 pub async fn mine(
     State(state): State<AppState>,

@@ -84,7 +84,7 @@ pub struct CreatedWebhook {
 
 /// Adds a webhook: the caller's events (what its notifications say: messages, contract
 /// actions, proposals, invitations) are POSTed to it, signed.
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "accounts", request_body = NewWebhook,
+#[utoipa::path(post, operation_id = "create_webhook", path = "/api/v1/webhooks", tag = "accounts", request_body = NewWebhook,
     responses((status = 201, body = CreatedWebhook), (status = 400, body = crate::Problem), (status = 409, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -101,7 +101,7 @@ pub async fn create(
 }
 
 /// The caller's webhooks.
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "accounts",
+#[utoipa::path(get, operation_id = "list_webhooks", path = "/api/v1/webhooks", tag = "accounts",
     responses((status = 200, body = Vec<Webhook>)), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
