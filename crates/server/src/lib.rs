@@ -322,7 +322,7 @@ fn complete(doc: &mut serde_json::Value) {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        for (method, op) in item.iter_mut() {
+        for op in item.values_mut() {
             let Some(op) = op.as_object_mut() else {
                 continue;
             };
