@@ -426,6 +426,22 @@ fn sign_in_forms_from_other_sites_are_refused(backend: Backend) {
             );
         }
     }
+    // In Dutch for a Dutch browser.
+    let a = post_form(
+        &server,
+        "/signin",
+        &[
+            ("origin", "https://attacker.example"),
+            ("accept-language", "nl"),
+        ],
+        signin,
+    );
+    assert_eq!(a.status, 403);
+    assert!(
+        a.body.as_str().unwrap().contains("andere site"),
+        "{}",
+        a.body
+    );
     // Nothing was made by the refused sign-up.
     let a = call(
         &server,

@@ -117,6 +117,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("sign_in", "Sign in", "Inloggen"),
     ("sign_up", "Create an account", "Account aanmaken"),
     ("sign_out", "Sign out", "Uitloggen"),
+    (
+        "form_from_other_site",
+        "This form was sent from another site's page, so it was refused. Open Guild's own page and try again.",
+        "Dit formulier werd verstuurd vanaf de pagina van een andere site en is daarom geweigerd. Open de pagina van Guild zelf en probeer het opnieuw.",
+    ),
+    (
+        "form_control_character",
+        "A field holds a control character (such as NUL); remove it and send the form again. The field:",
+        "Een veld bevat een stuurteken (zoals NUL); haal het weg en verstuur het formulier opnieuw. Het veld:",
+    ),
     ("other_lang", "Nederlands", "English"),
     ("other_lang_tag", "nl", "en"),
     ("email", "E-mail address", "E-mailadres"),

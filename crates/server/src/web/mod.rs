@@ -203,10 +203,11 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     if ours {
         Ok(())
     } else {
+        let t = Words(Lang::of(headers));
         Err(problem_page(
-            Words(Lang::of(headers)),
+            t,
             StatusCode::FORBIDDEN,
-            "This form was sent from another site's page, so it was refused. Open Guild's own page and try again.",
+            t.s("form_from_other_site"),
         ))
     }
 }
