@@ -59,7 +59,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 /// Where in a JSON document a string holds a control character (`title`, `tasks[2].name`),
 /// if one does. JSON can carry them only escaped, so documents without a `\u` or `\b` escape
 /// are passed without parsing them again.
-fn control_character_at(json: &[u8]) -> Option<String> {
+pub(crate) fn control_character_at(json: &[u8]) -> Option<String> {
     let escaped = json.windows(2).any(|w| w == b"\\u" || w == b"\\b");
     if !escaped {
         return None;

@@ -118,14 +118,30 @@ fn catalogue_error(e: ReskillError) -> ApiError {
     ApiError::bad_body(e.to_string())
 }
 
+/// The body's bytes; text with a control character (NUL and the like) is refused here as in
+/// every JSON body (CSV and JSON alike: the catalogue is text).
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|rejection| {
+    let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::payload_too_large(crate::MAX_BODY_BYTES)
         } else {
             ApiError::bad_body(rejection.body_text())
         }
-    })
+    })?;
+    if let Some(at) = crate::body::control_character_at(&bytes) {
+        return Err(ApiError::bad_field(
+            &at,
+            "holds a control character (such as NUL); text may hold tabs and line breaks, not other control characters",
+        ));
+    }
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && crate::web::has_control(text)
+    {
+        return Err(ApiError::bad_body(
+            "the body holds a control character (such as NUL); text may hold tabs and line breaks, not other control characters",
+        ));
+    }
+    Ok(bytes)
 }
 
 /// One resource from a JSON body.
