@@ -19,6 +19,7 @@ pub mod proof;
 pub mod rdfc;
 pub mod reputation;
 pub mod resolve;
+pub mod schema;
 pub mod status;
 pub mod verify;
 
