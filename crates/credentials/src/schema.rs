@@ -87,8 +87,8 @@ impl boon::UrlLoader for NoLoader {
 }
 
 /// The VC 2.0 form of a VC 1.1 schema: `validFrom`/`validUntil` stand where `issuanceDate`/
-/// `expirationDate` stood (as requirements and as properties), and the classes VC 2.0 credentials
-/// extend accept more properties.
+/// `expirationDate` stood (as requirements and as properties), a context may be a local context
+/// object, and the classes VC 2.0 credentials extend accept more properties.
 fn vc2_variant(schema: &Value) -> Value {
     fn walk(v: &mut Value) {
         match v {
@@ -101,8 +101,17 @@ fn vc2_variant(schema: &Value) -> Value {
                     }
                 }
                 if let Some(Value::Object(props)) = o.get_mut("properties") {
-                    for (old, new) in [("issuanceDate", "validFrom"), ("expirationDate", "validUntil")]
+                    // OB 3.0.3's data model: a context is "a URI with the context definition or
+                    // a Map with a local context definition".
+                    if let Some(Value::Object(context)) = props.get_mut("@context")
+                        && let Some(Value::Object(items)) = context.get_mut("items")
                     {
+                        items.insert("type".to_owned(), serde_json::json!(["string", "object"]));
+                    }
+                    for (old, new) in [
+                        ("issuanceDate", "validFrom"),
+                        ("expirationDate", "validUntil"),
+                    ] {
                         if let Some(p) = props.get(old).cloned() {
                             props.entry(new).or_insert(p);
                         }
@@ -119,7 +128,11 @@ fn vc2_variant(schema: &Value) -> Value {
     let mut out = schema.clone();
     walk(&mut out);
     if let Some(Value::Object(defs)) = out.get_mut("$defs") {
-        for open in ["CredentialStatus", "AchievementSubject", "EndorsementCredential"] {
+        for open in [
+            "CredentialStatus",
+            "AchievementSubject",
+            "EndorsementCredential",
+        ] {
             if let Some(Value::Object(def)) = defs.get_mut(open) {
                 def.insert("additionalProperties".to_owned(), Value::Bool(true));
             }
@@ -133,7 +146,9 @@ fn vc2_variant(schema: &Value) -> Value {
 fn drop_empty_required(v: &mut Value) {
     match v {
         Value::Object(o) => {
-            if o.get("required").is_some_and(|r| r.as_array().is_some_and(Vec::is_empty)) {
+            if o.get("required")
+                .is_some_and(|r| r.as_array().is_some_and(Vec::is_empty))
+            {
                 o.remove("required");
             }
             o.values_mut().for_each(drop_empty_required);
@@ -295,8 +310,10 @@ mod tests {
             .remove("criteria");
         let found = check(&wrong, true);
         assert!(
-            found.iter().any(|v| v.path == "/credentialSubject/achievement"
-                && v.message.contains("criteria")),
+            found
+                .iter()
+                .any(|v| v.path == "/credentialSubject/achievement"
+                    && v.message.contains("criteria")),
             "{found:?}"
         );
         let mut wrong = badge();
@@ -327,8 +344,12 @@ mod tests {
             "validFrom": "2024-01-01T00:00:00Z",
             "credentialSubject": {"type": ["ClrSubject"], "verifiableCredential": []}
         });
-        let found = violations(clr.as_object().unwrap(), CredentialShape::ClrCredential, true)
-            .unwrap();
+        let found = violations(
+            clr.as_object().unwrap(),
+            CredentialShape::ClrCredential,
+            true,
+        )
+        .unwrap();
         assert!(
             found
                 .iter()
