@@ -4,6 +4,9 @@
 //! the negatives the validator refuses. Every credential is made and signed here, with keys made
 //! here; nothing is fetched.
 
+// A test binary: its helpers panic on what cannot happen in a passing test.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 
 use base64::Engine as _;
