@@ -139,9 +139,12 @@ pub fn skill_credential(c: &SkillCertification) -> Result<Value, CredentialError
         "targetCode": c.skill.id,
         "targetType": "ceasn:Competency",
     });
-    if let Some(uri) = &c.skill.uri {
-        alignment["targetUrl"] = uri.clone().into();
-    }
+    // Open Badges 3.0 requires an alignment's targetUrl: a skill of no public framework is
+    // described by this Guild's own skill endpoint.
+    alignment["targetUrl"] = match &c.skill.uri {
+        Some(uri) => uri.clone().into(),
+        None => skill_page(&c.achievement_base, &c.skill.id).into(),
+    };
     if let Some(d) = &c.skill.description {
         alignment["targetDescription"] = d.clone().into();
     }
@@ -198,6 +201,21 @@ pub fn skill_credential(c: &SkillCertification) -> Result<Value, CredentialError
             .collect();
     }
     Ok(credential)
+}
+
+/// Where this Guild describes a skill (its `GET /api/v1/skills/{id}` endpoint): the alignment
+/// URL of a skill that no public framework publishes. Characters a URL path cannot hold are
+/// percent-encoded.
+pub fn skill_page(base: &str, skill_id: &str) -> String {
+    let mut path = String::with_capacity(skill_id.len());
+    for b in skill_id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/@!$&'()*+,;=".contains(&b) {
+            path.push(char::from(b));
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("{}/api/v1/skills/{path}", base.trim_end_matches('/'))
 }
 
 /// A skill a credential attests: an alignment of an Open Badges achievement, with the level

@@ -77,6 +77,25 @@ pub const OB_V3P0_3_0_2: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context
 pub const OB_V3P0_3_0_3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 /// The unversioned Open Badges 3.0 context URL of the first 3.0 releases.
 pub const OB_V3P0: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context.json";
+/// The Open Badges 3.0 context URL the 3.0 drafts used (served with the unversioned content).
+pub const OB_V3P0_JSONLD: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld";
+/// URL of the Open Badges 3.0 extensions context (`1EdTechRevocationList`,
+/// `1EdTechJsonSchemaValidator2019`, `1EdTechCredentialRefresh`).
+pub const OB_V3P0_EXTENSIONS: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
+/// URL of the Comprehensive Learner Record 2.0 context, release 2.0.1.
+pub const CLR_V2P0_2_0_1: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
+/// The unversioned Comprehensive Learner Record 2.0 context URL.
+pub const CLR_V2P0: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context.json";
+/// URL of the DID 1.0 context.
+pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
+/// URL of the Security Vocabulary v1 context.
+pub const SECURITY_V1: &str = "https://w3id.org/security/v1";
+/// URL of the Security Vocabulary v2 context.
+pub const SECURITY_V2: &str = "https://w3id.org/security/v2";
+/// URL of the Ed25519Signature2018 suite context.
+pub const ED25519_2018_V1: &str = "https://w3id.org/security/suites/ed25519-2018/v1";
+/// URL of the JsonWebSignature2020 suite context.
+pub const JWS_2020_V1: &str = "https://w3id.org/security/suites/jws-2020/v1";
 /// URL of the W3C examples context (test vectors only).
 pub const CREDENTIALS_EXAMPLES_V2: &str = "https://www.w3.org/ns/credentials/examples/v2";
 
@@ -115,7 +134,7 @@ pub static BUNDLED: &[PinnedContext] = &[
     PinnedContext {
         url: ED25519_2020_V1,
         content: include_str!("../contexts/ed25519-2020-v1.jsonld"),
-        sha256: "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5",
+        sha256: "67646fbc0d6582ad7fbf08ccf0d3a4bedbb4177fd2d63385de52dc1b092ed6c5",
         kind: ContextKind::Production,
     },
     PinnedContext {
@@ -133,13 +152,67 @@ pub static BUNDLED: &[PinnedContext] = &[
     PinnedContext {
         url: OB_V3P0_3_0_3,
         content: include_str!("../contexts/ob-v3p0-context-3.0.3.json"),
-        sha256: "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+        sha256: "3d34f4d4ef1bce691106e63798beb5e7b862ba841423f5ee1e53ab7ddf3bca84",
         kind: ContextKind::Production,
     },
     PinnedContext {
         url: OB_V3P0,
         content: include_str!("../contexts/ob-v3p0-context.json"),
         sha256: "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: OB_V3P0_JSONLD,
+        content: include_str!("../contexts/ob-v3p0-context.json"),
+        sha256: "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: OB_V3P0_EXTENSIONS,
+        content: include_str!("../contexts/ob-v3p0-extensions.json"),
+        sha256: "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: CLR_V2P0_2_0_1,
+        content: include_str!("../contexts/clr-v2p0-context-2.0.1.json"),
+        sha256: "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: CLR_V2P0,
+        content: include_str!("../contexts/clr-v2p0-context.json"),
+        sha256: "e198d7b517d74c5036434ce495086f67b10244709e9a3df9dcb7f8b1579b6167",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: DID_V1,
+        content: include_str!("../contexts/did-v1.jsonld"),
+        sha256: "adefa50311393eb1bd788a38ac9fe2696c65367928f6996812cd54577394f4da",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: SECURITY_V1,
+        content: include_str!("../contexts/security-v1.jsonld"),
+        sha256: "abaf97e107d1925503c433dcaf3ffd2831697cacc1ed2a293e1bc8030d5bcb47",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: SECURITY_V2,
+        content: include_str!("../contexts/security-v2.jsonld"),
+        sha256: "611bd81151d5efe53ec9aed78f5a813e577287bc9451ee26d6879b1b8b46bc3b",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: ED25519_2018_V1,
+        content: include_str!("../contexts/ed25519-2018-v1.jsonld"),
+        sha256: "166c6abb9e08176cee5f6c87c9c1bbfefa5717da391bcac525e5437f93eab809",
+        kind: ContextKind::Production,
+    },
+    PinnedContext {
+        url: JWS_2020_V1,
+        content: include_str!("../contexts/jws-2020-v1.jsonld"),
+        sha256: "d648e05ddc6577827ca2bfd5e931f53e9ebc6e52a57a8da81df4ec8c46ffcd1e",
         kind: ContextKind::Production,
     },
     PinnedContext {
@@ -417,7 +490,7 @@ mod tests {
             let parsed: serde_json::Value = serde_json::from_str(entry.content).unwrap();
             assert!(parsed.get("@context").is_some(), "{}", entry.url);
         }
-        assert_eq!(BUNDLED.len(), 11);
+        assert_eq!(BUNDLED.len(), 20);
     }
 
     #[test]
@@ -441,7 +514,7 @@ mod tests {
         assert!(production.contains(CREDENTIALS_V2));
         assert!(production.contains(OB_V3P0_3_0_3));
         assert!(!production.contains(CREDENTIALS_EXAMPLES_V2));
-        assert_eq!(production.urls().count(), 10);
+        assert_eq!(production.urls().count(), 19);
         let examples = ContextSet::with_examples().unwrap();
         assert!(examples.contains(CREDENTIALS_EXAMPLES_V2));
         assert_eq!(context(CREDENTIALS_EXAMPLES_V2).map(str::len), Some(84));

@@ -15,6 +15,12 @@ pub enum CredentialError {
     /// A key of another type than the proof needs (the suites here take Ed25519 only).
     #[error("wrong key type: {0}")]
     WrongKeyType(String),
+    /// A bundled JSON Schema could not be used (it does not match its pin, or does not compile).
+    #[error("schema: {0}")]
+    Schema(String),
+    /// A JSON Web Token that is not well formed, or whose header or claims are refused.
+    #[error("JWT: {0}")]
+    Jwt(String),
     /// Canonicalisation failed or exceeded its limits.
     #[error("canonicalisation failed: {0}")]
     Canonicalization(String),

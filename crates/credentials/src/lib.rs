@@ -9,16 +9,22 @@
 //! - [`status`]: revocation through a Bitstring Status List;
 //! - [`resolve`]: `did:web`, verification methods given as URLs and status lists, through a
 //!   caller's fetcher; the DID documents an issuer publishes;
+//! - [`jwt`]: VC-JWT (compact JWS) credentials: EdDSA, RS256, ES256;
+//! - [`openbadges`], [`schema`]: what Open Badges 3.0 and CLR 2.0 require of a credential, as
+//!   1EdTech's validator checks it (context order, the JSON Schemas, typed objects);
 //! - [`verify`]: verification with a report of every check.
 
 pub mod badge;
 pub mod contexts;
 pub mod error;
+pub mod jwt;
 pub mod keys;
+pub mod openbadges;
 pub mod proof;
 pub mod rdfc;
 pub mod reputation;
 pub mod resolve;
+pub mod schema;
 pub mod status;
 pub mod verify;
 

@@ -244,6 +244,40 @@ pub fn add_proof(
     Ok(Value::Object(secured))
 }
 
+/// The canonicalisation and hashing a proof uses, from its `type` and `cryptosuite`:
+/// `DataIntegrityProof` with `eddsa-rdfc-2022` or `eddsa-jcs-2022`; the suites deployed before
+/// them, which sign the same data the same way, are read as RDFC: `DataIntegrityProof` with
+/// `eddsa-2022` (the cryptosuite's name in the drafts before 2023) and `Ed25519Signature2020`
+/// (RDF canonicalisation, the proof options with the document's `@context`, base58btc
+/// `proofValue`), which the Learner Credential Wallet's issuers sign with.
+pub fn suite_of(proof: &Map<String, Value>) -> Result<Cryptosuite, CredentialError> {
+    match proof.get("type").and_then(Value::as_str) {
+        Some("DataIntegrityProof") => {
+            match proof
+                .get("cryptosuite")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+            {
+                "eddsa-2022" => Ok(Cryptosuite::EddsaRdfc2022),
+                other => Cryptosuite::parse(other),
+            }
+        }
+        Some("Ed25519Signature2020") => Ok(Cryptosuite::EddsaRdfc2022),
+        other => Err(CredentialError::Invalid(format!(
+            "proof type {other:?} is not supported (DataIntegrityProof or Ed25519Signature2020)"
+        ))),
+    }
+}
+
+/// How a proof names itself in a report: its cryptosuite, or its type for the suites that have none.
+pub fn suite_name(proof: &Map<String, Value>) -> &str {
+    proof
+        .get("cryptosuite")
+        .and_then(Value::as_str)
+        .or_else(|| proof.get("type").and_then(Value::as_str))
+        .unwrap_or("?")
+}
+
 /// Checks the signature of proof `index` of a secured document with `key`.
 pub fn check_proof(
     document: &Map<String, Value>,
@@ -255,20 +289,7 @@ pub fn check_proof(
     let proof = all
         .get(index)
         .ok_or_else(|| CredentialError::Invalid(format!("the document has no proof {index}")))?;
-    match proof.get("type").and_then(Value::as_str) {
-        Some("DataIntegrityProof") => {}
-        other => {
-            return Err(CredentialError::Invalid(format!(
-                "proof type {other:?} is not DataIntegrityProof"
-            )));
-        }
-    }
-    let suite = Cryptosuite::parse(
-        proof
-            .get("cryptosuite")
-            .and_then(Value::as_str)
-            .unwrap_or(""),
-    )?;
+    let suite = suite_of(proof)?;
     let value = proof
         .get("proofValue")
         .and_then(Value::as_str)

@@ -215,8 +215,9 @@ fn check_skills<'a>(
     Ok(())
 }
 
-/// The Open Badges `Alignment` of a skill, as `badge.rs` writes it.
-fn alignment(skill: &CertifiedSkill) -> Value {
+/// The Open Badges `Alignment` of a skill, as `badge.rs` writes it (`base`: this Guild's address,
+/// whose skill endpoint describes a skill no public framework publishes).
+fn alignment(skill: &CertifiedSkill, base: Option<&str>) -> Value {
     let mut a = json!({
         "type": ["Alignment"],
         "targetName": skill.label,
@@ -224,8 +225,11 @@ fn alignment(skill: &CertifiedSkill) -> Value {
         "targetCode": skill.id,
         "targetType": "ceasn:Competency",
     });
-    if let Some(uri) = &skill.uri {
-        a["targetUrl"] = uri.clone().into();
+    // Open Badges 3.0 requires targetUrl.
+    match (&skill.uri, base) {
+        (Some(uri), _) => a["targetUrl"] = uri.clone().into(),
+        (None, Some(base)) => a["targetUrl"] = crate::badge::skill_page(base, &skill.id).into(),
+        (None, None) => {}
     }
     if let Some(d) = &skill.description {
         a["targetDescription"] = d.clone().into();
@@ -542,7 +546,11 @@ pub fn reputation_credential(s: &ReputationSummary) -> Result<Value, CredentialE
         "resultDescription": descriptions,
     });
     if !s.skills.is_empty() {
-        achievement["alignment"] = s.skills.iter().map(alignment).collect();
+        achievement["alignment"] = s
+            .skills
+            .iter()
+            .map(|k| alignment(k, Some(&s.achievement_base)))
+            .collect();
     }
 
     let mut subject = json!({
@@ -678,7 +686,7 @@ pub fn endorsement_credential(e: &Endorsement) -> Result<Value, CredentialError>
             .skill_ratings
             .iter()
             .map(|(skill, rating)| {
-                json!({"type": ["SkillRating"], "skill": alignment(skill), "rating": rating})
+                json!({"type": ["SkillRating"], "skill": alignment(skill, e.issuer_url.as_deref()), "rating": rating})
             })
             .collect();
     }

@@ -19,8 +19,8 @@ use guild_store::{IssuedCredential, Issuer, OwnFirst, Publication, SkillAward, S
 /// What to do with credentials.
 #[derive(Subcommand, Debug)]
 pub enum CredentialCommand {
-    /// Verify a credential (a file, or - for standard input). Exit status 0 valid, 1 invalid,
-    /// 2 could not check (a key that cannot be resolved, a status list that cannot be read).
+    /// Verify a credential (JSON or a VC-JWT `.jwt` file, or - for standard input). Exit status 0
+    /// valid, 1 invalid, 2 could not check (a key that cannot be resolved, a status list that cannot be read).
     Verify(VerifyArgs),
     /// Signing keys: `new` makes a key and retires the current one (it keeps verifying what
     /// it signed); `list` shows them.
@@ -123,7 +123,8 @@ pub struct RevokeArgs {
 /// Options of `guild credential verify`.
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
-    /// The credential (JSON), or - for standard input.
+    /// The credential: JSON with embedded proofs, or a VC-JWT (a `.jwt` file holding a compact
+    /// JWS), or - for standard input.
     file: PathBuf,
     /// A key the verifier already trusts for a verification method, VM=MULTIBASE (repeatable);
     /// did:key methods need none.
@@ -346,6 +347,7 @@ fn verify_command(
                 CheckResult::Passed => "ok  ",
                 CheckResult::Failed => "FAIL",
                 CheckResult::NotChecked => "??  ",
+                CheckResult::Warning => "warn",
             };
             out!("{mark} {:<18} {}", c.check, c.detail);
         }

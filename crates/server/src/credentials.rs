@@ -57,12 +57,13 @@ fn verify_here(
     Ok(verify(bytes, jiff::Timestamp::now(), &resolver, rdf))
 }
 
-/// Verifies a credential (the request body, JSON): every check, passed or failed, and why.
+/// Verifies a credential (the request body: JSON, or a VC-JWT): every check, passed or failed,
+/// and why.
 /// Open to anyone: verifying needs no account. Contexts come only from the bundled, pinned set
 /// (never fetched); keys from `did:key`, `did:web` and `https:` verification methods (fetched
 /// over HTTPS with a timeout and a cache); revocation from Bitstring Status Lists.
 #[utoipa::path(post, path = "/api/v1/credentials/verify", tag = "credentials",
-    request_body(content = String, content_type = "application/json", description = "The credential"),
+    request_body(content = String, content_type = "application/json", description = "The credential: JSON with embedded proofs, or a VC-JWT (compact JWS text)"),
     responses((status = 200, description = "The verification report: outcome valid, invalid or unverifiable, and each check")))]
 pub async fn verify_credential(
     State(state): State<AppState>,
@@ -735,7 +736,7 @@ pub struct ImportResult {
 /// owner only).
 #[utoipa::path(post, path = "/api/v1/workers/{id}/credentials/import", tag = "credentials",
     params(("id" = i64, Path, description = "The worker")),
-    request_body(content = String, content_type = "application/json", description = "The credential"),
+    request_body(content = String, content_type = "application/json", description = "The credential: JSON with embedded proofs, or a VC-JWT (compact JWS text)"),
     responses((status = 201, body = ImportResult), (status = 409, body = crate::Problem), (status = 422, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn import_credential(
@@ -801,7 +802,7 @@ pub(crate) async fn import_bytes(
             let why: Vec<String> = report
                 .checks
                 .iter()
-                .filter(|c| c.result != CheckResult::Passed)
+                .filter(|c| !matches!(c.result, CheckResult::Passed | CheckResult::Warning))
                 .map(|c| format!("{}: {}", c.check, c.detail))
                 .collect();
             Err(ApiError::unprocessable(

@@ -141,9 +141,61 @@ fn the_open_badges_worked_example_verifies_with_its_issuer_key() {
             .iter()
             .any(|t| t == "OpenBadgeCredential")
     );
-    // Without the key, the URL verification method cannot be resolved offline.
-    let (code, out) = verify(&signed, &[]);
-    assert_eq!(code, 2, "{out}");
+    // Without the key, offline: the method's fragment is the issuer's key, as 1EdTech's
+    // validator reads it for Open Badges, and the report says so.
+    let (code, out) = verify(&signed, &["--offline"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("fragment"), "{out}");
+    // The same key claimed for another issuer is refused.
+    let other = with(&signed, |d| {
+        d["issuer"]["id"] = "https://elsewhere.example/issuers/1".into()
+    });
+    let (code, out) = verify(other.path(), &["--offline"]);
+    assert_eq!(code, 1, "{out}");
+}
+
+/// A VC-JWT file (`.jwt`, compact JWS text) verifies through the CLI like JSON does; a tampered
+/// one is invalid.
+#[test]
+fn a_vc_jwt_file_verifies_and_a_tampered_one_does_not() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use ed25519_dalek::Signer as _;
+    let signer = ed25519_dalek::SigningKey::from_bytes(&[21; 32]);
+    let did = guild_credentials::keys::did_key(&signer.verifying_key());
+    let vc = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:6f1b2c3d-0000-4000-8000-000000000001",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Teamwork",
+        "issuer": {"id": did, "type": ["Profile"], "name": "Example College"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "type": ["AchievementSubject"],
+            "achievement": {"id": "https://college.example/a/1", "type": ["Achievement"], "name": "Teamwork",
+                "description": "Collaborates.", "criteria": {"narrative": "Nominated by peers."}}}
+    });
+    let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
+    let header = serde_json::json!({"alg": "EdDSA", "typ": "JWT",
+        "kid": guild_credentials::keys::did_key_verification_method(&signer.verifying_key())});
+    let claims = serde_json::json!({"vc": vc, "iss": did, "jti": vc["id"], "sub": "did:example:learner", "nbf": 1_767_225_600});
+    let input = format!("{}.{}", b64(&header), b64(&claims));
+    let token = format!(
+        "{input}.{}",
+        URL_SAFE_NO_PAD.encode(signer.sign(input.as_bytes()).to_bytes())
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("badge.jwt");
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let (code, out) = verify(&file, &["--offline"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ok   jwt signature"), "{out}");
+    let mut forged = claims.clone();
+    forged["vc"]["credentialSubject"]["achievement"]["name"] = "Leadership".into();
+    let parts: Vec<&str> = token.split('.').collect();
+    std::fs::write(&file, format!("{}.{}.{}", parts[0], b64(&forged), parts[2])).unwrap();
+    let (code, out) = verify(&file, &["--offline"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL jwt signature"), "{out}");
 }
 
 crate::on_both_backends!(issued_skill_credentials_verify_anywhere);

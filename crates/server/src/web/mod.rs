@@ -977,6 +977,8 @@ async fn verify(State(state): State<AppState>, headers: HeaderMap, RawForm(raw):
                     CheckResult::Passed => v.t.s("passed"),
                     CheckResult::Failed => v.t.s("failed"),
                     CheckResult::NotChecked => "—",
+                    // Not translated yet: the word is the report's own.
+                    CheckResult::Warning => "warning",
                 },
                 detail: c.detail.clone(),
             })
