@@ -13,7 +13,7 @@ use guild_taxonomy::normalize::language_tag;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Mutex, RwLock};
 
-use crate::body::Body;
+use crate::body::TextBody;
 use crate::error::ApiError;
 use crate::{AppState, blocking};
 
@@ -92,7 +92,7 @@ pub struct ExtractResponse {
     tag = "extraction")]
 pub async fn extract(
     State(state): State<AppState>,
-    Body(req): Body<ExtractRequest>,
+    TextBody(req): TextBody<ExtractRequest>,
 ) -> Result<Json<ExtractResponse>, ApiError> {
     text_field(&req.text)?;
     let lang = lang_field(&req.lang)?;
@@ -149,7 +149,7 @@ pub struct TitleResponse {
     responses((status = 200, body = TitleResponse), (status = 400, body = crate::Problem)), tag = "extraction")]
 pub async fn normalize_title(
     State(state): State<AppState>,
-    Body(req): Body<TitleRequest>,
+    TextBody(req): TextBody<TitleRequest>,
 ) -> Result<Json<TitleResponse>, ApiError> {
     if req.title.trim().is_empty() {
         return Err(ApiError::bad_field("title", "is empty"));
@@ -195,7 +195,7 @@ pub struct DeconstructRequest {
     tag = "extraction")]
 pub async fn deconstruct(
     State(state): State<AppState>,
-    Body(req): Body<DeconstructRequest>,
+    TextBody(req): TextBody<DeconstructRequest>,
 ) -> Result<Json<WorkBreakdown>, ApiError> {
     let lang = lang_field(&req.lang)?;
     let work = match (req.occupation, req.text) {
@@ -237,7 +237,7 @@ pub struct ProfileRequest {
     tag = "extraction")]
 pub async fn extract_profile(
     State(state): State<AppState>,
-    Body(req): Body<ProfileRequest>,
+    TextBody(req): TextBody<ProfileRequest>,
 ) -> Result<Json<ProfileDraft>, ApiError> {
     text_field(&req.text)?;
     let lang = lang_field(&req.lang)?;

@@ -12,40 +12,44 @@ use crate::error::ApiError;
 /// answers naming what was wrong.
 pub struct Body<T>(pub T);
 
+/// Reads a JSON body into `T`, keeping its bytes.
+async fn read<S: Send + Sync, T: DeserializeOwned>(
+    req: Request,
+    state: &S,
+) -> Result<(axum::body::Bytes, T), ApiError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            let over = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.to_string().contains("length limit exceeded");
+            if over {
+                ApiError::payload_too_large(crate::MAX_BODY_BYTES)
+            } else {
+                ApiError::bad_body(format!("the request body could not be read: {e}"))
+            }
+        })?;
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+    match axum::Json::<T>::from_request(req, state).await {
+        Ok(axum::Json(value)) => Ok((bytes, value)),
+        Err(rejection) => Err(match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(crate::MAX_BODY_BYTES),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
+            _ => ApiError::bad_body(match &rejection {
+                JsonRejection::JsonDataError(e) => e.body_text(),
+                JsonRejection::JsonSyntaxError(e) => e.body_text(),
+                other => other.body_text(),
+            }),
+        }),
+    }
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
-            .await
-            .map_err(|e| {
-                let over = std::error::Error::source(&e)
-                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                    || e.to_string().contains("length limit exceeded");
-                if over {
-                    ApiError::payload_too_large(crate::MAX_BODY_BYTES)
-                } else {
-                    ApiError::bad_body(format!("the request body could not be read: {e}"))
-                }
-            })?;
-        let req = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
-        let value = match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => value,
-            Err(rejection) => {
-                return Err(match rejection.status() {
-                    StatusCode::PAYLOAD_TOO_LARGE => {
-                        ApiError::payload_too_large(crate::MAX_BODY_BYTES)
-                    }
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::unsupported_media_type(),
-                    _ => ApiError::bad_body(match &rejection {
-                        JsonRejection::JsonDataError(e) => e.body_text(),
-                        JsonRejection::JsonSyntaxError(e) => e.body_text(),
-                        other => other.body_text(),
-                    }),
-                });
-            }
-        };
+        let (bytes, value) = read::<S, T>(req, state).await?;
         if let Some(path) = control_character_at(&bytes) {
             return Err(ApiError::bad_field(
                 &path,
@@ -53,6 +57,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
             ));
         }
         Ok(Body(value))
+    }
+}
+
+/// A JSON body of text to analyse and forget (extraction, titles, deconstruction, profile
+/// drafts): text pasted from anywhere, binary files included, is read rather than refused, so
+/// control characters in its strings are read as spaces. Nothing from it is stored as sent.
+pub struct TextBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for TextBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (bytes, value) = read::<S, T>(req, state).await?;
+        if control_character_at(&bytes).is_none() {
+            return Ok(TextBody(value));
+        }
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_body(e.to_string()))?;
+        blank_controls(&mut json);
+        serde_json::from_value(json)
+            .map(TextBody)
+            .map_err(|e| ApiError::bad_body(e.to_string()))
+    }
+}
+
+/// Replaces the control characters of every string in `value` with spaces.
+fn blank_controls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if crate::web::has_control(s) => {
+            *s = s
+                .chars()
+                .map(|c| {
+                    if crate::web::has_control(c.encode_utf8(&mut [0; 4])) {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(blank_controls),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(blank_controls),
+        _ => {}
     }
 }
 

@@ -279,10 +279,20 @@ fn bad_bodies_are_problem_json(backend: Backend) {
     );
     assert_eq!(answer.status, 415);
     assert_eq!(answer.content_type, "application/problem+json");
+    // Refused from its declared length, before it is read: the answer is read over a raw
+    // socket, as the server may close before the client has written all of it.
     let big = json!({ "text": "welding ".repeat(200_000) }).to_string();
-    let answer = server.post("/api/v1/skills/extract", &big, "application/json");
+    let answer = crate::hardening::exchange(
+        &server,
+        &crate::hardening::post_raw(
+            "/api/v1/skills/extract",
+            "application/json",
+            big.len(),
+            big.as_bytes(),
+        ),
+    );
     assert_eq!(answer.status, 413);
-    assert_eq!(answer.content_type, "application/problem+json");
+    assert_eq!(answer.headers["content-type"], "application/problem+json");
     // Binary garbage and mixed scripts are read, not refused, and nothing breaks.
     let garbage: String = (0u32..2000)
         .filter_map(|i| char::from_u32((i * 7919) % 0x2FFFF))
