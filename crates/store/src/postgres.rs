@@ -67,6 +67,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/postgres/0020_matching_changes.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/postgres/0021_sealed_issuer_keys.sql"),
+    ),
 ];
 
 /// Whether the database at `url` has no tables in its schema.

@@ -54,6 +54,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("../migrations/sqlite/0020_matching_changes.sql"),
     ),
+    (
+        21,
+        include_str!("../migrations/sqlite/0021_sealed_issuer_keys.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {
