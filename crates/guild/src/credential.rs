@@ -191,13 +191,18 @@ pub fn run(
             let issuer = issuer(&store, owner.org.as_deref())?;
             for k in store.issuer_keys(&issuer.key_name())? {
                 out!(
-                    "{}  {}  created {}{}",
+                    "{}  {}  created {}{}  {}",
                     k.id,
                     k.public_multibase,
                     k.created_at,
                     k.retired_at
+                        .as_ref()
                         .map(|r| format!("  retired {r}"))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    k.sealed_with().map_or_else(
+                        || "plain (sealed at the next start with a key-encryption key)".to_owned(),
+                        |id| format!("encrypted with key-encryption key {id}")
+                    )
                 );
             }
             Ok(ExitCode::SUCCESS)
