@@ -684,11 +684,16 @@ fn serve(
         public_url: settings.public_url.clone(),
         limits,
     };
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The PostgreSQL driver logs every query's parameters at debug (sealed issuer keys, webhook
+    // secrets, token hashes): it is capped at info whatever GUILD_LOG asks for. The directive
+    // is a constant, so it always parses.
+    if let Ok(directive) = "tokio_postgres::query=info".parse() {
+        filter = filter.add_directive(directive);
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();

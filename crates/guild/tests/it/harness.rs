@@ -99,6 +99,15 @@ impl TestStore {
         }
     }
 
+    /// The file that holds the store's key-encryption key: the one Guild makes beside a
+    /// SQLite database, or the one the harness gives a PostgreSQL store.
+    pub fn kek_file(&self) -> PathBuf {
+        match self.url.strip_prefix("sqlite:") {
+            Some(path) => guild_store::key_file_beside(Path::new(path)),
+            None => PathBuf::from(&self.key_env[0].1),
+        }
+    }
+
     /// The directory the store's files (and a SQLite store's database) are in.
     pub fn dir(&self) -> &Path {
         self._dir.path()

@@ -68,12 +68,8 @@ fn secrets(store: &TestStore) -> Vec<Vec<Option<String>>> {
     )
 }
 
-/// The file that holds a store's KEK: the one beside a SQLite database, or the harness's.
 fn kek_file(store: &TestStore) -> PathBuf {
-    match store.url.strip_prefix("sqlite:") {
-        Some(path) => guild_store::key_file_beside(std::path::Path::new(path)),
-        None => PathBuf::from(&store.key_env[0].1),
-    }
+    store.kek_file()
 }
 
 fn kek_id(path: &std::path::Path) -> String {

@@ -3,7 +3,7 @@
 -- seed until Guild first starts with a KEK, which seals them all in one transaction and clears
 -- the plain column.
 ALTER TABLE issuer_keys ALTER COLUMN secret_multibase DROP NOT NULL;
--- The seed sealed under the KEK named by kek_id (xc20p1:…), bound to issuer and public key.
+-- The seed sealed under the KEK named by kek_id, bound to issuer and public key (sealing.rs).
 ALTER TABLE issuer_keys ADD COLUMN secret_sealed TEXT;
 -- A short hash of that KEK: a wrong KEK is reported as such, not as a failed decryption.
 ALTER TABLE issuer_keys ADD COLUMN kek_id TEXT;

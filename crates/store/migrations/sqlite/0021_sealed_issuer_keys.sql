@@ -9,7 +9,7 @@ CREATE TABLE issuer_keys_sealed (
     public_multibase TEXT NOT NULL UNIQUE,
     -- The Ed25519 seed as multibase, only for a key not sealed yet.
     secret_multibase TEXT,
-    -- The seed sealed under the KEK named by kek_id (xc20p1:…), bound to issuer and public key.
+    -- The seed sealed under the KEK named by kek_id, bound to issuer and public key (sealing.rs).
     secret_sealed TEXT,
     -- A short hash of that KEK: a wrong KEK is reported as such, not as a failed decryption.
     kek_id TEXT,
