@@ -592,7 +592,14 @@ fn status_of(
             ),
             Ok(list) => {
                 let purposes: Vec<&str> = list.purposes.iter().map(String::as_str).collect();
-                status_bit(url, purpose, index, &purposes, Some(&list.encoded_list), " (read first-hand)")
+                status_bit(
+                    url,
+                    purpose,
+                    index,
+                    &purposes,
+                    Some(&list.encoded_list),
+                    " (read first-hand)",
+                )
             }
             Err(ResolveError::Unresolvable(why)) => {
                 (NotChecked, format!("status list not read: {why}"))

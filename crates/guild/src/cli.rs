@@ -674,11 +674,7 @@ fn open_with_taxonomy(db: &Db) -> Result<Store> {
     Ok(store)
 }
 
-fn serve(
-    db: &Db,
-    settings: &Settings,
-    limits: guild_server::RateLimits,
-) -> Result<ExitCode> {
+fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Result<ExitCode> {
     let addr = settings.addr.as_str();
     let config = guild_server::ServerConfig {
         public_url: settings.public_url.clone(),
@@ -700,9 +696,8 @@ fn serve(
     let url = &db.url;
     let store = match &settings.replica {
         None => Store::open(url).with_context(|| format!("cannot open the store {url:?}"))?,
-        Some(replica) => Store::open_with_replica(url, replica).with_context(|| {
-            format!("cannot open the store {url:?} with replica {replica:?}")
-        })?,
+        Some(replica) => Store::open_with_replica(url, replica)
+            .with_context(|| format!("cannot open the store {url:?} with replica {replica:?}"))?,
     };
     let opened = db.unlock(store, true)?;
     // Only the key's id and origin are logged, never the key.

@@ -58,8 +58,8 @@ impl Db {
 
     /// As [`Db::open`], with what was found about the keys.
     pub fn open_keys(&self, make_key_file: bool) -> Result<Opened> {
-        let store =
-            Store::open(&self.url).with_context(|| format!("cannot open the store {:?}", self.url))?;
+        let store = Store::open(&self.url)
+            .with_context(|| format!("cannot open the store {:?}", self.url))?;
         self.unlock(store, make_key_file)
     }
 
@@ -206,7 +206,8 @@ pub fn rotate_kek(db: &Db, new_key_file: &Path) -> Result<()> {
     match origin {
         Origin::Beside(path) => {
             // The store now needs the new key: put it where the next start looks for it.
-            let kek = KeyEncryptionKey::read_file(new_key_file, new_key_file.display().to_string())?;
+            let kek =
+                KeyEncryptionKey::read_file(new_key_file, new_key_file.display().to_string())?;
             kek.replace_file(&path).with_context(|| {
                 format!(
                     "the issuer keys are encrypted with the key in {}, but {} still holds the \

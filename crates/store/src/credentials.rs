@@ -109,7 +109,8 @@ fn key_from_row(r: &Row) -> Result<IssuerKey, StoreError> {
     })
 }
 
-const KEY_COLUMNS: &str = "id, issuer, public_multibase, secret_multibase, secret_sealed, kek_id, created_at, retired_at";
+const KEY_COLUMNS: &str =
+    "id, issuer, public_multibase, secret_multibase, secret_sealed, kek_id, created_at, retired_at";
 const CREDENTIAL_COLUMNS: &str = "id, worker_id, kind, skill, document, status_index, issued_at, revoked_at, revocation_reason, issuer, issued_by";
 
 fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
@@ -257,7 +258,9 @@ impl Store {
             .read()
             .map_err(|_| StoreError::Backend("the key-encryption key lock is poisoned".to_owned()))?
             .clone()
-            .ok_or(StoreError::IssuerKeysLocked(KeyLock::Missing { sealed_with: None }))
+            .ok_or(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None,
+            }))
     }
 
     /// Why nothing can be sealed or opened without a key-encryption key, naming the one the
@@ -280,9 +283,12 @@ impl Store {
     /// How many issuer keys are still stored in plain text (from before keys were sealed).
     pub fn plain_issuer_keys(&self) -> Result<i64, StoreError> {
         self.read(|tx| {
-            tx.query("SELECT COUNT(*) FROM issuer_keys WHERE secret_multibase IS NOT NULL", &[])?
-                .first()
-                .map_or(Ok(0), |r| r[0].int())
+            tx.query(
+                "SELECT COUNT(*) FROM issuer_keys WHERE secret_multibase IS NOT NULL",
+                &[],
+            )?
+            .first()
+            .map_or(Ok(0), |r| r[0].int())
         })
     }
 
@@ -295,11 +301,9 @@ impl Store {
     }
 
     fn set_kek(&self, kek: Option<KeyEncryptionKey>) -> Result<(), StoreError> {
-        *self
-            .kek
-            .write()
-            .map_err(|_| StoreError::Backend("the key-encryption key lock is poisoned".to_owned()))? =
-            kek.map(Arc::new);
+        *self.kek.write().map_err(|_| {
+            StoreError::Backend("the key-encryption key lock is poisoned".to_owned())
+        })? = kek.map(Arc::new);
         Ok(())
     }
 
@@ -665,7 +669,9 @@ mod tests {
         // Without a KEK nothing is sealed, so nothing can be made.
         assert!(matches!(
             store.new_issuer_key(&crate::Issuer::Platform),
-            Err(StoreError::IssuerKeysLocked(KeyLock::Missing { sealed_with: None }))
+            Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None
+            }))
         ));
         store.unlock_issuer_keys(Some(kek(1))).unwrap();
         let signing = SigningKey::from_bytes(&[9; 32]);
@@ -676,7 +682,10 @@ mod tests {
         let sealed = raw[0].2.clone().unwrap();
         assert!(sealed.starts_with("xc20p1:") && !sealed.contains(&plain));
         assert_eq!(raw[0].3.as_deref(), Some(kek(1).id()));
-        assert_eq!(store.signing_key(&key).unwrap().to_bytes(), signing.to_bytes());
+        assert_eq!(
+            store.signing_key(&key).unwrap().to_bytes(),
+            signing.to_bytes()
+        );
 
         // Another process without the KEK, or with another one, cannot sign.
         let other = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
@@ -705,7 +714,10 @@ mod tests {
             Err(StoreError::IssuerKeysLocked(KeyLock::Wrong { .. }))
         ));
         // Public keys are not secret: they are read without any KEK.
-        assert_eq!(other.issuer_keys("platform").unwrap()[0].public_multibase, key.public_multibase);
+        assert_eq!(
+            other.issuer_keys("platform").unwrap()[0].public_multibase,
+            key.public_multibase
+        );
     }
 
     #[test]
@@ -734,7 +746,9 @@ mod tests {
         let first = store.issuer_keys("org:0").unwrap().remove(0);
         assert!(matches!(
             store.signing_key(&first),
-            Err(StoreError::IssuerKeysLocked(KeyLock::Missing { sealed_with: None }))
+            Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None
+            }))
         ));
         assert_eq!(store.unlock_issuer_keys(Some(kek(1))).unwrap(), 3);
         for (i, (_, plain, sealed, id)) in raw_secrets(&store).into_iter().enumerate() {
@@ -742,7 +756,10 @@ mod tests {
             assert!(sealed.is_some());
             assert_eq!(id.as_deref(), Some(kek(1).id()));
             let key = store.issuer_keys(&format!("org:{i}")).unwrap().remove(0);
-            assert_eq!(store.signing_key(&key).unwrap().to_bytes(), seeds[i].to_bytes());
+            assert_eq!(
+                store.signing_key(&key).unwrap().to_bytes(),
+                seeds[i].to_bytes()
+            );
         }
         // Unlocking again seals nothing more.
         assert_eq!(store.unlock_issuer_keys(Some(kek(1))).unwrap(), 0);
@@ -758,7 +775,10 @@ mod tests {
             })
             .unwrap();
         let third = store.issuer_keys("org:2").unwrap().remove(0);
-        assert!(matches!(store.signing_key(&third), Err(StoreError::SealedKey(_))));
+        assert!(matches!(
+            store.signing_key(&third),
+            Err(StoreError::SealedKey(_))
+        ));
         // Rotation meets it after re-sealing the first two, and changes nothing at all.
         let moved = raw_secrets(&store);
         assert!(matches!(
@@ -787,7 +807,10 @@ mod tests {
             assert_eq!(id.as_deref(), Some(kek(2).id()));
             assert_ne!(sealed, before[i].2);
             let key = store.issuer_keys(&format!("org:{i}")).unwrap().remove(0);
-            assert_eq!(store.signing_key(&key).unwrap().to_bytes(), seeds[i].to_bytes());
+            assert_eq!(
+                store.signing_key(&key).unwrap().to_bytes(),
+                seeds[i].to_bytes()
+            );
         }
         let reopened = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
         assert!(matches!(

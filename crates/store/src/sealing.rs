@@ -75,21 +75,20 @@ impl KeyEncryptionKey {
     pub fn parse(text: &str, source: impl Into<String>) -> Result<Self, StoreError> {
         let source = source.into();
         let text = text.trim();
-        let decoded: Option<Zeroizing<Vec<u8>>> = if text.len() == 2 * KEK_BYTES
-            && text.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            (0..KEK_BYTES)
-                .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok())
-                .collect::<Option<Vec<u8>>>()
-                .map(Zeroizing::new)
-        } else {
-            let t = text.trim_end_matches('=');
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(t)
-                .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(t))
-                .ok()
-                .map(Zeroizing::new)
-        };
+        let decoded: Option<Zeroizing<Vec<u8>>> =
+            if text.len() == 2 * KEK_BYTES && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                (0..KEK_BYTES)
+                    .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok())
+                    .collect::<Option<Vec<u8>>>()
+                    .map(Zeroizing::new)
+            } else {
+                let t = text.trim_end_matches('=');
+                base64::engine::general_purpose::STANDARD_NO_PAD
+                    .decode(t)
+                    .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(t))
+                    .ok()
+                    .map(Zeroizing::new)
+            };
         // The message names the source and the expected form, never the text read.
         let bytes: [u8; KEK_BYTES] = decoded
             .as_deref()
@@ -132,9 +131,7 @@ impl KeyEncryptionKey {
                 "{} exists: a key-encryption key is never overwritten",
                 path.display()
             )),
-            _ => StoreError::Backend(format!(
-                "cannot write the key-encryption key {source}: {e}"
-            )),
+            _ => StoreError::Backend(format!("cannot write the key-encryption key {source}: {e}")),
         })?;
         let text = Zeroizing::new(format!("{}\n", kek.to_hex().as_str()));
         file.write_all(text.as_bytes())
@@ -439,7 +436,9 @@ mod tests {
         assert_ne!(a.id(), kek(1).id());
         assert!(!format!("{a:?}").contains(&hex) && !format!("{a:?}").contains("0f0f"));
         for bad in ["", "abc", &"0f".repeat(31), &"zz".repeat(32)] {
-            let err = KeyEncryptionKey::parse(bad, "GUILD_KEY").unwrap_err().to_string();
+            let err = KeyEncryptionKey::parse(bad, "GUILD_KEY")
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("GUILD_KEY does not hold"), "{err}");
         }
     }

@@ -426,17 +426,37 @@ fn passwords_are_never_logged(backend: Backend) {
     assert!(logged.contains("/api/v1/tokens"), "{logged}");
     let kek = std::fs::read_to_string(store.kek_file()).unwrap();
     let kek = kek.trim();
-    let kek_id = guild_store::KeyEncryptionKey::parse(kek, "test").unwrap().id().to_owned();
-    assert!(logged.contains(&kek_id), "the key-encryption key's id is not logged");
+    let kek_id = guild_store::KeyEncryptionKey::parse(kek, "test")
+        .unwrap()
+        .id()
+        .to_owned();
+    assert!(
+        logged.contains(&kek_id),
+        "the key-encryption key's id is not logged"
+    );
     // …but never a password, a token, the key-encryption key or an issuer key, sealed or not.
-    let db = guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    db.unlock_issuer_keys(Some(guild_store::KeyEncryptionKey::parse(kek, "test").unwrap()))
-        .unwrap();
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    db.unlock_issuer_keys(Some(
+        guild_store::KeyEncryptionKey::parse(kek, "test").unwrap(),
+    ))
+    .unwrap();
     let sealed = format!("{:?}", db.issuer_keys("org:1").unwrap());
     assert!(!sealed.contains("xc20p1:"), "{sealed}");
-    for secret in [password, wrong, token.as_str(), &session, &csrf[0], kek, &kek.to_uppercase()] {
+    for secret in [
+        password,
+        wrong,
+        token.as_str(),
+        &session,
+        &csrf[0],
+        kek,
+        &kek.to_uppercase(),
+    ] {
         assert!(!logged.contains(secret), "{secret:?} is in the log");
     }
     let leaked: Vec<&str> = logged.lines().filter(|l| l.contains("xc20p1:")).collect();
-    assert!(leaked.is_empty(), "a sealed issuer key is in the log: {leaked:#?}");
+    assert!(
+        leaked.is_empty(),
+        "a sealed issuer key is in the log: {leaked:#?}"
+    );
 }

@@ -40,7 +40,11 @@ fn raw(store: &TestStore, sql: &str) -> Vec<Vec<Option<String>>> {
                 .query(sql, &[])
                 .unwrap()
                 .iter()
-                .map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect())
+                .map(|r| {
+                    (0..r.len())
+                        .map(|i| r.get::<_, Option<String>>(i))
+                        .collect()
+                })
                 .collect()
         }
     }
@@ -155,7 +159,11 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
         ],
         &env,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // In the database: no plain secret, only sealed ones under this store's KEK.
     let kek = kek_id(&kek_file(&store));
@@ -164,7 +172,10 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
     for row in &rows {
         assert_eq!(row[1], None, "a plain secret is stored: {row:?}");
         let sealed = row[2].as_deref().unwrap();
-        assert!(sealed.starts_with("xc20p1:") && !sealed.contains("z3u2"), "{sealed}");
+        assert!(
+            sealed.starts_with("xc20p1:") && !sealed.contains("z3u2"),
+            "{sealed}"
+        );
         assert_eq!(row[3].as_deref(), Some(kek.as_str()));
     }
 
@@ -175,14 +186,30 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
     drop(server);
     let copy = TestStore::new(&backend);
     let out = copy.guild(&["restore", backup.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let warned = String::from_utf8_lossy(&out.stderr);
-    assert!(warned.contains("cannot sign yet") && warned.contains(&kek), "{warned}");
+    assert!(
+        warned.contains("cannot sign yet") && warned.contains(&kek),
+        "{warned}"
+    );
     assert!(!copy.key_env.is_empty() || !kek_file(&copy).exists());
 
     // The command line cannot sign, and says which key it would take.
     let no_sign = failed(&copy.guild_env(
-        &["credential", "issue", "--worker", &w, "--skill", LATHE, "--level", "2"],
+        &[
+            "credential",
+            "issue",
+            "--worker",
+            &w,
+            "--skill",
+            LATHE,
+            "--level",
+            "2",
+        ],
         &env,
     ));
     assert!(
@@ -220,7 +247,11 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
         &["credential", "verify", platform_file.to_str().unwrap()],
         &env,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     // Over HTTP: a problem+json 503 that says why, never where the key lives.
     let refused = copied.call(
@@ -237,7 +268,10 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
         detail.contains("issuing is unavailable") && detail.contains("still verify"),
         "{detail}"
     );
-    assert!(!detail.contains(&copy.dir().display().to_string()), "{detail}");
+    assert!(
+        !detail.contains(&copy.dir().display().to_string()),
+        "{detail}"
+    );
     let rotate = copied.call(
         "POST",
         "/api/v1/organisations/ferro-academy/keys",
@@ -269,7 +303,16 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
     ]
     .concat();
     let wrong = failed(&copy.guild_env(
-        &["credential", "issue", "--worker", &w, "--skill", LATHE, "--level", "2"],
+        &[
+            "credential",
+            "issue",
+            "--worker",
+            &w,
+            "--skill",
+            LATHE,
+            "--level",
+            "2",
+        ],
         &with_other,
     ));
     assert!(
@@ -290,10 +333,23 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
     ]
     .concat();
     let out = copy.guild_env(
-        &["credential", "issue", "--worker", &w, "--skill", LATHE, "--level", "2"],
+        &[
+            "credential",
+            "issue",
+            "--worker",
+            &w,
+            "--skill",
+            LATHE,
+            "--level",
+            "2",
+        ],
         &with_right,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn rotating_the_kek_seals_every_key_again_or_changes_nothing(backend: Backend) {
@@ -309,8 +365,20 @@ fn rotating_the_kek_seals_every_key_again_or_changes_nothing(backend: Backend) {
     let new_file = dir.path().join("next.kek");
     let out = store.guild_ok(&["credential", "keys", "new-kek", new_file.to_str().unwrap()]);
     let new = kek_id(&new_file);
-    assert!(out.contains(&new) && !out.contains(&std::fs::read_to_string(&new_file).unwrap().trim().to_owned()), "{out}");
-    assert!(failed(&store.guild(&["credential", "keys", "new-kek", new_file.to_str().unwrap()])).contains("never overwritten"));
+    assert!(
+        out.contains(&new)
+            && !out.contains(
+                &std::fs::read_to_string(&new_file)
+                    .unwrap()
+                    .trim()
+                    .to_owned()
+            ),
+        "{out}"
+    );
+    assert!(
+        failed(&store.guild(&["credential", "keys", "new-kek", new_file.to_str().unwrap()]))
+            .contains("never overwritten")
+    );
 
     // One key damaged: rotation re-seals the others inside its transaction, meets it, and
     // leaves every row as it was.
@@ -330,7 +398,10 @@ fn rotating_the_kek_seals_every_key_again_or_changes_nothing(backend: Backend) {
         "--new-key-file",
         new_file.to_str().unwrap(),
     ]));
-    assert!(err.contains("nothing was changed") && err.contains("does not open"), "{err}");
+    assert!(
+        err.contains("nothing was changed") && err.contains("does not open"),
+        "{err}"
+    );
     assert_eq!(secrets(&store), damaged);
     assert_eq!(kek_id(&old_file), old);
     raw_execute(
@@ -350,7 +421,12 @@ fn rotating_the_kek_seals_every_key_again_or_changes_nothing(backend: Backend) {
         "--new-key-file",
         new_file.to_str().unwrap(),
     ]);
-    assert!(out.contains(&format!("3 issuer keys are now encrypted with key-encryption key {new} (was {old})")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "3 issuer keys are now encrypted with key-encryption key {new} (was {old})"
+        )),
+        "{out}"
+    );
     let after = secrets(&store);
     for (b, a) in before.iter().zip(&after) {
         assert_eq!(a[0], b[0]);
@@ -359,10 +435,7 @@ fn rotating_the_kek_seals_every_key_again_or_changes_nothing(backend: Backend) {
         assert_eq!(a[3].as_deref(), Some(new.as_str()));
     }
     // The old KEK opens nothing now; the new one signs.
-    let with_new = vec![(
-        "GUILD_KEY_FILE".to_owned(),
-        new_file.display().to_string(),
-    )];
+    let with_new = vec![("GUILD_KEY_FILE".to_owned(), new_file.display().to_string())];
     match backend {
         Backend::Sqlite => {
             // The file beside the database was replaced by the new key.
@@ -373,14 +446,27 @@ fn rotating_the_kek_seals_every_key_again_or_changes_nothing(backend: Backend) {
         Backend::Postgres(_) => {
             assert!(out.contains("GUILD_KEY_FILE="), "{out}");
             let err = failed(&store.guild(&["credential", "keys", "new"]));
-            assert!(err.contains(&format!("were encrypted with key-encryption key {new}")) && err.contains(&old), "{err}");
+            assert!(
+                err.contains(&format!("were encrypted with key-encryption key {new}"))
+                    && err.contains(&old),
+                "{err}"
+            );
             let out = store.guild_env(&["credential", "keys", "new"], &with_new);
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
     let status = store.guild_env(&["credential", "keys", "status"], &with_new);
     let status = String::from_utf8_lossy(&status.stdout);
-    assert!(status.contains(&format!("issuer keys: encrypted with key-encryption key {new}")), "{status}");
+    assert!(
+        status.contains(&format!(
+            "issuer keys: encrypted with key-encryption key {new}"
+        )),
+        "{status}"
+    );
 }
 
 fn plain_keys_of_an_older_store_are_sealed_at_start(backend: Backend) {
@@ -431,7 +517,16 @@ fn plain_keys_of_an_older_store_are_sealed_at_start(backend: Backend) {
     let token = server.sign_up("alice@example.org");
     let worker = new_worker(&server, &token).to_string();
     drop(server);
-    let issued = store.guild_ok(&["credential", "issue", "--worker", &worker, "--skill", LATHE, "--level", "3"]);
+    let issued = store.guild_ok(&[
+        "credential",
+        "issue",
+        "--worker",
+        &worker,
+        "--skill",
+        LATHE,
+        "--level",
+        "3",
+    ]);
     assert!(issued.contains(&format!("did:key:{public}")), "{issued}");
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), &issued).unwrap();
