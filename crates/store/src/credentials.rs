@@ -647,8 +647,11 @@ mod tests {
         assert_eq!(store.revocation_list().unwrap(), (vec![1], 2));
     }
 
+    /// An issuer key's row as stored: id, plain secret, sealed secret, KEK id.
+    type RawSecret = (i64, Option<String>, Option<String>, Option<String>);
+
     /// The raw secret columns of every issuer key, by id.
-    fn raw_secrets(store: &Store) -> Vec<(i64, Option<String>, Option<String>, Option<String>)> {
+    fn raw_secrets(store: &Store) -> Vec<RawSecret> {
         store
             .read(|tx| {
                 tx.query(
