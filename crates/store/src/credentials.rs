@@ -223,7 +223,8 @@ impl Store {
             Err(_) => return Err(self.locked_without_kek()),
         };
         let public_multibase = keys::public_key_multibase(&key.verifying_key());
-        let sealed = sealing::seal(&kek, issuer, &public_multibase, &key.to_bytes())?;
+        let seed = Zeroizing::new(key.to_bytes());
+        let sealed = sealing::seal(&kek, issuer, &public_multibase, &seed)?;
         self.write(|tx| {
             // Keys sealed under two KEKs could never all be opened: refuse to start a second.
             check_sealed_with(tx, &kek)?;
@@ -318,12 +319,17 @@ impl Store {
         self.set_kek(kek)?;
         if !given {
             let sealed_with = self.read(sealed_with)?;
-            return if sealed_with.is_empty() {
-                Ok(0)
-            } else {
+            return if !sealed_with.is_empty() {
                 Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                     sealed_with: Some(sealed_with.join(", ")),
                 }))
+            } else if self.plain_issuer_keys()? > 0 {
+                // Plain keys do not sign: they wait for a KEK to seal them.
+                Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                    sealed_with: None,
+                }))
+            } else {
+                Ok(0)
             };
         }
         let kek = self.kek()?;
@@ -745,7 +751,13 @@ mod tests {
             })
             .unwrap();
         // Without a KEK they stay as they are, and do not sign.
-        assert_eq!(store.unlock_issuer_keys(None).unwrap(), 0);
+        assert!(matches!(
+            store.unlock_issuer_keys(None),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None
+            }))
+        ));
+        assert_eq!(raw_secrets(&store)[0].2, None);
         let first = store.issuer_keys("org:0").unwrap().remove(0);
         assert!(matches!(
             store.signing_key(&first),

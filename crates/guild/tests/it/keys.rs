@@ -323,6 +323,36 @@ fn a_store_copied_without_its_kek_verifies_but_cannot_sign(backend: Backend) {
         "{wrong}"
     );
 
+    // GUILD_KEY holds the key itself; with a key file as well, which one is meant is unclear.
+    let key_text = std::fs::read_to_string(kek_file(&store)).unwrap();
+    let both = [
+        with_other.clone(),
+        vec![("GUILD_KEY".to_owned(), key_text.trim().to_owned())],
+    ]
+    .concat();
+    let unclear = failed(&copy.guild_env(&["credential", "keys", "status"], &both));
+    assert!(
+        unclear.contains("both GUILD_KEY and a key file"),
+        "{unclear}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_guild"))
+        .args(["--db", &copy.url, "credential", "keys", "status"])
+        .env_remove("GUILD_KEY_FILE")
+        .env("GUILD_KEY", key_text.trim())
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && status.contains(&format!("key-encryption key {kek}, from GUILD_KEY")),
+        "{status}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !status.contains("unavailable") && !status.contains(key_text.trim()),
+        "{status}"
+    );
+
     // Given the right KEK, the copy signs again.
     let with_right = [
         env.clone(),
