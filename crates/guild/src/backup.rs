@@ -135,19 +135,15 @@ pub fn restore(db: &Db, args: &RestoreArgs) -> Result<ExitCode> {
         }
     }
     // Open it: a backup from an older Guild is migrated now, and a bad file fails here.
-    let checked = (|| -> Result<(i64, Option<String>)> {
+    let checked = (|| -> Result<(i64, Store)> {
         let store = Store::open(url)?;
         let audit = store.audit_ledger()?;
         if !audit.ok() {
             bail!("the restored ledger fails its audit: {audit:?}");
         }
-        let rows = store.table_counts()?.iter().map(|(_, n)| n).sum();
-        // Keys from an older Guild are sealed now, if a KEK is at hand; sealed keys that the
-        // KEK here does not open leave a store that works but cannot sign: say so.
-        let opened = db.unlock(store, true)?;
-        Ok((rows, opened.locked.map(|why| why.to_string())))
+        Ok((store.table_counts()?.iter().map(|(_, n)| n).sum(), store))
     })();
-    let (rows, locked) = match checked {
+    let (rows, store) = match checked {
         Ok(rows) => rows,
         Err(e) => {
             // A SQLite file that is no store must not stay behind, or the next try would
@@ -167,7 +163,13 @@ pub fn restore(db: &Db, args: &RestoreArgs) -> Result<ExitCode> {
         "restored {} into {url:?}: {rows} rows, ledger ok",
         args.file.display()
     );
-    if let Some(why) = locked {
+    // Keys from an older Guild are sealed now, if a KEK is at hand; sealed keys that the KEK
+    // here does not open leave a store that works but cannot sign: say so. (The restore itself
+    // is done either way: a key-encryption key problem is no reason to undo it.)
+    let opened = db
+        .unlock(store, true)
+        .context("restored, but its issuer keys could not be unlocked")?;
+    if let Some(why) = opened.locked {
         eprintln!("warning: the restored store cannot sign yet: {why}");
     }
     Ok(ExitCode::SUCCESS)
