@@ -804,6 +804,58 @@ mod tests {
         assert_eq!(not_vc.outcome, Outcome::Invalid);
     }
 
+    /// did:key, and one status list known first-hand.
+    struct FirstHand(Result<KnownStatusList, ResolveError>);
+
+    impl KeyResolver for FirstHand {
+        fn resolve(&self, vm: &str) -> Result<ResolvedKey, ResolveError> {
+            DidKeyResolver.resolve(vm)
+        }
+
+        fn known_status_list(&self, url: &str) -> Option<Result<KnownStatusList, ResolveError>> {
+            (url == "https://issuer.example/status/0").then(|| self.0.clone())
+        }
+    }
+
+    #[test]
+    fn status_lists_known_first_hand_need_no_signature() {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let did = crate::keys::did_key(&key.verifying_key());
+        let doc = issued(|d| {
+            d["credentialStatus"] =
+                crate::status::status_entry("https://issuer.example/status/0", 5);
+        });
+        let list = |issuer: &str, set: &[u64]| {
+            FirstHand(Ok(KnownStatusList {
+                issuer: issuer.to_owned(),
+                purposes: vec!["revocation".to_owned()],
+                encoded_list: crate::status::encode_list(set, crate::status::MIN_BITS).unwrap(),
+            }))
+        };
+        let status = |r: &VerificationReport| {
+            r.checks
+                .iter()
+                .find(|c| c.check == "status")
+                .cloned()
+                .unwrap()
+        };
+        let r = verify(&doc, now(), &list(&did, &[4, 6]), &NoRdf);
+        assert_eq!(r.outcome, Outcome::Valid, "{r:#?}");
+        assert!(status(&r).detail.contains("first-hand"), "{r:#?}");
+        let r = verify(&doc, now(), &list(&did, &[5]), &NoRdf);
+        assert_eq!(r.outcome, Outcome::Invalid, "{r:#?}");
+        // Another issuer's list says nothing about this credential.
+        let r = verify(&doc, now(), &list("did:example:other", &[]), &NoRdf);
+        assert_eq!(r.outcome, Outcome::Unverifiable, "{r:#?}");
+        let r = verify(
+            &doc,
+            now(),
+            &FirstHand(Err(ResolveError::Unresolvable("down".to_owned()))),
+            &NoRdf,
+        );
+        assert_eq!(status(&r).result, CheckResult::NotChecked);
+    }
+
     #[test]
     fn keys_that_cannot_be_found_make_it_unverifiable() {
         let mut doc: Value = serde_json::from_slice(&issued(|_| {})).unwrap();
