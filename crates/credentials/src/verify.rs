@@ -40,6 +40,26 @@ pub trait KeyResolver {
             "status list {url}: status lists are not fetched in this check"
         )))
     }
+
+    /// The status list at `url` as the resolver knows it first-hand, with no signed copy to
+    /// check: an issuer verifying what it issued itself reads its own records (and may be
+    /// unable to sign a list, its secret keys being locked away). `None`, the default, means
+    /// it does not know the list first-hand, and [`KeyResolver::status_list`] is asked.
+    fn known_status_list(&self, url: &str) -> Option<Result<KnownStatusList, ResolveError>> {
+        let _ = url;
+        None
+    }
+}
+
+/// A status list known first-hand (see [`KeyResolver::known_status_list`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownStatusList {
+    /// Who issued it: it must be the credential's issuer.
+    pub issuer: String,
+    /// What it records (`revocation`, `suspension`).
+    pub purposes: Vec<String>,
+    /// The bitstring, GZIP-compressed and multibase base64url (as in `encodedList`).
+    pub encoded_list: String,
 }
 
 /// Why a key was not found.
@@ -124,6 +144,10 @@ impl KeyResolver for KnownThen<'_> {
 
     fn status_list(&self, url: &str) -> Result<Vec<u8>, ResolveError> {
         self.then.status_list(url)
+    }
+
+    fn known_status_list(&self, url: &str) -> Option<Result<KnownStatusList, ResolveError>> {
+        self.then.known_status_list(url)
     }
 }
 
@@ -1140,6 +1164,32 @@ fn status_of(
             "status entries of more than one bit (statusSize) are not read".to_owned(),
         );
     }
+    if let Some(known) = keys.known_status_list(url) {
+        return match known {
+            Ok(list) if Some(list.issuer.as_str()) != issuer => (
+                NotChecked,
+                format!(
+                    "the status list {url} is issued by {}, not by the credential's issuer",
+                    list.issuer
+                ),
+            ),
+            Ok(list) => {
+                let purposes: Vec<&str> = list.purposes.iter().map(String::as_str).collect();
+                status_bit(
+                    url,
+                    purpose,
+                    index,
+                    &purposes,
+                    Some(&list.encoded_list),
+                    " (read first-hand)",
+                )
+            }
+            Err(ResolveError::Unresolvable(why)) => {
+                (NotChecked, format!("status list not read: {why}"))
+            }
+            Err(ResolveError::Invalid(why)) => (Failed, format!("status list {url}: {why}")),
+        };
+    }
     let bytes = match keys.status_list(url) {
         Ok(b) => b,
         Err(ResolveError::Unresolvable(why)) => {
@@ -1190,26 +1240,44 @@ fn status_of(
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
+    status_bit(
+        url,
+        purpose,
+        index,
+        &list_purposes,
+        subject.get("encodedList").and_then(Value::as_str),
+        "",
+    )
+}
+
+/// The entry's bit in a list that records `list_purposes`; `how` is added to the detail.
+fn status_bit(
+    url: &str,
+    purpose: &str,
+    index: u64,
+    list_purposes: &[&str],
+    encoded_list: Option<&str>,
+    how: &str,
+) -> (CheckResult, String) {
+    use CheckResult::{Failed, Passed};
     if !list_purposes.contains(&purpose) {
         return (
             Failed,
             format!("the status list {url} is not for {purpose}"),
         );
     }
-    let bits = subject
-        .get("encodedList")
-        .and_then(Value::as_str)
+    let bits = encoded_list
         .ok_or_else(|| CredentialError::Invalid("the status list has no encodedList".to_owned()))
         .and_then(crate::status::decode_list)
         .and_then(|list| crate::status::bit(&list, index));
     match bits {
         Ok(true) => (
             Failed,
-            format!("{purpose}: set at index {index} of {url} (the issuer has withdrawn it)"),
+            format!("{purpose}: set at index {index} of {url}{how} (the issuer has withdrawn it)"),
         ),
         Ok(false) => (
             Passed,
-            format!("not under {purpose} (index {index} of {url})"),
+            format!("not under {purpose} (index {index} of {url}{how})"),
         ),
         Err(e) => (Failed, format!("status list {url}: {e}")),
     }
@@ -1317,6 +1385,58 @@ mod tests {
             &NoRdf,
         );
         assert_eq!(not_vc.outcome, Outcome::Invalid);
+    }
+
+    /// did:key, and one status list known first-hand.
+    struct FirstHand(Result<KnownStatusList, ResolveError>);
+
+    impl KeyResolver for FirstHand {
+        fn resolve(&self, vm: &str) -> Result<ResolvedKey, ResolveError> {
+            DidKeyResolver.resolve(vm)
+        }
+
+        fn known_status_list(&self, url: &str) -> Option<Result<KnownStatusList, ResolveError>> {
+            (url == "https://issuer.example/status/0").then(|| self.0.clone())
+        }
+    }
+
+    #[test]
+    fn status_lists_known_first_hand_need_no_signature() {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let did = crate::keys::did_key(&key.verifying_key());
+        let doc = issued(|d| {
+            d["credentialStatus"] =
+                crate::status::status_entry("https://issuer.example/status/0", 5);
+        });
+        let list = |issuer: &str, set: &[u64]| {
+            FirstHand(Ok(KnownStatusList {
+                issuer: issuer.to_owned(),
+                purposes: vec!["revocation".to_owned()],
+                encoded_list: crate::status::encode_list(set, crate::status::MIN_BITS).unwrap(),
+            }))
+        };
+        let status = |r: &VerificationReport| {
+            r.checks
+                .iter()
+                .find(|c| c.check == "status")
+                .cloned()
+                .unwrap()
+        };
+        let r = verify(&doc, now(), &list(&did, &[4, 6]), &NoRdf);
+        assert_eq!(r.outcome, Outcome::Valid, "{r:#?}");
+        assert!(status(&r).detail.contains("first-hand"), "{r:#?}");
+        let r = verify(&doc, now(), &list(&did, &[5]), &NoRdf);
+        assert_eq!(r.outcome, Outcome::Invalid, "{r:#?}");
+        // Another issuer's list says nothing about this credential.
+        let r = verify(&doc, now(), &list("did:example:other", &[]), &NoRdf);
+        assert_eq!(r.outcome, Outcome::Unverifiable, "{r:#?}");
+        let r = verify(
+            &doc,
+            now(),
+            &FirstHand(Err(ResolveError::Unresolvable("down".to_owned()))),
+            &NoRdf,
+        );
+        assert_eq!(status(&r).result, CheckResult::NotChecked);
     }
 
     #[test]

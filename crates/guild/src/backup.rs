@@ -3,6 +3,10 @@
 //! PostgreSQL uses its own tools, `pg_dump` and `pg_restore` (custom format), found on the
 //! PATH or in /usr/lib/postgresql/*/bin. Either way a restore only goes into a store that
 //! holds nothing, and the restored store is opened (and migrated) before it is reported done.
+//!
+//! Issuer secret keys are in a backup only as they are stored: encrypted under the
+//! key-encryption key, which is never in it. Both commands say which KEK the backup needs, and
+//! a restore opens the keys with the KEK configured for the target (or the file beside it).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -10,6 +14,8 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use guild_store::{DatabaseUrl, Store};
+
+use crate::keys::Db;
 
 /// `guild backup`.
 #[derive(Args, Debug)]
@@ -58,7 +64,8 @@ fn run(mut command: Command, what: &str) -> Result<()> {
 }
 
 /// Runs `guild backup`.
-pub fn backup(url: &DatabaseUrl, args: &BackupArgs) -> Result<ExitCode> {
+pub fn backup(db: &Db, args: &BackupArgs) -> Result<ExitCode> {
+    let url = &db.url;
     if args.file.exists() {
         bail!(
             "{} exists: a backup never overwrites a file",
@@ -83,11 +90,21 @@ pub fn backup(url: &DatabaseUrl, args: &BackupArgs) -> Result<ExitCode> {
         "backed up {url:?} to {} ({size} bytes)",
         args.file.display()
     );
+    // The backup holds the issuer keys sealed: say which key-encryption key opens them.
+    let sealed = Store::open(url)?.issuer_keys_sealed_with()?;
+    if !sealed.is_empty() {
+        out!(
+            "its issuer keys are encrypted with key-encryption key {}, which is not in the \
+             backup: keep that key apart from it (without it a restored store cannot sign)",
+            sealed.join(", ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `guild restore`.
-pub fn restore(url: &DatabaseUrl, args: &RestoreArgs) -> Result<ExitCode> {
+pub fn restore(db: &Db, args: &RestoreArgs) -> Result<ExitCode> {
+    let url = &db.url;
     if !args.file.is_file() {
         bail!("{} is not a file", args.file.display());
     }
@@ -118,15 +135,15 @@ pub fn restore(url: &DatabaseUrl, args: &RestoreArgs) -> Result<ExitCode> {
         }
     }
     // Open it: a backup from an older Guild is migrated now, and a bad file fails here.
-    let checked = (|| -> Result<i64> {
+    let checked = (|| -> Result<(i64, Store)> {
         let store = Store::open(url)?;
         let audit = store.audit_ledger()?;
         if !audit.ok() {
             bail!("the restored ledger fails its audit: {audit:?}");
         }
-        Ok(store.table_counts()?.iter().map(|(_, n)| n).sum())
+        Ok((store.table_counts()?.iter().map(|(_, n)| n).sum(), store))
     })();
-    let rows = match checked {
+    let (rows, store) = match checked {
         Ok(rows) => rows,
         Err(e) => {
             // A SQLite file that is no store must not stay behind, or the next try would
@@ -146,6 +163,15 @@ pub fn restore(url: &DatabaseUrl, args: &RestoreArgs) -> Result<ExitCode> {
         "restored {} into {url:?}: {rows} rows, ledger ok",
         args.file.display()
     );
+    // Keys from an older Guild are sealed now, if a KEK is at hand; sealed keys that the KEK
+    // here does not open leave a store that works but cannot sign: say so. (The restore itself
+    // is done either way: a key-encryption key problem is no reason to undo it.)
+    let opened = db
+        .unlock(store, true)
+        .context("restored, but its issuer keys could not be unlocked")?;
+    if let Some(why) = opened.locked {
+        eprintln!("warning: the restored store cannot sign yet: {why}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

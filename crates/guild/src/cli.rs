@@ -15,6 +15,7 @@ use guild_store::{
 use guild_taxonomy::exposure::ExposureDataset;
 use guild_taxonomy::{OccupationId, SkillId, SkillKind, Source};
 
+use crate::keys::Db;
 use crate::progress::Bar;
 use crate::settings::{Settings, SettingsFile};
 
@@ -46,6 +47,13 @@ struct Cli {
     /// status lists under the listening address).
     #[arg(long, global = true, env = "GUILD_PUBLIC_URL")]
     public_url: Option<String>,
+
+    /// A file holding the key-encryption key that encrypts the issuer signing keys in the
+    /// store (64 hex digits or base64 of 32 bytes; `guild credential keys new-kek FILE` makes
+    /// one). GUILD_KEY may hold the key itself instead. Default for SQLite: the file beside
+    /// the database (guild.db.kek), made on first start; PostgreSQL has no default.
+    #[arg(long, global = true, env = "GUILD_KEY_FILE")]
+    key_file: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -469,31 +477,38 @@ pub fn run() -> Result<ExitCode> {
     {
         settings.replica = Some(DatabaseUrl::parse(raw)?);
     }
+    if cli.key_file.is_some() {
+        settings.key_file = cli.key_file.clone();
+    }
     let url = settings.database.clone();
+    let db = Db {
+        url: url.clone(),
+        key_file: settings.key_file.clone(),
+    };
     match cli.command {
-        Command::Serve { limits, .. } => serve(&url, &settings, limits.into()),
-        Command::Import(command) => import(&url, command),
-        Command::Taxonomy(command) => taxonomy(&url, command),
+        Command::Serve { limits, .. } => serve(&db, &settings, limits.into()),
+        Command::Import(command) => import(&db, command),
+        Command::Taxonomy(command) => taxonomy(&db, command),
         Command::Extract {
             input,
             lang,
             limit,
             json,
-        } => crate::read::extract(&open_with_taxonomy(&url)?, &input, lang, limit, json),
+        } => crate::read::extract(&open_with_taxonomy(&db)?, &input, lang, limit, json),
         Command::Title {
             title,
             lang,
             limit,
             json,
-        } => crate::read::title(&open_with_taxonomy(&url)?, &title, lang, limit, json),
+        } => crate::read::title(&open_with_taxonomy(&db)?, &title, lang, limit, json),
         Command::Deconstruct {
             occupation,
             input,
             lang,
             json,
-        } => crate::read::deconstruct(&open_with_taxonomy(&url)?, occupation, input, lang, json),
+        } => crate::read::deconstruct(&open_with_taxonomy(&db)?, occupation, input, lang, json),
         Command::Profile(ProfileCommand::Extract { input, lang, json }) => {
-            crate::read::profile(&open_with_taxonomy(&url)?, &input, lang, json)
+            crate::read::profile(&open_with_taxonomy(&db)?, &input, lang, json)
         }
         Command::Assign(args) => crate::assign::run(&args),
         Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
@@ -510,7 +525,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Bench(BenchCommand::Transitions { taxonomy }) => {
             let taxonomy =
                 Source::parse(&taxonomy).map_err(|e| anyhow::anyhow!("--taxonomy: {e}"))?;
-            let report = crate::bench_transitions::run(&open_with_taxonomy(&url)?, taxonomy)?;
+            let report = crate::bench_transitions::run(&open_with_taxonomy(&db)?, taxonomy)?;
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }
@@ -520,7 +535,7 @@ pub fn run() -> Result<ExitCode> {
             python,
         }) => {
             let report =
-                crate::bench::extraction(&open(&url)?, &sentences, baseline.as_deref(), &python)?;
+                crate::bench::extraction(&open(&db)?, &sentences, baseline.as_deref(), &python)?;
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }
@@ -532,7 +547,7 @@ pub fn run() -> Result<ExitCode> {
             seed,
         }) => {
             let report = crate::bench_match::teams(
-                &open(&url)?,
+                &open(&db)?,
                 &crate::bench_match::TeamsBench {
                     workers,
                     projects,
@@ -551,7 +566,7 @@ pub fn run() -> Result<ExitCode> {
             seed,
         }) => {
             let report = crate::bench_match::follow(
-                &open(&url)?,
+                &open(&db)?,
                 &crate::bench_match::FollowBench {
                     workers,
                     tasks,
@@ -571,7 +586,7 @@ pub fn run() -> Result<ExitCode> {
             seed,
         }) => {
             let report = crate::bench_match::matching(
-                &open(&url)?,
+                &open(&db)?,
                 &crate::bench_match::MatchingBench {
                     workers,
                     tasks,
@@ -584,37 +599,43 @@ pub fn run() -> Result<ExitCode> {
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Worker(command) => crate::work::worker(&open_with_taxonomy(&url)?, command),
-        Command::Task(command) => crate::work::task(&open_with_taxonomy(&url)?, command),
+        Command::Worker(command) => crate::work::worker(&open_with_taxonomy(&db)?, command),
+        Command::Task(command) => crate::work::task(&open_with_taxonomy(&db)?, command),
         Command::Match { target, options } => {
-            crate::work::matches(&open_with_taxonomy(&url)?, target, options)
+            crate::work::matches(&open_with_taxonomy(&db)?, target, options)
         }
         Command::Credential(command) => {
             let publication = settings.publication()?;
             crate::credential::run(
                 command,
                 &publication,
-                || open_with_taxonomy(&url),
-                || url.exists().then(|| open(&url).ok()).flatten(),
+                &db,
+                || open_with_taxonomy(&db),
+                // Verification makes no key file: it signs nothing.
+                || {
+                    url.exists()
+                        .then(|| db.open_keys(false).ok().map(|o| o.store))
+                        .flatten()
+                },
             )
         }
-        Command::Reskill(args) => crate::reskill::run(&open_with_taxonomy(&url)?, args),
-        Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&url)?, args),
-        Command::Team { file, json } => crate::work::team(&open_with_taxonomy(&url)?, &file, json),
+        Command::Reskill(args) => crate::reskill::run(&open_with_taxonomy(&db)?, args),
+        Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&db)?, args),
+        Command::Team { file, json } => crate::work::team(&open_with_taxonomy(&db)?, &file, json),
         Command::Resources(command) => {
-            crate::learning::resources(&open_with_taxonomy(&url)?, command)
+            crate::learning::resources(&open_with_taxonomy(&db)?, command)
         }
-        Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&url)?, args),
-        Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&url)?, args),
-        Command::Payments(command) => crate::operate::payments(&open(&url)?, command),
-        Command::Ledger(command) => crate::operate::ledger(&open(&url)?, command),
-        Command::Contracts(command) => crate::operate::contracts(&open(&url)?, command),
-        Command::Webhooks(command) => crate::operate::webhooks(&open(&url)?, command),
-        Command::Accounts(command) => crate::operate::accounts(&open(&url)?, command),
-        Command::Backup(args) => crate::backup::backup(&url, &args),
-        Command::Restore(args) => crate::backup::restore(&url, &args),
+        Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&db)?, args),
+        Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&db)?, args),
+        Command::Payments(command) => crate::operate::payments(&open(&db)?, command),
+        Command::Ledger(command) => crate::operate::ledger(&open(&db)?, command),
+        Command::Contracts(command) => crate::operate::contracts(&open(&db)?, command),
+        Command::Webhooks(command) => crate::operate::webhooks(&open(&db)?, command),
+        Command::Accounts(command) => crate::operate::accounts(&open(&db)?, command),
+        Command::Backup(args) => crate::backup::backup(&db, &args),
+        Command::Restore(args) => crate::backup::restore(&db, &args),
         Command::Eval(command) => {
-            let store = open(&url)?;
+            let store = open(&db)?;
             let line = match command {
                 EvalCommand::Extraction { file, params } => crate::eval::extraction(
                     &store,
@@ -636,13 +657,13 @@ pub fn run() -> Result<ExitCode> {
     }
 }
 
-fn open(url: &DatabaseUrl) -> Result<Store> {
-    Store::open(url).with_context(|| format!("cannot open the store {url:?}"))
+fn open(db: &Db) -> Result<Store> {
+    db.open()
 }
 
 /// Opens the store and loads the starter taxonomy if it holds none.
-fn open_with_taxonomy(url: &DatabaseUrl) -> Result<Store> {
-    let store = open(url)?;
+fn open_with_taxonomy(db: &Db) -> Result<Store> {
+    let store = open(db)?;
     if let Some(summary) = guild_store::load_starter_if_empty(&store)? {
         eprintln!(
             "The store was empty: loaded Guild's starter taxonomy ({} skills, {} occupations).",
@@ -653,34 +674,55 @@ fn open_with_taxonomy(url: &DatabaseUrl) -> Result<Store> {
     Ok(store)
 }
 
-fn serve(
-    url: &DatabaseUrl,
-    settings: &Settings,
-    limits: guild_server::RateLimits,
-) -> Result<ExitCode> {
+fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Result<ExitCode> {
     let addr = settings.addr.as_str();
     let config = guild_server::ServerConfig {
         public_url: settings.public_url.clone(),
         limits,
     };
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The PostgreSQL driver logs every query's parameters at debug (sealed issuer keys, webhook
+    // secrets, token hashes): it is capped at info whatever GUILD_LOG asks for. The directive
+    // is a constant, so it always parses.
+    if let Ok(directive) = "tokio_postgres::query=info".parse() {
+        filter = filter.add_directive(directive);
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    let url = &db.url;
     let store = match &settings.replica {
-        None => open_with_taxonomy(url)?,
-        Some(replica) => {
-            let store = Store::open_with_replica(url, replica).with_context(|| {
-                format!("cannot open the store {url:?} with replica {replica:?}")
-            })?;
-            guild_store::load_starter_if_empty(&store)?;
-            store
-        }
+        None => Store::open(url).with_context(|| format!("cannot open the store {url:?}"))?,
+        Some(replica) => Store::open_with_replica(url, replica)
+            .with_context(|| format!("cannot open the store {url:?} with replica {replica:?}"))?,
     };
+    let opened = db.unlock(store, true)?;
+    // Only the key's id and origin are logged, never the key.
+    match (&opened.origin, opened.store.key_encryption_key_id()) {
+        (Some(origin), Some(id)) => tracing::info!(
+            kek = %id,
+            from = %crate::keys::describe(origin),
+            sealed_now = opened.sealed_now,
+            "issuer keys: key-encryption key loaded"
+        ),
+        _ => tracing::info!("issuer keys: no key-encryption key configured"),
+    }
+    if let Some(why) = &opened.locked {
+        tracing::warn!("issuer keys are locked; issuing answers 503 until this is fixed: {why}");
+    }
+    let store = opened.store;
+    if let Some(summary) = guild_store::load_starter_if_empty(&store)?
+        && settings.replica.is_none()
+    {
+        eprintln!(
+            "The store was empty: loaded Guild's starter taxonomy ({} skills, {} occupations).",
+            summary.counts.get("skills").unwrap_or(&0),
+            summary.counts.get("occupations").unwrap_or(&0)
+        );
+    }
     let store = Arc::new(store);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -719,8 +761,8 @@ async fn shutdown_signal() {
     }
 }
 
-fn import(url: &DatabaseUrl, command: ImportCommand) -> Result<ExitCode> {
-    let store = open(url)?;
+fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
+    let store = open(db)?;
     let bar = Bar::new();
     let started = std::time::Instant::now();
     let summary = match command {
@@ -786,8 +828,8 @@ fn print_summary(summary: &ImportSummary, elapsed: std::time::Duration) -> Resul
     Ok(())
 }
 
-fn taxonomy(url: &DatabaseUrl, command: TaxonomyCommand) -> Result<ExitCode> {
-    let store = open_with_taxonomy(url)?;
+fn taxonomy(db: &Db, command: TaxonomyCommand) -> Result<ExitCode> {
+    let store = open_with_taxonomy(db)?;
     match command {
         TaxonomyCommand::Stats { json } => {
             let stats = store.stats()?;

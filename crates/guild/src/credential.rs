@@ -53,6 +53,23 @@ pub enum KeysCommand {
     New(KeyOwner),
     /// List the keys, newest last.
     List(KeyOwner),
+    /// Show the key-encryption key in use (its id and where it comes from) and which one the
+    /// stored issuer keys are encrypted with.
+    Status,
+    /// Write a fresh key-encryption key to FILE (which must not exist), readable by its owner
+    /// only: the next one to rotate to, or the one to give a PostgreSQL store.
+    NewKek {
+        /// The file to write.
+        file: PathBuf,
+    },
+    /// Encrypt every issuer key again under the key-encryption key in --new-key-file, in one
+    /// transaction (if one key fails, nothing changes). Then the old key opens nothing: start
+    /// Guild with the new one (the file beside a SQLite database is replaced by it).
+    RotateKek {
+        /// The file holding the new key-encryption key (`guild credential keys new-kek FILE`).
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
 }
 
 /// Options of `guild credential issue`.
@@ -151,6 +168,7 @@ pub struct VerifyArgs {
 pub fn run(
     command: CredentialCommand,
     publication: &Publication,
+    db: &crate::keys::Db,
     store: impl FnOnce() -> Result<Store>,
     existing_store: impl FnOnce() -> Option<Store>,
 ) -> Result<ExitCode> {
@@ -174,15 +192,32 @@ pub fn run(
             let issuer = issuer(&store, owner.org.as_deref())?;
             for k in store.issuer_keys(&issuer.key_name())? {
                 out!(
-                    "{}  {}  created {}{}",
+                    "{}  {}  created {}{}  {}",
                     k.id,
                     k.public_multibase,
                     k.created_at,
                     k.retired_at
+                        .as_ref()
                         .map(|r| format!("  retired {r}"))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    k.sealed_with().map_or_else(
+                        || "plain (sealed at the next start with a key-encryption key)".to_owned(),
+                        |id| format!("encrypted with key-encryption key {id}")
+                    )
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        CredentialCommand::Keys(KeysCommand::Status) => {
+            crate::keys::status(db)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        CredentialCommand::Keys(KeysCommand::NewKek { file }) => {
+            crate::keys::new_kek(&file)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        CredentialCommand::Keys(KeysCommand::RotateKek { new_key_file }) => {
+            crate::keys::rotate_kek(db, &new_key_file)?;
             Ok(ExitCode::SUCCESS)
         }
         CredentialCommand::Issue(args) => issue(&store()?, publication, &args),

@@ -32,6 +32,7 @@ mod bench_transitions;
 mod cli;
 mod credential;
 mod eval;
+mod keys;
 mod learning;
 mod operate;
 mod progress;

@@ -22,6 +22,8 @@ pub struct SettingsFile {
     pub addr: Option<String>,
     /// The public base URL (did:web issuers under it).
     pub public_url: Option<String>,
+    /// A file holding the key-encryption key of the issuer keys (see `crate::keys`).
+    pub key_file: Option<PathBuf>,
 }
 
 impl SettingsFile {
@@ -43,6 +45,8 @@ pub struct Settings {
     pub addr: String,
     /// The public base URL, if this Guild has one.
     pub public_url: Option<String>,
+    /// The file holding the key-encryption key of the issuer keys, if one is configured.
+    pub key_file: Option<PathBuf>,
 }
 
 /// The database URL's password never reaches a log or a message.
@@ -53,6 +57,7 @@ impl std::fmt::Debug for Settings {
             .field("replica", &self.replica)
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
+            .field("key_file", &self.key_file)
             .finish()
     }
 }
@@ -92,6 +97,7 @@ impl Settings {
             replica,
             addr,
             public_url: file.public_url,
+            key_file: file.key_file,
         })
     }
 

@@ -255,6 +255,26 @@ impl From<StoreError> for ApiError {
                 parameter: None,
                 retry_after: None,
             },
+            // The server cannot sign until an operator gives it the right key-encryption key:
+            // say so, and that what was issued still verifies (never where the key lives).
+            StoreError::IssuerKeysLocked(lock) => Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                code: "issuer-keys-locked",
+                detail: lock.public_detail(),
+                parameter: None,
+            },
+            StoreError::SealedKey(_) => {
+                tracing::error!(error = %e, "an issuer key does not open");
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    code: "issuer-key-damaged",
+                    detail: "issuing is unavailable: a stored issuer key does not open under this \
+                             server's key-encryption key (it was changed or moved); the cause is \
+                             in the server's log"
+                        .to_owned(),
+                    parameter: None,
+                }
+            }
             StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
         }
     }

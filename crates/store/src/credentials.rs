@@ -2,24 +2,61 @@
 
 use serde::Serialize;
 
-use crate::sql::{Row, Value};
+use std::sync::Arc;
+
+use ed25519_dalek::SigningKey;
+use guild_credentials::keys;
+use zeroize::Zeroizing;
+
+use crate::sealing::{self, KeyEncryptionKey, KeyLock};
+use crate::sql::{Row, Tx, Value};
 use crate::{Store, StoreError};
 
-/// An issuer's Ed25519 key. The secret never leaves the store except to sign.
+/// An issuer's Ed25519 key. The secret never leaves the store except to sign, and is kept
+/// sealed under the key-encryption key (see [`crate::KeyEncryptionKey`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IssuerKey {
     /// Its number.
     pub id: i64,
-    /// Whose key: `platform`.
+    /// Whose key: `platform` or `org:ID`.
     pub issuer: String,
     /// The public key, Multikey multibase (`z6Mk…`).
     pub public_multibase: String,
-    /// The secret seed, multibase (`z3u2…`).
-    pub secret_multibase: String,
     /// When it was made.
     pub created_at: String,
     /// When a newer key took over (it still verifies).
     pub retired_at: Option<String>,
+    secret: StoredSecret,
+}
+
+impl IssuerKey {
+    /// The id of the key-encryption key its secret is sealed under; none while it is still
+    /// stored in plain text (made before sealing, and Guild has not started with a KEK since).
+    pub fn sealed_with(&self) -> Option<&str> {
+        match &self.secret {
+            StoredSecret::Sealed { kek_id, .. } => Some(kek_id),
+            StoredSecret::Plain(_) => None,
+        }
+    }
+}
+
+/// How a secret key is stored.
+#[derive(Clone, PartialEq)]
+enum StoredSecret {
+    /// Multibase seed, from before keys were sealed (until the first start with a KEK).
+    Plain(String),
+    /// Sealed under the KEK `kek_id` (see `sealing::seal`).
+    Sealed { kek_id: String, sealed: String },
+}
+
+/// Even sealed, a secret stays out of logs.
+impl std::fmt::Debug for StoredSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoredSecret::Plain(_) => f.write_str("Plain(…)"),
+            StoredSecret::Sealed { kek_id, .. } => write!(f, "Sealed {{ kek_id: {kek_id:?}, … }}"),
+        }
+    }
 }
 
 /// A credential Guild issued.
@@ -51,17 +88,29 @@ pub struct IssuedCredential {
 }
 
 fn key_from_row(r: &Row) -> Result<IssuerKey, StoreError> {
+    let secret = match (r[3].opt_text()?, r[4].opt_text()?, r[5].opt_text()?) {
+        (_, Some(sealed), Some(kek_id)) => StoredSecret::Sealed { kek_id, sealed },
+        (Some(plain), None, None) => StoredSecret::Plain(plain),
+        // The table's CHECK constraints rule this out; a row edited by hand could still be so.
+        _ => {
+            return Err(StoreError::SealedKey(format!(
+                "issuer key {} has neither a sealed nor a plain secret",
+                r[0].int()?
+            )));
+        }
+    };
     Ok(IssuerKey {
         id: r[0].int()?,
         issuer: r[1].text()?.to_owned(),
         public_multibase: r[2].text()?.to_owned(),
-        secret_multibase: r[3].text()?.to_owned(),
-        created_at: r[4].text()?.to_owned(),
-        retired_at: r[5].opt_text()?,
+        created_at: r[6].text()?.to_owned(),
+        retired_at: r[7].opt_text()?,
+        secret,
     })
 }
 
-const KEY_COLUMNS: &str = "id, issuer, public_multibase, secret_multibase, created_at, retired_at";
+const KEY_COLUMNS: &str =
+    "id, issuer, public_multibase, secret_multibase, secret_sealed, kek_id, created_at, retired_at";
 const CREDENTIAL_COLUMNS: &str = "id, worker_id, kind, skill, document, status_index, issued_at, revoked_at, revocation_reason, issuer, issued_by";
 
 fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
@@ -94,32 +143,109 @@ fn credential_by_id(tx: &mut dyn crate::sql::Tx, id: &str) -> Result<IssuedCrede
     })?
 }
 
+/// The ids of the key-encryption keys the stored issuer keys are sealed under.
+fn sealed_with(tx: &mut dyn Tx) -> Result<Vec<String>, StoreError> {
+    tx.query(
+        "SELECT DISTINCT kek_id FROM issuer_keys WHERE kek_id IS NOT NULL ORDER BY kek_id",
+        &[],
+    )?
+    .iter()
+    .map(|r| r[0].text().map(str::to_owned))
+    .collect()
+}
+
+/// Refuses (as locked) when a stored key is sealed under another KEK than `kek`.
+fn check_sealed_with(tx: &mut dyn Tx, kek: &KeyEncryptionKey) -> Result<(), StoreError> {
+    let others: Vec<String> = sealed_with(tx)?
+        .into_iter()
+        .filter(|id| id != kek.id())
+        .collect();
+    if others.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::IssuerKeysLocked(KeyLock::Wrong {
+            sealed_with: others.join(", "),
+            configured: kek.id().to_owned(),
+            source: kek.source().to_owned(),
+        }))
+    }
+}
+
+/// The seed of `key`: opened under `kek`, or read from the plain column; either way it must
+/// be the secret half of the key's public key (a seed swapped between rows is refused).
+fn seed_of(key: &IssuerKey, kek: &KeyEncryptionKey) -> Result<Zeroizing<[u8; 32]>, StoreError> {
+    let seed = match &key.secret {
+        StoredSecret::Sealed { kek_id, sealed } => {
+            if kek_id != kek.id() {
+                return Err(StoreError::IssuerKeysLocked(KeyLock::Wrong {
+                    sealed_with: kek_id.clone(),
+                    configured: kek.id().to_owned(),
+                    source: kek.source().to_owned(),
+                }));
+            }
+            sealing::open(kek, &key.issuer, &key.public_multibase, sealed)?
+        }
+        StoredSecret::Plain(multibase) => Zeroizing::new(
+            keys::secret_key_from_multibase(multibase)
+                .map_err(|e| {
+                    StoreError::SealedKey(format!(
+                        "the plain secret of issuer key {} is unreadable: {e}",
+                        key.id
+                    ))
+                })?
+                .to_bytes(),
+        ),
+    };
+    let public = keys::public_key_multibase(&SigningKey::from_bytes(&seed).verifying_key());
+    if public != key.public_multibase {
+        return Err(StoreError::SealedKey(format!(
+            "the secret of issuer key {} is not the secret half of its public key {}",
+            key.id, key.public_multibase
+        )));
+    }
+    Ok(seed)
+}
+
 fn now() -> String {
     jiff::Timestamp::now().to_string()
 }
 
 impl Store {
-    /// Stores a new key for `issuer` and retires the one it replaces, in one transaction
-    /// (rotation: the old key keeps verifying what it signed).
-    pub fn rotate_issuer_key(
+    /// Stores a new key for `issuer`, sealed under the key-encryption key, and retires the one
+    /// it replaces, in one transaction (rotation: the old key keeps verifying what it signed).
+    pub(crate) fn add_issuer_key(
         &self,
         issuer: &str,
-        public_multibase: &str,
-        secret_multibase: &str,
+        key: &SigningKey,
     ) -> Result<IssuerKey, StoreError> {
+        let kek = match self.kek() {
+            Ok(kek) => kek,
+            Err(_) => return Err(self.locked_without_kek()),
+        };
+        let public_multibase = keys::public_key_multibase(&key.verifying_key());
+        let seed = Zeroizing::new(key.to_bytes());
+        let sealed = sealing::seal(&kek, issuer, &public_multibase, &seed)?;
         self.write(|tx| {
+            // Keys sealed under two KEKs could never all be opened: refuse to start a second.
+            check_sealed_with(tx, &kek)?;
             let at = now();
-            crate::audit::audit(tx, None, "issuer_key.rotated", &format!("issuer:{issuer}"), public_multibase)?;
+            crate::audit::audit(tx, None, "issuer_key.rotated", &format!("issuer:{issuer}"), &public_multibase)?;
             tx.execute(
                 "UPDATE issuer_keys SET retired_at = $1 WHERE issuer = $2 AND retired_at IS NULL",
                 &[at.clone().into(), issuer.into()],
             )?;
             let rows = tx.query(
                 &format!(
-                    "INSERT INTO issuer_keys (issuer, public_multibase, secret_multibase, created_at) \
-                     VALUES ($1, $2, $3, $4) RETURNING {KEY_COLUMNS}"
+                    "INSERT INTO issuer_keys (issuer, public_multibase, secret_sealed, kek_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING {KEY_COLUMNS}"
                 ),
-                &[issuer.into(), public_multibase.into(), secret_multibase.into(), at.into()],
+                &[
+                    issuer.into(),
+                    public_multibase.as_str().into(),
+                    sealed.as_str().into(),
+                    kek.id().into(),
+                    at.into(),
+                ],
             )?;
             rows.first()
                 .map(key_from_row)
@@ -127,6 +253,183 @@ impl Store {
         })
     }
 
+    /// The key-encryption key in use, or why there is none.
+    fn kek(&self) -> Result<Arc<KeyEncryptionKey>, StoreError> {
+        self.kek
+            .read()
+            .map_err(|_| StoreError::Backend("the key-encryption key lock is poisoned".to_owned()))?
+            .clone()
+            .ok_or(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None,
+            }))
+    }
+
+    /// Why nothing can be sealed or opened without a key-encryption key, naming the one the
+    /// stored keys are sealed under.
+    fn locked_without_kek(&self) -> StoreError {
+        match self.read(sealed_with) {
+            Ok(ids) => StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: (!ids.is_empty()).then(|| ids.join(", ")),
+            }),
+            Err(e) => e,
+        }
+    }
+
+    /// The ids of the key-encryption keys the stored issuer keys are sealed under (one, or
+    /// none while no key is sealed).
+    pub fn issuer_keys_sealed_with(&self) -> Result<Vec<String>, StoreError> {
+        self.read(sealed_with)
+    }
+
+    /// How many issuer keys are still stored in plain text (from before keys were sealed).
+    pub fn plain_issuer_keys(&self) -> Result<i64, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT COUNT(*) FROM issuer_keys WHERE secret_multibase IS NOT NULL",
+                &[],
+            )?
+            .first()
+            .map_or(Ok(0), |r| r[0].int())
+        })
+    }
+
+    /// The id of the key-encryption key this process holds, if it holds one.
+    pub fn key_encryption_key_id(&self) -> Option<String> {
+        self.kek
+            .read()
+            .ok()
+            .and_then(|k| k.as_ref().map(|k| k.id().to_owned()))
+    }
+
+    fn set_kek(&self, kek: Option<KeyEncryptionKey>) -> Result<(), StoreError> {
+        *self.kek.write().map_err(|_| {
+            StoreError::Backend("the key-encryption key lock is poisoned".to_owned())
+        })? = kek.map(Arc::new);
+        Ok(())
+    }
+
+    /// Gives the store the key-encryption key that opens its issuer keys (none: signing will
+    /// say why it cannot), and seals under it every issuer key still stored in plain text (a
+    /// store from before keys were sealed), in one transaction, clearing the plain column.
+    /// Returns how many keys it sealed. When the stored keys were sealed under another KEK,
+    /// or under one and none is given, the answer is [`StoreError::IssuerKeysLocked`]: the
+    /// store still works, except to sign.
+    pub fn unlock_issuer_keys(&self, kek: Option<KeyEncryptionKey>) -> Result<usize, StoreError> {
+        let given = kek.is_some();
+        self.set_kek(kek)?;
+        if !given {
+            let sealed_with = self.read(sealed_with)?;
+            return if !sealed_with.is_empty() {
+                Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                    sealed_with: Some(sealed_with.join(", ")),
+                }))
+            } else if self.plain_issuer_keys()? > 0 {
+                // Plain keys do not sign: they wait for a KEK to seal them.
+                Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                    sealed_with: None,
+                }))
+            } else {
+                Ok(0)
+            };
+        }
+        let kek = self.kek()?;
+        self.write(|tx| {
+            check_sealed_with(tx, &kek)?;
+            let plain = tx
+                .query(
+                    &format!("SELECT {KEY_COLUMNS} FROM issuer_keys WHERE secret_multibase IS NOT NULL ORDER BY id"),
+                    &[],
+                )?
+                .iter()
+                .map(key_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+            for key in &plain {
+                let seed = seed_of(key, &kek)?;
+                let sealed = sealing::seal(&kek, &key.issuer, &key.public_multibase, &seed)?;
+                tx.execute(
+                    "UPDATE issuer_keys SET secret_sealed = $1, kek_id = $2, secret_multibase = NULL \
+                     WHERE id = $3 AND secret_multibase IS NOT NULL",
+                    &[sealed.into(), kek.id().into(), key.id.into()],
+                )?;
+            }
+            if !plain.is_empty() {
+                crate::audit::audit(
+                    tx,
+                    None,
+                    "issuer_key.sealed",
+                    "issuer_keys",
+                    &format!("{} plain keys sealed under key-encryption key {}", plain.len(), kek.id()),
+                )?;
+            }
+            Ok(plain.len())
+        })
+    }
+
+    /// Seals every issuer key again under `new`, in one transaction: if any key does not open
+    /// under the key-encryption key in use, nothing changes. From then on this store uses
+    /// `new`; the old KEK no longer opens anything. Returns how many keys were sealed again.
+    pub fn rotate_key_encryption_key(&self, new: KeyEncryptionKey) -> Result<usize, StoreError> {
+        let current = self.kek()?;
+        if new.id() == current.id() {
+            return Err(StoreError::Invalid(format!(
+                "{} holds key-encryption key {}, the one in use already: make a new one with \
+                 `guild credential keys new-kek FILE`",
+                new.source(),
+                new.id()
+            )));
+        }
+        let n = self.write(|tx| {
+            let all = tx
+                .query(&format!("SELECT {KEY_COLUMNS} FROM issuer_keys ORDER BY id"), &[])?
+                .iter()
+                .map(key_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+            for key in &all {
+                let seed = seed_of(key, &current)?;
+                let sealed = sealing::seal(&new, &key.issuer, &key.public_multibase, &seed)?;
+                tx.execute(
+                    "UPDATE issuer_keys SET secret_sealed = $1, kek_id = $2, secret_multibase = NULL WHERE id = $3",
+                    &[sealed.into(), new.id().into(), key.id.into()],
+                )?;
+            }
+            crate::audit::audit(
+                tx,
+                None,
+                "issuer_key.rekeyed",
+                "issuer_keys",
+                &format!("{} keys sealed again: key-encryption key {} replaces {}", all.len(), new.id(), current.id()),
+            )?;
+            Ok(all.len())
+        })?;
+        self.set_kek(Some(new))?;
+        Ok(n)
+    }
+
+    /// The secret half of `key`, opened with the key-encryption key.
+    pub(crate) fn signing_key(&self, key: &IssuerKey) -> Result<SigningKey, StoreError> {
+        let kek = match (&key.secret, self.kek()) {
+            (_, Ok(kek)) => kek,
+            (StoredSecret::Sealed { kek_id, .. }, Err(_)) => {
+                return Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                    sealed_with: Some(kek_id.clone()),
+                }));
+            }
+            (StoredSecret::Plain(_), Err(e)) => return Err(e),
+        };
+        if let StoredSecret::Plain(_) = key.secret {
+            // Plain keys are sealed when the store is unlocked: one left means another
+            // process (an older Guild) wrote it since.
+            return Err(StoreError::SealedKey(format!(
+                "issuer key {} of {} is stored in plain text: restart Guild with its \
+                 key-encryption key to seal it",
+                key.id, key.issuer
+            )));
+        }
+        let seed = seed_of(key, &kek)?;
+        Ok(SigningKey::from_bytes(&seed))
+    }
+
+    /// Every key of `issuer`, oldest first.
     /// Every key of `issuer`, oldest first.
     pub fn issuer_keys(&self, issuer: &str) -> Result<Vec<IssuerKey>, StoreError> {
         self.read(|tx| {
@@ -283,17 +586,28 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::{DatabaseUrl, Store, StoreError};
+    use ed25519_dalek::SigningKey;
+
+    use crate::{DatabaseUrl, KeyEncryptionKey, KeyLock, Store, StoreError};
+
+    fn kek(byte: u8) -> KeyEncryptionKey {
+        KeyEncryptionKey::from_bytes([byte; 32], format!("test key {byte}"))
+    }
+
+    fn store(dir: &tempfile::TempDir) -> Store {
+        Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap()
+    }
 
     #[test]
     fn credentials_take_status_positions_in_order_and_revoke_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
+        let store = store(&dir);
+        store.unlock_issuer_keys(Some(kek(1))).unwrap();
         let first = store
-            .rotate_issuer_key("platform", "z6Mk-a", "z3u2-a")
+            .add_issuer_key("platform", &SigningKey::from_bytes(&[1; 32]))
             .unwrap();
         let second = store
-            .rotate_issuer_key("platform", "z6Mk-b", "z3u2-b")
+            .add_issuer_key("platform", &SigningKey::from_bytes(&[2; 32]))
             .unwrap();
         let keys = store.issuer_keys("platform").unwrap();
         assert!(keys[0].retired_at.is_some() && keys[1].retired_at.is_none());
@@ -337,5 +651,187 @@ mod tests {
             Err(StoreError::NotFound { .. })
         ));
         assert_eq!(store.revocation_list().unwrap(), (vec![1], 2));
+    }
+
+    /// An issuer key's row as stored: id, plain secret, sealed secret, KEK id.
+    type RawSecret = (i64, Option<String>, Option<String>, Option<String>);
+
+    /// The raw secret columns of every issuer key, by id.
+    fn raw_secrets(store: &Store) -> Vec<RawSecret> {
+        store
+            .read(|tx| {
+                tx.query(
+                    "SELECT id, secret_multibase, secret_sealed, kek_id FROM issuer_keys ORDER BY id",
+                    &[],
+                )?
+                .iter()
+                .map(|r| Ok((r[0].int()?, r[1].opt_text()?, r[2].opt_text()?, r[3].opt_text()?)))
+                .collect()
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn issuer_keys_are_sealed_and_open_only_under_their_kek() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        // Without a KEK nothing is sealed, so nothing can be made.
+        assert!(matches!(
+            store.new_issuer_key(&crate::Issuer::Platform),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None
+            }))
+        ));
+        store.unlock_issuer_keys(Some(kek(1))).unwrap();
+        let signing = SigningKey::from_bytes(&[9; 32]);
+        let key = store.add_issuer_key("platform", &signing).unwrap();
+        let plain = guild_credentials::keys::secret_key_multibase(&signing);
+        let raw = raw_secrets(&store);
+        assert_eq!(raw[0].1, None);
+        let sealed = raw[0].2.clone().unwrap();
+        assert!(sealed.starts_with("xc20p1:") && !sealed.contains(&plain));
+        assert_eq!(raw[0].3.as_deref(), Some(kek(1).id()));
+        assert_eq!(
+            store.signing_key(&key).unwrap().to_bytes(),
+            signing.to_bytes()
+        );
+
+        // Another process without the KEK, or with another one, cannot sign.
+        let other = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
+        let missing = other.unlock_issuer_keys(None).unwrap_err();
+        assert!(
+            matches!(&missing, StoreError::IssuerKeysLocked(KeyLock::Missing { sealed_with: Some(id) }) if id == kek(1).id()),
+            "{missing}"
+        );
+        assert!(matches!(
+            other.signing_key(&key),
+            Err(StoreError::IssuerKeysLocked(_))
+        ));
+        let wrong = other.unlock_issuer_keys(Some(kek(2))).unwrap_err();
+        let text = wrong.to_string();
+        assert!(
+            text.contains(kek(1).id()) && text.contains(kek(2).id()) && text.contains("test key 2"),
+            "{text}"
+        );
+        assert!(matches!(
+            other.signing_key(&key),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Wrong { .. }))
+        ));
+        // …nor seal a new key under a second KEK.
+        assert!(matches!(
+            other.add_issuer_key("org:1", &SigningKey::from_bytes(&[3; 32])),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Wrong { .. }))
+        ));
+        // Public keys are not secret: they are read without any KEK.
+        assert_eq!(
+            other.issuer_keys("platform").unwrap()[0].public_multibase,
+            key.public_multibase
+        );
+    }
+
+    #[test]
+    fn plain_keys_are_sealed_at_unlock_and_rotation_reseals_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir);
+        // Keys from before sealing: plain seeds in the plain column.
+        let seeds: Vec<SigningKey> = (1..=3).map(|i| SigningKey::from_bytes(&[i; 32])).collect();
+        store
+            .write(|tx| {
+                for (i, k) in seeds.iter().enumerate() {
+                    tx.execute(
+                        "INSERT INTO issuer_keys (issuer, public_multibase, secret_multibase, created_at) VALUES ($1, $2, $3, 'then')",
+                        &[
+                            format!("org:{i}").into(),
+                            guild_credentials::keys::public_key_multibase(&k.verifying_key()).into(),
+                            guild_credentials::keys::secret_key_multibase(k).into(),
+                        ],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        // Without a KEK they stay as they are, and do not sign.
+        assert!(matches!(
+            store.unlock_issuer_keys(None),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None
+            }))
+        ));
+        assert_eq!(raw_secrets(&store)[0].2, None);
+        let first = store.issuer_keys("org:0").unwrap().remove(0);
+        assert!(matches!(
+            store.signing_key(&first),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
+                sealed_with: None
+            }))
+        ));
+        assert_eq!(store.unlock_issuer_keys(Some(kek(1))).unwrap(), 3);
+        for (i, (_, plain, sealed, id)) in raw_secrets(&store).into_iter().enumerate() {
+            assert_eq!(plain, None);
+            assert!(sealed.is_some());
+            assert_eq!(id.as_deref(), Some(kek(1).id()));
+            let key = store.issuer_keys(&format!("org:{i}")).unwrap().remove(0);
+            assert_eq!(
+                store.signing_key(&key).unwrap().to_bytes(),
+                seeds[i].to_bytes()
+            );
+        }
+        // Unlocking again seals nothing more.
+        assert_eq!(store.unlock_issuer_keys(Some(kek(1))).unwrap(), 0);
+
+        // A sealed key moved onto another row does not open there.
+        let before = raw_secrets(&store);
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE issuer_keys SET secret_sealed = $1 WHERE id = $2",
+                    &[before[0].2.clone().into(), before[2].0.into()],
+                )
+            })
+            .unwrap();
+        let third = store.issuer_keys("org:2").unwrap().remove(0);
+        assert!(matches!(
+            store.signing_key(&third),
+            Err(StoreError::SealedKey(_))
+        ));
+        // Rotation meets it after re-sealing the first two, and changes nothing at all.
+        let moved = raw_secrets(&store);
+        assert!(matches!(
+            store.rotate_key_encryption_key(kek(2)),
+            Err(StoreError::SealedKey(_))
+        ));
+        assert_eq!(raw_secrets(&store), moved);
+        assert_eq!(store.key_encryption_key_id().as_deref(), Some(kek(1).id()));
+
+        // Put right, rotation re-seals every key under the new KEK, and the old one is done.
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE issuer_keys SET secret_sealed = $1 WHERE id = $2",
+                    &[before[2].2.clone().into(), before[2].0.into()],
+                )
+            })
+            .unwrap();
+        assert!(matches!(
+            store.rotate_key_encryption_key(kek(1)),
+            Err(StoreError::Invalid(_))
+        ));
+        assert_eq!(store.rotate_key_encryption_key(kek(2)).unwrap(), 3);
+        assert_eq!(store.key_encryption_key_id().as_deref(), Some(kek(2).id()));
+        for (i, (_, _, sealed, id)) in raw_secrets(&store).into_iter().enumerate() {
+            assert_eq!(id.as_deref(), Some(kek(2).id()));
+            assert_ne!(sealed, before[i].2);
+            let key = store.issuer_keys(&format!("org:{i}")).unwrap().remove(0);
+            assert_eq!(
+                store.signing_key(&key).unwrap().to_bytes(),
+                seeds[i].to_bytes()
+            );
+        }
+        let reopened = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
+        assert!(matches!(
+            reopened.unlock_issuer_keys(Some(kek(1))),
+            Err(StoreError::IssuerKeysLocked(KeyLock::Wrong { .. }))
+        ));
+        assert_eq!(reopened.unlock_issuer_keys(Some(kek(2))).unwrap(), 0);
     }
 }

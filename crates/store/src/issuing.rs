@@ -10,7 +10,7 @@ use ed25519_dalek::SigningKey;
 use guild_credentials::contexts::ContextSet;
 use guild_credentials::proof::{Cryptosuite, ProofOptions, add_proof};
 use guild_credentials::rdfc::JsonLdCanonicalizer;
-use guild_credentials::verify::{KeyResolver, ResolveError, ResolvedKey};
+use guild_credentials::verify::{KeyResolver, KnownStatusList, ResolveError, ResolvedKey};
 use guild_credentials::{CredentialError, keys, resolve, status};
 use serde::Serialize;
 use serde_json::Value;
@@ -422,11 +422,9 @@ impl Store {
         getrandom::fill(&mut seed)
             .map_err(|e| StoreError::Backend(format!("no randomness for a key: {e}")))?;
         let key = SigningKey::from_bytes(&seed);
-        self.rotate_issuer_key(
-            &issuer.key_name(),
-            &keys::public_key_multibase(&key.verifying_key()),
-            &keys::secret_key_multibase(&key),
-        )
+        // The seed on the stack is wiped: only its sealed form outlives this call.
+        zeroize::Zeroize::zeroize(&mut seed);
+        self.add_issuer_key(&issuer.key_name(), &key)
     }
 
     /// The identity `issuer` signs with now.
@@ -443,7 +441,7 @@ impl Store {
                 ),
             })
         })?;
-        let signing = keys::secret_key_from_multibase(&key.secret_multibase).map_err(bad)?;
+        let signing = self.signing_key(&key)?;
         let (did, verification_method) = if publication.did_web {
             let did = issuer.did_web(publication)?;
             let vm = resolve::verification_method(&did, &key.public_multibase);
@@ -554,26 +552,9 @@ impl Store {
                 ),
             });
         }
-        let number: i64 = list
-            .parse()
-            .ok()
-            .filter(|n| (0..1 << 32).contains(n))
-            .ok_or_else(|| StoreError::NotFound {
-                what: "status list",
-                id: list.to_owned(),
-            })?;
+        let number = list_number(list)?;
         let signer = self.signer(publication, issuer)?;
-        let (start, end) = (number * STATUS_LIST_BITS, (number + 1) * STATUS_LIST_BITS);
-        let revoked: Vec<u64> = self.read(|tx| {
-            tx.query(
-                "SELECT status_index FROM issued_credentials WHERE issuer = $1 AND revoked_at IS NOT NULL \
-                 AND status_index >= $2 AND status_index < $3 ORDER BY status_index",
-                &[issuer.key_name().into(), start.into(), end.into()],
-            )?
-            .iter()
-            .map(|r| Ok(u64::try_from(r[0].int()? - start).unwrap_or_default()))
-            .collect::<Result<_, StoreError>>()
-        })?;
+        let revoked = self.revoked_in_list(issuer, number)?;
         // Valid from the start of the hour: a verifier whose clock is a little behind ours
         // must not see a list from its future.
         let now = now();
@@ -600,6 +581,37 @@ impl Store {
         )
     }
 
+    /// The positions revoked in status list number `number` of `issuer`, from the list's start.
+    fn revoked_in_list(&self, issuer: &Issuer, number: i64) -> Result<Vec<u64>, StoreError> {
+        let (start, end) = (number * STATUS_LIST_BITS, (number + 1) * STATUS_LIST_BITS);
+        self.read(|tx| {
+            tx.query(
+                "SELECT status_index FROM issued_credentials WHERE issuer = $1 AND revoked_at IS NOT NULL \
+                 AND status_index >= $2 AND status_index < $3 ORDER BY status_index",
+                &[issuer.key_name().into(), start.into(), end.into()],
+            )?
+            .iter()
+            .map(|r| Ok(u64::try_from(r[0].int()? - start).unwrap_or_default()))
+            .collect::<Result<_, StoreError>>()
+        })
+    }
+
+    /// The status list `list` of `issuer` as this store records it, unsigned: what
+    /// [`OwnFirst`] reads first-hand when the store cannot sign.
+    fn known_status_list(
+        &self,
+        publication: &Publication,
+        issuer: &Issuer,
+        list: &str,
+    ) -> Result<KnownStatusList, StoreError> {
+        let revoked = self.revoked_in_list(issuer, list_number(list)?)?;
+        Ok(KnownStatusList {
+            issuer: issuer.did_web(publication)?,
+            purposes: vec!["revocation".to_owned()],
+            encoded_list: status::encode_list(&revoked, status::MIN_BITS).map_err(bad)?,
+        })
+    }
+
     /// The issuer of the credentials at `base/…`, if it is this Guild's: the platform at the
     /// base URL, an organisation at `base/orgs/SLUG`.
     fn issuer_at(
@@ -620,6 +632,17 @@ impl Store {
         }
         Ok(Some((Issuer::Platform, rest.to_owned())))
     }
+}
+
+/// The number of a status list in its URL (`…/credentials/status/3` → 3).
+fn list_number(list: &str) -> Result<i64, StoreError> {
+    list.parse()
+        .ok()
+        .filter(|n| (0..1 << 32).contains(n))
+        .ok_or_else(|| StoreError::NotFound {
+            what: "status list",
+            id: list.to_owned(),
+        })
 }
 
 /// A resolver that answers this Guild's own DIDs and status lists from the store (no network,
@@ -666,6 +689,28 @@ impl KeyResolver for OwnFirst<'_> {
                 .map_err(|e| ResolveError::Invalid(e.to_string()))?,
             controller: did.to_owned(),
         })
+    }
+
+    fn known_status_list(&self, url: &str) -> Option<Result<KnownStatusList, ResolveError>> {
+        let (issuer, tail) = self.store.issuer_at(self.publication, url).ok()??;
+        let list = tail.strip_prefix("/credentials/status/")?;
+        // While this store can sign, its lists are checked as any verifier checks them (signed);
+        // a store whose issuer keys are locked away reads its own records instead, so that what
+        // it issued still verifies, revocation included.
+        match self.store.signer(self.publication, &issuer) {
+            Err(StoreError::IssuerKeysLocked(_) | StoreError::SealedKey(_)) => {}
+            _ => return None,
+        }
+        Some(
+            self.store
+                .known_status_list(self.publication, &issuer, list)
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => ResolveError::Invalid(format!(
+                        "{url}: this Guild publishes no such status list"
+                    )),
+                    e => ResolveError::Unresolvable(e.to_string()),
+                }),
+        )
     }
 
     fn status_list(&self, url: &str) -> Result<Vec<u8>, ResolveError> {

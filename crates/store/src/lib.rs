@@ -22,6 +22,7 @@ mod projects;
 mod proposals;
 mod reskill;
 mod reviews;
+mod sealing;
 mod search;
 mod skill_tests;
 pub mod sql;
@@ -70,6 +71,7 @@ pub use reskill::{
     TransitionView,
 };
 pub use reviews::{ClientReputation, Review, ReviewSkill};
+pub use sealing::{KeyEncryptionKey, KeyLock, key_file_beside};
 pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
@@ -109,6 +111,15 @@ pub enum StoreError {
     /// written, and the same request can be sent again.
     #[error("the database was busy with a conflicting write; nothing was changed, try again: {0}")]
     Busy(String),
+    /// Issuer keys cannot be used here: they are sealed under a key-encryption key that is
+    /// not configured in this process (or another one is). Nothing was signed; what was
+    /// signed before still verifies.
+    #[error("{0}")]
+    IssuerKeysLocked(KeyLock),
+    /// A sealed issuer key did not open under the key-encryption key it names: it was
+    /// changed, or moved from another issuer's row. Nothing was signed.
+    #[error("{0}")]
+    SealedKey(String),
 }
 
 /// Which database a store uses, from a URL: `sqlite:PATH` or `postgres://…`.
@@ -195,6 +206,9 @@ pub struct Store {
     backend: Backend,
     /// The same store reading from a PostgreSQL streaming replica, when one is configured.
     replica: Option<Box<Store>>,
+    /// The key-encryption key that opens the issuer keys, once [`Store::unlock_issuer_keys`]
+    /// was given one; replaced when it is rotated.
+    kek: std::sync::RwLock<Option<std::sync::Arc<KeyEncryptionKey>>>,
 }
 
 impl Store {
@@ -207,6 +221,7 @@ impl Store {
         Ok(Self {
             backend,
             replica: None,
+            kek: std::sync::RwLock::new(None),
         })
     }
 
@@ -234,6 +249,7 @@ impl Store {
         store.replica = Some(Box::new(Store {
             backend: Backend::Postgres(reading),
             replica: None,
+            kek: std::sync::RwLock::new(None),
         }));
         Ok(store)
     }

@@ -68,6 +68,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0020_matching_changes.sql"),
     ),
     (
+        21,
+        include_str!("../migrations/postgres/0021_sealed_issuer_keys.sql"),
+    ),
+    (
         22,
         include_str!("../migrations/postgres/0022_sign_in_throttle.sql"),
     ),

@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/sqlite/0020_matching_changes.sql"),
     ),
     (
+        21,
+        include_str!("../migrations/sqlite/0021_sealed_issuer_keys.sql"),
+    ),
+    (
         22,
         include_str!("../migrations/sqlite/0022_sign_in_throttle.sql"),
     ),

@@ -403,6 +403,17 @@ fn passwords_are_never_logged(backend: Backend) {
         Some(&json!({"email": "eve@example.org", "password": password})),
     );
     let token = token.body["token"].as_str().unwrap().to_owned();
+    // An issuer key is made, sealed under the key-encryption key, and signs.
+    let org = json!({"slug": "eve-academy", "name": "Eve Academy"});
+    let made = server.call("POST", "/api/v1/organisations", Some(&token), Some(&org));
+    assert_eq!(made.status, 201, "{}", made.body);
+    let key = server.call(
+        "POST",
+        "/api/v1/organisations/eve-academy/keys",
+        Some(&token),
+        None,
+    );
+    assert_eq!(key.status, 201, "{}", key.body);
     server.call(
         "DELETE",
         "/api/v1/me",
@@ -413,8 +424,39 @@ fn passwords_are_never_logged(backend: Backend) {
     let logged = std::fs::read_to_string(&log).unwrap();
     // The log saw these requests (so the check below is not vacuous)…
     assert!(logged.contains("/api/v1/tokens"), "{logged}");
-    // …but never a password or a token.
-    for secret in [password, wrong, token.as_str(), &session, &csrf[0]] {
+    let kek = std::fs::read_to_string(store.kek_file()).unwrap();
+    let kek = kek.trim();
+    let kek_id = guild_store::KeyEncryptionKey::parse(kek, "test")
+        .unwrap()
+        .id()
+        .to_owned();
+    assert!(
+        logged.contains(&kek_id),
+        "the key-encryption key's id is not logged"
+    );
+    // …but never a password, a token, the key-encryption key or an issuer key, sealed or not.
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    db.unlock_issuer_keys(Some(
+        guild_store::KeyEncryptionKey::parse(kek, "test").unwrap(),
+    ))
+    .unwrap();
+    let sealed = format!("{:?}", db.issuer_keys("org:1").unwrap());
+    assert!(!sealed.contains("xc20p1:"), "{sealed}");
+    for secret in [
+        password,
+        wrong,
+        token.as_str(),
+        &session,
+        &csrf[0],
+        kek,
+        &kek.to_uppercase(),
+    ] {
         assert!(!logged.contains(secret), "{secret:?} is in the log");
     }
+    let leaked: Vec<&str> = logged.lines().filter(|l| l.contains("xc20p1:")).collect();
+    assert!(
+        leaked.is_empty(),
+        "a sealed issuer key is in the log: {leaked:#?}"
+    );
 }

@@ -47,6 +47,9 @@ pub fn shared(path: &str) -> PathBuf {
 /// A fresh, empty store for one test.
 pub struct TestStore {
     pub url: String,
+    /// The environment that gives `guild` the store's key-encryption key: a PostgreSQL store
+    /// has no default one (a SQLite store's is the file beside its database, made by Guild).
+    pub key_env: Vec<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
@@ -55,6 +58,7 @@ impl TestStore {
     pub fn at(url: &str) -> Self {
         Self {
             url: url.to_owned(),
+            key_env: Vec::new(),
             _dir: tempfile::tempdir().unwrap(),
         }
     }
@@ -80,7 +84,33 @@ impl TestStore {
                 format!("{base}/{name}")
             }
         };
-        Self { url, _dir: dir }
+        let key_env = match backend {
+            Backend::Sqlite => Vec::new(),
+            Backend::Postgres(_) => {
+                let path = dir.path().join("guild.kek");
+                guild_store::KeyEncryptionKey::create_file(&path, "test").unwrap();
+                vec![("GUILD_KEY_FILE".to_owned(), path.display().to_string())]
+            }
+        };
+        Self {
+            url,
+            key_env,
+            _dir: dir,
+        }
+    }
+
+    /// The file that holds the store's key-encryption key: the one Guild makes beside a
+    /// SQLite database, or the one the harness gives a PostgreSQL store.
+    pub fn kek_file(&self) -> PathBuf {
+        match self.url.strip_prefix("sqlite:") {
+            Some(path) => guild_store::key_file_beside(Path::new(path)),
+            None => PathBuf::from(&self.key_env[0].1),
+        }
+    }
+
+    /// The directory the store's files (and a SQLite store's database) are in.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
     }
 
     /// Runs `guild --db URL ARGS…` and returns its output.
@@ -90,6 +120,7 @@ impl TestStore {
             .arg(&self.url)
             .args(args)
             .env_remove("GUILD_DATABASE_URL")
+            .envs(self.key_env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap()
     }
@@ -101,6 +132,7 @@ impl TestStore {
             .arg("--db")
             .arg(&self.url)
             .args(args)
+            .envs(self.key_env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -162,6 +194,7 @@ impl TestStore {
             .arg(&self.url)
             .args(args)
             .env_remove("GUILD_DATABASE_URL")
+            .envs(self.key_env.iter().map(|(k, v)| (k, v)))
             .envs(env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap()
@@ -197,6 +230,7 @@ impl TestStore {
             .env("GUILD_RATE_SIGN_IN", SUITE_RATE)
             .env("GUILD_RATE_ACCOUNT", SUITE_RATE)
             .env("GUILD_REQUEST_TIMEOUT_SECS", "600")
+            .envs(self.key_env.iter().map(|(k, v)| (k, v)))
             .envs(env.iter().map(|(k, v)| (k, v)))
             .env("GUILD_LOG", log)
             .stdout(Stdio::piped())

@@ -21,6 +21,7 @@ mod harness;
 mod hourly_api;
 mod import;
 mod issuing_api;
+mod keys;
 mod learning_api;
 mod ledger;
 mod matching_api;
