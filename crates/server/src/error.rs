@@ -262,6 +262,7 @@ impl From<StoreError> for ApiError {
                 code: "issuer-keys-locked",
                 detail: lock.public_detail(),
                 parameter: None,
+                retry_after: None,
             },
             StoreError::SealedKey(_) => {
                 tracing::error!(error = %e, "an issuer key does not open");
@@ -273,6 +274,7 @@ impl From<StoreError> for ApiError {
                              in the server's log"
                         .to_owned(),
                     parameter: None,
+                    retry_after: None,
                 }
             }
             StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
