@@ -17,3 +17,4 @@ pub use index::{ConceptDoc, ConceptIndex, ConceptText, Field, Hit, Query, Scorin
 pub use skills::{ExtractOptions, SkillExtractor, SkillMatch, Span};
 pub mod analyzer;
 pub mod deconstruct;
+pub mod presence;

@@ -330,6 +330,12 @@ enum EvalCommand {
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
     },
+    /// Remote work: CSV with columns onetsoccode, title, teleworkable (shared/eval/remote). Needs
+    /// O*NET imported. Prints `occupations=N judged=N accuracy=x AUC=x` as its last line.
+    Remote {
+        /// The occupations file.
+        file: PathBuf,
+    },
     /// Job-title normalisation: CSV with columns vacancyTitle, conceptUri. Needs ESCO imported.
     Titles {
         /// The titles file.
@@ -645,6 +651,7 @@ pub fn run() -> Result<ExitCode> {
                 EvalCommand::Transitions { file, params } => {
                     crate::eval::transitions(&store, &file, &params)?
                 }
+                EvalCommand::Remote { file } => crate::eval::remote(&store, &file)?,
                 EvalCommand::Titles { file, params } => crate::eval::titles(
                     &store,
                     &file,

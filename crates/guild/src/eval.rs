@@ -336,3 +336,136 @@ pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<S
     eprintln!("model built in {:.1} ms", built.as_secs_f64() * 1e3);
     Ok(format!("baseline: {}\n{}", lines[0], lines[1]))
 }
+
+/// The area under the ROC curve of `scores` for the `positive` labels (ties count half).
+fn roc_auc(scores: &[f64], positive: &[bool]) -> f64 {
+    let mut ranked: Vec<(f64, bool)> = scores
+        .iter()
+        .copied()
+        .zip(positive.iter().copied())
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Mann-Whitney: the sum of the positives' ranks, ties given their average rank.
+    let (mut rank_sum, mut i) = (0.0, 0);
+    while i < ranked.len() {
+        let mut j = i;
+        while j < ranked.len() && ranked[j].0 == ranked[i].0 {
+            j += 1;
+        }
+        let average = (i + j + 1) as f64 / 2.0;
+        rank_sum += average * ranked[i..j].iter().filter(|r| r.1).count() as f64;
+        i = j;
+    }
+    let pos = positive.iter().filter(|p| **p).count() as f64;
+    let neg = positive.len() as f64 - pos;
+    if pos == 0.0 || neg == 0.0 {
+        return f64::NAN;
+    }
+    (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
+}
+
+/// Remote work: for each listed O*NET occupation, Guild's judgement of the share of its work
+/// that can be done remotely (its tasks' presence, as deconstruction judges tasks); an
+/// occupation not in the store (an older O*NET-SOC code) is judged as the occupation its title
+/// reads as, among those Guild can judge. Scored against `teleworkable` (shared/eval/README).
+pub fn remote(store: &Store, file: &Path) -> Result<String> {
+    use guild_extraction::presence::remote_share;
+    let mut rdr = reader(file)?;
+    let headers = rdr.headers()?.clone();
+    let (code_col, title_col, label_col) = (
+        column(&headers, "onetsoccode", file)?,
+        column(&headers, "title", file)?,
+        column(&headers, "teleworkable", file)?,
+    );
+    let corpus = store.occupation_corpus(&[Source::Onet])?;
+    if corpus.docs.is_empty() {
+        bail!("the store holds no O*NET occupations: run `guild import onet DIR` first");
+    }
+    // Every O*NET occupation's judgement, once.
+    let mut judged: HashMap<String, f64> = HashMap::new();
+    for doc in &corpus.docs {
+        let ids: Vec<String> = store
+            .occupation_tasks(&doc.id)?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        let physical: Vec<Option<bool>> = store
+            .task_facts(&ids)?
+            .into_iter()
+            .map(|f| f.physical)
+            .collect();
+        if let Some(r) = remote_share(&physical) {
+            judged.insert(doc.id.clone(), r.share);
+        }
+    }
+    let index = ConceptIndex::build(&corpus.docs, ScoringParams::default());
+    let mut scratch = Scratch::default();
+    let (mut n, mut correct, mut by_title, mut unjudged) = (0usize, 0usize, 0usize, 0usize);
+    let (mut scores, mut labels) = (Vec::new(), Vec::new());
+    for (i, record) in rdr.records().enumerate() {
+        let record = record.with_context(|| format!("{}: row {}", file.display(), i + 2))?;
+        let code = record.get(code_col).unwrap_or("").trim();
+        let title = record.get(title_col).unwrap_or("");
+        let teleworkable = match record.get(label_col).unwrap_or("").trim() {
+            "1" => true,
+            "0" => false,
+            other => bail!(
+                "{}: row {}: teleworkable {other:?} (expected 0 or 1)",
+                file.display(),
+                i + 2
+            ),
+        };
+        n += 1;
+        let share = judged.get(&format!("onet:{code}")).copied().or_else(|| {
+            // The nearest occupation by its title that Guild can judge.
+            let query = index.query(title, Some("en"));
+            let found = index
+                .search_top(&mut scratch, &query, 10)
+                .into_iter()
+                .find_map(|hit| judged.get(&corpus.docs[hit.concept].id).copied());
+            by_title += usize::from(found.is_some());
+            found
+        });
+        let Some(share) = share else {
+            // Not judged: wrong for accuracy, and the least informative score for the AUC.
+            unjudged += 1;
+            scores.push(0.5);
+            labels.push(teleworkable);
+            continue;
+        };
+        correct += usize::from((share >= 0.5) == teleworkable);
+        scores.push(share);
+        labels.push(teleworkable);
+    }
+    if n == 0 {
+        bail!("{}: no occupations", file.display());
+    }
+    eprintln!(
+        "{n} occupations: {} judged from their own tasks, {by_title} by the occupation their title reads as, {unjudged} not judged",
+        n - by_title - unjudged
+    );
+    Ok(format!(
+        "occupations={n} judged={} accuracy={:.3} AUC={:.3}",
+        n - unjudged,
+        correct as f64 / n as f64,
+        roc_auc(&scores, &labels)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roc_auc;
+
+    #[test]
+    fn auc_counts_ordered_pairs_and_half_ties() {
+        assert_eq!(roc_auc(&[0.1, 0.9], &[false, true]), 1.0);
+        assert_eq!(roc_auc(&[0.9, 0.1], &[false, true]), 0.0);
+        assert_eq!(roc_auc(&[0.5, 0.5], &[false, true]), 0.5);
+        // Three positives, two negatives: 5 of the 6 pairs ordered right.
+        let auc = roc_auc(
+            &[0.2, 0.4, 0.3, 0.9, 0.8],
+            &[false, false, true, true, true],
+        );
+        assert!((auc - 5.0 / 6.0).abs() < 1e-12, "{auc}");
+    }
+}
