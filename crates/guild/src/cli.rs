@@ -330,6 +330,16 @@ enum EvalCommand {
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
     },
+    /// People's own words: JSON lines of texts with the skills, key skills, occupations, task
+    /// count and presence an expert accepts (eval/people). Needs ESCO (and O*NET) imported. Reads
+    /// each text as `guild profile extract` and `guild deconstruct` do, and scores them.
+    People {
+        /// The set (e.g. eval/people/dev.jsonl).
+        file: PathBuf,
+        /// Print each text's scores and proposals.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Remote work: CSV with columns onetsoccode, title, teleworkable (shared/eval/remote). Needs
     /// O*NET imported. Prints `occupations=N judged=N accuracy=x AUC=x` as its last line.
     Remote {
@@ -652,6 +662,9 @@ pub fn run() -> Result<ExitCode> {
                     crate::eval::transitions(&store, &file, &params)?
                 }
                 EvalCommand::Remote { file } => crate::eval::remote(&store, &file)?,
+                EvalCommand::People { file, verbose } => {
+                    crate::eval::people(&store, &file, verbose)?
+                }
                 EvalCommand::Titles { file, params } => crate::eval::titles(
                     &store,
                     &file,

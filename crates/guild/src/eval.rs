@@ -452,6 +452,162 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
     ))
 }
 
+/// One text of the people's-words set (eval/people/README.md).
+#[derive(serde::Deserialize)]
+struct PersonText {
+    id: String,
+    lang: String,
+    text: String,
+    skills: Vec<String>,
+    key_skills: Vec<String>,
+    occupations: Vec<String>,
+    tasks: usize,
+    place_based: bool,
+}
+
+/// The scores of one text: precision of the top 10 skills, key-skill recall at 20, occupation
+/// hit at 3, task count within one, presence right.
+#[derive(Default, Clone, Copy)]
+struct PersonScores {
+    precision10: f64,
+    key_recall20: f64,
+    occupation3: f64,
+    tasks: f64,
+    presence: f64,
+}
+
+impl std::ops::AddAssign for PersonScores {
+    fn add_assign(&mut self, o: Self) {
+        self.precision10 += o.precision10;
+        self.key_recall20 += o.key_recall20;
+        self.occupation3 += o.occupation3;
+        self.tasks += o.tasks;
+        self.presence += o.presence;
+    }
+}
+
+fn person_line(label: &str, n: usize, s: PersonScores) -> String {
+    let nf = n.max(1) as f64;
+    format!(
+        "{label}texts={n} P@10={:.3} keyR@20={:.3} occ@3={:.3} tasks±1={:.3} presence={:.3}",
+        s.precision10 / nf,
+        s.key_recall20 / nf,
+        s.occupation3 / nf,
+        s.tasks / nf,
+        s.presence / nf
+    )
+}
+
+/// People's own words: each text is read as `guild profile extract --json` reads it (ranked
+/// skills and occupations) and as `guild deconstruct --json` does (tasks, and how many are
+/// remote or on site), with the language guessed as those commands guess it. Prints a line per
+/// language, then all texts as the last line.
+pub fn people(store: &Store, file: &Path, verbose: bool) -> Result<String> {
+    use guild_extraction::analyzer::AnalyzerScratch;
+    let raw =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let texts: Vec<PersonText> = raw
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| format!("{}: line {}", file.display(), i + 1))
+        })
+        .collect::<Result<_>>()?;
+    if texts.is_empty() {
+        bail!("{}: no texts", file.display());
+    }
+    let analyzer = store.analyzer()?;
+    let mut scratch = AnalyzerScratch::default();
+    let mut by_lang: std::collections::BTreeMap<String, (usize, PersonScores)> =
+        std::collections::BTreeMap::new();
+    let mut all = (0usize, PersonScores::default());
+    for t in &texts {
+        let draft = analyzer.profile(&mut scratch, &t.text, None);
+        let breakdown = store.deconstruct(
+            &analyzer,
+            &guild_store::Work::Text {
+                text: t.text.clone(),
+                lang: None,
+            },
+        )?;
+        let gold: HashSet<&str> = t.skills.iter().map(String::as_str).collect();
+        let top10: Vec<&str> = draft
+            .skills
+            .iter()
+            .take(10)
+            .map(|s| s.id.as_str())
+            .collect();
+        let top20: HashSet<&str> = draft
+            .skills
+            .iter()
+            .take(20)
+            .map(|s| s.id.as_str())
+            .collect();
+        let hits10 = top10.iter().filter(|s| gold.contains(*s)).count();
+        let summary = &breakdown.deconstruction.summary;
+        let place_based =
+            summary.on_site_tasks > 0 && summary.on_site_tasks >= summary.remote_tasks;
+        let scores = PersonScores {
+            precision10: if top10.is_empty() {
+                0.0
+            } else {
+                hits10 as f64 / top10.len() as f64
+            },
+            key_recall20: t
+                .key_skills
+                .iter()
+                .filter(|k| top20.contains(k.as_str()))
+                .count() as f64
+                / t.key_skills.len().max(1) as f64,
+            occupation3: f64::from(u8::from(
+                draft
+                    .occupations
+                    .iter()
+                    .take(3)
+                    .any(|o| t.occupations.contains(&o.id)),
+            )),
+            tasks: f64::from(u8::from(summary.tasks.abs_diff(t.tasks) <= 1)),
+            presence: f64::from(u8::from(place_based == t.place_based)),
+        };
+        if verbose {
+            eprintln!(
+                "{} ({} read as {}): P@10 {:.2} keyR@20 {:.2} occ@3 {} tasks {} (expected {}) {} (expected {})",
+                t.id,
+                t.lang,
+                draft.lang,
+                scores.precision10,
+                scores.key_recall20,
+                scores.occupation3,
+                summary.tasks,
+                t.tasks,
+                if place_based { "on site" } else { "remote" },
+                if t.place_based { "on site" } else { "remote" },
+            );
+            for s in draft.skills.iter().take(10) {
+                let mark = if gold.contains(s.id.as_str()) {
+                    "+"
+                } else {
+                    " "
+                };
+                eprintln!("   {mark} {}", s.label);
+            }
+            for o in draft.occupations.iter().take(3) {
+                eprintln!("   occupation: {}", o.title);
+            }
+        }
+        let entry = by_lang.entry(t.lang.clone()).or_default();
+        entry.0 += 1;
+        entry.1 += scores;
+        all.0 += 1;
+        all.1 += scores;
+    }
+    for (lang, (n, s)) in &by_lang {
+        println!("{}", person_line(&format!("{lang}: "), *n, *s));
+    }
+    Ok(person_line("", all.0, all.1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::roc_auc;
