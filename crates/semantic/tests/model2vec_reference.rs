@@ -4,6 +4,8 @@
 //! `StaticModel.encode`; optionally `embeddings_f32`, the same with the matrix cast to float32,
 //! and `tokens`, the ids of `StaticModel.tokenize`). Without a model the test says so and passes.
 
+#![allow(clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use guild_semantic::StaticModel;
