@@ -4,10 +4,12 @@
 //!   token, a text's embedding is the mean of its tokens' vectors), run in-process;
 //! - [`EmbeddingIndex`]: items (a concept id with one or more label texts) embedded once, ranked
 //!   by cosine against a query; persisted as bytes that remember which model and which corpus
-//!   they were built from.
+//!   they were built from;
+//! - [`fusion`]: a lexical and a semantic ranking blended into one.
 //!
 //! No I/O: the caller reads the model's files and the index's bytes and hands them in.
 
+pub mod fusion;
 mod index;
 mod model;
 
