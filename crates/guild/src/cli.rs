@@ -320,6 +320,8 @@ enum EvalCommand {
         /// Override a scoring parameter, NAME=VALUE (for experiments).
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
+        #[command(flatten)]
+        semantic: SemanticArgs,
     },
     /// Occupation transitions: TSV of O*NET related occupations (shared/eval/transitions). Needs
     /// O*NET imported. Prints the cosine baseline, then Guild's model as the last line.
@@ -353,7 +355,31 @@ enum EvalCommand {
         /// Override a scoring parameter, NAME=VALUE (for experiments).
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
+        #[command(flatten)]
+        semantic: SemanticArgs,
     },
+}
+
+/// `--semantic DIR`: rank by a static embedding model too, alone and blended with the lexical engine.
+#[derive(Args)]
+struct SemanticArgs {
+    /// A model2vec model directory (model.safetensors, tokenizer.json, config.json). The lexical,
+    /// semantic and reciprocal-rank hybrid scores are printed first; the last line is the hybrid
+    /// of the scaled lexical score and the cosine.
+    #[arg(long, value_name = "DIR")]
+    semantic: Option<PathBuf>,
+    /// The semantic share of both hybrids, 0–1.
+    #[arg(long, default_value_t = 0.5, requires = "semantic")]
+    semantic_weight: f32,
+}
+
+impl SemanticArgs {
+    fn load(&self) -> Result<Option<crate::eval::SemanticOptions>> {
+        self.semantic
+            .as_deref()
+            .map(|dir| crate::eval::SemanticOptions::load(dir, self.semantic_weight))
+            .transpose()
+    }
 }
 
 #[derive(Subcommand)]
@@ -653,10 +679,15 @@ pub fn run() -> Result<ExitCode> {
         Command::Eval(command) => {
             let store = open(&db)?;
             let line = match command {
-                EvalCommand::Extraction { file, params } => crate::eval::extraction(
+                EvalCommand::Extraction {
+                    file,
+                    params,
+                    semantic,
+                } => crate::eval::extraction(
                     &store,
                     &file,
                     crate::eval::params(&params, ScoringParams::default())?,
+                    semantic.load()?.as_ref(),
                 )?,
                 EvalCommand::Transitions { file, params } => {
                     crate::eval::transitions(&store, &file, &params)?
@@ -665,10 +696,15 @@ pub fn run() -> Result<ExitCode> {
                 EvalCommand::People { file, verbose } => {
                     crate::eval::people(&store, &file, verbose)?
                 }
-                EvalCommand::Titles { file, params } => crate::eval::titles(
+                EvalCommand::Titles {
+                    file,
+                    params,
+                    semantic,
+                } => crate::eval::titles(
                     &store,
                     &file,
                     crate::eval::params(&params, ScoringParams::default())?,
+                    semantic.load()?.as_ref(),
                 )?,
             };
             out!("{line}");

@@ -6,9 +6,142 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use guild_extraction::eval::{average_precision, recall_at_k, reciprocal_rank, rp_at_k};
-use guild_extraction::{ConceptIndex, ScoringParams, Scratch};
+use guild_extraction::{ConceptDoc, ConceptIndex, Field, ScoringParams, Scratch};
+use guild_semantic::{EmbeddingIndex, IndexItem, StaticModel, fusion};
 use guild_store::Store;
 use guild_taxonomy::Source;
+
+/// `--semantic DIR`: a static embedding model to rank by as well, and its share of the hybrid.
+pub struct SemanticOptions {
+    /// The model, read from a model2vec directory.
+    pub model: StaticModel,
+    /// Semantic share of the hybrid score, 0–1.
+    pub weight: f32,
+}
+
+impl SemanticOptions {
+    /// Reads `model.safetensors`, `tokenizer.json` and `config.json` from `dir`.
+    pub fn load(dir: &Path, weight: f32) -> Result<Self> {
+        if !(0.0..=1.0).contains(&weight) {
+            bail!("--semantic-weight {weight}: expected a number from 0 to 1");
+        }
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+        };
+        let started = Instant::now();
+        let model = StaticModel::from_bytes(
+            &read("model.safetensors")?,
+            &read("tokenizer.json")?,
+            &read("config.json")?,
+        )
+        .with_context(|| format!("{}: not a usable model2vec model", dir.display()))?;
+        eprintln!(
+            "semantic model {} ({} dimensions) loaded in {:.2} s",
+            model.fingerprint(),
+            model.dim(),
+            started.elapsed().as_secs_f64()
+        );
+        Ok(Self { model, weight })
+    }
+}
+
+/// The rankers compared by one evaluation: the lexical engine alone, or with `--semantic` also
+/// the model alone and two hybrids. The last is the headline (the command's last line).
+struct Rankers<'a> {
+    lexical: ConceptIndex,
+    semantic: Option<(&'a SemanticOptions, EmbeddingIndex)>,
+}
+
+impl<'a> Rankers<'a> {
+    fn build(
+        docs: &[ConceptDoc],
+        scoring: ScoringParams,
+        semantic: Option<&'a SemanticOptions>,
+    ) -> Result<Self> {
+        let semantic = match semantic {
+            None => None,
+            Some(options) => {
+                // The labels a person would search by: English preferred and alternative labels.
+                let items: Vec<IndexItem> = docs
+                    .iter()
+                    .map(|d| IndexItem {
+                        id: d.id.clone(),
+                        labels: d
+                            .texts
+                            .iter()
+                            .filter(|t| t.lang == "en" && t.field != Field::Description)
+                            .map(|t| t.text.clone())
+                            .collect(),
+                    })
+                    .collect();
+                let started = Instant::now();
+                let index = EmbeddingIndex::build(&options.model, &items, "eval")?;
+                eprintln!(
+                    "{} labels of {} concepts embedded in {:.2} s",
+                    index.rows(),
+                    index.len(),
+                    started.elapsed().as_secs_f64()
+                );
+                Some((options, index))
+            }
+        };
+        Ok(Self {
+            lexical: ConceptIndex::build(docs, scoring),
+            semantic,
+        })
+    }
+
+    fn names(&self) -> &'static [&'static str] {
+        if self.semantic.is_some() {
+            &["lexical", "semantic", "hybrid (reciprocal rank)", "hybrid"]
+        } else {
+            &["lexical"]
+        }
+    }
+
+    /// Every concept ranked by each ranker, in the order of [`Self::names`].
+    fn rank(&self, scratch: &mut Scratch, text: &str) -> Result<Vec<Vec<usize>>> {
+        let query = self.lexical.query(text, Some("en"));
+        let lexical = self.lexical.rank_all(scratch, &query);
+        let Some((options, index)) = &self.semantic else {
+            return Ok(vec![lexical]);
+        };
+        let mut lexical_scores = vec![0.0f32; index.len()];
+        for hit in self.lexical.search(scratch, &query) {
+            lexical_scores[hit.concept] = hit.score;
+        }
+        let cosine = index.scores(&options.model.embed(text)?)?;
+        let semantic = fusion::order(&cosine, &lexical);
+        let rrf = fusion::order(
+            &fusion::reciprocal_rank(&lexical, &semantic, options.weight, index.len()),
+            &lexical,
+        );
+        let sum = fusion::order(
+            &fusion::weighted_sum(&lexical_scores, &cosine, options.weight),
+            &lexical,
+        );
+        Ok(vec![lexical, semantic, rrf, sum])
+    }
+}
+
+/// One line per ranker, the headline last and bare (its format is what scripts read).
+fn report(names: &[&str], lines: Vec<String>) -> String {
+    let n = lines.len();
+    lines
+        .into_iter()
+        .zip(names)
+        .enumerate()
+        .map(|(i, (line, name))| {
+            if i + 1 == n {
+                line
+            } else {
+                format!("{name}: {line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// `defaults` with `NAME=VALUE` overrides.
 pub fn params(overrides: &[String], mut defaults: ScoringParams) -> Result<ScoringParams> {
@@ -39,7 +172,13 @@ fn column(headers: &csv::StringRecord, name: &str, file: &Path) -> Result<usize>
 }
 
 /// Skill extraction: for each sentence, rank every ESCO skill; score against the annotated labels.
-pub fn extraction(store: &Store, file: &Path, scoring: ScoringParams) -> Result<String> {
+/// With a semantic model, the lexical, semantic and hybrid rankings are scored in turn.
+pub fn extraction(
+    store: &Store,
+    file: &Path,
+    scoring: ScoringParams,
+    semantic: Option<&SemanticOptions>,
+) -> Result<String> {
     let mut rdr = reader(file)?;
     let headers = rdr.headers()?.clone();
     let (sentence_col, label_col) = (
@@ -63,8 +202,9 @@ pub fn extraction(store: &Store, file: &Path, scoring: ScoringParams) -> Result<
         bail!("the store holds no ESCO skills: run `guild import esco DIR` first");
     }
     let started = Instant::now();
-    let index = ConceptIndex::build(&corpus.docs, scoring);
+    let rankers = Rankers::build(&corpus.docs, scoring, semantic)?;
     let build_time = started.elapsed();
+    let names = rankers.names();
     let by_label: HashMap<String, usize> = corpus
         .info
         .iter()
@@ -73,7 +213,9 @@ pub fn extraction(store: &Store, file: &Path, scoring: ScoringParams) -> Result<
         .collect();
 
     let mut scratch = Scratch::default();
-    let (mut n, mut rp5, mut rp10, mut mrr, mut map) = (0usize, 0.0, 0.0, 0.0, 0.0);
+    let mut n = 0usize;
+    // Per ranker: RP@5, RP@10, MRR, MAP.
+    let mut sums = vec![[0.0f64; 4]; names.len()];
     let mut unknown = 0usize;
     let started = Instant::now();
     for sentence in &sentences {
@@ -92,13 +234,13 @@ pub fn extraction(store: &Store, file: &Path, scoring: ScoringParams) -> Result<
         if gold.is_empty() {
             continue;
         }
-        let query = index.query(sentence, Some("en"));
-        let ranked = index.rank_all(&mut scratch, &query);
         n += 1;
-        rp5 += rp_at_k(&ranked, &gold, 5);
-        rp10 += rp_at_k(&ranked, &gold, 10);
-        mrr += reciprocal_rank(&ranked, &gold);
-        map += average_precision(&ranked, &gold);
+        for (sum, ranked) in sums.iter_mut().zip(rankers.rank(&mut scratch, sentence)?) {
+            sum[0] += rp_at_k(&ranked, &gold, 5);
+            sum[1] += rp_at_k(&ranked, &gold, 10);
+            sum[2] += reciprocal_rank(&ranked, &gold);
+            sum[3] += average_precision(&ranked, &gold);
+        }
     }
     if n == 0 {
         bail!(
@@ -115,17 +257,29 @@ pub fn extraction(store: &Store, file: &Path, scoring: ScoringParams) -> Result<
         build_time.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
-    Ok(format!(
-        "queries={n} RP@5={:.3} RP@10={:.3} MRR={:.3} MAP={:.3}",
-        rp5 / nf,
-        rp10 / nf,
-        mrr / nf,
-        map / nf
-    ))
+    let lines = sums
+        .iter()
+        .map(|s| {
+            format!(
+                "queries={n} RP@5={:.3} RP@10={:.3} MRR={:.3} MAP={:.3}",
+                s[0] / nf,
+                s[1] / nf,
+                s[2] / nf,
+                s[3] / nf
+            )
+        })
+        .collect();
+    Ok(report(names, lines))
 }
 
 /// Job titles: for each raw title, rank every ESCO occupation; score the gold occupation's rank.
-pub fn titles(store: &Store, file: &Path, scoring: ScoringParams) -> Result<String> {
+/// With a semantic model, the lexical, semantic and hybrid rankings are scored in turn.
+pub fn titles(
+    store: &Store,
+    file: &Path,
+    scoring: ScoringParams,
+    semantic: Option<&SemanticOptions>,
+) -> Result<String> {
     let mut rdr = reader(file)?;
     let headers = rdr.headers()?.clone();
     let (title_col, uri_col) = (
@@ -136,7 +290,8 @@ pub fn titles(store: &Store, file: &Path, scoring: ScoringParams) -> Result<Stri
     if corpus.docs.is_empty() {
         bail!("the store holds no ESCO occupations: run `guild import esco DIR` first");
     }
-    let index = ConceptIndex::build(&corpus.docs, scoring);
+    let rankers = Rankers::build(&corpus.docs, scoring, semantic)?;
+    let names = rankers.names();
     let position: HashMap<&str, usize> = corpus
         .docs
         .iter()
@@ -144,8 +299,10 @@ pub fn titles(store: &Store, file: &Path, scoring: ScoringParams) -> Result<Stri
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let mut scratch = Scratch::default();
-    let (mut n, mut mrr, mut r1, mut r5, mut r10, mut missing) =
-        (0usize, 0.0, 0.0, 0.0, 0.0, 0usize);
+    let (mut n, mut missing) = (0usize, 0usize);
+    // Per ranker: MRR, R@1, R@5, R@10.
+    let mut sums = vec![[0.0f64; 4]; names.len()];
+    let started = Instant::now();
     for (i, record) in rdr.records().enumerate() {
         let record = record.with_context(|| format!("{}: row {}", file.display(), i + 2))?;
         let title = record.get(title_col).unwrap_or("");
@@ -157,24 +314,34 @@ pub fn titles(store: &Store, file: &Path, scoring: ScoringParams) -> Result<Stri
             continue;
         };
         let gold = HashSet::from([gold]);
-        let ranked = index.rank_all(&mut scratch, &index.query(title, Some("en")));
-        mrr += reciprocal_rank(&ranked, &gold);
-        r1 += recall_at_k(&ranked, &gold, 1);
-        r5 += recall_at_k(&ranked, &gold, 5);
-        r10 += recall_at_k(&ranked, &gold, 10);
+        for (sum, ranked) in sums.iter_mut().zip(rankers.rank(&mut scratch, title)?) {
+            sum[0] += reciprocal_rank(&ranked, &gold);
+            sum[1] += recall_at_k(&ranked, &gold, 1);
+            sum[2] += recall_at_k(&ranked, &gold, 5);
+            sum[3] += recall_at_k(&ranked, &gold, 10);
+        }
     }
     if n == 0 {
         bail!("{}: no titles", file.display());
     }
-    eprintln!("{n} titles; {missing} gold occupations not in the store (scored as misses)");
+    eprintln!(
+        "{n} titles; {missing} gold occupations not in the store (scored as misses); ranked in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let nf = n as f64;
-    Ok(format!(
-        "queries={n} MRR={:.3} R@1={:.3} R@5={:.3} R@10={:.3}",
-        mrr / nf,
-        r1 / nf,
-        r5 / nf,
-        r10 / nf
-    ))
+    let lines = sums
+        .iter()
+        .map(|s| {
+            format!(
+                "queries={n} MRR={:.3} R@1={:.3} R@5={:.3} R@10={:.3}",
+                s[0] / nf,
+                s[1] / nf,
+                s[2] / nf,
+                s[3] / nf
+            )
+        })
+        .collect();
+    Ok(report(names, lines))
 }
 
 /// Gains of the relatedness tiers in nDCG (shared/eval/README.md).

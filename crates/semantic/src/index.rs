@@ -1,0 +1,419 @@
+//! Items embedded once and ranked by cosine: a contiguous matrix of unit-length label vectors,
+//! scanned by brute force (14k–100k rows take milliseconds, and the ranking is exact).
+
+use sha2::{Digest, Sha256};
+
+use crate::{Fingerprint, SemanticError, StaticModel};
+
+/// First bytes of a persisted index, with the format's version.
+const MAGIC: &[u8; 8] = b"GSEMIX01";
+
+/// One thing to find: an id and the texts that name it (a preferred label, alternative labels…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexItem {
+    /// The item's id (a concept URI, say).
+    pub id: String,
+    /// Its labels; an item scores as its best label. An item without labels is never found.
+    pub labels: Vec<String>,
+}
+
+/// Unit-length label embeddings of a set of items, for nearest-neighbour search by cosine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbeddingIndex {
+    model: Fingerprint,
+    corpus: String,
+    dim: usize,
+    ids: Vec<String>,
+    /// Item `i`'s labels are rows `starts[i]..starts[i + 1]`.
+    starts: Vec<usize>,
+    /// Row-major `[rows, dim]`, unit-length rows (or zeros for a label of unknown words).
+    matrix: Vec<f32>,
+}
+
+impl EmbeddingIndex {
+    /// Embeds every label of `items` with `model`. `corpus` names what was indexed (say
+    /// "esco-1.2 skills"): loading the index later for another corpus is refused.
+    pub fn build(
+        model: &StaticModel,
+        items: &[IndexItem],
+        corpus: &str,
+    ) -> Result<Self, SemanticError> {
+        let dim = model.dim();
+        let rows: usize = items.iter().map(|i| i.labels.len()).sum();
+        let mut matrix = Vec::with_capacity(rows * dim);
+        let mut starts = Vec::with_capacity(items.len() + 1);
+        starts.push(0);
+        for item in items {
+            for label in &item.labels {
+                matrix.extend(model.embed(label)?);
+            }
+            starts.push(matrix.len() / dim);
+        }
+        Ok(Self {
+            model: model.fingerprint(),
+            corpus: corpus.to_owned(),
+            dim,
+            ids: items.iter().map(|i| i.id.clone()).collect(),
+            starts,
+            matrix,
+        })
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the index has no items.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Number of label vectors.
+    pub fn rows(&self) -> usize {
+        self.matrix.len() / self.dim.max(1)
+    }
+
+    /// Length of the vectors.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Item `i`'s id.
+    pub fn id(&self, i: usize) -> &str {
+        &self.ids[i]
+    }
+
+    /// The model the index was built with.
+    pub fn model(&self) -> Fingerprint {
+        self.model
+    }
+
+    /// What the index was built over.
+    pub fn corpus(&self) -> &str {
+        &self.corpus
+    }
+
+    /// Each item's cosine with `query` (a unit-length vector from [`StaticModel::embed`]): its
+    /// best label's. An item without labels scores -1.
+    pub fn scores(&self, query: &[f32]) -> Result<Vec<f32>, SemanticError> {
+        if query.len() != self.dim {
+            return Err(SemanticError::Dimension {
+                expected: self.dim,
+                found: query.len(),
+            });
+        }
+        let row_scores: Vec<f32> = self
+            .matrix
+            .chunks_exact(self.dim)
+            .map(|row| dot(row, query))
+            .collect();
+        Ok(self
+            .starts
+            .windows(2)
+            .map(|w| {
+                row_scores[w[0]..w[1]]
+                    .iter()
+                    .copied()
+                    .fold(-1.0f32, f32::max)
+            })
+            .collect())
+    }
+
+    /// The `k` items nearest to `query` (a unit-length vector), best first, as (item index,
+    /// cosine); ties go to the lower index.
+    pub fn nearest(&self, query: &[f32], k: usize) -> Result<Vec<(usize, f32)>, SemanticError> {
+        let scores = self.scores(query)?;
+        let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().collect();
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let k = k.min(ranked.len());
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        if k < ranked.len() {
+            ranked.select_nth_unstable_by(k - 1, order);
+            ranked.truncate(k);
+        }
+        ranked.sort_by(order);
+        Ok(ranked)
+    }
+
+    /// The index as bytes, to keep and load with [`Self::from_bytes`]: little-endian, with the
+    /// model's fingerprint, the corpus name and a SHA-256 of the whole at the end.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.matrix.len() * 4);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&self.model.0);
+        put_str(&mut out, &self.corpus);
+        put_u64(&mut out, self.dim as u64);
+        put_u64(&mut out, self.ids.len() as u64);
+        for (id, w) in self.ids.iter().zip(self.starts.windows(2)) {
+            put_str(&mut out, id);
+            put_u64(&mut out, (w[1] - w[0]) as u64);
+        }
+        put_u64(&mut out, self.matrix.len() as u64);
+        for x in &self.matrix {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        let digest: [u8; 32] = Sha256::digest(&out).into();
+        out.extend_from_slice(&digest);
+        out
+    }
+
+    /// Reads bytes from [`Self::to_bytes`], refusing an index built with another model than
+    /// `model` or over another corpus than `corpus`.
+    pub fn from_bytes(
+        bytes: &[u8],
+        model: &StaticModel,
+        corpus: &str,
+    ) -> Result<Self, SemanticError> {
+        let corrupt = |why: &str| SemanticError::CorruptIndex(why.to_owned());
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(corrupt(
+                "not a Guild embedding index (or another format version)",
+            ));
+        }
+        let Some(body_len) = bytes.len().checked_sub(32) else {
+            return Err(corrupt("truncated"));
+        };
+        let (body, digest) = bytes.split_at(body_len);
+        if Sha256::digest(body).as_slice() != digest {
+            return Err(corrupt("checksum mismatch (truncated or damaged)"));
+        }
+        let mut r = Reader {
+            bytes: &body[MAGIC.len()..],
+        };
+        let mut fingerprint = [0u8; 32];
+        fingerprint.copy_from_slice(r.take(32)?);
+        let built = Fingerprint(fingerprint);
+        if built != model.fingerprint() {
+            return Err(SemanticError::IndexModelMismatch {
+                built,
+                loaded: model.fingerprint(),
+            });
+        }
+        let built_corpus = r.string()?;
+        if built_corpus != corpus {
+            return Err(SemanticError::IndexCorpusMismatch {
+                built: built_corpus,
+                expected: corpus.to_owned(),
+            });
+        }
+        let dim = r.count()?;
+        if dim != model.dim() {
+            return Err(corrupt("vector length differs from the model's"));
+        }
+        let n = r.count()?;
+        let mut ids = Vec::new();
+        let mut starts = vec![0usize];
+        for _ in 0..n {
+            ids.push(r.string()?);
+            let labels = r.count()?;
+            let end = starts
+                .last()
+                .and_then(|s| s.checked_add(labels))
+                .ok_or_else(|| corrupt("label count overflows"))?;
+            starts.push(end);
+        }
+        let len = r.count()?;
+        let rows = starts.last().copied().unwrap_or(0);
+        if Some(len) != rows.checked_mul(dim) {
+            return Err(corrupt("matrix size differs from the label count"));
+        }
+        let data = r.take(
+            len.checked_mul(4)
+                .ok_or_else(|| corrupt("matrix too large"))?,
+        )?;
+        let matrix = data
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        if !r.bytes.is_empty() {
+            return Err(corrupt("trailing bytes"));
+        }
+        Ok(Self {
+            model: built,
+            corpus: built_corpus,
+            dim,
+            ids,
+            starts,
+            matrix,
+        })
+    }
+}
+
+/// Dot product in eight independent lanes, so that the compiler vectorises it.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for ((l, x), y) in lanes.iter_mut().zip(x).zip(y) {
+            *l += x * y;
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+fn put_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u64(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Reads the fields of an index body, failing on truncation rather than panicking.
+struct Reader<'b> {
+    bytes: &'b [u8],
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], SemanticError> {
+        if n > self.bytes.len() {
+            return Err(SemanticError::CorruptIndex("truncated".into()));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn count(&mut self) -> Result<usize, SemanticError> {
+        let b = self.take(8)?;
+        let n = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        usize::try_from(n).map_err(|_| SemanticError::CorruptIndex("count too large".into()))
+    }
+
+    fn string(&mut self) -> Result<String, SemanticError> {
+        let n = self.count()?;
+        String::from_utf8(self.take(n)?.to_vec())
+            .map_err(|_| SemanticError::CorruptIndex("a string is not UTF-8".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::tiny_model;
+
+    fn item(id: &str, labels: &[&str]) -> IndexItem {
+        IndexItem {
+            id: id.into(),
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+        }
+    }
+
+    fn items() -> Vec<IndexItem> {
+        vec![
+            item("db", &["database", "data"]),
+            item("admin", &["admin"]),
+            item("chef", &["cook"]),
+            item("none", &[]),
+        ]
+    }
+
+    #[test]
+    fn nearest_ranks_items_by_their_best_label() {
+        let model = tiny_model(r#"{"normalize": true}"#);
+        let index = EmbeddingIndex::build(&model, &items(), "test").unwrap();
+        assert_eq!((index.len(), index.rows(), index.dim()), (4, 4, 2));
+        // [1, 0]: "data" is exact, "database" is at 45°; admin is [3, 1]/√10.
+        let q = model.embed("data").unwrap();
+        let hits = index.nearest(&q, 3).unwrap();
+        assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 1, 2]);
+        assert!((hits[0].1 - 1.0).abs() < 1e-6);
+        assert!((hits[1].1 - 3.0 / 10f32.sqrt()).abs() < 1e-6);
+        let scores = index.scores(&q).unwrap();
+        assert_eq!(scores[3], -1.0, "an item without labels is never near");
+        assert_eq!(index.nearest(&q, 0).unwrap(), vec![]);
+        assert_eq!(index.nearest(&q, 99).unwrap().len(), 4);
+        assert_eq!(index.id(2), "chef");
+        assert!(matches!(
+            index.nearest(&[1.0], 1),
+            Err(SemanticError::Dimension {
+                expected: 2,
+                found: 1
+            })
+        ));
+    }
+
+    #[test]
+    fn nearest_agrees_with_sorting_every_score() {
+        let model = tiny_model(r#"{"normalize": true}"#);
+        let many: Vec<IndexItem> = (0..50)
+            .map(|i| {
+                let words = ["data", "database", "admin", "cook", "cook admin", "data ."];
+                item(&i.to_string(), &[words[i % 6], words[(i * 7) % 6]])
+            })
+            .collect();
+        let index = EmbeddingIndex::build(&model, &many, "test").unwrap();
+        let q = model.embed("cook data").unwrap();
+        let scores = index.scores(&q).unwrap();
+        let mut all: Vec<(usize, f32)> = scores.into_iter().enumerate().collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for k in [1, 5, 17, 50] {
+            assert_eq!(index.nearest(&q, k).unwrap(), all[..k].to_vec());
+        }
+    }
+
+    #[test]
+    fn index_bytes_round_trip() {
+        let model = tiny_model(r#"{"normalize": true}"#);
+        let index = EmbeddingIndex::build(&model, &items(), "esco-1.2 skills").unwrap();
+        let bytes = index.to_bytes();
+        let back = EmbeddingIndex::from_bytes(&bytes, &model, "esco-1.2 skills").unwrap();
+        assert_eq!(back, index);
+        let q = model.embed("admin").unwrap();
+        assert_eq!(back.nearest(&q, 4).unwrap(), index.nearest(&q, 4).unwrap());
+    }
+
+    #[test]
+    fn an_index_from_another_model_or_corpus_is_refused() {
+        let model = tiny_model(r#"{"normalize": true}"#);
+        let other = tiny_model(r#"{"normalize": false}"#);
+        let bytes = EmbeddingIndex::build(&model, &items(), "esco-1.2 skills")
+            .unwrap()
+            .to_bytes();
+        let e = EmbeddingIndex::from_bytes(&bytes, &other, "esco-1.2 skills").unwrap_err();
+        assert!(
+            matches!(e, SemanticError::IndexModelMismatch { built, loaded }
+                if built == model.fingerprint() && loaded == other.fingerprint()),
+            "{e}"
+        );
+        assert!(e.to_string().contains("rebuild the index"));
+        let e = EmbeddingIndex::from_bytes(&bytes, &model, "esco-1.3 skills").unwrap_err();
+        assert!(
+            matches!(&e, SemanticError::IndexCorpusMismatch { built, .. } if built == "esco-1.2 skills"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn damaged_index_bytes_are_refused() {
+        let model = tiny_model(r#"{"normalize": true}"#);
+        let bytes = EmbeddingIndex::build(&model, &items(), "c")
+            .unwrap()
+            .to_bytes();
+        let bad: [&[u8]; 5] = [
+            &bytes[..bytes.len() - 1],
+            &bytes[..40],
+            &bytes[..4],
+            b"GSEMIX01",
+            b"",
+        ];
+        for bad in bad {
+            let e = EmbeddingIndex::from_bytes(bad, &model, "c").unwrap_err();
+            assert!(matches!(e, SemanticError::CorruptIndex(_)), "{e}");
+        }
+        let mut flipped = bytes.clone();
+        flipped[60] ^= 1;
+        let e = EmbeddingIndex::from_bytes(&flipped, &model, "c").unwrap_err();
+        assert!(e.to_string().contains("checksum"), "{e}");
+    }
+}
