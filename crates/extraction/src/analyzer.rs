@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::index::{ConceptDoc, ConceptIndex, Hit, ScoringParams, Scratch};
+use crate::lexicon::Lexicon;
 use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch};
 
 /// Concepts of one kind with their display info.
@@ -30,6 +31,9 @@ pub struct AnalyzerInput {
     pub crosswalk: Vec<(String, String, f64)>,
     /// Occupation → skill weights: (occupation, skill, weight).
     pub occupation_skills: Vec<(String, String, f64)>,
+    /// Concepts of any kind labelled in English and another language (labels only): the
+    /// evidence from which each other language's lexicon into English is learned.
+    pub parallel: Vec<ConceptDoc>,
 }
 
 /// An occupation matched to a title or a set of skills.
@@ -133,8 +137,22 @@ impl Analyzer {
         for n in &mut occupation_norm {
             *n = n.sqrt();
         }
+        // A lexicon into English for every other language the parallel labels have.
+        let mut languages: Vec<&str> = input
+            .parallel
+            .iter()
+            .flat_map(|d| d.texts.iter().map(|t| t.lang.as_str()))
+            .filter(|l| *l != "en")
+            .collect();
+        languages.sort_unstable();
+        languages.dedup();
+        let lexicons = languages
+            .into_iter()
+            .map(|l| Lexicon::learn(&input.parallel, l, "en"))
+            .collect();
         Self {
-            skills: SkillExtractor::new(&input.skills.docs, input.skills.info, params),
+            skills: SkillExtractor::new(&input.skills.docs, input.skills.info, params)
+                .with_lexicons(lexicons),
             occupations,
             occupation_info: input.occupations.info,
             tasks: ConceptIndex::build(&input.tasks.docs, params),
@@ -145,9 +163,30 @@ impl Analyzer {
         }
     }
 
-    /// The language of `text`, guessed from the skills' labels.
+    /// The language of `text`: the label language of skills or occupations that most of its
+    /// words (label words and stop words) speak for, English on ties. Occupations count too: a
+    /// taxonomy may name occupations in a language whose skills it has no labels for.
     pub fn guess_language(&self, text: &str) -> String {
-        self.skills.index().guess_language(text)
+        let mut evidence: Vec<(String, usize)> = Vec::new();
+        for (lang, n) in self
+            .skills
+            .index()
+            .language_evidence(text)
+            .into_iter()
+            .chain(self.occupations.language_evidence(text))
+        {
+            match evidence.iter_mut().find(|(l, _)| *l == lang) {
+                Some(e) => e.1 = e.1.max(n),
+                None => evidence.push((lang, n)),
+            }
+        }
+        let mut best = ("en".to_owned(), 0);
+        for (lang, n) in evidence {
+            if n > best.1 || (n == best.1 && lang == "en") {
+                best = (lang, n);
+            }
+        }
+        best.0
     }
 
     /// The skill extractor.
@@ -444,6 +483,7 @@ mod tests {
                 ("esco:analyst".into(), "s:sql".into(), 1.0),
                 ("esco:analyst".into(), "s:dashboards".into(), 0.5),
             ],
+            parallel: Vec::new(),
         })
     }
 

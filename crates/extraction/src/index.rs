@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::lexicon::Gloss;
 use crate::text::{LanguageStemmer, Word, words};
 
 /// Which part of a concept a text is.
@@ -198,6 +199,9 @@ pub struct Query {
     pub tokens: Vec<Option<u32>>,
     /// The language used for stemming.
     pub lang: String,
+    /// When the text was read through a lexicon: the language it is written in. Each word then
+    /// holds the span of the word it reads and, as its folded form, the reading.
+    pub read_from: Option<String>,
 }
 
 /// A label in a candidate list, with its first tokens inline so that scoring it reads the list
@@ -473,8 +477,50 @@ impl ConceptIndex {
         self.query(text, None).lang
     }
 
+    /// Per label language, how many words of `text` speak for it: words its labels use, and
+    /// its stop words. Stop words count because a short text in a language with few labels
+    /// (Dutch beside all of ESCO's English) still says "ik", "de", "en" and "het".
+    pub fn language_evidence(&self, text: &str) -> Vec<(String, usize)> {
+        let words = words(text);
+        self.languages
+            .iter()
+            .map(|(l, stemmer, known)| {
+                let tokens = self.tokens(text, &words, stemmer);
+                let n = words
+                    .iter()
+                    .zip(&tokens)
+                    .filter(|(w, t)| {
+                        t.is_some_and(|t| known.contains(&t)) || stemmer.is_stop_word(&w.folded)
+                    })
+                    .count();
+                (l.clone(), n)
+            })
+            .collect()
+    }
+
+    /// Prepares a text read through a lexicon: each gloss becomes a word with the span of the
+    /// source word it reads, stemmed as the lexicon stemmed it in `lang` (the target language).
+    pub fn query_glossed(&self, glosses: &[Gloss], lang: &str, read_from: &str) -> Query {
+        Query {
+            words: glosses
+                .iter()
+                .map(|g| Word {
+                    start: g.start,
+                    end: g.end,
+                    folded: g.word.clone(),
+                })
+                .collect(),
+            tokens: glosses
+                .iter()
+                .map(|g| self.vocab.get(&g.stem).copied())
+                .collect(),
+            lang: lang.to_owned(),
+            read_from: Some(read_from.to_owned()),
+        }
+    }
+
     /// Prepares `text`: splits it into words and stems them in `lang`, or, when `lang` is `None`,
-    /// in the label language whose vocabulary knows most of the words.
+    /// in the label language whose vocabulary and stop words know most of the words.
     pub fn query(&self, text: &str, lang: Option<&str>) -> Query {
         let words = words(text);
         let (lang, tokens) = match lang {
@@ -489,10 +535,12 @@ impl ConceptIndex {
                 let mut best: Option<(usize, String, Vec<Option<u32>>)> = None;
                 for (l, stemmer, known) in &self.languages {
                     let tokens = self.tokens(text, &words, stemmer);
-                    let hits = tokens
+                    let hits = words
                         .iter()
-                        .flatten()
-                        .filter(|t| known.contains(t))
+                        .zip(&tokens)
+                        .filter(|(w, t)| {
+                            t.is_some_and(|t| known.contains(&t)) || stemmer.is_stop_word(&w.folded)
+                        })
                         .count();
                     if best.as_ref().is_none_or(|(h, ..)| hits > *h) {
                         best = Some((hits, l.clone(), tokens));
@@ -508,6 +556,7 @@ impl ConceptIndex {
             words,
             tokens,
             lang,
+            read_from: None,
         }
     }
 
