@@ -47,6 +47,9 @@ const MAX_TRANSLATIONS: usize = 2;
 /// Shortest part a compound is split into (in characters).
 const MIN_PART: usize = 3;
 
+/// Most parts a compound is split into.
+const MAX_PARTS: usize = 3;
+
 /// Most labels of a concept per language paired with each other (the cross product grows fast).
 const MAX_LABELS: usize = 12;
 
@@ -129,14 +132,32 @@ impl Lexicon {
         let mut source_ids: HashMap<String, u32> = HashMap::new();
         let mut target_ids: HashMap<String, u32> = HashMap::new();
         let mut spellings: HashMap<u32, HashMap<String, u32>> = HashMap::new();
-        let mut pairs: Vec<(Vec<u32>, Vec<u32>, f32)> = Vec::new();
+        let mut pairs: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+        let mut splits: HashMap<String, Vec<String>> = HashMap::new();
         for (s, t) in &concepts {
+            // A source word the target labels also use (stemmed alike) is a loanword or a
+            // cognate ("micrometer", "website"): kept whole, not split into look-alike parts.
+            let target_stems: std::collections::HashSet<String> = t
+                .iter()
+                .flat_map(|label| content_words(&lexicon.target_stemmer, label))
+                .map(|w| lexicon.target_stemmer.stem(&w.folded).into_owned())
+                .collect();
             let s: Vec<Vec<u32>> = s
                 .iter()
                 .map(|label| {
                     let mut ids = Vec::new();
                     for w in content_words(&lexicon.source_stemmer, label) {
-                        for part in lexicon.split(&w.folded) {
+                        let cognate =
+                            target_stems.contains(lexicon.target_stemmer.stem(&w.folded).as_ref());
+                        let parts = if cognate {
+                            vec![w.folded.clone()]
+                        } else {
+                            splits
+                                .entry(w.folded.clone())
+                                .or_insert_with(|| lexicon.split(&w.folded))
+                                .clone()
+                        };
+                        for part in parts {
                             let stem = lexicon.source_stemmer.stem(&part).into_owned();
                             let next = source_ids.len() as u32;
                             ids.push(*source_ids.entry(stem).or_insert(next));
@@ -167,27 +188,19 @@ impl Lexicon {
                     ids
                 })
                 .collect();
-            // The preferred labels translate each other; every other combination of the two
-            // sides' labels shares one more unit of evidence, so that a concept with many
-            // synonyms does not outweigh one with few.
-            let weight = 1.0 / (s.len() * t.len()) as f32;
+            // Every label of one side is paired with the preferred label of the other: an
+            // alternative label is a translation of the other side's preferred label, not of
+            // each of its alternatives.
             for (i, sl) in s.iter().enumerate() {
                 for (j, tl) in t.iter().enumerate() {
-                    if sl.is_empty() || tl.is_empty() {
-                        continue;
+                    if (i == 0 || j == 0) && !sl.is_empty() && !tl.is_empty() {
+                        pairs.push((sl.clone(), tl.clone()));
                     }
-                    let w = if i == 0 && j == 0 {
-                        1.0 + weight
-                    } else {
-                        weight
-                    };
-                    pairs.push((sl.clone(), tl.clone(), w));
                 }
             }
         }
         let forward = model1(&pairs, ITERATIONS);
-        let swapped: Vec<(Vec<u32>, Vec<u32>, f32)> =
-            pairs.into_iter().map(|(s, t, w)| (t, s, w)).collect();
+        let swapped: Vec<(Vec<u32>, Vec<u32>)> = pairs.into_iter().map(|(s, t)| (t, s)).collect();
         let backward = model1(&swapped, ITERATIONS);
 
         let source_words: Vec<&String> = {
@@ -273,75 +286,85 @@ impl Lexicon {
     /// geometric mean of its parts' frequencies wins, the whole word counting as a split in one
     /// part; on a tie the parts win, since they are what the other language names). A non-final part may end in a linking "s" or "e" ("verkoop·s·medewerker").
     pub fn split(&self, folded: &str) -> Vec<String> {
-        let chars: Vec<(usize, char)> = folded.char_indices().collect();
+        let chars: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
         let n = chars.len();
-        let whole = self.frequency.get(folded).copied().unwrap_or(0);
         if n < 2 * MIN_PART {
             return vec![folded.to_owned()];
         }
-        let byte = |i: usize| chars.get(i).map_or(folded.len(), |c| c.0);
-        // best[i]: the best split of the first i characters as (sum of ln frequency, parts).
-        let mut best: Vec<Option<(f64, Vec<(usize, usize)>)>> = vec![None; n + 1];
-        best[0] = Some((0.0, Vec::new()));
-        for end in MIN_PART..=n {
-            for start in 0..=end - MIN_PART {
-                let Some((score, parts)) = best[start].clone() else {
-                    continue;
-                };
-                let part = &folded[byte(start)..byte(end)];
-                let mut frequency = self.frequency.get(part).copied().unwrap_or(0);
-                if frequency == 0 && end < n {
-                    for linker in ["s", "e"] {
-                        if let Some(stripped) = part.strip_suffix(linker)
-                            && stripped.chars().count() >= MIN_PART
-                        {
-                            frequency = self.frequency.get(stripped).copied().unwrap_or(0);
-                            if frequency > 0 {
-                                break;
-                            }
-                        }
+        let byte = |i: usize| chars.get(i).copied().unwrap_or(folded.len());
+        // The frequency of folded[start..end] as a part, and its length without a linking letter.
+        let part = |start: usize, end: usize| -> Option<(u32, usize)> {
+            let text = &folded[byte(start)..byte(end)];
+            if let Some(&f) = self.frequency.get(text) {
+                return Some((f, text.len()));
+            }
+            if end == n {
+                return None;
+            }
+            ["s", "e"].iter().find_map(|linker| {
+                let stripped = text.strip_suffix(linker)?;
+                (stripped.chars().count() >= MIN_PART)
+                    .then(|| self.frequency.get(stripped))
+                    .flatten()
+                    .map(|&f| (f, stripped.len()))
+            })
+        };
+        // best[k][i]: the highest sum of ln frequency of the first i characters in k + 1 parts,
+        // with where its last part starts.
+        let mut best = vec![vec![None::<(f64, usize)>; n + 1]; MAX_PARTS];
+        for k in 0..MAX_PARTS {
+            for end in MIN_PART..=n {
+                let starts = if k == 0 { 0..1 } else { MIN_PART..end + 1 - MIN_PART };
+                for start in starts {
+                    let before = if k == 0 {
+                        0.0
+                    } else if let Some((s, _)) = best[k - 1][start] {
+                        s
+                    } else {
+                        continue;
+                    };
+                    let Some((f, _)) = part(start, end) else {
+                        continue;
+                    };
+                    let score = before + f64::from(f).ln();
+                    if best[k][end].is_none_or(|(s, _)| score > s) {
+                        best[k][end] = Some((score, start));
                     }
                 }
-                // The whole word is weighed against the best split below.
-                let whole_word = start == 0 && end == n;
-                if frequency == 0 || whole_word || parts.len() >= 3 {
-                    continue;
-                }
-                let candidate = score + f64::from(frequency).ln();
-                let mut parts = parts;
-                parts.push((start, end));
-                let better = best[end].as_ref().is_none_or(|(s, p)| {
-                    // Compare geometric means only between full splits; keep fewer parts on ties.
-                    candidate / parts.len() as f64 > s / p.len().max(1) as f64
-                        || (candidate / parts.len() as f64 == s / p.len().max(1) as f64
-                            && parts.len() < p.len())
-                });
-                if better {
-                    best[end] = Some((candidate, parts));
+            }
+        }
+        let whole = f64::from(self.frequency.get(folded).copied().unwrap_or(0)).ln();
+        // The split with the highest geometric mean; fewer parts on ties.
+        let mut chosen: Option<(f64, usize)> = None;
+        for (k, row) in best.iter().enumerate().skip(1) {
+            if let Some((s, _)) = row[n] {
+                let mean = s / (k + 1) as f64;
+                if mean >= whole && chosen.is_none_or(|(m, _)| mean > m) {
+                    chosen = Some((mean, k));
                 }
             }
         }
-        match &best[n] {
-            Some((score, parts))
-                if parts.len() > 1 && score / parts.len() as f64 >= f64::from(whole).ln() =>
-            {
-                parts
-                    .iter()
-                    .map(|&(s, e)| {
-                        let part = &folded[byte(s)..byte(e)];
-                        let known = self.frequency.contains_key(part);
-                        let part = if known || e == n {
-                            part
-                        } else {
-                            // A linking letter is no part of the word.
-                            &part[..part.len() - 1]
-                        };
-                        part.to_owned()
-                    })
-                    .collect()
+        let Some((_, mut k)) = chosen else {
+            return vec![folded.to_owned()];
+        };
+        let mut parts = Vec::with_capacity(k + 1);
+        let mut end = n;
+        loop {
+            let Some((_, start)) = best[k][end] else {
+                break;
+            };
+            let length = part(start, end).map_or(0, |(_, l)| l);
+            let from = byte(start);
+            // A linking letter is no part of the word.
+            parts.push(folded[from..from + length].to_owned());
+            if k == 0 {
+                break;
             }
-            _ => vec![folded.to_owned()],
+            end = start;
+            k -= 1;
         }
+        parts.reverse();
+        parts
     }
 
     /// Readings of the source word `folded` (at `start..end` in the text): its translations;
@@ -387,13 +410,13 @@ impl Lexicon {
 }
 
 /// IBM Model 1: t(e | f) for every target word e and source word f (or [`NULL`]) that share a
-/// pair, from pairs of word-id sets with a weight each.
-fn model1(pairs: &[(Vec<u32>, Vec<u32>, f32)], iterations: usize) -> HashMap<(u32, u32), f32> {
+/// pair, from pairs of word-id sets.
+fn model1(pairs: &[(Vec<u32>, Vec<u32>)], iterations: usize) -> HashMap<(u32, u32), f32> {
     // Every (f, e) cell a pair touches, numbered once, so the rounds run over flat arrays.
     let mut cells: HashMap<(u32, u32), u32> = HashMap::new();
     let mut cell_source: Vec<u32> = Vec::new();
     let mut layout: Vec<u32> = Vec::new();
-    for (f, e, _) in pairs {
+    for (f, e) in pairs {
         for &e in e {
             for &f in std::iter::once(&NULL).chain(f) {
                 let next = cells.len() as u32;
@@ -420,14 +443,14 @@ fn model1(pairs: &[(Vec<u32>, Vec<u32>, f32)], iterations: usize) -> HashMap<(u3
         counts.iter_mut().for_each(|c| *c = 0.0);
         totals.iter_mut().for_each(|c| *c = 0.0);
         let mut at = 0;
-        for (f, e, weight) in pairs {
+        for (f, e) in pairs {
             let width = f.len() + 1;
             for _ in e {
                 let row = &layout[at..at + width];
                 let denominator: f32 = row.iter().map(|&c| t[c as usize]).sum();
                 if denominator > 0.0 {
                     for &c in row {
-                        counts[c as usize] += weight * t[c as usize] / denominator;
+                        counts[c as usize] += t[c as usize] / denominator;
                     }
                 }
                 at += width;
