@@ -324,7 +324,14 @@ impl Analyzer {
         lang: Option<&str>,
         limit: usize,
     ) -> Vec<SimilarTask> {
-        let query = self.tasks.query(text, lang);
+        // Task statements are English: a text in a language a lexicon reads is read through it.
+        let query = match lang.and_then(|l| self.skills.lexicon(l)) {
+            Some(lexicon) => {
+                self.tasks
+                    .query_glossed(&lexicon.read(text), lexicon.target(), lexicon.source())
+            }
+            None => self.tasks.query(text, lang),
+        };
         let hits = self.tasks.search(&mut scratch.tasks, &query);
         let top = hits.first().map_or(0.0, |h| h.score);
         hits.iter()

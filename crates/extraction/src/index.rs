@@ -134,6 +134,9 @@ pub struct ConceptIndex {
     description_postings: Vec<Vec<(u32, f32)>>,
     /// Languages with labels, and the token ids their labels use (for guessing a text's language).
     languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)>,
+    /// Per language, the token ids its labels and descriptions use: a text read in a language
+    /// matches that language's words only, so that a Dutch "doe" (do) is not the English "DOE".
+    written: HashMap<String, std::collections::HashSet<u32>>,
     /// Every concept by descending prior, for ranking the ones a text does not touch.
     by_prior: Vec<u32>,
     params: ScoringParams,
@@ -235,6 +238,7 @@ impl ConceptIndex {
         let mut stemmers: HashMap<String, LanguageStemmer> = HashMap::new();
         let mut languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)> =
             Vec::new();
+        let mut written: HashMap<String, std::collections::HashSet<u32>> = HashMap::new();
         let mut labels = Vec::new();
         let mut description_terms: Vec<HashMap<u32, u16>> = Vec::with_capacity(docs.len());
         let mut description_len = Vec::with_capacity(docs.len());
@@ -261,6 +265,10 @@ impl ConceptIndex {
                 if sequence.is_empty() {
                     continue;
                 }
+                written
+                    .entry(t.lang.clone())
+                    .or_default()
+                    .extend(sequence.iter().copied());
                 match t.field {
                     Field::Description => {
                         length += sequence.len();
@@ -443,6 +451,7 @@ impl ConceptIndex {
             label_tokens,
             description_postings,
             languages,
+            written,
             params,
         }
     }
@@ -489,9 +498,7 @@ impl ConceptIndex {
                 let n = words
                     .iter()
                     .zip(&tokens)
-                    .filter(|(w, t)| {
-                        t.is_some_and(|t| known.contains(&t)) || stemmer.is_stop_word(&w.folded)
-                    })
+                    .filter(|(w, t)| speaks_for(w, **t, known, stemmer))
                     .count();
                 (l.clone(), n)
             })
@@ -538,9 +545,7 @@ impl ConceptIndex {
                     let hits = words
                         .iter()
                         .zip(&tokens)
-                        .filter(|(w, t)| {
-                            t.is_some_and(|t| known.contains(&t)) || stemmer.is_stop_word(&w.folded)
-                        })
+                        .filter(|(w, t)| speaks_for(w, **t, known, stemmer))
                         .count();
                     if best.as_ref().is_none_or(|(h, ..)| hits > *h) {
                         best = Some((hits, l.clone(), tokens));
@@ -552,6 +557,13 @@ impl ConceptIndex {
                 }
             }
         };
+        let mut tokens = tokens;
+        let written = self.written.get(&lang);
+        for t in &mut tokens {
+            if t.is_some_and(|t| written.is_none_or(|w| !w.contains(&t))) {
+                *t = None;
+            }
+        }
         Query {
             words,
             tokens,
@@ -775,6 +787,20 @@ impl Scratch {
         self.touched_labels.clear();
         self.touched_concepts.clear();
     }
+}
+
+/// Whether a word of a text speaks for a language: its labels use it, or it is one of the
+/// language's stop words. Numbers and lone letters ("'s", "10") speak for none.
+fn speaks_for(
+    word: &Word,
+    token: Option<u32>,
+    known: &std::collections::HashSet<u32>,
+    stemmer: &LanguageStemmer,
+) -> bool {
+    if word.folded.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return false;
+    }
+    token.is_some_and(|t| known.contains(&t)) || stemmer.is_stop_word(&word.folded)
 }
 
 /// Words a label may be split by and still count as found in order ("operated *a* continuous miner").

@@ -67,6 +67,9 @@ pub struct Lexicon {
     frequency: HashMap<String, u32>,
     /// Stems of the source labels' words: a word known here is not a loanword.
     source_stems: std::collections::HashSet<String>,
+    /// Folded words of the target labels: an unknown source word passes through only as one of
+    /// these, or written in capitals (an acronym: "CNC", "WMS").
+    target_words: std::collections::HashSet<String>,
     translations: HashMap<String, Vec<Translation>>,
 }
 
@@ -125,6 +128,7 @@ impl Lexicon {
             target_stemmer,
             frequency,
             source_stems: Default::default(),
+            target_words: Default::default(),
             translations: HashMap::new(),
         };
 
@@ -176,6 +180,7 @@ impl Lexicon {
                         let stem = lexicon.target_stemmer.stem(&w.folded).into_owned();
                         let next = target_ids.len() as u32;
                         let id = *target_ids.entry(stem).or_insert(next);
+                        lexicon.target_words.insert(w.folded.clone());
                         *spellings
                             .entry(id)
                             .or_default()
@@ -275,7 +280,7 @@ impl Lexicon {
 
     /// The target words a folded source word stands for (empty when none is known).
     pub fn translate(&self, folded: &str) -> Vec<String> {
-        self.glosses_of(folded, 0, folded.len())
+        self.glosses_of(folded, 0, folded.len(), false)
             .into_iter()
             .map(|g| g.word)
             .collect()
@@ -314,7 +319,11 @@ impl Lexicon {
         let mut best = vec![vec![None::<(f64, usize)>; n + 1]; MAX_PARTS];
         for k in 0..MAX_PARTS {
             for end in MIN_PART..=n {
-                let starts = if k == 0 { 0..1 } else { MIN_PART..end + 1 - MIN_PART };
+                let starts = if k == 0 {
+                    0..1
+                } else {
+                    MIN_PART..end + 1 - MIN_PART
+                };
                 for start in starts {
                     let before = if k == 0 {
                         0.0
@@ -369,8 +378,8 @@ impl Lexicon {
 
     /// Readings of the source word `folded` (at `start..end` in the text): its translations;
     /// else its compound parts' translations; a word the source labels do not know passes through
-    /// as a target word.
-    fn glosses_of(&self, folded: &str, start: usize, end: usize) -> Vec<Gloss> {
+    /// when the target labels use it or it is an acronym (`capitals`).
+    fn glosses_of(&self, folded: &str, start: usize, end: usize, capitals: bool) -> Vec<Gloss> {
         let gloss = |t: &Translation| Gloss {
             start,
             end,
@@ -385,10 +394,14 @@ impl Lexicon {
         if parts.len() > 1 {
             return parts
                 .iter()
-                .flat_map(|p| self.glosses_of(p, start, end))
+                .flat_map(|p| self.glosses_of(p, start, end, capitals))
                 .collect();
         }
-        if self.source_stems.contains(stem.as_ref()) {
+        // A word the source labels know but could not translate, or one that may be a source
+        // word the labels never use ("doe", "route"), is not read as a target word.
+        if self.source_stems.contains(stem.as_ref())
+            || !(capitals || self.target_words.contains(folded))
+        {
             return Vec::new();
         }
         vec![Gloss {
@@ -404,7 +417,12 @@ impl Lexicon {
     pub fn read(&self, text: &str) -> Vec<Gloss> {
         content_words(&self.source_stemmer, text)
             .into_iter()
-            .flat_map(|w| self.glosses_of(&w.folded, w.start, w.end))
+            .flat_map(|w| {
+                let written = &text[w.start..w.end];
+                let capitals = written.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !written.chars().any(char::is_lowercase);
+                self.glosses_of(&w.folded, w.start, w.end, capitals)
+            })
             .collect()
     }
 }
@@ -546,10 +564,13 @@ mod tests {
         assert_eq!(lx.translate("beheerder"), ["manager"]);
         // A compound never seen is read through its parts.
         assert_eq!(lx.translate("magazijnchauffeur"), ["warehouse", "driver"]);
-        // A word no Dutch label has passes through (a loanword).
-        assert_eq!(lx.translate("scanner"), ["scanner"]);
         assert_eq!(lx.translate("cnc"), ["cnc"]);
-        assert_eq!(lx.translate("wms"), ["wms"]);
+        // A word no Dutch label has passes through when English labels use it (a loanword)
+        // or when it is an acronym; other unknown words are not guessed at.
+        assert_eq!(lx.translate("truck"), ["truck"]);
+        assert!(lx.translate("doe").is_empty());
+        let read: Vec<String> = lx.read("WMS en doe").into_iter().map(|g| g.word).collect();
+        assert_eq!(read, ["wms"]);
     }
 
     #[test]
