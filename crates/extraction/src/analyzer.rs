@@ -495,6 +495,65 @@ mod tests {
     }
 
     #[test]
+    fn dutch_text_finds_english_only_skills_through_the_learned_lexicon() {
+        let mut input = AnalyzerInput {
+            skills: set(&[
+                ("s:forklift", "operate forklift", "skill", &["forklift"]),
+                ("s:stock", "count stock", "skill", &[]),
+            ]),
+            ..AnalyzerInput::default()
+        };
+        // Occupations named in both languages: the parallel labels, and Dutch occupations.
+        let pair = |id: &str, en: &str, nl: &str| ConceptDoc {
+            id: id.into(),
+            texts: [("en", en), ("nl", nl)]
+                .into_iter()
+                .map(|(lang, text)| ConceptText {
+                    lang: lang.into(),
+                    field: Field::Preferred,
+                    text: text.into(),
+                })
+                .collect(),
+            prior: 0.0,
+        };
+        let occupations = vec![
+            pair("o:1", "forklift driver", "heftruckchauffeur"),
+            pair("o:2", "truck driver", "vrachtwagenchauffeur"),
+            pair("o:3", "forklift operator", "heftruckbestuurder"),
+            pair("o:4", "stock clerk", "voorraadbeheerder"),
+            pair("o:5", "stock controller", "voorraadcontroleur"),
+            pair("o:6", "forklift instructor", "instructeur heftruck"),
+            pair("o:7", "driving instructor", "rijinstructeur"),
+            pair("o:8", "driver", "chauffeur"),
+            pair("o:9", "instructor", "instructeur"),
+        ];
+        input.parallel = occupations.clone();
+        for doc in occupations {
+            input.occupations.info.push(ConceptInfo {
+                label: doc.texts[0].text.clone(),
+                kind: "esco".into(),
+            });
+            input.occupations.docs.push(doc);
+        }
+        let a = Analyzer::new(input);
+        let text = "Ik heb vijf jaar op de heftruck gereden en de voorraad geteld.";
+        assert_eq!(a.guess_language(text), "nl");
+        let profile = a.profile(&mut AnalyzerScratch::default(), text, None);
+        let forklift = profile
+            .skills
+            .iter()
+            .find(|m| m.id == "s:forklift")
+            .unwrap_or_else(|| panic!("{:?}", profile.skills));
+        assert_eq!(forklift.spans[0].text, "heftruck");
+        assert!(
+            forklift.reason.contains("read as \u{201c}forklift\u{201d}"),
+            "{}",
+            forklift.reason
+        );
+        assert_eq!(a.guess_language("I drove a forklift"), "en");
+    }
+
+    #[test]
     fn a_title_brings_its_crosswalk_equivalent_a_step_behind() {
         let a = analyzer();
         let found = a.normalize_title(

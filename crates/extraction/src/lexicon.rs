@@ -41,8 +41,10 @@ const ITERATIONS: usize = 5;
 /// spreads its probability over many others is not translated by any of them.
 const MIN_PROBABILITY: f32 = 0.2;
 
-/// Most translations kept per source word.
-const MAX_TRANSLATIONS: usize = 2;
+/// Most translations kept per source word. One: the index reads the glosses of a text as words
+/// it contains, all at once, so two readings of one word ("probleem" as "problem" and as
+/// "solving") would cover a two-word label by themselves.
+const MAX_TRANSLATIONS: usize = 1;
 
 /// Shortest part a compound is split into (in characters).
 const MIN_PART: usize = 3;
