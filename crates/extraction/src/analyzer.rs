@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::index::{ConceptDoc, ConceptIndex, Hit, ScoringParams, Scratch};
+use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, ScoringParams, Scratch};
 use crate::lexicon::Lexicon;
 use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch};
 
@@ -148,7 +148,17 @@ impl Analyzer {
         languages.dedup();
         let lexicons = languages
             .into_iter()
-            .map(|l| Lexicon::learn(&input.parallel, l, "en"))
+            .map(|l| {
+                Lexicon::learn(&input.parallel, l, "en").with_target_words(
+                    input
+                        .skills
+                        .docs
+                        .iter()
+                        .flat_map(|d| &d.texts)
+                        .filter(|t| t.lang == "en" && t.field != Field::Description)
+                        .map(|t| t.text.as_str()),
+                )
+            })
             .collect();
         Self {
             skills: SkillExtractor::new(&input.skills.docs, input.skills.info, params)
@@ -383,7 +393,15 @@ impl Analyzer {
             min_coverage: 0.6,
         };
         let skills = self.extract_skills(scratch, text, &options);
-        let occupations = self.occupations_for_skills(&skills, 10);
+        // An occupation the text names ("ik werk als orderpicker") is stronger evidence than
+        // the skills found: it comes first, then those whose skills are closest.
+        let mut occupations = self.occupations_named(scratch, text, &lang);
+        for m in self.occupations_for_skills(&skills, 10) {
+            if !occupations.iter().any(|o| o.id == m.id) {
+                occupations.push(m);
+            }
+        }
+        occupations.truncate(10);
         let mut job_titles: Vec<OccupationMatch> = Vec::new();
         for line in text
             .lines()
@@ -411,6 +429,42 @@ impl Analyzer {
             occupations,
             job_titles,
         }
+    }
+}
+
+impl Analyzer {
+    /// Occupations whose whole title (any label, in the text's language) stands in a sentence of
+    /// `text`, best first.
+    fn occupations_named(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: &str,
+    ) -> Vec<OccupationMatch> {
+        let mut named: Vec<OccupationMatch> = Vec::new();
+        for (_, segment) in crate::skills::segments(text) {
+            let query = self.occupations.query(segment, Some(lang));
+            let hits = self
+                .occupations
+                .search_top(&mut scratch.occupations, &query, 5);
+            for hit in hits.iter().filter(|h| h.coverage >= 0.99 && h.key_word) {
+                let Some(label) = self.occupations.explain(&query, hit).filter(|l| l.phrase) else {
+                    continue;
+                };
+                let id = self.occupations.id(hit.concept);
+                if let Some(m) = named.iter_mut().find(|m| m.id == id) {
+                    m.score = m.score.max(hit.score);
+                    continue;
+                }
+                named.push(self.occupation_match(
+                    hit.concept,
+                    hit.score,
+                    format!("the text names the title \"{}\"", label.text),
+                ));
+            }
+        }
+        named.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        named
     }
 }
 

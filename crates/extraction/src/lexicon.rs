@@ -260,6 +260,18 @@ impl Lexicon {
         lexicon
     }
 
+    /// Adds words the target language's labels use beyond the parallel ones (e.g. every English
+    /// skill label): a source word the source labels do not know but the target labels do is
+    /// read as itself, a loanword ("micrometer", "scanner"), before any split into parts.
+    pub fn with_target_words<'t>(mut self, texts: impl IntoIterator<Item = &'t str>) -> Self {
+        for text in texts {
+            for w in content_words(&self.target_stemmer, text) {
+                self.target_words.insert(w.folded);
+            }
+        }
+        self
+    }
+
     /// The language read from.
     pub fn source(&self) -> &str {
         &self.source
@@ -379,8 +391,9 @@ impl Lexicon {
     }
 
     /// Readings of the source word `folded` (at `start..end` in the text): its translations;
-    /// else its compound parts' translations; a word the source labels do not know passes through
-    /// when the target labels use it or it is an acronym (`capitals`).
+    /// else, for a word the source labels do not know but the target labels use, itself (a
+    /// loanword); else its compound parts' readings; else, for an unknown acronym (`capitals`),
+    /// itself.
     fn glosses_of(&self, folded: &str, start: usize, end: usize, capitals: bool) -> Vec<Gloss> {
         let gloss = |t: &Translation| Gloss {
             start,
@@ -392,6 +405,15 @@ impl Lexicon {
         if let Some(list) = self.translations.get(stem.as_ref()) {
             return list.iter().map(gloss).collect();
         }
+        let known = self.source_stems.contains(stem.as_ref());
+        if !known && self.target_words.contains(folded) {
+            return vec![Gloss {
+                start,
+                end,
+                word: folded.to_owned(),
+                stem: self.target_stemmer.stem(folded).into_owned(),
+            }];
+        }
         let parts = self.split(folded);
         if parts.len() > 1 {
             return parts
@@ -401,9 +423,7 @@ impl Lexicon {
         }
         // A word the source labels know but could not translate, or one that may be a source
         // word the labels never use ("doe", "route"), is not read as a target word.
-        if self.source_stems.contains(stem.as_ref())
-            || !(capitals || self.target_words.contains(folded))
-        {
+        if known || !capitals {
             return Vec::new();
         }
         vec![Gloss {
