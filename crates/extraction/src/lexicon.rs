@@ -75,6 +75,16 @@ pub struct Lexicon {
     translations: HashMap<String, Vec<Translation>>,
 }
 
+/// The stem of `folded`, from `cache` when it was stemmed before.
+fn cached(cache: &mut HashMap<String, String>, stemmer: &LanguageStemmer, folded: &str) -> String {
+    if let Some(stem) = cache.get(folded) {
+        return stem.clone();
+    }
+    let stem = stemmer.stem(folded).into_owned();
+    cache.insert(folded.to_owned(), stem.clone());
+    stem
+}
+
 /// The content words of a label, folded.
 fn content_words(stemmer: &LanguageStemmer, text: &str) -> Vec<Word> {
     words(text)
@@ -140,21 +150,27 @@ impl Lexicon {
         let mut spellings: HashMap<u32, HashMap<String, u32>> = HashMap::new();
         let mut pairs: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
         let mut splits: HashMap<String, Vec<String>> = HashMap::new();
+        // Labels repeat their words: each is stemmed once.
+        let mut source_cache: HashMap<String, String> = HashMap::new();
+        let mut target_cache: HashMap<String, String> = HashMap::new();
         for (s, t) in &concepts {
             // A source word the target labels also use (stemmed alike) is a loanword or a
             // cognate ("micrometer", "website"): kept whole, not split into look-alike parts.
             let target_stems: std::collections::HashSet<String> = t
                 .iter()
                 .flat_map(|label| content_words(&lexicon.target_stemmer, label))
-                .map(|w| lexicon.target_stemmer.stem(&w.folded).into_owned())
+                .map(|w| cached(&mut target_cache, &lexicon.target_stemmer, &w.folded))
                 .collect();
             let s: Vec<Vec<u32>> = s
                 .iter()
                 .map(|label| {
                     let mut ids = Vec::new();
                     for w in content_words(&lexicon.source_stemmer, label) {
-                        let cognate =
-                            target_stems.contains(lexicon.target_stemmer.stem(&w.folded).as_ref());
+                        let cognate = target_stems.contains(&cached(
+                            &mut target_cache,
+                            &lexicon.target_stemmer,
+                            &w.folded,
+                        ));
                         let parts = if cognate {
                             vec![w.folded.clone()]
                         } else {
@@ -164,7 +180,7 @@ impl Lexicon {
                                 .clone()
                         };
                         for part in parts {
-                            let stem = lexicon.source_stemmer.stem(&part).into_owned();
+                            let stem = cached(&mut source_cache, &lexicon.source_stemmer, &part);
                             let next = source_ids.len() as u32;
                             ids.push(*source_ids.entry(stem).or_insert(next));
                         }
@@ -179,7 +195,7 @@ impl Lexicon {
                 .map(|label| {
                     let mut ids = Vec::new();
                     for w in content_words(&lexicon.target_stemmer, label) {
-                        let stem = lexicon.target_stemmer.stem(&w.folded).into_owned();
+                        let stem = cached(&mut target_cache, &lexicon.target_stemmer, &w.folded);
                         let next = target_ids.len() as u32;
                         let id = *target_ids.entry(stem).or_insert(next);
                         lexicon.target_words.insert(w.folded.clone());
@@ -328,6 +344,14 @@ impl Lexicon {
                     .map(|&f| (f, stripped.len()))
             })
         };
+        // Each substring looked up once: the search below reads every part up to three times.
+        let mut parts_at: Vec<Option<(u32, usize)>> = vec![None; (n + 1) * (n + 1)];
+        for start in 0..n {
+            for end in start + MIN_PART..=n {
+                parts_at[start * (n + 1) + end] = part(start, end);
+            }
+        }
+        let part = |start: usize, end: usize| parts_at[start * (n + 1) + end];
         // best[k][i]: the highest sum of ln frequency of the first i characters in k + 1 parts,
         // with where its last part starts.
         let mut best = vec![vec![None::<(f64, usize)>; n + 1]; MAX_PARTS];
@@ -416,10 +440,13 @@ impl Lexicon {
         }
         let parts = self.split(folded);
         if parts.len() > 1 {
-            return parts
+            let mut glosses: Vec<Gloss> = parts
                 .iter()
                 .flat_map(|p| self.glosses_of(p, start, end, capitals))
                 .collect();
+            // "hef" and "truck" both read as "forklift": one reading of the word.
+            glosses.dedup_by(|a, b| a.stem == b.stem);
+            return glosses;
         }
         // A word the source labels know but could not translate, or one that may be a source
         // word the labels never use ("doe", "route"), is not read as a target word.
