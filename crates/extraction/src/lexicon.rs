@@ -396,10 +396,7 @@ impl Lexicon {
         };
         let mut parts = Vec::with_capacity(k + 1);
         let mut end = n;
-        loop {
-            let Some((_, start)) = best[k][end] else {
-                break;
-            };
+        while let Some((_, start)) = best[k][end] {
             let length = part(start, end).map_or(0, |(_, l)| l);
             let from = byte(start);
             // A linking letter is no part of the word.
