@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::index::{ConceptDoc, ConceptIndex, Hit, ScoringParams, Scratch};
+use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, ScoringParams, Scratch};
+use crate::lexicon::Lexicon;
 use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch};
 
 /// Concepts of one kind with their display info.
@@ -30,6 +31,9 @@ pub struct AnalyzerInput {
     pub crosswalk: Vec<(String, String, f64)>,
     /// Occupation → skill weights: (occupation, skill, weight).
     pub occupation_skills: Vec<(String, String, f64)>,
+    /// Concepts of any kind labelled in English and another language (labels only): the
+    /// evidence from which each other language's lexicon into English is learned.
+    pub parallel: Vec<ConceptDoc>,
 }
 
 /// An occupation matched to a title or a set of skills.
@@ -133,8 +137,32 @@ impl Analyzer {
         for n in &mut occupation_norm {
             *n = n.sqrt();
         }
+        // A lexicon into English for every other language the parallel labels have.
+        let mut languages: Vec<&str> = input
+            .parallel
+            .iter()
+            .flat_map(|d| d.texts.iter().map(|t| t.lang.as_str()))
+            .filter(|l| *l != "en")
+            .collect();
+        languages.sort_unstable();
+        languages.dedup();
+        let lexicons = languages
+            .into_iter()
+            .map(|l| {
+                Lexicon::learn(&input.parallel, l, "en").with_target_words(
+                    input
+                        .skills
+                        .docs
+                        .iter()
+                        .flat_map(|d| &d.texts)
+                        .filter(|t| t.lang == "en" && t.field != Field::Description)
+                        .map(|t| t.text.as_str()),
+                )
+            })
+            .collect();
         Self {
-            skills: SkillExtractor::new(&input.skills.docs, input.skills.info, params),
+            skills: SkillExtractor::new(&input.skills.docs, input.skills.info, params)
+                .with_lexicons(lexicons),
             occupations,
             occupation_info: input.occupations.info,
             tasks: ConceptIndex::build(&input.tasks.docs, params),
@@ -145,9 +173,30 @@ impl Analyzer {
         }
     }
 
-    /// The language of `text`, guessed from the skills' labels.
+    /// The language of `text`: the label language of skills or occupations that most of its
+    /// words (label words and stop words) speak for, English on ties. Occupations count too: a
+    /// taxonomy may name occupations in a language whose skills it has no labels for.
     pub fn guess_language(&self, text: &str) -> String {
-        self.skills.index().guess_language(text)
+        let mut evidence: Vec<(String, usize)> = Vec::new();
+        for (lang, n) in self
+            .skills
+            .index()
+            .language_evidence(text)
+            .into_iter()
+            .chain(self.occupations.language_evidence(text))
+        {
+            match evidence.iter_mut().find(|(l, _)| *l == lang) {
+                Some(e) => e.1 = e.1.max(n),
+                None => evidence.push((lang, n)),
+            }
+        }
+        let mut best = ("en".to_owned(), 0);
+        for (lang, n) in evidence {
+            if n > best.1 || (n == best.1 && lang == "en") {
+                best = (lang, n);
+            }
+        }
+        best.0
     }
 
     /// The skill extractor.
@@ -285,7 +334,14 @@ impl Analyzer {
         lang: Option<&str>,
         limit: usize,
     ) -> Vec<SimilarTask> {
-        let query = self.tasks.query(text, lang);
+        // Task statements are English: a text in a language a lexicon reads is read through it.
+        let query = match lang.and_then(|l| self.skills.lexicon(l)) {
+            Some(lexicon) => {
+                self.tasks
+                    .query_glossed(&lexicon.read(text), lexicon.target(), lexicon.source())
+            }
+            None => self.tasks.query(text, lang),
+        };
         let hits = self.tasks.search(&mut scratch.tasks, &query);
         let top = hits.first().map_or(0.0, |h| h.score);
         hits.iter()
@@ -337,7 +393,15 @@ impl Analyzer {
             min_coverage: 0.6,
         };
         let skills = self.extract_skills(scratch, text, &options);
-        let occupations = self.occupations_for_skills(&skills, 10);
+        // An occupation the text names ("ik werk als orderpicker") is stronger evidence than
+        // the skills found: it comes first, then those whose skills are closest.
+        let mut occupations = self.occupations_named(scratch, text, &lang);
+        for m in self.occupations_for_skills(&skills, 10) {
+            if !occupations.iter().any(|o| o.id == m.id) {
+                occupations.push(m);
+            }
+        }
+        occupations.truncate(10);
         let mut job_titles: Vec<OccupationMatch> = Vec::new();
         for line in text
             .lines()
@@ -365,6 +429,42 @@ impl Analyzer {
             occupations,
             job_titles,
         }
+    }
+}
+
+impl Analyzer {
+    /// Occupations whose whole title (any label, in the text's language) stands in a sentence of
+    /// `text`, best first.
+    fn occupations_named(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: &str,
+    ) -> Vec<OccupationMatch> {
+        let mut named: Vec<OccupationMatch> = Vec::new();
+        for (_, segment) in crate::skills::segments(text) {
+            let query = self.occupations.query(segment, Some(lang));
+            let hits = self
+                .occupations
+                .search_top(&mut scratch.occupations, &query, 5);
+            for hit in hits.iter().filter(|h| h.coverage >= 0.99 && h.key_word) {
+                let Some(label) = self.occupations.explain(&query, hit).filter(|l| l.phrase) else {
+                    continue;
+                };
+                let id = self.occupations.id(hit.concept);
+                if let Some(m) = named.iter_mut().find(|m| m.id == id) {
+                    m.score = m.score.max(hit.score);
+                    continue;
+                }
+                named.push(self.occupation_match(
+                    hit.concept,
+                    hit.score,
+                    format!("the text names the title \"{}\"", label.text),
+                ));
+            }
+        }
+        named.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        named
     }
 }
 
@@ -444,7 +544,67 @@ mod tests {
                 ("esco:analyst".into(), "s:sql".into(), 1.0),
                 ("esco:analyst".into(), "s:dashboards".into(), 0.5),
             ],
+            parallel: Vec::new(),
         })
+    }
+
+    #[test]
+    fn dutch_text_finds_english_only_skills_through_the_learned_lexicon() {
+        let mut input = AnalyzerInput {
+            skills: set(&[
+                ("s:forklift", "operate forklift", "skill", &["forklift"]),
+                ("s:stock", "count stock", "skill", &[]),
+            ]),
+            ..AnalyzerInput::default()
+        };
+        // Occupations named in both languages: the parallel labels, and Dutch occupations.
+        let pair = |id: &str, en: &str, nl: &str| ConceptDoc {
+            id: id.into(),
+            texts: [("en", en), ("nl", nl)]
+                .into_iter()
+                .map(|(lang, text)| ConceptText {
+                    lang: lang.into(),
+                    field: Field::Preferred,
+                    text: text.into(),
+                })
+                .collect(),
+            prior: 0.0,
+        };
+        let occupations = vec![
+            pair("o:1", "forklift driver", "heftruckchauffeur"),
+            pair("o:2", "truck driver", "vrachtwagenchauffeur"),
+            pair("o:3", "forklift operator", "heftruckbestuurder"),
+            pair("o:4", "stock clerk", "voorraadbeheerder"),
+            pair("o:5", "stock controller", "voorraadcontroleur"),
+            pair("o:6", "forklift instructor", "instructeur heftruck"),
+            pair("o:7", "driving instructor", "rijinstructeur"),
+            pair("o:8", "driver", "chauffeur"),
+            pair("o:9", "instructor", "instructeur"),
+        ];
+        input.parallel = occupations.clone();
+        for doc in occupations {
+            input.occupations.info.push(ConceptInfo {
+                label: doc.texts[0].text.clone(),
+                kind: "esco".into(),
+            });
+            input.occupations.docs.push(doc);
+        }
+        let a = Analyzer::new(input);
+        let text = "Ik heb vijf jaar op de heftruck gereden en de voorraad geteld.";
+        assert_eq!(a.guess_language(text), "nl");
+        let profile = a.profile(&mut AnalyzerScratch::default(), text, None);
+        let forklift = profile
+            .skills
+            .iter()
+            .find(|m| m.id == "s:forklift")
+            .unwrap_or_else(|| panic!("{:?}", profile.skills));
+        assert_eq!(forklift.spans[0].text, "heftruck");
+        assert!(
+            forklift.reason.contains("read as \u{201c}forklift\u{201d}"),
+            "{}",
+            forklift.reason
+        );
+        assert_eq!(a.guess_language("I drove a forklift"), "en");
     }
 
     #[test]

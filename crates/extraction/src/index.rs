@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::lexicon::Gloss;
 use crate::text::{LanguageStemmer, Word, words};
 
 /// Which part of a concept a text is.
@@ -133,6 +134,9 @@ pub struct ConceptIndex {
     description_postings: Vec<Vec<(u32, f32)>>,
     /// Languages with labels, and the token ids their labels use (for guessing a text's language).
     languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)>,
+    /// Per language, the token ids its labels and descriptions use: a text read in a language
+    /// matches that language's words only, so that a Dutch "doe" (do) is not the English "DOE".
+    written: HashMap<String, std::collections::HashSet<u32>>,
     /// Every concept by descending prior, for ranking the ones a text does not touch.
     by_prior: Vec<u32>,
     params: ScoringParams,
@@ -198,6 +202,9 @@ pub struct Query {
     pub tokens: Vec<Option<u32>>,
     /// The language used for stemming.
     pub lang: String,
+    /// When the text was read through a lexicon: the language it is written in. Each word then
+    /// holds the span of the word it reads and, as its folded form, the reading.
+    pub read_from: Option<String>,
 }
 
 /// A label in a candidate list, with its first tokens inline so that scoring it reads the list
@@ -231,6 +238,7 @@ impl ConceptIndex {
         let mut stemmers: HashMap<String, LanguageStemmer> = HashMap::new();
         let mut languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)> =
             Vec::new();
+        let mut written: HashMap<String, std::collections::HashSet<u32>> = HashMap::new();
         let mut labels = Vec::new();
         let mut description_terms: Vec<HashMap<u32, u16>> = Vec::with_capacity(docs.len());
         let mut description_len = Vec::with_capacity(docs.len());
@@ -257,6 +265,10 @@ impl ConceptIndex {
                 if sequence.is_empty() {
                     continue;
                 }
+                written
+                    .entry(t.lang.clone())
+                    .or_default()
+                    .extend(sequence.iter().copied());
                 match t.field {
                     Field::Description => {
                         length += sequence.len();
@@ -439,6 +451,7 @@ impl ConceptIndex {
             label_tokens,
             description_postings,
             languages,
+            written,
             params,
         }
     }
@@ -473,8 +486,48 @@ impl ConceptIndex {
         self.query(text, None).lang
     }
 
+    /// Per label language, how many words of `text` speak for it: words its labels use, and
+    /// its stop words. Stop words count because a short text in a language with few labels
+    /// (Dutch beside all of ESCO's English) still says "ik", "de", "en" and "het".
+    pub fn language_evidence(&self, text: &str) -> Vec<(String, usize)> {
+        let words = words(text);
+        self.languages
+            .iter()
+            .map(|(l, stemmer, known)| {
+                let tokens = self.tokens(text, &words, stemmer);
+                let n = words
+                    .iter()
+                    .zip(&tokens)
+                    .filter(|(w, t)| speaks_for(w, **t, known, stemmer))
+                    .count();
+                (l.clone(), n)
+            })
+            .collect()
+    }
+
+    /// Prepares a text read through a lexicon: each gloss becomes a word with the span of the
+    /// source word it reads, stemmed as the lexicon stemmed it in `lang` (the target language).
+    pub fn query_glossed(&self, glosses: &[Gloss], lang: &str, read_from: &str) -> Query {
+        Query {
+            words: glosses
+                .iter()
+                .map(|g| Word {
+                    start: g.start,
+                    end: g.end,
+                    folded: g.word.clone(),
+                })
+                .collect(),
+            tokens: glosses
+                .iter()
+                .map(|g| self.vocab.get(&g.stem).copied())
+                .collect(),
+            lang: lang.to_owned(),
+            read_from: Some(read_from.to_owned()),
+        }
+    }
+
     /// Prepares `text`: splits it into words and stems them in `lang`, or, when `lang` is `None`,
-    /// in the label language whose vocabulary knows most of the words.
+    /// in the label language whose vocabulary and stop words know most of the words.
     pub fn query(&self, text: &str, lang: Option<&str>) -> Query {
         let words = words(text);
         let (lang, tokens) = match lang {
@@ -489,10 +542,10 @@ impl ConceptIndex {
                 let mut best: Option<(usize, String, Vec<Option<u32>>)> = None;
                 for (l, stemmer, known) in &self.languages {
                     let tokens = self.tokens(text, &words, stemmer);
-                    let hits = tokens
+                    let hits = words
                         .iter()
-                        .flatten()
-                        .filter(|t| known.contains(t))
+                        .zip(&tokens)
+                        .filter(|(w, t)| speaks_for(w, **t, known, stemmer))
                         .count();
                     if best.as_ref().is_none_or(|(h, ..)| hits > *h) {
                         best = Some((hits, l.clone(), tokens));
@@ -504,10 +557,18 @@ impl ConceptIndex {
                 }
             }
         };
+        let mut tokens = tokens;
+        let written = self.written.get(&lang);
+        for t in &mut tokens {
+            if t.is_some_and(|t| written.is_none_or(|w| !w.contains(&t))) {
+                *t = None;
+            }
+        }
         Query {
             words,
             tokens,
             lang,
+            read_from: None,
         }
     }
 
@@ -726,6 +787,20 @@ impl Scratch {
         self.touched_labels.clear();
         self.touched_concepts.clear();
     }
+}
+
+/// Whether a word of a text speaks for a language: its labels use it, or it is one of the
+/// language's stop words. Numbers and lone letters ("'s", "10") speak for none.
+fn speaks_for(
+    word: &Word,
+    token: Option<u32>,
+    known: &std::collections::HashSet<u32>,
+    stemmer: &LanguageStemmer,
+) -> bool {
+    if word.folded.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return false;
+    }
+    token.is_some_and(|t| known.contains(&t)) || stemmer.is_stop_word(&word.folded)
 }
 
 /// Words a label may be split by and still count as found in order ("operated *a* continuous miner").

@@ -4,12 +4,15 @@
 //!   language, scored by how much of a label a text covers (and whether in order) plus BM25 over
 //!   descriptions, with a taxonomy prior;
 //! - [`skills::SkillExtractor`]: text of any length → ranked skills with spans and reasons;
+//! - [`lexicon::Lexicon`]: a word lexicon between two label languages, learned from the
+//!   taxonomy's parallel labels, so that a Dutch text is also read against English-only labels;
 //! - [`eval`]: the ranking metrics of the evaluation protocols.
 //!
 //! No I/O: the store builds the concept documents, the server and command line call in.
 
 pub mod eval;
 pub mod index;
+pub mod lexicon;
 pub mod skills;
 pub mod text;
 

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, Query, ScoringParams, Scratch};
+use crate::lexicon::Lexicon;
 
 /// A skill (or any concept) an extractor can find, with what to show for it.
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ impl Default for ExtractOptions {
     }
 }
 
-/// A hit in one segment of a text: (concept, segment, hit).
+/// A hit of one reading of a segment of a text: (concept, query, hit).
 type SegmentHit = (usize, usize, Hit);
 
 /// Finds skills in text.
@@ -75,6 +76,7 @@ type SegmentHit = (usize, usize, Hit);
 pub struct SkillExtractor {
     index: ConceptIndex,
     info: Vec<ConceptInfo>,
+    lexicons: Vec<Lexicon>,
 }
 
 impl SkillExtractor {
@@ -84,7 +86,22 @@ impl SkillExtractor {
         Self {
             index: ConceptIndex::build(docs, params),
             info,
+            lexicons: Vec::new(),
         }
+    }
+
+    /// Also reads a text in a lexicon's source language through the lexicon, against the labels
+    /// of its target language: skills labelled only in English are found in Dutch text.
+    pub fn with_lexicons(mut self, lexicons: Vec<Lexicon>) -> Self {
+        self.lexicons = lexicons;
+        self
+    }
+
+    /// The lexicon that reads text in `lang`, if any.
+    pub fn lexicon(&self, lang: &str) -> Option<&Lexicon> {
+        self.lexicons
+            .iter()
+            .find(|l| l.source() == lang && !l.is_empty())
     }
 
     /// The underlying index (for ranking every concept, as the evaluation does).
@@ -110,14 +127,26 @@ impl SkillExtractor {
             }
         };
         let segments = segments(text);
-        let queries: Vec<Query> = segments
-            .iter()
-            .map(|(_, s)| self.index.query(s, Some(lang)))
-            .collect();
-        // Per skill: every (segment, hit) that found it. Describing (spans, reasons) waits until
+        // Each segment as written and, where a lexicon reads its language, as read into the
+        // lexicon's target language: (segment, query).
+        let lexicon = self.lexicon(lang);
+        let mut queries: Vec<(usize, Query)> = Vec::with_capacity(segments.len());
+        for (si, (_, s)) in segments.iter().enumerate() {
+            queries.push((si, self.index.query(s, Some(lang))));
+            if let Some(lexicon) = lexicon {
+                let glosses = lexicon.read(s);
+                if !glosses.is_empty() {
+                    queries.push((
+                        si,
+                        self.index.query_glossed(&glosses, lexicon.target(), lang),
+                    ));
+                }
+            }
+        }
+        // Per skill: every (query, hit) that found it. Describing (spans, reasons) waits until
         // the answer's skills are known: it is the costly part.
         let mut found: Vec<SegmentHit> = Vec::new();
-        for (si, query) in queries.iter().enumerate() {
+        for (qi, (_, query)) in queries.iter().enumerate() {
             let hits =
                 self.index
                     .search_top(scratch, query, options.limit.saturating_mul(4).max(20));
@@ -126,9 +155,18 @@ impl SkillExtractor {
                     .filter(|h| h.coverage >= options.min_coverage || options.min_coverage <= 0.0)
                     .filter(|h| options.min_coverage <= 0.0 || (h.label.is_some() && h.key_word))
                     .take(options.limit.saturating_mul(2))
-                    .map(|hit| (hit.concept, si, hit)),
+                    .map(|hit| (hit.concept, qi, hit)),
             );
         }
+        // A segment found a skill once, however many readings of it did: its best reading counts.
+        let segment = |qi: usize| queries[qi].0;
+        found.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(segment(a.1).cmp(&segment(b.1)))
+                .then(b.2.score.total_cmp(&a.2.score))
+                .then(a.1.cmp(&b.1))
+        });
+        found.dedup_by(|b, a| a.0 == b.0 && segment(a.1) == segment(b.1));
         // Group by skill, best hit first.
         found.sort_by(|a, b| {
             a.0.cmp(&b.0)
@@ -152,13 +190,15 @@ impl SkillExtractor {
         ranked
             .into_iter()
             .filter_map(|(score, _, hits)| {
-                let (_, si, best) = &hits[0];
+                let (_, qi, best) = &hits[0];
+                let (si, query) = &queries[*qi];
                 let (offset, segment) = segments[*si];
-                let mut m = self.describe(best, &queries[*si], segment, offset)?;
+                let mut m = self.describe(best, query, segment, offset)?;
                 m.score = score;
-                for (_, si, hit) in &hits[1..] {
+                for (_, qi, hit) in &hits[1..] {
+                    let (si, query) = &queries[*qi];
                     let (offset, segment) = segments[*si];
-                    if let Some(other) = self.describe(hit, &queries[*si], segment, offset) {
+                    if let Some(other) = self.describe(hit, query, segment, offset) {
                         m.spans = merge_spans(std::mem::take(&mut m.spans), other.spans);
                     }
                 }
@@ -188,7 +228,7 @@ impl SkillExtractor {
                 } else {
                     "alternative label"
                 };
-                let reason = if label.phrase {
+                let mut reason = if label.phrase {
                     format!("the {which} \"{}\" appears in the text", label.text)
                 } else {
                     format!(
@@ -198,6 +238,12 @@ impl SkillExtractor {
                         quoted.join("\", \"")
                     )
                 };
+                if query.read_from.is_some() {
+                    reason.push_str(&format!(
+                        " ({})",
+                        readings(&label.words, query, &spans, offset).join(", ")
+                    ));
+                }
                 (label.coverage, spans, reason)
             }
             None => (
@@ -243,6 +289,28 @@ fn word_spans(
         previous = Some(i);
     }
     spans
+}
+
+/// How each span was read: "“orderpicken” read as “order picking”".
+fn readings(word_indices: &[usize], query: &Query, spans: &[Span], offset: usize) -> Vec<String> {
+    spans
+        .iter()
+        .map(|span| {
+            let mut read: Vec<&str> = Vec::new();
+            for &i in word_indices {
+                let w = &query.words[i];
+                let inside = offset + w.start >= span.start && offset + w.end <= span.end;
+                if inside && !read.contains(&w.folded.as_str()) {
+                    read.push(&w.folded);
+                }
+            }
+            format!(
+                "\u{201c}{}\u{201d} read as \u{201c}{}\u{201d}",
+                span.text,
+                read.join(" ")
+            )
+        })
+        .collect()
 }
 
 fn merge_spans(mut a: Vec<Span>, b: Vec<Span>) -> Vec<Span> {

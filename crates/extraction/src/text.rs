@@ -76,6 +76,11 @@ impl LanguageStemmer {
         original.chars().any(char::is_alphabetic) && original.chars().all(|c| !c.is_lowercase())
     }
 
+    /// Whether a folded word is one of the language's stop words.
+    pub fn is_stop_word(&self, folded: &str) -> bool {
+        self.stop_words.contains(folded)
+    }
+
     /// The stem of a folded word.
     pub fn stem<'w>(&self, folded: &'w str) -> std::borrow::Cow<'w, str> {
         match &self.stemmer {

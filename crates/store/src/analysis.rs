@@ -66,7 +66,8 @@ impl Store {
     }
 
     /// Everything the analyzer indexes: all skills (groups left out), occupations, tasks,
-    /// crosswalk links and occupation–skill weights.
+    /// crosswalk links and occupation–skill weights; and the labels in English and another
+    /// language its lexicons are learned from.
     pub fn analyzer_input(&self) -> Result<AnalyzerInput, StoreError> {
         Ok(AnalyzerInput {
             skills: set(self.skill_corpus(&[])?),
@@ -75,6 +76,7 @@ impl Store {
             tasks: set(self.task_corpus()?),
             crosswalk: self.crosswalk_links()?,
             occupation_skills: self.occupation_skill_weights()?,
+            parallel: self.parallel_labels()?,
         })
     }
 

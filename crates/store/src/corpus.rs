@@ -154,6 +154,41 @@ impl Store {
         })
     }
 
+    /// Every concept (skill, skill group, occupation, of any source) with a preferred label in a
+    /// language other than English, with its preferred and alternative labels in every
+    /// language: the parallel labels a lexicon into English is learned from. Hidden labels are
+    /// left out (misspellings and outdated terms), and so are descriptions.
+    pub fn parallel_labels(&self) -> Result<Vec<ConceptDoc>, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT l.concept, l.lang, l.role, l.text FROM labels l \
+                 WHERE l.role IN ('preferred', 'alternative') \
+                 AND l.concept IN (SELECT concept FROM labels WHERE lang <> 'en' AND role = 'preferred') \
+                 ORDER BY l.concept, l.lang, l.role, l.text",
+                &[],
+            )?;
+            let mut docs: Vec<ConceptDoc> = Vec::new();
+            for row in rows {
+                let concept = row[0].text()?;
+                if docs.last().is_none_or(|d| d.id != concept) {
+                    docs.push(ConceptDoc {
+                        id: concept.to_owned(),
+                        texts: Vec::new(),
+                        prior: 0.0,
+                    });
+                }
+                if let Some(doc) = docs.last_mut() {
+                    doc.texts.push(ConceptText {
+                        lang: row[1].text()?.to_owned(),
+                        field: field(row[2].text()?),
+                        text: row[3].text()?.to_owned(),
+                    });
+                }
+            }
+            Ok(docs)
+        })
+    }
+
     /// ESCO (and starter) → O*NET occupation links of every crosswalk dataset, with confidence.
     pub fn crosswalk_links(&self) -> Result<Vec<(String, String, f64)>, StoreError> {
         self.read(|tx| {

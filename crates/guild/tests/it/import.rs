@@ -225,6 +225,41 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
                 .contains("machinist")),
         "{draft}"
     );
+    // A Dutch worker's words: ESCO names occupations in Dutch but skills in English only, so
+    // the text is read in Dutch for occupations and through the lexicon learned from the
+    // parallel labels for skills; spans and reasons point at the Dutch words.
+    let draft = server.post_ok(
+        "/api/v1/profiles/extract",
+        &serde_json::json!({ "text": "Magazijnmedewerker\nZes jaar orderpicker in een magazijn. Ik rij heftruck en reachtruck, zet pallets weg en tel de voorraad." }),
+    );
+    assert_eq!(draft["lang"], "nl", "{draft}");
+    let skills = draft["skills"].as_array().unwrap();
+    let forklift = skills
+        .iter()
+        .find(|s| s["label"] == "operate forklift")
+        .unwrap_or_else(|| panic!("{draft}"));
+    assert_eq!(forklift["spans"][0]["text"], "heftruck", "{forklift}");
+    assert!(
+        forklift["reason"]
+            .as_str()
+            .unwrap()
+            .contains("\u{201c}heftruck\u{201d} read as \u{201c}forklift\u{201d}"),
+        "{forklift}"
+    );
+    assert!(
+        skills
+            .iter()
+            .any(|s| s["label"].as_str().unwrap().contains("warehous")),
+        "{draft}"
+    );
+    assert!(
+        draft["job_titles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["source"] == "esco" && o["title"].as_str().unwrap().contains("warehouse")),
+        "{draft}"
+    );
     // Reskilling on the imported taxonomies.
     crate::reskill_api::onet_and_esco(&store, &server);
     drop(server);
