@@ -21,7 +21,9 @@ if ! [ -x "$VENV/bin/schemathesis" ]; then
   echo "Installing schemathesis $ST_VERSION into $VENV"
   mkdir -p "$CACHE"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "schemathesis==$ST_VERSION"
+  # Its dependencies pinned too (pip freeze of a working venv), so that a new release of one
+  # of them cannot change the run.
+  "$VENV/bin/pip" install -q -c scripts/schemathesis-constraints.txt "schemathesis==$ST_VERSION"
 fi
 
 cargo build -q -p guild
