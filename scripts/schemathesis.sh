@@ -17,7 +17,9 @@ ST_VERSION=4.32.5
 EXAMPLES=${ST_EXAMPLES:-8}
 CACHE=${GUILD_CACHE_DIR:-$HOME/.cache/guild}
 VENV="$CACHE/schemathesis-$ST_VERSION"
-if ! [ -x "$VENV/bin/schemathesis" ]; then
+# A cached venv that no longer runs (moved, or its Python gone) is made again.
+if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
+  rm -rf "$VENV"
   echo "Installing schemathesis $ST_VERSION into $VENV"
   mkdir -p "$CACHE"
   python3 -m venv "$VENV"
