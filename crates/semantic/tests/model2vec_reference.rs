@@ -2,7 +2,7 @@
 //! `GUILD_SEMANTIC_MODEL`, else the repository's `models/` when it holds a model. The directory
 //! has model2vec's three files and `check-vectors.json` (`sentences`, `embeddings` from
 //! `StaticModel.encode`; optionally `embeddings_f32`, the same with the matrix cast to float32,
-//! and `tokens`, the ids of `StaticModel.tokenize`). Without a model the test says so and passes.
+//! and `tokens`, the ids of `StaticModel.tokenize`). Ignored by default: no model is committed yet.
 
 #![allow(clippy::expect_used)]
 
@@ -34,14 +34,14 @@ fn vectors(value: &Value) -> Vec<Vec<f32>> {
         .collect()
 }
 
+// No model is in the repository yet (scripts/model/README.md): the suite reports this test as
+// ignored rather than passing without a model; run it where one is.
 #[test]
+#[ignore = "needs a model: GUILD_SEMANTIC_MODEL=DIR cargo test -p guild-semantic -- --ignored"]
 fn embeddings_match_model2vec_on_the_reference_sentences() {
-    let Some(dir) = model_dir() else {
-        println!(
-            "ignored: set GUILD_SEMANTIC_MODEL to a model2vec directory with check-vectors.json"
-        );
-        return;
-    };
+    let dir = model_dir().expect(
+        "set GUILD_SEMANTIC_MODEL to a model2vec directory with check-vectors.json (scripts/model/build.sh makes one)",
+    );
     let read = |name: &str| {
         std::fs::read(dir.join(name))
             .unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()))

@@ -361,7 +361,7 @@ pub(crate) async fn check_sign_in(
         blocking(move || store.event_counts_since("login.failed", &subject, &from, &since)).await?;
     if let Some(wait) = sign_in_wait(&counts, now) {
         return Err(ApiError::too_many_after(
-            format!("too many failed sign-ins for this address: try again in {wait} s"),
+            format!("too many failed sign-ins to this account from here: try again in {wait} s"),
             u64::try_from(wait).unwrap_or(1),
         ));
     }

@@ -85,22 +85,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for TextBody<T> {
 /// Replaces the control characters of every string in `value` with spaces.
 fn blank_controls(value: &mut serde_json::Value) {
     match value {
-        serde_json::Value::String(s) if crate::web::has_control(s) => {
+        serde_json::Value::String(s) if has_control(s) => {
             *s = s
                 .chars()
-                .map(|c| {
-                    if crate::web::has_control(c.encode_utf8(&mut [0; 4])) {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
+                .map(|c| if refused_control(c) { ' ' } else { c })
                 .collect();
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(blank_controls),
         serde_json::Value::Object(fields) => fields.values_mut().for_each(blank_controls),
         _ => {}
     }
+}
+
+/// A control character that no title, name or form has reason to carry: NUL and the other C0
+/// controls but tab, line feed, form feed and carriage return; DEL.
+pub(crate) fn refused_control(c: char) -> bool {
+    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c')
+}
+
+/// Whether `text` holds a [`refused_control`] character.
+pub(crate) fn has_control(text: &str) -> bool {
+    text.chars().any(refused_control)
 }
 
 /// Where in a JSON document a string holds a control character (`title`, `tasks[2].name`),
@@ -118,13 +123,13 @@ pub(crate) fn control_character_at(json: &[u8]) -> Option<String> {
 fn find_control(value: &serde_json::Value, at: String) -> Option<String> {
     let here = |at: String| if at.is_empty() { "body".to_owned() } else { at };
     match value {
-        serde_json::Value::String(s) => crate::web::has_control(s).then(|| here(at)),
+        serde_json::Value::String(s) => has_control(s).then(|| here(at)),
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
             .find_map(|(i, v)| find_control(v, format!("{}[{i}]", here(at.clone())))),
         serde_json::Value::Object(fields) => fields.iter().find_map(|(k, v)| {
-            if crate::web::has_control(k) {
+            if has_control(k) {
                 return Some(here(at.clone()));
             }
             find_control(

@@ -34,6 +34,17 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// A problem with no parameter at fault and no `Retry-After`.
+    fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            parameter: None,
+            retry_after: None,
+        }
+    }
+
     /// What was wrong, in words (shown on web pages).
     pub fn detail(&self) -> &str {
         &self.detail
@@ -57,24 +68,12 @@ impl ApiError {
 
     /// 404: nothing at this address.
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::NOT_FOUND,
-            code: "not-found",
-            detail: detail.into(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(StatusCode::NOT_FOUND, "not-found", detail)
     }
 
     /// 400: the request body is not what the endpoint takes.
     pub fn bad_body(detail: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            code: "invalid-body",
-            detail: detail.into(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(StatusCode::BAD_REQUEST, "invalid-body", detail)
     }
 
     /// 400: a field of the request body is invalid.
@@ -90,24 +89,12 @@ impl ApiError {
 
     /// 401: no valid credentials.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            code: "unauthorized",
-            detail: detail.into(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
     }
 
     /// 403: signed in, but this is not the caller's to change.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::FORBIDDEN,
-            code: "forbidden",
-            detail: detail.into(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
     }
 
     /// 422: a well-formed request that cannot be satisfied (no feasible assignment or team).
@@ -123,13 +110,7 @@ impl ApiError {
 
     /// 429: too many attempts; try again later.
     pub fn too_many(detail: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            code: "too-many-requests",
-            detail: detail.into(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "too-many-requests", detail)
     }
 
     /// 429 with the number of seconds to wait before trying again (`Retry-After`).
@@ -142,46 +123,38 @@ impl ApiError {
 
     /// 408: the request took longer than the server allows.
     pub fn timeout() -> Self {
-        Self {
-            status: StatusCode::REQUEST_TIMEOUT,
-            code: "timeout",
-            detail: "the request took too long and was stopped; try again (a first request after an import builds indexes)".to_owned(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took too long and was stopped; try again (a first request after an import builds indexes)",
+        )
     }
 
     /// 413: the body is over the limit.
     pub fn payload_too_large(limit: usize) -> Self {
-        Self {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: "payload-too-large",
-            detail: format!("the request body is over the limit of {limit} bytes"),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            format!("the request body is over the limit of {limit} bytes"),
+        )
     }
 
     /// 415: the body is not JSON.
     pub fn unsupported_media_type() -> Self {
-        Self {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported-media-type",
-            detail: "send the body as JSON with Content-Type: application/json".to_owned(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "send the body as JSON with Content-Type: application/json",
+        )
     }
 
     /// 405: the path exists but not with this method.
     pub fn method_not_allowed() -> Self {
-        Self {
-            status: StatusCode::METHOD_NOT_ALLOWED,
-            code: "method-not-allowed",
-            detail: "this path does not accept that method".to_owned(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "this path does not accept that method",
+        )
     }
 
     /// Any other status, for answers that the framework wrote (a plain-text rejection)
@@ -212,13 +185,11 @@ impl ApiError {
     /// 500 for a failure the client cannot act on; the cause is logged, not sent.
     pub fn internal(cause: &dyn std::error::Error) -> Self {
         tracing::error!(error = %cause, "request failed");
-        Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            detail: "the server failed to answer; the cause is in its log".to_owned(),
-            parameter: None,
-            retry_after: None,
-        }
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed to answer; the cause is in its log",
+        )
     }
 }
 
@@ -266,16 +237,10 @@ impl From<StoreError> for ApiError {
             },
             StoreError::SealedKey(_) => {
                 tracing::error!(error = %e, "an issuer key does not open");
-                Self {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    code: "issuer-key-damaged",
-                    detail: "issuing is unavailable: a stored issuer key does not open under this \
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "issuer-key-damaged", "issuing is unavailable: a stored issuer key does not open under this \
                              server's key-encryption key (it was changed or moved); the cause is \
                              in the server's log"
-                        .to_owned(),
-                    parameter: None,
-                    retry_after: None,
-                }
+                        )
             }
             StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
         }

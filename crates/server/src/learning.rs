@@ -135,7 +135,7 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
         ));
     }
     if let Ok(text) = std::str::from_utf8(&bytes)
-        && crate::web::has_control(text)
+        && crate::body::has_control(text)
     {
         return Err(ApiError::bad_body(
             "the body holds a control character (such as NUL); text may hold tabs and line breaks, not other control characters",

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -277,14 +277,15 @@ fn refusal<K: std::hash::Hash + Eq + Clone>(
     let wait = not_until.wait_time_from(clock.now());
     // Whole seconds, rounded up: a client that waits that long is let through.
     let secs = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
-    let mut response = ApiError::too_many(format!(
-        "too many requests {whose}: the limit is {rate} (count/unit:burst); retry in {secs} s"
-    ))
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    Some(response)
+    Some(
+        ApiError::too_many_after(
+            format!(
+                "too many requests {whose}: the limit is {rate} (count/unit:burst); retry in {secs} s"
+            ),
+            secs,
+        )
+        .into_response(),
+    )
 }
 
 /// The middleware: counts the request against its limit and answers 429 when it is over.
@@ -370,9 +371,10 @@ mod tests {
             .extensions_mut()
             .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
         if let Some(f) = forwarded {
-            request
-                .headers_mut()
-                .insert("x-forwarded-for", HeaderValue::from_str(f).unwrap());
+            request.headers_mut().insert(
+                "x-forwarded-for",
+                axum::http::HeaderValue::from_str(f).unwrap(),
+            );
         }
         request
     }

@@ -117,72 +117,74 @@ where
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        use axum::extract::path::ErrorKind;
         use axum::extract::rejection::PathRejection;
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
-            Err(PathRejection::FailedToDeserializePathParams(e)) => Err(match e.kind() {
-                ErrorKind::ParseErrorAtKey {
-                    key,
-                    value,
-                    expected_type,
-                } => ApiError::bad_parameter(
-                    key,
-                    format!("{value:?} is not {}", expected(expected_type)),
-                ),
-                ErrorKind::InvalidUtf8InPathParam { key } => {
-                    ApiError::bad_parameter(key, "the path segment is not valid UTF-8 text")
-                }
-                ErrorKind::DeserializeError {
-                    key,
-                    value,
-                    message,
-                } => ApiError::bad_parameter(key, format!("{value:?}: {message}")),
-                ErrorKind::ParseErrorAtIndex {
-                    index,
-                    value,
-                    expected_type,
-                } => ApiError::bad_parameter(
-                    &name_at(parts, *index).await,
-                    format!("{value:?} is not {}", expected(expected_type)),
-                ),
-                // A single parameter is parsed without its name: find it among the raw ones.
-                ErrorKind::ParseError {
-                    value,
-                    expected_type,
-                } => ApiError::bad_parameter(
-                    &name_of(parts, value).await,
-                    format!("{value:?} is not {}", expected(expected_type)),
-                ),
-                _ => ApiError::bad_parameter("path", e.body_text()),
-            }),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                let raw = raw_parameters(parts).await;
+                Err(path_error(&e, &raw))
+            }
             Err(other) => Err(ApiError::bad_parameter("path", other.body_text())),
         }
     }
 }
 
-/// The name of the path parameter whose raw value is `value` (`path` when none matches).
-async fn name_of(parts: &mut axum::http::request::Parts, value: &str) -> String {
-    use axum::extract::FromRequestParts;
-    match axum::extract::RawPathParams::from_request_parts(parts, &()).await {
-        Ok(raw) => raw
-            .iter()
-            .find(|(_, v)| *v == value)
-            .map_or_else(|| "path".to_owned(), |(k, _)| k.to_owned()),
-        Err(_) => "path".to_owned(),
+/// The problem of a path that did not parse, naming the parameter: a single parameter, or one
+/// of a tuple, is parsed without its name, which is then found among the `raw` ones.
+fn path_error(
+    e: &axum::extract::rejection::FailedToDeserializePathParams,
+    raw: &[(String, String)],
+) -> ApiError {
+    use axum::extract::path::ErrorKind;
+    match e.kind() {
+        ErrorKind::ParseErrorAtKey {
+            key,
+            value,
+            expected_type,
+        } => ApiError::bad_parameter(key, format!("{value:?} is not {}", expected(expected_type))),
+        ErrorKind::InvalidUtf8InPathParam { key } => {
+            ApiError::bad_parameter(key, "the path segment is not valid UTF-8 text")
+        }
+        ErrorKind::DeserializeError {
+            key,
+            value,
+            message,
+        } => ApiError::bad_parameter(key, format!("{value:?}: {message}")),
+        ErrorKind::ParseErrorAtIndex {
+            index,
+            value,
+            expected_type,
+        } => ApiError::bad_parameter(
+            &raw.get(*index).map_or_else(
+                || format!("path parameter {}", index + 1),
+                |(k, _)| k.clone(),
+            ),
+            format!("{value:?} is not {}", expected(expected_type)),
+        ),
+        ErrorKind::ParseError {
+            value,
+            expected_type,
+        } => ApiError::bad_parameter(
+            raw.iter()
+                .find(|(_, v)| v == value)
+                .map_or("path", |(k, _)| k.as_str()),
+            format!("{value:?} is not {}", expected(expected_type)),
+        ),
+        _ => ApiError::bad_parameter("path", e.body_text()),
     }
 }
 
-/// The name of the `index`th path parameter.
-async fn name_at(parts: &mut axum::http::request::Parts, index: usize) -> String {
+/// The path parameters as the router matched them, name and raw value, in order.
+async fn raw_parameters(parts: &mut axum::http::request::Parts) -> Vec<(String, String)> {
     use axum::extract::FromRequestParts;
-    match axum::extract::RawPathParams::from_request_parts(parts, &()).await {
-        Ok(raw) => raw.iter().nth(index).map_or_else(
-            || format!("path parameter {}", index + 1),
-            |(k, _)| k.to_owned(),
-        ),
-        Err(_) => format!("path parameter {}", index + 1),
-    }
+    axum::extract::RawPathParams::from_request_parts(parts, &())
+        .await
+        .map(|raw| {
+            raw.iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// What a path parameter of Rust type `rust_type` must be, in words.

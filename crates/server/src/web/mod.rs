@@ -212,16 +212,11 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-/// Whether `text` holds a control character that no form or title has reason to carry (NUL
-/// and the other C0 controls but tab, line feed, form feed and carriage return; DEL).
-pub(crate) fn has_control(text: &str) -> bool {
-    text.chars()
-        .any(|c| (c.is_control() && (c as u32) < 0x80) && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
-}
-
 /// Reads a submitted form; a malformed one is answered with a page saying what was wrong.
 fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, raw: &[u8]) -> Result<T, Response> {
-    if let Some((field, _)) = url::form_urlencoded::parse(raw).find(|(_, v)| has_control(v)) {
+    if let Some((field, _)) =
+        url::form_urlencoded::parse(raw).find(|(_, v)| crate::body::has_control(v))
+    {
         return Err(problem_page(
             Words(Lang::of(headers)),
             StatusCode::BAD_REQUEST,
