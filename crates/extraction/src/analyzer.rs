@@ -5,9 +5,13 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use guild_semantic::SemanticError;
+use guild_taxonomy::Source;
+
 use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, ScoringParams, Scratch};
 use crate::lexicon::Lexicon;
-use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch};
+use crate::meaning::{SEMANTIC_WEIGHT, Semantics, cosine};
+use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch, Span, segments};
 
 /// Concepts of one kind with their display info.
 #[derive(Debug, Default)]
@@ -87,6 +91,10 @@ pub struct Analyzer {
     /// skill id → (occupation index, weight)
     skill_occupations: HashMap<String, Vec<(u32, f32)>>,
     occupation_norm: Vec<f32>,
+    semantics: Option<Semantics>,
+    /// With ESCO imported, proposals read by meaning come from ESCO (multilingual, made for
+    /// people's skills), not from O*NET's product names and work activities besides it.
+    preferred: Option<Source>,
 }
 
 impl Analyzer {
@@ -170,6 +178,73 @@ impl Analyzer {
             crosswalk,
             skill_occupations,
             occupation_norm,
+            semantics: None,
+            preferred: None,
+        }
+    }
+
+    /// Reads text by meaning too, with `semantics` built over the same taxonomy.
+    pub fn with_semantics(mut self, semantics: Semantics) -> Result<Self, SemanticError> {
+        let same = |index: &guild_semantic::EmbeddingIndex, ids: &dyn Fn(usize) -> String, n| {
+            index.len() == n && (0..n).all(|i| index.id(i) == ids(i))
+        };
+        let aligned = same(
+            &semantics.skills,
+            &|i| self.skills.index().id(i).to_owned(),
+            self.skills.index().len(),
+        ) && same(
+            &semantics.occupations,
+            &|i| self.occupations.id(i).to_owned(),
+            self.occupations.len(),
+        ) && same(
+            &semantics.tasks,
+            &|i| self.tasks.id(i).to_owned(),
+            self.tasks.len(),
+        );
+        if !aligned {
+            return Err(SemanticError::IndexCorpusMismatch {
+                built: "another set of concepts".into(),
+                expected: "the analyzer's concepts".into(),
+            });
+        }
+        self.semantics = Some(semantics);
+        let esco = |index: &ConceptIndex| {
+            (0..index.len()).any(|i| Source::of_id(index.id(i)) == Some(Source::Esco))
+        };
+        if esco(self.skills.index()) && esco(&self.occupations) {
+            self.preferred = Some(Source::Esco);
+        }
+        Ok(self)
+    }
+
+    /// Whether a concept may be proposed by the semantic reading (see `preferred`).
+    fn proposable(&self, id: &str) -> bool {
+        self.preferred
+            .is_none_or(|p| Source::of_id(id).is_none_or(|s| s == p || s == Source::Guild))
+    }
+
+    /// The semantic side, when the analyzer has one.
+    pub fn semantics(&self) -> Option<&Semantics> {
+        self.semantics.as_ref()
+    }
+
+    /// `text` as the encoder should read it: English as written; a language a lexicon reads,
+    /// as the English words the lexicon reads it as (the model is English only).
+    fn english_reading(&self, text: &str, lang: &str) -> String {
+        match (lang, self.skills.lexicon(lang)) {
+            ("en", _) | (_, None) => text.to_owned(),
+            (_, Some(lexicon)) => {
+                let glosses = lexicon.read(text);
+                if glosses.is_empty() {
+                    text.to_owned()
+                } else {
+                    glosses
+                        .iter()
+                        .map(|g| g.word.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+            }
         }
     }
 
@@ -211,7 +286,164 @@ impl Analyzer {
         text: &str,
         options: &ExtractOptions,
     ) -> Vec<SkillMatch> {
-        self.skills.extract(&mut scratch.skills, text, options)
+        let Some(semantics) = &self.semantics else {
+            return self.skills.extract(&mut scratch.skills, text, options);
+        };
+        let lang = options
+            .lang
+            .clone()
+            .unwrap_or_else(|| self.guess_language(text));
+        let lexical = self.skills.extract(
+            &mut scratch.skills,
+            text,
+            &ExtractOptions {
+                lang: Some(lang.clone()),
+                limit: options.limit.saturating_mul(2).max(20),
+                min_coverage: options.min_coverage,
+            },
+        );
+        let segments: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
+        let readings: Vec<String> = segments
+            .iter()
+            .map(|(_, s)| self.english_reading(s, &lang))
+            .collect();
+        let vectors = semantics.embed(&readings);
+        let index = &semantics.skills;
+        let best_lexical = lexical.iter().map(|m| m.score).fold(0.0f32, f32::max);
+        let mut out: Vec<SkillMatch> = Vec::new();
+        for mut m in lexical {
+            if !self.proposable(&m.id) {
+                continue;
+            }
+            let Some(i) = self.skills.index().position(&m.id) else {
+                continue;
+            };
+            let Some(v) = index.vector(i) else { continue };
+            // Support: the label's meaning against the sentences its words were found in
+            // (all of them for a match on the description).
+            let support = segments
+                .iter()
+                .zip(&vectors)
+                .filter(|((start, seg), _)| {
+                    m.spans.is_empty()
+                        || m.spans
+                            .iter()
+                            .any(|sp| sp.start >= *start && sp.end <= start + seg.len())
+                })
+                .map(|(_, q)| cosine(v, q))
+                .fold(-1.0f32, f32::max);
+            if support < MIN_SUPPORT {
+                continue;
+            }
+            let lexical = if best_lexical > 0.0 {
+                m.score / best_lexical
+            } else {
+                0.0
+            };
+            m.score = (1.0 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * support;
+            m.reason.push_str(&format!(
+                "; its meaning is close to the text's ({support:.2})"
+            ));
+            out.push(m);
+        }
+        // What the words miss: skills whose meaning is closest to a sentence, proposed when a
+        // word of theirs is in the sentence too (the lexical evidence that reranks them), or
+        // when the meaning alone is very close. Product names (O*NET's technology examples)
+        // mean nothing to the encoder: only their own name proposes them.
+        let lexicon = self.skills.lexicon(&lang);
+        for ((start, segment), q) in segments.iter().zip(&vectors) {
+            let Ok(nearest) = index.nearest(q, SEMANTIC_CANDIDATES) else {
+                continue;
+            };
+            let mut queries = vec![self.skills.index().query(segment, Some(&lang))];
+            if let Some(lexicon) = lexicon {
+                let glosses = lexicon.read(segment);
+                if !glosses.is_empty() {
+                    queries.push(self.skills.index().query_glossed(
+                        &glosses,
+                        lexicon.target(),
+                        &lang,
+                    ));
+                }
+            }
+            let mut shared: HashMap<usize, Vec<Span>> = HashMap::new();
+            for query in &queries {
+                for hit in self.skills.index().search(&mut scratch.skills, query) {
+                    let Some(label) = self.skills.index().explain(query, &hit) else {
+                        continue;
+                    };
+                    let spans = shared.entry(hit.concept).or_default();
+                    // Evidence is a word of three letters or more ("I" is no evidence).
+                    for &w in &label.words {
+                        let w = &query.words[w];
+                        if w.end - w.start < 3 {
+                            continue;
+                        }
+                        let span = Span {
+                            start: start + w.start,
+                            end: start + w.end,
+                            text: segment[w.start..w.end].to_owned(),
+                        };
+                        if !spans.contains(&span) {
+                            spans.push(span);
+                        }
+                    }
+                }
+            }
+            for (i, c) in nearest {
+                if c < MIN_MEANING {
+                    break;
+                }
+                let info = self.skills.info(i);
+                if !self.proposable(self.skills.index().id(i)) {
+                    continue;
+                }
+                let words = shared.get(&i).filter(|w| !w.is_empty());
+                if info.kind == "technology" || (c < MIN_MEANING_ALONE && words.is_none()) {
+                    continue;
+                }
+                let score = SEMANTIC_WEIGHT * c;
+                let id = self.skills.index().id(i);
+                if let Some(m) = out.iter_mut().find(|m| m.id == id) {
+                    m.score = m.score.max(score);
+                    continue;
+                }
+                let (spans, evidence) = match words {
+                    Some(w) => {
+                        let mut w = w.clone();
+                        w.sort_by_key(|s| s.start);
+                        let quoted: Vec<&str> = w.iter().map(|s| s.text.as_str()).collect();
+                        let evidence = format!(", and shares \"{}\"", quoted.join("\", \""));
+                        (w, evidence)
+                    }
+                    None => (
+                        vec![Span {
+                            start: *start,
+                            end: start + segment.len(),
+                            text: (*segment).to_owned(),
+                        }],
+                        String::new(),
+                    ),
+                };
+                out.push(SkillMatch {
+                    id: id.to_owned(),
+                    label: info.label.clone(),
+                    kind: info.kind.clone(),
+                    score,
+                    coverage: 0.0,
+                    spans,
+                    reason: format!(
+                        "the meaning of \"{}\" is close to \"{}\" ({c:.2}){evidence}",
+                        shorten(segment),
+                        info.label
+                    ),
+                });
+            }
+        }
+        out.retain(|m| m.score >= MIN_SCORE);
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(options.limit);
+        out
     }
 
     /// Occupations a raw job title names, best first, across taxonomies: a match in one taxonomy
@@ -356,6 +588,44 @@ impl Analyzer {
     }
 }
 
+/// Most sentences of one text read by the encoder (a CV is rarely longer; the rest is read by
+/// words only).
+const MAX_SEGMENTS: usize = 120;
+
+/// A lexical match whose label is further than this (cosine) from every sentence it was found in
+/// has no semantic support and is dropped: the words match, the meaning does not.
+const MIN_SUPPORT: f32 = 0.3;
+
+/// Skills proposed by meaning must be at least this close (cosine) to a sentence and share a
+/// word with it…
+const MIN_MEANING: f32 = 0.47;
+
+/// … or be this close.
+const MIN_MEANING_ALONE: f32 = 0.6;
+
+/// Skills looked at by meaning, per sentence.
+const SEMANTIC_CANDIDATES: usize = 10;
+
+/// A title the text names counts only when the occupation is at least this close in meaning to
+/// the text.
+const MIN_TITLE_MEANING: f32 = 0.35;
+
+/// What a named (and fitting) title adds to an occupation's score.
+const NAMED_BONUS: f32 = 0.2;
+
+/// Proposals scoring below this (the blended score, 0–1) are not shown.
+const MIN_SCORE: f32 = 0.3;
+
+/// A sentence cut for a reason: its first words.
+fn shorten(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 12 {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..12].join(" "))
+    }
+}
+
 /// A 0–1 similarity of a task to a text: how much of the statement the text covers, tempered by
 /// how the hit compares with the best one.
 fn similarity(hit: &Hit, top: f32) -> f32 {
@@ -393,15 +663,23 @@ impl Analyzer {
             min_coverage: 0.6,
         };
         let skills = self.extract_skills(scratch, text, &options);
-        // An occupation the text names ("ik werk als orderpicker") is stronger evidence than
-        // the skills found: it comes first, then those whose skills are closest.
-        let mut occupations = self.occupations_named(scratch, text, &lang);
-        for m in self.occupations_for_skills(&skills, 10) {
-            if !occupations.iter().any(|o| o.id == m.id) {
-                occupations.push(m);
+        let occupations = match &self.semantics {
+            Some(semantics) => {
+                self.occupations_by_meaning(semantics, scratch, text, &lang, &skills)
             }
-        }
-        occupations.truncate(10);
+            None => {
+                // An occupation the text names ("ik werk als orderpicker") is stronger evidence
+                // than the skills found: it comes first, then those whose skills are closest.
+                let mut occupations = self.occupations_named(scratch, text, &lang);
+                for m in self.occupations_for_skills(&skills, 10) {
+                    if !occupations.iter().any(|o| o.id == m.id) {
+                        occupations.push(m);
+                    }
+                }
+                occupations.truncate(10);
+                occupations
+            }
+        };
         let mut job_titles: Vec<OccupationMatch> = Vec::new();
         for line in text
             .lines()
@@ -433,6 +711,103 @@ impl Analyzer {
 }
 
 impl Analyzer {
+    /// A worker's likely occupations, read from the whole text: how close each occupation's
+    /// title is in meaning to the text's sentences, blended with how close its skills are to
+    /// the skills found; a title the text names counts when its meaning fits the sentence it
+    /// stands in (a "junior engineer" in software is not a ship's engineer).
+    fn occupations_by_meaning(
+        &self,
+        semantics: &Semantics,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: &str,
+        skills: &[SkillMatch],
+    ) -> Vec<OccupationMatch> {
+        let segments: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
+        let mut readings: Vec<String> = segments
+            .iter()
+            .map(|(_, s)| self.english_reading(s, lang))
+            .collect();
+        readings.push(self.english_reading(text, lang));
+        let vectors = semantics.embed(&readings);
+        let index = &semantics.occupations;
+        // Per occupation: its best cosine with a sentence or the whole text.
+        let mut meaning = vec![-1.0f32; index.len()];
+        for q in &vectors {
+            if let Ok(scores) = index.scores(q) {
+                for (m, s) in meaning.iter_mut().zip(scores) {
+                    *m = m.max(s);
+                }
+            }
+        }
+        let by_skills = self.occupations_for_skills(skills, 50);
+        let best_skills = by_skills.first().map_or(0.0, |m| m.score).max(f32::EPSILON);
+        let mut candidates: HashMap<usize, (f32, String)> = HashMap::new();
+        for m in &by_skills {
+            if let Some(o) = self.occupations.position(&m.id) {
+                candidates.insert(o, (m.score / best_skills, m.reason.clone()));
+            }
+        }
+        if let Ok(near) = index.nearest(&vectors[vectors.len() - 1], 30) {
+            for (o, _) in near {
+                candidates.entry(o).or_insert((0.0, String::new()));
+            }
+        }
+        for q in &vectors {
+            if let Ok(near) = index.nearest(q, 10) {
+                for (o, _) in near {
+                    candidates.entry(o).or_insert((0.0, String::new()));
+                }
+            }
+        }
+        let named = self.occupations_named(scratch, text, lang);
+        let mut out: Vec<OccupationMatch> = Vec::new();
+        for (o, (skill_share, skill_reason)) in candidates {
+            let id = self.occupations.id(o);
+            if !self.proposable(id) {
+                continue;
+            }
+            let cos = meaning[o];
+            let mut score = SEMANTIC_WEIGHT * cos + (1.0 - SEMANTIC_WEIGHT) * skill_share;
+            let mut reasons = vec![format!(
+                "its title is close in meaning to the text ({cos:.2})"
+            )];
+            if let Some(n) = named.iter().find(|n| n.id == id)
+                && cos >= MIN_TITLE_MEANING
+            {
+                score += NAMED_BONUS;
+                reasons.insert(0, n.reason.clone());
+            }
+            if !skill_reason.is_empty() {
+                reasons.push(skill_reason);
+            }
+            out.push(self.occupation_match(o, score, reasons.join("; ")));
+        }
+        // A named title in another taxonomy brings its crosswalk equivalents along.
+        for n in &named {
+            let Some(o) = self.occupations.position(&n.id) else {
+                continue;
+            };
+            if self.proposable(&n.id) || meaning[o] < MIN_TITLE_MEANING {
+                continue;
+            }
+            for &(other, _) in self.crosswalk.get(&n.id).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(m) = out.iter_mut().find(|m| m.id == self.occupations.id(other)) {
+                    m.score += NAMED_BONUS * 0.75;
+                    m.reason = format!(
+                        "equivalent of \"{}\", which {}; {}",
+                        n.title,
+                        n.reason.trim_start_matches("the "),
+                        m.reason
+                    );
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(10);
+        out
+    }
+
     /// Occupations whose whole title (any label, in the text's language) stands in a sentence of
     /// `text`, best first.
     fn occupations_named(

@@ -13,6 +13,7 @@
 pub mod eval;
 pub mod index;
 pub mod lexicon;
+pub mod meaning;
 pub mod skills;
 pub mod text;
 

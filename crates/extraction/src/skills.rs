@@ -104,6 +104,11 @@ impl SkillExtractor {
             .find(|l| l.source() == lang && !l.is_empty())
     }
 
+    /// What to show for concept `i` of the index.
+    pub fn info(&self, i: usize) -> &ConceptInfo {
+        &self.info[i]
+    }
+
     /// The underlying index (for ranking every concept, as the evaluation does).
     pub fn index(&self) -> &ConceptIndex {
         &self.index

@@ -55,6 +55,11 @@ struct Cli {
     #[arg(long, global = true, env = "GUILD_KEY_FILE")]
     key_file: Option<PathBuf>,
 
+    /// Read text by words only, without Guild's sentence encoder: faster, and blind to meaning
+    /// (an "explainer video" is then only its words).
+    #[arg(long, global = true, env = "GUILD_LEXICAL")]
+    lexical: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -360,25 +365,21 @@ enum EvalCommand {
     },
 }
 
-/// `--semantic DIR`: rank by a static embedding model too, alone and blended with the lexical engine.
+/// How the evaluation reads by meaning (`--lexical`, global, turns it off).
 #[derive(Args)]
 struct SemanticArgs {
-    /// A model2vec model directory (model.safetensors, tokenizer.json, config.json). The lexical,
-    /// semantic and reciprocal-rank hybrid scores are printed first; the last line is the hybrid
-    /// of the scaled lexical score and the cosine.
+    /// Another sentence-encoder model to rank with instead of Guild's (a directory with
+    /// model.safetensors, tokenizer.json and config.json, as scripts/model/export.py writes).
     #[arg(long, value_name = "DIR")]
-    semantic: Option<PathBuf>,
-    /// The semantic share of both hybrids, 0–1.
-    #[arg(long, default_value_t = 0.5, requires = "semantic")]
+    model: Option<PathBuf>,
+    /// The semantic share of the hybrid, 0–1.
+    #[arg(long, default_value_t = guild_extraction::meaning::SEMANTIC_WEIGHT)]
     semantic_weight: f32,
 }
 
 impl SemanticArgs {
     fn load(&self) -> Result<Option<crate::eval::SemanticOptions>> {
-        self.semantic
-            .as_deref()
-            .map(|dir| crate::eval::SemanticOptions::load(dir, self.semantic_weight))
-            .transpose()
+        crate::eval::SemanticOptions::load(self.model.as_deref(), self.semantic_weight)
     }
 }
 
@@ -522,6 +523,7 @@ pub fn run() -> Result<ExitCode> {
     if cli.key_file.is_some() {
         settings.key_file = cli.key_file.clone();
     }
+    crate::meaning::set_lexical(cli.lexical);
     let url = settings.database.clone();
     let db = Db {
         url: url.clone(),
@@ -735,6 +737,7 @@ fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Resu
     let config = guild_server::ServerConfig {
         public_url: settings.public_url.clone(),
         limits,
+        encoder: crate::meaning::encoder()?,
     };
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -851,6 +854,19 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
         other => anyhow::anyhow!("{other}\nNothing was imported; the store keeps what it had."),
     })?;
     print_summary(&summary, started.elapsed())?;
+    // The taxonomy's embeddings are made now, so that the first text read is not slow.
+    if let Some(encoder) = crate::meaning::encoder()? {
+        let started = std::time::Instant::now();
+        let n = store
+            .build_semantic_indexes(&encoder)
+            .context("embedding the taxonomy (the import itself is kept)")?;
+        if n > 0 {
+            out!(
+                "Embedded the taxonomy for reading by meaning: {n} labels in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,52 +2,80 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use guild_extraction::eval::{average_precision, recall_at_k, reciprocal_rank, rp_at_k};
 use guild_extraction::{ConceptDoc, ConceptIndex, Field, ScoringParams, Scratch};
-use guild_semantic::{EmbeddingIndex, IndexItem, StaticModel, fusion};
+use guild_semantic::{EmbeddingIndex, Encoder, IndexItem, fusion};
 use guild_store::Store;
 use guild_taxonomy::Source;
 
-/// `--semantic DIR`: a static embedding model to rank by as well, and its share of the hybrid.
+/// How an evaluation reads by meaning: with Guild's model and the taxonomy's embeddings kept in
+/// the store (what the product uses), or with another model (`--model DIR`), whose index is
+/// built for the run.
 pub struct SemanticOptions {
-    /// The model, read from a model2vec directory.
-    pub model: StaticModel,
+    /// The model.
+    pub model: Arc<Encoder>,
+    /// Whether the model is another than Guild's (its index is then built here).
+    pub other_model: bool,
     /// Semantic share of the hybrid score, 0–1.
     pub weight: f32,
+    /// Other shares to score as well (`GUILD_EVAL_SWEEP=0.3,0.4`, for choosing the share).
+    pub sweep: Vec<f32>,
 }
 
 impl SemanticOptions {
-    /// Reads `model.safetensors`, `tokenizer.json` and `config.json` from `dir`.
-    pub fn load(dir: &Path, weight: f32) -> Result<Self> {
+    /// Guild's model, or `model.safetensors`, `tokenizer.json` and `config.json` from `dir`.
+    pub fn load(dir: Option<&Path>, weight: f32) -> Result<Option<Self>> {
         if !(0.0..=1.0).contains(&weight) {
             bail!("--semantic-weight {weight}: expected a number from 0 to 1");
         }
-        let read = |name: &str| {
+        let read = |dir: &Path, name: &str| {
             let path = dir.join(name);
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
         };
-        let started = Instant::now();
-        let model = StaticModel::from_bytes(
-            &read("model.safetensors")?,
-            &read("tokenizer.json")?,
-            &read("config.json")?,
-        )
-        .with_context(|| format!("{}: not a usable model2vec model", dir.display()))?;
-        eprintln!(
-            "semantic model {} ({} dimensions) loaded in {:.2} s",
-            model.fingerprint(),
-            model.dim(),
-            started.elapsed().as_secs_f64()
-        );
-        Ok(Self { model, weight })
+        let (model, other_model) = match dir {
+            None => match crate::meaning::encoder()? {
+                None => return Ok(None),
+                Some(m) => (m, false),
+            },
+            Some(dir) => (
+                Arc::new(
+                    Encoder::from_bytes(
+                        &read(dir, "model.safetensors")?,
+                        &read(dir, "tokenizer.json")?,
+                        &read(dir, "config.json")?,
+                    )
+                    .with_context(|| format!("{}: not a usable model", dir.display()))?,
+                ),
+                true,
+            ),
+        };
+        let sweep = std::env::var("GUILD_EVAL_SWEEP")
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|w| w.trim().parse().ok())
+            .collect();
+        Ok(Some(Self {
+            model,
+            other_model,
+            weight,
+            sweep,
+        }))
     }
 }
 
-/// The rankers compared by one evaluation: the lexical engine alone, or with `--semantic` also
-/// the model alone and two hybrids. The last is the headline (the command's last line).
+/// Which of the taxonomy's embeddings an evaluation ranks.
+#[derive(Clone, Copy)]
+enum Part {
+    Skills,
+    Occupations,
+}
+
+/// The rankers compared by one evaluation: the lexical engine alone, or by meaning too: the
+/// model alone and two hybrids. The last is the headline (the command's last line).
 struct Rankers<'a> {
     lexical: ConceptIndex,
     semantic: Option<(&'a SemanticOptions, EmbeddingIndex)>,
@@ -55,14 +83,16 @@ struct Rankers<'a> {
 
 impl<'a> Rankers<'a> {
     fn build(
+        store: &Store,
         docs: &[ConceptDoc],
         scoring: ScoringParams,
         semantic: Option<&'a SemanticOptions>,
+        part: Part,
     ) -> Result<Self> {
         let semantic = match semantic {
             None => None,
-            Some(options) => {
-                // The labels a person would search by: English preferred and alternative labels.
+            Some(options) if options.other_model => {
+                // The labels Guild embeds: the preferred English label.
                 let items: Vec<IndexItem> = docs
                     .iter()
                     .map(|d| IndexItem {
@@ -70,13 +100,14 @@ impl<'a> Rankers<'a> {
                         labels: d
                             .texts
                             .iter()
-                            .filter(|t| t.lang == "en" && t.field != Field::Description)
+                            .filter(|t| t.lang == "en" && t.field == Field::Preferred)
+                            .take(1)
                             .map(|t| t.text.clone())
                             .collect(),
                     })
                     .collect();
                 let started = Instant::now();
-                let index = EmbeddingIndex::build(&options.model, &items, "eval")?;
+                let index = EmbeddingIndex::build(options.model.as_ref(), &items, "eval")?;
                 eprintln!(
                     "{} labels of {} concepts embedded in {:.2} s",
                     index.rows(),
@@ -85,6 +116,17 @@ impl<'a> Rankers<'a> {
                 );
                 Some((options, index))
             }
+            Some(options) => {
+                let analyzer = store.analyzer(Some(&options.model))?;
+                let semantics = analyzer
+                    .semantics()
+                    .context("the analyzer has no semantic side")?;
+                let all = match part {
+                    Part::Skills => semantics.skills(),
+                    Part::Occupations => semantics.occupations(),
+                };
+                Some((options, all.select(docs.iter().map(|d| d.id.as_str()))))
+            }
         };
         Ok(Self {
             lexical: ConceptIndex::build(docs, scoring),
@@ -92,12 +134,17 @@ impl<'a> Rankers<'a> {
         })
     }
 
-    fn names(&self) -> &'static [&'static str] {
-        if self.semantic.is_some() {
-            &["lexical", "semantic", "hybrid (reciprocal rank)", "hybrid"]
-        } else {
-            &["lexical"]
+    fn names(&self) -> Vec<String> {
+        let mut names = vec!["lexical".to_owned()];
+        if let Some((options, _)) = &self.semantic {
+            names.push("semantic".into());
+            for w in &options.sweep {
+                names.push(format!("hybrid w={w}"));
+            }
+            names.push("hybrid (reciprocal rank)".into());
+            names.push("hybrid".into());
         }
+        names
     }
 
     /// Every concept ranked by each ranker, in the order of [`Self::names`].
@@ -113,6 +160,13 @@ impl<'a> Rankers<'a> {
         }
         let cosine = index.scores(&options.model.embed(text)?)?;
         let semantic = fusion::order(&cosine, &lexical);
+        let mut out = vec![lexical.clone(), semantic.clone()];
+        for &w in &options.sweep {
+            out.push(fusion::order(
+                &fusion::weighted_sum(&lexical_scores, &cosine, w),
+                &lexical,
+            ));
+        }
         let rrf = fusion::order(
             &fusion::reciprocal_rank(&lexical, &semantic, options.weight, index.len()),
             &lexical,
@@ -121,12 +175,14 @@ impl<'a> Rankers<'a> {
             &fusion::weighted_sum(&lexical_scores, &cosine, options.weight),
             &lexical,
         );
-        Ok(vec![lexical, semantic, rrf, sum])
+        out.push(rrf);
+        out.push(sum);
+        Ok(out)
     }
 }
 
 /// One line per ranker, the headline last and bare (its format is what scripts read).
-fn report(names: &[&str], lines: Vec<String>) -> String {
+fn report(names: &[String], lines: Vec<String>) -> String {
     let n = lines.len();
     lines
         .into_iter()
@@ -202,7 +258,7 @@ pub fn extraction(
         bail!("the store holds no ESCO skills: run `guild import esco DIR` first");
     }
     let started = Instant::now();
-    let rankers = Rankers::build(&corpus.docs, scoring, semantic)?;
+    let rankers = Rankers::build(store, &corpus.docs, scoring, semantic, Part::Skills)?;
     let build_time = started.elapsed();
     let names = rankers.names();
     let by_label: HashMap<String, usize> = corpus
@@ -269,7 +325,7 @@ pub fn extraction(
             )
         })
         .collect();
-    Ok(report(names, lines))
+    Ok(report(&names, lines))
 }
 
 /// Job titles: for each raw title, rank every ESCO occupation; score the gold occupation's rank.
@@ -290,7 +346,7 @@ pub fn titles(
     if corpus.docs.is_empty() {
         bail!("the store holds no ESCO occupations: run `guild import esco DIR` first");
     }
-    let rankers = Rankers::build(&corpus.docs, scoring, semantic)?;
+    let rankers = Rankers::build(store, &corpus.docs, scoring, semantic, Part::Occupations)?;
     let names = rankers.names();
     let position: HashMap<&str, usize> = corpus
         .docs
@@ -341,7 +397,7 @@ pub fn titles(
             )
         })
         .collect();
-    Ok(report(names, lines))
+    Ok(report(&names, lines))
 }
 
 /// Gains of the relatedness tiers in nDCG (shared/eval/README.md).
@@ -684,7 +740,7 @@ pub fn people(store: &Store, file: &Path, verbose: bool) -> Result<String> {
     if texts.is_empty() {
         bail!("{}: no texts", file.display());
     }
-    let analyzer = store.analyzer()?;
+    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
     let mut scratch = AnalyzerScratch::default();
     let mut by_lang: std::collections::BTreeMap<String, (usize, PersonScores)> =
         std::collections::BTreeMap::new();

@@ -34,6 +34,7 @@ mod credential;
 mod eval;
 mod keys;
 mod learning;
+mod meaning;
 mod operate;
 mod progress;
 mod read;

@@ -1,12 +1,14 @@
 //! Items embedded once and ranked by cosine: a contiguous matrix of unit-length label vectors,
 //! scanned by brute force (14k–100k rows take milliseconds, and the ranking is exact).
 
+use std::collections::HashMap;
+
 use sha2::{Digest, Sha256};
 
-use crate::{Fingerprint, SemanticError, StaticModel};
+use crate::{Embedder, Fingerprint, SemanticError};
 
 /// First bytes of a persisted index, with the format's version.
-const MAGIC: &[u8; 8] = b"GSEMIX01";
+const MAGIC: &[u8; 8] = b"GSEMIX02";
 
 /// One thing to find: an id and the texts that name it (a preferred label, alternative labels…).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,26 +30,80 @@ pub struct EmbeddingIndex {
     starts: Vec<usize>,
     /// Row-major `[rows, dim]`, unit-length rows (or zeros for a label of unknown words).
     matrix: Vec<f32>,
+    /// Per row: a hash of the label's text, so that a later build can reuse the vector.
+    keys: Vec<u64>,
+}
+
+/// A label's key: the first eight bytes of its SHA-256.
+fn label_key(text: &str) -> u64 {
+    let d = Sha256::digest(text.as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
 impl EmbeddingIndex {
     /// Embeds every label of `items` with `model`. `corpus` names what was indexed (say
     /// "esco-1.2 skills"): loading the index later for another corpus is refused.
     pub fn build(
-        model: &StaticModel,
+        model: &impl Embedder,
         items: &[IndexItem],
         corpus: &str,
     ) -> Result<Self, SemanticError> {
+        Self::build_reusing(model, items, corpus, &[])
+    }
+
+    /// [`Self::build`], taking the vector of a label that one of `previous` (built with the same
+    /// model) already holds instead of embedding it again: a new import re-embeds only what it
+    /// changed.
+    pub fn build_reusing(
+        model: &impl Embedder,
+        items: &[IndexItem],
+        corpus: &str,
+        previous: &[&EmbeddingIndex],
+    ) -> Result<Self, SemanticError> {
         let dim = model.dim();
-        let rows: usize = items.iter().map(|i| i.labels.len()).sum();
-        let mut matrix = Vec::with_capacity(rows * dim);
+        let mut known: HashMap<u64, &[f32]> = HashMap::new();
+        for p in previous
+            .iter()
+            .filter(|p| p.model == model.fingerprint() && p.dim == dim)
+        {
+            for (key, row) in p.keys.iter().zip(p.matrix.chunks_exact(dim)) {
+                known.insert(*key, row);
+            }
+        }
+        let labels: Vec<&str> = items
+            .iter()
+            .flat_map(|i| i.labels.iter().map(String::as_str))
+            .collect();
+        let keys: Vec<u64> = labels.iter().map(|l| label_key(l)).collect();
+        let missing: Vec<&str> = labels
+            .iter()
+            .zip(&keys)
+            .filter(|(_, k)| !known.contains_key(k))
+            .map(|(l, _)| *l)
+            .collect();
+        let fresh = model.embed_batch(&missing)?;
+        let mut fresh = missing.iter().zip(fresh);
+        let mut computed: HashMap<u64, Vec<f32>> = HashMap::new();
+        for (label, v) in fresh.by_ref() {
+            if v.len() != dim {
+                return Err(SemanticError::Dimension {
+                    expected: dim,
+                    found: v.len(),
+                });
+            }
+            computed.insert(label_key(label), v);
+        }
+        let mut matrix = Vec::with_capacity(labels.len() * dim);
+        for key in &keys {
+            match known.get(key) {
+                Some(row) => matrix.extend_from_slice(row),
+                None => matrix.extend_from_slice(computed.get(key).map_or(&[][..], Vec::as_slice)),
+            }
+        }
         let mut starts = Vec::with_capacity(items.len() + 1);
         starts.push(0);
         for item in items {
-            for label in &item.labels {
-                matrix.extend(model.embed(label)?);
-            }
-            starts.push(matrix.len() / dim);
+            starts.push(starts[starts.len() - 1] + item.labels.len());
         }
         Ok(Self {
             model: model.fingerprint(),
@@ -56,7 +112,39 @@ impl EmbeddingIndex {
             ids: items.iter().map(|i| i.id.clone()).collect(),
             starts,
             matrix,
+            keys,
         })
+    }
+
+    /// The items with these ids, in this order (an id the index lacks becomes an item without
+    /// labels, never found).
+    pub fn select<'s>(&self, ids: impl IntoIterator<Item = &'s str>) -> Self {
+        let position: HashMap<&str, usize> = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let mut out = Self {
+            model: self.model,
+            corpus: self.corpus.clone(),
+            dim: self.dim,
+            ids: Vec::new(),
+            starts: vec![0],
+            matrix: Vec::new(),
+            keys: Vec::new(),
+        };
+        for id in ids {
+            if let Some(&i) = position.get(id) {
+                let (a, b) = (self.starts[i], self.starts[i + 1]);
+                out.matrix
+                    .extend_from_slice(&self.matrix[a * self.dim..b * self.dim]);
+                out.keys.extend_from_slice(&self.keys[a..b]);
+            }
+            out.ids.push(id.to_owned());
+            out.starts.push(out.keys.len());
+        }
+        out
     }
 
     /// Number of items.
@@ -84,6 +172,12 @@ impl EmbeddingIndex {
         &self.ids[i]
     }
 
+    /// Item `i`'s first label's unit vector (`None` for an item without labels).
+    pub fn vector(&self, i: usize) -> Option<&[f32]> {
+        let (start, end) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+        (end > start).then(|| &self.matrix[start * self.dim..(start + 1) * self.dim])
+    }
+
     /// The model the index was built with.
     pub fn model(&self) -> Fingerprint {
         self.model
@@ -94,7 +188,7 @@ impl EmbeddingIndex {
         &self.corpus
     }
 
-    /// Each item's cosine with `query` (a unit-length vector from [`StaticModel::embed`]): its
+    /// Each item's cosine with `query` (a unit-length vector from [`Embedder::embed_batch`]): its
     /// best label's. An item without labels scores -1.
     pub fn scores(&self, query: &[f32]) -> Result<Vec<f32>, SemanticError> {
         if query.len() != self.dim {
@@ -151,6 +245,9 @@ impl EmbeddingIndex {
             put_str(&mut out, id);
             put_u64(&mut out, (w[1] - w[0]) as u64);
         }
+        for key in &self.keys {
+            put_u64(&mut out, *key);
+        }
         put_u64(&mut out, self.matrix.len() as u64);
         for x in &self.matrix {
             out.extend_from_slice(&x.to_le_bytes());
@@ -160,11 +257,26 @@ impl EmbeddingIndex {
         out
     }
 
+    /// Reads bytes from [`Self::to_bytes`] over any corpus, as vectors for
+    /// [`Self::build_reusing`] to take from; `None` when they are not an intact index of `model`.
+    pub fn reusable(bytes: &[u8], model: &impl Embedder) -> Option<Self> {
+        let corpus = Self::corpus_of(bytes)?;
+        Self::from_bytes(bytes, model, &corpus).ok()
+    }
+
+    /// The corpus name inside index bytes (unchecked).
+    fn corpus_of(bytes: &[u8]) -> Option<String> {
+        let mut r = Reader {
+            bytes: bytes.get(MAGIC.len() + 32..)?,
+        };
+        r.string().ok()
+    }
+
     /// Reads bytes from [`Self::to_bytes`], refusing an index built with another model than
     /// `model` or over another corpus than `corpus`.
     pub fn from_bytes(
         bytes: &[u8],
-        model: &StaticModel,
+        model: &impl Embedder,
         corpus: &str,
     ) -> Result<Self, SemanticError> {
         let corrupt = |why: &str| SemanticError::CorruptIndex(why.to_owned());
@@ -215,8 +327,15 @@ impl EmbeddingIndex {
                 .ok_or_else(|| corrupt("label count overflows"))?;
             starts.push(end);
         }
-        let len = r.count()?;
         let rows = starts.last().copied().unwrap_or(0);
+        let mut keys = Vec::new();
+        for _ in 0..rows {
+            let b = r.take(8)?;
+            keys.push(u64::from_le_bytes([
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+            ]));
+        }
+        let len = r.count()?;
         if Some(len) != rows.checked_mul(dim) {
             return Err(corrupt("matrix size differs from the label count"));
         }
@@ -238,6 +357,7 @@ impl EmbeddingIndex {
             ids,
             starts,
             matrix,
+            keys,
         })
     }
 }
@@ -300,7 +420,54 @@ impl<'b> Reader<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::tests::tiny_model;
+
+    /// A two-dimensional embedder for index tests: each known word has a fixed direction and a
+    /// text is the normalised sum of its words' (zeros when none is known). `salt` changes the
+    /// fingerprint only.
+    struct Tiny {
+        salt: u8,
+    }
+
+    impl Embedder for Tiny {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn fingerprint(&self) -> Fingerprint {
+            Fingerprint([self.salt; 32])
+        }
+        fn embed_batch<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>, SemanticError> {
+            Ok(texts.iter().map(|t| self.embed(t.as_ref())).collect())
+        }
+    }
+
+    impl Tiny {
+        fn embed(&self, text: &str) -> Vec<f32> {
+            let mut v = [0.0f32; 2];
+            for w in text.split_whitespace() {
+                let d = match w {
+                    "data" => [1.0, 0.0],
+                    "database" => [1.0, 1.0],
+                    "admin" => [3.0, 1.0],
+                    "cook" => [0.0, 1.0],
+                    _ => [0.0, 0.0],
+                };
+                v[0] += d[0];
+                v[1] += d[1];
+            }
+            let n = (v[0] * v[0] + v[1] * v[1]).sqrt();
+            if n > 0.0 {
+                v.iter().map(|x| x / n).collect()
+            } else {
+                v.to_vec()
+            }
+        }
+    }
+
+    fn tiny_model(config: &str) -> Tiny {
+        Tiny {
+            salt: config.len() as u8,
+        }
+    }
 
     fn item(id: &str, labels: &[&str]) -> IndexItem {
         IndexItem {
@@ -324,7 +491,7 @@ mod tests {
         let index = EmbeddingIndex::build(&model, &items(), "test").unwrap();
         assert_eq!((index.len(), index.rows(), index.dim()), (4, 4, 2));
         // [1, 0]: "data" is exact, "database" is at 45°; admin is [3, 1]/√10.
-        let q = model.embed("data").unwrap();
+        let q = model.embed("data");
         let hits = index.nearest(&q, 3).unwrap();
         assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 1, 2]);
         assert!((hits[0].1 - 1.0).abs() < 1e-6);
@@ -353,7 +520,7 @@ mod tests {
             })
             .collect();
         let index = EmbeddingIndex::build(&model, &many, "test").unwrap();
-        let q = model.embed("cook data").unwrap();
+        let q = model.embed("cook data");
         let scores = index.scores(&q).unwrap();
         let mut all: Vec<(usize, f32)> = scores.into_iter().enumerate().collect();
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -369,7 +536,7 @@ mod tests {
         let bytes = index.to_bytes();
         let back = EmbeddingIndex::from_bytes(&bytes, &model, "esco-1.2 skills").unwrap();
         assert_eq!(back, index);
-        let q = model.embed("admin").unwrap();
+        let q = model.embed("admin");
         assert_eq!(back.nearest(&q, 4).unwrap(), index.nearest(&q, 4).unwrap());
     }
 

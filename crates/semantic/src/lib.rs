@@ -1,20 +1,68 @@
 //! Meaning, not words: the semantic layer beside the lexical engine of `guild-extraction`.
 //!
-//! - [`StaticModel`]: a static sentence-embedding model in the model2vec format (one vector per
-//!   token, a text's embedding is the mean of its tokens' vectors), run in-process;
+//! - [`Encoder`]: a BERT sentence encoder (Guild's model is all-MiniLM-L6-v2 adapted to the
+//!   taxonomies, `models/guild-minilm-l6`), run in-process on the CPU;
 //! - [`EmbeddingIndex`]: items (a concept id with one or more label texts) embedded once, ranked
 //!   by cosine against a query; persisted as bytes that remember which model and which corpus
 //!   they were built from;
 //! - [`fusion`]: a lexical and a semantic ranking blended into one.
 //!
-//! No I/O: the caller reads the model's files and the index's bytes and hands them in.
+//! No I/O: the caller reads the model's files and the index's bytes and hands them in; with the
+//! `embedded` feature, [`embedded`] gives Guild's own model, compiled into the binary.
 
+mod encoder;
 pub mod fusion;
 mod index;
-mod model;
 
+pub use encoder::{Encoder, Fingerprint};
 pub use index::{EmbeddingIndex, IndexItem};
-pub use model::{Fingerprint, StaticModel};
+
+/// Anything that turns texts into unit-length vectors of one model: what an index is built with.
+pub trait Embedder {
+    /// Length of the vectors.
+    fn dim(&self) -> usize;
+    /// Which model this is.
+    fn fingerprint(&self) -> Fingerprint;
+    /// The unit-length embedding of each text, in order.
+    fn embed_batch<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>, SemanticError>;
+}
+
+impl Embedder for Encoder {
+    fn dim(&self) -> usize {
+        Encoder::dim(self)
+    }
+    fn fingerprint(&self) -> Fingerprint {
+        Encoder::fingerprint(self)
+    }
+    fn embed_batch<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>, SemanticError> {
+        Encoder::embed_batch(self, texts)
+    }
+}
+
+/// Where Guild's model lives in the repository, and how to make it again: named in every error
+/// about the embedded model.
+pub const MODEL_DIR: &str = "models/guild-minilm-l6";
+
+/// Guild's own model (`models/guild-minilm-l6`, compiled into the binary: nothing is read or
+/// downloaded at run time).
+#[cfg(feature = "embedded")]
+pub fn embedded() -> Result<Encoder, SemanticError> {
+    macro_rules! file {
+        ($name:literal) => {
+            include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../models/guild-minilm-l6/",
+                $name
+            ))
+        };
+    }
+    Encoder::from_bytes(
+        file!("model.safetensors"),
+        file!("tokenizer.json"),
+        file!("config.json"),
+    )
+    .map_err(|e| SemanticError::Embedded(Box::new(e)))
+}
 
 /// What can go wrong loading a model or an index, or querying one.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +120,14 @@ pub enum SemanticError {
     /// The tokenizer failed on a text.
     #[error("cannot tokenize text: {0}")]
     Tokenize(String),
+    /// The model failed while encoding.
+    #[error("the model failed: {0}")]
+    Inference(String),
+    /// The model compiled into Guild is unusable.
+    #[error(
+        "the model built into Guild ({MODEL_DIR}) is unusable: {0}; make it again with scripts/model/build.sh export and rebuild Guild"
+    )]
+    Embedded(Box<SemanticError>),
     /// A vector of the wrong length was given.
     #[error("vector has {found} dimensions, the index has {expected}")]
     Dimension {

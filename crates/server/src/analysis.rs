@@ -22,9 +22,18 @@ use crate::{AppState, blocking};
 pub struct AnalyzerCache {
     current: RwLock<Option<(String, Arc<Analyzer>)>>,
     building: Mutex<()>,
+    encoder: Option<Arc<guild_semantic::Encoder>>,
 }
 
 impl AnalyzerCache {
+    /// A cache whose analyzers read by meaning with `encoder` (by words only without one).
+    pub fn new(encoder: Option<Arc<guild_semantic::Encoder>>) -> Self {
+        Self {
+            encoder,
+            ..Self::default()
+        }
+    }
+
     /// The analyzer for the store's current taxonomy.
     pub async fn get(&self, state: &AppState) -> Result<Arc<Analyzer>, ApiError> {
         let store = state.store.clone();
@@ -41,7 +50,8 @@ impl AnalyzerCache {
             return Ok(a.clone());
         }
         let store = state.store.clone();
-        let analyzer = Arc::new(blocking(move || store.analyzer()).await?);
+        let encoder = self.encoder.clone();
+        let analyzer = Arc::new(blocking(move || store.analyzer(encoder.as_ref())).await?);
         *self.current.write().await = Some((version, analyzer.clone()));
         Ok(analyzer)
     }

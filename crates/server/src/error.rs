@@ -242,7 +242,9 @@ impl From<StoreError> for ApiError {
                              in the server's log"
                         )
             }
-            StoreError::Taxonomy(_) | StoreError::Backend(_) => Self::internal(&e),
+            StoreError::Taxonomy(_) | StoreError::Backend(_) | StoreError::Semantic(_) => {
+                Self::internal(&e)
+            }
         }
     }
 }

@@ -88,6 +88,8 @@ pub struct ServerConfig {
     pub public_url: Option<String>,
     /// Request rate limits.
     pub limits: RateLimits,
+    /// The sentence encoder that reads text by meaning; `None` reads by words only.
+    pub encoder: Option<Arc<guild_semantic::Encoder>>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -446,14 +448,18 @@ pub fn router(
     publication: guild_store::Publication,
     limiters: Arc<RateLimiters>,
 ) -> Router {
-    routes(AppState::new(store, publication), limiters)
+    routes(AppState::new(store, publication, None), limiters)
 }
 
 impl AppState {
-    fn new(store: Arc<Store>, publication: guild_store::Publication) -> Self {
+    fn new(
+        store: Arc<Store>,
+        publication: guild_store::Publication,
+        encoder: Option<Arc<guild_semantic::Encoder>>,
+    ) -> Self {
         AppState {
             store,
-            analyzer: Arc::default(),
+            analyzer: Arc::new(analysis::AnalyzerCache::new(encoder)),
             matches: Arc::default(),
             transitions: Arc::default(),
             publication: Arc::new(publication),
@@ -935,7 +941,15 @@ pub async fn serve(
         }
     });
     // The matching index, once built, follows the store between requests.
-    let state = AppState::new(store, publication);
+    let state = AppState::new(store, publication, config.encoder.clone());
+    // The analyzer (and the taxonomy's embeddings, when they are not in the store yet) is made
+    // now, not on the first request that reads text.
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.analyzer.get(&warm).await {
+            tracing::warn!(error = %e.detail(), "building the analyzer failed");
+        }
+    });
     tokio::spawn(matching::MatchCache::keep_following(
         state.clone(),
         follow_period(),

@@ -1,12 +1,16 @@
 //! Reading text against the taxonomy: building the analyzer from the store, and deconstructing
 //! work (an occupation or a text) into tasks with the facts the store holds about them.
 
+use std::sync::Arc;
+
 use guild_extraction::analyzer::{Analyzer, AnalyzerInput, AnalyzerScratch, ConceptSet};
 use guild_extraction::deconstruct::{self, Deconstruction, Draft};
+use guild_extraction::meaning::{PARTS, Semantics};
+use guild_semantic::{EmbeddingIndex, Encoder};
 use guild_taxonomy::OccupationId;
 use serde::Serialize;
 
-use crate::sql::Tx;
+use crate::sql::{Tx, Value};
 use crate::{Corpus, Store, StoreError};
 
 /// Work to deconstruct.
@@ -80,9 +84,110 @@ impl Store {
         })
     }
 
-    /// Builds the analyzer over the whole taxonomy.
-    pub fn analyzer(&self) -> Result<Analyzer, StoreError> {
-        Ok(Analyzer::new(self.analyzer_input()?))
+    /// Builds the analyzer over the whole taxonomy: by words only, or with `encoder` by meaning
+    /// too. The taxonomy's embeddings are read from the store when they were computed for this
+    /// taxonomy version by this model; otherwise they are computed (minutes for all of O*NET and
+    /// ESCO: [`Self::build_semantic_indexes`] does it at import) and kept.
+    pub fn analyzer(&self, encoder: Option<&Arc<Encoder>>) -> Result<Analyzer, StoreError> {
+        let input = self.analyzer_input()?;
+        let Some(encoder) = encoder else {
+            return Ok(Analyzer::new(input));
+        };
+        let semantics = self.semantics(encoder, &input)?;
+        Analyzer::new(input)
+            .with_semantics(semantics)
+            .map_err(StoreError::from)
+    }
+
+    /// Computes and keeps the taxonomy's embeddings for `encoder`, unless the store already
+    /// holds them for this taxonomy version and model. Returns how many labels were embedded
+    /// (0 when they were already there).
+    pub fn build_semantic_indexes(&self, encoder: &Arc<Encoder>) -> Result<usize, StoreError> {
+        let input = self.analyzer_input()?;
+        let version = self.taxonomy_version()?;
+        if self.stored_semantics(encoder, &version)?.is_some() {
+            return Ok(0);
+        }
+        Ok(self.compute_semantics(encoder, &input, &version)?.rows())
+    }
+
+    fn semantics(
+        &self,
+        encoder: &Arc<Encoder>,
+        input: &AnalyzerInput,
+    ) -> Result<Semantics, StoreError> {
+        let version = self.taxonomy_version()?;
+        match self.stored_semantics(encoder, &version)? {
+            Some(s) => Ok(s),
+            None => self.compute_semantics(encoder, input, &version),
+        }
+    }
+
+    /// The kept embeddings, when all parts are there for this version and model and read back
+    /// intact; `None` otherwise (they are then computed again).
+    fn stored_semantics(
+        &self,
+        encoder: &Arc<Encoder>,
+        version: &str,
+    ) -> Result<Option<Semantics>, StoreError> {
+        let model = encoder.fingerprint().to_string();
+        let rows = self.read(|tx| {
+            tx.query(
+                "SELECT part, bytes FROM semantic_indexes WHERE corpus = $1 AND model = $2",
+                &[version.into(), model.as_str().into()],
+            )
+        })?;
+        let mut parts: [Option<&[u8]>; 3] = [None; 3];
+        for r in &rows {
+            if let Some(i) = PARTS.iter().position(|p| r[0].text().ok() == Some(*p)) {
+                parts[i] = Some(r[1].bytes()?);
+            }
+        }
+        let [Some(a), Some(b), Some(c)] = parts else {
+            return Ok(None);
+        };
+        // Damaged or foreign bytes are not an error to the reader: they are computed again.
+        Ok(Semantics::from_bytes(encoder.clone(), [a, b, c], version).ok())
+    }
+
+    fn compute_semantics(
+        &self,
+        encoder: &Arc<Encoder>,
+        input: &AnalyzerInput,
+        version: &str,
+    ) -> Result<Semantics, StoreError> {
+        // What an earlier import embedded is reused, label by label.
+        let previous: Vec<EmbeddingIndex> = self
+            .read(|tx| {
+                tx.query(
+                    "SELECT bytes FROM semantic_indexes WHERE model = $1",
+                    &[encoder.fingerprint().to_string().into()],
+                )
+            })?
+            .iter()
+            .filter_map(|r| EmbeddingIndex::reusable(r[0].bytes().ok()?, encoder.as_ref()))
+            .collect();
+        let semantics = Semantics::build(encoder.clone(), input, version, &previous)?;
+        let model = encoder.fingerprint().to_string();
+        let bytes = semantics.to_bytes();
+        let now = crate::matching::now();
+        self.write(|tx| {
+            tx.execute("DELETE FROM semantic_indexes", &[])?;
+            for (part, bytes) in PARTS.iter().zip(bytes) {
+                tx.execute(
+                    "INSERT INTO semantic_indexes (part, corpus, model, bytes, built_at) VALUES ($1, $2, $3, $4, $5)",
+                    &[
+                        (*part).into(),
+                        version.into(),
+                        model.as_str().into(),
+                        Value::Bytes(bytes),
+                        now.as_str().into(),
+                    ],
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(semantics)
     }
 
     /// Breaks `work` into tasks with their skills, AI exposure and physical presence.

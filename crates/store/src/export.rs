@@ -12,6 +12,8 @@ fn to_json(v: &Value) -> Json {
         Value::Int(i) => Json::from(*i),
         Value::Real(r) => Json::from(*r),
         Value::Text(t) => Json::from(t.as_str()),
+        // No account table holds bytes; were one to, its hex digits are portable.
+        Value::Bytes(b) => Json::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
     }
 }
 

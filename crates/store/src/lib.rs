@@ -120,6 +120,9 @@ pub enum StoreError {
     /// changed, or moved from another issuer's row. Nothing was signed.
     #[error("{0}")]
     SealedKey(String),
+    /// The sentence encoder failed on the taxonomy, or its indexes do not fit the analyzer.
+    #[error("semantic layer: {0}")]
+    Semantic(#[from] guild_semantic::SemanticError),
 }
 
 /// Which database a store uses, from a URL: `sqlite:PATH` or `postgres://…`.

@@ -75,6 +75,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         22,
         include_str!("../migrations/postgres/0022_sign_in_throttle.sql"),
     ),
+    (
+        23,
+        include_str!("../migrations/postgres/0023_semantic_indexes.sql"),
+    ),
 ];
 
 /// Whether the database at `url` has no tables in its schema.
@@ -397,13 +401,20 @@ impl ToSql for Value {
             },
             Value::Real(r) => r.to_sql(ty, out),
             Value::Text(s) => s.to_sql(ty, out),
+            Value::Bytes(b) => b.to_sql(ty, out),
         }
     }
 
     fn accepts(ty: &Type) -> bool {
         matches!(
             *ty,
-            Type::INT8 | Type::INT4 | Type::FLOAT8 | Type::TEXT | Type::VARCHAR | Type::UNKNOWN
+            Type::INT8
+                | Type::INT4
+                | Type::FLOAT8
+                | Type::TEXT
+                | Type::VARCHAR
+                | Type::BYTEA
+                | Type::UNKNOWN
         )
     }
 
@@ -432,6 +443,9 @@ fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row
                 .try_get::<_, Option<String>>(i)
                 .map(|v| v.map(Value::Text)),
+            Type::BYTEA => row
+                .try_get::<_, Option<Vec<u8>>>(i)
+                .map(|v| v.map(Value::Bytes)),
             ref other => {
                 return Err(StoreError::Backend(format!(
                     "column {} has unsupported type {other}",

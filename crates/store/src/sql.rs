@@ -15,6 +15,8 @@ pub enum Value {
     Real(f64),
     /// Text.
     Text(String),
+    /// Bytes (BLOB on SQLite, BYTEA on PostgreSQL).
+    Bytes(Vec<u8>),
 }
 
 impl Value {
@@ -47,6 +49,20 @@ impl Value {
         match self {
             Value::Null => Ok(None),
             v => v.int().map(Some),
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> Result<&[u8], StoreError> {
+        match self {
+            Value::Bytes(b) => Ok(b),
+            other => Err(StoreError::Backend(format!(
+                "expected bytes, found {}",
+                match other {
+                    Value::Text(_) => "text",
+                    Value::Null => "NULL",
+                    _ => "a number",
+                }
+            ))),
         }
     }
 

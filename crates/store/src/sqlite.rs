@@ -62,6 +62,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         22,
         include_str!("../migrations/sqlite/0022_sign_in_throttle.sql"),
     ),
+    (
+        23,
+        include_str!("../migrations/sqlite/0023_semantic_indexes.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {
@@ -204,6 +208,7 @@ impl rusqlite::ToSql for Param<'_> {
             Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
             Value::Real(r) => ToSqlOutput::Borrowed(ValueRef::Real(*r)),
             Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
     }
 }
@@ -222,7 +227,7 @@ fn read_value(v: ValueRef<'_>) -> Result<Value, StoreError> {
                 .map_err(|e| StoreError::Backend(format!("invalid UTF-8 in database: {e}")))?
                 .to_owned(),
         ),
-        ValueRef::Blob(_) => return Err(StoreError::Backend("unexpected blob".to_owned())),
+        ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
     })
 }
 
