@@ -17,5 +17,5 @@ for line in open(sys.argv[1], encoding="utf-8"):
         print(" ".join(tokens))
 PY
 DB="sqlite:$work/guild.db"
-target/release/guild --db "$DB" import esco "$SHARED/data/esco-1.2" >/dev/null
+target/release/guild --lexical --db "$DB" import esco "$SHARED/data/esco-1.2" >/dev/null
 taskset -c 0 target/release/guild --db "$DB" bench extraction --sentences "$work/sentences.txt" --baseline benches/tfidf_baseline.py

@@ -456,7 +456,37 @@ impl Analyzer {
         limit: usize,
     ) -> Vec<OccupationMatch> {
         let query = self.occupations.query(title, lang);
-        let hits = self.occupations.search(&mut scratch.occupations, &query);
+        let mut hits = self.occupations.search(&mut scratch.occupations, &query);
+        // By meaning too: the title's cosine with every occupation blended with the lexical
+        // score (divided by the best), as extraction blends them; the titles closest in meaning
+        // join the lexical candidates.
+        let meaning = self.semantics.as_ref().and_then(|semantics| {
+            let q = semantics.embed(&[self.english_reading(title, lang.unwrap_or("en"))]);
+            let scores = semantics.occupations.scores(q.first()?).ok()?;
+            let near = semantics.occupations.nearest(q.first()?, 30).ok()?;
+            Some((scores, near))
+        });
+        if let Some((scores, near)) = &meaning {
+            let best_lexical = hits.first().map_or(0.0, |h| h.score).max(f32::EPSILON);
+            for (o, _) in near {
+                if !hits.iter().any(|h| h.concept == *o) {
+                    hits.push(Hit {
+                        concept: *o,
+                        score: 0.0,
+                        label_score: 0.0,
+                        description_score: 0.0,
+                        label: None,
+                        coverage: 0.0,
+                        key_word: false,
+                    });
+                }
+            }
+            for h in &mut hits {
+                h.score = (1.0 - SEMANTIC_WEIGHT) * h.score / best_lexical
+                    + SEMANTIC_WEIGHT * scores[h.concept];
+            }
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
+        }
         let mut best: HashMap<usize, OccupationMatch> = HashMap::new();
         for hit in hits.iter().take(limit.saturating_mul(3).max(10)) {
             let reason = match self.occupations.explain(&query, hit) {
@@ -466,7 +496,14 @@ impl Analyzer {
                     l.coverage * 100.0,
                     l.text
                 ),
-                None => "words of its description match".to_owned(),
+                None if hit.label_score > 0.0 || hit.description_score > 0.0 => {
+                    "words of its description match".to_owned()
+                }
+                None => "its title is close in meaning".to_owned(),
+            };
+            let reason = match &meaning {
+                Some((scores, _)) => format!("{reason} (meaning {:.2})", scores[hit.concept]),
+                None => reason,
             };
             self.offer(&mut best, hit.concept, hit.score, reason);
             let id = self.occupations.id(hit.concept);
@@ -576,16 +613,68 @@ impl Analyzer {
         };
         let hits = self.tasks.search(&mut scratch.tasks, &query);
         let top = hits.first().map_or(0.0, |h| h.score);
-        hits.iter()
-            .take(limit)
+        let lexical: Vec<SimilarTask> = hits
+            .iter()
+            .take(limit.saturating_mul(3))
             .map(|hit| SimilarTask {
                 id: self.tasks.id(hit.concept).to_owned(),
                 statement: self.task_info[hit.concept].label.clone(),
                 occupation: self.task_info[hit.concept].kind.clone(),
                 similarity: similarity(hit, top),
             })
-            .collect()
+            .collect();
+        let Some(semantics) = &self.semantics else {
+            return lexical.into_iter().take(limit).collect();
+        };
+        // By meaning: the statements closest to the text, blended with the lexical similarity.
+        let lang = lang.unwrap_or("en");
+        let q = semantics.embed(&[self.english_reading(text, lang)]);
+        let Some(Ok(scores)) = q.first().map(|q| semantics.tasks.scores(q)) else {
+            return lexical.into_iter().take(limit).collect();
+        };
+        let mut candidates: Vec<usize> = lexical
+            .iter()
+            .filter_map(|t| self.tasks.position(&t.id))
+            .collect();
+        if let Some(q) = q.first()
+            && let Ok(near) = semantics.tasks.nearest(q, limit.saturating_mul(3))
+        {
+            candidates.extend(near.into_iter().map(|(i, _)| i));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut out: Vec<SimilarTask> = candidates
+            .into_iter()
+            .map(|i| {
+                let id = self.tasks.id(i);
+                let words = lexical
+                    .iter()
+                    .find(|t| t.id == id)
+                    .map_or(0.0, |t| t.similarity);
+                SimilarTask {
+                    id: id.to_owned(),
+                    statement: self.task_info[i].label.clone(),
+                    occupation: self.task_info[i].kind.clone(),
+                    similarity: (SEMANTIC_WEIGHT * scores[i] + (1.0 - SEMANTIC_WEIGHT) * words)
+                        .clamp(0.0, 1.0),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.similarity
+                .total_cmp(&a.similarity)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        out.truncate(limit);
+        out
     }
+}
+
+/// A 0–1 similarity of a task to a text: how much of the statement the text covers, tempered by
+/// how the hit compares with the best one.
+fn similarity(hit: &Hit, top: f32) -> f32 {
+    let relative = if top > 0.0 { hit.score / top } else { 0.0 };
+    (0.5 * hit.coverage + 0.5 * relative).clamp(0.0, 1.0)
 }
 
 /// Most sentences of one text read by the encoder (a CV is rarely longer; the rest is read by
@@ -624,13 +713,6 @@ fn shorten(text: &str) -> String {
     } else {
         format!("{} …", words[..12].join(" "))
     }
-}
-
-/// A 0–1 similarity of a task to a text: how much of the statement the text covers, tempered by
-/// how the hit compares with the best one.
-fn similarity(hit: &Hit, top: f32) -> f32 {
-    let relative = if top > 0.0 { hit.score / top } else { 0.0 };
-    (0.5 * hit.coverage + 0.5 * relative).clamp(0.0, 1.0)
 }
 
 /// Skills and likely occupations read from a CV or a plain description of past work, for the

@@ -140,6 +140,44 @@ pub struct Draft {
     parts: Vec<(Span, Vec<SimilarTask>, Vec<TaskSkillNeed>)>,
 }
 
+/// A sentence split into pieces of work at its coordinating "and"/"en" (and ", and"): "our
+/// stock data cleaned up and a dashboard" is two deliverables. A sentence of fewer than six
+/// words, or a piece of one word ("design and build"), is not split.
+fn work_packages(offset: usize, segment: &str) -> Vec<(usize, &str)> {
+    const JOINS: [&str; 4] = [", and ", " and ", " en ", " & "];
+    if segment.split_whitespace().count() < 6 {
+        return vec![(offset, segment)];
+    }
+    let lower = segment.to_lowercase();
+    // Lower-casing may change byte lengths outside ASCII: only split when it did not.
+    if lower.len() != segment.len() {
+        return vec![(offset, segment)];
+    }
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    while at < lower.len() {
+        let next = JOINS
+            .iter()
+            .filter_map(|j| lower[at..].find(j).map(|i| (at + i, j.len())))
+            .min_by_key(|&(i, len)| (i, std::cmp::Reverse(len)));
+        let Some((i, len)) = next else { break };
+        cuts.push((i, i + len));
+        at = i + len;
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (a, b) in cuts {
+        let left = &segment[start..a];
+        let right_words = segment[b..].split_whitespace().count();
+        if left.split_whitespace().count() >= 2 && right_words >= 2 {
+            pieces.push((offset + start, left.trim()));
+            start = b;
+        }
+    }
+    pieces.push((offset + start, segment[start..].trim()));
+    pieces
+}
+
 /// Similar tasks below this similarity are not used.
 const MIN_SIMILARITY: f32 = 0.35;
 
@@ -162,9 +200,14 @@ impl Draft {
             min_coverage: 0.6,
         };
         let mut parts = Vec::new();
-        for (offset, segment) in segments(text).into_iter().take(max_tasks) {
-            // Headings ("Requirements:") and fragments of one or two words are not tasks.
-            if segment.split_whitespace().count() < 3 {
+        let packages: Vec<(usize, &str)> = segments(text)
+            .into_iter()
+            .flat_map(|(offset, segment)| work_packages(offset, segment))
+            .take(max_tasks)
+            .collect();
+        for (offset, segment) in packages {
+            // Headings ("Requirements:") and single words are not tasks.
+            if segment.split_whitespace().count() < 2 {
                 continue;
             }
             let similar: Vec<SimilarTask> = analyzer

@@ -129,6 +129,11 @@ impl Semantics {
         &self.encoder
     }
 
+    /// Labels the encoder embedded to build these indexes (the rest were reused).
+    pub fn embedded(&self) -> usize {
+        self.skills.embedded() + self.occupations.embedded() + self.tasks.embedded()
+    }
+
     /// Labels embedded, all indexes together.
     pub fn rows(&self) -> usize {
         self.skills.rows() + self.occupations.rows() + self.tasks.rows()

@@ -13,7 +13,7 @@ use guild_store::Store;
 use guild_taxonomy::Source;
 
 /// Peak and current resident memory of this process, in MiB (Linux; `None` elsewhere).
-fn memory_mib() -> Option<(f64, f64)> {
+pub(crate) fn memory_mib() -> Option<(f64, f64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let field = |name: &str| -> Option<f64> {
         let line = status.lines().find(|l| l.starts_with(name))?;

@@ -242,6 +242,9 @@ enum BenchCommand {
         #[arg(long, default_value = "python3")]
         python: String,
     },
+    /// Sentence encoder: Guild's model on one thread, sentence by sentence and paragraph by
+    /// paragraph, beside sentence-transformers (PyTorch) running the same model. Needs no store.
+    Semantic(crate::bench_semantic::SemanticArgs),
     /// Team formation: 5–15-skill projects over generated workers, exact (within a node limit)
     /// and approximate, with gaps.
     Teams {
@@ -583,6 +586,13 @@ pub fn run() -> Result<ExitCode> {
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench(BenchCommand::Semantic(args)) => {
+            // One thread for candle's kernels, as for the baseline: set before its pool starts.
+            // SAFETY: nothing else runs yet in this process.
+            unsafe { std::env::set_var("RAYON_NUM_THREADS", "1") };
+            out!("{}", crate::bench_semantic::run(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(BenchCommand::Teams {
             workers,
             projects,
@@ -862,7 +872,7 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
             .context("embedding the taxonomy (the import itself is kept)")?;
         if n > 0 {
             out!(
-                "Embedded the taxonomy for reading by meaning: {n} labels in {:.1} s.",
+                "Embedded the taxonomy for reading by meaning: {n} new labels in {:.1} s.",
                 started.elapsed().as_secs_f64()
             );
         }

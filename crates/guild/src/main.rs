@@ -28,6 +28,7 @@ mod bench_ledger;
 mod bench_load;
 mod bench_match;
 mod bench_path;
+mod bench_semantic;
 mod bench_transitions;
 mod cli;
 mod credential;

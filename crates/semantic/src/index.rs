@@ -32,6 +32,8 @@ pub struct EmbeddingIndex {
     matrix: Vec<f32>,
     /// Per row: a hash of the label's text, so that a later build can reuse the vector.
     keys: Vec<u64>,
+    /// Labels the encoder embedded when this index was built (not reused, not read back).
+    embedded: usize,
 }
 
 /// A label's key: the first eight bytes of its SHA-256.
@@ -113,6 +115,7 @@ impl EmbeddingIndex {
             starts,
             matrix,
             keys,
+            embedded: missing.len(),
         })
     }
 
@@ -133,6 +136,7 @@ impl EmbeddingIndex {
             starts: vec![0],
             matrix: Vec::new(),
             keys: Vec::new(),
+            embedded: 0,
         };
         for id in ids {
             if let Some(&i) = position.get(id) {
@@ -145,6 +149,12 @@ impl EmbeddingIndex {
             out.starts.push(out.keys.len());
         }
         out
+    }
+
+    /// Labels the encoder embedded to build this index (the others were reused; 0 for an index
+    /// read from bytes).
+    pub fn embedded(&self) -> usize {
+        self.embedded
     }
 
     /// Number of items.
@@ -358,6 +368,7 @@ impl EmbeddingIndex {
             starts,
             matrix,
             keys,
+            embedded: 0,
         })
     }
 }

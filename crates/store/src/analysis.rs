@@ -100,15 +100,17 @@ impl Store {
     }
 
     /// Computes and keeps the taxonomy's embeddings for `encoder`, unless the store already
-    /// holds them for this taxonomy version and model. Returns how many labels were embedded
-    /// (0 when they were already there).
+    /// holds them for this taxonomy version and model. Returns how many labels the encoder
+    /// embedded (0 when all were there already, from this or an earlier version).
     pub fn build_semantic_indexes(&self, encoder: &Arc<Encoder>) -> Result<usize, StoreError> {
         let input = self.analyzer_input()?;
         let version = self.taxonomy_version()?;
         if self.stored_semantics(encoder, &version)?.is_some() {
             return Ok(0);
         }
-        Ok(self.compute_semantics(encoder, &input, &version)?.rows())
+        Ok(self
+            .compute_semantics(encoder, &input, &version)?
+            .embedded())
     }
 
     fn semantics(

@@ -593,23 +593,7 @@ fn a_client_on_the_imported_taxonomies_goes_from_a_problem_to_a_paid_milestone()
 
 /// A store with O*NET, ESCO (English and Dutch) and their crosswalk imported.
 fn imported_store() -> TestStore {
-    let store = TestStore::new(&Backend::Sqlite);
-    store.guild_ok(&["import", "onet", shared("data/onet-29.3").to_str().unwrap()]);
-    store.guild_ok(&[
-        "import",
-        "esco",
-        shared("data/esco-1.2").to_str().unwrap(),
-        "--lang",
-        "en,nl",
-    ]);
-    store.guild_ok(&[
-        "import",
-        "crosswalk",
-        shared("data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv")
-            .to_str()
-            .unwrap(),
-    ]);
-    store
+    crate::harness::imported_sqlite()
 }
 
 /// A client describes a problem, edits the tasks, sees a team and matched workers, offers a

@@ -191,7 +191,7 @@ fn a_killed_server_loses_no_acknowledged_money_operation(backend: Backend) {
 }
 
 fn a_killed_import_leaves_the_old_taxonomy_or_the_new(backend: Backend) {
-    let store = TestStore::new(&backend);
+    let store = TestStore::new(&backend).lexical();
     let onet = shared("data/onet-29.3");
     let count = |store: &TestStore| -> u64 {
         store.stats()["sources"]["onet"]["occupations"]
@@ -203,6 +203,7 @@ fn a_killed_import_leaves_the_old_taxonomy_or_the_new(backend: Backend) {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guild"))
             .args(["--db", &store.url, "import", "onet", onet.to_str().unwrap()])
             .env_remove("GUILD_DATABASE_URL")
+            .envs(store.key_env.iter().map(|(k, v)| (k, v)))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

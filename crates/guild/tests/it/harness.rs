@@ -44,6 +44,44 @@ pub fn shared(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// A SQLite store with O*NET, ESCO (English and Dutch) and their crosswalk imported, and the
+/// taxonomy embedded for reading by meaning. The imports (minutes, most of it embedding) run once
+/// per test process into a template; each caller gets its own copy.
+pub fn imported_sqlite() -> TestStore {
+    static TEMPLATE: std::sync::Mutex<Option<TestStore>> = std::sync::Mutex::new(None);
+    let mut template = TEMPLATE.lock().unwrap_or_else(|e| e.into_inner());
+    if template.is_none() {
+        let store = TestStore::new(&Backend::Sqlite);
+        store.guild_ok(&["import", "onet", shared("data/onet-29.3").to_str().unwrap()]);
+        store.guild_ok(&[
+            "import",
+            "esco",
+            shared("data/esco-1.2").to_str().unwrap(),
+            "--lang",
+            "en,nl",
+        ]);
+        store.guild_ok(&[
+            "import",
+            "crosswalk",
+            shared(
+                "data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv",
+            )
+            .to_str()
+            .unwrap(),
+        ]);
+        *template = Some(store);
+    }
+    let from = template.as_ref().unwrap().dir().to_owned();
+    let copy = TestStore::new(&Backend::Sqlite);
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().starts_with("guild.db") {
+            std::fs::copy(entry.path(), copy.dir().join(entry.file_name())).unwrap();
+        }
+    }
+    copy
+}
+
 /// A fresh, empty store for one test.
 pub struct TestStore {
     pub url: String,
@@ -97,6 +135,14 @@ impl TestStore {
             key_env,
             _dir: dir,
         }
+    }
+
+    /// Every `guild` this store runs (commands and servers) reads text by words only: for tests
+    /// about something else that import whole taxonomies, whose embedding takes minutes.
+    pub fn lexical(mut self) -> Self {
+        self.key_env
+            .push(("GUILD_LEXICAL".to_owned(), "1".to_owned()));
+        self
     }
 
     /// The file that holds the store's key-encryption key: the one Guild makes beside a

@@ -21,7 +21,7 @@ fn source_count(stats: &Value, source: &str, field: &str) -> u64 {
 fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_nothing(
     backend: Backend,
 ) {
-    let store = TestStore::new(&backend);
+    let store = TestStore::new(&backend).lexical();
     let onet = shared("data/onet-29.3");
     let esco = shared("data/esco-1.2");
     let out = store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
@@ -280,7 +280,7 @@ fn full_onet_and_esco_import_has_the_published_counts_and_reimporting_changes_no
 }
 
 fn a_broken_import_names_file_and_line_and_keeps_the_previous_taxonomy(backend: Backend) {
-    let store = TestStore::new(&backend);
+    let store = TestStore::new(&backend).lexical();
     let onet = shared("data/onet-29.3");
     store.guild_ok(&["import", "onet", onet.to_str().unwrap()]);
     let before = store.stats();

@@ -26,6 +26,7 @@ mod learning_api;
 mod ledger;
 mod matching_api;
 mod money_api;
+mod personas;
 mod probe;
 mod projects_api;
 mod replica;

@@ -1,0 +1,149 @@
+//! The people of issue 18, read by the command line on the imported O*NET + ESCO with the
+//! semantic layer: what Guild tells each of them must make sense, and the absurd readings that
+//! the words alone gave (animal by-products, roof tiles, police, a ship's engineer) must be gone.
+
+use serde_json::Value;
+
+use crate::harness::{TestStore, imported_sqlite};
+
+fn run_json(store: &TestStore, args: &[&str], text: &str) -> Value {
+    let out = store.guild_with_input(args, text);
+    assert!(
+        out.status.success(),
+        "guild {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "guild {args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn labels(v: &Value, field: &str, name: &str) -> Vec<String> {
+    v[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {field} in {v}"))
+        .iter()
+        .map(|s| s[name].as_str().unwrap_or_default().to_lowercase())
+        .collect()
+}
+
+fn profile(store: &TestStore, text: &str) -> (Vec<String>, Vec<String>) {
+    let v = run_json(store, &["profile", "extract", "-", "--json"], text);
+    (
+        labels(&v, "skills", "label"),
+        labels(&v, "occupations", "title"),
+    )
+}
+
+fn any(list: &[String], needle: &str) -> bool {
+    list.iter().any(|l| l.contains(needle))
+}
+
+#[test]
+fn the_people_of_issue_18_are_read_by_meaning() {
+    let store = imported_sqlite();
+
+    // The client with an explainer video: animation, not animal by-products; work done remotely.
+    let video = "Produce a 3-minute animated explainer video for our product";
+    let (skills, _) = profile(&store, video);
+    assert!(any(&skills, "animation"), "{skills:?}");
+    for absurd in ["animal", "by-product", "spiritualism"] {
+        assert!(!any(&skills, absurd), "{absurd} in {skills:?}");
+    }
+    let work = run_json(&store, &["deconstruct", "-", "--json"], video);
+    assert!(
+        work["summary"]["remote_tasks"].as_u64() >= Some(1),
+        "{work}"
+    );
+    let similar = labels(&work["tasks"][0], "similar_tasks", "statement");
+    assert!(any(&similar, "animat"), "{similar:?}");
+
+    // The warehouse client: the data cleaning and the dashboard are two pieces of work, the
+    // dashboard is found by meaning, and "physical count" is no physics.
+    let warehouse = "We need our warehouse stock data cleaned up and a dashboard";
+    let work = run_json(&store, &["deconstruct", "-", "--json"], warehouse);
+    let tasks = work["tasks"].as_array().cloned().unwrap_or_default();
+    assert!(tasks.len() >= 2, "{work}");
+    assert!(
+        tasks
+            .iter()
+            .any(|t| any(&labels(t, "similar_tasks", "statement"), "dashboard")),
+        "{work}"
+    );
+    let (skills, _) = profile(&store, warehouse);
+    assert!(any(&skills, "data"), "{skills:?}");
+    assert!(!skills.iter().any(|s| s == "physics"), "{skills:?}");
+
+    // The coal miner: roof bolting is not roof tiling, and he is a miner, not a roofer.
+    let (skills, occupations) = profile(
+        &store,
+        "I worked 14 years underground in a coal mine. I did roof bolting, ran the continuous \
+         miner, conducted methane gas checks and trained new hires on safety.",
+    );
+    assert!(any(&skills, "roof bolter"), "{skills:?}");
+    assert!(any(&skills, "continuous miner"), "{skills:?}");
+    assert!(!any(&skills, "roof tiles"), "{skills:?}");
+    let top3 = &occupations[..3.min(occupations.len())];
+    assert!(any(top3, "min"), "{occupations:?}");
+    assert!(!any(top3, "roofer"), "{occupations:?}");
+
+    // The machinist: CNC work, and no police anywhere in his likely occupations.
+    let (skills, occupations) = profile(
+        &store,
+        "Machinist for 20 years. I set up and ran CNC lathes and milling machines, read \
+         blueprints, measured parts with micrometers and calipers, and programmed G-code. The \
+         factory moved abroad.",
+    );
+    assert!(any(&skills, "cnc"), "{skills:?}");
+    assert!(!any(&occupations, "police"), "{occupations:?}");
+    assert!(
+        any(&occupations[..3.min(occupations.len())], "machin"),
+        "{occupations:?}"
+    );
+
+    // The Dutch order picker: read as Dutch, and understood.
+    let v = run_json(
+        &store,
+        &["profile", "extract", "-", "--json"],
+        "Ik heb zes jaar als orderpicker in een magazijn gewerkt. Ik reed op de heftruck, deed \
+         de inventaris en laadde vrachtwagens.",
+    );
+    assert_eq!(v["lang"], "nl", "{v}");
+    let skills = labels(&v, "skills", "label");
+    assert!(any(&skills, "forklift"), "{skills:?}");
+    assert!(any(&skills, "warehouse"), "{skills:?}");
+    let occupations = labels(&v, "occupations", "title");
+    assert!(
+        any(&occupations[..3.min(occupations.len())], "order picker"),
+        "{occupations:?}"
+    );
+
+    // The graduate's title: a software developer, not a ship's engineer.
+    let v: Value =
+        serde_json::from_str(&store.guild_ok(&["title", "Junior Software Engineer", "--json"]))
+            .unwrap_or(Value::Null);
+    let titles: Vec<String> = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .map(|m| m["title"].as_str().unwrap_or_default().to_lowercase())
+        .collect();
+    assert!(titles[0].contains("software"), "{titles:?}");
+    assert!(!any(&titles[..3.min(titles.len())], "ship"), "{titles:?}");
+}
+
+#[test]
+fn the_taxonomy_is_embedded_once_and_kept() {
+    let store = imported_sqlite();
+    // The import embedded it: reading a text embeds only the text.
+    let out = store.guild_ok(&["import", "starter"]);
+    assert!(out.contains("Embedded the taxonomy"), "{out}");
+    let again = store.guild_ok(&["import", "starter"]);
+    assert!(
+        !again.contains("Embedded the taxonomy"),
+        "nothing changed, nothing to embed: {again}"
+    );
+}
