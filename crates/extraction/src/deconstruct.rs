@@ -431,3 +431,56 @@ fn assemble(tasks: Vec<TaskPart>) -> Deconstruction {
         tasks,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::work_packages;
+
+    fn pieces(text: &str) -> Vec<&str> {
+        work_packages(10, text)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect()
+    }
+
+    #[test]
+    fn a_sentence_splits_into_its_deliverables() {
+        assert_eq!(
+            pieces("We need our warehouse stock data cleaned up and a dashboard"),
+            ["We need our warehouse stock data cleaned up", "a dashboard"]
+        );
+        assert_eq!(
+            pieces("Ik zoek iemand die de boekhouding doet en de btw-aangifte regelt"),
+            [
+                "Ik zoek iemand die de boekhouding doet",
+                "de btw-aangifte regelt"
+            ]
+        );
+        // Offsets point into the whole text.
+        let text = "Fix the shed roof, and paint the fence this week";
+        let got = work_packages(7, text);
+        assert_eq!(
+            got[1],
+            (
+                7 + text.find("paint").unwrap_or(0),
+                "paint the fence this week"
+            )
+        );
+    }
+
+    #[test]
+    fn short_sentences_and_one_word_pieces_stay_whole() {
+        assert_eq!(
+            pieces("Design and build a shed"),
+            ["Design and build a shed"]
+        );
+        assert_eq!(
+            pieces("Design and implement dashboards for the sales team"),
+            ["Design and implement dashboards for the sales team"]
+        );
+        assert_eq!(
+            pieces("Müller und Söhne and more"),
+            ["Müller und Söhne and more"]
+        );
+    }
+}

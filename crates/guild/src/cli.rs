@@ -57,7 +57,12 @@ struct Cli {
 
     /// Read text by words only, without Guild's sentence encoder: faster, and blind to meaning
     /// (an "explainer video" is then only its words).
-    #[arg(long, global = true, env = "GUILD_LEXICAL")]
+    #[arg(
+        long,
+        global = true,
+        env = "GUILD_LEXICAL",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     lexical: bool,
 
     #[command(subcommand)]
