@@ -20,7 +20,7 @@ pub struct IndexItem {
 }
 
 /// Unit-length label embeddings of a set of items, for nearest-neighbour search by cosine.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct EmbeddingIndex {
     model: Fingerprint,
     corpus: String,
@@ -34,6 +34,20 @@ pub struct EmbeddingIndex {
     keys: Vec<u64>,
     /// Labels the encoder embedded when this index was built (not reused, not read back).
     embedded: usize,
+}
+
+/// Two indexes are equal when they hold the same vectors for the same items of the same model
+/// and corpus, however they were built.
+impl PartialEq for EmbeddingIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.model == other.model
+            && self.corpus == other.corpus
+            && self.dim == other.dim
+            && self.ids == other.ids
+            && self.starts == other.starts
+            && self.matrix == other.matrix
+            && self.keys == other.keys
+    }
 }
 
 /// A label's key: the first eight bytes of its SHA-256.
