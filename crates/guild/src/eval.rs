@@ -182,14 +182,20 @@ impl<'a> Rankers<'a> {
 }
 
 /// One line per ranker, the headline last and bare (its format is what scripts read).
-fn report(names: &[String], lines: Vec<String>) -> String {
-    let n = lines.len();
-    lines
-        .into_iter()
+fn report(names: &[String], sums: &[[f64; 4]], n: usize, metrics: [&str; 4]) -> String {
+    let nf = n as f64;
+    let last = sums.len().saturating_sub(1);
+    sums.iter()
         .zip(names)
         .enumerate()
-        .map(|(i, (line, name))| {
-            if i + 1 == n {
+        .map(|(i, (s, name))| {
+            let scores: Vec<String> = metrics
+                .iter()
+                .zip(s)
+                .map(|(m, v)| format!("{m}={:.3}", v / nf))
+                .collect();
+            let line = format!("queries={n} {}", scores.join(" "));
+            if i == last {
                 line
             } else {
                 format!("{name}: {line}")
@@ -304,7 +310,6 @@ pub fn extraction(
             file.display()
         );
     }
-    let nf = n as f64;
     eprintln!(
         "{} sentences, {} of them with gold skills in the store ({unknown} gold labels not in the taxonomy); {} skills indexed in {:.2} s; ranked in {:.3} s",
         sentences.len(),
@@ -313,19 +318,7 @@ pub fn extraction(
         build_time.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
-    let lines = sums
-        .iter()
-        .map(|s| {
-            format!(
-                "queries={n} RP@5={:.3} RP@10={:.3} MRR={:.3} MAP={:.3}",
-                s[0] / nf,
-                s[1] / nf,
-                s[2] / nf,
-                s[3] / nf
-            )
-        })
-        .collect();
-    Ok(report(&names, lines))
+    Ok(report(&names, &sums, n, ["RP@5", "RP@10", "MRR", "MAP"]))
 }
 
 /// Job titles: for each raw title, rank every ESCO occupation; score the gold occupation's rank.
@@ -384,20 +377,7 @@ pub fn titles(
         "{n} titles; {missing} gold occupations not in the store (scored as misses); ranked in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let nf = n as f64;
-    let lines = sums
-        .iter()
-        .map(|s| {
-            format!(
-                "queries={n} MRR={:.3} R@1={:.3} R@5={:.3} R@10={:.3}",
-                s[0] / nf,
-                s[1] / nf,
-                s[2] / nf,
-                s[3] / nf
-            )
-        })
-        .collect();
-    Ok(report(&names, lines))
+    Ok(report(&names, &sums, n, ["MRR", "R@1", "R@5", "R@10"]))
 }
 
 /// Gains of the relatedness tiers in nDCG (shared/eval/README.md).
