@@ -1122,6 +1122,7 @@ mod tests {
             ai_exposure_source: Some("test:beta".into()),
             physical: Some(physical),
             physical_basis: None,
+            onsite: None,
         };
         let done = draft.finish(&[fact("t:1", 1.0, false), fact("t:2", 0.0, true)]);
         assert_eq!(done.tasks.len(), 2, "the fragment \"OK\" is no task");

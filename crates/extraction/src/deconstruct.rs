@@ -41,6 +41,10 @@ pub struct TaskFacts {
     pub physical: Option<bool>,
     /// Why `physical` is what it is.
     pub physical_basis: Option<String>,
+    /// The share of the work of the tasks nearest to it in meaning that needs presence on site,
+    /// as the last import judged it ([`crate::presence::tasks_onsite`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onsite: Option<f64>,
 }
 
 /// A skill a task needs, with its weight in the task (0–1).
@@ -181,6 +185,10 @@ fn work_packages(offset: usize, segment: &str) -> Vec<(usize, &str)> {
 /// Similar tasks below this similarity are not used.
 const MIN_SIMILARITY: f32 = 0.35;
 
+/// Similar tasks shown with a part, and those its AI exposure is estimated from; its presence
+/// is estimated from more ([`crate::presence::TASK_NEIGHBOURS`]), as a taxonomy task's is.
+const SIMILAR_SHOWN: usize = 3;
+
 impl Draft {
     /// Splits `text` into tasks (bullet points, lines, sentences) and links each to similar
     /// taxonomy tasks and to the skills its words name. At most `max_tasks` parts are kept.
@@ -211,7 +219,12 @@ impl Draft {
                 continue;
             }
             let similar: Vec<SimilarTask> = analyzer
-                .similar_tasks(scratch, segment, lang.as_deref(), 3)
+                .similar_tasks(
+                    scratch,
+                    segment,
+                    lang.as_deref(),
+                    crate::presence::TASK_NEIGHBOURS,
+                )
                 .into_iter()
                 .filter(|t| t.similarity >= MIN_SIMILARITY)
                 .collect();
@@ -254,13 +267,14 @@ impl Draft {
     pub fn finish(self, facts: &[TaskFacts]) -> Deconstruction {
         let facts: HashMap<&str, &TaskFacts> = facts.iter().map(|f| (f.id.as_str(), f)).collect();
         let mut tasks = Vec::new();
-        for (span, similar, mut skills) in self.parts {
+        for (span, mut similar, mut skills) in self.parts {
             let known: Vec<(&SimilarTask, &TaskFacts)> = similar
                 .iter()
                 .filter_map(|s| facts.get(s.id.as_str()).map(|f| (s, *f)))
                 .collect();
             let exposure: Vec<(f64, f64)> = known
                 .iter()
+                .take(SIMILAR_SHOWN)
                 .filter_map(|(s, f)| f.ai_exposure.map(|e| (e, f64::from(s.similarity))))
                 .collect();
             let (ai_exposure, ai_exposure_basis) = weighted_mean(&exposure).map_or_else(
@@ -277,11 +291,14 @@ impl Draft {
                     )
                 },
             );
+            // A similar task counts as its neighbourhood in meaning does (its own activity links
+            // are noisy: "program CNC machines" is linked to programming only), else as itself.
             let presence: Vec<(f64, f64)> = known
                 .iter()
                 .filter_map(|(s, f)| {
-                    f.physical
-                        .map(|p| (if p { 1.0 } else { 0.0 }, f64::from(s.similarity)))
+                    f.onsite
+                        .or(f.physical.map(|p| if p { 1.0 } else { 0.0 }))
+                        .map(|p| (p, f64::from(s.similarity)))
                 })
                 .collect();
             let (physical, physical_basis) = weighted_mean(&presence).map_or_else(
@@ -306,6 +323,7 @@ impl Draft {
                     }
                 }
             }
+            similar.truncate(SIMILAR_SHOWN);
             tasks.push(TaskPart {
                 statement: span.text.clone(),
                 span: Some(span),

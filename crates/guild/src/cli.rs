@@ -870,10 +870,11 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
     })?;
     print_summary(&summary, started.elapsed())?;
     // The taxonomy's embeddings are made now, so that the first text read is not slow.
-    if let Some(encoder) = crate::meaning::encoder()? {
+    let encoder = crate::meaning::encoder()?;
+    if let Some(encoder) = &encoder {
         let started = std::time::Instant::now();
         let n = store
-            .build_semantic_indexes(&encoder)
+            .build_semantic_indexes(encoder)
             .context("embedding the taxonomy (the import itself is kept)")?;
         if n > 0 {
             out!(
@@ -881,6 +882,17 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
         }
+    }
+    // Which occupations need presence on site: judged once per import, read by every answer.
+    let started = std::time::Instant::now();
+    let n = store
+        .judge_presence(encoder.as_ref())
+        .context("judging which work needs presence on site (the import itself is kept)")?;
+    if n > 0 {
+        out!(
+            "Judged {n} occupations for presence on site in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

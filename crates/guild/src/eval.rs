@@ -567,12 +567,12 @@ fn roc_auc(scores: &[f64], positive: &[bool]) -> f64 {
     (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
 }
 
-/// Remote work: for each listed O*NET occupation, Guild's judgement of the share of its work
-/// that can be done remotely (its tasks' presence, as deconstruction judges tasks); an
-/// occupation not in the store (an older O*NET-SOC code) is judged as the occupation its title
-/// reads as, among those Guild can judge. Scored against `teleworkable` (shared/eval/README).
+/// Remote work: for each listed O*NET occupation, how surely Guild judges that the whole of it
+/// can be done remotely (guild_extraction::presence, as kept by the last import; judged now when
+/// the store has no judgement yet); an occupation not in the store (an older O*NET-SOC code) is
+/// judged as the occupation its title reads as. Scored against `teleworkable`
+/// (shared/eval/remote/README.md).
 pub fn remote(store: &Store, file: &Path) -> Result<String> {
-    use guild_extraction::presence::remote_share;
     let mut rdr = reader(file)?;
     let headers = rdr.headers()?.clone();
     let (code_col, title_col, label_col) = (
@@ -584,27 +584,18 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
     if corpus.docs.is_empty() {
         bail!("the store holds no O*NET occupations: run `guild import onet DIR` first");
     }
-    // Every O*NET occupation's judgement, once.
-    let mut judged: HashMap<String, f64> = HashMap::new();
-    for doc in &corpus.docs {
-        let ids: Vec<String> = store
-            .occupation_tasks(&doc.id)?
-            .into_iter()
-            .map(|t| t.id)
-            .collect();
-        let physical: Vec<Option<bool>> = store
-            .task_facts(&ids)?
-            .into_iter()
-            .map(|f| f.physical)
-            .collect();
-        if let Some(r) = remote_share(&physical) {
-            judged.insert(doc.id.clone(), r.share);
-        }
+    let mut presence = store.occupation_presence(None)?;
+    if presence.is_empty() {
+        store.judge_presence(crate::meaning::encoder()?.as_ref())?;
+        presence = store.occupation_presence(None)?;
     }
+    let judged: HashMap<String, f64> = presence.into_iter().map(|(id, p)| (id, p.remote)).collect();
     let index = ConceptIndex::build(&corpus.docs, ScoringParams::default());
     let mut scratch = Scratch::default();
     let (mut n, mut correct, mut by_title, mut unjudged) = (0usize, 0usize, 0usize, 0usize);
     let (mut scores, mut labels) = (Vec::new(), Vec::new());
+    // The occupations judged as themselves, and those judged through their titles.
+    let (mut own_part, mut title_part) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
     for (i, record) in rdr.records().enumerate() {
         let record = record.with_context(|| format!("{}: row {}", file.display(), i + 2))?;
         let code = record.get(code_col).unwrap_or("").trim();
@@ -619,7 +610,8 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
             ),
         };
         n += 1;
-        let share = judged.get(&format!("onet:{code}")).copied().or_else(|| {
+        let own = judged.get(&format!("onet:{code}")).copied();
+        let share = own.or_else(|| {
             // The nearest occupation by its title that Guild can judge.
             let query = index.query(title, Some("en"));
             let found = index
@@ -639,13 +631,34 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
         correct += usize::from((share >= 0.5) == teleworkable);
         scores.push(share);
         labels.push(teleworkable);
+        let part = if own.is_some() {
+            &mut own_part
+        } else {
+            &mut title_part
+        };
+        part.0.push(share);
+        part.1.push(teleworkable);
     }
     if n == 0 {
         bail!("{}: no occupations", file.display());
     }
+    let describe = |(scores, labels): &(Vec<f64>, Vec<bool>)| {
+        let right = scores
+            .iter()
+            .zip(labels)
+            .filter(|(s, l)| (**s >= 0.5) == **l)
+            .count();
+        format!(
+            "accuracy {:.3} AUC {:.3}",
+            right as f64 / scores.len().max(1) as f64,
+            roc_auc(scores, labels)
+        )
+    };
     eprintln!(
-        "{n} occupations: {} judged from their own tasks, {by_title} by the occupation their title reads as, {unjudged} not judged",
-        n - by_title - unjudged
+        "{n} occupations: {} judged as themselves ({}), {by_title} as the occupation their title reads as ({}), {unjudged} not judged",
+        n - by_title - unjudged,
+        describe(&own_part),
+        describe(&title_part),
     );
     Ok(format!(
         "occupations={n} judged={} accuracy={:.3} AUC={:.3}",

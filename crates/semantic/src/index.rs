@@ -256,6 +256,63 @@ impl EmbeddingIndex {
         Ok(ranked)
     }
 
+    /// For every item, the `k` items nearest to it among those `among` marks (by first label,
+    /// best first, as (item index, cosine); ties to the lower index). An item is its own
+    /// neighbour when it is among them; an item without labels has none. All pairs are scored
+    /// exactly, as a matrix product in blocks (18k × 18k tasks take seconds, not minutes).
+    pub fn neighbours(
+        &self,
+        among: &[bool],
+        k: usize,
+    ) -> Result<Vec<Vec<(usize, f32)>>, SemanticError> {
+        use candle_core::{Device, Tensor};
+        let n = self.len();
+        let first = |i: usize| self.vector(i);
+        let candidates: Vec<usize> = (0..n)
+            .filter(|&i| among.get(i).copied().unwrap_or(false) && first(i).is_some())
+            .collect();
+        let mut out = vec![Vec::new(); n];
+        if candidates.is_empty() || k == 0 || self.dim == 0 {
+            return Ok(out);
+        }
+        let with_vectors: Vec<usize> = (0..n).filter(|&i| first(i).is_some()).collect();
+        let gather = |rows: &[usize]| -> Vec<f32> {
+            rows.iter()
+                .flat_map(|&i| first(i).unwrap_or_default().iter().copied())
+                .collect()
+        };
+        let device = Device::Cpu;
+        let failed = |e: candle_core::Error| SemanticError::Inference(e.to_string());
+        let right = Tensor::from_vec(gather(&candidates), (candidates.len(), self.dim), &device)
+            .and_then(|t| t.t())
+            .map_err(failed)?;
+        const BLOCK: usize = 256;
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let k = k.min(candidates.len());
+        // One buffer for every row's ranking: allocating 18k pairs per row costs more than the
+        // products.
+        let mut ranked: Vec<(usize, f32)> = Vec::with_capacity(candidates.len());
+        for block in with_vectors.chunks(BLOCK) {
+            let scores: Vec<f32> =
+                Tensor::from_vec(gather(block), (block.len(), self.dim), &device)
+                    .and_then(|left| left.matmul(&right))
+                    .and_then(|s| s.flatten_all())
+                    .and_then(|s| s.to_vec1::<f32>())
+                    .map_err(failed)?;
+            for (&item, row) in block.iter().zip(scores.chunks_exact(candidates.len())) {
+                ranked.clear();
+                ranked.extend(candidates.iter().copied().zip(row.iter().copied()));
+                if k < ranked.len() {
+                    ranked.select_nth_unstable_by(k - 1, order);
+                }
+                let mut best = ranked[..k].to_vec();
+                best.sort_by(order);
+                out[item] = best;
+            }
+        }
+        Ok(out)
+    }
+
     /// The index as bytes, to keep and load with [`Self::from_bytes`]: little-endian, with the
     /// model's fingerprint, the corpus name and a SHA-256 of the whole at the end.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -533,6 +590,43 @@ mod tests {
                 found: 1
             })
         ));
+    }
+
+    #[test]
+    fn neighbours_are_the_nearest_among_the_marked_items() {
+        let model = tiny_model("{}");
+        let index = EmbeddingIndex::build(&model, &items(), "test").unwrap();
+        // Among db and chef only: admin ([3, 1]) is nearer db ([1, 1] first label) than chef.
+        let among = [true, false, true, false];
+        let found = index.neighbours(&among, 1).unwrap();
+        assert_eq!(found.len(), 4);
+        assert_eq!(found[0][0].0, 0, "an item among them is its own nearest");
+        assert_eq!(found[1][0].0, 0);
+        assert_eq!(found[2][0].0, 2);
+        assert!(found[3].is_empty(), "no labels, no neighbours");
+        // The same as `nearest` item by item, for every k.
+        for k in 1..=3 {
+            let all = index.neighbours(&[true; 4], k).unwrap();
+            for (i, row) in all.iter().enumerate().take(3) {
+                let q = index.vector(i).unwrap().to_vec();
+                let want: Vec<usize> = index
+                    .nearest(&q, k)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|(j, _)| index.vector(*j).is_some())
+                    .map(|(j, _)| j)
+                    .collect();
+                let got: Vec<usize> = row.iter().map(|(j, _)| *j).collect();
+                assert_eq!(got, want[..got.len()], "item {i}, k {k}");
+            }
+        }
+        assert!(
+            index
+                .neighbours(&[false; 4], 2)
+                .unwrap()
+                .iter()
+                .all(Vec::is_empty)
+        );
     }
 
     #[test]

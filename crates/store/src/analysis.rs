@@ -1,11 +1,13 @@
 //! Reading text against the taxonomy: building the analyzer from the store, and deconstructing
 //! work (an occupation or a text) into tasks with the facts the store holds about them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use guild_extraction::analyzer::{Analyzer, AnalyzerInput, AnalyzerScratch, ConceptSet};
 use guild_extraction::deconstruct::{self, Deconstruction, Draft};
 use guild_extraction::meaning::{PARTS, Semantics};
+use guild_extraction::presence::{self, OccupationPresence};
 use guild_semantic::{EmbeddingIndex, Encoder};
 use guild_taxonomy::OccupationId;
 use serde::Serialize;
@@ -190,6 +192,116 @@ impl Store {
             Ok(())
         })?;
         Ok(semantics)
+    }
+
+    /// Judges how much of every occupation's work needs presence on site (see
+    /// [`guild_extraction::presence`]) and keeps it, replacing the last judgement: by meaning
+    /// with `encoder` (the taxonomy's embeddings are read, or made), by the tasks' own work
+    /// activities without. Returns how many occupations were judged. Imports call it.
+    pub fn judge_presence(&self, encoder: Option<&Arc<Encoder>>) -> Result<usize, StoreError> {
+        let ids: Vec<String> = self.read(|tx| {
+            tx.query("SELECT id FROM tasks ORDER BY id", &[])?
+                .iter()
+                .map(|r| Ok(r[0].text()?.to_owned()))
+                .collect::<Result<_, StoreError>>()
+        })?;
+        let facts = self.task_facts(&ids)?;
+        let physical: HashMap<String, bool> = facts
+            .iter()
+            .filter_map(|f| f.physical.map(|p| (f.id.clone(), p)))
+            .collect();
+        let semantics = match encoder {
+            Some(encoder) => {
+                let version = self.taxonomy_version()?;
+                Some(match self.stored_semantics(encoder, &version)? {
+                    Some(s) => s,
+                    None => self.compute_semantics(encoder, &self.analyzer_input()?, &version)?,
+                })
+            }
+            None => None,
+        };
+        let onsite = presence::tasks_onsite(semantics.as_ref().map(Semantics::tasks), &physical)?;
+        let mut tasks: HashMap<String, Vec<f64>> = HashMap::new();
+        for f in &facts {
+            if let Some(v) = onsite.get(&f.id) {
+                tasks.entry(f.occupation.clone()).or_default().push(*v);
+            }
+        }
+        let mut profiles: HashMap<String, Vec<(String, f64)>> = HashMap::new();
+        self.read(|tx| {
+            for r in tx.query(
+                "SELECT os.occupation, os.skill, os.weight FROM occupation_skills os \
+                 JOIN skills s ON s.id = os.skill WHERE s.kind IN ('skill', 'knowledge')",
+                &[],
+            )? {
+                profiles
+                    .entry(r[0].text()?.to_owned())
+                    .or_default()
+                    .push((r[1].text()?.to_owned(), r[2].opt_real()?.unwrap_or(0.0)));
+            }
+            Ok(())
+        })?;
+        let judged = presence::judge_occupations(&tasks, &profiles, &self.crosswalk_links()?);
+        self.write(|tx| {
+            tx.execute("DELETE FROM task_presence", &[])?;
+            let mut tasks: Vec<(&String, &f64)> = onsite.iter().collect();
+            tasks.sort_by(|a, b| a.0.cmp(b.0));
+            for (task, share) in tasks {
+                tx.execute(
+                    "INSERT INTO task_presence (task, onsite) VALUES ($1, $2)",
+                    &[task.as_str().into(), Value::Real(*share)],
+                )?;
+            }
+            tx.execute("DELETE FROM occupation_presence", &[])?;
+            for p in &judged {
+                tx.execute(
+                    "INSERT INTO occupation_presence (occupation, onsite, remote, basis) VALUES ($1, $2, $3, $4)",
+                    &[
+                        p.occupation.as_str().into(),
+                        Value::Real(p.onsite),
+                        Value::Real(p.remote),
+                        p.basis.as_str().into(),
+                    ],
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(judged.len())
+    }
+
+    /// The kept presence judgements ([`Self::judge_presence`]) of `ids`, or of every occupation
+    /// when `ids` is `None`.
+    pub fn occupation_presence(
+        &self,
+        ids: Option<&[String]>,
+    ) -> Result<HashMap<String, OccupationPresence>, StoreError> {
+        self.read(|tx| {
+            let rows = match ids {
+                None => tx.query("SELECT occupation, onsite, remote, basis FROM occupation_presence", &[])?,
+                Some([]) => Vec::new(),
+                Some(ids) => {
+                    let params: Vec<Value> = ids.iter().map(Value::from).collect();
+                    tx.query(
+                        &format!(
+                            "SELECT occupation, onsite, remote, basis FROM occupation_presence WHERE occupation IN ({})",
+                            crate::sql::placeholders(1, ids.len())
+                        ),
+                        &params,
+                    )?
+                }
+            };
+            rows.iter()
+                .map(|r| {
+                    let p = OccupationPresence {
+                        occupation: r[0].text()?.to_owned(),
+                        onsite: r[1].opt_real()?.unwrap_or(0.0),
+                        remote: r[2].opt_real()?.unwrap_or(0.0),
+                        basis: r[3].text()?.to_owned(),
+                    };
+                    Ok((p.occupation.clone(), p))
+                })
+                .collect()
+        })
     }
 
     /// Breaks `work` into tasks with their skills, AI exposure and physical presence.

@@ -115,13 +115,20 @@ fn build(
 }
 
 /// O*NET generalised work activities whose detailed activities need a person on site: physical
-/// and manual work (4.A.3.a), repairing mechanical and electronic equipment (4.A.3.b.4, .5), and
-/// caring for others (4.A.4.a.5). DWA ids start with their GWA's element id.
-const PHYSICAL_ACTIVITIES: [(&str, &str); 4] = [
+/// and manual work (4.A.3.a), repairing mechanical and electronic equipment (4.A.3.b.4, .5),
+/// inspecting equipment, structures or materials (4.A.1.b.2), caring for others (4.A.4.a.5) and
+/// working directly with the public (4.A.4.a.8): the activities Dingel and Neiman read as on site
+/// (guild_extraction::presence). DWA ids start with their GWA's element id.
+const PHYSICAL_ACTIVITIES: [(&str, &str); 6] = [
     ("onet:4.A.3.a.", "physical and manual work"),
     ("onet:4.A.3.b.4.", "repairing mechanical equipment"),
     ("onet:4.A.3.b.5.", "repairing electronic equipment"),
+    (
+        "onet:4.A.1.b.2.",
+        "inspecting equipment, structures or materials",
+    ),
     ("onet:4.A.4.a.5.", "assisting and caring for others"),
+    ("onet:4.A.4.a.8.", "working directly with the public"),
 ];
 
 /// Exposure measures used as a task's headline AI exposure, most trusted first.
@@ -246,6 +253,7 @@ impl Store {
                         ai_exposure_source: None,
                         physical,
                         physical_basis: physical.map(|_| "stated by the taxonomy".to_owned()),
+                        onsite: None,
                     },
                 );
             }
@@ -271,6 +279,11 @@ impl Store {
                 if f.physical.is_none() && f.skills.iter().any(|s| s.id.starts_with("onet:4.A.")) {
                     f.physical = Some(false);
                     f.physical_basis = Some("none of its work activities needs presence on site".to_owned());
+                }
+            }
+            for r in tx.query(&format!("SELECT task, onsite FROM task_presence WHERE task IN ({list})"), &params)? {
+                if let Some(f) = facts.get_mut(r[0].text()?) {
+                    f.onsite = r[1].opt_real()?;
                 }
             }
             for r in tx.query(

@@ -79,6 +79,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/postgres/0023_semantic_indexes.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/postgres/0024_occupation_presence.sql"),
+    ),
 ];
 
 /// Whether the database at `url` has no tables in its schema.

@@ -132,7 +132,7 @@ pub struct TransitionView {
     pub gap: GapView,
     /// Its job zone (1–5).
     pub job_zone: Option<u8>,
-    /// Share of its tasks doable remotely (0–1), where known.
+    /// Share of its work doable remotely (0–1), where known.
     pub remote_share: Option<f64>,
     /// Its AI exposure (0–1), where known.
     pub ai_exposure: Option<f64>,

@@ -66,6 +66,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         23,
         include_str!("../migrations/sqlite/0023_semantic_indexes.sql"),
     ),
+    (
+        24,
+        include_str!("../migrations/sqlite/0024_occupation_presence.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

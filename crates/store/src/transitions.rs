@@ -20,7 +20,8 @@ pub struct OccupationOutlook {
     pub title: String,
     /// Its job zone (1–5), where known.
     pub job_zone: Option<u8>,
-    /// Share of its tasks that need no presence on site (0–1), where its tasks say.
+    /// Share of its work that needs no presence on site (0–1): as judged at import from what its
+    /// work is (guild_extraction::presence), else the share of its own tasks that need none.
     pub remote_share: Option<f64>,
     /// Tasks whose presence on site is known.
     pub tasks_known: usize,
@@ -206,10 +207,16 @@ impl Store {
                 e.1 += 1;
             }
         }
+        // The judgement the last import kept (by meaning, and from the occupations that need
+        // the same skills) wins over the count of the occupation's own tasks.
+        let judged = self.occupation_presence(Some(ids))?;
         for (id, o) in outlooks.iter_mut() {
             if let Some((r, n)) = remote.get(id) {
                 o.tasks_known = *n;
                 o.remote_share = (*n > 0).then(|| *r as f64 / *n as f64);
+            }
+            if let Some(p) = judged.get(id) {
+                o.remote_share = Some(1.0 - p.onsite);
             }
             if let Some((sum, n, source)) = exposure.get(id)
                 && *n > 0
