@@ -90,6 +90,24 @@ fn the_people_of_issue_18_are_read_by_meaning() {
     assert!(any(top3, "min"), "{occupations:?}");
     assert!(!any(top3, "roofer"), "{occupations:?}");
 
+    // His work is underground, and so is a machinist's at the machine; a website is not.
+    let on_site = |text: &str| {
+        let work = run_json(&store, &["deconstruct", "-", "--json"], text);
+        let tasks = work["tasks"].as_array().cloned().unwrap_or_default();
+        assert!(!tasks.is_empty(), "{work}");
+        tasks
+            .iter()
+            .map(|t| t["physical"].as_bool().unwrap_or_else(|| panic!("{t}")))
+            .collect::<Vec<bool>>()
+    };
+    assert_eq!(on_site("Conduct methane gas checks underground"), [true]);
+    assert_eq!(on_site("Install roof bolts in the mine"), [true]);
+    assert_eq!(
+        on_site("Tend our CNC milling machine on the night shift"),
+        [true]
+    );
+    assert_eq!(on_site("Update the product pages of our website"), [false]);
+
     // The machinist: CNC work, and no police anywhere in his likely occupations.
     let (skills, occupations) = profile(
         &store,
@@ -146,4 +164,48 @@ fn the_taxonomy_is_embedded_once_and_kept() {
         !again.contains("Embedded the taxonomy"),
         "nothing changed, nothing to embed: {again}"
     );
+}
+
+#[test]
+fn occupations_are_judged_remote_or_on_site_from_what_their_work_is() {
+    let store = imported_sqlite();
+    // Occupations anyone would place, in the shape of shared/eval/remote (written here, not
+    // taken from it).
+    let file = store.dir().join("remote.csv");
+    std::fs::write(
+        &file,
+        "onetsoccode,title,teleworkable\n\
+         15-1252.00,Software Developers,1\n\
+         13-2011.00,Accountants and Auditors,1\n\
+         27-3043.00,Writers and Authors,1\n\
+         47-2181.00,Roofers,0\n\
+         47-5041.00,Continuous Mining Machine Operators,0\n\
+         51-4041.00,Machinists,0\n\
+         35-2014.00,\"Cooks, Restaurant\",0\n\
+         15-1132.00,\"Software Developers, Applications\",1\n",
+    )
+    .unwrap();
+    let out = store.guild_ok(&["eval", "remote", file.to_str().unwrap()]);
+    let last = out.lines().last().unwrap_or_default();
+    // The last row's code is from an older O*NET: it is judged as the occupation its title reads as.
+    assert_eq!(
+        last, "occupations=8 judged=8 accuracy=1.000 AUC=1.000",
+        "{out}"
+    );
+    // Reskilling shows the same judgement: a roofer's nearest moves are work on site, a
+    // software developer's are work that can be done from anywhere.
+    let shares = |from: &str| -> Vec<f64> {
+        let v: Value = serde_json::from_str(
+            &store.guild_ok(&["reskill", "--from", from, "--limit", "3", "--json"]),
+        )
+        .unwrap_or(Value::Null);
+        let moves = v["transitions"].as_array().cloned().unwrap_or_default();
+        assert_eq!(moves.len(), 3, "{v}");
+        moves
+            .iter()
+            .map(|t| t["remote_share"].as_f64().unwrap_or_else(|| panic!("{t}")))
+            .collect()
+    };
+    assert!(shares("onet:47-2181.00").iter().all(|s| *s < 0.5));
+    assert!(shares("onet:15-1252.00").iter().all(|s| *s > 0.5));
 }
