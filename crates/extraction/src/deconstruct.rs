@@ -183,11 +183,11 @@ fn work_packages(offset: usize, segment: &str) -> Vec<(usize, &str)> {
 }
 
 /// Similar tasks below this similarity are not used.
-const MIN_SIMILARITY: f32 = 0.35;
+pub const MIN_SIMILARITY: f32 = 0.35;
 
 /// Similar tasks shown with a part, and those its AI exposure is estimated from; its presence
 /// is estimated from more ([`crate::presence::TASK_NEIGHBOURS`]), as a taxonomy task's is.
-const SIMILAR_SHOWN: usize = 3;
+pub const SIMILAR_SHOWN: usize = 3;
 
 impl Draft {
     /// Splits `text` into tasks (bullet points, lines, sentences) and links each to similar

@@ -361,6 +361,17 @@ enum EvalCommand {
         /// The occupations file.
         file: PathBuf,
     },
+    /// AI exposure of tasks no label was imported for: hides the human labels of GPTs-are-GPTs'
+    /// `full_labelset.tsv` fold by fold (over occupations) and estimates them from similar tasks
+    /// as deconstruction does. Needs O*NET imported. Prints `tasks=N estimated=N spearman=x
+    /// accuracy=x` as its last line.
+    Exposure {
+        /// GPTs-are-GPTs' full_labelset.tsv.
+        file: PathBuf,
+        /// How many folds.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
     /// Job-title normalisation: CSV with columns vacancyTitle, conceptUri. Needs ESCO imported.
     Titles {
         /// The titles file.
@@ -710,6 +721,9 @@ pub fn run() -> Result<ExitCode> {
                     crate::eval::transitions(&store, &file, &params)?
                 }
                 EvalCommand::Remote { file } => crate::eval::remote(&store, &file)?,
+                EvalCommand::Exposure { file, folds } => {
+                    crate::eval::exposure(&store, &file, folds)?
+                }
                 EvalCommand::People { file, verbose } => {
                     crate::eval::people(&store, &file, verbose)?
                 }

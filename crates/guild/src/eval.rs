@@ -668,6 +668,150 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
     ))
 }
 
+/// AI exposure where no label was imported: the human exposure labels of "GPTs are GPTs"
+/// (`full_labelset.tsv`: E0 none, E1 direct, E2 with tools; scored as its beta: 0, 1, ½) are
+/// hidden fold by fold — `folds`-fold over occupations, so that no task's siblings leak — and
+/// each hidden task is estimated as deconstruction estimates a client's task: its most similar
+/// tasks (the statement read as text, similarity ≥ the product's floor, the 3 best) outside the
+/// hidden occupations, their labels averaged by similarity. Prints Spearman's correlation of the
+/// estimates with the hidden labels and the accuracy of the exposure class nearest to each
+/// estimate (E0 below ¼, E1 from ¾, E2 between); a task with no similar task counts as wrong.
+pub fn exposure(store: &Store, file: &Path, folds: usize) -> Result<String> {
+    use guild_extraction::analyzer::AnalyzerScratch;
+    use guild_extraction::deconstruct::{MIN_SIMILARITY, SIMILAR_SHOWN};
+    if folds < 2 {
+        bail!("--folds {folds}: at least 2");
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .flexible(false)
+        .from_path(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let headers = rdr.headers()?.clone();
+    let (code_col, id_col, task_col, label_col) = (
+        column(&headers, "O*NET-SOC Code", file)?,
+        column(&headers, "Task ID", file)?,
+        column(&headers, "Task", file)?,
+        column(&headers, "human_exposure_agg", file)?,
+    );
+    // (occupation, task id, statement, label)
+    let mut tasks: Vec<(String, String, String, f64)> = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let record = record.with_context(|| format!("{}: row {}", file.display(), i + 2))?;
+        let get = |c: usize| record.get(c).unwrap_or("").trim();
+        let label = match get(label_col) {
+            "E0" => 0.0,
+            "E1" => 1.0,
+            "E2" => 0.5,
+            other => bail!(
+                "{}: row {}: human_exposure_agg {other:?} (expected E0, E1 or E2)",
+                file.display(),
+                i + 2
+            ),
+        };
+        // Task ids are written as floats ("8823.0").
+        let id = get(id_col).trim_end_matches(".0");
+        if id.is_empty() || get(task_col).is_empty() {
+            continue;
+        }
+        tasks.push((
+            format!("onet:{}", get(code_col)),
+            format!("onet:task:{id}"),
+            get(task_col).to_owned(),
+            label,
+        ));
+    }
+    if tasks.is_empty() {
+        bail!("{}: no labelled tasks", file.display());
+    }
+    let mut occupations: Vec<&str> = tasks.iter().map(|t| t.0.as_str()).collect();
+    occupations.sort_unstable();
+    occupations.dedup();
+    let fold: HashMap<&str, usize> = occupations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (*o, i % folds))
+        .collect();
+    let label: HashMap<&str, f64> = tasks.iter().map(|t| (t.1.as_str(), t.3)).collect();
+    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let mut scratch = AnalyzerScratch::default();
+    let class = |v: f64| {
+        if v < 0.25 {
+            0
+        } else if v >= 0.75 {
+            1
+        } else {
+            2
+        }
+    };
+    let (mut estimates, mut truths) = (Vec::new(), Vec::new());
+    let mut right = 0usize;
+    for (occupation, _, statement, truth) in &tasks {
+        let hidden = fold[occupation.as_str()];
+        let known: Vec<(f64, f64)> = analyzer
+            .similar_tasks(&mut scratch, statement, Some("en"), 60)
+            .into_iter()
+            .filter(|s| s.similarity >= MIN_SIMILARITY)
+            .filter(|s| {
+                fold.get(s.occupation.as_str())
+                    .is_some_and(|f| *f != hidden)
+            })
+            .filter_map(|s| {
+                label
+                    .get(s.id.as_str())
+                    .map(|l| (*l, f64::from(s.similarity)))
+            })
+            .take(SIMILAR_SHOWN)
+            .collect();
+        let weight: f64 = known.iter().map(|(_, w)| w).sum();
+        if known.is_empty() || weight <= 0.0 {
+            continue;
+        }
+        let estimate = known.iter().map(|(l, w)| l * w).sum::<f64>() / weight;
+        right += usize::from(class(estimate) == class(*truth));
+        estimates.push(estimate);
+        truths.push(*truth);
+    }
+    Ok(format!(
+        "tasks={} estimated={} spearman={:.3} accuracy={:.3}",
+        tasks.len(),
+        estimates.len(),
+        spearman(&estimates, &truths),
+        right as f64 / tasks.len() as f64
+    ))
+}
+
+/// Average ranks (1-based; ties share their mean rank).
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    let mut out = vec![0.0; values.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let mean = (i + j) as f64 / 2.0 + 1.0;
+        for k in &order[i..=j] {
+            out[*k] = mean;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Spearman's rank correlation (Pearson's over average ranks); NaN when either side is constant.
+fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
 /// One text of the people's-words set (eval/people/README.md).
 #[derive(serde::Deserialize)]
 struct PersonText {
@@ -826,7 +970,17 @@ pub fn people(store: &Store, file: &Path, verbose: bool) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::roc_auc;
+    use super::{roc_auc, spearman};
+
+    #[test]
+    fn spearman_reads_ranks_with_ties() {
+        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // Ties share their mean rank: ranks (1.5, 1.5, 3) against (1, 2, 3).
+        let r = spearman(&[0.0, 0.0, 1.0], &[1.0, 2.0, 3.0]);
+        assert!((r - 0.866_025_403_784_438_6).abs() < 1e-9, "{r}");
+        assert!(spearman(&[1.0, 1.0], &[1.0, 2.0]).is_nan());
+    }
 
     #[test]
     fn auc_counts_ordered_pairs_and_half_ties() {
