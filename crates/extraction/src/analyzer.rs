@@ -10,8 +10,9 @@ use guild_taxonomy::Source;
 
 use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, ScoringParams, Scratch};
 use crate::lexicon::Lexicon;
-use crate::meaning::{SEMANTIC_WEIGHT, Semantics, cosine};
+use crate::meaning::{Semantics, hybrid};
 use crate::skills::{ConceptInfo, ExtractOptions, SkillExtractor, SkillMatch, Span, segments};
+use guild_semantic::cosine;
 
 /// Concepts of one kind with their display info.
 #[derive(Debug, Default)]
@@ -293,6 +294,21 @@ impl Analyzer {
             .lang
             .clone()
             .unwrap_or_else(|| self.guess_language(text));
+        let reading = Reading::new(self, semantics, text, &lang, false);
+        self.skills_by_meaning(semantics, scratch, text, options, &lang, &reading)
+    }
+
+    /// [`Self::extract_skills`] by meaning, on the sentences `reading` embedded.
+    fn skills_by_meaning(
+        &self,
+        semantics: &Semantics,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        options: &ExtractOptions,
+        lang: &str,
+        reading: &Reading<'_>,
+    ) -> Vec<SkillMatch> {
+        let lang = lang.to_owned();
         let lexical = self.skills.extract(
             &mut scratch.skills,
             text,
@@ -302,12 +318,7 @@ impl Analyzer {
                 min_coverage: options.min_coverage,
             },
         );
-        let segments: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
-        let readings: Vec<String> = segments
-            .iter()
-            .map(|(_, s)| self.english_reading(s, &lang))
-            .collect();
-        let vectors = semantics.embed(&readings);
+        let (segments, vectors) = (&reading.segments, reading.sentences());
         let index = &semantics.skills;
         let best_lexical = lexical.iter().map(|m| m.score).fold(0.0f32, f32::max);
         let mut out: Vec<SkillMatch> = Vec::new();
@@ -323,7 +334,7 @@ impl Analyzer {
             // (all of them for a match on the description).
             let support = segments
                 .iter()
-                .zip(&vectors)
+                .zip(vectors)
                 .filter(|((start, seg), _)| {
                     m.spans.is_empty()
                         || m.spans
@@ -335,12 +346,7 @@ impl Analyzer {
             if support < MIN_SUPPORT {
                 continue;
             }
-            let lexical = if best_lexical > 0.0 {
-                m.score / best_lexical
-            } else {
-                0.0
-            };
-            m.score = (1.0 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * support;
+            m.score = hybrid(m.score, best_lexical, support);
             m.reason.push_str(&format!(
                 "; its meaning is close to the text's ({support:.2})"
             ));
@@ -351,7 +357,7 @@ impl Analyzer {
         // when the meaning alone is very close. Product names (O*NET's technology examples)
         // mean nothing to the encoder: only their own name proposes them.
         let lexicon = self.skills.lexicon(&lang);
-        for ((start, segment), q) in segments.iter().zip(&vectors) {
+        for ((start, segment), q) in segments.iter().zip(vectors) {
             let Ok(nearest) = index.nearest(q, SEMANTIC_CANDIDATES) else {
                 continue;
             };
@@ -402,7 +408,7 @@ impl Analyzer {
                 if info.kind == "technology" || (c < MIN_MEANING_ALONE && words.is_none()) {
                     continue;
                 }
-                let score = SEMANTIC_WEIGHT * c;
+                let score = hybrid(0.0, 1.0, c);
                 let id = self.skills.index().id(i);
                 if let Some(m) = out.iter_mut().find(|m| m.id == id) {
                     m.score = m.score.max(score);
@@ -467,7 +473,7 @@ impl Analyzer {
             Some((scores, near))
         });
         if let Some((scores, near)) = &meaning {
-            let best_lexical = hits.first().map_or(0.0, |h| h.score).max(f32::EPSILON);
+            let best_lexical = hits.first().map_or(0.0, |h| h.score);
             for (o, _) in near {
                 if !hits.iter().any(|h| h.concept == *o) {
                     hits.push(Hit {
@@ -482,8 +488,7 @@ impl Analyzer {
                 }
             }
             for h in &mut hits {
-                h.score = (1.0 - SEMANTIC_WEIGHT) * h.score / best_lexical
-                    + SEMANTIC_WEIGHT * scores[h.concept];
+                h.score = hybrid(h.score, best_lexical, scores[h.concept]);
             }
             hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.cmp(&b.concept)));
         }
@@ -655,8 +660,8 @@ impl Analyzer {
                     id: id.to_owned(),
                     statement: self.task_info[i].label.clone(),
                     occupation: self.task_info[i].kind.clone(),
-                    similarity: (SEMANTIC_WEIGHT * scores[i] + (1.0 - SEMANTIC_WEIGHT) * words)
-                        .clamp(0.0, 1.0),
+                    // The lexical similarity is 0–1 already.
+                    similarity: hybrid(words, 1.0, scores[i]).clamp(0.0, 1.0),
                 }
             })
             .collect();
@@ -705,6 +710,40 @@ const NAMED_BONUS: f32 = 0.2;
 /// Proposals scoring below this (the blended score, 0–1) are not shown.
 const MIN_SCORE: f32 = 0.3;
 
+/// A text's sentences (the first [`MAX_SEGMENTS`]) embedded as the encoder reads them, and, for
+/// a profile, the whole text after them.
+struct Reading<'t> {
+    segments: Vec<(usize, &'t str)>,
+    /// One per segment, then the whole text's when asked for.
+    vectors: Vec<Vec<f32>>,
+}
+
+impl<'t> Reading<'t> {
+    fn new(
+        analyzer: &Analyzer,
+        semantics: &Semantics,
+        text: &'t str,
+        lang: &str,
+        whole: bool,
+    ) -> Self {
+        let segments: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
+        let mut readings: Vec<String> = segments
+            .iter()
+            .map(|(_, s)| analyzer.english_reading(s, lang))
+            .collect();
+        if whole {
+            readings.push(analyzer.english_reading(text, lang));
+        }
+        let vectors = semantics.embed(&readings);
+        Self { segments, vectors }
+    }
+
+    /// The sentences' vectors, in the order of `segments`.
+    fn sentences(&self) -> &[Vec<f32>] {
+        &self.vectors[..self.segments.len().min(self.vectors.len())]
+    }
+}
+
 /// A sentence cut for a reason: its first words.
 fn shorten(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -744,12 +783,18 @@ impl Analyzer {
             limit: 40,
             min_coverage: 0.6,
         };
-        let skills = self.extract_skills(scratch, text, &options);
-        let occupations = match &self.semantics {
+        let (skills, occupations) = match &self.semantics {
             Some(semantics) => {
-                self.occupations_by_meaning(semantics, scratch, text, &lang, &skills)
+                // The sentences and the whole text are embedded once, for both.
+                let reading = Reading::new(self, semantics, text, &lang, true);
+                let skills =
+                    self.skills_by_meaning(semantics, scratch, text, &options, &lang, &reading);
+                let occupations =
+                    self.occupations_by_meaning(semantics, scratch, text, &lang, &skills, &reading);
+                (skills, occupations)
             }
             None => {
+                let skills = self.extract_skills(scratch, text, &options);
                 // An occupation the text names ("ik werk als orderpicker") is stronger evidence
                 // than the skills found: it comes first, then those whose skills are closest.
                 let mut occupations = self.occupations_named(scratch, text, &lang);
@@ -759,7 +804,7 @@ impl Analyzer {
                     }
                 }
                 occupations.truncate(10);
-                occupations
+                (skills, occupations)
             }
         };
         let mut job_titles: Vec<OccupationMatch> = Vec::new();
@@ -804,18 +849,14 @@ impl Analyzer {
         text: &str,
         lang: &str,
         skills: &[SkillMatch],
+        reading: &Reading<'_>,
     ) -> Vec<OccupationMatch> {
-        let segments: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
-        let mut readings: Vec<String> = segments
-            .iter()
-            .map(|(_, s)| self.english_reading(s, lang))
-            .collect();
-        readings.push(self.english_reading(text, lang));
-        let vectors = semantics.embed(&readings);
+        // The sentences' vectors and the whole text's, last.
+        let vectors = &reading.vectors;
         let index = &semantics.occupations;
         // Per occupation: its best cosine with a sentence or the whole text.
         let mut meaning = vec![-1.0f32; index.len()];
-        for q in &vectors {
+        for q in vectors {
             if let Ok(scores) = index.scores(q) {
                 for (m, s) in meaning.iter_mut().zip(scores) {
                     *m = m.max(s);
@@ -823,11 +864,12 @@ impl Analyzer {
             }
         }
         let by_skills = self.occupations_for_skills(skills, 50);
-        let best_skills = by_skills.first().map_or(0.0, |m| m.score).max(f32::EPSILON);
+        let best_skills = by_skills.first().map_or(0.0, |m| m.score);
+        // Per candidate: its skill score (the lexical side) and why.
         let mut candidates: HashMap<usize, (f32, String)> = HashMap::new();
         for m in &by_skills {
             if let Some(o) = self.occupations.position(&m.id) {
-                candidates.insert(o, (m.score / best_skills, m.reason.clone()));
+                candidates.insert(o, (m.score, m.reason.clone()));
             }
         }
         if let Ok(near) = index.nearest(&vectors[vectors.len() - 1], 30) {
@@ -835,7 +877,7 @@ impl Analyzer {
                 candidates.entry(o).or_insert((0.0, String::new()));
             }
         }
-        for q in &vectors {
+        for q in vectors {
             if let Ok(near) = index.nearest(q, 10) {
                 for (o, _) in near {
                     candidates.entry(o).or_insert((0.0, String::new()));
@@ -844,13 +886,13 @@ impl Analyzer {
         }
         let named = self.occupations_named(scratch, text, lang);
         let mut out: Vec<OccupationMatch> = Vec::new();
-        for (o, (skill_share, skill_reason)) in candidates {
+        for (o, (skill_score, skill_reason)) in candidates {
             let id = self.occupations.id(o);
             if !self.proposable(id) {
                 continue;
             }
             let cos = meaning[o];
-            let mut score = SEMANTIC_WEIGHT * cos + (1.0 - SEMANTIC_WEIGHT) * skill_share;
+            let mut score = hybrid(skill_score, best_skills, cos);
             let mut reasons = vec![format!(
                 "its title is close in meaning to the text ({cos:.2})"
             )];

@@ -147,7 +147,8 @@ impl Semantics {
     }
 }
 
-/// Dot product (cosine of unit vectors).
-pub(crate) fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// The product's hybrid of a lexical score (`best`: the query's best) and a cosine, with the one
+/// global knob [`SEMANTIC_WEIGHT`].
+pub(crate) fn hybrid(lexical: f32, best: f32, cosine: f32) -> f32 {
+    guild_semantic::fusion::blend(lexical, best, cosine, SEMANTIC_WEIGHT)
 }

@@ -30,32 +30,6 @@ pub const OCCUPATION_NEIGHBOURS: usize = 20;
 /// An occupation whose on-site share is under this can be done entirely remotely.
 pub const ENTIRELY_REMOTE_BELOW: f64 = 0.17;
 
-/// How much of an occupation's work can be done remotely, and on what it rests.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteShare {
-    /// The share of its judged tasks that need no presence on site, 0–1.
-    pub share: f64,
-    /// How many of its tasks were judged (the rest are unknown).
-    pub judged: usize,
-    /// How many tasks it has.
-    pub tasks: usize,
-}
-
-/// The remote share of an occupation whose tasks are judged `physical` (Some(true): needs
-/// presence; Some(false): can be done remotely; None: not known). `None` when no task is judged.
-pub fn remote_share(physical: &[Option<bool>]) -> Option<RemoteShare> {
-    let judged: Vec<bool> = physical.iter().flatten().copied().collect();
-    if judged.is_empty() {
-        return None;
-    }
-    let remote = judged.iter().filter(|p| !**p).count();
-    Some(RemoteShare {
-        share: remote as f64 / judged.len() as f64,
-        judged: judged.len(),
-        tasks: physical.len(),
-    })
-}
-
 /// Each task's on-site share from the tasks nearest to it by meaning in `tasks` (an index over
 /// task statements): the share of its [`TASK_NEIGHBOURS`] nearest judged tasks that need
 /// presence. `physical` holds the judged tasks (id → needs presence). Without an index (reading
@@ -333,14 +307,5 @@ mod tests {
         assert_eq!(got["a"], 1.0);
         assert_eq!(got["b"], 0.0);
         assert_eq!(got.len(), 2);
-    }
-
-    #[test]
-    fn the_share_counts_judged_tasks_only() {
-        let r = remote_share(&[Some(true), Some(false), None, Some(false)]).unwrap();
-        assert!((r.share - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!((r.judged, r.tasks), (3, 4));
-        assert_eq!(remote_share(&[None, None]), None);
-        assert_eq!(remote_share(&[]), None);
     }
 }

@@ -884,23 +884,25 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
     })?;
     print_summary(&summary, started.elapsed())?;
     // The taxonomy's embeddings are made now, so that the first text read is not slow.
-    let encoder = crate::meaning::encoder()?;
-    if let Some(encoder) = &encoder {
+    let mut semantics = None;
+    if let Some(encoder) = crate::meaning::encoder()? {
         let started = std::time::Instant::now();
-        let n = store
-            .build_semantic_indexes(encoder)
+        let embedded = store
+            .semantics(&encoder)
             .context("embedding the taxonomy (the import itself is kept)")?;
+        let n = embedded.embedded();
         if n > 0 {
             out!(
                 "Embedded the taxonomy for reading by meaning: {n} new labels in {:.1} s.",
                 started.elapsed().as_secs_f64()
             );
         }
+        semantics = Some(embedded);
     }
     // Which occupations need presence on site: judged once per import, read by every answer.
     let started = std::time::Instant::now();
     let n = store
-        .judge_presence(encoder.as_ref())
+        .judge_presence(semantics.as_ref())
         .context("judging which work needs presence on site (the import itself is kept)")?;
     if n > 0 {
         out!(

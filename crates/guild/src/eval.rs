@@ -117,10 +117,7 @@ impl<'a> Rankers<'a> {
                 Some((options, index))
             }
             Some(options) => {
-                let analyzer = store.analyzer(Some(&options.model))?;
-                let semantics = analyzer
-                    .semantics()
-                    .context("the analyzer has no semantic side")?;
+                let semantics = store.semantics(&options.model)?;
                 let all = match part {
                     Part::Skills => semantics.skills(),
                     Part::Occupations => semantics.occupations(),
@@ -222,6 +219,15 @@ pub fn params(overrides: &[String], mut defaults: ScoringParams) -> Result<Scori
 fn reader(file: &Path) -> Result<csv::Reader<std::fs::File>> {
     csv::ReaderBuilder::new()
         .flexible(false)
+        .from_path(file)
+        .with_context(|| format!("cannot read {}", file.display()))
+}
+
+/// A tab-separated file with a header row; `quoting`: whether `"` quotes fields.
+fn tsv_reader(file: &Path, quoting: bool) -> Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .quoting(quoting)
         .from_path(file)
         .with_context(|| format!("cannot read {}", file.display()))
 }
@@ -425,11 +431,8 @@ fn transition_metrics(ranked: &[String], gold: &HashMap<String, f64>) -> [f64; 4
 /// Guild's model.
 pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<String> {
     use guild_reskilling::{TransitionModel, TransitionWeights};
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .quoting(false)
-        .from_path(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    // O*NET's files quote nothing: a quote is part of the text.
+    let mut rdr = tsv_reader(file, false)?;
     let headers = rdr.headers()?.clone();
     let (source_col, related_col, tier_col) = (
         column(&headers, "O*NET-SOC Code", file)?,
@@ -586,7 +589,10 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
     }
     let mut presence = store.occupation_presence(None)?;
     if presence.is_empty() {
-        store.judge_presence(crate::meaning::encoder()?.as_ref())?;
+        let semantics = crate::meaning::encoder()?
+            .map(|encoder| store.semantics(&encoder))
+            .transpose()?;
+        store.judge_presence(semantics.as_ref())?;
         presence = store.occupation_presence(None)?;
     }
     let judged: HashMap<String, f64> = presence.into_iter().map(|(id, p)| (id, p.remote)).collect();
@@ -682,11 +688,7 @@ pub fn exposure(store: &Store, file: &Path, folds: usize) -> Result<String> {
     if folds < 2 {
         bail!("--folds {folds}: at least 2");
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .flexible(false)
-        .from_path(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let mut rdr = tsv_reader(file, true)?;
     let headers = rdr.headers()?.clone();
     let (code_col, id_col, task_col, label_col) = (
         column(&headers, "O*NET-SOC Code", file)?,
@@ -733,7 +735,7 @@ pub fn exposure(store: &Store, file: &Path, folds: usize) -> Result<String> {
         .map(|(i, o)| (*o, i % folds))
         .collect();
     let label: HashMap<&str, f64> = tasks.iter().map(|t| (t.1.as_str(), t.3)).collect();
-    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let analyzer = crate::meaning::analyzer(store)?;
     let mut scratch = AnalyzerScratch::default();
     let class = |v: f64| {
         if v < 0.25 {
@@ -877,7 +879,7 @@ pub fn people(store: &Store, file: &Path, verbose: bool) -> Result<String> {
     if texts.is_empty() {
         bail!("{}: no texts", file.display());
     }
-    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let analyzer = crate::meaning::analyzer(store)?;
     let mut scratch = AnalyzerScratch::default();
     let mut by_lang: std::collections::BTreeMap<String, (usize, PersonScores)> =
         std::collections::BTreeMap::new();

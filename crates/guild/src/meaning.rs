@@ -31,3 +31,8 @@ pub fn encoder() -> Result<Option<Arc<Encoder>>> {
         .map(Some)
         .map_err(|e| anyhow!("{e} (or run with --lexical to read text by words only)"))
 }
+
+/// The store's analyzer, reading by meaning unless `--lexical`.
+pub fn analyzer(store: &guild_store::Store) -> Result<guild_extraction::analyzer::Analyzer> {
+    Ok(store.analyzer(encoder()?.as_ref())?)
+}

@@ -56,7 +56,7 @@ pub fn extract(
         bail!("--limit must be 1 to 200");
     }
     let text = read_text(input)?;
-    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let analyzer = crate::meaning::analyzer(store)?;
     let options = ExtractOptions {
         lang,
         limit,
@@ -89,7 +89,7 @@ pub fn title(
     if !(1..=100).contains(&limit) {
         bail!("--limit must be 1 to 100");
     }
-    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let analyzer = crate::meaning::analyzer(store)?;
     let found = analyzer.normalize_title(
         &mut AnalyzerScratch::default(),
         title,
@@ -124,7 +124,7 @@ pub fn deconstruct(
         },
         _ => bail!("give an occupation (--occupation ID) or a text file"),
     };
-    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let analyzer = crate::meaning::analyzer(store)?;
     let breakdown = store.deconstruct(&analyzer, &work)?;
     if as_json {
         return json(&breakdown);
@@ -162,7 +162,7 @@ pub fn profile(
     as_json: bool,
 ) -> Result<ExitCode> {
     let text = read_text(input)?;
-    let analyzer = store.analyzer(crate::meaning::encoder()?.as_ref())?;
+    let analyzer = crate::meaning::analyzer(store)?;
     let draft = analyzer.profile(&mut AnalyzerScratch::default(), &text, lang.as_deref());
     if as_json {
         return json(&draft);

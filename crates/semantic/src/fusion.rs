@@ -2,18 +2,22 @@
 //! (one knob, the same for every query), so that they cannot fit individual queries.
 
 /// Weighted sum of the lexical score, divided by the query's best lexical score (so 0–1 for any
-/// query), and the cosine: `(1 − weight) · lexical / max + weight · cosine`, per item. Items the
-/// lexical engine did not find have lexical score 0.
+/// query), and the cosine: [`blend`] per item. Items the lexical engine did not find have
+/// lexical score 0.
 pub fn weighted_sum(lexical: &[f32], cosine: &[f32], weight: f32) -> Vec<f32> {
     let best = lexical.iter().copied().fold(0.0f32, f32::max);
     lexical
         .iter()
         .zip(cosine)
-        .map(|(&l, &c)| {
-            let l = if best > 0.0 { l / best } else { 0.0 };
-            (1.0 - weight) * l + weight * c
-        })
+        .map(|(&l, &c)| blend(l, best, c, weight))
         .collect()
+}
+
+/// One item's hybrid score: `(1 − weight) · lexical / best + weight · cosine`, where `best` is
+/// the query's best lexical score (the lexical part is 0 when `best` is not positive).
+pub fn blend(lexical: f32, best: f32, cosine: f32, weight: f32) -> f32 {
+    let lexical = if best > 0.0 { lexical / best } else { 0.0 };
+    (1.0 - weight) * lexical + weight * cosine
 }
 
 /// Reciprocal-rank fusion (Cormack et al., 2009) of two complete rankings (item indices, best

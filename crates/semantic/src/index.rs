@@ -224,7 +224,7 @@ impl EmbeddingIndex {
         let row_scores: Vec<f32> = self
             .matrix
             .chunks_exact(self.dim)
-            .map(|row| dot(row, query))
+            .map(|row| cosine(row, query))
             .collect();
         Ok(self
             .starts
@@ -444,8 +444,9 @@ impl EmbeddingIndex {
     }
 }
 
-/// Dot product in eight independent lanes, so that the compiler vectorises it.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+/// Cosine of two unit-length vectors (their dot product), in eight independent lanes so that
+/// the compiler vectorises it.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let tail: f32 = ca

@@ -15,7 +15,7 @@ pub mod fusion;
 mod index;
 
 pub use encoder::{Encoder, Fingerprint};
-pub use index::{EmbeddingIndex, IndexItem};
+pub use index::{EmbeddingIndex, IndexItem, cosine};
 
 /// Anything that turns texts into unit-length vectors of one model: what an index is built with.
 pub trait Embedder {

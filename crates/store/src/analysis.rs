@@ -87,43 +87,39 @@ impl Store {
     }
 
     /// Builds the analyzer over the whole taxonomy: by words only, or with `encoder` by meaning
-    /// too. The taxonomy's embeddings are read from the store when they were computed for this
-    /// taxonomy version by this model; otherwise they are computed (minutes for all of O*NET and
-    /// ESCO: [`Self::build_semantic_indexes`] does it at import) and kept.
+    /// too, with [`Self::semantics`].
     pub fn analyzer(&self, encoder: Option<&Arc<Encoder>>) -> Result<Analyzer, StoreError> {
         let input = self.analyzer_input()?;
         let Some(encoder) = encoder else {
             return Ok(Analyzer::new(input));
         };
-        let semantics = self.semantics(encoder, &input)?;
+        let semantics = self.semantics_over(encoder, Some(&input))?;
         Analyzer::new(input)
             .with_semantics(semantics)
             .map_err(StoreError::from)
     }
 
-    /// Computes and keeps the taxonomy's embeddings for `encoder`, unless the store already
-    /// holds them for this taxonomy version and model. Returns how many labels the encoder
-    /// embedded (0 when all were there already, from this or an earlier version).
-    pub fn build_semantic_indexes(&self, encoder: &Arc<Encoder>) -> Result<usize, StoreError> {
-        let input = self.analyzer_input()?;
-        let version = self.taxonomy_version()?;
-        if self.stored_semantics(encoder, &version)?.is_some() {
-            return Ok(0);
-        }
-        Ok(self
-            .compute_semantics(encoder, &input, &version)?
-            .embedded())
+    /// The taxonomy embedded by `encoder`: read from the store when it holds them for this
+    /// taxonomy version and model; otherwise computed (minutes for all of O*NET and ESCO; labels
+    /// an earlier version embedded are reused) and kept. Imports call it, so that the first
+    /// text read is not slow; [`Semantics::embedded`] says how many labels it embedded.
+    pub fn semantics(&self, encoder: &Arc<Encoder>) -> Result<Semantics, StoreError> {
+        self.semantics_over(encoder, None)
     }
 
-    fn semantics(
+    /// [`Self::semantics`], with the analyzer's input when the caller has it already.
+    fn semantics_over(
         &self,
         encoder: &Arc<Encoder>,
-        input: &AnalyzerInput,
+        input: Option<&AnalyzerInput>,
     ) -> Result<Semantics, StoreError> {
         let version = self.taxonomy_version()?;
-        match self.stored_semantics(encoder, &version)? {
-            Some(s) => Ok(s),
-            None => self.compute_semantics(encoder, input, &version),
+        if let Some(kept) = self.stored_semantics(encoder, &version)? {
+            return Ok(kept);
+        }
+        match input {
+            Some(input) => self.compute_semantics(encoder, input, &version),
+            None => self.compute_semantics(encoder, &self.analyzer_input()?, &version),
         }
     }
 
@@ -194,11 +190,11 @@ impl Store {
         Ok(semantics)
     }
 
-    /// Judges how much of every occupation's work needs presence on site (see
+    /// Judges how much of every task's and occupation's work needs presence on site (see
     /// [`guild_extraction::presence`]) and keeps it, replacing the last judgement: by meaning
-    /// with `encoder` (the taxonomy's embeddings are read, or made), by the tasks' own work
-    /// activities without. Returns how many occupations were judged. Imports call it.
-    pub fn judge_presence(&self, encoder: Option<&Arc<Encoder>>) -> Result<usize, StoreError> {
+    /// with the taxonomy's `semantics`, by the tasks' own work activities without. Returns how
+    /// many occupations were judged. Imports call it.
+    pub fn judge_presence(&self, semantics: Option<&Semantics>) -> Result<usize, StoreError> {
         let ids: Vec<String> = self.read(|tx| {
             tx.query("SELECT id FROM tasks ORDER BY id", &[])?
                 .iter()
@@ -210,17 +206,7 @@ impl Store {
             .iter()
             .filter_map(|f| f.physical.map(|p| (f.id.clone(), p)))
             .collect();
-        let semantics = match encoder {
-            Some(encoder) => {
-                let version = self.taxonomy_version()?;
-                Some(match self.stored_semantics(encoder, &version)? {
-                    Some(s) => s,
-                    None => self.compute_semantics(encoder, &self.analyzer_input()?, &version)?,
-                })
-            }
-            None => None,
-        };
-        let onsite = presence::tasks_onsite(semantics.as_ref().map(Semantics::tasks), &physical)?;
+        let onsite = presence::tasks_onsite(semantics.map(Semantics::tasks), &physical)?;
         let mut tasks: HashMap<String, Vec<f64>> = HashMap::new();
         for f in &facts {
             if let Some(v) = onsite.get(&f.id) {
