@@ -144,11 +144,17 @@ pub struct Draft {
     parts: Vec<(Span, Vec<SimilarTask>, Vec<TaskSkillNeed>)>,
 }
 
-/// A sentence split into pieces of work at its coordinating "and"/"en" (and ", and"): "our
-/// stock data cleaned up and a dashboard" is two deliverables. A sentence of fewer than six
-/// words, or a piece of one word ("design and build"), is not split.
+/// A sentence split into pieces of work at an "and"/"en" that joins two things to deliver:
+/// after a comma ("fix the roof, and paint the fence") or before an article or possessive
+/// ("our stock data cleaned up and a dashboard"). An "and" in a list ("CNC mills and lathes",
+/// "mics, calipers and height gauge"), in brackets, in a sentence of fewer than six words, or
+/// with one word on a side ("design and build") does not split.
 fn work_packages(offset: usize, segment: &str) -> Vec<(usize, &str)> {
-    const JOINS: [&str; 4] = [", and ", " and ", " en ", " & "];
+    const JOINS: [&str; 5] = [", and ", ", en ", " and ", " en ", " & "];
+    const DETERMINERS: [&str; 18] = [
+        "a", "an", "the", "our", "my", "their", "his", "her", "its", "de", "het", "een", "onze",
+        "ons", "mijn", "hun", "zijn", "haar",
+    ];
     if segment.split_whitespace().count() < 6 {
         return vec![(offset, segment)];
     }
@@ -173,13 +179,48 @@ fn work_packages(offset: usize, segment: &str) -> Vec<(usize, &str)> {
     for (a, b) in cuts {
         let left = &segment[start..a];
         let right_words = segment[b..].split_whitespace().count();
-        if left.split_whitespace().count() >= 2 && right_words >= 2 {
+        let bracketed = segment[..a].matches('(').count() > segment[..a].matches(')').count();
+        let joins_things = segment[a..b].starts_with(',')
+            || segment[b..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| DETERMINERS.contains(&w.to_lowercase().as_str()));
+        if left.split_whitespace().count() >= 2 && right_words >= 2 && !bracketed && joins_things {
             pieces.push((offset + start, left.trim()));
             start = b;
         }
     }
     pieces.push((offset + start, segment[start..].trim()));
     pieces
+}
+
+/// Consecutive pieces of text are one task while each is this close in meaning (cosine) to
+/// the task so far: a worker tells one piece of work in several sentences, a client adds the
+/// details of the job ("about 40 pages on WordPress") after naming it. Chosen on the people's
+/// words development set (BENCHMARKS.md): 0.2–0.35 count tasks alike there.
+pub const SAME_TASK: f32 = 0.3;
+
+/// Ranges of consecutive pieces (by their unit vectors) that make one task each: a piece joins
+/// the task before it when it is at least [`SAME_TASK`] close to that task's mean meaning.
+fn passages(vectors: &[Vec<f32>]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut sum: Vec<f32> = Vec::new();
+    for (i, v) in vectors.iter().enumerate() {
+        let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let close =
+            norm > 0.0 && sum.iter().zip(v).map(|(a, b)| a * b).sum::<f32>() / norm >= SAME_TASK;
+        match out.last_mut() {
+            Some(range) if close => {
+                range.end = i + 1;
+                sum.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+            }
+            _ => {
+                out.push(i..i + 1);
+                sum = v.clone();
+            }
+        }
+    }
+    out
 }
 
 /// Similar tasks below this similarity are not used.
@@ -208,26 +249,50 @@ impl Draft {
             min_coverage: 0.6,
         };
         let mut parts = Vec::new();
+        // Headings ("Requirements:") and single words are not tasks.
         let packages: Vec<(usize, &str)> = segments(text)
             .into_iter()
             .flat_map(|(offset, segment)| work_packages(offset, segment))
-            .take(max_tasks)
+            .filter(|(_, segment)| segment.split_whitespace().count() >= 2)
+            // Pieces that would make more than `max_tasks` tasks even when grouped are not read.
+            .take(max_tasks.saturating_mul(4))
             .collect();
-        for (offset, segment) in packages {
-            // Headings ("Requirements:") and single words are not tasks.
-            if segment.split_whitespace().count() < 2 {
-                continue;
-            }
-            let similar: Vec<SimilarTask> = analyzer
-                .similar_tasks(
+        let meanings = analyzer.meanings(
+            &packages.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+            lang.as_deref().unwrap_or("en"),
+        );
+        let ranges = match meanings {
+            Some(vectors) => passages(&vectors),
+            None => (0..packages.len()).map(|i| i..i + 1).collect(),
+        };
+        for range in ranges.into_iter().take(max_tasks) {
+            let offset = packages[range.start].0;
+            let (last, piece) = packages[range.end - 1];
+            let segment = &text[offset..last + piece.len()];
+            // Each piece's own similar tasks, pooled: a task told in three sentences is read
+            // as the work each of them resembles, not as one blurred sentence.
+            let mut similar: Vec<SimilarTask> = Vec::new();
+            for &(_, piece) in &packages[range] {
+                for t in analyzer.similar_tasks(
                     scratch,
-                    segment,
+                    piece,
                     lang.as_deref(),
                     crate::presence::TASK_NEIGHBOURS,
-                )
-                .into_iter()
-                .filter(|t| t.similarity >= MIN_SIMILARITY)
-                .collect();
+                ) {
+                    if t.similarity < MIN_SIMILARITY {
+                        continue;
+                    }
+                    match similar.iter_mut().find(|s| s.id == t.id) {
+                        Some(s) => s.similarity = s.similarity.max(t.similarity),
+                        None => similar.push(t),
+                    }
+                }
+            }
+            similar.sort_by(|a, b| {
+                b.similarity
+                    .total_cmp(&a.similarity)
+                    .then_with(|| a.id.cmp(&b.id))
+            });
             let found = analyzer.extract_skills(scratch, segment, &options);
             let top = found.first().map_or(1.0, |m| m.score.max(f32::EPSILON));
             let skills = found
@@ -452,7 +517,7 @@ fn assemble(tasks: Vec<TaskPart>) -> Deconstruction {
 
 #[cfg(test)]
 mod tests {
-    use super::work_packages;
+    use super::{passages, work_packages};
 
     fn pieces(text: &str) -> Vec<&str> {
         work_packages(10, text)
@@ -484,6 +549,31 @@ mod tests {
                 "paint the fence this week"
             )
         );
+    }
+
+    #[test]
+    fn lists_and_brackets_do_not_split() {
+        for whole in [
+            "Ran CNC mills and lathes at the bearing plant for 19 years",
+            "checked them with mics, calipers and height gauge against the print",
+            "mostly on Haas machines (the old ones and the new ones) at night",
+        ] {
+            assert_eq!(pieces(whole), [whole]);
+        }
+    }
+
+    #[test]
+    fn pieces_close_in_meaning_make_one_task() {
+        let unit = |x: f32, y: f32| {
+            let n = (x * x + y * y).sqrt();
+            vec![x / n, y / n]
+        };
+        // The second piece is close to the first; the third is about something else, and the
+        // fourth is close to the third.
+        let vectors = [unit(1.0, 0.0), unit(0.9, 0.3), unit(0.0, 1.0), unit(0.2, 1.0)];
+        assert_eq!(passages(&vectors), [0..2, 2..4]);
+        assert_eq!(passages(&vectors[..1]), [0..1]);
+        assert!(passages(&[]).is_empty());
     }
 
     #[test]

@@ -236,6 +236,7 @@ impl ConceptIndex {
     pub fn build(docs: &[ConceptDoc], params: ScoringParams) -> Self {
         let mut vocab: HashMap<String, u32> = HashMap::new();
         let mut stemmers: HashMap<String, LanguageStemmer> = HashMap::new();
+        let mut stemmed: HashMap<String, HashMap<String, u32>> = HashMap::new();
         let mut languages: Vec<(String, LanguageStemmer, std::collections::HashSet<u32>)> =
             Vec::new();
         let mut written: HashMap<String, std::collections::HashSet<u32>> = HashMap::new();
@@ -252,14 +253,23 @@ impl ConceptIndex {
                 let stemmer = stemmers
                     .entry(t.lang.clone())
                     .or_insert_with(|| LanguageStemmer::for_lang(&t.lang));
+                // Labels repeat their words: each word is stemmed once per language.
+                let known = stemmed.entry(t.lang.clone()).or_default();
                 let mut sequence = Vec::new();
                 for w in words(&t.text) {
                     if !stemmer.is_content(&w, &t.text) {
                         continue;
                     }
-                    let stem = stemmer.stem(&w.folded).into_owned();
-                    let next = vocab.len() as u32;
-                    let id = *vocab.entry(stem).or_insert(next);
+                    let id = match known.get(w.folded.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let stem = stemmer.stem(&w.folded).into_owned();
+                            let next = vocab.len() as u32;
+                            let id = *vocab.entry(stem).or_insert(next);
+                            known.insert(w.folded.clone(), id);
+                            id
+                        }
+                    };
                     sequence.push(id);
                 }
                 if sequence.is_empty() {

@@ -65,6 +65,12 @@ struct Cli {
     )]
     lexical: bool,
 
+    /// A directory where imports keep the taxonomy's embeddings for other stores to reuse (a
+    /// new store over the same taxonomy then embeds nothing again; minutes saved per store).
+    /// Vectors are reused only for the same model and the same text. Default: none.
+    #[arg(long, global = true, env = "GUILD_EMBEDDING_CACHE")]
+    embedding_cache: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -543,6 +549,7 @@ pub fn run() -> Result<ExitCode> {
         settings.key_file = cli.key_file.clone();
     }
     crate::meaning::set_lexical(cli.lexical);
+    crate::meaning::set_embedding_cache(cli.embedding_cache.clone());
     let url = settings.database.clone();
     let db = Db {
         url: url.clone(),
@@ -887,9 +894,11 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
     let mut semantics = None;
     if let Some(encoder) = crate::meaning::encoder()? {
         let started = std::time::Instant::now();
+        let cached = crate::meaning::cached_embeddings(&encoder);
         let embedded = store
-            .semantics(&encoder)
+            .semantics_reusing(&encoder, &cached)
             .context("embedding the taxonomy (the import itself is kept)")?;
+        crate::meaning::keep_embeddings(&encoder, &embedded);
         let n = embedded.embedded();
         if n > 0 {
             out!(

@@ -91,10 +91,12 @@ impl EmbeddingIndex {
             .flat_map(|i| i.labels.iter().map(String::as_str))
             .collect();
         let keys: Vec<u64> = labels.iter().map(|l| label_key(l)).collect();
+        // Each text once: O*NET states 1,260 of its task statements for several occupations.
+        let mut seen = std::collections::HashSet::new();
         let missing: Vec<&str> = labels
             .iter()
             .zip(&keys)
-            .filter(|(_, k)| !known.contains_key(k))
+            .filter(|(_, k)| !known.contains_key(k) && seen.insert(**k))
             .map(|(l, _)| *l)
             .collect();
         let fresh = model.embed_batch(&missing)?;
@@ -566,6 +568,20 @@ mod tests {
             item("chef", &["cook"]),
             item("none", &[]),
         ]
+    }
+
+    #[test]
+    fn a_text_stated_twice_is_embedded_once() {
+        let model = tiny_model("{}");
+        let twice = vec![
+            item("a", &["admin", "cook"]),
+            item("b", &["cook"]),
+            item("c", &["admin"]),
+        ];
+        let index = EmbeddingIndex::build(&model, &twice, "test").unwrap();
+        assert_eq!((index.rows(), index.embedded()), (4, 2));
+        assert_eq!(index.vector(1), Some(&model.embed("cook")[..]));
+        assert_eq!(index.vector(2), Some(&model.embed("admin")[..]));
     }
 
     #[test]

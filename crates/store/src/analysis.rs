@@ -93,7 +93,7 @@ impl Store {
         let Some(encoder) = encoder else {
             return Ok(Analyzer::new(input));
         };
-        let semantics = self.semantics_over(encoder, Some(&input))?;
+        let semantics = self.semantics_over(encoder, Some(&input), &[])?;
         Analyzer::new(input)
             .with_semantics(semantics)
             .map_err(StoreError::from)
@@ -104,7 +104,17 @@ impl Store {
     /// an earlier version embedded are reused) and kept. Imports call it, so that the first
     /// text read is not slow; [`Semantics::embedded`] says how many labels it embedded.
     pub fn semantics(&self, encoder: &Arc<Encoder>) -> Result<Semantics, StoreError> {
-        self.semantics_over(encoder, None)
+        self.semantics_over(encoder, None, &[])
+    }
+
+    /// [`Self::semantics`], reusing the vectors of `also` (indexes kept outside the store, say
+    /// of another store over the same taxonomy) as well as the store's own.
+    pub fn semantics_reusing(
+        &self,
+        encoder: &Arc<Encoder>,
+        also: &[EmbeddingIndex],
+    ) -> Result<Semantics, StoreError> {
+        self.semantics_over(encoder, None, also)
     }
 
     /// [`Self::semantics`], with the analyzer's input when the caller has it already.
@@ -112,14 +122,15 @@ impl Store {
         &self,
         encoder: &Arc<Encoder>,
         input: Option<&AnalyzerInput>,
+        also: &[EmbeddingIndex],
     ) -> Result<Semantics, StoreError> {
         let version = self.taxonomy_version()?;
         if let Some(kept) = self.stored_semantics(encoder, &version)? {
             return Ok(kept);
         }
         match input {
-            Some(input) => self.compute_semantics(encoder, input, &version),
-            None => self.compute_semantics(encoder, &self.analyzer_input()?, &version),
+            Some(input) => self.compute_semantics(encoder, input, &version, also),
+            None => self.compute_semantics(encoder, &self.analyzer_input()?, &version, also),
         }
     }
 
@@ -155,9 +166,10 @@ impl Store {
         encoder: &Arc<Encoder>,
         input: &AnalyzerInput,
         version: &str,
+        also: &[EmbeddingIndex],
     ) -> Result<Semantics, StoreError> {
         // What an earlier import embedded is reused, label by label.
-        let previous: Vec<EmbeddingIndex> = self
+        let mut previous: Vec<EmbeddingIndex> = self
             .read(|tx| {
                 tx.query(
                     "SELECT bytes FROM semantic_indexes WHERE model = $1",
@@ -167,6 +179,7 @@ impl Store {
             .iter()
             .filter_map(|r| EmbeddingIndex::reusable(r[0].bytes().ok()?, encoder.as_ref()))
             .collect();
+        previous.extend_from_slice(also);
         let semantics = Semantics::build(encoder.clone(), input, version, &previous)?;
         let model = encoder.fingerprint().to_string();
         let bytes = semantics.to_bytes();

@@ -52,23 +52,23 @@ pub fn imported_sqlite() -> TestStore {
     let mut template = TEMPLATE.lock().unwrap_or_else(|e| e.into_inner());
     if template.is_none() {
         let store = TestStore::new(&Backend::Sqlite);
-        store.guild_ok(&["import", "onet", shared("data/onet-29.3").to_str().unwrap()]);
-        store.guild_ok(&[
-            "import",
-            "esco",
-            shared("data/esco-1.2").to_str().unwrap(),
-            "--lang",
-            "en,nl",
-        ]);
-        store.guild_ok(&[
-            "import",
-            "crosswalk",
-            shared(
-                "data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv",
-            )
-            .to_str()
-            .unwrap(),
-        ]);
+        // Embedding the whole taxonomy takes minutes on two cores: the vectors are kept between
+        // runs in the cache directory (the same model and text give the same vector).
+        let cache = embedding_cache();
+        let cache = cache.to_str().unwrap();
+        let onet = shared("data/onet-29.3");
+        let esco = shared("data/esco-1.2");
+        let crosswalk = shared(
+            "data/nesta-career-causeways/ONET_ESCO_crosswalk__esco_onet_crosswalk_Nov2020.csv",
+        );
+        let with_cache = |args: &[&str]| {
+            let mut args = args.to_vec();
+            args.extend(["--embedding-cache", cache]);
+            store.guild_ok(&args);
+        };
+        with_cache(&["import", "onet", onet.to_str().unwrap()]);
+        with_cache(&["import", "esco", esco.to_str().unwrap(), "--lang", "en,nl"]);
+        with_cache(&["import", "crosswalk", crosswalk.to_str().unwrap()]);
         *template = Some(store);
     }
     let from = template.as_ref().unwrap().dir().to_owned();
@@ -80,6 +80,16 @@ pub fn imported_sqlite() -> TestStore {
         }
     }
     copy
+}
+
+/// Where the test suite keeps the taxonomy's embeddings between runs: `GUILD_CACHE_DIR` (as
+/// the scripts use it), else ~/.cache/guild, under `embeddings`.
+pub fn embedding_cache() -> PathBuf {
+    std::env::var_os("GUILD_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/guild")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("embeddings")
 }
 
 /// A fresh, empty store for one test.

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{TestStore, imported_sqlite};
+use crate::harness::{Backend, TestStore, imported_sqlite};
 
 fn run_json(store: &TestStore, args: &[&str], text: &str) -> Value {
     let out = store.guild_with_input(args, text);
@@ -164,6 +164,51 @@ fn the_taxonomy_is_embedded_once_and_kept() {
         !again.contains("Embedded the taxonomy"),
         "nothing changed, nothing to embed: {again}"
     );
+}
+
+#[test]
+fn a_new_store_reuses_the_embeddings_another_kept() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let first = TestStore::new(&Backend::Sqlite);
+    let out = first.guild_ok(&["import", "starter", "--embedding-cache", dir]);
+    assert!(out.contains("Embedded the taxonomy"), "{out}");
+    let kept = |path: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let files = kept(cache.path());
+    assert_eq!(files.len(), 3, "{files:?}");
+    for part in ["occupations", "skills", "tasks"] {
+        assert!(
+            files.iter().any(|f| f.ends_with(&format!("-{part}.idx"))),
+            "{files:?}"
+        );
+    }
+
+    // A second store over the same taxonomy embeds nothing, and reads text as the first does.
+    let second = TestStore::new(&Backend::Sqlite);
+    let out = second.guild_ok(&["import", "starter", "--embedding-cache", dir]);
+    assert!(!out.contains("Embedded the taxonomy"), "{out}");
+    let text = "I drove forklifts and picked orders in a warehouse for five years";
+    let read = |store: &TestStore| run_json(store, &["profile", "extract", "-", "--json"], text);
+    assert_eq!(read(&first), read(&second));
+
+    // Damaged cache files are not trusted: the next store embeds again and mends them.
+    for f in &files {
+        std::fs::write(cache.path().join(f), b"not an index").unwrap();
+    }
+    let third = TestStore::new(&Backend::Sqlite);
+    let out = third.guild_ok(&["import", "starter", "--embedding-cache", dir]);
+    assert!(out.contains("Embedded the taxonomy"), "{out}");
+    assert_eq!(kept(cache.path()), files, "no partial files are left");
+    let fourth = TestStore::new(&Backend::Sqlite);
+    let out = fourth.guild_ok(&["import", "starter", "--embedding-cache", dir]);
+    assert!(!out.contains("Embedded the taxonomy"), "{out}");
 }
 
 #[test]
