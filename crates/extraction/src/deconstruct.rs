@@ -644,7 +644,7 @@ mod tests {
             unit(0.2, 1.0),
         ];
         assert_eq!(passages(&vectors, &[false; 4]), [0..2, 2..4]);
-        assert_eq!(passages(&vectors[..1], &[false]), [0..1]);
+        assert_eq!(passages(&vectors[..1], &[false]), vec![0..1]);
         assert!(passages(&[], &[]).is_empty());
         // A line break keeps the writer's division.
         assert_eq!(
