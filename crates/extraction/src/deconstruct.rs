@@ -429,14 +429,18 @@ impl Draft {
                     let n: usize = judged.iter().map(|(_, n)| n).sum();
                     (
                         Some(p >= ON_SITE_FROM),
-                        if judged.len() == 1 {
-                            format!("estimated from {n} similar task(s)")
-                        } else {
-                            format!(
-                                "estimated from {n} similar task(s) of its {} parts",
-                                judged.len()
-                            )
-                        },
+                        format!(
+                            "estimated from {n} similar task(s){}{}",
+                            match judged.len() {
+                                1 => String::new(),
+                                parts => format!(" of its {parts} parts"),
+                            },
+                            if n > SIMILAR_SHOWN {
+                                format!(", the {SIMILAR_SHOWN} closest shown")
+                            } else {
+                                String::new()
+                            }
+                        ),
                     )
                 },
             );
