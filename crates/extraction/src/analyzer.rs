@@ -625,6 +625,19 @@ impl Analyzer {
         lang: Option<&str>,
         limit: usize,
     ) -> Vec<SimilarTask> {
+        self.similar_tasks_meaning(scratch, text, lang, limit, None)
+    }
+
+    /// [`Self::similar_tasks`], with the text's meaning (from [`Self::meanings`]) when the
+    /// caller has it already: it is not embedded again.
+    pub fn similar_tasks_meaning(
+        &self,
+        scratch: &mut AnalyzerScratch,
+        text: &str,
+        lang: Option<&str>,
+        limit: usize,
+        meaning: Option<&[f32]>,
+    ) -> Vec<SimilarTask> {
         // Task statements are English: a text in a language a lexicon reads is read through it.
         let query = match lang.and_then(|l| self.skills.lexicon(l)) {
             Some(lexicon) => {
@@ -650,7 +663,10 @@ impl Analyzer {
         };
         // By meaning: the statements closest to the text, blended with the lexical similarity.
         let lang = lang.unwrap_or("en");
-        let q = semantics.embed(&[self.english_reading(text, lang)]);
+        let q = match meaning {
+            Some(v) => vec![v.to_vec()],
+            None => semantics.embed(&[self.english_reading(text, lang)]),
+        };
         let Some(Ok(scores)) = q.first().map(|q| semantics.tasks.scores(q)) else {
             return lexical.into_iter().take(limit).collect();
         };

@@ -294,8 +294,8 @@ impl Draft {
                 }
             })
             .collect();
-        let ranges = match meanings {
-            Some(vectors) => passages(&vectors, &lines),
+        let ranges = match &meanings {
+            Some(vectors) => passages(vectors, &lines),
             None => (0..packages.len()).map(|i| i..i + 1).collect(),
         };
         for range in ranges.into_iter().take(max_tasks) {
@@ -306,13 +306,16 @@ impl Draft {
             // as the work each of them resembles, not as one blurred sentence.
             let mut similar: Vec<SimilarTask> = Vec::new();
             let mut pieces = Vec::new();
-            for &(_, piece) in &packages[range] {
+            for i in range {
+                let piece = packages[i].1;
+                let meaning = meanings.as_ref().and_then(|m| m.get(i)).map(Vec::as_slice);
                 let own: Vec<SimilarTask> = analyzer
-                    .similar_tasks(
+                    .similar_tasks_meaning(
                         scratch,
                         piece,
                         lang.as_deref(),
                         crate::presence::TASK_NEIGHBOURS,
+                        meaning,
                     )
                     .into_iter()
                     .filter(|t| t.similarity >= MIN_SIMILARITY)
