@@ -148,14 +148,32 @@ pub struct Draft {
     parts: Vec<Part>,
 }
 
-/// One task of a text: where it stands, the similar tasks of its pieces pooled (best first),
-/// each piece's own, and the skills its words name.
+/// One task of a text: where it stands, the similar tasks of each of its pieces, and the
+/// skills its words name.
 #[derive(Debug, Clone)]
 struct Part {
     span: Span,
-    similar: Vec<SimilarTask>,
     pieces: Vec<Vec<SimilarTask>>,
     skills: Vec<TaskSkillNeed>,
+}
+
+/// The similar tasks of a task's pieces together, each at its best similarity, best first: a
+/// task told in three sentences is read as the work each of them resembles, not as one
+/// blurred sentence.
+fn pooled(pieces: &[Vec<SimilarTask>]) -> Vec<SimilarTask> {
+    let mut similar: Vec<SimilarTask> = Vec::new();
+    for t in pieces.iter().flatten() {
+        match similar.iter_mut().find(|s| s.id == t.id) {
+            Some(s) => s.similarity = s.similarity.max(t.similarity),
+            None => similar.push(t.clone()),
+        }
+    }
+    similar.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    similar
 }
 
 /// A sentence split into pieces of work at an "and"/"en" that joins two things to deliver:
@@ -302,37 +320,23 @@ impl Draft {
             let offset = packages[range.start].0;
             let (last, piece) = packages[range.end - 1];
             let segment = &text[offset..last + piece.len()];
-            // Each piece's own similar tasks, pooled: a task told in three sentences is read
-            // as the work each of them resembles, not as one blurred sentence.
-            let mut similar: Vec<SimilarTask> = Vec::new();
             let mut pieces = Vec::new();
             for i in range {
-                let piece = packages[i].1;
                 let meaning = meanings.as_ref().and_then(|m| m.get(i)).map(Vec::as_slice);
-                let own: Vec<SimilarTask> = analyzer
-                    .similar_tasks_meaning(
-                        scratch,
-                        piece,
-                        lang.as_deref(),
-                        crate::presence::TASK_NEIGHBOURS,
-                        meaning,
-                    )
-                    .into_iter()
-                    .filter(|t| t.similarity >= MIN_SIMILARITY)
-                    .collect();
-                for t in &own {
-                    match similar.iter_mut().find(|s| s.id == t.id) {
-                        Some(s) => s.similarity = s.similarity.max(t.similarity),
-                        None => similar.push(t.clone()),
-                    }
-                }
-                pieces.push(own);
+                pieces.push(
+                    analyzer
+                        .similar_tasks_meaning(
+                            scratch,
+                            packages[i].1,
+                            lang.as_deref(),
+                            crate::presence::TASK_NEIGHBOURS,
+                            meaning,
+                        )
+                        .into_iter()
+                        .filter(|t| t.similarity >= MIN_SIMILARITY)
+                        .collect::<Vec<_>>(),
+                );
             }
-            similar.sort_by(|a, b| {
-                b.similarity
-                    .total_cmp(&a.similarity)
-                    .then_with(|| a.id.cmp(&b.id))
-            });
             let found = analyzer.extract_skills(scratch, segment, &options);
             let top = found.first().map_or(1.0, |m| m.score.max(f32::EPSILON));
             let skills = found
@@ -352,7 +356,6 @@ impl Draft {
             };
             parts.push(Part {
                 span,
-                similar,
                 pieces,
                 skills,
             });
@@ -365,7 +368,7 @@ impl Draft {
         let mut ids: Vec<String> = self
             .parts
             .iter()
-            .flat_map(|p| p.similar.iter().map(|t| t.id.clone()))
+            .flat_map(|p| p.pieces.iter().flatten().map(|t| t.id.clone()))
             .collect();
         ids.sort();
         ids.dedup();
@@ -380,10 +383,10 @@ impl Draft {
         for part in self.parts {
             let Part {
                 span,
-                mut similar,
                 pieces,
                 mut skills,
             } = part;
+            let mut similar = pooled(&pieces);
             let known: Vec<(&SimilarTask, &TaskFacts)> = similar
                 .iter()
                 .filter_map(|s| facts.get(s.id.as_str()).map(|f| (s, *f)))
