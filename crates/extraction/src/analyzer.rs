@@ -1,7 +1,7 @@
 //! The whole taxonomy, indexed for reading text: skills, occupations (with the crosswalk between
 //! taxonomies) and task statements.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -335,32 +335,33 @@ impl Analyzer {
                 min_coverage: options.min_coverage,
             },
         );
-        let (segments, vectors) = (&reading.segments, reading.sentences());
         let index = &semantics.skills;
         let best_lexical = lexical.iter().map(|m| m.score).fold(0.0f32, f32::max);
+        // Support: each label's meaning against the sentences its words were found in (all of
+        // them for a match on the description).
+        let supported: Vec<(SkillMatch, f32)> = lexical
+            .into_iter()
+            .filter(|m| self.proposable(&m.id))
+            .filter_map(|m| {
+                let i = self.skills.index().position(&m.id)?;
+                let v = index.vector(i)?;
+                let support = reading
+                    .units()
+                    .filter(|((start, seg), _)| {
+                        m.spans.is_empty()
+                            || m.spans
+                                .iter()
+                                .any(|sp| sp.start >= *start && sp.end <= start + seg.len())
+                    })
+                    .map(|(_, q)| cosine(v, q))
+                    .fold(-1.0f32, f32::max);
+                Some((m, support))
+            })
+            .collect();
+        let owned = Owned::from_matches(&supported);
         let mut out: Vec<SkillMatch> = Vec::new();
-        for mut m in lexical {
-            if !self.proposable(&m.id) {
-                continue;
-            }
-            let Some(i) = self.skills.index().position(&m.id) else {
-                continue;
-            };
-            let Some(v) = index.vector(i) else { continue };
-            // Support: the label's meaning against the sentences its words were found in
-            // (all of them for a match on the description).
-            let support = segments
-                .iter()
-                .zip(vectors)
-                .filter(|((start, seg), _)| {
-                    m.spans.is_empty()
-                        || m.spans
-                            .iter()
-                            .any(|sp| sp.start >= *start && sp.end <= start + seg.len())
-                })
-                .map(|(_, q)| cosine(v, q))
-                .fold(-1.0f32, f32::max);
-            if support < MIN_SUPPORT {
+        for (mut m, support) in supported {
+            if support < MIN_SUPPORT || owned.all_owned(&m.spans, support) {
                 continue;
             }
             m.score = hybrid(m.score, best_lexical, support);
@@ -374,7 +375,7 @@ impl Analyzer {
         // when the meaning alone is very close. Product names (O*NET's technology examples)
         // mean nothing to the encoder: only their own name proposes them.
         let lexicon = self.skills.lexicon(&lang);
-        for ((start, segment), q) in segments.iter().zip(vectors) {
+        for ((start, segment), q) in reading.units() {
             let Ok(nearest) = index.nearest(q, SEMANTIC_CANDIDATES) else {
                 continue;
             };
@@ -421,7 +422,11 @@ impl Analyzer {
                 if !self.proposable(self.skills.index().id(i)) {
                     continue;
                 }
-                let words = shared.get(&i).filter(|w| !w.is_empty());
+                // A word inside a phrase that a better-fitting label owns is no evidence.
+                let words: Option<Vec<Span>> = shared
+                    .get(&i)
+                    .map(|w| w.iter().filter(|s| !owned.owns(s, c)).cloned().collect())
+                    .filter(|w: &Vec<Span>| !w.is_empty());
                 if info.kind == "technology" || (c < MIN_MEANING_ALONE && words.is_none()) {
                     continue;
                 }
@@ -432,8 +437,7 @@ impl Analyzer {
                     continue;
                 }
                 let (spans, evidence) = match words {
-                    Some(w) => {
-                        let mut w = w.clone();
+                    Some(mut w) => {
                         w.sort_by_key(|s| s.start);
                         let quoted: Vec<&str> = w.iter().map(|s| s.text.as_str()).collect();
                         let evidence = format!(", and shares \"{}\"", quoted.join("\", \""));
@@ -708,6 +712,38 @@ impl Analyzer {
     }
 }
 
+/// The phrases of a text that a label matched whole: several adjacent words read as one thing
+/// ("roof bolter"), with how close that label's meaning is to the sentence. A word inside such a
+/// phrase belongs to it, and is no evidence for a label that matches the word alone and fits the
+/// sentence no better ("roof" does not make a miner a roofer).
+struct Owned(Vec<(usize, usize, f32)>);
+
+impl Owned {
+    fn from_matches(matches: &[(SkillMatch, f32)]) -> Self {
+        Self(
+            matches
+                .iter()
+                .flat_map(|(m, support)| m.spans.iter().map(move |s| (s, *support)))
+                .filter(|(s, _)| s.text.split_whitespace().nth(1).is_some())
+                .map(|(s, support)| (s.start, s.end, support))
+                .collect(),
+        )
+    }
+
+    /// Whether `span` lies inside a longer phrase whose label is at least `meaning` close to the
+    /// sentence.
+    fn owns(&self, span: &Span, meaning: f32) -> bool {
+        self.0.iter().any(|&(a, b, support)| {
+            a <= span.start && span.end <= b && b - a > span.end - span.start && support >= meaning
+        })
+    }
+
+    /// Whether every one of `spans` is owned (and there is one).
+    fn all_owned(&self, spans: &[Span], meaning: f32) -> bool {
+        !spans.is_empty() && spans.iter().all(|s| self.owns(s, meaning))
+    }
+}
+
 /// A 0–1 similarity of a task to a text: how much of the statement the text covers, tempered by
 /// how the hit compares with the best one.
 fn similarity(hit: &Hit, top: f32) -> f32 {
@@ -751,15 +787,23 @@ const COHERENCE: f32 = 0.3;
 /// How many of the likeliest occupations speak for a profile's skills.
 const COHERENT_OCCUPATIONS: usize = 3;
 
+/// How much a skill's closeness in meaning to the whole text adds to its score in a profile
+/// (unit weight; 0.3–1.0 all raise key-skill recall on the development set by 0.02–0.04 with
+/// precision unchanged, 2.0 lowers precision).
+const CONTEXT: f32 = 1.0;
+
 /// A skill no word of the text names is proposed for a likely occupation's sake when its
 /// meaning is at least this close to a sentence.
 const MIN_COHERENT_MEANING: f32 = 0.4;
 
-/// A text's sentences (the first [`MAX_SEGMENTS`]) embedded as the encoder reads them, and, for
-/// a profile, the whole text after them.
+/// A text's sentences (the first [`MAX_SEGMENTS`]) and their clauses, embedded as the encoder
+/// reads them, and, for a profile, the whole text after them.
 struct Reading<'t> {
-    segments: Vec<(usize, &'t str)>,
-    /// One per segment, then the whole text's when asked for.
+    /// Sentences, then the clauses of those that have several, each with its byte offset.
+    units: Vec<(usize, &'t str)>,
+    /// How many of `units` are sentences.
+    sentences: usize,
+    /// One per unit, then the whole text's when asked for.
     vectors: Vec<Vec<f32>>,
 }
 
@@ -771,8 +815,16 @@ impl<'t> Reading<'t> {
         lang: &str,
         whole: bool,
     ) -> Self {
-        let segments: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
-        let mut readings: Vec<String> = segments
+        let mut units: Vec<(usize, &str)> = segments(text).into_iter().take(MAX_SEGMENTS).collect();
+        let sentences = units.len();
+        for i in 0..sentences {
+            let (start, sentence) = units[i];
+            let parts = clauses(sentence);
+            if parts.len() > 1 {
+                units.extend(parts.into_iter().map(|(o, c)| (start + o, c)));
+            }
+        }
+        let mut readings: Vec<String> = units
             .iter()
             .map(|(_, s)| analyzer.english_reading(s, lang))
             .collect();
@@ -780,12 +832,64 @@ impl<'t> Reading<'t> {
             readings.push(analyzer.english_reading(text, lang));
         }
         let vectors = semantics.embed(&readings);
-        Self { segments, vectors }
+        Self {
+            units,
+            sentences,
+            vectors,
+        }
     }
 
-    /// The sentences' vectors, in the order of `segments`.
-    fn sentences(&self) -> &[Vec<f32>] {
-        &self.vectors[..self.segments.len().min(self.vectors.len())]
+    /// The sentences and their clauses, with their vectors.
+    fn units(&self) -> impl Iterator<Item = (&(usize, &'t str), &Vec<f32>)> {
+        self.units.iter().zip(&self.vectors)
+    }
+
+    /// The whole text's vector, when it was read.
+    fn whole(&self) -> Option<&Vec<f32>> {
+        (self.vectors.len() > self.units.len()).then(|| &self.vectors[self.vectors.len() - 1])
+    }
+
+    /// The sentences' vectors and, last, the whole text's when it was read.
+    fn sentence_vectors(&self) -> Vec<&Vec<f32>> {
+        let mut out: Vec<&Vec<f32>> = self.vectors[..self.sentences.min(self.vectors.len())]
+            .iter()
+            .collect();
+        if self.vectors.len() > self.units.len() {
+            out.extend(self.vectors.last());
+        }
+        out
+    }
+}
+
+/// A sentence's clauses: the runs between commas, semicolons, colons, brackets and dashes, of
+/// two words or more, with their byte offsets in the sentence. A long sentence lists several
+/// things; read whole, its meaning is the blur of them all ("set up jobs, touched off tools,
+/// ran first articles").
+fn clauses(sentence: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = sentence.as_bytes();
+    for (i, c) in sentence.char_indices() {
+        let dash = matches!(c, '-' | '–' | '—')
+            && i > 0
+            && bytes[i - 1] == b' '
+            && bytes.get(i + c.len_utf8()) == Some(&b' ');
+        if matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']') || dash {
+            push_clause(&mut out, sentence, start, i);
+            start = i + c.len_utf8();
+        }
+    }
+    push_clause(&mut out, sentence, start, sentence.len());
+    out
+}
+
+fn push_clause<'t>(out: &mut Vec<(usize, &'t str)>, sentence: &'t str, start: usize, end: usize) {
+    let part = &sentence[start..end];
+    let trimmed = part.trim_start();
+    let lead = part.len() - trimmed.len();
+    let trimmed = trimmed.trim_end();
+    if trimmed.split_whitespace().nth(1).is_some() {
+        out.push((start + lead, trimmed));
     }
 }
 
@@ -834,10 +938,16 @@ impl Analyzer {
                 let reading = Reading::new(self, semantics, text, &lang, true);
                 let skills =
                     self.skills_by_meaning(semantics, scratch, text, &options, &lang, &reading);
-                let occupations =
+                let (occupations, evidenced) =
                     self.occupations_by_meaning(semantics, scratch, text, &lang, &skills, &reading);
-                let skills =
-                    self.coherent(semantics, skills, &occupations, &reading, options.limit);
+                let skills = self.coherent(
+                    semantics,
+                    skills,
+                    &occupations,
+                    &evidenced,
+                    &reading,
+                    options.limit,
+                );
                 (skills, occupations)
             }
             None => {
@@ -888,7 +998,8 @@ impl Analyzer {
     /// A worker's likely occupations, read from the whole text: how close each occupation's
     /// title is in meaning to the text's sentences, blended with how close its skills are to
     /// the skills found; a title the text names counts when its meaning fits the sentence it
-    /// stands in (a "junior engineer" in software is not a ship's engineer).
+    /// stands in (a "junior engineer" in software is not a ship's engineer). With them, the ids
+    /// of those the words evidence: a skill found that they need, or their title named.
     fn occupations_by_meaning(
         &self,
         semantics: &Semantics,
@@ -897,13 +1008,13 @@ impl Analyzer {
         lang: &str,
         skills: &[SkillMatch],
         reading: &Reading<'_>,
-    ) -> Vec<OccupationMatch> {
+    ) -> (Vec<OccupationMatch>, HashSet<String>) {
         // The sentences' vectors and the whole text's, last.
-        let vectors = &reading.vectors;
+        let vectors = reading.sentence_vectors();
         let index = &semantics.occupations;
         // Per occupation: its best cosine with a sentence or the whole text.
         let mut meaning = vec![-1.0f32; index.len()];
-        for q in vectors {
+        for &q in &vectors {
             if let Ok(scores) = index.scores(q) {
                 for (m, s) in meaning.iter_mut().zip(scores) {
                     *m = m.max(s);
@@ -919,12 +1030,12 @@ impl Analyzer {
                 candidates.insert(o, (m.score, m.reason.clone()));
             }
         }
-        if let Ok(near) = index.nearest(&vectors[vectors.len() - 1], 30) {
+        if let Ok(near) = index.nearest(vectors[vectors.len() - 1], 30) {
             for (o, _) in near {
                 candidates.entry(o).or_insert((0.0, String::new()));
             }
         }
-        for q in vectors {
+        for &q in &vectors {
             if let Ok(near) = index.nearest(q, 10) {
                 for (o, _) in near {
                     candidates.entry(o).or_insert((0.0, String::new()));
@@ -933,12 +1044,16 @@ impl Analyzer {
         }
         let named = self.occupations_named(scratch, text, lang);
         let mut out: Vec<OccupationMatch> = Vec::new();
+        let mut evidenced: HashSet<String> = HashSet::new();
         for (o, (skill_score, skill_reason)) in candidates {
             let id = self.occupations.id(o);
             if !self.proposable(id) {
                 continue;
             }
             let cos = meaning[o];
+            if skill_score > 0.0 {
+                evidenced.insert(id.to_owned());
+            }
             let mut score = hybrid(skill_score, best_skills, cos);
             let mut reasons = vec![format!(
                 "its title is close in meaning to the text ({cos:.2})"
@@ -948,6 +1063,7 @@ impl Analyzer {
             {
                 score += NAMED_BONUS;
                 reasons.insert(0, n.reason.clone());
+                evidenced.insert(id.to_owned());
             }
             if !skill_reason.is_empty() {
                 reasons.push(skill_reason);
@@ -964,6 +1080,7 @@ impl Analyzer {
             }
             for &(other, _) in self.crosswalk.get(&n.id).map(Vec::as_slice).unwrap_or(&[]) {
                 if let Some(m) = out.iter_mut().find(|m| m.id == self.occupations.id(other)) {
+                    evidenced.insert(m.id.clone());
                     m.score += NAMED_BONUS * 0.75;
                     m.reason = format!(
                         "equivalent of \"{}\", which {}; {}",
@@ -975,8 +1092,17 @@ impl Analyzer {
             }
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        if out.len() > 1 {
+            // The likeliest by meaning stays first; after it, the occupations the words evidence
+            // come before those that only read close.
+            let rest = out.split_off(1);
+            let (mut with, without): (Vec<_>, Vec<_>) =
+                rest.into_iter().partition(|m| evidenced.contains(&m.id));
+            out.append(&mut with);
+            out.extend(without);
+        }
         out.truncate(10);
-        out
+        (out, evidenced)
     }
 
     /// A worker's skills read together with their likely occupations: a skill that one of the
@@ -991,6 +1117,7 @@ impl Analyzer {
         semantics: &Semantics,
         mut skills: Vec<SkillMatch>,
         occupations: &[OccupationMatch],
+        evidenced: &HashSet<String>,
         reading: &Reading<'_>,
         limit: usize,
     ) -> Vec<SkillMatch> {
@@ -1000,10 +1127,17 @@ impl Analyzer {
         }
         // Per skill: its bonus and the occupation that gives it.
         let mut needed: HashMap<&str, (f32, &str)> = HashMap::new();
-        for o in occupations.iter().take(COHERENT_OCCUPATIONS) {
+        for (rank, o) in occupations.iter().take(COHERENT_OCCUPATIONS).enumerate() {
             let Some(i) = self.occupations.position(&o.id) else {
                 continue;
             };
+            // Only the likeliest occupation speaks for skills on its title's meaning alone; the
+            // others must be evidenced by the words (a skill found that they need, or their title
+            // named): "ran the roof bolter" reads close to *roofer*, but nothing a roofer does
+            // is in a miner's words.
+            if rank > 0 && !evidenced.contains(&o.id) {
+                continue;
+            }
             let likely = (o.score / top).clamp(0.0, 1.0);
             for (skill, weight) in &self.occupation_skills[i] {
                 let bonus = likely * weight.clamp(0.0, 1.0);
@@ -1021,7 +1155,6 @@ impl Analyzer {
                 m.reason.push_str(&format!("; a {title} needs it"));
             }
         }
-        let sentences = reading.sentences();
         let index = &semantics.skills;
         for (&id, &(bonus, title)) in &needed {
             if bonus <= 0.0 || skills.iter().any(|m| m.id == id) || !self.proposable(id) {
@@ -1035,10 +1168,9 @@ impl Analyzer {
                 continue;
             }
             let Some(v) = index.vector(i) else { continue };
-            let Some((best, c)) = sentences
-                .iter()
-                .enumerate()
-                .map(|(j, q)| (j, cosine(v, q)))
+            let Some((&(start, segment), c)) = reading
+                .units()
+                .map(|(unit, q)| (unit, cosine(v, q)))
                 .max_by(|a, b| a.1.total_cmp(&b.1))
             else {
                 continue;
@@ -1046,7 +1178,6 @@ impl Analyzer {
             if c < MIN_COHERENT_MEANING {
                 continue;
             }
-            let (start, segment) = reading.segments[best];
             skills.push(SkillMatch {
                 id: id.to_owned(),
                 label: info.label.clone(),
@@ -1064,6 +1195,20 @@ impl Analyzer {
                     info.label
                 ),
             });
+        }
+        // The text as a whole is each skill's context: a word read out of its story ("against
+        // the print" in a machinist's) weighs less than one that fits it.
+        if let Some(whole) = reading.whole() {
+            for m in &mut skills {
+                if let Some(v) = self
+                    .skills
+                    .index()
+                    .position(&m.id)
+                    .and_then(|i| index.vector(i))
+                {
+                    m.score += CONTEXT * cosine(v, whole);
+                }
+            }
         }
         skills.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         skills.truncate(limit);
@@ -1257,6 +1402,55 @@ mod tests {
         let onet = found.iter().find(|m| m.id == "onet:machinists").unwrap();
         assert!(onet.score <= found[0].score);
         assert!(found.iter().all(|m| m.id != "esco:analyst"));
+    }
+
+    #[test]
+    fn a_long_sentence_is_also_read_clause_by_clause() {
+        let s = "I set up jobs, touched off tools, ran first articles (Haas mostly) - all day";
+        let parts: Vec<&str> = clauses(s).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            parts,
+            [
+                "I set up jobs",
+                "touched off tools",
+                "ran first articles",
+                "Haas mostly",
+                "all day"
+            ]
+        );
+        for (o, c) in clauses(s) {
+            assert_eq!(&s[o..o + c.len()], c);
+        }
+        // A hyphen inside a word is no clause break; one-word runs are no clauses.
+        assert!(clauses("G-code, fine").is_empty());
+        assert!(clauses("").is_empty());
+    }
+
+    #[test]
+    fn a_word_inside_a_better_fitting_phrase_belongs_to_it() {
+        let span = |start: usize, text: &str| Span {
+            start,
+            end: start + text.len(),
+            text: text.to_owned(),
+        };
+        let matched = |spans: Vec<Span>| SkillMatch {
+            id: String::new(),
+            label: String::new(),
+            kind: String::new(),
+            score: 1.0,
+            coverage: 1.0,
+            spans,
+            reason: String::new(),
+        };
+        // "Ran the roof bolter": "roof bolter" (at 8) is one phrase, read at 0.62.
+        let owned = Owned::from_matches(&[(matched(vec![span(8, "roof bolter")]), 0.62)]);
+        assert!(owned.all_owned(&[span(8, "roof")], 0.50));
+        // A label that fits the sentence better keeps the word.
+        assert!(!owned.all_owned(&[span(8, "roof")], 0.70));
+        // The phrase does not own itself, nor words outside it.
+        assert!(!owned.all_owned(&[span(8, "roof bolter")], 0.5));
+        assert!(!owned.all_owned(&[span(0, "Ran")], 0.5));
+        assert!(!owned.all_owned(&[], 0.5));
     }
 
     #[test]

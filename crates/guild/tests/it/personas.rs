@@ -89,6 +89,24 @@ fn the_people_of_issue_18_are_read_by_meaning() {
     let top3 = &occupations[..3.min(occupations.len())];
     assert!(any(top3, "min"), "{occupations:?}");
     assert!(!any(top3, "roofer"), "{occupations:?}");
+    // The same miner as he would write it: the "roof" of his roof bolter makes no roofing skill.
+    let (skills, occupations) = profile(
+        &store,
+        "30 yrs underground in eastern Kentucky. Ran the roof bolter most of that, ran the \
+         continuous miner some too. Did my methane checks every cut, rock dusted, hung curtain.",
+    );
+    let top10 = &skills[..10.min(skills.len())];
+    assert!(any(top10, "roof bolter"), "{skills:?}");
+    assert!(
+        !top10
+            .iter()
+            .any(|s| s.contains("roofing") || s.contains("roofs") || s.contains("tiles")),
+        "{skills:?}"
+    );
+    assert!(
+        !any(&occupations[..3.min(occupations.len())], "roof"),
+        "{occupations:?}"
+    );
 
     // His work is underground, and so is a machinist's at the machine; a website is not.
     let on_site = |text: &str| {
