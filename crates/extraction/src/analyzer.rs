@@ -81,7 +81,7 @@ pub struct AnalyzerScratch {
 }
 
 /// The taxonomy indexed for reading text.
-#[derive(Debug)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct Analyzer {
     skills: SkillExtractor,
     occupations: ConceptIndex,
@@ -94,6 +94,8 @@ pub struct Analyzer {
     occupation_norm: Vec<f32>,
     /// occupation index → (skill id, weight as imported: ESCO essential 1, optional ½)
     occupation_skills: Vec<Vec<(String, f32)>>,
+    /// Not kept with the rest: the store keeps the embeddings apart, per model.
+    #[serde(skip)]
     semantics: Option<Semantics>,
     /// With ESCO imported, proposals read by meaning come from ESCO (multilingual, made for
     /// people's skills), not from O*NET's product names and work activities besides it.
@@ -140,17 +142,28 @@ impl Analyzer {
             }
         }
         let n = input.occupations.docs.len().max(1) as f32;
-        let mut occupation_norm = vec![0.0f32; input.occupations.docs.len()];
         for list in skill_occupations.values_mut() {
             let idf = (n / list.len() as f32).ln().max(0.0) + 0.1;
-            for (o, w) in list.iter_mut() {
+            for (_, w) in list.iter_mut() {
                 *w *= idf;
-                occupation_norm[*o as usize] += *w * *w;
             }
         }
-        for n in &mut occupation_norm {
-            *n = n.sqrt();
-        }
+        // Summed occupation by occupation, skills in the order imported: the same sum in every
+        // process (a hash map's order is not, and float sums depend on their order).
+        let occupation_norm: Vec<f32> = occupation_skills
+            .iter()
+            .map(|skills| {
+                skills
+                    .iter()
+                    .map(|(skill, weight)| {
+                        let needing = skill_occupations.get(skill).map_or(1, Vec::len);
+                        let w = weight * ((n / needing as f32).ln().max(0.0) + 0.1);
+                        w * w
+                    })
+                    .sum::<f32>()
+                    .sqrt()
+            })
+            .collect();
         // A lexicon into English for every other language the parallel labels have.
         let mut languages: Vec<&str> = input
             .parallel
@@ -188,6 +201,35 @@ impl Analyzer {
             semantics: None,
             preferred: None,
         }
+    }
+
+    /// The analyzer's indexes (not its semantics) as bytes to keep: building them reads and
+    /// stems every label of the taxonomy, which takes seconds; reading them back does not.
+    /// [`Self::from_kept`] reads them only in the same build of Guild.
+    pub fn to_kept(&self) -> Vec<u8> {
+        let mut out = kept_header();
+        // Serialising plain data cannot fail; an empty answer is read back as damaged.
+        bincode::serde::encode_into_std_write(self, &mut out, bincode::config::standard())
+            .map(|_| out)
+            .unwrap_or_default()
+    }
+
+    /// An analyzer kept by [`Self::to_kept`] in this build of Guild.
+    pub fn from_kept(bytes: &[u8]) -> Result<Self, crate::Error> {
+        let header = kept_header();
+        let body = bytes
+            .strip_prefix(header.as_slice())
+            .ok_or(crate::Error::KeptByOtherBuild)?;
+        let (analyzer, read) =
+            bincode::serde::decode_from_slice::<Self, _>(body, bincode::config::standard())
+                .map_err(|e| crate::Error::KeptDamaged(e.to_string()))?;
+        if read != body.len() {
+            return Err(crate::Error::KeptDamaged(format!(
+                "{} bytes left over",
+                body.len() - read
+            )));
+        }
+        Ok(analyzer)
     }
 
     /// Reads text by meaning too, with `semantics` built over the same taxonomy.
@@ -359,9 +401,14 @@ impl Analyzer {
             })
             .collect();
         let owned = Owned::from_matches(&supported);
+        let unsaid = negated(text);
+        let is_unsaid = |sp: &Span| unsaid.iter().any(|&(a, b)| a <= sp.start && sp.end <= b);
         let mut out: Vec<SkillMatch> = Vec::new();
         for (mut m, support) in supported {
-            if support < MIN_SUPPORT || owned.all_owned(&m.spans, support) {
+            if support < MIN_SUPPORT
+                || owned.all_owned(&m.spans, support)
+                || (!m.spans.is_empty() && m.spans.iter().all(is_unsaid))
+            {
                 continue;
             }
             m.score = hybrid(m.score, best_lexical, support);
@@ -425,7 +472,12 @@ impl Analyzer {
                 // A word inside a phrase that a better-fitting label owns is no evidence.
                 let words: Option<Vec<Span>> = shared
                     .get(&i)
-                    .map(|w| w.iter().filter(|s| !owned.owns(s, c)).cloned().collect())
+                    .map(|w| {
+                        w.iter()
+                            .filter(|s| !owned.owns(s, c) && !is_unsaid(s))
+                            .cloned()
+                            .collect()
+                    })
                     .filter(|w: &Vec<Span>| !w.is_empty());
                 if info.kind == "technology" || (c < MIN_MEANING_ALONE && words.is_none()) {
                     continue;
@@ -464,6 +516,7 @@ impl Analyzer {
                         shorten(segment),
                         info.label
                     ),
+                    level: None,
                 });
             }
         }
@@ -744,6 +797,11 @@ impl Owned {
     }
 }
 
+/// What a kept analyzer starts with: what it is and which build of the indexing code wrote it.
+fn kept_header() -> Vec<u8> {
+    format!("guild-analyzer {}\n", env!("GUILD_ANALYZER_FORMAT")).into_bytes()
+}
+
 /// A 0–1 similarity of a task to a text: how much of the statement the text covers, tempered by
 /// how the hit compares with the best one.
 fn similarity(hit: &Hit, top: f32) -> f32 {
@@ -805,6 +863,8 @@ struct Reading<'t> {
     sentences: usize,
     /// One per unit, then the whole text's when asked for.
     vectors: Vec<Vec<f32>>,
+    /// Per unit, whether anything of it is left once what it negates is set aside.
+    said: Vec<bool>,
 }
 
 impl<'t> Reading<'t> {
@@ -824,24 +884,37 @@ impl<'t> Reading<'t> {
                 units.extend(parts.into_iter().map(|(o, c)| (start + o, c)));
             }
         }
-        let mut readings: Vec<String> = units
+        // What is negated is not said: "Ploegendienst is geen probleem" is about shifts, not
+        // about solving problems.
+        let said: Vec<String> = units.iter().map(|(_, s)| unsaid_removed(s)).collect();
+        let mut readings: Vec<String> = said
             .iter()
-            .map(|(_, s)| analyzer.english_reading(s, lang))
+            .map(|s| analyzer.english_reading(s, lang))
             .collect();
         if whole {
-            readings.push(analyzer.english_reading(text, lang));
+            readings.push(analyzer.english_reading(&unsaid_removed(text), lang));
         }
         let vectors = semantics.embed(&readings);
+        let said = said
+            .iter()
+            .map(|s| s.chars().any(char::is_alphabetic))
+            .collect();
         Self {
             units,
             sentences,
             vectors,
+            said,
         }
     }
 
     /// The sentences and their clauses, with their vectors.
     fn units(&self) -> impl Iterator<Item = (&(usize, &'t str), &Vec<f32>)> {
-        self.units.iter().zip(&self.vectors)
+        self.units
+            .iter()
+            .zip(&self.vectors)
+            .zip(&self.said)
+            .filter(|(_, said)| **said)
+            .map(|(unit, _)| unit)
     }
 
     /// The whole text's vector, when it was read.
@@ -853,12 +926,76 @@ impl<'t> Reading<'t> {
     fn sentence_vectors(&self) -> Vec<&Vec<f32>> {
         let mut out: Vec<&Vec<f32>> = self.vectors[..self.sentences.min(self.vectors.len())]
             .iter()
+            .zip(&self.said)
+            .filter(|(_, said)| **said)
+            .map(|(v, _)| v)
             .collect();
         if self.vectors.len() > self.units.len() {
             out.extend(self.vectors.last());
         }
         out
     }
+}
+
+/// Words that negate what follows them to the end of its clause ("no experience with
+/// forklifts", "geen probleem"). Verbs' negations ("not", "niet") are left alone: "not really
+/// write one" still says something was done.
+const NEGATORS: &[&str] = &["no", "without", "geen", "zonder"];
+
+/// Words that end a negation's reach before the clause does.
+const NEGATION_ENDS: &[&str] = &["but", "though", "maar", "alleen"];
+
+/// The byte ranges of `text` that a negator negates: from it to the end of its clause.
+fn negated(text: &str) -> Vec<(usize, usize)> {
+    // The words with their byte ranges, and where clauses end.
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut word_start: Option<usize> = None;
+    let boundary = |c: char| {
+        matches!(
+            c,
+            ',' | ';' | ':' | '.' | '!' | '?' | '\n' | '(' | ')' | '–' | '—'
+        )
+    };
+    let ends = text
+        .char_indices()
+        .map(|(i, c)| (i, Some(c)))
+        .chain([(text.len(), None)]);
+    for (i, c) in ends {
+        if c.is_some_and(|c| c.is_alphanumeric() || c == '\'') {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            let word = text[start..i].to_lowercase();
+            match open {
+                None if NEGATORS.contains(&word.as_str()) => open = Some(start),
+                Some(from) if NEGATION_ENDS.contains(&word.as_str()) => {
+                    out.push((from, start));
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if c.is_none_or(boundary)
+            && let Some(from) = open.take()
+        {
+            out.push((from, i));
+        }
+    }
+    out
+}
+
+/// `text` without what it negates.
+fn unsaid_removed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (from, to) in negated(text) {
+        out.push_str(&text[at..from]);
+        at = to;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// A sentence's clauses: the runs between commas, semicolons, colons, brackets and dashes, of
@@ -964,6 +1101,12 @@ impl Analyzer {
                 (skills, occupations)
             }
         };
+        // Each skill's level, where the text tells it.
+        let mut skills = skills;
+        let levels = crate::level::LevelReader::new(text);
+        for m in &mut skills {
+            m.level = levels.level(&m.spans);
+        }
         let mut job_titles: Vec<OccupationMatch> = Vec::new();
         for line in text
             .lines()
@@ -1194,6 +1337,7 @@ impl Analyzer {
                     shorten(segment),
                     info.label
                 ),
+                level: None,
             });
         }
         // The text as a whole is each skill's context: a word read out of its story ("against
@@ -1387,6 +1531,36 @@ mod tests {
             forklift.reason
         );
         assert_eq!(a.guess_language("I drove a forklift"), "en");
+
+        // Kept and read back (lexicons, stemmers and all), it reads the same.
+        let kept = a.to_kept();
+        let b = Analyzer::from_kept(&kept).unwrap();
+        let again = b.profile(&mut AnalyzerScratch::default(), text, None);
+        assert_eq!(
+            serde_json::to_string(&again).unwrap(),
+            serde_json::to_string(&profile).unwrap()
+        );
+        assert_eq!(b.guess_language("I drove a forklift"), "en");
+        // Another build's or a damaged copy is refused, never half read.
+        let mut other = kept.clone();
+        other[16] ^= 1;
+        assert!(matches!(
+            Analyzer::from_kept(&other),
+            Err(crate::Error::KeptByOtherBuild)
+        ));
+        let header = kept.iter().position(|&b| b == b'\n').unwrap() + 1;
+        for cut in [header, header + 10, kept.len() - 1] {
+            assert!(matches!(
+                Analyzer::from_kept(&kept[..cut]),
+                Err(crate::Error::KeptDamaged(_))
+            ));
+        }
+        let mut longer = kept;
+        longer.push(0);
+        assert!(matches!(
+            Analyzer::from_kept(&longer),
+            Err(crate::Error::KeptDamaged(_))
+        ));
     }
 
     #[test]
@@ -1427,6 +1601,33 @@ mod tests {
     }
 
     #[test]
+    fn what_is_negated_is_not_said() {
+        assert_eq!(
+            unsaid_removed("Ploegendienst is geen probleem."),
+            "Ploegendienst is ."
+        );
+        assert_eq!(
+            unsaid_removed("No experience with forklifts, but good at picking"),
+            ", but good at picking"
+        );
+        assert_eq!(
+            unsaid_removed("Geen heftruck maar wel reachtruck"),
+            "maar wel reachtruck"
+        );
+        // "not" negates a verb, and a word containing "no" is no negator.
+        assert_eq!(
+            unsaid_removed("not really write one"),
+            "not really write one"
+        );
+        assert_eq!(
+            unsaid_removed("Nobody knows nothing"),
+            "Nobody knows nothing"
+        );
+        assert_eq!(negated("no"), [(0, 2)]);
+        assert!(negated("").is_empty());
+    }
+
+    #[test]
     fn a_word_inside_a_better_fitting_phrase_belongs_to_it() {
         let span = |start: usize, text: &str| Span {
             start,
@@ -1441,6 +1642,7 @@ mod tests {
             coverage: 1.0,
             spans,
             reason: String::new(),
+            level: None,
         };
         // "Ran the roof bolter": "roof bolter" (at 8) is one phrase, read at 0.62.
         let owned = Owned::from_matches(&[(matched(vec![span(8, "roof bolter")]), 0.62)]);

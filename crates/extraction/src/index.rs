@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::lexicon::Gloss;
 use crate::text::{LanguageStemmer, Word, words};
 
 /// Which part of a concept a text is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Field {
     /// A preferred label or title.
@@ -45,7 +45,7 @@ pub struct ConceptDoc {
 }
 
 /// The knobs of the scoring; defaults were chosen once for all concept kinds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ScoringParams {
     /// Weight of an alternative label relative to a preferred one.
     pub alternative_weight: f32,
@@ -95,7 +95,7 @@ impl Default for ScoringParams {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Label {
     concept: u32,
     field: Field,
@@ -109,7 +109,7 @@ struct Label {
 }
 
 /// The index. Build once from the taxonomy; search with a [`Scratch`] per thread.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ConceptIndex {
     ids: Vec<String>,
     priors: Vec<f32>,
@@ -209,7 +209,7 @@ pub struct Query {
 
 /// A label in a candidate list, with its first tokens inline so that scoring it reads the list
 /// in order instead of jumping to the label.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Candidate {
     label: u32,
     /// The label's distinct tokens; `NO_TOKEN` pads; a label with more than fit is read whole.

@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::index::{ConceptDoc, Field};
 use crate::text::{LanguageStemmer, Word, words};
 
@@ -28,7 +30,7 @@ pub struct Gloss {
 }
 
 /// A target word a source stem translates to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Translation {
     stem: String,
     word: String,
@@ -59,7 +61,7 @@ const MAX_LABELS: usize = 12;
 const NULL: u32 = u32::MAX;
 
 /// A lexicon from `source` into `target`.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Lexicon {
     source: String,
     target: String,

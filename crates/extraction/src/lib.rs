@@ -12,6 +12,7 @@
 
 pub mod eval;
 pub mod index;
+pub mod level;
 pub mod lexicon;
 pub mod meaning;
 pub mod skills;
@@ -19,6 +20,17 @@ pub mod text;
 
 pub use index::{ConceptDoc, ConceptIndex, ConceptText, Field, Hit, Query, ScoringParams, Scratch};
 pub use skills::{ExtractOptions, SkillExtractor, SkillMatch, Span};
+
+/// What can go wrong in the engine itself (bad input is answered, not refused).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A kept analyzer was written by another build of Guild: its indexes may read differently.
+    #[error("the kept analyzer was written by another build of Guild")]
+    KeptByOtherBuild,
+    /// A kept analyzer could not be read back.
+    #[error("the kept analyzer is damaged: {0}")]
+    KeptDamaged(String),
+}
 pub mod analyzer;
 pub mod deconstruct;
 pub mod presence;

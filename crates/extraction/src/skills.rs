@@ -1,12 +1,12 @@
 //! Text of any length → ranked skills, each with its score, the spans that matched and why.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::index::{ConceptDoc, ConceptIndex, Field, Hit, Query, ScoringParams, Scratch};
 use crate::lexicon::Lexicon;
 
 /// A skill (or any concept) an extractor can find, with what to show for it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConceptInfo {
     /// Display label (preferred, English).
     pub label: String,
@@ -44,6 +44,8 @@ pub struct SkillMatch {
     pub spans: Vec<Span>,
     /// Why, in words.
     pub reason: String,
+    /// The level the text tells for it, when it tells one (profiles only).
+    pub level: Option<crate::level::Level>,
 }
 
 /// Options for [`SkillExtractor::extract`].
@@ -72,7 +74,7 @@ impl Default for ExtractOptions {
 type SegmentHit = (usize, usize, Hit);
 
 /// Finds skills in text.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SkillExtractor {
     index: ConceptIndex,
     info: Vec<ConceptInfo>,
@@ -265,6 +267,7 @@ impl SkillExtractor {
             coverage,
             spans,
             reason,
+            level: None,
         })
     }
 }

@@ -6,8 +6,12 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// A language's stemmer and stop words.
+/// A language's stemmer and stop words. Kept (serialised) as its language tag alone: the rest is
+/// the stemmer crate's and rebuilt from it.
+#[derive(serde::Deserialize)]
+#[serde(from = "String")]
 pub struct LanguageStemmer {
+    lang: String,
     stemmer: Option<Stemmer>,
     stop_words: std::collections::HashSet<String>,
 }
@@ -17,6 +21,18 @@ impl std::fmt::Debug for LanguageStemmer {
         f.debug_struct("LanguageStemmer")
             .field("stems", &self.stemmer.is_some())
             .finish()
+    }
+}
+
+impl serde::Serialize for LanguageStemmer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.lang)
+    }
+}
+
+impl From<String> for LanguageStemmer {
+    fn from(lang: String) -> Self {
+        Self::for_lang(&lang)
     }
 }
 
@@ -60,6 +76,7 @@ impl LanguageStemmer {
             })
             .collect();
         Self {
+            lang: lang.to_owned(),
             stemmer: algorithm.map(Stemmer::create),
             stop_words,
         }

@@ -170,7 +170,12 @@ pub fn profile(
     out!("Skills found ({}), to confirm:", draft.lang);
     for m in &draft.skills {
         let evidence: Vec<&str> = m.spans.iter().map(|s| s.text.as_str()).collect();
-        out!("  {:<45} \"{}\"", m.label, evidence.join("\", \""));
+        let level = m
+            .level
+            .as_ref()
+            .map(|l| format!("  (level {} from {})", l.level, l.because))
+            .unwrap_or_default();
+        out!("  {:<45} \"{}\"{level}", m.label, evidence.join("\", \""));
     }
     out!("Likely occupations:");
     for o in draft.job_titles.iter().chain(&draft.occupations) {

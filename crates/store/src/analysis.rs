@@ -88,15 +88,82 @@ impl Store {
 
     /// Builds the analyzer over the whole taxonomy: by words only, or with `encoder` by meaning
     /// too, with [`Self::semantics`].
+    ///
+    /// The lexical indexes are kept in the store, per taxonomy version, the first time they are
+    /// built, and read back after (a kept copy from another build of Guild, or one that cannot
+    /// be read, is built again).
     pub fn analyzer(&self, encoder: Option<&Arc<Encoder>>) -> Result<Analyzer, StoreError> {
-        let input = self.analyzer_input()?;
-        let Some(encoder) = encoder else {
-            return Ok(Analyzer::new(input));
+        let version = self.taxonomy_version()?;
+        let (analyzer, semantics) = match self.kept_analyzer(&version)? {
+            Some(analyzer) => {
+                let semantics = match encoder {
+                    Some(encoder) => Some(self.semantics_over(encoder, None, &[])?),
+                    None => None,
+                };
+                (analyzer, semantics)
+            }
+            None => {
+                let input = self.analyzer_input()?;
+                let semantics = match encoder {
+                    Some(encoder) => Some(self.semantics_over(encoder, Some(&input), &[])?),
+                    None => None,
+                };
+                let analyzer = Analyzer::new(input);
+                self.keep_analyzer(&version, &analyzer)?;
+                (analyzer, semantics)
+            }
         };
-        let semantics = self.semantics_over(encoder, Some(&input), &[])?;
-        Analyzer::new(input)
-            .with_semantics(semantics)
-            .map_err(StoreError::from)
+        match semantics {
+            Some(semantics) => analyzer.with_semantics(semantics).map_err(StoreError::from),
+            None => Ok(analyzer),
+        }
+    }
+
+    /// Builds the analyzer's lexical indexes and keeps them, unless they are kept already for
+    /// this taxonomy version; returns whether it built them. Imports call it, so that the first
+    /// command that reads text starts as fast as the next.
+    pub fn prepare_analyzer(&self) -> Result<bool, StoreError> {
+        let version = self.taxonomy_version()?;
+        if self.kept_analyzer(&version)?.is_some() {
+            return Ok(false);
+        }
+        self.keep_analyzer(&version, &Analyzer::new(self.analyzer_input()?))?;
+        Ok(true)
+    }
+
+    /// The analyzer kept for taxonomy `version`, when there is one this build can read.
+    fn kept_analyzer(&self, version: &str) -> Result<Option<Analyzer>, StoreError> {
+        let rows = self.read(|tx| {
+            tx.query(
+                "SELECT bytes FROM kept_analyzers WHERE corpus = $1",
+                &[version.into()],
+            )
+        })?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        match Analyzer::from_kept(row[0].bytes()?) {
+            Ok(analyzer) => Ok(Some(analyzer)),
+            Err(e) => {
+                tracing::info!("building the analyzer again: {e}");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Keeps `analyzer` as the one for taxonomy `version`, replacing any other.
+    fn keep_analyzer(&self, version: &str, analyzer: &Analyzer) -> Result<(), StoreError> {
+        let bytes = analyzer.to_kept();
+        let now = crate::matching::now();
+        self.write(|tx| {
+            tx.execute("DELETE FROM kept_analyzers", &[])?;
+            tx.execute(
+                "INSERT INTO kept_analyzers (corpus, bytes, built_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (corpus) DO UPDATE SET bytes = excluded.bytes, built_at = excluded.built_at",
+                &[version.into(), Value::Bytes(bytes), now.as_str().into()],
+            )?;
+            Ok(())
+        })
     }
 
     /// The taxonomy embedded by `encoder`: read from the store when it holds them for this

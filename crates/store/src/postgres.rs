@@ -83,6 +83,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         24,
         include_str!("../migrations/postgres/0024_occupation_presence.sql"),
     ),
+    (
+        25,
+        include_str!("../migrations/postgres/0025_kept_analyzers.sql"),
+    ),
 ];
 
 /// Whether the database at `url` has no tables in its schema.

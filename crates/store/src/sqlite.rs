@@ -70,6 +70,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         24,
         include_str!("../migrations/sqlite/0024_occupation_presence.sql"),
     ),
+    (
+        25,
+        include_str!("../migrations/sqlite/0025_kept_analyzers.sql"),
+    ),
 ];
 
 pub(crate) struct Sqlite {

@@ -135,6 +135,46 @@ fn the_people_of_issue_18_are_read_by_meaning() {
     );
     assert!(any(&skills, "cnc"), "{skills:?}");
     assert!(!any(&occupations, "police"), "{occupations:?}");
+    // Twenty years at the machines: his skills are offered at level 5, with the words that say so.
+    let v = run_json(
+        &store,
+        &["profile", "extract", "-", "--json"],
+        "Machinist for 20 years. I set up and ran CNC lathes. Milling machines only a bit.",
+    );
+    let cnc = v["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["spans"][0]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("CNC")
+        })
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(cnc["level"]["level"], 5, "{cnc}");
+    assert!(
+        cnc["level"]["because"]
+            .as_str()
+            .unwrap()
+            .contains("20 years"),
+        "{cnc}"
+    );
+    let hedged = v["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["spans"][0]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Milling")
+        })
+        .collect::<Vec<_>>();
+    assert!(
+        !hedged.is_empty() && hedged.iter().all(|s| s["level"]["level"] == 2),
+        "\"a bit\" is level 2: {hedged:?}"
+    );
     assert!(
         any(&occupations[..3.min(occupations.len())], "machin"),
         "{occupations:?}"
@@ -177,11 +217,38 @@ fn the_taxonomy_is_embedded_once_and_kept() {
     // The import embedded it: reading a text embeds only the text.
     let out = store.guild_ok(&["import", "starter"]);
     assert!(out.contains("Embedded the taxonomy"), "{out}");
+    assert!(
+        out.contains("Indexed the taxonomy for reading text"),
+        "{out}"
+    );
     let again = store.guild_ok(&["import", "starter"]);
     assert!(
         !again.contains("Embedded the taxonomy"),
         "nothing changed, nothing to embed: {again}"
     );
+
+    // The lexical indexes are kept for this taxonomy; damaged, they are built again, and text
+    // reads the same.
+    let path = store.url.strip_prefix("sqlite:").unwrap();
+    let db = rusqlite::Connection::open(path).unwrap();
+    let kept: i64 = db
+        .query_row("SELECT count(*) FROM kept_analyzers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1, "one taxonomy version, one kept analyzer");
+    let text = "Ik heb vijf jaar orders gepickt en op de heftruck gereden in een magazijn";
+    let read = || run_json(&store, &["profile", "extract", "-", "--json"], text);
+    let before = read();
+    db.execute("UPDATE kept_analyzers SET bytes = x'00010203'", [])
+        .unwrap();
+    assert_eq!(read(), before);
+    let mended: Vec<u8> = db
+        .query_row("SELECT bytes FROM kept_analyzers", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        mended.starts_with(b"guild-analyzer "),
+        "rebuilt and kept again"
+    );
+    assert_eq!(read(), before);
 }
 
 #[test]

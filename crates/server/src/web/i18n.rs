@@ -188,6 +188,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("level", "Level", "Niveau"),
     ("keep", "Keep", "Houden"),
     ("found_in", "Found in", "Gevonden in"),
+    ("level_from", "level from", "niveau uit"),
     (
         "likely_work",
         "The work you have done is closest to",

@@ -496,6 +496,12 @@ struct FoundSkill {
     id: String,
     label: String,
     quote: String,
+    /// The level offered: the one the text tells, else 3.
+    level: u8,
+    /// The words the level was read from, if the text told it.
+    level_from: String,
+    /// Offered ticked: the text names it in its own words (not only something close in meaning).
+    named: bool,
 }
 
 #[derive(Template)]
@@ -562,6 +568,13 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
                 .and_then(|sp| text.get(sp.start..sp.end))
                 .unwrap_or_default()
                 .to_owned(),
+            level: s.level.as_ref().map_or(3, |l| l.level),
+            level_from: s
+                .level
+                .as_ref()
+                .map(|l| l.because.clone())
+                .unwrap_or_default(),
+            named: s.coverage > 0.0,
         })
         .collect();
     Ok(render(&SkillsPage {
