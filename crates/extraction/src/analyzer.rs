@@ -1021,12 +1021,9 @@ fn clauses(sentence: &str) -> Vec<(usize, &str)> {
 }
 
 fn push_clause<'t>(out: &mut Vec<(usize, &'t str)>, sentence: &'t str, start: usize, end: usize) {
-    let part = &sentence[start..end];
-    let trimmed = part.trim_start();
-    let lead = part.len() - trimmed.len();
-    let trimmed = trimmed.trim_end();
+    let (at, trimmed) = crate::skills::trimmed_run(sentence, start, end);
     if trimmed.split_whitespace().nth(1).is_some() {
-        out.push((start + lead, trimmed));
+        out.push((at, trimmed));
     }
 }
 

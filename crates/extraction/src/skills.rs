@@ -349,13 +349,17 @@ pub fn segments(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// `text[start..end]` without its leading and trailing white space, with where it now starts.
+pub(crate) fn trimmed_run(text: &str, start: usize, end: usize) -> (usize, &str) {
+    let run = &text[start..end];
+    let trimmed = run.trim_start();
+    (start + run.len() - trimmed.len(), trimmed.trim_end())
+}
+
 fn push_segment<'t>(out: &mut Vec<(usize, &'t str)>, text: &'t str, start: usize, end: usize) {
-    let segment = &text[start..end];
-    let trimmed = segment.trim_start();
-    let lead = segment.len() - trimmed.len();
-    let trimmed = trimmed.trim_end();
+    let (at, trimmed) = trimmed_run(text, start, end);
     if trimmed.chars().any(char::is_alphanumeric) {
-        out.push((start + lead, trimmed));
+        out.push((at, trimmed));
     }
 }
 

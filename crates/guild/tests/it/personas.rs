@@ -141,38 +141,33 @@ fn the_people_of_issue_18_are_read_by_meaning() {
         &["profile", "extract", "-", "--json"],
         "Machinist for 20 years. I set up and ran CNC lathes. Milling machines only a bit.",
     );
-    let cnc = v["skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| {
-            s["spans"][0]["text"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("CNC")
-        })
-        .unwrap_or_else(|| panic!("{v}"));
-    assert_eq!(cnc["level"]["level"], 5, "{cnc}");
-    assert!(
-        cnc["level"]["because"]
-            .as_str()
+    // The skills whose first evidence starts with `words`, and the level each was offered at.
+    let levels_at = |words: &str| -> Vec<(Value, Value)> {
+        v["skills"]
+            .as_array()
             .unwrap()
-            .contains("20 years"),
-        "{cnc}"
-    );
-    let hedged = v["skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| {
-            s["spans"][0]["text"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("Milling")
-        })
-        .collect::<Vec<_>>();
+            .iter()
+            .filter(|s| {
+                s["spans"][0]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(words)
+            })
+            .map(|s| (s["label"].clone(), s["level"].clone()))
+            .collect()
+    };
+    let cnc = levels_at("CNC");
+    assert!(!cnc.is_empty(), "{v}");
+    for (label, level) in &cnc {
+        assert_eq!(level["level"], 5, "{label}: {level}");
+        assert!(
+            level["because"].as_str().unwrap().contains("20 years"),
+            "{label}: {level}"
+        );
+    }
+    let hedged = levels_at("Milling");
     assert!(
-        !hedged.is_empty() && hedged.iter().all(|s| s["level"]["level"] == 2),
+        !hedged.is_empty() && hedged.iter().all(|(_, level)| level["level"] == 2),
         "\"a bit\" is level 2: {hedged:?}"
     );
     assert!(
