@@ -488,6 +488,7 @@ impl Analyzer {
                     m.score = m.score.max(score);
                     continue;
                 }
+                let named = words.is_some();
                 let (spans, evidence) = match words {
                     Some(mut w) => {
                         w.sort_by_key(|s| s.start);
@@ -517,6 +518,7 @@ impl Analyzer {
                         info.label
                     ),
                     level: None,
+                    named,
                 });
             }
         }
@@ -1335,6 +1337,7 @@ impl Analyzer {
                     info.label
                 ),
                 level: None,
+                named: false,
             });
         }
         // The text as a whole is each skill's context: a word read out of its story ("against
@@ -1640,6 +1643,7 @@ mod tests {
             spans,
             reason: String::new(),
             level: None,
+            named: true,
         };
         // "Ran the roof bolter": "roof bolter" (at 8) is one phrase, read at 0.62.
         let owned = Owned::from_matches(&[(matched(vec![span(8, "roof bolter")]), 0.62)]);

@@ -46,6 +46,9 @@ pub struct SkillMatch {
     pub reason: String,
     /// The level the text tells for it, when it tells one (profiles only).
     pub level: Option<crate::level::Level>,
+    /// Whether words of the text name it (its label's words, or words its meaning shares), not
+    /// only a sentence close in meaning.
+    pub named: bool,
 }
 
 /// Options for [`SkillExtractor::extract`].
@@ -259,6 +262,7 @@ impl SkillExtractor {
                 "words of its description appear in the text".to_owned(),
             ),
         };
+        let spans_empty = spans.is_empty();
         Some(SkillMatch {
             id: self.index.id(hit.concept).to_owned(),
             label: info.label.clone(),
@@ -268,6 +272,7 @@ impl SkillExtractor {
             spans,
             reason,
             level: None,
+            named: !spans_empty,
         })
     }
 }

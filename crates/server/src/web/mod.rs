@@ -574,7 +574,7 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
                 .as_ref()
                 .map(|l| l.because.clone())
                 .unwrap_or_default(),
-            named: s.coverage > 0.0,
+            named: s.named,
         })
         .collect();
     Ok(render(&SkillsPage {
