@@ -94,23 +94,21 @@ impl Store {
     /// be read, is built again).
     pub fn analyzer(&self, encoder: Option<&Arc<Encoder>>) -> Result<Analyzer, StoreError> {
         let version = self.taxonomy_version()?;
-        let (analyzer, semantics) = match self.kept_analyzer(&version)? {
-            Some(analyzer) => {
-                let semantics = match encoder {
-                    Some(encoder) => Some(self.semantics_over(encoder, None, &[])?),
-                    None => None,
-                };
-                (analyzer, semantics)
-            }
-            None => {
-                let input = self.analyzer_input()?;
-                let semantics = match encoder {
-                    Some(encoder) => Some(self.semantics_over(encoder, Some(&input), &[])?),
-                    None => None,
-                };
-                let analyzer = Analyzer::new(input);
+        let kept = self.kept_analyzer(&version)?;
+        // The taxonomy's input is read only when the indexes must be built.
+        let input = match kept {
+            Some(_) => None,
+            None => Some(self.analyzer_input()?),
+        };
+        let semantics = encoder
+            .map(|encoder| self.semantics_over(encoder, input.as_ref(), &[]))
+            .transpose()?;
+        let analyzer = match (kept, input) {
+            (Some(analyzer), _) => analyzer,
+            (None, input) => {
+                let analyzer = Analyzer::new(input.unwrap_or_default());
                 self.keep_analyzer(&version, &analyzer)?;
-                (analyzer, semantics)
+                analyzer
             }
         };
         match semantics {
