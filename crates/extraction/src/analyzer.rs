@@ -395,7 +395,7 @@ impl Analyzer {
                                 .iter()
                                 .any(|sp| sp.start >= *start && sp.end <= start + seg.len())
                     })
-                    .map(|(_, q)| cosine(v, q))
+                    .map(|(_, q)| cosine(&v, q))
                     .fold(-1.0f32, f32::max);
                 Some((m, support))
             })
@@ -1312,7 +1312,7 @@ impl Analyzer {
             let Some(v) = index.vector(i) else { continue };
             let Some((&(start, segment), c)) = reading
                 .units()
-                .map(|(unit, q)| (unit, cosine(v, q)))
+                .map(|(unit, q)| (unit, cosine(&v, q)))
                 .max_by(|a, b| a.1.total_cmp(&b.1))
             else {
                 continue;
@@ -1350,7 +1350,7 @@ impl Analyzer {
                     .position(&m.id)
                     .and_then(|i| index.vector(i))
                 {
-                    m.score += CONTEXT * cosine(v, whole);
+                    m.score += CONTEXT * cosine(&v, whole);
                 }
             }
         }

@@ -89,15 +89,32 @@ impl Semantics {
         parts: [&[u8]; 3],
         corpus: &str,
     ) -> Result<Self, SemanticError> {
-        let read = |bytes: &[u8], part: &str| {
-            EmbeddingIndex::from_bytes(bytes, encoder.as_ref(), &format!("{corpus} {part}"))
-        };
-        Ok(Self {
-            skills: read(parts[0], PARTS[0])?,
-            occupations: read(parts[1], PARTS[1])?,
-            tasks: read(parts[2], PARTS[2])?,
+        let read = |i: usize| Self::part_from_bytes(&encoder, parts[i], corpus, PARTS[i]);
+        let indexes = [read(0)?, read(1)?, read(2)?];
+        Ok(Self::from_parts(encoder, indexes))
+    }
+
+    /// One of the indexes (`part`, one of [`PARTS`]) from its persisted bytes, refused when
+    /// built with another model or over another taxonomy version: a caller that reads the parts
+    /// one at a time holds only one part's bytes at once.
+    pub fn part_from_bytes(
+        encoder: &Encoder,
+        bytes: &[u8],
+        corpus: &str,
+        part: &str,
+    ) -> Result<EmbeddingIndex, SemanticError> {
+        EmbeddingIndex::from_bytes(bytes, encoder, &format!("{corpus} {part}"))
+    }
+
+    /// The indexes of [`PARTS`], in that order, read by [`Self::part_from_bytes`].
+    pub fn from_parts(encoder: Arc<Encoder>, parts: [EmbeddingIndex; 3]) -> Self {
+        let [skills, occupations, tasks] = parts;
+        Self {
+            skills,
+            occupations,
+            tasks,
             encoder,
-        })
+        }
     }
 
     /// The indexes' bytes, in the order of [`PARTS`].

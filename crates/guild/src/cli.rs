@@ -549,6 +549,14 @@ pub fn run() -> Result<ExitCode> {
         settings.key_file = cli.key_file.clone();
     }
     crate::meaning::set_lexical(cli.lexical);
+    // Other commands log only when asked (GUILD_LOG=debug shows where a command's time goes);
+    // the server sets up its own logging.
+    if !matches!(cli.command, Command::Serve { .. }) && std::env::var_os("GUILD_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(log_filter())
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     crate::meaning::set_embedding_cache(cli.embedding_cache.clone());
     let url = settings.database.clone();
     let db = Db {
@@ -768,13 +776,8 @@ fn open_with_taxonomy(db: &Db) -> Result<Store> {
     Ok(store)
 }
 
-fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Result<ExitCode> {
-    let addr = settings.addr.as_str();
-    let config = guild_server::ServerConfig {
-        public_url: settings.public_url.clone(),
-        limits,
-        encoder: crate::meaning::encoder()?,
-    };
+/// What GUILD_LOG asks to log (info by default).
+fn log_filter() -> tracing_subscriber::EnvFilter {
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("GUILD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // The PostgreSQL driver logs every query's parameters at debug (sealed issuer keys, webhook
@@ -783,8 +786,18 @@ fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Resu
     if let Ok(directive) = "tokio_postgres::query=info".parse() {
         filter = filter.add_directive(directive);
     }
+    filter
+}
+
+fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Result<ExitCode> {
+    let addr = settings.addr.as_str();
+    let config = guild_server::ServerConfig {
+        public_url: settings.public_url.clone(),
+        limits,
+        encoder: crate::meaning::encoder()?,
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(log_filter())
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();

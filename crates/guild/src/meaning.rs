@@ -26,9 +26,10 @@ pub fn encoder() -> Result<Option<Arc<Encoder>>> {
     }
     ENCODER
         .get_or_init(|| {
-            guild_semantic::embedded()
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
+            let started = std::time::Instant::now();
+            let encoder = guild_semantic::embedded();
+            tracing::debug!("loaded the sentence encoder in {:.0?}", started.elapsed());
+            encoder.map(Arc::new).map_err(|e| e.to_string())
         })
         .clone()
         .map(Some)
@@ -37,7 +38,7 @@ pub fn encoder() -> Result<Option<Arc<Encoder>>> {
 
 /// The store's analyzer, reading by meaning unless `--lexical`.
 pub fn analyzer(store: &guild_store::Store) -> Result<guild_extraction::analyzer::Analyzer> {
-    Ok(store.analyzer(encoder()?.as_ref())?)
+    store.analyzer_with(encoder)
 }
 
 /// Where imports keep the taxonomy's embeddings for other stores (`--embedding-cache`).

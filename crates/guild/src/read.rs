@@ -163,7 +163,9 @@ pub fn profile(
 ) -> Result<ExitCode> {
     let text = read_text(input)?;
     let analyzer = crate::meaning::analyzer(store)?;
+    let started = std::time::Instant::now();
     let draft = analyzer.profile(&mut AnalyzerScratch::default(), &text, lang.as_deref());
+    tracing::debug!("read the profile in {:.0?}", started.elapsed());
     if as_json {
         return json(&draft);
     }

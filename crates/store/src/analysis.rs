@@ -91,30 +91,57 @@ impl Store {
     ///
     /// The lexical indexes are kept in the store, per taxonomy version, the first time they are
     /// built, and read back after (a kept copy from another build of Guild, or one that cannot
-    /// be read, is built again).
+    /// be read, is built again). The lexical indexes and the embeddings are read side by side:
+    /// both are tens of megabytes, and every command that reads text starts with them.
     pub fn analyzer(&self, encoder: Option<&Arc<Encoder>>) -> Result<Analyzer, StoreError> {
-        let version = self.taxonomy_version()?;
-        let kept = self.kept_analyzer(&version)?;
-        // The taxonomy's input is read only when the indexes must be built.
-        let input = match kept {
-            Some(_) => None,
-            None => Some(self.analyzer_input()?),
-        };
-        let semantics = encoder
-            .map(|encoder| self.semantics_over(encoder, input.as_ref(), &[]))
-            .transpose()?;
-        let analyzer = match (kept, input) {
-            (Some(analyzer), _) => analyzer,
-            (None, input) => {
-                let analyzer = Analyzer::new(input.unwrap_or_default());
-                self.keep_analyzer(&version, &analyzer)?;
-                analyzer
-            }
-        };
+        self.analyzer_with(|| Ok(encoder.cloned()))
+    }
+
+    /// [`Self::analyzer`], with the encoder made by `encoder` while the lexical indexes are read
+    /// (loading the model takes as long as reading them).
+    pub fn analyzer_with<E>(
+        &self,
+        encoder: impl FnOnce() -> Result<Option<Arc<Encoder>>, E> + Send,
+    ) -> Result<Analyzer, E>
+    where
+        E: From<StoreError> + Send,
+    {
+        let (lexical, semantics) = std::thread::scope(|s| {
+            let lexical = s.spawn(|| self.lexical_analyzer());
+            let semantics = encoder().and_then(|encoder| {
+                encoder
+                    .map(|encoder| self.semantics(&encoder))
+                    .transpose()
+                    .map_err(E::from)
+            });
+            let lexical = lexical.join().unwrap_or_else(|_| {
+                Err(StoreError::Backend(
+                    "reading the taxonomy's indexes failed".into(),
+                ))
+            });
+            (lexical, semantics)
+        });
+        let (analyzer, semantics) = (lexical?, semantics?);
         match semantics {
-            Some(semantics) => analyzer.with_semantics(semantics).map_err(StoreError::from),
+            Some(semantics) => Ok(analyzer
+                .with_semantics(semantics)
+                .map_err(StoreError::from)?),
             None => Ok(analyzer),
         }
+    }
+
+    /// The analyzer's lexical indexes (reading by words only): kept for this taxonomy version,
+    /// or built and kept.
+    pub fn lexical_analyzer(&self) -> Result<Analyzer, StoreError> {
+        let version = self.taxonomy_version()?;
+        let started = std::time::Instant::now();
+        if let Some(kept) = self.kept_analyzer(&version)? {
+            tracing::debug!("read the kept analyzer in {:.0?}", started.elapsed());
+            return Ok(kept);
+        }
+        let analyzer = Analyzer::new(self.analyzer_input()?);
+        self.keep_analyzer(&version, &analyzer)?;
+        Ok(analyzer)
     }
 
     /// Builds the analyzer's lexical indexes and keeps them, unless they are kept already for
@@ -131,18 +158,21 @@ impl Store {
 
     /// The analyzer kept for taxonomy `version`, when there is one this build can read.
     fn kept_analyzer(&self, version: &str) -> Result<Option<Analyzer>, StoreError> {
-        let rows = self.read(|tx| {
-            tx.query(
+        let mut kept = None;
+        self.read(|tx| {
+            tx.with_blob(
                 "SELECT bytes FROM kept_analyzers WHERE corpus = $1",
                 &[version.into()],
+                &mut |bytes| {
+                    kept = Some(Analyzer::from_kept(bytes));
+                    Ok(())
+                },
             )
         })?;
-        let Some(row) = rows.first() else {
-            return Ok(None);
-        };
-        match Analyzer::from_kept(row[0].bytes()?) {
-            Ok(analyzer) => Ok(Some(analyzer)),
-            Err(e) => {
+        match kept {
+            None => Ok(None),
+            Some(Ok(analyzer)) => Ok(Some(analyzer)),
+            Some(Err(e)) => {
                 tracing::info!("building the analyzer again: {e}");
                 Ok(None)
             }
@@ -169,7 +199,7 @@ impl Store {
     /// an earlier version embedded are reused) and kept. Imports call it, so that the first
     /// text read is not slow; [`Semantics::embedded`] says how many labels it embedded.
     pub fn semantics(&self, encoder: &Arc<Encoder>) -> Result<Semantics, StoreError> {
-        self.semantics_over(encoder, None, &[])
+        self.semantics_over(encoder, &[])
     }
 
     /// [`Self::semantics`], reusing the vectors of `also` (indexes kept outside the store, say
@@ -179,24 +209,22 @@ impl Store {
         encoder: &Arc<Encoder>,
         also: &[EmbeddingIndex],
     ) -> Result<Semantics, StoreError> {
-        self.semantics_over(encoder, None, also)
+        self.semantics_over(encoder, also)
     }
 
-    /// [`Self::semantics`], with the analyzer's input when the caller has it already.
+    /// [`Self::semantics`], reusing `also`'s vectors when they must be computed.
     fn semantics_over(
         &self,
         encoder: &Arc<Encoder>,
-        input: Option<&AnalyzerInput>,
         also: &[EmbeddingIndex],
     ) -> Result<Semantics, StoreError> {
         let version = self.taxonomy_version()?;
+        let started = std::time::Instant::now();
         if let Some(kept) = self.stored_semantics(encoder, &version)? {
+            tracing::debug!("read the kept embeddings in {:.0?}", started.elapsed());
             return Ok(kept);
         }
-        match input {
-            Some(input) => self.compute_semantics(encoder, input, &version, also),
-            None => self.compute_semantics(encoder, &self.analyzer_input()?, &version, also),
-        }
+        self.compute_semantics(encoder, &self.analyzer_input()?, &version, also)
     }
 
     /// The kept embeddings, when all parts are there for this version and model and read back
@@ -207,23 +235,58 @@ impl Store {
         version: &str,
     ) -> Result<Option<Semantics>, StoreError> {
         let model = encoder.fingerprint().to_string();
-        let rows = self.read(|tx| {
-            tx.query(
-                "SELECT part, bytes FROM semantic_indexes WHERE corpus = $1 AND model = $2",
-                &[version.into(), model.as_str().into()],
-            )
-        })?;
-        let mut parts: [Option<&[u8]>; 3] = [None; 3];
-        for r in &rows {
-            if let Some(i) = PARTS.iter().position(|p| r[0].text().ok() == Some(*p)) {
-                parts[i] = Some(r[1].bytes()?);
+        // One part at a time: only one part's bytes are held besides the vectors.
+        let mut parts = Vec::with_capacity(PARTS.len());
+        for part in PARTS {
+            let mut read = None;
+            self.read(|tx| {
+                tx.with_blob(
+                    "SELECT bytes FROM semantic_indexes WHERE corpus = $1 AND model = $2 AND part = $3",
+                    &[version.into(), model.as_str().into(), part.into()],
+                    &mut |bytes| {
+                        read = Some(
+                            Semantics::part_from_bytes(encoder, bytes, version, part)
+                                .map(|index| (index, EmbeddingIndex::current_format(bytes))),
+                        );
+                        Ok(())
+                    },
+                )
+            })?;
+            // Damaged or foreign bytes are not an error to the reader: they are computed again.
+            match read {
+                None => return Ok(None),
+                Some(Err(e)) => {
+                    tracing::info!("embedding the taxonomy again: {e}");
+                    return Ok(None);
+                }
+                Some(Ok((index, current))) => {
+                    if !current {
+                        self.rewrite_semantics(&index, version, &model, part);
+                    }
+                    parts.push(index);
+                }
             }
         }
-        let [Some(a), Some(b), Some(c)] = parts else {
+        let Ok(parts) = <[EmbeddingIndex; 3]>::try_from(parts) else {
             return Ok(None);
         };
-        // Damaged or foreign bytes are not an error to the reader: they are computed again.
-        Ok(Semantics::from_bytes(encoder.clone(), [a, b, c], version).ok())
+        Ok(Some(Semantics::from_parts(encoder.clone(), parts)))
+    }
+
+    /// Writes an index read in an older format in the current one (smaller and faster to read);
+    /// a store that cannot be written now is left as it is, and read the slower way again.
+    fn rewrite_semantics(&self, index: &EmbeddingIndex, version: &str, model: &str, part: &str) {
+        let bytes = index.to_bytes();
+        let written = self.write(|tx| {
+            tx.execute(
+                "UPDATE semantic_indexes SET bytes = $1 WHERE corpus = $2 AND model = $3 AND part = $4",
+                &[Value::Bytes(bytes), version.into(), model.into(), part.into()],
+            )?;
+            Ok(())
+        });
+        if let Err(e) = written {
+            tracing::info!("the {part} embeddings stay in the older format: {e}");
+        }
     }
 
     fn compute_semantics(

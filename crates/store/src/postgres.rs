@@ -476,6 +476,23 @@ impl Tx for PgTx<'_, '_> {
         rows.iter().map(read_row).collect()
     }
 
+    fn with_blob(
+        &mut self,
+        sql: &str,
+        values: &[Value],
+        read: &mut dyn FnMut(&[u8]) -> Result<(), StoreError>,
+    ) -> Result<bool, StoreError> {
+        let rows = self.0.query(sql, &params(values)).map_err(pg_error)?;
+        let Some(row) = rows.first() else {
+            return Ok(false);
+        };
+        let blob: &[u8] = row
+            .try_get(0)
+            .map_err(|e| StoreError::Backend(format!("expected a blob: {e}")))?;
+        read(blob)?;
+        Ok(true)
+    }
+
     fn bulk_insert(
         &mut self,
         table: &str,

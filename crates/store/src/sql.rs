@@ -131,6 +131,15 @@ pub trait Tx {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query and returns all its rows.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a query for one blob (the first column of the first row) and hands it to `read`
+    /// as the backend holds it, without a copy of its own: the kept indexes are tens of
+    /// megabytes, read at every start. Returns whether there was a row.
+    fn with_blob(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        read: &mut dyn FnMut(&[u8]) -> Result<(), StoreError>,
+    ) -> Result<bool, StoreError>;
     /// Inserts many rows into `table` as fast as the backend allows (COPY on PostgreSQL).
     fn bulk_insert(
         &mut self,

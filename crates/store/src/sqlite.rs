@@ -251,6 +251,31 @@ impl Tx for SqliteTx<'_> {
         Ok(n as u64)
     }
 
+    fn with_blob(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        read: &mut dyn FnMut(&[u8]) -> Result<(), StoreError>,
+    ) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .0
+            .prepare_cached(&to_sqlite_placeholders(sql))
+            .map_err(sqlite_error)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(bind(params)))
+            .map_err(sqlite_error)?;
+        let Some(row) = rows.next().map_err(sqlite_error)? else {
+            return Ok(false);
+        };
+        let blob = row
+            .get_ref(0)
+            .map_err(sqlite_error)?
+            .as_blob()
+            .map_err(|e| StoreError::Backend(format!("expected a blob: {e}")))?;
+        read(blob)?;
+        Ok(true)
+    }
+
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let mut stmt = self
             .0
