@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Backend, TestStore, imported_sqlite};
+use crate::harness::{Backend, TestStore, imported_sqlite, shared};
 
 fn run_json(store: &TestStore, args: &[&str], text: &str) -> Value {
     let out = store.guild_with_input(args, text);
@@ -333,4 +333,63 @@ fn occupations_are_judged_remote_or_on_site_from_what_their_work_is() {
     };
     assert!(shares("onet:47-2181.00").iter().all(|s| *s < 0.5));
     assert!(shares("onet:15-1252.00").iter().all(|s| *s > 0.5));
+}
+
+#[test]
+fn ai_exposure_of_unlabelled_tasks_is_estimated_from_similar_work() {
+    let store = imported_sqlite();
+    // The shape of shared/data/gpts-are-gpts: real O*NET task statements of three writing and
+    // three building occupations, labelled here by a plain rule (writing is exposed, E1; laying
+    // bricks and roofs is not, E0), not taken from that file.
+    let statements = std::fs::read_to_string(shared("data/onet-29.3/Task Statements.txt"))
+        .unwrap_or_else(|e| panic!("O*NET task statements: {e}"));
+    let exposed = ["27-3041.00", "27-3042.00", "27-3043.00"];
+    let manual = ["47-2021.00", "47-2051.00", "47-2181.00"];
+    let mut file =
+        String::from("\tO*NET-SOC Code\tTask ID\tTask\tTask Type\tTitle\thuman_exposure_agg\n");
+    let mut rows = 0;
+    for line in statements.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let label = if exposed.contains(&f[0]) {
+            "E1"
+        } else if manual.contains(&f[0]) {
+            "E0"
+        } else {
+            continue;
+        };
+        file.push_str(&format!(
+            "{rows}\t{}\t{}.0\t{}\tCore\t{}\t{label}\n",
+            f[0], f[2], f[3], f[1]
+        ));
+        rows += 1;
+    }
+    assert!(rows > 60, "{rows} tasks");
+    let path = store.dir().join("exposure.tsv");
+    std::fs::write(&path, file).unwrap();
+    // Two folds over the occupations: each hidden writer still has writers outside its fold.
+    let out = store.guild_ok(&["eval", "exposure", path.to_str().unwrap(), "--folds", "2"]);
+    let last = out.lines().last().unwrap_or_default();
+    let field = |name: &str| -> f64 {
+        last.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+    };
+    // Only these 123 tasks carry labels, so a hidden task whose similar tasks (of all O*NET)
+    // are none of them is not estimated (and counts as wrong); those estimated are right.
+    let (tasks, estimated) = (field("tasks"), field("estimated"));
+    assert_eq!(tasks, rows as f64, "{out}");
+    assert!(estimated >= 0.5 * tasks, "{out}");
+    assert!(field("accuracy") * tasks >= 0.9 * estimated, "{out}");
+    assert!(field("spearman") >= 0.8, "{out}");
+    // A label that is not E0, E1 or E2 is refused with its row.
+    std::fs::write(
+        &path,
+        "\tO*NET-SOC Code\tTask ID\tTask\tTask Type\tTitle\thuman_exposure_agg\n0\t27-3043.00\t1.0\tWrite.\tCore\tWriters\tE7\n",
+    )
+    .unwrap();
+    let out = store.guild(&["eval", "exposure", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("row 2") && err.contains("E7"), "{err}");
 }
