@@ -192,12 +192,17 @@ fn trained_others(sentence: &str) -> Option<&str> {
 
 /// The first of `needles` standing as whole words in `haystack` (any case), as written there.
 fn find_any<'h>(haystack: &'h str, needles: &[&str]) -> Option<&'h str> {
-    let lower = haystack.to_lowercase();
-    // Lowercasing keeps byte offsets only for text whose case changes keep lengths; otherwise
-    // the words are found, but quoted from the lowered text's positions with care.
-    if lower.len() != haystack.len() {
-        return None;
+    // Lowered char by char, with each lowered byte's char's offset in `haystack`: lowering may
+    // change a char's length ("İ" is two bytes, its lower case three), and the words found are
+    // quoted as written.
+    let mut lower = String::with_capacity(haystack.len());
+    let mut origin: Vec<usize> = Vec::with_capacity(haystack.len() + 1);
+    for (i, c) in haystack.char_indices() {
+        let before = lower.len();
+        lower.extend(c.to_lowercase());
+        origin.resize(origin.len() + lower.len() - before, i);
     }
+    origin.push(haystack.len());
     let bounded = |at: usize, len: usize| {
         let before = lower[..at].chars().next_back();
         let after = lower[at + len..].chars().next();
@@ -208,7 +213,7 @@ fn find_any<'h>(haystack: &'h str, needles: &[&str]) -> Option<&'h str> {
         while let Some(i) = lower[from..].find(n) {
             let at = from + i;
             if bounded(at, n.len()) {
-                return haystack.get(at..at + n.len());
+                return haystack.get(origin[at]..origin[at + n.len()]);
             }
             from = at + n.len();
         }
@@ -342,6 +347,22 @@ mod tests {
         let lathe = r.level(&at(text, "lathe.")).unwrap();
         assert_eq!(lathe.level, 5, "{lathe:?}");
         assert!(lathe.because.contains("Trained new hires"), "{lathe:?}");
+    }
+
+    #[test]
+    fn words_are_found_and_quoted_when_lowering_changes_lengths() {
+        // "İ" lowers to three bytes: the words after it are still found, quoted as written.
+        assert_eq!(
+            find_any("İK HEB TWAALF JAAR gelast", &["twaalf jaar"]),
+            Some("TWAALF JAAR")
+        );
+        assert_eq!(find_any("İzmir, a bit", &["a bit"]), Some("a bit"));
+        assert_eq!(find_any("İzmir, abit", &["a bit"]), None);
+        assert_eq!(
+            find_any("half a bitter", &["a bit"]),
+            None,
+            "whole words only"
+        );
     }
 
     #[test]
