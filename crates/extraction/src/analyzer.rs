@@ -383,7 +383,7 @@ impl Analyzer {
         // them for a match on the description).
         let supported: Vec<(SkillMatch, f32)> = lexical
             .into_iter()
-            .filter(|m| self.proposable(&m.id))
+            .filter(|m| self.proposable(&m.id) || named_product(m))
             .filter_map(|m| {
                 let i = self.skills.index().position(&m.id)?;
                 let v = index.vector(i)?;
@@ -937,6 +937,12 @@ impl<'t> Reading<'t> {
         }
         out
     }
+}
+
+/// A product the text names in full (O*NET's technology examples: "G-code", "AutoCAD"): kept
+/// beside ESCO's skills, which name no products, when the encoder finds the sentence close to it.
+fn named_product(m: &SkillMatch) -> bool {
+    m.kind == "technology" && m.coverage >= 1.0
 }
 
 /// Words that negate what follows them to the end of its clause ("no experience with

@@ -134,6 +134,8 @@ fn the_people_of_issue_18_are_read_by_meaning() {
          factory moved abroad.",
     );
     assert!(any(&skills, "cnc"), "{skills:?}");
+    // The language he programmed in is a product ESCO does not name; O*NET does.
+    assert!(skills.iter().any(|s| s == "g-code"), "{skills:?}");
     assert!(!any(&occupations, "police"), "{occupations:?}");
     // Twenty years at the machines: his skills are offered at level 5, with the words that say so.
     let v = run_json(
