@@ -82,18 +82,6 @@ impl Semantics {
         })
     }
 
-    /// The indexes from their persisted bytes (in the order of [`PARTS`]), refused when built
-    /// with another model or over another taxonomy version.
-    pub fn from_bytes(
-        encoder: Arc<Encoder>,
-        parts: [&[u8]; 3],
-        corpus: &str,
-    ) -> Result<Self, SemanticError> {
-        let read = |i: usize| Self::part_from_bytes(&encoder, parts[i], corpus, PARTS[i]);
-        let indexes = [read(0)?, read(1)?, read(2)?];
-        Ok(Self::from_parts(encoder, indexes))
-    }
-
     /// One of the indexes (`part`, one of [`PARTS`]) from its persisted bytes, refused when
     /// built with another model or over another taxonomy version: a caller that reads the parts
     /// one at a time holds only one part's bytes at once.
