@@ -6,6 +6,9 @@ use serde::Serialize;
 use crate::MarketError;
 use crate::money::Amount;
 
+/// The platform fee on released money that a new contract is made with: 10 % (basis points).
+pub const PLATFORM_FEE_BPS: u32 = 1000;
+
 /// The most a fee may be: 50 % (in basis points).
 pub const MAX_FEE_BPS: u32 = 5_000;
 

@@ -8,6 +8,8 @@
 //! - [`fx`]: exchange rates as exact ratios, and conversion that never creates money;
 //! - [`contract`]: the state machine of a contract, fixed-price with milestones or hourly in
 //!   weeks: who may do what, when, and what money moves;
+//! - [`settlement`]: what the ledger posts for a contract's actions (the one mapping from the
+//!   state machine's effects to balanced transfers, with their idempotency keys);
 //! - [`timesheet`]: hourly work: a week's timesheet under the cap, its funding and its bill;
 //! - [`assessment`]: skill tests: question banks, seeded draws, marking;
 //! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files in.
@@ -20,6 +22,7 @@ pub mod fees;
 pub mod fx;
 pub mod ledger;
 pub mod money;
+pub mod settlement;
 pub mod timesheet;
 
 pub use error::MarketError;

@@ -13,21 +13,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use guild_market::bank;
 use guild_market::contract::{
-    Action, ContractKind, ContractStatus, MilestoneStatus, Money, Party, decide_for,
+    Action, ContractKind, ContractStatus, MilestoneStatus, Party, decide_for,
 };
-use guild_market::fees::split;
-use guild_market::ledger::{
-    Account as LedgerAccount, AccountKind, Posting, Transfer, TransferKind,
-};
+use guild_market::ledger::{Account as LedgerAccount, AccountKind, Transfer, TransferKind};
 use guild_market::money::{Amount, Currency};
 use guild_matching::{Task, TaskId, Worker, WorkerId};
 use guild_taxonomy::SkillId;
 
-use crate::contracts::PLATFORM_FEE_BPS;
 use crate::ledger::{account_id, market, market_error};
 use crate::matching::{bad, bump, check_skills, now, task_params, worker_params};
 use crate::sql::{ColumnType, Dialect, Row, Tx, Value};
 use crate::{Store, StoreError};
+use guild_market::fees::PLATFORM_FEE_BPS;
+use guild_market::settlement::{ContractMoney, MilestoneFunds, movements};
 
 use ColumnType::{Int, Int4, Real, Text};
 
@@ -434,7 +432,6 @@ impl Store {
 
             // Each contract's steps through the state machine, with the money they move.
             let contract_ids = reserve_ids(tx, "contracts", batch.contracts.len())?;
-            let escrow_of = |id: i64| market(LedgerAccount::new(AccountKind::Escrow, id, cur));
             let mut moves: Vec<Pending> = Vec::new();
             let mut funded_by: BTreeMap<i64, i64> = BTreeMap::new();
             let mut contract_rows: Vec<Row> = Vec::with_capacity(batch.contracts.len());
@@ -448,19 +445,12 @@ impl Store {
                 if client_id == worker_id {
                     return Err(StoreError::Invalid("a contract needs two different accounts".to_owned()));
                 }
-                let escrow = escrow_of(id)?;
-                let client = market(LedgerAccount::new(AccountKind::ClientFunds, client_id, cur))?;
-                let worker = market(LedgerAccount::new(AccountKind::WorkerBalance, worker_id, cur))?;
-                let release = |amount: i64, memo: &str| -> Result<Transfer, StoreError> {
-                    let s = market(split(market(Amount::new(amount, cur))?, PLATFORM_FEE_BPS))?;
-                    let mut postings = vec![
-                        Posting { account: escrow, amount: -amount },
-                        Posting { account: worker, amount: s.worker_minor },
-                    ];
-                    if s.fee_minor > 0 {
-                        postings.push(Posting { account: LedgerAccount::fees(cur), amount: s.fee_minor });
-                    }
-                    Transfer::new(TransferKind::Release, postings, memo).map_err(market_error)
+                let money = ContractMoney {
+                    contract: id,
+                    client: client_id,
+                    worker: worker_id,
+                    currency: cur,
+                    fee_bps: PLATFORM_FEE_BPS,
                 };
                 let mut status = ContractStatus::Proposed;
                 let mut states = vec![MilestoneStatus::Unfunded; c.milestones.len()];
@@ -468,54 +458,19 @@ impl Store {
                 for step in &c.steps {
                     let effect = decide_for(ContractKind::Fixed, status, &states, step.action, step.party, step.milestone)
                         .map_err(|e| StoreError::Invalid(format!("generated contract {:?}: {e}", c.title)))?;
+                    let step_moves = movements(&money, &effect, step.action, step.worker_percent, |i| {
+                        MilestoneFunds { amount: c.milestones[i].1, hourly: None }
+                    })
+                    .map_err(market_error)?;
+                    for m in step_moves {
+                        // What the clients must have deposited first.
+                        if m.transfer.kind == TransferKind::FundEscrow {
+                            let funded: i64 = m.transfer.postings.iter().map(|p| p.amount.max(0)).sum();
+                            *funded_by.entry(client_id).or_default() += funded;
+                        }
+                        moves.push(Pending { key: m.key, actor: m.actor, transfer: m.transfer });
+                    }
                     for m in &effect.milestones {
-                        let minor = c.milestones[m.index].1;
-                        let n = m.index + 1;
-                        let key = |event: &str| format!("contract:{id}:milestone:{n}:{event}");
-                        match m.money {
-                            Money::None => {}
-                            Money::Fund => {
-                                *funded_by.entry(client_id).or_default() += minor;
-                                moves.push(Pending {
-                                    key: key("fund"),
-                                    actor: Some(client_id),
-                                    transfer: Transfer::between(TransferKind::FundEscrow, client, escrow, minor,
-                                        &format!("contract {id}, milestone {n}: funded")).map_err(market_error)?,
-                                });
-                            }
-                            Money::Release => moves.push(Pending {
-                                key: key("release"),
-                                actor: None,
-                                transfer: release(minor, &format!("contract {id}, milestone {n}: approved"))?,
-                            }),
-                            Money::Refund => moves.push(Pending {
-                                key: key("refund"),
-                                actor: None,
-                                transfer: Transfer::between(TransferKind::Refund, escrow, client, minor,
-                                    &format!("contract {id}, milestone {n}: refunded")).map_err(market_error)?,
-                            }),
-                        }
-                        if step.action == Action::Resolve {
-                            let pct = i64::from(step.worker_percent.unwrap_or(0).min(100));
-                            let to_worker = minor * pct / 100;
-                            if to_worker > 0 {
-                                moves.push(Pending {
-                                    key: key("resolve-release"),
-                                    actor: None,
-                                    transfer: release(to_worker, &format!(
-                                        "contract {id}, milestone {n}: dispute decided, {pct} % to the worker"))?,
-                                });
-                            }
-                            if minor - to_worker > 0 {
-                                moves.push(Pending {
-                                    key: key("resolve-refund"),
-                                    actor: None,
-                                    transfer: Transfer::between(TransferKind::Refund, escrow, client, minor - to_worker,
-                                        &format!("contract {id}, milestone {n}: dispute decided, {} % to the client", 100 - pct))
-                                        .map_err(market_error)?,
-                                });
-                            }
-                        }
                         states[m.index] = m.status;
                         if m.status == MilestoneStatus::Submitted {
                             submitted[m.index] = Some(now_text.clone());

@@ -4,11 +4,11 @@
 //! the contract, milestone and event, so a doubled request cannot move money twice.
 
 use guild_market::contract::{
-    Action, ContractKind, ContractStatus, MilestoneStatus, Money, Party, decide_for,
+    Action, ContractKind, ContractStatus, MilestoneStatus, Party, decide_for,
 };
 use guild_market::fees::split;
-use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
 use guild_market::money::{Amount, Currency, decimal};
+use guild_market::settlement::{ContractMoney, MilestoneFunds, movements};
 use guild_market::timesheet::{DayEntry, bill, check_week, week_funding};
 use serde::Serialize;
 
@@ -16,8 +16,6 @@ use crate::ledger::{market, market_error, post_in};
 use crate::sql::Tx;
 use crate::{Store, StoreError};
 
-/// The platform fee on released money: 10 %.
-pub const PLATFORM_FEE_BPS: u32 = 1000;
 /// The most milestones a contract has.
 pub const MAX_MILESTONES: usize = 50;
 
@@ -296,123 +294,37 @@ pub(crate) fn act_in(
     let effect = decide_for(kind, status, &states, action, party, milestone)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
     let cur = market(Currency::parse(&c.currency))?;
-    let fee_bps = u32::try_from(c.fee_bps).unwrap_or(0);
-    let escrow = market(Account::new(AccountKind::Escrow, id, cur))?;
-    let client = market(Account::new(AccountKind::ClientFunds, c.client, cur))?;
-    let worker = market(Account::new(AccountKind::WorkerBalance, c.worker, cur))?;
+    let amounts = tx
+        .query(
+            "SELECT amount FROM milestones WHERE contract_id = $1 ORDER BY ord",
+            &[id.into()],
+        )?
+        .iter()
+        .map(|r| r[0].int())
+        .collect::<Result<Vec<i64>, _>>()?;
+    let rate = c
+        .hourly_rate
+        .as_deref()
+        .map(|rate| market(Amount::parse(rate, cur)).map(|a| a.minor))
+        .transpose()?;
+    let money = ContractMoney {
+        contract: id,
+        client: c.client,
+        worker: c.worker,
+        currency: cur,
+        fee_bps: u32::try_from(c.fee_bps).unwrap_or(0),
+    };
+    let moves = movements(&money, &effect, action, worker_percent, |i| {
+        MilestoneFunds {
+            amount: amounts.get(i).copied().unwrap_or(0),
+            hourly: rate.zip(c.milestones.get(i).and_then(|w| w.minutes_logged)),
+        }
+    })
+    .map_err(market_error)?;
+    for m in &moves {
+        post_in(tx, &m.key, m.actor, &m.transfer, None)?;
+    }
     for m in &effect.milestones {
-        let minor = tx
-            .query(
-                "SELECT amount FROM milestones WHERE contract_id = $1 AND ord = $2",
-                &[id.into(), (m.index as i64).into()],
-            )?
-            .first()
-            .map(|r| r[0].int())
-            .transpose()?
-            .unwrap_or(0);
-        let n = m.index + 1;
-        let key = |event: &str| format!("contract:{id}:milestone:{n}:{event}");
-        let release = |amount: i64, memo: &str| -> Result<Transfer, StoreError> {
-            let s = market(split(market(Amount::new(amount, cur))?, fee_bps))?;
-            let mut postings = vec![
-                Posting {
-                    account: escrow,
-                    amount: -amount,
-                },
-                Posting {
-                    account: worker,
-                    amount: s.worker_minor,
-                },
-            ];
-            if s.fee_minor > 0 {
-                postings.push(Posting {
-                    account: Account::fees(cur),
-                    amount: s.fee_minor,
-                });
-            }
-            Transfer::new(TransferKind::Release, postings, memo).map_err(market_error)
-        };
-        match m.money {
-            Money::None => {}
-            Money::Fund => {
-                let t = Transfer::between(
-                    TransferKind::FundEscrow,
-                    client,
-                    escrow,
-                    minor,
-                    &format!("contract {id}, milestone {n}: funded"),
-                )
-                .map_err(market_error)?;
-                post_in(tx, &key("fund"), Some(c.client), &t, None)?;
-            }
-            Money::Release => {
-                // A week of an hourly contract pays its timesheet; the rest of its funding
-                // goes back to the client.
-                let pay = match (
-                    &c.hourly_rate,
-                    c.milestones.get(m.index).and_then(|w| w.minutes_logged),
-                ) {
-                    (Some(rate), Some(minutes)) => {
-                        let rate = market(Amount::parse(rate, cur))?.minor;
-                        market(bill(rate, minutes))?.min(minor)
-                    }
-                    _ => minor,
-                };
-                if pay > 0 {
-                    let t = release(pay, &format!("contract {id}, milestone {n}: approved"))?;
-                    post_in(tx, &key("release"), None, &t, None)?;
-                }
-                if minor > pay {
-                    let t = Transfer::between(
-                        TransferKind::Refund,
-                        escrow,
-                        client,
-                        minor - pay,
-                        &format!("contract {id}, week {n}: the part of the cap not worked"),
-                    )
-                    .map_err(market_error)?;
-                    post_in(tx, &key("unworked"), None, &t, None)?;
-                }
-            }
-            Money::Refund => {
-                let t = Transfer::between(
-                    TransferKind::Refund,
-                    escrow,
-                    client,
-                    minor,
-                    &format!("contract {id}, milestone {n}: refunded"),
-                )
-                .map_err(market_error)?;
-                post_in(tx, &key("refund"), None, &t, None)?;
-            }
-        }
-        if action == Action::Resolve {
-            let pct = i64::from(worker_percent.unwrap_or(0).min(100));
-            let to_worker = minor * pct / 100;
-            if to_worker > 0 {
-                let t = release(
-                    to_worker,
-                    &format!(
-                        "contract {id}, milestone {n}: dispute decided, {pct} % to the worker"
-                    ),
-                )?;
-                post_in(tx, &key("resolve-release"), None, &t, None)?;
-            }
-            if minor - to_worker > 0 {
-                let t = Transfer::between(
-                    TransferKind::Refund,
-                    escrow,
-                    client,
-                    minor - to_worker,
-                    &format!(
-                        "contract {id}, milestone {n}: dispute decided, {} % to the client",
-                        100 - pct
-                    ),
-                )
-                .map_err(market_error)?;
-                post_in(tx, &key("resolve-refund"), None, &t, None)?;
-            }
-        }
         let (submitted, due) = if m.status == MilestoneStatus::Submitted {
             let due = now
                 .checked_add(jiff::SignedDuration::from_hours(24 * c.review_days))
@@ -777,7 +689,7 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreErr
                 new.worker.into(),
                 title.into(),
                 new.currency.code().into(),
-                i64::from(PLATFORM_FEE_BPS).into(),
+                i64::from(guild_market::fees::PLATFORM_FEE_BPS).into(),
                 new.review_days.into(),
                 now.into(),
                 if new.hourly.is_some() { ContractKind::Hourly } else { ContractKind::Fixed }.as_str().into(),

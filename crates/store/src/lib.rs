@@ -39,8 +39,7 @@ pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
 pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use contracts::{
-    ContractView, HourlyTerms, MilestoneView, NewContract, PLATFORM_FEE_BPS, TimesheetEntry,
-    party_of,
+    ContractView, HourlyTerms, MilestoneView, NewContract, TimesheetEntry, party_of,
 };
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};
