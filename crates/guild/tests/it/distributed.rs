@@ -19,16 +19,14 @@ use serde_json::Value;
 
 use crate::harness::{Backend, TestStore};
 
-crate::on_both_backends!(
+crate::on_postgres!(
     the_schema_fits_the_distribution_plan,
     hot_queries_reach_the_shards_the_plan_says,
     a_schema_or_query_outside_the_plan_is_caught,
 );
 
 fn the_schema_fits_the_distribution_plan(backend: Backend) {
-    let Some(mut db) = migrated(&backend) else {
-        return;
-    };
+    let mut db = migrated(&backend);
     let plan = plan();
     let mut problems = check_schema(&plan, &Schema::read(&mut db));
     problems.extend(check_doc(&plan, &read_repo("docs/DISTRIBUTED.md")));
@@ -36,9 +34,7 @@ fn the_schema_fits_the_distribution_plan(backend: Backend) {
 }
 
 fn hot_queries_reach_the_shards_the_plan_says(backend: Backend) {
-    let Some(mut db) = migrated(&backend) else {
-        return;
-    };
+    let mut db = migrated(&backend);
     let plan = plan();
     assert!(plan.query.len() >= 20, "the plan names the hot queries");
     let problems = check_queries(&plan, &mut db);
@@ -49,9 +45,7 @@ fn hot_queries_reach_the_shards_the_plan_says(backend: Backend) {
 /// that breaks the plan, a to-do that is no longer one, a query that reaches other shards than
 /// the plan says.
 fn a_schema_or_query_outside_the_plan_is_caught(backend: Backend) {
-    let Some(mut db) = migrated(&backend) else {
-        return;
-    };
+    let mut db = migrated(&backend);
     let schema = Schema::read(&mut db);
 
     let mut stale = plan();
@@ -212,15 +206,12 @@ fn plan() -> Plan {
     toml::from_str(&read_repo("docs/distribution.toml")).expect("docs/distribution.toml")
 }
 
-/// A connection to a fresh, migrated PostgreSQL store; `None` (with a message) on SQLite.
-fn migrated(backend: &Backend) -> Option<::postgres::Client> {
-    if let Backend::Sqlite = backend {
-        eprintln!("skipped: the distribution plan is for PostgreSQL (Citus); SQLite has no shards");
-        return None;
-    }
+/// A connection to a fresh, migrated PostgreSQL store (the plan is for PostgreSQL with Citus;
+/// SQLite has no shards).
+fn migrated(backend: &Backend) -> ::postgres::Client {
     let store = TestStore::new(backend);
     store.guild_ok(&["taxonomy", "stats", "--json"]);
-    Some(::postgres::Client::connect(&store.url, ::postgres::NoTls).unwrap())
+    ::postgres::Client::connect(&store.url, ::postgres::NoTls).unwrap()
 }
 
 // --- The schema as PostgreSQL has it ---

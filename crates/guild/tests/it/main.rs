@@ -47,13 +47,22 @@ macro_rules! on_both_backends {
                 }
             )*
         }
+        $crate::on_postgres!($($name),*);
+    };
+}
+
+/// Runs each listed test body on PostgreSQL. The tests are ignored by a plain `cargo test`
+/// (reported as such, never passed without a server); `scripts/test.sh` starts a server and
+/// runs them with `--ignored`.
+#[macro_export]
+macro_rules! on_postgres {
+    ($($name:ident),* $(,)?) => {
         mod postgres {
             $(
                 #[test]
+                #[ignore = "needs PostgreSQL: scripts/test.sh runs it"]
                 fn $name() {
-                    if let Some(backend) = $crate::harness::Backend::postgres() {
-                        super::$name(backend);
-                    }
+                    super::$name($crate::harness::Backend::postgres());
                 }
             )*
         }
