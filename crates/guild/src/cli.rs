@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use guild_extraction::ScoringParams;
+use guild_platform::Platform;
 use guild_server::{Rate, RateLimits};
 use guild_store::{
     DatabaseUrl, ImportSummary, NoProgress, OccupationQuery, Progress, SkillQuery, Store,
@@ -704,7 +705,10 @@ pub fn run() -> Result<ExitCode> {
                 },
             )
         }
-        Command::Reskill(args) => crate::reskill::run(&open_with_taxonomy(&db)?, args),
+        Command::Reskill(args) => crate::reskill::run(
+            &Platform::new(Arc::new(open_with_taxonomy(&db)?), None),
+            args,
+        ),
         Command::Gen(args) => crate::work::generate(&open_with_taxonomy(&db)?, args),
         Command::Team { file, json } => crate::work::team(&open_with_taxonomy(&db)?, &file, json),
         Command::Resources(command) => {

@@ -1,16 +1,13 @@
 //! `guild reskill`: nearest transitions from an occupation or a worker, or the learning path to
 //! a target, printed for a person or as JSON.
 
-use std::collections::HashMap;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use guild_matching::{Money, TaskId, WorkerId};
-use guild_reskilling::TransitionModel;
-use guild_store::{
-    GapView, Origin, PathReport, PathRequest, PathTarget, Store, StoreError, TransitionReport,
+use guild_platform::{
+    GapView, Origin, PathReport, PathRequest, PathTarget, Platform, TransitionReport,
 };
 use guild_taxonomy::Source;
 
@@ -87,25 +84,8 @@ fn money_arg(raw: &str) -> Result<Money> {
         .map_err(|e| anyhow::anyhow!("--hour-value: {e}"))
 }
 
-/// Models built once per taxonomy for this command.
-fn models(store: &Store) -> impl Fn(Source) -> Result<Arc<TransitionModel>, StoreError> + '_ {
-    let cache: Mutex<HashMap<Source, Arc<TransitionModel>>> = Mutex::new(HashMap::new());
-    move |source| {
-        if let Ok(c) = cache.lock()
-            && let Some(m) = c.get(&source)
-        {
-            return Ok(m.clone());
-        }
-        let m = Arc::new(store.transition_model(source)?);
-        if let Ok(mut c) = cache.lock() {
-            c.insert(source, m.clone());
-        }
-        Ok(m)
-    }
-}
-
 /// Runs `guild reskill`.
-pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
+pub fn run(platform: &Platform, args: ReskillArgs) -> Result<ExitCode> {
     let origin = match (&args.from, args.worker) {
         (Some(from), None) => Origin::Occupation(occupation_arg(from)),
         (None, Some(id)) => Origin::Worker {
@@ -119,16 +99,10 @@ pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|t| Source::parse(t).map_err(|e| anyhow::anyhow!("--taxonomy: {e}")))
         .transpose()?;
-    let model_for = models(store);
     match &args.to {
         None => {
-            let report = store.transitions(
-                &origin,
-                taxonomy,
-                args.limit,
-                args.gap.unwrap_or(8),
-                &model_for,
-            )?;
+            let report =
+                platform.transitions(&origin, taxonomy, args.limit, args.gap.unwrap_or(8))?;
             if args.json {
                 out!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -150,7 +124,7 @@ pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
                 hour_value: args.hour_value.as_deref().map(money_arg).transpose()?,
                 max_needs: args.gap.unwrap_or(20).max(1),
             };
-            let report = store.learning_path(&request, &model_for)?;
+            let report = platform.learning_path(&request)?;
             if args.json {
                 out!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -161,7 +135,7 @@ pub fn run(store: &Store, args: ReskillArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn origin_line(from: &guild_store::OriginView) -> String {
+fn origin_line(from: &guild_platform::OriginView) -> String {
     let mut s = match (&from.occupation, from.worker) {
         (Some(o), _) => format!("From {} ({})", o.title, o.id),
         (None, Some(w)) => format!("From worker {w}"),

@@ -307,6 +307,10 @@ impl TransitionModel {
     }
 }
 
+/// Share of an open task's required weight an occupation (or a learner) must cover to count as
+/// able to take it on: for demand, and for bridge work a learner can already do.
+pub const ABLE_SHARE: f32 = 0.7;
+
 impl TransitionModel {
     /// For each of `targets`, how many of `tasks` (each given by its required skills and their
     /// weights) the occupation could take on: its descriptors (important rated skills,

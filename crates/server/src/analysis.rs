@@ -11,50 +11,16 @@ use guild_store::{Work, WorkBreakdown};
 use guild_taxonomy::OccupationId;
 use guild_taxonomy::normalize::language_tag;
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Mutex, RwLock};
 
 use crate::body::TextBody;
 use crate::error::ApiError;
 use crate::{AppState, blocking};
 
-/// The analyzer over the current taxonomy, rebuilt when an import changes it.
-#[derive(Default)]
-pub struct AnalyzerCache {
-    current: RwLock<Option<(String, Arc<Analyzer>)>>,
-    building: Mutex<()>,
-    encoder: Option<Arc<guild_semantic::Encoder>>,
-}
-
-impl AnalyzerCache {
-    /// A cache whose analyzers read by meaning with `encoder` (by words only without one).
-    pub fn new(encoder: Option<Arc<guild_semantic::Encoder>>) -> Self {
-        Self {
-            encoder,
-            ..Self::default()
-        }
-    }
-
-    /// The analyzer for the store's current taxonomy.
-    pub async fn get(&self, state: &AppState) -> Result<Arc<Analyzer>, ApiError> {
-        let store = state.store.clone();
-        let version = blocking(move || store.taxonomy_version()).await?;
-        if let Some((v, a)) = self.current.read().await.as_ref()
-            && *v == version
-        {
-            return Ok(a.clone());
-        }
-        let _building = self.building.lock().await;
-        if let Some((v, a)) = self.current.read().await.as_ref()
-            && *v == version
-        {
-            return Ok(a.clone());
-        }
-        let store = state.store.clone();
-        let encoder = self.encoder.clone();
-        let analyzer = Arc::new(blocking(move || store.analyzer(encoder.as_ref())).await?);
-        *self.current.write().await = Some((version, analyzer.clone()));
-        Ok(analyzer)
-    }
+/// The analyzer over the store's current taxonomy (rebuilt by the platform when an import
+/// changed it).
+pub(crate) async fn analyzer(state: &AppState) -> Result<Arc<Analyzer>, ApiError> {
+    let platform = state.platform.clone();
+    blocking(move || platform.analyzer()).await
 }
 
 fn text_field(text: &str) -> Result<(), ApiError> {
@@ -120,7 +86,7 @@ pub async fn extract(
             format!("{min_coverage} is not from 0 to 1"),
         ));
     }
-    let analyzer = state.analyzer.get(&state).await?;
+    let analyzer = analyzer(&state).await?;
     let response = blocking(move || {
         let lang = lang.unwrap_or_else(|| analyzer.guess_language(&req.text));
         let options = ExtractOptions {
@@ -172,7 +138,7 @@ pub async fn normalize_title(
             format!("{limit} is not from 1 to 100"),
         ));
     }
-    let analyzer = state.analyzer.get(&state).await?;
+    let analyzer = analyzer(&state).await?;
     let occupations = blocking(move || {
         Ok(analyzer.normalize_title(
             &mut AnalyzerScratch::default(),
@@ -223,7 +189,7 @@ pub async fn deconstruct(
             ));
         }
     };
-    let analyzer = state.analyzer.get(&state).await?;
+    let analyzer = analyzer(&state).await?;
     let store = state.store.clone();
     Ok(Json(
         blocking(move || store.deconstruct(&analyzer, &work)).await?,
@@ -251,7 +217,7 @@ pub async fn extract_profile(
 ) -> Result<Json<ProfileDraft>, ApiError> {
     text_field(&req.text)?;
     let lang = lang_field(&req.lang)?;
-    let analyzer = state.analyzer.get(&state).await?;
+    let analyzer = analyzer(&state).await?;
     Ok(Json(
         blocking(move || {
             Ok(analyzer.profile(&mut AnalyzerScratch::default(), &req.text, lang.as_deref()))

@@ -34,6 +34,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
+use guild_platform::Platform;
 use guild_store::{Store, StoreError};
 use serde::Serialize;
 use tower_http::timeout::TimeoutLayer;
@@ -68,12 +69,10 @@ fn request_timeout() -> Duration {
 pub struct AppState {
     /// The store.
     pub store: Arc<Store>,
-    /// The taxonomy indexed for reading text.
-    pub analyzer: Arc<analysis::AnalyzerCache>,
+    /// The use cases, and the caches they share (the analyzer, the transition models).
+    pub platform: Arc<Platform>,
     /// Workers and tasks indexed for matching.
     pub matches: Arc<matching::MatchCache>,
-    /// Transition models per taxonomy.
-    pub transitions: Arc<reskilling::TransitionCache>,
     /// Where this Guild publishes its DID documents and status lists.
     pub publication: Arc<guild_store::Publication>,
     /// Fetches did:web documents, key documents and status lists of other issuers.
@@ -458,10 +457,9 @@ impl AppState {
         encoder: Option<Arc<guild_semantic::Encoder>>,
     ) -> Self {
         AppState {
+            platform: Arc::new(Platform::new(store.clone(), encoder)),
             store,
-            analyzer: Arc::new(analysis::AnalyzerCache::new(encoder)),
             matches: Arc::default(),
-            transitions: Arc::default(),
             publication: Arc::new(publication),
             fetcher: Arc::new(fetch::HttpFetcher::from_env()),
         }
@@ -946,7 +944,7 @@ pub async fn serve(
     // now, not on the first request that reads text.
     let warm = state.clone();
     tokio::spawn(async move {
-        if let Err(e) = warm.analyzer.get(&warm).await {
+        if let Err(e) = analysis::analyzer(&warm).await {
             tracing::warn!(error = %e.detail(), "building the analyzer failed");
         }
     });

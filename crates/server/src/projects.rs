@@ -99,7 +99,7 @@ pub(crate) async fn make(
     lang: Option<String>,
     hours: f32,
 ) -> Result<ProjectView, ApiError> {
-    let analyzer = state.analyzer.get(state).await?;
+    let analyzer = crate::analysis::analyzer(state).await?;
     let store = state.store.clone();
     blocking(move || {
         let work = Work::Text {

@@ -4,17 +4,10 @@
 //! transitions and learning paths say what that person lacks, so only the profile's owner may
 //! ask for them (another account's answers 403, like changing their profile).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use crate::params::Path;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use guild_matching::{Money, TaskId, WorkerId};
-use guild_reskilling::TransitionModel;
-use guild_store::{
-    Origin, PathReport, PathRequest, PathTarget, Store, StoreError, TransitionReport,
-};
+use guild_platform::{Origin, PathReport, PathRequest, PathTarget, TransitionReport};
 use guild_taxonomy::Source;
 use serde::Deserialize;
 
@@ -22,32 +15,8 @@ use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::matching::own_worker;
-use crate::params::Params;
+use crate::params::{Params, Path};
 use crate::{AppState, blocking};
-
-/// Transition models per taxonomy, rebuilt when the taxonomy changes.
-#[derive(Default)]
-pub struct TransitionCache {
-    models: Mutex<HashMap<Source, (String, Arc<TransitionModel>)>>,
-}
-
-impl TransitionCache {
-    /// The model of `source` for the store's current taxonomy (blocking: call off the runtime).
-    pub fn model(&self, store: &Store, source: Source) -> Result<Arc<TransitionModel>, StoreError> {
-        let version = store.taxonomy_version()?;
-        if let Ok(models) = self.models.lock()
-            && let Some((v, m)) = models.get(&source)
-            && *v == version
-        {
-            return Ok(m.clone());
-        }
-        let model = Arc::new(store.transition_model(source)?);
-        if let Ok(mut models) = self.models.lock() {
-            models.insert(source, (version, model.clone()));
-        }
-        Ok(model)
-    }
-}
 
 fn taxonomy(p: &Params) -> Result<Option<Source>, ApiError> {
     p.text("taxonomy")
@@ -71,18 +40,8 @@ async fn transitions(
     let limit = p.int_in("limit", 1..=100, 10)?;
     let gap = p.int_in("gap", 0..=200, 10)?;
     let taxonomy = taxonomy(&p)?;
-    let report = blocking(move || {
-        let cache = state.transitions.clone();
-        let store = state.store.clone();
-        // From an occupation, everything read is the taxonomy and open tasks: the replica may
-        // serve it. From a worker, it is the caller's own profile: the primary.
-        let reader = match origin {
-            Origin::Occupation(_) => state.store.replica(),
-            _ => &state.store,
-        };
-        reader.transitions(&origin, taxonomy, limit, gap, &|s| cache.model(&store, s))
-    })
-    .await?;
+    let platform = state.platform.clone();
+    let report = blocking(move || platform.transitions(&origin, taxonomy, limit, gap)).await?;
     Ok(Json(report))
 }
 
@@ -219,13 +178,7 @@ pub async fn learning_path(
         hour_value: body.hour_value,
         max_needs,
     };
-    let report = blocking(move || {
-        let cache = state.transitions.clone();
-        let store = state.store.clone();
-        state
-            .store
-            .learning_path(&request, &|s| cache.model(&store, s))
-    })
-    .await?;
+    let platform = state.platform.clone();
+    let report = blocking(move || platform.learning_path(&request)).await?;
     Ok(Json(report))
 }

@@ -20,7 +20,6 @@ mod payments;
 mod postgres;
 mod projects;
 mod proposals;
-mod reskill;
 mod reviews;
 mod sealing;
 mod search;
@@ -64,11 +63,6 @@ pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
 pub use postgres::{REPLICA_APPLICATION_NAME, ReplicaStatus};
 pub use projects::{DraftTask, MAX_PROJECT_TASKS, ProjectTask, ProjectView, draft_tasks};
 pub use proposals::{Proposal, ProposalMessage};
-pub use reskill::{
-    ABLE_SHARE, BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView,
-    PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport,
-    TransitionView,
-};
 pub use reviews::{ClientReputation, Review, ReviewSkill};
 pub use sealing::{KeyEncryptionKey, KeyLock, key_file_beside};
 pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
@@ -76,8 +70,21 @@ pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
 pub use webhooks::{DeliveryView, DueDelivery, Webhook};
 
+use guild_reskilling::ReskillError;
 use guild_taxonomy::TaxonomyError;
 use sql::Tx;
+
+impl From<ReskillError> for StoreError {
+    fn from(e: ReskillError) -> Self {
+        match e {
+            ReskillError::UnknownOccupation(id) => StoreError::NotFound {
+                what: "occupation",
+                id,
+            },
+            other => StoreError::Invalid(other.to_string()),
+        }
+    }
+}
 
 /// What can go wrong in the store.
 #[derive(Debug, Error)]

@@ -354,3 +354,48 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// An occupation's title (its id when the store does not have it). Only the title: the
+    /// full outlook reads every task's facts.
+    pub fn occupation_title(&self, occupation: &str) -> Result<String, StoreError> {
+        self.read(|tx| {
+            let rows = tx.query(
+                "SELECT title FROM occupations WHERE id = $1",
+                &[occupation.into()],
+            )?;
+            match rows.first() {
+                Some(r) => Ok(r[0].text()?.to_owned()),
+                None => Ok(occupation.to_owned()),
+            }
+        })
+    }
+
+    /// The required skills and weights of every open task (for demand): one query, not the
+    /// whole tasks.
+    pub fn open_task_requirements(&self) -> Result<Vec<Vec<(SkillId, f32)>>, StoreError> {
+        self.read(|tx| {
+            let mut out: Vec<Vec<(SkillId, f32)>> = Vec::new();
+            let mut last = None;
+            for r in tx.query(
+                "SELECT s.task_id, s.skill, s.weight FROM work_task_skills s \
+                 JOIN work_tasks t ON t.id = s.task_id \
+                 WHERE t.status = 'open' AND s.required = 1 ORDER BY s.task_id, s.ord",
+                &[],
+            )? {
+                let task = r[0].int()?;
+                if last != Some(task) {
+                    out.push(Vec::new());
+                    last = Some(task);
+                }
+                if let Some(v) = out.last_mut() {
+                    v.push((
+                        SkillId::parse(r[1].text()?)?,
+                        r[2].opt_real()?.unwrap_or(1.0) as f32,
+                    ));
+                }
+            }
+            Ok(out)
+        })
+    }
+}

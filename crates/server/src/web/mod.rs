@@ -541,9 +541,7 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
     if text.is_empty() || text.len() > 100_000 {
         return Err(again(v.t.s("no_skills_found")));
     }
-    let analyzer = state
-        .analyzer
-        .get(&state)
+    let analyzer = crate::analysis::analyzer(&state)
         .await
         .map_err(|e| failed(v.t, &e))?;
     let for_analysis = text.clone();

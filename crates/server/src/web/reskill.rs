@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
-use guild_store::{GapItemView, Origin, PathRequest, PathTarget};
+use guild_platform::{GapItemView, Origin, PathRequest, PathTarget};
 
 use super::{Page, Viewer, Words, failed, render};
 use crate::{AppState, blocking};
@@ -130,15 +130,8 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
         .await
         .map_err(|e| failed(v.t, &e))?;
     let origin = Origin::Worker { id, occupation };
-    let s = state.clone();
-    let report = match blocking(move || {
-        let cache = s.transitions.clone();
-        let store = s.store.clone();
-        s.store
-            .transitions(&origin, None, 8, 6, &|src| cache.model(&store, src))
-    })
-    .await
-    {
+    let platform = state.platform.clone();
+    let report = match blocking(move || platform.transitions(&origin, None, 8, 6)).await {
         Ok(r) => r,
         Err(e) => return Err(failed(v.t, &e)),
     };
@@ -287,15 +280,8 @@ pub(super) async fn path(
         hour_value: None,
         max_needs: 20,
     };
-    let s = state.clone();
-    let report = match blocking(move || {
-        let cache = s.transitions.clone();
-        let store = s.store.clone();
-        s.store
-            .learning_path(&request, &|src| cache.model(&store, src))
-    })
-    .await
-    {
+    let platform = state.platform.clone();
+    let report = match blocking(move || platform.learning_path(&request)).await {
         Ok(r) => r,
         Err(e) => return Err(failed(v.t, &e)),
     };

@@ -1,37 +1,27 @@
-//! Reskilling answers, assembled from the store and the reskilling engine: transitions from an
-//! occupation or a worker, and the learning path to a target (occupation, taxonomy task or open
-//! task) with bridge work and the tasks the learner can already do. Used alike by the HTTP API
-//! and the CLI, so both give the same answer.
+//! Reskilling use cases, assembled from the store's data and the reskilling engine: transitions
+//! from an occupation or a worker, and the learning path to a target (occupation, taxonomy task
+//! or open task) with bridge work and the tasks the learner can already do.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use guild_matching::{Money, Proficiency, TaskId, WorkerId};
 use guild_reskilling::catalogue::SkillLevel;
-use guild_reskilling::gap::{ACTIVITY_LEVEL, proficiency_of_level, tasks_covered};
+use guild_reskilling::gap::{ABLE_SHARE, ACTIVITY_LEVEL, proficiency_of_level, tasks_covered};
 use guild_reskilling::{
-    GapItem, GapKind, LearningPlan, Need, PlanOptions, ReskillError, SkillGap, TransitionModel,
-    TransitionParts, TransitionSource,
+    GapItem, GapKind, LearningPlan, Need, PlanOptions, SkillGap, TransitionModel, TransitionParts,
+    TransitionSource,
 };
+use guild_store::{OccupationOutlook, Store, StoreError};
 use guild_taxonomy::{SkillId, Source};
 use serde::Serialize;
 
-use crate::{OccupationOutlook, Store, StoreError};
+use crate::Platform;
 
-/// Share of an open task's required weight an occupation (or a learner) must cover to count as
-/// able to take it on.
-pub const ABLE_SHARE: f32 = 0.7;
-
-impl From<ReskillError> for StoreError {
-    fn from(e: ReskillError) -> Self {
-        match e {
-            ReskillError::UnknownOccupation(id) => StoreError::NotFound {
-                what: "occupation",
-                id,
-            },
-            other => StoreError::Invalid(other.to_string()),
-        }
-    }
+/// The store to read and the transition models to read with.
+struct Learning<'a> {
+    store: &'a Store,
+    models: &'a dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
 }
 
 /// Where a transition or learning path starts.
@@ -253,34 +243,7 @@ fn source_of_skill(skill: &SkillId) -> Option<Source> {
     Source::parse(skill.as_str().split(':').next()?).ok()
 }
 
-impl Store {
-    /// Builds the transition model over the occupations of `taxonomy`.
-    pub fn transition_model(&self, taxonomy: Source) -> Result<TransitionModel, StoreError> {
-        let descriptors = self.transition_descriptors(taxonomy)?;
-        if descriptors.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "the store holds no {} occupations: import that taxonomy first",
-                taxonomy.as_str()
-            )));
-        }
-        Ok(TransitionModel::new(descriptors)?)
-    }
-
-    /// An occupation's title (its id when the store does not have it). Only the title: the
-    /// full outlook reads every task's facts.
-    fn title_of(&self, occupation: &str) -> Result<String, StoreError> {
-        self.read(|tx| {
-            let rows = tx.query(
-                "SELECT title FROM occupations WHERE id = $1",
-                &[occupation.into()],
-            )?;
-            match rows.first() {
-                Some(r) => Ok(r[0].text()?.to_owned()),
-                None => Ok(occupation.to_owned()),
-            }
-        })
-    }
-
+impl Learning<'_> {
     /// `occupation` in taxonomy `to`: itself, or its crosswalk link (through O*NET when neither
     /// side is O*NET).
     fn occupation_in(
@@ -288,40 +251,37 @@ impl Store {
         occupation: &str,
         to: Source,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let from = self
-            .occupation_source(occupation)?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "occupation",
-                id: occupation.to_owned(),
-            })?;
+        let from =
+            self.store
+                .occupation_source(occupation)?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "occupation",
+                    id: occupation.to_owned(),
+                })?;
         if from == to {
             return Ok(Some((occupation.to_owned(), "stated".to_owned())));
         }
         let via = if from == Source::Onet || to == Source::Onet {
-            self.crosswalk_to(occupation, to)?
+            self.store.crosswalk_to(occupation, to)?
         } else {
-            match self.crosswalk_to(occupation, Source::Onet)? {
-                Some(onet) => self.crosswalk_to(&onet, to)?,
+            match self.store.crosswalk_to(occupation, Source::Onet)? {
+                Some(onet) => self.store.crosswalk_to(&onet, to)?,
                 None => None,
             }
         };
         Ok(via.map(|v| (v, format!("crosswalk from {occupation}"))))
     }
 
-    fn learner(
-        &self,
-        origin: &Origin,
-        taxonomy: Option<Source>,
-        model_for: &dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
-    ) -> Result<Learner, StoreError> {
+    fn learner(&self, origin: &Origin, taxonomy: Option<Source>) -> Result<Learner, StoreError> {
         match origin {
             Origin::Occupation(id) => {
-                let own = self
-                    .occupation_source(id)?
-                    .ok_or_else(|| StoreError::NotFound {
-                        what: "occupation",
-                        id: id.clone(),
-                    })?;
+                let own =
+                    self.store
+                        .occupation_source(id)?
+                        .ok_or_else(|| StoreError::NotFound {
+                            what: "occupation",
+                            id: id.clone(),
+                        })?;
                 let taxonomy = taxonomy.unwrap_or(own);
                 let (mapped, how) = self.occupation_in(id, taxonomy)?.ok_or_else(|| {
                     StoreError::Invalid(format!(
@@ -330,12 +290,12 @@ impl Store {
                         own.as_str()
                     ))
                 })?;
-                let model = model_for(taxonomy)?;
+                let model = (self.models)(taxonomy)?;
                 let source = model.source_of_occupation(&mapped)?;
                 let based_on = (mapped != *id).then(|| -> Result<_, StoreError> {
                     Ok(BaseOccupation {
                         id: mapped.clone(),
-                        title: self.title_of(&mapped)?,
+                        title: self.store.occupation_title(&mapped)?,
                         how,
                     })
                 });
@@ -358,7 +318,7 @@ impl Store {
                     view: OriginView {
                         occupation: Some(BaseOccupation {
                             id: id.clone(),
-                            title: self.title_of(id)?,
+                            title: self.store.occupation_title(id)?,
                             how: "stated".to_owned(),
                         }),
                         worker: None,
@@ -371,7 +331,7 @@ impl Store {
                 })
             }
             Origin::Worker { id, occupation } => {
-                let worker = self.worker(*id)?.worker;
+                let worker = self.store.worker(*id)?.worker;
                 let skills: Vec<(SkillId, Proficiency)> = worker
                     .skills
                     .iter()
@@ -379,16 +339,15 @@ impl Store {
                     .collect();
                 // The taxonomy: asked for, else the stated occupation's, else the one most of
                 // the worker's skills come from.
-                let stated_source =
-                    match occupation {
-                        Some(o) => Some(self.occupation_source(o)?.ok_or_else(|| {
-                            StoreError::NotFound {
-                                what: "occupation",
-                                id: o.clone(),
-                            }
-                        })?),
-                        None => None,
-                    };
+                let stated_source = match occupation {
+                    Some(o) => Some(self.store.occupation_source(o)?.ok_or_else(|| {
+                        StoreError::NotFound {
+                            what: "occupation",
+                            id: o.clone(),
+                        }
+                    })?),
+                    None => None,
+                };
                 let mut counts: HashMap<Source, usize> = HashMap::new();
                 for (s, _) in &skills {
                     if let Some(src) = source_of_skill(s) {
@@ -408,7 +367,7 @@ impl Store {
                             id.0
                         ))
                     })?;
-                let model = model_for(taxonomy)?;
+                let model = (self.models)(taxonomy)?;
                 let base = match occupation {
                     Some(o) => Some(self.occupation_in(o, taxonomy)?.ok_or_else(|| {
                         StoreError::Invalid(format!(
@@ -426,7 +385,7 @@ impl Store {
                             // and cross over.
                             None => match dominant.filter(|d| *d != taxonomy) {
                                 Some(d) => {
-                                    let home = model_for(d)?;
+                                    let home = (self.models)(d)?;
                                     match home.closest_occupations(&skills, 1)?.into_iter().next() {
                                         Some((o, _)) => self.occupation_in(&o, taxonomy)?.map(|(m, _)| {
                                             (m, format!("inferred from the worker's skills as {o}, through the crosswalk"))
@@ -447,7 +406,7 @@ impl Store {
                 let based_on = match &base {
                     Some((o, how)) => Some(BaseOccupation {
                         id: o.clone(),
-                        title: self.title_of(o)?,
+                        title: self.store.occupation_title(o)?,
                         how: how.clone(),
                     }),
                     None => None,
@@ -482,7 +441,7 @@ impl Store {
             .map(|g| g.skill.as_str().to_owned())
             .chain(gap.carried_over.iter().map(|s| s.as_str().to_owned()))
             .collect();
-        let labels = self.skill_labels(&ids)?;
+        let labels = self.store.skill_labels(&ids)?;
         let label = |id: &str| {
             labels
                 .get(id)
@@ -516,24 +475,24 @@ impl Store {
 
     /// The nearest transitions from `origin`, in `taxonomy` (default: the origin's own), each
     /// with its gap (at most `gap_limit` items), remote-ability, AI exposure and demand.
-    pub fn transitions(
+    fn transitions(
         &self,
         origin: &Origin,
         taxonomy: Option<Source>,
         limit: usize,
         gap_limit: usize,
-        model_for: &dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
     ) -> Result<TransitionReport, StoreError> {
-        let learner = self.learner(origin, taxonomy, model_for)?;
+        let learner = self.learner(origin, taxonomy)?;
         let model = &learner.model;
         let ranked = model.rank(&learner.source, limit);
         let ids: Vec<String> = ranked.iter().map(|t| t.occupation.clone()).collect();
         let outlooks: HashMap<String, OccupationOutlook> = self
+            .store
             .occupation_outlook(&ids)?
             .into_iter()
             .map(|o| (o.id.clone(), o))
             .collect();
-        let open = self.open_task_requirements()?;
+        let open = self.store.open_task_requirements()?;
         let targets: Vec<&str> = ids.iter().map(String::as_str).collect();
         let demand = model.demand(&targets, &open, ABLE_SHARE);
         let mut transitions = Vec::with_capacity(ranked.len());
@@ -561,16 +520,13 @@ impl Store {
 
     /// The gap from `request.origin` to its target, the cheapest plan over the catalogue that
     /// closes it, bridge work and the target's tasks the learner can already do.
-    pub fn learning_path(
-        &self,
-        request: &PathRequest,
-        model_for: &dyn Fn(Source) -> Result<Arc<TransitionModel>, StoreError>,
-    ) -> Result<PathReport, StoreError> {
+    fn learning_path(&self, request: &PathRequest) -> Result<PathReport, StoreError> {
         let limit = request.max_needs.clamp(1, 200);
         let (taxonomy, kind) = match &request.target {
             PathTarget::Occupation(o) => (
                 Some(
-                    self.occupation_source(o)?
+                    self.store
+                        .occupation_source(o)?
                         .ok_or_else(|| StoreError::NotFound {
                             what: "occupation",
                             id: o.clone(),
@@ -581,7 +537,7 @@ impl Store {
             PathTarget::TaxonomyTask(_) => (None, "task"),
             PathTarget::OpenTask(_) => (None, "open_task"),
         };
-        let learner = self.learner(&request.origin, taxonomy, model_for)?;
+        let learner = self.learner(&request.origin, taxonomy)?;
         let model = &learner.model;
         let has_level = |skill: &SkillId, level: Proficiency| {
             learner
@@ -593,8 +549,8 @@ impl Store {
         let (target, gap, doable, target_tasks) = match &request.target {
             PathTarget::Occupation(o) => {
                 let gap = model.gap(&learner.source, o, limit)?;
-                let tasks = self.occupation_tasks(o)?;
-                let pairs: Vec<(&crate::OccupationTask, Vec<SkillId>)> =
+                let tasks = self.store.occupation_tasks(o)?;
+                let pairs: Vec<(&guild_store::OccupationTask, Vec<SkillId>)> =
                     tasks.iter().map(|t| (t, t.skills.clone())).collect();
                 let doable: Vec<DoableTask> =
                     tasks_covered(&pairs, |s| model.source_has(&learner.source, s))
@@ -607,7 +563,7 @@ impl Store {
                 (
                     SkillLabel {
                         id: o.clone(),
-                        label: self.title_of(o)?,
+                        label: self.store.occupation_title(o)?,
                     },
                     gap,
                     doable,
@@ -615,7 +571,7 @@ impl Store {
                 )
             }
             PathTarget::TaxonomyTask(id) => {
-                let task = self.taxonomy_task(id)?;
+                let task = self.store.taxonomy_task(id)?;
                 let need = Proficiency::new(ACTIVITY_LEVEL).unwrap_or(Proficiency::MIN);
                 let missing: Vec<GapItem> = task
                     .skills
@@ -653,7 +609,7 @@ impl Store {
                 )
             }
             PathTarget::OpenTask(id) => {
-                let task = self.task(*id)?.task;
+                let task = self.store.task(*id)?.task;
                 let mut missing = Vec::new();
                 let mut carried = Vec::new();
                 let total: f32 = task
@@ -718,7 +674,7 @@ impl Store {
         };
         let gap_view = self.gap_view(&gap)?;
         let needs: Vec<Need> = gap.needs().into_iter().take(limit).collect();
-        let catalogue = self.learning_catalogue()?;
+        let catalogue = self.store.learning_catalogue()?;
         let (plan, note) = if needs.is_empty() {
             (
                 None,
@@ -760,6 +716,7 @@ impl Store {
             collect_skill_ids(&json, &mut label_ids);
         }
         let labels = self
+            .store
             .skill_labels(&label_ids)?
             .into_iter()
             .map(|(id, (label, _))| (id, label))
@@ -784,34 +741,6 @@ impl Store {
         })
     }
 
-    /// The required skills and weights of every open task (for demand): one query, not the
-    /// whole tasks.
-    fn open_task_requirements(&self) -> Result<Vec<Vec<(SkillId, f32)>>, StoreError> {
-        self.read(|tx| {
-            let mut out: Vec<Vec<(SkillId, f32)>> = Vec::new();
-            let mut last = None;
-            for r in tx.query(
-                "SELECT s.task_id, s.skill, s.weight FROM work_task_skills s \
-                 JOIN work_tasks t ON t.id = s.task_id \
-                 WHERE t.status = 'open' AND s.required = 1 ORDER BY s.task_id, s.ord",
-                &[],
-            )? {
-                let task = r[0].int()?;
-                if last != Some(task) {
-                    out.push(Vec::new());
-                    last = Some(task);
-                }
-                if let Some(v) = out.last_mut() {
-                    v.push((
-                        SkillId::parse(r[1].text()?)?,
-                        r[2].opt_real()?.unwrap_or(1.0) as f32,
-                    ));
-                }
-            }
-            Ok(out)
-        })
-    }
-
     /// Trainers for the needs no resource covers, then the most important ones (at most
     /// five skills, three trainers each), ranked for worker `learner`.
     fn trainers_for(
@@ -820,7 +749,7 @@ impl Store {
         needs: &[Need],
         plan: &Option<LearningPlan>,
     ) -> Result<Vec<SkillTrainers>, StoreError> {
-        let worker = self.worker(learner)?.worker;
+        let worker = self.store.worker(learner)?.worker;
         let uncovered: Vec<&Need> = plan
             .as_ref()
             .map_or_else(Vec::new, |p| p.uncovered.iter().collect());
@@ -834,7 +763,7 @@ impl Store {
             }
         }
         chosen.truncate(5);
-        let labels = self.skill_labels(
+        let labels = self.store.skill_labels(
             &chosen
                 .iter()
                 .map(|n| n.skill.as_str().to_owned())
@@ -842,7 +771,7 @@ impl Store {
         )?;
         let mut out = Vec::new();
         for need in chosen {
-            let offers = self.trainer_candidates(&need.skill)?;
+            let offers = self.store.trainer_candidates(&need.skill)?;
             if offers.is_empty() {
                 continue;
             }
@@ -883,7 +812,7 @@ impl Store {
     ) -> Result<Vec<BridgeTask>, StoreError> {
         let wanted: HashSet<&SkillId> = needs.iter().map(|n| &n.skill).collect();
         let mut found: Vec<(usize, f32, guild_matching::Task, Vec<SkillId>)> = Vec::new();
-        for task in self.open_tasks()? {
+        for task in self.store.open_tasks()? {
             if *target == PathTarget::OpenTask(task.id) {
                 continue;
             }
@@ -919,7 +848,7 @@ impl Store {
             .iter()
             .flat_map(|f| f.3.iter().map(|s| s.as_str().to_owned()))
             .collect();
-        let labels = self.skill_labels(&ids)?;
+        let labels = self.store.skill_labels(&ids)?;
         Ok(found
             .into_iter()
             .map(|(_, share, task, exercises)| BridgeTask {
@@ -956,5 +885,39 @@ fn collect_skill_ids(v: &serde_json::Value, out: &mut Vec<String>) {
         }
         serde_json::Value::Array(a) => a.iter().for_each(|x| collect_skill_ids(x, out)),
         _ => {}
+    }
+}
+
+impl Platform {
+    /// The nearest transitions from `origin`, in `taxonomy` (default: the origin's own), each
+    /// with its gap (at most `gap_limit` items), remote-ability, AI exposure and demand. From
+    /// an occupation everything read is the taxonomy and open tasks, which a replica may serve;
+    /// from a worker it is their own profile, read from the primary.
+    pub fn transitions(
+        &self,
+        origin: &Origin,
+        taxonomy: Option<Source>,
+        limit: usize,
+        gap_limit: usize,
+    ) -> Result<TransitionReport, StoreError> {
+        let store = match origin {
+            Origin::Occupation(_) => self.store.replica(),
+            Origin::Worker { .. } => &self.store,
+        };
+        Learning {
+            store,
+            models: &|s| self.transition_model(s),
+        }
+        .transitions(origin, taxonomy, limit, gap_limit)
+    }
+
+    /// The gap from `request.origin` to its target, the cheapest plan over the catalogue that
+    /// closes it, bridge work and the target's tasks the learner can already do.
+    pub fn learning_path(&self, request: &PathRequest) -> Result<PathReport, StoreError> {
+        Learning {
+            store: &self.store,
+            models: &|s| self.transition_model(s),
+        }
+        .learning_path(request)
     }
 }

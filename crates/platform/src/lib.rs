@@ -1,0 +1,97 @@
+//! Guild's use cases: what a person can do on the platform, one function each, called alike by
+//! the HTTP server (which adds only HTTP: parse, call, map to a status) and the CLI (which adds
+//! only argument parsing and printing), so both give the same answer.
+//!
+//! The [`Platform`] owns what is built from the store and kept between calls — the analyzer
+//! that reads text, the transition models — each rebuilt when the taxonomy changes under it
+//! through one mechanism, [`Versioned`]. The store below only keeps data; the rules live in the
+//! engine crates (extraction, matching, reskilling, credentials, market).
+//!
+//! Functions here are synchronous (the store's drivers are): an async caller runs them on its
+//! blocking pool, once per use case.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use guild_extraction::analyzer::Analyzer;
+use guild_reskilling::TransitionModel;
+use guild_semantic::Encoder;
+use guild_store::{Store, StoreError};
+use guild_taxonomy::Source;
+
+mod learning;
+mod versioned;
+
+pub use learning::{
+    BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,
+    PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport, TransitionView,
+};
+pub use versioned::Versioned;
+
+/// The platform over one store: its use cases and the caches they share.
+pub struct Platform {
+    store: Arc<Store>,
+    encoder: Option<Arc<Encoder>>,
+    analyzer: Versioned<Analyzer>,
+    transition_models: HashMap<Source, Versioned<TransitionModel>>,
+}
+
+impl Platform {
+    /// The platform over `store`, reading text by meaning with `encoder` (by words only
+    /// without one).
+    pub fn new(store: Arc<Store>, encoder: Option<Arc<Encoder>>) -> Self {
+        Self {
+            store,
+            encoder,
+            analyzer: Versioned::default(),
+            transition_models: Source::ALL
+                .into_iter()
+                .map(|s| (s, Versioned::default()))
+                .collect(),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// The sentence encoder, when text is read by meaning.
+    pub fn encoder(&self) -> Option<&Arc<Encoder>> {
+        self.encoder.as_ref()
+    }
+
+    /// The analyzer over the store's current taxonomy: kept, or read from the store's kept
+    /// indexes (built and kept there when missing) after an import changed the taxonomy.
+    pub fn analyzer(&self) -> Result<Arc<Analyzer>, StoreError> {
+        let version = self.store.taxonomy_version()?;
+        self.analyzer
+            .get(&version, || self.store.analyzer(self.encoder.as_ref()))
+    }
+
+    /// The analyzer, if one is kept for the store's current taxonomy (nothing is built).
+    pub fn analyzer_kept(&self) -> Result<Option<Arc<Analyzer>>, StoreError> {
+        let version = self.store.taxonomy_version()?;
+        Ok(self.analyzer.kept(&version))
+    }
+
+    /// The transition model over the occupations of `taxonomy`, for the store's current
+    /// taxonomy.
+    pub fn transition_model(&self, taxonomy: Source) -> Result<Arc<TransitionModel>, StoreError> {
+        let version = self.store.taxonomy_version()?;
+        let cache = self
+            .transition_models
+            .get(&taxonomy)
+            .ok_or_else(|| StoreError::Invalid(format!("no {} models", taxonomy.as_str())))?;
+        cache.get(&version, || {
+            let descriptors = self.store.transition_descriptors(taxonomy)?;
+            if descriptors.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "the store holds no {} occupations: import that taxonomy first",
+                    taxonomy.as_str()
+                )));
+            }
+            Ok(TransitionModel::new(descriptors)?)
+        })
+    }
+}
