@@ -33,4 +33,5 @@ pub enum Error {
 }
 pub mod analyzer;
 pub mod deconstruct;
+pub mod drafts;
 pub mod presence;

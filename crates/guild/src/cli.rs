@@ -573,22 +573,43 @@ pub fn run() -> Result<ExitCode> {
             lang,
             limit,
             json,
-        } => crate::read::extract(&open_with_taxonomy(&db)?, &input, lang, limit, json),
+        } => crate::read::extract(
+            &crate::meaning::platform(open_with_taxonomy(&db)?),
+            &input,
+            lang,
+            limit,
+            json,
+        ),
         Command::Title {
             title,
             lang,
             limit,
             json,
-        } => crate::read::title(&open_with_taxonomy(&db)?, &title, lang, limit, json),
+        } => crate::read::title(
+            &crate::meaning::platform(open_with_taxonomy(&db)?),
+            &title,
+            lang,
+            limit,
+            json,
+        ),
         Command::Deconstruct {
             occupation,
             input,
             lang,
             json,
-        } => crate::read::deconstruct(&open_with_taxonomy(&db)?, occupation, input, lang, json),
-        Command::Profile(ProfileCommand::Extract { input, lang, json }) => {
-            crate::read::profile(&open_with_taxonomy(&db)?, &input, lang, json)
-        }
+        } => crate::read::deconstruct(
+            &crate::meaning::platform(open_with_taxonomy(&db)?),
+            occupation,
+            input,
+            lang,
+            json,
+        ),
+        Command::Profile(ProfileCommand::Extract { input, lang, json }) => crate::read::profile(
+            &crate::meaning::platform(open_with_taxonomy(&db)?),
+            &input,
+            lang,
+            json,
+        ),
         Command::Assign(args) => crate::assign::run(&args),
         Command::Bench(BenchCommand::Assignment(args)) => crate::bench_assign::run(&args),
         Command::Bench(BenchCommand::LearningPath(args)) => crate::bench_path::run(&args),
@@ -741,10 +762,10 @@ pub fn run() -> Result<ExitCode> {
                 }
                 EvalCommand::Remote { file } => crate::eval::remote(&store, &file)?,
                 EvalCommand::Exposure { file, folds } => {
-                    crate::eval::exposure(&store, &file, folds)?
+                    crate::eval::exposure(&crate::meaning::platform(store), &file, folds)?
                 }
                 EvalCommand::People { file, verbose } => {
-                    crate::eval::people(&store, &file, verbose)?
+                    crate::eval::people(&crate::meaning::platform(store), &file, verbose)?
                 }
                 EvalCommand::Titles {
                     file,

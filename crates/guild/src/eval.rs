@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use guild_extraction::eval::{average_precision, recall_at_k, reciprocal_rank, rp_at_k};
 use guild_extraction::{ConceptDoc, ConceptIndex, Field, ScoringParams, Scratch};
+use guild_platform::Platform;
 use guild_semantic::{EmbeddingIndex, Encoder, IndexItem, fusion};
 use guild_store::Store;
 use guild_taxonomy::Source;
@@ -682,7 +683,7 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
 /// hidden occupations, their labels averaged by similarity. Prints Spearman's correlation of the
 /// estimates with the hidden labels and the accuracy of the exposure class nearest to each
 /// estimate (E0 below ¼, E1 from ¾, E2 between); a task with no similar task counts as wrong.
-pub fn exposure(store: &Store, file: &Path, folds: usize) -> Result<String> {
+pub fn exposure(platform: &Platform, file: &Path, folds: usize) -> Result<String> {
     use guild_extraction::analyzer::AnalyzerScratch;
     use guild_extraction::deconstruct::{MIN_SIMILARITY, SIMILAR_SHOWN};
     if folds < 2 {
@@ -735,7 +736,7 @@ pub fn exposure(store: &Store, file: &Path, folds: usize) -> Result<String> {
         .map(|(i, o)| (*o, i % folds))
         .collect();
     let label: HashMap<&str, f64> = tasks.iter().map(|t| (t.1.as_str(), t.3)).collect();
-    let analyzer = crate::meaning::analyzer(store)?;
+    let analyzer = platform.analyzer()?;
     let mut scratch = AnalyzerScratch::default();
     let class = |v: f64| {
         if v < 0.25 {
@@ -864,7 +865,7 @@ fn person_line(label: &str, n: usize, s: PersonScores) -> String {
 /// skills and occupations) and as `guild deconstruct --json` does (tasks, and how many are
 /// remote or on site), with the language guessed as those commands guess it. Prints a line per
 /// language, then all texts as the last line.
-pub fn people(store: &Store, file: &Path, verbose: bool) -> Result<String> {
+pub fn people(platform: &Platform, file: &Path, verbose: bool) -> Result<String> {
     use guild_extraction::analyzer::AnalyzerScratch;
     let raw =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -879,20 +880,17 @@ pub fn people(store: &Store, file: &Path, verbose: bool) -> Result<String> {
     if texts.is_empty() {
         bail!("{}: no texts", file.display());
     }
-    let analyzer = crate::meaning::analyzer(store)?;
+    let analyzer = platform.analyzer()?;
     let mut scratch = AnalyzerScratch::default();
     let mut by_lang: std::collections::BTreeMap<String, (usize, PersonScores)> =
         std::collections::BTreeMap::new();
     let mut all = (0usize, PersonScores::default());
     for t in &texts {
         let draft = analyzer.profile(&mut scratch, &t.text, None);
-        let breakdown = store.deconstruct(
-            &analyzer,
-            &guild_store::Work::Text {
-                text: t.text.clone(),
-                lang: None,
-            },
-        )?;
+        let breakdown = platform.deconstruct(&guild_platform::Work::Text {
+            text: t.text.clone(),
+            lang: None,
+        })?;
         let gold: HashSet<&str> = t.skills.iter().map(String::as_str).collect();
         let top10: Vec<&str> = draft
             .skills

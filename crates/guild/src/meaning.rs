@@ -7,10 +7,11 @@ use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, anyhow};
 use guild_extraction::meaning::{PARTS, Semantics};
-use guild_semantic::{EmbeddingIndex, Encoder};
+use guild_platform::Platform;
+use guild_semantic::{EmbeddingIndex, Encoder, SemanticError};
 
 static LEXICAL: AtomicBool = AtomicBool::new(false);
-static ENCODER: OnceLock<Result<Arc<Encoder>, String>> = OnceLock::new();
+static ENCODER: OnceLock<Arc<Encoder>> = OnceLock::new();
 static EMBEDDING_CACHE: OnceLock<Option<PathBuf>> = OnceLock::new();
 
 /// Reads text by words only from now on (`--lexical`).
@@ -21,24 +22,27 @@ pub fn set_lexical(lexical: bool) {
 /// The encoder, or `None` under `--lexical`. A model that cannot be loaded is an error that
 /// names it and how to make it again, never a silent fall back to words only.
 pub fn encoder() -> Result<Option<Arc<Encoder>>> {
+    load_encoder().map_err(|e| anyhow!("{e} (or run with --lexical to read text by words only)"))
+}
+
+/// [`encoder`], with the model's own error.
+fn load_encoder() -> Result<Option<Arc<Encoder>>, SemanticError> {
     if LEXICAL.load(Ordering::Relaxed) {
         return Ok(None);
     }
-    ENCODER
-        .get_or_init(|| {
-            let started = std::time::Instant::now();
-            let encoder = guild_semantic::embedded();
-            tracing::debug!("loaded the sentence encoder in {:.0?}", started.elapsed());
-            encoder.map(Arc::new).map_err(|e| e.to_string())
-        })
-        .clone()
-        .map(Some)
-        .map_err(|e| anyhow!("{e} (or run with --lexical to read text by words only)"))
+    if let Some(encoder) = ENCODER.get() {
+        return Ok(Some(encoder.clone()));
+    }
+    let started = std::time::Instant::now();
+    let encoder = Arc::new(guild_semantic::embedded()?);
+    tracing::debug!("loaded the sentence encoder in {:.0?}", started.elapsed());
+    Ok(Some(ENCODER.get_or_init(|| encoder).clone()))
 }
 
-/// The store's analyzer, reading by meaning unless `--lexical`.
-pub fn analyzer(store: &guild_store::Store) -> Result<guild_extraction::analyzer::Analyzer> {
-    store.analyzer_with(encoder)
+/// The platform over `store` for one command: it loads the encoder (unless `--lexical`) when
+/// it first reads text, while the taxonomy's indexes are read.
+pub fn platform(store: guild_store::Store) -> Platform {
+    Platform::with_loader(Arc::new(store), Box::new(load_encoder))
 }
 
 /// Where imports keep the taxonomy's embeddings for other stores (`--embedding-cache`).

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use guild_extraction::ExtractOptions;
 use guild_extraction::analyzer::AnalyzerScratch;
-use guild_store::{Store, Work};
+use guild_platform::{Platform, Work};
 use guild_taxonomy::OccupationId;
 
 /// The largest text read, as on the HTTP API.
@@ -46,7 +46,7 @@ fn json(value: &impl serde::Serialize) -> Result<ExitCode> {
 }
 
 pub fn extract(
-    store: &Store,
+    platform: &Platform,
     input: &Path,
     lang: Option<String>,
     limit: usize,
@@ -56,7 +56,7 @@ pub fn extract(
         bail!("--limit must be 1 to 200");
     }
     let text = read_text(input)?;
-    let analyzer = crate::meaning::analyzer(store)?;
+    let analyzer = platform.analyzer()?;
     let options = ExtractOptions {
         lang,
         limit,
@@ -77,7 +77,7 @@ pub fn extract(
 }
 
 pub fn title(
-    store: &Store,
+    platform: &Platform,
     title: &str,
     lang: Option<String>,
     limit: usize,
@@ -89,7 +89,7 @@ pub fn title(
     if !(1..=100).contains(&limit) {
         bail!("--limit must be 1 to 100");
     }
-    let analyzer = crate::meaning::analyzer(store)?;
+    let analyzer = platform.analyzer()?;
     let found = analyzer.normalize_title(
         &mut AnalyzerScratch::default(),
         title,
@@ -110,7 +110,7 @@ pub fn title(
 }
 
 pub fn deconstruct(
-    store: &Store,
+    platform: &Platform,
     occupation: Option<String>,
     input: Option<std::path::PathBuf>,
     lang: Option<String>,
@@ -124,8 +124,7 @@ pub fn deconstruct(
         },
         _ => bail!("give an occupation (--occupation ID) or a text file"),
     };
-    let analyzer = crate::meaning::analyzer(store)?;
-    let breakdown = store.deconstruct(&analyzer, &work)?;
+    let breakdown = platform.deconstruct(&work)?;
     if as_json {
         return json(&breakdown);
     }
@@ -156,13 +155,13 @@ pub fn deconstruct(
 }
 
 pub fn profile(
-    store: &Store,
+    platform: &Platform,
     input: &Path,
     lang: Option<String>,
     as_json: bool,
 ) -> Result<ExitCode> {
     let text = read_text(input)?;
-    let analyzer = crate::meaning::analyzer(store)?;
+    let analyzer = platform.analyzer()?;
     let started = std::time::Instant::now();
     let draft = analyzer.profile(&mut AnalyzerScratch::default(), &text, lang.as_deref());
     tracing::debug!("read the profile in {:.0?}", started.elapsed());

@@ -15,23 +15,30 @@ use std::sync::Arc;
 
 use guild_extraction::analyzer::Analyzer;
 use guild_reskilling::TransitionModel;
-use guild_semantic::Encoder;
+use guild_semantic::{Encoder, SemanticError};
 use guild_store::{Store, StoreError};
 use guild_taxonomy::Source;
 
 mod learning;
+mod reading;
 mod versioned;
 
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,
     PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport, TransitionView,
 };
+pub use reading::{MAX_TEXT_TASKS, ProblemText, Work, WorkBreakdown, WorkOccupation};
 pub use versioned::Versioned;
+
+/// Gives the sentence encoder that text is read by meaning with (`None`: by words only). A
+/// server loads the model once at start; a command loads it when it first reads text, while
+/// the lexical indexes are read from the store.
+pub type EncoderLoader = dyn Fn() -> Result<Option<Arc<Encoder>>, SemanticError> + Send + Sync;
 
 /// The platform over one store: its use cases and the caches they share.
 pub struct Platform {
     store: Arc<Store>,
-    encoder: Option<Arc<Encoder>>,
+    encoder: Box<EncoderLoader>,
     analyzer: Versioned<Analyzer>,
     transition_models: HashMap<Source, Versioned<TransitionModel>>,
 }
@@ -40,6 +47,12 @@ impl Platform {
     /// The platform over `store`, reading text by meaning with `encoder` (by words only
     /// without one).
     pub fn new(store: Arc<Store>, encoder: Option<Arc<Encoder>>) -> Self {
+        Self::with_loader(store, Box::new(move || Ok(encoder.clone())))
+    }
+
+    /// The platform over `store`, reading text with the encoder `encoder` gives when it is
+    /// first needed.
+    pub fn with_loader(store: Arc<Store>, encoder: Box<EncoderLoader>) -> Self {
         Self {
             store,
             encoder,
@@ -57,16 +70,18 @@ impl Platform {
     }
 
     /// The sentence encoder, when text is read by meaning.
-    pub fn encoder(&self) -> Option<&Arc<Encoder>> {
-        self.encoder.as_ref()
+    pub fn encoder(&self) -> Result<Option<Arc<Encoder>>, StoreError> {
+        Ok((self.encoder)()?)
     }
 
     /// The analyzer over the store's current taxonomy: kept, or read from the store's kept
     /// indexes (built and kept there when missing) after an import changed the taxonomy.
     pub fn analyzer(&self) -> Result<Arc<Analyzer>, StoreError> {
         let version = self.store.taxonomy_version()?;
-        self.analyzer
-            .get(&version, || self.store.analyzer(self.encoder.as_ref()))
+        self.analyzer.get(&version, || {
+            self.store
+                .analyzer_with(|| (self.encoder)().map_err(StoreError::from))
+        })
     }
 
     /// The analyzer, if one is kept for the store's current taxonomy (nothing is built).

@@ -7,7 +7,7 @@ use axum::extract::State;
 use guild_extraction::ExtractOptions;
 use guild_extraction::SkillMatch;
 use guild_extraction::analyzer::{Analyzer, AnalyzerScratch, OccupationMatch, ProfileDraft};
-use guild_store::{Work, WorkBreakdown};
+use guild_platform::{Work, WorkBreakdown};
 use guild_taxonomy::OccupationId;
 use guild_taxonomy::normalize::language_tag;
 use serde::{Deserialize, Serialize};
@@ -189,11 +189,8 @@ pub async fn deconstruct(
             ));
         }
     };
-    let analyzer = analyzer(&state).await?;
-    let store = state.store.clone();
-    Ok(Json(
-        blocking(move || store.deconstruct(&analyzer, &work)).await?,
-    ))
+    let platform = state.platform.clone();
+    Ok(Json(blocking(move || platform.deconstruct(&work)).await?))
 }
 
 /// A CV or a plain description of past work.

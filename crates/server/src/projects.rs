@@ -7,7 +7,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guild_matching::{Task, TaskId};
-use guild_store::{ProjectView, Work, draft_tasks};
+use guild_platform::ProblemText;
+use guild_store::ProjectView;
 use serde::Deserialize;
 
 use crate::analysis::lang_field;
@@ -99,23 +100,16 @@ pub(crate) async fn make(
     lang: Option<String>,
     hours: f32,
 ) -> Result<ProjectView, ApiError> {
-    let analyzer = crate::analysis::analyzer(state).await?;
-    let store = state.store.clone();
-    blocking(move || {
-        let work = Work::Text {
-            text: req.problem.clone(),
-            lang,
-        };
-        let breakdown = store.deconstruct(&analyzer, &work)?;
-        let (drafts, unplaced) = draft_tasks(&breakdown, hours, &req.languages);
-        if drafts.is_empty() {
-            return Ok(None);
-        }
-        store
-            .create_project(owner, &req.title, &req.problem, &drafts, unplaced)
-            .map(Some)
-    })
-    .await?
+    let problem = ProblemText {
+        title: req.title,
+        problem: req.problem,
+        lang,
+        hours,
+        languages: req.languages,
+    };
+    let platform = state.platform.clone();
+    blocking(move || platform.make_project(owner, &problem))
+        .await?
     .ok_or_else(|| {
         ApiError::unprocessable(
             "no-tasks",

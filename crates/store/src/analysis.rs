@@ -1,62 +1,16 @@
-//! Reading text against the taxonomy: building the analyzer from the store, and deconstructing
-//! work (an occupation or a text) into tasks with the facts the store holds about them.
+//! Reading text against the taxonomy: building the analyzer from the store (and keeping its
+//! indexes there), and what the store holds about tasks' presence on site.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use guild_extraction::analyzer::{Analyzer, AnalyzerInput, AnalyzerScratch, ConceptSet};
-use guild_extraction::deconstruct::{self, Deconstruction, Draft};
+use guild_extraction::analyzer::{Analyzer, AnalyzerInput, ConceptSet};
 use guild_extraction::meaning::{PARTS, Semantics};
 use guild_extraction::presence::{self, OccupationPresence};
 use guild_semantic::{EmbeddingIndex, Encoder};
-use guild_taxonomy::OccupationId;
-use serde::Serialize;
 
 use crate::sql::{Tx, Value};
 use crate::{Corpus, Store, StoreError};
-
-/// Work to deconstruct.
-#[derive(Debug, Clone)]
-pub enum Work {
-    /// An occupation of the taxonomy.
-    Occupation(OccupationId),
-    /// A job post or project description.
-    Text {
-        /// The text.
-        text: String,
-        /// Its language, guessed when `None`.
-        lang: Option<String>,
-    },
-}
-
-/// The occupation whose tasks a deconstruction shows.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct WorkOccupation {
-    /// Its id.
-    pub id: String,
-    /// Its title.
-    pub title: String,
-    /// When the occupation asked for has no tasks of its own: the crosswalk equivalent whose
-    /// tasks are shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks_from: Option<String>,
-}
-
-/// Deconstructed work.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct WorkBreakdown {
-    /// The occupation, for occupation input.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub occupation: Option<WorkOccupation>,
-    /// Tasks, summary and team skills.
-    #[serde(flatten)]
-    pub deconstruction: Deconstruction,
-}
-
-/// Most tasks a text is split into.
-pub const MAX_TEXT_TASKS: usize = 200;
 
 fn set(corpus: Corpus) -> ConceptSet {
     ConceptSet {
@@ -86,19 +40,14 @@ impl Store {
         })
     }
 
-    /// Builds the analyzer over the whole taxonomy: by words only, or with `encoder` by meaning
-    /// too, with [`Self::semantics`].
+    /// Builds the analyzer over the whole taxonomy: by words only, or by meaning too with the
+    /// encoder that `encoder` makes (see [`Self::semantics`]); the model is loaded while the
+    /// lexical indexes are read, which takes as long.
     ///
     /// The lexical indexes are kept in the store, per taxonomy version, the first time they are
     /// built, and read back after (a kept copy from another build of Guild, or one that cannot
     /// be read, is built again). The lexical indexes and the embeddings are read side by side:
     /// both are tens of megabytes, and every command that reads text starts with them.
-    pub fn analyzer(&self, encoder: Option<&Arc<Encoder>>) -> Result<Analyzer, StoreError> {
-        self.analyzer_with(|| Ok(encoder.cloned()))
-    }
-
-    /// [`Self::analyzer`], with the encoder made by `encoder` while the lexical indexes are read
-    /// (loading the model takes as long as reading them).
     pub fn analyzer_with<E>(
         &self,
         encoder: impl FnOnce() -> Result<Option<Arc<Encoder>>, E> + Send,
@@ -429,79 +378,6 @@ impl Store {
                 })
                 .collect()
         })
-    }
-
-    /// Breaks `work` into tasks with their skills, AI exposure and physical presence.
-    pub fn deconstruct(
-        &self,
-        analyzer: &Analyzer,
-        work: &Work,
-    ) -> Result<WorkBreakdown, StoreError> {
-        let mut scratch = AnalyzerScratch::default();
-        match work {
-            Work::Occupation(id) => {
-                let detail = self.occupation(id)?;
-                let mut task_ids: Vec<String> = detail.tasks.iter().map(|t| t.id.clone()).collect();
-                let mut tasks_from = None;
-                if task_ids.is_empty() {
-                    let mut links = detail.crosswalk.clone();
-                    links.sort_by(|a, b| {
-                        b.confidence
-                            .unwrap_or(1.0)
-                            .total_cmp(&a.confidence.unwrap_or(1.0))
-                    });
-                    for link in links {
-                        let Ok(other) = OccupationId::parse(&link.id) else {
-                            continue;
-                        };
-                        let Ok(other) = self.occupation(&other) else {
-                            continue;
-                        };
-                        if !other.tasks.is_empty() {
-                            task_ids = other.tasks.iter().map(|t| t.id.clone()).collect();
-                            tasks_from = Some(other.occupation.id.to_string());
-                            break;
-                        }
-                    }
-                }
-                let deconstruction = if task_ids.is_empty() {
-                    // No tasks anywhere: read the occupation's description as the work.
-                    let text = detail
-                        .occupation
-                        .description
-                        .clone()
-                        .unwrap_or_else(|| detail.occupation.title.clone());
-                    let draft =
-                        Draft::new(analyzer, &mut scratch, &text, Some("en"), MAX_TEXT_TASKS);
-                    let facts = self.task_facts(&draft.task_ids())?;
-                    draft.finish(&facts)
-                } else {
-                    deconstruct::from_taxonomy(&self.task_facts(&task_ids)?)
-                };
-                Ok(WorkBreakdown {
-                    occupation: Some(WorkOccupation {
-                        id: detail.occupation.id.to_string(),
-                        title: detail.occupation.title.clone(),
-                        tasks_from,
-                    }),
-                    deconstruction,
-                })
-            }
-            Work::Text { text, lang } => {
-                let draft = Draft::new(
-                    analyzer,
-                    &mut scratch,
-                    text,
-                    lang.as_deref(),
-                    MAX_TEXT_TASKS,
-                );
-                let facts = self.task_facts(&draft.task_ids())?;
-                Ok(WorkBreakdown {
-                    occupation: None,
-                    deconstruction: draft.finish(&facts),
-                })
-            }
-        }
     }
 }
 

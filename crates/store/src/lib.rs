@@ -34,7 +34,6 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use analysis::{MAX_TEXT_TASKS, Work, WorkBreakdown, WorkOccupation};
 pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use contracts::{
@@ -61,7 +60,7 @@ pub use matching::{
 pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
 pub use postgres::{REPLICA_APPLICATION_NAME, ReplicaStatus};
-pub use projects::{DraftTask, MAX_PROJECT_TASKS, ProjectTask, ProjectView, draft_tasks};
+pub use projects::{MAX_PROJECT_TASKS, ProjectTask, ProjectView};
 pub use proposals::{Proposal, ProposalMessage};
 pub use reviews::{ClientReputation, Review, ReviewSkill};
 pub use sealing::{KeyEncryptionKey, KeyLock, key_file_beside};

@@ -2,18 +2,14 @@
 //! skills each needs, its AI exposure and whether it needs presence), the client edits them,
 //! then publishes them, openly (matched to every worker) or to invited workers only.
 
-use guild_extraction::deconstruct::TaskPart;
-use guild_matching::{Place, Proficiency, SkillRequirement, Task, TaskId};
-use guild_taxonomy::SkillId;
+use guild_extraction::drafts::DraftTask;
+use guild_matching::{Task, TaskId};
 use serde::Serialize;
 
 use crate::matching::{TaskExtras, insert_task};
 use crate::sql::Tx;
-use crate::{Store, StoreError, StoredTask, WorkBreakdown};
+use crate::{Store, StoreError, StoredTask};
 
-/// Skills of a deconstructed task that become required (the heaviest); the next ones up to
-/// twice as many become optional. The client edits both.
-const REQUIRED_PER_TASK: usize = 5;
 /// Most tasks a project has.
 pub const MAX_PROJECT_TASKS: usize = 100;
 
@@ -53,103 +49,6 @@ pub struct ProjectView {
     pub unplaced: Vec<String>,
     /// When it was made.
     pub created_at: String,
-}
-
-/// A draft task made from one part of a deconstruction.
-#[derive(Debug, Clone)]
-pub struct DraftTask {
-    /// The task.
-    pub task: Task,
-    /// Its AI exposure.
-    pub ai_exposure: Option<f64>,
-    /// Whether it needs presence.
-    pub physical: Option<bool>,
-}
-
-fn title_of(statement: &str) -> String {
-    const MAX: usize = 120;
-    // List markers stay in the description, not in the title.
-    let s = statement
-        .trim()
-        .trim_start_matches(['-', '*', '•', '–', ' '])
-        .trim_end_matches('.');
-    if s.chars().count() <= MAX {
-        return s.to_owned();
-    }
-    // Cut at a word boundary before the limit.
-    let cut: String = s.chars().take(MAX - 1).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    format!("{cut}…")
-}
-
-/// Turns a deconstruction into draft tasks of `hours` each, in `languages`; parts with no
-/// skill are returned apart, as their statements.
-pub fn draft_tasks(
-    breakdown: &WorkBreakdown,
-    hours: f32,
-    languages: &[String],
-) -> (Vec<DraftTask>, Vec<String>) {
-    let mut drafts = Vec::new();
-    let mut unplaced = Vec::new();
-    for part in &breakdown.deconstruction.tasks {
-        match draft_task(part, hours, languages) {
-            Some(d) => drafts.push(d),
-            None => unplaced.push(part.statement.clone()),
-        }
-    }
-    (drafts, unplaced)
-}
-
-fn draft_task(part: &TaskPart, hours: f32, languages: &[String]) -> Option<DraftTask> {
-    let mut needs: Vec<_> = part
-        .skills
-        .iter()
-        .filter(|s| s.weight.is_finite() && s.weight > 0.0)
-        .filter_map(|s| SkillId::parse(&s.id).ok().map(|id| (id, s.weight)))
-        .collect();
-    needs.sort_by(|a, b| b.1.total_cmp(&a.1));
-    needs.dedup_by(|a, b| a.0 == b.0);
-    if needs.is_empty() {
-        return None;
-    }
-    let requirement = |(skill, weight): &(SkillId, f32)| {
-        SkillRequirement::new(skill.clone(), *weight, Proficiency::new(2).ok()?).ok()
-    };
-    let required: Vec<_> = needs
-        .iter()
-        .take(REQUIRED_PER_TASK)
-        .filter_map(requirement)
-        .collect();
-    let optional: Vec<_> = needs
-        .iter()
-        .skip(REQUIRED_PER_TASK)
-        .take(REQUIRED_PER_TASK)
-        .filter_map(requirement)
-        .collect();
-    if required.is_empty() {
-        return None;
-    }
-    Some(DraftTask {
-        task: Task {
-            id: TaskId(0),
-            title: title_of(&part.statement),
-            description: part.statement.trim().to_owned(),
-            required,
-            optional,
-            // Where an on-site task happens only the client knows: it is edited before publishing.
-            place: Place::Remote,
-            utc_offset_minutes: 0,
-            min_overlap_hours: 0.0,
-            hours,
-            hours_per_week: None,
-            budget: None,
-            languages: languages.to_vec(),
-            starts: None,
-            ends: None,
-        },
-        ai_exposure: part.ai_exposure,
-        physical: part.physical,
-    })
 }
 
 fn check_text(what: &str, text: &str, max: usize) -> Result<String, StoreError> {
@@ -444,21 +343,5 @@ impl Store {
                 )?
                 .is_empty())
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_statements_become_titles_cut_at_a_word() {
-        let long = "Design and build a water pump controller ".repeat(10);
-        let t = title_of(&long);
-        assert!(t.chars().count() <= 120, "{t}");
-        assert!(t.ends_with('…'));
-        assert!(!t.trim_end_matches('…').ends_with(' '));
-        assert_eq!(title_of("Weld the frame."), "Weld the frame");
-        assert_eq!(title_of("- Count the stock."), "Count the stock");
     }
 }
