@@ -13,7 +13,7 @@ echo "positional_row_reads $(grep -rhoE '\b(r|row|rows\[[0-9]+\])\[[0-9]+\]' cra
 echo "bare_i64_ids $(grep -rhoE '\b(id|[a-z_]+_id|account|client|worker|owner|contract|project|proposal|task|milestone|credential|organisation|reviewer|buyer|seller|learner|trainer)s?: (&)?i64\b' crates --include='*.rs' | wc -l)"
 echo "status_strings_compared $(grep -rhoE 'status (==|!=) "[a-z_]+"|"(proposed|active|completed|cancelled|disputed|declined|open|closed|draft|funded|submitted|approved)" *=> ' crates --include='*.rs' | wc -l)"
 echo "blocking_move $(grep -rho 'blocking(move' crates --include='*.rs' | wc -l)"
-echo "now_helpers $(grep -rhoE 'fn now(_[a-z]+)?\(' crates --include='*.rs' | wc -l)"
+echo "now_helpers $(grep -rhoE 'fn now(_[a-z]+)?\(\)' crates --include='*.rs' | wc -l)"
 echo "money_types $(grep -rhoE '^pub (struct|enum) (Money|Amount)\b' -r crates --include='*.rs' | wc -l)"
 if command -v duplicates >/dev/null; then
   # Its first line: "N pairs of places (… files read), … (B by shape alone, M of those marked boilerplate)".

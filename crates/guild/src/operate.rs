@@ -221,7 +221,7 @@ pub fn contracts(store: &Store, command: ContractsCommand) -> Result<ExitCode> {
                 Action::Resolve,
                 None,
                 Some(worker_percent),
-                jiff::Timestamp::now(),
+                store.now(),
             )?;
             out!(
                 "contract {id} is {}; escrow left {} {}",
@@ -234,7 +234,7 @@ pub fn contracts(store: &Store, command: ContractsCommand) -> Result<ExitCode> {
         ContractsCommand::Sweep { at } => {
             let now = match at {
                 Some(t) => t.parse().map_err(|e| anyhow::anyhow!("--at {t:?}: {e}"))?,
-                None => jiff::Timestamp::now(),
+                None => store.now(),
             };
             out!("{} milestones approved", store.approve_overdue(now)?);
             Ok(ExitCode::SUCCESS)
@@ -263,7 +263,7 @@ pub fn webhooks(store: &Store, command: WebhooksCommand) -> Result<ExitCode> {
         WebhooksCommand::Deliver { at } => {
             let now = match at {
                 Some(t) => t.parse().map_err(|e| anyhow::anyhow!("--at {t:?}: {e}"))?,
-                None => jiff::Timestamp::now(),
+                None => store.now(),
             };
             let fetcher = guild_server::fetch::HttpFetcher::from_env();
             let (ok, failed) = guild_server::webhooks::deliver_due(store, &fetcher, now, 1000)?;

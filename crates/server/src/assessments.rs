@@ -114,9 +114,7 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<AttemptView>), ApiError> {
     own_worker(&state, caller.id, s.worker).await?;
     let store = state.store.clone();
-    let view =
-        blocking(move || store.start_attempt(id, caller.id, s.worker, jiff::Timestamp::now()))
-            .await?;
+    let view = blocking(move || store.start_attempt(id, caller.id, s.worker, store.now())).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -174,13 +172,7 @@ pub async fn answer(
 ) -> Result<Json<AttemptView>, ApiError> {
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        store.submit_attempt(
-            &publication,
-            id,
-            caller.id,
-            &a.answers,
-            jiff::Timestamp::now(),
-        )
+        store.submit_attempt(&publication, id, caller.id, &a.answers, store.now())
     })
     .await?;
     Ok(Json(view))
@@ -225,7 +217,6 @@ pub async fn assess(
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let marks: Vec<(usize, bool)> = a.marks.iter().map(|m| (m.question, m.right)).collect();
     let view =
-        blocking(move || store.assess_attempt(&publication, id, &marks, jiff::Timestamp::now()))
-            .await?;
+        blocking(move || store.assess_attempt(&publication, id, &marks, store.now())).await?;
     Ok(Json(view))
 }

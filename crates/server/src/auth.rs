@@ -190,7 +190,7 @@ impl FromRequestParts<AppState> for Caller {
         } else if let Some(session) = cookie(&parts.headers, SESSION_COOKIE) {
             let hash = token_hash(&session);
             let store = state.store.clone();
-            let now = jiff::Timestamp::now().to_string();
+            let now = store.now().to_string();
             let (account, csrf_hash) = blocking(move || store.account_for_session(&hash, &now))
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("the session has ended: sign in again"))?;
@@ -354,7 +354,7 @@ pub(crate) async fn check_sign_in(
     let address = client.0.to_string();
     let store = state.store.clone();
     let subject = format!("email:{tried}");
-    let now = jiff::Timestamp::now();
+    let now = store.now();
     let since = (now - jiff::SignedDuration::from_secs(LOGIN_WINDOW_SECS)).to_string();
     let from = address.clone();
     let counts =
@@ -505,7 +505,7 @@ pub(crate) async fn start_session(
 ) -> Result<StartedSession, ApiError> {
     let session = new_token()?;
     let csrf = csrf_of(&session);
-    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
+    let expires = state.store.now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
     let previous = cookie(headers, SESSION_COOKIE).map(|v| token_hash(&v));
     let store = state.store.clone();
     let (sh, ch, until) = (token_hash(&session), token_hash(&csrf), expires.to_string());
@@ -682,7 +682,7 @@ pub async fn resolve(
             guild_market::contract::Action::Resolve,
             None,
             Some(r.worker_percent),
-            jiff::Timestamp::now(),
+            store.now(),
         )
     })
     .await?;

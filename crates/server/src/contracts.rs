@@ -182,10 +182,9 @@ async fn act(
 ) -> Result<Json<ContractView>, ApiError> {
     let (_, party) = as_party(state, caller, id).await?;
     let store = state.store.clone();
-    let view = blocking(move || {
-        store.act_on_contract(id, party, action, milestone, None, jiff::Timestamp::now())
-    })
-    .await?;
+    let view =
+        blocking(move || store.act_on_contract(id, party, action, milestone, None, store.now()))
+            .await?;
     Ok(Json(view))
 }
 
@@ -263,8 +262,7 @@ pub async fn open_week(
         .map_err(|_| ApiError::bad_field("week_start", "must be a date like 2026-11-23"))?;
     as_party(&state, caller.id, id).await?;
     let store = state.store.clone();
-    let view =
-        blocking(move || store.open_week(id, caller.id, week, jiff::Timestamp::now())).await?;
+    let view = blocking(move || store.open_week(id, caller.id, week, store.now())).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -54,7 +54,7 @@ fn verify_here(
         publication,
         then: &web,
     };
-    Ok(verify(bytes, jiff::Timestamp::now(), &resolver, rdf))
+    Ok(verify(bytes, store.now(), &resolver, rdf))
 }
 
 /// Verifies a credential (the request body: JSON, or a VC-JWT): every check, passed or failed,

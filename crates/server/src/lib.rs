@@ -908,9 +908,7 @@ pub async fn serve(
         loop {
             tick.tick().await;
             let s = sweeper.clone();
-            match tokio::task::spawn_blocking(move || s.approve_overdue(jiff::Timestamp::now()))
-                .await
-            {
+            match tokio::task::spawn_blocking(move || s.approve_overdue(s.now())).await {
                 Ok(Ok(0)) => {}
                 Ok(Ok(n)) => tracing::info!(milestones = n, "approved overdue milestones"),
                 Ok(Err(e)) => tracing::warn!(error = %e, "approving overdue milestones failed"),
@@ -926,10 +924,8 @@ pub async fn serve(
         loop {
             tick.tick().await;
             let (s, f) = (courier.clone(), fetcher.clone());
-            match tokio::task::spawn_blocking(move || {
-                webhooks::deliver_due(&s, &f, jiff::Timestamp::now(), 200)
-            })
-            .await
+            match tokio::task::spawn_blocking(move || webhooks::deliver_due(&s, &f, s.now(), 200))
+                .await
             {
                 Ok(Ok((0, 0))) => {}
                 Ok(Ok((ok, failed))) => tracing::info!(ok, failed, "webhook deliveries"),

@@ -38,7 +38,7 @@ pub fn deliver_due(
 ) -> Result<(usize, usize), StoreError> {
     let (mut ok, mut failed) = (0, 0);
     for d in store.due_deliveries(now, limit)? {
-        let unix = jiff::Timestamp::now().as_second();
+        let unix = store.now().as_second();
         let sig = signature(&d.secret, unix, &d.payload);
         let id = d.id.to_string();
         let result = match fetcher.post_json(

@@ -131,7 +131,7 @@ impl Store {
     /// Keeps `analyzer` as the one for taxonomy `version`, replacing any other.
     fn keep_analyzer(&self, version: &str, analyzer: &Analyzer) -> Result<(), StoreError> {
         let bytes = analyzer.to_kept();
-        let now = crate::matching::now();
+        let now = self.now().to_string();
         self.write(|tx| {
             tx.execute("DELETE FROM kept_analyzers", &[])?;
             tx.execute(
@@ -260,7 +260,7 @@ impl Store {
         let semantics = Semantics::build(encoder.clone(), input, version, &previous)?;
         let model = encoder.fingerprint().to_string();
         let bytes = semantics.to_bytes();
-        let now = crate::matching::now();
+        let now = self.now().to_string();
         self.write(|tx| {
             tx.execute("DELETE FROM semantic_indexes", &[])?;
             for (part, bytes) in PARTS.iter().zip(bytes) {

@@ -49,7 +49,7 @@ pub(crate) fn audit(
     tx.execute(
         "INSERT INTO audit_events (at, actor, kind, subject, detail) VALUES ($1, $2, $3, $4, $5)",
         &[
-            jiff::Timestamp::now().to_string().into(),
+            tx.now().to_string().into(),
             actor.into(),
             kind.into(),
             subject.into(),

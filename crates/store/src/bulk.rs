@@ -21,7 +21,7 @@ use guild_matching::{Task, TaskId, Worker, WorkerId};
 use guild_taxonomy::SkillId;
 
 use crate::ledger::{account_id, market, market_error};
-use crate::matching::{bad, bump, check_skills, now, task_params, worker_params};
+use crate::matching::{bad, bump, check_skills, task_params, worker_params};
 use crate::sql::{ColumnType, Dialect, Row, Tx, Value};
 use crate::{Store, StoreError};
 use guild_market::fees::PLATFORM_FEE_BPS;
@@ -251,7 +251,7 @@ impl Store {
         for w in workers {
             w.validate().map_err(bad)?;
         }
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             known.check(
                 tx,
@@ -299,7 +299,7 @@ impl Store {
         for t in tasks {
             t.validate().map_err(bad)?;
         }
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             known.check(
                 tx,
@@ -364,7 +364,7 @@ impl Store {
         if !(1..=60).contains(&batch.review_days) {
             return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
         }
-        let stamp = jiff::Timestamp::now();
+        let stamp = self.now();
         let now_text = stamp.to_string();
         self.write(|tx| {
             let mut summary = GenSummary::default();

@@ -476,7 +476,7 @@ impl Store {
         week: usize,
         entries: &[(jiff::civil::Date, i64, String)],
     ) -> Result<ContractView, StoreError> {
-        let now = jiff::Timestamp::now();
+        let now = self.now();
         self.write(|tx| {
             let c = lock(tx, id, now)?;
             if c.worker != worker {
@@ -678,7 +678,7 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreErr
             id: new.worker.to_string(),
         });
     }
-    let now = jiff::Timestamp::now().to_string();
+    let now = tx.now().to_string();
     let id = tx
         .query(
             "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at, \

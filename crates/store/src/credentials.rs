@@ -206,10 +206,6 @@ fn seed_of(key: &IssuerKey, kek: &KeyEncryptionKey) -> Result<Zeroizing<[u8; 32]
     Ok(seed)
 }
 
-fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
-
 impl Store {
     /// Stores a new key for `issuer`, sealed under the key-encryption key, and retires the one
     /// it replaces, in one transaction (rotation: the old key keeps verifying what it signed).
@@ -228,7 +224,7 @@ impl Store {
         self.write(|tx| {
             // Keys sealed under two KEKs could never all be opened: refuse to start a second.
             check_sealed_with(tx, &kek)?;
-            let at = now();
+            let at = tx.now().to_string();
             crate::audit::audit(tx, None, "issuer_key.rotated", &format!("issuer:{issuer}"), &public_multibase)?;
             tx.execute(
                 "UPDATE issuer_keys SET retired_at = $1 WHERE issuer = $2 AND retired_at IS NULL",
@@ -487,7 +483,7 @@ impl Store {
                     skill.into(),
                     document.into(),
                     next.into(),
-                    now().into(),
+                    tx.now().to_string().into(),
                     issuer.into(),
                     issued_by.into(),
                 ],
@@ -543,7 +539,7 @@ impl Store {
             let n = tx.execute(
                 "UPDATE issued_credentials SET revoked_at = $1, revocation_reason = $2 \
                  WHERE id = $3 AND revoked_at IS NULL",
-                &[now().into(), reason.into(), id.into()],
+                &[tx.now().to_string().into(), reason.into(), id.into()],
             )?;
             let row = credential_by_id(tx, id)?;
             crate::audit::audit(

@@ -56,7 +56,7 @@ impl Store {
             let a = [Value::from(account)];
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
-            out.insert("exported_at".into(), jiff::Timestamp::now().to_string().into());
+            out.insert("exported_at".into(), tx.now().to_string().into());
             let sections: [(&str, &[&str], &str); 27] = [
                 ("account", &["id", "email", "display_name", "created_at"], "FROM accounts WHERE id = $1"),
                 ("tokens", &["id", "name", "scopes", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),

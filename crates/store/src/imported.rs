@@ -158,7 +158,7 @@ impl Store {
                     r[0].int()?
                 )));
             }
-            let at = jiff::Timestamp::now().to_string();
+            let at = tx.now().to_string();
             let mut import = tx
                 .query(
                     &format!(
@@ -201,7 +201,7 @@ impl Store {
             }
             tx.execute(
                 "UPDATE workers SET updated_at = $1 WHERE id = $2",
-                &[jiff::Timestamp::now().to_string().into(), new.worker.into()],
+                &[tx.now().to_string().into(), new.worker.into()],
             )?;
             crate::matching::record(tx, crate::matching::Changed::Workers(&[new.worker]))?;
             import.skills = skills_of(tx, import.id)?;

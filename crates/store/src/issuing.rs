@@ -225,10 +225,6 @@ fn organisation_from_row(r: &Row) -> Result<Organisation, StoreError> {
 
 const ORG_COLUMNS: &str = "id, slug, name, url, created_at";
 
-fn now() -> jiff::Timestamp {
-    jiff::Timestamp::now()
-}
-
 /// Checks an organisation's slug: 2–40 lowercase letters, digits and dashes, starting with a
 /// letter (it becomes a path segment of a URL and of a DID).
 pub fn check_slug(slug: &str) -> Result<(), StoreError> {
@@ -271,7 +267,7 @@ impl Store {
             )));
         }
         self.write(|tx| {
-            let at = now().to_string();
+            let at = tx.now().to_string();
             let taken = tx.query("SELECT 1 FROM organisations WHERE slug = $1", &[slug.into()])?;
             if !taken.is_empty() {
                 return Err(StoreError::Conflict(format!(
@@ -399,7 +395,7 @@ impl Store {
                     ));
                 }
             }
-            let at = now().to_string();
+            let at = tx.now().to_string();
             let changed = tx.execute(
                 "UPDATE organisation_members SET role = $1 WHERE organisation_id = $2 AND account_id = $3",
                 &[role.into(), organisation.into(), account.into()],
@@ -480,7 +476,7 @@ impl Store {
         let signer = self.signer(publication, issuer)?;
         let id = new_credential_id()?;
         let mut document = build(&signer, &id).map_err(bad)?;
-        let created = now().to_string();
+        let created = self.now().to_string();
         self.issue_credential(
             &issuer.key_name(),
             issued_by,
@@ -557,7 +553,7 @@ impl Store {
         let revoked = self.revoked_in_list(issuer, number)?;
         // Valid from the start of the hour: a verifier whose clock is a little behind ours
         // must not see a list from its future.
-        let now = now();
+        let now = self.now();
         let from = jiff::Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(3600))
             .map_err(|e| StoreError::Backend(e.to_string()))?;
         let until = from
@@ -798,7 +794,7 @@ impl Store {
     ) -> Result<IssuedCredential, StoreError> {
         let worker = self.worker(guild_matching::WorkerId(award.worker))?.worker;
         let skill = certified_skill(self, &award.skill)?;
-        let now = now();
+        let now = self.now();
         let valid_until = (award.years > 0)
             .then(|| days_from(now, 365 * i64::from(award.years)))
             .transpose()?;
@@ -847,7 +843,7 @@ impl Store {
             )));
         }
         let stored = self.worker(guild_matching::WorkerId(worker))?.worker;
-        let now = now();
+        let now = self.now();
         let start = days_from(now, -days)?;
         let reviews = self.reviews_of(worker, &start.to_string())?;
         let mut distribution = [0u32; 5];
@@ -931,7 +927,7 @@ impl Store {
                 ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let now = now();
+        let now = self.now();
         self.issue_as(
             publication,
             &Issuer::Platform,

@@ -68,10 +68,6 @@ pub const MAX_TEACHING_NOTE: usize = 2000;
 /// Skills per query when checking or loading by skill (well under both backends' limits).
 const SKILLS_PER_QUERY: usize = 500;
 
-fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
-
 fn stored_skill(raw: &str) -> Result<SkillId, StoreError> {
     SkillId::parse(raw).map_err(|e| StoreError::Backend(format!("stored skill id: {e}")))
 }
@@ -346,7 +342,7 @@ impl Store {
         owner: Owner,
         resource: &LearningResource,
     ) -> Result<i64, StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             check_resources(tx, std::slice::from_ref(resource), None)?;
             let id = insert_resource(tx, owner, resource, &stamp)?;
@@ -368,7 +364,7 @@ impl Store {
         resources: &[LearningResource],
         first_line: usize,
     ) -> Result<Vec<i64>, StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             check_resources(tx, resources, Some(first_line))?;
             let mut ids = Vec::with_capacity(resources.len());
@@ -386,7 +382,7 @@ impl Store {
 
     /// Replaces a resource's fields and skills (its owner stays).
     pub fn replace_resource(&self, id: i64, resource: &LearningResource) -> Result<(), StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             check_resources(tx, std::slice::from_ref(resource), None)?;
             let mut params = resource_params(resource, &stamp);
@@ -507,7 +503,7 @@ impl Store {
         offer: &TeachingOffer,
     ) -> Result<(TeachingOffer, bool), StoreError> {
         check_note(&offer.note)?;
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             let wanted = BTreeSet::from([&offer.skill]);
             if let Some(s) = unknown_skills(tx, &wanted)?.into_iter().next() {

@@ -259,7 +259,7 @@ pub(crate) fn post_request_in(
             )));
         }
     }
-    let now = jiff::Timestamp::now().to_string();
+    let now = tx.now().to_string();
     let row = tx
         .query(
             &format!(

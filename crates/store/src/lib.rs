@@ -5,6 +5,7 @@
 mod analysis;
 mod audit;
 mod bulk;
+mod clock;
 mod contracts;
 mod corpus;
 mod credentials;
@@ -36,6 +37,7 @@ use thiserror::Error;
 
 pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use contracts::{
     ContractView, HourlyTerms, MilestoneView, NewContract, TimesheetEntry, party_of,
 };
@@ -217,6 +219,8 @@ pub struct Store {
     /// The key-encryption key that opens the issuer keys, once [`Store::unlock_issuer_keys`]
     /// was given one; replaced when it is rotated.
     kek: std::sync::RwLock<Option<std::sync::Arc<KeyEncryptionKey>>>,
+    /// Where the time comes from (the system's, unless a test set another).
+    clock: std::sync::Arc<dyn Clock>,
 }
 
 impl Store {
@@ -230,6 +234,7 @@ impl Store {
             backend,
             replica: None,
             kek: std::sync::RwLock::new(None),
+            clock: std::sync::Arc::new(SystemClock),
         })
     }
 
@@ -258,6 +263,7 @@ impl Store {
             backend: Backend::Postgres(reading),
             replica: None,
             kek: std::sync::RwLock::new(None),
+            clock: store.clock.clone(),
         }));
         Ok(store)
     }
@@ -345,9 +351,10 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
+        let now = self.now();
         match &self.backend {
-            Backend::Sqlite(db) => db.transaction(|tx| f(tx)),
-            Backend::Postgres(db) => db.transaction(|tx| f(tx)),
+            Backend::Sqlite(db) => db.transaction(now, |tx| f(tx)),
+            Backend::Postgres(db) => db.transaction(now, |tx| f(tx)),
         }
     }
 
@@ -356,10 +363,25 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Tx) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
+        let now = self.now();
         match &self.backend {
-            Backend::Sqlite(db) => db.read(|tx| f(tx)),
-            Backend::Postgres(db) => db.read(|tx| f(tx)),
+            Backend::Sqlite(db) => db.read(now, |tx| f(tx)),
+            Backend::Postgres(db) => db.read(now, |tx| f(tx)),
         }
+    }
+
+    /// The time now, by the store's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// Reads the time from `clock` from now on (the replica, too). Tests move time with a
+    /// [`ManualClock`] instead of sleeping.
+    pub fn set_clock(&mut self, clock: std::sync::Arc<dyn Clock>) {
+        if let Some(replica) = &mut self.replica {
+            replica.set_clock(clock.clone());
+        }
+        self.clock = clock;
     }
 
     /// Checks that the database answers.

@@ -106,10 +106,6 @@ impl SimilarityInput {
     }
 }
 
-pub(crate) fn now() -> String {
-    jiff::Timestamp::now().to_string()
-}
-
 pub(crate) fn bad(e: guild_matching::MatchError) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
@@ -386,7 +382,7 @@ pub(crate) fn insert_task(
     task: &Task,
     extras: &TaskExtras,
 ) -> Result<TaskId, StoreError> {
-    let stamp = now();
+    let stamp = tx.now().to_string();
     check_skills(
         tx,
         task.required.iter().chain(&task.optional).map(|r| &r.skill),
@@ -642,7 +638,7 @@ impl Store {
         password_hash: &str,
     ) -> Result<Account, StoreError> {
         let email = email.trim().to_lowercase();
-        let created_at = now();
+        let created_at = self.now().to_string();
         self.write(|tx| {
             if !tx
                 .query(
@@ -719,7 +715,7 @@ impl Store {
         token_hash: &str,
         scopes: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             let rows = tx.query(
                 "INSERT INTO api_tokens (account_id, name, token_hash, created_at, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -904,7 +900,7 @@ impl Store {
         expires_at: &str,
         previous: Option<&str>,
     ) -> Result<(), StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             if let Some(old) = previous {
                 tx.execute(
@@ -922,7 +918,7 @@ impl Store {
 
     /// Ends a browser session.
     pub fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             tx.execute(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND csrf_hash IS NOT NULL AND revoked_at IS NULL",
@@ -959,7 +955,7 @@ impl Store {
         reason: Option<&str>,
         by: i64,
     ) -> Result<(), StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE accounts SET suspended_at = $1, suspension_reason = $2 WHERE id = $3",
@@ -1003,7 +999,7 @@ impl Store {
             }
             let id = tx.query(
                 "INSERT INTO appeals (account_id, text, created_at) VALUES ($1, $2, $3) RETURNING id",
-                &[account.into(), text.into(), now().into()],
+                &[account.into(), text.into(), tx.now().to_string().into()],
             )?[0][0].int()?;
             crate::audit::audit(tx, Some(account), "account.appeal", &format!("appeal:{id}"), "")?;
             Ok(id)
@@ -1022,7 +1018,7 @@ impl Store {
 
     /// Revokes an account's token by id; `NotFound` when it is not theirs.
     pub fn revoke_token(&self, account: i64, token: i64) -> Result<(), StoreError> {
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
@@ -1121,7 +1117,7 @@ impl Store {
     /// Stores a new worker profile (validated, skills checked against the taxonomy).
     pub fn create_worker(&self, owner: Owner, worker: &Worker) -> Result<WorkerId, StoreError> {
         worker.validate().map_err(bad)?;
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             check_skills(tx, worker.skills.iter().map(|s| &s.skill))?;
             if let Some(o) = owner
@@ -1156,7 +1152,7 @@ impl Store {
         for w in workers {
             w.validate().map_err(bad)?;
         }
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             let mut known = std::collections::HashSet::new();
             let mut ids = Vec::with_capacity(workers.len());
@@ -1186,7 +1182,7 @@ impl Store {
     /// Replaces a worker profile's fields and skills.
     pub fn update_worker(&self, id: WorkerId, worker: &Worker) -> Result<(), StoreError> {
         worker.validate().map_err(bad)?;
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             check_skills(tx, worker.skills.iter().map(|s| &s.skill))?;
             let mut params = worker_params(worker, &stamp);
@@ -1283,7 +1279,7 @@ impl Store {
                 TASK_STATUSES.join(", ")
             )));
         }
-        let stamp = now();
+        let stamp = self.now().to_string();
         self.write(|tx| {
             check_skills(tx, task.required.iter().chain(&task.optional).map(|r| &r.skill))?;
             let mut params = task_params(task, &stamp);

@@ -90,7 +90,7 @@ pub(crate) fn notify(
             kind.into(),
             subject.into(),
             text.chars().take(300).collect::<String>().into(),
-            jiff::Timestamp::now().to_string().into(),
+            tx.now().to_string().into(),
         ],
     )?;
     // The same event goes to the account's webhooks, in the same transaction.
@@ -98,7 +98,7 @@ pub(crate) fn notify(
         "event": kind,
         "subject": subject,
         "text": text,
-        "at": jiff::Timestamp::now().to_string(),
+        "at": tx.now().to_string(),
     });
     crate::webhooks::enqueue(tx, account, kind, &payload.to_string())
 }
@@ -184,7 +184,7 @@ impl Store {
                     id: contract.to_string(),
                 });
             };
-            let now = jiff::Timestamp::now().to_string();
+            let now = tx.now().to_string();
             let id = tx
                 .query(
                     "INSERT INTO messages (contract_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -297,7 +297,7 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND id <= $3 AND read_at IS NULL",
-                &[jiff::Timestamp::now().to_string().into(), account.into(), up_to.into()],
+                &[tx.now().to_string().into(), account.into(), up_to.into()],
             )
         })
     }

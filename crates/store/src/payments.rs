@@ -86,7 +86,7 @@ fn insert_instruction(
     beneficiary: Option<&str>,
     iban: Option<&str>,
 ) -> Result<PaymentInstruction, StoreError> {
-    let now = jiff::Timestamp::now().to_string();
+    let now = tx.now().to_string();
     // A placeholder unique to this transaction until the number is known.
     let placeholder = format!("pending-{account}-{now}-{}", transfer.unwrap_or(0));
     let id = tx
@@ -207,7 +207,7 @@ impl Store {
     /// Sets the rate for converting `base` into `quote`.
     pub fn set_rate(&self, rate: Rate) -> Result<(), StoreError> {
         self.write(|tx| {
-            let now = jiff::Timestamp::now().to_string();
+            let now = tx.now().to_string();
             crate::audit::audit(tx, None, "fx.rate_set", &format!("rate:{}/{}", rate.base, rate.quote), &rate.text())?;
             let n = tx.execute(
                 "UPDATE exchange_rates SET nanos = $1, set_at = $2 WHERE base = $3 AND quote = $4",
@@ -411,7 +411,7 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             .transpose()?,
         None => None,
     };
-    let now = jiff::Timestamp::now().to_string();
+    let now = tx.now().to_string();
     let (outcome, transfer): (String, Option<i64>) = match instruction {
         None => (
             match &line.reference {

@@ -289,7 +289,8 @@ impl Postgres {
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
-        self.transaction(|tx| {
+        // Migrating runs while the store is opened, before any clock is given to it.
+        self.transaction(jiff::Timestamp::now(), |tx| {
             // Two servers starting at once must not both migrate.
             tx.execute("SELECT pg_advisory_xact_lock(7461756)", &[])?;
             tx.execute(
@@ -313,6 +314,7 @@ impl Postgres {
 
     pub(crate) fn transaction<R>(
         &self,
+        now: jiff::Timestamp,
         f: impl FnOnce(&mut PgTx<'_, '_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         let mut conn = self
@@ -320,13 +322,14 @@ impl Postgres {
             .get()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let mut tx = conn.transaction().map_err(pg_error)?;
-        let result = f(&mut PgTx(&mut tx))?;
+        let result = f(&mut PgTx(&mut tx, now))?;
         tx.commit().map_err(pg_error)?;
         Ok(result)
     }
 
     pub(crate) fn read<R>(
         &self,
+        now: jiff::Timestamp,
         f: impl FnOnce(&mut PgTx<'_, '_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         // A replica that cannot give a connection and a snapshot is passed over before `f`
@@ -338,7 +341,7 @@ impl Postgres {
             match start_read(&mut conn) {
                 Ok(mut tx) => {
                     replica.answered();
-                    let result = f(&mut PgTx(&mut tx));
+                    let result = f(&mut PgTx(&mut tx, now));
                     if let Err(StoreError::Unavailable(why)) = &result {
                         replica.failed(why);
                     }
@@ -352,7 +355,7 @@ impl Postgres {
             .get()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let mut tx = start_read(&mut conn).map_err(pg_error)?;
-        f(&mut PgTx(&mut tx))
+        f(&mut PgTx(&mut tx, now))
     }
 }
 
@@ -365,7 +368,8 @@ fn start_read(conn: &mut postgres::Client) -> Result<postgres::Transaction<'_>, 
         .start()
 }
 
-pub(crate) struct PgTx<'a, 'c>(&'a mut postgres::Transaction<'c>);
+/// A transaction, and its time.
+pub(crate) struct PgTx<'a, 'c>(&'a mut postgres::Transaction<'c>, jiff::Timestamp);
 
 fn pg_error(e: postgres::Error) -> StoreError {
     if let Some(db) = e.as_db_error() {
@@ -528,5 +532,9 @@ impl Tx for PgTx<'_, '_> {
 
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    fn now(&self) -> jiff::Timestamp {
+        self.1
     }
 }

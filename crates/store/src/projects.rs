@@ -107,7 +107,7 @@ fn project_tasks_changed(tx: &mut dyn Tx, id: i64) -> Result<(), StoreError> {
 /// Locks `owner`'s project `id` (so that publishing and editing do not interleave) and
 /// returns its status; another account's project is `NotFound`.
 fn lock_own(tx: &mut dyn Tx, id: i64, owner: i64) -> Result<String, StoreError> {
-    let now = jiff::Timestamp::now().to_string();
+    let now = tx.now().to_string();
     if tx.execute(
         "UPDATE projects SET updated_at = $1 WHERE id = $2 AND owner_id = $3",
         &[now.into(), id.into(), owner.into()],
@@ -153,7 +153,7 @@ impl Store {
         }
         let mut view =
             self.write(|tx| {
-                let now = jiff::Timestamp::now().to_string();
+                let now = tx.now().to_string();
                 let id = tx.query(
                 "INSERT INTO projects (owner_id, title, problem, status, created_at, updated_at) \
                  VALUES ($1, $2, $3, 'draft', $4, $4) RETURNING id",

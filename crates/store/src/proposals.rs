@@ -97,7 +97,7 @@ impl Store {
             let row = tx.query(
                 &format!("INSERT INTO proposals (task_id, worker_id, account_id, cover, amount, currency, status, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {COLUMNS}"),
-                &[task.into(), worker.into(), account.into(), cover.into(), amount.minor.into(), amount.currency.code().into(), jiff::Timestamp::now().to_string().into()],
+                &[task.into(), worker.into(), account.into(), cover.into(), amount.minor.into(), amount.currency.code().into(), tx.now().to_string().into()],
             )?;
             let (p, _) = from_row(&row[0])?;
             crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{}\": {} {}", t[2].text()?, p.amount, p.currency))?;
@@ -236,6 +236,7 @@ impl Store {
             if let Some(terms) = &terms {
                 let contract = crate::contracts::insert(tx, terms)?;
                 // The worker proposed these terms: the contract starts active.
+                let now = tx.now();
                 crate::contracts::act_in(
                     tx,
                     contract,
@@ -243,7 +244,7 @@ impl Store {
                     guild_market::contract::Action::Accept,
                     None,
                     None,
-                    jiff::Timestamp::now(),
+                    now,
                 )?;
                 tx.execute(
                     "UPDATE proposals SET contract_id = $1 WHERE id = $2",
@@ -312,11 +313,7 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO invitations (task_id, worker_id, created_at) VALUES ($1, $2, $3)",
-                &[
-                    task.into(),
-                    worker.into(),
-                    jiff::Timestamp::now().to_string().into(),
-                ],
+                &[task.into(), worker.into(), tx.now().to_string().into()],
             )?;
             if let Some(a) = account {
                 crate::messages::notify(
@@ -373,7 +370,7 @@ impl Store {
             });
         };
         self.write(|tx| {
-            let now = jiff::Timestamp::now().to_string();
+            let now = tx.now().to_string();
             let id = tx.query(
                 "INSERT INTO proposal_messages (proposal_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[proposal.into(), sender.into(), body.into(), now.clone().into()],

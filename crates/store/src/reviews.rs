@@ -152,7 +152,7 @@ impl Store {
                         rating.into(),
                         body.into(),
                         outcome.into(),
-                        jiff::Timestamp::now().to_string().into(),
+                        tx.now().to_string().into(),
                     ],
                 )?
                 .first()
@@ -333,7 +333,7 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO client_reviews (contract_id, client_id, reviewer_id, rating, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[contract.into(), c.client.into(), reviewer.into(), rating.into(), body.trim().into(), jiff::Timestamp::now().to_string().into()],
+                &[contract.into(), c.client.into(), reviewer.into(), rating.into(), body.trim().into(), tx.now().to_string().into()],
             )?;
             crate::messages::notify(tx, c.client, "review", &format!("contract:{contract}"), &format!("Your worker on contract {contract} reviewed you: {rating} of 5"))
         })

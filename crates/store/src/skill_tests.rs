@@ -245,7 +245,7 @@ impl Store {
                         (new.time_limit_minutes * 60).into(),
                         new.cooldown_hours.into(),
                         text(&new.questions)?.into(),
-                        jiff::Timestamp::now().to_string().into(),
+                        tx.now().to_string().into(),
                     ],
                 )?
                 .first()

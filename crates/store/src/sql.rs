@@ -149,6 +149,9 @@ pub trait Tx {
     ) -> Result<u64, StoreError>;
     /// Which backend this is, for the few statements that differ.
     fn dialect(&self) -> Dialect;
+    /// The transaction's time: the store's clock read once when it began, so that everything
+    /// one transaction writes carries one time.
+    fn now(&self) -> jiff::Timestamp;
 }
 
 /// The SQL dialect of a backend.

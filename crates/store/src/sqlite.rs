@@ -139,7 +139,8 @@ impl Sqlite {
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
-        self.transaction(|tx| {
+        // Migrating runs while the store is opened, before any clock is given to it.
+        self.transaction(jiff::Timestamp::now(), |tx| {
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
                 &[],
@@ -161,6 +162,7 @@ impl Sqlite {
 
     pub(crate) fn transaction<R>(
         &self,
+        now: jiff::Timestamp,
         f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         let mut conn = self
@@ -172,7 +174,7 @@ impl Sqlite {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sqlite_error)?;
-        let mut wrapped = SqliteTx(&tx);
+        let mut wrapped = SqliteTx(&tx, now);
         let result = f(&mut wrapped)?;
         tx.commit().map_err(sqlite_error)?;
         Ok(result)
@@ -180,6 +182,7 @@ impl Sqlite {
 
     pub(crate) fn read<R>(
         &self,
+        now: jiff::Timestamp,
         f: impl FnOnce(&mut SqliteTx<'_>) -> Result<R, StoreError>,
     ) -> Result<R, StoreError> {
         let mut conn = self
@@ -189,12 +192,13 @@ impl Sqlite {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
             .map_err(sqlite_error)?;
-        let mut wrapped = SqliteTx(&tx);
+        let mut wrapped = SqliteTx(&tx, now);
         f(&mut wrapped)
     }
 }
 
-pub(crate) struct SqliteTx<'c>(&'c rusqlite::Connection);
+/// A transaction on a connection, and its time.
+pub(crate) struct SqliteTx<'c>(&'c rusqlite::Connection, jiff::Timestamp);
 
 fn sqlite_error(e: rusqlite::Error) -> StoreError {
     match &e {
@@ -326,5 +330,9 @@ impl Tx for SqliteTx<'_> {
 
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
+    }
+
+    fn now(&self) -> jiff::Timestamp {
+        self.1
     }
 }

@@ -1,7 +1,6 @@
 //! Writing and reading the taxonomy, written once for both backends.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use guild_taxonomy::{
     AiExposure, CrosswalkLink, LabelRole, Occupation, OccupationId, Skill, SkillId, SkillKind,
@@ -320,12 +319,6 @@ const SOURCE_TABLES: [&str; 8] = [
     "occupation_interests",
 ];
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn record_import(tx: &mut dyn Tx, summary: &ImportSummary) -> Result<(), StoreError> {
     let json = serde_json::to_string(summary).map_err(|e| StoreError::Backend(e.to_string()))?;
     tx.execute(
@@ -336,7 +329,7 @@ fn record_import(tx: &mut dyn Tx, summary: &ImportSummary) -> Result<(), StoreEr
         "INSERT INTO imports (name, imported_at, summary) VALUES ($1, $2, $3)",
         &[
             summary.name.as_str().into(),
-            now().to_string().into(),
+            tx.now().as_second().to_string().into(),
             json.into(),
         ],
     )?;

@@ -70,7 +70,7 @@ pub(crate) fn enqueue(
         "SELECT id FROM webhooks WHERE account_id = $1",
         &[account.into()],
     )?;
-    let now = jiff::Timestamp::now().to_string();
+    let now = tx.now().to_string();
     for h in hooks {
         tx.execute(
             "INSERT INTO webhook_deliveries (webhook_id, event, payload, attempts, next_attempt_at, status, created_at) \
@@ -103,7 +103,7 @@ impl Store {
             if n >= MAX_WEBHOOKS as i64 {
                 return Err(StoreError::Conflict(format!("at most {MAX_WEBHOOKS} webhooks per account")));
             }
-            let now = jiff::Timestamp::now().to_string();
+            let now = tx.now().to_string();
             let id = tx.query(
                 "INSERT INTO webhooks (account_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[account.into(), url.into(), secret.as_str().into(), now.clone().into()],

@@ -108,7 +108,7 @@ impl Viewer {
         };
         let store = state.store.clone();
         let hash = token_hash(&session);
-        let now = jiff::Timestamp::now().to_string();
+        let now = store.now().to_string();
         let found = blocking(move || store.account_for_session(&hash, &now)).await?;
         Ok(Viewer {
             t,

@@ -100,7 +100,7 @@ pub(super) async fn start(
                 "make your profile first: tell Guild about your work".to_owned(),
             ));
         };
-        store.start_attempt(test, account.id, w.worker.id.0, jiff::Timestamp::now())
+        store.start_attempt(test, account.id, w.worker.id.0, store.now())
     })
     .await;
     match started {
@@ -222,13 +222,7 @@ pub(super) async fn answer(
         .collect();
     let (store, publication) = (state.store.clone(), state.publication.clone());
     match blocking(move || {
-        store.submit_attempt(
-            &publication,
-            id,
-            account.id,
-            &answers,
-            jiff::Timestamp::now(),
-        )
+        store.submit_attempt(&publication, id, account.id, &answers, store.now())
     })
     .await
     {

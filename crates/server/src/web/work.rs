@@ -591,10 +591,8 @@ pub(super) async fn act(
     })?;
     let milestone = f.milestone.and_then(|n| n.checked_sub(1));
     let store = state.store.clone();
-    match blocking(move || {
-        store.act_on_contract(id, party, action, milestone, None, jiff::Timestamp::now())
-    })
-    .await
+    match blocking(move || store.act_on_contract(id, party, action, milestone, None, store.now()))
+        .await
     {
         Ok(_) => go(&format!("/contracts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
