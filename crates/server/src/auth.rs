@@ -652,43 +652,6 @@ pub async fn appeals(
     ))
 }
 
-/// A dispute's decision.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Resolution {
-    /// The worker's share of each disputed milestone's escrow, 0–100 (less the fee); the rest
-    /// goes back to the client.
-    pub worker_percent: u8,
-}
-
-/// Decides a disputed contract (platform admins); the ledger follows the decision.
-#[utoipa::path(post, path = "/api/v1/admin/contracts/{id}/resolve", tag = "admin", request_body = Resolution,
-    params(("id" = i64, Path, description = "The contract")),
-    responses((status = 200, body = guild_store::ContractView), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)), security(("bearer" = [])))]
-pub async fn resolve(
-    State(state): State<AppState>,
-    Admin(_): Admin,
-    Path(id): Path<i64>,
-    Body(r): Body<Resolution>,
-) -> Result<Json<guild_store::ContractView>, ApiError> {
-    if r.worker_percent > 100 {
-        return Err(ApiError::bad_field("worker_percent", "0 to 100"));
-    }
-    let store = state.store.clone();
-    let view = blocking(move || {
-        store.act_on_contract(
-            id,
-            guild_market::contract::Party::Admin,
-            guild_market::contract::Action::Resolve,
-            None,
-            Some(r.worker_percent),
-            store.now(),
-        )
-    })
-    .await?;
-    Ok(Json(view))
-}
-
 /// An Argon2id hash of a random password nobody knows.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zq9sI5dv2kaJ3m0jVnRD0YFRXQGZy3iWv4xkXhTtaNU";
 

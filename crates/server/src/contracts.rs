@@ -14,7 +14,7 @@ use guild_market::{Amount, Currency};
 use guild_store::{ContractView, HourlyTerms, NewContract, TimesheetEntry, party_of};
 use serde::Deserialize;
 
-use crate::auth::Caller;
+use crate::auth::{Admin, Caller};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::{AppState, blocking};
@@ -468,4 +468,41 @@ pub async fn client_reputation(
 ) -> Result<Json<guild_store::ClientReputation>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || store.client_reputation(id)).await?))
+}
+
+/// A dispute's decision.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// The worker's share of each disputed milestone's escrow, 0–100 (less the fee); the rest
+    /// goes back to the client.
+    pub worker_percent: u8,
+}
+
+/// Decides a disputed contract (platform admins); the ledger follows the decision.
+#[utoipa::path(post, path = "/api/v1/admin/contracts/{id}/resolve", tag = "admin", request_body = Resolution,
+    params(("id" = i64, Path, description = "The contract")),
+    responses((status = 200, body = ContractView), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)), security(("bearer" = [])))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    Admin(_): Admin,
+    Path(id): Path<i64>,
+    Body(r): Body<Resolution>,
+) -> Result<Json<ContractView>, ApiError> {
+    if r.worker_percent > 100 {
+        return Err(ApiError::bad_field("worker_percent", "0 to 100"));
+    }
+    let store = state.store.clone();
+    let view = blocking(move || {
+        store.act_on_contract(
+            id,
+            Party::Admin,
+            Action::Resolve,
+            None,
+            Some(r.worker_percent),
+            store.now(),
+        )
+    })
+    .await?;
+    Ok(Json(view))
 }

@@ -132,7 +132,7 @@ async fn blocking<T: Send + 'static>(
         auth::suspend,
         auth::reinstate,
         auth::appeals,
-        auth::resolve,
+        contracts::resolve,
         matching::create_worker,
         matching::list_workers,
         matching::get_worker,
@@ -520,7 +520,10 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
             post(auth::suspend).delete(auth::reinstate),
         )
         .route("/api/v1/admin/appeals", get(auth::appeals))
-        .route("/api/v1/admin/contracts/{id}/resolve", post(auth::resolve))
+        .route(
+            "/api/v1/admin/contracts/{id}/resolve",
+            post(contracts::resolve),
+        )
         .route(
             "/api/v1/workers",
             post(matching::create_worker).get(matching::list_workers),

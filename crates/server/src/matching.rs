@@ -786,45 +786,19 @@ pub struct AssignmentRequest {
     pub capacities: std::collections::HashMap<String, u32>,
 }
 
-/// One task given to one worker.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Assigned {
-    /// The task.
-    pub task: TaskId,
-    /// The worker.
-    pub worker: WorkerId,
-    /// The match score (0–100).
-    pub score: f32,
-}
-
-/// The assignment with the highest total score.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AssignmentAnswer {
-    /// Who takes what.
-    pub assignments: Vec<Assigned>,
-    /// Tasks no candidate could take (or none was left with room).
-    pub unassigned: Vec<TaskId>,
-    /// Sum of the scores of the assignments.
-    pub total_score: f64,
-    /// Worker pairs considered.
-    pub candidates: usize,
-    /// Proof of optimality: the dual bound meets the total.
-    pub certificate: guild_matching::assign::Certificate,
-}
-
 /// Assigns many of the caller's tasks to workers at once, maximising the total match score;
 /// workers may take several tasks up to their capacity. Exact (min-cost flow), with a dual
 /// certificate.
 #[utoipa::path(post, path = "/api/v1/assignments", tag = "matching", request_body = AssignmentRequest,
-    responses((status = 200, body = AssignmentAnswer), (status = 400, body = crate::Problem),
+    responses((status = 200, body = guild_matching::assign::BatchAssignment), (status = 400, body = crate::Problem),
               (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn assign(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Body(req): Body<AssignmentRequest>,
-) -> Result<Json<AssignmentAnswer>, ApiError> {
-    use guild_matching::assign::{Candidate, SparseProblem, solve_sparse, verify};
+) -> Result<Json<guild_matching::assign::BatchAssignment>, ApiError> {
+    use guild_matching::assign::{BatchAssignment, assign_batch};
 
     if req.tasks.is_empty() || req.tasks.len() > 2000 {
         return Err(ApiError::bad_field("tasks", "give 1 to 2,000 task ids"));
@@ -853,11 +827,11 @@ pub async fn assign(
     }
     let index = state.matches.index(&state).await?;
     let store = state.store.clone();
-    let answer = tokio::task::spawn_blocking(move || -> Result<AssignmentAnswer, ApiError> {
-        // Worker id → column; the workers' profiles for capacities.
+    let answer = tokio::task::spawn_blocking(move || -> Result<BatchAssignment, ApiError> {
+        // The workers considered, with their profiles (for capacities), and the candidate arcs.
         let mut columns: Vec<Worker> = Vec::new();
         let mut column_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-        let mut arcs: Vec<(usize, i64, f32)> = Vec::new();
+        let mut arcs: Vec<(usize, WorkerId, f32)> = Vec::new();
         match &req.workers {
             Some(ids) => {
                 if ids.is_empty() || ids.len() > 10_000 {
@@ -879,7 +853,7 @@ pub async fn assign(
                     let wid = w.id.0;
                     for (t, task) in tasks.iter().enumerate() {
                         if let Ok(b) = index.explain(task, &w)? {
-                            arcs.push((t, wid, b.score));
+                            arcs.push((t, w.id, b.score));
                         }
                     }
                     column_of.insert(wid, columns.len());
@@ -897,79 +871,29 @@ pub async fn assign(
                             e.insert(ids.len());
                             ids.push(r.id);
                         }
-                        arcs.push((t, r.id.0, r.score));
+                        arcs.push((t, r.id, r.score));
                     }
                 }
                 columns = store.workers(&ids)?.into_iter().map(|w| w.worker).collect();
             }
         }
-        for key in req.capacities.keys() {
-            let known = key
+        let mut capacities = std::collections::HashMap::new();
+        for (key, &n) in &req.capacities {
+            match key
                 .parse::<i64>()
                 .ok()
-                .is_some_and(|id| column_of.contains_key(&id));
-            if !known {
-                return Err(ApiError::bad_field(
-                    "capacities",
-                    format!("{key:?} is not one of the workers considered"),
-                ));
-            }
-        }
-        let mean_weekly: f32 =
-            tasks.iter().map(Task::weekly_hours).sum::<f32>() / tasks.len() as f32;
-        let capacities: Vec<u32> = columns
-            .iter()
-            .map(|w| {
-                req.capacities
-                    .get(&w.id.0.to_string())
-                    .copied()
-                    .unwrap_or_else(|| {
-                        if mean_weekly > 0.0 {
-                            ((w.hours_per_week / mean_weekly).floor() as u32).max(1)
-                        } else {
-                            1
-                        }
-                    })
-            })
-            .collect();
-        let candidates = arcs.len();
-        let problem = SparseProblem::new(
-            tasks.len(),
-            capacities,
-            arcs.iter().map(|&(task, wid, score)| Candidate {
-                task,
-                worker: column_of[&wid],
-                cost: -f64::from(score),
-            }),
-            Some(0.0),
-        )?;
-        let solution = solve_sparse(&problem)?;
-        let certificate = verify(&problem, &solution)?;
-        let score_of: std::collections::HashMap<(usize, i64), f32> =
-            arcs.iter().map(|&(t, w, s)| ((t, w), s)).collect();
-        let mut assignments = Vec::new();
-        let mut unassigned = Vec::new();
-        for (t, w) in solution.task_to_worker.iter().enumerate() {
-            match w {
-                Some(c) => {
-                    let worker = columns[*c].id;
-                    let score = score_of.get(&(t, worker.0)).copied().unwrap_or(0.0);
-                    assignments.push(Assigned {
-                        task: tasks[t].id,
-                        worker,
-                        score,
-                    });
+                .filter(|id| column_of.contains_key(id))
+            {
+                Some(id) => capacities.insert(WorkerId(id), n),
+                None => {
+                    return Err(ApiError::bad_field(
+                        "capacities",
+                        format!("{key:?} is not one of the workers considered"),
+                    ));
                 }
-                None => unassigned.push(tasks[t].id),
-            }
+            };
         }
-        Ok(AssignmentAnswer {
-            total_score: -solution.total,
-            assignments,
-            unassigned,
-            candidates,
-            certificate,
-        })
+        Ok(assign_batch(&tasks, &columns, &arcs, &capacities)?)
     })
     .await
     .map_err(|e| ApiError::internal(&e))??;

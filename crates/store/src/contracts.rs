@@ -34,7 +34,7 @@ pub struct MilestoneView {
     /// The platform fee on it.
     pub fee: String,
     /// Its state.
-    pub status: String,
+    pub status: MilestoneStatus,
     /// When the client's review is due (then it is approved automatically).
     pub review_due: Option<String>,
     /// For a training milestone: the skill test whose pass by the learner (the client)
@@ -68,7 +68,7 @@ pub struct ContractView {
     /// Days the client has to review submitted work.
     pub review_days: i64,
     /// `fixed` (milestones) or `hourly` (weeks).
-    pub kind: String,
+    pub kind: ContractKind,
     /// For an hourly contract: the rate per hour.
     pub hourly_rate: Option<String>,
     /// For an hourly contract: what the worker receives per hour after the fee (shown
@@ -77,7 +77,7 @@ pub struct ContractView {
     /// For an hourly contract: the most hours a week.
     pub weekly_cap_hours: Option<i64>,
     /// Its state.
-    pub status: String,
+    pub status: ContractStatus,
     /// Money in its escrow now, decimal text.
     pub escrow: String,
     /// Its milestones.
@@ -188,7 +188,7 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
                 amount: decimal(minor, cur),
                 worker_receives,
                 fee,
-                status: m[3].text()?.to_owned(),
+                status: market(MilestoneStatus::parse(m[3].text()?))?,
                 review_due: m[4].opt_text()?,
                 test: m[5].opt_int()?,
                 week_start,
@@ -205,13 +205,13 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         currency,
         fee_bps: i64::from(fee_bps),
         review_days: r[6].int()?,
-        kind: r[9].text()?.to_owned(),
+        kind: market(ContractKind::parse(r[9].text()?))?,
         hourly_rate: hourly_rate.map(|h| decimal(h, cur)),
         worker_receives_per_hour: hourly_rate
             .map(|h| after_fee(h).map(|(w, _)| w))
             .transpose()?,
         weekly_cap_hours: r[11].opt_int()?,
-        status: r[7].text()?.to_owned(),
+        status: market(ContractStatus::parse(r[7].text()?))?,
         escrow: decimal(escrow, cur),
         milestones,
         created_at: r[8].text()?.to_owned(),
@@ -271,13 +271,8 @@ pub(crate) fn act_in(
     now: jiff::Timestamp,
 ) -> Result<ContractView, StoreError> {
     let c = lock(tx, id, now)?;
-    let kind = market(ContractKind::parse(&c.kind))?;
-    let status = market(ContractStatus::parse(&c.status))?;
-    let states = c
-        .milestones
-        .iter()
-        .map(|m| market(MilestoneStatus::parse(&m.status)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (kind, status) = (c.kind, c.status);
+    let states: Vec<MilestoneStatus> = c.milestones.iter().map(|m| m.status).collect();
     // A training milestone is approved by the learner's pass, not by hand.
     if let Some(m) = milestone.and_then(|i| c.milestones.get(i))
         && let Some(test) = m.test
@@ -442,7 +437,7 @@ impl Store {
                     "contract {id} is fixed-price: fund its milestones"
                 )));
             };
-            if c.status != "active" {
+            if c.status != ContractStatus::Active {
                 return Err(StoreError::Conflict(format!(
                     "the contract is {}; weeks are funded while it is active",
                     c.status
@@ -491,7 +486,9 @@ impl Store {
                 what: "week",
                 id: (week + 1).to_string(),
             })?;
-            if c.status != "active" || !matches!(w.status.as_str(), "funded" | "changes_requested") {
+            if c.status != ContractStatus::Active
+                || !matches!(w.status, MilestoneStatus::Funded | MilestoneStatus::ChangesRequested)
+            {
                 return Err(StoreError::Conflict(format!(
                     "week {} is {} (contract {}): time is logged on a funded week before it is submitted",
                     week + 1,

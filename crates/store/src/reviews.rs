@@ -1,6 +1,7 @@
 //! Reviews of finished contracts: the source of reputation credentials. The market writes them
 //! when a contract ends; until it does, `record_review` is how they arrive.
 
+use guild_market::contract::{ContractStatus, MilestoneStatus};
 use serde::Serialize;
 
 use crate::sql::{Row, Tx};
@@ -317,11 +318,15 @@ impl Store {
                 id: contract.to_string(),
             });
         }
-        let paid = c
-            .milestones
-            .iter()
-            .any(|m| matches!(m.status.as_str(), "approved" | "settled"));
-        if !(c.status == "completed" || (c.status == "cancelled" && paid)) {
+        let paid = c.milestones.iter().any(|m| {
+            matches!(
+                m.status,
+                MilestoneStatus::Approved | MilestoneStatus::Settled
+            )
+        });
+        if !(c.status == ContractStatus::Completed
+            || (c.status == ContractStatus::Cancelled && paid))
+        {
             return Err(StoreError::Conflict(format!(
                 "contract {contract} is {}: a review comes after a contract ends with work paid",
                 c.status

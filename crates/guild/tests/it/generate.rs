@@ -99,7 +99,10 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     // The parties read a contract as the API shows real ones.
     let c = contracts
         .iter()
-        .find(|c| c.status == "active" && c.milestones.iter().any(|m| m.status == "funded"))
+        .find(|c| {
+            c.status.as_str() == "active"
+                && c.milestones.iter().any(|m| m.status.as_str() == "funded")
+        })
         .expect("an active contract with a funded milestone");
     let client = token_for(&db, c.client);
     let worker = token_for(&db, c.worker);
@@ -119,7 +122,7 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     let n = c
         .milestones
         .iter()
-        .position(|m| m.status == "funded")
+        .position(|m| m.status.as_str() == "funded")
         .unwrap()
         + 1;
     let before = balance(&server, &worker, "worker_balance");
@@ -158,7 +161,7 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     // history.
     let paid = contracts
         .iter()
-        .find(|c| c.status == "completed")
+        .find(|c| c.status.as_str() == "completed")
         .expect("a completed contract");
     let paid_worker = token_for(&db, paid.worker);
     let pending = balance(&server, &paid_worker, "payouts_pending").expect("a payout pending");
@@ -320,7 +323,7 @@ fn a_step_the_rules_refuse_writes_nothing(backend: Backend) {
         .expect("the worker now has an account");
     let made = db.contracts_of(owner).unwrap();
     assert_eq!(made.len(), 1);
-    assert_eq!(made[0].status, "active");
+    assert_eq!(made[0].status.as_str(), "active");
     assert_eq!(made[0].worker, owner);
     assert!(db.audit_ledger().unwrap().ok());
 }

@@ -27,6 +27,7 @@
 //! could overflow (`max(max − min, |min|, |max|) × (rows + columns + 1)` above 1e300) are refused
 //! as invalid.
 
+mod batch;
 mod dense;
 mod instances;
 mod sparse;
@@ -34,6 +35,7 @@ mod sparse;
 #[cfg(test)]
 mod tests;
 
+pub use batch::{Assigned, BatchAssignment, assign_batch, capacity};
 pub use dense::{CostMatrix, DenseAssignment, certify_dense, solve_dense};
 pub use instances::{random_dense, random_sparse};
 pub use sparse::{Candidate, SparseAssignment, SparseProblem, solve_sparse, verify};

@@ -75,7 +75,8 @@ impl Words {
 
     /// A state's name (of a contract, milestone, proposal, project or task) in the language;
     /// a state with no word shows as it is.
-    pub fn state(&self, state: &str) -> String {
+    pub fn state(&self, state: impl std::fmt::Display) -> String {
+        let state = state.to_string();
         let key = format!("state_{state}");
         match WORDS.iter().find(|(k, _, _)| *k == key) {
             Some((_, en, nl)) => match self.0 {

@@ -774,7 +774,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
                 } else {
                     t.s("as_worker")
                 };
-                (c.id, c.title, c.status, side)
+                (c.id, c.title, c.status.to_string(), side)
             })
             .collect(),
         balances: balances

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use guild_market::contract::Party;
+use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
 use guild_market::{Amount, Currency};
 use guild_matching::TaskId;
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
@@ -477,19 +477,19 @@ pub(super) async fn contract(
     .await
     .map_err(|e| failed(v.t, &e))?;
     let t = v.t;
-    let active = c.status == "active";
+    let active = c.status == ContractStatus::Active;
     let milestones = c
         .milestones
         .iter()
         .map(|m| {
             let mut actions = Vec::new();
             if active {
-                match (party, m.status.as_str()) {
-                    (Party::Client, "unfunded") => actions.push(("fund", t.s("act_fund"))),
-                    (Party::Worker, "funded" | "changes_requested") if m.test.is_none() => {
+                match (party, m.status) {
+                    (Party::Client, M::Unfunded) => actions.push(("fund", t.s("act_fund"))),
+                    (Party::Worker, M::Funded | M::ChangesRequested) if m.test.is_none() => {
                         actions.push(("submit", t.s("act_submit")));
                     }
-                    (Party::Client, "submitted") => {
+                    (Party::Client, M::Submitted) => {
                         actions.push(("approve", t.s("act_approve")));
                         actions.push(("request-changes", t.s("act_changes")));
                     }
@@ -501,39 +501,38 @@ pub(super) async fn contract(
                 title: m.title.clone(),
                 amount: m.amount.clone(),
                 worker_receives: m.worker_receives.clone(),
-                status: m.status.clone(),
+                status: m.status.to_string(),
                 actions,
             }
         })
         .collect();
     let mut contract_actions = Vec::new();
-    match (party, c.status.as_str()) {
-        (Party::Worker, "proposed") => {
+    match (party, c.status) {
+        (Party::Worker, ContractStatus::Proposed) => {
             contract_actions.push(("accept", t.s("act_accept")));
             contract_actions.push(("decline", t.s("act_decline")));
         }
-        (Party::Client, "proposed" | "active") => {
+        (Party::Client, ContractStatus::Proposed | ContractStatus::Active) => {
             contract_actions.push(("cancel", t.s("act_cancel")))
         }
         _ => {}
     }
     // Either party may ask a platform admin to decide, while money is in escrow.
-    let in_escrow = c.milestones.iter().any(|m| {
-        matches!(
-            m.status.as_str(),
-            "funded" | "submitted" | "changes_requested"
-        )
-    });
-    if c.status == "active" && in_escrow {
+    let in_escrow = c
+        .milestones
+        .iter()
+        .any(|m| matches!(m.status, M::Funded | M::Submitted | M::ChangesRequested));
+    if c.status == ContractStatus::Active && in_escrow {
         contract_actions.push(("dispute", t.s("act_dispute")));
     }
     let paid = c
         .milestones
         .iter()
-        .any(|m| matches!(m.status.as_str(), "approved" | "settled"));
+        .any(|m| matches!(m.status, M::Approved | M::Settled));
     let can_review = party == Party::Client
         && !reviewed
-        && (c.status == "completed" || (c.status == "cancelled" && paid));
+        && (c.status == ContractStatus::Completed
+            || (c.status == ContractStatus::Cancelled && paid));
     Ok(render(&ContractPage {
         t,
         signed_in: true,
