@@ -182,15 +182,33 @@ impl ApiError {
         }
     }
 
-    /// 500 for a failure the client cannot act on; the cause is logged, not sent.
+    /// 500 for a failure the client cannot act on; the cause is logged with every error
+    /// beneath it (the driver's, the I/O error), not sent.
     pub fn internal(cause: &dyn std::error::Error) -> Self {
-        tracing::error!(error = %cause, "request failed");
+        tracing::error!(error = %cause_chain(cause), "request failed");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "the server failed to answer; the cause is in its log",
         )
     }
+}
+
+/// An error and the errors it was caused by, outermost first: "a: b: c".
+pub fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        // A wrapper that shows its cause in its own message (thiserror's `#[error(transparent)]`
+        // or "{0}") would repeat it.
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = e.source();
+    }
+    out
 }
 
 impl From<StoreError> for ApiError {
@@ -288,5 +306,26 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("reading the ledger failed")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn the_cause_chain_names_every_cause_once() {
+        let io = std::io::Error::other("disk on fire");
+        assert_eq!(
+            cause_chain(&Outer(io)),
+            "reading the ledger failed: disk on fire"
+        );
+        // A cause the message already shows is not repeated.
+        let store = StoreError::Semantic(guild_semantic::SemanticError::Tokenize("x".into()));
+        assert_eq!(cause_chain(&store), store.to_string());
     }
 }
