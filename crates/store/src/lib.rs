@@ -17,6 +17,7 @@ mod learning;
 mod ledger;
 mod matching;
 mod messages;
+mod migrations;
 mod payments;
 mod postgres;
 mod projects;

@@ -9,73 +9,6 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use crate::StoreError;
 use crate::sql::{ColumnType, Dialect, Row, Tx, Value, to_sqlite_placeholders};
 
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_taxonomy.sql")),
-    (2, include_str!("../migrations/sqlite/0002_matching.sql")),
-    (3, include_str!("../migrations/sqlite/0003_reskilling.sql")),
-    (4, include_str!("../migrations/sqlite/0004_credentials.sql")),
-    (5, include_str!("../migrations/sqlite/0005_issuers.sql")),
-    (6, include_str!("../migrations/sqlite/0006_ledger.sql")),
-    (7, include_str!("../migrations/sqlite/0007_contracts.sql")),
-    (8, include_str!("../migrations/sqlite/0008_audit.sql")),
-    (9, include_str!("../migrations/sqlite/0009_messages.sql")),
-    (
-        10,
-        include_str!("../migrations/sqlite/0010_skill_tests.sql"),
-    ),
-    (11, include_str!("../migrations/sqlite/0011_proposals.sql")),
-    (12, include_str!("../migrations/sqlite/0012_webhooks.sql")),
-    (
-        13,
-        include_str!("../migrations/sqlite/0013_sessions_roles.sql"),
-    ),
-    (14, include_str!("../migrations/sqlite/0014_training.sql")),
-    (
-        15,
-        include_str!("../migrations/sqlite/0015_client_reviews.sql"),
-    ),
-    (
-        16,
-        include_str!("../migrations/sqlite/0016_proposal_messages.sql"),
-    ),
-    (
-        17,
-        include_str!("../migrations/sqlite/0017_projects_hourly_scopes.sql"),
-    ),
-    (
-        18,
-        include_str!("../migrations/sqlite/0018_public_profiles.sql"),
-    ),
-    (
-        19,
-        include_str!("../migrations/sqlite/0019_worker_occupation.sql"),
-    ),
-    (
-        20,
-        include_str!("../migrations/sqlite/0020_matching_changes.sql"),
-    ),
-    (
-        21,
-        include_str!("../migrations/sqlite/0021_sealed_issuer_keys.sql"),
-    ),
-    (
-        22,
-        include_str!("../migrations/sqlite/0022_sign_in_throttle.sql"),
-    ),
-    (
-        23,
-        include_str!("../migrations/sqlite/0023_semantic_indexes.sql"),
-    ),
-    (
-        24,
-        include_str!("../migrations/sqlite/0024_occupation_presence.sql"),
-    ),
-    (
-        25,
-        include_str!("../migrations/sqlite/0025_kept_analyzers.sql"),
-    ),
-];
-
 pub(crate) struct Sqlite {
     pool: r2d2::Pool<SqliteConnectionManager>,
 }
@@ -146,14 +79,14 @@ impl Sqlite {
                 &[],
             )?;
             let done = tx.query("SELECT version FROM schema_migrations", &[])?;
-            for (version, sql) in MIGRATIONS {
-                if done.iter().any(|r| r[0] == Value::Int(*version)) {
+            for (version, sql) in crate::migrations::numbered(crate::migrations::SQLITE) {
+                if done.iter().any(|r| r[0] == Value::Int(version)) {
                     continue;
                 }
                 tx.0.execute_batch(sql).map_err(sqlite_error)?;
                 tx.execute(
                     "INSERT INTO schema_migrations (version) VALUES ($1)",
-                    &[Value::Int(*version)],
+                    &[Value::Int(version)],
                 )?;
             }
             Ok(())
