@@ -7,7 +7,7 @@ use guild_extraction::skills::ConceptInfo;
 use guild_extraction::{ConceptDoc, ConceptText, Field};
 use guild_taxonomy::Source;
 
-use crate::sql::{Tx, Value, placeholders};
+use crate::sql::{Record, Tx, Value, placeholders};
 use crate::{Store, StoreError};
 
 /// Concepts ready to index, with what to show for each.
@@ -76,7 +76,7 @@ fn source_filter(column: &str, sources: &[Source]) -> (String, Vec<Value>) {
 /// Documents for `rows` (id, label, kind) with all their labels.
 fn build(
     tx: &mut dyn Tx,
-    rows: Vec<Vec<Value>>,
+    rows: Vec<Record>,
     table: &str,
     condition: &str,
     filter: &str,

@@ -9,7 +9,7 @@ use guild_credentials::keys;
 use zeroize::Zeroizing;
 
 use crate::sealing::{self, KeyEncryptionKey, KeyLock};
-use crate::sql::{Row, Tx, Value};
+use crate::sql::{Record, Tx, Value};
 use crate::{Store, StoreError};
 
 /// An issuer's Ed25519 key. The secret never leaves the store except to sign, and is kept
@@ -87,7 +87,7 @@ pub struct IssuedCredential {
     pub issued_by: Option<i64>,
 }
 
-fn key_from_row(r: &Row) -> Result<IssuerKey, StoreError> {
+fn key_from_row(r: &Record) -> Result<IssuerKey, StoreError> {
     let secret = match (r[3].opt_text()?, r[4].opt_text()?, r[5].opt_text()?) {
         (_, Some(sealed), Some(kek_id)) => StoredSecret::Sealed { kek_id, sealed },
         (Some(plain), None, None) => StoredSecret::Plain(plain),
@@ -113,7 +113,7 @@ const KEY_COLUMNS: &str =
     "id, issuer, public_multibase, secret_multibase, secret_sealed, kek_id, created_at, retired_at";
 const CREDENTIAL_COLUMNS: &str = "id, worker_id, kind, skill, document, status_index, issued_at, revoked_at, revocation_reason, issuer, issued_by";
 
-fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
+fn credential_from_row(r: &Record) -> Result<IssuedCredential, StoreError> {
     Ok(IssuedCredential {
         id: r[0].text()?.to_owned(),
         worker: r[1].opt_int()?,

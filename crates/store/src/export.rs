@@ -30,7 +30,7 @@ fn rows(
         .iter()
         .map(|r| {
             let mut o = Map::new();
-            for (c, v) in columns.iter().zip(r.iter()) {
+            for (c, v) in columns.iter().zip(r.values()) {
                 // "t.name" is written "name", "t.kind AS transfer_kind" "transfer_kind".
                 let key = match c.split_once(" AS ") {
                     Some((_, alias)) => alias,

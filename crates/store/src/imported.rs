@@ -6,7 +6,7 @@ use guild_matching::Evidence;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// The proficiency given to a skill a credential attests without a level: "competent", the
@@ -79,7 +79,7 @@ pub struct ImportedCredential {
 const COLUMNS: &str =
     "id, worker_id, credential_id, issuer, issuer_name, name, types, valid_until, imported_at";
 
-fn from_row(r: &Row) -> Result<ImportedCredential, StoreError> {
+fn from_row(r: &Record) -> Result<ImportedCredential, StoreError> {
     Ok(ImportedCredential {
         id: r[0].int()?,
         worker: r[1].int()?,

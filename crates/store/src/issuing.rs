@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::credentials::{IssuedCredential, IssuerKey};
-use crate::sql::Row;
+use crate::sql::Record;
 use crate::{Store, StoreError};
 
 /// The issuer name of the platform's keys.
@@ -213,7 +213,7 @@ pub fn sign(
     Ok(doc)
 }
 
-fn organisation_from_row(r: &Row) -> Result<Organisation, StoreError> {
+fn organisation_from_row(r: &Record) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: r[0].int()?,
         slug: r[1].text()?.to_owned(),

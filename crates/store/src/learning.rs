@@ -12,7 +12,7 @@ use guild_reskilling::trainers::{MIN_TRAINER_LEVEL, TrainerOffer};
 use guild_taxonomy::SkillId;
 
 use crate::matching::Owner;
-use crate::sql::{ColumnType, Tx, Value, placeholders};
+use crate::sql::{ColumnType, Record, Tx, Value, placeholders};
 use crate::{Store, StoreError};
 
 /// A stored learning resource and its owner.
@@ -242,7 +242,7 @@ fn insert_resource(
 const RESOURCE_COLUMNS: &str =
     "id, owner_id, title, kind, hours, cost_minor, cost_currency, language, provider, link";
 
-fn resource_from_row(r: &[Value]) -> Result<StoredResource, StoreError> {
+fn resource_from_row(r: &Record) -> Result<StoredResource, StoreError> {
     Ok(StoredResource {
         owner: r[1].opt_int()?,
         resource: LearningResource {
@@ -277,7 +277,7 @@ fn load_resources(
             params,
         )?
         .iter()
-        .map(|r| resource_from_row(r))
+        .map(resource_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -328,7 +328,7 @@ fn check_note(note: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn offer_from_row(r: &[Value]) -> Result<TeachingOffer, StoreError> {
+fn offer_from_row(r: &Record) -> Result<TeachingOffer, StoreError> {
     Ok(TeachingOffer {
         worker: WorkerId(r[0].int()?),
         skill: stored_skill(r[1].text()?)?,
@@ -605,7 +605,7 @@ impl Store {
                 &[worker.0.into()],
             )?
             .iter()
-            .map(|r| offer_from_row(r))
+            .map(offer_from_row)
             .collect()
         })
     }

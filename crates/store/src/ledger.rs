@@ -10,7 +10,7 @@ use guild_market::ledger::{Account, AccountKind, Transfer, TransferKind};
 use guild_market::money::{Currency, decimal};
 use serde::Serialize;
 
-use crate::sql::{Row, Tx, Value};
+use crate::sql::{Record, Tx, Value};
 use crate::{Store, StoreError};
 
 /// A transfer as stored.
@@ -161,7 +161,7 @@ fn postings_of(tx: &mut dyn Tx, transfer: i64) -> Result<Vec<StoredPosting>, Sto
 
 const TRANSFER_COLUMNS: &str = "id, kind, idempotency_key, memo, rate, created_at";
 
-fn transfer_from_row(tx: &mut dyn Tx, r: &Row) -> Result<StoredTransfer, StoreError> {
+fn transfer_from_row(tx: &mut dyn Tx, r: &Record) -> Result<StoredTransfer, StoreError> {
     let id = r[0].int()?;
     Ok(StoredTransfer {
         id,

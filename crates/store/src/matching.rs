@@ -13,7 +13,7 @@ use guild_matching::{
 use guild_taxonomy::SkillId;
 use jiff::civil::Date;
 
-use crate::sql::{Tx, Value};
+use crate::sql::{Record, Tx, Value};
 use crate::{Store, StoreError};
 
 /// An account: someone who signs in.
@@ -452,7 +452,7 @@ const TASK_COLUMNS: &str = "id, owner_id, title, description, place, lat, lon, u
     min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, ends, status, \
     project_id, ai_exposure, physical";
 
-fn worker_from_row(r: &[Value]) -> Result<StoredWorker, StoreError> {
+fn worker_from_row(r: &Record) -> Result<StoredWorker, StoreError> {
     let location = match (r[8].opt_real()?, r[9].opt_real()?) {
         (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon).map_err(bad)?),
         _ => None,
@@ -480,7 +480,7 @@ fn worker_from_row(r: &[Value]) -> Result<StoredWorker, StoreError> {
     })
 }
 
-fn task_from_row(r: &[Value]) -> Result<StoredTask, StoreError> {
+fn task_from_row(r: &Record) -> Result<StoredTask, StoreError> {
     let place = match r[4].text()? {
         "on_site" => Place::OnSite {
             location: GeoPoint::new(real(&r[5])?, real(&r[6])?).map_err(bad)?,
@@ -525,7 +525,7 @@ fn load_workers(
             params,
         )?
         .iter()
-        .map(|r| worker_from_row(r))
+        .map(worker_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -566,7 +566,7 @@ pub(crate) fn load_tasks(
             params,
         )?
         .iter()
-        .map(|r| task_from_row(r))
+        .map(task_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     if found.is_empty() {
         return Ok(found);

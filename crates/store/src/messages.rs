@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// The longest message text.
@@ -103,7 +103,7 @@ pub(crate) fn notify(
     crate::webhooks::enqueue(tx, account, kind, &payload.to_string())
 }
 
-fn attachment_from(r: &Row) -> Result<Attachment, StoreError> {
+fn attachment_from(r: &Record) -> Result<Attachment, StoreError> {
     Ok(Attachment {
         id: r[0].int()?,
         filename: r[1].text()?.to_owned(),
@@ -113,7 +113,7 @@ fn attachment_from(r: &Row) -> Result<Attachment, StoreError> {
     })
 }
 
-fn message_in(tx: &mut dyn Tx, r: &Row) -> Result<Message, StoreError> {
+fn message_in(tx: &mut dyn Tx, r: &Record) -> Result<Message, StoreError> {
     let id = r[0].int()?;
     let attachments = tx
         .query(

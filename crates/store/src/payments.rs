@@ -12,7 +12,7 @@ use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
 use crate::ledger::{StoredTransfer, market, market_error, post_in, post_request_in};
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// A bank transfer Guild expects (in) or sends (out).
@@ -51,7 +51,7 @@ pub struct PaymentInstruction {
 
 const COLUMNS: &str = "id, direction, reference, account_id, currency, amount, status, transfer_id, source_kind, beneficiary, iban, created_at, settled_at";
 
-fn from_row(r: &Row) -> Result<PaymentInstruction, StoreError> {
+fn from_row(r: &Record) -> Result<PaymentInstruction, StoreError> {
     let currency = r[4].text()?.to_owned();
     let amount_minor = r[5].opt_int()?;
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;

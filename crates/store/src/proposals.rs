@@ -7,7 +7,7 @@ use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
 use crate::contracts::NewContract;
-use crate::sql::Row;
+use crate::sql::Record;
 use crate::{Store, StoreError};
 
 /// A proposal.
@@ -37,7 +37,7 @@ pub struct Proposal {
 const COLUMNS: &str =
     "id, task_id, worker_id, cover, amount, currency, status, contract_id, created_at, account_id";
 
-fn from_row(r: &Row) -> Result<(Proposal, i64), StoreError> {
+fn from_row(r: &Record) -> Result<(Proposal, i64), StoreError> {
     let currency = r[5].text()?.to_owned();
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok((

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// A per-skill rating in a review.
@@ -48,7 +48,7 @@ pub const MAX_REVIEW: usize = 5000;
 const COLUMNS: &str =
     "id, contract_ref, worker_id, reviewer_id, reviewer_name, rating, body, outcome, created_at";
 
-fn from_row(r: &Row) -> Result<Review, StoreError> {
+fn from_row(r: &Record) -> Result<Review, StoreError> {
     Ok(Review {
         id: r[0].int()?,
         contract_ref: r[1].text()?.to_owned(),

@@ -8,7 +8,7 @@ use guild_matching::Evidence;
 use serde::Serialize;
 
 use crate::issuing::{Issuer, Publication, SkillAward};
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// Seconds of grace after the deadline for the request to arrive.
@@ -111,7 +111,7 @@ struct StoredTest {
     organisation: i64,
 }
 
-fn test_from(r: &Row) -> Result<StoredTest, StoreError> {
+fn test_from(r: &Record) -> Result<StoredTest, StoreError> {
     let bank: Vec<Question> = json(r[6].text()?)?;
     Ok(StoredTest {
         view: SkillTestView {
@@ -146,7 +146,7 @@ fn load_test(tx: &mut dyn Tx, id: i64) -> Result<StoredTest, StoreError> {
 
 const ATTEMPT_COLUMNS: &str = "id, test_id, account_id, worker_id, drawn, started_at, deadline, answers, marks, status, detail, credential_id";
 
-fn attempt_from(tx: &mut dyn Tx, r: &Row) -> Result<(AttemptView, StoredTest), StoreError> {
+fn attempt_from(tx: &mut dyn Tx, r: &Record) -> Result<(AttemptView, StoredTest), StoreError> {
     let test = load_test(tx, r[1].int()?)?;
     let drawn: Vec<usize> = json(r[4].text()?)?;
     let questions = drawn
