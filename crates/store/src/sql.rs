@@ -163,7 +163,14 @@ impl Columns {
 
     /// The position of the column `name`.
     fn position(&self, name: &str) -> Result<usize, StoreError> {
-        match self.names.iter().position(|c| c.eq_ignore_ascii_case(name)) {
+        // The exact name first: it is what both backends give for the lower-case names the
+        // queries use, and half the cost of comparing ignoring case.
+        let found = self
+            .names
+            .iter()
+            .position(|c| c == name)
+            .or_else(|| self.names.iter().position(|c| c.eq_ignore_ascii_case(name)));
+        match found {
             Some(i) if !self.ambiguous[i] => Ok(i),
             Some(_) => Err(StoreError::Backend(format!(
                 "the query result has more than one column named {name:?} (alias them); \
