@@ -80,11 +80,11 @@ impl Store {
     ) -> Result<i64, StoreError> {
         self.read(|tx| {
             tx.query(
-                "SELECT COUNT(*) FROM audit_events WHERE kind = $1 AND subject = $2 AND at >= $3",
+                "SELECT COUNT(*) AS n FROM audit_events WHERE kind = $1 AND subject = $2 AND at >= $3",
                 &[kind.into(), subject.into(), since.into()],
             )?
             .first()
-            .map(|r| r[0].int())
+            .map(|r| r.int("n"))
             .transpose()
             .map(Option::unwrap_or_default)
         })
@@ -102,8 +102,9 @@ impl Store {
     ) -> Result<EventCounts, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
-                "SELECT COUNT(*), MAX(at), COUNT(CASE WHEN detail = $4 THEN 1 END), \
-                 MAX(CASE WHEN detail = $4 THEN at END) \
+                "SELECT COUNT(*) AS n, MAX(at) AS latest, \
+                 COUNT(CASE WHEN detail = $4 THEN 1 END) AS n_with_detail, \
+                 MAX(CASE WHEN detail = $4 THEN at END) AS latest_with_detail \
                  FROM audit_events WHERE kind = $1 AND subject = $2 AND at >= $3",
                 &[kind.into(), subject.into(), since.into(), detail.into()],
             )?;
@@ -111,10 +112,10 @@ impl Store {
                 return Ok(EventCounts::default());
             };
             Ok(EventCounts {
-                all: r[0].int()?,
-                last: r[1].opt_text()?,
-                with_detail: r[2].int()?,
-                last_with_detail: r[3].opt_text()?,
+                all: r.int("n")?,
+                last: r.opt_text("latest")?,
+                with_detail: r.int("n_with_detail")?,
+                last_with_detail: r.opt_text("latest_with_detail")?,
             })
         })
     }
@@ -141,12 +142,12 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     Ok(AuditEvent {
-                        id: r[0].int()?,
-                        at: r[1].text()?.to_owned(),
-                        actor: r[2].opt_int()?,
-                        kind: r[3].text()?.to_owned(),
-                        subject: r[4].text()?.to_owned(),
-                        detail: r[5].text()?.to_owned(),
+                        id: r.int("id")?,
+                        at: r.text("at")?.to_owned(),
+                        actor: r.opt_int("actor")?,
+                        kind: r.text("kind")?.to_owned(),
+                        subject: r.text("subject")?.to_owned(),
+                        detail: r.text("detail")?.to_owned(),
                     })
                 })
                 .collect()

@@ -7,7 +7,7 @@ use guild_extraction::skills::ConceptInfo;
 use guild_extraction::{ConceptDoc, ConceptText, Field};
 use guild_taxonomy::Source;
 
-use crate::sql::{Tx, Value, placeholders};
+use crate::sql::{Record, Tx, Value, placeholders};
 use crate::{Store, StoreError};
 
 /// Concepts ready to index, with what to show for each.
@@ -36,11 +36,11 @@ impl Store {
             let sql = format!("SELECT s.id, s.label, s.kind FROM skills s WHERE s.kind <> 'group' {filter} ORDER BY s.id");
             let rows = tx.query(&sql, &params)?;
             let sql = format!(
-                "SELECT r.skill, SUM(r.weight) FROM occupation_skills r JOIN skills s ON s.id = r.skill WHERE s.kind <> 'group' {filter} GROUP BY r.skill"
+                "SELECT r.skill, SUM(r.weight) AS demand FROM occupation_skills r JOIN skills s ON s.id = r.skill WHERE s.kind <> 'group' {filter} GROUP BY r.skill"
             );
             let mut demand: HashMap<String, f64> = HashMap::new();
             for row in tx.query(&sql, &params)? {
-                demand.insert(row[0].text()?.to_owned(), row[1].opt_real()?.unwrap_or(0.0));
+                demand.insert(row.text("skill")?.to_owned(), row.opt_real("demand")?.unwrap_or(0.0));
             }
             let max = demand.values().copied().fold(0.0f64, f64::max);
             let priors = |id: &str| -> f32 {
@@ -55,7 +55,7 @@ impl Store {
     pub fn occupation_corpus(&self, sources: &[Source]) -> Result<Corpus, StoreError> {
         self.read(|tx| {
             let (filter, params) = source_filter("s.source", sources);
-            let sql = format!("SELECT s.id, s.title, s.source FROM occupations s WHERE 1 = 1 {filter} ORDER BY s.id");
+            let sql = format!("SELECT s.id, s.title AS label, s.source AS kind FROM occupations s WHERE 1 = 1 {filter} ORDER BY s.id");
             let rows = tx.query(&sql, &params)?;
             build(tx, rows, "occupations s", "1 = 1", &filter, &params, |_| 0.0)
         })
@@ -73,10 +73,10 @@ fn source_filter(column: &str, sources: &[Source]) -> (String, Vec<Value>) {
     )
 }
 
-/// Documents for `rows` (id, label, kind) with all their labels.
+/// Documents for `rows` (columns `id`, `label`, `kind`) with all their labels.
 fn build(
     tx: &mut dyn Tx,
-    rows: Vec<Vec<Value>>,
+    rows: Vec<Record>,
     table: &str,
     condition: &str,
     filter: &str,
@@ -86,11 +86,11 @@ fn build(
     let mut position: HashMap<String, usize> = HashMap::with_capacity(rows.len());
     let mut corpus = Corpus::default();
     for row in &rows {
-        let id = row[0].text()?.to_owned();
+        let id = row.text("id")?.to_owned();
         position.insert(id.clone(), corpus.docs.len());
         corpus.info.push(ConceptInfo {
-            label: row[1].text()?.to_owned(),
-            kind: row[2].text()?.to_owned(),
+            label: row.text("label")?.to_owned(),
+            kind: row.text("kind")?.to_owned(),
         });
         corpus.docs.push(ConceptDoc {
             prior: prior(&id),
@@ -102,13 +102,13 @@ fn build(
         "SELECT l.concept, l.lang, l.role, l.text FROM labels l JOIN {table} ON s.id = l.concept WHERE {condition} {filter} ORDER BY l.concept, l.lang, l.role, l.text"
     );
     for row in tx.query(&sql, params)? {
-        let Some(&i) = position.get(row[0].text()?) else {
+        let Some(&i) = position.get(row.text("concept")?) else {
             continue;
         };
         corpus.docs[i].texts.push(ConceptText {
-            lang: row[1].text()?.to_owned(),
-            field: field(row[2].text()?),
-            text: row[3].text()?.to_owned(),
+            lang: row.text("lang")?.to_owned(),
+            field: field(row.text("role")?),
+            text: row.text("text")?.to_owned(),
         });
     }
     Ok(corpus)
@@ -139,7 +139,7 @@ impl Store {
     pub fn task_corpus(&self) -> Result<Corpus, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
-                "SELECT s.id, s.statement, s.occupation FROM tasks s ORDER BY s.id",
+                "SELECT s.id, s.statement AS label, s.occupation AS kind FROM tasks s ORDER BY s.id",
                 &[],
             )?;
             let mut corpus = build(tx, rows, "tasks s", "1 = 1", "", &[], |_| 0.0)?;
@@ -176,7 +176,7 @@ impl Store {
             )?;
             let mut docs: Vec<ConceptDoc> = Vec::new();
             for row in rows {
-                let concept = row[0].text()?;
+                let concept = row.text("concept")?;
                 if docs.last().is_none_or(|d| d.id != concept) {
                     docs.push(ConceptDoc {
                         id: concept.to_owned(),
@@ -186,9 +186,9 @@ impl Store {
                 }
                 if let Some(doc) = docs.last_mut() {
                     doc.texts.push(ConceptText {
-                        lang: row[1].text()?.to_owned(),
-                        field: field(row[2].text()?),
-                        text: row[3].text()?.to_owned(),
+                        lang: row.text("lang")?.to_owned(),
+                        field: field(row.text("role")?),
+                        text: row.text("text")?.to_owned(),
                     });
                 }
             }
@@ -203,9 +203,9 @@ impl Store {
                 .iter()
                 .map(|r| {
                     Ok((
-                        r[0].text()?.to_owned(),
-                        r[1].text()?.to_owned(),
-                        r[2].opt_real()?.unwrap_or(1.0),
+                        r.text("occupation")?.to_owned(),
+                        r.text("onet")?.to_owned(),
+                        r.opt_real("confidence")?.unwrap_or(1.0),
                     ))
                 })
                 .collect()
@@ -222,9 +222,9 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok((
-                    r[0].text()?.to_owned(),
-                    r[1].text()?.to_owned(),
-                    r[2].opt_real()?.unwrap_or(0.0),
+                    r.text("occupation")?.to_owned(),
+                    r.text("skill")?.to_owned(),
+                    r.opt_real("weight")?.unwrap_or(0.0),
                 ))
             })
             .collect()
@@ -241,13 +241,13 @@ impl Store {
             let list = placeholders(1, ids.len());
             let mut facts: HashMap<String, TaskFacts> = HashMap::new();
             for r in tx.query(&format!("SELECT id, occupation, statement, physical FROM tasks WHERE id IN ({list})"), &params)? {
-                let physical = r[3].opt_int()?.map(|p| p != 0);
+                let physical = r.opt_int("physical")?.map(|p| p != 0);
                 facts.insert(
-                    r[0].text()?.to_owned(),
+                    r.text("id")?.to_owned(),
                     TaskFacts {
-                        id: r[0].text()?.to_owned(),
-                        occupation: r[1].text()?.to_owned(),
-                        statement: r[2].text()?.to_owned(),
+                        id: r.text("id")?.to_owned(),
+                        occupation: r.text("occupation")?.to_owned(),
+                        statement: r.text("statement")?.to_owned(),
                         skills: Vec::new(),
                         ai_exposure: None,
                         ai_exposure_source: None,
@@ -261,11 +261,11 @@ impl Store {
                 &format!("SELECT ts.task, s.id, s.kind, s.label FROM task_skills ts JOIN skills s ON s.id = ts.skill WHERE ts.task IN ({list}) ORDER BY s.label"),
                 &params,
             )? {
-                let Some(f) = facts.get_mut(r[0].text()?) else { continue };
+                let Some(f) = facts.get_mut(r.text("task")?) else { continue };
                 let skill = LinkedSkill {
-                    id: r[1].text()?.to_owned(),
-                    kind: r[2].text()?.to_owned(),
-                    label: r[3].text()?.to_owned(),
+                    id: r.text("id")?.to_owned(),
+                    kind: r.text("kind")?.to_owned(),
+                    label: r.text("label")?.to_owned(),
                 };
                 if f.physical_basis.as_deref() != Some("stated by the taxonomy")
                     && let Some((_, why)) = PHYSICAL_ACTIVITIES.iter().find(|(p, _)| skill.id.starts_with(p))
@@ -282,22 +282,22 @@ impl Store {
                 }
             }
             for r in tx.query(&format!("SELECT task, onsite FROM task_presence WHERE task IN ({list})"), &params)? {
-                if let Some(f) = facts.get_mut(r[0].text()?) {
-                    f.onsite = r[1].opt_real()?;
+                if let Some(f) = facts.get_mut(r.text("task")?) {
+                    f.onsite = r.opt_real("onsite")?;
                 }
             }
             for r in tx.query(
                 &format!("SELECT subject, dataset, measure, value FROM ai_exposure WHERE subject IN ({list})"),
                 &params,
             )? {
-                let Some(f) = facts.get_mut(r[0].text()?) else { continue };
-                let (dataset, measure) = (r[1].text()?, r[2].text()?);
+                let Some(f) = facts.get_mut(r.text("subject")?) else { continue };
+                let (dataset, measure) = (r.text("dataset")?, r.text("measure")?);
                 let Some(rank) = TASK_EXPOSURE.iter().position(|(d, m)| *d == dataset && *m == measure) else { continue };
                 let current = f.ai_exposure_source.as_deref().and_then(|s| {
                     TASK_EXPOSURE.iter().position(|(d, m)| s == format!("{d}:{m}"))
                 });
                 if current.is_none_or(|c| rank < c) {
-                    f.ai_exposure = r[3].opt_real()?;
+                    f.ai_exposure = r.opt_real("value")?;
                     f.ai_exposure_source = Some(format!("{dataset}:{measure}"));
                 }
             }

@@ -9,7 +9,7 @@ use guild_credentials::keys;
 use zeroize::Zeroizing;
 
 use crate::sealing::{self, KeyEncryptionKey, KeyLock};
-use crate::sql::{Row, Tx, Value};
+use crate::sql::{Record, Tx, Value};
 use crate::{Store, StoreError};
 
 /// An issuer's Ed25519 key. The secret never leaves the store except to sign, and is kept
@@ -87,24 +87,28 @@ pub struct IssuedCredential {
     pub issued_by: Option<i64>,
 }
 
-fn key_from_row(r: &Row) -> Result<IssuerKey, StoreError> {
-    let secret = match (r[3].opt_text()?, r[4].opt_text()?, r[5].opt_text()?) {
+fn key_from_row(r: &Record) -> Result<IssuerKey, StoreError> {
+    let secret = match (
+        r.opt_text("secret_multibase")?,
+        r.opt_text("secret_sealed")?,
+        r.opt_text("kek_id")?,
+    ) {
         (_, Some(sealed), Some(kek_id)) => StoredSecret::Sealed { kek_id, sealed },
         (Some(plain), None, None) => StoredSecret::Plain(plain),
         // The table's CHECK constraints rule this out; a row edited by hand could still be so.
         _ => {
             return Err(StoreError::SealedKey(format!(
                 "issuer key {} has neither a sealed nor a plain secret",
-                r[0].int()?
+                r.int("id")?
             )));
         }
     };
     Ok(IssuerKey {
-        id: r[0].int()?,
-        issuer: r[1].text()?.to_owned(),
-        public_multibase: r[2].text()?.to_owned(),
-        created_at: r[6].text()?.to_owned(),
-        retired_at: r[7].opt_text()?,
+        id: r.int("id")?,
+        issuer: r.text("issuer")?.to_owned(),
+        public_multibase: r.text("public_multibase")?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
+        retired_at: r.opt_text("retired_at")?,
         secret,
     })
 }
@@ -113,19 +117,19 @@ const KEY_COLUMNS: &str =
     "id, issuer, public_multibase, secret_multibase, secret_sealed, kek_id, created_at, retired_at";
 const CREDENTIAL_COLUMNS: &str = "id, worker_id, kind, skill, document, status_index, issued_at, revoked_at, revocation_reason, issuer, issued_by";
 
-fn credential_from_row(r: &Row) -> Result<IssuedCredential, StoreError> {
+fn credential_from_row(r: &Record) -> Result<IssuedCredential, StoreError> {
     Ok(IssuedCredential {
-        id: r[0].text()?.to_owned(),
-        worker: r[1].opt_int()?,
-        kind: r[2].text()?.to_owned(),
-        skill: r[3].opt_text()?,
-        document: r[4].text()?.to_owned(),
-        status_index: r[5].int()?,
-        issued_at: r[6].text()?.to_owned(),
-        revoked_at: r[7].opt_text()?,
-        revocation_reason: r[8].opt_text()?,
-        issuer: r[9].text()?.to_owned(),
-        issued_by: r[10].opt_int()?,
+        id: r.text("id")?.to_owned(),
+        worker: r.opt_int("worker_id")?,
+        kind: r.text("kind")?.to_owned(),
+        skill: r.opt_text("skill")?,
+        document: r.text("document")?.to_owned(),
+        status_index: r.int("status_index")?,
+        issued_at: r.text("issued_at")?.to_owned(),
+        revoked_at: r.opt_text("revoked_at")?,
+        revocation_reason: r.opt_text("revocation_reason")?,
+        issuer: r.text("issuer")?.to_owned(),
+        issued_by: r.opt_int("issued_by")?,
     })
 }
 
@@ -150,7 +154,7 @@ fn sealed_with(tx: &mut dyn Tx) -> Result<Vec<String>, StoreError> {
         &[],
     )?
     .iter()
-    .map(|r| r[0].text().map(str::to_owned))
+    .map(|r| r.text("kek_id").map(str::to_owned))
     .collect()
 }
 
@@ -281,11 +285,11 @@ impl Store {
     pub fn plain_issuer_keys(&self) -> Result<i64, StoreError> {
         self.read(|tx| {
             tx.query(
-                "SELECT COUNT(*) FROM issuer_keys WHERE secret_multibase IS NOT NULL",
+                "SELECT COUNT(*) AS n FROM issuer_keys WHERE secret_multibase IS NOT NULL",
                 &[],
             )?
             .first()
-            .map_or(Ok(0), |r| r[0].int())
+            .map_or(Ok(0), |r| r.int("n"))
         })
     }
 
@@ -464,9 +468,9 @@ impl Store {
     ) -> Result<IssuedCredential, StoreError> {
         self.write(|tx| {
             let next = tx
-                .query("SELECT COALESCE(MAX(status_index), -1) + 1 FROM issued_credentials", &[])?
+                .query("SELECT COALESCE(MAX(status_index), -1) + 1 AS next_index FROM issued_credentials", &[])?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("next_index"))
                 .transpose()?
                 .unwrap_or(0);
             let document = sign(next)?;
@@ -567,12 +571,12 @@ impl Store {
                     &[],
                 )?
                 .iter()
-                .map(|r| r[0].int())
+                .map(|r| r.int("status_index"))
                 .collect::<Result<Vec<_>, _>>()?;
             let used = tx
-                .query("SELECT COUNT(*) FROM issued_credentials", &[])?
+                .query("SELECT COUNT(*) AS n FROM issued_credentials", &[])?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("n"))
                 .transpose()?
                 .unwrap_or(0);
             Ok((revoked, used))
@@ -661,7 +665,7 @@ mod tests {
                     &[],
                 )?
                 .iter()
-                .map(|r| Ok((r[0].int()?, r[1].opt_text()?, r[2].opt_text()?, r[3].opt_text()?)))
+                .map(|r| Ok((r.int("id")?, r.opt_text("secret_multibase")?, r.opt_text("secret_sealed")?, r.opt_text("kek_id")?)))
                 .collect()
             })
             .unwrap()

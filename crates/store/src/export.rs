@@ -30,7 +30,7 @@ fn rows(
         .iter()
         .map(|r| {
             let mut o = Map::new();
-            for (c, v) in columns.iter().zip(r.iter()) {
+            for (c, v) in columns.iter().zip(r.values()) {
                 // "t.name" is written "name", "t.kind AS transfer_kind" "transfer_kind".
                 let key = match c.split_once(" AS ") {
                     Some((_, alias)) => alias,
@@ -117,8 +117,8 @@ impl Store {
             if let Some(r) = live.first() {
                 return Err(StoreError::Conflict(format!(
                     "contract {} is {}: finish, cancel or decline it before deleting the account",
-                    r[0].int()?,
-                    r[1].text()?
+                    r.int("id")?,
+                    r.text("status")?
                 )));
             }
             let money = tx.query(
@@ -129,9 +129,9 @@ impl Store {
             if let Some(r) = money.first() {
                 return Err(StoreError::Conflict(format!(
                     "{} holds {} minor units of {}: pay it out (and let pending payouts settle) before deleting the account",
-                    r[0].text()?,
-                    r[2].int()?,
-                    r[1].text()?
+                    r.text("kind")?,
+                    r.int("balance")?,
+                    r.text("currency")?
                 )));
             }
             let last_admin = tx.query(
@@ -143,7 +143,7 @@ impl Store {
             if let Some(r) = last_admin.first() {
                 return Err(StoreError::Conflict(format!(
                     "you are the last admin of organisation {}: make another member admin first",
-                    r[0].text()?
+                    r.text("slug")?
                 )));
             }
             let n = tx.execute(
@@ -160,7 +160,7 @@ impl Store {
             let ids = |tx: &mut dyn Tx, sql: &str| -> Result<Vec<i64>, StoreError> {
                 tx.query(sql, &[account.into()])?
                     .iter()
-                    .map(|r| r[0].int())
+                    .map(|r| r.int("id"))
                     .collect()
             };
             let workers = ids(tx, "SELECT id FROM workers WHERE owner_id = $1")?;

@@ -6,7 +6,7 @@ use guild_matching::Evidence;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// The proficiency given to a skill a credential attests without a level: "competent", the
@@ -79,38 +79,38 @@ pub struct ImportedCredential {
 const COLUMNS: &str =
     "id, worker_id, credential_id, issuer, issuer_name, name, types, valid_until, imported_at";
 
-fn from_row(r: &Row) -> Result<ImportedCredential, StoreError> {
+fn from_row(r: &Record) -> Result<ImportedCredential, StoreError> {
     Ok(ImportedCredential {
-        id: r[0].int()?,
-        worker: r[1].int()?,
-        credential_id: r[2].opt_text()?,
-        issuer: r[3].text()?.to_owned(),
-        issuer_name: r[4].opt_text()?,
-        name: r[5].opt_text()?,
-        types: r[6]
-            .text()?
+        id: r.int("id")?,
+        worker: r.int("worker_id")?,
+        credential_id: r.opt_text("credential_id")?,
+        issuer: r.text("issuer")?.to_owned(),
+        issuer_name: r.opt_text("issuer_name")?,
+        name: r.opt_text("name")?,
+        types: r
+            .text("types")?
             .split(' ')
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
             .collect(),
-        valid_until: r[7].opt_text()?,
-        imported_at: r[8].text()?.to_owned(),
+        valid_until: r.opt_text("valid_until")?,
+        imported_at: r.text("imported_at")?.to_owned(),
         skills: Vec::new(),
     })
 }
 
 fn skills_of(tx: &mut dyn Tx, import: i64) -> Result<Vec<ImportedSkill>, StoreError> {
     tx.query(
-        "SELECT i.skill, COALESCE(s.label, i.skill), i.level FROM imported_credential_skills i \
+        "SELECT i.skill, COALESCE(s.label, i.skill) AS label, i.level FROM imported_credential_skills i \
          LEFT JOIN skills s ON s.id = i.skill WHERE i.import_id = $1 ORDER BY i.skill",
         &[import.into()],
     )?
     .iter()
     .map(|r| {
         Ok(ImportedSkill {
-            skill: r[0].text()?.to_owned(),
-            label: r[1].text()?.to_owned(),
-            level: r[2].int()?,
+            skill: r.text("skill")?.to_owned(),
+            label: r.text("label")?.to_owned(),
+            level: r.int("level")?,
         })
     })
     .collect()
@@ -125,7 +125,7 @@ fn taxonomy_skill(tx: &mut dyn Tx, a: &AttestedSkill) -> Result<Option<String>, 
             &[candidate.as_str().into()],
         )?;
         if let Some(r) = rows.first() {
-            return Ok(Some(r[0].text()?.to_owned()));
+            return Ok(Some(r.text("id")?.to_owned()));
         }
     }
     Ok(None)
@@ -155,7 +155,7 @@ impl Store {
             if let Some(r) = dup.first() {
                 return Err(StoreError::Conflict(format!(
                     "this credential is already imported (import {})",
-                    r[0].int()?
+                    r.int("id")?
                 )));
             }
             let at = tx.now().to_string();
@@ -244,7 +244,7 @@ impl Store {
             })?;
             let mut import = from_row(r)?;
             import.skills = skills_of(tx, id)?;
-            Ok((import, r[9].text()?.to_owned()))
+            Ok((import, r.text("document")?.to_owned()))
         })
     }
 

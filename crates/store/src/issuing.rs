@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::credentials::{IssuedCredential, IssuerKey};
-use crate::sql::Row;
+use crate::sql::Record;
 use crate::{Store, StoreError};
 
 /// The issuer name of the platform's keys.
@@ -213,13 +213,13 @@ pub fn sign(
     Ok(doc)
 }
 
-fn organisation_from_row(r: &Row) -> Result<Organisation, StoreError> {
+fn organisation_from_row(r: &Record) -> Result<Organisation, StoreError> {
     Ok(Organisation {
-        id: r[0].int()?,
-        slug: r[1].text()?.to_owned(),
-        name: r[2].text()?.to_owned(),
-        url: r[3].opt_text()?,
-        created_at: r[4].text()?.to_owned(),
+        id: r.int("id")?,
+        slug: r.text("slug")?.to_owned(),
+        name: r.text("name")?.to_owned(),
+        url: r.opt_text("url")?,
+        created_at: r.text("created_at")?.to_owned(),
     })
 }
 
@@ -336,7 +336,7 @@ impl Store {
                 &[account.into()],
             )?
             .iter()
-            .map(|r| Ok((organisation_from_row(r)?, r[5].text()?.to_owned())))
+            .map(|r| Ok((organisation_from_row(r)?, r.text("role")?.to_owned())))
             .collect()
         })
     }
@@ -353,7 +353,7 @@ impl Store {
                 &[organisation.into(), account.into()],
             )?
             .first()
-            .map(|r| r[0].text().map(str::to_owned))
+            .map(|r| r.text("role").map(str::to_owned))
             .transpose()
         })
     }
@@ -378,7 +378,7 @@ impl Store {
                     &[email.trim().to_lowercase().into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::NotFound {
                     what: "account",
@@ -389,7 +389,7 @@ impl Store {
                     "SELECT account_id FROM organisation_members WHERE organisation_id = $1 AND role = 'admin'",
                     &[organisation.into()],
                 )?;
-                if admins.len() == 1 && admins[0][0].int()? == account {
+                if admins.len() == 1 && admins[0].int("account_id")? == account {
                     return Err(StoreError::Conflict(
                         "this is the organisation's last admin: make another member admin first".to_owned(),
                     ));
@@ -587,7 +587,7 @@ impl Store {
                 &[issuer.key_name().into(), start.into(), end.into()],
             )?
             .iter()
-            .map(|r| Ok(u64::try_from(r[0].int()? - start).unwrap_or_default()))
+            .map(|r| Ok(u64::try_from(r.int("status_index")? - start).unwrap_or_default()))
             .collect::<Result<_, StoreError>>()
         })
     }

@@ -12,7 +12,7 @@ use guild_reskilling::trainers::{MIN_TRAINER_LEVEL, TrainerOffer};
 use guild_taxonomy::SkillId;
 
 use crate::matching::Owner;
-use crate::sql::{ColumnType, Tx, Value, placeholders};
+use crate::sql::{ColumnType, Record, Tx, Value, placeholders};
 use crate::{Store, StoreError};
 
 /// A stored learning resource and its owner.
@@ -109,7 +109,7 @@ fn unknown_skills(
             ),
             &params,
         )? {
-            known.insert(r[0].text()?.to_owned());
+            known.insert(r.text("id")?.to_owned());
         }
     }
     Ok(all
@@ -231,31 +231,31 @@ fn insert_resource(
         &params,
     )?;
     rows.first()
-        .ok_or_else(|| StoreError::Backend("INSERT … RETURNING gave no row".to_owned()))?[0]
-        .int()
+        .ok_or_else(|| StoreError::Backend("INSERT … RETURNING gave no row".to_owned()))?
+        .int("id")
 }
 
 const RESOURCE_COLUMNS: &str =
     "id, owner_id, title, kind, hours, cost_minor, cost_currency, language, provider, link";
 
-fn resource_from_row(r: &[Value]) -> Result<StoredResource, StoreError> {
+fn resource_from_row(r: &Record) -> Result<StoredResource, StoreError> {
     Ok(StoredResource {
-        owner: r[1].opt_int()?,
+        owner: r.opt_int("owner_id")?,
         resource: LearningResource {
-            id: r[0].int()?,
-            title: r[2].text()?.to_owned(),
-            kind: ResourceKind::parse(r[3].text()?)
+            id: r.int("id")?,
+            title: r.text("title")?.to_owned(),
+            kind: ResourceKind::parse(r.text("kind")?)
                 .map_err(|e| StoreError::Backend(format!("stored {e}")))?,
             teaches: Vec::new(),
             requires: Vec::new(),
-            hours: r[4]
-                .opt_real()?
+            hours: r
+                .opt_real("hours")?
                 .ok_or_else(|| StoreError::Backend("stored hours are NULL".to_owned()))?
                 as f32,
-            cost: stored_money(&r[5], &r[6])?,
-            language: r[7].text()?.to_owned(),
-            provider: r[8].text()?.to_owned(),
-            link: r[9].opt_text()?,
+            cost: stored_money(r.get("cost_minor")?, r.get("cost_currency")?)?,
+            language: r.text("language")?.to_owned(),
+            provider: r.text("provider")?.to_owned(),
+            link: r.opt_text("link")?,
         },
     })
 }
@@ -273,7 +273,7 @@ fn load_resources(
             params,
         )?
         .iter()
-        .map(|r| resource_from_row(r))
+        .map(resource_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -292,13 +292,13 @@ fn load_resources(
         params,
     )?;
     for r in rows {
-        if let Some(&i) = at.get(&r[0].int()?) {
+        if let Some(&i) = at.get(&r.int("resource_id")?) {
             let level = SkillLevel {
-                skill: stored_skill(r[2].text()?)?,
-                level: stored_level(&r[3])?,
+                skill: stored_skill(r.text("skill")?)?,
+                level: stored_level(r.get("level")?)?,
             };
             let resource = &mut found[i].resource;
-            if r[1].text()? == "requires" {
+            if r.text("role")? == "requires" {
                 resource.requires.push(level);
             } else {
                 resource.teaches.push(level);
@@ -324,14 +324,14 @@ fn check_note(note: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn offer_from_row(r: &[Value]) -> Result<TeachingOffer, StoreError> {
+fn offer_from_row(r: &Record) -> Result<TeachingOffer, StoreError> {
     Ok(TeachingOffer {
-        worker: WorkerId(r[0].int()?),
-        skill: stored_skill(r[1].text()?)?,
-        rate: stored_money(&r[2], &r[3])?,
-        remote: r[4].int()? != 0,
-        note: r[5].text()?.to_owned(),
-        created_at: r[6].text()?.to_owned(),
+        worker: WorkerId(r.int("worker_id")?),
+        skill: stored_skill(r.text("skill")?)?,
+        rate: stored_money(r.get("rate_minor")?, r.get("rate_currency")?)?,
+        remote: r.int("remote")? != 0,
+        note: r.text("note")?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
     })
 }
 
@@ -522,7 +522,7 @@ impl Store {
                 "SELECT proficiency FROM worker_skills WHERE worker_id = $1 AND skill = $2",
                 &[id.into(), offer.skill.as_str().into()],
             )?;
-            match held.first().map(|r| r[0].int()).transpose()? {
+            match held.first().map(|r| r.int("proficiency")).transpose()? {
                 Some(p) if p >= i64::from(MIN_TRAINER_LEVEL) => {}
                 Some(p) => {
                     return Err(StoreError::Invalid(format!(
@@ -542,7 +542,7 @@ impl Store {
                 &[id.into(), offer.skill.as_str().into()],
             )?;
             let created_at = match existing.first() {
-                Some(r) => r[0].text()?.to_owned(),
+                Some(r) => r.text("created_at")?.to_owned(),
                 None => stamp.clone(),
             };
             tx.execute(
@@ -601,7 +601,7 @@ impl Store {
                 &[worker.0.into()],
             )?
             .iter()
-            .map(|r| offer_from_row(r))
+            .map(offer_from_row)
             .collect()
         })
     }
@@ -622,25 +622,25 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(TrainerOffer {
-                    worker: WorkerId(r[0].int()?),
-                    name: r[1].text()?.to_owned(),
+                    worker: WorkerId(r.int("worker_id")?),
+                    name: r.text("name")?.to_owned(),
                     skill: skill.clone(),
-                    languages: r[2]
-                        .text()?
+                    languages: r
+                        .text("languages")?
                         .split(',')
                         .filter(|l| !l.is_empty())
                         .map(str::to_owned)
                         .collect(),
-                    utc_offset_minutes: i32::try_from(r[3].int()?).map_err(|_| {
-                        StoreError::Backend("stored UTC offset out of range".to_owned())
-                    })?,
-                    proficiency: match r[4] {
+                    utc_offset_minutes: i32::try_from(r.int("utc_offset_minutes")?).map_err(
+                        |_| StoreError::Backend("stored UTC offset out of range".to_owned()),
+                    )?,
+                    proficiency: match r.get("proficiency")? {
                         Value::Null => None,
-                        ref v => Some(stored_level(v)?),
+                        v => Some(stored_level(v)?),
                     },
-                    rate: stored_money(&r[5], &r[6])?,
-                    remote: r[7].int()? != 0,
-                    note: r[8].text()?.to_owned(),
+                    rate: stored_money(r.get("rate_minor")?, r.get("rate_currency")?)?,
+                    remote: r.int("remote")? != 0,
+                    note: r.text("note")?.to_owned(),
                 })
             })
             .collect()

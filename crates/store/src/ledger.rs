@@ -10,7 +10,7 @@ use guild_market::ledger::{Account, AccountKind, Transfer, TransferKind};
 use guild_market::money::{Currency, decimal};
 use serde::Serialize;
 
-use crate::sql::{Row, Tx, Value};
+use crate::sql::{Record, Tx, Value};
 use crate::{Store, StoreError};
 
 /// A transfer as stored.
@@ -122,7 +122,7 @@ pub(crate) fn account_id(tx: &mut dyn Tx, a: &Account) -> Result<i64, StoreError
         )?
         .first()
     {
-        return r[0].int();
+        return r.int("id");
     }
     tx.execute(
         "INSERT INTO ledger_accounts (kind, owner, currency, balance) VALUES ($1, $2, $3, 0) \
@@ -134,7 +134,7 @@ pub(crate) fn account_id(tx: &mut dyn Tx, a: &Account) -> Result<i64, StoreError
         &params,
     )?
     .first()
-    .map(|r| r[0].int())
+    .map(|r| r.int("id"))
     .ok_or_else(|| StoreError::Backend("ledger account vanished".to_owned()))?
 }
 
@@ -146,11 +146,11 @@ fn postings_of(tx: &mut dyn Tx, transfer: i64) -> Result<Vec<StoredPosting>, Sto
     )?
     .iter()
     .map(|r| {
-        let cur = r[2].text()?.to_owned();
-        let amount = r[3].int()?;
+        let cur = r.text("currency")?.to_owned();
+        let amount = r.int("amount")?;
         Ok(StoredPosting {
-            kind: r[0].text()?.to_owned(),
-            owner: r[1].int()?,
+            kind: r.text("kind")?.to_owned(),
+            owner: r.int("owner")?,
             amount: decimal(amount, currency(&cur)?),
             currency: cur,
             amount_minor: amount,
@@ -161,15 +161,15 @@ fn postings_of(tx: &mut dyn Tx, transfer: i64) -> Result<Vec<StoredPosting>, Sto
 
 const TRANSFER_COLUMNS: &str = "id, kind, idempotency_key, memo, rate, created_at";
 
-fn transfer_from_row(tx: &mut dyn Tx, r: &Row) -> Result<StoredTransfer, StoreError> {
-    let id = r[0].int()?;
+fn transfer_from_row(tx: &mut dyn Tx, r: &Record) -> Result<StoredTransfer, StoreError> {
+    let id = r.int("id")?;
     Ok(StoredTransfer {
         id,
-        kind: r[1].text()?.to_owned(),
-        idempotency_key: r[2].text()?.to_owned(),
-        memo: r[3].text()?.to_owned(),
-        rate: r[4].opt_text()?,
-        created_at: r[5].text()?.to_owned(),
+        kind: r.text("kind")?.to_owned(),
+        idempotency_key: r.text("idempotency_key")?.to_owned(),
+        memo: r.text("memo")?.to_owned(),
+        rate: r.opt_text("rate")?,
+        created_at: r.text("created_at")?.to_owned(),
         postings: postings_of(tx, id)?,
     })
 }
@@ -219,10 +219,10 @@ pub(crate) fn post_request_in(
         &[key.into()],
     )?;
     if let Some(r) = earlier.first() {
-        if r[6].text()? != fingerprint {
+        if r.text("fingerprint")? != fingerprint {
             return Err(StoreError::Conflict(format!(
                 "idempotency key {key:?} was already used for a different request (transfer {}); use a new key for a new request",
-                r[0].int()?
+                r.int("id")?
             )));
         }
         return Ok((transfer_from_row(tx, r)?, true));
@@ -247,7 +247,7 @@ pub(crate) fn post_request_in(
                     &[(*id).into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("balance"))
                 .transpose()?
                 .unwrap_or(0);
             return Err(StoreError::Conflict(format!(
@@ -279,7 +279,7 @@ pub(crate) fn post_request_in(
         .first()
         .cloned()
         .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
-    let id = row[0].int()?;
+    let id = row.int("id")?;
     crate::audit::audit(
         tx,
         actor,
@@ -351,7 +351,7 @@ impl Store {
                     &[account.kind.as_str().into(), account.owner.into(), account.currency.code().into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("balance"))
                 .transpose()?
                 .unwrap_or(0))
         })
@@ -368,11 +368,11 @@ impl Store {
             )?
             .iter()
             .map(|r| {
-                let cur = r[2].text()?.to_owned();
-                let b = r[3].int()?;
+                let cur = r.text("currency")?.to_owned();
+                let b = r.int("balance")?;
                 Ok(Balance {
-                    kind: r[0].text()?.to_owned(),
-                    owner: r[1].int()?,
+                    kind: r.text("kind")?.to_owned(),
+                    owner: r.int("owner")?,
                     balance: decimal(b, currency(&cur)?),
                     currency: cur,
                     balance_minor: b,
@@ -405,9 +405,9 @@ impl Store {
         self.read(|tx| {
             let mut audit = LedgerAudit {
                 transfers: tx
-                    .query("SELECT COUNT(*) FROM ledger_transfers", &[])?
+                    .query("SELECT COUNT(*) AS n FROM ledger_transfers", &[])?
                     .first()
-                    .map(|r| r[0].int())
+                    .map(|r| r.int("n"))
                     .transpose()?
                     .unwrap_or(0),
                 sums: BTreeMap::new(),
@@ -417,10 +417,10 @@ impl Store {
                 unbalanced_transfers: Vec::new(),
             };
             for r in tx.query(
-                "SELECT currency, CAST(SUM(balance) AS BIGINT) FROM ledger_accounts GROUP BY currency ORDER BY currency",
+                "SELECT currency, CAST(SUM(balance) AS BIGINT) AS total FROM ledger_accounts GROUP BY currency ORDER BY currency",
                 &[],
             )? {
-                let (cur, sum) = (r[0].text()?.to_owned(), r[1].int()?);
+                let (cur, sum) = (r.text("currency")?.to_owned(), r.int("total")?);
                 if sum != 0 {
                     audit.unbalanced_currencies.push(cur.clone());
                 }
@@ -432,25 +432,25 @@ impl Store {
             )? {
                 audit.negative_accounts.push(format!(
                     "{} {} {}: {}",
-                    r[0].text()?,
-                    r[1].int()?,
-                    r[2].text()?,
-                    r[3].int()?
+                    r.text("kind")?,
+                    r.int("owner")?,
+                    r.text("currency")?,
+                    r.int("balance")?
                 ));
             }
             for r in tx.query(
-                "SELECT a.kind, a.owner, a.currency, a.balance, CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM ledger_accounts a \
+                "SELECT a.kind, a.owner, a.currency, a.balance, CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) AS posted FROM ledger_accounts a \
                  LEFT JOIN ledger_postings p ON p.account_id = a.id GROUP BY a.id, a.kind, a.owner, a.currency, a.balance \
                  HAVING a.balance <> COALESCE(SUM(p.amount), 0)",
                 &[],
             )? {
                 audit.drifted_accounts.push(format!(
                     "{} {} {}: balance {} but postings sum to {}",
-                    r[0].text()?,
-                    r[1].int()?,
-                    r[2].text()?,
-                    r[3].int()?,
-                    r[4].int()?
+                    r.text("kind")?,
+                    r.int("owner")?,
+                    r.text("currency")?,
+                    r.int("balance")?,
+                    r.int("posted")?
                 ));
             }
             for r in tx.query(
@@ -458,7 +458,7 @@ impl Store {
                  GROUP BY p.transfer_id, a.currency HAVING SUM(p.amount) <> 0",
                 &[],
             )? {
-                audit.unbalanced_transfers.push(r[0].int()?);
+                audit.unbalanced_transfers.push(r.int("transfer_id")?);
             }
             Ok(audit)
         })

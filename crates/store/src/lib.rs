@@ -314,7 +314,7 @@ impl Store {
                     &[],
                 )?
                 .iter()
-                .map(|r| r[0].text().map(str::to_owned))
+                .map(|r| r.text("name").map(str::to_owned))
                 .collect()
             })?,
             Backend::Postgres(_) => self.read(|tx| {
@@ -323,7 +323,7 @@ impl Store {
                     &[],
                 )?
                 .iter()
-                .map(|r| r[0].text().map(str::to_owned))
+                .map(|r| r.text("tablename").map(str::to_owned))
                 .collect()
             })?,
         };
@@ -332,7 +332,8 @@ impl Store {
                 .into_iter()
                 .map(|t| {
                     // Table names come from the catalogue, not from input.
-                    let n = tx.query(&format!("SELECT COUNT(*) FROM \"{t}\""), &[])?[0][0].int()?;
+                    let n = tx.query(&format!("SELECT COUNT(*) AS n FROM \"{t}\""), &[])?[0]
+                        .int("n")?;
                     Ok((t, n))
                 })
                 .collect()
@@ -394,6 +395,37 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::Value;
+
+    #[test]
+    fn sqlite_results_carry_their_column_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("guild.db"))).unwrap();
+        let rows = store
+            .read(|tx| {
+                tx.query(
+                    "SELECT version, version * 2 AS twice, NULL AS absent FROM schema_migrations \
+                     WHERE version <= $1 ORDER BY version",
+                    &[Value::Int(2)],
+                )
+            })
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].columns(), ["version", "twice", "absent"]);
+        assert_eq!(rows[1].int("version").unwrap(), 2);
+        assert_eq!(rows[1].int("twice").unwrap(), 4);
+        assert_eq!(rows[1].opt_int("absent").unwrap(), None);
+        assert!(rows[0].int("missing").is_err());
+        let none = store
+            .read(|tx| {
+                tx.query(
+                    "SELECT version FROM schema_migrations WHERE version < 0",
+                    &[],
+                )
+            })
+            .unwrap();
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn database_urls_parse_and_passwords_are_redacted() {

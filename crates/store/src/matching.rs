@@ -13,7 +13,7 @@ use guild_matching::{
 use guild_taxonomy::SkillId;
 use jiff::civil::Date;
 
-use crate::sql::{Tx, Value};
+use crate::sql::{Record, Tx, Value};
 use crate::{Store, StoreError};
 
 /// An account: someone who signs in.
@@ -164,8 +164,8 @@ pub(crate) fn record(tx: &mut dyn Tx, what: Changed<'_>) -> Result<(), StoreErro
     let version = tx.query(
         "UPDATE change_counters SET value = value + 1 WHERE name = 'matching' RETURNING value",
         &[],
-    )?[0][0]
-        .int()?;
+    )?[0]
+        .int("value")?;
     let (kind, ids) = match what {
         Changed::Workers(ids) => ("worker", ids),
         Changed::Tasks(ids) => ("task", ids),
@@ -228,7 +228,7 @@ fn counter(tx: &mut dyn Tx, name: &str) -> Result<i64, StoreError> {
         "SELECT value FROM change_counters WHERE name = $1",
         &[name.into()],
     )?;
-    rows.first().map_or(Ok(0), |r| r[0].int())
+    rows.first().map_or(Ok(0), |r| r.int("value"))
 }
 
 /// `WHERE id IN ($1, …)` over `ids`, and its parameters.
@@ -262,13 +262,13 @@ pub(crate) fn raise_skill(
             )?;
         }
         Some(r) => {
-            let kept = Evidence::parse(r[1].text()?)
+            let kept = Evidence::parse(r.text("evidence")?)
                 .ok()
                 .filter(|e| strength(*e) > strength(evidence))
                 .unwrap_or(evidence);
             tx.execute(
                 "UPDATE worker_skills SET proficiency = $1, evidence = $2 WHERE worker_id = $3 AND skill = $4",
-                &[r[0].int()?.max(level).into(), kept.as_str().into(), worker.into(), skill.into()],
+                &[r.int("proficiency")?.max(level).into(), kept.as_str().into(), worker.into(), skill.into()],
             )?;
         }
     }
@@ -403,7 +403,7 @@ pub(crate) fn insert_task(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
         &params,
     )?;
-    let id = rows[0][0].int()?;
+    let id = rows[0].int("id")?;
     insert_task_skills(tx, id, task)?;
     record(tx, Changed::Tasks(&[id]))?;
     Ok(TaskId(id))
@@ -448,62 +448,62 @@ const TASK_COLUMNS: &str = "id, owner_id, title, description, place, lat, lon, u
     min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, ends, status, \
     project_id, ai_exposure, physical";
 
-fn worker_from_row(r: &[Value]) -> Result<StoredWorker, StoreError> {
-    let location = match (r[8].opt_real()?, r[9].opt_real()?) {
+fn worker_from_row(r: &Record) -> Result<StoredWorker, StoreError> {
+    let location = match (r.opt_real("lat")?, r.opt_real("lon")?) {
         (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon).map_err(bad)?),
         _ => None,
     };
     Ok(StoredWorker {
-        owner: r[1].opt_int()?,
+        owner: r.opt_int("owner_id")?,
         worker: Worker {
-            id: WorkerId(r[0].int()?),
-            name: r[2].text()?.to_owned(),
+            id: WorkerId(r.int("id")?),
+            name: r.text("name")?.to_owned(),
             skills: Vec::new(),
-            hours_per_week: real(&r[3])? as f32,
-            available_from: date(&r[4])?,
-            available_until: date(&r[5])?,
-            utc_offset_minutes: r[6].int()? as i32,
-            work_mode: WorkMode::parse(r[7].text()?).map_err(bad)?,
+            hours_per_week: real(r.get("hours_per_week")?)? as f32,
+            available_from: date(r.get("available_from")?)?,
+            available_until: date(r.get("available_until")?)?,
+            utc_offset_minutes: r.int("utc_offset_minutes")? as i32,
+            work_mode: WorkMode::parse(r.text("work_mode")?).map_err(bad)?,
             location,
-            travel_radius_km: real(&r[10])? as f32,
-            languages: langs(&r[11])?,
-            rate: money(&r[12], &r[13])?,
+            travel_radius_km: real(r.get("travel_radius_km")?)? as f32,
+            languages: langs(r.get("languages")?)?,
+            rate: money(r.get("rate_minor")?, r.get("rate_currency")?)?,
             reputation: Reputation {
-                rating: real(&r[14])? as f32,
-                reviews: r[15].int()? as u32,
+                rating: real(r.get("rating")?)? as f32,
+                reviews: r.int("reviews")? as u32,
             },
         },
     })
 }
 
-fn task_from_row(r: &[Value]) -> Result<StoredTask, StoreError> {
-    let place = match r[4].text()? {
+fn task_from_row(r: &Record) -> Result<StoredTask, StoreError> {
+    let place = match r.text("place")? {
         "on_site" => Place::OnSite {
-            location: GeoPoint::new(real(&r[5])?, real(&r[6])?).map_err(bad)?,
+            location: GeoPoint::new(real(r.get("lat")?)?, real(r.get("lon")?)?).map_err(bad)?,
         },
         _ => Place::Remote,
     };
     Ok(StoredTask {
-        owner: r[1].opt_int()?,
-        status: r[16].text()?.to_owned(),
-        project: r[17].opt_int()?,
-        ai_exposure: r[18].opt_real()?,
-        physical: r[19].opt_int()?.map(|p| p != 0),
+        owner: r.opt_int("owner_id")?,
+        status: r.text("status")?.to_owned(),
+        project: r.opt_int("project_id")?,
+        ai_exposure: r.opt_real("ai_exposure")?,
+        physical: r.opt_int("physical")?.map(|p| p != 0),
         task: Task {
-            id: TaskId(r[0].int()?),
-            title: r[2].text()?.to_owned(),
-            description: r[3].text()?.to_owned(),
+            id: TaskId(r.int("id")?),
+            title: r.text("title")?.to_owned(),
+            description: r.text("description")?.to_owned(),
             required: Vec::new(),
             optional: Vec::new(),
             place,
-            utc_offset_minutes: r[7].int()? as i32,
-            min_overlap_hours: real(&r[8])? as f32,
-            hours: real(&r[9])? as f32,
-            hours_per_week: r[10].opt_real()?.map(|h| h as f32),
-            budget: money(&r[11], &r[12])?,
-            languages: langs(&r[13])?,
-            starts: date(&r[14])?,
-            ends: date(&r[15])?,
+            utc_offset_minutes: r.int("utc_offset_minutes")? as i32,
+            min_overlap_hours: real(r.get("min_overlap_hours")?)? as f32,
+            hours: real(r.get("hours")?)? as f32,
+            hours_per_week: r.opt_real("hours_per_week")?.map(|h| h as f32),
+            budget: money(r.get("budget_minor")?, r.get("budget_currency")?)?,
+            languages: langs(r.get("languages")?)?,
+            starts: date(r.get("starts")?)?,
+            ends: date(r.get("ends")?)?,
         },
     })
 }
@@ -521,7 +521,7 @@ fn load_workers(
             params,
         )?
         .iter()
-        .map(|r| worker_from_row(r))
+        .map(worker_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -539,11 +539,11 @@ fn load_workers(
         params,
     )?;
     for r in rows {
-        if let Some(&i) = at.get(&r[0].int()?) {
+        if let Some(&i) = at.get(&r.int("worker_id")?) {
             found[i].worker.skills.push(WorkerSkill {
-                skill: skill_id(r[1].text()?)?,
-                proficiency: Proficiency::new(r[2].int()? as u8).map_err(bad)?,
-                evidence: Evidence::parse(r[3].text()?).map_err(bad)?,
+                skill: skill_id(r.text("skill")?)?,
+                proficiency: Proficiency::new(r.int("proficiency")? as u8).map_err(bad)?,
+                evidence: Evidence::parse(r.text("evidence")?).map_err(bad)?,
             });
         }
     }
@@ -562,7 +562,7 @@ pub(crate) fn load_tasks(
             params,
         )?
         .iter()
-        .map(|r| task_from_row(r))
+        .map(task_from_row)
         .collect::<Result<Vec<_>, _>>()?;
     if found.is_empty() {
         return Ok(found);
@@ -580,13 +580,13 @@ pub(crate) fn load_tasks(
         params,
     )?;
     for r in rows {
-        if let Some(&i) = at.get(&r[0].int()?) {
+        if let Some(&i) = at.get(&r.int("task_id")?) {
             let req = SkillRequirement {
-                skill: skill_id(r[1].text()?)?,
-                weight: real(&r[3])? as f32,
-                min_proficiency: Proficiency::new(r[4].int()? as u8).map_err(bad)?,
+                skill: skill_id(r.text("skill")?)?,
+                weight: real(r.get("weight")?)? as f32,
+                min_proficiency: Proficiency::new(r.int("min_proficiency")? as u8).map_err(bad)?,
             };
-            if r[2].int()? == 1 {
+            if r.int("required")? == 1 {
                 found[i].task.required.push(req);
             } else {
                 found[i].task.optional.push(req);
@@ -661,7 +661,7 @@ impl Store {
                     created_at.as_str().into(),
                 ],
             )?;
-            let id = rows[0][0].int()?;
+            let id = rows[0].int("id")?;
             crate::audit::audit(
                 tx,
                 Some(id),
@@ -692,14 +692,14 @@ impl Store {
                 .map(|r| {
                     Ok((
                         Account {
-                            id: r[0].int()?,
-                            email: r[1].text()?.to_owned(),
-                            display_name: r[2].text()?.to_owned(),
-                            created_at: r[3].text()?.to_owned(),
-                            role: r[5].text()?.to_owned(),
-                            suspended: r[6].opt_text()?,
+                            id: r.int("id")?,
+                            email: r.text("email")?.to_owned(),
+                            display_name: r.text("display_name")?.to_owned(),
+                            created_at: r.text("created_at")?.to_owned(),
+                            role: r.text("role")?.to_owned(),
+                            suspended: r.opt_text("suspension_reason")?,
                         },
-                        r[4].text()?.to_owned(),
+                        r.text("password_hash")?.to_owned(),
                     ))
                 })
                 .transpose()
@@ -721,7 +721,7 @@ impl Store {
                 "INSERT INTO api_tokens (account_id, name, token_hash, created_at, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[account.into(), name.into(), token_hash.into(), stamp.as_str().into(), scopes.into()],
             )?;
-            let id = rows[0][0].int()?;
+            let id = rows[0].int("id")?;
             let detail = match scopes {
                 Some(s) => format!("{name} (scopes: {s})"),
                 None => name.to_owned(),
@@ -800,7 +800,7 @@ impl Store {
                 &[worker.0.into()],
             )?
             .first()
-            .map(|r| r[0].opt_text())
+            .map(|r| r.opt_text("occupation"))
             .transpose()
             .map(Option::flatten)
         })
@@ -815,7 +815,7 @@ impl Store {
                     &[worker.0.into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("public_profile"))
                 .transpose()?
                 .unwrap_or(0)
                 != 0)
@@ -833,13 +833,13 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(TokenInfo {
-                    id: r[0].int()?,
-                    name: r[1].text()?.to_owned(),
-                    scopes: r[2]
-                        .opt_text()?
+                    id: r.int("id")?,
+                    name: r.text("name")?.to_owned(),
+                    scopes: r
+                        .opt_text("scopes")?
                         .map(|s| s.split_whitespace().map(str::to_owned).collect()),
-                    created_at: r[3].text()?.to_owned(),
-                    revoked_at: r[4].opt_text()?,
+                    created_at: r.text("created_at")?.to_owned(),
+                    revoked_at: r.opt_text("revoked_at")?,
                 })
             })
             .collect()
@@ -874,16 +874,16 @@ impl Store {
                 .map(|r| {
                     Ok(TokenRow {
                         account: Account {
-                            id: r[0].int()?,
-                            email: r[1].text()?.to_owned(),
-                            display_name: r[2].text()?.to_owned(),
-                            created_at: r[3].text()?.to_owned(),
-                            role: r[4].text()?.to_owned(),
-                            suspended: r[5].opt_text()?,
+                            id: r.int("id")?,
+                            email: r.text("email")?.to_owned(),
+                            display_name: r.text("display_name")?.to_owned(),
+                            created_at: r.text("created_at")?.to_owned(),
+                            role: r.text("role")?.to_owned(),
+                            suspended: r.opt_text("suspension_reason")?,
                         },
-                        csrf_hash: r[6].opt_text()?,
-                        expires_at: r[7].opt_text()?,
-                        scopes: r[8].opt_text()?,
+                        csrf_hash: r.opt_text("csrf_hash")?,
+                        expires_at: r.opt_text("expires_at")?,
+                        scopes: r.opt_text("scopes")?,
                     })
                 })
                 .transpose()
@@ -1000,7 +1000,7 @@ impl Store {
             let id = tx.query(
                 "INSERT INTO appeals (account_id, text, created_at) VALUES ($1, $2, $3) RETURNING id",
                 &[account.into(), text.into(), tx.now().to_string().into()],
-            )?[0][0].int()?;
+            )?[0].int("id")?;
             crate::audit::audit(tx, Some(account), "account.appeal", &format!("appeal:{id}"), "")?;
             Ok(id)
         })
@@ -1011,7 +1011,7 @@ impl Store {
         self.read(|tx| {
             tx.query("SELECT id, account_id, text, created_at FROM appeals WHERE decided_at IS NULL ORDER BY id", &[])?
                 .iter()
-                .map(|r| Ok((r[0].int()?, r[1].int()?, r[2].text()?.to_owned(), r[3].text()?.to_owned())))
+                .map(|r| Ok((r.int("id")?, r.int("account_id")?, r.text("text")?.to_owned(), r.text("created_at")?.to_owned())))
                 .collect()
         })
     }
@@ -1066,7 +1066,7 @@ impl Store {
             )?;
             let (mut worker_ids, mut task_ids) = (Vec::new(), Vec::new());
             for r in &rows {
-                match (r[0].text()?, r[1].opt_int()?) {
+                match (r.text("kind")?, r.opt_int("entity_id")?) {
                     ("worker", Some(id)) => worker_ids.push(id),
                     ("task", Some(id)) => task_ids.push(id),
                     _ => return Ok(MatchingChanges::Everything { version }),
@@ -1139,7 +1139,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
                 &params,
             )?;
-            let id = rows[0][0].int()?;
+            let id = rows[0].int("id")?;
             insert_worker_skills(tx, id, worker)?;
             record(tx, Changed::Workers(&[id]))?;
             Ok(WorkerId(id))
@@ -1170,7 +1170,7 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
                     &params,
                 )?;
-                let id = rows[0][0].int()?;
+                let id = rows[0].int("id")?;
                 insert_worker_skills(tx, id, w)?;
                 ids.push(WorkerId(id));
             }
@@ -1242,7 +1242,7 @@ impl Store {
                 "SELECT id FROM workers WHERE owner_id = $1",
                 &[account.into()],
             )?;
-            rows.first().map(|r| r[0].int()).transpose()
+            rows.first().map(|r| r.int("id")).transpose()
         })?;
         id.map(|id| self.worker(WorkerId(id))).transpose()
     }
@@ -1365,7 +1365,7 @@ impl Store {
         self.read(|tx| {
             tx.query("SELECT id FROM skills ORDER BY id", &[])?
                 .iter()
-                .map(|r| skill_id(r[0].text()?))
+                .map(|r| skill_id(r.text("id")?))
                 .collect()
         })
     }
@@ -1385,7 +1385,12 @@ impl Store {
                     &[],
                 )?
                 .iter()
-                .map(|r| Ok((skill_id(r[0].text()?)?, skill_id(r[1].text()?)?)))
+                .map(|r| {
+                    Ok((
+                        skill_id(r.text("from_skill")?)?,
+                        skill_id(r.text("to_skill")?)?,
+                    ))
+                })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(SimilarityInput {
                 skills,
@@ -1409,8 +1414,8 @@ impl Store {
             )?;
             let mut out: Vec<guild_matching::generate::OccupationProfile> = Vec::new();
             for r in rows {
-                let occ = r[0].text()?;
-                let weight = r[2].opt_real()?.unwrap_or(0.0) as f32;
+                let occ = r.text("occupation")?;
+                let weight = r.opt_real("weight")?.unwrap_or(0.0) as f32;
                 if weight <= 0.0 {
                     continue;
                 }
@@ -1421,7 +1426,7 @@ impl Store {
                     });
                 }
                 if let Some(last) = out.last_mut() {
-                    last.skills.push((skill_id(r[1].text()?)?, weight));
+                    last.skills.push((skill_id(r.text("skill")?)?, weight));
                 }
             }
             Ok(out)

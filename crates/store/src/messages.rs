@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// The longest message text.
@@ -103,21 +103,27 @@ pub(crate) fn notify(
     crate::webhooks::enqueue(tx, account, kind, &payload.to_string())
 }
 
-fn attachment_from(r: &Row) -> Result<Attachment, StoreError> {
+/// The columns [`attachment_from`] reads, of `attachments a`.
+const ATTACHMENT_COLUMNS: &str = "a.id, a.filename, a.content_type, a.size, a.sha256";
+
+fn attachment_from(r: &Record) -> Result<Attachment, StoreError> {
     Ok(Attachment {
-        id: r[0].int()?,
-        filename: r[1].text()?.to_owned(),
-        content_type: r[2].text()?.to_owned(),
-        size: r[3].int()?,
-        sha256: r[4].text()?.to_owned(),
+        id: r.int("id")?,
+        filename: r.text("filename")?.to_owned(),
+        content_type: r.text("content_type")?.to_owned(),
+        size: r.int("size")?,
+        sha256: r.text("sha256")?.to_owned(),
     })
 }
 
-fn message_in(tx: &mut dyn Tx, r: &Row) -> Result<Message, StoreError> {
-    let id = r[0].int()?;
+/// The columns [`message_in`] reads, of `messages`.
+const MESSAGE_COLUMNS: &str = "id, contract_id, sender_id, body, created_at";
+
+fn message_in(tx: &mut dyn Tx, r: &Record) -> Result<Message, StoreError> {
+    let id = r.int("id")?;
     let attachments = tx
         .query(
-            "SELECT id, filename, content_type, size, sha256 FROM attachments WHERE message_id = $1 ORDER BY id",
+            &format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments a WHERE a.message_id = $1 ORDER BY a.id"),
             &[id.into()],
         )?
         .iter()
@@ -125,10 +131,10 @@ fn message_in(tx: &mut dyn Tx, r: &Row) -> Result<Message, StoreError> {
         .collect::<Result<_, _>>()?;
     Ok(Message {
         id,
-        contract: r[1].int()?,
-        sender: r[2].int()?,
-        body: r[3].text()?.to_owned(),
-        created_at: r[4].text()?.to_owned(),
+        contract: r.int("contract_id")?,
+        sender: r.int("sender_id")?,
+        body: r.text("body")?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
         attachments,
     })
 }
@@ -140,7 +146,7 @@ fn parties(tx: &mut dyn Tx, contract: i64) -> Result<(i64, i64), StoreError> {
         &[contract.into()],
     )?
     .first()
-    .map(|r| Ok((r[0].int()?, r[1].int()?)))
+    .map(|r| Ok((r.int("client_id")?, r.int("worker_id")?)))
     .ok_or_else(|| StoreError::NotFound {
         what: "contract",
         id: contract.to_string(),
@@ -191,7 +197,7 @@ impl Store {
                     &[contract.into(), sender.into(), body.into(), now.into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             for a in attachments {
@@ -210,7 +216,7 @@ impl Store {
             }
             notify(tx, other, "message", &format!("contract:{contract}"), &format!("New message on contract {contract}"))?;
             let rows = tx.query(
-                "SELECT id, contract_id, sender_id, body, created_at FROM messages WHERE id = $1",
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1"),
                 &[id.into()],
             )?;
             message_in(tx, &rows[0])
@@ -228,7 +234,9 @@ impl Store {
                 });
             }
             let rows = tx.query(
-                "SELECT id, contract_id, sender_id, body, created_at FROM messages WHERE contract_id = $1 ORDER BY id",
+                &format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages WHERE contract_id = $1 ORDER BY id"
+                ),
                 &[contract.into()],
             )?;
             rows.iter().map(|r| message_in(tx, r)).collect()
@@ -252,13 +260,18 @@ impl Store {
                 return Err(not_found());
             }
             let rows = tx.query(
-                "SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.content FROM attachments a \
-                 JOIN messages m ON m.id = a.message_id WHERE a.id = $1 AND m.contract_id = $2",
+                &format!(
+                    "SELECT {ATTACHMENT_COLUMNS}, a.content FROM attachments a \
+                 JOIN messages m ON m.id = a.message_id WHERE a.id = $1 AND m.contract_id = $2"
+                ),
                 &[attachment.into(), contract.into()],
             )?;
             let r = rows.first().ok_or_else(not_found)?;
-            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, r[5].text()?)
-                .map_err(|e| StoreError::Backend(format!("stored attachment: {e}")))?;
+            let bytes = base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                r.text("content")?,
+            )
+            .map_err(|e| StoreError::Backend(format!("stored attachment: {e}")))?;
             Ok((attachment_from(r)?, bytes))
         })
     }
@@ -280,12 +293,12 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Notification {
-                    id: r[0].int()?,
-                    kind: r[1].text()?.to_owned(),
-                    subject: r[2].text()?.to_owned(),
-                    text: r[3].text()?.to_owned(),
-                    created_at: r[4].text()?.to_owned(),
-                    read_at: r[5].opt_text()?,
+                    id: r.int("id")?,
+                    kind: r.text("kind")?.to_owned(),
+                    subject: r.text("subject")?.to_owned(),
+                    text: r.text("text")?.to_owned(),
+                    created_at: r.text("created_at")?.to_owned(),
+                    read_at: r.opt_text("read_at")?,
                 })
             })
             .collect()

@@ -12,7 +12,7 @@ use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
 use crate::ledger::{StoredTransfer, market, market_error, post_in, post_request_in};
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// A bank transfer Guild expects (in) or sends (out).
@@ -51,25 +51,25 @@ pub struct PaymentInstruction {
 
 const COLUMNS: &str = "id, direction, reference, account_id, currency, amount, status, transfer_id, source_kind, beneficiary, iban, created_at, settled_at";
 
-fn from_row(r: &Row) -> Result<PaymentInstruction, StoreError> {
-    let currency = r[4].text()?.to_owned();
-    let amount_minor = r[5].opt_int()?;
+fn from_row(r: &Record) -> Result<PaymentInstruction, StoreError> {
+    let currency = r.text("currency")?.to_owned();
+    let amount_minor = r.opt_int("amount")?;
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok(PaymentInstruction {
-        id: r[0].int()?,
-        direction: r[1].text()?.to_owned(),
-        reference: r[2].text()?.to_owned(),
-        account: r[3].int()?,
+        id: r.int("id")?,
+        direction: r.text("direction")?.to_owned(),
+        reference: r.text("reference")?.to_owned(),
+        account: r.int("account_id")?,
         amount: amount_minor.map(|m| decimal(m, cur)),
         currency,
         amount_minor,
-        status: r[6].text()?.to_owned(),
-        transfer: r[7].opt_int()?,
-        source: r[8].opt_text()?,
-        beneficiary: r[9].opt_text()?,
-        iban: r[10].opt_text()?,
-        created_at: r[11].text()?.to_owned(),
-        settled_at: r[12].opt_text()?,
+        status: r.text("status")?.to_owned(),
+        transfer: r.opt_int("transfer_id")?,
+        source: r.opt_text("source_kind")?,
+        beneficiary: r.opt_text("beneficiary")?,
+        iban: r.opt_text("iban")?,
+        created_at: r.text("created_at")?.to_owned(),
+        settled_at: r.opt_text("settled_at")?,
     })
 }
 
@@ -107,7 +107,7 @@ fn insert_instruction(
             ],
         )?
         .first()
-        .map(|r| r[0].int())
+        .map(|r| r.int("id"))
         .transpose()?
         .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
     let reference = bank::creditor_reference(u64::try_from(id).unwrap_or_default());
@@ -275,7 +275,7 @@ impl Store {
                         &[from.code().into(), to.code().into()],
                     )?
                     .first()
-                    .map(|r| r[0].int())
+                    .map(|r| r.int("nanos"))
                     .transpose()?
                     .ok_or_else(|| {
                         StoreError::Conflict(format!(
@@ -316,7 +316,7 @@ impl Store {
                         &[stored.id.into()],
                     )?
                     .first()
-                    .map(|r| r[0].int())
+                    .map(|r| r.int("id"))
                     .transpose()?
                     .ok_or_else(|| StoreError::Conflict(format!(
                         "idempotency key {key:?} was used for another kind of request"

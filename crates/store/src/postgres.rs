@@ -11,7 +11,7 @@ use postgres::{Config, NoTls};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::StoreError;
-use crate::sql::{ColumnType, Dialect, Row, Tx, Value};
+use crate::sql::{ColumnType, Columns, Dialect, Record, Tx, Value, Values};
 
 /// Whether the database at `url` has no tables in its schema.
 pub(crate) fn is_blank(url: &str) -> Result<bool, StoreError> {
@@ -221,9 +221,13 @@ impl Postgres {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
                 &[],
             )?;
-            let done = tx.query("SELECT version FROM schema_migrations", &[])?;
+            let done = tx
+                .query("SELECT version FROM schema_migrations", &[])?
+                .iter()
+                .map(|r| r.int("version"))
+                .collect::<Result<Vec<_>, _>>()?;
             for (version, sql) in crate::migrations::numbered(crate::migrations::POSTGRES) {
-                if done.iter().any(|r| r[0] == Value::Int(version)) {
+                if done.contains(&version) {
                     continue;
                 }
                 tx.0.batch_execute(sql).map_err(pg_error)?;
@@ -361,7 +365,7 @@ fn params(values: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     values.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
 }
 
-fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
+fn read_row(row: &postgres::Row, columns: &Arc<Columns>) -> Result<Record, StoreError> {
     let mut out = Vec::with_capacity(row.len());
     for (i, column) in row.columns().iter().enumerate() {
         let value = match *column.type_() {
@@ -391,7 +395,7 @@ fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
         };
         out.push(value.map_err(pg_error)?.unwrap_or(Value::Null));
     }
-    Ok(out)
+    Ok(Record::new(Arc::clone(columns), out))
 }
 
 impl Tx for PgTx<'_, '_> {
@@ -399,9 +403,13 @@ impl Tx for PgTx<'_, '_> {
         self.0.execute(sql, &params(values)).map_err(pg_error)
     }
 
-    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<Row>, StoreError> {
+    fn query(&mut self, sql: &str, values: &[Value]) -> Result<Vec<Record>, StoreError> {
         let rows = self.0.query(sql, &params(values)).map_err(pg_error)?;
-        rows.iter().map(read_row).collect()
+        // The names once for the whole result (every row holds the same statement's columns).
+        let columns = Columns::new(rows.first().map_or_else(Vec::new, |row| {
+            row.columns().iter().map(|c| c.name().to_owned()).collect()
+        }));
+        rows.iter().map(|row| read_row(row, &columns)).collect()
     }
 
     fn with_blob(
@@ -425,7 +433,7 @@ impl Tx for PgTx<'_, '_> {
         &mut self,
         table: &str,
         columns: &[(&str, ColumnType)],
-        rows: &mut dyn Iterator<Item = Row>,
+        rows: &mut dyn Iterator<Item = Values>,
     ) -> Result<u64, StoreError> {
         let names = columns
             .iter()

@@ -7,7 +7,7 @@ use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
 use crate::contracts::NewContract;
-use crate::sql::Row;
+use crate::sql::Record;
 use crate::{Store, StoreError};
 
 /// A proposal.
@@ -37,22 +37,22 @@ pub struct Proposal {
 const COLUMNS: &str =
     "id, task_id, worker_id, cover, amount, currency, status, contract_id, created_at, account_id";
 
-fn from_row(r: &Row) -> Result<(Proposal, i64), StoreError> {
-    let currency = r[5].text()?.to_owned();
+fn from_row(r: &Record) -> Result<(Proposal, i64), StoreError> {
+    let currency = r.text("currency")?.to_owned();
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok((
         Proposal {
-            id: r[0].int()?,
-            task: r[1].int()?,
-            worker: r[2].int()?,
-            cover: r[3].text()?.to_owned(),
-            amount: decimal(r[4].int()?, cur),
+            id: r.int("id")?,
+            task: r.int("task_id")?,
+            worker: r.int("worker_id")?,
+            cover: r.text("cover")?.to_owned(),
+            amount: decimal(r.int("amount")?, cur),
             currency,
-            status: r[6].text()?.to_owned(),
-            contract: r[7].opt_int()?,
-            created_at: r[8].text()?.to_owned(),
+            status: r.text("status")?.to_owned(),
+            contract: r.opt_int("contract_id")?,
+            created_at: r.text("created_at")?.to_owned(),
         },
-        r[9].int()?,
+        r.int("account_id")?,
     ))
 }
 
@@ -75,8 +75,8 @@ impl Store {
         self.write(|tx| {
             let t = tx.query("SELECT owner_id, status, title FROM work_tasks WHERE id = $1", &[task.into()])?;
             let t = t.first().ok_or_else(|| StoreError::NotFound { what: "task", id: task.to_string() })?;
-            let owner = t[0].opt_int()?;
-            match t[1].text()? {
+            let owner = t.opt_int("owner_id")?;
+            match t.text("status")? {
                 "open" => {}
                 // Published to invited workers only: to anyone else it does not exist.
                 "invited" if !tx
@@ -94,13 +94,13 @@ impl Store {
             if !tx.query("SELECT 1 FROM proposals WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?.is_empty() {
                 return Err(StoreError::Conflict(format!("worker {worker} already applied to task {task}")));
             }
-            let row = tx.query(
+            let rows = tx.query(
                 &format!("INSERT INTO proposals (task_id, worker_id, account_id, cover, amount, currency, status, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {COLUMNS}"),
                 &[task.into(), worker.into(), account.into(), cover.into(), amount.minor.into(), amount.currency.code().into(), tx.now().to_string().into()],
             )?;
-            let (p, _) = from_row(&row[0])?;
-            crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{}\": {} {}", t[2].text()?, p.amount, p.currency))?;
+            let (p, _) = from_row(&rows[0])?;
+            crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{}\": {} {}", t.text("title")?, p.amount, p.currency))?;
             Ok(p)
         })
     }
@@ -148,7 +148,7 @@ impl Store {
                     &[p.task.into()],
                 )?
                 .first()
-                .map(|r| r[0].opt_int())
+                .map(|r| r.opt_int("owner_id"))
                 .transpose()?
                 .flatten();
             Ok((p, owner, applicant))
@@ -197,7 +197,7 @@ impl Store {
                         &[p.task.into()],
                     )?
                     .first()
-                    .map(|r| r[0].text().map(str::to_owned))
+                    .map(|r| r.text("title").map(str::to_owned))
                     .transpose()
                 })?
                 .unwrap_or_default();
@@ -284,22 +284,24 @@ impl Store {
                 what: "task",
                 id: task.to_string(),
             })?;
-            let title = t[0].text()?.to_owned();
-            if !matches!(t[1].text()?, "open" | "invited") {
+            let title = t.text("title")?.to_owned();
+            if !matches!(t.text("status")?, "open" | "invited") {
                 return Err(StoreError::Conflict(format!(
                     "task {task} is {}: publish it before inviting workers",
-                    t[1].text()?
+                    t.text("status")?
                 )));
             }
             let w = tx.query(
                 "SELECT owner_id FROM workers WHERE id = $1",
                 &[worker.into()],
             )?;
-            let account = w.first().ok_or_else(|| StoreError::NotFound {
-                what: "worker",
-                id: worker.to_string(),
-            })?[0]
-                .opt_int()?;
+            let account = w
+                .first()
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "worker",
+                    id: worker.to_string(),
+                })?
+                .opt_int("owner_id")?;
             let fresh = tx
                 .query(
                     "SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2",
@@ -374,7 +376,7 @@ impl Store {
             let id = tx.query(
                 "INSERT INTO proposal_messages (proposal_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[proposal.into(), sender.into(), body.into(), now.clone().into()],
-            )?[0][0].int()?;
+            )?[0].int("id")?;
             if other != sender {
                 crate::messages::notify(tx, other, "message", &format!("proposal:{proposal}"), &format!("New message on proposal {proposal}"))?;
             }
@@ -401,7 +403,7 @@ impl Store {
                 &[proposal.into()],
             )?
             .iter()
-            .map(|r| Ok(ProposalMessage { id: r[0].int()?, sender: r[1].int()?, body: r[2].text()?.to_owned(), created_at: r[3].text()?.to_owned() }))
+            .map(|r| Ok(ProposalMessage { id: r.int("id")?, sender: r.int("sender_id")?, body: r.text("body")?.to_owned(), created_at: r.text("created_at")?.to_owned() }))
             .collect()
         })
     }

@@ -4,7 +4,7 @@
 use guild_market::contract::{ContractStatus, MilestoneStatus};
 use serde::Serialize;
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// A per-skill rating in a review.
@@ -49,17 +49,17 @@ pub const MAX_REVIEW: usize = 5000;
 const COLUMNS: &str =
     "id, contract_ref, worker_id, reviewer_id, reviewer_name, rating, body, outcome, created_at";
 
-fn from_row(r: &Row) -> Result<Review, StoreError> {
+fn from_row(r: &Record) -> Result<Review, StoreError> {
     Ok(Review {
-        id: r[0].int()?,
-        contract_ref: r[1].text()?.to_owned(),
-        worker: r[2].int()?,
-        reviewer: r[3].opt_int()?,
-        reviewer_name: r[4].text()?.to_owned(),
-        rating: r[5].int()?,
-        body: r[6].text()?.to_owned(),
-        outcome: r[7].text()?.to_owned(),
-        created_at: r[8].text()?.to_owned(),
+        id: r.int("id")?,
+        contract_ref: r.text("contract_ref")?.to_owned(),
+        worker: r.int("worker_id")?,
+        reviewer: r.opt_int("reviewer_id")?,
+        reviewer_name: r.text("reviewer_name")?.to_owned(),
+        rating: r.int("rating")?,
+        body: r.text("body")?.to_owned(),
+        outcome: r.text("outcome")?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
         skills: Vec::new(),
     })
 }
@@ -74,8 +74,8 @@ fn with_skills(tx: &mut dyn Tx, mut reviews: Vec<Review>) -> Result<Vec<Review>,
             .iter()
             .map(|row| {
                 Ok(ReviewSkill {
-                    skill: row[0].text()?.to_owned(),
-                    rating: row[1].int()?,
+                    skill: row.text("skill")?.to_owned(),
+                    rating: row.int("rating")?,
                 })
             })
             .collect::<Result<_, StoreError>>()?;
@@ -168,10 +168,10 @@ impl Store {
             // The worker's rating and review count, which matching reads, move with the
             // review, in the same transaction.
             let rows = tx.query(
-                "SELECT COUNT(*), CAST(SUM(rating) AS BIGINT) FROM reviews WHERE worker_id = $1",
+                "SELECT COUNT(*) AS n, CAST(SUM(rating) AS BIGINT) AS rating_sum FROM reviews WHERE worker_id = $1",
                 &[worker.into()],
             )?;
-            let (n, sum) = (rows[0][0].int()?, rows[0][1].int()?);
+            let (n, sum) = (rows[0].int("n")?, rows[0].int("rating_sum")?);
             tx.execute(
                 "UPDATE workers SET rating = $1, reviews = $2 WHERE id = $3",
                 &[(sum as f64 / n as f64).into(), n.into(), worker.into()],
@@ -252,7 +252,7 @@ impl Store {
                     &[c.worker.into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("id"))
                 .transpose()
             })?
             .ok_or_else(|| {
@@ -347,11 +347,11 @@ impl Store {
     /// A client's reputation among workers.
     pub fn client_reputation(&self, client: i64) -> Result<ClientReputation, StoreError> {
         self.read(|tx| {
-            let r = tx.query(
-                "SELECT COUNT(*), CAST(COALESCE(SUM(rating), 0) AS BIGINT) FROM client_reviews WHERE client_id = $1",
+            let rows = tx.query(
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(rating), 0) AS BIGINT) AS rating_sum FROM client_reviews WHERE client_id = $1",
                 &[client.into()],
             )?;
-            let (n, sum) = (r[0][0].int()?, r[0][1].int()?);
+            let (n, sum) = (rows[0].int("n")?, rows[0].int("rating_sum")?);
             Ok(ClientReputation {
                 client,
                 reviews: n,

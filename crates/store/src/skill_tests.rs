@@ -8,7 +8,7 @@ use guild_matching::Evidence;
 use serde::Serialize;
 
 use crate::issuing::{Issuer, Publication, SkillAward};
-use crate::sql::{Row, Tx};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// Seconds of grace after the deadline for the request to arrive.
@@ -111,23 +111,23 @@ struct StoredTest {
     organisation: i64,
 }
 
-fn test_from(r: &Row) -> Result<StoredTest, StoreError> {
-    let bank: Vec<Question> = json(r[6].text()?)?;
+fn test_from(r: &Record) -> Result<StoredTest, StoreError> {
+    let bank: Vec<Question> = json(r.text("bank")?)?;
     Ok(StoredTest {
         view: SkillTestView {
-            id: r[0].int()?,
-            organisation: r[1].text()?.to_owned(),
-            skill: r[2].text()?.to_owned(),
-            level: r[3].int()?,
-            title: r[4].text()?.to_owned(),
-            questions_per_attempt: r[5].int()?,
+            id: r.int("id")?,
+            organisation: r.text("slug")?.to_owned(),
+            skill: r.text("skill")?.to_owned(),
+            level: r.int("level")?,
+            title: r.text("title")?.to_owned(),
+            questions_per_attempt: r.int("questions_per_attempt")?,
             bank_size: bank.len() as i64,
-            pass_percent: r[7].int()?,
-            time_limit_minutes: r[8].int()? / 60,
-            cooldown_hours: r[9].int()?,
+            pass_percent: r.int("pass_percent")?,
+            time_limit_minutes: r.int("time_limit_secs")? / 60,
+            cooldown_hours: r.int("cooldown_hours")?,
         },
         bank,
-        organisation: r[10].int()?,
+        organisation: r.int("organisation_id")?,
     })
 }
 
@@ -146,9 +146,9 @@ fn load_test(tx: &mut dyn Tx, id: i64) -> Result<StoredTest, StoreError> {
 
 const ATTEMPT_COLUMNS: &str = "id, test_id, account_id, worker_id, drawn, started_at, deadline, answers, marks, status, detail, credential_id";
 
-fn attempt_from(tx: &mut dyn Tx, r: &Row) -> Result<(AttemptView, StoredTest), StoreError> {
-    let test = load_test(tx, r[1].int()?)?;
-    let drawn: Vec<usize> = json(r[4].text()?)?;
+fn attempt_from(tx: &mut dyn Tx, r: &Record) -> Result<(AttemptView, StoredTest), StoreError> {
+    let test = load_test(tx, r.int("test_id")?)?;
+    let drawn: Vec<usize> = json(r.text("drawn")?)?;
     let questions = drawn
         .iter()
         .enumerate()
@@ -156,26 +156,26 @@ fn attempt_from(tx: &mut dyn Tx, r: &Row) -> Result<(AttemptView, StoredTest), S
         .collect();
     Ok((
         AttemptView {
-            id: r[0].int()?,
-            test: r[1].int()?,
-            account: r[2].int()?,
-            worker: r[3].int()?,
-            status: r[9].text()?.to_owned(),
+            id: r.int("id")?,
+            test: r.int("test_id")?,
+            account: r.int("account_id")?,
+            worker: r.int("worker_id")?,
+            status: r.text("status")?.to_owned(),
             questions,
-            started_at: r[5].text()?.to_owned(),
-            deadline: r[6].text()?.to_owned(),
-            answers: r[7]
-                .opt_text()?
+            started_at: r.text("started_at")?.to_owned(),
+            deadline: r.text("deadline")?.to_owned(),
+            answers: r
+                .opt_text("answers")?
                 .map(|t| json(&t))
                 .transpose()?
                 .unwrap_or_default(),
-            marks: r[8]
-                .opt_text()?
+            marks: r
+                .opt_text("marks")?
                 .map(|t| json(&t))
                 .transpose()?
                 .unwrap_or_default(),
-            detail: r[10].opt_text()?,
-            credential: r[11].opt_text()?,
+            detail: r.opt_text("detail")?,
+            credential: r.opt_text("credential_id")?,
         },
         test,
     ))
@@ -193,7 +193,7 @@ fn load_attempt(
         what: "attempt",
         id: id.to_string(),
     })?;
-    let drawn: Vec<usize> = json(r[4].text()?)?;
+    let drawn: Vec<usize> = json(r.text("drawn")?)?;
     let (view, test) = attempt_from(tx, r)?;
     Ok((view, test, drawn))
 }
@@ -249,7 +249,7 @@ impl Store {
                     ],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             Ok(load_test(tx, id)?.view)
@@ -302,13 +302,13 @@ impl Store {
                 &[test.into(), account.into()],
             )?;
             if let Some(r) = last.first() {
-                let status = r[0].text()?;
-                let deadline: jiff::Timestamp = r[1].text()?.parse().map_err(|e| StoreError::Backend(format!("{e}")))?;
+                let status = r.text("status")?;
+                let deadline: jiff::Timestamp = r.text("deadline")?.parse().map_err(|e| StoreError::Backend(format!("{e}")))?;
                 if status == "in_progress" && deadline > now {
                     return Err(StoreError::Conflict(format!("an attempt at this test is in progress until {deadline}")));
                 }
                 if status == "failed" || (status == "in_progress" && deadline <= now) {
-                    let ended: jiff::Timestamp = match r[2].opt_text()? {
+                    let ended: jiff::Timestamp = match r.opt_text("submitted_at")? {
                         Some(s) => s.parse().map_err(|e| StoreError::Backend(format!("{e}")))?,
                         None => deadline,
                     };
@@ -334,7 +334,7 @@ impl Store {
                     &[test.into(), account.into(), worker.into(), text(&drawn)?.into(), now.to_string().into(), deadline.to_string().into()],
                 )?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             Ok(load_attempt(tx, id)?.0)

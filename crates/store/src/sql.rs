@@ -2,6 +2,8 @@
 //!
 //! Queries use PostgreSQL's `$1` placeholders; the SQLite backend rewrites them to `?1`.
 
+use std::sync::Arc;
+
 use crate::StoreError;
 
 /// A value bound to or read from a query.
@@ -122,15 +124,154 @@ pub enum ColumnType {
     Real,
 }
 
-/// A result row.
-pub type Row = Vec<Value>;
+/// The values of one row to insert with [`Tx::bulk_insert`], in the order of its columns.
+pub type Values = Vec<Value>;
+
+/// The former name of [`Values`], still used by the bulk generator (`bulk.rs`); results are
+/// [`Record`]s.
+pub type Row = Values;
+
+/// The names of the columns of one query's result, shared by all its rows (one allocation per
+/// query, none per row).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Columns {
+    names: Vec<String>,
+    /// Whether another column has the same name, by position: such a name cannot be read.
+    ambiguous: Vec<bool>,
+}
+
+impl Columns {
+    /// The columns named `names`, in order.
+    pub(crate) fn new(names: Vec<String>) -> Arc<Self> {
+        let ambiguous = names
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                names
+                    .iter()
+                    .enumerate()
+                    .any(|(j, b)| i != j && a.eq_ignore_ascii_case(b))
+            })
+            .collect();
+        Arc::new(Self { names, ambiguous })
+    }
+
+    /// Their names, in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The position of the column `name`.
+    fn position(&self, name: &str) -> Result<usize, StoreError> {
+        // The exact name first: it is what both backends give for the lower-case names the
+        // queries use, and half the cost of comparing ignoring case.
+        let found = self
+            .names
+            .iter()
+            .position(|c| c == name)
+            .or_else(|| self.names.iter().position(|c| c.eq_ignore_ascii_case(name)));
+        match found {
+            Some(i) if !self.ambiguous[i] => Ok(i),
+            Some(_) => Err(StoreError::Backend(format!(
+                "the query result has more than one column named {name:?} (alias them); \
+                 its columns: {}",
+                self.names.join(", ")
+            ))),
+            None => Err(StoreError::Backend(format!(
+                "the query result has no column {name:?}; its columns: {}",
+                self.names.join(", ")
+            ))),
+        }
+    }
+}
+
+/// One row of a query's result: its values and the names of its columns, read by name
+/// (`r.int("id")?`, `r.opt_text("title")?`). A name is looked up ignoring ASCII case, as
+/// SQLite keeps the case written in the query and PostgreSQL folds unquoted names to lower
+/// case. Give every selected expression an alias (`COUNT(*) AS n`): the two backends name an
+/// unaliased expression differently. A name that is missing, or that two columns share (a
+/// join to alias), is an error that lists the columns there are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    columns: Arc<Columns>,
+    values: Vec<Value>,
+}
+
+impl Record {
+    /// A row of `values`, one per column of `columns`.
+    pub(crate) fn new(columns: Arc<Columns>, values: Vec<Value>) -> Self {
+        debug_assert_eq!(columns.names.len(), values.len());
+        Self { columns, values }
+    }
+
+    /// The names of the columns, in order.
+    pub fn columns(&self) -> &[String] {
+        self.columns.names()
+    }
+
+    /// The values, in the order of the columns.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The value of the column `name`.
+    pub fn get(&self, name: &str) -> Result<&Value, StoreError> {
+        let i = self.columns.position(name)?;
+        self.values.get(i).ok_or_else(|| {
+            StoreError::Backend(format!("the query result has no value for column {name:?}"))
+        })
+    }
+
+    /// The text in the column `name`.
+    pub(crate) fn text(&self, name: &str) -> Result<&str, StoreError> {
+        self.get(name)?.text().map_err(|e| in_column(name, e))
+    }
+
+    /// The text in the column `name`, or `None` for NULL.
+    pub(crate) fn opt_text(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.get(name)?.opt_text().map_err(|e| in_column(name, e))
+    }
+
+    /// The integer in the column `name`.
+    pub(crate) fn int(&self, name: &str) -> Result<i64, StoreError> {
+        self.get(name)?.int().map_err(|e| in_column(name, e))
+    }
+
+    /// The integer in the column `name`, or `None` for NULL.
+    pub(crate) fn opt_int(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        self.get(name)?.opt_int().map_err(|e| in_column(name, e))
+    }
+
+    /// The number in the column `name` (an integer is read as a real), or `None` for NULL.
+    pub(crate) fn opt_real(&self, name: &str) -> Result<Option<f64>, StoreError> {
+        self.get(name)?.opt_real().map_err(|e| in_column(name, e))
+    }
+}
+
+/// Positional reads, for the code that has not moved to reads by name yet. Panics out of
+/// range, as the `Vec` it replaces did.
+impl std::ops::Index<usize> for Record {
+    type Output = Value;
+
+    fn index(&self, i: usize) -> &Value {
+        &self.values[i]
+    }
+}
+
+/// A type error of one value, with the column it came from.
+fn in_column(name: &str, e: StoreError) -> StoreError {
+    match e {
+        StoreError::Backend(why) => StoreError::Backend(format!("column {name:?}: {why}")),
+        other => other,
+    }
+}
 
 /// One database transaction (or, for reads, one consistent connection).
 pub trait Tx {
     /// Runs a statement; returns the number of rows changed.
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query and returns all its rows.
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Record>, StoreError>;
     /// Runs a query for one blob (the first column of the first row) and hands it to `read`
     /// as the backend holds it, without a copy of its own: the kept indexes are tens of
     /// megabytes, read at every start. Returns whether there was a row.
@@ -145,7 +286,7 @@ pub trait Tx {
         &mut self,
         table: &str,
         columns: &[(&str, ColumnType)],
-        rows: &mut dyn Iterator<Item = Row>,
+        rows: &mut dyn Iterator<Item = Values>,
     ) -> Result<u64, StoreError>;
     /// Which backend this is, for the few statements that differ.
     fn dialect(&self) -> Dialect;
@@ -200,5 +341,50 @@ mod tests {
             "SELECT '$1', ?1, ?12 FROM t"
         );
         assert_eq!(placeholders(2, 3), "$2, $3, $4");
+    }
+
+    fn record(names: &[&str], values: Vec<Value>) -> Record {
+        Record::new(
+            Columns::new(names.iter().map(|n| (*n).to_owned()).collect()),
+            values,
+        )
+    }
+
+    #[test]
+    fn records_are_read_by_name_ignoring_case() {
+        let r = record(
+            &["id", "Title", "owner_id", "score"],
+            vec![Value::Int(7), "Welder".into(), Value::Null, Value::Int(3)],
+        );
+        assert_eq!(r.int("id").unwrap(), 7);
+        assert_eq!(r.text("title").unwrap(), "Welder");
+        assert_eq!(r.opt_text("TITLE").unwrap().as_deref(), Some("Welder"));
+        assert_eq!(r.opt_int("owner_id").unwrap(), None);
+        assert_eq!(r.opt_real("score").unwrap(), Some(3.0));
+        assert_eq!(r.get("id").unwrap(), &Value::Int(7));
+        assert_eq!(r.columns(), ["id", "Title", "owner_id", "score"]);
+        assert_eq!(r[1], Value::from("Welder"));
+    }
+
+    #[test]
+    fn a_missing_or_shared_name_is_an_error_listing_the_columns() {
+        let r = record(&["id", "name"], vec![Value::Int(1), "x".into()]);
+        let err = r.int("owner_id").unwrap_err().to_string();
+        assert!(
+            err.contains("\"owner_id\"") && err.contains("id, name"),
+            "{err}"
+        );
+        let err = r.int("name").unwrap_err().to_string();
+        assert!(
+            err.contains("\"name\"") && err.contains("expected an integer"),
+            "{err}"
+        );
+        let joined = record(
+            &["id", "ID", "kind"],
+            vec![Value::Int(1), Value::Int(2), "k".into()],
+        );
+        let err = joined.int("id").unwrap_err().to_string();
+        assert!(err.contains("more than one column named \"id\""), "{err}");
+        assert_eq!(joined.text("kind").unwrap(), "k");
     }
 }

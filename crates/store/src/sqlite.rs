@@ -1,13 +1,14 @@
 //! The embedded SQLite backend: a file in the data directory, WAL journal, a small connection pool.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use crate::StoreError;
-use crate::sql::{ColumnType, Dialect, Row, Tx, Value, to_sqlite_placeholders};
+use crate::sql::{ColumnType, Columns, Dialect, Record, Tx, Value, Values, to_sqlite_placeholders};
 
 pub(crate) struct Sqlite {
     pool: r2d2::Pool<SqliteConnectionManager>,
@@ -78,9 +79,13 @@ impl Sqlite {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
                 &[],
             )?;
-            let done = tx.query("SELECT version FROM schema_migrations", &[])?;
+            let done = tx
+                .query("SELECT version FROM schema_migrations", &[])?
+                .iter()
+                .map(|r| r.int("version"))
+                .collect::<Result<Vec<_>, _>>()?;
             for (version, sql) in crate::migrations::numbered(crate::migrations::SQLITE) {
-                if done.iter().any(|r| r[0] == Value::Int(version)) {
+                if done.contains(&version) {
                     continue;
                 }
                 tx.0.execute_batch(sql).map_err(sqlite_error)?;
@@ -213,12 +218,14 @@ impl Tx for SqliteTx<'_> {
         Ok(true)
     }
 
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Record>, StoreError> {
         let mut stmt = self
             .0
             .prepare_cached(&to_sqlite_placeholders(sql))
             .map_err(sqlite_error)?;
         let width = stmt.column_count();
+        // The names once for the whole result, shared by its rows.
+        let columns = Columns::new(stmt.column_names().into_iter().map(str::to_owned).collect());
         let mut rows = stmt
             .query(rusqlite::params_from_iter(bind(params)))
             .map_err(sqlite_error)?;
@@ -228,7 +235,7 @@ impl Tx for SqliteTx<'_> {
             for i in 0..width {
                 values.push(read_value(row.get_ref(i).map_err(sqlite_error)?)?);
             }
-            out.push(values);
+            out.push(Record::new(Arc::clone(&columns), values));
         }
         Ok(out)
     }
@@ -237,7 +244,7 @@ impl Tx for SqliteTx<'_> {
         &mut self,
         table: &str,
         columns: &[(&str, ColumnType)],
-        rows: &mut dyn Iterator<Item = Row>,
+        rows: &mut dyn Iterator<Item = Values>,
     ) -> Result<u64, StoreError> {
         let names = columns
             .iter()

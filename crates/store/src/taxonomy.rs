@@ -9,7 +9,7 @@ use guild_taxonomy::{
 use serde::Serialize;
 
 use crate::search::{self, Candidate};
-use crate::sql::{ColumnType, Dialect, Row, Tx, Value, placeholders};
+use crate::sql::{ColumnType, Dialect, Record, Tx, Value, placeholders};
 use crate::{Store, StoreError};
 
 /// The largest page a listing returns.
@@ -638,12 +638,15 @@ impl Store {
         self.read(|tx| {
             let mut stats = TaxonomyStats::default();
             for row in tx.query(
-                "SELECT source, kind, COUNT(*) FROM skills GROUP BY source, kind",
+                "SELECT source, kind, COUNT(*) AS n FROM skills GROUP BY source, kind",
                 &[],
             )? {
-                let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
-                let kind = row[1].text()?.to_owned();
-                let n = row[2].int()? as u64;
+                let entry = stats
+                    .sources
+                    .entry(row.text("source")?.to_owned())
+                    .or_default();
+                let kind = row.text("kind")?.to_owned();
+                let n = row.int("n")? as u64;
                 if kind != SkillKind::Group.as_str() {
                     entry.skills += n;
                 }
@@ -657,11 +660,14 @@ impl Store {
                 ("task_skills", 4),
             ] {
                 for row in tx.query(
-                    &format!("SELECT source, COUNT(*) FROM {table} GROUP BY source"),
+                    &format!("SELECT source, COUNT(*) AS n FROM {table} GROUP BY source"),
                     &[],
                 )? {
-                    let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
-                    let n = row[1].int()? as u64;
+                    let entry = stats
+                        .sources
+                        .entry(row.text("source")?.to_owned())
+                        .or_default();
+                    let n = row.int("n")? as u64;
                     *match field {
                         0 => &mut entry.occupations,
                         1 => &mut entry.tasks,
@@ -672,33 +678,36 @@ impl Store {
                 }
             }
             for row in tx.query(
-                "SELECT source, lang, COUNT(*) FROM labels GROUP BY source, lang",
+                "SELECT source, lang, COUNT(*) AS n FROM labels GROUP BY source, lang",
                 &[],
             )? {
-                let entry = stats.sources.entry(row[0].text()?.to_owned()).or_default();
+                let entry = stats
+                    .sources
+                    .entry(row.text("source")?.to_owned())
+                    .or_default();
                 entry
                     .labels_by_lang
-                    .insert(row[1].text()?.to_owned(), row[2].int()? as u64);
+                    .insert(row.text("lang")?.to_owned(), row.int("n")? as u64);
             }
             for row in tx.query(
-                "SELECT dataset, COUNT(*) FROM crosswalk GROUP BY dataset",
+                "SELECT dataset, COUNT(*) AS n FROM crosswalk GROUP BY dataset",
                 &[],
             )? {
                 stats
                     .crosswalk
-                    .insert(row[0].text()?.to_owned(), row[1].int()? as u64);
+                    .insert(row.text("dataset")?.to_owned(), row.int("n")? as u64);
             }
             for row in tx.query(
-                "SELECT dataset, COUNT(*) FROM ai_exposure GROUP BY dataset",
+                "SELECT dataset, COUNT(*) AS n FROM ai_exposure GROUP BY dataset",
                 &[],
             )? {
                 stats
                     .ai_exposure
-                    .insert(row[0].text()?.to_owned(), row[1].int()? as u64);
+                    .insert(row.text("dataset")?.to_owned(), row.int("n")? as u64);
             }
             for row in tx.query("SELECT name, imported_at FROM imports", &[])? {
-                let at = row[1].text()?.parse().unwrap_or(0);
-                stats.imports.insert(row[0].text()?.to_owned(), at);
+                let at = row.text("imported_at")?.parse().unwrap_or(0);
+                stats.imports.insert(row.text("name")?.to_owned(), at);
             }
             Ok(stats)
         })
@@ -726,8 +735,8 @@ impl Store {
             search.run(tx, |id, row, (label, lang), matched| {
                 Ok(SkillSummary {
                     id,
-                    kind: SkillKind::parse(row[2].text()?)?,
-                    source: Source::parse(row[3].text()?)?,
+                    kind: SkillKind::parse(row.text("kind")?)?,
+                    source: Source::parse(row.text("source")?)?,
                     label,
                     lang,
                     matched,
@@ -747,7 +756,7 @@ impl Store {
         }
         let search = ConceptSearch {
             table: "occupations",
-            select: "SELECT id, title, source, code FROM occupations",
+            select: "SELECT id, title AS label, source, code FROM occupations",
             q: query.q.as_deref(),
             lang: query.lang.as_deref(),
             filters,
@@ -758,8 +767,8 @@ impl Store {
             search.run(tx, |id, row, (title, lang), matched| {
                 Ok(OccupationSummary {
                     id,
-                    source: Source::parse(row[2].text()?)?,
-                    code: row[3].opt_text()?,
+                    source: Source::parse(row.text("source")?)?,
+                    code: row.opt_text("code")?,
                     title,
                     lang,
                     matched,
@@ -780,39 +789,39 @@ impl Store {
             };
             let skill = Skill {
                 id: id.clone(),
-                kind: SkillKind::parse(row[1].text()?)?,
-                source: Source::parse(row[2].text()?)?,
-                label: row[3].text()?.to_owned(),
-                description: row[4].opt_text()?,
-                source_uri: row[5].opt_text()?,
+                kind: SkillKind::parse(row.text("kind")?)?,
+                source: Source::parse(row.text("source")?)?,
+                label: row.text("label")?.to_owned(),
+                description: row.opt_text("description")?,
+                source_uri: row.opt_text("source_uri")?,
             };
             let key = [id.as_str().into()];
             let refs = |tx: &mut dyn Tx, sql: &str| -> Result<Vec<SkillRef>, StoreError> {
-                tx.query(sql, &key)?.iter().map(|r| skill_ref(r)).collect()
+                tx.query(sql, &key)?.iter().map(skill_ref).collect()
             };
-            let broader = refs(tx, "SELECT s.id, s.kind, s.label FROM skill_relations r JOIN skills s ON s.id = r.to_skill WHERE r.from_skill = $1 AND r.kind = 'broader' ORDER BY s.label")?;
-            let narrower = refs(tx, "SELECT s.id, s.kind, s.label FROM skill_relations r JOIN skills s ON s.id = r.from_skill WHERE r.to_skill = $1 AND r.kind = 'broader' ORDER BY s.label")?;
+            let broader = refs(tx, &format!("SELECT {SKILL_REF_COLUMNS} FROM skill_relations r JOIN skills s ON s.id = r.to_skill WHERE r.from_skill = $1 AND r.kind = 'broader' ORDER BY s.label"))?;
+            let narrower = refs(tx, &format!("SELECT {SKILL_REF_COLUMNS} FROM skill_relations r JOIN skills s ON s.id = r.from_skill WHERE r.to_skill = $1 AND r.kind = 'broader' ORDER BY s.label"))?;
             let mut related = Vec::new();
-            for row in tx.query("SELECT s.id, s.kind, s.label, r.kind FROM skill_relations r JOIN skills s ON s.id = r.to_skill WHERE r.from_skill = $1 AND r.kind <> 'broader' ORDER BY s.label", &key)? {
-                related.push(RelatedSkill { relation: row[3].text()?.to_owned(), skill: skill_ref(&row)? });
+            for row in tx.query(&format!("SELECT {SKILL_REF_COLUMNS}, r.kind AS relation FROM skill_relations r JOIN skills s ON s.id = r.to_skill WHERE r.from_skill = $1 AND r.kind <> 'broader' ORDER BY s.label"), &key)? {
+                related.push(RelatedSkill { relation: row.text("relation")?.to_owned(), skill: skill_ref(&row)? });
             }
-            for row in tx.query("SELECT s.id, s.kind, s.label, r.kind FROM skill_relations r JOIN skills s ON s.id = r.from_skill WHERE r.to_skill = $1 AND r.kind <> 'broader' ORDER BY s.label", &key)? {
-                let relation = if row[3].text()? == "essential_for" { "needed_by_essential" } else { "needed_by_optional" };
+            for row in tx.query(&format!("SELECT {SKILL_REF_COLUMNS}, r.kind AS relation FROM skill_relations r JOIN skills s ON s.id = r.from_skill WHERE r.to_skill = $1 AND r.kind <> 'broader' ORDER BY s.label"), &key)? {
+                let relation = if row.text("relation")? == "essential_for" { "needed_by_essential" } else { "needed_by_optional" };
                 related.push(RelatedSkill { relation: relation.to_owned(), skill: skill_ref(&row)? });
             }
             let occupation_count = tx
-                .query("SELECT COUNT(*) FROM occupation_skills WHERE skill = $1", &key)?
+                .query("SELECT COUNT(*) AS n FROM occupation_skills WHERE skill = $1", &key)?
                 .first()
-                .map_or(Ok(0), |r| r[0].int())? as u64;
+                .map_or(Ok(0), |r| r.int("n"))? as u64;
             let occupations = tx
                 .query("SELECT o.id, o.title, r.relevance, r.weight FROM occupation_skills r JOIN occupations o ON o.id = r.occupation WHERE r.skill = $1 ORDER BY r.weight DESC, o.title LIMIT 50", &key)?
                 .iter()
                 .map(|r| {
                     Ok(OccupationNeed {
-                        id: r[0].text()?.to_owned(),
-                        title: r[1].text()?.to_owned(),
-                        relevance: r[2].text()?.to_owned(),
-                        weight: r[3].opt_real()?.unwrap_or(0.0),
+                        id: r.text("id")?.to_owned(),
+                        title: r.text("title")?.to_owned(),
+                        relevance: r.text("relevance")?.to_owned(),
+                        weight: r.opt_real("weight")?.unwrap_or(0.0),
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -841,44 +850,44 @@ impl Store {
             };
             let occupation = Occupation {
                 id: id.clone(),
-                source: Source::parse(row[1].text()?)?,
-                code: row[2].opt_text()?,
-                title: row[3].text()?.to_owned(),
-                description: row[4].opt_text()?,
-                group: row[5].opt_text()?,
-                job_zone: row[6].opt_int()?.and_then(|z| u8::try_from(z).ok()),
-                source_uri: row[7].opt_text()?,
+                source: Source::parse(row.text("source")?)?,
+                code: row.opt_text("code")?,
+                title: row.text("title")?.to_owned(),
+                description: row.opt_text("description")?,
+                group: row.opt_text("grp")?,
+                job_zone: row.opt_int("job_zone")?.and_then(|z| u8::try_from(z).ok()),
+                source_uri: row.opt_text("source_uri")?,
             };
             let mut task_skills: HashMap<String, Vec<SkillRef>> = HashMap::new();
-            for row in tx.query("SELECT ts.task, s.id, s.kind, s.label FROM tasks t JOIN task_skills ts ON ts.task = t.id JOIN skills s ON s.id = ts.skill WHERE t.occupation = $1 ORDER BY s.label", &key)? {
-                task_skills.entry(row[0].text()?.to_owned()).or_default().push(skill_ref(&row[1..])?);
+            for row in tx.query(&format!("SELECT ts.task, {SKILL_REF_COLUMNS} FROM tasks t JOIN task_skills ts ON ts.task = t.id JOIN skills s ON s.id = ts.skill WHERE t.occupation = $1 ORDER BY s.label"), &key)? {
+                task_skills.entry(row.text("task")?.to_owned()).or_default().push(skill_ref(&row)?);
             }
             let mut task_exposure: HashMap<String, Vec<ExposureScore>> = HashMap::new();
             for row in tx.query("SELECT e.subject, e.dataset, e.measure, e.value FROM tasks t JOIN ai_exposure e ON e.subject = t.id WHERE t.occupation = $1 ORDER BY e.dataset, e.measure", &key)? {
-                task_exposure.entry(row[0].text()?.to_owned()).or_default().push(exposure(&row)?);
+                task_exposure.entry(row.text("subject")?.to_owned()).or_default().push(exposure(&row)?);
             }
             let mut tasks = Vec::new();
             for row in tx.query("SELECT id, statement, category, physical FROM tasks WHERE occupation = $1 ORDER BY ord", &key)? {
-                let task_id = row[0].text()?.to_owned();
+                let task_id = row.text("id")?.to_owned();
                 tasks.push(TaskDetail {
-                    statement: row[1].text()?.to_owned(),
-                    category: row[2].opt_text()?.map(|c| TaskCategory::parse(&c)).transpose()?,
-                    physical: row[3].opt_int()?.map(|p| p != 0),
+                    statement: row.text("statement")?.to_owned(),
+                    category: row.opt_text("category")?.map(|c| TaskCategory::parse(&c)).transpose()?,
+                    physical: row.opt_int("physical")?.map(|p| p != 0),
                     skills: task_skills.remove(&task_id).unwrap_or_default(),
                     ai_exposure: task_exposure.remove(&task_id).unwrap_or_default(),
                     id: task_id,
                 });
             }
             let skills = tx
-                .query("SELECT s.id, s.kind, s.label, r.relevance, r.importance, r.level, r.weight FROM occupation_skills r JOIN skills s ON s.id = r.skill WHERE r.occupation = $1 ORDER BY r.weight DESC, s.label", &key)?
+                .query(&format!("SELECT {SKILL_REF_COLUMNS}, r.relevance, r.importance, r.level, r.weight FROM occupation_skills r JOIN skills s ON s.id = r.skill WHERE r.occupation = $1 ORDER BY r.weight DESC, s.label"), &key)?
                 .iter()
                 .map(|r| {
                     Ok(WeightedSkill {
                         skill: skill_ref(r)?,
-                        relevance: r[3].text()?.to_owned(),
-                        importance: r[4].opt_real()?,
-                        level: r[5].opt_real()?,
-                        weight: r[6].opt_real()?.unwrap_or(0.0),
+                        relevance: r.text("relevance")?.to_owned(),
+                        importance: r.opt_real("importance")?,
+                        level: r.opt_real("level")?,
+                        weight: r.opt_real("weight")?.unwrap_or(0.0),
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -892,19 +901,19 @@ impl Store {
                 "SELECT subject, dataset, measure, value FROM ai_exposure WHERE subject IN ({}) ORDER BY dataset, measure",
                 placeholders(1, subjects.len())
             );
-            let ai_exposure = tx.query(&sql, &subjects)?.iter().map(|r| exposure(r)).collect::<Result<Vec<_>, _>>()?;
+            let ai_exposure = tx.query(&sql, &subjects)?.iter().map(exposure).collect::<Result<Vec<_>, _>>()?;
             let mut crosswalk = Vec::new();
             for row in tx.query(
-                "SELECT c.onet, o.title, c.dataset, c.confidence FROM crosswalk c LEFT JOIN occupations o ON o.id = c.onet WHERE c.occupation = $1
+                "SELECT c.onet AS linked, o.title, c.dataset, c.confidence FROM crosswalk c LEFT JOIN occupations o ON o.id = c.onet WHERE c.occupation = $1
                  UNION ALL
-                 SELECT c.occupation, o.title, c.dataset, c.confidence FROM crosswalk c LEFT JOIN occupations o ON o.id = c.occupation WHERE c.onet = $1",
+                 SELECT c.occupation AS linked, o.title, c.dataset, c.confidence FROM crosswalk c LEFT JOIN occupations o ON o.id = c.occupation WHERE c.onet = $1",
                 &key,
             )? {
                 crosswalk.push(CrosswalkMatch {
-                    id: row[0].text()?.to_owned(),
-                    title: row[1].opt_text()?,
-                    dataset: row[2].text()?.to_owned(),
-                    confidence: row[3].opt_real()?,
+                    id: row.text("linked")?.to_owned(),
+                    title: row.opt_text("title")?,
+                    dataset: row.text("dataset")?.to_owned(),
+                    confidence: row.opt_real("confidence")?,
                 });
             }
             crosswalk.sort_by(|a, b| a.id.cmp(&b.id).then(a.dataset.cmp(&b.dataset)));
@@ -982,20 +991,24 @@ fn check_limit(limit: usize) -> Result<usize, StoreError> {
     }
 }
 
-fn skill_ref(row: &[Value]) -> Result<SkillRef, StoreError> {
+/// The columns [`skill_ref`] reads, of `skills s`.
+const SKILL_REF_COLUMNS: &str = "s.id, s.kind, s.label";
+
+fn skill_ref(row: &Record) -> Result<SkillRef, StoreError> {
     Ok(SkillRef {
-        id: row[0].text()?.to_owned(),
-        kind: SkillKind::parse(row[1].text()?)?,
-        label: row[2].text()?.to_owned(),
+        id: row.text("id")?.to_owned(),
+        kind: SkillKind::parse(row.text("kind")?)?,
+        label: row.text("label")?.to_owned(),
     })
 }
 
-fn exposure(row: &[Value]) -> Result<ExposureScore, StoreError> {
+/// Reads the columns `subject, dataset, measure, value` of `ai_exposure`.
+fn exposure(row: &Record) -> Result<ExposureScore, StoreError> {
     Ok(ExposureScore {
-        subject: row[0].text()?.to_owned(),
-        dataset: row[1].text()?.to_owned(),
-        measure: row[2].text()?.to_owned(),
-        value: row[3].opt_real()?.unwrap_or(0.0),
+        subject: row.text("subject")?.to_owned(),
+        dataset: row.text("dataset")?.to_owned(),
+        measure: row.text("measure")?.to_owned(),
+        value: row.opt_real("value")?.unwrap_or(0.0),
     })
 }
 
@@ -1007,9 +1020,9 @@ fn labels_of(tx: &mut dyn Tx, concept: &str) -> Result<Vec<Label>, StoreError> {
     .iter()
     .map(|r| {
         Ok(Label {
-            lang: r[0].text()?.to_owned(),
-            role: LabelRole::parse(r[1].text()?)?,
-            text: r[2].text()?.to_owned(),
+            lang: r.text("lang")?.to_owned(),
+            role: LabelRole::parse(r.text("role")?)?,
+            text: r.text("text")?.to_owned(),
         })
     })
     .collect()
@@ -1019,7 +1032,7 @@ fn labels_of(tx: &mut dyn Tx, concept: &str) -> Result<Vec<Label>, StoreError> {
 struct ConceptSearch<'a> {
     /// `skills` or `occupations`.
     table: &'static str,
-    /// Selects the columns the summary needs, `id` first and the English label second.
+    /// Selects the columns the summary needs, among them `id` and the English `label`.
     select: &'static str,
     q: Option<&'a str>,
     lang: Option<&'a str>,
@@ -1035,7 +1048,7 @@ impl ConceptSearch<'_> {
     fn run<T>(
         &self,
         tx: &mut dyn Tx,
-        item: impl Fn(String, &Row, (String, String), Option<String>) -> Result<T, StoreError>,
+        item: impl Fn(String, &Record, (String, String), Option<String>) -> Result<T, StoreError>,
     ) -> Result<Page<T>, StoreError> {
         let limit = check_limit(self.limit)?;
         let mut params: Vec<Value> = Vec::new();
@@ -1077,7 +1090,7 @@ impl ConceptSearch<'_> {
                 let ids = tx
                     .query(&sql, &params)?
                     .iter()
-                    .map(|r| r[0].text().map(str::to_owned))
+                    .map(|r| r.text("id").map(str::to_owned))
                     .collect::<Result<Vec<_>, _>>()?;
                 (ids, HashMap::new())
             }
@@ -1091,7 +1104,7 @@ impl ConceptSearch<'_> {
             let Some(row) = rows.get(&id) else { continue };
             let label = match labels.get(&id) {
                 Some(label) => label.clone(),
-                None => (row[1].text()?.to_owned(), "en".to_owned()),
+                None => (row.text("label")?.to_owned(), "en".to_owned()),
             };
             let matched = matched.get(&id).cloned();
             items.push(item(id, row, label, matched)?);
@@ -1151,10 +1164,10 @@ fn label_search(
         .into_iter()
         .map(|r| {
             Ok(Candidate {
-                concept: r[0].text()?.to_owned(),
-                lang: r[1].text()?.to_owned(),
-                role: r[2].text()?.to_owned(),
-                text: r[3].text()?.to_owned(),
+                concept: r.text("concept")?.to_owned(),
+                lang: r.text("lang")?.to_owned(),
+                role: r.text("role")?.to_owned(),
+                text: r.text("text")?.to_owned(),
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -1201,8 +1214,8 @@ fn preferred_labels(
     let mut out = HashMap::new();
     for row in tx.query(&sql, &params)? {
         out.insert(
-            row[0].text()?.to_owned(),
-            (row[1].text()?.to_owned(), lang.to_owned()),
+            row.text("concept")?.to_owned(),
+            (row.text("text")?.to_owned(), lang.to_owned()),
         );
     }
     Ok(out)
@@ -1212,7 +1225,7 @@ fn fetch_by_ids(
     tx: &mut dyn Tx,
     select: &str,
     ids: &[String],
-) -> Result<HashMap<String, Row>, StoreError> {
+) -> Result<HashMap<String, Record>, StoreError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -1220,7 +1233,7 @@ fn fetch_by_ids(
     let sql = format!("{select} WHERE id IN ({})", placeholders(1, ids.len()));
     let mut out = HashMap::new();
     for row in tx.query(&sql, &params)? {
-        out.insert(row[0].text()?.to_owned(), row);
+        out.insert(row.text("id")?.to_owned(), row);
     }
     Ok(out)
 }

@@ -64,11 +64,11 @@ impl Store {
                 "SELECT id, job_zone FROM occupations WHERE source = $1 ORDER BY id",
                 std::slice::from_ref(&s),
             )? {
-                let id = r[0].text()?.to_owned();
+                let id = r.text("id")?.to_owned();
                 index.insert(id.clone(), out.len());
                 out.push(OccupationDescriptors {
                     id,
-                    job_zone: r[1].opt_int()?.and_then(|z| u8::try_from(z).ok()),
+                    job_zone: r.opt_int("job_zone")?.and_then(|z| u8::try_from(z).ok()),
                     ..OccupationDescriptors::default()
                 });
             }
@@ -78,15 +78,15 @@ impl Store {
                  WHERE os.source = $1 ORDER BY os.occupation, os.skill",
                 std::slice::from_ref(&s),
             )? {
-                let Some(&o) = index.get(r[0].text()?) else { continue };
-                let skill = SkillId::parse(r[1].text()?)?;
-                let weight = r[5].opt_real()?.unwrap_or(0.0) as f32;
+                let Some(&o) = index.get(r.text("occupation")?) else { continue };
+                let skill = SkillId::parse(r.text("skill")?)?;
+                let weight = r.opt_real("weight")?.unwrap_or(0.0) as f32;
                 let occupation = &mut out[o];
-                match (r[2].text()?, r[3].opt_real()?, r[6].text()?) {
+                match (r.text("relevance")?, r.opt_real("importance")?, r.text("kind")?) {
                     ("rated", Some(importance), _) => occupation.ratings.push(Rating {
                         skill,
                         importance: importance01(importance),
-                        level: r[4].opt_real()?.map_or(0.0, |l| (l / 7.0).clamp(0.0, 1.0) as f32),
+                        level: r.opt_real("level")?.map_or(0.0, |l| (l / 7.0).clamp(0.0, 1.0) as f32),
                     }),
                     (_, _, "technology") => occupation.tools.push((skill, weight)),
                     _ => occupation.activities.push((skill, weight)),
@@ -101,9 +101,9 @@ impl Store {
                  WHERE t.source = $1 ORDER BY t.occupation, ts.skill",
                 std::slice::from_ref(&s),
             )? {
-                let Some(&o) = index.get(r[0].text()?) else { continue };
-                let share = if r[2].opt_text()?.as_deref() == Some("supplemental") { 0.5 } else { 1.0 };
-                *counts[o].entry(SkillId::parse(r[1].text()?)?).or_default() += share;
+                let Some(&o) = index.get(r.text("occupation")?) else { continue };
+                let share = if r.opt_text("category")?.as_deref() == Some("supplemental") { 0.5 } else { 1.0 };
+                *counts[o].entry(SkillId::parse(r.text("skill")?)?).or_default() += share;
             }
             for (o, activities) in counts.into_iter().enumerate() {
                 let top = activities.values().copied().fold(0.0f32, f32::max);
@@ -122,11 +122,11 @@ impl Store {
                  ORDER BY occupation, interest",
                 std::slice::from_ref(&s),
             )? {
-                let Some(&o) = index.get(r[0].text()?) else { continue };
-                let value = r[2].opt_real()?.unwrap_or(1.0);
+                let Some(&o) = index.get(r.text("occupation")?) else { continue };
+                let value = r.opt_real("value")?.unwrap_or(1.0);
                 out[o]
                     .interests
-                    .push((r[1].text()?.to_owned(), ((value - 1.0) / 6.0).clamp(0.0, 1.0) as f32));
+                    .push((r.text("interest")?.to_owned(), ((value - 1.0) / 6.0).clamp(0.0, 1.0) as f32));
             }
             Ok(out)
         })
@@ -148,13 +148,13 @@ impl Store {
                 &format!("SELECT id, title, job_zone FROM occupations WHERE id IN ({list})"),
                 &params,
             )? {
-                let id = r[0].text()?.to_owned();
+                let id = r.text("id")?.to_owned();
                 outlooks.insert(
                     id.clone(),
                     OccupationOutlook {
                         id,
-                        title: r[1].text()?.to_owned(),
-                        job_zone: r[2].opt_int()?.and_then(|z| u8::try_from(z).ok()),
+                        title: r.text("title")?.to_owned(),
+                        job_zone: r.opt_int("job_zone")?.and_then(|z| u8::try_from(z).ok()),
                         ..OccupationOutlook::default()
                     },
                 );
@@ -168,15 +168,15 @@ impl Store {
                 ),
                 &params,
             )? {
-                if let Some(o) = outlooks.get_mut(r[0].text()?)
+                if let Some(o) = outlooks.get_mut(r.text("subject")?)
                     && o.ai_exposure.is_none()
-                    && let Some(v) = r[3].opt_real()?
+                    && let Some(v) = r.opt_real("value")?
                 {
                     o.ai_exposure = Some(v.clamp(0.0, 1.0));
                     o.ai_exposure_basis = Some(format!(
                         "occupation score ({}:{})",
-                        r[1].text()?,
-                        r[2].text()?
+                        r.text("dataset")?,
+                        r.text("measure")?
                     ));
                 }
             }
@@ -185,7 +185,7 @@ impl Store {
                 &format!("SELECT id FROM tasks WHERE occupation IN ({list}) ORDER BY occupation, ord"),
                 &params,
             )? {
-                tasks.push(r[0].text()?.to_owned());
+                tasks.push(r.text("id")?.to_owned());
             }
             Ok((outlooks, tasks))
         })?;
@@ -238,10 +238,10 @@ impl Store {
                 "SELECT id, statement FROM tasks WHERE occupation = $1 ORDER BY ord",
                 &key,
             )? {
-                index.insert(r[0].text()?.to_owned(), out.len());
+                index.insert(r.text("id")?.to_owned(), out.len());
                 out.push(OccupationTask {
-                    id: r[0].text()?.to_owned(),
-                    statement: r[1].text()?.to_owned(),
+                    id: r.text("id")?.to_owned(),
+                    statement: r.text("statement")?.to_owned(),
                     skills: Vec::new(),
                 });
             }
@@ -250,8 +250,8 @@ impl Store {
                  WHERE t.occupation = $1 ORDER BY ts.task, ts.skill",
                 &key,
             )? {
-                if let Some(&i) = index.get(r[0].text()?) {
-                    out[i].skills.push(SkillId::parse(r[1].text()?)?);
+                if let Some(&i) = index.get(r.text("task")?) {
+                    out[i].skills.push(SkillId::parse(r.text("skill")?)?);
                 }
             }
             Ok(out)
@@ -271,15 +271,15 @@ impl Store {
                     id: id.to_owned(),
                 })?;
             let mut task = OccupationTask {
-                id: row[0].text()?.to_owned(),
-                statement: row[1].text()?.to_owned(),
+                id: row.text("id")?.to_owned(),
+                statement: row.text("statement")?.to_owned(),
                 skills: Vec::new(),
             };
             for r in tx.query(
                 "SELECT skill FROM task_skills WHERE task = $1 ORDER BY skill",
                 &key,
             )? {
-                task.skills.push(SkillId::parse(r[0].text()?)?);
+                task.skills.push(SkillId::parse(r.text("skill")?)?);
             }
             Ok(task)
         })
@@ -303,8 +303,8 @@ impl Store {
                     &params,
                 )? {
                     out.insert(
-                        r[0].text()?.to_owned(),
-                        (r[1].text()?.to_owned(), r[2].text()?.to_owned()),
+                        r.text("id")?.to_owned(),
+                        (r.text("label")?.to_owned(), r.text("kind")?.to_owned()),
                     );
                 }
             }
@@ -320,7 +320,7 @@ impl Store {
                 &[occupation.into()],
             )?;
             match rows.first() {
-                Some(r) => Ok(Source::parse(r[0].text()?).ok()),
+                Some(r) => Ok(Source::parse(r.text("source")?).ok()),
                 None => Ok(None),
             }
         })
@@ -334,21 +334,21 @@ impl Store {
             let key: [Value; 2] = [occupation.into(), to.as_str().into()];
             let rows = if to == Source::Onet {
                 tx.query(
-                    "SELECT c.onet FROM crosswalk c JOIN occupations o ON o.id = c.onet \
+                    "SELECT c.onet AS linked FROM crosswalk c JOIN occupations o ON o.id = c.onet \
                      WHERE c.occupation = $1 AND o.source = $2 \
                      ORDER BY COALESCE(c.confidence, c.similarity, 0) DESC, c.onet LIMIT 1",
                     &key,
                 )?
             } else {
                 tx.query(
-                    "SELECT c.occupation FROM crosswalk c JOIN occupations o ON o.id = c.occupation \
+                    "SELECT c.occupation AS linked FROM crosswalk c JOIN occupations o ON o.id = c.occupation \
                      WHERE c.onet = $1 AND o.source = $2 \
                      ORDER BY COALESCE(c.confidence, c.similarity, 0) DESC, c.occupation LIMIT 1",
                     &key,
                 )?
             };
             match rows.first() {
-                Some(r) => Ok(Some(r[0].text()?.to_owned())),
+                Some(r) => Ok(Some(r.text("linked")?.to_owned())),
                 None => Ok(None),
             }
         })
@@ -365,7 +365,7 @@ impl Store {
                 &[occupation.into()],
             )?;
             match rows.first() {
-                Some(r) => Ok(r[0].text()?.to_owned()),
+                Some(r) => Ok(r.text("title")?.to_owned()),
                 None => Ok(occupation.to_owned()),
             }
         })
@@ -383,15 +383,15 @@ impl Store {
                  WHERE t.status = 'open' AND s.required = 1 ORDER BY s.task_id, s.ord",
                 &[],
             )? {
-                let task = r[0].int()?;
+                let task = r.int("task_id")?;
                 if last != Some(task) {
                     out.push(Vec::new());
                     last = Some(task);
                 }
                 if let Some(v) = out.last_mut() {
                     v.push((
-                        SkillId::parse(r[1].text()?)?,
-                        r[2].opt_real()?.unwrap_or(1.0) as f32,
+                        SkillId::parse(r.text("skill")?)?,
+                        r.opt_real("weight")?.unwrap_or(1.0) as f32,
                     ));
                 }
             }

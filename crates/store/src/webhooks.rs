@@ -75,7 +75,7 @@ pub(crate) fn enqueue(
         tx.execute(
             "INSERT INTO webhook_deliveries (webhook_id, event, payload, attempts, next_attempt_at, status, created_at) \
              VALUES ($1, $2, $3, 0, $4, 'pending', $4)",
-            &[h[0].int()?.into(), event.into(), payload.into(), now.clone().into()],
+            &[h.int("id")?.into(), event.into(), payload.into(), now.clone().into()],
         )?;
     }
     Ok(())
@@ -99,7 +99,7 @@ impl Store {
             key.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
         self.write(|tx| {
-            let n = tx.query("SELECT COUNT(*) FROM webhooks WHERE account_id = $1", &[account.into()])?[0][0].int()?;
+            let n = tx.query("SELECT COUNT(*) AS n FROM webhooks WHERE account_id = $1", &[account.into()])?[0].int("n")?;
             if n >= MAX_WEBHOOKS as i64 {
                 return Err(StoreError::Conflict(format!("at most {MAX_WEBHOOKS} webhooks per account")));
             }
@@ -107,7 +107,7 @@ impl Store {
             let id = tx.query(
                 "INSERT INTO webhooks (account_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[account.into(), url.into(), secret.as_str().into(), now.clone().into()],
-            )?[0][0].int()?;
+            )?[0].int("id")?;
             crate::audit::audit(tx, Some(account), "webhook.created", &format!("webhook:{id}"), url)?;
             Ok((Webhook { id, url: url.to_owned(), created_at: now }, secret.clone()))
         })
@@ -123,9 +123,9 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Webhook {
-                    id: r[0].int()?,
-                    url: r[1].text()?.to_owned(),
-                    created_at: r[2].text()?.to_owned(),
+                    id: r.int("id")?,
+                    url: r.text("url")?.to_owned(),
+                    created_at: r.text("created_at")?.to_owned(),
                 })
             })
             .collect()
@@ -168,12 +168,12 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(DeliveryView {
-                    id: r[0].int()?,
-                    event: r[1].text()?.to_owned(),
-                    status: r[2].text()?.to_owned(),
-                    attempts: r[3].int()?,
-                    next_attempt_at: r[4].text()?.to_owned(),
-                    last_error: r[5].opt_text()?,
+                    id: r.int("id")?,
+                    event: r.text("event")?.to_owned(),
+                    status: r.text("status")?.to_owned(),
+                    attempts: r.int("attempts")?,
+                    next_attempt_at: r.text("next_attempt_at")?.to_owned(),
+                    last_error: r.opt_text("last_error")?,
                 })
             })
             .collect()
@@ -195,12 +195,12 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(DueDelivery {
-                    id: r[0].int()?,
-                    url: r[1].text()?.to_owned(),
-                    secret: r[2].text()?.to_owned(),
-                    event: r[3].text()?.to_owned(),
-                    payload: r[4].text()?.to_owned(),
-                    attempts: r[5].int()?,
+                    id: r.int("id")?,
+                    url: r.text("url")?.to_owned(),
+                    secret: r.text("secret")?.to_owned(),
+                    event: r.text("event")?.to_owned(),
+                    payload: r.text("payload")?.to_owned(),
+                    attempts: r.int("attempts")?,
                 })
             })
             .collect()
@@ -225,7 +225,7 @@ impl Store {
                 }
                 Err(why) => {
                     let attempts = tx.query("SELECT attempts FROM webhook_deliveries WHERE id = $1", &[id.into()])?
-                        .first().map(|r| r[0].int()).transpose()?.unwrap_or(0) + 1;
+                        .first().map(|r| r.int("attempts")).transpose()?.unwrap_or(0) + 1;
                     let next = now + jiff::SignedDuration::from_mins(1 << attempts.min(12));
                     let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
                     tx.execute(
