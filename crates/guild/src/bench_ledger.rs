@@ -90,9 +90,7 @@ fn run_clients(
                         latencies.push(t.elapsed());
                         match r {
                             Ok(()) => {}
-                            Err(StoreError::Conflict(m)) if m.contains("insufficient funds") => {
-                                refused += 1
-                            }
+                            Err(StoreError::InsufficientFunds { .. }) => refused += 1,
                             Err(e) => return Err(e.into()),
                         }
                     }

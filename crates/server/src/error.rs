@@ -229,6 +229,12 @@ impl From<StoreError> for ApiError {
                 parameter: None,
                 retry_after: None,
             },
+            StoreError::InsufficientFunds { .. } => {
+                Self::new(StatusCode::CONFLICT, "insufficient-funds", e.to_string())
+            }
+            StoreError::Market(_) => {
+                Self::new(StatusCode::BAD_REQUEST, "invalid-request", e.to_string())
+            }
             StoreError::Busy(_) => Self {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 code: "busy",

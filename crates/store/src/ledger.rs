@@ -250,13 +250,12 @@ pub(crate) fn post_request_in(
                 .map(|r| r.int("balance"))
                 .transpose()?
                 .unwrap_or(0);
-            return Err(StoreError::Conflict(format!(
-                "insufficient funds: {} holds {} {}, and this takes {}",
-                describe(&p.account),
-                decimal(held, p.account.currency),
-                p.account.currency,
-                decimal(-p.amount, p.account.currency),
-            )));
+            return Err(StoreError::InsufficientFunds {
+                account: describe(&p.account),
+                held: decimal(held, p.account.currency),
+                needed: decimal(-p.amount, p.account.currency),
+                currency: p.account.currency.to_string(),
+            });
         }
     }
     let now = tx.now().to_string();
@@ -570,7 +569,7 @@ impl Store {
 
 /// A market rule broken by the request: a bad request.
 pub(crate) fn market_error(e: guild_market::MarketError) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Market(e)
 }
 
 pub(crate) fn market<T>(r: Result<T, guild_market::MarketError>) -> Result<T, StoreError> {

@@ -102,6 +102,22 @@ pub enum StoreError {
     /// The write conflicts with what is stored (a duplicate key, a stale version).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A ledger account would go below zero: nothing moved.
+    #[error("insufficient funds: {account} holds {held} {currency}, and this takes {needed}")]
+    InsufficientFunds {
+        /// The account, in words ("client_funds of account 7").
+        account: String,
+        /// What it holds, decimal text.
+        held: String,
+        /// What the transfer takes from it, decimal text.
+        needed: String,
+        /// The currency.
+        currency: String,
+    },
+    /// The market's rules refuse a value (an unknown currency, a fractional minor unit, an
+    /// amount too large).
+    #[error(transparent)]
+    Market(guild_market::MarketError),
     /// The request is malformed (a bad cursor, an unknown filter value).
     #[error("{0}")]
     Invalid(String),

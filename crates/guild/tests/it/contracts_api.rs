@@ -259,6 +259,7 @@ fn contracts_move_money_through_escrow(backend: Backend) {
         "{}",
         a.body
     );
+    assert_eq!(a.body["type"], "urn:guild:problem:insufficient-funds");
     assert_eq!(wallet_balance(&server, &alice, "client_funds"), "290.00");
 
     // Bad proposals.

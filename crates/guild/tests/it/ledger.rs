@@ -128,7 +128,7 @@ fn apply(store: &Store, model: &mut Model, key: &str, op: &Op) -> bool {
     match needs(model, op) {
         Some((held, minor)) if held < minor => {
             assert!(
-                matches!(r, Err(StoreError::Conflict(ref m)) if m.contains("insufficient funds")),
+                matches!(r, Err(StoreError::InsufficientFunds { .. })),
                 "{op:?} with {held} held: {r:?}"
             );
             false
@@ -317,7 +317,9 @@ fn concurrent_operations(backend: Backend) {
                             _ => store.refund_escrow(&key, a, b, amount, "x").map(drop),
                         };
                         match r {
-                            Ok(()) | Err(StoreError::Conflict(_)) => {}
+                            Ok(())
+                            | Err(StoreError::Conflict(_))
+                            | Err(StoreError::InsufficientFunds { .. }) => {}
                             Err(e) => panic!("thread {t} op {i}: {e}"),
                         }
                         // Deposits are sometimes sent twice, as a client retrying would: the

@@ -167,6 +167,7 @@ fn money_moves_only_by_balanced_transfers(backend: Backend) {
         "{}",
         a.body
     );
+    assert_eq!(a.body["type"], "urn:guild:problem:insufficient-funds");
     let mut too_much = body.clone();
     too_much["amount"] = json!("150.01");
     let a = payout(&server, &alice, Some("k-2"), &too_much);
