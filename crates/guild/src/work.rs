@@ -9,7 +9,9 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use guild_market::contract::{Action, Party};
-use guild_matching::{MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, Worker, WorkerId};
+use guild_matching::{
+    MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, TaskStatus, Worker, WorkerId,
+};
 use guild_store::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills, Store};
 use guild_taxonomy::Source;
 use rand::{RngExt, SeedableRng};
@@ -58,9 +60,9 @@ pub enum TaskCommand {
         id: i64,
         /// JSON file, or - for standard input.
         file: PathBuf,
-        /// open or closed.
-        #[arg(long, default_value = "open")]
-        status: String,
+        /// draft, open, invited or closed.
+        #[arg(long, default_value = "open", value_parser = task_status)]
+        status: TaskStatus,
     },
     /// Delete a task.
     Delete {
@@ -192,7 +194,7 @@ pub fn task(store: &Store, command: TaskCommand) -> Result<ExitCode> {
         }
         TaskCommand::Update { id, file, status } => {
             let t: Task = read_json(&file)?;
-            store.update_task(TaskId(id), &t, &status)?;
+            store.update_task(TaskId(id), &t, status)?;
             out!("task {id} updated");
         }
         TaskCommand::Delete { id } => {
@@ -637,4 +639,9 @@ pub fn team(store: &Store, file: &std::path::Path, json: bool) -> Result<ExitCod
         candidates.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `--status`.
+fn task_status(s: &str) -> Result<TaskStatus, String> {
+    TaskStatus::parse(s).map_err(|e| e.to_string())
 }

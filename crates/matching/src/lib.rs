@@ -25,7 +25,7 @@ pub use index::{MatchIndex, RankScratch, RankStats, Ranked};
 pub use live::LiveIndex;
 pub use model::{
     Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
-    TaskId, WorkMode, Worker, WorkerId, WorkerSkill,
+    TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
 };
 pub use score::{Breakdown, Exclusion, ScoreParts, SkillCredit};
 pub use similarity::{SkillSimilarity, SkillVocabulary};

@@ -252,6 +252,16 @@ impl GeoPoint {
         Ok(GeoPoint { lat, lon })
     }
 
+    /// The point as others may see it: to a tenth of a degree (about 10 km), so that a
+    /// worker's place is shown, not their address.
+    pub fn coarse(self) -> GeoPoint {
+        // Rounding a valid coordinate to one decimal stays in range.
+        GeoPoint {
+            lat: (self.lat * 10.0).round() / 10.0,
+            lon: (self.lon * 10.0).round() / 10.0,
+        }
+    }
+
     /// Great-circle distance in kilometres (haversine, mean Earth radius).
     pub fn distance_km(self, other: GeoPoint) -> f64 {
         let (la1, la2) = (self.lat.to_radians(), other.lat.to_radians());
@@ -259,6 +269,70 @@ impl GeoPoint {
         let dlo = (other.lon - self.lon).to_radians();
         let a = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
         2.0 * 6371.0 * a.sqrt().min(1.0).asin()
+    }
+}
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Its owner edits it; nobody else sees it.
+    Draft,
+    /// Published to everyone, and matched.
+    Open,
+    /// Published to the workers its owner invited.
+    Invited,
+    /// Done or withdrawn; only its owner sees it.
+    Closed,
+}
+
+impl TaskStatus {
+    /// Every state.
+    pub const ALL: [TaskStatus; 4] = [
+        TaskStatus::Draft,
+        TaskStatus::Open,
+        TaskStatus::Invited,
+        TaskStatus::Closed,
+    ];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Draft => "draft",
+            TaskStatus::Open => "open",
+            TaskStatus::Invited => "invited",
+            TaskStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads a name written by [`TaskStatus::as_str`].
+    pub fn parse(s: &str) -> Result<Self, MatchError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                MatchError::Invalid(format!(
+                    "status must be one of draft, open, invited, closed, not {s:?}"
+                ))
+            })
+    }
+
+    /// Whether someone may see a task in this state: anyone when it is open, an invited
+    /// worker's owner when it went to invited workers, its owner always.
+    pub fn visible(self, owner: bool, invited: bool) -> bool {
+        owner || self == TaskStatus::Open || (self == TaskStatus::Invited && invited)
+    }
+
+    /// Whether it is published (open to everyone or to invited workers).
+    pub fn published(self) -> bool {
+        matches!(self, TaskStatus::Open | TaskStatus::Invited)
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -667,5 +741,29 @@ impl Task {
             return self.hours / weeks;
         }
         self.hours.min(168.0)
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn who_sees_a_task_follows_its_state() {
+        use TaskStatus::*;
+        for s in TaskStatus::ALL {
+            assert!(s.visible(true, false), "{s}: its owner always sees it");
+            assert_eq!(TaskStatus::parse(s.as_str()).unwrap(), s);
+        }
+        assert!(Open.visible(false, false));
+        assert!(Invited.visible(false, true) && !Invited.visible(false, false));
+        assert!(!Draft.visible(false, true) && !Closed.visible(false, true));
+        assert!(TaskStatus::parse("nope").is_err());
+    }
+
+    #[test]
+    fn others_see_a_place_to_about_ten_km() {
+        let p = GeoPoint::new(52.37403, 4.88969).unwrap().coarse();
+        assert_eq!((p.lat, p.lon), (52.4, 4.9));
     }
 }

@@ -14,8 +14,8 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use guild_matching::{
-    Breakdown, Exclusion, LiveIndex, MatchIndex, RankScratch, SkillSimilarity, Task, TaskId,
-    Worker, WorkerId,
+    Breakdown, Exclusion, GeoPoint, LiveIndex, MatchIndex, RankScratch, SkillSimilarity, Task,
+    TaskId, TaskStatus, Worker, WorkerId,
 };
 use guild_store::{MatchingChanges, StoreError, StoredTask, StoredWorker};
 use serde::{Deserialize, Serialize};
@@ -291,7 +291,7 @@ pub struct TaskView {
     #[serde(flatten)]
     pub task: Task,
     /// `draft`, `open`, `invited` or `closed`.
-    pub status: String,
+    pub status: TaskStatus,
     /// Whether the caller owns it.
     pub mine: bool,
 }
@@ -311,13 +311,7 @@ fn worker_view(w: StoredWorker, caller: i64) -> WorkerView {
     let mut worker = w.worker;
     if !mine {
         // Others see where a worker is to about 10 km, not their address.
-        worker.location = worker.location.and_then(|p| {
-            guild_matching::GeoPoint::new(
-                (p.lat * 10.0).round() / 10.0,
-                (p.lon * 10.0).round() / 10.0,
-            )
-            .ok()
-        });
+        worker.location = worker.location.map(GeoPoint::coarse);
     }
     WorkerView { mine, worker }
 }
@@ -336,11 +330,11 @@ async fn visible_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTa
     let store = state.store.clone();
     let (t, invited) = blocking(move || {
         let t = store.task(TaskId(id))?;
-        let invited = t.status == "invited" && store.invited_to(id, caller)?;
+        let invited = t.status == TaskStatus::Invited && store.invited_to(id, caller)?;
         Ok((t, invited))
     })
     .await?;
-    if t.status != "open" && !invited && t.owner != Some(caller) {
+    if !t.status.visible(t.owner == Some(caller), invited) {
         return Err(ApiError::not_found(format!("task {id} not found")));
     }
     Ok(t)
@@ -550,7 +544,7 @@ pub struct TaskUpdate {
     /// `draft`, `open` (published to everyone), `invited` (published to invited workers
     /// only) or `closed`; unchanged when absent.
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
 }
 
 /// Replaces one of the caller's tasks.
@@ -568,7 +562,7 @@ pub async fn update_task(
     let status = update.status.unwrap_or(current.status);
     let store = state.store.clone();
     let stored = blocking(move || {
-        store.update_task(TaskId(id), &update.task, &status)?;
+        store.update_task(TaskId(id), &update.task, status)?;
         store.task(TaskId(id))
     })
     .await?;
@@ -820,7 +814,7 @@ pub async fn assign(
     let mut tasks = Vec::with_capacity(req.tasks.len());
     for &id in &req.tasks {
         let t = own_task(&state, caller.id, id).await?;
-        if t.status != "open" {
+        if t.status != TaskStatus::Open {
             return Err(ApiError::bad_field("tasks", format!("task {id} is closed")));
         }
         tasks.push(t.task);

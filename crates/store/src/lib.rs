@@ -57,8 +57,7 @@ pub use issuing::{
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
 pub use matching::{
-    Account, MatchingChanges, Owner, SimilarityInput, StoredTask, StoredWorker, TASK_STATUSES,
-    TokenInfo,
+    Account, MatchingChanges, Owner, SimilarityInput, StoredTask, StoredWorker, TokenInfo,
 };
 pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use guild_matching::{
     Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
-    TaskId, WorkMode, Worker, WorkerId, WorkerSkill,
+    TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
 };
 use guild_taxonomy::SkillId;
 use jiff::civil::Date;
@@ -68,8 +68,8 @@ pub struct StoredTask {
     pub task: Task,
     /// Its owner.
     pub owner: Owner,
-    /// One of [`TASK_STATUSES`].
-    pub status: String,
+    /// Where it stands.
+    pub status: TaskStatus,
     /// The project it belongs to, if any.
     pub project: Option<i64>,
     /// AI exposure 0–1, as deconstruction judged it (tasks made from a problem description).
@@ -352,10 +352,6 @@ pub(crate) fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
     ]
 }
 
-/// A task's states: `draft` (its owner edits it; nobody else sees it), `open` (published to
-/// everyone and matched), `invited` (published to invited workers only), `closed`.
-pub const TASK_STATUSES: [&str; 4] = ["draft", "open", "invited", "closed"];
-
 /// What a new task carries besides its fields.
 pub(crate) struct TaskExtras {
     pub status: &'static str,
@@ -485,7 +481,7 @@ fn task_from_row(r: &Record) -> Result<StoredTask, StoreError> {
     };
     Ok(StoredTask {
         owner: r.opt_int("owner_id")?,
-        status: r.text("status")?.to_owned(),
+        status: TaskStatus::parse(r.text("status")?).map_err(bad)?,
         project: r.opt_int("project_id")?,
         ai_exposure: r.opt_real("ai_exposure")?,
         physical: r.opt_int("physical")?.map(|p| p != 0),
@@ -1270,20 +1266,19 @@ impl Store {
         self.write(|tx| insert_task(tx, owner, task, &TaskExtras::open()))
     }
 
-    /// Replaces a task's fields and skills; `status` is one of [`TASK_STATUSES`].
-    pub fn update_task(&self, id: TaskId, task: &Task, status: &str) -> Result<(), StoreError> {
+    /// Replaces a task's fields and skills, and sets its state.
+    pub fn update_task(
+        &self,
+        id: TaskId,
+        task: &Task,
+        status: TaskStatus,
+    ) -> Result<(), StoreError> {
         task.validate().map_err(bad)?;
-        if !TASK_STATUSES.contains(&status) {
-            return Err(StoreError::Invalid(format!(
-                "status must be one of {}, not {status:?}",
-                TASK_STATUSES.join(", ")
-            )));
-        }
         let stamp = self.now().to_string();
         self.write(|tx| {
             check_skills(tx, task.required.iter().chain(&task.optional).map(|r| &r.skill))?;
             let mut params = task_params(task, &stamp);
-            params.push(status.into());
+            params.push(status.as_str().into());
             params.push(id.0.into());
             let n = tx.execute(
                 "UPDATE work_tasks SET title = $1, description = $2, place = $3, lat = $4, lon = $5, \

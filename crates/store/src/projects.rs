@@ -20,7 +20,7 @@ pub struct ProjectTask {
     /// The task (edit it with `PUT /api/v1/tasks/{id}`).
     pub task: Task,
     /// `draft`, `open`, `invited` or `closed`.
-    pub status: String,
+    pub status: guild_matching::TaskStatus,
     /// AI exposure 0–1 as deconstruction judged it (none for tasks added by hand).
     pub ai_exposure: Option<f64>,
     /// Whether it needs physical presence (`false`: it can be done remotely).

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
 use guild_market::{Amount, Currency};
-use guild_matching::TaskId;
+use guild_matching::{TaskId, TaskStatus};
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
 use serde::Deserialize;
 
@@ -177,7 +177,7 @@ pub(super) async fn project(
         .map(|t| TaskRow {
             id: t.task.id.0,
             title: t.task.title.clone(),
-            status: t.status.clone(),
+            status: t.status.to_string(),
             hours: format!("{}", t.task.hours),
             ai: t
                 .ai_exposure
@@ -251,8 +251,8 @@ pub(super) async fn edit_task(
         let mut t = current.task.clone();
         t.title = f.title.trim().to_owned();
         t.hours = hours;
-        let status = current.status.clone();
-        blocking(move || store.update_task(TaskId(task), &t, &status)).await
+        let status = current.status;
+        blocking(move || store.update_task(TaskId(task), &t, status)).await
     };
     match done {
         Ok(()) => go(&format!("/projects/{id}")),
@@ -356,7 +356,7 @@ pub(super) async fn task_workers(
         csrf: v.csrf.clone(),
         project: id,
         task,
-        published: matches!(t.status.as_str(), "open" | "invited"),
+        published: t.status.published(),
         proposals,
         title: t.task.title,
         workers: found
@@ -760,7 +760,7 @@ pub(super) async fn team(
     let (v, account) = signed_in(&state, &headers).await?;
     let p = own_project(&state, &v, account.id, id).await?;
     let mut hours: Vec<(String, f64)> = Vec::new();
-    for t in p.tasks.iter().filter(|t| t.status != "closed") {
+    for t in p.tasks.iter().filter(|t| t.status != TaskStatus::Closed) {
         let n = t.task.required.len().max(1) as f64;
         for r in &t.task.required {
             let share = f64::from(t.task.hours) / n;
