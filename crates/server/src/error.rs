@@ -232,6 +232,9 @@ impl From<StoreError> for ApiError {
             StoreError::InsufficientFunds { .. } => {
                 Self::new(StatusCode::CONFLICT, "insufficient-funds", e.to_string())
             }
+            StoreError::ContractRefused(refusal) => {
+                Self::new(StatusCode::CONFLICT, "contract-refused", refusal.to_string())
+            }
             StoreError::Market(_) => {
                 Self::new(StatusCode::BAD_REQUEST, "invalid-request", e.to_string())
             }

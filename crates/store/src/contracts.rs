@@ -287,7 +287,7 @@ pub(crate) fn act_in(
         )));
     }
     let effect = decide_for(kind, status, &states, action, party, milestone)
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        .map_err(StoreError::ContractRefused)?;
     let cur = market(Currency::parse(&c.currency))?;
     let amounts = tx
         .query(
@@ -602,7 +602,7 @@ impl Store {
             match self.act_on_contract(contract, Party::System, action, Some(ord), None, now) {
                 Ok(_) => done += 1,
                 // Changed meanwhile (reviewed, cancelled): nothing to do.
-                Err(StoreError::Conflict(_)) => {}
+                Err(StoreError::ContractRefused(_) | StoreError::Conflict(_)) => {}
                 Err(e) => return Err(e),
             }
         }

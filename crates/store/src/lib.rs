@@ -113,6 +113,10 @@ pub enum StoreError {
         /// The currency.
         currency: String,
     },
+    /// A contract's rules refuse the action now: who may do it, or the state the contract or
+    /// milestone is in (the reason says which and what is allowed).
+    #[error("conflict: {0}")]
+    ContractRefused(guild_market::MarketError),
     /// The market's rules refuse a value (an unknown currency, a fractional minor unit, an
     /// amount too large).
     #[error(transparent)]

@@ -94,6 +94,7 @@ fn contracts_move_money_through_escrow(backend: Backend) {
         "{}",
         a.body
     );
+    assert_eq!(a.body["type"], "urn:guild:problem:contract-refused");
     assert_eq!(post(&server, &alice, &c("/milestones/1/fund")).status, 409);
     assert_eq!(post(&server, &bob, &c("/accept")).status, 200);
     assert_eq!(post(&server, &bob, &c("/accept")).status, 409);
