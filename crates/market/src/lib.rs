@@ -22,6 +22,7 @@ pub mod fees;
 pub mod fx;
 pub mod ledger;
 pub mod money;
+pub mod proposal;
 pub mod settlement;
 pub mod timesheet;
 

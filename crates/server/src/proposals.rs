@@ -6,6 +6,7 @@ use crate::params::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use guild_market::proposal::ProposalDecision;
 use guild_market::{Amount, Currency};
 use guild_store::Proposal;
 use serde::Deserialize;
@@ -88,18 +89,18 @@ pub async fn decide(
     Caller(caller): Caller,
     Path((id, decision)): Path<(i64, String)>,
 ) -> Result<Json<Proposal>, ApiError> {
-    if !matches!(decision.as_str(), "accept" | "decline" | "withdraw") {
+    let Ok(decision) = ProposalDecision::parse(&decision) else {
         return Err(ApiError::not_found(format!(
             "no decision {decision:?}: accept, decline or withdraw"
         )));
-    }
+    };
     let store = state.store.clone();
     let (_, owner, applicant) = blocking(move || store.proposal(id)).await?;
     let is_owner = owner == Some(caller.id);
     if !is_owner && applicant != caller.id {
         return Err(ApiError::not_found(format!("proposal {id} not found")));
     }
-    if (decision == "withdraw") == is_owner {
+    if (decision == ProposalDecision::Withdraw) == is_owner {
         return Err(ApiError::forbidden(if is_owner {
             "the applicant withdraws a proposal; the task's owner accepts or declines it"
         } else {
@@ -108,7 +109,7 @@ pub async fn decide(
     }
     let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.decide_proposal(id, caller.id, &decision)).await?,
+        blocking(move || store.decide_proposal(id, caller.id, decision)).await?,
     ))
 }
 

@@ -4,9 +4,12 @@
 //! match results), who are notified.
 
 use guild_market::money::{Amount, Currency, decimal};
+use guild_market::proposal::{ProposalDecision, ProposalStatus};
+use guild_matching::TaskStatus;
 use serde::Serialize;
 
 use crate::contracts::NewContract;
+use crate::ledger::market_error;
 use crate::sql::Record;
 use crate::{Store, StoreError};
 
@@ -27,7 +30,7 @@ pub struct Proposal {
     /// Its currency.
     pub currency: String,
     /// `open`, `accepted`, `declined` or `withdrawn`.
-    pub status: String,
+    pub status: ProposalStatus,
     /// The contract an acceptance made.
     pub contract: Option<i64>,
     /// When.
@@ -48,7 +51,7 @@ fn from_row(r: &Record) -> Result<(Proposal, i64), StoreError> {
             cover: r.text("cover")?.to_owned(),
             amount: decimal(r.int("amount")?, cur),
             currency,
-            status: r.text("status")?.to_owned(),
+            status: ProposalStatus::parse(r.text("status")?).map_err(market_error)?,
             contract: r.opt_int("contract_id")?,
             created_at: r.text("created_at")?.to_owned(),
         },
@@ -76,14 +79,17 @@ impl Store {
             let t = tx.query("SELECT owner_id, status, title FROM work_tasks WHERE id = $1", &[task.into()])?;
             let t = t.first().ok_or_else(|| StoreError::NotFound { what: "task", id: task.to_string() })?;
             let owner = t.opt_int("owner_id")?;
-            match t.text("status")? {
-                "open" => {}
-                // Published to invited workers only: to anyone else it does not exist.
-                "invited" if !tx
+            let status = TaskStatus::parse(t.text("status")?).map_err(crate::matching::bad)?;
+            // Published to invited workers only: to anyone else it does not exist.
+            let invited = status == TaskStatus::Invited
+                && !tx
                     .query("SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?
-                    .is_empty() => {}
-                "invited" | "draft" => return Err(StoreError::NotFound { what: "task", id: task.to_string() }),
-                _ => return Err(StoreError::Conflict(format!("task {task} is closed"))),
+                    .is_empty();
+            if !status.visible(false, invited) {
+                return Err(match status {
+                    TaskStatus::Closed => StoreError::Conflict(format!("task {task} is closed")),
+                    _ => StoreError::NotFound { what: "task", id: task.to_string() },
+                });
             }
             let Some(owner) = owner else {
                 return Err(StoreError::Conflict(format!("task {task} has no owner account to contract with")));
@@ -161,31 +167,22 @@ impl Store {
         &self,
         id: i64,
         account: i64,
-        decision: &str,
+        decision: ProposalDecision,
     ) -> Result<Proposal, StoreError> {
         let (p, owner, applicant) = self.proposal(id)?;
-        let allowed = match decision {
-            "accept" | "decline" => owner == Some(account),
-            "withdraw" => applicant == account,
-            other => {
-                return Err(StoreError::Invalid(format!(
-                    "{other:?}: accept, decline or withdraw"
-                )));
-            }
-        };
-        if !allowed {
+        if !decision.allowed(owner == Some(account), applicant == account) {
             return Err(StoreError::Conflict(format!(
                 "you cannot {decision} this proposal"
             )));
         }
-        if p.status != "open" {
+        if p.status != ProposalStatus::Open {
             return Err(StoreError::Conflict(format!(
                 "proposal {id} is {} already",
                 p.status
             )));
         }
         // The contract the acceptance makes, checked before anything is written.
-        let terms = if decision == "accept" {
+        let terms = if decision == ProposalDecision::Accept {
             let cur =
                 Currency::parse(&p.currency).map_err(|e| StoreError::Backend(e.to_string()))?;
             let amount =
@@ -216,17 +213,13 @@ impl Store {
         } else {
             None
         };
-        let status = match decision {
-            "accept" => "accepted",
-            "decline" => "declined",
-            _ => "withdrawn",
-        };
+        let status = decision.outcome();
         // One transaction: the proposal is decided, and an accepted one has its active contract,
         // or neither happened (two owners accepting at once make one contract, not two).
         self.money_write(|tx| {
             let n = tx.execute(
                 "UPDATE proposals SET status = $1 WHERE id = $2 AND status = 'open'",
-                &[status.into(), id.into()],
+                &[status.as_str().into(), id.into()],
             )?;
             if n == 0 {
                 return Err(StoreError::Conflict(format!(
@@ -251,7 +244,7 @@ impl Store {
                     &[contract.into(), id.into()],
                 )?;
             }
-            let tell = if decision == "withdraw" {
+            let tell = if decision == ProposalDecision::Withdraw {
                 owner
             } else {
                 Some(applicant)
@@ -285,7 +278,10 @@ impl Store {
                 id: task.to_string(),
             })?;
             let title = t.text("title")?.to_owned();
-            if !matches!(t.text("status")?, "open" | "invited") {
+            if !TaskStatus::parse(t.text("status")?)
+                .map_err(crate::matching::bad)?
+                .published()
+            {
                 return Err(StoreError::Conflict(format!(
                     "task {task} is {}: publish it before inviting workers",
                     t.text("status")?

@@ -746,7 +746,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
                     (
                         t.task.title,
                         format!("{} {}", p.amount, p.currency),
-                        p.status,
+                        p.status.to_string(),
                         p.contract,
                     )
                 })

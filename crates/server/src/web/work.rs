@@ -8,6 +8,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
+use guild_market::proposal::ProposalDecision;
 use guild_market::{Amount, Currency};
 use guild_matching::{TaskId, TaskStatus};
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
@@ -339,7 +340,7 @@ pub(super) async fn task_workers(
                 worker: w.worker.name,
                 cover: p.cover,
                 price: format!("{} {}", p.amount, p.currency),
-                status: p.status,
+                status: p.status.to_string(),
                 contract: p.contract,
             })
             .collect::<Vec<_>>())
@@ -664,7 +665,11 @@ pub(super) async fn decide(
 ) -> Page {
     let (v, account, f): (_, _, DecisionForm) = submission(&state, &headers, &raw).await?;
     let store = state.store.clone();
-    match blocking(move || store.decide_proposal(id, account.id, &f.decision)).await {
+    let decision = match ProposalDecision::parse(&f.decision) {
+        Ok(d) => d,
+        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
+    };
+    match blocking(move || store.decide_proposal(id, account.id, decision)).await {
         Ok(p) => match p.contract {
             Some(c) => go(&format!("/contracts/{c}")),
             None => go("/dashboard"),
