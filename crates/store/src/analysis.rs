@@ -254,7 +254,7 @@ impl Store {
                 )
             })?
             .iter()
-            .filter_map(|r| EmbeddingIndex::reusable(r[0].bytes().ok()?, encoder.as_ref()))
+            .filter_map(|r| EmbeddingIndex::reusable(r.bytes("bytes").ok()?, encoder.as_ref()))
             .collect();
         previous.extend_from_slice(also);
         let semantics = Semantics::build(encoder.clone(), input, version, &previous)?;
@@ -288,7 +288,7 @@ impl Store {
         let ids: Vec<String> = self.read(|tx| {
             tx.query("SELECT id FROM tasks ORDER BY id", &[])?
                 .iter()
-                .map(|r| Ok(r[0].text()?.to_owned()))
+                .map(|r| Ok(r.text("id")?.to_owned()))
                 .collect::<Result<_, StoreError>>()
         })?;
         let facts = self.task_facts(&ids)?;
@@ -311,9 +311,12 @@ impl Store {
                 &[],
             )? {
                 profiles
-                    .entry(r[0].text()?.to_owned())
+                    .entry(r.text("occupation")?.to_owned())
                     .or_default()
-                    .push((r[1].text()?.to_owned(), r[2].opt_real()?.unwrap_or(0.0)));
+                    .push((
+                        r.text("skill")?.to_owned(),
+                        r.opt_real("weight")?.unwrap_or(0.0),
+                    ));
             }
             Ok(())
         })?;
@@ -369,10 +372,10 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     let p = OccupationPresence {
-                        occupation: r[0].text()?.to_owned(),
-                        onsite: r[1].opt_real()?.unwrap_or(0.0),
-                        remote: r[2].opt_real()?.unwrap_or(0.0),
-                        basis: r[3].text()?.to_owned(),
+                        occupation: r.text("occupation")?.to_owned(),
+                        onsite: r.opt_real("onsite")?.unwrap_or(0.0),
+                        remote: r.opt_real("remote")?.unwrap_or(0.0),
+                        basis: r.text("basis")?.to_owned(),
                     };
                     Ok((p.occupation.clone(), p))
                 })
@@ -386,9 +389,9 @@ pub(crate) fn taxonomy_version(tx: &mut dyn Tx) -> Result<String, StoreError> {
     let rows = tx.query("SELECT name, imported_at FROM imports ORDER BY name", &[])?;
     let mut v = String::new();
     for r in rows {
-        v.push_str(r[0].text()?);
+        v.push_str(r.text("name")?);
         v.push('@');
-        v.push_str(r[1].text()?);
+        v.push_str(r.text("imported_at")?);
         v.push(';');
     }
     Ok(v)

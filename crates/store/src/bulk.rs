@@ -22,7 +22,7 @@ use guild_taxonomy::SkillId;
 
 use crate::ledger::{account_id, market, market_error};
 use crate::matching::{bad, bump, check_skills, task_params, worker_params};
-use crate::sql::{ColumnType, Dialect, Row, Tx, Value};
+use crate::sql::{ColumnType, Dialect, Tx, Value, Values};
 use crate::{Store, StoreError};
 use guild_market::fees::PLATFORM_FEE_BPS;
 use guild_market::settlement::{ContractMoney, MilestoneFunds, movements};
@@ -62,21 +62,21 @@ fn reserve_ids(tx: &mut dyn Tx, table: &str, n: usize) -> Result<Vec<i64>, Store
         Dialect::Postgres => tx
             .query(
                 &format!(
-                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1::BIGINT)"
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, $1::BIGINT)"
                 ),
                 &[count.into()],
             )?
             .iter()
-            .map(|r| r[0].int())
+            .map(|r| r.int("id"))
             .collect(),
         // SQLite's write transactions are IMMEDIATE: no other writer can take these ids
         // before this one commits (the tables have no AUTOINCREMENT, so ids above the
         // largest are free).
         Dialect::Sqlite => {
             let max = tx
-                .query(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"), &[])?
+                .query(&format!("SELECT COALESCE(MAX(id), 0) AS last_id FROM {table}"), &[])?
                 .first()
-                .map(|r| r[0].int())
+                .map(|r| r.int("last_id"))
                 .transpose()?
                 .unwrap_or(0);
             Ok((1..=count).map(|i| max + i).collect())
@@ -264,7 +264,7 @@ impl Store {
                 "workers",
                 &WORKER_COLUMNS,
                 &mut ids.iter().zip(workers).map(|(id, w)| {
-                    let mut row: Row = vec![(*id).into()];
+                    let mut row: Values = vec![(*id).into()];
                     row.extend(worker_params(w, &stamp));
                     row.push(stamp.as_str().into());
                     row
@@ -312,7 +312,7 @@ impl Store {
                 "work_tasks",
                 &TASK_COLUMNS,
                 &mut ids.iter().zip(tasks).map(|(id, t)| {
-                    let mut row: Row = vec![(*id).into()];
+                    let mut row: Values = vec![(*id).into()];
                     row.extend(task_params(t, &stamp));
                     row.push(stamp.as_str().into());
                     row.push("open".into());
@@ -384,9 +384,9 @@ impl Store {
                     &chunk.iter().map(|&i| Value::from(i)).collect::<Vec<_>>(),
                 )?;
                 for r in rows {
-                    let id = r[0].int()?;
-                    name_of.insert(id, r[2].text()?.to_owned());
-                    match r[1].opt_int()? {
+                    let id = r.int("id")?;
+                    name_of.insert(id, r.text("name")?.to_owned());
+                    match r.opt_int("owner_id")? {
                         Some(owner) => {
                             owner_of.insert(id, owner);
                         }
@@ -434,8 +434,8 @@ impl Store {
             let contract_ids = reserve_ids(tx, "contracts", batch.contracts.len())?;
             let mut moves: Vec<Pending> = Vec::new();
             let mut funded_by: BTreeMap<i64, i64> = BTreeMap::new();
-            let mut contract_rows: Vec<Row> = Vec::with_capacity(batch.contracts.len());
-            let mut milestone_rows: Vec<Row> = Vec::new();
+            let mut contract_rows: Vec<Values> = Vec::with_capacity(batch.contracts.len());
+            let mut milestone_rows: Vec<Values> = Vec::new();
             for (c, &id) in batch.contracts.iter().zip(&contract_ids) {
                 let client_id = clients[c.client];
                 let worker_id = *owner_of.get(&c.worker.0).ok_or_else(|| StoreError::NotFound {

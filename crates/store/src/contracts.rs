@@ -138,10 +138,10 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         what: "contract",
         id: id.to_string(),
     })?;
-    let currency = r[4].text()?.to_owned();
+    let currency = r.text("currency")?.to_owned();
     let cur = market(Currency::parse(&currency))?;
-    let fee_bps = u32::try_from(r[5].int()?).unwrap_or(0);
-    let hourly_rate = r[10].opt_int()?;
+    let fee_bps = u32::try_from(r.int("fee_bps")?).unwrap_or(0);
+    let hourly_rate = r.opt_int("hourly_rate")?;
     let after_fee = |minor: i64| -> Result<(String, String), StoreError> {
         if minor == 0 {
             return Ok((decimal(0, cur), decimal(0, cur)));
@@ -155,7 +155,7 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
             &[id.into(), currency.as_str().into()],
         )?
         .first()
-        .map(|r| r[0].int())
+        .map(|r| r.int("balance"))
         .transpose()?
         .unwrap_or(0);
     // Only hourly contracts have timesheets.
@@ -171,9 +171,9 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         )?
         .iter()
         .map(|m| {
-            let ord = m[0].int()?;
-            let minor = m[2].int()?;
-            let week_start = m[6].opt_text()?;
+            let ord = m.int("ord")?;
+            let minor = m.int("amount")?;
+            let week_start = m.opt_text("week_start")?;
             let (logged, billed) = match (&week_start, hourly_rate) {
                 (Some(_), Some(rate)) => {
                     let logged = minutes.get(&ord).copied().unwrap_or(0);
@@ -184,13 +184,13 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
             let (worker_receives, fee) = after_fee(billed.unwrap_or(minor))?;
             Ok(MilestoneView {
                 number: ord + 1,
-                title: m[1].text()?.to_owned(),
+                title: m.text("title")?.to_owned(),
                 amount: decimal(minor, cur),
                 worker_receives,
                 fee,
-                status: market(MilestoneStatus::parse(m[3].text()?))?,
-                review_due: m[4].opt_text()?,
-                test: m[5].opt_int()?,
+                status: market(MilestoneStatus::parse(m.text("status")?))?,
+                review_due: m.opt_text("review_due")?,
+                test: m.opt_int("test_id")?,
                 week_start,
                 minutes_logged: logged,
                 billed: billed.map(|b| decimal(b, cur)),
@@ -198,23 +198,23 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(ContractView {
-        id: r[0].int()?,
-        client: r[1].int()?,
-        worker: r[2].int()?,
-        title: r[3].text()?.to_owned(),
+        id: r.int("id")?,
+        client: r.int("client_id")?,
+        worker: r.int("worker_id")?,
+        title: r.text("title")?.to_owned(),
         currency,
         fee_bps: i64::from(fee_bps),
-        review_days: r[6].int()?,
-        kind: market(ContractKind::parse(r[9].text()?))?,
+        review_days: r.int("review_days")?,
+        kind: market(ContractKind::parse(r.text("kind")?))?,
         hourly_rate: hourly_rate.map(|h| decimal(h, cur)),
         worker_receives_per_hour: hourly_rate
             .map(|h| after_fee(h).map(|(w, _)| w))
             .transpose()?,
-        weekly_cap_hours: r[11].opt_int()?,
-        status: market(ContractStatus::parse(r[7].text()?))?,
+        weekly_cap_hours: r.opt_int("weekly_cap_hours")?,
+        status: market(ContractStatus::parse(r.text("status")?))?,
         escrow: decimal(escrow, cur),
         milestones,
-        created_at: r[8].text()?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
     })
 }
 
@@ -224,11 +224,11 @@ fn week_minutes(
     id: i64,
 ) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
     tx.query(
-        "SELECT ord, SUM(minutes) FROM timesheet_entries WHERE contract_id = $1 GROUP BY ord",
+        "SELECT ord, SUM(minutes) AS minutes FROM timesheet_entries WHERE contract_id = $1 GROUP BY ord",
         &[id.into()],
     )?
     .iter()
-    .map(|r| Ok((r[0].int()?, r[1].int()?)))
+    .map(|r| Ok((r.int("ord")?, r.int("minutes")?)))
     .collect()
 }
 
@@ -295,7 +295,7 @@ pub(crate) fn act_in(
             &[id.into()],
         )?
         .iter()
-        .map(|r| r[0].int())
+        .map(|r| r.int("amount"))
         .collect::<Result<Vec<i64>, _>>()?;
     let rate = c
         .hourly_rate
@@ -393,7 +393,7 @@ impl Store {
                 "SELECT id FROM contracts WHERE client_id = $1 OR worker_id = $1 ORDER BY id DESC LIMIT 200",
                 &[account.into()],
             )?;
-            ids.iter().map(|r| load(tx, r[0].int()?)).collect()
+            ids.iter().map(|r| load(tx, r.int("id")?)).collect()
         })
     }
 
@@ -540,9 +540,9 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(TimesheetEntry {
-                    date: r[0].text()?.to_owned(),
-                    minutes: r[1].int()?,
-                    note: r[2].text()?.to_owned(),
+                    date: r.text("day")?.to_owned(),
+                    minutes: r.int("minutes")?,
+                    note: r.text("note")?.to_owned(),
                 })
             })
             .collect()
@@ -594,7 +594,7 @@ impl Store {
                 params,
             )?
             .iter()
-            .map(|r| Ok((r[0].int()?, usize::try_from(r[1].int()?).unwrap_or(0))))
+            .map(|r| Ok((r.int("contract_id")?, usize::try_from(r.int("ord")?).unwrap_or(0))))
             .collect()
         })?;
         let mut done = 0;
@@ -695,7 +695,7 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreErr
             ],
         )?
         .first()
-        .map(|r| r[0].int())
+        .map(|r| r.int("id"))
         .transpose()?
         .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
     if !new.tests.is_empty() && new.tests.len() != new.milestones.len() {

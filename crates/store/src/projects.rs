@@ -80,14 +80,14 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ProjectView, StoreError> {
         })
         .collect();
     Ok(ProjectView {
-        id: r[0].int()?,
-        owner: r[1].int()?,
-        title: r[2].text()?.to_owned(),
-        problem: r[3].text()?.to_owned(),
-        status: r[4].text()?.to_owned(),
+        id: r.int("id")?,
+        owner: r.int("owner_id")?,
+        title: r.text("title")?.to_owned(),
+        problem: r.text("problem")?.to_owned(),
+        status: r.text("status")?.to_owned(),
         tasks,
         unplaced: Vec::new(),
-        created_at: r[5].text()?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
     })
 }
 
@@ -99,7 +99,7 @@ fn project_tasks_changed(tx: &mut dyn Tx, id: i64) -> Result<(), StoreError> {
             &[id.into()],
         )?
         .iter()
-        .map(|r| r[0].int())
+        .map(|r| r.int("id"))
         .collect::<Result<_, _>>()?;
     crate::matching::record(tx, crate::matching::Changed::Tasks(&tasks))
 }
@@ -120,7 +120,7 @@ fn lock_own(tx: &mut dyn Tx, id: i64, owner: i64) -> Result<String, StoreError> 
     }
     tx.query("SELECT status FROM projects WHERE id = $1", &[id.into()])?
         .first()
-        .map(|r| r[0].text().map(str::to_owned))
+        .map(|r| r.text("status").map(str::to_owned))
         .transpose()?
         .ok_or_else(|| StoreError::NotFound {
             what: "project",
@@ -158,8 +158,8 @@ impl Store {
                 "INSERT INTO projects (owner_id, title, problem, status, created_at, updated_at) \
                  VALUES ($1, $2, $3, 'draft', $4, $4) RETURNING id",
                 &[owner.into(), title.as_str().into(), problem.as_str().into(), now.into()],
-            )?[0][0]
-                .int()?;
+            )?[0]
+                .int("id")?;
                 for d in drafts {
                     insert_task(
                         tx,
@@ -198,7 +198,7 @@ impl Store {
                 "SELECT id FROM projects WHERE owner_id = $1 ORDER BY id DESC LIMIT 200",
                 &[owner.into()],
             )?;
-            ids.iter().map(|r| load(tx, r[0].int()?)).collect()
+            ids.iter().map(|r| load(tx, r.int("id")?)).collect()
         })
     }
 
@@ -230,10 +230,10 @@ impl Store {
         self.write(|tx| {
             let status = lock_own(tx, id, owner)?;
             let count = tx.query(
-                "SELECT COUNT(*) FROM work_tasks WHERE project_id = $1",
+                "SELECT COUNT(*) AS n FROM work_tasks WHERE project_id = $1",
                 &[id.into()],
-            )?[0][0]
-                .int()?;
+            )?[0]
+                .int("n")?;
             if count as usize >= MAX_PROJECT_TASKS {
                 return Err(StoreError::Conflict(format!(
                     "project {id} has {MAX_PROJECT_TASKS} tasks, the most a project has"

@@ -127,10 +127,6 @@ pub enum ColumnType {
 /// The values of one row to insert with [`Tx::bulk_insert`], in the order of its columns.
 pub type Values = Vec<Value>;
 
-/// The former name of [`Values`], still used by the bulk generator (`bulk.rs`); results are
-/// [`Record`]s.
-pub type Row = Values;
-
 /// The names of the columns of one query's result, shared by all its rows (one allocation per
 /// query, none per row).
 #[derive(Debug, PartialEq, Eq)]
@@ -246,15 +242,10 @@ impl Record {
     pub(crate) fn opt_real(&self, name: &str) -> Result<Option<f64>, StoreError> {
         self.get(name)?.opt_real().map_err(|e| in_column(name, e))
     }
-}
 
-/// Positional reads, for the code that has not moved to reads by name yet. Panics out of
-/// range, as the `Vec` it replaces did.
-impl std::ops::Index<usize> for Record {
-    type Output = Value;
-
-    fn index(&self, i: usize) -> &Value {
-        &self.values[i]
+    /// The bytes in the column `name`.
+    pub(crate) fn bytes(&self, name: &str) -> Result<&[u8], StoreError> {
+        self.get(name)?.bytes().map_err(|e| in_column(name, e))
     }
 }
 
@@ -363,7 +354,20 @@ mod tests {
         assert_eq!(r.opt_real("score").unwrap(), Some(3.0));
         assert_eq!(r.get("id").unwrap(), &Value::Int(7));
         assert_eq!(r.columns(), ["id", "Title", "owner_id", "score"]);
-        assert_eq!(r[1], Value::from("Welder"));
+    }
+
+    #[test]
+    fn bytes_are_read_by_name() {
+        let r = record(
+            &["bytes", "part"],
+            vec![Value::Bytes(vec![1, 2, 3]), "skills".into()],
+        );
+        assert_eq!(r.bytes("BYTES").unwrap(), [1, 2, 3]);
+        let err = r.bytes("part").unwrap_err().to_string();
+        assert!(
+            err.contains("\"part\"") && err.contains("expected bytes, found text"),
+            "{err}"
+        );
     }
 
     #[test]
