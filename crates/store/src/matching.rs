@@ -444,6 +444,19 @@ const TASK_COLUMNS: &str = "id, owner_id, title, description, place, lat, lon, u
     min_overlap_hours, hours, hours_per_week, budget_minor, budget_currency, languages, starts, ends, status, \
     project_id, ai_exposure, physical";
 
+/// An account from a row with its columns (`id`, `email`, `display_name`, `created_at`,
+/// `role`, `suspension_reason`), read by name.
+fn account_from_row(r: &Record) -> Result<Account, StoreError> {
+    Ok(Account {
+        id: r.int("id")?,
+        email: r.text("email")?.to_owned(),
+        display_name: r.text("display_name")?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
+        role: r.text("role")?.to_owned(),
+        suspended: r.opt_text("suspension_reason")?,
+    })
+}
+
 fn worker_from_row(r: &Record) -> Result<StoredWorker, StoreError> {
     let location = match (r.opt_real("lat")?, r.opt_real("lon")?) {
         (Some(lat), Some(lon)) => Some(GeoPoint::new(lat, lon).map_err(bad)?),
@@ -687,14 +700,7 @@ impl Store {
             rows.first()
                 .map(|r| {
                     Ok((
-                        Account {
-                            id: r.int("id")?,
-                            email: r.text("email")?.to_owned(),
-                            display_name: r.text("display_name")?.to_owned(),
-                            created_at: r.text("created_at")?.to_owned(),
-                            role: r.text("role")?.to_owned(),
-                            suspended: r.opt_text("suspension_reason")?,
-                        },
+                        account_from_row(r)?,
                         r.text("password_hash")?.to_owned(),
                     ))
                 })
@@ -869,14 +875,7 @@ impl Store {
             rows.first()
                 .map(|r| {
                     Ok(TokenRow {
-                        account: Account {
-                            id: r.int("id")?,
-                            email: r.text("email")?.to_owned(),
-                            display_name: r.text("display_name")?.to_owned(),
-                            created_at: r.text("created_at")?.to_owned(),
-                            role: r.text("role")?.to_owned(),
-                            suspended: r.opt_text("suspension_reason")?,
-                        },
+                        account: account_from_row(r)?,
                         csrf_hash: r.opt_text("csrf_hash")?,
                         expires_at: r.opt_text("expires_at")?,
                         scopes: r.opt_text("scopes")?,
