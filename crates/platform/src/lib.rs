@@ -64,16 +64,6 @@ impl Platform {
         }
     }
 
-    /// The store.
-    pub fn store(&self) -> &Arc<Store> {
-        &self.store
-    }
-
-    /// The sentence encoder, when text is read by meaning.
-    pub fn encoder(&self) -> Result<Option<Arc<Encoder>>, StoreError> {
-        Ok((self.encoder)()?)
-    }
-
     /// The analyzer over the store's current taxonomy: kept, or read from the store's kept
     /// indexes (built and kept there when missing) after an import changed the taxonomy.
     pub fn analyzer(&self) -> Result<Arc<Analyzer>, StoreError> {
@@ -82,12 +72,6 @@ impl Platform {
             self.store
                 .analyzer_with(|| (self.encoder)().map_err(StoreError::from))
         })
-    }
-
-    /// The analyzer, if one is kept for the store's current taxonomy (nothing is built).
-    pub fn analyzer_kept(&self) -> Result<Option<Arc<Analyzer>>, StoreError> {
-        let version = self.store.taxonomy_version()?;
-        Ok(self.analyzer.kept(&version))
     }
 
     /// The transition model over the occupations of `taxonomy`, for the store's current

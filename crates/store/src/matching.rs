@@ -354,7 +354,7 @@ pub(crate) fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
 
 /// What a new task carries besides its fields.
 pub(crate) struct TaskExtras {
-    pub status: &'static str,
+    pub status: TaskStatus,
     pub project: Option<i64>,
     pub ai_exposure: Option<f64>,
     pub physical: Option<bool>,
@@ -363,7 +363,7 @@ pub(crate) struct TaskExtras {
 impl TaskExtras {
     fn open() -> Self {
         TaskExtras {
-            status: "open",
+            status: TaskStatus::Open,
             project: None,
             ai_exposure: None,
             physical: None,
@@ -387,7 +387,7 @@ pub(crate) fn insert_task(
     params.extend(task_params(task, &stamp));
     params.extend([
         stamp.as_str().into(),
-        extras.status.into(),
+        extras.status.as_str().into(),
         extras.project.into(),
         extras.ai_exposure.into(),
         extras.physical.map(i64::from).into(),

@@ -3,7 +3,7 @@
 //! then publishes them, openly (matched to every worker) or to invited workers only.
 
 use guild_extraction::drafts::DraftTask;
-use guild_matching::{Task, TaskId};
+use guild_matching::{Task, TaskId, TaskStatus};
 use serde::Serialize;
 
 use crate::matching::{TaskExtras, insert_task};
@@ -20,7 +20,7 @@ pub struct ProjectTask {
     /// The task (edit it with `PUT /api/v1/tasks/{id}`).
     pub task: Task,
     /// `draft`, `open`, `invited` or `closed`.
-    pub status: guild_matching::TaskStatus,
+    pub status: TaskStatus,
     /// AI exposure 0–1 as deconstruction judged it (none for tasks added by hand).
     pub ai_exposure: Option<f64>,
     /// Whether it needs physical presence (`false`: it can be done remotely).
@@ -166,7 +166,7 @@ impl Store {
                         Some(owner),
                         &d.task,
                         &TaskExtras {
-                            status: "draft",
+                            status: TaskStatus::Draft,
                             project: Some(id),
                             ai_exposure: d.ai_exposure,
                             physical: d.physical,
@@ -240,7 +240,7 @@ impl Store {
                 )));
             }
             let task_status = match status.as_str() {
-                "draft" => "draft",
+                "draft" => TaskStatus::Draft,
                 "closed" => {
                     return Err(StoreError::Conflict(format!("project {id} is closed")));
                 }
@@ -251,7 +251,11 @@ impl Store {
                             &[id.into()],
                         )?
                         .is_empty();
-                    if invited { "invited" } else { "open" }
+                    if invited {
+                        TaskStatus::Invited
+                    } else {
+                        TaskStatus::Open
+                    }
                 }
             };
             insert_task(
