@@ -9,31 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::MatchError;
 
-macro_rules! record_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-
-record_id!(
-    /// A worker profile, numbered by the store.
-    WorkerId
-);
-record_id!(
-    /// A task (a piece of work to be matched), numbered by the store. Not a taxonomy task
-    /// statement: those are `guild_taxonomy::TaskId`.
-    TaskId
-);
+pub use guild_ids::{TaskId, WorkerId};
 
 /// How well someone does a skill: 1 (novice) to 5 (expert).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

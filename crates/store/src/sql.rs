@@ -100,6 +100,32 @@ impl From<i64> for Value {
         Value::Int(i)
     }
 }
+/// A record's number binds as the integer it is.
+macro_rules! id_values {
+    ($($id:ident),*) => {$(
+        impl From<guild_ids::$id> for Value {
+            fn from(id: guild_ids::$id) -> Self {
+                Value::Int(id.get())
+            }
+        }
+    )*};
+}
+id_values!(
+    AccountId,
+    WorkerId,
+    TaskId,
+    ProjectId,
+    ContractId,
+    MilestoneId,
+    ProposalId,
+    TransferId,
+    PaymentId,
+    OrganisationId,
+    MessageId,
+    ReviewId,
+    AttemptId,
+    WebhookId
+);
 impl From<f64> for Value {
     fn from(r: f64) -> Self {
         Value::Real(r)
@@ -238,6 +264,17 @@ impl Record {
         self.get(name)?.opt_int().map_err(|e| in_column(name, e))
     }
 
+    /// The record number in the column `name`, as the id type of its record
+    /// (`r.id::<ContractId>("contract_id")`).
+    pub(crate) fn id<I: From<Id>>(&self, name: &str) -> Result<I, StoreError> {
+        self.int(name).map(|n| I::from(Id(n)))
+    }
+
+    /// The record number in the column `name`, or `None` for NULL.
+    pub(crate) fn opt_id<I: From<Id>>(&self, name: &str) -> Result<Option<I>, StoreError> {
+        Ok(self.opt_int(name)?.map(|n| I::from(Id(n))))
+    }
+
     /// The number in the column `name` (an integer is read as a real), or `None` for NULL.
     pub(crate) fn opt_real(&self, name: &str) -> Result<Option<f64>, StoreError> {
         self.get(name)?.opt_real().map_err(|e| in_column(name, e))
@@ -248,6 +285,36 @@ impl Record {
         self.get(name)?.bytes().map_err(|e| in_column(name, e))
     }
 }
+
+/// A record number as read from a column, before it is given its type: only the store reads
+/// numbers out of rows, so only the store can turn one into an id this way.
+pub(crate) struct Id(i64);
+
+macro_rules! id_from_column {
+    ($($id:ident),*) => {$(
+        impl From<Id> for guild_ids::$id {
+            fn from(n: Id) -> Self {
+                guild_ids::$id(n.0)
+            }
+        }
+    )*};
+}
+id_from_column!(
+    AccountId,
+    WorkerId,
+    TaskId,
+    ProjectId,
+    ContractId,
+    MilestoneId,
+    ProposalId,
+    TransferId,
+    PaymentId,
+    OrganisationId,
+    MessageId,
+    ReviewId,
+    AttemptId,
+    WebhookId
+);
 
 /// A type error of one value, with the column it came from.
 fn in_column(name: &str, e: StoreError) -> StoreError {
