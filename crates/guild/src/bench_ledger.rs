@@ -5,6 +5,7 @@
 //! platform fee) and refunds over shared accounts, each under its own idempotency key, as the
 //! API would. Refusals for lack of funds are counted (they are answers, not failures).
 
+use guild_ids::{AccountId, ContractId};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -65,26 +66,42 @@ fn run_clients(
                     for i in 0..ops {
                         let key = format!("bench-{run}-{c}-{i}");
                         let amount = Amount::new(rng.random_range(100..50_000i64), eur)?;
+                        // Two numbers from one small range, so that operations contend: each operation
+                        // reads one as an account and the other as a contract, in its own order.
                         let (a, b) = (rng.random_range(1..=PARTIES), rng.random_range(1..=PARTIES));
+                        let (account, contract) = (AccountId(a), ContractId(b));
                         let t = Instant::now();
                         let r = match rng.random_range(0..100u32) {
                             // Deposits are larger than payments, as money arrives in lumps.
                             0..30 => store
                                 .deposit(
                                     &key,
-                                    a,
+                                    account,
                                     Amount::new(amount.minor * 10, eur)?,
                                     "bench deposit",
                                 )
                                 .map(drop),
                             30..60 => store
-                                .fund_escrow(&key, a, b, amount, "bench fund")
+                                .fund_escrow(&key, account, contract, amount, "bench fund")
                                 .map(drop),
                             60..85 => store
-                                .release_escrow(&key, a, b, amount, 1000, "bench release")
+                                .release_escrow(
+                                    &key,
+                                    ContractId(a),
+                                    AccountId(b),
+                                    amount,
+                                    1000,
+                                    "bench release",
+                                )
                                 .map(drop),
                             _ => store
-                                .refund_escrow(&key, a, b, amount, "bench refund")
+                                .refund_escrow(
+                                    &key,
+                                    ContractId(a),
+                                    AccountId(b),
+                                    amount,
+                                    "bench refund",
+                                )
                                 .map(drop),
                         };
                         latencies.push(t.elapsed());

@@ -2,6 +2,7 @@
 //! Data Integrity EdDSA proofs and print every check; manage issuer keys; issue, list and
 //! revoke what Guild issues.
 
+use guild_ids::WorkerId;
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,7 +78,7 @@ pub enum KeysCommand {
 pub struct IssueArgs {
     /// The worker the credential is for.
     #[arg(long)]
-    worker: i64,
+    worker: WorkerId,
     /// The skill certified (taxonomy id).
     #[arg(long)]
     skill: String,
@@ -107,7 +108,7 @@ pub struct IssueArgs {
 pub struct ReputationArgs {
     /// The worker.
     #[arg(long)]
-    worker: i64,
+    worker: WorkerId,
     /// Days back from now.
     #[arg(long, default_value_t = 365)]
     days: i64,
@@ -121,7 +122,7 @@ pub struct ReputationArgs {
 pub struct ListArgs {
     /// Credentials issued to this worker.
     #[arg(long, conflicts_with = "org")]
-    worker: Option<i64>,
+    worker: Option<WorkerId>,
     /// Credentials this organisation issued (default: the platform's).
     #[arg(long)]
     org: Option<String>,
@@ -223,13 +224,13 @@ pub fn run(
         CredentialCommand::Issue(args) => issue(&store()?, publication, &args),
         CredentialCommand::Reputation(args) => {
             let store = store()?;
-            let issued = store.issue_reputation(publication, args.worker, args.days, None)?;
+            let issued = store.issue_reputation(publication, args.worker.get(), args.days, None)?;
             write_out(&issued, args.out.as_ref())
         }
         CredentialCommand::List(args) => {
             let store = store()?;
             let all = match args.worker {
-                Some(w) => store.credentials_of(w)?,
+                Some(w) => store.credentials_of(w.get())?,
                 None => {
                     store.credentials_issued_by(&issuer(&store, args.org.as_deref())?.key_name())?
                 }
@@ -292,7 +293,7 @@ fn issue(store: &Store, publication: &Publication, args: &IssueArgs) -> Result<E
     };
     let issuer = issuer(store, args.org.as_deref())?;
     let award = SkillAward {
-        worker: args.worker,
+        worker: args.worker.get(),
         skill: args.skill.clone(),
         level: args.level,
         evidence: args

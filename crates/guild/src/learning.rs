@@ -2,6 +2,7 @@
 //! workers' offers to teach, from the command line, as the operator (resources imported here
 //! belong to no account and cannot be changed over the API).
 
+use guild_ids::ResourceId;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,7 +58,7 @@ pub enum ResourcesCommand {
     /// Delete a resource.
     Delete {
         /// Resource id.
-        id: i64,
+        id: ResourceId,
     },
 }
 
@@ -68,7 +69,7 @@ pub struct TrainersArgs {
     skill: String,
     /// The learner's worker profile (languages and time zone are read from it).
     #[arg(long, conflicts_with_all = ["languages", "utc_offset_minutes"])]
-    learner: Option<i64>,
+    learner: Option<WorkerId>,
     /// Level wanted, 1–5 (default: one above the learner's, else 3).
     #[arg(long)]
     level: Option<u8>,
@@ -90,7 +91,7 @@ pub struct TrainersArgs {
 pub struct TeachArgs {
     /// The worker who offers to teach.
     #[arg(long)]
-    worker: i64,
+    worker: WorkerId,
     /// The skill (the worker's profile must hold it at proficiency 4 or more).
     #[arg(long)]
     skill: String,
@@ -204,8 +205,8 @@ pub fn resources(store: &Store, command: ResourcesCommand) -> Result<ExitCode> {
             out!(
                 "imported {} resources (ids {}–{})",
                 ids.len(),
-                ids.first().copied().unwrap_or(0),
-                ids.last().copied().unwrap_or(0)
+                ids.first().map_or(0, |i| i.get()),
+                ids.last().map_or(0, |i| i.get())
             );
         }
         ResourcesCommand::List {
@@ -283,7 +284,7 @@ pub fn trainers(store: &Store, args: TrainersArgs) -> Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--level: {e}"))?;
     let learner = match args.learner {
         Some(id) => {
-            let w = store.worker(WorkerId(id))?.worker;
+            let w = store.worker(id)?.worker;
             let held = w
                 .skills
                 .iter()
@@ -369,7 +370,7 @@ pub fn trainers(store: &Store, args: TrainersArgs) -> Result<ExitCode> {
 
 pub fn teach(store: &Store, args: TeachArgs) -> Result<ExitCode> {
     let wanted = skill(&args.skill)?;
-    let worker = WorkerId(args.worker);
+    let worker = args.worker;
     if args.withdraw {
         store.delete_teaching_offer(worker, &wanted)?;
         out!("worker {worker} no longer offers to teach {wanted}");

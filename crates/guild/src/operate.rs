@@ -3,6 +3,7 @@
 //! `guild contracts` (decide disputes, approve overdue milestones), `guild webhooks` (deliver
 //! what is due) and `guild accounts` (roles).
 
+use guild_ids::{AccountId, ContractId};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,7 +65,7 @@ pub enum LedgerCommand {
     /// The balances of a user account.
     Balances {
         /// The account.
-        account: i64,
+        account: AccountId,
     },
 }
 
@@ -190,7 +191,7 @@ pub enum ContractsCommand {
     /// the worker (less the fee), the rest back to the client; the contract ends.
     Resolve {
         /// The contract.
-        id: i64,
+        id: ContractId,
         /// The worker's share, 0–100.
         #[arg(long)]
         worker_percent: u8,
@@ -205,7 +206,7 @@ pub enum ContractsCommand {
     /// Show a contract.
     Show {
         /// The contract.
-        id: i64,
+        id: ContractId,
     },
 }
 

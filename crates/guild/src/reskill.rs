@@ -19,7 +19,7 @@ pub struct ReskillArgs {
     from: Option<String>,
     /// Start from a worker profile.
     #[arg(long)]
-    worker: Option<i64>,
+    worker: Option<WorkerId>,
     /// The occupation the worker has done, when their profile does not say enough.
     #[arg(long, requires = "worker")]
     occupation: Option<String>,
@@ -89,7 +89,7 @@ pub fn run(platform: &Platform, args: ReskillArgs) -> Result<ExitCode> {
     let origin = match (&args.from, args.worker) {
         (Some(from), None) => Origin::Occupation(occupation_arg(from)),
         (None, Some(id)) => Origin::Worker {
-            id: WorkerId(id),
+            id,
             occupation: args.occupation.as_deref().map(occupation_arg),
         },
         _ => bail!("give either --from OCCUPATION or --worker ID"),

@@ -29,19 +29,19 @@ pub enum WorkerCommand {
     /// Replace a worker profile with a JSON file.
     Update {
         /// Worker id.
-        id: i64,
+        id: WorkerId,
         /// JSON file, or - for standard input.
         file: PathBuf,
     },
     /// Delete a worker profile.
     Delete {
         /// Worker id.
-        id: i64,
+        id: WorkerId,
     },
     /// Show a worker profile as JSON.
     Show {
         /// Worker id.
-        id: i64,
+        id: WorkerId,
     },
     /// List worker profiles.
     List(ListArgs),
@@ -57,7 +57,7 @@ pub enum TaskCommand {
     /// Replace a task with a JSON file.
     Update {
         /// Task id.
-        id: i64,
+        id: TaskId,
         /// JSON file, or - for standard input.
         file: PathBuf,
         /// draft, open, invited or closed.
@@ -67,12 +67,12 @@ pub enum TaskCommand {
     /// Delete a task.
     Delete {
         /// Task id.
-        id: i64,
+        id: TaskId,
     },
     /// Show a task as JSON.
     Show {
         /// Task id.
-        id: i64,
+        id: TaskId,
     },
     /// List tasks.
     List(ListArgs),
@@ -96,10 +96,10 @@ pub struct ListArgs {
 pub struct MatchArgs {
     /// Rank workers for this task.
     #[arg(long)]
-    task: Option<i64>,
+    task: Option<TaskId>,
     /// Rank open tasks for this worker.
     #[arg(long)]
-    worker: Option<i64>,
+    worker: Option<WorkerId>,
 }
 
 #[derive(Args)]
@@ -152,15 +152,15 @@ pub fn worker(store: &Store, command: WorkerCommand) -> Result<ExitCode> {
         }
         WorkerCommand::Update { id, file } => {
             let w: Worker = read_json(&file)?;
-            store.update_worker(WorkerId(id), &w)?;
+            store.update_worker(id, &w)?;
             out!("worker {id} updated");
         }
         WorkerCommand::Delete { id } => {
-            store.delete_worker(WorkerId(id))?;
+            store.delete_worker(id)?;
             out!("worker {id} deleted");
         }
         WorkerCommand::Show { id } => {
-            let w = store.worker(WorkerId(id))?;
+            let w = store.worker(id)?;
             out!("{}", serde_json::to_string_pretty(&w.worker)?);
         }
         WorkerCommand::List(args) => {
@@ -194,15 +194,15 @@ pub fn task(store: &Store, command: TaskCommand) -> Result<ExitCode> {
         }
         TaskCommand::Update { id, file, status } => {
             let t: Task = read_json(&file)?;
-            store.update_task(TaskId(id), &t, status)?;
+            store.update_task(id, &t, status)?;
             out!("task {id} updated");
         }
         TaskCommand::Delete { id } => {
-            store.delete_task(TaskId(id))?;
+            store.delete_task(id)?;
             out!("task {id} deleted");
         }
         TaskCommand::Show { id } => {
-            let t = store.task(TaskId(id))?;
+            let t = store.task(id)?;
             out!("{}", serde_json::to_string_pretty(&t.task)?);
         }
         TaskCommand::List(args) => {
@@ -259,7 +259,7 @@ pub fn matches(store: &Store, args: MatchArgs, options: MatchOptions) -> Result<
     let index = index(store)?;
     let mut rows = Vec::new();
     if let Some(task_id) = args.task {
-        let task = store.task(TaskId(task_id))?.task;
+        let task = store.task(task_id)?.task;
         let ranked = index.top_workers(&task, options.k, &mut RankScratch::default())?;
         let workers = store.workers(&ranked.iter().map(|r| r.id).collect::<Vec<_>>())?;
         for (r, w) in ranked.into_iter().zip(workers) {
@@ -269,7 +269,7 @@ pub fn matches(store: &Store, args: MatchArgs, options: MatchOptions) -> Result<
             }
         }
     } else if let Some(worker_id) = args.worker {
-        let worker = store.worker(WorkerId(worker_id))?.worker;
+        let worker = store.worker(worker_id)?.worker;
         let ranked = index.top_tasks(&worker, options.k)?;
         let tasks = store.tasks(&ranked.iter().map(|r| r.id).collect::<Vec<_>>())?;
         for (r, t) in ranked.into_iter().zip(tasks) {

@@ -80,6 +80,24 @@ record_id! {
     AttemptId;
     /// A webhook subscription.
     WebhookId;
+    /// One delivery of an event to a webhook.
+    DeliveryId;
+    /// A skill test (questions that assess one skill).
+    SkillTestId;
+    /// An API token of an account.
+    TokenId;
+    /// A notification to an account.
+    NotificationId;
+    /// A file attached to a message.
+    AttachmentId;
+    /// A credential a worker imported from another issuer.
+    ImportId;
+    /// An event in the audit log.
+    EventId;
+    /// A learning resource (a course, a text, a video) in the catalogue.
+    ResourceId;
+    /// A worker's appeal against an automated decision.
+    AppealId;
 }
 
 #[cfg(test)]
@@ -90,7 +108,10 @@ mod tests {
     fn an_id_is_a_plain_number_on_the_wire() {
         let id = ContractId(42);
         assert_eq!(serde_json::to_string(&id).ok().as_deref(), Some("42"));
-        assert_eq!(serde_json::from_str::<ContractId>("7").ok(), Some(ContractId(7)));
+        assert_eq!(
+            serde_json::from_str::<ContractId>("7").ok(),
+            Some(ContractId(7))
+        );
         assert_eq!("12".parse::<AccountId>().ok(), Some(AccountId(12)));
         assert!("twelve".parse::<AccountId>().is_err());
         assert_eq!(i64::from(TaskId(3)), 3);

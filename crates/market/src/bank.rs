@@ -20,6 +20,7 @@
 //! | `counterparty` | no       | who paid or was paid                                       |
 //! | `note`         | no       | the bank's free text                                       |
 
+use guild_ids::PaymentId;
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
@@ -495,7 +496,7 @@ pub fn parse_statement(csv_text: &str) -> Result<Vec<StatementLine>, MarketError
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PayoutInstruction {
     /// The payout's id in the store (positive).
-    pub payout_id: i64,
+    pub payout_id: PaymentId,
     /// The creditor reference the payment carries, so that the bank's confirmation or return
     /// can be matched: it must pass [`check_reference`] (statements keep no other kind).
     pub reference: String,
@@ -521,7 +522,12 @@ const PAYOUT_HEADER: [&str; 7] = [
 ];
 
 /// Checks a beneficiary name or note (already trimmed) for a payout file.
-fn payout_text(text: &str, payout_id: i64, field: &str, required: bool) -> Result<(), MarketError> {
+fn payout_text(
+    text: &str,
+    payout_id: PaymentId,
+    field: &str,
+    required: bool,
+) -> Result<(), MarketError> {
     let bad = |why: &str| MarketError::Invalid(format!("payout {payout_id}, {field}: {why}"));
     if required && text.is_empty() {
         return Err(bad("empty"));
@@ -563,7 +569,7 @@ pub fn payout_file(instructions: &[PayoutInstruction]) -> Result<String, MarketE
         let id = p.payout_id;
         let bad =
             |field: &str, why: String| MarketError::Invalid(format!("payout {id}, {field}: {why}"));
-        if id <= 0 {
+        if id.get() <= 0 {
             return Err(bad("payout_id", "must be positive".to_owned()));
         }
         if !ids.insert(id) {
@@ -904,7 +910,7 @@ mod tests {
 
     fn instruction(id: i64) -> PayoutInstruction {
         PayoutInstruction {
-            payout_id: id,
+            payout_id: PaymentId(id),
             reference: creditor_reference(id.unsigned_abs()),
             amount: Amount::parse("1234.5", eur()).unwrap(),
             beneficiary: "Grace Hopper".into(),
@@ -953,7 +959,7 @@ mod tests {
         type Spoil = fn(&mut PayoutInstruction);
         let cases: Vec<(Spoil, &str)> = vec![
             (
-                |p: &mut PayoutInstruction| p.payout_id = 0,
+                |p: &mut PayoutInstruction| p.payout_id = PaymentId(0),
                 "payout 0, payout_id",
             ),
             (

@@ -12,6 +12,7 @@
 //! - `platform_fees`: Guild's fees on released money;
 //! - `payouts_pending` of an account: payouts and refunds sent to the bank, not yet confirmed.
 
+use guild_ids::{AccountId, ContractId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,21 @@ impl Account {
                 currency,
             }),
         }
+    }
+
+    /// The account of kind `kind` that belongs to the user account `owner` (client funds, a
+    /// worker's balance, pending payouts).
+    pub fn of(
+        kind: AccountKind,
+        owner: AccountId,
+        currency: Currency,
+    ) -> Result<Self, MarketError> {
+        Self::new(kind, owner.get(), currency)
+    }
+
+    /// The escrow of `contract`.
+    pub fn escrow(contract: ContractId, currency: Currency) -> Result<Self, MarketError> {
+        Self::new(AccountKind::Escrow, contract.get(), currency)
     }
 
     /// The outside world's account in `currency`.

@@ -7,6 +7,8 @@
 //! move money twice), who moved it, and a balanced [`Transfer`] with the memo a person reads.
 
 use crate::MarketError;
+use guild_ids::{AccountId, ContractId};
+
 use crate::contract::{Action, Effect, Money};
 use crate::fees::split;
 use crate::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
@@ -17,11 +19,11 @@ use crate::timesheet::bill;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContractMoney {
     /// The contract's number: its escrow account's owner and part of every key.
-    pub contract: i64,
-    /// The client's account number.
-    pub client: i64,
-    /// The worker's account number.
-    pub worker: i64,
+    pub contract: ContractId,
+    /// The client's account.
+    pub client: AccountId,
+    /// The worker's account.
+    pub worker: AccountId,
     /// The contract's currency.
     pub currency: Currency,
     /// The fee on released money, in basis points, fixed when the contract was made.
@@ -45,7 +47,7 @@ pub struct Movement {
     /// The idempotency key: `contract:{id}:milestone:{n}:{event}`.
     pub key: String,
     /// The account that moved the money (the client funding), or `None` when the platform did.
-    pub actor: Option<i64>,
+    pub actor: Option<AccountId>,
     /// The balanced transfer.
     pub transfer: Transfer,
 }
@@ -63,9 +65,9 @@ pub fn movements(
 ) -> Result<Vec<Movement>, MarketError> {
     let id = contract.contract;
     let cur = contract.currency;
-    let escrow = Account::new(AccountKind::Escrow, id, cur)?;
-    let client = Account::new(AccountKind::ClientFunds, contract.client, cur)?;
-    let worker = Account::new(AccountKind::WorkerBalance, contract.worker, cur)?;
+    let escrow = Account::escrow(id, cur)?;
+    let client = Account::of(AccountKind::ClientFunds, contract.client, cur)?;
+    let worker = Account::of(AccountKind::WorkerBalance, contract.worker, cur)?;
     // Escrow to the worker, less the platform's fee.
     let release = |amount: i64, memo: &str| -> Result<Transfer, MarketError> {
         let s = split(Amount::new(amount, cur)?, contract.fee_bps)?;
@@ -172,9 +174,9 @@ mod tests {
 
     fn money(fee_bps: u32) -> ContractMoney {
         ContractMoney {
-            contract: 7,
-            client: 1,
-            worker: 2,
+            contract: ContractId(7),
+            client: AccountId(1),
+            worker: AccountId(2),
             currency: eur(),
             fee_bps,
         }

@@ -99,7 +99,7 @@ pub struct OriginView {
     /// The source occupation, for an occupation origin.
     pub occupation: Option<BaseOccupation>,
     /// The worker, for a worker origin.
-    pub worker: Option<i64>,
+    pub worker: Option<WorkerId>,
     /// The occupation the worker's profile is built on (their skills raise it).
     pub based_on: Option<BaseOccupation>,
     /// The taxonomy the answer is in.
@@ -173,7 +173,7 @@ pub struct PathRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BridgeTask {
     /// The open task.
-    pub task: i64,
+    pub task: TaskId,
     /// Its title.
     pub title: String,
     /// Share of its required weight the learner covers (0–1).
@@ -422,7 +422,7 @@ impl Learning<'_> {
                 Ok(Learner {
                     view: OriginView {
                         occupation: None,
-                        worker: Some(id.0),
+                        worker: Some(*id),
                         based_on,
                         taxonomy: taxonomy.as_str().to_owned(),
                     },
@@ -852,7 +852,7 @@ impl Learning<'_> {
         Ok(found
             .into_iter()
             .map(|(_, share, task, exercises)| BridgeTask {
-                task: task.id.0,
+                task: task.id,
                 title: task.title,
                 covered_share: share,
                 exercises: exercises

@@ -4,6 +4,7 @@
 use guild_extraction::analyzer::AnalyzerScratch;
 use guild_extraction::deconstruct::{self, Deconstruction, Draft};
 use guild_extraction::drafts::draft_tasks;
+use guild_ids::AccountId;
 use guild_store::{ProjectView, StoreError};
 use guild_taxonomy::OccupationId;
 use serde::Serialize;
@@ -143,7 +144,7 @@ impl Platform {
     /// names work with skills Guild knows (nothing is stored then).
     pub fn make_project(
         &self,
-        owner: i64,
+        owner: AccountId,
         problem: &ProblemText,
     ) -> Result<Option<ProjectView>, StoreError> {
         let breakdown = self.deconstruct(&Work::Text {

@@ -10,6 +10,7 @@
 //! `teaches` and `requires` are arrays of `{ "skill": ..., "level": ... }` and the cost is
 //! `{ "minor": ..., "currency": ... }` or absent.
 
+use guild_ids::ResourceId;
 use guild_matching::{Money, Proficiency};
 use guild_taxonomy::SkillId;
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ pub struct SkillLevel {
 pub struct LearningResource {
     /// Its id in the store (0 before it is stored).
     #[serde(default)]
-    pub id: i64,
+    pub id: ResourceId,
     /// Its title.
     pub title: String,
     /// Course, test, practice or mentoring.
@@ -216,7 +217,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<LearningResource>, ReskillError> {
         let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
         let hours_raw = get(Some(hours));
         let resource = LearningResource {
-            id: 0,
+            id: ResourceId::default(),
             title: get(Some(title)).to_owned(),
             kind: ResourceKind::parse(get(Some(kind))).map_err(|e| bad(e.to_string()))?,
             teaches: parse_levels(get(Some(teaches))).map_err(|e| bad(e.to_string()))?,

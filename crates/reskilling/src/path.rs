@@ -46,6 +46,7 @@
 //! Everything is deterministic: ties are broken by cost, hours, resource id and title, then by
 //! position in the catalogue.
 
+use guild_ids::ResourceId;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -1529,7 +1530,7 @@ pub fn synthetic_catalogue(
         };
         let provider = PROVIDERS[rng.random_range(0..PROVIDERS.len())];
         out.push(LearningResource {
-            id,
+            id: ResourceId(id),
             title: format!("{} {id}: {}", kind_title(kind), skills[low]),
             kind,
             teaches,
@@ -1638,7 +1639,7 @@ mod tests {
 
     fn res(id: i64, teaches: Vec<SkillLevel>, hours: f32, euros: i64) -> LearningResource {
         LearningResource {
-            id,
+            id: ResourceId(id),
             title: format!("R{id}"),
             kind: ResourceKind::Course,
             teaches,
@@ -1652,7 +1653,7 @@ mod tests {
     }
 
     fn ids(plan: &LearningPlan) -> Vec<i64> {
-        plan.steps.iter().map(|s| s.resource.id).collect()
+        plan.steps.iter().map(|s| s.resource.id.get()).collect()
     }
 
     fn millihours(plan: &LearningPlan) -> i64 {

@@ -8,6 +8,7 @@ use crate::params::Path;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
 use guild_market::assessment::{Answer, Question};
 use guild_store::{AttemptView, NewSkillTest, SkillTestView};
 use serde::Deserialize;
@@ -56,7 +57,7 @@ pub async fn create(
     let store = state.store.clone();
     let view = blocking(move || {
         store.create_skill_test(
-            org.id,
+            OrganisationId(org.id),
             &NewSkillTest {
                 skill: t.skill,
                 level: t.level,
@@ -98,7 +99,7 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct StartAttempt {
     /// The caller's worker profile.
-    pub worker: i64,
+    pub worker: WorkerId,
 }
 
 /// Starts an attempt: the questions are drawn at random from the bank and the clock starts.
@@ -109,7 +110,7 @@ pub struct StartAttempt {
 pub async fn start(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<SkillTestId>,
     Body(s): Body<StartAttempt>,
 ) -> Result<(StatusCode, Json<AttemptView>), ApiError> {
     own_worker(&state, caller.id, s.worker).await?;
@@ -119,12 +120,16 @@ pub async fn start(
 }
 
 /// The candidate, or the test's organisation's members.
-async fn may_see(state: &AppState, caller: i64, id: i64) -> Result<(AttemptView, bool), ApiError> {
+async fn may_see(
+    state: &AppState,
+    caller: AccountId,
+    id: AttemptId,
+) -> Result<(AttemptView, bool), ApiError> {
     let store = state.store.clone();
     let (view, role) = blocking(move || {
         let v = store.attempt(id)?;
         let org = store.attempt_organisation(id)?;
-        let role = store.member_role(org, caller)?;
+        let role = store.member_role(org.get(), caller.get())?;
         Ok((v, role))
     })
     .await?;
@@ -143,7 +148,7 @@ async fn may_see(state: &AppState, caller: i64, id: i64) -> Result<(AttemptView,
 pub async fn get(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<AttemptId>,
 ) -> Result<Json<AttemptView>, ApiError> {
     Ok(Json(may_see(&state, caller.id, id).await?.0))
 }
@@ -167,7 +172,7 @@ pub struct Answers {
 pub async fn answer(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<AttemptId>,
     Body(a): Body<Answers>,
 ) -> Result<Json<AttemptView>, ApiError> {
     let (store, publication) = (state.store.clone(), state.publication.clone());
@@ -205,7 +210,7 @@ pub struct Assessment {
 pub async fn assess(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<AttemptId>,
     Body(a): Body<Assessment>,
 ) -> Result<Json<AttemptView>, ApiError> {
     let (view, member) = may_see(&state, caller.id, id).await?;

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use guild_ids::{AccountId, TokenId};
 use guild_store::Account;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -501,7 +502,7 @@ pub(crate) fn csrf_of(session: &str) -> String {
 pub(crate) async fn start_session(
     state: &AppState,
     headers: &axum::http::HeaderMap,
-    account: i64,
+    account: AccountId,
 ) -> Result<StartedSession, ApiError> {
     let session = new_token()?;
     let csrf = csrf_of(&session);
@@ -586,7 +587,7 @@ pub struct Suspension {
 pub async fn suspend(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Body(s): Body<Suspension>,
 ) -> Result<StatusCode, ApiError> {
     let reason = s.reason.trim().to_owned();
@@ -611,7 +612,7 @@ pub async fn suspend(
 pub async fn reinstate(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<StatusCode, ApiError> {
     let store = state.store.clone();
     blocking(move || store.set_suspension(id, None, admin.id)).await?;
@@ -662,7 +663,7 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 pub async fn revoke_token(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
 ) -> Result<StatusCode, ApiError> {
     let store = state.store.clone();
     blocking(move || store.revoke_token(caller.id, id)).await?;

@@ -9,6 +9,7 @@ use crate::params::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use guild_ids::{AccountId, ContractId, SkillTestId, WorkerId};
 use guild_market::contract::{Action, Party};
 use guild_market::{Amount, Currency};
 use guild_store::{ContractView, HourlyTerms, NewContract, TimesheetEntry, party_of};
@@ -29,7 +30,7 @@ pub struct NewMilestone {
     pub amount: String,
     /// For a training gig: a skill test; the milestone is approved (and the trainer paid)
     /// when the client, the learner, passes it.
-    pub test: Option<i64>,
+    pub test: Option<SkillTestId>,
 }
 
 /// A contract to propose.
@@ -37,7 +38,7 @@ pub struct NewMilestone {
 #[serde(deny_unknown_fields)]
 pub struct ContractProposal {
     /// The worker profile it is offered to.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// What it is for.
     pub title: String,
     /// ISO 4217 code.
@@ -75,7 +76,7 @@ pub async fn propose(
                 .map_err(|e| ApiError::bad_field("milestones.amount", e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let tests: Vec<Option<i64>> = p.milestones.iter().map(|m| m.test).collect();
+    let tests: Vec<Option<SkillTestId>> = p.milestones.iter().map(|m| m.test).collect();
     let hourly = match (&p.hourly_rate, p.weekly_cap_hours) {
         (None, None) => None,
         (Some(rate), Some(cap)) => Some(HourlyTerms {
@@ -91,7 +92,7 @@ pub async fn propose(
     };
     let store = state.store.clone();
     let view = blocking(move || {
-        let worker = store.worker(guild_matching::WorkerId(p.worker))?;
+        let worker = store.worker(p.worker)?;
         let worker_account = worker.owner.ok_or_else(|| {
             guild_store::StoreError::Invalid(format!(
                 "worker profile {} has no account to sign a contract",
@@ -127,8 +128,8 @@ pub async fn list(
 
 async fn as_party(
     state: &AppState,
-    caller: i64,
-    id: i64,
+    caller: AccountId,
+    id: ContractId,
 ) -> Result<(ContractView, Party), ApiError> {
     let store = state.store.clone();
     let c = blocking(move || store.contract(id)).await?;
@@ -146,7 +147,7 @@ async fn as_party(
 pub async fn get(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
 ) -> Result<Json<ContractView>, ApiError> {
     Ok(Json(as_party(&state, caller.id, id).await?.0))
 }
@@ -175,8 +176,8 @@ pub(crate) fn named(table: &[(&str, Action)], name: &str) -> Option<Action> {
 
 async fn act(
     state: &AppState,
-    caller: i64,
-    id: i64,
+    caller: AccountId,
+    id: ContractId,
     action: Action,
     milestone: Option<usize>,
 ) -> Result<Json<ContractView>, ApiError> {
@@ -198,7 +199,7 @@ async fn act(
 pub async fn contract_action(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(ContractId, String)>,
 ) -> Result<Json<ContractView>, ApiError> {
     let action = named(&CONTRACT_ACTIONS, &action).ok_or_else(|| {
         ApiError::not_found(format!(
@@ -219,7 +220,7 @@ pub async fn contract_action(
 pub async fn milestone_action(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, n, action)): Path<(i64, usize, String)>,
+    Path((id, n, action)): Path<(ContractId, usize, String)>,
 ) -> Result<Json<ContractView>, ApiError> {
     let action = named(&MILESTONE_ACTIONS, &action).ok_or_else(|| {
         ApiError::not_found(format!(
@@ -253,7 +254,7 @@ pub struct NewWeek {
 pub async fn open_week(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     Body(req): Body<NewWeek>,
 ) -> Result<(StatusCode, Json<ContractView>), ApiError> {
     let week: jiff::civil::Date = req
@@ -301,7 +302,7 @@ fn week_index(n: usize) -> Result<usize, ApiError> {
 pub async fn log_time(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, n)): Path<(i64, usize)>,
+    Path((id, n)): Path<(ContractId, usize)>,
     Body(sheet): Body<Timesheet>,
 ) -> Result<Json<ContractView>, ApiError> {
     let week = week_index(n)?;
@@ -342,7 +343,7 @@ pub async fn log_time(
 pub async fn timesheet(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, n)): Path<(i64, usize)>,
+    Path((id, n)): Path<(ContractId, usize)>,
 ) -> Result<Json<Vec<TimesheetEntry>>, ApiError> {
     let week = week_index(n)?;
     let (c, _) = as_party(&state, caller.id, id).await?;
@@ -391,7 +392,7 @@ pub struct SkillRating {
 pub async fn review(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     Body(body): Body<ReviewBody>,
 ) -> Result<(StatusCode, Json<guild_store::Review>), ApiError> {
     let (_, party) = as_party(&state, caller.id, id).await?;
@@ -439,7 +440,7 @@ pub struct ClientReviewBody {
 pub async fn review_client(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     Body(body): Body<ClientReviewBody>,
 ) -> Result<(StatusCode, Json<guild_store::ClientReputation>), ApiError> {
     let (c, party) = as_party(&state, caller.id, id).await?;
@@ -464,7 +465,7 @@ pub async fn review_client(
 pub async fn client_reputation(
     State(state): State<AppState>,
     Caller(_): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<Json<guild_store::ClientReputation>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || store.client_reputation(id)).await?))
@@ -486,7 +487,7 @@ pub struct Resolution {
 pub async fn resolve(
     State(state): State<AppState>,
     Admin(_): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     Body(r): Body<Resolution>,
 ) -> Result<Json<ContractView>, ApiError> {
     if r.worker_percent > 100 {

@@ -15,6 +15,7 @@ use guild_credentials::proof::Cryptosuite;
 use guild_credentials::rdfc::JsonLdCanonicalizer;
 use guild_credentials::resolve::WebResolver;
 use guild_credentials::verify::{CheckResult, Outcome, VerificationReport, verify};
+use guild_ids::{AccountId, ImportId, ReviewId, WorkerId};
 use guild_store::{
     ImportedCredential, IssuedCredential, Issuer, NewImport, Organisation, OwnFirst, Publication,
     Store, StoreError,
@@ -247,7 +248,8 @@ pub async fn create_organisation(
 ) -> Result<(StatusCode, Json<OrganisationView>), ApiError> {
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        let o = store.create_organisation(&new.slug, &new.name, new.url.as_deref(), caller.id)?;
+        let o =
+            store.create_organisation(&new.slug, &new.name, new.url.as_deref(), caller.id.get())?;
         organisation_view(&store, &publication, o, Some("admin".to_owned()))
     })
     .await?;
@@ -265,7 +267,7 @@ pub async fn my_organisations(
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let all = blocking(move || {
         store
-            .organisations_of(caller.id)?
+            .organisations_of(caller.id.get())?
             .into_iter()
             .map(|(o, role)| organisation_view(&store, &publication, o, Some(role)))
             .collect()
@@ -295,14 +297,14 @@ pub async fn get_organisation(
 /// organisation does not exist).
 pub(crate) async fn member(
     state: &AppState,
-    caller: i64,
+    caller: AccountId,
     slug: String,
     allowed: &'static [&'static str],
 ) -> Result<Organisation, ApiError> {
     let store = state.store.clone();
     let (o, role) = blocking(move || {
         let o = store.organisation(&slug)?;
-        let role = store.member_role(o.id, caller)?;
+        let role = store.member_role(o.id, caller.get())?;
         Ok((o, role))
     })
     .await?;
@@ -536,17 +538,21 @@ pub async fn organisation_credentials(
 
 /// Whether the caller may see an issued credential: the holder (the worker's owner) or a
 /// member of the issuing organisation.
-async fn may_see(state: &AppState, caller: i64, c: &IssuedCredential) -> Result<bool, ApiError> {
+async fn may_see(
+    state: &AppState,
+    caller: AccountId,
+    c: &IssuedCredential,
+) -> Result<bool, ApiError> {
     let store = state.store.clone();
     let (worker, issuer) = (c.worker, c.issuer.clone());
     blocking(move || {
         if let Some(w) = worker
-            && store.worker(guild_matching::WorkerId(w))?.owner == Some(caller)
+            && store.worker(WorkerId(w))?.owner == Some(caller)
         {
             return Ok(true);
         }
         match Issuer::organisation_in(&issuer) {
-            Some(org) => Ok(store.member_role(org, caller)?.is_some()),
+            Some(org) => Ok(store.member_role(org, caller.get())?.is_some()),
             None => Ok(false),
         }
     })
@@ -621,7 +627,7 @@ pub async fn revoke_credential(
     let org = Issuer::organisation_in(&c.issuer);
     let store = state.store.clone();
     let role = match org {
-        Some(org) => blocking(move || store.member_role(org, caller.id)).await?,
+        Some(org) => blocking(move || store.member_role(org, caller.id.get())).await?,
         None => None,
     };
     match (org, role.as_deref()) {
@@ -660,12 +666,17 @@ pub struct WorkerCredentials {
 pub async fn worker_credentials(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
 ) -> Result<Json<WorkerCredentials>, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let store = state.store.clone();
-    let (issued, imported) =
-        blocking(move || Ok((store.credentials_of(id)?, store.imported_credentials(id)?))).await?;
+    let (issued, imported) = blocking(move || {
+        Ok((
+            store.credentials_of(id.get())?,
+            store.imported_credentials(id)?,
+        ))
+    })
+    .await?;
     Ok(Json(WorkerCredentials {
         issued: issued.iter().map(issued_view).collect(),
         imported,
@@ -689,14 +700,14 @@ pub struct ReputationQuery {
 pub async fn issue_reputation(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
     Query(q): Query<ReputationQuery>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     own_worker(&state, caller.id, id).await?;
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let days = q.days.unwrap_or(365);
-    let c =
-        blocking(move || store.issue_reputation(&publication, id, days, Some(caller.id))).await?;
+    let c = blocking(move || store.issue_reputation(&publication, id.get(), days, Some(caller.id)))
+        .await?;
     Ok((StatusCode::CREATED, Json(issued(&c)?)))
 }
 
@@ -708,7 +719,7 @@ pub async fn issue_reputation(
 pub async fn issue_endorsement(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ReviewId>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     let store = state.store.clone();
     let review = blocking(move || store.review(id)).await?;
@@ -716,7 +727,8 @@ pub async fn issue_endorsement(
         return Err(ApiError::not_found(format!("review {id} not found")));
     }
     let (store, publication) = (state.store.clone(), state.publication.clone());
-    let c = blocking(move || store.issue_endorsement(&publication, id, Some(caller.id))).await?;
+    let c =
+        blocking(move || store.issue_endorsement(&publication, id.get(), Some(caller.id))).await?;
     Ok((StatusCode::CREATED, Json(issued(&c)?)))
 }
 
@@ -742,7 +754,7 @@ pub struct ImportResult {
 pub async fn import_credential(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
     own_worker(&state, caller.id, id).await?;
@@ -754,7 +766,7 @@ pub async fn import_credential(
 /// caller must have checked); an invalid one is 422 with the checks that failed.
 pub(crate) async fn import_bytes(
     state: &AppState,
-    id: i64,
+    id: WorkerId,
     body: Vec<u8>,
 ) -> Result<ImportResult, ApiError> {
     let (store, publication, fetcher) = (
@@ -828,7 +840,7 @@ pub(crate) async fn import_bytes(
 pub async fn get_imported(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, import)): Path<(i64, i64)>,
+    Path((id, import)): Path<(WorkerId, ImportId)>,
 ) -> Result<Response, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let store = state.store.clone();
@@ -845,7 +857,7 @@ pub async fn get_imported(
 pub async fn delete_imported(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, import)): Path<(i64, i64)>,
+    Path((id, import)): Path<(WorkerId, ImportId)>,
 ) -> Result<StatusCode, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let store = state.store.clone();

@@ -15,6 +15,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use guild_ids::{AccountId, ResourceId};
 use guild_matching::{Money, Proficiency, WorkerId};
 use guild_reskilling::ReskillError;
 use guild_reskilling::catalogue::{LearningResource, ResourceKind, parse_csv, parse_json};
@@ -77,15 +78,31 @@ pub struct ImportAnswer {
     /// How many resources were stored.
     pub imported: usize,
     /// Their ids, in the order of the file.
-    pub ids: Vec<i64>,
+    pub ids: Vec<ResourceId>,
 }
 
 /// A path id as a number, answered as problem+json when it is not one.
-fn path_id(raw: &str, name: &str) -> Result<i64, ApiError> {
+fn path_id<I: From<PathNumber>>(raw: &str, name: &str) -> Result<I, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|&i| i > 0)
+        .map(|n| I::from(PathNumber(n)))
         .ok_or_else(|| ApiError::bad_parameter(name, format!("{raw:?} is not an id")))
+}
+
+/// A positive number read from a path, before it is given the id type of its record.
+struct PathNumber(i64);
+
+impl From<PathNumber> for ResourceId {
+    fn from(n: PathNumber) -> Self {
+        ResourceId(n.0)
+    }
+}
+
+impl From<PathNumber> for WorkerId {
+    fn from(n: PathNumber) -> Self {
+        WorkerId(n.0)
+    }
 }
 
 fn path_skill(raw: &str) -> Result<SkillId, ApiError> {
@@ -201,7 +218,7 @@ pub async fn list_resources(
     };
     let found = blocking(move || state.store.list_resources(&filter)).await?;
     let next_after = (found.len() == limit)
-        .then(|| found.last().map(|r| r.resource.id))
+        .then(|| found.last().map(|r| r.resource.id.get()))
         .flatten();
     Ok(Json(Page {
         items: found.into_iter().map(view).collect(),
@@ -290,7 +307,11 @@ pub async fn create_resources(
 
 /// Reads a resource the caller may change: 404 when there is none, 403 when it is the
 /// operator's or another account's.
-async fn own_resource(state: &AppState, caller: i64, id: i64) -> Result<StoredResource, ApiError> {
+async fn own_resource(
+    state: &AppState,
+    caller: AccountId,
+    id: ResourceId,
+) -> Result<StoredResource, ApiError> {
     let store = state.store.clone();
     let r = blocking(move || store.resource(id)).await?;
     match r.owner {
@@ -368,9 +389,13 @@ pub struct TeachingList {
     pub offers: Vec<TeachingOffer>,
 }
 
-async fn own_worker(state: &AppState, caller: i64, id: i64) -> Result<StoredWorker, ApiError> {
+async fn own_worker(
+    state: &AppState,
+    caller: AccountId,
+    id: WorkerId,
+) -> Result<StoredWorker, ApiError> {
     let store = state.store.clone();
-    let w = blocking(move || store.worker(WorkerId(id))).await?;
+    let w = blocking(move || store.worker(id)).await?;
     if w.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(
             "worker profile {id} belongs to another account"
@@ -389,7 +414,7 @@ pub async fn list_teaching(
     Caller(_caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<TeachingList>, ApiError> {
-    let id = WorkerId(path_id(&id, "id")?);
+    let id: WorkerId = path_id(&id, "id")?;
     let store = state.store.clone();
     let offers = blocking(move || {
         store.worker(id)?;
@@ -416,7 +441,7 @@ pub async fn set_teaching(
     Path((id, skill)): Path<(String, String)>,
     crate::body::Body(body): crate::body::Body<TeachingBody>,
 ) -> Result<(StatusCode, Json<TeachingOffer>), ApiError> {
-    let id = path_id(&id, "id")?;
+    let id: WorkerId = path_id(&id, "id")?;
     let worker = own_worker(&state, caller.id, id).await?.worker;
     let skill = path_skill(&skill)?;
     match worker.skills.iter().find(|s| s.skill == skill) {
@@ -440,7 +465,7 @@ pub async fn set_teaching(
         }
     }
     let offer = TeachingOffer {
-        worker: WorkerId(id),
+        worker: id,
         skill,
         rate: body.rate,
         remote: body.remote,
@@ -468,11 +493,11 @@ pub async fn delete_teaching(
     Caller(caller): Caller,
     Path((id, skill)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let id = path_id(&id, "id")?;
+    let id: WorkerId = path_id(&id, "id")?;
     own_worker(&state, caller.id, id).await?;
     let skill = path_skill(&skill)?;
     let store = state.store.clone();
-    blocking(move || store.delete_teaching_offer(WorkerId(id), &skill)).await?;
+    blocking(move || store.delete_teaching_offer(id, &skill)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -534,7 +559,7 @@ pub async fn trainers(
     };
     let learner_worker = p
         .text("learner")
-        .map(|raw| path_id(raw, "learner"))
+        .map(|raw| path_id::<WorkerId>(raw, "learner"))
         .transpose()?;
     let learner = match learner_worker {
         Some(id) => {
@@ -545,7 +570,7 @@ pub async fn trainers(
                 ));
             }
             let store = state.store.clone();
-            let w = blocking(move || store.worker(WorkerId(id))).await?;
+            let w = blocking(move || store.worker(id)).await?;
             if w.owner != Some(caller.id) {
                 return Err(ApiError::not_found(format!("worker {id} not found")));
             }
@@ -561,7 +586,7 @@ pub async fn trainers(
                     .map_err(|e| ApiError::bad_parameter("level", e.to_string()))?,
             };
             Learner {
-                worker: Some(WorkerId(id)),
+                worker: Some(id),
                 skill: skill.clone(),
                 level,
                 languages: w.worker.languages,

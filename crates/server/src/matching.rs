@@ -5,6 +5,7 @@
 //! matches of their task or profile. Reading what is not visible answers 404, changing what is
 //! visible but not one's own answers 403.
 
+use guild_ids::AccountId;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -306,7 +307,7 @@ pub struct Page<T> {
     pub next_after: Option<i64>,
 }
 
-fn worker_view(w: StoredWorker, caller: i64) -> WorkerView {
+fn worker_view(w: StoredWorker, caller: AccountId) -> WorkerView {
     let mine = w.owner == Some(caller);
     let mut worker = w.worker;
     if !mine {
@@ -316,7 +317,7 @@ fn worker_view(w: StoredWorker, caller: i64) -> WorkerView {
     WorkerView { mine, worker }
 }
 
-pub(crate) fn task_view(t: StoredTask, caller: i64) -> TaskView {
+pub(crate) fn task_view(t: StoredTask, caller: AccountId) -> TaskView {
     TaskView {
         mine: t.owner == Some(caller),
         status: t.status,
@@ -326,10 +327,14 @@ pub(crate) fn task_view(t: StoredTask, caller: i64) -> TaskView {
 
 /// Reads a task the caller may see: open, published to invited workers and the caller's
 /// worker is one, or theirs. Drafts and closed tasks are their owner's alone.
-async fn visible_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTask, ApiError> {
+async fn visible_task(
+    state: &AppState,
+    caller: AccountId,
+    id: TaskId,
+) -> Result<StoredTask, ApiError> {
     let store = state.store.clone();
     let (t, invited) = blocking(move || {
-        let t = store.task(TaskId(id))?;
+        let t = store.task(id)?;
         let invited = t.status == TaskStatus::Invited && store.invited_to(id, caller)?;
         Ok((t, invited))
     })
@@ -343,8 +348,8 @@ async fn visible_task(state: &AppState, caller: i64, id: i64) -> Result<StoredTa
 /// Reads a task the caller owns: 404 when invisible, 403 when visible but not theirs.
 pub(crate) async fn own_task(
     state: &AppState,
-    caller: i64,
-    id: i64,
+    caller: AccountId,
+    id: TaskId,
 ) -> Result<StoredTask, ApiError> {
     let t = visible_task(state, caller, id).await?;
     if t.owner != Some(caller) {
@@ -357,11 +362,11 @@ pub(crate) async fn own_task(
 
 pub(crate) async fn own_worker(
     state: &AppState,
-    caller: i64,
-    id: i64,
+    caller: AccountId,
+    id: WorkerId,
 ) -> Result<StoredWorker, ApiError> {
     let store = state.store.clone();
-    let w = blocking(move || store.worker(WorkerId(id))).await?;
+    let w = blocking(move || store.worker(id)).await?;
     if w.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(
             "worker profile {id} belongs to another account"
@@ -405,7 +410,7 @@ pub async fn list_workers(
     let store = state.store.clone();
     let found = blocking(move || store.list_workers(after, limit)).await?;
     let next_after = (found.len() == limit)
-        .then(|| found.last().map(|w| w.worker.id.0))
+        .then(|| found.last().map(|w| w.worker.id.get()))
         .flatten();
     Ok(Json(Page {
         items: found
@@ -424,16 +429,16 @@ pub async fn list_workers(
 pub async fn get_worker(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
 ) -> Result<Json<WorkerView>, ApiError> {
     let store = state.store.clone();
     let me = caller.id;
     let w = blocking(move || {
         // Someone else's profile may be a little stale (read from a replica); the caller's
         // own, or one the replica does not have yet, is read again from the primary.
-        match store.replica().worker(WorkerId(id)) {
+        match store.replica().worker(id) {
             Ok(w) if w.owner != Some(me) => Ok(w),
-            Ok(_) | Err(StoreError::NotFound { .. }) => store.worker(WorkerId(id)),
+            Ok(_) | Err(StoreError::NotFound { .. }) => store.worker(id),
             Err(e) => Err(e),
         }
     })
@@ -449,14 +454,14 @@ pub async fn get_worker(
 pub async fn update_worker(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
     Body(worker): Body<Worker>,
 ) -> Result<Json<WorkerView>, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let store = state.store.clone();
     let stored = blocking(move || {
-        store.update_worker(WorkerId(id), &worker)?;
-        store.worker(WorkerId(id))
+        store.update_worker(id, &worker)?;
+        store.worker(id)
     })
     .await?;
     Ok(Json(worker_view(stored, caller.id)))
@@ -470,11 +475,11 @@ pub async fn update_worker(
 pub async fn delete_worker(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
 ) -> Result<StatusCode, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let store = state.store.clone();
-    blocking(move || store.delete_worker(WorkerId(id))).await?;
+    blocking(move || store.delete_worker(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -513,7 +518,7 @@ pub async fn list_tasks(
     let store = state.store.clone();
     let found = blocking(move || store.list_tasks(Some(caller.id), after, limit)).await?;
     let next_after = (found.len() == limit)
-        .then(|| found.last().map(|t| t.task.id.0))
+        .then(|| found.last().map(|t| t.task.id.get()))
         .flatten();
     Ok(Json(Page {
         items: found.into_iter().map(|t| task_view(t, caller.id)).collect(),
@@ -529,7 +534,7 @@ pub async fn list_tasks(
 pub async fn get_task(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
 ) -> Result<Json<TaskView>, ApiError> {
     let t = visible_task(&state, caller.id, id).await?;
     Ok(Json(task_view(t, caller.id)))
@@ -555,15 +560,15 @@ pub struct TaskUpdate {
 pub async fn update_task(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     Body(update): Body<TaskUpdate>,
 ) -> Result<Json<TaskView>, ApiError> {
     let current = own_task(&state, caller.id, id).await?;
     let status = update.status.unwrap_or(current.status);
     let store = state.store.clone();
     let stored = blocking(move || {
-        store.update_task(TaskId(id), &update.task, status)?;
-        store.task(TaskId(id))
+        store.update_task(id, &update.task, status)?;
+        store.task(id)
     })
     .await?;
     Ok(Json(task_view(stored, caller.id)))
@@ -577,11 +582,11 @@ pub async fn update_task(
 pub async fn delete_task(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
 ) -> Result<StatusCode, ApiError> {
     own_task(&state, caller.id, id).await?;
     let store = state.store.clone();
-    blocking(move || store.delete_task(TaskId(id))).await?;
+    blocking(move || store.delete_task(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -639,7 +644,7 @@ fn explained(index: &LiveIndex, task: &Task, worker: &Worker) -> Result<Breakdow
 pub async fn task_matches(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Matches<WorkerMatch>>, ApiError> {
     let p = Params::parse(raw.as_deref(), &["k"])?;
@@ -687,7 +692,7 @@ pub(crate) async fn top_workers_for(
 pub async fn worker_matches(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Matches<TaskMatch>>, ApiError> {
     let p = Params::parse(raw.as_deref(), &["k"])?;
@@ -748,13 +753,11 @@ pub enum Fit {
 pub async fn explain_match(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, worker)): Path<(i64, i64)>,
+    Path((id, worker)): Path<(TaskId, WorkerId)>,
 ) -> Result<Json<Fit>, ApiError> {
     let task = own_task(&state, caller.id, id).await?.task;
     let store = state.store.clone();
-    let worker = blocking(move || store.worker(WorkerId(worker)))
-        .await?
-        .worker;
+    let worker = blocking(move || store.worker(worker)).await?.worker;
     let index = state.matches.index(&state).await?;
     Ok(Json(match index.explain(&task, &worker)? {
         Ok(b) => Fit::Match(b),
@@ -767,10 +770,10 @@ pub async fn explain_match(
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRequest {
     /// The caller's tasks to fill (1–2,000, each at most once).
-    pub tasks: Vec<i64>,
+    pub tasks: Vec<TaskId>,
     /// Only these workers (default: the best `candidates_per_task` workers of each task).
     #[serde(default)]
-    pub workers: Option<Vec<i64>>,
+    pub workers: Option<Vec<WorkerId>>,
     /// Candidates considered per task when `workers` is not given (1–500, default 50).
     #[serde(default)]
     pub candidates_per_task: Option<usize>,
@@ -824,7 +827,8 @@ pub async fn assign(
     let answer = tokio::task::spawn_blocking(move || -> Result<BatchAssignment, ApiError> {
         // The workers considered, with their profiles (for capacities), and the candidate arcs.
         let mut columns: Vec<Worker> = Vec::new();
-        let mut column_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let mut column_of: std::collections::HashMap<WorkerId, usize> =
+            std::collections::HashMap::new();
         let mut arcs: Vec<(usize, WorkerId, f32)> = Vec::new();
         match &req.workers {
             Some(ids) => {
@@ -841,10 +845,9 @@ pub async fn assign(
                         format!("worker {wid} is listed twice"),
                     ));
                 }
-                let ids: Vec<WorkerId> = ids.iter().map(|&w| WorkerId(w)).collect();
-                for w in store.workers(&ids)? {
+                for w in store.workers(ids)? {
                     let w = w.worker;
-                    let wid = w.id.0;
+                    let wid = w.id;
                     for (t, task) in tasks.iter().enumerate() {
                         if let Ok(b) = index.explain(task, &w)? {
                             arcs.push((t, w.id, b.score));
@@ -859,8 +862,7 @@ pub async fn assign(
                 let mut ids = Vec::new();
                 for (t, task) in tasks.iter().enumerate() {
                     for r in index.top_workers(task, per_task, &mut scratch)? {
-                        if let std::collections::hash_map::Entry::Vacant(e) =
-                            column_of.entry(r.id.0)
+                        if let std::collections::hash_map::Entry::Vacant(e) = column_of.entry(r.id)
                         {
                             e.insert(ids.len());
                             ids.push(r.id);
@@ -874,11 +876,11 @@ pub async fn assign(
         let mut capacities = std::collections::HashMap::new();
         for (key, &n) in &req.capacities {
             match key
-                .parse::<i64>()
+                .parse::<WorkerId>()
                 .ok()
                 .filter(|id| column_of.contains_key(id))
             {
-                Some(id) => capacities.insert(WorkerId(id), n),
+                Some(id) => capacities.insert(id, n),
                 None => {
                     return Err(ApiError::bad_field(
                         "capacities",
@@ -957,8 +959,8 @@ pub(crate) async fn propose_team(
         let workers = store.all_workers()?;
         let (request, candidates) = project.resolve(index.similarity().vocabulary(), &workers)?;
         let team = form_team(&candidates, &request, &TeamOptions::default())?;
-        let names: std::collections::HashMap<i64, &str> =
-            workers.iter().map(|w| (w.id.0, w.name.as_str())).collect();
+        let names: std::collections::HashMap<WorkerId, &str> =
+            workers.iter().map(|w| (w.id, w.name.as_str())).collect();
         Ok(TeamAnswer {
             members: team
                 .members
@@ -966,7 +968,7 @@ pub(crate) async fn propose_team(
                 .map(|m| TeamMemberView {
                     worker: WorkerId(m.worker as i64),
                     name: names
-                        .get(&(m.worker as i64))
+                        .get(&WorkerId(m.worker as i64))
                         .copied()
                         .unwrap_or_default()
                         .to_owned(),

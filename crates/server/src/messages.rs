@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
+use guild_ids::{AttachmentId, ContractId};
 use guild_store::{Message, NewAttachment, Notification};
 use serde::Deserialize;
 
@@ -95,7 +96,7 @@ fn attachment(a: AttachmentInput) -> Result<NewAttachment, ApiError> {
 pub async fn send(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     Body(input): Body<MessageInput>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     if input.attachments.len() > guild_store::MAX_ATTACHMENTS {
@@ -122,7 +123,7 @@ pub async fn send(
 pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
 ) -> Result<Json<Vec<Message>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || store.messages(id, caller.id)).await?))
@@ -136,7 +137,7 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, attachment)): Path<(i64, i64)>,
+    Path((id, attachment)): Path<(ContractId, AttachmentId)>,
 ) -> Result<Response, ApiError> {
     let store = state.store.clone();
     let (a, bytes) = blocking(move || store.attachment(id, caller.id, attachment)).await?;

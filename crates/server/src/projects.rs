@@ -6,6 +6,7 @@ use crate::params::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use guild_ids::{AccountId, ProjectId};
 use guild_matching::{Task, TaskId};
 use guild_platform::ProblemText;
 use guild_store::ProjectView;
@@ -55,7 +56,11 @@ pub struct Publication {
     pub audience: String,
 }
 
-async fn own_project(state: &AppState, caller: i64, id: i64) -> Result<ProjectView, ApiError> {
+async fn own_project(
+    state: &AppState,
+    caller: AccountId,
+    id: ProjectId,
+) -> Result<ProjectView, ApiError> {
     let store = state.store.clone();
     let p = blocking(move || store.project(id)).await?;
     if p.owner != caller {
@@ -95,7 +100,7 @@ pub async fn create(
 /// Deconstructs a problem into a draft project of `owner`'s (shared with the pages).
 pub(crate) async fn make(
     state: &AppState,
-    owner: i64,
+    owner: AccountId,
     req: NewProject,
     lang: Option<String>,
     hours: f32,
@@ -138,7 +143,7 @@ pub async fn mine(
 pub async fn get(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
 ) -> Result<Json<ProjectView>, ApiError> {
     Ok(Json(own_project(&state, caller.id, id).await?))
 }
@@ -151,7 +156,7 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
     Body(req): Body<ProjectUpdate>,
 ) -> Result<Json<ProjectView>, ApiError> {
     let store = state.store.clone();
@@ -169,7 +174,7 @@ pub async fn update(
 pub async fn add_task(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
     Body(task): Body<Task>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
     let store = state.store.clone();
@@ -192,7 +197,7 @@ pub async fn add_task(
 pub async fn publish(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
     Body(req): Body<Publication>,
 ) -> Result<Json<ProjectView>, ApiError> {
     let invited_only = match req.audience.as_str() {
@@ -219,7 +224,7 @@ pub async fn publish(
 pub async fn close(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
 ) -> Result<Json<ProjectView>, ApiError> {
     let store = state.store.clone();
     Ok(Json(

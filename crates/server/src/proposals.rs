@@ -6,6 +6,7 @@ use crate::params::Path;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use guild_ids::{ProposalId, TaskId, WorkerId};
 use guild_market::proposal::ProposalDecision;
 use guild_market::{Amount, Currency};
 use guild_store::Proposal;
@@ -22,7 +23,7 @@ use crate::{AppState, blocking};
 #[serde(deny_unknown_fields)]
 pub struct NewProposal {
     /// The caller's worker profile.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// Why this worker, how, and when.
     pub cover: String,
     /// The price asked, decimal text.
@@ -39,7 +40,7 @@ pub struct NewProposal {
 pub async fn propose(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(task): Path<i64>,
+    Path(task): Path<TaskId>,
     Body(p): Body<NewProposal>,
 ) -> Result<(StatusCode, Json<Proposal>), ApiError> {
     own_worker(&state, caller.id, p.worker).await?;
@@ -61,7 +62,7 @@ pub async fn propose(
 pub async fn on_task(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(task): Path<i64>,
+    Path(task): Path<TaskId>,
 ) -> Result<Json<Vec<Proposal>>, ApiError> {
     own_task(&state, caller.id, task).await?;
     let store = state.store.clone();
@@ -87,7 +88,7 @@ pub async fn mine(
 pub async fn decide(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, decision)): Path<(i64, String)>,
+    Path((id, decision)): Path<(ProposalId, String)>,
 ) -> Result<Json<Proposal>, ApiError> {
     let Ok(decision) = ProposalDecision::parse(&decision) else {
         return Err(ApiError::not_found(format!(
@@ -118,7 +119,7 @@ pub async fn decide(
 #[serde(deny_unknown_fields)]
 pub struct Invitation {
     /// The worker profile.
-    pub worker: i64,
+    pub worker: WorkerId,
 }
 
 /// Invites a worker to apply to the caller's task; the worker is notified.
@@ -129,7 +130,7 @@ pub struct Invitation {
 pub async fn invite(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(task): Path<i64>,
+    Path(task): Path<TaskId>,
     Body(i): Body<Invitation>,
 ) -> Result<StatusCode, ApiError> {
     own_task(&state, caller.id, task).await?;
@@ -154,7 +155,7 @@ pub struct MessageText {
 pub async fn send_message(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     Body(m): Body<MessageText>,
 ) -> Result<(StatusCode, Json<guild_store::ProposalMessage>), ApiError> {
     let store = state.store.clone();
@@ -170,7 +171,7 @@ pub async fn send_message(
 pub async fn messages(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Json<Vec<guild_store::ProposalMessage>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(

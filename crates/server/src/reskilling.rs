@@ -78,7 +78,7 @@ pub async fn occupation_transitions(
 pub async fn worker_transitions(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<TransitionReport>, ApiError> {
     own_worker(&state, caller.id, id).await?;
@@ -86,10 +86,7 @@ pub async fn worker_transitions(
     let occupation = p.text("occupation").map(str::to_owned);
     transitions(
         state,
-        Origin::Worker {
-            id: WorkerId(id),
-            occupation,
-        },
+        Origin::Worker { id, occupation },
         raw,
         &["occupation"],
     )
@@ -113,7 +110,7 @@ pub struct TargetBody {
 #[serde(deny_unknown_fields)]
 pub struct PathBody {
     /// The caller's worker profile; or give `occupation` to plan from an occupation.
-    pub worker: Option<i64>,
+    pub worker: Option<WorkerId>,
     /// Plan from this occupation (instead of a worker), or, with `worker`, the occupation the
     /// worker has done.
     pub occupation: Option<String>,
@@ -144,7 +141,7 @@ pub async fn learning_path(
         (Some(w), occupation) => {
             own_worker(&state, caller.id, w).await?;
             Origin::Worker {
-                id: WorkerId(w),
+                id: w,
                 occupation: occupation.clone(),
             }
         }

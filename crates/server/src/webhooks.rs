@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guild_credentials::verify::ResolveError;
+use guild_ids::WebhookId;
 use guild_store::{DeliveryView, Store, StoreError, Webhook};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -118,7 +119,7 @@ pub async fn list(
 pub async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WebhookId>,
 ) -> Result<StatusCode, ApiError> {
     let store = state.store.clone();
     blocking(move || store.delete_webhook(caller.id, id)).await?;
@@ -132,7 +133,7 @@ pub async fn delete(
 pub async fn deliveries(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<WebhookId>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(

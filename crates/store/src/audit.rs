@@ -3,6 +3,7 @@
 //! exchange rates), each written in the transaction of what it records, so that the log and
 //! the data cannot disagree.
 
+use guild_ids::{AccountId, EventId};
 use serde::Serialize;
 
 use crate::sql::Tx;
@@ -12,11 +13,11 @@ use crate::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEvent {
     /// Its number (events are numbered in the order they were written).
-    pub id: i64,
+    pub id: EventId,
     /// When.
     pub at: String,
     /// The account that acted, if one did.
-    pub actor: Option<i64>,
+    pub actor: Option<AccountId>,
     /// What happened (`account.created`, `money.transfer`, …).
     pub kind: String,
     /// What it happened to (`account:3`, `transfer:17`, …).
@@ -41,7 +42,7 @@ pub struct EventCounts {
 /// Records an event inside `tx`.
 pub(crate) fn audit(
     tx: &mut dyn Tx,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     kind: &str,
     subject: &str,
     detail: &str,
@@ -63,7 +64,7 @@ impl Store {
     /// Records an event on its own (for what writes nothing else, like a failed sign-in).
     pub fn audit_event(
         &self,
-        actor: Option<i64>,
+        actor: Option<AccountId>,
         kind: &str,
         subject: &str,
         detail: &str,
@@ -142,9 +143,9 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     Ok(AuditEvent {
-                        id: r.int("id")?,
+                        id: r.id("id")?,
                         at: r.text("at")?.to_owned(),
-                        actor: r.opt_int("actor")?,
+                        actor: r.opt_id("actor")?,
                         kind: r.text("kind")?.to_owned(),
                         subject: r.text("subject")?.to_owned(),
                         detail: r.text("detail")?.to_owned(),

@@ -9,6 +9,7 @@
 //! `act_on_contract`, `deposit` and `request_payout` use. Balances are the sums of the
 //! postings written with them, so the ledger audit holds by construction, and is run anyway.
 
+use guild_ids::{AccountId, ContractId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use guild_market::bank;
@@ -219,7 +220,7 @@ impl GenSummary {
 /// A transfer to write, as `post_in` would: its key and who asked.
 struct Pending {
     key: String,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     transfer: Transfer,
 }
 
@@ -325,7 +326,7 @@ impl Store {
                 &mut ids
                     .iter()
                     .zip(tasks)
-                    .flat_map(|(id, t)| crate::matching::task_skill_rows(*id, t)),
+                    .flat_map(|(&id, t)| crate::matching::task_skill_rows(TaskId(id), t)),
             )?;
             bump(tx)?;
             Ok(ids.into_iter().map(TaskId).collect())
@@ -446,9 +447,9 @@ impl Store {
                     return Err(StoreError::Invalid("a contract needs two different accounts".to_owned()));
                 }
                 let money = ContractMoney {
-                    contract: id,
-                    client: client_id,
-                    worker: worker_id,
+                    contract: ContractId(id),
+                    client: AccountId(client_id),
+                    worker: AccountId(worker_id),
                     currency: cur,
                     fee_bps: PLATFORM_FEE_BPS,
                 };
@@ -574,7 +575,7 @@ impl Store {
                     // A worker's account may be in several batches: the batch's first
                     // contract keeps the key new.
                     key: format!("gen:payout:{account}:{}", contract_ids.first().copied().unwrap_or(0)),
-                    actor: Some(account),
+                    actor: Some(AccountId(account)),
                     transfer: Transfer::between(
                         TransferKind::Payout,
                         market(LedgerAccount::new(AccountKind::WorkerBalance, account, cur))?,

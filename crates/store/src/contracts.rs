@@ -3,6 +3,7 @@
 //! first so that two requests cannot both act on the same state. Money keys are derived from
 //! the contract, milestone and event, so a doubled request cannot move money twice.
 
+use guild_ids::{AccountId, ContractId, SkillTestId};
 use guild_market::contract::{
     Action, ContractKind, ContractStatus, MilestoneStatus, Party, decide_for,
 };
@@ -39,7 +40,7 @@ pub struct MilestoneView {
     pub review_due: Option<String>,
     /// For a training milestone: the skill test whose pass by the learner (the client)
     /// approves it.
-    pub test: Option<i64>,
+    pub test: Option<SkillTestId>,
     /// For a week of an hourly contract: its Monday.
     pub week_start: Option<String>,
     /// For a week: the minutes on its timesheet.
@@ -54,11 +55,11 @@ pub struct MilestoneView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractView {
     /// Its number.
-    pub id: i64,
+    pub id: ContractId,
     /// The client's account.
-    pub client: i64,
+    pub client: AccountId,
     /// The worker's account.
-    pub worker: i64,
+    pub worker: AccountId,
     /// What it is for.
     pub title: String,
     /// Its currency.
@@ -90,9 +91,9 @@ pub struct ContractView {
 #[derive(Debug, Clone)]
 pub struct NewContract {
     /// The client (who pays).
-    pub client: i64,
+    pub client: AccountId,
     /// The worker's account.
-    pub worker: i64,
+    pub worker: AccountId,
     /// What it is for.
     pub title: String,
     /// The currency.
@@ -102,7 +103,7 @@ pub struct NewContract {
     /// Days for reviewing submitted work (1–60).
     pub review_days: i64,
     /// Per milestone, a skill test that makes it a training milestone (empty: none).
-    pub tests: Vec<Option<i64>>,
+    pub tests: Vec<Option<SkillTestId>>,
     /// For an hourly contract (then `milestones` is empty: weeks are added as it runs).
     pub hourly: Option<HourlyTerms>,
 }
@@ -128,7 +129,7 @@ pub struct TimesheetEntry {
     pub note: String,
 }
 
-fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
+fn load(tx: &mut dyn Tx, id: ContractId) -> Result<ContractView, StoreError> {
     let rows = tx.query(
         "SELECT id, client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, kind, hourly_rate, weekly_cap_hours \
          FROM contracts WHERE id = $1",
@@ -190,7 +191,7 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
                 fee,
                 status: market(MilestoneStatus::parse(m.text("status")?))?,
                 review_due: m.opt_text("review_due")?,
-                test: m.opt_int("test_id")?,
+                test: m.opt_id("test_id")?,
                 week_start,
                 minutes_logged: logged,
                 billed: billed.map(|b| decimal(b, cur)),
@@ -198,9 +199,9 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(ContractView {
-        id: r.int("id")?,
-        client: r.int("client_id")?,
-        worker: r.int("worker_id")?,
+        id: r.id("id")?,
+        client: r.id("client_id")?,
+        worker: r.id("worker_id")?,
         title: r.text("title")?.to_owned(),
         currency,
         fee_bps: i64::from(fee_bps),
@@ -221,7 +222,7 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ContractView, StoreError> {
 /// Minutes on each week's timesheet of a contract, by the week's milestone index.
 fn week_minutes(
     tx: &mut dyn Tx,
-    id: i64,
+    id: ContractId,
 ) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
     tx.query(
         "SELECT ord, SUM(minutes) AS minutes FROM timesheet_entries WHERE contract_id = $1 GROUP BY ord",
@@ -234,7 +235,7 @@ fn week_minutes(
 
 /// Locks a contract's row (so that two requests cannot both act on the same state) and
 /// loads it.
-fn lock(tx: &mut dyn Tx, id: i64, now: jiff::Timestamp) -> Result<ContractView, StoreError> {
+fn lock(tx: &mut dyn Tx, id: ContractId, now: jiff::Timestamp) -> Result<ContractView, StoreError> {
     let locked = tx.execute(
         "UPDATE contracts SET updated_at = $1 WHERE id = $2",
         &[now.to_string().into(), id.into()],
@@ -249,7 +250,7 @@ fn lock(tx: &mut dyn Tx, id: i64, now: jiff::Timestamp) -> Result<ContractView, 
 }
 
 /// Who `account` is in `contract`.
-pub fn party_of(contract: &ContractView, account: i64) -> Option<Party> {
+pub fn party_of(contract: &ContractView, account: AccountId) -> Option<Party> {
     if account == contract.client {
         Some(Party::Client)
     } else if account == contract.worker {
@@ -263,7 +264,7 @@ pub fn party_of(contract: &ContractView, account: i64) -> Option<Party> {
 /// the caller's transaction: see [`Store::act_on_contract`].
 pub(crate) fn act_in(
     tx: &mut dyn Tx,
-    id: i64,
+    id: ContractId,
     party: Party,
     action: Action,
     milestone: Option<usize>,
@@ -382,18 +383,18 @@ impl Store {
     }
 
     /// One contract.
-    pub fn contract(&self, id: i64) -> Result<ContractView, StoreError> {
+    pub fn contract(&self, id: ContractId) -> Result<ContractView, StoreError> {
         self.read(|tx| load(tx, id))
     }
 
     /// The contracts `account` is a party to, newest first.
-    pub fn contracts_of(&self, account: i64) -> Result<Vec<ContractView>, StoreError> {
+    pub fn contracts_of(&self, account: AccountId) -> Result<Vec<ContractView>, StoreError> {
         self.read(|tx| {
             let ids = tx.query(
                 "SELECT id FROM contracts WHERE client_id = $1 OR worker_id = $1 ORDER BY id DESC LIMIT 200",
                 &[account.into()],
             )?;
-            ids.iter().map(|r| load(tx, r.int("id")?)).collect()
+            ids.iter().map(|r| load(tx, r.id("id")?)).collect()
         })
     }
 
@@ -402,7 +403,7 @@ impl Store {
     /// goes to the worker (less the fee) and the rest back to the client.
     pub fn act_on_contract(
         &self,
-        id: i64,
+        id: ContractId,
         party: Party,
         action: Action,
         milestone: Option<usize>,
@@ -416,8 +417,8 @@ impl Store {
     /// the rate times the weekly cap goes into escrow. One transaction.
     pub fn open_week(
         &self,
-        id: i64,
-        client: i64,
+        id: ContractId,
+        client: AccountId,
         week: jiff::civil::Date,
         now: jiff::Timestamp,
     ) -> Result<ContractView, StoreError> {
@@ -466,8 +467,8 @@ impl Store {
     /// while the week is funded or sent back for changes.
     pub fn log_time(
         &self,
-        id: i64,
-        worker: i64,
+        id: ContractId,
+        worker: AccountId,
         week: usize,
         entries: &[(jiff::civil::Date, i64, String)],
     ) -> Result<ContractView, StoreError> {
@@ -531,7 +532,11 @@ impl Store {
     }
 
     /// Week `week`'s timesheet (index from 0), by day.
-    pub fn timesheet(&self, id: i64, week: usize) -> Result<Vec<TimesheetEntry>, StoreError> {
+    pub fn timesheet(
+        &self,
+        id: ContractId,
+        week: usize,
+    ) -> Result<Vec<TimesheetEntry>, StoreError> {
         self.read(|tx| {
             tx.query(
                 "SELECT day, minutes, note FROM timesheet_entries WHERE contract_id = $1 AND ord = $2 ORDER BY day",
@@ -553,8 +558,8 @@ impl Store {
     /// tied to it in the learner's active contracts; returns how many.
     pub fn training_passed(
         &self,
-        learner: i64,
-        test: i64,
+        learner: AccountId,
+        test: SkillTestId,
         now: jiff::Timestamp,
     ) -> Result<usize, StoreError> {
         self.act_on_milestones(
@@ -585,7 +590,7 @@ impl Store {
         action: Action,
         now: jiff::Timestamp,
     ) -> Result<usize, StoreError> {
-        let due: Vec<(i64, usize)> = self.read(|tx| {
+        let due: Vec<(ContractId, usize)> = self.read(|tx| {
             tx.query(
                 &format!(
                     "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
@@ -594,7 +599,7 @@ impl Store {
                 params,
             )?
             .iter()
-            .map(|r| Ok((r.int("contract_id")?, usize::try_from(r.int("ord")?).unwrap_or(0))))
+            .map(|r| Ok((r.id::<ContractId>("contract_id")?, usize::try_from(r.int("ord")?).unwrap_or(0))))
             .collect()
         })?;
         let mut done = 0;
@@ -664,7 +669,7 @@ pub(crate) fn check_new(new: &NewContract) -> Result<(), StoreError> {
 }
 
 /// Inserts a checked new contract, `proposed`, with its milestones, in `tx`; returns its id.
-pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreError> {
+pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<ContractId, StoreError> {
     let title = new.title.trim();
     if tx
         .query("SELECT 1 FROM accounts WHERE id = $1", &[new.worker.into()])?
@@ -676,7 +681,7 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreErr
         });
     }
     let now = tx.now().to_string();
-    let id = tx
+    let id: ContractId = tx
         .query(
             "INSERT INTO contracts (client_id, worker_id, title, currency, fee_bps, review_days, status, created_at, updated_at, \
              kind, hourly_rate, weekly_cap_hours) \
@@ -695,7 +700,7 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<i64, StoreErr
             ],
         )?
         .first()
-        .map(|r| r.int("id"))
+        .map(|r| r.id("id"))
         .transpose()?
         .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
     if !new.tests.is_empty() && new.tests.len() != new.milestones.len() {

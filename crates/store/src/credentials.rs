@@ -1,5 +1,6 @@
 //! The issuer's signing keys and the credentials Guild issued.
 
+use guild_ids::AccountId;
 use serde::Serialize;
 
 use std::sync::Arc;
@@ -84,7 +85,7 @@ pub struct IssuedCredential {
     /// Who issued it: `platform` or `org:ID`.
     pub issuer: String,
     /// The account that asked for it, if one did.
-    pub issued_by: Option<i64>,
+    pub issued_by: Option<AccountId>,
 }
 
 fn key_from_row(r: &Record) -> Result<IssuerKey, StoreError> {
@@ -129,7 +130,7 @@ fn credential_from_row(r: &Record) -> Result<IssuedCredential, StoreError> {
         revoked_at: r.opt_text("revoked_at")?,
         revocation_reason: r.opt_text("revocation_reason")?,
         issuer: r.text("issuer")?.to_owned(),
-        issued_by: r.opt_int("issued_by")?,
+        issued_by: r.opt_id("issued_by")?,
     })
 }
 
@@ -459,7 +460,7 @@ impl Store {
     pub fn issue_credential(
         &self,
         issuer: &str,
-        issued_by: Option<i64>,
+        issued_by: Option<AccountId>,
         id: &str,
         worker: Option<i64>,
         kind: &str,

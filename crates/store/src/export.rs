@@ -1,6 +1,7 @@
 //! Everything the store holds about one account, as JSON: what a user takes with them. Secrets
 //! (password and token hashes, issuer secret keys) are never part of it.
 
+use guild_ids::{AccountId, TaskId, WorkerId};
 use serde_json::{Map, Value as Json};
 
 use crate::sql::{Tx, Value};
@@ -51,7 +52,7 @@ impl Store {
     /// messages sent, notifications, ledger accounts and transfers, payment instructions,
     /// reviews both ways, skill-test attempts, webhooks (without their secrets), and its audit
     /// events. Secrets (password and token hashes, webhook secrets) are never in it.
-    pub fn export_account(&self, account: i64) -> Result<Json, StoreError> {
+    pub fn export_account(&self, account: AccountId) -> Result<Json, StoreError> {
         self.read(|tx| {
             let a = [Value::from(account)];
             let mut out = Map::new();
@@ -106,7 +107,7 @@ impl Store {
     /// what others rely on stays without them (contracts and the money they moved keep the
     /// account's number, under the name "deleted account"). Refused while the account has a
     /// live contract or money in the ledger, and for an organisation's last admin.
-    pub fn delete_account(&self, account: i64) -> Result<(), StoreError> {
+    pub fn delete_account(&self, account: AccountId) -> Result<(), StoreError> {
         self.write(|tx| {
             let a = [Value::from(account)];
             let live = tx.query(
@@ -157,14 +158,16 @@ impl Store {
                 });
             }
             // What matching indexes must forget, read before it goes.
-            let ids = |tx: &mut dyn Tx, sql: &str| -> Result<Vec<i64>, StoreError> {
-                tx.query(sql, &[account.into()])?
-                    .iter()
-                    .map(|r| r.int("id"))
-                    .collect()
-            };
-            let workers = ids(tx, "SELECT id FROM workers WHERE owner_id = $1")?;
-            let tasks = ids(tx, "SELECT id FROM work_tasks WHERE owner_id = $1")?;
+            let workers: Vec<WorkerId> = tx
+                .query("SELECT id FROM workers WHERE owner_id = $1", &[account.into()])?
+                .iter()
+                .map(|r| r.id("id"))
+                .collect::<Result<_, _>>()?;
+            let tasks: Vec<TaskId> = tx
+                .query("SELECT id FROM work_tasks WHERE owner_id = $1", &[account.into()])?
+                .iter()
+                .map(|r| r.id("id"))
+                .collect::<Result<_, _>>()?;
             for sql in [
                 "DELETE FROM api_tokens WHERE account_id = $1",
                 "DELETE FROM workers WHERE owner_id = $1",

@@ -2,6 +2,7 @@
 //! `credential` evidence on the worker's profile, and the import records which issuer said so.
 
 use guild_credentials::badge::AttestedSkill;
+use guild_ids::{ImportId, WorkerId};
 use guild_matching::Evidence;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,7 +18,7 @@ pub const DEFAULT_LEVEL: i64 = 3;
 #[derive(Debug, Clone)]
 pub struct NewImport {
     /// The worker it goes to.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// The credential's own id, if any.
     pub credential_id: Option<String>,
     /// Its issuer's DID or URL.
@@ -55,9 +56,9 @@ pub struct ImportedSkill {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportedCredential {
     /// Its number on this Guild.
-    pub id: i64,
+    pub id: ImportId,
     /// The worker.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// The credential's own id, if any.
     pub credential_id: Option<String>,
     /// Who issued it (DID or URL).
@@ -81,8 +82,8 @@ const COLUMNS: &str =
 
 fn from_row(r: &Record) -> Result<ImportedCredential, StoreError> {
     Ok(ImportedCredential {
-        id: r.int("id")?,
-        worker: r.int("worker_id")?,
+        id: r.id("id")?,
+        worker: r.id("worker_id")?,
         credential_id: r.opt_text("credential_id")?,
         issuer: r.text("issuer")?.to_owned(),
         issuer_name: r.opt_text("issuer_name")?,
@@ -99,7 +100,7 @@ fn from_row(r: &Record) -> Result<ImportedCredential, StoreError> {
     })
 }
 
-fn skills_of(tx: &mut dyn Tx, import: i64) -> Result<Vec<ImportedSkill>, StoreError> {
+fn skills_of(tx: &mut dyn Tx, import: ImportId) -> Result<Vec<ImportedSkill>, StoreError> {
     tx.query(
         "SELECT i.skill, COALESCE(s.label, i.skill) AS label, i.level FROM imported_credential_skills i \
          LEFT JOIN skills s ON s.id = i.skill WHERE i.import_id = $1 ORDER BY i.skill",
@@ -210,7 +211,10 @@ impl Store {
     }
 
     /// The credentials `worker` imported, newest first.
-    pub fn imported_credentials(&self, worker: i64) -> Result<Vec<ImportedCredential>, StoreError> {
+    pub fn imported_credentials(
+        &self,
+        worker: WorkerId,
+    ) -> Result<Vec<ImportedCredential>, StoreError> {
         self.read(|tx| {
             let mut all = tx
                 .query(
@@ -230,8 +234,8 @@ impl Store {
     /// One imported credential of `worker`, with the document as uploaded.
     pub fn imported_credential(
         &self,
-        worker: i64,
-        id: i64,
+        worker: WorkerId,
+        id: ImportId,
     ) -> Result<(ImportedCredential, String), StoreError> {
         self.read(|tx| {
             let rows = tx.query(
@@ -250,7 +254,11 @@ impl Store {
 
     /// Removes an imported credential. A skill it alone vouched for falls back from
     /// `credential` to `self_declared` evidence (the worker still claims it; nobody vouches).
-    pub fn delete_imported_credential(&self, worker: i64, id: i64) -> Result<(), StoreError> {
+    pub fn delete_imported_credential(
+        &self,
+        worker: WorkerId,
+        id: ImportId,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
             let skills = skills_of(tx, id)?;
             let n = tx.execute(

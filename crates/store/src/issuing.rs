@@ -4,6 +4,7 @@
 //! transaction, the DID documents and signed Bitstring Status Lists that verifiers fetch, and
 //! verification that answers Guild's own DIDs and lists from the store instead of the network.
 
+use guild_ids::{AccountId, ReviewId, WorkerId};
 use std::sync::OnceLock;
 
 use ed25519_dalek::SigningKey;
@@ -466,7 +467,7 @@ impl Store {
         &self,
         publication: &Publication,
         issuer: &Issuer,
-        issued_by: Option<i64>,
+        issued_by: Option<AccountId>,
         worker: Option<i64>,
         kind: &str,
         skill: Option<&str>,
@@ -789,7 +790,7 @@ impl Store {
         &self,
         publication: &Publication,
         issuer: &Issuer,
-        issued_by: Option<i64>,
+        issued_by: Option<AccountId>,
         award: &SkillAward,
     ) -> Result<IssuedCredential, StoreError> {
         let worker = self.worker(guild_matching::WorkerId(award.worker))?.worker;
@@ -835,7 +836,7 @@ impl Store {
         publication: &Publication,
         worker: i64,
         days: i64,
-        issued_by: Option<i64>,
+        issued_by: Option<AccountId>,
     ) -> Result<IssuedCredential, StoreError> {
         if !(1..=3650).contains(&days) {
             return Err(StoreError::Invalid(format!(
@@ -845,7 +846,7 @@ impl Store {
         let stored = self.worker(guild_matching::WorkerId(worker))?.worker;
         let now = self.now();
         let start = days_from(now, -days)?;
-        let reviews = self.reviews_of(worker, &start.to_string())?;
+        let reviews = self.reviews_of(WorkerId(worker), &start.to_string())?;
         let mut distribution = [0u32; 5];
         let (mut finished, mut sum) = (0u32, 0u64);
         let mut skills = std::collections::BTreeSet::new();
@@ -909,9 +910,9 @@ impl Store {
         &self,
         publication: &Publication,
         review: i64,
-        issued_by: Option<i64>,
+        issued_by: Option<AccountId>,
     ) -> Result<IssuedCredential, StoreError> {
-        let r = self.review(review)?;
+        let r = self.review(ReviewId(review))?;
         if r.body.trim().is_empty() {
             return Err(StoreError::Invalid(format!(
                 "review {review} has no text to endorse with"
@@ -932,7 +933,7 @@ impl Store {
             publication,
             &Issuer::Platform,
             issued_by,
-            Some(r.worker),
+            Some(r.worker.get()),
             "endorsement",
             None,
             &[Cryptosuite::EddsaRdfc2022],
@@ -944,7 +945,7 @@ impl Store {
                         issuer_name: "Guild".to_owned(),
                         issuer_url: Some(publication.base_url.clone()),
                         reviewer_name: Some(r.reviewer_name.clone()),
-                        subject: worker_urn(r.worker),
+                        subject: worker_urn(r.worker.get()),
                         rating: u8::try_from(r.rating).unwrap_or(0),
                         skill_ratings,
                         contract: Some(r.contract_ref.clone()),

@@ -4,6 +4,7 @@
 //! Every write runs in one transaction; skills are checked against the taxonomy when written.
 //! A bulk import is all or nothing.
 
+use guild_ids::ResourceId;
 use std::collections::{BTreeSet, HashMap};
 
 use guild_matching::{Currency, Money, Proficiency, WorkerId};
@@ -189,7 +190,7 @@ fn resource_params(r: &LearningResource, stamp: &str) -> Vec<Value> {
 }
 
 /// Rows of `learning_resource_skills` for a resource.
-fn skill_rows(id: i64, r: &LearningResource) -> impl Iterator<Item = Vec<Value>> + '_ {
+fn skill_rows(id: ResourceId, r: &LearningResource) -> impl Iterator<Item = Vec<Value>> + '_ {
     let teaches = r.teaches.iter().enumerate().map(|(o, s)| (o, "teaches", s));
     let requires = r
         .requires
@@ -220,7 +221,7 @@ fn insert_resource(
     owner: Owner,
     r: &LearningResource,
     stamp: &str,
-) -> Result<i64, StoreError> {
+) -> Result<ResourceId, StoreError> {
     let mut params = vec![Value::from(owner)];
     params.extend(resource_params(r, stamp));
     params.push(stamp.into());
@@ -232,7 +233,7 @@ fn insert_resource(
     )?;
     rows.first()
         .ok_or_else(|| StoreError::Backend("INSERT … RETURNING gave no row".to_owned()))?
-        .int("id")
+        .id("id")
 }
 
 const RESOURCE_COLUMNS: &str =
@@ -240,9 +241,9 @@ const RESOURCE_COLUMNS: &str =
 
 fn resource_from_row(r: &Record) -> Result<StoredResource, StoreError> {
     Ok(StoredResource {
-        owner: r.opt_int("owner_id")?,
+        owner: r.opt_id("owner_id")?,
         resource: LearningResource {
-            id: r.int("id")?,
+            id: r.id("id")?,
             title: r.text("title")?.to_owned(),
             kind: ResourceKind::parse(r.text("kind")?)
                 .map_err(|e| StoreError::Backend(format!("stored {e}")))?,
@@ -278,7 +279,7 @@ fn load_resources(
     if found.is_empty() {
         return Ok(found);
     }
-    let at: HashMap<i64, usize> = found
+    let at: HashMap<ResourceId, usize> = found
         .iter()
         .enumerate()
         .map(|(i, r)| (r.resource.id, i))
@@ -292,7 +293,7 @@ fn load_resources(
         params,
     )?;
     for r in rows {
-        if let Some(&i) = at.get(&r.int("resource_id")?) {
+        if let Some(&i) = at.get(&r.id::<ResourceId>("resource_id")?) {
             let level = SkillLevel {
                 skill: stored_skill(r.text("skill")?)?,
                 level: stored_level(r.get("level")?)?,
@@ -326,7 +327,7 @@ fn check_note(note: &str) -> Result<(), StoreError> {
 
 fn offer_from_row(r: &Record) -> Result<TeachingOffer, StoreError> {
     Ok(TeachingOffer {
-        worker: WorkerId(r.int("worker_id")?),
+        worker: r.id("worker_id")?,
         skill: stored_skill(r.text("skill")?)?,
         rate: stored_money(r.get("rate_minor")?, r.get("rate_currency")?)?,
         remote: r.int("remote")? != 0,
@@ -341,7 +342,7 @@ impl Store {
         &self,
         owner: Owner,
         resource: &LearningResource,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<ResourceId, StoreError> {
         let stamp = self.now().to_string();
         self.write(|tx| {
             check_resources(tx, std::slice::from_ref(resource), None)?;
@@ -363,7 +364,7 @@ impl Store {
         owner: Owner,
         resources: &[LearningResource],
         first_line: usize,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Vec<ResourceId>, StoreError> {
         let stamp = self.now().to_string();
         self.write(|tx| {
             check_resources(tx, resources, Some(first_line))?;
@@ -381,7 +382,11 @@ impl Store {
     }
 
     /// Replaces a resource's fields and skills (its owner stays).
-    pub fn replace_resource(&self, id: i64, resource: &LearningResource) -> Result<(), StoreError> {
+    pub fn replace_resource(
+        &self,
+        id: ResourceId,
+        resource: &LearningResource,
+    ) -> Result<(), StoreError> {
         let stamp = self.now().to_string();
         self.write(|tx| {
             check_resources(tx, std::slice::from_ref(resource), None)?;
@@ -410,7 +415,7 @@ impl Store {
     }
 
     /// Deletes a resource.
-    pub fn delete_resource(&self, id: i64) -> Result<(), StoreError> {
+    pub fn delete_resource(&self, id: ResourceId) -> Result<(), StoreError> {
         self.write(|tx| {
             if tx.execute("DELETE FROM learning_resources WHERE id = $1", &[id.into()])? == 0 {
                 return Err(not_found("learning resource", id));
@@ -420,7 +425,7 @@ impl Store {
     }
 
     /// One resource.
-    pub fn resource(&self, id: i64) -> Result<StoredResource, StoreError> {
+    pub fn resource(&self, id: ResourceId) -> Result<StoredResource, StoreError> {
         self.read(|tx| load_resources(tx, "WHERE id = $1", &[id.into()]))?
             .pop()
             .ok_or_else(|| not_found("learning resource", id))
@@ -622,7 +627,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(TrainerOffer {
-                    worker: WorkerId(r.int("worker_id")?),
+                    worker: r.id("worker_id")?,
                     name: r.text("name")?.to_owned(),
                     skill: skill.clone(),
                     languages: r
@@ -652,6 +657,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::DatabaseUrl;
+    use guild_ids::AccountId;
 
     fn store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
@@ -669,7 +675,7 @@ mod tests {
 
     fn course(title: &str, teaches: &[(&str, u8)], requires: &[(&str, u8)]) -> LearningResource {
         LearningResource {
-            id: 0,
+            id: ResourceId::default(),
             title: title.to_owned(),
             kind: ResourceKind::Course,
             teaches: teaches.iter().map(|(s, l)| level(s, *l)).collect(),
@@ -756,7 +762,10 @@ mod tests {
         assert!(store.learning_catalogue().unwrap().is_empty());
         assert!(
             store
-                .add_resource(Some(1), &course("x", &[("guild:skill/ghost", 1)], &[]))
+                .add_resource(
+                    Some(AccountId(1)),
+                    &course("x", &[("guild:skill/ghost", 1)], &[])
+                )
                 .is_err()
         );
     }

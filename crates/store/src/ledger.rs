@@ -4,6 +4,7 @@
 //! concurrent writers cannot both spend the same money, on SQLite (one writer at a time) or on
 //! PostgreSQL (row locks, taken in account order so that two transfers cannot deadlock).
 
+use guild_ids::{AccountId, ContractId, TransferId};
 use std::collections::BTreeMap;
 
 use guild_market::ledger::{Account, AccountKind, Transfer, TransferKind};
@@ -18,7 +19,7 @@ use crate::{Store, StoreError};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredTransfer {
     /// Its number.
-    pub id: i64,
+    pub id: TransferId,
     /// Why money moved.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kind: String,
@@ -138,7 +139,7 @@ pub(crate) fn account_id(tx: &mut dyn Tx, a: &Account) -> Result<i64, StoreError
     .ok_or_else(|| StoreError::Backend("ledger account vanished".to_owned()))?
 }
 
-fn postings_of(tx: &mut dyn Tx, transfer: i64) -> Result<Vec<StoredPosting>, StoreError> {
+fn postings_of(tx: &mut dyn Tx, transfer: TransferId) -> Result<Vec<StoredPosting>, StoreError> {
     tx.query(
         "SELECT a.kind, a.owner, a.currency, p.amount FROM ledger_postings p \
          JOIN ledger_accounts a ON a.id = p.account_id WHERE p.transfer_id = $1 ORDER BY p.amount, a.id",
@@ -162,7 +163,7 @@ fn postings_of(tx: &mut dyn Tx, transfer: i64) -> Result<Vec<StoredPosting>, Sto
 const TRANSFER_COLUMNS: &str = "id, kind, idempotency_key, memo, rate, created_at";
 
 fn transfer_from_row(tx: &mut dyn Tx, r: &Record) -> Result<StoredTransfer, StoreError> {
-    let id = r.int("id")?;
+    let id = r.id("id")?;
     Ok(StoredTransfer {
         id,
         kind: r.text("kind")?.to_owned(),
@@ -190,7 +191,7 @@ pub fn check_idempotency_key(key: &str) -> Result<(), StoreError> {
 pub(crate) fn post_in(
     tx: &mut dyn Tx,
     key: &str,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     transfer: &Transfer,
     rate: Option<&str>,
 ) -> Result<(StoredTransfer, bool), StoreError> {
@@ -203,7 +204,7 @@ pub(crate) fn post_in(
 pub(crate) fn post_request_in(
     tx: &mut dyn Tx,
     key: &str,
-    actor: Option<i64>,
+    actor: Option<AccountId>,
     transfer: &Transfer,
     rate: Option<&str>,
     request: Option<&str>,
@@ -324,7 +325,7 @@ impl Store {
     pub fn post_transfer(
         &self,
         key: &str,
-        actor: Option<i64>,
+        actor: Option<AccountId>,
         transfer: &Transfer,
         rate: Option<&str>,
     ) -> Result<(StoredTransfer, bool), StoreError> {
@@ -358,7 +359,7 @@ impl Store {
 
     /// The balances of a user account's ledger accounts (client funds, worker balance,
     /// pending payouts), in every currency it has used.
-    pub fn balances_of(&self, owner: i64) -> Result<Vec<Balance>, StoreError> {
+    pub fn balances_of(&self, owner: AccountId) -> Result<Vec<Balance>, StoreError> {
         self.read(|tx| {
             tx.query(
                 "SELECT kind, owner, currency, balance FROM ledger_accounts \
@@ -382,7 +383,11 @@ impl Store {
     }
 
     /// The transfers that touched a user account's ledger accounts, newest first.
-    pub fn statement_of(&self, owner: i64, limit: i64) -> Result<Vec<StoredTransfer>, StoreError> {
+    pub fn statement_of(
+        &self,
+        owner: AccountId,
+        limit: i64,
+    ) -> Result<Vec<StoredTransfer>, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
                 &format!(
@@ -467,14 +472,14 @@ impl Store {
     pub fn deposit(
         &self,
         key: &str,
-        client: i64,
+        client: AccountId,
         amount: guild_market::Amount,
         memo: &str,
     ) -> Result<(StoredTransfer, bool), StoreError> {
         let t = Transfer::between(
             TransferKind::Deposit,
             Account::world(amount.currency),
-            market(Account::new(
+            market(Account::of(
                 AccountKind::ClientFunds,
                 client,
                 amount.currency,
@@ -490,19 +495,19 @@ impl Store {
     pub fn fund_escrow(
         &self,
         key: &str,
-        client: i64,
-        contract: i64,
+        client: AccountId,
+        contract: ContractId,
         amount: guild_market::Amount,
         memo: &str,
     ) -> Result<(StoredTransfer, bool), StoreError> {
         let t = Transfer::between(
             TransferKind::FundEscrow,
-            market(Account::new(
+            market(Account::of(
                 AccountKind::ClientFunds,
                 client,
                 amount.currency,
             ))?,
-            market(Account::new(AccountKind::Escrow, contract, amount.currency))?,
+            market(Account::escrow(contract, amount.currency))?,
             amount.minor,
             memo,
         )
@@ -514,8 +519,8 @@ impl Store {
     pub fn release_escrow(
         &self,
         key: &str,
-        contract: i64,
-        worker: i64,
+        contract: ContractId,
+        worker: AccountId,
         amount: guild_market::Amount,
         fee_bps: u32,
         memo: &str,
@@ -524,11 +529,11 @@ impl Store {
         let cur = amount.currency;
         let mut postings = vec![
             guild_market::Posting {
-                account: market(Account::new(AccountKind::Escrow, contract, cur))?,
+                account: market(Account::escrow(contract, cur))?,
                 amount: -amount.minor,
             },
             guild_market::Posting {
-                account: market(Account::new(AccountKind::WorkerBalance, worker, cur))?,
+                account: market(Account::of(AccountKind::WorkerBalance, worker, cur))?,
                 amount: split.worker_minor,
             },
         ];
@@ -546,15 +551,15 @@ impl Store {
     pub fn refund_escrow(
         &self,
         key: &str,
-        contract: i64,
-        client: i64,
+        contract: ContractId,
+        client: AccountId,
         amount: guild_market::Amount,
         memo: &str,
     ) -> Result<(StoredTransfer, bool), StoreError> {
         let t = Transfer::between(
             TransferKind::Refund,
-            market(Account::new(AccountKind::Escrow, contract, amount.currency))?,
-            market(Account::new(
+            market(Account::escrow(contract, amount.currency))?,
+            market(Account::of(
                 AccountKind::ClientFunds,
                 client,
                 amount.currency,

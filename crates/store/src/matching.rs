@@ -4,6 +4,7 @@
 //! `matching` version and the ids, see [`record`]), which is how a matching index, in this
 //! process or another server on the same database, follows the store without rebuilding.
 
+use guild_ids::{AccountId, ProjectId, TokenId};
 use std::collections::HashMap;
 
 use guild_matching::{
@@ -13,7 +14,7 @@ use guild_matching::{
 use guild_taxonomy::SkillId;
 use jiff::civil::Date;
 
-use crate::sql::{Record, Tx, Value};
+use crate::sql::{Record, Tx, Value, first};
 use crate::{Store, StoreError};
 
 /// An account: someone who signs in.
@@ -21,7 +22,7 @@ use crate::{Store, StoreError};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     /// Store id.
-    pub id: i64,
+    pub id: AccountId,
     /// Sign-in e-mail address, lower-cased.
     pub email: String,
     /// Name shown to others.
@@ -47,7 +48,7 @@ struct TokenRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     /// Its id (to revoke it).
-    pub id: i64,
+    pub id: TokenId,
     /// Its name.
     pub name: String,
     /// What it may reach; absent: all the account may do.
@@ -59,7 +60,7 @@ pub struct TokenInfo {
 }
 
 /// Who owns a worker profile or a task: an account, or the operator (command line).
-pub type Owner = Option<i64>;
+pub type Owner = Option<AccountId>;
 
 /// A stored task and its owner.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +72,7 @@ pub struct StoredTask {
     /// Where it stands.
     pub status: TaskStatus,
     /// The project it belongs to, if any.
-    pub project: Option<i64>,
+    pub project: Option<ProjectId>,
     /// AI exposure 0–1, as deconstruction judged it (tasks made from a problem description).
     pub ai_exposure: Option<f64>,
     /// Whether deconstruction judged it to need physical presence.
@@ -148,9 +149,9 @@ fn real(v: &Value) -> Result<f64, StoreError> {
 /// What a write changed, for the matching indexes that follow the store.
 pub(crate) enum Changed<'a> {
     /// These workers (new, edited or deleted).
-    Workers(&'a [i64]),
+    Workers(&'a [WorkerId]),
     /// These tasks (new, edited, published, closed or deleted).
-    Tasks(&'a [i64]),
+    Tasks(&'a [TaskId]),
     /// Anything: indexes read everything again (bulk loads).
     Everything,
 }
@@ -166,10 +167,10 @@ pub(crate) fn record(tx: &mut dyn Tx, what: Changed<'_>) -> Result<(), StoreErro
         &[],
     )?[0]
         .int("value")?;
-    let (kind, ids) = match what {
-        Changed::Workers(ids) => ("worker", ids),
-        Changed::Tasks(ids) => ("task", ids),
-        Changed::Everything => ("all", &[][..]),
+    let (kind, ids): (_, Vec<i64>) = match what {
+        Changed::Workers(ids) => ("worker", ids.iter().map(|i| i.get()).collect()),
+        Changed::Tasks(ids) => ("task", ids.iter().map(|i| i.get()).collect()),
+        Changed::Everything => ("all", Vec::new()),
     };
     if kind == "all" {
         tx.execute(
@@ -177,7 +178,7 @@ pub(crate) fn record(tx: &mut dyn Tx, what: Changed<'_>) -> Result<(), StoreErro
             &[version.into()],
         )?;
     }
-    for &id in ids {
+    for id in ids {
         tx.execute(
             "INSERT INTO matching_changes (version, kind, entity_id) VALUES ($1, $2, $3)",
             &[version.into(), kind.into(), id.into()],
@@ -244,7 +245,7 @@ fn id_list(prefix: &str, ids: &[i64]) -> (String, Vec<Value>) {
 /// gets stronger: a credential does not downgrade finished work), adding it if missing.
 pub(crate) fn raise_skill(
     tx: &mut dyn Tx,
-    worker: i64,
+    worker: WorkerId,
     skill: &str,
     level: i64,
     evidence: Evidence,
@@ -313,7 +314,7 @@ pub(crate) fn worker_params(w: &Worker, stamp: &str) -> Vec<Value> {
     ]
 }
 
-fn insert_worker_skills(tx: &mut dyn Tx, id: i64, w: &Worker) -> Result<(), StoreError> {
+fn insert_worker_skills(tx: &mut dyn Tx, id: WorkerId, w: &Worker) -> Result<(), StoreError> {
     for s in &w.skills {
         tx.execute(
             "INSERT INTO worker_skills (worker_id, skill, proficiency, evidence) VALUES ($1, $2, $3, $4)",
@@ -355,7 +356,7 @@ pub(crate) fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
 /// What a new task carries besides its fields.
 pub(crate) struct TaskExtras {
     pub status: TaskStatus,
-    pub project: Option<i64>,
+    pub project: Option<ProjectId>,
     pub ai_exposure: Option<f64>,
     pub physical: Option<bool>,
 }
@@ -399,15 +400,15 @@ pub(crate) fn insert_task(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
         &params,
     )?;
-    let id = rows[0].int("id")?;
+    let id: TaskId = first(&rows)?.id("id")?;
     insert_task_skills(tx, id, task)?;
     record(tx, Changed::Tasks(&[id]))?;
-    Ok(TaskId(id))
+    Ok(id)
 }
 
 /// The `work_task_skills` rows of task `id`, in the columns of [`insert_task_skills`]: the
 /// required skills first, then the optional ones, in order.
-pub(crate) fn task_skill_rows(id: i64, t: &Task) -> impl Iterator<Item = Vec<Value>> + '_ {
+pub(crate) fn task_skill_rows(id: TaskId, t: &Task) -> impl Iterator<Item = Vec<Value>> + '_ {
     t.required
         .iter()
         .map(|r| (r, 1i64))
@@ -425,7 +426,7 @@ pub(crate) fn task_skill_rows(id: i64, t: &Task) -> impl Iterator<Item = Vec<Val
         })
 }
 
-fn insert_task_skills(tx: &mut dyn Tx, id: i64, t: &Task) -> Result<(), StoreError> {
+fn insert_task_skills(tx: &mut dyn Tx, id: TaskId, t: &Task) -> Result<(), StoreError> {
     for row in task_skill_rows(id, t) {
         tx.execute(
             "INSERT INTO work_task_skills (task_id, skill, required, weight, min_proficiency, ord) \
@@ -448,7 +449,7 @@ const TASK_COLUMNS: &str = "id, owner_id, title, description, place, lat, lon, u
 /// `role`, `suspension_reason`), read by name.
 fn account_from_row(r: &Record) -> Result<Account, StoreError> {
     Ok(Account {
-        id: r.int("id")?,
+        id: r.id("id")?,
         email: r.text("email")?.to_owned(),
         display_name: r.text("display_name")?.to_owned(),
         created_at: r.text("created_at")?.to_owned(),
@@ -463,9 +464,9 @@ fn worker_from_row(r: &Record) -> Result<StoredWorker, StoreError> {
         _ => None,
     };
     Ok(StoredWorker {
-        owner: r.opt_int("owner_id")?,
+        owner: r.opt_id("owner_id")?,
         worker: Worker {
-            id: WorkerId(r.int("id")?),
+            id: r.id("id")?,
             name: r.text("name")?.to_owned(),
             skills: Vec::new(),
             hours_per_week: real(r.get("hours_per_week")?)? as f32,
@@ -493,13 +494,13 @@ fn task_from_row(r: &Record) -> Result<StoredTask, StoreError> {
         _ => Place::Remote,
     };
     Ok(StoredTask {
-        owner: r.opt_int("owner_id")?,
+        owner: r.opt_id("owner_id")?,
         status: TaskStatus::parse(r.text("status")?).map_err(bad)?,
-        project: r.opt_int("project_id")?,
+        project: r.opt_id("project_id")?,
         ai_exposure: r.opt_real("ai_exposure")?,
         physical: r.opt_int("physical")?.map(|p| p != 0),
         task: Task {
-            id: TaskId(r.int("id")?),
+            id: r.id("id")?,
             title: r.text("title")?.to_owned(),
             description: r.text("description")?.to_owned(),
             required: Vec::new(),
@@ -670,7 +671,7 @@ impl Store {
                     created_at.as_str().into(),
                 ],
             )?;
-            let id = rows[0].int("id")?;
+            let id: AccountId = first(&rows)?.id("id")?;
             crate::audit::audit(
                 tx,
                 Some(id),
@@ -712,7 +713,7 @@ impl Store {
     /// all the account may do); returns the token's id.
     pub fn create_token(
         &self,
-        account: i64,
+        account: AccountId,
         name: &str,
         token_hash: &str,
         scopes: Option<&str>,
@@ -825,7 +826,7 @@ impl Store {
     }
 
     /// An account's API tokens (not browser sessions), newest first.
-    pub fn tokens_of(&self, account: i64) -> Result<Vec<TokenInfo>, StoreError> {
+    pub fn tokens_of(&self, account: AccountId) -> Result<Vec<TokenInfo>, StoreError> {
         self.read(|tx| {
             tx.query(
                 "SELECT id, name, scopes, created_at, revoked_at FROM api_tokens \
@@ -835,7 +836,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(TokenInfo {
-                    id: r.int("id")?,
+                    id: r.id("id")?,
                     name: r.text("name")?.to_owned(),
                     scopes: r
                         .opt_text("scopes")?
@@ -889,7 +890,7 @@ impl Store {
     /// and an expiry; the session presented before, if any, is ended (no session fixation).
     pub fn create_session(
         &self,
-        account: i64,
+        account: AccountId,
         token_hash: &str,
         csrf_hash: &str,
         expires_at: &str,
@@ -946,9 +947,9 @@ impl Store {
     /// Suspends an account with a reason (`Some`), or lifts its suspension (`None`).
     pub fn set_suspension(
         &self,
-        account: i64,
+        account: AccountId,
         reason: Option<&str>,
-        by: i64,
+        by: AccountId,
     ) -> Result<(), StoreError> {
         let stamp = self.now().to_string();
         self.write(|tx| {
@@ -980,7 +981,7 @@ impl Store {
     }
 
     /// A suspended account's appeal.
-    pub fn appeal(&self, account: i64, text: &str) -> Result<i64, StoreError> {
+    pub fn appeal(&self, account: AccountId, text: &str) -> Result<i64, StoreError> {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > 5000 {
             return Err(StoreError::Invalid(
@@ -1012,7 +1013,7 @@ impl Store {
     }
 
     /// Revokes an account's token by id; `NotFound` when it is not theirs.
-    pub fn revoke_token(&self, account: i64, token: i64) -> Result<(), StoreError> {
+    pub fn revoke_token(&self, account: AccountId, token: TokenId) -> Result<(), StoreError> {
         let stamp = self.now().to_string();
         self.write(|tx| {
             let n = tx.execute(
@@ -1134,10 +1135,10 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
                 &params,
             )?;
-            let id = rows[0].int("id")?;
+            let id: WorkerId = first(&rows)?.id("id")?;
             insert_worker_skills(tx, id, worker)?;
             record(tx, Changed::Workers(&[id]))?;
-            Ok(WorkerId(id))
+            Ok(id)
         })
     }
 
@@ -1165,9 +1166,9 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
                     &params,
                 )?;
-                let id = rows[0].int("id")?;
+                let id: WorkerId = first(&rows)?.id("id")?;
                 insert_worker_skills(tx, id, w)?;
-                ids.push(WorkerId(id));
+                ids.push(id);
             }
             bump(tx)?;
             Ok(ids)
@@ -1196,8 +1197,8 @@ impl Store {
                 });
             }
             tx.execute("DELETE FROM worker_skills WHERE worker_id = $1", &[id.0.into()])?;
-            insert_worker_skills(tx, id.0, worker)?;
-            record(tx, Changed::Workers(&[id.0]))
+            insert_worker_skills(tx, id, worker)?;
+            record(tx, Changed::Workers(&[id]))
         })
     }
 
@@ -1210,7 +1211,7 @@ impl Store {
                     id: id.to_string(),
                 });
             }
-            record(tx, Changed::Workers(&[id.0]))
+            record(tx, Changed::Workers(&[id]))
         })
     }
 
@@ -1231,7 +1232,7 @@ impl Store {
     }
 
     /// The worker profile of an account, if it has one.
-    pub fn worker_of(&self, account: i64) -> Result<Option<StoredWorker>, StoreError> {
+    pub fn worker_of(&self, account: AccountId) -> Result<Option<StoredWorker>, StoreError> {
         let id = self.read(|tx| {
             let rows = tx.query(
                 "SELECT id FROM workers WHERE owner_id = $1",
@@ -1293,8 +1294,8 @@ impl Store {
                 });
             }
             tx.execute("DELETE FROM work_task_skills WHERE task_id = $1", &[id.0.into()])?;
-            insert_task_skills(tx, id.0, task)?;
-            record(tx, Changed::Tasks(&[id.0]))
+            insert_task_skills(tx, id, task)?;
+            record(tx, Changed::Tasks(&[id]))
         })
     }
 
@@ -1307,7 +1308,7 @@ impl Store {
                     id: id.to_string(),
                 });
             }
-            record(tx, Changed::Tasks(&[id.0]))
+            record(tx, Changed::Tasks(&[id]))
         })
     }
 
@@ -1330,7 +1331,7 @@ impl Store {
     /// Tasks by id, `limit` after id `after`; only `owner`'s when given.
     pub fn list_tasks(
         &self,
-        owner: Option<i64>,
+        owner: Option<AccountId>,
         after: i64,
         limit: usize,
     ) -> Result<Vec<StoredTask>, StoreError> {

@@ -1,6 +1,7 @@
 //! Messages between a contract's two parties, with attachments, and in-app notifications
 //! (a new message, or an action on a contract, tells the other party).
 
+use guild_ids::{AccountId, AttachmentId, ContractId, MessageId, NotificationId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -17,7 +18,7 @@ pub const MAX_ATTACHMENTS: usize = 5;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     /// Its number.
-    pub id: i64,
+    pub id: AttachmentId,
     /// The file name given.
     pub filename: String,
     /// Its type, from its content.
@@ -33,11 +34,11 @@ pub struct Attachment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     /// Its number.
-    pub id: i64,
+    pub id: MessageId,
     /// The contract.
-    pub contract: i64,
+    pub contract: ContractId,
     /// The account that sent it.
-    pub sender: i64,
+    pub sender: AccountId,
     /// The text.
     pub body: String,
     /// When.
@@ -62,7 +63,7 @@ pub struct NewAttachment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     /// Its number.
-    pub id: i64,
+    pub id: NotificationId,
     /// `message` or `contract`.
     pub kind: String,
     /// What it is about (`contract:3`).
@@ -78,7 +79,7 @@ pub struct Notification {
 /// Tells `account` something, inside `tx`.
 pub(crate) fn notify(
     tx: &mut dyn Tx,
-    account: i64,
+    account: AccountId,
     kind: &str,
     subject: &str,
     text: &str,
@@ -108,7 +109,7 @@ const ATTACHMENT_COLUMNS: &str = "a.id, a.filename, a.content_type, a.size, a.sh
 
 fn attachment_from(r: &Record) -> Result<Attachment, StoreError> {
     Ok(Attachment {
-        id: r.int("id")?,
+        id: r.id("id")?,
         filename: r.text("filename")?.to_owned(),
         content_type: r.text("content_type")?.to_owned(),
         size: r.int("size")?,
@@ -120,7 +121,7 @@ fn attachment_from(r: &Record) -> Result<Attachment, StoreError> {
 const MESSAGE_COLUMNS: &str = "id, contract_id, sender_id, body, created_at";
 
 fn message_in(tx: &mut dyn Tx, r: &Record) -> Result<Message, StoreError> {
-    let id = r.int("id")?;
+    let id: MessageId = r.id("id")?;
     let attachments = tx
         .query(
             &format!("SELECT {ATTACHMENT_COLUMNS} FROM attachments a WHERE a.message_id = $1 ORDER BY a.id"),
@@ -131,8 +132,8 @@ fn message_in(tx: &mut dyn Tx, r: &Record) -> Result<Message, StoreError> {
         .collect::<Result<_, _>>()?;
     Ok(Message {
         id,
-        contract: r.int("contract_id")?,
-        sender: r.int("sender_id")?,
+        contract: r.id("contract_id")?,
+        sender: r.id("sender_id")?,
         body: r.text("body")?.to_owned(),
         created_at: r.text("created_at")?.to_owned(),
         attachments,
@@ -140,13 +141,18 @@ fn message_in(tx: &mut dyn Tx, r: &Record) -> Result<Message, StoreError> {
 }
 
 /// The two parties of a contract, or NotFound.
-fn parties(tx: &mut dyn Tx, contract: i64) -> Result<(i64, i64), StoreError> {
+fn parties(tx: &mut dyn Tx, contract: ContractId) -> Result<(AccountId, AccountId), StoreError> {
     tx.query(
         "SELECT client_id, worker_id FROM contracts WHERE id = $1",
         &[contract.into()],
     )?
     .first()
-    .map(|r| Ok((r.int("client_id")?, r.int("worker_id")?)))
+    .map(|r| {
+        Ok((
+            r.id::<AccountId>("client_id")?,
+            r.id::<AccountId>("worker_id")?,
+        ))
+    })
     .ok_or_else(|| StoreError::NotFound {
         what: "contract",
         id: contract.to_string(),
@@ -157,8 +163,8 @@ impl Store {
     /// Sends a message on a contract from one party, telling the other.
     pub fn post_message(
         &self,
-        contract: i64,
-        sender: i64,
+        contract: ContractId,
+        sender: AccountId,
         body: &str,
         attachments: &[NewAttachment],
     ) -> Result<Message, StoreError> {
@@ -191,13 +197,13 @@ impl Store {
                 });
             };
             let now = tx.now().to_string();
-            let id = tx
+            let id: MessageId = tx
                 .query(
                     "INSERT INTO messages (contract_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                     &[contract.into(), sender.into(), body.into(), now.into()],
                 )?
                 .first()
-                .map(|r| r.int("id"))
+                .map(|r| r.id("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             for a in attachments {
@@ -224,7 +230,11 @@ impl Store {
     }
 
     /// The messages of a contract, oldest first, for one of its parties.
-    pub fn messages(&self, contract: i64, reader: i64) -> Result<Vec<Message>, StoreError> {
+    pub fn messages(
+        &self,
+        contract: ContractId,
+        reader: AccountId,
+    ) -> Result<Vec<Message>, StoreError> {
         self.read(|tx| {
             let (client, worker) = parties(tx, contract)?;
             if reader != client && reader != worker {
@@ -246,9 +256,9 @@ impl Store {
     /// One attachment's description and content, for one of the contract's parties.
     pub fn attachment(
         &self,
-        contract: i64,
-        reader: i64,
-        attachment: i64,
+        contract: ContractId,
+        reader: AccountId,
+        attachment: AttachmentId,
     ) -> Result<(Attachment, Vec<u8>), StoreError> {
         self.read(|tx| {
             let (client, worker) = parties(tx, contract)?;
@@ -279,7 +289,7 @@ impl Store {
     /// The account's notifications, newest first.
     pub fn notifications(
         &self,
-        account: i64,
+        account: AccountId,
         unread_only: bool,
     ) -> Result<Vec<Notification>, StoreError> {
         self.read(|tx| {
@@ -293,7 +303,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Notification {
-                    id: r.int("id")?,
+                    id: r.id("id")?,
                     kind: r.text("kind")?.to_owned(),
                     subject: r.text("subject")?.to_owned(),
                     text: r.text("text")?.to_owned(),
@@ -306,7 +316,11 @@ impl Store {
     }
 
     /// Marks the account's notifications up to `up_to` (an id) as read; returns how many.
-    pub fn mark_notifications_read(&self, account: i64, up_to: i64) -> Result<u64, StoreError> {
+    pub fn mark_notifications_read(
+        &self,
+        account: AccountId,
+        up_to: i64,
+    ) -> Result<u64, StoreError> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND id <= $3 AND read_at IS NULL",

@@ -5,6 +5,7 @@
 //! as unmatched for a person to look at. Payouts in another currency convert at the rate the
 //! operator set, recorded with the transfer.
 
+use guild_ids::{AccountId, PaymentId, TransferId};
 use guild_market::bank::{self, PayoutInstruction, StatementLine};
 use guild_market::fx::Rate;
 use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
@@ -20,13 +21,13 @@ use crate::{Store, StoreError};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentInstruction {
     /// Its number.
-    pub id: i64,
+    pub id: PaymentId,
     /// `in` (a deposit to make) or `out` (a payout sent).
     pub direction: String,
     /// The ISO 11649 reference to quote.
     pub reference: String,
     /// The user account.
-    pub account: i64,
+    pub account: AccountId,
     /// The currency.
     pub currency: String,
     /// The amount in minor units, if fixed.
@@ -36,7 +37,7 @@ pub struct PaymentInstruction {
     /// `open`, `settled` or `returned`.
     pub status: String,
     /// For payouts: the transfer that set the money aside.
-    pub transfer: Option<i64>,
+    pub transfer: Option<TransferId>,
     /// For payouts: the ledger account the money came from.
     pub source: Option<String>,
     /// For payouts: who receives it.
@@ -56,15 +57,15 @@ fn from_row(r: &Record) -> Result<PaymentInstruction, StoreError> {
     let amount_minor = r.opt_int("amount")?;
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok(PaymentInstruction {
-        id: r.int("id")?,
+        id: r.id("id")?,
         direction: r.text("direction")?.to_owned(),
         reference: r.text("reference")?.to_owned(),
-        account: r.int("account_id")?,
+        account: r.id("account_id")?,
         amount: amount_minor.map(|m| decimal(m, cur)),
         currency,
         amount_minor,
         status: r.text("status")?.to_owned(),
-        transfer: r.opt_int("transfer_id")?,
+        transfer: r.opt_id("transfer_id")?,
         source: r.opt_text("source_kind")?,
         beneficiary: r.opt_text("beneficiary")?,
         iban: r.opt_text("iban")?,
@@ -78,17 +79,20 @@ fn from_row(r: &Record) -> Result<PaymentInstruction, StoreError> {
 fn insert_instruction(
     tx: &mut dyn Tx,
     direction: &str,
-    account: i64,
+    account: AccountId,
     currency: Currency,
     amount: Option<i64>,
-    transfer: Option<i64>,
+    transfer: Option<TransferId>,
     source: Option<&str>,
     beneficiary: Option<&str>,
     iban: Option<&str>,
 ) -> Result<PaymentInstruction, StoreError> {
     let now = tx.now().to_string();
     // A placeholder unique to this transaction until the number is known.
-    let placeholder = format!("pending-{account}-{now}-{}", transfer.unwrap_or(0));
+    let placeholder = format!(
+        "pending-{account}-{now}-{}",
+        transfer.map_or(0, |t| t.get())
+    );
     let id = tx
         .query(
             "INSERT INTO payment_instructions (direction, reference, account_id, currency, amount, status, transfer_id, source_kind, beneficiary, iban, created_at) \
@@ -135,7 +139,7 @@ fn instruction_in(tx: &mut dyn Tx, id: i64) -> Result<PaymentInstruction, StoreE
 #[derive(Debug, Clone)]
 pub struct PayoutRequest {
     /// The user account paid.
-    pub account: i64,
+    pub account: AccountId,
     /// Where the money comes from: `worker_balance` (earnings) or `client_funds` (a client
     /// withdrawing what it did not commit).
     pub source: AccountKind,
@@ -169,7 +173,7 @@ impl Store {
     /// `currency` (the amount, if given, is what the client said it would send).
     pub fn deposit_instruction(
         &self,
-        account: i64,
+        account: AccountId,
         currency: Currency,
         amount: Option<Amount>,
     ) -> Result<PaymentInstruction, StoreError> {
@@ -191,7 +195,7 @@ impl Store {
     /// The payment instructions of `account`, newest first.
     pub fn payment_instructions(
         &self,
-        account: i64,
+        account: AccountId,
     ) -> Result<Vec<PaymentInstruction>, StoreError> {
         self.read(|tx| {
             tx.query(
@@ -229,7 +233,7 @@ impl Store {
     pub fn request_payout(
         &self,
         key: &str,
-        actor: Option<i64>,
+        actor: Option<AccountId>,
         request: &PayoutRequest,
     ) -> Result<(PaymentInstruction, StoredTransfer, bool), StoreError> {
         if !matches!(
@@ -256,8 +260,8 @@ impl Store {
         let from = request.amount.currency;
         let to = request.to.unwrap_or(from);
         self.money_write(|tx| {
-            let source = market(Account::new(request.source, request.account, from))?;
-            let pending = market(Account::new(AccountKind::PayoutsPending, request.account, to))?;
+            let source = market(Account::of(request.source, request.account, from))?;
+            let pending = market(Account::of(AccountKind::PayoutsPending, request.account, to))?;
             let (transfer, rate_text, paid) = if to == from {
                 let t = Transfer::between(
                     TransferKind::Payout,
@@ -412,7 +416,7 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
         None => None,
     };
     let now = tx.now().to_string();
-    let (outcome, transfer): (String, Option<i64>) = match instruction {
+    let (outcome, transfer): (String, Option<TransferId>) = match instruction {
         None => (
             match &line.reference {
                 Some(r) => format!("no payment instruction has reference {r}"),
@@ -431,7 +435,7 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             let t = Transfer::between(
                 TransferKind::Deposit,
                 Account::world(cur),
-                market(Account::new(AccountKind::ClientFunds, p.account, cur))?,
+                market(Account::of(AccountKind::ClientFunds, p.account, cur))?,
                 line.amount_minor,
                 &format!("bank transfer {} ({})", line.bank_id, p.reference),
             )
@@ -458,7 +462,7 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             } else {
                 let t = Transfer::between(
                     TransferKind::PayoutSettled,
-                    market(Account::new(AccountKind::PayoutsPending, p.account, cur))?,
+                    market(Account::of(AccountKind::PayoutsPending, p.account, cur))?,
                     Account::world(cur),
                     -line.amount_minor,
                     &format!("payout {} sent ({})", p.reference, line.bank_id),
@@ -483,9 +487,9 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             // back by hand if the worker asks).
             let source = AccountKind::parse(p.source.as_deref().unwrap_or("worker_balance"))
                 .map_err(market_error)?;
-            let back = market(Account::new(source, p.account, cur))?;
+            let back = market(Account::of(source, p.account, cur))?;
             let from = if p.status == "open" {
-                market(Account::new(AccountKind::PayoutsPending, p.account, cur))?
+                market(Account::of(AccountKind::PayoutsPending, p.account, cur))?
             } else {
                 Account::world(cur)
             };

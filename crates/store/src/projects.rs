@@ -3,6 +3,7 @@
 //! then publishes them, openly (matched to every worker) or to invited workers only.
 
 use guild_extraction::drafts::DraftTask;
+use guild_ids::{AccountId, ProjectId};
 use guild_matching::{Task, TaskId, TaskStatus};
 use serde::Serialize;
 
@@ -32,9 +33,9 @@ pub struct ProjectTask {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectView {
     /// Its id.
-    pub id: i64,
+    pub id: ProjectId,
     /// The client's account.
-    pub owner: i64,
+    pub owner: AccountId,
     /// Its title.
     pub title: String,
     /// The problem as the client described it.
@@ -61,7 +62,7 @@ fn check_text(what: &str, text: &str, max: usize) -> Result<String, StoreError> 
     Ok(t.to_owned())
 }
 
-fn load(tx: &mut dyn Tx, id: i64) -> Result<ProjectView, StoreError> {
+fn load(tx: &mut dyn Tx, id: ProjectId) -> Result<ProjectView, StoreError> {
     let rows = tx.query(
         "SELECT id, owner_id, title, problem, status, created_at FROM projects WHERE id = $1",
         &[id.into()],
@@ -80,8 +81,8 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ProjectView, StoreError> {
         })
         .collect();
     Ok(ProjectView {
-        id: r.int("id")?,
-        owner: r.int("owner_id")?,
+        id: r.id("id")?,
+        owner: r.id("owner_id")?,
         title: r.text("title")?.to_owned(),
         problem: r.text("problem")?.to_owned(),
         status: r.text("status")?.to_owned(),
@@ -92,21 +93,21 @@ fn load(tx: &mut dyn Tx, id: i64) -> Result<ProjectView, StoreError> {
 }
 
 /// Records that the tasks of project `id` changed (published or closed), for matching.
-fn project_tasks_changed(tx: &mut dyn Tx, id: i64) -> Result<(), StoreError> {
-    let tasks: Vec<i64> = tx
+fn project_tasks_changed(tx: &mut dyn Tx, id: ProjectId) -> Result<(), StoreError> {
+    let tasks: Vec<TaskId> = tx
         .query(
             "SELECT id FROM work_tasks WHERE project_id = $1",
             &[id.into()],
         )?
         .iter()
-        .map(|r| r.int("id"))
+        .map(|r| r.id("id"))
         .collect::<Result<_, _>>()?;
     crate::matching::record(tx, crate::matching::Changed::Tasks(&tasks))
 }
 
 /// Locks `owner`'s project `id` (so that publishing and editing do not interleave) and
 /// returns its status; another account's project is `NotFound`.
-fn lock_own(tx: &mut dyn Tx, id: i64, owner: i64) -> Result<String, StoreError> {
+fn lock_own(tx: &mut dyn Tx, id: ProjectId, owner: AccountId) -> Result<String, StoreError> {
     let now = tx.now().to_string();
     if tx.execute(
         "UPDATE projects SET updated_at = $1 WHERE id = $2 AND owner_id = $3",
@@ -132,7 +133,7 @@ impl Store {
     /// Makes a draft project of `owner`'s with its draft tasks, in one transaction.
     pub fn create_project(
         &self,
-        owner: i64,
+        owner: AccountId,
         title: &str,
         problem: &str,
         drafts: &[DraftTask],
@@ -151,62 +152,63 @@ impl Store {
                 .validate()
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
         }
-        let mut view =
-            self.write(|tx| {
-                let now = tx.now().to_string();
-                let id = tx.query(
+        let mut view = self.write(|tx| {
+            let now = tx.now().to_string();
+            let id = tx.query(
                 "INSERT INTO projects (owner_id, title, problem, status, created_at, updated_at) \
                  VALUES ($1, $2, $3, 'draft', $4, $4) RETURNING id",
                 &[owner.into(), title.as_str().into(), problem.as_str().into(), now.into()],
-            )?[0]
-                .int("id")?;
-                for d in drafts {
-                    insert_task(
-                        tx,
-                        Some(owner),
-                        &d.task,
-                        &TaskExtras {
-                            status: TaskStatus::Draft,
-                            project: Some(id),
-                            ai_exposure: d.ai_exposure,
-                            physical: d.physical,
-                        },
-                    )?;
-                }
-                crate::audit::audit(
+            )?
+                .first()
+                .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?
+                .id("id")?;
+            for d in drafts {
+                insert_task(
                     tx,
                     Some(owner),
-                    "project.created",
-                    &format!("project:{id}"),
-                    &title,
+                    &d.task,
+                    &TaskExtras {
+                        status: TaskStatus::Draft,
+                        project: Some(id),
+                        ai_exposure: d.ai_exposure,
+                        physical: d.physical,
+                    },
                 )?;
-                load(tx, id)
-            })?;
+            }
+            crate::audit::audit(
+                tx,
+                Some(owner),
+                "project.created",
+                &format!("project:{id}"),
+                &title,
+            )?;
+            load(tx, id)
+        })?;
         view.unplaced = unplaced;
         Ok(view)
     }
 
     /// One project.
-    pub fn project(&self, id: i64) -> Result<ProjectView, StoreError> {
+    pub fn project(&self, id: ProjectId) -> Result<ProjectView, StoreError> {
         self.read(|tx| load(tx, id))
     }
 
     /// `owner`'s projects, newest first.
-    pub fn projects_of(&self, owner: i64) -> Result<Vec<ProjectView>, StoreError> {
+    pub fn projects_of(&self, owner: AccountId) -> Result<Vec<ProjectView>, StoreError> {
         self.read(|tx| {
             let ids = tx.query(
                 "SELECT id FROM projects WHERE owner_id = $1 ORDER BY id DESC LIMIT 200",
                 &[owner.into()],
             )?;
-            ids.iter().map(|r| load(tx, r.int("id")?)).collect()
+            ids.iter().map(|r| load(tx, r.id("id")?)).collect()
         })
     }
 
     /// Changes the title and problem of `owner`'s project.
     pub fn update_project(
         &self,
-        id: i64,
-        owner: i64,
+        id: ProjectId,
+        owner: AccountId,
         title: &str,
         problem: &str,
     ) -> Result<ProjectView, StoreError> {
@@ -224,7 +226,12 @@ impl Store {
 
     /// Adds a task to `owner`'s project: a draft while the project is, else published with
     /// the audience of the project's other published tasks.
-    pub fn add_project_task(&self, id: i64, owner: i64, task: &Task) -> Result<TaskId, StoreError> {
+    pub fn add_project_task(
+        &self,
+        id: ProjectId,
+        owner: AccountId,
+        task: &Task,
+    ) -> Result<TaskId, StoreError> {
         task.validate()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         self.write(|tx| {
@@ -276,8 +283,8 @@ impl Store {
     /// is matched to it) or, with `invited_only`, `invited` (only workers the client invites).
     pub fn publish_project(
         &self,
-        id: i64,
-        owner: i64,
+        id: ProjectId,
+        owner: AccountId,
         invited_only: bool,
     ) -> Result<ProjectView, StoreError> {
         self.write(|tx| {
@@ -315,7 +322,11 @@ impl Store {
 
     /// Closes `owner`'s project: its tasks take no more proposals and leave matching.
     /// Contracts already made go on.
-    pub fn close_project(&self, id: i64, owner: i64) -> Result<ProjectView, StoreError> {
+    pub fn close_project(
+        &self,
+        id: ProjectId,
+        owner: AccountId,
+    ) -> Result<ProjectView, StoreError> {
         self.write(|tx| {
             let status = lock_own(tx, id, owner)?;
             if status == "closed" {
@@ -337,7 +348,7 @@ impl Store {
     }
 
     /// Whether `account` has a worker profile invited to `task`.
-    pub fn invited_to(&self, task: i64, account: i64) -> Result<bool, StoreError> {
+    pub fn invited_to(&self, task: TaskId, account: AccountId) -> Result<bool, StoreError> {
         self.read(|tx| {
             Ok(!tx
                 .query(

@@ -3,6 +3,7 @@
 //! that price, or declines it; the worker may withdraw. Owners invite workers (from their
 //! match results), who are notified.
 
+use guild_ids::{AccountId, ContractId, MessageId, ProposalId, TaskId, WorkerId};
 use guild_market::money::{Amount, Currency, decimal};
 use guild_market::proposal::{ProposalDecision, ProposalStatus};
 use guild_matching::TaskStatus;
@@ -10,7 +11,7 @@ use serde::Serialize;
 
 use crate::contracts::NewContract;
 use crate::ledger::market_error;
-use crate::sql::Record;
+use crate::sql::{Record, first};
 use crate::{Store, StoreError};
 
 /// A proposal.
@@ -18,11 +19,11 @@ use crate::{Store, StoreError};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     /// Its number.
-    pub id: i64,
+    pub id: ProposalId,
     /// The task.
-    pub task: i64,
+    pub task: TaskId,
     /// The worker profile that applies.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// The cover note.
     pub cover: String,
     /// The price asked, decimal text.
@@ -32,7 +33,7 @@ pub struct Proposal {
     /// `open`, `accepted`, `declined` or `withdrawn`.
     pub status: ProposalStatus,
     /// The contract an acceptance made.
-    pub contract: Option<i64>,
+    pub contract: Option<ContractId>,
     /// When.
     pub created_at: String,
 }
@@ -40,22 +41,22 @@ pub struct Proposal {
 const COLUMNS: &str =
     "id, task_id, worker_id, cover, amount, currency, status, contract_id, created_at, account_id";
 
-fn from_row(r: &Record) -> Result<(Proposal, i64), StoreError> {
+fn from_row(r: &Record) -> Result<(Proposal, AccountId), StoreError> {
     let currency = r.text("currency")?.to_owned();
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok((
         Proposal {
-            id: r.int("id")?,
-            task: r.int("task_id")?,
-            worker: r.int("worker_id")?,
+            id: r.id("id")?,
+            task: r.id("task_id")?,
+            worker: r.id("worker_id")?,
             cover: r.text("cover")?.to_owned(),
             amount: decimal(r.int("amount")?, cur),
             currency,
             status: ProposalStatus::parse(r.text("status")?).map_err(market_error)?,
-            contract: r.opt_int("contract_id")?,
+            contract: r.opt_id("contract_id")?,
             created_at: r.text("created_at")?.to_owned(),
         },
-        r.int("account_id")?,
+        r.id("account_id")?,
     ))
 }
 
@@ -63,9 +64,9 @@ impl Store {
     /// A worker's proposal on an open task.
     pub fn propose(
         &self,
-        task: i64,
-        worker: i64,
-        account: i64,
+        task: TaskId,
+        worker: WorkerId,
+        account: AccountId,
         cover: &str,
         amount: Amount,
     ) -> Result<Proposal, StoreError> {
@@ -78,7 +79,7 @@ impl Store {
         self.write(|tx| {
             let t = tx.query("SELECT owner_id, status, title FROM work_tasks WHERE id = $1", &[task.into()])?;
             let t = t.first().ok_or_else(|| StoreError::NotFound { what: "task", id: task.to_string() })?;
-            let owner = t.opt_int("owner_id")?;
+            let owner = t.opt_id::<AccountId>("owner_id")?;
             let status = TaskStatus::parse(t.text("status")?).map_err(crate::matching::bad)?;
             // Published to invited workers only: to anyone else it does not exist.
             let invited = status == TaskStatus::Invited
@@ -112,7 +113,7 @@ impl Store {
     }
 
     /// The proposals on a task (for its owner), oldest first.
-    pub fn proposals_on(&self, task: i64) -> Result<Vec<Proposal>, StoreError> {
+    pub fn proposals_on(&self, task: TaskId) -> Result<Vec<Proposal>, StoreError> {
         self.read(|tx| {
             tx.query(
                 &format!("SELECT {COLUMNS} FROM proposals WHERE task_id = $1 ORDER BY id"),
@@ -125,7 +126,7 @@ impl Store {
     }
 
     /// The proposals an account made, newest first.
-    pub fn proposals_by(&self, account: i64) -> Result<Vec<Proposal>, StoreError> {
+    pub fn proposals_by(&self, account: AccountId) -> Result<Vec<Proposal>, StoreError> {
         self.read(|tx| {
             tx.query(
                 &format!("SELECT {COLUMNS} FROM proposals WHERE account_id = $1 ORDER BY id DESC"),
@@ -138,7 +139,10 @@ impl Store {
     }
 
     /// A proposal with the task owner and the applicant's account.
-    pub fn proposal(&self, id: i64) -> Result<(Proposal, Option<i64>, i64), StoreError> {
+    pub fn proposal(
+        &self,
+        id: ProposalId,
+    ) -> Result<(Proposal, Option<AccountId>, AccountId), StoreError> {
         self.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"),
@@ -154,7 +158,7 @@ impl Store {
                     &[p.task.into()],
                 )?
                 .first()
-                .map(|r| r.opt_int("owner_id"))
+                .map(|r| r.opt_id::<AccountId>("owner_id"))
                 .transpose()?
                 .flatten();
             Ok((p, owner, applicant))
@@ -165,8 +169,8 @@ impl Store {
     /// milestone at the proposal's price), `decline` (owner) or `withdraw` (applicant).
     pub fn decide_proposal(
         &self,
-        id: i64,
-        account: i64,
+        id: ProposalId,
+        account: AccountId,
         decision: ProposalDecision,
     ) -> Result<Proposal, StoreError> {
         let (p, owner, applicant) = self.proposal(id)?;
@@ -267,7 +271,12 @@ impl Store {
     }
 
     /// Invites a worker to apply to a task (its owner's); the worker's account is notified.
-    pub fn invite(&self, task: i64, owner: i64, worker: i64) -> Result<(), StoreError> {
+    pub fn invite(
+        &self,
+        task: TaskId,
+        owner: AccountId,
+        worker: WorkerId,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
             let t = tx.query(
                 "SELECT title, status FROM work_tasks WHERE id = $1 AND owner_id = $2",
@@ -297,7 +306,7 @@ impl Store {
                     what: "worker",
                     id: worker.to_string(),
                 })?
-                .opt_int("owner_id")?;
+                .opt_id::<AccountId>("owner_id")?;
             let fresh = tx
                 .query(
                     "SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2",
@@ -332,9 +341,9 @@ impl Store {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalMessage {
     /// Its number.
-    pub id: i64,
+    pub id: MessageId,
     /// The account that sent it.
-    pub sender: i64,
+    pub sender: AccountId,
     /// The text.
     pub body: String,
     /// When.
@@ -345,8 +354,8 @@ impl Store {
     /// Sends a message on a proposal, from the task's owner or the applicant, telling the other.
     pub fn post_proposal_message(
         &self,
-        proposal: i64,
-        sender: i64,
+        proposal: ProposalId,
+        sender: AccountId,
         body: &str,
     ) -> Result<ProposalMessage, StoreError> {
         let body = body.trim();
@@ -369,10 +378,11 @@ impl Store {
         };
         self.write(|tx| {
             let now = tx.now().to_string();
-            let id = tx.query(
+            let rows = tx.query(
                 "INSERT INTO proposal_messages (proposal_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[proposal.into(), sender.into(), body.into(), now.clone().into()],
-            )?[0].int("id")?;
+            )?;
+            let id: MessageId = first(&rows)?.id("id")?;
             if other != sender {
                 crate::messages::notify(tx, other, "message", &format!("proposal:{proposal}"), &format!("New message on proposal {proposal}"))?;
             }
@@ -383,8 +393,8 @@ impl Store {
     /// The messages on a proposal, oldest first, for the task's owner or the applicant.
     pub fn proposal_messages(
         &self,
-        proposal: i64,
-        reader: i64,
+        proposal: ProposalId,
+        reader: AccountId,
     ) -> Result<Vec<ProposalMessage>, StoreError> {
         let (_, owner, applicant) = self.proposal(proposal)?;
         if Some(reader) != owner && reader != applicant {
@@ -399,7 +409,7 @@ impl Store {
                 &[proposal.into()],
             )?
             .iter()
-            .map(|r| Ok(ProposalMessage { id: r.int("id")?, sender: r.int("sender_id")?, body: r.text("body")?.to_owned(), created_at: r.text("created_at")?.to_owned() }))
+            .map(|r| Ok(ProposalMessage { id: r.id("id")?, sender: r.id("sender_id")?, body: r.text("body")?.to_owned(), created_at: r.text("created_at")?.to_owned() }))
             .collect()
         })
     }

@@ -1,6 +1,7 @@
 //! Reviews of finished contracts: the source of reputation credentials. The market writes them
 //! when a contract ends; until it does, `record_review` is how they arrive.
 
+use guild_ids::{AccountId, ContractId, ReviewId, WorkerId};
 use guild_market::contract::{ContractStatus, MilestoneStatus};
 use serde::Serialize;
 
@@ -22,13 +23,13 @@ pub struct ReviewSkill {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     /// Its number.
-    pub id: i64,
+    pub id: ReviewId,
     /// The contract reviewed.
     pub contract_ref: String,
     /// The worker reviewed.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// The reviewing account, if it still exists.
-    pub reviewer: Option<i64>,
+    pub reviewer: Option<AccountId>,
     /// The reviewer's name as shown.
     pub reviewer_name: String,
     /// 1 to 5 stars.
@@ -51,10 +52,10 @@ const COLUMNS: &str =
 
 fn from_row(r: &Record) -> Result<Review, StoreError> {
     Ok(Review {
-        id: r.int("id")?,
+        id: r.id("id")?,
         contract_ref: r.text("contract_ref")?.to_owned(),
-        worker: r.int("worker_id")?,
-        reviewer: r.opt_int("reviewer_id")?,
+        worker: r.id("worker_id")?,
+        reviewer: r.opt_id("reviewer_id")?,
         reviewer_name: r.text("reviewer_name")?.to_owned(),
         rating: r.int("rating")?,
         body: r.text("body")?.to_owned(),
@@ -100,8 +101,8 @@ impl Store {
     pub fn record_review(
         &self,
         contract_ref: &str,
-        worker: i64,
-        reviewer: Option<i64>,
+        worker: WorkerId,
+        reviewer: Option<AccountId>,
         reviewer_name: &str,
         rating: i64,
         body: &str,
@@ -182,7 +183,7 @@ impl Store {
     }
 
     /// The reviews of `worker` written at or after `since` (RFC 3339), oldest first.
-    pub fn reviews_of(&self, worker: i64, since: &str) -> Result<Vec<Review>, StoreError> {
+    pub fn reviews_of(&self, worker: WorkerId, since: &str) -> Result<Vec<Review>, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS} FROM reviews WHERE worker_id = $1 AND created_at >= $2 ORDER BY created_at, id"),
@@ -194,7 +195,7 @@ impl Store {
     }
 
     /// One review.
-    pub fn review(&self, id: i64) -> Result<Review, StoreError> {
+    pub fn review(&self, id: ReviewId) -> Result<Review, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS} FROM reviews WHERE id = $1"),
@@ -218,8 +219,8 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub fn review_contract(
         &self,
-        contract: i64,
-        reviewer: i64,
+        contract: ContractId,
+        reviewer: AccountId,
         reviewer_name: &str,
         rating: i64,
         body: &str,
@@ -252,7 +253,7 @@ impl Store {
                     &[c.worker.into()],
                 )?
                 .first()
-                .map(|r| r.int("id"))
+                .map(|r| r.id::<WorkerId>("id"))
                 .transpose()
             })?
             .ok_or_else(|| {
@@ -271,7 +272,7 @@ impl Store {
     }
 
     /// Whether the client has reviewed the worker of `contract`.
-    pub fn contract_reviewed(&self, contract: i64) -> Result<bool, StoreError> {
+    pub fn contract_reviewed(&self, contract: ContractId) -> Result<bool, StoreError> {
         self.read(|tx| {
             Ok(!tx
                 .query(
@@ -288,7 +289,7 @@ impl Store {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientReputation {
     /// The client's account.
-    pub client: i64,
+    pub client: AccountId,
     /// Reviews by workers.
     pub reviews: i64,
     /// Mean stars in hundredths (462 = 4.62), when there are reviews.
@@ -300,8 +301,8 @@ impl Store {
     /// decided after work was paid); once per contract.
     pub fn review_client(
         &self,
-        contract: i64,
-        reviewer: i64,
+        contract: ContractId,
+        reviewer: AccountId,
         rating: i64,
         body: &str,
     ) -> Result<(), StoreError> {
@@ -345,7 +346,7 @@ impl Store {
     }
 
     /// A client's reputation among workers.
-    pub fn client_reputation(&self, client: i64) -> Result<ClientReputation, StoreError> {
+    pub fn client_reputation(&self, client: AccountId) -> Result<ClientReputation, StoreError> {
         self.read(|tx| {
             let rows = tx.query(
                 "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(rating), 0) AS BIGINT) AS rating_sum FROM client_reviews WHERE client_id = $1",

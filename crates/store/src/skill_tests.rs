@@ -3,6 +3,7 @@
 //! practical tasks; and, on a pass, the organisation's Open Badges credential for the skill and
 //! `assessed` evidence on the worker's profile.
 
+use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
 use guild_market::assessment::{self, Answer, AskedQuestion, Mark, Question};
 use guild_matching::Evidence;
 use serde::Serialize;
@@ -19,7 +20,7 @@ const GRACE_SECS: i64 = 30;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkillTestView {
     /// Its number.
-    pub id: i64,
+    pub id: SkillTestId,
     /// The organisation that sets it and certifies a pass.
     pub organisation: String,
     /// The skill it tests.
@@ -45,13 +46,13 @@ pub struct SkillTestView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptView {
     /// Its number.
-    pub id: i64,
+    pub id: AttemptId,
     /// The test.
-    pub test: i64,
+    pub test: SkillTestId,
     /// The candidate's account.
-    pub account: i64,
+    pub account: AccountId,
     /// The candidate's worker profile.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// `in_progress`, `awaiting_assessor`, `passed` or `failed`.
     pub status: String,
     /// The questions, without answers.
@@ -108,14 +109,14 @@ const TEST_COLUMNS: &str = "t.id, o.slug, t.skill, t.level, t.title, t.questions
 struct StoredTest {
     view: SkillTestView,
     bank: Vec<Question>,
-    organisation: i64,
+    organisation: OrganisationId,
 }
 
 fn test_from(r: &Record) -> Result<StoredTest, StoreError> {
     let bank: Vec<Question> = json(r.text("bank")?)?;
     Ok(StoredTest {
         view: SkillTestView {
-            id: r.int("id")?,
+            id: r.id("id")?,
             organisation: r.text("slug")?.to_owned(),
             skill: r.text("skill")?.to_owned(),
             level: r.int("level")?,
@@ -127,11 +128,11 @@ fn test_from(r: &Record) -> Result<StoredTest, StoreError> {
             cooldown_hours: r.int("cooldown_hours")?,
         },
         bank,
-        organisation: r.int("organisation_id")?,
+        organisation: r.id("organisation_id")?,
     })
 }
 
-fn load_test(tx: &mut dyn Tx, id: i64) -> Result<StoredTest, StoreError> {
+fn load_test(tx: &mut dyn Tx, id: SkillTestId) -> Result<StoredTest, StoreError> {
     tx.query(
         &format!("SELECT {TEST_COLUMNS} FROM skill_tests t JOIN organisations o ON o.id = t.organisation_id WHERE t.id = $1"),
         &[id.into()],
@@ -147,7 +148,7 @@ fn load_test(tx: &mut dyn Tx, id: i64) -> Result<StoredTest, StoreError> {
 const ATTEMPT_COLUMNS: &str = "id, test_id, account_id, worker_id, drawn, started_at, deadline, answers, marks, status, detail, credential_id";
 
 fn attempt_from(tx: &mut dyn Tx, r: &Record) -> Result<(AttemptView, StoredTest), StoreError> {
-    let test = load_test(tx, r.int("test_id")?)?;
+    let test = load_test(tx, r.id("test_id")?)?;
     let drawn: Vec<usize> = json(r.text("drawn")?)?;
     let questions = drawn
         .iter()
@@ -156,10 +157,10 @@ fn attempt_from(tx: &mut dyn Tx, r: &Record) -> Result<(AttemptView, StoredTest)
         .collect();
     Ok((
         AttemptView {
-            id: r.int("id")?,
-            test: r.int("test_id")?,
-            account: r.int("account_id")?,
-            worker: r.int("worker_id")?,
+            id: r.id("id")?,
+            test: r.id("test_id")?,
+            account: r.id("account_id")?,
+            worker: r.id("worker_id")?,
             status: r.text("status")?.to_owned(),
             questions,
             started_at: r.text("started_at")?.to_owned(),
@@ -183,7 +184,7 @@ fn attempt_from(tx: &mut dyn Tx, r: &Record) -> Result<(AttemptView, StoredTest)
 
 fn load_attempt(
     tx: &mut dyn Tx,
-    id: i64,
+    id: AttemptId,
 ) -> Result<(AttemptView, StoredTest, Vec<usize>), StoreError> {
     let rows = tx.query(
         &format!("SELECT {ATTEMPT_COLUMNS} FROM test_attempts WHERE id = $1"),
@@ -202,7 +203,7 @@ impl Store {
     /// Sets a skill test in an organisation's name.
     pub fn create_skill_test(
         &self,
-        organisation: i64,
+        organisation: OrganisationId,
         new: &NewSkillTest,
     ) -> Result<SkillTestView, StoreError> {
         market(assessment::check_bank(&new.questions))?;
@@ -249,7 +250,7 @@ impl Store {
                     ],
                 )?
                 .first()
-                .map(|r| r.int("id"))
+                .map(|r| r.id::<SkillTestId>("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             Ok(load_test(tx, id)?.view)
@@ -274,12 +275,12 @@ impl Store {
     }
 
     /// The organisation that sets an attempt's test (for assessors' access).
-    pub fn attempt_organisation(&self, attempt: i64) -> Result<i64, StoreError> {
+    pub fn attempt_organisation(&self, attempt: AttemptId) -> Result<OrganisationId, StoreError> {
         self.read(|tx| Ok(load_attempt(tx, attempt)?.1.organisation))
     }
 
     /// One attempt.
-    pub fn attempt(&self, id: i64) -> Result<AttemptView, StoreError> {
+    pub fn attempt(&self, id: AttemptId) -> Result<AttemptView, StoreError> {
         self.read(|tx| Ok(load_attempt(tx, id)?.0))
     }
 
@@ -287,9 +288,9 @@ impl Store {
     /// another attempt at the test is in progress, and within the cooldown after a failure.
     pub fn start_attempt(
         &self,
-        test: i64,
-        account: i64,
-        worker: i64,
+        test: SkillTestId,
+        account: AccountId,
+        worker: WorkerId,
         now: jiff::Timestamp,
     ) -> Result<AttemptView, StoreError> {
         let mut seed = [0u8; 8];
@@ -334,7 +335,7 @@ impl Store {
                     &[test.into(), account.into(), worker.into(), text(&drawn)?.into(), now.to_string().into(), deadline.to_string().into()],
                 )?
                 .first()
-                .map(|r| r.int("id"))
+                .map(|r| r.id::<AttemptId>("id"))
                 .transpose()?
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
             Ok(load_attempt(tx, id)?.0)
@@ -345,8 +346,8 @@ impl Store {
     pub fn submit_attempt(
         &self,
         publication: &Publication,
-        id: i64,
-        account: i64,
+        id: AttemptId,
+        account: AccountId,
         answers: &[Option<Answer>],
         now: jiff::Timestamp,
     ) -> Result<AttemptView, StoreError> {
@@ -383,7 +384,7 @@ impl Store {
     pub fn assess_attempt(
         &self,
         publication: &Publication,
-        id: i64,
+        id: AttemptId,
         marks: &[(usize, bool)],
         now: jiff::Timestamp,
     ) -> Result<AttemptView, StoreError> {
@@ -393,7 +394,7 @@ impl Store {
     fn finish(
         &self,
         publication: &Publication,
-        id: i64,
+        id: AttemptId,
         answers: Option<&[Option<Answer>]>,
         assessed: Option<&[(usize, bool)]>,
         late: bool,
@@ -454,7 +455,7 @@ impl Store {
         // A training gig whose milestone is this pass pays its trainer.
         self.training_passed(view.account, test.view.id, now)?;
         // A pass: the organisation certifies the skill, and the profile shows it as assessed.
-        let organisation = match self.organisation_by_id(test.organisation) {
+        let organisation = match self.organisation_by_id(test.organisation.get()) {
             Ok(o) => Some(o),
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
@@ -478,7 +479,7 @@ impl Store {
             &Issuer::Organisation(organisation),
             None,
             &SkillAward {
-                worker: view.worker,
+                worker: view.worker.get(),
                 skill: test.view.skill.clone(),
                 level,
                 evidence: vec![guild_credentials::badge::BadgeEvidence {

@@ -124,7 +124,16 @@ id_values!(
     MessageId,
     ReviewId,
     AttemptId,
-    WebhookId
+    WebhookId,
+    DeliveryId,
+    SkillTestId,
+    TokenId,
+    NotificationId,
+    AttachmentId,
+    ImportId,
+    EventId,
+    ResourceId,
+    AppealId
 );
 impl From<f64> for Value {
     fn from(r: f64) -> Self {
@@ -286,6 +295,13 @@ impl Record {
     }
 }
 
+/// The first row of a query's answer, such as the one row of `INSERT … RETURNING id`: an error
+/// rather than a panic when there is none.
+pub(crate) fn first(rows: &[Record]) -> Result<&Record, StoreError> {
+    rows.first()
+        .ok_or_else(|| StoreError::Backend("the query returned no row".to_owned()))
+}
+
 /// A record number as read from a column, before it is given its type: only the store reads
 /// numbers out of rows, so only the store can turn one into an id this way.
 pub(crate) struct Id(i64);
@@ -313,7 +329,16 @@ id_from_column!(
     MessageId,
     ReviewId,
     AttemptId,
-    WebhookId
+    WebhookId,
+    DeliveryId,
+    SkillTestId,
+    TokenId,
+    NotificationId,
+    AttachmentId,
+    ImportId,
+    EventId,
+    ResourceId,
+    AppealId
 );
 
 /// A type error of one value, with the column it came from.

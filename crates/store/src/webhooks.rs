@@ -2,6 +2,7 @@
 //! JSON. Deliveries wait in an outbox written in the same transaction as the event, and are
 //! retried with growing waits until delivered or given up after [`MAX_ATTEMPTS`].
 
+use guild_ids::{AccountId, DeliveryId, WebhookId};
 use serde::Serialize;
 
 use crate::sql::Tx;
@@ -17,7 +18,7 @@ pub const MAX_WEBHOOKS: usize = 5;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
     /// Its number.
-    pub id: i64,
+    pub id: WebhookId,
     /// Where events are POSTed.
     pub url: String,
     /// When it was made.
@@ -28,7 +29,7 @@ pub struct Webhook {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DueDelivery {
     /// Its number.
-    pub id: i64,
+    pub id: DeliveryId,
     /// Where to.
     pub url: String,
     /// The signing key.
@@ -46,7 +47,7 @@ pub struct DueDelivery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     /// Its number.
-    pub id: i64,
+    pub id: DeliveryId,
     /// The event kind.
     pub event: String,
     /// `pending`, `delivered` or `failed`.
@@ -62,7 +63,7 @@ pub struct DeliveryView {
 /// Puts the event in the outbox of each of `account`'s webhooks, inside `tx`.
 pub(crate) fn enqueue(
     tx: &mut dyn Tx,
-    account: i64,
+    account: AccountId,
     event: &str,
     payload: &str,
 ) -> Result<(), StoreError> {
@@ -83,7 +84,11 @@ pub(crate) fn enqueue(
 
 impl Store {
     /// Adds a webhook for `account`; returns it and its signing secret (shown once).
-    pub fn create_webhook(&self, account: i64, url: &str) -> Result<(Webhook, String), StoreError> {
+    pub fn create_webhook(
+        &self,
+        account: AccountId,
+        url: &str,
+    ) -> Result<(Webhook, String), StoreError> {
         let url = url.trim();
         if !(url.starts_with("https://") || url.starts_with("http://"))
             || url.len() > 500
@@ -107,14 +112,14 @@ impl Store {
             let id = tx.query(
                 "INSERT INTO webhooks (account_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 &[account.into(), url.into(), secret.as_str().into(), now.clone().into()],
-            )?[0].int("id")?;
+            )?[0].id::<WebhookId>("id")?;
             crate::audit::audit(tx, Some(account), "webhook.created", &format!("webhook:{id}"), url)?;
             Ok((Webhook { id, url: url.to_owned(), created_at: now }, secret.clone()))
         })
     }
 
     /// An account's webhooks.
-    pub fn webhooks_of(&self, account: i64) -> Result<Vec<Webhook>, StoreError> {
+    pub fn webhooks_of(&self, account: AccountId) -> Result<Vec<Webhook>, StoreError> {
         self.read(|tx| {
             tx.query(
                 "SELECT id, url, created_at FROM webhooks WHERE account_id = $1 ORDER BY id",
@@ -123,7 +128,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(Webhook {
-                    id: r.int("id")?,
+                    id: r.id("id")?,
                     url: r.text("url")?.to_owned(),
                     created_at: r.text("created_at")?.to_owned(),
                 })
@@ -133,7 +138,7 @@ impl Store {
     }
 
     /// Removes one of an account's webhooks (its pending deliveries go too).
-    pub fn delete_webhook(&self, account: i64, id: i64) -> Result<(), StoreError> {
+    pub fn delete_webhook(&self, account: AccountId, id: WebhookId) -> Result<(), StoreError> {
         self.write(|tx| {
             let n = tx.execute(
                 "DELETE FROM webhooks WHERE id = $1 AND account_id = $2",
@@ -156,7 +161,11 @@ impl Store {
     }
 
     /// The latest deliveries to one of an account's webhooks.
-    pub fn deliveries(&self, account: i64, webhook: i64) -> Result<Vec<DeliveryView>, StoreError> {
+    pub fn deliveries(
+        &self,
+        account: AccountId,
+        webhook: WebhookId,
+    ) -> Result<Vec<DeliveryView>, StoreError> {
         self.read(|tx| {
             if tx.query("SELECT 1 FROM webhooks WHERE id = $1 AND account_id = $2", &[webhook.into(), account.into()])?.is_empty() {
                 return Err(StoreError::NotFound { what: "webhook", id: webhook.to_string() });
@@ -168,7 +177,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(DeliveryView {
-                    id: r.int("id")?,
+                    id: r.id("id")?,
                     event: r.text("event")?.to_owned(),
                     status: r.text("status")?.to_owned(),
                     attempts: r.int("attempts")?,
@@ -195,7 +204,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(DueDelivery {
-                    id: r.int("id")?,
+                    id: r.id("id")?,
                     url: r.text("url")?.to_owned(),
                     secret: r.text("secret")?.to_owned(),
                     event: r.text("event")?.to_owned(),
@@ -211,7 +220,7 @@ impl Store {
     /// after [`MAX_ATTEMPTS`]).
     pub fn record_delivery(
         &self,
-        id: i64,
+        id: DeliveryId,
         result: Result<(), String>,
         now: jiff::Timestamp,
     ) -> Result<(), StoreError> {

@@ -46,7 +46,7 @@ fn a_restored_backup_is_the_same_store(backend: Backend) {
     let eur = guild_market::Currency::parse("EUR").unwrap();
     db.deposit(
         "dep-1",
-        alice_id,
+        guild_ids::AccountId(alice_id),
         guild_market::Amount::parse("500", eur).unwrap(),
         "deposit",
     )
@@ -58,7 +58,7 @@ fn a_restored_backup_is_the_same_store(backend: Backend) {
         Some(&json!({"worker": worker.body["id"], "title": "Shafts", "currency": "EUR",
             "milestones": [{"title": "One", "amount": "100.00"}, {"title": "Two", "amount": "50.00"}]})),
     );
-    let cid = c.body["id"].as_i64().unwrap();
+    let cid = guild_ids::ContractId(c.body["id"].as_i64().unwrap());
     let post = |token: &str, path: &str| {
         let a = server.call(
             "POST",
@@ -92,7 +92,7 @@ fn a_restored_backup_is_the_same_store(backend: Backend) {
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&copy.url).unwrap()).unwrap();
     assert_eq!(restored.table_counts().unwrap(), db.table_counts().unwrap());
     assert!(restored.audit_ledger().unwrap().ok());
-    for account in [alice_id, bob_id] {
+    for account in [alice_id, bob_id].map(guild_ids::AccountId) {
         assert_eq!(
             restored.balances_of(account).unwrap(),
             db.balances_of(account).unwrap()

@@ -51,7 +51,7 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     let eur = guild_market::Currency::parse("EUR").unwrap();
     db.deposit(
         "dep-1",
-        alice_id,
+        guild_ids::AccountId(alice_id),
         guild_market::Amount::parse("500", eur).unwrap(),
         "deposit",
     )

@@ -683,7 +683,7 @@ fn client_with_money(server: &Server, db: &guild_store::Store, i: usize) -> Stri
     let eur = guild_market::Currency::parse("EUR").unwrap();
     db.deposit(
         &format!("dep-{i}"),
-        id,
+        guild_ids::AccountId(id),
         guild_market::Amount::parse("10000", eur).unwrap(),
         "deposit",
     )

@@ -15,7 +15,7 @@ crate::on_both_backends!(
 
 /// A fresh API token for `account`, written straight to the store (generated accounts have
 /// no password to sign in with).
-fn token_for(db: &guild_store::Store, account: i64) -> String {
+fn token_for(db: &guild_store::Store, account: guild_ids::AccountId) -> String {
     let token = format!("generated-test-token-{account}");
     let hash = format!("{:x}", sha2::Sha256::digest(token.as_bytes()));
     db.create_token(account, "test", &hash, None).unwrap();
@@ -54,8 +54,9 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     assert!(audit.ok(), "{audit:?}");
     assert_eq!(audit.sums.get("EUR"), Some(&0));
 
-    let contracts: Vec<guild_store::ContractView> =
-        (1..=2600).map(|id| db.contract(id).unwrap()).collect();
+    let contracts: Vec<guild_store::ContractView> = (1..=2600)
+        .map(|id| db.contract(guild_ids::ContractId(id)).unwrap())
+        .collect();
     let states: std::collections::BTreeSet<&str> =
         contracts.iter().map(|c| c.status.as_str()).collect();
     for s in [

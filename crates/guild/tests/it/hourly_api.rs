@@ -44,7 +44,7 @@ fn hourly_contracts_pay_timesheets_within_the_weekly_cap(backend: Backend) {
     let eur = guild_market::Currency::parse("EUR").unwrap();
     db.deposit(
         "dep-1",
-        alice_id,
+        guild_ids::AccountId(alice_id),
         guild_market::Amount::parse("1000", eur).unwrap(),
         "deposit",
     )

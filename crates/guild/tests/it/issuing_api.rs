@@ -415,7 +415,7 @@ fn reputation_and_reviews_become_credentials(backend: Backend) {
         let r = db
             .record_review(
                 &format!("contract-{n}"),
-                worker,
+                guild_ids::WorkerId(worker),
                 None,
                 "Ferro Works",
                 stars,
@@ -427,8 +427,17 @@ fn reputation_and_reviews_become_credentials(backend: Backend) {
         review_ids.push(r.id);
     }
     assert!(
-        db.record_review("contract-0", worker, None, "x", 5, "again", "finished", &[])
-            .is_err(),
+        db.record_review(
+            "contract-0",
+            guild_ids::WorkerId(worker),
+            None,
+            "x",
+            5,
+            "again",
+            "finished",
+            &[]
+        )
+        .is_err(),
         "one review per contract"
     );
     let path = format!("/api/v1/workers/{worker}/credentials/reputation");

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use guild_ids::{AccountId, ContractId};
 use guild_market::{Amount, Currency};
 use guild_store::{DatabaseUrl, Store, StoreError};
 use proptest::prelude::*;
@@ -85,22 +86,43 @@ fn call(
 ) -> Result<(guild_store::StoredTransfer, bool), StoreError> {
     let amount = |m: i64| Amount::new(m, eur()).unwrap();
     match *op {
-        Op::Deposit { client, minor } => store.deposit(key, client, amount(minor), "deposit"),
+        Op::Deposit { client, minor } => {
+            store.deposit(key, AccountId(client), amount(minor), "deposit")
+        }
         Op::Fund {
             client,
             contract,
             minor,
-        } => store.fund_escrow(key, client, contract, amount(minor), "fund"),
+        } => store.fund_escrow(
+            key,
+            AccountId(client),
+            ContractId(contract),
+            amount(minor),
+            "fund",
+        ),
         Op::Release {
             contract,
             worker,
             minor,
-        } => store.release_escrow(key, contract, worker, amount(minor), FEE_BPS, "release"),
+        } => store.release_escrow(
+            key,
+            ContractId(contract),
+            AccountId(worker),
+            amount(minor),
+            FEE_BPS,
+            "release",
+        ),
         Op::Refund {
             contract,
             client,
             minor,
-        } => store.refund_escrow(key, contract, client, amount(minor), "refund"),
+        } => store.refund_escrow(
+            key,
+            ContractId(contract),
+            AccountId(client),
+            amount(minor),
+            "refund",
+        ),
         Op::Replay { .. } | Op::Reuse { .. } => unreachable!("resolved by the caller"),
     }
 }
@@ -308,13 +330,24 @@ fn concurrent_operations(backend: Backend) {
                         let kind = rng.random_range(0..4u32);
                         let r = match kind {
                             0 => store
-                                .deposit(&key, a, amount, "d")
+                                .deposit(&key, AccountId(a), amount, "d")
                                 .map(|_| deposited += minor),
-                            1 => store.fund_escrow(&key, a, b, amount, "f").map(drop),
-                            2 => store
-                                .release_escrow(&key, a, 3 + b, amount, FEE_BPS, "r")
+                            1 => store
+                                .fund_escrow(&key, AccountId(a), ContractId(b), amount, "f")
                                 .map(drop),
-                            _ => store.refund_escrow(&key, a, b, amount, "x").map(drop),
+                            2 => store
+                                .release_escrow(
+                                    &key,
+                                    ContractId(a),
+                                    AccountId(3 + b),
+                                    amount,
+                                    FEE_BPS,
+                                    "r",
+                                )
+                                .map(drop),
+                            _ => store
+                                .refund_escrow(&key, ContractId(a), AccountId(b), amount, "x")
+                                .map(drop),
                         };
                         match r {
                             Ok(())
@@ -325,7 +358,8 @@ fn concurrent_operations(backend: Backend) {
                         // Deposits are sometimes sent twice, as a client retrying would: the
                         // second is answered from the first and moves nothing.
                         if kind == 0 && i % 3 == 0 {
-                            let (_, replayed) = store.deposit(&key, a, amount, "d").unwrap();
+                            let (_, replayed) =
+                                store.deposit(&key, AccountId(a), amount, "d").unwrap();
                             assert!(replayed);
                         }
                     }

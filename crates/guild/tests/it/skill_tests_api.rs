@@ -261,8 +261,8 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
     let v = db
         .submit_attempt(
             &publication,
-            late_id,
-            alice_id,
+            guild_ids::AttemptId(late_id),
+            guild_ids::AccountId(alice_id),
             &[Some(guild_market::assessment::Answer::Text("photo".into()))],
             later,
         )
@@ -280,7 +280,7 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
     let eur = guild_market::Currency::parse("EUR").unwrap();
     db.deposit(
         "learner-funds",
-        alice_id,
+        guild_ids::AccountId(alice_id),
         guild_market::Amount::parse("100", eur).unwrap(),
         "deposit",
     )

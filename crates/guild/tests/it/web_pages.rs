@@ -230,7 +230,7 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
     let eur = guild_market::Currency::parse("EUR").unwrap();
     db.deposit(
         "dep-web",
-        client_id,
+        guild_ids::AccountId(client_id),
         guild_market::Amount::parse("100", eur).unwrap(),
         "deposit",
     )

@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use guild_extraction::analyzer::{AnalyzerScratch, ProfileDraft};
+use guild_ids::{ContractId, TaskId};
 use guild_matching::{Evidence, Proficiency, WorkMode, Worker, WorkerSkill};
 use guild_store::Account;
 use guild_taxonomy::SkillId;
@@ -696,7 +697,7 @@ async fn save_profile(
 
 /// A match on the dashboard.
 struct MatchRow {
-    task: i64,
+    task: TaskId,
     title: String,
     score: String,
     why: Vec<String>,
@@ -715,11 +716,11 @@ struct DashboardPage {
     matches: Vec<MatchRow>,
     considered: usize,
     /// (id, title, status, the viewer's side).
-    contracts: Vec<(i64, String, String, &'static str)>,
+    contracts: Vec<(ContractId, String, String, &'static str)>,
     /// (what, amount, currency).
     balances: Vec<(&'static str, String, String)>,
     /// (task title, price, status, contract).
-    proposals: Vec<(String, String, String, Option<i64>)>,
+    proposals: Vec<(String, String, String, Option<ContractId>)>,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
@@ -730,10 +731,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let loaded = blocking(move || {
         let proposals = store.proposals_by(me)?;
         // The tasks' titles in one read, not one per proposal.
-        let ids: Vec<guild_matching::TaskId> = proposals
-            .iter()
-            .map(|p| guild_matching::TaskId(p.task))
-            .collect();
+        let ids: Vec<guild_matching::TaskId> = proposals.iter().map(|p| p.task).collect();
         let tasks = store.tasks(&ids)?;
         Ok((
             store.worker_of(me)?,
@@ -811,7 +809,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .matches
             .into_iter()
             .map(|m| MatchRow {
-                task: m.task.0,
+                task: m.task,
                 why: why_lines(v.t.0, &m.breakdown, &names),
                 missing: m.breakdown.missing.len(),
                 title: m.title,

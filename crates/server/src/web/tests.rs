@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use guild_ids::{AccountId, AttemptId, SkillTestId};
 use guild_market::assessment::Answer;
 use guild_store::{AttemptView, SkillTestView};
 
@@ -14,7 +15,7 @@ use crate::{AppState, blocking};
 
 /// A test in the list.
 struct TestRow {
-    id: i64,
+    id: SkillTestId,
     title: String,
     skill: String,
     level: i64,
@@ -89,7 +90,7 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> P
 pub(super) async fn start(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(test): Path<i64>,
+    Path(test): Path<SkillTestId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
@@ -100,7 +101,7 @@ pub(super) async fn start(
                 "make your profile first: tell Guild about your work".to_owned(),
             ));
         };
-        store.start_attempt(test, account.id, w.worker.id.0, store.now())
+        store.start_attempt(test, account.id, w.worker.id, store.now())
     })
     .await;
     match started {
@@ -124,7 +125,7 @@ struct AttemptPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    id: i64,
+    id: AttemptId,
     status: String,
     in_progress: bool,
     deadline: String,
@@ -136,8 +137,8 @@ struct AttemptPage {
 async fn own_attempt(
     state: &AppState,
     v: &Viewer,
-    account: i64,
-    id: i64,
+    account: AccountId,
+    id: AttemptId,
 ) -> Result<AttemptView, Response> {
     let store = state.store.clone();
     match blocking(move || store.attempt(id)).await {
@@ -154,7 +155,7 @@ async fn own_attempt(
 pub(super) async fn attempt(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<AttemptId>,
 ) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
@@ -192,7 +193,7 @@ pub(super) async fn attempt(
 pub(super) async fn answer(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<AttemptId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;

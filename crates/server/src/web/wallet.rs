@@ -84,7 +84,7 @@ async fn holdings(state: &AppState, t: Words, worker: WorkerId) -> Result<Holdin
         let w = store.worker(worker)?;
         let public = store.profile_is_public(worker)?;
         let issued = store.credentials_of(worker.0)?;
-        let imported = store.imported_credentials(worker.0)?;
+        let imported = store.imported_credentials(worker)?;
         let ids: Vec<String> = w
             .worker
             .skills
@@ -194,7 +194,7 @@ pub(super) async fn import(
     let f: ImportForm = form(&headers, &raw)?;
     v.check_csrf(&form_field(&raw, "csrf").unwrap_or_default())?;
     let id = w.worker.id;
-    match crate::credentials::import_bytes(&state, id.0, f.credential.clone().into_bytes()).await {
+    match crate::credentials::import_bytes(&state, id, f.credential.clone().into_bytes()).await {
         Ok(_) => go("/credentials"),
         Err(e) => wallet_page(&state, &v, id, e.detail().to_owned(), f.credential).await,
     }
@@ -235,7 +235,7 @@ struct PersonPage {
 pub(super) async fn person(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<WorkerId>,
 ) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let missing = || {
@@ -245,7 +245,7 @@ pub(super) async fn person(
             "There is no public profile here.",
         )
     };
-    let h = match holdings(&state, v.t, WorkerId(id)).await {
+    let h = match holdings(&state, v.t, id).await {
         Ok(h) if h.public => h,
         _ => return Err(missing()),
     };

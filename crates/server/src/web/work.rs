@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use guild_ids::{AccountId, ContractId, ProjectId, ProposalId, WorkerId};
 use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
 use guild_market::proposal::ProposalDecision;
 use guild_market::{Amount, Currency};
@@ -42,8 +43,8 @@ fn not_found(t: Words) -> Response {
 async fn own_project(
     state: &AppState,
     v: &Viewer,
-    owner: i64,
-    id: i64,
+    owner: AccountId,
+    id: ProjectId,
 ) -> Result<ProjectView, Response> {
     let store = state.store.clone();
     match blocking(move || store.project(id)).await {
@@ -59,7 +60,7 @@ struct ProjectsPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    projects: Vec<(i64, String, String, usize)>,
+    projects: Vec<(ProjectId, String, String, usize)>,
     error: String,
     title: String,
     problem: String,
@@ -129,7 +130,7 @@ pub(super) async fn create_project(
 
 /// A task row of the project page.
 struct TaskRow {
-    id: i64,
+    id: TaskId,
     title: String,
     status: String,
     hours: String,
@@ -144,7 +145,7 @@ struct ProjectPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    id: i64,
+    id: ProjectId,
     title: String,
     problem: String,
     status: String,
@@ -154,7 +155,7 @@ struct ProjectPage {
 pub(super) async fn project(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
 ) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let p = own_project(&state, &v, account.id, id).await?;
@@ -176,7 +177,7 @@ pub(super) async fn project(
         .tasks
         .iter()
         .map(|t| TaskRow {
-            id: t.task.id.0,
+            id: t.task.id,
             title: t.task.title.clone(),
             status: t.status.to_string(),
             hours: format!("{}", t.task.hours),
@@ -227,17 +228,17 @@ struct TaskEdit {
 pub(super) async fn edit_task(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, task)): Path<(i64, i64)>,
+    Path((id, task)): Path<(ProjectId, TaskId)>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, TaskEdit) = submission(&state, &headers, &raw).await?;
     let p = own_project(&state, &v, account.id, id).await?;
-    let Some(current) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
+    let Some(current) = p.tasks.iter().find(|t| t.task.id == task).cloned() else {
         return Err(not_found(v.t));
     };
     let store = state.store.clone();
     let done = if f.remove.is_some() {
-        blocking(move || store.delete_task(TaskId(task))).await
+        blocking(move || store.delete_task(task)).await
     } else {
         let hours: f32 = match f.hours.trim().replace(',', ".").parse() {
             Ok(h) => h,
@@ -253,7 +254,7 @@ pub(super) async fn edit_task(
         t.title = f.title.trim().to_owned();
         t.hours = hours;
         let status = current.status;
-        blocking(move || store.update_task(TaskId(task), &t, status)).await
+        blocking(move || store.update_task(task, &t, status)).await
     };
     match done {
         Ok(()) => go(&format!("/projects/{id}")),
@@ -269,7 +270,7 @@ struct PublishForm {
 pub(super) async fn publish(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, PublishForm) = submission(&state, &headers, &raw).await?;
@@ -283,7 +284,7 @@ pub(super) async fn publish(
 
 /// A worker who matches a task.
 struct WorkerRow {
-    id: i64,
+    id: WorkerId,
     name: String,
     score: String,
     why: Vec<String>,
@@ -291,12 +292,12 @@ struct WorkerRow {
 
 /// A proposal on a task, for its owner.
 struct ProposalRow {
-    id: i64,
+    id: ProposalId,
     worker: String,
     cover: String,
     price: String,
     status: String,
-    contract: Option<i64>,
+    contract: Option<ContractId>,
 }
 
 #[derive(Template)]
@@ -305,8 +306,8 @@ struct TaskWorkersPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    project: i64,
-    task: i64,
+    project: ProjectId,
+    task: TaskId,
     published: bool,
     title: String,
     workers: Vec<WorkerRow>,
@@ -316,21 +317,18 @@ struct TaskWorkersPage {
 pub(super) async fn task_workers(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, task)): Path<(i64, i64)>,
+    Path((id, task)): Path<(ProjectId, TaskId)>,
 ) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let p = own_project(&state, &v, account.id, id).await?;
-    let Some(t) = p.tasks.iter().find(|t| t.task.id.0 == task).cloned() else {
+    let Some(t) = p.tasks.iter().find(|t| t.task.id == task).cloned() else {
         return Err(not_found(v.t));
     };
     let store = state.store.clone();
     let proposals = blocking(move || {
         let proposals = store.proposals_on(task)?;
         // The applicants' names in one read, not one per proposal.
-        let ids: Vec<guild_matching::WorkerId> = proposals
-            .iter()
-            .map(|p| guild_matching::WorkerId(p.worker))
-            .collect();
+        let ids: Vec<guild_matching::WorkerId> = proposals.iter().map(|p| p.worker).collect();
         let workers = store.workers(&ids)?;
         Ok(proposals
             .into_iter()
@@ -364,7 +362,7 @@ pub(super) async fn task_workers(
             .matches
             .into_iter()
             .map(|m| WorkerRow {
-                id: m.worker.0,
+                id: m.worker,
                 why: super::why_lines(v.t.0, &m.breakdown, &names),
                 name: m.name,
                 score: format!("{:.0}", m.score),
@@ -375,7 +373,7 @@ pub(super) async fn task_workers(
 
 #[derive(Deserialize)]
 struct OfferForm {
-    worker: i64,
+    worker: WorkerId,
     title: String,
     milestone: String,
     amount: String,
@@ -397,7 +395,7 @@ pub(super) async fn offer(
     };
     let store = state.store.clone();
     let made = blocking(move || {
-        let worker = store.worker(guild_matching::WorkerId(f.worker))?;
+        let worker = store.worker(f.worker)?;
         let Some(worker_account) = worker.owner else {
             return Err(guild_store::StoreError::Invalid(
                 "this worker has no account to sign a contract".to_owned(),
@@ -448,8 +446,8 @@ struct ContractPage {
 async fn party_to(
     state: &AppState,
     v: &Viewer,
-    account: i64,
-    id: i64,
+    account: AccountId,
+    id: ContractId,
 ) -> Result<(ContractView, Party), Response> {
     let store = state.store.clone();
     match blocking(move || store.contract(id)).await {
@@ -464,7 +462,7 @@ async fn party_to(
 pub(super) async fn contract(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
 ) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let (c, party) = party_to(&state, &v, account.id, id).await?;
@@ -573,7 +571,7 @@ struct ActForm {
 pub(super) async fn act(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, ActForm) = submission(&state, &headers, &raw).await?;
@@ -607,7 +605,7 @@ struct MessageForm {
 pub(super) async fn message(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, MessageForm) = submission(&state, &headers, &raw).await?;
@@ -628,7 +626,7 @@ struct ReviewForm {
 pub(super) async fn review(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ContractId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, ReviewForm) = submission(&state, &headers, &raw).await?;
@@ -660,7 +658,7 @@ struct DecisionForm {
 pub(super) async fn decide(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ProposalId>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, DecisionForm) = submission(&state, &headers, &raw).await?;
@@ -680,14 +678,14 @@ pub(super) async fn decide(
 
 #[derive(Deserialize)]
 struct InviteForm {
-    worker: i64,
+    worker: WorkerId,
 }
 
 /// The client invites a matched worker to apply to a published task.
 pub(super) async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, task)): Path<(i64, i64)>,
+    Path((id, task)): Path<(ProjectId, TaskId)>,
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, InviteForm) = submission(&state, &headers, &raw).await?;
@@ -700,7 +698,7 @@ pub(super) async fn invite(
 
 #[derive(Deserialize)]
 struct ApplyForm {
-    task: i64,
+    task: TaskId,
     cover: String,
     amount: String,
     currency: String,
@@ -724,7 +722,7 @@ pub(super) async fn apply(
                 "make your profile first: tell Guild about your work".to_owned(),
             ));
         };
-        store.propose(f.task, w.worker.id.0, account.id, &f.cover, amount)
+        store.propose(f.task, w.worker.id, account.id, &f.cover, amount)
     })
     .await;
     match applied {
@@ -747,7 +745,7 @@ struct TeamPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    project: i64,
+    project: ProjectId,
     title: String,
     members: Vec<MemberRow>,
     total: String,
@@ -760,7 +758,7 @@ struct TeamPage {
 pub(super) async fn team(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ProjectId>,
 ) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let p = own_project(&state, &v, account.id, id).await?;
