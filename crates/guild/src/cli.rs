@@ -709,7 +709,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Worker(command) => crate::work::worker(&open_with_taxonomy(&db)?, command),
         Command::Task(command) => crate::work::task(&open_with_taxonomy(&db)?, command),
         Command::Match { target, options } => {
-            crate::work::matches(&open_with_taxonomy(&db)?, target, options)
+            crate::work::matches(open_with_taxonomy(&db)?, target, options)
         }
         Command::Credential(command) => {
             let publication = settings.publication()?;

@@ -3,15 +3,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use guild_market::contract::{Action, Party};
-use guild_matching::{
-    MatchIndex, RankScratch, SkillSimilarity, Task, TaskId, TaskStatus, Worker, WorkerId,
-};
+use guild_matching::{Task, TaskId, TaskStatus, Worker, WorkerId};
 use guild_store::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills, Store};
 use guild_taxonomy::Source;
 use rand::{RngExt, SeedableRng};
@@ -227,16 +224,6 @@ pub fn task(store: &Store, command: TaskCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The match index over the store's workers and open tasks.
-pub fn index(store: &Store) -> Result<MatchIndex> {
-    let input = store.similarity_input()?;
-    let similarity =
-        SkillSimilarity::learn(&input.skills, &input.occupation_skills, &input.broader);
-    let workers = store.all_workers()?;
-    let tasks = store.open_tasks()?;
-    Ok(MatchIndex::build(Arc::new(similarity), &workers, &tasks)?)
-}
-
 fn summary(b: &guild_matching::Breakdown) -> String {
     let stand_ins = b.required.iter().filter(|c| c.held != c.skill).count();
     let mut s = format!(
@@ -252,31 +239,22 @@ fn summary(b: &guild_matching::Breakdown) -> String {
     s
 }
 
-pub fn matches(store: &Store, args: MatchArgs, options: MatchOptions) -> Result<ExitCode> {
+pub fn matches(store: Store, args: MatchArgs, options: MatchOptions) -> Result<ExitCode> {
     if options.k == 0 || options.k > 1000 {
         bail!("-k must be from 1 to 1000");
     }
-    let index = index(store)?;
+    // Ranked as the server ranks: the platform's index and use cases.
+    let platform = crate::meaning::platform(store);
     let mut rows = Vec::new();
     if let Some(task_id) = args.task {
-        let task = store.task(task_id)?.task;
-        let ranked = index.top_workers(&task, options.k, &mut RankScratch::default())?;
-        let workers = store.workers(&ranked.iter().map(|r| r.id).collect::<Vec<_>>())?;
-        for (r, w) in ranked.into_iter().zip(workers) {
-            let w = w.worker;
-            if let Ok(b) = index.explain(&task, &w)? {
-                rows.push((r.id.0, w.name.clone(), r.score, b));
-            }
+        let task = platform.store().task(task_id)?.task;
+        for m in platform.rank_workers(&task, options.k)?.matches {
+            rows.push((m.worker.get(), m.name, m.score, m.breakdown));
         }
     } else if let Some(worker_id) = args.worker {
-        let worker = store.worker(worker_id)?.worker;
-        let ranked = index.top_tasks(&worker, options.k)?;
-        let tasks = store.tasks(&ranked.iter().map(|r| r.id).collect::<Vec<_>>())?;
-        for (r, t) in ranked.into_iter().zip(tasks) {
-            let t = t.task;
-            if let Ok(b) = index.explain(&t, &worker)? {
-                rows.push((r.id.0, t.title.clone(), r.score, b));
-            }
+        let worker = platform.store().worker(worker_id)?.worker;
+        for m in platform.rank_tasks(&worker, options.k)?.matches {
+            rows.push((m.task.get(), m.title, m.score, m.breakdown));
         }
     }
     if options.json {

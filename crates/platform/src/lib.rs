@@ -3,8 +3,9 @@
 //! only argument parsing and printing), so both give the same answer.
 //!
 //! The [`Platform`] owns what is built from the store and kept between calls — the analyzer
-//! that reads text, the transition models — each rebuilt when the taxonomy changes under it
-//! through one mechanism, [`Versioned`]. The store below only keeps data; the rules live in the
+//! that reads text, the transition models, the skill similarity under matching — each rebuilt
+//! when the taxonomy changes under it through one mechanism, [`Versioned`]; and the matching
+//! index, which follows the store's changes between calls instead of being rebuilt. The store below only keeps data; the rules live in the
 //! engine crates (extraction, matching, reskilling, credentials, market).
 //!
 //! Functions here are synchronous (the store's drivers are): an async caller runs them on its
@@ -20,6 +21,7 @@ use guild_store::{Store, StoreError};
 use guild_taxonomy::Source;
 
 mod learning;
+mod matching;
 mod reading;
 mod versioned;
 
@@ -27,6 +29,7 @@ pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,
     PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport, TransitionView,
 };
+pub use matching::{IndexStatus, Matches, MatchingError, TaskMatch, WorkerMatch};
 pub use reading::{MAX_TEXT_TASKS, ProblemText, Work, WorkBreakdown, WorkOccupation};
 pub use versioned::Versioned;
 
@@ -41,6 +44,7 @@ pub struct Platform {
     encoder: Box<EncoderLoader>,
     analyzer: Versioned<Analyzer>,
     transition_models: HashMap<Source, Versioned<TransitionModel>>,
+    matching: Arc<matching::Matching>,
 }
 
 impl Platform {
@@ -54,6 +58,7 @@ impl Platform {
     /// first needed.
     pub fn with_loader(store: Arc<Store>, encoder: Box<EncoderLoader>) -> Self {
         Self {
+            matching: Arc::new(matching::Matching::new(store.clone())),
             store,
             encoder,
             analyzer: Versioned::default(),
@@ -62,6 +67,11 @@ impl Platform {
                 .map(|s| (s, Versioned::default()))
                 .collect(),
         }
+    }
+
+    /// The store below: what a caller reads or writes as it is, with no rule to apply.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// The analyzer over the store's current taxonomy: kept, or read from the store's kept

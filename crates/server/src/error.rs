@@ -276,6 +276,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<guild_platform::MatchingError> for ApiError {
+    fn from(e: guild_platform::MatchingError) -> Self {
+        match e {
+            guild_platform::MatchingError::Store(e) => e.into(),
+            guild_platform::MatchingError::Refused(e) => e.into(),
+            e @ guild_platform::MatchingError::Index(_) => Self::internal(&e),
+        }
+    }
+}
+
 impl From<guild_matching::MatchError> for ApiError {
     fn from(e: guild_matching::MatchError) -> Self {
         match e {

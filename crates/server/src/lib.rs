@@ -72,7 +72,6 @@ pub struct AppState {
     /// The use cases, and the caches they share (the analyzer, the transition models).
     pub platform: Arc<Platform>,
     /// Workers and tasks indexed for matching.
-    pub matches: Arc<matching::MatchCache>,
     /// Where this Guild publishes its DID documents and status lists.
     pub publication: Arc<guild_store::Publication>,
     /// Fetches did:web documents, key documents and status lists of other issuers.
@@ -388,7 +387,7 @@ pub struct Health {
     pub version: &'static str,
     /// The matching index, once built.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub matching: Option<matching::IndexStatus>,
+    pub matching: Option<guild_platform::IndexStatus>,
     /// The PostgreSQL read replica, when one is configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replica: Option<ReplicaHealth>,
@@ -420,7 +419,7 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
         status: "ok",
         store: state.store.backend_name(),
         version: env!("CARGO_PKG_VERSION"),
-        matching: state.matches.status().await,
+        matching: state.platform.match_index_status(),
         replica: replica.map(|r| ReplicaHealth {
             status: if r.reachable { "ok" } else { "unreachable" },
             lag_bytes: r.lag_bytes,
@@ -459,7 +458,6 @@ impl AppState {
         AppState {
             platform: Arc::new(Platform::new(store.clone(), encoder)),
             store,
-            matches: Arc::default(),
             publication: Arc::new(publication),
             fetcher: Arc::new(fetch::HttpFetcher::from_env()),
         }
@@ -947,10 +945,7 @@ pub async fn serve(
             tracing::warn!(error = %e.detail(), "building the analyzer failed");
         }
     });
-    tokio::spawn(matching::MatchCache::keep_following(
-        state.clone(),
-        follow_period(),
-    ));
+    tokio::spawn(matching::keep_following(state.clone(), follow_period()));
     let app = routes(state, limiters);
     // hyper's own answers to requests it cannot parse become problem+json (conn.rs); the
     // tap keeps the peer address available to the rate limiter as `ConnectInfo`.

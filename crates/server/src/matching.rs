@@ -7,7 +7,6 @@
 
 use guild_ids::AccountId;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::params::Path;
@@ -15,12 +14,12 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use guild_matching::{
-    Breakdown, Exclusion, GeoPoint, LiveIndex, MatchIndex, RankScratch, SkillSimilarity, Task,
-    TaskId, TaskStatus, Worker, WorkerId,
+    Breakdown, Exclusion, GeoPoint, LiveIndex, RankScratch, Task, TaskId, TaskStatus, Worker,
+    WorkerId,
 };
-use guild_store::{MatchingChanges, StoreError, StoredTask, StoredWorker};
+use guild_platform::{Matches, TaskMatch, WorkerMatch};
+use guild_store::{StoreError, StoredTask, StoredWorker};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Mutex, RwLock};
 
 use crate::auth::Caller;
 use crate::body::Body;
@@ -28,250 +27,43 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::{AppState, blocking};
 
-/// The index in use: the taxonomy it was built on, the matching version it has followed the
-/// store to, and the index.
-#[derive(Clone)]
-struct Followed {
-    taxonomy: String,
-    version: i64,
-    index: Arc<LiveIndex>,
-}
-
-/// The skill similarity of the current taxonomy and the index of the current workers and
-/// tasks. The index follows the store: each use first applies what changed since (the store
-/// records it, see `Store::matching_changes`), so a server sees every write, its own or another
-/// server's on the same database, without rebuilding; a background task keeps it following
-/// between requests and builds a fresh base when the changes pile up. A new taxonomy, or a
-/// store too far ahead to follow, is read whole again.
-#[derive(Default)]
-pub struct MatchCache {
-    similarity: RwLock<Option<(String, Arc<SkillSimilarity>)>>,
-    current: RwLock<Option<Followed>>,
-    /// Held while the index is brought up to date, so that one request does it for all.
-    following: Mutex<()>,
-    /// Whether a fresh base is being built in the background.
-    compacting: AtomicBool,
-    builds: AtomicU64,
-    followed_changes: AtomicU64,
-}
-
-/// How the matching index stands, for operators (see `/health`).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct IndexStatus {
-    /// The store's matching version the index has followed to.
-    pub version: i64,
-    /// Workers indexed.
-    pub workers: usize,
-    /// Open tasks indexed.
-    pub tasks: usize,
-    /// Workers and tasks changed since the base was built (indexed on the side).
-    pub pending: usize,
-    /// Times the index was built from the whole store.
-    pub builds: u64,
-    /// Changes applied without a build.
-    pub followed_changes: u64,
-}
-
-/// Changes kept on the side before a fresh base is built: each change costs every later change
-/// a little (the side index is rebuilt), a fresh base costs one full read of the store.
-fn compact_after(base: usize) -> usize {
-    std::env::var("GUILD_MATCH_COMPACT_AFTER")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000 + base / 50)
-}
-
-/// The index of `current`, if it is of `taxonomy` and at `version` or newer.
-fn fresh(current: &Option<Followed>, taxonomy: &str, version: i64) -> Option<Arc<LiveIndex>> {
-    current
-        .as_ref()
-        .filter(|f| f.taxonomy == taxonomy && f.version >= version)
-        .map(|f| f.index.clone())
-}
-
-impl MatchCache {
-    async fn similarity(
-        &self,
-        state: &AppState,
-        version: &str,
-    ) -> Result<Arc<SkillSimilarity>, ApiError> {
-        if let Some((v, s)) = self.similarity.read().await.as_ref()
-            && v == version
-        {
-            return Ok(s.clone());
-        }
-        let store = state.store.clone();
-        let input = blocking(move || store.similarity_input()).await?;
-        let similarity = tokio::task::spawn_blocking(move || input.learn())
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
-        let similarity = Arc::new(similarity);
-        *self.similarity.write().await = Some((version.to_owned(), similarity.clone()));
-        Ok(similarity)
+/// The matching index over the store's current workers and open tasks, brought up to date
+/// on the blocking pool. A request that gives up (its timeout) does not abandon a build that
+/// every later request needs: the blocking task runs to the end, and the platform keeps what
+/// it built.
+pub(crate) async fn match_index(state: &AppState) -> Result<Arc<LiveIndex>, ApiError> {
+    let platform = state.platform.clone();
+    match tokio::task::spawn_blocking(move || platform.match_index()).await {
+        Ok(index) => index.map_err(ApiError::from),
+        Err(join) => Err(ApiError::internal(&join)),
     }
+}
 
-    /// An index built from the whole store, at the version it was read at.
-    async fn build(&self, state: &AppState, taxonomy: &str) -> Result<Followed, ApiError> {
-        let similarity = self.similarity(state, taxonomy).await?;
-        let store = state.store.clone();
-        let (version, workers, tasks) = blocking(move || store.matching_snapshot()).await?;
-        let index = tokio::task::spawn_blocking(move || {
-            MatchIndex::build(similarity, &workers, &tasks).map(LiveIndex::new)
-        })
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(|e| ApiError::internal(&e))?;
-        self.builds.fetch_add(1, Ordering::Relaxed);
-        Ok(Followed {
-            taxonomy: taxonomy.to_owned(),
-            version,
-            index: Arc::new(index),
-        })
-    }
-
-    /// `from` brought up to the store's current version: its changes applied, or the whole
-    /// store read again when they cannot be followed.
-    async fn follow(&self, state: &AppState, from: Followed) -> Result<Followed, ApiError> {
-        let store = state.store.clone();
-        let since = from.version;
-        match blocking(move || store.matching_changes(since)).await? {
-            MatchingChanges::Everything { .. } => self.build(state, &from.taxonomy).await,
-            MatchingChanges::Changed {
-                version,
-                workers,
-                tasks,
-            } => {
-                let n = (workers.len() + tasks.len()) as u64;
-                let base = from.index.clone();
-                let index = tokio::task::spawn_blocking(move || base.with_changes(workers, tasks))
-                    .await
-                    .map_err(|e| ApiError::internal(&e))?
-                    .map_err(|e| ApiError::internal(&e))?;
-                self.followed_changes.fetch_add(n, Ordering::Relaxed);
-                Ok(Followed {
-                    version,
-                    index: Arc::new(index),
-                    ..from
-                })
+/// Keeps the matching index following the store every `period` until the server stops (see
+/// `Platform::follow_matching`); the first round builds it when the store has ever had workers
+/// or tasks, so that a large store's first match does not wait for it.
+pub async fn keep_following(state: AppState, period: Duration) {
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    let mut first = true;
+    loop {
+        tick.tick().await;
+        let platform = state.platform.clone();
+        let round = tokio::task::spawn_blocking(move || platform.follow_matching(first)).await;
+        first = false;
+        match round {
+            Ok(Ok(())) => failing = false,
+            // Once per outage, not once per tick.
+            Ok(Err(e)) if !failing => {
+                failing = true;
+                tracing::warn!(error = %e, "following the store's matching changes failed");
+            }
+            Ok(Err(_)) => {}
+            Err(join) => {
+                tracing::warn!(error = %join, "following the store's matching changes failed")
             }
         }
-    }
-
-    /// The index over the store's current workers and open tasks.
-    pub async fn index(&self, state: &AppState) -> Result<Arc<LiveIndex>, ApiError> {
-        let store = state.store.clone();
-        let (taxonomy, version) = blocking(move || store.matching_key()).await?;
-        if let Some(i) = fresh(&*self.current.read().await, &taxonomy, version) {
-            return Ok(i);
-        }
-        // The work runs in a task of its own: a request that gives up (its timeout) must not
-        // abandon a build that every later request needs, or over a million workers no
-        // request would ever see one finish.
-        let (cache, state) = (state.matches.clone(), state.clone());
-        tokio::spawn(async move { cache.update(&state, &taxonomy, version).await })
-            .await
-            .map_err(|e| ApiError::internal(&e))?
-    }
-
-    /// Brings the index up to `version` of `taxonomy`: follows the changes, or builds it.
-    async fn update(
-        &self,
-        state: &AppState,
-        taxonomy: &str,
-        version: i64,
-    ) -> Result<Arc<LiveIndex>, ApiError> {
-        let _following = self.following.lock().await;
-        let current = self.current.read().await.clone();
-        if let Some(i) = fresh(&current, taxonomy, version) {
-            return Ok(i);
-        }
-        let next = match current {
-            Some(f) if f.taxonomy == taxonomy => self.follow(state, f).await?,
-            _ => self.build(state, taxonomy).await?,
-        };
-        let index = next.index.clone();
-        let crowded = index.pending() > compact_after(index.worker_count());
-        *self.current.write().await = Some(next);
-        if crowded && !self.compacting.swap(true, Ordering::AcqRel) {
-            let (cache, state) = (state.matches.clone(), state.clone());
-            tokio::spawn(async move {
-                if let Err(e) = cache.compact(&state).await {
-                    tracing::warn!(error = %e.detail(), "building a fresh matching index failed");
-                }
-                cache.compacting.store(false, Ordering::Release);
-            });
-        }
-        Ok(index)
-    }
-
-    /// Builds a fresh base while requests go on with the current index, then brings it up to
-    /// date and puts it in place.
-    async fn compact(&self, state: &AppState) -> Result<(), ApiError> {
-        let Some(taxonomy) = self
-            .current
-            .read()
-            .await
-            .as_ref()
-            .map(|f| f.taxonomy.clone())
-        else {
-            return Ok(());
-        };
-        let built = self.build(state, &taxonomy).await?;
-        let _following = self.following.lock().await;
-        let built = self.follow(state, built).await?;
-        let mut current = self.current.write().await;
-        if current.as_ref().is_some_and(|f| f.taxonomy == taxonomy) {
-            *current = Some(built);
-        }
-        Ok(())
-    }
-
-    /// Builds the index at start when the store has ever had workers or tasks (so that a
-    /// large store's first match does not wait for it), then keeps it following the store
-    /// every `period` until the server stops: what another server wrote is applied before
-    /// anyone here asks for it. A new taxonomy is left to the next request that matches.
-    pub async fn keep_following(state: AppState, period: Duration) {
-        let mut tick = tokio::time::interval(period);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut failing = false;
-        let mut started = false;
-        loop {
-            tick.tick().await;
-            let store = state.store.clone();
-            let Ok((taxonomy, version)) = blocking(move || store.matching_key()).await else {
-                continue;
-            };
-            let due = match state.matches.current.read().await.as_ref() {
-                Some(f) => f.taxonomy == taxonomy && f.version < version,
-                None => !started && version > 0,
-            };
-            started = true;
-            if !due {
-                continue;
-            }
-            match state.matches.update(&state, &taxonomy, version).await {
-                Ok(_) => failing = false,
-                // Once per outage, not once per tick.
-                Err(e) if !failing => {
-                    failing = true;
-                    tracing::warn!(error = %e.detail(), "following the store's matching changes failed");
-                }
-                Err(_) => {}
-            }
-        }
-    }
-
-    /// How the index stands; `None` before it is first built.
-    pub async fn status(&self) -> Option<IndexStatus> {
-        let current = self.current.read().await;
-        current.as_ref().map(|f| IndexStatus {
-            version: f.version,
-            workers: f.index.worker_count(),
-            tasks: f.index.task_count(),
-            pending: f.index.pending(),
-            builds: self.builds.load(Ordering::Relaxed),
-            followed_changes: self.followed_changes.load(Ordering::Relaxed),
-        })
     }
 }
 
@@ -590,52 +382,6 @@ pub async fn delete_task(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A worker ranked for a task, with why.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct WorkerMatch {
-    /// The worker.
-    pub worker: WorkerId,
-    /// Their name.
-    pub name: String,
-    /// Score, 0–100.
-    pub score: f32,
-    /// How the score was made.
-    pub breakdown: Breakdown,
-}
-
-/// A task ranked for a worker, with why.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct TaskMatch {
-    /// The task.
-    pub task: TaskId,
-    /// Its title.
-    pub title: String,
-    /// Score, 0–100.
-    pub score: f32,
-    /// How the score was made.
-    pub breakdown: Breakdown,
-}
-
-/// Ranked matches.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Matches<T> {
-    /// Best first.
-    pub matches: Vec<T>,
-    /// How many were considered (workers or open tasks indexed).
-    pub considered: usize,
-}
-
-fn explained(index: &LiveIndex, task: &Task, worker: &Worker) -> Result<Breakdown, ApiError> {
-    match index.explain(task, worker)? {
-        Ok(b) => Ok(b),
-        // The ranking only returns workers that pass; an exclusion here means the data changed
-        // between ranking and explaining.
-        Err(e) => Err(ApiError::internal(&std::io::Error::other(format!(
-            "a ranked match is now excluded: {e:?}"
-        )))),
-    }
-}
-
 /// The best workers for one of the caller's tasks.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/matches", tag = "matching",
     params(("id" = i64, Path, description = "Task id"), ("k" = Option<usize>, Query, description = "How many, 1–100 (default 20)")),
@@ -659,29 +405,11 @@ pub(crate) async fn top_workers_for(
     task: Task,
     k: usize,
 ) -> Result<Matches<WorkerMatch>, ApiError> {
-    let index = state.matches.index(state).await?;
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let ranked = index.top_workers(&task, k, &mut RankScratch::default())?;
-        let ids: Vec<WorkerId> = ranked.iter().map(|r| r.id).collect();
-        let workers = store.workers(&ids)?;
-        let mut matches = Vec::with_capacity(ranked.len());
-        for (r, w) in ranked.into_iter().zip(workers) {
-            let w = w.worker;
-            matches.push(WorkerMatch {
-                worker: r.id,
-                name: w.name.clone(),
-                score: r.score,
-                breakdown: explained(&index, &task, &w)?,
-            });
-        }
-        Ok(Matches {
-            matches,
-            considered: index.worker_count(),
-        })
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))?
+    let platform = state.platform.clone();
+    match tokio::task::spawn_blocking(move || platform.rank_workers(&task, k)).await {
+        Ok(ranked) => ranked.map_err(ApiError::from),
+        Err(join) => Err(ApiError::internal(&join)),
+    }
 }
 
 /// The best open tasks for the caller's worker profile.
@@ -704,32 +432,14 @@ pub async fn worker_matches(
 /// The `k` best open tasks for `worker`, each with why.
 pub(crate) async fn top_tasks_for(
     state: &AppState,
-    worker: guild_matching::Worker,
+    worker: Worker,
     k: usize,
 ) -> Result<Matches<TaskMatch>, ApiError> {
-    let index = state.matches.index(state).await?;
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
-        let ranked = index.top_tasks(&worker, k)?;
-        let ids: Vec<TaskId> = ranked.iter().map(|r| r.id).collect();
-        let tasks = store.tasks(&ids)?;
-        let mut matches = Vec::with_capacity(ranked.len());
-        for (r, t) in ranked.into_iter().zip(tasks) {
-            let t = t.task;
-            matches.push(TaskMatch {
-                task: r.id,
-                title: t.title.clone(),
-                score: r.score,
-                breakdown: explained(&index, &t, &worker)?,
-            });
-        }
-        Ok(Matches {
-            matches,
-            considered: index.task_count(),
-        })
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))?
+    let platform = state.platform.clone();
+    match tokio::task::spawn_blocking(move || platform.rank_tasks(&worker, k)).await {
+        Ok(ranked) => ranked.map_err(ApiError::from),
+        Err(join) => Err(ApiError::internal(&join)),
+    }
 }
 
 /// Why a worker does or does not fit a task.
@@ -758,7 +468,7 @@ pub async fn explain_match(
     let task = own_task(&state, caller.id, id).await?.task;
     let store = state.store.clone();
     let worker = blocking(move || store.worker(worker)).await?.worker;
-    let index = state.matches.index(&state).await?;
+    let index = match_index(&state).await?;
     Ok(Json(match index.explain(&task, &worker)? {
         Ok(b) => Fit::Match(b),
         Err(excluded) => Fit::Excluded { excluded },
@@ -822,7 +532,7 @@ pub async fn assign(
         }
         tasks.push(t.task);
     }
-    let index = state.matches.index(&state).await?;
+    let index = match_index(&state).await?;
     let store = state.store.clone();
     let answer = tokio::task::spawn_blocking(move || -> Result<BatchAssignment, ApiError> {
         // The workers considered, with their profiles (for capacities), and the candidate arcs.
@@ -953,7 +663,7 @@ pub(crate) async fn propose_team(
 ) -> Result<TeamAnswer, ApiError> {
     use guild_matching::team::{TeamOptions, form_team};
 
-    let index = state.matches.index(state).await?;
+    let index = match_index(state).await?;
     let store = state.store.clone();
     tokio::task::spawn_blocking(move || -> Result<TeamAnswer, ApiError> {
         let workers = store.all_workers()?;
