@@ -404,9 +404,9 @@ mod tests {
     #[test]
     fn rates_read_amount_and_currency() {
         let r = parse_rate("30EUR").unwrap();
-        assert_eq!((r.minor, r.currency.as_str()), (3000, "EUR"));
+        assert_eq!((r.minor, r.currency.code()), (3000, "EUR"));
         let r = parse_rate("42.50 USD").unwrap();
-        assert_eq!((r.minor, r.currency.as_str()), (4250, "USD"));
+        assert_eq!((r.minor, r.currency.code()), (4250, "USD"));
         assert!(parse_rate("EUR").is_err());
         assert!(parse_rate("30").is_err());
         assert!(parse_rate("-3EUR").is_err());

@@ -144,7 +144,7 @@ pub enum Action {
 
 /// What money an action moves, for one milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Money {
+pub enum Flow {
     /// Nothing.
     None,
     /// Client funds → escrow, the milestone's amount.
@@ -163,7 +163,7 @@ pub struct MilestoneEffect {
     /// Its new state.
     pub status: MilestoneStatus,
     /// The money that moves.
-    pub money: Money,
+    pub flow: Flow,
 }
 
 /// The effect of an action: the contract's new state and each milestone changed.
@@ -267,12 +267,12 @@ pub fn decide_for(
             )))
         }
     };
-    let single = |index, status, money| Effect {
+    let single = |index, status, flow| Effect {
         contract,
         milestones: vec![MilestoneEffect {
             index,
             status,
-            money,
+            flow,
         }],
     };
     match action {
@@ -291,7 +291,7 @@ pub fn decide_for(
         A::Fund => {
             allowed(&[Party::Client])?;
             in_state(C::Active)?;
-            Ok(single(one(&[M::Unfunded])?, M::Funded, Money::Fund))
+            Ok(single(one(&[M::Unfunded])?, M::Funded, Flow::Fund))
         }
         A::Submit => {
             allowed(&[Party::Worker])?;
@@ -299,7 +299,7 @@ pub fn decide_for(
             Ok(single(
                 one(&[M::Funded, M::ChangesRequested])?,
                 M::Submitted,
-                Money::None,
+                Flow::None,
             ))
         }
         A::RequestChanges => {
@@ -308,7 +308,7 @@ pub fn decide_for(
             Ok(single(
                 one(&[M::Submitted])?,
                 M::ChangesRequested,
-                Money::None,
+                Flow::None,
             ))
         }
         A::Approve | A::AutoApprove | A::TestPassed => {
@@ -334,7 +334,7 @@ pub fn decide_for(
                 milestones: vec![MilestoneEffect {
                     index: i,
                     status: M::Approved,
-                    money: Money::Release,
+                    flow: Flow::Release,
                 }],
             })
         }
@@ -364,7 +364,7 @@ pub fn decide_for(
                     .map(|(index, _)| MilestoneEffect {
                         index,
                         status: M::Refunded,
-                        money: Money::Refund,
+                        flow: Flow::Refund,
                     })
                     .collect(),
             })
@@ -422,7 +422,7 @@ pub fn decide_for(
                     .map(|(index, _)| MilestoneEffect {
                         index,
                         status: M::Settled,
-                        money: Money::None,
+                        flow: Flow::None,
                     })
                     .collect(),
             })
@@ -455,7 +455,7 @@ mod tests {
             Some(0),
         )
         .unwrap();
-        assert_eq!(e.milestones[0].money, Money::Fund);
+        assert_eq!(e.milestones[0].flow, Flow::Fund);
         let e = decide(
             C::Active,
             &[M::Funded],
@@ -483,8 +483,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (e.contract, e.milestones[0].money),
-            (C::Active, Money::Release)
+            (e.contract, e.milestones[0].flow),
+            (C::Active, Flow::Release)
         );
         let e = decide(
             C::Active,
@@ -589,8 +589,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (e.contract, e.milestones[0].money),
-            (C::Completed, Money::Release)
+            (e.contract, e.milestones[0].flow),
+            (C::Completed, Flow::Release)
         );
         assert!(
             decide(
@@ -663,7 +663,7 @@ mod tests {
             vec![MilestoneEffect {
                 index: 1,
                 status: M::Refunded,
-                money: Money::Refund
+                flow: Flow::Refund
             }]
         );
     }

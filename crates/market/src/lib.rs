@@ -28,4 +28,4 @@ pub mod timesheet;
 
 pub use error::MarketError;
 pub use ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
-pub use money::{Amount, Currency};
+pub use money::{Amount, Currency, Money};

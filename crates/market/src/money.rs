@@ -46,7 +46,32 @@ impl Currency {
     pub fn scale(self) -> i64 {
         10i64.pow(self.exponent())
     }
+
+    /// The ISO 4217 number (978 for EUR): two bytes, for indexes that keep millions.
+    pub fn numeric(self) -> u16 {
+        self.0.numeric()
+    }
+
+    /// The currency of an ISO 4217 number that came out of [`Currency::numeric`].
+    pub fn from_numeric(numeric: u16) -> Option<Self> {
+        iso_currency::Currency::from_numeric(numeric).map(Currency)
+    }
 }
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Z]{3}$"))
+            .description(Some("An ISO 4217 currency code with a minor unit"))
+            .examples([serde_json::json!("EUR")])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Currency {}
 
 impl std::fmt::Display for Currency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,7 +92,60 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
-/// A positive amount of one currency, in minor units.
+/// An amount of money: zero or more minor units (cents) of a currency. What a worker asks per
+/// hour, what a task may cost, what a course costs. Money that moves in the ledger is an
+/// [`Amount`]: the same, but never zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "RawMoney")]
+pub struct Money {
+    /// Minor units, 0 ..= [`MAX_MINOR`].
+    pub minor: i64,
+    /// The currency.
+    pub currency: Currency,
+}
+
+#[derive(Deserialize)]
+struct RawMoney {
+    minor: i64,
+    currency: Currency,
+}
+
+impl TryFrom<RawMoney> for Money {
+    type Error = MarketError;
+    fn try_from(raw: RawMoney) -> Result<Self, MarketError> {
+        Money::new(raw.minor, raw.currency)
+    }
+}
+
+impl Money {
+    /// An amount of zero or more minor units; negative and absurdly large amounts are refused.
+    pub fn new(minor: i64, currency: Currency) -> Result<Self, MarketError> {
+        if minor < 0 {
+            return Err(MarketError::Invalid(format!(
+                "an amount cannot be negative ({minor} {currency})"
+            )));
+        }
+        if minor > MAX_MINOR {
+            return Err(MarketError::Invalid(format!(
+                "{minor} minor units of {currency} is more than the {MAX_MINOR} accepted"
+            )));
+        }
+        Ok(Money { minor, currency })
+    }
+}
+
+impl From<Amount> for Money {
+    fn from(a: Amount) -> Self {
+        Money {
+            minor: a.minor,
+            currency: a.currency,
+        }
+    }
+}
+
+/// A positive amount of one currency, in minor units: money that moves (a deposit, escrow, a
+/// payout). A [`Money`] that is never zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Amount {
     /// Minor units (cents); always 1 ..= [`MAX_MINOR`].

@@ -9,7 +9,7 @@
 use crate::MarketError;
 use guild_ids::{AccountId, ContractId};
 
-use crate::contract::{Action, Effect, Money};
+use crate::contract::{Action, Effect, Flow};
 use crate::fees::split;
 use crate::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
 use crate::money::{Amount, Currency};
@@ -102,9 +102,9 @@ pub fn movements(
             actor: None,
             transfer,
         };
-        match m.money {
-            Money::None => {}
-            Money::Fund => out.push(Movement {
+        match m.flow {
+            Flow::None => {}
+            Flow::Fund => out.push(Movement {
                 key: key("fund"),
                 actor: Some(contract.client),
                 transfer: Transfer::between(
@@ -115,7 +115,7 @@ pub fn movements(
                     &format!("contract {id}, milestone {n}: funded"),
                 )?,
             }),
-            Money::Release => {
+            Flow::Release => {
                 // A week of an hourly contract pays its timesheet; the rest of its funding
                 // goes back to the client.
                 let pay = match hourly {
@@ -131,7 +131,7 @@ pub fn movements(
                     out.push(by_platform("unworked", refund(amount - pay, &memo)?));
                 }
             }
-            Money::Refund => {
+            Flow::Refund => {
                 let memo = format!("contract {id}, milestone {n}: refunded");
                 out.push(by_platform("refund", refund(amount, &memo)?));
             }

@@ -113,7 +113,8 @@ pub(crate) struct WorkerFacts {
     reputation: f32,
     /// The hourly rate in minor units when `RATED` and not `BIG_RATE`.
     rate_minor: u32,
-    currency: [u8; 3],
+    /// The rate's currency as its ISO 4217 number (0 when `RATED` is not set).
+    currency: u16,
     pub mode: WorkMode,
     offset: i16,
     flags: u8,
@@ -198,10 +199,10 @@ impl WorkerTable {
                 .insert(ix, (worker.available_from, worker.available_until));
         }
         let mut rate_minor = 0;
-        let mut currency = [0; 3];
+        let mut currency = 0;
         if let Some(rate) = worker.rate {
             flags |= RATED;
-            currency = rate.currency.code();
+            currency = rate.currency.numeric();
             match u32::try_from(rate.minor) {
                 Ok(m) => rate_minor = m,
                 Err(_) => {
@@ -700,9 +701,10 @@ pub(crate) fn fit(
     } else if facts.flags & BIG_RATE != 0 {
         workers.big_rates.get(&w).copied()
     } else {
-        Some(Money {
+        // The number came out of `Currency::numeric` when the worker was indexed.
+        Currency::from_numeric(facts.currency).map(|currency| Money {
             minor: i64::from(facts.rate_minor),
-            currency: Currency::from_code(facts.currency),
+            currency,
         })
     };
     let budget = match (task.budget, rate) {

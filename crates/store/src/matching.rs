@@ -135,7 +135,8 @@ fn langs(v: &Value) -> Result<Vec<String>, StoreError> {
 fn money(minor: &Value, currency: &Value) -> Result<Option<Money>, StoreError> {
     match (minor.opt_int()?, currency.opt_text()?) {
         (Some(m), Some(c)) => Ok(Some(
-            Money::new(m, Currency::parse(&c).map_err(bad)?).map_err(bad)?,
+            Money::new(m, Currency::parse(&c).map_err(crate::ledger::market_error)?)
+                .map_err(crate::ledger::market_error)?,
         )),
         _ => Ok(None),
     }
@@ -307,7 +308,7 @@ pub(crate) fn worker_params(w: &Worker, stamp: &str) -> Vec<Value> {
         f64::from(w.travel_radius_km).into(),
         w.languages.join(",").into(),
         w.rate.map(|r| r.minor).into(),
-        w.rate.map(|r| r.currency.as_str().to_owned()).into(),
+        w.rate.map(|r| r.currency.code().to_owned()).into(),
         f64::from(w.reputation.rating).into(),
         i64::from(w.reputation.reviews).into(),
         stamp.into(),
@@ -345,7 +346,7 @@ pub(crate) fn task_params(t: &Task, stamp: &str) -> Vec<Value> {
         f64::from(t.hours).into(),
         t.hours_per_week.map(f64::from).into(),
         t.budget.map(|b| b.minor).into(),
-        t.budget.map(|b| b.currency.as_str().to_owned()).into(),
+        t.budget.map(|b| b.currency.code().to_owned()).into(),
         t.languages.join(",").into(),
         t.starts.map(|d| d.to_string()).into(),
         t.ends.map(|d| d.to_string()).into(),

@@ -641,8 +641,7 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, Option<String>),
             let eur = guild_market::Currency::parse("EUR").map_err(|e| e.to_string())?;
             let amount =
                 guild_market::Amount::parse(text, eur).map_err(|e| format!("hourly rate: {e}"))?;
-            let currency =
-                guild_matching::Currency::try_from("EUR".to_owned()).map_err(|e| e.to_string())?;
+            let currency = guild_matching::Currency::parse("EUR").map_err(|e| e.to_string())?;
             Some(guild_matching::Money::new(amount.minor, currency).map_err(|e| e.to_string())?)
         }
     };
