@@ -170,9 +170,13 @@ pub async fn answer(
     Path(id): Path<i64>,
     Body(a): Body<Answers>,
 ) -> Result<Json<AttemptView>, ApiError> {
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (store, platform, publication) = (
+        state.store.clone(),
+        state.platform.clone(),
+        state.publication.clone(),
+    );
     let view = blocking(move || {
-        store.submit_attempt(&publication, id, caller.id, &a.answers, store.now())
+        platform.submit_attempt(&publication, id, caller.id, &a.answers, store.now())
     })
     .await?;
     Ok(Json(view))
@@ -214,9 +218,13 @@ pub async fn assess(
             "only the test's organisation's assessors mark attempts, and never their own",
         ));
     }
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (store, platform, publication) = (
+        state.store.clone(),
+        state.platform.clone(),
+        state.publication.clone(),
+    );
     let marks: Vec<(usize, bool)> = a.marks.iter().map(|m| (m.question, m.right)).collect();
     let view =
-        blocking(move || store.assess_attempt(&publication, id, &marks, store.now())).await?;
+        blocking(move || platform.assess_attempt(&publication, id, &marks, store.now())).await?;
     Ok(Json(view))
 }

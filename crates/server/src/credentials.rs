@@ -11,14 +11,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use guild_credentials::badge::{AttestedSkill, BadgeEvidence, attested_skills};
 use guild_credentials::contexts::ContextSet;
+use guild_credentials::issuer::{Issuer, Organisation, Publication};
+use guild_credentials::issuing::SkillAward;
 use guild_credentials::proof::Cryptosuite;
 use guild_credentials::rdfc::JsonLdCanonicalizer;
 use guild_credentials::resolve::WebResolver;
-use guild_credentials::verify::{CheckResult, Outcome, VerificationReport, verify};
-use guild_store::{
-    ImportedCredential, IssuedCredential, Issuer, NewImport, Organisation, OwnFirst, Publication,
-    Store, StoreError,
-};
+use guild_credentials::verify::{CheckResult, Outcome, VerificationReport};
+use guild_platform::Platform;
+use guild_store::{ImportedCredential, IssuedCredential, NewImport, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -32,6 +32,7 @@ use crate::{AppState, blocking};
 /// (did:web, URL keys, others' status lists) over HTTPS through the shared fetcher.
 fn verify_here(
     store: &Store,
+    platform: &Platform,
     publication: &Publication,
     fetcher: &crate::fetch::HttpFetcher,
     bytes: &[u8],
@@ -49,12 +50,7 @@ fn verify_here(
         .as_ref()
         .map_err(|e| StoreError::Backend(e.clone()))?;
     let web = WebResolver::new(fetcher);
-    let resolver = OwnFirst {
-        store,
-        publication,
-        then: &web,
-    };
-    Ok(verify(bytes, store.now(), &resolver, rdf))
+    Ok(platform.verify(publication, bytes, store.now(), &web, rdf))
 }
 
 /// Verifies a credential (the request body: JSON, or a VC-JWT): every check, passed or failed,
@@ -69,12 +65,14 @@ pub async fn verify_credential(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Json<VerificationReport>, ApiError> {
-    let (store, publication, fetcher) = (
+    let (store, platform, publication, fetcher) = (
         state.store.clone(),
+        state.platform.clone(),
         state.publication.clone(),
         state.fetcher.clone(),
     );
-    let report = blocking(move || verify_here(&store, &publication, &fetcher, &body)).await?;
+    let report =
+        blocking(move || verify_here(&store, &platform, &publication, &fetcher, &body)).await?;
     Ok(Json(report))
 }
 
@@ -83,12 +81,13 @@ pub(crate) async fn verify_bytes(
     state: &AppState,
     bytes: Vec<u8>,
 ) -> Result<VerificationReport, ApiError> {
-    let (store, publication, fetcher) = (
+    let (store, platform, publication, fetcher) = (
         state.store.clone(),
+        state.platform.clone(),
         state.publication.clone(),
         state.fetcher.clone(),
     );
-    blocking(move || verify_here(&store, &publication, &fetcher, &bytes)).await
+    blocking(move || verify_here(&store, &platform, &publication, &fetcher, &bytes)).await
 }
 
 fn document(media_type: &'static str, v: &Value) -> Response {
@@ -103,16 +102,14 @@ fn document(media_type: &'static str, v: &Value) -> Response {
 }
 
 async fn organisation_issuer(state: &AppState, slug: String) -> Result<Issuer, ApiError> {
-    let store = state.store.clone();
-    Ok(Issuer::Organisation(
-        blocking(move || store.organisation(&slug)).await?,
-    ))
+    let platform = state.platform.clone();
+    blocking(move || platform.issuer(Some(&slug))).await
 }
 
 /// The platform's DID document (`did:web`), listing every key that ever signed.
 pub async fn platform_did(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let doc = blocking(move || store.did_document(&publication, &Issuer::Platform)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let doc = blocking(move || platform.did_document(&publication, &Issuer::Platform)).await?;
     Ok(document("application/did+json", &doc))
 }
 
@@ -122,8 +119,8 @@ pub async fn organisation_did(
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
     let issuer = organisation_issuer(&state, slug).await?;
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let doc = blocking(move || store.did_document(&publication, &issuer)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let doc = blocking(move || platform.did_document(&publication, &issuer)).await?;
     Ok(document("application/did+json", &doc))
 }
 
@@ -132,8 +129,8 @@ pub async fn platform_status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let v = blocking(move || store.status_list(&publication, &Issuer::Platform, &list)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let v = blocking(move || platform.status_list(&publication, &Issuer::Platform, &list)).await?;
     Ok(document("application/vc", &v))
 }
 
@@ -143,8 +140,8 @@ pub async fn organisation_status_list(
     Path((slug, list)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let issuer = organisation_issuer(&state, slug).await?;
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let v = blocking(move || store.status_list(&publication, &issuer, &list)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let v = blocking(move || platform.status_list(&publication, &issuer, &list)).await?;
     Ok(document("application/vc", &v))
 }
 
@@ -206,7 +203,11 @@ fn organisation_view(
 ) -> Result<OrganisationView, StoreError> {
     let issuer = Issuer::Organisation(organisation.clone());
     let did = if publication.did_web {
-        Some(issuer.did_web(publication)?)
+        Some(
+            issuer
+                .did_web(publication)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?,
+        )
     } else {
         None
     };
@@ -361,7 +362,7 @@ pub async fn rotate_organisation_key(
     let o = member(&state, caller.id, slug, &["admin"]).await?;
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        store.new_issuer_key(&Issuer::Organisation(o.clone()))?;
+        store.new_issuer_key(&Issuer::Organisation(o.clone()).key_name())?;
         organisation_view(&store, &publication, o, Some("admin".to_owned()))
     })
     .await?;
@@ -487,7 +488,7 @@ pub async fn issue_skill_credential(
     Body(new): Body<NewSkillCredential>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     let o = member(&state, caller.id, slug, &["admin", "assessor"]).await?;
-    let award = guild_store::SkillAward {
+    let award = SkillAward {
         worker: new.worker,
         skill: new.skill,
         level: new.level,
@@ -504,9 +505,9 @@ pub async fn issue_skill_credential(
         years: new.years,
         suites: suites(&new.suites)?,
     };
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
     let c = blocking(move || {
-        store.issue_skill(
+        platform.issue_skill(
             &publication,
             &Issuer::Organisation(o),
             Some(caller.id),
@@ -693,10 +694,10 @@ pub async fn issue_reputation(
     Query(q): Query<ReputationQuery>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
     let days = q.days.unwrap_or(365);
-    let c =
-        blocking(move || store.issue_reputation(&publication, id, days, Some(caller.id))).await?;
+    let c = blocking(move || platform.issue_reputation(&publication, id, days, Some(caller.id)))
+        .await?;
     Ok((StatusCode::CREATED, Json(issued(&c)?)))
 }
 
@@ -715,8 +716,8 @@ pub async fn issue_endorsement(
     if own_worker(&state, caller.id, review.worker).await.is_err() {
         return Err(ApiError::not_found(format!("review {id} not found")));
     }
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let c = blocking(move || store.issue_endorsement(&publication, id, Some(caller.id))).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let c = blocking(move || platform.issue_endorsement(&publication, id, Some(caller.id))).await?;
     Ok((StatusCode::CREATED, Json(issued(&c)?)))
 }
 
@@ -757,13 +758,14 @@ pub(crate) async fn import_bytes(
     id: i64,
     body: Vec<u8>,
 ) -> Result<ImportResult, ApiError> {
-    let (store, publication, fetcher) = (
+    let (store, platform, publication, fetcher) = (
         state.store.clone(),
+        state.platform.clone(),
         state.publication.clone(),
         state.fetcher.clone(),
     );
     let verified = blocking(move || {
-        let report = verify_here(&store, &publication, &fetcher, &body)?;
+        let report = verify_here(&store, &platform, &publication, &fetcher, &body)?;
         if report.outcome != Outcome::Valid {
             return Ok(Err(report));
         }

@@ -405,8 +405,22 @@ impl Store {
         Ok(n)
     }
 
-    /// The secret half of `key`, opened with the key-encryption key.
-    pub(crate) fn signing_key(&self, key: &IssuerKey) -> Result<SigningKey, StoreError> {
+    /// Makes a fresh Ed25519 key for `issuer` (`platform` or `org:ID`) and retires its current
+    /// one (which keeps verifying what it signed, and keeps signing its own status lists).
+    pub fn new_issuer_key(&self, issuer: &str) -> Result<IssuerKey, StoreError> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| StoreError::Backend(format!("no randomness for a key: {e}")))?;
+        let key = SigningKey::from_bytes(&seed);
+        // The seed on the stack is wiped: only its sealed form outlives this call.
+        zeroize::Zeroize::zeroize(&mut seed);
+        self.add_issuer_key(issuer, &key)
+    }
+
+    /// The secret half of `key`, opened with the key-encryption key: for the platform to sign
+    /// with at once (it is never written anywhere else, nor logged: `SigningKey` hides its
+    /// bytes from `Debug`).
+    pub fn signing_key(&self, key: &IssuerKey) -> Result<SigningKey, StoreError> {
         let kek = match (&key.secret, self.kek()) {
             (_, Ok(kek)) => kek,
             (StoredSecret::Sealed { kek_id, .. }, Err(_)) => {
@@ -429,7 +443,6 @@ impl Store {
         Ok(SigningKey::from_bytes(&seed))
     }
 
-    /// Every key of `issuer`, oldest first.
     /// Every key of `issuer`, oldest first.
     pub fn issuer_keys(&self, issuer: &str) -> Result<Vec<IssuerKey>, StoreError> {
         self.read(|tx| {
@@ -455,6 +468,13 @@ impl Store {
     /// Issues a credential: reserves the next status-list position, lets `sign` build and sign
     /// the document for it, and stores the result — all in one transaction, so that nothing is
     /// half-issued.
+    ///
+    /// Signing happens inside the transaction because the signed document carries its
+    /// status-list position: reserving the position in one transaction and writing the
+    /// credential in a second would leave a position reserved for nothing whenever signing
+    /// failed in between. Here an error from `sign` rolls the reservation back, and two
+    /// issuers racing for one position meet the column's UNIQUE constraint. `sign` is the
+    /// caller's (the platform's) work and does no I/O, so the transaction stays short.
     #[allow(clippy::too_many_arguments)]
     pub fn issue_credential(
         &self,
@@ -677,7 +697,7 @@ mod tests {
         let store = store(&dir);
         // Without a KEK nothing is sealed, so nothing can be made.
         assert!(matches!(
-            store.new_issuer_key(&crate::Issuer::Platform),
+            store.new_issuer_key("platform"),
             Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                 sealed_with: None
             }))
