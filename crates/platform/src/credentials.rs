@@ -563,3 +563,133 @@ impl KeyResolver for OwnFirst<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use guild_credentials::issuing::SkillAward;
+    use guild_credentials::verify::{KnownKeys, Outcome};
+    use guild_store::{DatabaseUrl, KeyEncryptionKey, Store};
+
+    use super::*;
+
+    fn open(dir: &tempfile::TempDir) -> (Arc<Store>, Platform) {
+        let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
+        store
+            .unlock_issuer_keys(Some(KeyEncryptionKey::from_bytes(
+                [1; 32],
+                "test key".to_owned(),
+            )))
+            .unwrap();
+        let store = Arc::new(store);
+        (store.clone(), Platform::new(store, None))
+    }
+
+    /// Issues a level-2 skill certification of `esco:S1` to worker 3 as the platform.
+    fn issue(platform: &Platform, publication: &Publication) -> IssuedCredential {
+        let award = SkillAward {
+            worker: 3,
+            skill: "esco:S1".to_owned(),
+            level: 2,
+            evidence: Vec::new(),
+            years: 1,
+            suites: vec![Cryptosuite::EddsaRdfc2022],
+        };
+        let skill = CertifiedSkill {
+            id: "esco:S1".to_owned(),
+            label: "operate lathes".to_owned(),
+            description: None,
+            uri: None,
+            framework: "ESCO".to_owned(),
+        };
+        platform
+            .issue_as(
+                publication,
+                &Issuer::Platform,
+                None,
+                None,
+                "skill",
+                Some("esco:S1"),
+                &award.suites,
+                |signer, id| {
+                    signer
+                        .issuance(publication, id, jiff::Timestamp::now())
+                        .skill(&award, "Ada", skill)
+                },
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn what_guild_issues_verifies_here_and_its_revocation_shows_in_the_status_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, platform) = open(&dir);
+        let publication = Publication::new("https://guild.example", true).unwrap();
+        assert!(matches!(
+            platform.signer(&publication, &Issuer::Platform),
+            Err(StoreError::Conflict(why)) if why.contains("guild credential keys new")
+        ));
+        store.new_issuer_key(&Issuer::Platform.key_name()).unwrap();
+        let signer = platform.signer(&publication, &Issuer::Platform).unwrap();
+        assert_eq!(signer.did, "did:web:guild.example");
+
+        let issued = issue(&platform, &publication);
+        let doc: Value = serde_json::from_str(&issued.document).unwrap();
+        assert_eq!(
+            doc["credentialStatus"]["statusListCredential"],
+            "https://guild.example/credentials/status/0"
+        );
+        let did = platform
+            .did_document(&publication, &Issuer::Platform)
+            .unwrap();
+        assert_eq!(did["id"], "did:web:guild.example");
+
+        // Guild's own DID and status list are answered from the store: nothing is fetched.
+        let rdf = JsonLdCanonicalizer::new(ContextSet::production().unwrap());
+        let nothing = KnownKeys::default();
+        let check = || {
+            platform.verify(
+                &publication,
+                issued.document.as_bytes(),
+                store.now(),
+                &nothing,
+                &rdf,
+            )
+        };
+        assert_eq!(check().outcome, Outcome::Valid, "{:?}", check().checks);
+        store
+            .revoke_credential(&issued.id, "issued in error")
+            .unwrap();
+        assert_eq!(check().outcome, Outcome::Invalid, "{:?}", check().checks);
+        assert!(matches!(
+            platform.status_list(&publication, &Issuer::Platform, "x"),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn without_a_public_url_keys_sign_as_did_key_and_nothing_is_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, platform) = open(&dir);
+        let publication = Publication::new("http://127.0.0.1:8080", false).unwrap();
+        store.new_issuer_key(&Issuer::Platform.key_name()).unwrap();
+        let issued = issue(&platform, &publication);
+        let doc: Value = serde_json::from_str(&issued.document).unwrap();
+        assert!(doc.get("credentialStatus").is_none());
+        assert!(
+            doc["issuer"]["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("did:key:")
+        );
+        assert!(matches!(
+            platform.did_document(&publication, &Issuer::Platform),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            platform.status_list(&publication, &Issuer::Platform, "0"),
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+}
