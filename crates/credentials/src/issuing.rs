@@ -390,6 +390,21 @@ mod tests {
         }
     }
 
+    /// When the tests issue: 10:00 UTC on 1 March 2026.
+    const NOW: &str = "2026-03-01T10:00:00Z";
+
+    /// The credential `urn:uuid:0…` issued by the platform as `did` under `publication` at
+    /// [`NOW`].
+    fn issuance<'a>(publication: &'a Publication, did: &'a str) -> Issuance<'a> {
+        Issuance {
+            publication,
+            issuer: &Issuer::Platform,
+            did,
+            id: "urn:uuid:00000000-0000-4000-8000-000000000000",
+            now: at(NOW),
+        }
+    }
+
     #[test]
     fn credential_ids_are_version_4_uuid_urns() {
         let id = credential_id([0xff; 16]);
@@ -464,13 +479,8 @@ mod tests {
         let vm = keys::did_key_verification_method(&key.verifying_key());
         let rdf = JsonLdCanonicalizer::new(ContextSet::production().unwrap());
         let local = Publication::new("http://127.0.0.1:8080", false).unwrap();
-        let issuance = Issuance {
-            publication: &local,
-            issuer: &Issuer::Platform,
-            did: &keys::did_key(&key.verifying_key()),
-            id: "urn:uuid:00000000-0000-4000-8000-000000000000",
-            now: at("2026-03-01T10:00:00Z"),
-        };
+        let did = keys::did_key(&key.verifying_key());
+        let issuance = issuance(&local, &did);
         let award = SkillAward {
             worker: 3,
             skill: "esco:S1.2".to_owned(),
@@ -481,13 +491,13 @@ mod tests {
         };
         let doc = issuance.skill(&award, "Ada", skill()).unwrap();
         assert!(
-            sign(&doc, &key, &vm, &[], "2026-03-01T10:00:00Z", &rdf)
+            sign(&doc, &key, &vm, &[], NOW, &rdf)
                 .unwrap_err()
                 .to_string()
                 .contains("at least one proof suite")
         );
         let both = [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022];
-        let signed = sign(&doc, &key, &vm, &both, "2026-03-01T10:00:00Z", &rdf).unwrap();
+        let signed = sign(&doc, &key, &vm, &both, NOW, &rdf).unwrap();
         let proofs = signed["proof"].as_array().unwrap();
         assert_eq!(proofs.len(), 2);
         assert_eq!(proofs[0]["verificationMethod"], vm.as_str());
@@ -497,13 +507,7 @@ mod tests {
     #[test]
     fn an_award_is_valid_for_its_years_or_forever() {
         let public = Publication::new("https://guild.example", true).unwrap();
-        let issuance = Issuance {
-            publication: &public,
-            issuer: &Issuer::Platform,
-            did: "did:web:guild.example",
-            id: "urn:uuid:00000000-0000-4000-8000-000000000000",
-            now: at("2026-03-01T10:00:00Z"),
-        };
+        let issuance = issuance(&public, "did:web:guild.example");
         let mut award = SkillAward {
             worker: 3,
             skill: "esco:S1.2".to_owned(),
@@ -529,7 +533,7 @@ mod tests {
         assert_eq!(tally.rating_sum, 15);
         assert_eq!(tally.distribution, [1, 0, 0, 1, 2]);
         assert_eq!(tally.finished, 3);
-        let now = at("2026-03-01T10:00:00Z");
+        let now = at(NOW);
         assert_eq!(
             reputation_period_start(now, 365).unwrap(),
             at("2025-03-01T10:00:00Z")
@@ -541,13 +545,7 @@ mod tests {
             );
         }
         let public = Publication::new("https://guild.example", true).unwrap();
-        let issuance = Issuance {
-            publication: &public,
-            issuer: &Issuer::Platform,
-            did: "did:web:guild.example",
-            id: "urn:uuid:00000000-0000-4000-8000-000000000000",
-            now,
-        };
+        let issuance = issuance(&public, "did:web:guild.example");
         let doc = issuance
             .reputation(ReputationFacts {
                 worker: 3,
@@ -568,13 +566,7 @@ mod tests {
     #[test]
     fn an_endorsement_names_the_worker_and_does_not_expire() {
         let public = Publication::new("https://guild.example", true).unwrap();
-        let issuance = Issuance {
-            publication: &public,
-            issuer: &Issuer::Platform,
-            did: "did:web:guild.example",
-            id: "urn:uuid:00000000-0000-4000-8000-000000000000",
-            now: at("2026-03-01T10:00:00Z"),
-        };
+        let issuance = issuance(&public, "did:web:guild.example");
         let doc = issuance
             .endorsement(EndorsedReview {
                 reviewer_name: "Bob".to_owned(),
