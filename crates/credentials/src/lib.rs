@@ -7,6 +7,11 @@
 //! - [`badge`]: the Open Badges 3.0 skill certifications Guild issues;
 //! - [`reputation`]: reputation summaries and reviews as Open Badges 3.0 credentials;
 //! - [`status`]: revocation through a Bitstring Status List;
+//! - [`issuer`]: who issues (the platform or an organisation) and where Guild publishes, their
+//!   DIDs and URLs, and the checks on an organisation and its members' roles;
+//! - [`issuing`]: how Guild issues: credential ids, signing identities and proofs, status-list
+//!   positions and validity, and what its skill, reputation and endorsement credentials say
+//!   given the facts the platform read;
 //! - [`resolve`]: `did:web`, verification methods given as URLs and status lists, through a
 //!   caller's fetcher; the DID documents an issuer publishes;
 //! - [`jwt`]: VC-JWT (compact JWS) credentials: EdDSA, RS256, ES256;
@@ -17,6 +22,8 @@
 pub mod badge;
 pub mod contexts;
 pub mod error;
+pub mod issuer;
+pub mod issuing;
 pub mod jwt;
 pub mod keys;
 pub mod openbadges;

@@ -6,16 +6,20 @@ use guild_ids::WorkerId;
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use guild_credentials::badge::BadgeEvidence;
 use guild_credentials::contexts::ContextSet;
+use guild_credentials::issuer::Publication;
+use guild_credentials::issuing::SkillAward;
 use guild_credentials::proof::Cryptosuite;
 use guild_credentials::rdfc::JsonLdCanonicalizer;
 use guild_credentials::resolve::WebResolver;
 use guild_credentials::verify::{CheckResult, KeyResolver, KnownKeys, KnownThen, Outcome, verify};
-use guild_store::{IssuedCredential, Issuer, OwnFirst, Publication, SkillAward, Store};
+use guild_platform::Platform;
+use guild_store::{IssuedCredential, Store};
 
 /// What to do with credentials.
 #[derive(Subcommand, Debug)]
@@ -176,10 +180,10 @@ pub fn run(
     match command {
         CredentialCommand::Verify(args) => verify_command(&args, publication, existing_store()),
         CredentialCommand::Keys(KeysCommand::New(owner)) => {
-            let store = store()?;
-            let issuer = issuer(&store, owner.org.as_deref())?;
-            let stored = store.new_issuer_key(&issuer)?;
-            let signer = store.signer(publication, &issuer)?;
+            let (store, platform) = open(store)?;
+            let issuer = platform.issuer(owner.org.as_deref())?;
+            let stored = store.new_issuer_key(&issuer.key_name())?;
+            let signer = platform.signer(publication, &issuer)?;
             out!(
                 "new key {} of {}: {}",
                 stored.id,
@@ -189,8 +193,8 @@ pub fn run(
             Ok(ExitCode::SUCCESS)
         }
         CredentialCommand::Keys(KeysCommand::List(owner)) => {
-            let store = store()?;
-            let issuer = issuer(&store, owner.org.as_deref())?;
+            let (store, platform) = open(store)?;
+            let issuer = platform.issuer(owner.org.as_deref())?;
             for k in store.issuer_keys(&issuer.key_name())? {
                 out!(
                     "{}  {}  created {}{}  {}",
@@ -221,19 +225,18 @@ pub fn run(
             crate::keys::rotate_kek(db, &new_key_file)?;
             Ok(ExitCode::SUCCESS)
         }
-        CredentialCommand::Issue(args) => issue(&store()?, publication, &args),
+        CredentialCommand::Issue(args) => issue(&open(store)?.1, publication, &args),
         CredentialCommand::Reputation(args) => {
-            let store = store()?;
-            let issued = store.issue_reputation(publication, args.worker.get(), args.days, None)?;
+            let (_, platform) = open(store)?;
+            let issued = platform.issue_reputation(publication, args.worker, args.days, None)?;
             write_out(&issued, args.out.as_ref())
         }
         CredentialCommand::List(args) => {
-            let store = store()?;
+            let (store, platform) = open(store)?;
             let all = match args.worker {
-                Some(w) => store.credentials_of(w.get())?,
-                None => {
-                    store.credentials_issued_by(&issuer(&store, args.org.as_deref())?.key_name())?
-                }
+                Some(w) => store.credentials_of(w)?,
+                None => store
+                    .credentials_issued_by(&platform.issuer(args.org.as_deref())?.key_name())?,
             };
             for c in all {
                 out!(
@@ -260,11 +263,12 @@ pub fn run(
     }
 }
 
-fn issuer(store: &Store, org: Option<&str>) -> Result<Issuer> {
-    Ok(match org {
-        Some(slug) => Issuer::Organisation(store.organisation(slug)?),
-        None => Issuer::Platform,
-    })
+/// The store, and the platform over it for the use cases (issuing, signing, verifying). It
+/// reads no text, so it needs no sentence encoder.
+fn open(store: impl FnOnce() -> Result<Store>) -> Result<(Arc<Store>, Platform)> {
+    let store = Arc::new(store()?);
+    let platform = Platform::new(store.clone(), None);
+    Ok((store, platform))
 }
 
 fn write_out(issued: &IssuedCredential, out: Option<&PathBuf>) -> Result<ExitCode> {
@@ -284,16 +288,16 @@ fn write_out(issued: &IssuedCredential, out: Option<&PathBuf>) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-fn issue(store: &Store, publication: &Publication, args: &IssueArgs) -> Result<ExitCode> {
+fn issue(platform: &Platform, publication: &Publication, args: &IssueArgs) -> Result<ExitCode> {
     let suites: Vec<Cryptosuite> = match args.suite.as_str() {
         "rdfc" => vec![Cryptosuite::EddsaRdfc2022],
         "jcs" => vec![Cryptosuite::EddsaJcs2022],
         "both" => vec![Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022],
         other => anyhow::bail!("--suite {other:?}: expected rdfc, jcs or both"),
     };
-    let issuer = issuer(store, args.org.as_deref())?;
+    let issuer = platform.issuer(args.org.as_deref())?;
     let award = SkillAward {
-        worker: args.worker.get(),
+        worker: args.worker,
         skill: args.skill.clone(),
         level: args.level,
         evidence: args
@@ -309,7 +313,7 @@ fn issue(store: &Store, publication: &Publication, args: &IssueArgs) -> Result<E
         years: args.years,
         suites,
     };
-    let issued = store.issue_skill(publication, &issuer, None, &award)?;
+    let issued = platform.issue_skill(publication, &issuer, None, &award)?;
     write_out(&issued, args.out.as_ref())
 }
 
@@ -362,19 +366,12 @@ fn verify_command(
         known: &known,
         then,
     };
-    let own;
-    let resolver: &dyn KeyResolver = match &store {
+    let report = match store {
         Some(store) => {
-            own = OwnFirst {
-                store,
-                publication,
-                then: &given,
-            };
-            &own
+            Platform::new(Arc::new(store), None).verify(publication, &bytes, now, &given, &rdf)
         }
-        None => &given,
+        None => verify(&bytes, now, &given, &rdf),
     };
-    let report = verify(&bytes, now, resolver, &rdf);
     if args.json {
         out!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -103,7 +103,7 @@ impl Settings {
 
     /// Where credentials are published: the public URL (did:web issuers), else the listening
     /// address (did:key issuers) — the same as `guild serve` uses.
-    pub fn publication(&self) -> Result<guild_store::Publication> {
+    pub fn publication(&self) -> Result<guild_credentials::issuer::Publication> {
         let config = guild_server::ServerConfig {
             public_url: self.public_url.clone(),
             ..Default::default()

@@ -98,6 +98,8 @@ record_id! {
     ResourceId;
     /// A worker's appeal against an automated decision.
     AppealId;
+    /// An issuer's signing key.
+    KeyId;
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Guild's use cases: what a person can do on the platform, one function each, called alike by
 //! the HTTP server (which adds only HTTP: parse, call, map to a status) and the CLI (which adds
-//! only argument parsing and printing), so both give the same answer.
+//! only argument parsing and printing), so both give the same answer: reading work, learning
+//! paths and transitions, and issuing, publishing and verifying credentials (with the one a
+//! passed skill test earns).
 //!
 //! The [`Platform`] owns what is built from the store and kept between calls — the analyzer
 //! that reads text, the transition models, the skill similarity under matching — each rebuilt
@@ -20,11 +22,14 @@ use guild_semantic::{Encoder, SemanticError};
 use guild_store::{Store, StoreError};
 use guild_taxonomy::Source;
 
+mod credentials;
 mod learning;
 mod matching;
 mod reading;
+mod skill_tests;
 mod versioned;
 
+pub use credentials::{OwnFirst, Signer};
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,
     PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport, TransitionView,

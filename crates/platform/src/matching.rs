@@ -9,10 +9,10 @@
 //! is read whole again. The similarity is rebuilt with the taxonomy through [`Versioned`], like
 //! the analyzer and the transition models.
 
+use guild_ids::{TaskId, WorkerId};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use guild_ids::{TaskId, WorkerId};
 use guild_matching::{
     Breakdown, LiveIndex, MatchError, MatchIndex, RankScratch, SkillSimilarity, Task, Worker,
 };

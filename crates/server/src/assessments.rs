@@ -8,7 +8,7 @@ use crate::params::Path;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
+use guild_ids::{AccountId, AttemptId, SkillTestId, WorkerId};
 use guild_market::assessment::{Answer, Question};
 use guild_store::{AttemptView, NewSkillTest, SkillTestView};
 use serde::Deserialize;
@@ -57,7 +57,7 @@ pub async fn create(
     let store = state.store.clone();
     let view = blocking(move || {
         store.create_skill_test(
-            OrganisationId(org.id),
+            org.id,
             &NewSkillTest {
                 skill: t.skill,
                 level: t.level,
@@ -129,7 +129,7 @@ async fn may_see(
     let (view, role) = blocking(move || {
         let v = store.attempt(id)?;
         let org = store.attempt_organisation(id)?;
-        let role = store.member_role(org.get(), caller.get())?;
+        let role = store.member_role(org, caller)?;
         Ok((v, role))
     })
     .await?;
@@ -175,9 +175,13 @@ pub async fn answer(
     Path(id): Path<AttemptId>,
     Body(a): Body<Answers>,
 ) -> Result<Json<AttemptView>, ApiError> {
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (store, platform, publication) = (
+        state.store.clone(),
+        state.platform.clone(),
+        state.publication.clone(),
+    );
     let view = blocking(move || {
-        store.submit_attempt(&publication, id, caller.id, &a.answers, store.now())
+        platform.submit_attempt(&publication, id, caller.id, &a.answers, store.now())
     })
     .await?;
     Ok(Json(view))
@@ -219,9 +223,13 @@ pub async fn assess(
             "only the test's organisation's assessors mark attempts, and never their own",
         ));
     }
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (store, platform, publication) = (
+        state.store.clone(),
+        state.platform.clone(),
+        state.publication.clone(),
+    );
     let marks: Vec<(usize, bool)> = a.marks.iter().map(|m| (m.question, m.right)).collect();
     let view =
-        blocking(move || store.assess_attempt(&publication, id, &marks, store.now())).await?;
+        blocking(move || platform.assess_attempt(&publication, id, &marks, store.now())).await?;
     Ok(Json(view))
 }

@@ -11,15 +11,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use guild_credentials::badge::{AttestedSkill, BadgeEvidence, attested_skills};
 use guild_credentials::contexts::ContextSet;
+use guild_credentials::issuer::{Issuer, Organisation, Publication};
+use guild_credentials::issuing::SkillAward;
 use guild_credentials::proof::Cryptosuite;
 use guild_credentials::rdfc::JsonLdCanonicalizer;
 use guild_credentials::resolve::WebResolver;
-use guild_credentials::verify::{CheckResult, Outcome, VerificationReport, verify};
-use guild_ids::{AccountId, ImportId, ReviewId, WorkerId};
-use guild_store::{
-    ImportedCredential, IssuedCredential, Issuer, NewImport, Organisation, OwnFirst, Publication,
-    Store, StoreError,
-};
+use guild_credentials::verify::{CheckResult, Outcome, VerificationReport};
+use guild_ids::{AccountId, ImportId, KeyId, ReviewId, WorkerId};
+use guild_platform::Platform;
+use guild_store::{ImportedCredential, IssuedCredential, NewImport, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -33,6 +33,7 @@ use crate::{AppState, blocking};
 /// (did:web, URL keys, others' status lists) over HTTPS through the shared fetcher.
 fn verify_here(
     store: &Store,
+    platform: &Platform,
     publication: &Publication,
     fetcher: &crate::fetch::HttpFetcher,
     bytes: &[u8],
@@ -50,12 +51,7 @@ fn verify_here(
         .as_ref()
         .map_err(|e| StoreError::Backend(e.clone()))?;
     let web = WebResolver::new(fetcher);
-    let resolver = OwnFirst {
-        store,
-        publication,
-        then: &web,
-    };
-    Ok(verify(bytes, store.now(), &resolver, rdf))
+    Ok(platform.verify(publication, bytes, store.now(), &web, rdf))
 }
 
 /// Verifies a credential (the request body: JSON, or a VC-JWT): every check, passed or failed,
@@ -70,12 +66,14 @@ pub async fn verify_credential(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Json<VerificationReport>, ApiError> {
-    let (store, publication, fetcher) = (
+    let (store, platform, publication, fetcher) = (
         state.store.clone(),
+        state.platform.clone(),
         state.publication.clone(),
         state.fetcher.clone(),
     );
-    let report = blocking(move || verify_here(&store, &publication, &fetcher, &body)).await?;
+    let report =
+        blocking(move || verify_here(&store, &platform, &publication, &fetcher, &body)).await?;
     Ok(Json(report))
 }
 
@@ -84,12 +82,13 @@ pub(crate) async fn verify_bytes(
     state: &AppState,
     bytes: Vec<u8>,
 ) -> Result<VerificationReport, ApiError> {
-    let (store, publication, fetcher) = (
+    let (store, platform, publication, fetcher) = (
         state.store.clone(),
+        state.platform.clone(),
         state.publication.clone(),
         state.fetcher.clone(),
     );
-    blocking(move || verify_here(&store, &publication, &fetcher, &bytes)).await
+    blocking(move || verify_here(&store, &platform, &publication, &fetcher, &bytes)).await
 }
 
 fn document(media_type: &'static str, v: &Value) -> Response {
@@ -104,16 +103,14 @@ fn document(media_type: &'static str, v: &Value) -> Response {
 }
 
 async fn organisation_issuer(state: &AppState, slug: String) -> Result<Issuer, ApiError> {
-    let store = state.store.clone();
-    Ok(Issuer::Organisation(
-        blocking(move || store.organisation(&slug)).await?,
-    ))
+    let platform = state.platform.clone();
+    blocking(move || platform.issuer(Some(&slug))).await
 }
 
 /// The platform's DID document (`did:web`), listing every key that ever signed.
 pub async fn platform_did(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let doc = blocking(move || store.did_document(&publication, &Issuer::Platform)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let doc = blocking(move || platform.did_document(&publication, &Issuer::Platform)).await?;
     Ok(document("application/did+json", &doc))
 }
 
@@ -123,8 +120,8 @@ pub async fn organisation_did(
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
     let issuer = organisation_issuer(&state, slug).await?;
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let doc = blocking(move || store.did_document(&publication, &issuer)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let doc = blocking(move || platform.did_document(&publication, &issuer)).await?;
     Ok(document("application/did+json", &doc))
 }
 
@@ -133,8 +130,8 @@ pub async fn platform_status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let v = blocking(move || store.status_list(&publication, &Issuer::Platform, &list)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let v = blocking(move || platform.status_list(&publication, &Issuer::Platform, &list)).await?;
     Ok(document("application/vc", &v))
 }
 
@@ -144,8 +141,8 @@ pub async fn organisation_status_list(
     Path((slug, list)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let issuer = organisation_issuer(&state, slug).await?;
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let v = blocking(move || store.status_list(&publication, &issuer, &list)).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let v = blocking(move || platform.status_list(&publication, &issuer, &list)).await?;
     Ok(document("application/vc", &v))
 }
 
@@ -188,7 +185,7 @@ pub struct OrganisationView {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PublicKeyView {
     /// Its number.
-    pub id: i64,
+    pub id: KeyId,
     /// Multikey multibase (`z6Mk…`).
     pub public_multibase: String,
     /// The verification method that names it.
@@ -207,7 +204,11 @@ fn organisation_view(
 ) -> Result<OrganisationView, StoreError> {
     let issuer = Issuer::Organisation(organisation.clone());
     let did = if publication.did_web {
-        Some(issuer.did_web(publication)?)
+        Some(
+            issuer
+                .did_web(publication)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?,
+        )
     } else {
         None
     };
@@ -248,8 +249,7 @@ pub async fn create_organisation(
 ) -> Result<(StatusCode, Json<OrganisationView>), ApiError> {
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        let o =
-            store.create_organisation(&new.slug, &new.name, new.url.as_deref(), caller.id.get())?;
+        let o = store.create_organisation(&new.slug, &new.name, new.url.as_deref(), caller.id)?;
         organisation_view(&store, &publication, o, Some("admin".to_owned()))
     })
     .await?;
@@ -267,7 +267,7 @@ pub async fn my_organisations(
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let all = blocking(move || {
         store
-            .organisations_of(caller.id.get())?
+            .organisations_of(caller.id)?
             .into_iter()
             .map(|(o, role)| organisation_view(&store, &publication, o, Some(role)))
             .collect()
@@ -304,7 +304,7 @@ pub(crate) async fn member(
     let store = state.store.clone();
     let (o, role) = blocking(move || {
         let o = store.organisation(&slug)?;
-        let role = store.member_role(o.id, caller.get())?;
+        let role = store.member_role(o.id, caller)?;
         Ok((o, role))
     })
     .await?;
@@ -363,7 +363,7 @@ pub async fn rotate_organisation_key(
     let o = member(&state, caller.id, slug, &["admin"]).await?;
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        store.new_issuer_key(&Issuer::Organisation(o.clone()))?;
+        store.new_issuer_key(&Issuer::Organisation(o.clone()).key_name())?;
         organisation_view(&store, &publication, o, Some("admin".to_owned()))
     })
     .await?;
@@ -375,7 +375,7 @@ pub async fn rotate_organisation_key(
 #[serde(deny_unknown_fields)]
 pub struct NewSkillCredential {
     /// The worker profile it goes to.
-    pub worker: i64,
+    pub worker: WorkerId,
     /// The skill (taxonomy id).
     pub skill: String,
     /// The level reached, 1 (novice) to 5 (expert).
@@ -431,7 +431,7 @@ pub struct IssuedView {
     /// `skill`, `reputation` or `endorsement`.
     pub kind: String,
     /// The worker it was issued to.
-    pub worker: Option<i64>,
+    pub worker: Option<WorkerId>,
     /// The skill certified, for skill credentials.
     pub skill: Option<String>,
     /// Who issued it: `platform` or `org:ID`.
@@ -489,7 +489,7 @@ pub async fn issue_skill_credential(
     Body(new): Body<NewSkillCredential>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     let o = member(&state, caller.id, slug, &["admin", "assessor"]).await?;
-    let award = guild_store::SkillAward {
+    let award = SkillAward {
         worker: new.worker,
         skill: new.skill,
         level: new.level,
@@ -506,9 +506,9 @@ pub async fn issue_skill_credential(
         years: new.years,
         suites: suites(&new.suites)?,
     };
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
     let c = blocking(move || {
-        store.issue_skill(
+        platform.issue_skill(
             &publication,
             &Issuer::Organisation(o),
             Some(caller.id),
@@ -547,12 +547,12 @@ async fn may_see(
     let (worker, issuer) = (c.worker, c.issuer.clone());
     blocking(move || {
         if let Some(w) = worker
-            && store.worker(WorkerId(w))?.owner == Some(caller)
+            && store.worker(w)?.owner == Some(caller)
         {
             return Ok(true);
         }
         match Issuer::organisation_in(&issuer) {
-            Some(org) => Ok(store.member_role(org, caller.get())?.is_some()),
+            Some(org) => Ok(store.member_role(org, caller)?.is_some()),
             None => Ok(false),
         }
     })
@@ -627,7 +627,7 @@ pub async fn revoke_credential(
     let org = Issuer::organisation_in(&c.issuer);
     let store = state.store.clone();
     let role = match org {
-        Some(org) => blocking(move || store.member_role(org, caller.id.get())).await?,
+        Some(org) => blocking(move || store.member_role(org, caller.id)).await?,
         None => None,
     };
     match (org, role.as_deref()) {
@@ -670,13 +670,8 @@ pub async fn worker_credentials(
 ) -> Result<Json<WorkerCredentials>, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let store = state.store.clone();
-    let (issued, imported) = blocking(move || {
-        Ok((
-            store.credentials_of(id.get())?,
-            store.imported_credentials(id)?,
-        ))
-    })
-    .await?;
+    let (issued, imported) =
+        blocking(move || Ok((store.credentials_of(id)?, store.imported_credentials(id)?))).await?;
     Ok(Json(WorkerCredentials {
         issued: issued.iter().map(issued_view).collect(),
         imported,
@@ -704,9 +699,9 @@ pub async fn issue_reputation(
     Query(q): Query<ReputationQuery>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
     let days = q.days.unwrap_or(365);
-    let c = blocking(move || store.issue_reputation(&publication, id.get(), days, Some(caller.id)))
+    let c = blocking(move || platform.issue_reputation(&publication, id, days, Some(caller.id)))
         .await?;
     Ok((StatusCode::CREATED, Json(issued(&c)?)))
 }
@@ -726,9 +721,8 @@ pub async fn issue_endorsement(
     if own_worker(&state, caller.id, review.worker).await.is_err() {
         return Err(ApiError::not_found(format!("review {id} not found")));
     }
-    let (store, publication) = (state.store.clone(), state.publication.clone());
-    let c =
-        blocking(move || store.issue_endorsement(&publication, id.get(), Some(caller.id))).await?;
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
+    let c = blocking(move || platform.issue_endorsement(&publication, id, Some(caller.id))).await?;
     Ok((StatusCode::CREATED, Json(issued(&c)?)))
 }
 
@@ -769,13 +763,14 @@ pub(crate) async fn import_bytes(
     id: WorkerId,
     body: Vec<u8>,
 ) -> Result<ImportResult, ApiError> {
-    let (store, publication, fetcher) = (
+    let (store, platform, publication, fetcher) = (
         state.store.clone(),
+        state.platform.clone(),
         state.publication.clone(),
         state.fetcher.clone(),
     );
     let verified = blocking(move || {
-        let report = verify_here(&store, &publication, &fetcher, &body)?;
+        let report = verify_here(&store, &platform, &publication, &fetcher, &body)?;
         if report.outcome != Outcome::Valid {
             return Ok(Err(report));
         }

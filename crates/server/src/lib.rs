@@ -34,6 +34,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post, put};
+use guild_credentials::issuer::Publication;
 use guild_platform::Platform;
 use guild_store::{Store, StoreError};
 use serde::Serialize;
@@ -73,7 +74,7 @@ pub struct AppState {
     pub platform: Arc<Platform>,
     /// Workers and tasks indexed for matching.
     /// Where this Guild publishes its DID documents and status lists.
-    pub publication: Arc<guild_store::Publication>,
+    pub publication: Arc<Publication>,
     /// Fetches did:web documents, key documents and status lists of other issuers.
     pub fetcher: Arc<fetch::HttpFetcher>,
 }
@@ -441,18 +442,14 @@ async fn not_found() -> ApiError {
 /// The application: every route, with body-size limit, timeout, rate limits and request tracing.
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the rate limits count
 /// by the client's address.
-pub fn router(
-    store: Arc<Store>,
-    publication: guild_store::Publication,
-    limiters: Arc<RateLimiters>,
-) -> Router {
+pub fn router(store: Arc<Store>, publication: Publication, limiters: Arc<RateLimiters>) -> Router {
     routes(AppState::new(store, publication, None), limiters)
 }
 
 impl AppState {
     fn new(
         store: Arc<Store>,
-        publication: guild_store::Publication,
+        publication: Publication,
         encoder: Option<Arc<guild_semantic::Encoder>>,
     ) -> Self {
         AppState {
@@ -872,14 +869,15 @@ fn security_headers(
 pub fn publication(
     config: &ServerConfig,
     addr: Option<SocketAddr>,
-) -> Result<guild_store::Publication, StoreError> {
+) -> Result<Publication, StoreError> {
     match &config.public_url {
-        Some(url) => guild_store::Publication::new(url, true),
+        Some(url) => Publication::new(url, true),
         None => {
             let addr = addr.map_or_else(|| "127.0.0.1:8080".to_owned(), |a| a.to_string());
-            guild_store::Publication::new(&format!("http://{addr}"), false)
+            Publication::new(&format!("http://{addr}"), false)
         }
     }
+    .map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes requests in flight.

@@ -1,6 +1,6 @@
 //! The issuer's signing keys and the credentials Guild issued.
 
-use guild_ids::AccountId;
+use guild_ids::{AccountId, KeyId, WorkerId};
 use serde::Serialize;
 
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use guild_credentials::keys;
 use zeroize::Zeroizing;
 
 use crate::sealing::{self, KeyEncryptionKey, KeyLock};
-use crate::sql::{Record, Tx, Value};
+use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
 /// An issuer's Ed25519 key. The secret never leaves the store except to sign, and is kept
@@ -18,7 +18,7 @@ use crate::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq)]
 pub struct IssuerKey {
     /// Its number.
-    pub id: i64,
+    pub id: KeyId,
     /// Whose key: `platform` or `org:ID`.
     pub issuer: String,
     /// The public key, Multikey multibase (`z6Mk…`).
@@ -67,7 +67,7 @@ pub struct IssuedCredential {
     /// Its id (`urn:uuid:…`).
     pub id: String,
     /// The worker it was issued to, if the profile still exists.
-    pub worker: Option<i64>,
+    pub worker: Option<WorkerId>,
     /// `skill`, `reputation` or `endorsement`.
     pub kind: String,
     /// The skill it certifies, for skill credentials.
@@ -105,7 +105,7 @@ fn key_from_row(r: &Record) -> Result<IssuerKey, StoreError> {
         }
     };
     Ok(IssuerKey {
-        id: r.int("id")?,
+        id: r.id("id")?,
         issuer: r.text("issuer")?.to_owned(),
         public_multibase: r.text("public_multibase")?.to_owned(),
         created_at: r.text("created_at")?.to_owned(),
@@ -121,7 +121,7 @@ const CREDENTIAL_COLUMNS: &str = "id, worker_id, kind, skill, document, status_i
 fn credential_from_row(r: &Record) -> Result<IssuedCredential, StoreError> {
     Ok(IssuedCredential {
         id: r.text("id")?.to_owned(),
-        worker: r.opt_int("worker_id")?,
+        worker: r.opt_id("worker_id")?,
         kind: r.text("kind")?.to_owned(),
         skill: r.opt_text("skill")?,
         document: r.text("document")?.to_owned(),
@@ -406,8 +406,22 @@ impl Store {
         Ok(n)
     }
 
-    /// The secret half of `key`, opened with the key-encryption key.
-    pub(crate) fn signing_key(&self, key: &IssuerKey) -> Result<SigningKey, StoreError> {
+    /// Makes a fresh Ed25519 key for `issuer` (`platform` or `org:ID`) and retires its current
+    /// one (which keeps verifying what it signed, and keeps signing its own status lists).
+    pub fn new_issuer_key(&self, issuer: &str) -> Result<IssuerKey, StoreError> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| StoreError::Backend(format!("no randomness for a key: {e}")))?;
+        let key = SigningKey::from_bytes(&seed);
+        // The seed on the stack is wiped: only its sealed form outlives this call.
+        zeroize::Zeroize::zeroize(&mut seed);
+        self.add_issuer_key(issuer, &key)
+    }
+
+    /// The secret half of `key`, opened with the key-encryption key: for the platform to sign
+    /// with at once (it is never written anywhere else, nor logged: `SigningKey` hides its
+    /// bytes from `Debug`).
+    pub fn signing_key(&self, key: &IssuerKey) -> Result<SigningKey, StoreError> {
         let kek = match (&key.secret, self.kek()) {
             (_, Ok(kek)) => kek,
             (StoredSecret::Sealed { kek_id, .. }, Err(_)) => {
@@ -430,7 +444,6 @@ impl Store {
         Ok(SigningKey::from_bytes(&seed))
     }
 
-    /// Every key of `issuer`, oldest first.
     /// Every key of `issuer`, oldest first.
     pub fn issuer_keys(&self, issuer: &str) -> Result<Vec<IssuerKey>, StoreError> {
         self.read(|tx| {
@@ -456,13 +469,20 @@ impl Store {
     /// Issues a credential: reserves the next status-list position, lets `sign` build and sign
     /// the document for it, and stores the result — all in one transaction, so that nothing is
     /// half-issued.
+    ///
+    /// Signing happens inside the transaction because the signed document carries its
+    /// status-list position: reserving the position in one transaction and writing the
+    /// credential in a second would leave a position reserved for nothing whenever signing
+    /// failed in between. Here an error from `sign` rolls the reservation back, and two
+    /// issuers racing for one position meet the column's UNIQUE constraint. `sign` is the
+    /// caller's (the platform's) work and does no I/O, so the transaction stays short.
     #[allow(clippy::too_many_arguments)]
     pub fn issue_credential(
         &self,
         issuer: &str,
         issued_by: Option<AccountId>,
         id: &str,
-        worker: Option<i64>,
+        worker: Option<WorkerId>,
         kind: &str,
         skill: Option<&str>,
         sign: impl FnOnce(i64) -> Result<String, StoreError>,
@@ -505,13 +525,13 @@ impl Store {
     }
 
     /// The credentials issued to `worker`, newest first.
-    pub fn credentials_of(&self, worker: i64) -> Result<Vec<IssuedCredential>, StoreError> {
+    pub fn credentials_of(&self, worker: WorkerId) -> Result<Vec<IssuedCredential>, StoreError> {
         self.read(|tx| {
             tx.query(
                 &format!(
                     "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE worker_id = $1 ORDER BY status_index DESC"
                 ),
-                &[Value::Int(worker)],
+                &[worker.into()],
             )?
             .iter()
             .map(credential_from_row)
@@ -678,7 +698,7 @@ mod tests {
         let store = store(&dir);
         // Without a KEK nothing is sealed, so nothing can be made.
         assert!(matches!(
-            store.new_issuer_key(&crate::Issuer::Platform),
+            store.new_issuer_key("platform"),
             Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                 sealed_with: None
             }))

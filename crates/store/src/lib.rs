@@ -49,11 +49,6 @@ pub use import::{
     import_onet, load_starter_if_empty,
 };
 pub use imported::{ImportedCredential, ImportedSkill, NewImport};
-pub use issuing::{
-    Issuer, Organisation, OwnFirst, PLATFORM, Publication, REPUTATION_VALID_DAYS, ROLES,
-    STATUS_LIST_BITS, Signer, SkillAward, canonicalizer, check_slug, new_credential_id, sign,
-    worker_urn,
-};
 pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
 pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
 pub use matching::{

@@ -1,14 +1,14 @@
 //! Skill tests in the store: an organisation's question bank per test; attempts with a random
 //! draw, a time limit and a cooldown after a failure; marking at once, or by an assessor for
-//! practical tasks; and, on a pass, the organisation's Open Badges credential for the skill and
-//! `assessed` evidence on the worker's profile.
+//! practical tasks; and, on a pass, `assessed` evidence on the worker's profile. The
+//! organisation's Open Badges credential a pass earns is issued by the platform
+//! (`guild_platform::Platform::submit_attempt`), which records it on the attempt here.
 
 use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
 use guild_market::assessment::{self, Answer, AskedQuestion, Mark, Question};
 use guild_matching::Evidence;
 use serde::Serialize;
 
-use crate::issuing::{Issuer, Publication, SkillAward};
 use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
@@ -284,6 +284,37 @@ impl Store {
         self.read(|tx| Ok(load_attempt(tx, id)?.0))
     }
 
+    /// The skill test `id`.
+    pub fn skill_test(&self, id: SkillTestId) -> Result<SkillTestView, StoreError> {
+        self.read(|tx| Ok(load_test(tx, id)?.view))
+    }
+
+    /// Records the credential `credential` that attempt `id`'s pass earned.
+    pub fn set_attempt_credential(
+        &self,
+        id: AttemptId,
+        credential: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE test_attempts SET credential_id = $1 WHERE id = $2",
+                &[credential.into(), id.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Replaces what attempt `id` says about why it ended as it did.
+    pub fn set_attempt_detail(&self, id: AttemptId, detail: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE test_attempts SET detail = $1 WHERE id = $2",
+                &[detail.into(), id.into()],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Starts an attempt for `account`'s worker profile `worker` at `now`: refused while
     /// another attempt at the test is in progress, and within the cooldown after a failure.
     pub fn start_attempt(
@@ -342,10 +373,10 @@ impl Store {
         })
     }
 
-    /// The candidate's answers: marked at once; late answers fail the attempt.
+    /// The candidate's answers: marked at once; late answers fail the attempt. A pass raises
+    /// the worker's skill as `assessed`; its credential is the platform's to issue.
     pub fn submit_attempt(
         &self,
-        publication: &Publication,
         id: AttemptId,
         account: AccountId,
         answers: &[Option<Answer>],
@@ -376,24 +407,23 @@ impl Store {
             .parse()
             .map_err(|e| StoreError::Backend(format!("{e}")))?;
         let late = now > deadline + jiff::SignedDuration::from_secs(GRACE_SECS);
-        self.finish(publication, id, Some(answers), None, late, now)
+        self.finish(id, Some(answers), None, late, now)
     }
 
     /// An assessor's marks for the practical tasks of an attempt awaiting one (`right` per
-    /// question number, from 1).
+    /// question number, from 1). A pass raises the worker's skill as `assessed`; its
+    /// credential is the platform's to issue.
     pub fn assess_attempt(
         &self,
-        publication: &Publication,
         id: AttemptId,
         marks: &[(usize, bool)],
         now: jiff::Timestamp,
     ) -> Result<AttemptView, StoreError> {
-        self.finish(publication, id, None, Some(marks), false, now)
+        self.finish(id, None, Some(marks), false, now)
     }
 
     fn finish(
         &self,
-        publication: &Publication,
         id: AttemptId,
         answers: Option<&[Option<Answer>]>,
         assessed: Option<&[(usize, bool)]>,
@@ -454,13 +484,7 @@ impl Store {
         }
         // A training gig whose milestone is this pass pays its trainer.
         self.training_passed(view.account, test.view.id, now)?;
-        // A pass: the organisation certifies the skill, and the profile shows it as assessed.
-        let organisation = match self.organisation_by_id(test.organisation.get()) {
-            Ok(o) => Some(o),
-            Err(StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        };
-        let level = u8::try_from(test.view.level).unwrap_or(1);
+        // A pass: the profile shows the skill as assessed.
         self.write(|tx| {
             crate::matching::raise_skill(
                 tx,
@@ -471,57 +495,6 @@ impl Store {
             )?;
             crate::matching::record(tx, crate::matching::Changed::Workers(&[view.worker]))
         })?;
-        let Some(organisation) = organisation else {
-            return Ok(view);
-        };
-        let issued = self.issue_skill(
-            publication,
-            &Issuer::Organisation(organisation),
-            None,
-            &SkillAward {
-                worker: view.worker.get(),
-                skill: test.view.skill.clone(),
-                level,
-                evidence: vec![guild_credentials::badge::BadgeEvidence {
-                    id: Some(format!("{}/attempts/{id}", publication.base_url)),
-                    name: format!("Skill test: {}", test.view.title),
-                    description: view.detail.clone().unwrap_or_default(),
-                    kind: "test".to_owned(),
-                }],
-                years: 3,
-                suites: vec![guild_credentials::proof::Cryptosuite::EddsaRdfc2022],
-            },
-        );
-        match issued {
-            Ok(c) => {
-                self.write(|tx| {
-                    tx.execute(
-                        "UPDATE test_attempts SET credential_id = $1 WHERE id = $2",
-                        &[c.id.as_str().into(), id.into()],
-                    )?;
-                    Ok(())
-                })?;
-                self.attempt(id)
-            }
-            // The pass stands; the organisation has no key to certify it with yet.
-            Err(StoreError::Conflict(why)) => {
-                self.write(|tx| {
-                    tx.execute(
-                        "UPDATE test_attempts SET detail = $1 WHERE id = $2",
-                        &[
-                            format!(
-                                "{}; no credential: {why}",
-                                view.detail.clone().unwrap_or_default()
-                            )
-                            .into(),
-                            id.into(),
-                        ],
-                    )?;
-                    Ok(())
-                })?;
-                self.attempt(id)
-            }
-            Err(e) => Err(e),
-        }
+        Ok(view)
     }
 }

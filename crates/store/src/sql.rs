@@ -133,7 +133,8 @@ id_values!(
     ImportId,
     EventId,
     ResourceId,
-    AppealId
+    AppealId,
+    KeyId
 );
 impl From<f64> for Value {
     fn from(r: f64) -> Self {
@@ -338,7 +339,8 @@ id_from_column!(
     ImportId,
     EventId,
     ResourceId,
-    AppealId
+    AppealId,
+    KeyId
 );
 
 /// A type error of one value, with the column it came from.

@@ -4,9 +4,9 @@
 //! every currency sums to zero, no escrow or balance is negative, every balance equals its
 //! postings, and no money was created or lost.
 
+use guild_ids::{AccountId, ContractId};
 use std::collections::HashMap;
 
-use guild_ids::{AccountId, ContractId};
 use guild_market::{Amount, Currency};
 use guild_store::{DatabaseUrl, Store, StoreError};
 use proptest::prelude::*;

@@ -244,9 +244,12 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
     assert_eq!(mark(&bob, true).status, 409);
 
     // Late answers fail (the clock is moved forward in the store).
-    let db =
-        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    let publication = guild_store::Publication::new("http://127.0.0.1:1", false).unwrap();
+    let db = std::sync::Arc::new(
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap(),
+    );
+    let platform = guild_platform::Platform::new(db.clone(), None);
+    let publication =
+        guild_credentials::issuer::Publication::new("http://127.0.0.1:1", false).unwrap();
     let alice_id = server.call("GET", "/api/v1/me", Some(&alice), None).body["id"]
         .as_i64()
         .unwrap();
@@ -258,7 +261,7 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
     );
     let late_id = a.body["id"].as_i64().unwrap();
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(61);
-    let v = db
+    let v = platform
         .submit_attempt(
             &publication,
             guild_ids::AttemptId(late_id),

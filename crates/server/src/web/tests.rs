@@ -221,9 +221,13 @@ pub(super) async fn answer(
             }
         })
         .collect();
-    let (store, publication) = (state.store.clone(), state.publication.clone());
+    let (store, platform, publication) = (
+        state.store.clone(),
+        state.platform.clone(),
+        state.publication.clone(),
+    );
     match blocking(move || {
-        store.submit_attempt(&publication, id, account.id, &answers, store.now())
+        platform.submit_attempt(&publication, id, account.id, &answers, store.now())
     })
     .await
     {

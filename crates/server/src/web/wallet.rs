@@ -83,7 +83,7 @@ async fn holdings(state: &AppState, t: Words, worker: WorkerId) -> Result<Holdin
     let loaded = blocking(move || {
         let w = store.worker(worker)?;
         let public = store.profile_is_public(worker)?;
-        let issued = store.credentials_of(worker.0)?;
+        let issued = store.credentials_of(worker)?;
         let imported = store.imported_credentials(worker)?;
         let ids: Vec<String> = w
             .worker
