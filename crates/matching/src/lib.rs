@@ -15,6 +15,7 @@ pub mod generate;
 pub mod index;
 pub mod live;
 pub mod model;
+pub mod project;
 pub mod score;
 pub mod similarity;
 pub mod team;
@@ -27,5 +28,6 @@ pub use model::{
     Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
     TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
 };
+pub use project::{ProblemStatement, ProjectTitle};
 pub use score::{Breakdown, Exclusion, ScoreParts, SkillCredit};
 pub use similarity::{SkillSimilarity, SkillVocabulary};

@@ -5,6 +5,7 @@ use guild_extraction::analyzer::AnalyzerScratch;
 use guild_extraction::deconstruct::{self, Deconstruction, Draft};
 use guild_extraction::drafts::draft_tasks;
 use guild_ids::AccountId;
+use guild_matching::{ProblemStatement, ProjectTitle};
 use guild_store::{ProjectView, StoreError};
 use guild_taxonomy::OccupationId;
 use serde::Serialize;
@@ -58,9 +59,9 @@ pub const MAX_TEXT_TASKS: usize = 200;
 #[derive(Debug, Clone)]
 pub struct ProblemText {
     /// The project's title.
-    pub title: String,
+    pub title: ProjectTitle,
     /// The problem in the client's words.
-    pub problem: String,
+    pub problem: ProblemStatement,
     /// Its language, guessed when `None`.
     pub lang: Option<String>,
     /// Hours each draft task is estimated at, until the client edits it.
@@ -148,7 +149,7 @@ impl Platform {
         problem: &ProblemText,
     ) -> Result<Option<ProjectView>, StoreError> {
         let breakdown = self.deconstruct(&Work::Text {
-            text: problem.problem.clone(),
+            text: problem.problem.as_str().to_owned(),
             lang: problem.lang.clone(),
         })?;
         let (drafts, unplaced) = draft_tasks(

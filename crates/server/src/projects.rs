@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guild_ids::{AccountId, ProjectId};
+use guild_matching::{ProblemStatement, ProjectTitle};
 use guild_matching::{Task, TaskId};
 use guild_platform::ProblemText;
 use guild_store::ProjectView;
@@ -23,11 +24,11 @@ use crate::{AppState, blocking};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProject {
-    /// A short title.
-    pub title: String,
-    /// The problem or the work, in plain words; each sentence or line that names work becomes
-    /// a task.
-    pub problem: String,
+    /// A short title (1 to 200 characters).
+    pub title: ProjectTitle,
+    /// The problem or the work, in plain words (1 to 20,000 characters); each sentence or line
+    /// that names work becomes a task.
+    pub problem: ProblemStatement,
     /// The description's language (`en`, `nl`, …); guessed when absent.
     pub lang: Option<String>,
     /// Hours each task is estimated at until edited (default 8).
@@ -42,9 +43,9 @@ pub struct NewProject {
 #[serde(deny_unknown_fields)]
 pub struct ProjectUpdate {
     /// The title.
-    pub title: String,
+    pub title: ProjectTitle,
     /// The problem.
-    pub problem: String,
+    pub problem: ProblemStatement,
 }
 
 /// To whom a project's tasks are published.
@@ -79,12 +80,6 @@ pub async fn create(
     Caller(caller): Caller,
     Body(req): Body<NewProject>,
 ) -> Result<(StatusCode, Json<ProjectView>), ApiError> {
-    if req.problem.trim().is_empty() {
-        return Err(ApiError::bad_field("problem", "is empty"));
-    }
-    if req.title.trim().is_empty() {
-        return Err(ApiError::bad_field("title", "is empty"));
-    }
     let lang = lang_field(&req.lang)?;
     let hours = req.hours_per_task.unwrap_or(8.0);
     if !(hours.is_finite() && hours > 0.0 && hours <= 10_000.0) {

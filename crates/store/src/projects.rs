@@ -4,6 +4,7 @@
 
 use guild_extraction::drafts::DraftTask;
 use guild_ids::{AccountId, ProjectId};
+use guild_matching::{ProblemStatement, ProjectTitle};
 use guild_matching::{Task, TaskId, TaskStatus};
 use serde::Serialize;
 
@@ -50,16 +51,6 @@ pub struct ProjectView {
     pub unplaced: Vec<String>,
     /// When it was made.
     pub created_at: String,
-}
-
-fn check_text(what: &str, text: &str, max: usize) -> Result<String, StoreError> {
-    let t = text.trim();
-    if t.is_empty() || t.chars().count() > max {
-        return Err(StoreError::Invalid(format!(
-            "{what}: 1 to {max} characters"
-        )));
-    }
-    Ok(t.to_owned())
 }
 
 fn load(tx: &mut dyn Tx, id: ProjectId) -> Result<ProjectView, StoreError> {
@@ -134,13 +125,12 @@ impl Store {
     pub fn create_project(
         &self,
         owner: AccountId,
-        title: &str,
-        problem: &str,
+        title: &ProjectTitle,
+        problem: &ProblemStatement,
         drafts: &[DraftTask],
         unplaced: Vec<String>,
     ) -> Result<ProjectView, StoreError> {
-        let title = check_text("title", title, 200)?;
-        let problem = check_text("problem", problem, 20_000)?;
+        let (title, problem) = (title.as_str(), problem.as_str());
         if drafts.len() > MAX_PROJECT_TASKS {
             return Err(StoreError::Invalid(format!(
                 "the description gives {} tasks; a project has at most {MAX_PROJECT_TASKS}: split it",
@@ -157,7 +147,7 @@ impl Store {
             let id = tx.query(
                 "INSERT INTO projects (owner_id, title, problem, status, created_at, updated_at) \
                  VALUES ($1, $2, $3, 'draft', $4, $4) RETURNING id",
-                &[owner.into(), title.as_str().into(), problem.as_str().into(), now.into()],
+                &[owner.into(), title.into(), problem.into(), now.into()],
             )?
                 .first()
                 .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?
@@ -180,7 +170,7 @@ impl Store {
                 Some(owner),
                 "project.created",
                 &format!("project:{id}"),
-                &title,
+                title,
             )?;
             load(tx, id)
         })?;
@@ -209,16 +199,15 @@ impl Store {
         &self,
         id: ProjectId,
         owner: AccountId,
-        title: &str,
-        problem: &str,
+        title: &ProjectTitle,
+        problem: &ProblemStatement,
     ) -> Result<ProjectView, StoreError> {
-        let title = check_text("title", title, 200)?;
-        let problem = check_text("problem", problem, 20_000)?;
+        let (title, problem) = (title.as_str(), problem.as_str());
         self.write(|tx| {
             lock_own(tx, id, owner)?;
             tx.execute(
                 "UPDATE projects SET title = $1, problem = $2 WHERE id = $3",
-                &[title.as_str().into(), problem.as_str().into(), id.into()],
+                &[title.into(), problem.into(), id.into()],
             )?;
             load(tx, id)
         })

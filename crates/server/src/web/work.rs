@@ -98,17 +98,25 @@ pub(super) async fn create_project(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, NewProjectForm) = submission(&state, &headers, &raw).await?;
-    let req = crate::projects::NewProject {
-        title: f.title.clone(),
-        problem: f.problem.clone(),
-        lang: None,
-        hours_per_task: None,
-        languages: Vec::new(),
-    };
     let made = if f.title.trim().is_empty() || f.problem.trim().is_empty() {
         Err(ApiError::bad_body(v.t.s("project_needs_both")))
     } else {
-        crate::projects::make(&state, account.id, req, None, 8.0).await
+        match (
+            guild_matching::ProjectTitle::parse(&f.title),
+            guild_matching::ProblemStatement::parse(&f.problem),
+        ) {
+            (Ok(title), Ok(problem)) => {
+                let req = crate::projects::NewProject {
+                    title,
+                    problem,
+                    lang: None,
+                    hours_per_task: None,
+                    languages: Vec::new(),
+                };
+                crate::projects::make(&state, account.id, req, None, 8.0).await
+            }
+            (Err(e), _) | (_, Err(e)) => Err(ApiError::bad_body(e.to_string())),
+        }
     };
     match made {
         Ok(p) => go(&format!("/projects/{}", p.id)),
