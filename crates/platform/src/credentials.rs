@@ -90,7 +90,7 @@ impl Signer {
 
 /// The engine refuses what it was given: an invalid request, as the store says it.
 fn bad(e: CredentialError) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Credential(e)
 }
 
 /// The JSON-LD canonicaliser over the bundled contexts, built once per process: checking the

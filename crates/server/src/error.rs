@@ -238,6 +238,32 @@ impl From<StoreError> for ApiError {
             StoreError::Market(_) => {
                 Self::new(StatusCode::BAD_REQUEST, "invalid-request", e.to_string())
             }
+            StoreError::Matching(refusal) => match refusal {
+                guild_matching::MatchError::UnknownSkill(_) => Self::new(
+                    StatusCode::BAD_REQUEST,
+                    "unknown-skill",
+                    format!("{refusal}: use an id from /api/v1/skills"),
+                ),
+                guild_matching::MatchError::Infeasible { .. } => {
+                    Self::unprocessable("infeasible", refusal.to_string())
+                }
+                other => Self::new(StatusCode::BAD_REQUEST, "invalid-request", other.to_string()),
+            },
+            StoreError::Reskilling(refusal) => {
+                let code = match refusal {
+                    guild_reskilling::ReskillError::Catalogue { .. } => "invalid-catalogue",
+                    guild_reskilling::ReskillError::PrerequisiteCycle(_) => "prerequisite-cycle",
+                    _ => "invalid-request",
+                };
+                Self::new(StatusCode::BAD_REQUEST, code, refusal.to_string())
+            }
+            StoreError::Credential(refusal) => {
+                let code = match refusal {
+                    guild_credentials::CredentialError::Invalid(_) => "invalid-request",
+                    _ => "invalid-credential",
+                };
+                Self::new(StatusCode::BAD_REQUEST, code, refusal.to_string())
+            }
             StoreError::Busy(_) => Self {
                 status: StatusCode::SERVICE_UNAVAILABLE,
                 code: "busy",

@@ -13,7 +13,7 @@ use crate::sql::Record;
 use crate::{Store, StoreError};
 
 fn bad(e: guild_credentials::CredentialError) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Credential(e)
 }
 
 fn organisation_from_row(r: &Record) -> Result<Organisation, StoreError> {

@@ -512,9 +512,7 @@ impl Store {
         self.write(|tx| {
             let wanted = BTreeSet::from([&offer.skill]);
             if let Some(s) = unknown_skills(tx, &wanted)?.into_iter().next() {
-                return Err(StoreError::Invalid(format!(
-                    "unknown skill {s}: use an id from /api/v1/skills"
-                )));
+                return Err(StoreError::Matching(guild_matching::MatchError::UnknownSkill(s)));
             }
             let id = offer.worker.0;
             if tx

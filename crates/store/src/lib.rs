@@ -77,7 +77,7 @@ impl From<ReskillError> for StoreError {
                 what: "occupation",
                 id,
             },
-            other => StoreError::Invalid(other.to_string()),
+            other => StoreError::Reskilling(other),
         }
     }
 }
@@ -119,6 +119,19 @@ pub enum StoreError {
     /// The request is malformed (a bad cursor, an unknown filter value).
     #[error("{0}")]
     Invalid(String),
+    /// The matching engine refuses a value (a proficiency out of range, a skill the taxonomy
+    /// lacks, a problem with no feasible solution): its own error, so that the API can say
+    /// which.
+    #[error(transparent)]
+    Matching(guild_matching::MatchError),
+    /// The reskilling engine refuses the request (a bad catalogue line, prerequisites in a
+    /// cycle).
+    #[error(transparent)]
+    Reskilling(ReskillError),
+    /// The credentials engine refuses a value (a bad slug or role, a credential that does not
+    /// verify).
+    #[error(transparent)]
+    Credential(guild_credentials::CredentialError),
     /// Input files could not be parsed; nothing was written.
     #[error(transparent)]
     Taxonomy(#[from] TaxonomyError),

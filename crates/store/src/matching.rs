@@ -108,7 +108,7 @@ impl SimilarityInput {
 }
 
 pub(crate) fn bad(e: guild_matching::MatchError) -> StoreError {
-    StoreError::Invalid(e.to_string())
+    StoreError::Matching(e)
 }
 
 fn date(v: &Value) -> Result<Option<Date>, StoreError> {
@@ -287,9 +287,9 @@ pub(crate) fn check_skills<'a>(
             .query("SELECT 1 FROM skills WHERE id = $1", &[s.as_str().into()])?
             .is_empty()
         {
-            return Err(StoreError::Invalid(format!(
-                "unknown skill {s}: use an id from /api/v1/skills"
-            )));
+            return Err(StoreError::Matching(
+                guild_matching::MatchError::UnknownSkill(s.clone()),
+            ));
         }
     }
     Ok(())

@@ -513,6 +513,15 @@ fn bad_profiles_and_tasks_are_problem_json(backend: Backend) {
             "{expect}: {}",
             a.body
         );
+        // The engine's refusal keeps its kind up to the answer: a client can tell a skill
+        // the taxonomy lacks from any other bad value without reading the words.
+        if expect == "unknown skill" {
+            assert_eq!(
+                a.body["type"], "urn:guild:problem:unknown-skill",
+                "{}",
+                a.body
+            );
+        }
     }
     let good_task = task_body("A task");
     let cases: Vec<(Value, &str)> = vec![
