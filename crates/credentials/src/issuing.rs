@@ -18,6 +18,10 @@ use crate::reputation::{
 };
 use crate::{CredentialError, keys, resolve, status};
 
+/// The proficiency given to a skill an imported credential attests without a level:
+/// "competent", the level a certificate of a skill usually means.
+pub const IMPORTED_DEFAULT_LEVEL: i64 = 3;
+
 /// Positions in one status list (the Bitstring Status List minimum, 16 KiB: herd privacy).
 pub const STATUS_LIST_BITS: i64 = status::MIN_BITS as i64;
 /// How long a published status list is valid: verifiers fetch it again after a day.

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::MarketError;
 
+/// Seconds of grace after an attempt's deadline for its answers to arrive: the candidate's
+/// request was sent in time even when the network took a moment.
+pub const GRACE_SECS: i64 = 30;
+
 /// The most questions in a bank.
 pub const MAX_QUESTIONS: usize = 500;
 /// The longest pattern, in characters (patterns are compiled with a size limit too).

@@ -19,6 +19,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::MarketError;
 
+/// The most milestones a contract has.
+pub const MAX_MILESTONES: usize = 50;
+
+/// The longest message the parties of a contract send each other.
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+
+/// Attachments per message.
+pub const MAX_ATTACHMENTS: usize = 5;
+
 /// The state of a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

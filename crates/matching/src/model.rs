@@ -352,6 +352,9 @@ impl WorkMode {
 // Money is the market's: one type for a rate, a budget and a course's cost alike.
 pub use guild_market::{Currency, Money};
 
+/// The longest review a client or a worker writes of the other.
+pub const MAX_REVIEW_CHARS: usize = 5000;
+
 /// What others said of a worker's finished work: mean rating (1–5) over `reviews` reviews.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::MatchError;
 
+/// The most tasks a project has: a problem that needs more is several projects.
+pub const MAX_PROJECT_TASKS: usize = 100;
+
 macro_rules! checked_text {
     ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr) => {
         $(#[$doc])*

@@ -29,6 +29,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ReskillError;
 
+/// The longest note on a teaching offer, in characters.
+pub const MAX_TEACHING_NOTE: usize = 2000;
+
 /// The lowest proficiency at which a worker may teach a skill.
 pub const MIN_TRAINER_LEVEL: u8 = 4;
 /// Weight of the trainer's proficiency.

@@ -99,10 +99,13 @@ pub async fn send(
     Path(id): Path<ContractId>,
     Body(input): Body<MessageInput>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
-    if input.attachments.len() > guild_store::MAX_ATTACHMENTS {
+    if input.attachments.len() > guild_market::contract::MAX_ATTACHMENTS {
         return Err(ApiError::bad_field(
             "attachments",
-            format!("at most {} per message", guild_store::MAX_ATTACHMENTS),
+            format!(
+                "at most {} per message",
+                guild_market::contract::MAX_ATTACHMENTS
+            ),
         ));
     }
     let attachments = input

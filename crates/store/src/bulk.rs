@@ -352,10 +352,12 @@ impl Store {
             if title.is_empty() || title.chars().count() > 200 {
                 return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
             }
-            if c.milestones.is_empty() || c.milestones.len() > crate::contracts::MAX_MILESTONES {
+            if c.milestones.is_empty()
+                || c.milestones.len() > guild_market::contract::MAX_MILESTONES
+            {
                 return Err(StoreError::Invalid(format!(
                     "contract {title:?}: 1 to {} milestones",
-                    crate::contracts::MAX_MILESTONES
+                    guild_market::contract::MAX_MILESTONES
                 )));
             }
             for (_, minor) in &c.milestones {

@@ -17,8 +17,7 @@ use crate::ledger::{market, market_error, post_in};
 use crate::sql::Tx;
 use crate::{Store, StoreError};
 
-/// The most milestones a contract has.
-pub const MAX_MILESTONES: usize = 50;
+use guild_market::contract::MAX_MILESTONES;
 
 /// A milestone as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

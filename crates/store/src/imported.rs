@@ -10,9 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
-/// The proficiency given to a skill a credential attests without a level: "competent", the
-/// level a certificate of a skill usually means.
-pub const DEFAULT_LEVEL: i64 = 3;
+use guild_credentials::issuing::IMPORTED_DEFAULT_LEVEL as DEFAULT_LEVEL;
 
 /// A verified credential to import.
 #[derive(Debug, Clone)]

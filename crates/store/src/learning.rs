@@ -63,8 +63,7 @@ pub struct TeachingOffer {
     pub created_at: String,
 }
 
-/// Longest note on a teaching offer, in characters.
-pub const MAX_TEACHING_NOTE: usize = 2000;
+use guild_reskilling::trainers::MAX_TEACHING_NOTE;
 
 /// Skills per query when checking or loading by skill (well under both backends' limits).
 const SKILLS_PER_QUERY: usize = 500;

@@ -49,15 +49,15 @@ pub use import::{
     import_onet, load_starter_if_empty,
 };
 pub use imported::{ImportedCredential, ImportedSkill, NewImport};
-pub use learning::{MAX_TEACHING_NOTE, ResourceFilter, StoredResource, TeachingOffer};
+pub use learning::{ResourceFilter, StoredResource, TeachingOffer};
 pub use ledger::{Balance, LedgerAudit, StoredPosting, StoredTransfer, check_idempotency_key};
 pub use matching::{
     Account, MatchingChanges, Owner, SimilarityInput, StoredTask, StoredWorker, TokenInfo,
 };
-pub use messages::{Attachment, MAX_ATTACHMENTS, Message, NewAttachment, Notification};
+pub use messages::{Attachment, Message, NewAttachment, Notification};
 pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
 pub use postgres::{REPLICA_APPLICATION_NAME, ReplicaStatus};
-pub use projects::{MAX_PROJECT_TASKS, ProjectTask, ProjectView};
+pub use projects::{ProjectTask, ProjectView};
 pub use proposals::{Proposal, ProposalMessage};
 pub use reviews::{ClientReputation, Review, ReviewSkill};
 pub use sealing::{KeyEncryptionKey, KeyLock, key_file_beside};

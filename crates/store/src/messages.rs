@@ -8,10 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
-/// The longest message text.
-pub const MAX_MESSAGE_CHARS: usize = 10_000;
-/// Attachments per message.
-pub const MAX_ATTACHMENTS: usize = 5;
+use guild_market::contract::{MAX_ATTACHMENTS, MAX_MESSAGE_CHARS};
 
 /// An attachment's description.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -12,8 +12,7 @@ use crate::matching::{TaskExtras, insert_task};
 use crate::sql::Tx;
 use crate::{Store, StoreError, StoredTask};
 
-/// Most tasks a project has.
-pub const MAX_PROJECT_TASKS: usize = 100;
+use guild_matching::project::MAX_PROJECT_TASKS;
 
 /// A project's task as its owner sees it.
 #[derive(Debug, Clone, Serialize)]

@@ -359,10 +359,10 @@ impl Store {
         body: &str,
     ) -> Result<ProposalMessage, StoreError> {
         let body = body.trim();
-        if body.is_empty() || body.chars().count() > crate::messages::MAX_MESSAGE_CHARS {
+        if body.is_empty() || body.chars().count() > guild_market::contract::MAX_MESSAGE_CHARS {
             return Err(StoreError::Invalid(format!(
                 "a message is 1 to {} characters",
-                crate::messages::MAX_MESSAGE_CHARS
+                guild_market::contract::MAX_MESSAGE_CHARS
             )));
         }
         let (_, owner, applicant) = self.proposal(proposal)?;

@@ -44,8 +44,7 @@ pub struct Review {
     pub skills: Vec<ReviewSkill>,
 }
 
-/// The longest review text.
-pub const MAX_REVIEW: usize = 5000;
+use guild_matching::model::MAX_REVIEW_CHARS as MAX_REVIEW;
 
 const COLUMNS: &str =
     "id, contract_ref, worker_id, reviewer_id, reviewer_name, rating, body, outcome, created_at";

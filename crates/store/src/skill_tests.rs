@@ -12,8 +12,7 @@ use serde::Serialize;
 use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
-/// Seconds of grace after the deadline for the request to arrive.
-const GRACE_SECS: i64 = 30;
+use guild_market::assessment::GRACE_SECS;
 
 /// A skill test as listed (never with its answers).
 #[derive(Debug, Clone, PartialEq, Serialize)]
