@@ -24,8 +24,8 @@ pub use error::MatchError;
 pub use index::{MatchIndex, RankScratch, RankStats, Ranked};
 pub use live::LiveIndex;
 pub use model::{
-    Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
-    TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
+    Audience, Currency, Evidence, GeoPoint, Money, Place, Proficiency, ProjectStatus, Reputation,
+    SkillRequirement, Task, TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
 };
 pub use score::{Breakdown, Exclusion, ScoreParts, SkillCredit};
 pub use similarity::{SkillSimilarity, SkillVocabulary};

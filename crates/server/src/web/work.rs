@@ -11,7 +11,7 @@ use guild_ids::{AccountId, ContractId, ProjectId, ProposalId, WorkerId};
 use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
 use guild_market::proposal::ProposalDecision;
 use guild_market::{Amount, Currency};
-use guild_matching::{TaskId, TaskStatus};
+use guild_matching::{Audience, ProjectStatus, TaskId, TaskStatus};
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
 use serde::Deserialize;
 
@@ -60,7 +60,7 @@ struct ProjectsPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    projects: Vec<(ProjectId, String, String, usize)>,
+    projects: Vec<(ProjectId, String, ProjectStatus, usize)>,
     error: String,
     title: String,
     problem: String,
@@ -148,7 +148,9 @@ struct ProjectPage {
     id: ProjectId,
     title: String,
     problem: String,
-    status: String,
+    status: ProjectStatus,
+    /// Whether the publish form shows.
+    publishable: bool,
     tasks: Vec<TaskRow>,
 }
 
@@ -210,6 +212,7 @@ pub(super) async fn project(
         title: p.title,
         problem: p.problem,
         status: p.status,
+        publishable: p.status.publishable(),
         tasks,
     }))
 }
@@ -264,7 +267,7 @@ pub(super) async fn edit_task(
 
 #[derive(Deserialize)]
 struct PublishForm {
-    audience: String,
+    audience: Audience,
 }
 
 pub(super) async fn publish(
@@ -274,9 +277,8 @@ pub(super) async fn publish(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, PublishForm) = submission(&state, &headers, &raw).await?;
-    let invited_only = f.audience == "invited";
     let store = state.store.clone();
-    blocking(move || store.publish_project(id, account.id, invited_only))
+    blocking(move || store.publish_project(id, account.id, f.audience))
         .await
         .map_err(|e| failed(v.t, &e))?;
     go(&format!("/projects/{id}"))
