@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use guild_ids::{AccountId, ContractId, ProjectId, ProposalId, WorkerId};
 use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
-use guild_market::proposal::ProposalDecision;
+use guild_market::proposal::{ProposalDecision, ProposalStatus};
 use guild_market::{Amount, Currency};
 use guild_matching::{Audience, ProjectStatus, TaskId, TaskStatus};
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
@@ -298,7 +298,7 @@ struct ProposalRow {
     worker: String,
     cover: String,
     price: String,
-    status: String,
+    status: ProposalStatus,
     contract: Option<ContractId>,
 }
 
@@ -340,7 +340,7 @@ pub(super) async fn task_workers(
                 worker: w.worker.name,
                 cover: p.cover,
                 price: format!("{} {}", p.amount, p.currency),
-                status: p.status.to_string(),
+                status: p.status,
                 contract: p.contract,
             })
             .collect::<Vec<_>>())
