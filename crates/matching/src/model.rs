@@ -312,7 +312,7 @@ impl fmt::Display for TaskStatus {
     }
 }
 
-/// Where a project stands. Its tasks have their own states ([`TaskStatus`]): publishing a
+/// Where a project stands. Its tasks have states of their own: publishing a
 /// project publishes its draft tasks, closing it closes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
