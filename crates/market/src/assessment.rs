@@ -92,6 +92,89 @@ pub enum Mark {
     Pending,
 }
 
+/// Where an attempt at a skill test stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    /// Drawn and under way: the candidate answers before the deadline.
+    InProgress,
+    /// Answered; practical tasks wait for an assessor's marks.
+    AwaitingAssessor,
+    /// Enough right: the organisation certifies the skill.
+    Passed,
+    /// Too few right, or answered late; another attempt waits for the cooldown.
+    Failed,
+}
+
+impl AttemptStatus {
+    /// Every state.
+    pub const ALL: [AttemptStatus; 4] = [
+        AttemptStatus::InProgress,
+        AttemptStatus::AwaitingAssessor,
+        AttemptStatus::Passed,
+        AttemptStatus::Failed,
+    ];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptStatus::InProgress => "in_progress",
+            AttemptStatus::AwaitingAssessor => "awaiting_assessor",
+            AttemptStatus::Passed => "passed",
+            AttemptStatus::Failed => "failed",
+        }
+    }
+
+    /// Reads a name written by [`AttemptStatus::as_str`].
+    pub fn parse(s: &str) -> Result<Self, MarketError> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| {
+                bad(format!(
+                    "attempt status must be one of in_progress, awaiting_assessor, passed, failed, not {s:?}"
+                ))
+            })
+    }
+
+    /// The state of answers just marked: [`outcome`]'s verdict (`None` while an assessor has
+    /// still to mark something), or failed outright when they came after the time limit.
+    pub fn marked(outcome: Option<bool>, late: bool) -> Self {
+        match (late, outcome) {
+            (true, _) | (false, Some(false)) => AttemptStatus::Failed,
+            (false, None) => AttemptStatus::AwaitingAssessor,
+            (false, Some(true)) => AttemptStatus::Passed,
+        }
+    }
+
+    /// What the state amounts to once the deadline has passed (`past_deadline`): an attempt
+    /// still in progress then has failed, since any answers would come too late, though no
+    /// one has handed them in to record it.
+    pub fn at_deadline(self, past_deadline: bool) -> Self {
+        match self {
+            AttemptStatus::InProgress if past_deadline => AttemptStatus::Failed,
+            other => other,
+        }
+    }
+
+    /// Whether the candidate may still hand in answers.
+    pub fn answerable(self) -> bool {
+        self == AttemptStatus::InProgress
+    }
+
+    /// Whether an assessor has practical tasks to mark.
+    pub fn assessable(self) -> bool {
+        self == AttemptStatus::AwaitingAssessor
+    }
+}
+
+impl std::fmt::Display for AttemptStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn bad(msg: impl Into<String>) -> MarketError {
     MarketError::Invalid(msg.into())
 }
@@ -291,6 +374,48 @@ mod tests {
         );
         assert_eq!(outcome(&[Mark::Right, Mark::Pending], 50), None);
         assert_eq!(ask(&b[1], 2).options.len(), 0);
+    }
+
+    #[test]
+    fn attempt_states_keep_their_names_and_rules() {
+        use AttemptStatus::*;
+        for s in AttemptStatus::ALL {
+            assert_eq!(AttemptStatus::parse(s.as_str()).unwrap(), s);
+            assert_eq!(s.to_string(), s.as_str());
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{s}\""));
+            assert_eq!(serde_json::from_str::<AttemptStatus>(&json).unwrap(), s);
+            assert_eq!(
+                s.at_deadline(false),
+                s,
+                "{s}: nothing changes before the deadline"
+            );
+        }
+        let names: Vec<_> = AttemptStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            ["in_progress", "awaiting_assessor", "passed", "failed"],
+            "the names the database holds"
+        );
+        assert!(AttemptStatus::parse("InProgress").is_err());
+
+        assert_eq!(InProgress.at_deadline(true), Failed);
+        assert_eq!(AwaitingAssessor.at_deadline(true), AwaitingAssessor);
+        assert_eq!(Passed.at_deadline(true), Passed);
+        assert!(InProgress.answerable() && !AwaitingAssessor.answerable());
+        assert!(AwaitingAssessor.assessable() && !InProgress.assessable());
+        assert!(!Passed.answerable() && !Failed.assessable());
+
+        assert_eq!(AttemptStatus::marked(Some(true), false), Passed);
+        assert_eq!(AttemptStatus::marked(Some(false), false), Failed);
+        assert_eq!(AttemptStatus::marked(None, false), AwaitingAssessor);
+        for outcome in [Some(true), Some(false), None] {
+            assert_eq!(
+                AttemptStatus::marked(outcome, true),
+                Failed,
+                "late answers fail"
+            );
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@
 use guild_ids::PaymentId;
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::MarketError;
 use crate::money::{Amount, Currency};
@@ -51,6 +51,112 @@ const BASE36: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /// The first payload character of references Guild makes, so that they are told apart from
 /// any other creditor reference a payer might type.
 const GUILD_PREFIX: char = 'G';
+
+// ---------------------------------------------------------------------------------------------
+// Payment instructions: which way the money goes, and where an instruction stands.
+
+/// Which way a payment instruction's money goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentDirection {
+    /// A deposit a client makes, quoting the instruction's reference.
+    In,
+    /// A payout Guild sends, listed in the payout file.
+    Out,
+}
+
+impl PaymentDirection {
+    /// Both directions.
+    pub const ALL: [PaymentDirection; 2] = [PaymentDirection::In, PaymentDirection::Out];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentDirection::In => "in",
+            PaymentDirection::Out => "out",
+        }
+    }
+
+    /// Reads a name written by [`PaymentDirection::as_str`].
+    pub fn parse(s: &str) -> Result<Self, MarketError> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s)
+            .ok_or_else(|| MarketError::Invalid(format!("direction must be in or out, not {s:?}")))
+    }
+}
+
+impl std::fmt::Display for PaymentDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a payment instruction stands. A deposit instruction stays open: clients may quote
+/// its reference again and again. A payout is open until a statement confirms or returns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Waiting: for deposits, always; for a payout, for the bank's statement.
+    Open,
+    /// The bank's statement confirmed the payout left.
+    Settled,
+    /// The bank sent the payout back; its money went back where it came from.
+    Returned,
+}
+
+impl PaymentStatus {
+    /// Every state.
+    pub const ALL: [PaymentStatus; 3] = [
+        PaymentStatus::Open,
+        PaymentStatus::Settled,
+        PaymentStatus::Returned,
+    ];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Open => "open",
+            PaymentStatus::Settled => "settled",
+            PaymentStatus::Returned => "returned",
+        }
+    }
+
+    /// Reads a name written by [`PaymentStatus::as_str`].
+    pub fn parse(s: &str) -> Result<Self, MarketError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                MarketError::Invalid(format!(
+                    "payment status must be one of open, settled, returned, not {s:?}"
+                ))
+            })
+    }
+
+    /// Whether a payout in this state still waits for the bank: its money sits in
+    /// `payouts_pending`, so the bank's confirmation settles it and a return takes the money
+    /// from there. Once settled, the money has left for the outside world, and a return
+    /// brings it back from there; a confirmation is not read twice.
+    pub fn awaits_bank(self) -> bool {
+        self == PaymentStatus::Open
+    }
+
+    /// Whether the bank may still send a payout in this state back: an open or settled one
+    /// can come back (a bank may return a payout after confirming it), a returned one came
+    /// back already, so a second return line is left for a person to look at.
+    pub fn returnable(self) -> bool {
+        self != PaymentStatus::Returned
+    }
+}
+
+impl std::fmt::Display for PaymentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // References and IBANs: ISO 7064 MOD 97-10.
@@ -617,6 +723,38 @@ pub fn payout_file(instructions: &[PayoutInstruction]) -> Result<String, MarketE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payment_states_and_directions_keep_their_names() {
+        for s in PaymentStatus::ALL {
+            assert_eq!(PaymentStatus::parse(s.as_str()).unwrap(), s);
+            assert_eq!(s.to_string(), s.as_str());
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{s}\""));
+            assert_eq!(serde_json::from_str::<PaymentStatus>(&json).unwrap(), s);
+        }
+        let names: Vec<_> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            ["open", "settled", "returned"],
+            "the names the database holds"
+        );
+        assert!(PaymentStatus::parse("paid").is_err());
+        assert!(PaymentStatus::Open.awaits_bank());
+        assert!(!PaymentStatus::Settled.awaits_bank() && !PaymentStatus::Returned.awaits_bank());
+        assert!(PaymentStatus::Open.returnable() && PaymentStatus::Settled.returnable());
+        assert!(!PaymentStatus::Returned.returnable());
+
+        for d in PaymentDirection::ALL {
+            assert_eq!(PaymentDirection::parse(d.as_str()).unwrap(), d);
+            let json = serde_json::to_string(&d).unwrap();
+            assert_eq!(json, format!("\"{d}\""));
+            assert_eq!(serde_json::from_str::<PaymentDirection>(&json).unwrap(), d);
+        }
+        assert_eq!(PaymentDirection::In.as_str(), "in");
+        assert_eq!(PaymentDirection::Out.as_str(), "out");
+        assert!(PaymentDirection::parse("OUT").is_err());
+    }
 
     fn eur() -> Currency {
         Currency::parse("EUR").unwrap()

@@ -11,8 +11,9 @@
 //! - [`settlement`]: what the ledger posts for a contract's actions (the one mapping from the
 //!   state machine's effects to balanced transfers, with their idempotency keys);
 //! - [`timesheet`]: hourly work: a week's timesheet under the cap, its funding and its bill;
-//! - [`assessment`]: skill tests: question banks, seeded draws, marking;
-//! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files in.
+//! - [`assessment`]: skill tests: question banks, seeded draws, marking, an attempt's states;
+//! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files
+//!   in, a payment instruction's direction and states.
 
 pub mod assessment;
 pub mod bank;

@@ -1,6 +1,6 @@
 //! Matching at scale, with no I/O:
 //!
-//! - [`model`]: workers and tasks as checked values;
+//! - [`model`]: workers and tasks as checked values, and the states of tasks and projects;
 //! - [`similarity`]: which skills stand in for which, learned from the taxonomy;
 //! - [`score`]: the documented, explainable score of a worker for a task;
 //! - [`index`]: top-k workers for a task and tasks for a worker, equal to a brute-force scan;
@@ -25,8 +25,8 @@ pub use error::MatchError;
 pub use index::{MatchIndex, RankScratch, RankStats, Ranked};
 pub use live::LiveIndex;
 pub use model::{
-    Currency, Evidence, GeoPoint, Money, Place, Proficiency, Reputation, SkillRequirement, Task,
-    TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
+    Audience, Currency, Evidence, GeoPoint, Money, Place, Proficiency, ProjectStatus, Reputation,
+    SkillRequirement, Task, TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
 };
 pub use project::{ProblemStatement, ProjectTitle};
 pub use score::{Breakdown, Exclusion, ScoreParts, SkillCredit};

@@ -312,6 +312,108 @@ impl fmt::Display for TaskStatus {
     }
 }
 
+/// Where a project stands. Its tasks have states of their own: publishing a
+/// project publishes its draft tasks, closing it closes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStatus {
+    /// Its owner edits its draft tasks; nobody else sees them.
+    Draft,
+    /// Its tasks went out, to everyone or to invited workers ([`Audience`]).
+    Published,
+    /// Its tasks take no more proposals and leave matching; contracts made go on.
+    Closed,
+}
+
+impl ProjectStatus {
+    /// Every state.
+    pub const ALL: [ProjectStatus; 3] = [
+        ProjectStatus::Draft,
+        ProjectStatus::Published,
+        ProjectStatus::Closed,
+    ];
+
+    /// The name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectStatus::Draft => "draft",
+            ProjectStatus::Published => "published",
+            ProjectStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads a name written by [`ProjectStatus::as_str`].
+    pub fn parse(s: &str) -> Result<Self, MatchError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                MatchError::Invalid(format!(
+                    "project status must be one of draft, published, closed, not {s:?}"
+                ))
+            })
+    }
+
+    /// Whether it may be published: only a draft is (a published project's tasks went to
+    /// their audience already, and a closed project's tasks stay closed).
+    pub fn publishable(self) -> bool {
+        self == ProjectStatus::Draft
+    }
+}
+
+impl fmt::Display for ProjectStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// To whom a project's tasks are published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Every worker sees the tasks and is matched to them.
+    Open,
+    /// Only the workers the owner invites see the tasks and may apply.
+    Invited,
+}
+
+impl Audience {
+    /// Every audience.
+    pub const ALL: [Audience; 2] = [Audience::Open, Audience::Invited];
+
+    /// The name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Open => "open",
+            Audience::Invited => "invited",
+        }
+    }
+
+    /// Reads a name written by [`Audience::as_str`].
+    pub fn parse(s: &str) -> Result<Self, MatchError> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| MatchError::Invalid(format!("must be open or invited, not {s:?}")))
+    }
+
+    /// The state a task published to this audience takes.
+    pub fn task_status(self) -> TaskStatus {
+        match self {
+            Audience::Open => TaskStatus::Open,
+            Audience::Invited => TaskStatus::Invited,
+        }
+    }
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Whether a worker takes remote work, work on site, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -650,6 +752,37 @@ mod status_tests {
         assert!(Invited.visible(false, true) && !Invited.visible(false, false));
         assert!(!Draft.visible(false, true) && !Closed.visible(false, true));
         assert!(TaskStatus::parse("nope").is_err());
+    }
+
+    #[test]
+    fn project_states_and_audiences_keep_their_names() {
+        for s in ProjectStatus::ALL {
+            assert_eq!(ProjectStatus::parse(s.as_str()).unwrap(), s);
+            assert_eq!(s.to_string(), s.as_str());
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+            assert_eq!(serde_json::from_str::<ProjectStatus>(&json).unwrap(), s);
+        }
+        let names: Vec<_> = ProjectStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            names,
+            ["draft", "published", "closed"],
+            "the names the database holds"
+        );
+        assert!(ProjectStatus::parse("open").is_err());
+        assert!(ProjectStatus::Draft.publishable());
+        assert!(!ProjectStatus::Published.publishable() && !ProjectStatus::Closed.publishable());
+
+        for a in Audience::ALL {
+            assert_eq!(Audience::parse(a.as_str()).unwrap(), a);
+            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{a}\""));
+            assert!(
+                a.task_status().published(),
+                "{a}: a published task is open or invited"
+            );
+            assert_eq!(a.task_status().as_str(), a.as_str());
+        }
+        assert!(Audience::parse("friends").is_err());
     }
 
     #[test]

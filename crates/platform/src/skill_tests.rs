@@ -48,7 +48,7 @@ impl Platform {
         publication: &Publication,
         view: AttemptView,
     ) -> Result<AttemptView, StoreError> {
-        if view.status != "passed" {
+        if view.status != guild_market::assessment::AttemptStatus::Passed {
             return Ok(view);
         }
         let test = self.store.skill_test(view.test)?;

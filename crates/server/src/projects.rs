@@ -7,8 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guild_ids::{AccountId, ProjectId};
-use guild_matching::{ProblemStatement, ProjectTitle};
-use guild_matching::{Task, TaskId};
+use guild_matching::{Audience, ProblemStatement, ProjectTitle, Task, TaskId};
 use guild_platform::ProblemText;
 use guild_store::ProjectView;
 use serde::Deserialize;
@@ -195,19 +194,11 @@ pub async fn publish(
     Path(id): Path<ProjectId>,
     Body(req): Body<Publication>,
 ) -> Result<Json<ProjectView>, ApiError> {
-    let invited_only = match req.audience.as_str() {
-        "open" => false,
-        "invited" => true,
-        other => {
-            return Err(ApiError::bad_field(
-                "audience",
-                format!("must be open or invited, not {other:?}"),
-            ));
-        }
-    };
+    let audience = Audience::parse(&req.audience)
+        .map_err(|e| ApiError::bad_field("audience", e.to_string()))?;
     let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.publish_project(id, caller.id, invited_only)).await?,
+        blocking(move || store.publish_project(id, caller.id, audience)).await?,
     ))
 }
 

@@ -64,7 +64,7 @@ pub use sealing::{KeyEncryptionKey, KeyLock, key_file_beside};
 pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
-pub use webhooks::{DeliveryView, DueDelivery, Webhook};
+pub use webhooks::{DeliveryStatus, DeliveryView, DueDelivery, Webhook};
 
 use guild_reskilling::ReskillError;
 use guild_taxonomy::TaxonomyError;

@@ -6,7 +6,7 @@
 //! operator set, recorded with the transfer.
 
 use guild_ids::{AccountId, PaymentId, TransferId};
-use guild_market::bank::{self, PayoutInstruction, StatementLine};
+use guild_market::bank::{self, PaymentDirection, PaymentStatus, PayoutInstruction, StatementLine};
 use guild_market::fx::Rate;
 use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
 use guild_market::money::{Amount, Currency, decimal};
@@ -23,7 +23,7 @@ pub struct PaymentInstruction {
     /// Its number.
     pub id: PaymentId,
     /// `in` (a deposit to make) or `out` (a payout sent).
-    pub direction: String,
+    pub direction: PaymentDirection,
     /// The ISO 11649 reference to quote.
     pub reference: String,
     /// The user account.
@@ -35,7 +35,7 @@ pub struct PaymentInstruction {
     /// The same, as decimal text.
     pub amount: Option<String>,
     /// `open`, `settled` or `returned`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// For payouts: the transfer that set the money aside.
     pub transfer: Option<TransferId>,
     /// For payouts: the ledger account the money came from.
@@ -58,13 +58,13 @@ fn from_row(r: &Record) -> Result<PaymentInstruction, StoreError> {
     let cur = Currency::parse(&currency).map_err(|e| StoreError::Backend(e.to_string()))?;
     Ok(PaymentInstruction {
         id: r.id("id")?,
-        direction: r.text("direction")?.to_owned(),
+        direction: market(PaymentDirection::parse(r.text("direction")?))?,
         reference: r.text("reference")?.to_owned(),
         account: r.id("account_id")?,
         amount: amount_minor.map(|m| decimal(m, cur)),
         currency,
         amount_minor,
-        status: r.text("status")?.to_owned(),
+        status: market(PaymentStatus::parse(r.text("status")?))?,
         transfer: r.opt_id("transfer_id")?,
         source: r.opt_text("source_kind")?,
         beneficiary: r.opt_text("beneficiary")?,
@@ -78,7 +78,7 @@ fn from_row(r: &Record) -> Result<PaymentInstruction, StoreError> {
 #[allow(clippy::too_many_arguments)]
 fn insert_instruction(
     tx: &mut dyn Tx,
-    direction: &str,
+    direction: PaymentDirection,
     account: AccountId,
     currency: Currency,
     amount: Option<i64>,
@@ -98,7 +98,7 @@ fn insert_instruction(
             "INSERT INTO payment_instructions (direction, reference, account_id, currency, amount, status, transfer_id, source_kind, beneficiary, iban, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10) RETURNING id",
             &[
-                direction.into(),
+                direction.as_str().into(),
                 placeholder.into(),
                 account.into(),
                 currency.code().into(),
@@ -180,7 +180,7 @@ impl Store {
         self.write(|tx| {
             insert_instruction(
                 tx,
-                "in",
+                PaymentDirection::In,
                 account,
                 currency,
                 amount.map(|a| a.minor),
@@ -329,7 +329,7 @@ impl Store {
             } else {
                 insert_instruction(
                     tx,
-                    "out",
+                    PaymentDirection::Out,
                     request.account,
                     to,
                     Some(paid.minor),
@@ -431,7 +431,7 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             ),
             None,
         ),
-        Some(p) if p.direction == "in" && line.amount_minor > 0 => {
+        Some(p) if p.direction == PaymentDirection::In && line.amount_minor > 0 => {
             let t = Transfer::between(
                 TransferKind::Deposit,
                 Account::world(cur),
@@ -447,7 +447,11 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             )?;
             ("deposit".to_owned(), Some(stored.id))
         }
-        Some(p) if p.direction == "out" && p.status == "open" && line.amount_minor < 0 => {
+        Some(p)
+            if p.direction == PaymentDirection::Out
+                && p.status.awaits_bank()
+                && line.amount_minor < 0 =>
+        {
             if Some(-line.amount_minor) != p.amount_minor {
                 (
                     format!(
@@ -477,8 +481,8 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             }
         }
         Some(p)
-            if p.direction == "out"
-                && p.status != "returned"
+            if p.direction == PaymentDirection::Out
+                && p.status.returnable()
                 && line.amount_minor > 0
                 && Some(line.amount_minor) == p.amount_minor =>
         {
@@ -488,7 +492,7 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             let source = AccountKind::parse(p.source.as_deref().unwrap_or("worker_balance"))
                 .map_err(market_error)?;
             let back = market(Account::of(source, p.account, cur))?;
-            let from = if p.status == "open" {
+            let from = if p.status.awaits_bank() {
                 market(Account::of(AccountKind::PayoutsPending, p.account, cur))?
             } else {
                 Account::world(cur)

@@ -4,8 +4,9 @@
 
 use guild_extraction::drafts::DraftTask;
 use guild_ids::{AccountId, ProjectId};
-use guild_matching::{ProblemStatement, ProjectTitle};
-use guild_matching::{Task, TaskId, TaskStatus};
+use guild_matching::{
+    Audience, ProblemStatement, ProjectStatus, ProjectTitle, Task, TaskId, TaskStatus,
+};
 use serde::Serialize;
 
 use crate::matching::{TaskExtras, insert_task};
@@ -41,7 +42,7 @@ pub struct ProjectView {
     /// The problem as the client described it.
     pub problem: String,
     /// `draft` (tasks being edited), `published` or `closed`.
-    pub status: String,
+    pub status: ProjectStatus,
     /// Its tasks, in order.
     pub tasks: Vec<ProjectTask>,
     /// Parts of the description that became no task, because Guild found no skill in them
@@ -75,7 +76,7 @@ fn load(tx: &mut dyn Tx, id: ProjectId) -> Result<ProjectView, StoreError> {
         owner: r.id("owner_id")?,
         title: r.text("title")?.to_owned(),
         problem: r.text("problem")?.to_owned(),
-        status: r.text("status")?.to_owned(),
+        status: ProjectStatus::parse(r.text("status")?).map_err(crate::matching::bad)?,
         tasks,
         unplaced: Vec::new(),
         created_at: r.text("created_at")?.to_owned(),
@@ -97,7 +98,7 @@ fn project_tasks_changed(tx: &mut dyn Tx, id: ProjectId) -> Result<(), StoreErro
 
 /// Locks `owner`'s project `id` (so that publishing and editing do not interleave) and
 /// returns its status; another account's project is `NotFound`.
-fn lock_own(tx: &mut dyn Tx, id: ProjectId, owner: AccountId) -> Result<String, StoreError> {
+fn lock_own(tx: &mut dyn Tx, id: ProjectId, owner: AccountId) -> Result<ProjectStatus, StoreError> {
     let now = tx.now().to_string();
     if tx.execute(
         "UPDATE projects SET updated_at = $1 WHERE id = $2 AND owner_id = $3",
@@ -111,7 +112,7 @@ fn lock_own(tx: &mut dyn Tx, id: ProjectId, owner: AccountId) -> Result<String, 
     }
     tx.query("SELECT status FROM projects WHERE id = $1", &[id.into()])?
         .first()
-        .map(|r| r.text("status").map(str::to_owned))
+        .map(|r| ProjectStatus::parse(r.text("status")?).map_err(crate::matching::bad))
         .transpose()?
         .ok_or_else(|| StoreError::NotFound {
             what: "project",
@@ -234,12 +235,13 @@ impl Store {
                     "project {id} has {MAX_PROJECT_TASKS} tasks, the most a project has"
                 )));
             }
-            let task_status = match status.as_str() {
-                "draft" => TaskStatus::Draft,
-                "closed" => {
+            let task_status = match status {
+                ProjectStatus::Draft => TaskStatus::Draft,
+                ProjectStatus::Closed => {
                     return Err(StoreError::Conflict(format!("project {id} is closed")));
                 }
-                _ => {
+                // The project's audience is not kept apart: its invited tasks tell it.
+                ProjectStatus::Published => {
                     let invited = !tx
                         .query(
                             "SELECT 1 FROM work_tasks WHERE project_id = $1 AND status = 'invited'",
@@ -247,10 +249,11 @@ impl Store {
                         )?
                         .is_empty();
                     if invited {
-                        TaskStatus::Invited
+                        Audience::Invited
                     } else {
-                        TaskStatus::Open
+                        Audience::Open
                     }
+                    .task_status()
                 }
             };
             insert_task(
@@ -267,25 +270,25 @@ impl Store {
         })
     }
 
-    /// Publishes `owner`'s draft project: every draft task becomes `open` (everyone sees and
-    /// is matched to it) or, with `invited_only`, `invited` (only workers the client invites).
+    /// Publishes `owner`'s draft project: every draft task takes the state of the `audience`,
+    /// `open` (everyone sees and is matched to it) or `invited` (only workers the client
+    /// invites).
     pub fn publish_project(
         &self,
         id: ProjectId,
         owner: AccountId,
-        invited_only: bool,
+        audience: Audience,
     ) -> Result<ProjectView, StoreError> {
         self.write(|tx| {
             let status = lock_own(tx, id, owner)?;
-            if status != "draft" {
+            if !status.publishable() {
                 return Err(StoreError::Conflict(format!(
                     "project {id} is {status}; only a draft project is published"
                 )));
             }
-            let audience = if invited_only { "invited" } else { "open" };
             let n = tx.execute(
                 "UPDATE work_tasks SET status = $1 WHERE project_id = $2 AND status = 'draft'",
-                &[audience.into(), id.into()],
+                &[audience.task_status().as_str().into(), id.into()],
             )?;
             if n == 0 {
                 return Err(StoreError::Conflict(format!(
@@ -302,7 +305,7 @@ impl Store {
                 Some(owner),
                 "project.published",
                 &format!("project:{id}"),
-                audience,
+                audience.as_str(),
             )?;
             load(tx, id)
         })
@@ -317,7 +320,7 @@ impl Store {
     ) -> Result<ProjectView, StoreError> {
         self.write(|tx| {
             let status = lock_own(tx, id, owner)?;
-            if status == "closed" {
+            if status == ProjectStatus::Closed {
                 return Err(StoreError::Conflict(format!(
                     "project {id} is already closed"
                 )));

@@ -232,13 +232,15 @@ impl Store {
                 id: contract.to_string(),
             });
         }
-        let paid = c
-            .milestones
-            .iter()
-            .any(|m| matches!(m.status.as_str(), "approved" | "settled"));
-        let outcome = match c.status.as_str() {
-            "completed" => "finished",
-            "cancelled" if paid => "ended",
+        let paid = c.milestones.iter().any(|m| {
+            matches!(
+                m.status,
+                MilestoneStatus::Approved | MilestoneStatus::Settled
+            )
+        });
+        let outcome = match c.status {
+            ContractStatus::Completed => "finished",
+            ContractStatus::Cancelled if paid => "ended",
             other => {
                 return Err(StoreError::Conflict(format!(
                     "contract {contract} is {other}: a review comes after a contract ends with work paid"

@@ -5,10 +5,11 @@
 //! (`guild_platform::Platform::submit_attempt`), which records it on the attempt here.
 
 use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
-use guild_market::assessment::{self, Answer, AskedQuestion, Mark, Question};
+use guild_market::assessment::{self, Answer, AskedQuestion, AttemptStatus, Mark, Question};
 use guild_matching::Evidence;
 use serde::Serialize;
 
+use crate::ledger::market_error;
 use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
 
@@ -53,7 +54,7 @@ pub struct AttemptView {
     /// The candidate's worker profile.
     pub worker: WorkerId,
     /// `in_progress`, `awaiting_assessor`, `passed` or `failed`.
-    pub status: String,
+    pub status: AttemptStatus,
     /// The questions, without answers.
     pub questions: Vec<AskedQuestion>,
     /// When it started.
@@ -160,7 +161,7 @@ fn attempt_from(tx: &mut dyn Tx, r: &Record) -> Result<(AttemptView, StoredTest)
             test: r.id("test_id")?,
             account: r.id("account_id")?,
             worker: r.id("worker_id")?,
-            status: r.text("status")?.to_owned(),
+            status: AttemptStatus::parse(r.text("status")?).map_err(market_error)?,
             questions,
             started_at: r.text("started_at")?.to_owned(),
             deadline: r.text("deadline")?.to_owned(),
@@ -333,12 +334,13 @@ impl Store {
                 &[test.into(), account.into()],
             )?;
             if let Some(r) = last.first() {
-                let status = r.text("status")?;
+                let status = AttemptStatus::parse(r.text("status")?).map_err(market_error)?;
                 let deadline: jiff::Timestamp = r.text("deadline")?.parse().map_err(|e| StoreError::Backend(format!("{e}")))?;
-                if status == "in_progress" && deadline > now {
+                let status = status.at_deadline(deadline <= now);
+                if status == AttemptStatus::InProgress {
                     return Err(StoreError::Conflict(format!("an attempt at this test is in progress until {deadline}")));
                 }
-                if status == "failed" || (status == "in_progress" && deadline <= now) {
+                if status == AttemptStatus::Failed {
                     let ended: jiff::Timestamp = match r.opt_text("submitted_at")? {
                         Some(s) => s.parse().map_err(|e| StoreError::Backend(format!("{e}")))?,
                         None => deadline,
@@ -388,7 +390,7 @@ impl Store {
                 id: id.to_string(),
             });
         }
-        if view.status != "in_progress" {
+        if !view.status.answerable() {
             return Err(StoreError::Conflict(format!(
                 "attempt {id} is {} already",
                 view.status
@@ -435,14 +437,14 @@ impl Store {
             let (view, test, drawn) = load_attempt(tx, id)?;
             let (answers, mut marks): (Vec<Option<Answer>>, Vec<Mark>) = match (answers, assessed) {
                 (Some(a), _) => {
-                    if view.status != "in_progress" {
+                    if !view.status.answerable() {
                         return Err(StoreError::Conflict(format!("attempt {id} is {} already", view.status)));
                     }
                     let marks = drawn.iter().zip(a).map(|(q, a)| assessment::mark(&test.bank[*q], a.as_ref())).collect();
                     (a.to_vec(), marks)
                 }
                 (None, Some(given)) => {
-                    if view.status != "awaiting_assessor" {
+                    if !view.status.assessable() {
                         return Err(StoreError::Conflict(format!("attempt {id} is {}: nothing to assess", view.status)));
                     }
                     let mut marks = view.marks.clone();
@@ -456,29 +458,27 @@ impl Store {
                 }
                 (None, None) => return Err(StoreError::Invalid("nothing to mark".to_owned())),
             };
-            let (status, detail) = if late {
+            if late {
                 marks.fill(Mark::Wrong);
-                ("failed", "answers arrived after the time limit".to_owned())
-            } else {
-                match assessment::outcome(&marks, u8::try_from(test.view.pass_percent).unwrap_or(100)) {
-                    None => ("awaiting_assessor", "practical tasks wait for an assessor".to_owned()),
-                    Some(passed) => {
-                        let right = marks.iter().filter(|m| **m == Mark::Right).count();
-                        (
-                            if passed { "passed" } else { "failed" },
-                            format!("{right} of {} right; {} % needed", marks.len(), test.view.pass_percent),
-                        )
-                    }
+            }
+            let outcome = assessment::outcome(&marks, u8::try_from(test.view.pass_percent).unwrap_or(100));
+            let status = AttemptStatus::marked(outcome, late);
+            let detail = match (late, outcome) {
+                (true, _) => "answers arrived after the time limit".to_owned(),
+                (false, None) => "practical tasks wait for an assessor".to_owned(),
+                (false, Some(_)) => {
+                    let right = marks.iter().filter(|m| **m == Mark::Right).count();
+                    format!("{right} of {} right; {} % needed", marks.len(), test.view.pass_percent)
                 }
             };
             tx.execute(
                 "UPDATE test_attempts SET submitted_at = COALESCE(submitted_at, $1), answers = $2, marks = $3, status = $4, detail = $5 WHERE id = $6",
-                &[now.to_string().into(), text(&answers)?.into(), text(&marks)?.into(), status.into(), detail.into(), id.into()],
+                &[now.to_string().into(), text(&answers)?.into(), text(&marks)?.into(), status.as_str().into(), detail.into(), id.into()],
             )?;
-            crate::audit::audit(tx, Some(view.account), "skill_test.marked", &format!("attempt:{id}"), status)?;
+            crate::audit::audit(tx, Some(view.account), "skill_test.marked", &format!("attempt:{id}"), status.as_str())?;
             Ok((load_attempt(tx, id)?.0, test))
         })?;
-        if view.status != "passed" {
+        if view.status != AttemptStatus::Passed {
             return Ok(view);
         }
         // A training gig whose milestone is this pass pays its trainer.

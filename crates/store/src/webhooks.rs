@@ -1,15 +1,18 @@
 //! Webhooks: an account's endpoints receive its events (what its notifications say) as signed
 //! JSON. Deliveries wait in an outbox written in the same transaction as the event, and are
-//! retried with growing waits until delivered or given up after [`MAX_ATTEMPTS`].
+//! retried with growing waits until delivered or given up after [`retry::MAX_ATTEMPTS`] (the
+//! policy is in [`retry`]).
+
+mod retry;
 
 use guild_ids::{AccountId, DeliveryId, WebhookId};
 use serde::Serialize;
 
 use crate::sql::Tx;
 use crate::{Store, StoreError};
+pub use retry::DeliveryStatus;
+use retry::backoff;
 
-/// Tries before a delivery is given up.
-pub const MAX_ATTEMPTS: i64 = 8;
 /// Webhooks per account.
 pub const MAX_WEBHOOKS: usize = 5;
 
@@ -51,7 +54,7 @@ pub struct DeliveryView {
     /// The event kind.
     pub event: String,
     /// `pending`, `delivered` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     /// Tries so far.
     pub attempts: i64,
     /// When the next try is due.
@@ -179,7 +182,7 @@ impl Store {
                 Ok(DeliveryView {
                     id: r.id("id")?,
                     event: r.text("event")?.to_owned(),
-                    status: r.text("status")?.to_owned(),
+                    status: DeliveryStatus::parse(r.text("status")?)?,
                     attempts: r.int("attempts")?,
                     next_attempt_at: r.text("next_attempt_at")?.to_owned(),
                     last_error: r.opt_text("last_error")?,
@@ -216,8 +219,8 @@ impl Store {
         })
     }
 
-    /// Records a try: delivered, or failed and due again after 2^attempts minutes (given up
-    /// after [`MAX_ATTEMPTS`]).
+    /// Records a try: delivered, or failed and due again after [`backoff`] (given up after
+    /// [`retry::MAX_ATTEMPTS`]).
     pub fn record_delivery(
         &self,
         id: DeliveryId,
@@ -235,11 +238,11 @@ impl Store {
                 Err(why) => {
                     let attempts = tx.query("SELECT attempts FROM webhook_deliveries WHERE id = $1", &[id.into()])?
                         .first().map(|r| r.int("attempts")).transpose()?.unwrap_or(0) + 1;
-                    let next = now + jiff::SignedDuration::from_mins(1 << attempts.min(12));
-                    let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
+                    let next = now + backoff(attempts);
+                    let status = DeliveryStatus::after_failure(attempts);
                     tx.execute(
                         "UPDATE webhook_deliveries SET attempts = $1, next_attempt_at = $2, status = $3, last_error = $4 WHERE id = $5",
-                        &[attempts.into(), next.to_string().into(), status.into(), why.chars().take(500).collect::<String>().into(), id.into()],
+                        &[attempts.into(), next.to_string().into(), status.as_str().into(), why.chars().take(500).collect::<String>().into(), id.into()],
                     )?;
                 }
             }

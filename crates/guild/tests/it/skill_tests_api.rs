@@ -270,7 +270,7 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
             later,
         )
         .unwrap();
-    assert_eq!(v.status, "failed");
+    assert_eq!(v.status, guild_market::assessment::AttemptStatus::Failed);
     assert!(v.detail.unwrap().contains("time limit"));
 
     // A training gig: Bob teaches Alice; the milestone is Alice passing a test, and her pass

@@ -7,7 +7,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use guild_ids::{AccountId, AttemptId, SkillTestId};
-use guild_market::assessment::Answer;
+use guild_market::assessment::{Answer, AttemptStatus};
 use guild_store::{AttemptView, SkillTestView};
 
 use super::{NoFields, Page, Viewer, Words, failed, go, problem_page, render, submission};
@@ -126,7 +126,7 @@ struct AttemptPage {
     signed_in: bool,
     csrf: String,
     id: AttemptId,
-    status: String,
+    status: AttemptStatus,
     in_progress: bool,
     deadline: String,
     questions: Vec<QuestionRow>,
@@ -165,7 +165,7 @@ pub(super) async fn attempt(
         signed_in: true,
         csrf: v.csrf.clone(),
         id: a.id,
-        in_progress: a.status == "in_progress",
+        in_progress: a.status.answerable(),
         deadline: a.deadline.get(11..16).unwrap_or(&a.deadline).to_owned(),
         questions: a
             .questions

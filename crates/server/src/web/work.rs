@@ -9,9 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use guild_ids::{AccountId, ContractId, ProjectId, ProposalId, WorkerId};
 use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
-use guild_market::proposal::ProposalDecision;
+use guild_market::proposal::{ProposalDecision, ProposalStatus};
 use guild_market::{Amount, Currency};
-use guild_matching::{TaskId, TaskStatus};
+use guild_matching::{Audience, ProjectStatus, TaskId, TaskStatus};
 use guild_store::{ContractView, NewContract, ProjectView, party_of};
 use serde::Deserialize;
 
@@ -60,7 +60,7 @@ struct ProjectsPage {
     t: Words,
     signed_in: bool,
     csrf: String,
-    projects: Vec<(ProjectId, String, String, usize)>,
+    projects: Vec<(ProjectId, String, ProjectStatus, usize)>,
     error: String,
     title: String,
     problem: String,
@@ -156,7 +156,9 @@ struct ProjectPage {
     id: ProjectId,
     title: String,
     problem: String,
-    status: String,
+    status: ProjectStatus,
+    /// Whether the publish form shows.
+    publishable: bool,
     tasks: Vec<TaskRow>,
 }
 
@@ -218,6 +220,7 @@ pub(super) async fn project(
         title: p.title,
         problem: p.problem,
         status: p.status,
+        publishable: p.status.publishable(),
         tasks,
     }))
 }
@@ -272,7 +275,7 @@ pub(super) async fn edit_task(
 
 #[derive(Deserialize)]
 struct PublishForm {
-    audience: String,
+    audience: Audience,
 }
 
 pub(super) async fn publish(
@@ -282,9 +285,8 @@ pub(super) async fn publish(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, PublishForm) = submission(&state, &headers, &raw).await?;
-    let invited_only = f.audience == "invited";
     let store = state.store.clone();
-    blocking(move || store.publish_project(id, account.id, invited_only))
+    blocking(move || store.publish_project(id, account.id, f.audience))
         .await
         .map_err(|e| failed(v.t, &e))?;
     go(&format!("/projects/{id}"))
@@ -304,7 +306,7 @@ struct ProposalRow {
     worker: String,
     cover: String,
     price: String,
-    status: String,
+    status: ProposalStatus,
     contract: Option<ContractId>,
 }
 
@@ -346,7 +348,7 @@ pub(super) async fn task_workers(
                 worker: w.worker.name,
                 cover: p.cover,
                 price: format!("{} {}", p.amount, p.currency),
-                status: p.status.to_string(),
+                status: p.status,
                 contract: p.contract,
             })
             .collect::<Vec<_>>())
