@@ -100,42 +100,6 @@ impl From<i64> for Value {
         Value::Int(i)
     }
 }
-/// A record's number binds as the integer it is.
-macro_rules! id_values {
-    ($($id:ident),*) => {$(
-        impl From<guild_ids::$id> for Value {
-            fn from(id: guild_ids::$id) -> Self {
-                Value::Int(id.get())
-            }
-        }
-    )*};
-}
-id_values!(
-    AccountId,
-    WorkerId,
-    TaskId,
-    ProjectId,
-    ContractId,
-    MilestoneId,
-    ProposalId,
-    TransferId,
-    PaymentId,
-    OrganisationId,
-    MessageId,
-    ReviewId,
-    AttemptId,
-    WebhookId,
-    DeliveryId,
-    SkillTestId,
-    TokenId,
-    NotificationId,
-    AttachmentId,
-    ImportId,
-    EventId,
-    ResourceId,
-    AppealId,
-    KeyId
-);
 impl From<f64> for Value {
     fn from(r: f64) -> Self {
         Value::Real(r)
@@ -307,8 +271,16 @@ pub(crate) fn first(rows: &[Record]) -> Result<&Record, StoreError> {
 /// numbers out of rows, so only the store can turn one into an id this way.
 pub(crate) struct Id(i64);
 
-macro_rules! id_from_column {
+/// Each record's number binds as the integer it is, and is read back from a column as its
+/// own type (`r.id::<ContractId>("contract_id")`).
+macro_rules! id_columns {
     ($($id:ident),*) => {$(
+        impl From<guild_ids::$id> for Value {
+            fn from(id: guild_ids::$id) -> Self {
+                Value::Int(id.get())
+            }
+        }
+
         impl From<Id> for guild_ids::$id {
             fn from(n: Id) -> Self {
                 guild_ids::$id(n.0)
@@ -316,7 +288,7 @@ macro_rules! id_from_column {
         }
     )*};
 }
-id_from_column!(
+id_columns!(
     AccountId,
     WorkerId,
     TaskId,
