@@ -1,8 +1,54 @@
 //! A worker's proposal on a task: its states, and the decisions that close it.
 
+use guild_ids::{ProposalId, TaskId, WorkerId};
 use serde::{Deserialize, Serialize};
 
 use crate::MarketError;
+
+/// Why an application, a decision or an invitation is refused: each its own kind, so that
+/// a client can tell them apart without reading the words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProposalRefusal {
+    /// The task is closed.
+    #[error("task {0} is closed")]
+    TaskClosed(TaskId),
+    /// The task has no owner account to contract with.
+    #[error("task {0} has no owner account to contract with")]
+    NoOwner(TaskId),
+    /// A client applying to their own task.
+    #[error("you cannot apply to your own task")]
+    OwnTask,
+    /// The worker applied to the task before.
+    #[error("worker {worker} already applied to task {task}")]
+    AlreadyApplied {
+        /// The worker profile.
+        worker: WorkerId,
+        /// The task.
+        task: TaskId,
+    },
+    /// Only the task's owner accepts or declines, only the applicant withdraws.
+    #[error("you cannot {0} this proposal")]
+    NotYours(ProposalDecision),
+    /// The proposal was decided before.
+    #[error("proposal {id} is {status} already")]
+    Decided {
+        /// The proposal.
+        id: ProposalId,
+        /// What it became.
+        status: ProposalStatus,
+    },
+    /// Invitations go to published tasks.
+    #[error("task {0} is a draft or closed: publish it before inviting workers")]
+    NotPublished(TaskId),
+    /// The worker was invited before.
+    #[error("worker {worker} is already invited to task {task}")]
+    AlreadyInvited {
+        /// The worker profile.
+        worker: WorkerId,
+        /// The task.
+        task: TaskId,
+    },
+}
 
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +125,27 @@ impl ProposalDecision {
     }
 
     /// The state it leaves the proposal in.
+    /// Whether the caller (the task's `owner`, or the `applicant`) may take this decision on
+    /// proposal `id` in state `current`, and the state it leaves it in.
+    pub fn check(
+        self,
+        id: ProposalId,
+        current: ProposalStatus,
+        owner: bool,
+        applicant: bool,
+    ) -> Result<ProposalStatus, ProposalRefusal> {
+        if !self.allowed(owner, applicant) {
+            return Err(ProposalRefusal::NotYours(self));
+        }
+        if current != ProposalStatus::Open {
+            return Err(ProposalRefusal::Decided {
+                id,
+                status: current,
+            });
+        }
+        Ok(self.outcome())
+    }
+
     pub fn outcome(self) -> ProposalStatus {
         match self {
             Self::Accept => ProposalStatus::Accepted,
@@ -115,6 +182,22 @@ mod tests {
         assert!(Withdraw.allowed(false, true) && !Withdraw.allowed(true, false));
         assert_eq!(Accept.outcome(), ProposalStatus::Accepted);
         assert!(ProposalDecision::parse("approve").is_err());
+        let id = ProposalId(4);
+        assert_eq!(
+            Accept.check(id, ProposalStatus::Open, true, false),
+            Ok(ProposalStatus::Accepted)
+        );
+        assert_eq!(
+            Withdraw.check(id, ProposalStatus::Open, true, false),
+            Err(ProposalRefusal::NotYours(Withdraw))
+        );
+        assert_eq!(
+            Decline.check(id, ProposalStatus::Withdrawn, true, false),
+            Err(ProposalRefusal::Decided {
+                id,
+                status: ProposalStatus::Withdrawn
+            })
+        );
         for s in ["open", "accepted", "declined", "withdrawn"] {
             assert_eq!(ProposalStatus::parse(s).unwrap().as_str(), s);
         }

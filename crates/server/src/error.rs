@@ -232,6 +232,20 @@ impl From<StoreError> for ApiError {
             StoreError::InsufficientFunds { .. } => {
                 Self::new(StatusCode::CONFLICT, "insufficient-funds", e.to_string())
             }
+            StoreError::ProposalRefused(refusal) => {
+                use guild_market::proposal::ProposalRefusal as R;
+                let code = match refusal {
+                    R::TaskClosed(_) => "task-closed",
+                    R::NoOwner(_) => "task-without-owner",
+                    R::OwnTask => "own-task",
+                    R::AlreadyApplied { .. } => "already-applied",
+                    R::NotYours(_) => "not-your-proposal",
+                    R::Decided { .. } => "proposal-decided",
+                    R::NotPublished(_) => "task-not-published",
+                    R::AlreadyInvited { .. } => "already-invited",
+                };
+                Self::new(StatusCode::CONFLICT, code, refusal.to_string())
+            }
             StoreError::ContractRefused(refusal) => {
                 Self::new(StatusCode::CONFLICT, "contract-refused", refusal.to_string())
             }

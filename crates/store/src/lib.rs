@@ -112,6 +112,9 @@ pub enum StoreError {
     /// milestone is in (the reason says which and what is allowed).
     #[error("conflict: {0}")]
     ContractRefused(guild_market::MarketError),
+    /// A proposal, an application or an invitation is refused (the reason says which).
+    #[error("conflict: {0}")]
+    ProposalRefused(guild_market::proposal::ProposalRefusal),
     /// The market's rules refuse a value (an unknown currency, a fractional minor unit, an
     /// amount too large).
     #[error(transparent)]

@@ -5,7 +5,7 @@
 
 use guild_ids::{AccountId, ContractId, MessageId, ProposalId, TaskId, WorkerId};
 use guild_market::money::{Amount, Currency, decimal};
-use guild_market::proposal::{ProposalDecision, ProposalStatus};
+use guild_market::proposal::{ProposalDecision, ProposalRefusal, ProposalStatus};
 use guild_matching::TaskStatus;
 use serde::Serialize;
 
@@ -60,6 +60,10 @@ fn from_row(r: &Record) -> Result<(Proposal, AccountId), StoreError> {
     ))
 }
 
+fn refused(why: ProposalRefusal) -> StoreError {
+    StoreError::ProposalRefused(why)
+}
+
 impl Store {
     /// A worker's proposal on an open task.
     pub fn propose(
@@ -88,18 +92,18 @@ impl Store {
                     .is_empty();
             if !status.visible(false, invited) {
                 return Err(match status {
-                    TaskStatus::Closed => StoreError::Conflict(format!("task {task} is closed")),
+                    TaskStatus::Closed => refused(ProposalRefusal::TaskClosed(task)),
                     _ => StoreError::NotFound { what: "task", id: task.to_string() },
                 });
             }
             let Some(owner) = owner else {
-                return Err(StoreError::Conflict(format!("task {task} has no owner account to contract with")));
+                return Err(refused(ProposalRefusal::NoOwner(task)));
             };
             if owner == account {
-                return Err(StoreError::Conflict("you cannot apply to your own task".to_owned()));
+                return Err(refused(ProposalRefusal::OwnTask));
             }
             if !tx.query("SELECT 1 FROM proposals WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?.is_empty() {
-                return Err(StoreError::Conflict(format!("worker {worker} already applied to task {task}")));
+                return Err(refused(ProposalRefusal::AlreadyApplied { worker, task }));
             }
             let rows = tx.query(
                 &format!("INSERT INTO proposals (task_id, worker_id, account_id, cover, amount, currency, status, created_at) \
@@ -174,17 +178,9 @@ impl Store {
         decision: ProposalDecision,
     ) -> Result<Proposal, StoreError> {
         let (p, owner, applicant) = self.proposal(id)?;
-        if !decision.allowed(owner == Some(account), applicant == account) {
-            return Err(StoreError::Conflict(format!(
-                "you cannot {decision} this proposal"
-            )));
-        }
-        if p.status != ProposalStatus::Open {
-            return Err(StoreError::Conflict(format!(
-                "proposal {id} is {} already",
-                p.status
-            )));
-        }
+        let status = decision
+            .check(id, p.status, owner == Some(account), applicant == account)
+            .map_err(refused)?;
         // The contract the acceptance makes, checked before anything is written.
         let terms = if decision == ProposalDecision::Accept {
             let cur =
@@ -217,7 +213,6 @@ impl Store {
         } else {
             None
         };
-        let status = decision.outcome();
         // One transaction: the proposal is decided, and an accepted one has its active contract,
         // or neither happened (two owners accepting at once make one contract, not two).
         self.money_write(|tx| {
@@ -291,10 +286,7 @@ impl Store {
                 .map_err(crate::matching::bad)?
                 .published()
             {
-                return Err(StoreError::Conflict(format!(
-                    "task {task} is {}: publish it before inviting workers",
-                    t.text("status")?
-                )));
+                return Err(refused(ProposalRefusal::NotPublished(task)));
             }
             let w = tx.query(
                 "SELECT owner_id FROM workers WHERE id = $1",
@@ -314,9 +306,7 @@ impl Store {
                 )?
                 .is_empty();
             if !fresh {
-                return Err(StoreError::Conflict(format!(
-                    "worker {worker} is already invited to task {task}"
-                )));
+                return Err(refused(ProposalRefusal::AlreadyInvited { worker, task }));
             }
             tx.execute(
                 "INSERT INTO invitations (task_id, worker_id, created_at) VALUES ($1, $2, $3)",

@@ -239,6 +239,34 @@ fn a_problem_becomes_draft_tasks_that_are_edited_and_published(backend: Backend)
         Some(&offer),
     );
     assert_eq!(applied.status, 201, "{}", applied.body);
+    // Applying twice is refused with its own kind; withdrawing another's proposal is forbidden.
+    let again = server.call(
+        "POST",
+        &format!("/api/v1/tasks/{first}/proposals"),
+        Some(&bob),
+        Some(&offer),
+    );
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(
+        again.body["type"], "urn:guild:problem:already-applied",
+        "{}",
+        again.body
+    );
+    let withdraw_as_owner = server.call(
+        "POST",
+        &format!("/api/v1/proposals/{}/withdraw", applied.body["id"]),
+        Some(&alice),
+        None,
+    );
+    assert_eq!(withdraw_as_owner.status, 403, "{}", withdraw_as_owner.body);
+    assert!(
+        withdraw_as_owner.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the applicant withdraws"),
+        "{}",
+        withdraw_as_owner.body
+    );
     // A task added to a published project takes the project's audience.
     let late = server.call(
         "POST",
