@@ -739,7 +739,9 @@ pub fn run() -> Result<ExitCode> {
         Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&db)?, args),
         Command::Payments(command) => crate::operate::payments(&open(&db)?, command),
         Command::Ledger(command) => crate::operate::ledger(&open(&db)?, command),
-        Command::Contracts(command) => crate::operate::contracts(&open(&db)?, command),
+        Command::Contracts(command) => {
+            crate::operate::contracts(&Platform::new(Arc::new(open(&db)?), None), command)
+        }
         Command::Webhooks(command) => crate::operate::webhooks(&open(&db)?, command),
         Command::Accounts(command) => crate::operate::accounts(&open(&db)?, command),
         Command::Backup(args) => crate::backup::backup(&db, &args),

@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use guild_market::Currency;
 use guild_market::fx::Rate;
+use guild_platform::Platform;
 use guild_store::Store;
 
 /// `guild payments …`.
@@ -211,18 +212,18 @@ pub enum ContractsCommand {
 }
 
 /// Runs `guild contracts …`.
-pub fn contracts(store: &Store, command: ContractsCommand) -> Result<ExitCode> {
+pub fn contracts(platform: &Platform, command: ContractsCommand) -> Result<ExitCode> {
     use guild_market::contract::{Action, Party};
+    let store = platform.store();
     match command {
         ContractsCommand::Resolve { id, worker_percent } => {
             anyhow::ensure!(worker_percent <= 100, "--worker-percent is 0 to 100");
-            let c = store.act_on_contract(
+            let c = platform.act_on_contract(
                 id,
                 Party::Admin,
                 Action::Resolve,
                 None,
                 Some(worker_percent),
-                store.now(),
             )?;
             out!(
                 "contract {id} is {}; escrow left {} {}",
@@ -237,7 +238,7 @@ pub fn contracts(store: &Store, command: ContractsCommand) -> Result<ExitCode> {
                 Some(t) => t.parse().map_err(|e| anyhow::anyhow!("--at {t:?}: {e}"))?,
                 None => store.now(),
             };
-            out!("{} milestones approved", store.approve_overdue(now)?);
+            out!("{} milestones approved", platform.approve_overdue(now)?);
             Ok(ExitCode::SUCCESS)
         }
         ContractsCommand::Show { id } => {

@@ -439,6 +439,39 @@ pub fn decide_for(
     }
 }
 
+/// How a contract ended, as its reviews say: reviews come after a contract ends with work
+/// paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Every milestone was done.
+    Finished,
+    /// Cancelled (or decided) after some work was paid.
+    Ended,
+}
+
+impl Ending {
+    /// Its name in reviews.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Finished => "finished",
+            Self::Ended => "ended",
+        }
+    }
+
+    /// How a contract in `status` with milestones in `milestones` ended, if it ended with
+    /// work paid (then its parties may review each other).
+    pub fn of(status: ContractStatus, milestones: &[MilestoneStatus]) -> Option<Self> {
+        let paid = milestones
+            .iter()
+            .any(|m| matches!(m, MilestoneStatus::Approved | MilestoneStatus::Settled));
+        match status {
+            ContractStatus::Completed => Some(Self::Finished),
+            ContractStatus::Cancelled if paid => Some(Self::Ended),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,5 +708,20 @@ mod tests {
                 flow: Flow::Refund
             }]
         );
+    }
+
+    #[test]
+    fn reviews_come_after_work_was_paid() {
+        use MilestoneStatus as M;
+        assert_eq!(
+            Ending::of(ContractStatus::Completed, &[M::Approved]),
+            Some(Ending::Finished)
+        );
+        assert_eq!(
+            Ending::of(ContractStatus::Cancelled, &[M::Approved, M::Refunded]),
+            Some(Ending::Ended)
+        );
+        assert_eq!(Ending::of(ContractStatus::Cancelled, &[M::Refunded]), None);
+        assert_eq!(Ending::of(ContractStatus::Active, &[M::Approved]), None);
     }
 }

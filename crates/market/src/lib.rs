@@ -17,6 +17,7 @@
 
 pub mod assessment;
 pub mod bank;
+pub mod change;
 pub mod contract;
 pub mod error;
 pub mod fees;

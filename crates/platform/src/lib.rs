@@ -22,13 +22,16 @@ use guild_semantic::{Encoder, SemanticError};
 use guild_store::{Store, StoreError};
 use guild_taxonomy::Source;
 
+mod contracts;
 mod credentials;
 mod learning;
 mod matching;
 mod reading;
+mod reviews;
 mod skill_tests;
 mod versioned;
 
+pub use contracts::ContractOffer;
 pub use credentials::{OwnFirst, Signer};
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,

@@ -1,6 +1,7 @@
 //! Skill tests, as use cases: an attempt is marked by the store (the candidate's answers, or
 //! an assessor's marks), and a pass earns the organisation's Open Badges credential for the
-//! skill, issued here and recorded on the attempt.
+//! skill, issued here and recorded on the attempt, and approves the training milestones that
+//! wait for it.
 
 use guild_credentials::badge::BadgeEvidence;
 use guild_credentials::issuer::{Issuer, Publication};
@@ -51,6 +52,8 @@ impl Platform {
         if view.status != guild_market::assessment::AttemptStatus::Passed {
             return Ok(view);
         }
+        // A training gig whose milestone is this pass pays its trainer.
+        self.training_passed(view.account, view.test)?;
         let test = self.store.skill_test(view.test)?;
         let organisation = match self.store.organisation(&test.organisation) {
             Ok(o) => o,

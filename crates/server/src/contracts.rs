@@ -10,9 +10,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guild_ids::{AccountId, ContractId, SkillTestId, WorkerId};
+use guild_market::change::{self, HourlyTerms};
 use guild_market::contract::{Action, Party};
 use guild_market::{Amount, Currency};
-use guild_store::{ContractView, HourlyTerms, NewContract, TimesheetEntry, party_of};
+use guild_platform::ContractOffer;
+use guild_store::{ContractView, TimesheetEntry};
 use serde::Deserialize;
 
 use crate::auth::{Admin, Caller};
@@ -90,27 +92,16 @@ pub async fn propose(
             ));
         }
     };
-    let store = state.store.clone();
-    let view = blocking(move || {
-        let worker = store.worker(p.worker)?;
-        let worker_account = worker.owner.ok_or_else(|| {
-            guild_store::StoreError::Invalid(format!(
-                "worker profile {} has no account to sign a contract",
-                p.worker
-            ))
-        })?;
-        store.create_contract(&NewContract {
-            client: caller.id,
-            worker: worker_account,
-            title: p.title,
-            currency,
-            milestones,
-            review_days: p.review_days.unwrap_or(7),
-            tests,
-            hourly,
-        })
-    })
-    .await?;
+    let platform = state.platform.clone();
+    let offer = ContractOffer {
+        title: p.title,
+        currency,
+        milestones,
+        review_days: p.review_days.unwrap_or(7),
+        tests,
+        hourly,
+    };
+    let view = blocking(move || platform.propose_contract(caller.id, p.worker, offer)).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -131,12 +122,8 @@ async fn as_party(
     caller: AccountId,
     id: ContractId,
 ) -> Result<(ContractView, Party), ApiError> {
-    let store = state.store.clone();
-    let c = blocking(move || store.contract(id)).await?;
-    match party_of(&c, caller) {
-        Some(p) => Ok((c, p)),
-        None => Err(ApiError::not_found(format!("contract {id} not found"))),
-    }
+    let platform = state.platform.clone();
+    blocking(move || platform.contract_for(id, caller)).await
 }
 
 /// One of the caller's contracts.
@@ -181,11 +168,8 @@ async fn act(
     action: Action,
     milestone: Option<usize>,
 ) -> Result<Json<ContractView>, ApiError> {
-    let (_, party) = as_party(state, caller, id).await?;
-    let store = state.store.clone();
-    let view =
-        blocking(move || store.act_on_contract(id, party, action, milestone, None, store.now()))
-            .await?;
+    let platform = state.platform.clone();
+    let view = blocking(move || platform.act_as_party(id, caller, action, milestone)).await?;
     Ok(Json(view))
 }
 
@@ -261,9 +245,8 @@ pub async fn open_week(
         .week_start
         .parse()
         .map_err(|_| ApiError::bad_field("week_start", "must be a date like 2026-11-23"))?;
-    as_party(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    let view = blocking(move || store.open_week(id, caller.id, week, store.now())).await?;
+    let platform = state.platform.clone();
+    let view = blocking(move || platform.open_week(id, caller.id, week)).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -325,13 +308,16 @@ pub async fn log_time(
                     format!("{} is not more than 0 and at most 24", e.hours),
                 ));
             }
-            Ok((date, (e.hours * 60.0).round() as i64, e.note))
+            Ok(change::DayWorked {
+                date,
+                minutes: (e.hours * 60.0).round() as i64,
+                note: e.note,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    as_party(&state, caller.id, id).await?;
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     Ok(Json(
-        blocking(move || store.log_time(id, caller.id, week, &entries)).await?,
+        blocking(move || platform.log_time(id, caller.id, week, entries)).await?,
     ))
 }
 
@@ -401,14 +387,14 @@ pub async fn review(
             "the client reviews the worker here; the worker reviews the client at /api/v1/contracts/{id}/client-review",
         ));
     }
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     let skills: Vec<(String, i64)> = body
         .skills
         .into_iter()
         .map(|s| (s.skill, s.rating))
         .collect();
     let review = blocking(move || {
-        store.review_contract(
+        platform.review_worker(
             id,
             caller.id,
             &caller.display_name,
@@ -443,16 +429,13 @@ pub async fn review_client(
     Path(id): Path<ContractId>,
     Body(body): Body<ClientReviewBody>,
 ) -> Result<(StatusCode, Json<guild_store::ClientReputation>), ApiError> {
-    let (c, party) = as_party(&state, caller.id, id).await?;
+    let (_, party) = as_party(&state, caller.id, id).await?;
     if party != Party::Worker {
         return Err(ApiError::forbidden("the worker reviews the client here"));
     }
-    let store = state.store.clone();
-    let rep = blocking(move || {
-        store.review_client(id, caller.id, body.rating, &body.body)?;
-        store.client_reputation(c.client)
-    })
-    .await?;
+    let platform = state.platform.clone();
+    let rep =
+        blocking(move || platform.review_client(id, caller.id, body.rating, &body.body)).await?;
     Ok((StatusCode::CREATED, Json(rep)))
 }
 
@@ -493,15 +476,14 @@ pub async fn resolve(
     if r.worker_percent > 100 {
         return Err(ApiError::bad_field("worker_percent", "0 to 100"));
     }
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     let view = blocking(move || {
-        store.act_on_contract(
+        platform.act_on_contract(
             id,
             Party::Admin,
             Action::Resolve,
             None,
             Some(r.worker_percent),
-            store.now(),
         )
     })
     .await?;

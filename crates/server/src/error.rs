@@ -247,7 +247,24 @@ impl From<StoreError> for ApiError {
                 Self::new(StatusCode::CONFLICT, code, refusal.to_string())
             }
             StoreError::ContractRefused(refusal) => {
-                Self::new(StatusCode::CONFLICT, "contract-refused", refusal.to_string())
+                use guild_market::change::ContractRefusal as R;
+                let (status, code) = match refusal {
+                    R::NoWeek(_) => (StatusCode::NOT_FOUND, "not-found"),
+                    R::Terms(_) | R::Invalid(_) | R::NoteTooLong => {
+                        (StatusCode::BAD_REQUEST, "invalid-request")
+                    }
+                    R::NotMonday(..) => (StatusCode::BAD_REQUEST, "not-a-monday"),
+                    R::OutsideWeek { .. } => (StatusCode::BAD_REQUEST, "outside-the-week"),
+                    R::State(_) => (StatusCode::CONFLICT, "contract-refused"),
+                    R::Training { .. } => (StatusCode::CONFLICT, "training-milestone"),
+                    R::NotYourPart(_) => (StatusCode::CONFLICT, "not-your-part"),
+                    R::FixedPrice(..) => (StatusCode::CONFLICT, "fixed-price"),
+                    R::NotActive(_) => (StatusCode::CONFLICT, "contract-not-active"),
+                    R::WeekOpen(_) => (StatusCode::CONFLICT, "week-open"),
+                    R::TooManyWeeks => (StatusCode::CONFLICT, "too-many-weeks"),
+                    R::WeekClosed { .. } => (StatusCode::CONFLICT, "week-closed"),
+                };
+                Self::new(status, code, refusal.to_string())
             }
             StoreError::Market(_) => {
                 Self::new(StatusCode::BAD_REQUEST, "invalid-request", e.to_string())

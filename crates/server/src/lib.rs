@@ -900,21 +900,6 @@ pub async fn serve(
             swept.sweep();
         }
     });
-    // Submitted work the client did not review in time is approved, once a minute.
-    let sweeper = store.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            let s = sweeper.clone();
-            match tokio::task::spawn_blocking(move || s.approve_overdue(s.now())).await {
-                Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(milestones = n, "approved overdue milestones"),
-                Ok(Err(e)) => tracing::warn!(error = %e, "approving overdue milestones failed"),
-                Err(e) => tracing::warn!(error = %e, "the overdue-milestone sweep panicked"),
-            }
-        }
-    });
     // Webhook deliveries, every ten seconds.
     let courier = store.clone();
     tokio::spawn(async move {
@@ -935,6 +920,21 @@ pub async fn serve(
     });
     // The matching index, once built, follows the store between requests.
     let state = AppState::new(store, publication, config.encoder.clone());
+    // Submitted work the client did not review in time is approved, once a minute.
+    let sweeper = state.platform.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let s = sweeper.clone();
+            match tokio::task::spawn_blocking(move || s.approve_overdue(s.store().now())).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(milestones = n, "approved overdue milestones"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "approving overdue milestones failed"),
+                Err(e) => tracing::warn!(error = %e, "the overdue-milestone sweep panicked"),
+            }
+        }
+    });
     // The analyzer (and the taxonomy's embeddings, when they are not in the store yet) is made
     // now, not on the first request that reads text.
     let warm = state.clone();

@@ -108,9 +108,9 @@ pub async fn decide(
             "the task's owner accepts or declines a proposal; the applicant may withdraw it"
         }));
     }
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     Ok(Json(
-        blocking(move || store.decide_proposal(id, caller.id, decision)).await?,
+        blocking(move || platform.decide_proposal(id, caller.id, decision)).await?,
     ))
 }
 

@@ -1,23 +1,23 @@
-//! Contracts and milestones in the store: each action is decided by the market engine's state
-//! machine and applied with its ledger transfer in one transaction, the contract's row locked
-//! first so that two requests cannot both act on the same state. Money keys are derived from
-//! the contract, milestone and event, so a doubled request cannot move money twice.
+//! Contracts and milestones in the store. A change to a contract is decided by a function
+//! the caller hands in (the platform's, which asks the market engine) on the contract's facts
+//! as this transaction loaded them, the contract's row locked first so that two requests cannot
+//! both act on the same state; the store writes the change — states, review deadlines, a new
+//! week, a timesheet, the ledger movements, the notice and the audit event — in the same
+//! transaction, and knows no rule itself. Money keys are derived from the contract, milestone
+//! and event, so a doubled request cannot move money twice.
 
 use guild_ids::{AccountId, ContractId, SkillTestId};
-use guild_market::contract::{
-    Action, ContractKind, ContractStatus, MilestoneStatus, Party, decide_for,
-};
+use guild_market::change::{Change, ContractFacts, ContractTerms, MilestoneFacts};
+use guild_market::contract::{ContractKind, ContractStatus, MilestoneStatus, Party};
 use guild_market::fees::split;
 use guild_market::money::{Amount, Currency, decimal};
-use guild_market::settlement::{ContractMoney, MilestoneFunds, movements};
-use guild_market::timesheet::{DayEntry, bill, check_week, week_funding};
+use guild_market::settlement::ContractMoney;
+use guild_market::timesheet::bill;
 use serde::Serialize;
 
-use crate::ledger::{market, market_error, post_in};
+use crate::ledger::{market, post_in};
 use crate::sql::Tx;
 use crate::{Store, StoreError};
-
-use guild_market::contract::MAX_MILESTONES;
 
 /// A milestone as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,36 +84,6 @@ pub struct ContractView {
     pub milestones: Vec<MilestoneView>,
     /// When it was made.
     pub created_at: String,
-}
-
-/// A new contract.
-#[derive(Debug, Clone)]
-pub struct NewContract {
-    /// The client (who pays).
-    pub client: AccountId,
-    /// The worker's account.
-    pub worker: AccountId,
-    /// What it is for.
-    pub title: String,
-    /// The currency.
-    pub currency: Currency,
-    /// The milestones: titles and prices.
-    pub milestones: Vec<(String, Amount)>,
-    /// Days for reviewing submitted work (1–60).
-    pub review_days: i64,
-    /// Per milestone, a skill test that makes it a training milestone (empty: none).
-    pub tests: Vec<Option<SkillTestId>>,
-    /// For an hourly contract (then `milestones` is empty: weeks are added as it runs).
-    pub hourly: Option<HourlyTerms>,
-}
-
-/// An hourly contract's terms.
-#[derive(Debug, Clone, Copy)]
-pub struct HourlyTerms {
-    /// The rate per hour, in the contract's currency.
-    pub rate: Amount,
-    /// The most hours a week, whole hours.
-    pub weekly_cap_hours: i64,
 }
 
 /// One day on a week's timesheet.
@@ -248,51 +218,29 @@ fn lock(tx: &mut dyn Tx, id: ContractId, now: jiff::Timestamp) -> Result<Contrac
     load(tx, id)
 }
 
-/// Who `account` is in `contract`.
-pub fn party_of(contract: &ContractView, account: AccountId) -> Option<Party> {
-    if account == contract.client {
-        Some(Party::Client)
-    } else if account == contract.worker {
-        Some(Party::Worker)
-    } else {
-        None
+impl ContractView {
+    /// Who `account` is in the contract.
+    pub fn party_of(&self, account: AccountId) -> Option<Party> {
+        if account == self.client {
+            Some(Party::Client)
+        } else if account == self.worker {
+            Some(Party::Worker)
+        } else {
+            None
+        }
     }
 }
 
-/// Applies `action` by `party` (on milestone `milestone`, counted from 0) with its money, in
-/// the caller's transaction: see [`Store::act_on_contract`].
-pub(crate) fn act_in(
-    tx: &mut dyn Tx,
-    id: ContractId,
-    party: Party,
-    action: Action,
-    milestone: Option<usize>,
-    worker_percent: Option<u8>,
-    now: jiff::Timestamp,
-) -> Result<ContractView, StoreError> {
-    let c = lock(tx, id, now)?;
-    let (kind, status) = (c.kind, c.status);
-    let states: Vec<MilestoneStatus> = c.milestones.iter().map(|m| m.status).collect();
-    // A training milestone is approved by the learner's pass, not by hand.
-    if let Some(m) = milestone.and_then(|i| c.milestones.get(i))
-        && let Some(test) = m.test
-        && matches!(
-            action,
-            Action::Submit | Action::Approve | Action::RequestChanges | Action::AutoApprove
-        )
-    {
-        return Err(StoreError::Conflict(format!(
-            "milestone {} is a training milestone: it is approved when the learner passes skill test {test}",
-            m.number
-        )));
-    }
-    let effect = decide_for(kind, status, &states, action, party, milestone)
-        .map_err(StoreError::ContractRefused)?;
-    let cur = market(Currency::parse(&c.currency))?;
+/// What decides a change to a contract: given its facts and the time, the change to write.
+pub type Decide<'a> = &'a dyn Fn(&ContractFacts, jiff::Timestamp) -> Result<Change, StoreError>;
+
+/// The contract's facts, as the rules decide on them.
+fn facts(tx: &mut dyn Tx, c: &ContractView) -> Result<ContractFacts, StoreError> {
+    let currency = market(Currency::parse(&c.currency))?;
     let amounts = tx
         .query(
             "SELECT amount FROM milestones WHERE contract_id = $1 ORDER BY ord",
-            &[id.into()],
+            &[c.id.into()],
         )?
         .iter()
         .map(|r| r.int("amount"))
@@ -300,83 +248,116 @@ pub(crate) fn act_in(
     let rate = c
         .hourly_rate
         .as_deref()
-        .map(|rate| market(Amount::parse(rate, cur)).map(|a| a.minor))
+        .map(|rate| market(Amount::parse(rate, currency)).map(|a| a.minor))
         .transpose()?;
-    let money = ContractMoney {
-        contract: id,
-        client: c.client,
-        worker: c.worker,
-        currency: cur,
-        fee_bps: u32::try_from(c.fee_bps).unwrap_or(0),
-    };
-    let moves = movements(&money, &effect, action, worker_percent, |i| {
-        MilestoneFunds {
-            amount: amounts.get(i).copied().unwrap_or(0),
-            hourly: rate.zip(c.milestones.get(i).and_then(|w| w.minutes_logged)),
-        }
+    let milestones = c
+        .milestones
+        .iter()
+        .zip(amounts)
+        .map(|(m, amount)| {
+            Ok(MilestoneFacts {
+                status: m.status,
+                amount,
+                test: m.test,
+                week_start: m
+                    .week_start
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(|e| StoreError::Backend(format!("a stored week start: {e}")))?,
+                minutes: m.minutes_logged.unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(ContractFacts {
+        money: ContractMoney {
+            contract: c.id,
+            client: c.client,
+            worker: c.worker,
+            currency,
+            fee_bps: u32::try_from(c.fee_bps).unwrap_or(0),
+        },
+        kind: c.kind,
+        status: c.status,
+        review_days: c.review_days,
+        hourly: rate.zip(c.weekly_cap_hours),
+        milestones,
     })
-    .map_err(market_error)?;
-    for m in &moves {
-        post_in(tx, &m.key, m.actor, &m.transfer, None)?;
-    }
-    for m in &effect.milestones {
-        let (submitted, due) = if m.status == MilestoneStatus::Submitted {
-            let due = now
-                .checked_add(jiff::SignedDuration::from_hours(24 * c.review_days))
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            (Some(now.to_string()), Some(due.to_string()))
-        } else {
-            (None, None)
-        };
+}
+
+/// Locks contract `id`, lets `decide` decide on its facts, and writes the change, in the
+/// caller's transaction: see [`Store::change_contract`].
+pub(crate) fn change_in(
+    tx: &mut dyn Tx,
+    id: ContractId,
+    decide: Decide<'_>,
+) -> Result<ContractView, StoreError> {
+    let now = tx.now();
+    let c = lock(tx, id, now)?;
+    let change = decide(&facts(tx, &c)?, now)?;
+    if let Some(week) = &change.new_week {
         tx.execute(
-            "UPDATE milestones SET status = $1, submitted_at = COALESCE($2, submitted_at), review_due = $3 WHERE contract_id = $4 AND ord = $5",
-            &[m.status.as_str().into(), submitted.into(), due.into(), id.into(), (m.index as i64).into()],
+            "INSERT INTO milestones (contract_id, ord, title, amount, status, week_start) VALUES ($1, $2, $3, $4, 'unfunded', $5)",
+            &[id.into(), (week.index as i64).into(), week.title.as_str().into(), week.amount.into(), week.start.to_string().into()],
         )?;
     }
-    tx.execute(
-        "UPDATE contracts SET status = $1 WHERE id = $2",
-        &[effect.contract.as_str().into(), id.into()],
-    )?;
-    let actor = match party {
-        Party::Client => Some(c.client),
-        Party::Worker => Some(c.worker),
-        Party::Admin | Party::System => None,
-    };
-    // The other party (both, when the platform acted) hears of it.
-    let text = format!(
-        "Contract {id}: {action:?} by {party:?}; now {}",
-        effect.contract.as_str()
-    );
-    for account in [c.client, c.worker] {
-        if Some(account) != actor {
-            crate::messages::notify(tx, account, "contract", &format!("contract:{id}"), &text)?;
+    for m in &change.movements {
+        post_in(tx, &m.key, m.actor, &m.transfer, None)?;
+    }
+    for m in &change.milestones {
+        let submitted = m.review_due.map(|_| now.to_string());
+        tx.execute(
+            "UPDATE milestones SET status = $1, submitted_at = COALESCE($2, submitted_at), review_due = $3 WHERE contract_id = $4 AND ord = $5",
+            &[m.status.as_str().into(), submitted.into(), m.review_due.map(|d| d.to_string()).into(), id.into(), (m.index as i64).into()],
+        )?;
+    }
+    if let Some(status) = change.status {
+        tx.execute(
+            "UPDATE contracts SET status = $1 WHERE id = $2",
+            &[status.as_str().into(), id.into()],
+        )?;
+    }
+    if let Some((week, days)) = &change.timesheet {
+        tx.execute(
+            "DELETE FROM timesheet_entries WHERE contract_id = $1 AND ord = $2",
+            &[id.into(), (*week as i64).into()],
+        )?;
+        for d in days {
+            tx.execute(
+                "INSERT INTO timesheet_entries (contract_id, ord, day, minutes, note) VALUES ($1, $2, $3, $4, $5)",
+                &[id.into(), (*week as i64).into(), d.date.to_string().into(), d.minutes.into(), d.note.as_str().into()],
+            )?;
         }
     }
-    crate::audit::audit(
-        tx,
-        actor,
-        &format!("contract.{action:?}").to_lowercase(),
-        &format!("contract:{id}"),
-        &format!(
-            "by {party:?}{}; now {}{}",
-            milestone
-                .map(|m| format!(", milestone {}", m + 1))
-                .unwrap_or_default(),
-            effect.contract.as_str(),
-            worker_percent
-                .map(|p| format!(", {p} % to the worker"))
-                .unwrap_or_default()
-        ),
-    )?;
+    if let Some(notice) = &change.notice {
+        // The other party (both, when the platform acted) hears of it.
+        for account in [c.client, c.worker] {
+            if Some(account) != notice.actor {
+                crate::messages::notify(
+                    tx,
+                    account,
+                    "contract",
+                    &format!("contract:{id}"),
+                    &notice.text,
+                )?;
+            }
+        }
+        crate::audit::audit(
+            tx,
+            notice.actor,
+            &notice.event,
+            &format!("contract:{id}"),
+            &notice.detail,
+        )?;
+    }
     load(tx, id)
 }
 
 impl Store {
-    /// Proposes a contract to a worker.
-    pub fn create_contract(&self, new: &NewContract) -> Result<ContractView, StoreError> {
-        check_new(new)?;
+    /// Proposes a contract to a worker on `terms` (checked by the caller).
+    pub fn create_contract(&self, terms: &ContractTerms) -> Result<ContractView, StoreError> {
         self.write(|tx| {
-            let id = insert(tx, new)?;
+            let id = insert(tx, terms)?;
             load(tx, id)
         })
     }
@@ -397,137 +378,16 @@ impl Store {
         })
     }
 
-    /// Applies `action` by `party` (on milestone `milestone`, counted from 0), with its money,
-    /// in one transaction. For `Resolve`, `worker_percent` of each disputed milestone's escrow
-    /// goes to the worker (less the fee) and the rest back to the client.
-    pub fn act_on_contract(
+    /// Changes contract `id` as `decide` says on its facts, with its money, in one
+    /// transaction: the contract's row is locked before its facts are read, so the decision
+    /// is made on the state it changes. `decide` may run more than once, when the database
+    /// asks the transaction to be retried.
+    pub fn change_contract(
         &self,
         id: ContractId,
-        party: Party,
-        action: Action,
-        milestone: Option<usize>,
-        worker_percent: Option<u8>,
-        now: jiff::Timestamp,
+        decide: Decide<'_>,
     ) -> Result<ContractView, StoreError> {
-        self.money_write(|tx| act_in(tx, id, party, action, milestone, worker_percent, now))
-    }
-
-    /// The client opens and funds a week of an hourly contract, starting on Monday `week`:
-    /// the rate times the weekly cap goes into escrow. One transaction.
-    pub fn open_week(
-        &self,
-        id: ContractId,
-        client: AccountId,
-        week: jiff::civil::Date,
-        now: jiff::Timestamp,
-    ) -> Result<ContractView, StoreError> {
-        if week.weekday() != jiff::civil::Weekday::Monday {
-            return Err(StoreError::Invalid(format!(
-                "a week starts on a Monday; {week} is a {:?}",
-                week.weekday()
-            )));
-        }
-        self.money_write(|tx| {
-            let c = lock(tx, id, now)?;
-            if c.client != client {
-                return Err(StoreError::Conflict("only the client funds weeks".to_owned()));
-            }
-            let (Some(rate), Some(cap)) = (&c.hourly_rate, c.weekly_cap_hours) else {
-                return Err(StoreError::Conflict(format!(
-                    "contract {id} is fixed-price: fund its milestones"
-                )));
-            };
-            if c.status != ContractStatus::Active {
-                return Err(StoreError::Conflict(format!(
-                    "the contract is {}; weeks are funded while it is active",
-                    c.status
-                )));
-            }
-            let week_text = week.to_string();
-            if c.milestones.iter().any(|m| m.week_start.as_deref() == Some(week_text.as_str())) {
-                return Err(StoreError::Conflict(format!("the week of {week} is already open")));
-            }
-            if c.milestones.len() >= 520 {
-                return Err(StoreError::Conflict("a contract has at most 520 weeks".to_owned()));
-            }
-            let cur = market(Currency::parse(&c.currency))?;
-            let funding = market(week_funding(market(Amount::parse(rate, cur))?.minor, cap))?;
-            let ord = c.milestones.len();
-            tx.execute(
-                "INSERT INTO milestones (contract_id, ord, title, amount, status, week_start) VALUES ($1, $2, $3, $4, 'unfunded', $5)",
-                &[id.into(), (ord as i64).into(), format!("Week of {week}").into(), funding.into(), week_text.into()],
-            )?;
-            act_in(tx, id, Party::Client, Action::Fund, Some(ord), None, now)
-        })
-    }
-
-    /// The worker's timesheet for week `week` (index from 0) of an hourly contract, replacing
-    /// what was there: each day of that week once, the total within the weekly cap. Only
-    /// while the week is funded or sent back for changes.
-    pub fn log_time(
-        &self,
-        id: ContractId,
-        worker: AccountId,
-        week: usize,
-        entries: &[(jiff::civil::Date, i64, String)],
-    ) -> Result<ContractView, StoreError> {
-        let now = self.now();
-        self.write(|tx| {
-            let c = lock(tx, id, now)?;
-            if c.worker != worker {
-                return Err(StoreError::Conflict("only the worker logs time".to_owned()));
-            }
-            let Some(cap) = c.weekly_cap_hours else {
-                return Err(StoreError::Conflict(format!(
-                    "contract {id} is fixed-price: it has no timesheets"
-                )));
-            };
-            let w = c.milestones.get(week).ok_or_else(|| StoreError::NotFound {
-                what: "week",
-                id: (week + 1).to_string(),
-            })?;
-            if c.status != ContractStatus::Active
-                || !matches!(w.status, MilestoneStatus::Funded | MilestoneStatus::ChangesRequested)
-            {
-                return Err(StoreError::Conflict(format!(
-                    "week {} is {} (contract {}): time is logged on a funded week before it is submitted",
-                    week + 1,
-                    w.status,
-                    c.status
-                )));
-            }
-            let start: jiff::civil::Date = w
-                .week_start
-                .as_deref()
-                .unwrap_or_default()
-                .parse()
-                .map_err(|e| StoreError::Backend(format!("a stored week start: {e}")))?;
-            let mut days = Vec::with_capacity(entries.len());
-            for (date, minutes, note) in entries {
-                if note.chars().count() > 2000 {
-                    return Err(StoreError::Invalid("a note has at most 2000 characters".to_owned()));
-                }
-                let day = (*date - start).get_days();
-                if !(0..7).contains(&day) {
-                    return Err(StoreError::Invalid(format!(
-                        "{date} is not in the week of {start} (Monday to Sunday)"
-                    )));
-                }
-                days.push(DayEntry { day: i64::from(day), minutes: *minutes });
-            }
-            check_week(&days, cap).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            tx.execute(
-                "DELETE FROM timesheet_entries WHERE contract_id = $1 AND ord = $2",
-                &[id.into(), (week as i64).into()],
-            )?;
-            for (date, minutes, note) in entries {
-                tx.execute(
-                    "INSERT INTO timesheet_entries (contract_id, ord, day, minutes, note) VALUES ($1, $2, $3, $4, $5)",
-                    &[id.into(), (week as i64).into(), date.to_string().into(), (*minutes).into(), note.trim().into()],
-                )?;
-            }
-            load(tx, id)
-        })
+        self.money_write(|tx| change_in(tx, id, decide))
     }
 
     /// Week `week`'s timesheet (index from 0), by day.
@@ -553,43 +413,39 @@ impl Store {
         })
     }
 
-    /// The learner `learner` passed skill test `test`: approves the funded training milestones
-    /// tied to it in the learner's active contracts; returns how many.
-    pub fn training_passed(
+    /// The learner's training milestones tied to skill test `test` that its pass would
+    /// approve (in the learner's active contracts): each as its contract and index.
+    pub fn training_milestones(
         &self,
         learner: AccountId,
         test: SkillTestId,
-        now: jiff::Timestamp,
-    ) -> Result<usize, StoreError> {
-        self.act_on_milestones(
+    ) -> Result<Vec<(ContractId, usize)>, StoreError> {
+        self.milestones_where(
             "WHERE c.client_id = $1 AND c.status = 'active' AND m.test_id = $2 \
              AND m.status IN ('funded', 'submitted', 'changes_requested')",
             &[learner.into(), test.into()],
-            Action::TestPassed,
-            now,
         )
     }
 
-    /// Approves every submitted milestone whose review is overdue at `now`; returns how many.
-    pub fn approve_overdue(&self, now: jiff::Timestamp) -> Result<usize, StoreError> {
-        self.act_on_milestones(
+    /// The submitted milestones whose review is overdue at `now`.
+    pub fn overdue_milestones(
+        &self,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<(ContractId, usize)>, StoreError> {
+        self.milestones_where(
             "WHERE m.status = 'submitted' AND c.status = 'active' AND m.review_due <= $1",
             &[now.to_string().into()],
-            Action::AutoApprove,
-            now,
         )
     }
 
-    /// Guild's own `action` on each milestone that `selection` (a WHERE clause over
-    /// milestones `m` joined with their contracts `c`) picks; returns how many it applied to.
-    fn act_on_milestones(
+    /// The milestones that `selection` (a WHERE clause over milestones `m` joined with their
+    /// contracts `c`) picks, in order.
+    fn milestones_where(
         &self,
         selection: &str,
         params: &[crate::sql::Value],
-        action: Action,
-        now: jiff::Timestamp,
-    ) -> Result<usize, StoreError> {
-        let due: Vec<(ContractId, usize)> = self.read(|tx| {
+    ) -> Result<Vec<(ContractId, usize)>, StoreError> {
+        self.read(|tx| {
             tx.query(
                 &format!(
                     "SELECT m.contract_id, m.ord FROM milestones m JOIN contracts c ON c.id = m.contract_id \
@@ -600,75 +456,13 @@ impl Store {
             .iter()
             .map(|r| Ok((r.id::<ContractId>("contract_id")?, usize::try_from(r.int("ord")?).unwrap_or(0))))
             .collect()
-        })?;
-        let mut done = 0;
-        for (contract, ord) in due {
-            match self.act_on_contract(contract, Party::System, action, Some(ord), None, now) {
-                Ok(_) => done += 1,
-                // Changed meanwhile (reviewed, cancelled): nothing to do.
-                Err(StoreError::ContractRefused(_) | StoreError::Conflict(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(done)
+        })
     }
 }
 
-/// Checks a new contract's terms (what needs no database).
-pub(crate) fn check_new(new: &NewContract) -> Result<(), StoreError> {
-    if new.client == new.worker {
-        return Err(StoreError::Invalid(
-            "a contract needs two different accounts".to_owned(),
-        ));
-    }
-    let title = new.title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
-    }
-    match &new.hourly {
-        None if new.milestones.is_empty() || new.milestones.len() > MAX_MILESTONES => {
-            return Err(StoreError::Invalid(format!(
-                "1 to {MAX_MILESTONES} milestones"
-            )));
-        }
-        Some(_) if !new.milestones.is_empty() => {
-            return Err(StoreError::Invalid(
-                "an hourly contract has no milestones: the client funds it a week at a time"
-                    .to_owned(),
-            ));
-        }
-        Some(h) => {
-            if h.rate.currency != new.currency {
-                return Err(StoreError::Invalid(format!(
-                    "the rate is in {}, the contract in {}",
-                    h.rate.currency, new.currency
-                )));
-            }
-            market(week_funding(h.rate.minor, h.weekly_cap_hours))?;
-        }
-        None => {}
-    }
-    if !(1..=60).contains(&new.review_days) {
-        return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
-    }
-    for (t, a) in &new.milestones {
-        if t.trim().is_empty() || t.chars().count() > 200 {
-            return Err(StoreError::Invalid(
-                "a milestone's title: 1 to 200 characters".to_owned(),
-            ));
-        }
-        if a.currency != new.currency {
-            return Err(StoreError::Invalid(format!(
-                "milestone {t:?} is in {}, the contract in {}",
-                a.currency, new.currency
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Inserts a checked new contract, `proposed`, with its milestones, in `tx`; returns its id.
-pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<ContractId, StoreError> {
+/// Inserts a new contract on checked `terms`, `proposed`, with its milestones, in `tx`;
+/// returns its id.
+pub(crate) fn insert(tx: &mut dyn Tx, new: &ContractTerms) -> Result<ContractId, StoreError> {
     let title = new.title.trim();
     if tx
         .query("SELECT 1 FROM accounts WHERE id = $1", &[new.worker.into()])?
@@ -690,7 +484,7 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<ContractId, S
                 new.worker.into(),
                 title.into(),
                 new.currency.code().into(),
-                i64::from(guild_market::fees::PLATFORM_FEE_BPS).into(),
+                i64::from(new.fee_bps).into(),
                 new.review_days.into(),
                 now.into(),
                 if new.hourly.is_some() { ContractKind::Hourly } else { ContractKind::Fixed }.as_str().into(),
@@ -702,11 +496,6 @@ pub(crate) fn insert(tx: &mut dyn Tx, new: &NewContract) -> Result<ContractId, S
         .map(|r| r.id("id"))
         .transpose()?
         .ok_or_else(|| StoreError::Backend("no row from INSERT … RETURNING".to_owned()))?;
-    if !new.tests.is_empty() && new.tests.len() != new.milestones.len() {
-        return Err(StoreError::Invalid(
-            "tests: one entry (or null) per milestone".to_owned(),
-        ));
-    }
     for (i, (t, a)) in new.milestones.iter().enumerate() {
         let test = new.tests.get(i).copied().flatten();
         if let Some(tid) = test

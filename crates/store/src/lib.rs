@@ -39,9 +39,7 @@ use thiserror::Error;
 pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use contracts::{
-    ContractView, HourlyTerms, MilestoneView, NewContract, TimesheetEntry, party_of,
-};
+pub use contracts::{ContractView, Decide, MilestoneView, TimesheetEntry};
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};
 pub use import::{
@@ -108,10 +106,10 @@ pub enum StoreError {
         /// The currency.
         currency: String,
     },
-    /// A contract's rules refuse the action now: who may do it, or the state the contract or
-    /// milestone is in (the reason says which and what is allowed).
-    #[error("conflict: {0}")]
-    ContractRefused(guild_market::MarketError),
+    /// A contract's rules refuse the request: who may do it, the state the contract or
+    /// milestone is in, or what the request got wrong (the refusal says which).
+    #[error("{0}")]
+    ContractRefused(guild_market::change::ContractRefusal),
     /// A proposal, an application or an invitation is refused (the reason says which).
     #[error("conflict: {0}")]
     ProposalRefused(guild_market::proposal::ProposalRefusal),

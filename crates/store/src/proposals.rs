@@ -5,14 +5,14 @@
 
 use guild_ids::{AccountId, ContractId, MessageId, ProposalId, TaskId, WorkerId};
 use guild_market::money::{Amount, Currency, decimal};
-use guild_market::proposal::{ProposalDecision, ProposalRefusal, ProposalStatus};
+use guild_market::proposal::{ProposalRefusal, ProposalStatus};
 use guild_matching::TaskStatus;
 use serde::Serialize;
 
-use crate::contracts::NewContract;
 use crate::ledger::market_error;
 use crate::sql::{Record, first};
 use crate::{Store, StoreError};
+use guild_market::change::ContractTerms;
 
 /// A proposal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -169,52 +169,18 @@ impl Store {
         })
     }
 
-    /// Decides an open proposal: `accept` (by the task's owner: an active contract with one
-    /// milestone at the proposal's price), `decline` (owner) or `withdraw` (applicant).
-    pub fn decide_proposal(
+    /// Closes open proposal `id` as `status` (the platform decided it may), in one
+    /// transaction: an accepted one makes its contract on `contract`'s terms, changed at once
+    /// as its decision says (the worker proposed the terms: it starts active); `tell` hears of
+    /// it. Neither happens if the proposal was decided meanwhile (two owners accepting at once
+    /// make one contract, not two).
+    pub fn close_proposal(
         &self,
         id: ProposalId,
-        account: AccountId,
-        decision: ProposalDecision,
+        status: ProposalStatus,
+        contract: Option<(&ContractTerms, crate::contracts::Decide<'_>)>,
+        tell: Option<AccountId>,
     ) -> Result<Proposal, StoreError> {
-        let (p, owner, applicant) = self.proposal(id)?;
-        let status = decision
-            .check(id, p.status, owner == Some(account), applicant == account)
-            .map_err(refused)?;
-        // The contract the acceptance makes, checked before anything is written.
-        let terms = if decision == ProposalDecision::Accept {
-            let cur =
-                Currency::parse(&p.currency).map_err(|e| StoreError::Backend(e.to_string()))?;
-            let amount =
-                Amount::parse(&p.amount, cur).map_err(|e| StoreError::Backend(e.to_string()))?;
-            let title = self
-                .read(|tx| {
-                    tx.query(
-                        "SELECT title FROM work_tasks WHERE id = $1",
-                        &[p.task.into()],
-                    )?
-                    .first()
-                    .map(|r| r.text("title").map(str::to_owned))
-                    .transpose()
-                })?
-                .unwrap_or_default();
-            let terms = NewContract {
-                client: account,
-                worker: applicant,
-                title: title.clone(),
-                currency: cur,
-                milestones: vec![(title, amount)],
-                review_days: 7,
-                tests: Vec::new(),
-                hourly: None,
-            };
-            crate::contracts::check_new(&terms)?;
-            Some(terms)
-        } else {
-            None
-        };
-        // One transaction: the proposal is decided, and an accepted one has its active contract,
-        // or neither happened (two owners accepting at once make one contract, not two).
         self.money_write(|tx| {
             let n = tx.execute(
                 "UPDATE proposals SET status = $1 WHERE id = $2 AND status = 'open'",
@@ -225,29 +191,14 @@ impl Store {
                     "proposal {id} was decided meanwhile"
                 )));
             }
-            if let Some(terms) = &terms {
+            if let Some((terms, decide)) = contract {
                 let contract = crate::contracts::insert(tx, terms)?;
-                // The worker proposed these terms: the contract starts active.
-                let now = tx.now();
-                crate::contracts::act_in(
-                    tx,
-                    contract,
-                    guild_market::contract::Party::Worker,
-                    guild_market::contract::Action::Accept,
-                    None,
-                    None,
-                    now,
-                )?;
+                crate::contracts::change_in(tx, contract, decide)?;
                 tx.execute(
                     "UPDATE proposals SET contract_id = $1 WHERE id = $2",
                     &[contract.into(), id.into()],
                 )?;
             }
-            let tell = if decision == ProposalDecision::Withdraw {
-                owner
-            } else {
-                Some(applicant)
-            };
             if let Some(t) = tell {
                 crate::messages::notify(
                     tx,
@@ -261,7 +212,7 @@ impl Store {
                 &format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"),
                 &[id.into()],
             )?;
-            Ok(from_row(&rows[0])?.0)
+            Ok(from_row(first(&rows)?)?.0)
         })
     }
 

@@ -1,8 +1,9 @@
-//! Reviews of finished contracts: the source of reputation credentials. The market writes them
-//! when a contract ends; until it does, `record_review` is how they arrive.
+//! Reviews of finished contracts, kept: the client's of the worker (the source of reputation in
+//! matching and of reputation credentials) and the worker's of the client. Whether a contract
+//! may be reviewed is the platform's question (`Platform::review_worker`), answered by the
+//! market's rule; here a review is checked for form and kept once per contract.
 
 use guild_ids::{AccountId, ContractId, ReviewId, WorkerId};
-use guild_market::contract::{ContractStatus, MilestoneStatus};
 use serde::Serialize;
 
 use crate::sql::{Record, Tx};
@@ -213,65 +214,6 @@ impl Store {
 }
 
 impl Store {
-    /// The client's review of the worker after a contract ended (completed, or cancelled or
-    /// decided after work was paid): once per contract.
-    #[allow(clippy::too_many_arguments)]
-    pub fn review_contract(
-        &self,
-        contract: ContractId,
-        reviewer: AccountId,
-        reviewer_name: &str,
-        rating: i64,
-        body: &str,
-        skills: &[(String, i64)],
-    ) -> Result<Review, StoreError> {
-        let c = self.contract(contract)?;
-        if c.client != reviewer {
-            return Err(StoreError::NotFound {
-                what: "contract",
-                id: contract.to_string(),
-            });
-        }
-        let paid = c.milestones.iter().any(|m| {
-            matches!(
-                m.status,
-                MilestoneStatus::Approved | MilestoneStatus::Settled
-            )
-        });
-        let outcome = match c.status {
-            ContractStatus::Completed => "finished",
-            ContractStatus::Cancelled if paid => "ended",
-            other => {
-                return Err(StoreError::Conflict(format!(
-                    "contract {contract} is {other}: a review comes after a contract ends with work paid"
-                )));
-            }
-        };
-        let worker = self
-            .read(|tx| {
-                tx.query(
-                    "SELECT id FROM workers WHERE owner_id = $1",
-                    &[c.worker.into()],
-                )?
-                .first()
-                .map(|r| r.id::<WorkerId>("id"))
-                .transpose()
-            })?
-            .ok_or_else(|| {
-                StoreError::Conflict("the worker has no profile to review any more".to_owned())
-            })?;
-        self.record_review(
-            &format!("contract:{contract}"),
-            worker,
-            Some(reviewer),
-            reviewer_name,
-            rating,
-            body.trim(),
-            outcome,
-            skills,
-        )
-    }
-
     /// Whether the client has reviewed the worker of `contract`.
     pub fn contract_reviewed(&self, contract: ContractId) -> Result<bool, StoreError> {
         self.read(|tx| {
@@ -298,11 +240,12 @@ pub struct ClientReputation {
 }
 
 impl Store {
-    /// The worker's review of the client after a contract ended (completed, or cancelled or
-    /// decided after work was paid); once per contract.
-    pub fn review_client(
+    /// Records worker `reviewer`'s review of `client` for `contract` (the platform checked it
+    /// may); once per contract. The client is told.
+    pub fn record_client_review(
         &self,
         contract: ContractId,
+        client: AccountId,
         reviewer: AccountId,
         rating: i64,
         body: &str,
@@ -313,36 +256,15 @@ impl Store {
                 "a review is at most {MAX_REVIEW} characters"
             )));
         }
-        let c = self.contract(contract)?;
-        if c.worker != reviewer {
-            return Err(StoreError::NotFound {
-                what: "contract",
-                id: contract.to_string(),
-            });
-        }
-        let paid = c.milestones.iter().any(|m| {
-            matches!(
-                m.status,
-                MilestoneStatus::Approved | MilestoneStatus::Settled
-            )
-        });
-        if !(c.status == ContractStatus::Completed
-            || (c.status == ContractStatus::Cancelled && paid))
-        {
-            return Err(StoreError::Conflict(format!(
-                "contract {contract} is {}: a review comes after a contract ends with work paid",
-                c.status
-            )));
-        }
         self.write(|tx| {
             if !tx.query("SELECT 1 FROM client_reviews WHERE contract_id = $1", &[contract.into()])?.is_empty() {
                 return Err(StoreError::Conflict(format!("contract {contract} already has a review of its client")));
             }
             tx.execute(
                 "INSERT INTO client_reviews (contract_id, client_id, reviewer_id, rating, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[contract.into(), c.client.into(), reviewer.into(), rating.into(), body.trim().into(), tx.now().to_string().into()],
+                &[contract.into(), client.into(), reviewer.into(), rating.into(), body.trim().into(), tx.now().to_string().into()],
             )?;
-            crate::messages::notify(tx, c.client, "review", &format!("contract:{contract}"), &format!("Your worker on contract {contract} reviewed you: {rating} of 5"))
+            crate::messages::notify(tx, client, "review", &format!("contract:{contract}"), &format!("Your worker on contract {contract} reviewed you: {rating} of 5"))
         })
     }
 

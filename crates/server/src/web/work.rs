@@ -12,7 +12,7 @@ use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
 use guild_market::proposal::{ProposalDecision, ProposalStatus};
 use guild_market::{Amount, Currency};
 use guild_matching::{Audience, ProjectStatus, TaskId, TaskStatus};
-use guild_store::{ContractView, NewContract, ProjectView, party_of};
+use guild_store::{ContractView, ProjectView};
 use serde::Deserialize;
 
 use super::{Lang, Page, Viewer, Words, failed, go, problem_page, render, submission};
@@ -403,26 +403,16 @@ pub(super) async fn offer(
         Ok(m) => m,
         Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
-    let store = state.store.clone();
-    let made = blocking(move || {
-        let worker = store.worker(f.worker)?;
-        let Some(worker_account) = worker.owner else {
-            return Err(guild_store::StoreError::Invalid(
-                "this worker has no account to sign a contract".to_owned(),
-            ));
-        };
-        store.create_contract(&NewContract {
-            client: account.id,
-            worker: worker_account,
-            title: f.title,
-            currency,
-            milestones: vec![(f.milestone, amount)],
-            review_days: 7,
-            tests: Vec::new(),
-            hourly: None,
-        })
-    })
-    .await;
+    let platform = state.platform.clone();
+    let offer = guild_platform::ContractOffer {
+        title: f.title,
+        currency,
+        milestones: vec![(f.milestone, amount)],
+        review_days: 7,
+        tests: Vec::new(),
+        hourly: None,
+    };
+    let made = blocking(move || platform.propose_contract(account.id, f.worker, offer)).await;
     match made {
         Ok(c) => go(&format!("/contracts/{}", c.id)),
         Err(e) => Err(failed(v.t, &e)),
@@ -459,12 +449,10 @@ async fn party_to(
     account: AccountId,
     id: ContractId,
 ) -> Result<(ContractView, Party), Response> {
-    let store = state.store.clone();
-    match blocking(move || store.contract(id)).await {
-        Ok(c) => match party_of(&c, account) {
-            Some(p) => Ok((c, p)),
-            None => Err(not_found(v.t)),
-        },
+    let platform = state.platform.clone();
+    match blocking(move || platform.contract_for(id, account)).await {
+        Ok(found) => Ok(found),
+        Err(e) if e.status() == StatusCode::NOT_FOUND => Err(not_found(v.t)),
         Err(e) => Err(failed(v.t, &e)),
     }
 }
@@ -534,14 +522,7 @@ pub(super) async fn contract(
     if c.status == ContractStatus::Active && in_escrow {
         contract_actions.push(("dispute", t.s("act_dispute")));
     }
-    let paid = c
-        .milestones
-        .iter()
-        .any(|m| matches!(m.status, M::Approved | M::Settled));
-    let can_review = party == Party::Client
-        && !reviewed
-        && (c.status == ContractStatus::Completed
-            || (c.status == ContractStatus::Cancelled && paid));
+    let can_review = guild_platform::Platform::may_review(&c, party, reviewed);
     Ok(render(&ContractPage {
         t,
         signed_in: true,
@@ -598,10 +579,8 @@ pub(super) async fn act(
         )
     })?;
     let milestone = f.milestone.and_then(|n| n.checked_sub(1));
-    let store = state.store.clone();
-    match blocking(move || store.act_on_contract(id, party, action, milestone, None, store.now()))
-        .await
-    {
+    let platform = state.platform.clone();
+    match blocking(move || platform.act_on_contract(id, party, action, milestone, None)).await {
         Ok(_) => go(&format!("/contracts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
     }
@@ -640,9 +619,9 @@ pub(super) async fn review(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, ReviewForm) = submission(&state, &headers, &raw).await?;
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     match blocking(move || {
-        store.review_contract(
+        platform.review_worker(
             id,
             account.id,
             &account.display_name,
@@ -672,12 +651,12 @@ pub(super) async fn decide(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, DecisionForm) = submission(&state, &headers, &raw).await?;
-    let store = state.store.clone();
     let decision = match ProposalDecision::parse(&f.decision) {
         Ok(d) => d,
         Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
-    match blocking(move || store.decide_proposal(id, account.id, decision)).await {
+    let platform = state.platform.clone();
+    match blocking(move || platform.decide_proposal(id, account.id, decision)).await {
         Ok(p) => match p.contract {
             Some(c) => go(&format!("/contracts/{c}")),
             None => go("/dashboard"),
