@@ -317,6 +317,247 @@ pub fn outcome(marks: &[Mark], pass_percent: u8) -> Option<bool> {
     Some(right * 100 >= usize::from(pass_percent) * marks.len())
 }
 
+/// A new skill test, as an organisation sets it.
+#[derive(Debug, Clone)]
+pub struct NewSkillTest {
+    /// The skill (taxonomy id).
+    pub skill: String,
+    /// The level a pass certifies, 1–5.
+    pub level: u8,
+    /// Its title.
+    pub title: String,
+    /// Questions per attempt.
+    pub questions_per_attempt: usize,
+    /// Percent to pass, 1–100.
+    pub pass_percent: u8,
+    /// Minutes allowed, 1–600.
+    pub time_limit_minutes: i64,
+    /// Hours to wait after a failure, up to 90 days.
+    pub cooldown_hours: i64,
+    /// The bank.
+    pub questions: Vec<Question>,
+}
+
+impl NewSkillTest {
+    /// Checks the test's settings and its bank (see [`check_bank`]).
+    pub fn check(&self) -> Result<(), MarketError> {
+        check_bank(&self.questions)?;
+        if !(1..=5).contains(&self.level) {
+            return Err(bad("level: 1 to 5"));
+        }
+        if self.questions_per_attempt == 0 || self.questions_per_attempt > self.questions.len() {
+            return Err(bad(format!(
+                "questions_per_attempt: 1 to the bank's {} questions",
+                self.questions.len()
+            )));
+        }
+        if !(1..=100).contains(&self.pass_percent)
+            || !(1..=600).contains(&self.time_limit_minutes)
+            || !(0..=24 * 90).contains(&self.cooldown_hours)
+        {
+            return Err(bad(
+                "pass_percent 1–100, time_limit_minutes 1–600, cooldown_hours 0–2160",
+            ));
+        }
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(bad("title: 1 to 200 characters"));
+        }
+        Ok(())
+    }
+}
+
+/// Why an attempt cannot start, or cannot be marked as asked: each its own kind, so that the
+/// API answers 409 for what the attempt's state refuses and 400 for what the request got
+/// wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttemptRefusal {
+    /// Another attempt at the test is under way.
+    #[error("an attempt at this test is in progress until {0}")]
+    InProgress(jiff::Timestamp),
+    /// A failed attempt's cooldown has not passed.
+    #[error("after a failed attempt, the next can start at {free} (a cooldown of {hours} hours)")]
+    Cooldown {
+        /// When the next attempt can start.
+        free: jiff::Timestamp,
+        /// The test's cooldown.
+        hours: i64,
+    },
+    /// The attempt was answered before.
+    #[error("the attempt is {0} already")]
+    Answered(AttemptStatus),
+    /// No practical task of the attempt waits for an assessor.
+    #[error("the attempt is {0}: nothing to assess")]
+    NotAwaitingAssessor(AttemptStatus),
+    /// An assessor's mark for a question that is not a practical task awaiting one.
+    #[error("question {0} is not a practical task awaiting marks")]
+    NotPending(usize),
+    /// Answers that do not match the questions one to one.
+    #[error("{given} answers for {asked} questions (send null for a question left out)")]
+    AnswerCount {
+        /// Answers handed in.
+        given: usize,
+        /// Questions asked.
+        asked: usize,
+    },
+}
+
+impl AttemptRefusal {
+    /// Whether the request itself is wrong (rather than the attempt's state refusing it).
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self, Self::NotPending(_) | Self::AnswerCount { .. })
+    }
+}
+
+/// A candidate's latest attempt at a test, as it was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastAttempt {
+    /// Its kept state.
+    pub status: AttemptStatus,
+    /// Its deadline.
+    pub deadline: jiff::Timestamp,
+    /// When its answers came in, if they did.
+    pub submitted_at: Option<jiff::Timestamp>,
+}
+
+/// Whether a candidate whose latest attempt at a test is `last` may start another at `now`:
+/// not while one is under way, nor within `cooldown_hours` of a failure (counted from the
+/// answers, or the deadline of an attempt left unanswered).
+pub fn may_start(
+    last: Option<LastAttempt>,
+    cooldown_hours: i64,
+    now: jiff::Timestamp,
+) -> Result<(), AttemptRefusal> {
+    let Some(last) = last else { return Ok(()) };
+    match last.status.at_deadline(last.deadline <= now) {
+        AttemptStatus::InProgress => Err(AttemptRefusal::InProgress(last.deadline)),
+        AttemptStatus::Failed => {
+            let ended = last.submitted_at.unwrap_or(last.deadline);
+            let free = ended + jiff::SignedDuration::from_hours(cooldown_hours);
+            if free > now {
+                Err(AttemptRefusal::Cooldown {
+                    free,
+                    hours: cooldown_hours,
+                })
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An attempt as it is kept, when it is marked.
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptFacts<'a> {
+    /// Its state.
+    pub status: AttemptStatus,
+    /// When answers must be in (a grace of [`GRACE_SECS`] follows).
+    pub deadline: jiff::Timestamp,
+    /// The test's question bank.
+    pub bank: &'a [Question],
+    /// The questions drawn, as indexes into the bank, in the order asked.
+    pub drawn: &'a [usize],
+    /// What was handed in before (for an assessor's marks).
+    pub answers: &'a [Option<Answer>],
+    /// The marks so far.
+    pub marks: &'a [Mark],
+    /// Percent of questions to get right.
+    pub pass_percent: u8,
+}
+
+/// What marks an attempt.
+#[derive(Debug, Clone, Copy)]
+pub enum Marking<'a> {
+    /// The candidate's answers, one per question asked (`None`: left out), at a time.
+    Answers(&'a [Option<Answer>], jiff::Timestamp),
+    /// An assessor's marks for practical tasks: `right` per question number, from 1.
+    Assessor(&'a [(usize, bool)]),
+}
+
+/// A marked attempt: what to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marked {
+    /// The answers.
+    pub answers: Vec<Option<Answer>>,
+    /// The marks.
+    pub marks: Vec<Mark>,
+    /// The new state.
+    pub status: AttemptStatus,
+    /// Why it stands so, in words.
+    pub detail: String,
+}
+
+/// Marks `attempt` by `marking`: answers are marked at once (all wrong when they came after
+/// the deadline and its grace), an assessor's marks settle the practical tasks; the outcome
+/// follows [`outcome`].
+pub fn mark_attempt(
+    attempt: &AttemptFacts<'_>,
+    marking: Marking<'_>,
+) -> Result<Marked, AttemptRefusal> {
+    let (answers, mut marks, late) = match marking {
+        Marking::Answers(given, at) => {
+            if !attempt.status.answerable() {
+                return Err(AttemptRefusal::Answered(attempt.status));
+            }
+            if given.len() != attempt.drawn.len() {
+                return Err(AttemptRefusal::AnswerCount {
+                    given: given.len(),
+                    asked: attempt.drawn.len(),
+                });
+            }
+            let late = at > attempt.deadline + jiff::SignedDuration::from_secs(GRACE_SECS);
+            let marks = attempt
+                .drawn
+                .iter()
+                .zip(given)
+                .map(|(q, a)| {
+                    attempt
+                        .bank
+                        .get(*q)
+                        .map_or(Mark::Wrong, |q| mark(q, a.as_ref()))
+                })
+                .collect();
+            (given.to_vec(), marks, late)
+        }
+        Marking::Assessor(given) => {
+            if !attempt.status.assessable() {
+                return Err(AttemptRefusal::NotAwaitingAssessor(attempt.status));
+            }
+            let mut marks = attempt.marks.to_vec();
+            for (n, right) in given {
+                match marks.get_mut(n.wrapping_sub(1)) {
+                    Some(m @ Mark::Pending) => *m = if *right { Mark::Right } else { Mark::Wrong },
+                    _ => return Err(AttemptRefusal::NotPending(*n)),
+                }
+            }
+            (attempt.answers.to_vec(), marks, false)
+        }
+    };
+    if late {
+        marks.fill(Mark::Wrong);
+    }
+    let verdict = outcome(&marks, attempt.pass_percent);
+    let detail = match (late, verdict) {
+        (true, _) => "answers arrived after the time limit".to_owned(),
+        (false, None) => "practical tasks wait for an assessor".to_owned(),
+        (false, Some(_)) => {
+            let right = marks.iter().filter(|m| **m == Mark::Right).count();
+            format!(
+                "{right} of {} right; {} % needed",
+                marks.len(),
+                attempt.pass_percent
+            )
+        }
+    };
+    Ok(Marked {
+        answers,
+        marks,
+        status: AttemptStatus::marked(verdict, late),
+        detail,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,5 +704,77 @@ mod tests {
         assert!((2..30).any(|seed| draw(20, 5, seed).unwrap() != a));
         assert!(draw(3, 4, 1).is_err());
         assert!(draw(3, 0, 1).is_err());
+    }
+
+    #[test]
+    fn an_attempt_waits_for_the_one_under_way_and_for_the_cooldown() {
+        let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+        let now = at("2026-12-07T12:00:00Z");
+        assert_eq!(may_start(None, 24, now), Ok(()));
+        let running = LastAttempt {
+            status: AttemptStatus::InProgress,
+            deadline: at("2026-12-07T12:30:00Z"),
+            submitted_at: None,
+        };
+        assert!(matches!(
+            may_start(Some(running), 24, now),
+            Err(AttemptRefusal::InProgress(_))
+        ));
+        // Left unanswered past its deadline: a failure, counted from the deadline.
+        let lapsed = LastAttempt {
+            deadline: at("2026-12-07T11:00:00Z"),
+            ..running
+        };
+        assert!(matches!(
+            may_start(Some(lapsed), 24, now),
+            Err(AttemptRefusal::Cooldown { hours: 24, .. })
+        ));
+        assert_eq!(may_start(Some(lapsed), 0, now), Ok(()));
+        let passed = LastAttempt {
+            status: AttemptStatus::Passed,
+            ..lapsed
+        };
+        assert_eq!(may_start(Some(passed), 24, now), Ok(()));
+    }
+
+    #[test]
+    fn answers_are_marked_at_once_and_late_ones_fail() {
+        let at = |t: &str| t.parse::<jiff::Timestamp>().unwrap();
+        let bank = bank();
+        let drawn: Vec<usize> = (0..bank.len()).collect();
+        let facts = AttemptFacts {
+            status: AttemptStatus::InProgress,
+            deadline: at("2026-12-07T12:00:00Z"),
+            bank: &bank,
+            drawn: &drawn,
+            answers: &[],
+            marks: &[],
+            pass_percent: 50,
+        };
+        let few = [None];
+        assert!(
+            mark_attempt(&facts, Marking::Answers(&few, at("2026-12-07T11:00:00Z")))
+                .unwrap_err()
+                .is_bad_request()
+        );
+        let none: Vec<Option<Answer>> = vec![None; drawn.len()];
+        let late =
+            mark_attempt(&facts, Marking::Answers(&none, at("2026-12-07T12:01:00Z"))).unwrap();
+        assert_eq!(late.status, AttemptStatus::Failed);
+        assert_eq!(late.detail, "answers arrived after the time limit");
+        let done = AttemptFacts {
+            status: AttemptStatus::Failed,
+            ..facts
+        };
+        assert_eq!(
+            mark_attempt(&done, Marking::Answers(&none, at("2026-12-07T11:00:00Z"))),
+            Err(AttemptRefusal::Answered(AttemptStatus::Failed))
+        );
+        assert_eq!(
+            mark_attempt(&facts, Marking::Assessor(&[(1, true)])),
+            Err(AttemptRefusal::NotAwaitingAssessor(
+                AttemptStatus::InProgress
+            ))
+        );
     }
 }

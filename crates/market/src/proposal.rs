@@ -1,6 +1,6 @@
 //! A worker's proposal on a task: its states, and the decisions that close it.
 
-use guild_ids::{ProposalId, TaskId, WorkerId};
+use guild_ids::{AccountId, ProposalId, TaskId, WorkerId};
 use serde::{Deserialize, Serialize};
 
 use crate::MarketError;
@@ -48,6 +48,56 @@ pub enum ProposalRefusal {
         /// The task.
         task: TaskId,
     },
+}
+
+/// The longest cover note of a proposal.
+pub const MAX_COVER_CHARS: usize = 5000;
+
+/// An open task as a worker applies or is invited to it: who owns it and what happened
+/// between it and the worker before. (Whether the worker may see the task at all is the
+/// matching engine's `TaskStatus::visible`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opening {
+    /// The task.
+    pub task: TaskId,
+    /// Its owner's account, when it has one.
+    pub owner: Option<AccountId>,
+    /// The worker profile.
+    pub worker: WorkerId,
+    /// Whether the worker applied to the task before.
+    pub applied: bool,
+    /// Whether the worker was invited to the task before.
+    pub invited: bool,
+}
+
+impl Opening {
+    /// Whether `applicant` (the worker's account) may apply: the task has an owner to
+    /// contract with, not the applicant, and the worker has not applied before. Answers the
+    /// owner, who is told.
+    pub fn may_apply(&self, applicant: AccountId) -> Result<AccountId, ProposalRefusal> {
+        let owner = self.owner.ok_or(ProposalRefusal::NoOwner(self.task))?;
+        if owner == applicant {
+            return Err(ProposalRefusal::OwnTask);
+        }
+        if self.applied {
+            return Err(ProposalRefusal::AlreadyApplied {
+                worker: self.worker,
+                task: self.task,
+            });
+        }
+        Ok(owner)
+    }
+
+    /// Whether the worker may be invited (once).
+    pub fn may_invite(&self) -> Result<(), ProposalRefusal> {
+        if self.invited {
+            return Err(ProposalRefusal::AlreadyInvited {
+                worker: self.worker,
+                task: self.task,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Where a proposal stands.

@@ -52,6 +52,70 @@ pub struct Movement {
     pub transfer: Transfer,
 }
 
+/// A client's funds committed to contract `contract`'s escrow.
+pub fn fund(
+    client: AccountId,
+    contract: ContractId,
+    amount: Amount,
+    memo: &str,
+) -> Result<Transfer, MarketError> {
+    let cur = amount.currency;
+    Transfer::between(
+        TransferKind::FundEscrow,
+        Account::of(AccountKind::ClientFunds, client, cur)?,
+        Account::escrow(contract, cur)?,
+        amount.minor,
+        memo,
+    )
+}
+
+/// Contract `contract`'s escrow released to its worker, less the platform's fee of `fee_bps`
+/// basis points.
+pub fn release(
+    contract: ContractId,
+    worker: AccountId,
+    amount: Amount,
+    fee_bps: u32,
+    memo: &str,
+) -> Result<Transfer, MarketError> {
+    let cur = amount.currency;
+    let s = split(amount, fee_bps)?;
+    let mut postings = vec![
+        Posting {
+            account: Account::escrow(contract, cur)?,
+            amount: -amount.minor,
+        },
+        Posting {
+            account: Account::of(AccountKind::WorkerBalance, worker, cur)?,
+            amount: s.worker_minor,
+        },
+    ];
+    if s.fee_minor > 0 {
+        postings.push(Posting {
+            account: Account::fees(cur),
+            amount: s.fee_minor,
+        });
+    }
+    Transfer::new(TransferKind::Release, postings, memo)
+}
+
+/// Contract `contract`'s escrow returned to its client's funds.
+pub fn refund(
+    contract: ContractId,
+    client: AccountId,
+    amount: Amount,
+    memo: &str,
+) -> Result<Transfer, MarketError> {
+    let cur = amount.currency;
+    Transfer::between(
+        TransferKind::Refund,
+        Account::escrow(contract, cur)?,
+        Account::of(AccountKind::ClientFunds, client, cur)?,
+        amount.minor,
+        memo,
+    )
+}
+
 /// The movements that `effect` (the answer of [`crate::contract::decide_for`] to `action`)
 /// makes, in the order to post them. `funds(i)` gives milestone `i`'s money; `worker_percent`
 /// is an admin's decision of a dispute (`Action::Resolve`): that share of each disputed
@@ -65,33 +129,17 @@ pub fn movements(
 ) -> Result<Vec<Movement>, MarketError> {
     let id = contract.contract;
     let cur = contract.currency;
-    let escrow = Account::escrow(id, cur)?;
-    let client = Account::of(AccountKind::ClientFunds, contract.client, cur)?;
-    let worker = Account::of(AccountKind::WorkerBalance, contract.worker, cur)?;
-    // Escrow to the worker, less the platform's fee.
-    let release = |amount: i64, memo: &str| -> Result<Transfer, MarketError> {
-        let s = split(Amount::new(amount, cur)?, contract.fee_bps)?;
-        let mut postings = vec![
-            Posting {
-                account: escrow,
-                amount: -amount,
-            },
-            Posting {
-                account: worker,
-                amount: s.worker_minor,
-            },
-        ];
-        if s.fee_minor > 0 {
-            postings.push(Posting {
-                account: Account::fees(cur),
-                amount: s.fee_minor,
-            });
-        }
-        Transfer::new(TransferKind::Release, postings, memo)
+    let amount_of = |minor: i64| Amount::new(minor, cur);
+    let release = |minor: i64, memo: &str| {
+        release(
+            id,
+            contract.worker,
+            amount_of(minor)?,
+            contract.fee_bps,
+            memo,
+        )
     };
-    let refund = |amount: i64, memo: &str| {
-        Transfer::between(TransferKind::Refund, escrow, client, amount, memo)
-    };
+    let refund = |minor: i64, memo: &str| refund(id, contract.client, amount_of(minor)?, memo);
     let mut out = Vec::new();
     for m in &effect.milestones {
         let MilestoneFunds { amount, hourly } = funds(m.index);
@@ -107,11 +155,10 @@ pub fn movements(
             Flow::Fund => out.push(Movement {
                 key: key("fund"),
                 actor: Some(contract.client),
-                transfer: Transfer::between(
-                    TransferKind::FundEscrow,
-                    client,
-                    escrow,
-                    amount,
+                transfer: fund(
+                    contract.client,
+                    id,
+                    amount_of(amount)?,
                     &format!("contract {id}, milestone {n}: funded"),
                 )?,
             }),

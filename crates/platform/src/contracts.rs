@@ -9,14 +9,15 @@
 //! same transaction: the store keeps the data, the engine holds the rules, and this layer says
 //! who is asking.
 
-use guild_ids::{AccountId, ContractId, ProposalId, SkillTestId, WorkerId};
+use guild_ids::{AccountId, ContractId, ProposalId, SkillTestId, TaskId, WorkerId};
 use guild_market::change::{
     Change, ContractFacts, ContractTerms, DayWorked, HourlyTerms, Request, decide,
 };
 use guild_market::contract::{Action, Party};
 use guild_market::fees::PLATFORM_FEE_BPS;
 use guild_market::money::{Amount, Currency};
-use guild_market::proposal::ProposalDecision;
+use guild_market::proposal::{MAX_COVER_CHARS, ProposalDecision, ProposalRefusal};
+use guild_matching::TaskStatus;
 use guild_store::{ContractView, Proposal, StoreError};
 
 use crate::Platform;
@@ -257,5 +258,59 @@ impl Platform {
             Some((&terms, &|facts, now| decided(facts, &accept, now))),
             tell,
         )
+    }
+
+    /// Worker profile `worker` (of `account`) applies to `task` with a cover note and a
+    /// price (never a fee to apply): the task must be open to the worker (a task published to
+    /// invited workers only does not exist to anyone else), with an owner who is not the
+    /// applicant, and the worker must not have applied before. The owner is told.
+    pub fn apply(
+        &self,
+        task: TaskId,
+        worker: WorkerId,
+        account: AccountId,
+        cover: &str,
+        amount: Amount,
+    ) -> Result<Proposal, StoreError> {
+        let cover = cover.trim();
+        if cover.is_empty() || cover.chars().count() > MAX_COVER_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "cover: 1 to {MAX_COVER_CHARS} characters"
+            )));
+        }
+        self.store
+            .propose(task, worker, account, cover, amount, &|status, opening| {
+                if !status.visible(false, status == TaskStatus::Invited && opening.invited) {
+                    return Err(if status == TaskStatus::Closed {
+                        StoreError::ProposalRefused(ProposalRefusal::TaskClosed(task))
+                    } else {
+                        StoreError::NotFound {
+                            what: "task",
+                            id: task.to_string(),
+                        }
+                    });
+                }
+                opening
+                    .may_apply(account)
+                    .map_err(StoreError::ProposalRefused)
+            })
+    }
+
+    /// `owner` invites worker profile `worker` to apply to their published task `task`,
+    /// once; the worker is told.
+    pub fn invite(
+        &self,
+        task: TaskId,
+        owner: AccountId,
+        worker: WorkerId,
+    ) -> Result<(), StoreError> {
+        self.store.invite(task, owner, worker, &|status, opening| {
+            if !status.published() {
+                return Err(StoreError::ProposalRefused(ProposalRefusal::NotPublished(
+                    task,
+                )));
+            }
+            opening.may_invite().map_err(StoreError::ProposalRefused)
+        })
     }
 }

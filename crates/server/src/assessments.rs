@@ -9,8 +9,9 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use guild_ids::{AccountId, AttemptId, SkillTestId, WorkerId};
+use guild_market::assessment::NewSkillTest;
 use guild_market::assessment::{Answer, Question};
-use guild_store::{AttemptView, NewSkillTest, SkillTestView};
+use guild_store::{AttemptView, SkillTestView};
 use serde::Deserialize;
 
 use crate::auth::Caller;
@@ -54,9 +55,9 @@ pub async fn create(
     Body(t): Body<NewTest>,
 ) -> Result<(StatusCode, Json<SkillTestView>), ApiError> {
     let org = crate::credentials::member(&state, caller.id, slug, &["admin", "assessor"]).await?;
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     let view = blocking(move || {
-        store.create_skill_test(
+        platform.create_skill_test(
             org.id,
             &NewSkillTest {
                 skill: t.skill,
@@ -114,8 +115,8 @@ pub async fn start(
     Body(s): Body<StartAttempt>,
 ) -> Result<(StatusCode, Json<AttemptView>), ApiError> {
     own_worker(&state, caller.id, s.worker).await?;
-    let store = state.store.clone();
-    let view = blocking(move || store.start_attempt(id, caller.id, s.worker, store.now())).await?;
+    let platform = state.platform.clone();
+    let view = blocking(move || platform.start_attempt(id, caller.id, s.worker)).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -223,13 +224,8 @@ pub async fn assess(
             "only the test's organisation's assessors mark attempts, and never their own",
         ));
     }
-    let (store, platform, publication) = (
-        state.store.clone(),
-        state.platform.clone(),
-        state.publication.clone(),
-    );
+    let (platform, publication) = (state.platform.clone(), state.publication.clone());
     let marks: Vec<(usize, bool)> = a.marks.iter().map(|m| (m.question, m.right)).collect();
-    let view =
-        blocking(move || platform.assess_attempt(&publication, id, &marks, store.now())).await?;
+    let view = blocking(move || platform.assess_attempt(&publication, id, &marks)).await?;
     Ok(Json(view))
 }

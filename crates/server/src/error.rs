@@ -246,6 +246,19 @@ impl From<StoreError> for ApiError {
                 };
                 Self::new(StatusCode::CONFLICT, code, refusal.to_string())
             }
+            StoreError::AttemptRefused(refusal) => {
+                use guild_market::assessment::AttemptRefusal as R;
+                let (status, code) = match refusal {
+                    R::InProgress(_) => (StatusCode::CONFLICT, "attempt-in-progress"),
+                    R::Cooldown { .. } => (StatusCode::CONFLICT, "cooldown"),
+                    R::Answered(_) => (StatusCode::CONFLICT, "attempt-answered"),
+                    R::NotAwaitingAssessor(_) => (StatusCode::CONFLICT, "nothing-to-assess"),
+                    R::NotPending(_) | R::AnswerCount { .. } => {
+                        (StatusCode::BAD_REQUEST, "invalid-request")
+                    }
+                };
+                Self::new(status, code, refusal.to_string())
+            }
             StoreError::ContractRefused(refusal) => {
                 use guild_market::change::ContractRefusal as R;
                 let (status, code) = match refusal {

@@ -48,9 +48,9 @@ pub async fn propose(
         Currency::parse(&p.currency).map_err(|e| ApiError::bad_field("currency", e.to_string()))?;
     let amount =
         Amount::parse(&p.amount, cur).map_err(|e| ApiError::bad_field("amount", e.to_string()))?;
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     let proposal =
-        blocking(move || store.propose(task, p.worker, caller.id, &p.cover, amount)).await?;
+        blocking(move || platform.apply(task, p.worker, caller.id, &p.cover, amount)).await?;
     Ok((StatusCode::CREATED, Json(proposal)))
 }
 
@@ -134,8 +134,8 @@ pub async fn invite(
     Body(i): Body<Invitation>,
 ) -> Result<StatusCode, ApiError> {
     own_task(&state, caller.id, task).await?;
-    let store = state.store.clone();
-    blocking(move || store.invite(task, caller.id, i.worker)).await?;
+    let platform = state.platform.clone();
+    blocking(move || platform.invite(task, caller.id, i.worker)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

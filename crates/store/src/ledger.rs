@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use guild_market::ledger::{Account, AccountKind, Transfer, TransferKind};
 use guild_market::money::{Currency, decimal};
+use guild_market::settlement;
 use serde::Serialize;
 
 use crate::sql::{Record, Tx, Value};
@@ -500,18 +501,7 @@ impl Store {
         amount: guild_market::Amount,
         memo: &str,
     ) -> Result<(StoredTransfer, bool), StoreError> {
-        let t = Transfer::between(
-            TransferKind::FundEscrow,
-            market(Account::of(
-                AccountKind::ClientFunds,
-                client,
-                amount.currency,
-            ))?,
-            market(Account::escrow(contract, amount.currency))?,
-            amount.minor,
-            memo,
-        )
-        .map_err(market_error)?;
+        let t = market(settlement::fund(client, contract, amount, memo))?;
         self.post_transfer(key, None, &t, None)
     }
 
@@ -525,25 +515,7 @@ impl Store {
         fee_bps: u32,
         memo: &str,
     ) -> Result<(StoredTransfer, bool), StoreError> {
-        let split = guild_market::fees::split(amount, fee_bps).map_err(market_error)?;
-        let cur = amount.currency;
-        let mut postings = vec![
-            guild_market::Posting {
-                account: market(Account::escrow(contract, cur))?,
-                amount: -amount.minor,
-            },
-            guild_market::Posting {
-                account: market(Account::of(AccountKind::WorkerBalance, worker, cur))?,
-                amount: split.worker_minor,
-            },
-        ];
-        if split.fee_minor > 0 {
-            postings.push(guild_market::Posting {
-                account: Account::fees(cur),
-                amount: split.fee_minor,
-            });
-        }
-        let t = Transfer::new(TransferKind::Release, postings, memo).map_err(market_error)?;
+        let t = market(settlement::release(contract, worker, amount, fee_bps, memo))?;
         self.post_transfer(key, None, &t, None)
     }
 
@@ -556,18 +528,7 @@ impl Store {
         amount: guild_market::Amount,
         memo: &str,
     ) -> Result<(StoredTransfer, bool), StoreError> {
-        let t = Transfer::between(
-            TransferKind::Refund,
-            market(Account::escrow(contract, amount.currency))?,
-            market(Account::of(
-                AccountKind::ClientFunds,
-                client,
-                amount.currency,
-            ))?,
-            amount.minor,
-            memo,
-        )
-        .map_err(market_error)?;
+        let t = market(settlement::refund(contract, client, amount, memo))?;
         self.post_transfer(key, None, &t, None)
     }
 }

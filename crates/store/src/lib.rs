@@ -59,7 +59,7 @@ pub use projects::{ProjectTask, ProjectView};
 pub use proposals::{Proposal, ProposalMessage};
 pub use reviews::{ClientReputation, Review, ReviewSkill};
 pub use sealing::{KeyEncryptionKey, KeyLock, key_file_beside};
-pub use skill_tests::{AttemptView, NewSkillTest, SkillTestView};
+pub use skill_tests::{AttemptView, MarkAttempt, PlanAttempt, SkillTestView};
 pub use taxonomy::*;
 pub use transitions::{OccupationOutlook, OccupationTask};
 pub use webhooks::{DeliveryStatus, DeliveryView, DueDelivery, Webhook};
@@ -110,6 +110,10 @@ pub enum StoreError {
     /// milestone is in, or what the request got wrong (the refusal says which).
     #[error("{0}")]
     ContractRefused(guild_market::change::ContractRefusal),
+    /// An attempt at a skill test cannot start, or cannot be marked as asked (the refusal
+    /// says which).
+    #[error("{0}")]
+    AttemptRefused(guild_market::assessment::AttemptRefusal),
     /// A proposal, an application or an invitation is refused (the reason says which).
     #[error("conflict: {0}")]
     ProposalRefused(guild_market::proposal::ProposalRefusal),

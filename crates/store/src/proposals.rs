@@ -5,12 +5,12 @@
 
 use guild_ids::{AccountId, ContractId, MessageId, ProposalId, TaskId, WorkerId};
 use guild_market::money::{Amount, Currency, decimal};
-use guild_market::proposal::{ProposalRefusal, ProposalStatus};
+use guild_market::proposal::{Opening, ProposalStatus};
 use guild_matching::TaskStatus;
 use serde::Serialize;
 
 use crate::ledger::market_error;
-use crate::sql::{Record, first};
+use crate::sql::{Record, Tx, first};
 use crate::{Store, StoreError};
 use guild_market::change::ContractTerms;
 
@@ -60,12 +60,49 @@ fn from_row(r: &Record) -> Result<(Proposal, AccountId), StoreError> {
     ))
 }
 
-fn refused(why: ProposalRefusal) -> StoreError {
-    StoreError::ProposalRefused(why)
+/// Task `task` (of `owner`, when given: to anyone else it does not exist) as worker
+/// `worker` applies or is invited to it: its status, its opening and its title.
+fn opening(
+    tx: &mut dyn Tx,
+    task: TaskId,
+    worker: WorkerId,
+    owner: Option<AccountId>,
+) -> Result<(TaskStatus, Opening, String), StoreError> {
+    let rows = tx.query(
+        "SELECT owner_id, status, title FROM work_tasks WHERE id = $1",
+        &[task.into()],
+    )?;
+    let t = rows
+        .first()
+        .filter(|t| {
+            owner.is_none_or(|o| t.opt_id::<AccountId>("owner_id").ok().flatten() == Some(o))
+        })
+        .ok_or_else(|| StoreError::NotFound {
+            what: "task",
+            id: task.to_string(),
+        })?;
+    let mut with_worker = |sql: &str| -> Result<bool, StoreError> {
+        Ok(!tx.query(sql, &[task.into(), worker.into()])?.is_empty())
+    };
+    let applied = with_worker("SELECT 1 FROM proposals WHERE task_id = $1 AND worker_id = $2")?;
+    let invited = with_worker("SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2")?;
+    Ok((
+        TaskStatus::parse(t.text("status")?).map_err(crate::matching::bad)?,
+        Opening {
+            task,
+            owner: t.opt_id("owner_id")?,
+            worker,
+            applied,
+            invited,
+        },
+        t.text("title")?.to_owned(),
+    ))
 }
 
 impl Store {
-    /// A worker's proposal on an open task.
+    /// Worker `worker`'s (of `account`) proposal on `task`, with a checked cover note and
+    /// a price, if `check` allows it on the task's status and its `Opening` (answering the
+    /// task's owner, who is told).
     pub fn propose(
         &self,
         task: TaskId,
@@ -73,45 +110,18 @@ impl Store {
         account: AccountId,
         cover: &str,
         amount: Amount,
+        check: &dyn Fn(TaskStatus, &Opening) -> Result<AccountId, StoreError>,
     ) -> Result<Proposal, StoreError> {
-        let cover = cover.trim();
-        if cover.is_empty() || cover.chars().count() > 5000 {
-            return Err(StoreError::Invalid(
-                "cover: 1 to 5000 characters".to_owned(),
-            ));
-        }
         self.write(|tx| {
-            let t = tx.query("SELECT owner_id, status, title FROM work_tasks WHERE id = $1", &[task.into()])?;
-            let t = t.first().ok_or_else(|| StoreError::NotFound { what: "task", id: task.to_string() })?;
-            let owner = t.opt_id::<AccountId>("owner_id")?;
-            let status = TaskStatus::parse(t.text("status")?).map_err(crate::matching::bad)?;
-            // Published to invited workers only: to anyone else it does not exist.
-            let invited = status == TaskStatus::Invited
-                && !tx
-                    .query("SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?
-                    .is_empty();
-            if !status.visible(false, invited) {
-                return Err(match status {
-                    TaskStatus::Closed => refused(ProposalRefusal::TaskClosed(task)),
-                    _ => StoreError::NotFound { what: "task", id: task.to_string() },
-                });
-            }
-            let Some(owner) = owner else {
-                return Err(refused(ProposalRefusal::NoOwner(task)));
-            };
-            if owner == account {
-                return Err(refused(ProposalRefusal::OwnTask));
-            }
-            if !tx.query("SELECT 1 FROM proposals WHERE task_id = $1 AND worker_id = $2", &[task.into(), worker.into()])?.is_empty() {
-                return Err(refused(ProposalRefusal::AlreadyApplied { worker, task }));
-            }
+            let (status, opening, title) = opening(tx, task, worker, None)?;
+            let owner = check(status, &opening)?;
             let rows = tx.query(
                 &format!("INSERT INTO proposals (task_id, worker_id, account_id, cover, amount, currency, status, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING {COLUMNS}"),
                 &[task.into(), worker.into(), account.into(), cover.into(), amount.minor.into(), amount.currency.code().into(), tx.now().to_string().into()],
             )?;
-            let (p, _) = from_row(&rows[0])?;
-            crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{}\": {} {}", t.text("title")?, p.amount, p.currency))?;
+            let (p, _) = from_row(first(&rows)?)?;
+            crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{title}\": {} {}", p.amount, p.currency))?;
             Ok(p)
         })
     }
@@ -216,49 +226,29 @@ impl Store {
         })
     }
 
-    /// Invites a worker to apply to a task (its owner's); the worker's account is notified.
+    /// Invites worker `worker` to apply to `owner`'s task `task`, if `check` allows it on
+    /// the task's status and its `Opening`; the worker's account is notified.
     pub fn invite(
         &self,
         task: TaskId,
         owner: AccountId,
         worker: WorkerId,
+        check: &dyn Fn(TaskStatus, &Opening) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
-            let t = tx.query(
-                "SELECT title, status FROM work_tasks WHERE id = $1 AND owner_id = $2",
-                &[task.into(), owner.into()],
-            )?;
-            let t = t.first().ok_or_else(|| StoreError::NotFound {
-                what: "task",
-                id: task.to_string(),
-            })?;
-            let title = t.text("title")?.to_owned();
-            if !TaskStatus::parse(t.text("status")?)
-                .map_err(crate::matching::bad)?
-                .published()
-            {
-                return Err(refused(ProposalRefusal::NotPublished(task)));
-            }
-            let w = tx.query(
-                "SELECT owner_id FROM workers WHERE id = $1",
-                &[worker.into()],
-            )?;
-            let account = w
+            let (status, opening, title) = opening(tx, task, worker, Some(owner))?;
+            check(status, &opening)?;
+            let account = tx
+                .query(
+                    "SELECT owner_id FROM workers WHERE id = $1",
+                    &[worker.into()],
+                )?
                 .first()
                 .ok_or_else(|| StoreError::NotFound {
                     what: "worker",
                     id: worker.to_string(),
                 })?
                 .opt_id::<AccountId>("owner_id")?;
-            let fresh = tx
-                .query(
-                    "SELECT 1 FROM invitations WHERE task_id = $1 AND worker_id = $2",
-                    &[task.into(), worker.into()],
-                )?
-                .is_empty();
-            if !fresh {
-                return Err(refused(ProposalRefusal::AlreadyInvited { worker, task }));
-            }
             tx.execute(
                 "INSERT INTO invitations (task_id, worker_id, created_at) VALUES ($1, $2, $3)",
                 &[task.into(), worker.into(), tx.now().to_string().into()],

@@ -5,15 +5,16 @@
 //! (`guild_platform::Platform::submit_attempt`), which records it on the attempt here.
 
 use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
-use guild_market::assessment::{self, Answer, AskedQuestion, AttemptStatus, Mark, Question};
+use guild_market::assessment::{
+    self, Answer, AskedQuestion, AttemptFacts, AttemptStatus, LastAttempt, Mark, Marked,
+    NewSkillTest, Question,
+};
 use guild_matching::Evidence;
 use serde::Serialize;
 
 use crate::ledger::market_error;
 use crate::sql::{Record, Tx};
 use crate::{Store, StoreError};
-
-use guild_market::assessment::GRACE_SECS;
 
 /// A skill test as listed (never with its answers).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,31 +70,6 @@ pub struct AttemptView {
     pub detail: Option<String>,
     /// The credential a pass earned.
     pub credential: Option<String>,
-}
-
-/// A new skill test.
-#[derive(Debug, Clone)]
-pub struct NewSkillTest {
-    /// The skill (taxonomy id).
-    pub skill: String,
-    /// The level a pass certifies.
-    pub level: u8,
-    /// Its title.
-    pub title: String,
-    /// Questions per attempt.
-    pub questions_per_attempt: usize,
-    /// Percent to pass.
-    pub pass_percent: u8,
-    /// Minutes allowed.
-    pub time_limit_minutes: i64,
-    /// Hours to wait after a failure.
-    pub cooldown_hours: i64,
-    /// The bank.
-    pub questions: Vec<Question>,
-}
-
-fn market<T>(r: Result<T, guild_market::MarketError>) -> Result<T, StoreError> {
-    r.map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
 fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
@@ -200,36 +176,15 @@ fn load_attempt(
 }
 
 impl Store {
-    /// Sets a skill test in an organisation's name.
+    /// Sets a skill test in an organisation's name (its settings checked by the caller).
     pub fn create_skill_test(
         &self,
         organisation: OrganisationId,
         new: &NewSkillTest,
     ) -> Result<SkillTestView, StoreError> {
-        market(assessment::check_bank(&new.questions))?;
         let skill = guild_taxonomy::SkillId::parse(&new.skill)
             .map_err(|e| StoreError::Invalid(format!("skill: {e}")))?;
-        if !(1..=5).contains(&new.level) {
-            return Err(StoreError::Invalid("level: 1 to 5".to_owned()));
-        }
-        if new.questions_per_attempt == 0 || new.questions_per_attempt > new.questions.len() {
-            return Err(StoreError::Invalid(format!(
-                "questions_per_attempt: 1 to the bank's {} questions",
-                new.questions.len()
-            )));
-        }
-        if !(1..=100).contains(&new.pass_percent)
-            || !(1..=600).contains(&new.time_limit_minutes)
-            || !(0..=24 * 90).contains(&new.cooldown_hours)
-        {
-            return Err(StoreError::Invalid(
-                "pass_percent 1–100, time_limit_minutes 1–600, cooldown_hours 0–2160".to_owned(),
-            ));
-        }
         let title = new.title.trim();
-        if title.is_empty() || title.chars().count() > 200 {
-            return Err(StoreError::Invalid("title: 1 to 200 characters".to_owned()));
-        }
         self.write(|tx| {
             crate::matching::check_skills(tx, std::iter::once(&skill))?;
             let id = tx
@@ -315,51 +270,35 @@ impl Store {
         })
     }
 
-    /// Starts an attempt for `account`'s worker profile `worker` at `now`: refused while
-    /// another attempt at the test is in progress, and within the cooldown after a failure.
+    /// Starts an attempt at `test` for `account`'s worker profile `worker`, as `plan` says on
+    /// the test and the candidate's latest attempt at it (the questions drawn and the
+    /// deadline, or why not), in one transaction.
     pub fn start_attempt(
         &self,
         test: SkillTestId,
         account: AccountId,
         worker: WorkerId,
-        now: jiff::Timestamp,
+        plan: PlanAttempt<'_>,
     ) -> Result<AttemptView, StoreError> {
-        let mut seed = [0u8; 8];
-        getrandom::fill(&mut seed)
-            .map_err(|e| StoreError::Backend(format!("no randomness: {e}")))?;
         self.write(|tx| {
+            let now = tx.now();
             let t = load_test(tx, test)?;
             let last = tx.query(
                 "SELECT status, deadline, submitted_at FROM test_attempts WHERE test_id = $1 AND account_id = $2 ORDER BY id DESC LIMIT 1",
                 &[test.into(), account.into()],
             )?;
-            if let Some(r) = last.first() {
-                let status = AttemptStatus::parse(r.text("status")?).map_err(market_error)?;
-                let deadline: jiff::Timestamp = r.text("deadline")?.parse().map_err(|e| StoreError::Backend(format!("{e}")))?;
-                let status = status.at_deadline(deadline <= now);
-                if status == AttemptStatus::InProgress {
-                    return Err(StoreError::Conflict(format!("an attempt at this test is in progress until {deadline}")));
-                }
-                if status == AttemptStatus::Failed {
-                    let ended: jiff::Timestamp = match r.opt_text("submitted_at")? {
-                        Some(s) => s.parse().map_err(|e| StoreError::Backend(format!("{e}")))?,
-                        None => deadline,
-                    };
-                    let free = ended + jiff::SignedDuration::from_hours(t.view.cooldown_hours);
-                    if free > now {
-                        return Err(StoreError::Conflict(format!(
-                            "after a failed attempt, the next can start at {free} (a cooldown of {} hours)",
-                            t.view.cooldown_hours
-                        )));
-                    }
-                }
-            }
-            let drawn = market(assessment::draw(
-                t.bank.len(),
-                usize::try_from(t.view.questions_per_attempt).unwrap_or(0),
-                u64::from_le_bytes(seed),
-            ))?;
-            let deadline = now + jiff::SignedDuration::from_mins(t.view.time_limit_minutes);
+            let stamp = |t: &str| -> Result<jiff::Timestamp, StoreError> {
+                t.parse().map_err(|e| StoreError::Backend(format!("a stored time: {e}")))
+            };
+            let last = match last.first() {
+                Some(r) => Some(LastAttempt {
+                    status: AttemptStatus::parse(r.text("status")?).map_err(market_error)?,
+                    deadline: stamp(r.text("deadline")?)?,
+                    submitted_at: r.opt_text("submitted_at")?.as_deref().map(stamp).transpose()?,
+                }),
+                None => None,
+            };
+            let (drawn, deadline) = plan(&t.view, last, now)?;
             let id = tx
                 .query(
                     "INSERT INTO test_attempts (test_id, account_id, worker_id, drawn, started_at, deadline, status) \
@@ -374,124 +313,63 @@ impl Store {
         })
     }
 
-    /// The candidate's answers: marked at once; late answers fail the attempt. A pass raises
-    /// the worker's skill as `assessed`; its credential is the platform's to issue.
-    pub fn submit_attempt(
+    /// Marks attempt `id` as `decide` says on the attempt (locked, then read) and its test,
+    /// in one transaction; answers the attempt as it now stands.
+    pub fn mark_attempt(
         &self,
         id: AttemptId,
-        account: AccountId,
-        answers: &[Option<Answer>],
-        now: jiff::Timestamp,
+        decide: MarkAttempt<'_>,
     ) -> Result<AttemptView, StoreError> {
-        let (view, _test, drawn) = self.read(|tx| load_attempt(tx, id))?;
-        if view.account != account {
-            return Err(StoreError::NotFound {
-                what: "attempt",
-                id: id.to_string(),
-            });
-        }
-        if !view.status.answerable() {
-            return Err(StoreError::Conflict(format!(
-                "attempt {id} is {} already",
-                view.status
-            )));
-        }
-        if answers.len() != drawn.len() {
-            return Err(StoreError::Invalid(format!(
-                "{} answers for {} questions (send null for a question left out)",
-                answers.len(),
-                drawn.len()
-            )));
-        }
-        let deadline: jiff::Timestamp = view
-            .deadline
-            .parse()
-            .map_err(|e| StoreError::Backend(format!("{e}")))?;
-        let late = now > deadline + jiff::SignedDuration::from_secs(GRACE_SECS);
-        self.finish(id, Some(answers), None, late, now)
-    }
-
-    /// An assessor's marks for the practical tasks of an attempt awaiting one (`right` per
-    /// question number, from 1). A pass raises the worker's skill as `assessed`; its
-    /// credential is the platform's to issue.
-    pub fn assess_attempt(
-        &self,
-        id: AttemptId,
-        marks: &[(usize, bool)],
-        now: jiff::Timestamp,
-    ) -> Result<AttemptView, StoreError> {
-        self.finish(id, None, Some(marks), false, now)
-    }
-
-    fn finish(
-        &self,
-        id: AttemptId,
-        answers: Option<&[Option<Answer>]>,
-        assessed: Option<&[(usize, bool)]>,
-        late: bool,
-        now: jiff::Timestamp,
-    ) -> Result<AttemptView, StoreError> {
-        let (view, test) = self.write(|tx| {
-            // Lock the attempt, then read it.
+        self.write(|tx| {
             tx.execute("UPDATE test_attempts SET status = status WHERE id = $1", &[id.into()])?;
             let (view, test, drawn) = load_attempt(tx, id)?;
-            let (answers, mut marks): (Vec<Option<Answer>>, Vec<Mark>) = match (answers, assessed) {
-                (Some(a), _) => {
-                    if !view.status.answerable() {
-                        return Err(StoreError::Conflict(format!("attempt {id} is {} already", view.status)));
-                    }
-                    let marks = drawn.iter().zip(a).map(|(q, a)| assessment::mark(&test.bank[*q], a.as_ref())).collect();
-                    (a.to_vec(), marks)
-                }
-                (None, Some(given)) => {
-                    if !view.status.assessable() {
-                        return Err(StoreError::Conflict(format!("attempt {id} is {}: nothing to assess", view.status)));
-                    }
-                    let mut marks = view.marks.clone();
-                    for (n, right) in given {
-                        match marks.get_mut(n.wrapping_sub(1)) {
-                            Some(m @ Mark::Pending) => *m = if *right { Mark::Right } else { Mark::Wrong },
-                            _ => return Err(StoreError::Invalid(format!("question {n} is not a practical task awaiting marks"))),
-                        }
-                    }
-                    (view.answers.clone(), marks)
-                }
-                (None, None) => return Err(StoreError::Invalid("nothing to mark".to_owned())),
+            let deadline: jiff::Timestamp = view
+                .deadline
+                .parse()
+                .map_err(|e| StoreError::Backend(format!("a stored deadline: {e}")))?;
+            let facts = AttemptFacts {
+                status: view.status,
+                deadline,
+                bank: &test.bank,
+                drawn: &drawn,
+                answers: &view.answers,
+                marks: &view.marks,
+                pass_percent: u8::try_from(test.view.pass_percent).unwrap_or(100),
             };
-            if late {
-                marks.fill(Mark::Wrong);
-            }
-            let outcome = assessment::outcome(&marks, u8::try_from(test.view.pass_percent).unwrap_or(100));
-            let status = AttemptStatus::marked(outcome, late);
-            let detail = match (late, outcome) {
-                (true, _) => "answers arrived after the time limit".to_owned(),
-                (false, None) => "practical tasks wait for an assessor".to_owned(),
-                (false, Some(_)) => {
-                    let right = marks.iter().filter(|m| **m == Mark::Right).count();
-                    format!("{right} of {} right; {} % needed", marks.len(), test.view.pass_percent)
-                }
-            };
+            let marked = decide(&view, &facts)?;
             tx.execute(
                 "UPDATE test_attempts SET submitted_at = COALESCE(submitted_at, $1), answers = $2, marks = $3, status = $4, detail = $5 WHERE id = $6",
-                &[now.to_string().into(), text(&answers)?.into(), text(&marks)?.into(), status.as_str().into(), detail.into(), id.into()],
+                &[tx.now().to_string().into(), text(&marked.answers)?.into(), text(&marked.marks)?.into(), marked.status.as_str().into(), marked.detail.as_str().into(), id.into()],
             )?;
-            crate::audit::audit(tx, Some(view.account), "skill_test.marked", &format!("attempt:{id}"), status.as_str())?;
-            Ok((load_attempt(tx, id)?.0, test))
-        })?;
-        if view.status != AttemptStatus::Passed {
-            return Ok(view);
-        }
-        // A pass: the profile shows the skill as assessed.
+            crate::audit::audit(tx, Some(view.account), "skill_test.marked", &format!("attempt:{id}"), marked.status.as_str())?;
+            Ok(load_attempt(tx, id)?.0)
+        })
+    }
+
+    /// Worker `worker`'s profile shows `skill` at `level` as assessed (raised to it, never
+    /// lowered), and matching hears of the change.
+    pub fn record_assessed(
+        &self,
+        worker: WorkerId,
+        skill: &str,
+        level: i64,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
-            crate::matching::raise_skill(
-                tx,
-                view.worker,
-                &test.view.skill,
-                test.view.level,
-                Evidence::Assessed,
-            )?;
-            crate::matching::record(tx, crate::matching::Changed::Workers(&[view.worker]))
-        })?;
-        Ok(view)
+            crate::matching::raise_skill(tx, worker, skill, level, Evidence::Assessed)?;
+            crate::matching::record(tx, crate::matching::Changed::Workers(&[worker]))
+        })
     }
 }
+
+/// What decides a new attempt: on the test, the candidate's latest attempt at it and the
+/// time, the questions drawn (indexes into the bank) and the deadline.
+pub type PlanAttempt<'a> = &'a dyn Fn(
+    &SkillTestView,
+    Option<LastAttempt>,
+    jiff::Timestamp,
+) -> Result<(Vec<usize>, jiff::Timestamp), StoreError>;
+
+/// What marks an attempt: on the attempt as its candidate sees it and as it is kept, what to
+/// keep.
+pub type MarkAttempt<'a> =
+    &'a dyn Fn(&AttemptView, &AttemptFacts<'_>) -> Result<Marked, StoreError>;

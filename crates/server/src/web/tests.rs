@@ -94,14 +94,15 @@ pub(super) async fn start(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     let started = blocking(move || {
+        let store = platform.store();
         let Some(w) = store.worker_of(account.id)? else {
             return Err(guild_store::StoreError::Conflict(
                 "make your profile first: tell Guild about your work".to_owned(),
             ));
         };
-        store.start_attempt(test, account.id, w.worker.id, store.now())
+        platform.start_attempt(test, account.id, w.worker.id)
     })
     .await;
     match started {

@@ -678,8 +678,8 @@ pub(super) async fn invite(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, InviteForm) = submission(&state, &headers, &raw).await?;
-    let store = state.store.clone();
-    match blocking(move || store.invite(task, account.id, f.worker)).await {
+    let platform = state.platform.clone();
+    match blocking(move || platform.invite(task, account.id, f.worker)).await {
         Ok(()) => go(&format!("/projects/{id}/tasks/{task}")),
         Err(e) => Err(failed(v.t, &e)),
     }
@@ -704,14 +704,14 @@ pub(super) async fn apply(
         Ok(a) => a,
         Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
-    let store = state.store.clone();
+    let platform = state.platform.clone();
     let applied = blocking(move || {
-        let Some(w) = store.worker_of(account.id)? else {
+        let Some(w) = platform.store().worker_of(account.id)? else {
             return Err(guild_store::StoreError::Conflict(
                 "make your profile first: tell Guild about your work".to_owned(),
             ));
         };
-        store.propose(f.task, w.worker.id, account.id, &f.cover, amount)
+        platform.apply(f.task, w.worker.id, account.id, &f.cover, amount)
     })
     .await;
     match applied {
