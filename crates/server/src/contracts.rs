@@ -58,6 +58,50 @@ pub struct ContractProposal {
     pub review_days: Option<i64>,
 }
 
+impl TryFrom<ContractProposal> for (WorkerId, ContractOffer) {
+    type Error = ApiError;
+
+    /// The worker offered the contract, and its terms in the market's types (money parsed in
+    /// the contract's currency); a bad field is a 400 naming it.
+    fn try_from(p: ContractProposal) -> Result<Self, ApiError> {
+        let currency = Currency::parse(&p.currency)
+            .map_err(|e| ApiError::bad_field("currency", e.to_string()))?;
+        let milestones = p
+            .milestones
+            .iter()
+            .map(|m| {
+                Amount::parse(&m.amount, currency)
+                    .map(|a| (m.title.clone(), a))
+                    .map_err(|e| ApiError::bad_field("milestones.amount", e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let hourly = match (&p.hourly_rate, p.weekly_cap_hours) {
+            (None, None) => None,
+            (Some(rate), Some(cap)) => Some(HourlyTerms {
+                rate: Amount::parse(rate, currency)
+                    .map_err(|e| ApiError::bad_field("hourly_rate", e.to_string()))?,
+                weekly_cap_hours: cap,
+            }),
+            _ => {
+                return Err(ApiError::bad_body(
+                    "an hourly contract needs both hourly_rate and weekly_cap_hours",
+                ));
+            }
+        };
+        Ok((
+            p.worker,
+            ContractOffer {
+                title: p.title,
+                currency,
+                tests: p.milestones.iter().map(|m| m.test).collect(),
+                milestones,
+                review_days: p.review_days.unwrap_or(7),
+                hourly,
+            },
+        ))
+    }
+}
+
 /// Proposes a contract to a worker (the caller is the client).
 #[utoipa::path(post, operation_id = "propose_contract", path = "/api/v1/contracts", tag = "contracts", request_body = ContractProposal,
     responses((status = 201, body = ContractView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem)),
@@ -67,41 +111,9 @@ pub async fn propose(
     Caller(caller): Caller,
     Body(p): Body<ContractProposal>,
 ) -> Result<(StatusCode, Json<ContractView>), ApiError> {
-    let currency =
-        Currency::parse(&p.currency).map_err(|e| ApiError::bad_field("currency", e.to_string()))?;
-    let milestones = p
-        .milestones
-        .iter()
-        .map(|m| {
-            Amount::parse(&m.amount, currency)
-                .map(|a| (m.title.clone(), a))
-                .map_err(|e| ApiError::bad_field("milestones.amount", e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let tests: Vec<Option<SkillTestId>> = p.milestones.iter().map(|m| m.test).collect();
-    let hourly = match (&p.hourly_rate, p.weekly_cap_hours) {
-        (None, None) => None,
-        (Some(rate), Some(cap)) => Some(HourlyTerms {
-            rate: Amount::parse(rate, currency)
-                .map_err(|e| ApiError::bad_field("hourly_rate", e.to_string()))?,
-            weekly_cap_hours: cap,
-        }),
-        _ => {
-            return Err(ApiError::bad_body(
-                "an hourly contract needs both hourly_rate and weekly_cap_hours",
-            ));
-        }
-    };
+    let (worker, offer) = p.try_into()?;
     let platform = state.platform.clone();
-    let offer = ContractOffer {
-        title: p.title,
-        currency,
-        milestones,
-        review_days: p.review_days.unwrap_or(7),
-        tests,
-        hourly,
-    };
-    let view = blocking(move || platform.propose_contract(caller.id, p.worker, offer)).await?;
+    let view = blocking(move || platform.propose_contract(caller.id, worker, offer)).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -271,6 +283,40 @@ pub struct Timesheet {
     pub entries: Vec<DayWorked>,
 }
 
+impl TryFrom<Timesheet> for Vec<change::DayWorked> {
+    type Error = ApiError;
+
+    /// The days of a timesheet, each a date and whole minutes; a bad field is a 400 naming it.
+    fn try_from(sheet: Timesheet) -> Result<Self, ApiError> {
+        if sheet.entries.len() > 7 {
+            return Err(ApiError::bad_field("entries", "a week has 7 days"));
+        }
+        sheet
+            .entries
+            .into_iter()
+            .map(|e| {
+                let date = e.date.parse::<jiff::civil::Date>().map_err(|_| {
+                    ApiError::bad_field(
+                        "entries.date",
+                        format!("{:?} is not a date like 2026-11-23", e.date),
+                    )
+                })?;
+                if !(e.hours.is_finite() && e.hours > 0.0 && e.hours <= 24.0) {
+                    return Err(ApiError::bad_field(
+                        "entries.hours",
+                        format!("{} is not more than 0 and at most 24", e.hours),
+                    ));
+                }
+                Ok(change::DayWorked {
+                    date,
+                    minutes: (e.hours * 60.0).round() as i64,
+                    note: e.note,
+                })
+            })
+            .collect()
+    }
+}
+
 fn week_index(n: usize) -> Result<usize, ApiError> {
     n.checked_sub(1)
         .ok_or_else(|| ApiError::bad_parameter("n", "weeks are numbered from 1"))
@@ -289,32 +335,7 @@ pub async fn log_time(
     Body(sheet): Body<Timesheet>,
 ) -> Result<Json<ContractView>, ApiError> {
     let week = week_index(n)?;
-    if sheet.entries.len() > 7 {
-        return Err(ApiError::bad_field("entries", "a week has 7 days"));
-    }
-    let entries = sheet
-        .entries
-        .into_iter()
-        .map(|e| {
-            let date = e.date.parse::<jiff::civil::Date>().map_err(|_| {
-                ApiError::bad_field(
-                    "entries.date",
-                    format!("{:?} is not a date like 2026-11-23", e.date),
-                )
-            })?;
-            if !(e.hours.is_finite() && e.hours > 0.0 && e.hours <= 24.0) {
-                return Err(ApiError::bad_field(
-                    "entries.hours",
-                    format!("{} is not more than 0 and at most 24", e.hours),
-                ));
-            }
-            Ok(change::DayWorked {
-                date,
-                minutes: (e.hours * 60.0).round() as i64,
-                note: e.note,
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let entries = sheet.try_into()?;
     let platform = state.platform.clone();
     Ok(Json(
         blocking(move || platform.log_time(id, caller.id, week, entries)).await?,

@@ -246,6 +246,17 @@ impl From<StoreError> for ApiError {
                 };
                 Self::new(StatusCode::CONFLICT, code, refusal.to_string())
             }
+            StoreError::ProjectRefused(refusal) => {
+                use guild_matching::project::ProjectRefusal as R;
+                let (status, code) = match refusal {
+                    R::TooManyTasks(_) => (StatusCode::BAD_REQUEST, "too-many-tasks"),
+                    R::Full => (StatusCode::CONFLICT, "project-full"),
+                    R::Closed => (StatusCode::CONFLICT, "project-closed"),
+                    R::NotDraft(_) => (StatusCode::CONFLICT, "project-not-draft"),
+                    R::NothingToPublish => (StatusCode::CONFLICT, "nothing-to-publish"),
+                };
+                Self::new(status, code, refusal.to_string())
+            }
             StoreError::AttemptRefused(refusal) => {
                 use guild_market::assessment::AttemptRefusal as R;
                 let (status, code) = match refusal {

@@ -114,6 +114,9 @@ pub enum StoreError {
     /// says which).
     #[error("{0}")]
     AttemptRefused(guild_market::assessment::AttemptRefusal),
+    /// A change to a project is refused (the refusal says which).
+    #[error("{0}")]
+    ProjectRefused(guild_matching::project::ProjectRefusal),
     /// A proposal, an application or an invitation is refused (the reason says which).
     #[error("conflict: {0}")]
     ProposalRefused(guild_market::proposal::ProposalRefusal),

@@ -10,10 +10,10 @@ use guild_matching::{
 use serde::Serialize;
 
 use crate::matching::{TaskExtras, insert_task};
-use crate::sql::Tx;
+use crate::sql::{Tx, first};
 use crate::{Store, StoreError, StoredTask};
 
-use guild_matching::project::MAX_PROJECT_TASKS;
+use guild_matching::project::{ProjectRefusal, check_task_count};
 
 /// A project's task as its owner sees it.
 #[derive(Debug, Clone, Serialize)]
@@ -131,12 +131,7 @@ impl Store {
         unplaced: Vec<String>,
     ) -> Result<ProjectView, StoreError> {
         let (title, problem) = (title.as_str(), problem.as_str());
-        if drafts.len() > MAX_PROJECT_TASKS {
-            return Err(StoreError::Invalid(format!(
-                "the description gives {} tasks; a project has at most {MAX_PROJECT_TASKS}: split it",
-                drafts.len()
-            )));
-        }
+        check_task_count(drafts.len()).map_err(StoreError::ProjectRefused)?;
         for d in drafts {
             d.task
                 .validate()
@@ -228,34 +223,23 @@ impl Store {
             let count = tx.query(
                 "SELECT COUNT(*) AS n FROM work_tasks WHERE project_id = $1",
                 &[id.into()],
-            )?[0]
-                .int("n")?;
-            if count as usize >= MAX_PROJECT_TASKS {
-                return Err(StoreError::Conflict(format!(
-                    "project {id} has {MAX_PROJECT_TASKS} tasks, the most a project has"
-                )));
-            }
-            let task_status = match status {
-                ProjectStatus::Draft => TaskStatus::Draft,
-                ProjectStatus::Closed => {
-                    return Err(StoreError::Conflict(format!("project {id} is closed")));
-                }
-                // The project's audience is not kept apart: its invited tasks tell it.
-                ProjectStatus::Published => {
-                    let invited = !tx
-                        .query(
-                            "SELECT 1 FROM work_tasks WHERE project_id = $1 AND status = 'invited'",
-                            &[id.into()],
-                        )?
-                        .is_empty();
-                    if invited {
-                        Audience::Invited
-                    } else {
-                        Audience::Open
-                    }
-                    .task_status()
-                }
+            )?;
+            let count = usize::try_from(first(&count)?.int("n")?).unwrap_or(usize::MAX);
+            // The project's audience is not kept apart: its invited tasks tell it.
+            let invited = !tx
+                .query(
+                    "SELECT 1 FROM work_tasks WHERE project_id = $1 AND status = 'invited'",
+                    &[id.into()],
+                )?
+                .is_empty();
+            let audience = if invited {
+                Audience::Invited
+            } else {
+                Audience::Open
             };
+            let task_status = status
+                .new_task(count, audience)
+                .map_err(StoreError::ProjectRefused)?;
             insert_task(
                 tx,
                 Some(owner),
@@ -280,20 +264,15 @@ impl Store {
         audience: Audience,
     ) -> Result<ProjectView, StoreError> {
         self.write(|tx| {
-            let status = lock_own(tx, id, owner)?;
-            if !status.publishable() {
-                return Err(StoreError::Conflict(format!(
-                    "project {id} is {status}; only a draft project is published"
-                )));
-            }
+            lock_own(tx, id, owner)?
+                .may_publish()
+                .map_err(StoreError::ProjectRefused)?;
             let n = tx.execute(
                 "UPDATE work_tasks SET status = $1 WHERE project_id = $2 AND status = 'draft'",
                 &[audience.task_status().as_str().into(), id.into()],
             )?;
             if n == 0 {
-                return Err(StoreError::Conflict(format!(
-                    "project {id} has no draft task to publish: add one first"
-                )));
+                return Err(StoreError::ProjectRefused(ProjectRefusal::NothingToPublish));
             }
             tx.execute(
                 "UPDATE projects SET status = 'published' WHERE id = $1",
@@ -319,12 +298,9 @@ impl Store {
         owner: AccountId,
     ) -> Result<ProjectView, StoreError> {
         self.write(|tx| {
-            let status = lock_own(tx, id, owner)?;
-            if status == ProjectStatus::Closed {
-                return Err(StoreError::Conflict(format!(
-                    "project {id} is already closed"
-                )));
-            }
+            lock_own(tx, id, owner)?
+                .may_close()
+                .map_err(StoreError::ProjectRefused)?;
             tx.execute(
                 "UPDATE work_tasks SET status = 'closed' WHERE project_id = $1",
                 &[id.into()],
