@@ -737,7 +737,9 @@ pub fn run() -> Result<ExitCode> {
         }
         Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&db)?, args),
         Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&db)?, args),
-        Command::Payments(command) => crate::operate::payments(&open(&db)?, command),
+        Command::Payments(command) => {
+            crate::operate::payments(&Platform::new(Arc::new(open(&db)?), None), command)
+        }
         Command::Ledger(command) => crate::operate::ledger(&open(&db)?, command),
         Command::Contracts(command) => {
             crate::operate::contracts(&Platform::new(Arc::new(open(&db)?), None), command)

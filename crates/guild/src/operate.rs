@@ -71,14 +71,15 @@ pub enum LedgerCommand {
 }
 
 /// Runs `guild payments …`.
-pub fn payments(store: &Store, command: PaymentsCommand) -> Result<ExitCode> {
+pub fn payments(platform: &Platform, command: PaymentsCommand) -> Result<ExitCode> {
+    let store = platform.store();
     match command {
         PaymentsCommand::Reconcile { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let lines = guild_market::bank::parse_statement(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let r = store.reconcile(&lines)?;
+            let r = platform.reconcile(&lines)?;
             out!(
                 "{} deposits, {} payouts confirmed, {} returned, {} read before, {} unmatched",
                 r.deposits,

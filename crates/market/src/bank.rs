@@ -20,13 +20,15 @@
 //! | `counterparty` | no       | who paid or was paid                                       |
 //! | `note`         | no       | the bank's free text                                       |
 
-use guild_ids::PaymentId;
+use guild_ids::{AccountId, PaymentId};
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::MarketError;
-use crate::money::{Amount, Currency};
+use crate::fx::Rate;
+use crate::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
+use crate::money::{Amount, Currency, decimal};
 
 /// The most transactions one statement may hold (the header not counted): a larger file is
 /// more likely a mistake than a statement, and the operator can split it.
@@ -326,6 +328,251 @@ pub struct StatementLine {
     pub counterparty: Option<String>,
     /// The bank's free text, when any.
     pub note: Option<String>,
+}
+
+/// A payment instruction as a statement line is matched to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    /// The reference quoted.
+    pub reference: String,
+    /// The user account.
+    pub account: AccountId,
+    /// A deposit to make or a payout sent.
+    pub direction: PaymentDirection,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// Its currency's code.
+    pub currency: String,
+    /// Its amount, if fixed (a payout's always is).
+    pub amount_minor: Option<i64>,
+    /// For a payout: the ledger account the money came from.
+    pub source: Option<AccountKind>,
+}
+
+/// Why a statement line matched no instruction: kept for a person to look at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unmatched {
+    /// The line quotes no reference.
+    #[error("no reference")]
+    NoReference,
+    /// No instruction has the reference quoted.
+    #[error("no payment instruction has reference {0}")]
+    UnknownReference(String),
+    /// The line's currency is not the instruction's.
+    #[error("reference {reference} is for {instruction}, the line is in {line}")]
+    Currency {
+        /// The reference.
+        reference: String,
+        /// The instruction's currency.
+        instruction: String,
+        /// The line's.
+        line: Currency,
+    },
+    /// A payout's amount is not the line's.
+    #[error("payout {reference} is {payout} {currency}, the line is {line}")]
+    Amount {
+        /// The reference.
+        reference: String,
+        /// The payout's amount, decimal text.
+        payout: String,
+        /// Its currency.
+        currency: String,
+        /// The line's amount, decimal text.
+        line: String,
+    },
+    /// The line does not fit what the instruction is or where it stands.
+    #[error(
+        "reference {reference} ({direction} payout/deposit, {status}) does not fit a line of {line}"
+    )]
+    DoesNotFit {
+        /// The reference.
+        reference: String,
+        /// The instruction's direction.
+        direction: PaymentDirection,
+        /// Its state.
+        status: PaymentStatus,
+        /// The line's amount, decimal text.
+        line: String,
+    },
+}
+
+/// What a statement line does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineOutcome {
+    /// A client's deposit arrived: into their funds.
+    Deposit,
+    /// A payout left the bank: it is settled.
+    PayoutSettled,
+    /// A payout came back: to where it came from.
+    PayoutReturned,
+    /// Nothing: kept for a person to look at, with why.
+    Unmatched(Unmatched),
+}
+
+impl LineOutcome {
+    /// The outcome's name as the bank lines keep it (`unmatched` for any mismatch).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Deposit => "deposit",
+            Self::PayoutSettled => "payout_settled",
+            Self::PayoutReturned => "payout_returned",
+            Self::Unmatched(_) => "unmatched",
+        }
+    }
+}
+
+/// What reading a statement line changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineDecision {
+    /// What the line is.
+    pub outcome: LineOutcome,
+    /// The ledger transfer it makes, if any.
+    pub transfer: Option<Transfer>,
+    /// The instruction's new state, when it changes (a deposit's stays open: more may come).
+    pub status: Option<PaymentStatus>,
+}
+
+/// What statement line `line` does, given the instruction its reference names (`None`: no
+/// reference, or no instruction has it): a deposit credits the client's funds; a payout's
+/// line of its exact amount settles it; a payout coming back returns the money to where it
+/// came from; anything else is left for a person, with why.
+pub fn read_line(
+    line: &StatementLine,
+    instruction: Option<&Instruction>,
+) -> Result<LineDecision, MarketError> {
+    let cur = line.currency;
+    let unmatched = |why| LineDecision {
+        outcome: LineOutcome::Unmatched(why),
+        transfer: None,
+        status: None,
+    };
+    let Some(p) = instruction else {
+        return Ok(unmatched(match &line.reference {
+            Some(r) => Unmatched::UnknownReference(r.clone()),
+            None => Unmatched::NoReference,
+        }));
+    };
+    if p.currency != cur.code() {
+        return Ok(unmatched(Unmatched::Currency {
+            reference: p.reference.clone(),
+            instruction: p.currency.clone(),
+            line: cur,
+        }));
+    }
+    let decided = |outcome, transfer, status| LineDecision {
+        outcome,
+        transfer: Some(transfer),
+        status,
+    };
+    let out = p.direction == PaymentDirection::Out;
+    if !out && line.amount_minor > 0 {
+        let t = Transfer::between(
+            TransferKind::Deposit,
+            Account::world(cur),
+            Account::of(AccountKind::ClientFunds, p.account, cur)?,
+            line.amount_minor,
+            &format!("bank transfer {} ({})", line.bank_id, p.reference),
+        )?;
+        return Ok(decided(LineOutcome::Deposit, t, None));
+    }
+    if out && p.status.awaits_bank() && line.amount_minor < 0 {
+        if Some(-line.amount_minor) != p.amount_minor {
+            return Ok(unmatched(Unmatched::Amount {
+                reference: p.reference.clone(),
+                payout: p.amount_minor.map(|a| decimal(a, cur)).unwrap_or_default(),
+                currency: p.currency.clone(),
+                line: decimal(line.amount_minor, cur),
+            }));
+        }
+        let t = Transfer::between(
+            TransferKind::PayoutSettled,
+            Account::of(AccountKind::PayoutsPending, p.account, cur)?,
+            Account::world(cur),
+            -line.amount_minor,
+            &format!("payout {} sent ({})", p.reference, line.bank_id),
+        )?;
+        return Ok(decided(
+            LineOutcome::PayoutSettled,
+            t,
+            Some(PaymentStatus::Settled),
+        ));
+    }
+    if out
+        && p.status.returnable()
+        && line.amount_minor > 0
+        && Some(line.amount_minor) == p.amount_minor
+    {
+        // The bank sent it back: to where it came from, in the payout's currency (a
+        // converted payout comes back as the converted amount; the operator converts it back
+        // by hand if the worker asks).
+        let source = p.source.unwrap_or(AccountKind::WorkerBalance);
+        let from = if p.status.awaits_bank() {
+            Account::of(AccountKind::PayoutsPending, p.account, cur)?
+        } else {
+            Account::world(cur)
+        };
+        let t = Transfer::between(
+            TransferKind::PayoutReturned,
+            from,
+            Account::of(source, p.account, cur)?,
+            line.amount_minor,
+            &format!("payout {} returned ({})", p.reference, line.bank_id),
+        )?;
+        return Ok(decided(
+            LineOutcome::PayoutReturned,
+            t,
+            Some(PaymentStatus::Returned),
+        ));
+    }
+    Ok(unmatched(Unmatched::DoesNotFit {
+        reference: p.reference.clone(),
+        direction: p.direction,
+        status: p.status,
+        line: decimal(line.amount_minor, cur),
+    }))
+}
+
+/// The transfer that sets `amount` aside from `source` for a payout to `beneficiary` into
+/// `pending`: in the same currency, or converted at `rate` (then it passes through the world
+/// accounts of both currencies, and `paid` is what arrives).
+pub fn payout_transfer(
+    source: Account,
+    pending: Account,
+    amount: Amount,
+    conversion: Option<(&Rate, Amount)>,
+    beneficiary: &str,
+) -> Result<Transfer, MarketError> {
+    match conversion {
+        None => Transfer::between(
+            TransferKind::Payout,
+            source,
+            pending,
+            amount.minor,
+            &format!("payout to {beneficiary}"),
+        ),
+        Some((rate, paid)) => Transfer::new(
+            TransferKind::Payout,
+            vec![
+                Posting {
+                    account: source,
+                    amount: -amount.minor,
+                },
+                Posting {
+                    account: Account::world(amount.currency),
+                    amount: amount.minor,
+                },
+                Posting {
+                    account: Account::world(paid.currency),
+                    amount: -paid.minor,
+                },
+                Posting {
+                    account: pending,
+                    amount: paid.minor,
+                },
+            ],
+            &format!("payout to {beneficiary}: {}", rate.describe(amount, paid)),
+        ),
+    }
 }
 
 /// The statement's columns.
@@ -1155,5 +1402,54 @@ mod tests {
             e.starts_with("payout 8, reference") && e.contains("already used"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_statement_line_settles_credits_returns_or_waits_for_a_person() {
+        let eur = Currency::parse("EUR").unwrap();
+        let line = |amount_minor: i64, reference: Option<&str>| StatementLine {
+            line: 2,
+            bank_id: "B1".to_owned(),
+            date: "2026-12-07".to_owned(),
+            amount_minor,
+            currency: eur,
+            reference: reference.map(str::to_owned),
+            counterparty: None,
+            note: None,
+        };
+        let payout = Instruction {
+            reference: "RF18539007547034".to_owned(),
+            account: AccountId(4),
+            direction: PaymentDirection::Out,
+            status: PaymentStatus::Open,
+            currency: "EUR".to_owned(),
+            amount_minor: Some(5000),
+            source: Some(AccountKind::WorkerBalance),
+        };
+        let r = Some(payout.reference.as_str());
+        let settled = read_line(&line(-5000, r), Some(&payout)).unwrap();
+        assert_eq!(settled.outcome, LineOutcome::PayoutSettled);
+        assert_eq!(settled.status, Some(PaymentStatus::Settled));
+        let short = read_line(&line(-4000, r), Some(&payout)).unwrap();
+        assert!(matches!(
+            short.outcome,
+            LineOutcome::Unmatched(Unmatched::Amount { .. })
+        ));
+        assert!(short.transfer.is_none());
+        let back = read_line(&line(5000, r), Some(&payout)).unwrap();
+        assert_eq!(back.outcome, LineOutcome::PayoutReturned);
+        let deposit = Instruction {
+            direction: PaymentDirection::In,
+            amount_minor: None,
+            ..payout.clone()
+        };
+        let credited = read_line(&line(12_000, r), Some(&deposit)).unwrap();
+        assert_eq!(
+            (credited.outcome, credited.status),
+            (LineOutcome::Deposit, None)
+        );
+        let none = read_line(&line(100, None), None).unwrap();
+        assert_eq!(none.outcome, LineOutcome::Unmatched(Unmatched::NoReference));
+        assert_eq!(none.outcome.as_str(), "unmatched");
     }
 }

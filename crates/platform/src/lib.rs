@@ -26,6 +26,7 @@ mod contracts;
 mod credentials;
 mod learning;
 mod matching;
+mod payments;
 mod reading;
 mod reviews;
 mod skill_tests;

@@ -53,7 +53,7 @@ pub use matching::{
     Account, MatchingChanges, Owner, SimilarityInput, StoredTask, StoredWorker, TokenInfo,
 };
 pub use messages::{Attachment, Message, NewAttachment, Notification};
-pub use payments::{PaymentInstruction, PayoutRequest, Reconciliation};
+pub use payments::{PaymentInstruction, PayoutRequest, ReadLine, Reconciliation};
 pub use postgres::{REPLICA_APPLICATION_NAME, ReplicaStatus};
 pub use projects::{ProjectTask, ProjectView};
 pub use proposals::{Proposal, ProposalMessage};

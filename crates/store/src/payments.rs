@@ -6,9 +6,12 @@
 //! operator set, recorded with the transfer.
 
 use guild_ids::{AccountId, PaymentId, TransferId};
-use guild_market::bank::{self, PaymentDirection, PaymentStatus, PayoutInstruction, StatementLine};
+use guild_market::bank::{
+    self, LineDecision, LineOutcome, PaymentDirection, PaymentStatus, PayoutInstruction,
+    StatementLine,
+};
 use guild_market::fx::Rate;
-use guild_market::ledger::{Account, AccountKind, Posting, Transfer, TransferKind};
+use guild_market::ledger::{Account, AccountKind};
 use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
@@ -263,14 +266,8 @@ impl Store {
             let source = market(Account::of(request.source, request.account, from))?;
             let pending = market(Account::of(AccountKind::PayoutsPending, request.account, to))?;
             let (transfer, rate_text, paid) = if to == from {
-                let t = Transfer::between(
-                    TransferKind::Payout,
-                    source,
-                    pending,
-                    request.amount.minor,
-                    &format!("payout to {beneficiary}"),
-                )
-                .map_err(market_error)?;
+                let t = bank::payout_transfer(source, pending, request.amount, None, beneficiary)
+                    .map_err(market_error)?;
                 (t, None, request.amount)
             } else {
                 let nanos = tx
@@ -288,18 +285,8 @@ impl Store {
                     })?;
                 let rate = Rate { base: from, quote: to, nanos };
                 let paid = rate.convert(request.amount).map_err(market_error)?;
-                let memo = format!("payout to {beneficiary}: {}", rate.describe(request.amount, paid));
-                let t = Transfer::new(
-                    TransferKind::Payout,
-                    vec![
-                        Posting { account: source, amount: -request.amount.minor },
-                        Posting { account: Account::world(from), amount: request.amount.minor },
-                        Posting { account: Account::world(to), amount: -paid.minor },
-                        Posting { account: pending, amount: paid.minor },
-                    ],
-                    &memo,
-                )
-                .map_err(market_error)?;
+                let t = bank::payout_transfer(source, pending, request.amount, Some((&rate, paid)), beneficiary)
+                    .map_err(market_error)?;
                 (t, Some(format!("{} {to}/{from}", rate.text())), paid)
             };
             // The transfer shows the source, amounts, currencies and beneficiary; the IBAN is
@@ -372,16 +359,22 @@ impl Store {
     }
 
     /// Reads a bank statement: each line once, in its own transaction.
-    pub fn reconcile(&self, lines: &[StatementLine]) -> Result<Reconciliation, StoreError> {
+    /// Reads a bank statement's lines, each in its own transaction, as `decide` says on the
+    /// line and the instruction its reference names: a line read before changes nothing; a
+    /// line that matches nothing is kept (and audited) for a person to look at.
+    pub fn reconcile(
+        &self,
+        lines: &[StatementLine],
+        decide: ReadLine<'_>,
+    ) -> Result<Reconciliation, StoreError> {
         let mut report = Reconciliation::default();
         for line in lines {
-            let outcome = self.money_write(|tx| reconcile_line(tx, line))?;
-            match outcome.as_str() {
-                "deposit" => report.deposits += 1,
-                "payout_settled" => report.settled += 1,
-                "payout_returned" => report.returned += 1,
-                "already_read" => report.already_read += 1,
-                why => report
+            match self.money_write(|tx| reconcile_line(tx, line, decide))? {
+                None => report.already_read += 1,
+                Some(LineOutcome::Deposit) => report.deposits += 1,
+                Some(LineOutcome::PayoutSettled) => report.settled += 1,
+                Some(LineOutcome::PayoutReturned) => report.returned += 1,
+                Some(LineOutcome::Unmatched(why)) => report
                     .unmatched
                     .push(format!("line {} ({}): {why}", line.line, line.bank_id)),
             }
@@ -390,9 +383,17 @@ impl Store {
     }
 }
 
-/// What a statement line is, and the transfer it makes: `deposit`, `payout_settled`,
-/// `payout_returned`, `already_read`, or why it matched nothing.
-fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, StoreError> {
+/// What decides a statement line: on the line and the instruction its reference names, what
+/// it is and the transfer it makes.
+pub type ReadLine<'a> =
+    &'a dyn Fn(&StatementLine, Option<&bank::Instruction>) -> Result<LineDecision, StoreError>;
+
+/// Reads one statement line as `decide` says, in `tx`: what it was (`None`: read before).
+fn reconcile_line(
+    tx: &mut dyn Tx,
+    line: &StatementLine,
+    decide: ReadLine<'_>,
+) -> Result<Option<LineOutcome>, StoreError> {
     if !tx
         .query(
             "SELECT 1 FROM bank_lines WHERE bank_id = $1",
@@ -400,10 +401,8 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
         )?
         .is_empty()
     {
-        return Ok("already_read".to_owned());
+        return Ok(None);
     }
-    let key = format!("bank:{}", line.bank_id);
-    let cur = line.currency;
     let instruction = match &line.reference {
         Some(r) => tx
             .query(
@@ -415,129 +414,58 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             .transpose()?,
         None => None,
     };
+    let facts = instruction
+        .as_ref()
+        .map(|p| -> Result<bank::Instruction, StoreError> {
+            Ok(bank::Instruction {
+                reference: p.reference.clone(),
+                account: p.account,
+                direction: p.direction,
+                status: p.status,
+                currency: p.currency.clone(),
+                amount_minor: p.amount_minor,
+                source: p
+                    .source
+                    .as_deref()
+                    .map(AccountKind::parse)
+                    .transpose()
+                    .map_err(market_error)?,
+            })
+        })
+        .transpose()?;
+    let decision = decide(line, facts.as_ref())?;
     let now = tx.now().to_string();
-    let (outcome, transfer): (String, Option<TransferId>) = match instruction {
-        None => (
-            match &line.reference {
-                Some(r) => format!("no payment instruction has reference {r}"),
-                None => "no reference".to_owned(),
-            },
-            None,
-        ),
-        Some(p) if p.currency != cur.code() => (
-            format!(
-                "reference {} is for {}, the line is in {cur}",
-                p.reference, p.currency
-            ),
-            None,
-        ),
-        Some(p) if p.direction == PaymentDirection::In && line.amount_minor > 0 => {
-            let t = Transfer::between(
-                TransferKind::Deposit,
-                Account::world(cur),
-                market(Account::of(AccountKind::ClientFunds, p.account, cur))?,
-                line.amount_minor,
-                &format!("bank transfer {} ({})", line.bank_id, p.reference),
-            )
-            .map_err(market_error)?;
-            let (stored, _) = post_in(tx, &key, None, &t, None)?;
-            tx.execute(
-                "UPDATE payment_instructions SET settled_at = COALESCE(settled_at, $1) WHERE id = $2",
-                &[now.clone().into(), p.id.into()],
-            )?;
-            ("deposit".to_owned(), Some(stored.id))
-        }
-        Some(p)
-            if p.direction == PaymentDirection::Out
-                && p.status.awaits_bank()
-                && line.amount_minor < 0 =>
-        {
-            if Some(-line.amount_minor) != p.amount_minor {
-                (
-                    format!(
-                        "payout {} is {} {}, the line is {}",
-                        p.reference,
-                        p.amount.unwrap_or_default(),
-                        p.currency,
-                        decimal(line.amount_minor, cur)
-                    ),
-                    None,
-                )
-            } else {
-                let t = Transfer::between(
-                    TransferKind::PayoutSettled,
-                    market(Account::of(AccountKind::PayoutsPending, p.account, cur))?,
-                    Account::world(cur),
-                    -line.amount_minor,
-                    &format!("payout {} sent ({})", p.reference, line.bank_id),
-                )
-                .map_err(market_error)?;
-                let (stored, _) = post_in(tx, &key, None, &t, None)?;
-                tx.execute(
-                    "UPDATE payment_instructions SET status = 'settled', settled_at = $1 WHERE id = $2",
+    let transfer: Option<TransferId> = match (&decision.transfer, &instruction) {
+        (Some(t), Some(p)) => {
+            let (stored, _) = post_in(tx, &format!("bank:{}", line.bank_id), None, t, None)?;
+            match decision.status {
+                // A deposit's instruction stays open (more may come); it was first met now.
+                None => tx.execute(
+                    "UPDATE payment_instructions SET settled_at = COALESCE(settled_at, $1) WHERE id = $2",
                     &[now.clone().into(), p.id.into()],
-                )?;
-                ("payout_settled".to_owned(), Some(stored.id))
-            }
-        }
-        Some(p)
-            if p.direction == PaymentDirection::Out
-                && p.status.returnable()
-                && line.amount_minor > 0
-                && Some(line.amount_minor) == p.amount_minor =>
-        {
-            // The bank sent it back: to where it came from, in the payout's currency (a
-            // converted payout comes back as the converted amount; the operator converts it
-            // back by hand if the worker asks).
-            let source = AccountKind::parse(p.source.as_deref().unwrap_or("worker_balance"))
-                .map_err(market_error)?;
-            let back = market(Account::of(source, p.account, cur))?;
-            let from = if p.status.awaits_bank() {
-                market(Account::of(AccountKind::PayoutsPending, p.account, cur))?
-            } else {
-                Account::world(cur)
+                )?,
+                Some(status) => tx.execute(
+                    "UPDATE payment_instructions SET status = $1, settled_at = $2 WHERE id = $3",
+                    &[status.as_str().into(), now.clone().into(), p.id.into()],
+                )?,
             };
-            let t = Transfer::between(
-                TransferKind::PayoutReturned,
-                from,
-                back,
-                line.amount_minor,
-                &format!("payout {} returned ({})", p.reference, line.bank_id),
-            )
-            .map_err(market_error)?;
-            let (stored, _) = post_in(tx, &key, None, &t, None)?;
-            tx.execute(
-                "UPDATE payment_instructions SET status = 'returned', settled_at = $1 WHERE id = $2",
-                &[now.clone().into(), p.id.into()],
-            )?;
-            ("payout_returned".to_owned(), Some(stored.id))
+            Some(stored.id)
         }
-        Some(p) => (
-            format!(
-                "reference {} ({} payout/deposit, {}) does not fit a line of {}",
-                p.reference,
-                p.direction,
-                p.status,
-                decimal(line.amount_minor, cur)
-            ),
-            None,
-        ),
+        _ => None,
     };
-    if !matches!(
-        outcome.as_str(),
-        "deposit" | "payout_settled" | "payout_returned"
-    ) {
-        crate::audit::audit(
-            tx,
-            None,
-            "bank.unmatched",
-            &format!("bank_line:{}", line.bank_id),
-            &outcome,
-        )?;
-    }
-    let recorded = match outcome.as_str() {
-        "deposit" | "payout_settled" | "payout_returned" => outcome.clone(),
-        _ => "unmatched".to_owned(),
+    let why = match &decision.outcome {
+        LineOutcome::Unmatched(why) => {
+            let why = why.to_string();
+            crate::audit::audit(
+                tx,
+                None,
+                "bank.unmatched",
+                &format!("bank_line:{}", line.bank_id),
+                &why,
+            )?;
+            Some(why)
+        }
+        _ => None,
     };
     tx.execute(
         "INSERT INTO bank_lines (bank_id, date, amount, currency, reference, outcome, transfer_id, note, read_at) \
@@ -546,13 +474,13 @@ fn reconcile_line(tx: &mut dyn Tx, line: &StatementLine) -> Result<String, Store
             line.bank_id.as_str().into(),
             line.date.as_str().into(),
             line.amount_minor.into(),
-            cur.code().into(),
+            line.currency.code().into(),
             line.reference.as_deref().into(),
-            recorded.into(),
+            decision.outcome.as_str().into(),
             transfer.into(),
-            (if outcome.contains(' ') { Some(outcome.as_str()) } else { line.note.as_deref() }).into(),
+            why.as_deref().or(line.note.as_deref()).into(),
             now.into(),
         ],
     )?;
-    Ok(outcome)
+    Ok(Some(decision.outcome))
 }
