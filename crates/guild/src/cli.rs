@@ -736,7 +736,10 @@ pub fn run() -> Result<ExitCode> {
             crate::learning::resources(&open_with_taxonomy(&db)?, command)
         }
         Command::Trainers(args) => crate::learning::trainers(&open_with_taxonomy(&db)?, args),
-        Command::Teach(args) => crate::learning::teach(&open_with_taxonomy(&db)?, args),
+        Command::Teach(args) => crate::learning::teach(
+            &Platform::new(Arc::new(open_with_taxonomy(&db)?), None),
+            args,
+        ),
         Command::Payments(command) => {
             crate::operate::payments(&Platform::new(Arc::new(open(&db)?), None), command)
         }

@@ -368,7 +368,8 @@ pub fn trainers(store: &Store, args: TrainersArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn teach(store: &Store, args: TeachArgs) -> Result<ExitCode> {
+pub fn teach(platform: &guild_platform::Platform, args: TeachArgs) -> Result<ExitCode> {
+    let store = platform.store();
     let wanted = skill(&args.skill)?;
     let worker = args.worker;
     if args.withdraw {
@@ -384,7 +385,7 @@ pub fn teach(store: &Store, args: TeachArgs) -> Result<ExitCode> {
         note: args.note,
         created_at: String::new(),
     };
-    let (stored, new) = store.set_teaching_offer(&offer)?;
+    let (stored, new) = platform.offer_to_teach(&offer)?;
     out!(
         "worker {worker} {} to teach {wanted} ({}{})",
         if new { "offers" } else { "changed the offer" },

@@ -921,3 +921,24 @@ impl Platform {
         .learning_path(request)
     }
 }
+
+impl Platform {
+    /// Adds or replaces a worker's offer to teach a skill: the skill must be on the worker's
+    /// profile at [`guild_reskilling::trainers::MIN_TRAINER_LEVEL`] or more (the reskilling
+    /// engine's rule, decided on the profile as the store's transaction reads it). Returns the
+    /// stored offer and whether it is new.
+    pub fn offer_to_teach(
+        &self,
+        offer: &guild_store::TeachingOffer,
+    ) -> Result<(guild_store::TeachingOffer, bool), StoreError> {
+        self.store.set_teaching_offer(offer, &|proficiency| {
+            guild_reskilling::trainers::may_offer(
+                offer.worker,
+                &offer.skill,
+                proficiency,
+                &offer.note,
+            )
+            .map_err(StoreError::Reskilling)
+        })
+    }
+}

@@ -112,6 +112,19 @@ impl LearningResource {
         if self.title.trim().is_empty() {
             return Err(ReskillError::Invalid("a resource needs a title".to_owned()));
         }
+        if self.title.chars().count() > 500
+            || self.provider.chars().count() > 500
+            || self.link.as_ref().is_some_and(|l| l.len() > 2000)
+        {
+            return Err(ReskillError::Invalid(
+                "titles and providers have at most 500 characters, links 2000".to_owned(),
+            ));
+        }
+        if self.teaches.len() + self.requires.len() > 200 {
+            return Err(ReskillError::Invalid(
+                "at most 200 skills taught and required".to_owned(),
+            ));
+        }
         if self.teaches.is_empty() {
             return Err(ReskillError::Invalid(format!(
                 "resource {:?} teaches no skill",

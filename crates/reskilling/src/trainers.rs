@@ -269,6 +269,31 @@ pub struct TrainerRanking {
     pub excluded: Vec<ExcludedTrainer>,
 }
 
+/// Whether worker `worker`, holding `skill` at `proficiency` (`None`: not on the profile),
+/// may offer to teach it with `note`: at [`MIN_TRAINER_LEVEL`] or more, and a note of at most
+/// [`MAX_TEACHING_NOTE`] characters.
+pub fn may_offer(
+    worker: impl std::fmt::Display,
+    skill: &SkillId,
+    proficiency: Option<i64>,
+    note: &str,
+) -> Result<(), ReskillError> {
+    if note.chars().count() > MAX_TEACHING_NOTE {
+        return Err(ReskillError::Invalid(format!(
+            "a teaching note has at most {MAX_TEACHING_NOTE} characters"
+        )));
+    }
+    match proficiency {
+        Some(p) if p >= i64::from(MIN_TRAINER_LEVEL) => Ok(()),
+        Some(p) => Err(ReskillError::Invalid(format!(
+            "worker {worker} holds {skill} at proficiency {p}; teaching it needs {MIN_TRAINER_LEVEL} or more"
+        ))),
+        None => Err(ReskillError::Invalid(format!(
+            "worker {worker}'s profile does not list {skill}: add it at proficiency {MIN_TRAINER_LEVEL} or more first"
+        ))),
+    }
+}
+
 /// Scores one offer for a learner, or says which constraint excludes it.
 pub fn explain(learner: &Learner, offer: &TrainerOffer) -> Result<TrainerMatch, TrainerExclusion> {
     if offer.skill != learner.skill {

@@ -472,8 +472,8 @@ pub async fn set_teaching(
         note: body.note,
         created_at: String::new(),
     };
-    let store = state.store.clone();
-    let (stored, new) = blocking(move || store.set_teaching_offer(&offer)).await?;
+    let platform = state.platform.clone();
+    let (stored, new) = blocking(move || platform.offer_to_teach(&offer)).await?;
     let status = if new {
         StatusCode::CREATED
     } else {

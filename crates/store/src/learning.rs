@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use guild_matching::{Currency, Money, Proficiency, WorkerId};
 use guild_reskilling::catalogue::{LearningResource, ResourceKind, SkillLevel};
-use guild_reskilling::trainers::{MIN_TRAINER_LEVEL, TrainerOffer};
+use guild_reskilling::trainers::TrainerOffer;
 use guild_taxonomy::SkillId;
 
 use crate::matching::Owner;
@@ -62,8 +62,6 @@ pub struct TeachingOffer {
     #[serde(default)]
     pub created_at: String,
 }
-
-use guild_reskilling::trainers::MAX_TEACHING_NOTE;
 
 /// Skills per query when checking or loading by skill (well under both backends' limits).
 const SKILLS_PER_QUERY: usize = 500;
@@ -133,21 +131,6 @@ fn check_resources(
     for (i, r) in resources.iter().enumerate() {
         r.validate()
             .map_err(|e| StoreError::Invalid(format!("{}{e}", at(i, r))))?;
-        if r.title.chars().count() > 500
-            || r.provider.chars().count() > 500
-            || r.link.as_ref().is_some_and(|l| l.len() > 2000)
-        {
-            return Err(StoreError::Invalid(format!(
-                "{}titles and providers have at most 500 characters, links 2000",
-                at(i, r)
-            )));
-        }
-        if r.teaches.len() + r.requires.len() > 200 {
-            return Err(StoreError::Invalid(format!(
-                "{}at most 200 skills taught and required",
-                at(i, r)
-            )));
-        }
     }
     let wanted: BTreeSet<&SkillId> = resources
         .iter()
@@ -313,15 +296,6 @@ fn not_found(what: &'static str, id: impl ToString) -> StoreError {
         what,
         id: id.to_string(),
     }
-}
-
-fn check_note(note: &str) -> Result<(), StoreError> {
-    if note.chars().count() > MAX_TEACHING_NOTE {
-        return Err(StoreError::Invalid(format!(
-            "a teaching note has at most {MAX_TEACHING_NOTE} characters"
-        )));
-    }
-    Ok(())
 }
 
 fn offer_from_row(r: &Record) -> Result<TeachingOffer, StoreError> {
@@ -499,14 +473,14 @@ impl Store {
             .collect())
     }
 
-    /// Adds or replaces a worker's offer to teach a skill. The skill must be in the taxonomy
-    /// and on the worker's profile at proficiency 4 or more. Returns the stored offer and
-    /// whether it is new (a replaced offer keeps its creation time).
+    /// Adds or replaces a worker's offer to teach a skill in the taxonomy, if `check` allows
+    /// it on the worker's proficiency in the skill (`None`: not on the profile). Returns the
+    /// stored offer and whether it is new (a replaced offer keeps its creation time).
     pub fn set_teaching_offer(
         &self,
         offer: &TeachingOffer,
+        check: &dyn Fn(Option<i64>) -> Result<(), StoreError>,
     ) -> Result<(TeachingOffer, bool), StoreError> {
-        check_note(&offer.note)?;
         let stamp = self.now().to_string();
         self.write(|tx| {
             let wanted = BTreeSet::from([&offer.skill]);
@@ -524,21 +498,7 @@ impl Store {
                 "SELECT proficiency FROM worker_skills WHERE worker_id = $1 AND skill = $2",
                 &[id.into(), offer.skill.as_str().into()],
             )?;
-            match held.first().map(|r| r.int("proficiency")).transpose()? {
-                Some(p) if p >= i64::from(MIN_TRAINER_LEVEL) => {}
-                Some(p) => {
-                    return Err(StoreError::Invalid(format!(
-                        "worker {id} holds {} at proficiency {p}; teaching it needs {MIN_TRAINER_LEVEL} or more",
-                        offer.skill
-                    )));
-                }
-                None => {
-                    return Err(StoreError::Invalid(format!(
-                        "worker {id}'s profile does not list {}: add it at proficiency {MIN_TRAINER_LEVEL} or more first",
-                        offer.skill
-                    )));
-                }
-            }
+            check(held.first().map(|r| r.int("proficiency")).transpose()?)?;
             let existing = tx.query(
                 "SELECT created_at FROM trainer_offers WHERE worker_id = $1 AND skill = $2",
                 &[id.into(), offer.skill.as_str().into()],
