@@ -616,7 +616,7 @@ mod tests {
         }
     }
 
-    fn now() -> jiff::Timestamp {
+    fn tuesday_morning() -> jiff::Timestamp {
         "2026-11-24T10:00:00Z".parse().unwrap()
     }
 
@@ -628,14 +628,14 @@ mod tests {
             party,
             week: monday,
         };
-        let change = decide(&c, &open(Party::Client), now()).unwrap();
+        let change = decide(&c, &open(Party::Client), tuesday_morning()).unwrap();
         let week = change.new_week.unwrap();
         assert_eq!((week.index, week.amount), (0, 25_000));
         assert_eq!(change.milestones[0].status, MilestoneStatus::Funded);
         assert_eq!(change.movements.len(), 1);
         assert_eq!(change.movements[0].key, "contract:7:milestone:1:fund");
         assert_eq!(
-            decide(&c, &open(Party::Worker), now()),
+            decide(&c, &open(Party::Worker), tuesday_morning()),
             Err(ContractRefusal::NotYourPart("the client funds weeks"))
         );
         let tuesday = "2026-11-24".parse().unwrap();
@@ -645,17 +645,17 @@ mod tests {
                 party: Party::Client,
                 week: tuesday,
             },
-            now(),
+            tuesday_morning(),
         );
         assert!(refused.unwrap_err().is_bad_request());
         let twice = hourly(ContractStatus::Active, &[MilestoneStatus::Funded]);
         assert_eq!(
-            decide(&twice, &open(Party::Client), now()),
+            decide(&twice, &open(Party::Client), tuesday_morning()),
             Err(ContractRefusal::WeekOpen(monday))
         );
         let proposed = hourly(ContractStatus::Proposed, &[]);
         assert_eq!(
-            decide(&proposed, &open(Party::Client), now()),
+            decide(&proposed, &open(Party::Client), tuesday_morning()),
             Err(ContractRefusal::NotActive(ContractStatus::Proposed))
         );
     }
@@ -676,7 +676,7 @@ mod tests {
         let ok = decide(
             &c,
             &log(vec![day("2026-11-23", 4), day("2026-11-25", 6)]),
-            now(),
+            tuesday_morning(),
         )
         .unwrap();
         let (week, days) = ok.timesheet.unwrap();
@@ -689,10 +689,10 @@ mod tests {
         let over = decide(
             &c,
             &log(vec![day("2026-11-23", 6), day("2026-11-24", 5)]),
-            now(),
+            tuesday_morning(),
         );
         assert!(matches!(over, Err(ContractRefusal::Invalid(_))));
-        let outside = decide(&c, &log(vec![day("2026-11-30", 1)]), now());
+        let outside = decide(&c, &log(vec![day("2026-11-30", 1)]), tuesday_morning());
         assert!(matches!(outside, Err(ContractRefusal::OutsideWeek { .. })));
         let by_client = Request::LogTime {
             party: Party::Client,
@@ -700,12 +700,16 @@ mod tests {
             days: vec![],
         };
         assert!(matches!(
-            decide(&c, &by_client, now()),
+            decide(&c, &by_client, tuesday_morning()),
             Err(ContractRefusal::NotYourPart(_))
         ));
         let submitted = hourly(ContractStatus::Active, &[MilestoneStatus::Submitted]);
         assert!(matches!(
-            decide(&submitted, &log(vec![day("2026-11-23", 1)]), now()),
+            decide(
+                &submitted,
+                &log(vec![day("2026-11-23", 1)]),
+                tuesday_morning()
+            ),
             Err(ContractRefusal::WeekClosed { week: 1, .. })
         ));
         let no_week = Request::LogTime {
@@ -713,7 +717,10 @@ mod tests {
             week: 3,
             days: vec![],
         };
-        assert_eq!(decide(&c, &no_week, now()), Err(ContractRefusal::NoWeek(4)));
+        assert_eq!(
+            decide(&c, &no_week, tuesday_morning()),
+            Err(ContractRefusal::NoWeek(4))
+        );
     }
 
     #[test]
@@ -726,11 +733,11 @@ mod tests {
             milestone: Some(0),
             worker_percent: None,
         };
-        let submitted = decide(&c, &act(Party::Worker, Action::Submit), now()).unwrap();
+        let submitted = decide(&c, &act(Party::Worker, Action::Submit), tuesday_morning()).unwrap();
         let due = submitted.milestones[0].review_due.unwrap();
         assert_eq!(
             due,
-            now()
+            tuesday_morning()
                 .checked_add(jiff::SignedDuration::from_hours(24 * 7))
                 .unwrap()
         );
@@ -738,16 +745,16 @@ mod tests {
         assert_eq!(notice.actor, Some(AccountId(2)));
         assert_eq!(notice.event, "contract.submit");
         c.milestones[0].status = MilestoneStatus::Submitted;
-        let approved = decide(&c, &act(Party::Client, Action::Approve), now()).unwrap();
+        let approved = decide(&c, &act(Party::Client, Action::Approve), tuesday_morning()).unwrap();
         // 1 h 30 min at 25.00 an hour: 37.50 billed, the rest of the 250.00 refunded.
-        let worker: i64 = approved
+        let to_worker: i64 = approved
             .movements
             .iter()
             .flat_map(|m| &m.transfer.postings)
             .filter(|p| p.account.owner == 2)
             .map(|p| p.amount)
             .sum();
-        assert_eq!(worker, 3375, "37.50 less the 10 % fee");
+        assert_eq!(to_worker, 3375, "37.50 less the 10 % fee");
     }
 
     #[test]
@@ -764,7 +771,7 @@ mod tests {
             worker_percent: None,
         };
         assert_eq!(
-            decide(&c, &approve, now()),
+            decide(&c, &approve, tuesday_morning()),
             Err(ContractRefusal::Training {
                 milestone: 1,
                 test: SkillTestId(5)
@@ -776,7 +783,7 @@ mod tests {
             milestone: Some(0),
             worker_percent: None,
         };
-        let change = decide(&c, &passed, now()).unwrap();
+        let change = decide(&c, &passed, tuesday_morning()).unwrap();
         assert_eq!(change.status, Some(ContractStatus::Completed));
     }
 

@@ -439,6 +439,39 @@ pub fn decide_for(
     }
 }
 
+/// Which of `candidates` `party` may take now on a contract of `kind` in `contract` state
+/// with milestones in `milestones` states, on milestone `milestone` (or the whole contract):
+/// the state machine is asked for each, so a page offers exactly what would be accepted. A
+/// training milestone (`training`) is approved by the learner's pass, never by hand.
+pub fn available(
+    kind: ContractKind,
+    contract: ContractStatus,
+    milestones: &[MilestoneStatus],
+    party: Party,
+    milestone: Option<(usize, bool)>,
+    candidates: &[Action],
+) -> Vec<Action> {
+    candidates
+        .iter()
+        .copied()
+        .filter(|a| {
+            let by_hand = matches!(a, Action::Submit | Action::Approve | Action::RequestChanges);
+            !(by_hand && milestone.is_some_and(|(_, training)| training))
+        })
+        .filter(|a| {
+            decide_for(
+                kind,
+                contract,
+                milestones,
+                *a,
+                party,
+                milestone.map(|(i, _)| i),
+            )
+            .is_ok()
+        })
+        .collect()
+}
+
 /// How a contract ended, as its reviews say: reviews come after a contract ends with work
 /// paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -723,5 +756,79 @@ mod tests {
         );
         assert_eq!(Ending::of(ContractStatus::Cancelled, &[M::Refunded]), None);
         assert_eq!(Ending::of(ContractStatus::Active, &[M::Approved]), None);
+    }
+
+    #[test]
+    fn a_page_offers_what_the_state_machine_accepts() {
+        use MilestoneStatus as M;
+        let whole = [
+            Action::Accept,
+            Action::Decline,
+            Action::Cancel,
+            Action::Dispute,
+        ];
+        let one = [
+            Action::Fund,
+            Action::Submit,
+            Action::Approve,
+            Action::RequestChanges,
+        ];
+        let fixed = ContractKind::Fixed;
+        assert_eq!(
+            available(
+                fixed,
+                ContractStatus::Proposed,
+                &[M::Unfunded],
+                Party::Worker,
+                None,
+                &whole
+            ),
+            vec![Action::Accept, Action::Decline]
+        );
+        assert_eq!(
+            available(
+                fixed,
+                ContractStatus::Active,
+                &[M::Funded],
+                Party::Client,
+                None,
+                &whole
+            ),
+            vec![Action::Cancel, Action::Dispute]
+        );
+        let ms = [M::Submitted, M::Unfunded];
+        assert_eq!(
+            available(
+                fixed,
+                ContractStatus::Active,
+                &ms,
+                Party::Client,
+                Some((0, false)),
+                &one
+            ),
+            vec![Action::Approve, Action::RequestChanges]
+        );
+        assert!(
+            available(
+                fixed,
+                ContractStatus::Active,
+                &ms,
+                Party::Client,
+                Some((0, true)),
+                &one
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            available(
+                fixed,
+                ContractStatus::Active,
+                &ms,
+                Party::Client,
+                Some((1, false)),
+                &one
+            ),
+            vec![Action::Fund]
+        );
     }
 }

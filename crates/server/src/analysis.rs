@@ -19,8 +19,7 @@ use crate::{AppState, blocking};
 /// The analyzer over the store's current taxonomy (rebuilt by the platform when an import
 /// changed it).
 pub(crate) async fn analyzer(state: &AppState) -> Result<Arc<Analyzer>, ApiError> {
-    let platform = state.platform.clone();
-    blocking(move || platform.analyzer()).await
+    state.on_platform(move |platform| platform.analyzer()).await
 }
 
 fn text_field(text: &str) -> Result<(), ApiError> {
@@ -189,8 +188,11 @@ pub async fn deconstruct(
             ));
         }
     };
-    let platform = state.platform.clone();
-    Ok(Json(blocking(move || platform.deconstruct(&work)).await?))
+    Ok(Json(
+        state
+            .on_platform(move |platform| platform.deconstruct(&work))
+            .await?,
+    ))
 }
 
 /// A CV or a plain description of past work.

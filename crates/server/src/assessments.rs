@@ -55,23 +55,23 @@ pub async fn create(
     Body(t): Body<NewTest>,
 ) -> Result<(StatusCode, Json<SkillTestView>), ApiError> {
     let org = crate::credentials::member(&state, caller.id, slug, &["admin", "assessor"]).await?;
-    let platform = state.platform.clone();
-    let view = blocking(move || {
-        platform.create_skill_test(
-            org.id,
-            &NewSkillTest {
-                skill: t.skill,
-                level: t.level,
-                title: t.title,
-                questions_per_attempt: t.questions_per_attempt,
-                pass_percent: t.pass_percent,
-                time_limit_minutes: t.time_limit_minutes,
-                cooldown_hours: t.cooldown_hours,
-                questions: t.questions,
-            },
-        )
-    })
-    .await?;
+    let view = state
+        .on_platform(move |platform| {
+            platform.create_skill_test(
+                org.id,
+                &NewSkillTest {
+                    skill: t.skill,
+                    level: t.level,
+                    title: t.title,
+                    questions_per_attempt: t.questions_per_attempt,
+                    pass_percent: t.pass_percent,
+                    time_limit_minutes: t.time_limit_minutes,
+                    cooldown_hours: t.cooldown_hours,
+                    questions: t.questions,
+                },
+            )
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -89,9 +89,10 @@ pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<TestQuery>,
 ) -> Result<Json<Vec<SkillTestView>>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.skill_tests(q.skill.as_deref())).await?,
+        state
+            .on_store(move |store| store.skill_tests(q.skill.as_deref()))
+            .await?,
     ))
 }
 
@@ -115,8 +116,9 @@ pub async fn start(
     Body(s): Body<StartAttempt>,
 ) -> Result<(StatusCode, Json<AttemptView>), ApiError> {
     own_worker(&state, caller.id, s.worker).await?;
-    let platform = state.platform.clone();
-    let view = blocking(move || platform.start_attempt(id, caller.id, s.worker)).await?;
+    let view = state
+        .on_platform(move |platform| platform.start_attempt(id, caller.id, s.worker))
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -126,14 +128,14 @@ async fn may_see(
     caller: AccountId,
     id: AttemptId,
 ) -> Result<(AttemptView, bool), ApiError> {
-    let store = state.store.clone();
-    let (view, role) = blocking(move || {
-        let v = store.attempt(id)?;
-        let org = store.attempt_organisation(id)?;
-        let role = store.member_role(org, caller)?;
-        Ok((v, role))
-    })
-    .await?;
+    let (view, role) = state
+        .on_store(move |store| {
+            let v = store.attempt(id)?;
+            let org = store.attempt_organisation(id)?;
+            let role = store.member_role(org, caller)?;
+            Ok((v, role))
+        })
+        .await?;
     if view.account == caller || role.is_some() {
         Ok((view, role.is_some()))
     } else {

@@ -173,8 +173,8 @@ impl FromRequestParts<AppState> for Caller {
                     ApiError::unauthorized("the Authorization header must be Bearer <token>")
                 })?;
             let hash = token_hash(token);
-            let store = state.store.clone();
-            let (account, scopes) = blocking(move || store.account_for_token(&hash))
+            let (account, scopes) = state
+                .on_store(move |store| store.account_for_token(&hash))
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?;
             if let Some(scopes) = scopes {
@@ -307,9 +307,10 @@ pub(crate) async fn register(
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| ApiError::internal(&e))??;
-    let store = state.store.clone();
     let email = email.to_owned();
-    blocking(move || store.create_account(&email, &name, &hash)).await
+    state
+        .on_store(move |store| store.create_account(&email, &name, &hash))
+        .await
 }
 
 /// E-mail and password, for a token.
@@ -366,9 +367,10 @@ pub(crate) async fn check_sign_in(
             u64::try_from(wait).unwrap_or(1),
         ));
     }
-    let store = state.store.clone();
     let lookup = email.to_owned();
-    let found = blocking(move || store.account_by_email(&lookup)).await?;
+    let found = state
+        .on_store(move |store| store.account_by_email(&lookup))
+        .await?;
     // Verify against a fixed hash when the account does not exist, so that timing does not
     // tell which e-mail addresses have accounts.
     let (account, hash) = match found {
@@ -381,11 +383,11 @@ pub(crate) async fn check_sign_in(
     match account.filter(|_| ok) {
         Some(a) => Ok(a),
         None => {
-            let store = state.store.clone();
-            blocking(move || {
-                store.audit_event(None, "login.failed", &format!("email:{tried}"), &address)
-            })
-            .await?;
+            state
+                .on_store(move |store| {
+                    store.audit_event(None, "login.failed", &format!("email:{tried}"), &address)
+                })
+                .await?;
             Err(ApiError::unauthorized("wrong e-mail address or password"))
         }
     }
@@ -414,10 +416,10 @@ pub async fn create_token(
         .map(crate::scopes::normalise)
         .transpose()
         .map_err(|e| ApiError::bad_field("scopes", e))?;
-    let store = state.store.clone();
     let (hash, account_id) = (token_hash(&token), account.id);
-    let id =
-        blocking(move || store.create_token(account_id, &name, &hash, scopes.as_deref())).await?;
+    let id = state
+        .on_store(move |store| store.create_token(account_id, &name, &hash, scopes.as_deref()))
+        .await?;
     Ok((StatusCode::CREATED, Json(NewToken { id, token, account })))
 }
 
@@ -429,8 +431,11 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<guild_store::TokenInfo>>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.tokens_of(caller.id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.tokens_of(caller.id))
+            .await?,
+    ))
 }
 
 /// Sign-in for a browser.
@@ -508,9 +513,10 @@ pub(crate) async fn start_session(
     let csrf = csrf_of(&session);
     let expires = state.store.now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
     let previous = cookie(headers, SESSION_COOKIE).map(|v| token_hash(&v));
-    let store = state.store.clone();
     let (sh, ch, until) = (token_hash(&session), token_hash(&csrf), expires.to_string());
-    blocking(move || store.create_session(account, &sh, &ch, &until, previous.as_deref())).await?;
+    state
+        .on_store(move |store| store.create_session(account, &sh, &ch, &until, previous.as_deref()))
+        .await?;
     let secure = if state.publication.base_url.starts_with("https://") {
         "; Secure"
     } else {
@@ -538,8 +544,9 @@ pub async fn end_session(
     use axum::response::IntoResponse;
     let session = cookie(&headers, SESSION_COOKIE).map(|v| token_hash(&v));
     if let Some(hash) = session {
-        let store = state.store.clone();
-        blocking(move || store.end_session(&hash)).await?;
+        state
+            .on_store(move |store| store.end_session(&hash))
+            .await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
@@ -567,8 +574,9 @@ pub async fn appeal(
     Caller(caller): Caller,
     Body(req): Body<AppealRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let store = state.store.clone();
-    blocking(move || store.appeal(caller.id, &req.text)).await?;
+    state
+        .on_store(move |store| store.appeal(caller.id, &req.text))
+        .await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -600,8 +608,9 @@ pub async fn suspend(
     if id == admin.id {
         return Err(ApiError::forbidden("admins do not suspend themselves"));
     }
-    let store = state.store.clone();
-    blocking(move || store.set_suspension(id, Some(&reason), admin.id)).await?;
+    state
+        .on_store(move |store| store.set_suspension(id, Some(&reason), admin.id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -614,8 +623,9 @@ pub async fn reinstate(
     Admin(admin): Admin,
     Path(id): Path<AccountId>,
 ) -> Result<StatusCode, ApiError> {
-    let store = state.store.clone();
-    blocking(move || store.set_suspension(id, None, admin.id)).await?;
+    state
+        .on_store(move |store| store.set_suspension(id, None, admin.id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -639,8 +649,7 @@ pub async fn appeals(
     State(state): State<AppState>,
     Admin(_): Admin,
 ) -> Result<Json<Vec<OpenAppeal>>, ApiError> {
-    let store = state.store.clone();
-    let all = blocking(move || store.open_appeals()).await?;
+    let all = state.on_store(move |store| store.open_appeals()).await?;
     Ok(Json(
         all.into_iter()
             .map(|(id, account, text, created_at)| OpenAppeal {
@@ -665,8 +674,9 @@ pub async fn revoke_token(
     Caller(caller): Caller,
     Path(id): Path<TokenId>,
 ) -> Result<StatusCode, ApiError> {
-    let store = state.store.clone();
-    blocking(move || store.revoke_token(caller.id, id)).await?;
+    state
+        .on_store(move |store| store.revoke_token(caller.id, id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -680,9 +690,10 @@ pub async fn export(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.export_account(caller.id)).await?,
+        state
+            .on_store(move |store| store.export_account(caller.id))
+            .await?,
     ))
 }
 
@@ -706,9 +717,10 @@ pub async fn delete_me(
     Caller(caller): Caller,
     Body(req): Body<DeleteAccount>,
 ) -> Result<StatusCode, ApiError> {
-    let store = state.store.clone();
     let email = caller.email.clone();
-    let found = blocking(move || store.account_by_email(&email)).await?;
+    let found = state
+        .on_store(move |store| store.account_by_email(&email))
+        .await?;
     let hash = found
         .map(|(_, h)| h)
         .unwrap_or_else(|| DUMMY_HASH.to_owned());
@@ -720,8 +732,9 @@ pub async fn delete_me(
             "the password is wrong: the account was not deleted",
         ));
     }
-    let store = state.store.clone();
-    blocking(move || store.delete_account(caller.id)).await?;
+    state
+        .on_store(move |store| store.delete_account(caller.id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -112,8 +112,9 @@ pub async fn propose(
     Body(p): Body<ContractProposal>,
 ) -> Result<(StatusCode, Json<ContractView>), ApiError> {
     let (worker, offer) = p.try_into()?;
-    let platform = state.platform.clone();
-    let view = blocking(move || platform.propose_contract(caller.id, worker, offer)).await?;
+    let view = state
+        .on_platform(move |platform| platform.propose_contract(caller.id, worker, offer))
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -125,8 +126,11 @@ pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<ContractView>>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.contracts_of(caller.id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.contracts_of(caller.id))
+            .await?,
+    ))
 }
 
 async fn as_party(
@@ -134,8 +138,9 @@ async fn as_party(
     caller: AccountId,
     id: ContractId,
 ) -> Result<(ContractView, Party), ApiError> {
-    let platform = state.platform.clone();
-    blocking(move || platform.contract_for(id, caller)).await
+    state
+        .on_platform(move |platform| platform.contract_for(id, caller))
+        .await
 }
 
 /// One of the caller's contracts.
@@ -180,8 +185,9 @@ async fn act(
     action: Action,
     milestone: Option<usize>,
 ) -> Result<Json<ContractView>, ApiError> {
-    let platform = state.platform.clone();
-    let view = blocking(move || platform.act_as_party(id, caller, action, milestone)).await?;
+    let view = state
+        .on_platform(move |platform| platform.act_as_party(id, caller, action, milestone))
+        .await?;
     Ok(Json(view))
 }
 
@@ -257,8 +263,9 @@ pub async fn open_week(
         .week_start
         .parse()
         .map_err(|_| ApiError::bad_field("week_start", "must be a date like 2026-11-23"))?;
-    let platform = state.platform.clone();
-    let view = blocking(move || platform.open_week(id, caller.id, week)).await?;
+    let view = state
+        .on_platform(move |platform| platform.open_week(id, caller.id, week))
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -336,9 +343,10 @@ pub async fn log_time(
 ) -> Result<Json<ContractView>, ApiError> {
     let week = week_index(n)?;
     let entries = sheet.try_into()?;
-    let platform = state.platform.clone();
     Ok(Json(
-        blocking(move || platform.log_time(id, caller.id, week, entries)).await?,
+        state
+            .on_platform(move |platform| platform.log_time(id, caller.id, week, entries))
+            .await?,
     ))
 }
 
@@ -362,8 +370,11 @@ pub async fn timesheet(
             "contract {id} has no week {n}"
         )));
     }
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.timesheet(id, week)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.timesheet(id, week))
+            .await?,
+    ))
 }
 
 /// A review of the worker.
@@ -454,9 +465,9 @@ pub async fn review_client(
     if party != Party::Worker {
         return Err(ApiError::forbidden("the worker reviews the client here"));
     }
-    let platform = state.platform.clone();
-    let rep =
-        blocking(move || platform.review_client(id, caller.id, body.rating, &body.body)).await?;
+    let rep = state
+        .on_platform(move |platform| platform.review_client(id, caller.id, body.rating, &body.body))
+        .await?;
     Ok((StatusCode::CREATED, Json(rep)))
 }
 
@@ -471,8 +482,11 @@ pub async fn client_reputation(
     Caller(_): Caller,
     Path(id): Path<AccountId>,
 ) -> Result<Json<guild_store::ClientReputation>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.client_reputation(id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.client_reputation(id))
+            .await?,
+    ))
 }
 
 /// A dispute's decision.
@@ -497,16 +511,16 @@ pub async fn resolve(
     if r.worker_percent > 100 {
         return Err(ApiError::bad_field("worker_percent", "0 to 100"));
     }
-    let platform = state.platform.clone();
-    let view = blocking(move || {
-        platform.act_on_contract(
-            id,
-            Party::Admin,
-            Action::Resolve,
-            None,
-            Some(r.worker_percent),
-        )
-    })
-    .await?;
+    let view = state
+        .on_platform(move |platform| {
+            platform.act_on_contract(
+                id,
+                Party::Admin,
+                Action::Resolve,
+                None,
+                Some(r.worker_percent),
+            )
+        })
+        .await?;
     Ok(Json(view))
 }

@@ -103,8 +103,9 @@ fn document(media_type: &'static str, v: &Value) -> Response {
 }
 
 async fn organisation_issuer(state: &AppState, slug: String) -> Result<Issuer, ApiError> {
-    let platform = state.platform.clone();
-    blocking(move || platform.issuer(Some(&slug))).await
+    state
+        .on_platform(move |platform| platform.issuer(Some(&slug)))
+        .await
 }
 
 /// The platform's DID document (`did:web`), listing every key that ever signed.
@@ -301,13 +302,13 @@ pub(crate) async fn member(
     slug: String,
     allowed: &'static [&'static str],
 ) -> Result<Organisation, ApiError> {
-    let store = state.store.clone();
-    let (o, role) = blocking(move || {
-        let o = store.organisation(&slug)?;
-        let role = store.member_role(o.id, caller)?;
-        Ok((o, role))
-    })
-    .await?;
+    let (o, role) = state
+        .on_store(move |store| {
+            let o = store.organisation(&slug)?;
+            let role = store.member_role(o.id, caller)?;
+            Ok((o, role))
+        })
+        .await?;
     match role {
         Some(r) if allowed.contains(&r.as_str()) => Ok(o),
         Some(r) => Err(ApiError::forbidden(format!(
@@ -344,8 +345,9 @@ pub async fn set_member(
     Body(change): Body<MemberChange>,
 ) -> Result<StatusCode, ApiError> {
     let o = member(&state, caller.id, slug, &["admin"]).await?;
-    let store = state.store.clone();
-    blocking(move || store.set_member(o.id, &change.email, &change.role)).await?;
+    state
+        .on_store(move |store| store.set_member(o.id, &change.email, &change.role))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -530,9 +532,9 @@ pub async fn organisation_credentials(
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<IssuedView>>, ApiError> {
     let o = member(&state, caller.id, slug, &["admin", "assessor"]).await?;
-    let store = state.store.clone();
-    let all =
-        blocking(move || store.credentials_issued_by(&Issuer::Organisation(o).key_name())).await?;
+    let all = state
+        .on_store(move |store| store.credentials_issued_by(&Issuer::Organisation(o).key_name()))
+        .await?;
     Ok(Json(all.iter().map(issued_view).collect()))
 }
 
@@ -543,20 +545,20 @@ async fn may_see(
     caller: AccountId,
     c: &IssuedCredential,
 ) -> Result<bool, ApiError> {
-    let store = state.store.clone();
     let (worker, issuer) = (c.worker, c.issuer.clone());
-    blocking(move || {
-        if let Some(w) = worker
-            && store.worker(w)?.owner == Some(caller)
-        {
-            return Ok(true);
-        }
-        match Issuer::organisation_in(&issuer) {
-            Some(org) => Ok(store.member_role(org, caller)?.is_some()),
-            None => Ok(false),
-        }
-    })
-    .await
+    state
+        .on_store(move |store| {
+            if let Some(w) = worker
+                && store.worker(w)?.owner == Some(caller)
+            {
+                return Ok(true);
+            }
+            match Issuer::organisation_in(&issuer) {
+                Some(org) => Ok(store.member_role(org, caller)?.is_some()),
+                None => Ok(false),
+            }
+        })
+        .await
 }
 
 /// Downloads a signed credential (the holder, or members of the issuing organisation), as
@@ -570,8 +572,9 @@ pub async fn download_credential(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let store = state.store.clone();
-    let c = blocking(move || store.issued_credential(&id)).await?;
+    let c = state
+        .on_store(move |store| store.issued_credential(&id))
+        .await?;
     if !may_see(&state, caller.id, &c).await? {
         // Not found rather than forbidden: ids of others' credentials are not confirmed.
         return Err(ApiError::not_found(format!(
@@ -621,13 +624,17 @@ pub async fn revoke_credential(
             "a reason of 1 to 500 characters",
         ));
     }
-    let store = state.store.clone();
     let lookup = id.clone();
-    let c = blocking(move || store.issued_credential(&lookup)).await?;
+    let c = state
+        .on_store(move |store| store.issued_credential(&lookup))
+        .await?;
     let org = Issuer::organisation_in(&c.issuer);
-    let store = state.store.clone();
     let role = match org {
-        Some(org) => blocking(move || store.member_role(org, caller.id)).await?,
+        Some(org) => {
+            state
+                .on_store(move |store| store.member_role(org, caller.id))
+                .await?
+        }
         None => None,
     };
     match (org, role.as_deref()) {
@@ -644,8 +651,9 @@ pub async fn revoke_credential(
         }
         _ => return Err(ApiError::not_found(format!("credential {id} not found"))),
     }
-    let store = state.store.clone();
-    let c = blocking(move || store.revoke_credential(&id, &reason)).await?;
+    let c = state
+        .on_store(move |store| store.revoke_credential(&id, &reason))
+        .await?;
     Ok(Json(issued_view(&c)))
 }
 
@@ -669,9 +677,9 @@ pub async fn worker_credentials(
     Path(id): Path<WorkerId>,
 ) -> Result<Json<WorkerCredentials>, ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    let (issued, imported) =
-        blocking(move || Ok((store.credentials_of(id)?, store.imported_credentials(id)?))).await?;
+    let (issued, imported) = state
+        .on_store(move |store| Ok((store.credentials_of(id)?, store.imported_credentials(id)?)))
+        .await?;
     Ok(Json(WorkerCredentials {
         issued: issued.iter().map(issued_view).collect(),
         imported,
@@ -716,8 +724,7 @@ pub async fn issue_endorsement(
     Caller(caller): Caller,
     Path(id): Path<ReviewId>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
-    let store = state.store.clone();
-    let review = blocking(move || store.review(id)).await?;
+    let review = state.on_store(move |store| store.review(id)).await?;
     if own_worker(&state, caller.id, review.worker).await.is_err() {
         return Err(ApiError::not_found(format!("review {id} not found")));
     }
@@ -838,8 +845,9 @@ pub async fn get_imported(
     Path((id, import)): Path<(WorkerId, ImportId)>,
 ) -> Result<Response, ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    let (_, document) = blocking(move || store.imported_credential(id, import)).await?;
+    let (_, document) = state
+        .on_store(move |store| store.imported_credential(id, import))
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/vc")], document).into_response())
 }
 
@@ -855,7 +863,8 @@ pub async fn delete_imported(
     Path((id, import)): Path<(WorkerId, ImportId)>,
 ) -> Result<StatusCode, ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    blocking(move || store.delete_imported_credential(id, import)).await?;
+    state
+        .on_store(move |store| store.delete_imported_credential(id, import))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -275,14 +275,14 @@ pub async fn create_resources(
             .iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|&b| b == b'{');
-    let store = state.store.clone();
     if single {
         let resource = one_resource(&bytes)?;
-        let stored = blocking(move || {
-            let id = store.add_resource(Some(caller.id), &resource)?;
-            store.resource(id)
-        })
-        .await?;
+        let stored = state
+            .on_store(move |store| {
+                let id = store.add_resource(Some(caller.id), &resource)?;
+                store.resource(id)
+            })
+            .await?;
         return Ok((StatusCode::CREATED, Json(view(stored))).into_response());
     }
     let (resources, first_line) = if is_csv {
@@ -293,8 +293,9 @@ pub async fn create_resources(
     if resources.is_empty() {
         return Err(ApiError::bad_body("the catalogue holds no resources"));
     }
-    let ids =
-        blocking(move || store.import_resources(Some(caller.id), &resources, first_line)).await?;
+    let ids = state
+        .on_store(move |store| store.import_resources(Some(caller.id), &resources, first_line))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(ImportAnswer {
@@ -312,8 +313,7 @@ async fn own_resource(
     caller: AccountId,
     id: ResourceId,
 ) -> Result<StoredResource, ApiError> {
-    let store = state.store.clone();
-    let r = blocking(move || store.resource(id)).await?;
+    let r = state.on_store(move |store| store.resource(id)).await?;
     match r.owner {
         Some(o) if o == caller => Ok(r),
         Some(_) => Err(ApiError::forbidden(format!(
@@ -341,12 +341,12 @@ pub async fn update_resource(
     let id = path_id(&id, "id")?;
     own_resource(&state, caller.id, id).await?;
     let resource = one_resource(&body_bytes(body)?)?;
-    let store = state.store.clone();
-    let stored = blocking(move || {
-        store.replace_resource(id, &resource)?;
-        store.resource(id)
-    })
-    .await?;
+    let stored = state
+        .on_store(move |store| {
+            store.replace_resource(id, &resource)?;
+            store.resource(id)
+        })
+        .await?;
     Ok(Json(view(stored)))
 }
 
@@ -362,8 +362,9 @@ pub async fn delete_resource(
 ) -> Result<StatusCode, ApiError> {
     let id = path_id(&id, "id")?;
     own_resource(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    blocking(move || store.delete_resource(id)).await?;
+    state
+        .on_store(move |store| store.delete_resource(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -394,8 +395,7 @@ async fn own_worker(
     caller: AccountId,
     id: WorkerId,
 ) -> Result<StoredWorker, ApiError> {
-    let store = state.store.clone();
-    let w = blocking(move || store.worker(id)).await?;
+    let w = state.on_store(move |store| store.worker(id)).await?;
     if w.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(
             "worker profile {id} belongs to another account"
@@ -415,12 +415,12 @@ pub async fn list_teaching(
     Path(id): Path<String>,
 ) -> Result<Json<TeachingList>, ApiError> {
     let id: WorkerId = path_id(&id, "id")?;
-    let store = state.store.clone();
-    let offers = blocking(move || {
-        store.worker(id)?;
-        store.teaching_offers(id)
-    })
-    .await?;
+    let offers = state
+        .on_store(move |store| {
+            store.worker(id)?;
+            store.teaching_offers(id)
+        })
+        .await?;
     Ok(Json(TeachingList { offers }))
 }
 
@@ -472,8 +472,9 @@ pub async fn set_teaching(
         note: body.note,
         created_at: String::new(),
     };
-    let platform = state.platform.clone();
-    let (stored, new) = blocking(move || platform.offer_to_teach(&offer)).await?;
+    let (stored, new) = state
+        .on_platform(move |platform| platform.offer_to_teach(&offer))
+        .await?;
     let status = if new {
         StatusCode::CREATED
     } else {
@@ -496,8 +497,9 @@ pub async fn delete_teaching(
     let id: WorkerId = path_id(&id, "id")?;
     own_worker(&state, caller.id, id).await?;
     let skill = path_skill(&skill)?;
-    let store = state.store.clone();
-    blocking(move || store.delete_teaching_offer(id, &skill)).await?;
+    state
+        .on_store(move |store| store.delete_teaching_offer(id, &skill))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -569,8 +571,7 @@ pub async fn trainers(
                     "give learner, or languages and utc_offset_minutes, not both",
                 ));
             }
-            let store = state.store.clone();
-            let w = blocking(move || store.worker(id)).await?;
+            let w = state.on_store(move |store| store.worker(id)).await?;
             if w.owner != Some(caller.id) {
                 return Err(ApiError::not_found(format!("worker {id} not found")));
             }
@@ -643,20 +644,20 @@ pub async fn trainers(
             e.to_string(),
         )
     })?;
-    let store = state.store.clone();
     let wanted = skill.clone();
-    let offers = blocking(move || {
-        if !store
-            .unknown_skills(std::slice::from_ref(&wanted))?
-            .is_empty()
-        {
-            return Err(guild_store::StoreError::Invalid(format!(
-                "skill: unknown skill {wanted}: use an id from /api/v1/skills"
-            )));
-        }
-        store.trainer_candidates(&wanted)
-    })
-    .await?;
+    let offers = state
+        .on_store(move |store| {
+            if !store
+                .unknown_skills(std::slice::from_ref(&wanted))?
+                .is_empty()
+            {
+                return Err(guild_store::StoreError::Invalid(format!(
+                    "skill: unknown skill {wanted}: use an id from /api/v1/skills"
+                )));
+            }
+            store.trainer_candidates(&wanted)
+        })
+        .await?;
     let ranking = rank(&learner, &offers, k);
     Ok(Json(TrainersAnswer {
         considered: offers.len(),

@@ -101,6 +101,27 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+impl AppState {
+    /// Runs `f` with the store on the blocking pool (the store's drivers are synchronous): a
+    /// plain read, or a write that applies no rule.
+    pub(crate) async fn on_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = self.store.clone();
+        blocking(move || f(&store)).await
+    }
+
+    /// Runs use case `f` with the platform on the blocking pool, once per request.
+    pub(crate) async fn on_platform<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Platform) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let platform = self.platform.clone();
+        blocking(move || f(&platform)).await
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -410,12 +431,12 @@ pub struct ReplicaHealth {
 /// Whether the server and its store answer.
 #[utoipa::path(get, path = "/health", responses((status = 200, body = Health), (status = 500, body = Problem)))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let store = state.store.clone();
-    let replica = blocking(move || {
-        store.ping()?;
-        Ok(store.replica_status())
-    })
-    .await?;
+    let replica = state
+        .on_store(move |store| {
+            store.ping()?;
+            Ok(store.replica_status())
+        })
+        .await?;
     Ok(Json(Health {
         status: "ok",
         store: state.store.backend_name(),

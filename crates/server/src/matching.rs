@@ -21,11 +21,11 @@ use guild_platform::{Matches, TaskMatch, WorkerMatch};
 use guild_store::{StoreError, StoredTask, StoredWorker};
 use serde::{Deserialize, Serialize};
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::{AppState, blocking};
 
 /// The matching index over the store's current workers and open tasks, brought up to date
 /// on the blocking pool. A request that gives up (its timeout) does not abandon a build that
@@ -124,13 +124,13 @@ async fn visible_task(
     caller: AccountId,
     id: TaskId,
 ) -> Result<StoredTask, ApiError> {
-    let store = state.store.clone();
-    let (t, invited) = blocking(move || {
-        let t = store.task(id)?;
-        let invited = t.status == TaskStatus::Invited && store.invited_to(id, caller)?;
-        Ok((t, invited))
-    })
-    .await?;
+    let (t, invited) = state
+        .on_store(move |store| {
+            let t = store.task(id)?;
+            let invited = t.status == TaskStatus::Invited && store.invited_to(id, caller)?;
+            Ok((t, invited))
+        })
+        .await?;
     if !t.status.visible(t.owner == Some(caller), invited) {
         return Err(ApiError::not_found(format!("task {id} not found")));
     }
@@ -157,8 +157,7 @@ pub(crate) async fn own_worker(
     caller: AccountId,
     id: WorkerId,
 ) -> Result<StoredWorker, ApiError> {
-    let store = state.store.clone();
-    let w = blocking(move || store.worker(id)).await?;
+    let w = state.on_store(move |store| store.worker(id)).await?;
     if w.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(
             "worker profile {id} belongs to another account"
@@ -176,12 +175,12 @@ pub async fn create_worker(
     Caller(caller): Caller,
     Body(worker): Body<Worker>,
 ) -> Result<(StatusCode, Json<WorkerView>), ApiError> {
-    let store = state.store.clone();
-    let stored = blocking(move || {
-        let id = store.create_worker(Some(caller.id), &worker)?;
-        store.worker(id)
-    })
-    .await?;
+    let stored = state
+        .on_store(move |store| {
+            let id = store.create_worker(Some(caller.id), &worker)?;
+            store.worker(id)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(worker_view(stored, caller.id))))
 }
 
@@ -199,8 +198,9 @@ pub async fn list_workers(
     let p = Params::parse(raw.as_deref(), &["after", "limit"])?;
     let limit = p.int_in("limit", 1..=200, 50)?;
     let after = p.int_in("after", 0..=i64::MAX as usize, 0)? as i64;
-    let store = state.store.clone();
-    let found = blocking(move || store.list_workers(after, limit)).await?;
+    let found = state
+        .on_store(move |store| store.list_workers(after, limit))
+        .await?;
     let next_after = (found.len() == limit)
         .then(|| found.last().map(|w| w.worker.id.get()))
         .flatten();
@@ -223,18 +223,18 @@ pub async fn get_worker(
     Caller(caller): Caller,
     Path(id): Path<WorkerId>,
 ) -> Result<Json<WorkerView>, ApiError> {
-    let store = state.store.clone();
     let me = caller.id;
-    let w = blocking(move || {
-        // Someone else's profile may be a little stale (read from a replica); the caller's
-        // own, or one the replica does not have yet, is read again from the primary.
-        match store.replica().worker(id) {
-            Ok(w) if w.owner != Some(me) => Ok(w),
-            Ok(_) | Err(StoreError::NotFound { .. }) => store.worker(id),
-            Err(e) => Err(e),
-        }
-    })
-    .await?;
+    let w = state
+        .on_store(move |store| {
+            // Someone else's profile may be a little stale (read from a replica); the caller's
+            // own, or one the replica does not have yet, is read again from the primary.
+            match store.replica().worker(id) {
+                Ok(w) if w.owner != Some(me) => Ok(w),
+                Ok(_) | Err(StoreError::NotFound { .. }) => store.worker(id),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
     Ok(Json(worker_view(w, caller.id)))
 }
 
@@ -250,12 +250,12 @@ pub async fn update_worker(
     Body(worker): Body<Worker>,
 ) -> Result<Json<WorkerView>, ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    let stored = blocking(move || {
-        store.update_worker(id, &worker)?;
-        store.worker(id)
-    })
-    .await?;
+    let stored = state
+        .on_store(move |store| {
+            store.update_worker(id, &worker)?;
+            store.worker(id)
+        })
+        .await?;
     Ok(Json(worker_view(stored, caller.id)))
 }
 
@@ -270,8 +270,7 @@ pub async fn delete_worker(
     Path(id): Path<WorkerId>,
 ) -> Result<StatusCode, ApiError> {
     own_worker(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    blocking(move || store.delete_worker(id)).await?;
+    state.on_store(move |store| store.delete_worker(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -284,12 +283,12 @@ pub async fn create_task(
     Caller(caller): Caller,
     Body(task): Body<Task>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
-    let store = state.store.clone();
-    let stored = blocking(move || {
-        let id = store.create_task(Some(caller.id), &task)?;
-        store.task(id)
-    })
-    .await?;
+    let stored = state
+        .on_store(move |store| {
+            let id = store.create_task(Some(caller.id), &task)?;
+            store.task(id)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(task_view(stored, caller.id))))
 }
 
@@ -307,8 +306,9 @@ pub async fn list_tasks(
     let p = Params::parse(raw.as_deref(), &["after", "limit"])?;
     let limit = p.int_in("limit", 1..=200, 50)?;
     let after = p.int_in("after", 0..=i64::MAX as usize, 0)? as i64;
-    let store = state.store.clone();
-    let found = blocking(move || store.list_tasks(Some(caller.id), after, limit)).await?;
+    let found = state
+        .on_store(move |store| store.list_tasks(Some(caller.id), after, limit))
+        .await?;
     let next_after = (found.len() == limit)
         .then(|| found.last().map(|t| t.task.id.get()))
         .flatten();
@@ -357,12 +357,12 @@ pub async fn update_task(
 ) -> Result<Json<TaskView>, ApiError> {
     let current = own_task(&state, caller.id, id).await?;
     let status = update.status.unwrap_or(current.status);
-    let store = state.store.clone();
-    let stored = blocking(move || {
-        store.update_task(id, &update.task, status)?;
-        store.task(id)
-    })
-    .await?;
+    let stored = state
+        .on_store(move |store| {
+            store.update_task(id, &update.task, status)?;
+            store.task(id)
+        })
+        .await?;
     Ok(Json(task_view(stored, caller.id)))
 }
 
@@ -377,8 +377,7 @@ pub async fn delete_task(
     Path(id): Path<TaskId>,
 ) -> Result<StatusCode, ApiError> {
     own_task(&state, caller.id, id).await?;
-    let store = state.store.clone();
-    blocking(move || store.delete_task(id)).await?;
+    state.on_store(move |store| store.delete_task(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -466,8 +465,10 @@ pub async fn explain_match(
     Path((id, worker)): Path<(TaskId, WorkerId)>,
 ) -> Result<Json<Fit>, ApiError> {
     let task = own_task(&state, caller.id, id).await?.task;
-    let store = state.store.clone();
-    let worker = blocking(move || store.worker(worker)).await?.worker;
+    let worker = state
+        .on_store(move |store| store.worker(worker))
+        .await?
+        .worker;
     let index = match_index(&state).await?;
     Ok(Json(match index.explain(&task, &worker)? {
         Ok(b) => Fit::Match(b),

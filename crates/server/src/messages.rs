@@ -12,10 +12,10 @@ use guild_ids::{AttachmentId, ContractId};
 use guild_store::{Message, NewAttachment, Notification};
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::{AppState, blocking};
 
 /// The largest attachment, in bytes (the request as a whole is bounded too).
 pub const MAX_ATTACHMENT_BYTES: usize = 512 * 1024;
@@ -113,8 +113,9 @@ pub async fn send(
         .into_iter()
         .map(attachment)
         .collect::<Result<Vec<_>, _>>()?;
-    let store = state.store.clone();
-    let m = blocking(move || store.post_message(id, caller.id, &input.body, &attachments)).await?;
+    let m = state
+        .on_store(move |store| store.post_message(id, caller.id, &input.body, &attachments))
+        .await?;
     Ok((StatusCode::CREATED, Json(m)))
 }
 
@@ -128,8 +129,11 @@ pub async fn list(
     Caller(caller): Caller,
     Path(id): Path<ContractId>,
 ) -> Result<Json<Vec<Message>>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.messages(id, caller.id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.messages(id, caller.id))
+            .await?,
+    ))
 }
 
 /// Downloads an attachment (the contract's parties only).
@@ -142,8 +146,9 @@ pub async fn download(
     Caller(caller): Caller,
     Path((id, attachment)): Path<(ContractId, AttachmentId)>,
 ) -> Result<Response, ApiError> {
-    let store = state.store.clone();
-    let (a, bytes) = blocking(move || store.attachment(id, caller.id, attachment)).await?;
+    let (a, bytes) = state
+        .on_store(move |store| store.attachment(id, caller.id, attachment))
+        .await?;
     // The name is the sender's: keep only safe characters in the header.
     let safe: String = a
         .filename
@@ -187,9 +192,10 @@ pub async fn notifications(
     Caller(caller): Caller,
     Query(q): Query<NotificationQuery>,
 ) -> Result<Json<Vec<Notification>>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.notifications(caller.id, q.unread)).await?,
+        state
+            .on_store(move |store| store.notifications(caller.id, q.unread))
+            .await?,
     ))
 }
 
@@ -210,7 +216,8 @@ pub async fn mark_read(
     Caller(caller): Caller,
     Body(m): Body<MarkRead>,
 ) -> Result<StatusCode, ApiError> {
-    let store = state.store.clone();
-    blocking(move || store.mark_notifications_read(caller.id, m.up_to)).await?;
+    state
+        .on_store(move |store| store.mark_notifications_read(caller.id, m.up_to))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

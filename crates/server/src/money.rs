@@ -12,10 +12,10 @@ use guild_market::{Amount, Currency};
 use guild_store::{Balance, PaymentInstruction, PayoutRequest, StoredTransfer};
 use serde::{Deserialize, Serialize};
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
-use crate::{AppState, blocking};
 
 /// The caller's money.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -36,15 +36,15 @@ pub async fn wallet(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Wallet>, ApiError> {
-    let store = state.store.clone();
-    let wallet = blocking(move || {
-        Ok(Wallet {
-            balances: store.balances_of(caller.id)?,
-            instructions: store.payment_instructions(caller.id)?,
-            statement: store.statement_of(caller.id, 50)?,
+    let wallet = state
+        .on_store(move |store| {
+            Ok(Wallet {
+                balances: store.balances_of(caller.id)?,
+                instructions: store.payment_instructions(caller.id)?,
+                statement: store.statement_of(caller.id, 50)?,
+            })
         })
-    })
-    .await?;
+        .await?;
     Ok(Json(wallet))
 }
 
@@ -93,8 +93,9 @@ pub async fn deposit(
         .as_deref()
         .map(|a| amount(a, cur))
         .transpose()?;
-    let store = state.store.clone();
-    let instruction = blocking(move || store.deposit_instruction(caller.id, cur, amount)).await?;
+    let instruction = state
+        .on_store(move |store| store.deposit_instruction(caller.id, cur, amount))
+        .await?;
     let how = format!(
         "Send a bank transfer in {cur} to Guild's account, quoting the reference {} exactly; it is credited to your client funds when it reaches Guild's bank statement.",
         instruction.reference
@@ -190,9 +191,9 @@ pub async fn payout(
     };
     // Keys are per account: another account's key is another request.
     let key = format!("account:{}:{key}", caller.id);
-    let store = state.store.clone();
-    let (instruction, transfer, replayed) =
-        blocking(move || store.request_payout(&key, Some(caller.id), &request)).await?;
+    let (instruction, transfer, replayed) = state
+        .on_store(move |store| store.request_payout(&key, Some(caller.id), &request))
+        .await?;
     Ok((
         if replayed {
             StatusCode::OK

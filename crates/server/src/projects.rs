@@ -12,12 +12,12 @@ use guild_platform::ProblemText;
 use guild_store::ProjectView;
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::analysis::lang_field;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::matching::TaskView;
-use crate::{AppState, blocking};
 
 /// A problem to turn into a project.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -61,8 +61,7 @@ async fn own_project(
     caller: AccountId,
     id: ProjectId,
 ) -> Result<ProjectView, ApiError> {
-    let store = state.store.clone();
-    let p = blocking(move || store.project(id)).await?;
+    let p = state.on_store(move |store| store.project(id)).await?;
     if p.owner != caller {
         return Err(ApiError::not_found(format!("project {id} not found")));
     }
@@ -106,8 +105,7 @@ pub(crate) async fn make(
         hours,
         languages: req.languages,
     };
-    let platform = state.platform.clone();
-    blocking(move || platform.make_project(owner, &problem))
+    state.on_platform(move |platform| platform.make_project(owner, &problem))
         .await?
     .ok_or_else(|| {
         ApiError::unprocessable(
@@ -125,8 +123,11 @@ pub async fn mine(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<ProjectView>>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.projects_of(caller.id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.projects_of(caller.id))
+            .await?,
+    ))
 }
 
 /// One of the caller's projects, with its tasks.
@@ -153,9 +154,10 @@ pub async fn update(
     Path(id): Path<ProjectId>,
     Body(req): Body<ProjectUpdate>,
 ) -> Result<Json<ProjectView>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.update_project(id, caller.id, &req.title, &req.problem)).await?,
+        state
+            .on_store(move |store| store.update_project(id, caller.id, &req.title, &req.problem))
+            .await?,
     ))
 }
 
@@ -171,12 +173,12 @@ pub async fn add_task(
     Path(id): Path<ProjectId>,
     Body(task): Body<Task>,
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
-    let store = state.store.clone();
-    let stored = blocking(move || {
-        let tid = store.add_project_task(id, caller.id, &task)?;
-        store.task(TaskId(tid.0))
-    })
-    .await?;
+    let stored = state
+        .on_store(move |store| {
+            let tid = store.add_project_task(id, caller.id, &task)?;
+            store.task(TaskId(tid.0))
+        })
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(crate::matching::task_view(stored, caller.id)),
@@ -196,9 +198,10 @@ pub async fn publish(
 ) -> Result<Json<ProjectView>, ApiError> {
     let audience = Audience::parse(&req.audience)
         .map_err(|e| ApiError::bad_field("audience", e.to_string()))?;
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.publish_project(id, caller.id, audience)).await?,
+        state
+            .on_store(move |store| store.publish_project(id, caller.id, audience))
+            .await?,
     ))
 }
 
@@ -212,8 +215,9 @@ pub async fn close(
     Caller(caller): Caller,
     Path(id): Path<ProjectId>,
 ) -> Result<Json<ProjectView>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.close_project(id, caller.id)).await?,
+        state
+            .on_store(move |store| store.close_project(id, caller.id))
+            .await?,
     ))
 }

@@ -12,11 +12,11 @@ use guild_market::{Amount, Currency};
 use guild_store::Proposal;
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::matching::{own_task, own_worker};
-use crate::{AppState, blocking};
 
 /// A proposal to make.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -48,9 +48,9 @@ pub async fn propose(
         Currency::parse(&p.currency).map_err(|e| ApiError::bad_field("currency", e.to_string()))?;
     let amount =
         Amount::parse(&p.amount, cur).map_err(|e| ApiError::bad_field("amount", e.to_string()))?;
-    let platform = state.platform.clone();
-    let proposal =
-        blocking(move || platform.apply(task, p.worker, caller.id, &p.cover, amount)).await?;
+    let proposal = state
+        .on_platform(move |platform| platform.apply(task, p.worker, caller.id, &p.cover, amount))
+        .await?;
     Ok((StatusCode::CREATED, Json(proposal)))
 }
 
@@ -65,8 +65,11 @@ pub async fn on_task(
     Path(task): Path<TaskId>,
 ) -> Result<Json<Vec<Proposal>>, ApiError> {
     own_task(&state, caller.id, task).await?;
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.proposals_on(task)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.proposals_on(task))
+            .await?,
+    ))
 }
 
 /// The proposals the caller made.
@@ -76,8 +79,11 @@ pub async fn mine(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<Proposal>>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.proposals_by(caller.id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.proposals_by(caller.id))
+            .await?,
+    ))
 }
 
 /// Decides a proposal: `accept` or `decline` (the task's owner), `withdraw` (the applicant).
@@ -95,8 +101,7 @@ pub async fn decide(
             "no decision {decision:?}: accept, decline or withdraw"
         )));
     };
-    let store = state.store.clone();
-    let (_, owner, applicant) = blocking(move || store.proposal(id)).await?;
+    let (_, owner, applicant) = state.on_store(move |store| store.proposal(id)).await?;
     let is_owner = owner == Some(caller.id);
     if !is_owner && applicant != caller.id {
         return Err(ApiError::not_found(format!("proposal {id} not found")));
@@ -108,9 +113,10 @@ pub async fn decide(
             "the task's owner accepts or declines a proposal; the applicant may withdraw it"
         }));
     }
-    let platform = state.platform.clone();
     Ok(Json(
-        blocking(move || platform.decide_proposal(id, caller.id, decision)).await?,
+        state
+            .on_platform(move |platform| platform.decide_proposal(id, caller.id, decision))
+            .await?,
     ))
 }
 
@@ -134,8 +140,9 @@ pub async fn invite(
     Body(i): Body<Invitation>,
 ) -> Result<StatusCode, ApiError> {
     own_task(&state, caller.id, task).await?;
-    let platform = state.platform.clone();
-    blocking(move || platform.invite(task, caller.id, i.worker)).await?;
+    state
+        .on_platform(move |platform| platform.invite(task, caller.id, i.worker))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,8 +165,9 @@ pub async fn send_message(
     Path(id): Path<ProposalId>,
     Body(m): Body<MessageText>,
 ) -> Result<(StatusCode, Json<guild_store::ProposalMessage>), ApiError> {
-    let store = state.store.clone();
-    let msg = blocking(move || store.post_proposal_message(id, caller.id, &m.body)).await?;
+    let msg = state
+        .on_store(move |store| store.post_proposal_message(id, caller.id, &m.body))
+        .await?;
     Ok((StatusCode::CREATED, Json(msg)))
 }
 
@@ -173,8 +181,9 @@ pub async fn messages(
     Caller(caller): Caller,
     Path(id): Path<ProposalId>,
 ) -> Result<Json<Vec<guild_store::ProposalMessage>>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.proposal_messages(id, caller.id)).await?,
+        state
+            .on_store(move |store| store.proposal_messages(id, caller.id))
+            .await?,
     ))
 }

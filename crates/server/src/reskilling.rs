@@ -11,12 +11,12 @@ use guild_platform::{Origin, PathReport, PathRequest, PathTarget, TransitionRepo
 use guild_taxonomy::Source;
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::matching::own_worker;
 use crate::params::{Params, Path};
-use crate::{AppState, blocking};
 
 fn taxonomy(p: &Params) -> Result<Option<Source>, ApiError> {
     p.text("taxonomy")
@@ -40,8 +40,9 @@ async fn transitions(
     let limit = p.int_in("limit", 1..=100, 10)?;
     let gap = p.int_in("gap", 0..=200, 10)?;
     let taxonomy = taxonomy(&p)?;
-    let platform = state.platform.clone();
-    let report = blocking(move || platform.transitions(&origin, taxonomy, limit, gap)).await?;
+    let report = state
+        .on_platform(move |platform| platform.transitions(&origin, taxonomy, limit, gap))
+        .await?;
     Ok(Json(report))
 }
 
@@ -175,7 +176,8 @@ pub async fn learning_path(
         hour_value: body.hour_value,
         max_needs,
     };
-    let platform = state.platform.clone();
-    let report = blocking(move || platform.learning_path(&request)).await?;
+    let report = state
+        .on_platform(move |platform| platform.learning_path(&request))
+        .await?;
     Ok(Json(report))
 }

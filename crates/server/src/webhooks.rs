@@ -15,11 +15,11 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::fetch::HttpFetcher;
-use crate::{AppState, blocking};
 
 /// The signature header's value for `body` sent at `unix` seconds.
 pub fn signature(secret: &str, unix: i64, body: &str) -> String {
@@ -93,8 +93,9 @@ pub async fn create(
     Caller(caller): Caller,
     Body(w): Body<NewWebhook>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
-    let store = state.store.clone();
-    let (webhook, secret) = blocking(move || store.create_webhook(caller.id, &w.url)).await?;
+    let (webhook, secret) = state
+        .on_store(move |store| store.create_webhook(caller.id, &w.url))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedWebhook { webhook, secret }),
@@ -108,8 +109,11 @@ pub async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<Vec<Webhook>>, ApiError> {
-    let store = state.store.clone();
-    Ok(Json(blocking(move || store.webhooks_of(caller.id)).await?))
+    Ok(Json(
+        state
+            .on_store(move |store| store.webhooks_of(caller.id))
+            .await?,
+    ))
 }
 
 /// Removes one of the caller's webhooks.
@@ -121,8 +125,9 @@ pub async fn delete(
     Caller(caller): Caller,
     Path(id): Path<WebhookId>,
 ) -> Result<StatusCode, ApiError> {
-    let store = state.store.clone();
-    blocking(move || store.delete_webhook(caller.id, id)).await?;
+    state
+        .on_store(move |store| store.delete_webhook(caller.id, id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -135,9 +140,10 @@ pub async fn deliveries(
     Caller(caller): Caller,
     Path(id): Path<WebhookId>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
-    let store = state.store.clone();
     Ok(Json(
-        blocking(move || store.deliveries(caller.id, id)).await?,
+        state
+            .on_store(move |store| store.deliveries(caller.id, id))
+            .await?,
     ))
 }
 

@@ -458,9 +458,8 @@ struct NoFields {}
 async fn signout(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
     let (v, _, NoFields {}) = submission(&state, &headers, &raw).await?;
     if let Some(session) = cookie(&headers, SESSION_COOKIE) {
-        let store = state.store.clone();
         let hash = token_hash(&session);
-        if let Err(e) = blocking(move || store.end_session(&hash)).await {
+        if let Err(e) = state.on_store(move |store| store.end_session(&hash)).await {
             return Err(failed(v.t, &e));
         }
     }
@@ -673,21 +672,21 @@ async fn save_profile(
     let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
     let (worker, occupation) = profile_from_form(&raw, &account.display_name)
         .map_err(|e| problem_page(v.t, StatusCode::BAD_REQUEST, &e))?;
-    let store = state.store.clone();
-    let saved = blocking(move || {
-        let id = match store.worker_of(account.id)? {
-            // A second pass through the welcome pages replaces the profile's skills.
-            Some(existing) => {
-                let mut w = worker;
-                w.id = existing.worker.id;
-                store.update_worker(existing.worker.id, &w)?;
-                existing.worker.id
-            }
-            None => store.create_worker(Some(account.id), &worker)?,
-        };
-        store.set_worker_occupation(id, occupation.as_deref())
-    })
-    .await;
+    let saved = state
+        .on_store(move |store| {
+            let id = match store.worker_of(account.id)? {
+                // A second pass through the welcome pages replaces the profile's skills.
+                Some(existing) => {
+                    let mut w = worker;
+                    w.id = existing.worker.id;
+                    store.update_worker(existing.worker.id, &w)?;
+                    existing.worker.id
+                }
+                None => store.create_worker(Some(account.id), &worker)?,
+            };
+            store.set_worker_occupation(id, occupation.as_deref())
+        })
+        .await;
     match saved {
         Ok(()) => go("/dashboard"),
         Err(e) => Err(failed(v.t, &e)),
@@ -725,32 +724,32 @@ struct DashboardPage {
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
-    let store = state.store.clone();
     let me = account.id;
-    let loaded = blocking(move || {
-        let proposals = store.proposals_by(me)?;
-        // The tasks' titles in one read, not one per proposal.
-        let ids: Vec<guild_matching::TaskId> = proposals.iter().map(|p| p.task).collect();
-        let tasks = store.tasks(&ids)?;
-        Ok((
-            store.worker_of(me)?,
-            store.contracts_of(me)?,
-            store.balances_of(me)?,
-            proposals
-                .into_iter()
-                .zip(tasks)
-                .map(|(p, t)| {
-                    (
-                        t.task.title,
-                        format!("{} {}", p.amount, p.currency),
-                        p.status.to_string(),
-                        p.contract,
-                    )
-                })
-                .collect::<Vec<_>>(),
-        ))
-    })
-    .await;
+    let loaded = state
+        .on_store(move |store| {
+            let proposals = store.proposals_by(me)?;
+            // The tasks' titles in one read, not one per proposal.
+            let ids: Vec<guild_matching::TaskId> = proposals.iter().map(|p| p.task).collect();
+            let tasks = store.tasks(&ids)?;
+            Ok((
+                store.worker_of(me)?,
+                store.contracts_of(me)?,
+                store.balances_of(me)?,
+                proposals
+                    .into_iter()
+                    .zip(tasks)
+                    .map(|(p, t)| {
+                        (
+                            t.task.title,
+                            format!("{} {}", p.amount, p.currency),
+                            p.status.to_string(),
+                            p.contract,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ))
+        })
+        .await;
     let (worker, contracts, balances, proposals) = loaded.map_err(|e| failed(v.t, &e))?;
     let t = v.t;
     let mut page = DashboardPage {
@@ -794,9 +793,9 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .iter()
             .map(|s| s.skill.to_string())
             .collect();
-        let store = state.store.clone();
         let lang = v.t.tag();
-        page.skills = blocking(move || store.skill_labels_in(&ids, lang))
+        page.skills = state
+            .on_store(move |store| store.skill_labels_in(&ids, lang))
             .await
             .unwrap_or_default();
         let found = crate::matching::top_tasks_for(&state, w.worker, 10)
@@ -835,14 +834,14 @@ async fn skill_names<'a>(
     }
     ids.sort();
     ids.dedup();
-    let store = state.store.clone();
     let lang = t.tag();
-    blocking(move || {
-        let labels = store.skill_labels_in(&ids, lang)?;
-        Ok(ids.into_iter().zip(labels).collect())
-    })
-    .await
-    .unwrap_or_default()
+    state
+        .on_store(move |store| {
+            let labels = store.skill_labels_in(&ids, lang)?;
+            Ok(ids.into_iter().zip(labels).collect())
+        })
+        .await
+        .unwrap_or_default()
 }
 
 /// A match's score explained in sentences: each required skill and how the worker covers it,

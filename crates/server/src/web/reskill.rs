@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect};
 use guild_platform::{GapItemView, Origin, PathRequest, PathTarget};
 
 use super::{Page, Viewer, Words, failed, render};
-use crate::{AppState, blocking};
+use crate::AppState;
 
 /// A node of the transition map.
 struct MapNode {
@@ -109,8 +109,8 @@ fn layout(scores: &[(f32, usize, Option<f64>)]) -> Vec<(f32, f32, f32, &'static 
 pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
-    let store = state.store.clone();
-    let worker = blocking(move || store.worker_of(account.id))
+    let worker = state
+        .on_store(move |store| store.worker_of(account.id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     let Some(worker) = worker else {
@@ -125,13 +125,15 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
         }));
     };
     let id = worker.worker.id;
-    let store = state.store.clone();
-    let occupation = blocking(move || store.worker_occupation(id))
+    let occupation = state
+        .on_store(move |store| store.worker_occupation(id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     let origin = Origin::Worker { id, occupation };
-    let platform = state.platform.clone();
-    let report = match blocking(move || platform.transitions(&origin, None, 8, 6)).await {
+    let report = match state
+        .on_platform(move |platform| platform.transitions(&origin, None, 8, 6))
+        .await
+    {
         Ok(r) => r,
         Err(e) => return Err(failed(v.t, &e)),
     };
@@ -262,15 +264,17 @@ pub(super) async fn path(
     let Some(to) = to.filter(|t| !t.is_empty()) else {
         return Ok(Redirect::to("/transitions").into_response());
     };
-    let store = state.store.clone();
-    let worker = match blocking(move || store.worker_of(account.id)).await {
+    let worker = match state
+        .on_store(move |store| store.worker_of(account.id))
+        .await
+    {
         Ok(Some(w)) => w,
         Ok(None) => return Ok(Redirect::to("/welcome").into_response()),
         Err(e) => return Err(failed(v.t, &e)),
     };
     let id = worker.worker.id;
-    let store = state.store.clone();
-    let occupation = blocking(move || store.worker_occupation(id))
+    let occupation = state
+        .on_store(move |store| store.worker_occupation(id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     let request = PathRequest {
@@ -280,8 +284,10 @@ pub(super) async fn path(
         hour_value: None,
         max_needs: 20,
     };
-    let platform = state.platform.clone();
-    let report = match blocking(move || platform.learning_path(&request)).await {
+    let report = match state
+        .on_platform(move |platform| platform.learning_path(&request))
+        .await
+    {
         Ok(r) => r,
         Err(e) => return Err(failed(v.t, &e)),
     };

@@ -39,16 +39,16 @@ struct TestsPage {
 pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
-    let store = state.store.clone();
     let lang = v.t.tag();
-    let loaded = blocking(move || {
-        let tests: Vec<SkillTestView> = store.skill_tests(None)?;
-        let worker = store.worker_of(account.id)?;
-        let ids: Vec<String> = tests.iter().map(|t| t.skill.clone()).collect();
-        let labels = store.skill_labels_in(&ids, lang)?;
-        Ok((tests, worker, labels))
-    })
-    .await;
+    let loaded = state
+        .on_store(move |store| {
+            let tests: Vec<SkillTestView> = store.skill_tests(None)?;
+            let worker = store.worker_of(account.id)?;
+            let ids: Vec<String> = tests.iter().map(|t| t.skill.clone()).collect();
+            let labels = store.skill_labels_in(&ids, lang)?;
+            Ok((tests, worker, labels))
+        })
+        .await;
     let (tests, worker, labels) = loaded.map_err(|e| failed(v.t, &e))?;
     let mine: Vec<String> = worker
         .as_ref()
@@ -94,17 +94,17 @@ pub(super) async fn start(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
-    let platform = state.platform.clone();
-    let started = blocking(move || {
-        let store = platform.store();
-        let Some(w) = store.worker_of(account.id)? else {
-            return Err(guild_store::StoreError::Conflict(
-                "make your profile first: tell Guild about your work".to_owned(),
-            ));
-        };
-        platform.start_attempt(test, account.id, w.worker.id)
-    })
-    .await;
+    let started = state
+        .on_platform(move |platform| {
+            let store = platform.store();
+            let Some(w) = store.worker_of(account.id)? else {
+                return Err(guild_store::StoreError::Conflict(
+                    "make your profile first: tell Guild about your work".to_owned(),
+                ));
+            };
+            platform.start_attempt(test, account.id, w.worker.id)
+        })
+        .await;
     match started {
         Ok(a) => go(&format!("/attempts/{}", a.id)),
         Err(e) => Err(failed(v.t, &e)),
@@ -141,8 +141,7 @@ async fn own_attempt(
     account: AccountId,
     id: AttemptId,
 ) -> Result<AttemptView, Response> {
-    let store = state.store.clone();
-    match blocking(move || store.attempt(id)).await {
+    match state.on_store(move |store| store.attempt(id)).await {
         Ok(a) if a.account == account => Ok(a),
         Ok(_) => Err(problem_page(
             v.t,

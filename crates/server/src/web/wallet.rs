@@ -12,7 +12,7 @@ use guild_store::{ImportedCredential, IssuedCredential, StoredWorker};
 use serde::Deserialize;
 
 use super::{Lang, Page, Viewer, Words, failed, form, form_field, go, problem_page, render};
-use crate::{AppState, blocking};
+use crate::AppState;
 
 /// A credential Guild issued, for a page.
 struct HeldCredential {
@@ -78,26 +78,26 @@ struct Holdings {
 }
 
 async fn holdings(state: &AppState, t: Words, worker: WorkerId) -> Result<Holdings, Response> {
-    let store = state.store.clone();
     let lang = t.tag();
-    let loaded = blocking(move || {
-        let w = store.worker(worker)?;
-        let public = store.profile_is_public(worker)?;
-        let issued = store.credentials_of(worker)?;
-        let imported = store.imported_credentials(worker)?;
-        let ids: Vec<String> = w
-            .worker
-            .skills
-            .iter()
-            .map(|s| s.skill.to_string())
-            .chain(issued.iter().filter_map(|c| c.skill.clone()))
-            .collect();
-        let labels = store.skill_labels_in(&ids, lang)?;
-        let labels: std::collections::HashMap<String, String> =
-            ids.into_iter().zip(labels).collect();
-        Ok((w, public, issued, imported, labels))
-    })
-    .await;
+    let loaded = state
+        .on_store(move |store| {
+            let w = store.worker(worker)?;
+            let public = store.profile_is_public(worker)?;
+            let issued = store.credentials_of(worker)?;
+            let imported = store.imported_credentials(worker)?;
+            let ids: Vec<String> = w
+                .worker
+                .skills
+                .iter()
+                .map(|s| s.skill.to_string())
+                .chain(issued.iter().filter_map(|c| c.skill.clone()))
+                .collect();
+            let labels = store.skill_labels_in(&ids, lang)?;
+            let labels: std::collections::HashMap<String, String> =
+                ids.into_iter().zip(labels).collect();
+            Ok((w, public, issued, imported, labels))
+        })
+        .await;
     let (w, public, issued, imported, labels) = loaded.map_err(|e| failed(t, &e))?;
     Ok(Holdings {
         skills: w
@@ -139,8 +139,10 @@ async fn own(state: &AppState, headers: &HeaderMap) -> Result<(Viewer, StoredWor
         .await
         .map_err(|e| failed(Words(Lang::of(headers)), &e))?;
     let account = v.require()?.clone();
-    let store = state.store.clone();
-    match blocking(move || store.worker_of(account.id)).await {
+    match state
+        .on_store(move |store| store.worker_of(account.id))
+        .await
+    {
         Ok(Some(w)) => Ok((v, w)),
         Ok(None) => Err(Redirect::to("/welcome").into_response()),
         Err(e) => Err(failed(v.t, &e)),
@@ -213,10 +215,12 @@ pub(super) async fn share(
     let (v, w) = own(&state, &headers).await?;
     let f: ShareForm = form(&headers, &raw)?;
     v.check_csrf(&form_field(&raw, "csrf").unwrap_or_default())?;
-    let store = state.store.clone();
     let id = w.worker.id;
     let public = f.public == "1";
-    match blocking(move || store.set_profile_public(id, public)).await {
+    match state
+        .on_store(move |store| store.set_profile_public(id, public))
+        .await
+    {
         Ok(()) => go("/credentials"),
         Err(e) => Err(failed(v.t, &e)),
     }

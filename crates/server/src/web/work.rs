@@ -8,7 +8,7 @@ use axum::extract::{Path, RawForm, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use guild_ids::{AccountId, ContractId, ProjectId, ProposalId, WorkerId};
-use guild_market::contract::{ContractStatus, MilestoneStatus as M, Party};
+use guild_market::contract::{Action, MilestoneStatus as M, Party, available};
 use guild_market::proposal::{ProposalDecision, ProposalStatus};
 use guild_market::{Amount, Currency};
 use guild_matching::{Audience, ProjectStatus, TaskId, TaskStatus};
@@ -46,8 +46,7 @@ async fn own_project(
     owner: AccountId,
     id: ProjectId,
 ) -> Result<ProjectView, Response> {
-    let store = state.store.clone();
-    match blocking(move || store.project(id)).await {
+    match state.on_store(move |store| store.project(id)).await {
         Ok(p) if p.owner == owner => Ok(p),
         Ok(_) => Err(not_found(v.t)),
         Err(e) => Err(failed(v.t, &e)),
@@ -68,8 +67,8 @@ struct ProjectsPage {
 
 pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
-    let store = state.store.clone();
-    let list = blocking(move || store.projects_of(account.id))
+    let list = state
+        .on_store(move |store| store.projects_of(account.id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     Ok(render(&ProjectsPage {
@@ -175,14 +174,14 @@ pub(super) async fn project(
         .flat_map(|t| t.task.required.iter().chain(&t.task.optional))
         .map(|r| r.skill.to_string())
         .collect();
-    let store = state.store.clone();
     let lang = v.t.tag();
-    let labels: std::collections::HashMap<String, String> = blocking(move || {
-        let l = store.skill_labels_in(&ids, lang)?;
-        Ok(ids.into_iter().zip(l).collect())
-    })
-    .await
-    .unwrap_or_default();
+    let labels: std::collections::HashMap<String, String> = state
+        .on_store(move |store| {
+            let l = store.skill_labels_in(&ids, lang)?;
+            Ok(ids.into_iter().zip(l).collect())
+        })
+        .await
+        .unwrap_or_default();
     let tasks = p
         .tasks
         .iter()
@@ -247,9 +246,8 @@ pub(super) async fn edit_task(
     let Some(current) = p.tasks.iter().find(|t| t.task.id == task).cloned() else {
         return Err(not_found(v.t));
     };
-    let store = state.store.clone();
     let done = if f.remove.is_some() {
-        blocking(move || store.delete_task(task)).await
+        state.on_store(move |store| store.delete_task(task)).await
     } else {
         let hours: f32 = match f.hours.trim().replace(',', ".").parse() {
             Ok(h) => h,
@@ -265,7 +263,9 @@ pub(super) async fn edit_task(
         t.title = f.title.trim().to_owned();
         t.hours = hours;
         let status = current.status;
-        blocking(move || store.update_task(task, &t, status)).await
+        state
+            .on_store(move |store| store.update_task(task, &t, status))
+            .await
     };
     match done {
         Ok(()) => go(&format!("/projects/{id}")),
@@ -285,8 +285,8 @@ pub(super) async fn publish(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, PublishForm) = submission(&state, &headers, &raw).await?;
-    let store = state.store.clone();
-    blocking(move || store.publish_project(id, account.id, f.audience))
+    state
+        .on_store(move |store| store.publish_project(id, account.id, f.audience))
         .await
         .map_err(|e| failed(v.t, &e))?;
     go(&format!("/projects/{id}"))
@@ -334,27 +334,27 @@ pub(super) async fn task_workers(
     let Some(t) = p.tasks.iter().find(|t| t.task.id == task).cloned() else {
         return Err(not_found(v.t));
     };
-    let store = state.store.clone();
-    let proposals = blocking(move || {
-        let proposals = store.proposals_on(task)?;
-        // The applicants' names in one read, not one per proposal.
-        let ids: Vec<guild_matching::WorkerId> = proposals.iter().map(|p| p.worker).collect();
-        let workers = store.workers(&ids)?;
-        Ok(proposals
-            .into_iter()
-            .zip(workers)
-            .map(|(p, w)| ProposalRow {
-                id: p.id,
-                worker: w.worker.name,
-                cover: p.cover,
-                price: format!("{} {}", p.amount, p.currency),
-                status: p.status,
-                contract: p.contract,
-            })
-            .collect::<Vec<_>>())
-    })
-    .await
-    .map_err(|e| failed(v.t, &e))?;
+    let proposals = state
+        .on_store(move |store| {
+            let proposals = store.proposals_on(task)?;
+            // The applicants' names in one read, not one per proposal.
+            let ids: Vec<guild_matching::WorkerId> = proposals.iter().map(|p| p.worker).collect();
+            let workers = store.workers(&ids)?;
+            Ok(proposals
+                .into_iter()
+                .zip(workers)
+                .map(|(p, w)| ProposalRow {
+                    id: p.id,
+                    worker: w.worker.name,
+                    cover: p.cover,
+                    price: format!("{} {}", p.amount, p.currency),
+                    status: p.status,
+                    contract: p.contract,
+                })
+                .collect::<Vec<_>>())
+        })
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let found = crate::matching::top_workers_for(&state, t.task.clone(), 10)
         .await
         .map_err(|e| failed(v.t, &e))?;
@@ -449,11 +449,27 @@ async fn party_to(
     account: AccountId,
     id: ContractId,
 ) -> Result<(ContractView, Party), Response> {
-    let platform = state.platform.clone();
-    match blocking(move || platform.contract_for(id, account)).await {
+    match state
+        .on_platform(move |platform| platform.contract_for(id, account))
+        .await
+    {
         Ok(found) => Ok(found),
         Err(e) if e.status() == StatusCode::NOT_FOUND => Err(not_found(v.t)),
         Err(e) => Err(failed(v.t, &e)),
+    }
+}
+
+/// The words on an action's button, by its name in URLs and forms.
+fn label(action: &str) -> &'static str {
+    match action {
+        "accept" => "act_accept",
+        "decline" => "act_decline",
+        "cancel" => "act_cancel",
+        "dispute" => "act_dispute",
+        "fund" => "act_fund",
+        "submit" => "act_submit",
+        "approve" => "act_approve",
+        _ => "act_changes",
     }
 }
 
@@ -464,64 +480,48 @@ pub(super) async fn contract(
 ) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let (c, party) = party_to(&state, &v, account.id, id).await?;
-    let store = state.store.clone();
-    let (messages, reviewed) = blocking(move || {
-        Ok((
-            store.messages(id, account.id)?,
-            store.contract_reviewed(id)?,
-        ))
-    })
-    .await
-    .map_err(|e| failed(v.t, &e))?;
+    let (messages, reviewed) = state
+        .on_store(move |store| {
+            Ok((
+                store.messages(id, account.id)?,
+                store.contract_reviewed(id)?,
+            ))
+        })
+        .await
+        .map_err(|e| failed(v.t, &e))?;
     let t = v.t;
-    let active = c.status == ContractStatus::Active;
+    // The page offers exactly what the contract's state machine would accept from this party.
+    let states: Vec<M> = c.milestones.iter().map(|m| m.status).collect();
+    let offered = |milestone, table: &[(&'static str, Action)]| {
+        let candidates: Vec<Action> = table.iter().map(|(_, a)| *a).collect();
+        available(c.kind, c.status, &states, party, milestone, &candidates)
+            .into_iter()
+            .filter_map(|a| {
+                let (name, _) = table.iter().find(|(_, x)| *x == a)?;
+                Some((*name, t.s(label(name))))
+            })
+            .collect::<Vec<_>>()
+    };
     let milestones = c
         .milestones
         .iter()
-        .map(|m| {
-            let mut actions = Vec::new();
-            if active {
-                match (party, m.status) {
-                    (Party::Client, M::Unfunded) => actions.push(("fund", t.s("act_fund"))),
-                    (Party::Worker, M::Funded | M::ChangesRequested) if m.test.is_none() => {
-                        actions.push(("submit", t.s("act_submit")));
-                    }
-                    (Party::Client, M::Submitted) => {
-                        actions.push(("approve", t.s("act_approve")));
-                        actions.push(("request-changes", t.s("act_changes")));
-                    }
-                    _ => {}
-                }
-            }
-            MilestoneRow {
-                number: m.number,
-                title: m.title.clone(),
-                amount: m.amount.clone(),
-                worker_receives: m.worker_receives.clone(),
-                status: m.status.to_string(),
-                actions,
-            }
+        .enumerate()
+        .map(|(i, m)| MilestoneRow {
+            number: m.number,
+            title: m.title.clone(),
+            amount: m.amount.clone(),
+            worker_receives: m.worker_receives.clone(),
+            status: m.status.to_string(),
+            actions: offered(Some((i, m.test.is_some())), &MILESTONE_ACTIONS),
         })
         .collect();
-    let mut contract_actions = Vec::new();
-    match (party, c.status) {
-        (Party::Worker, ContractStatus::Proposed) => {
-            contract_actions.push(("accept", t.s("act_accept")));
-            contract_actions.push(("decline", t.s("act_decline")));
-        }
-        (Party::Client, ContractStatus::Proposed | ContractStatus::Active) => {
-            contract_actions.push(("cancel", t.s("act_cancel")))
-        }
-        _ => {}
-    }
-    // Either party may ask a platform admin to decide, while money is in escrow.
-    let in_escrow = c
-        .milestones
+    // Ending an hourly contract is offered by the API only, for now.
+    let page_actions: Vec<(&str, Action)> = CONTRACT_ACTIONS
         .iter()
-        .any(|m| matches!(m.status, M::Funded | M::Submitted | M::ChangesRequested));
-    if c.status == ContractStatus::Active && in_escrow {
-        contract_actions.push(("dispute", t.s("act_dispute")));
-    }
+        .copied()
+        .filter(|(_, a)| *a != Action::End)
+        .collect();
+    let contract_actions = offered(None, &page_actions);
     let can_review = guild_platform::Platform::may_review(&c, party, reviewed);
     Ok(render(&ContractPage {
         t,
@@ -579,8 +579,10 @@ pub(super) async fn act(
         )
     })?;
     let milestone = f.milestone.and_then(|n| n.checked_sub(1));
-    let platform = state.platform.clone();
-    match blocking(move || platform.act_on_contract(id, party, action, milestone, None)).await {
+    match state
+        .on_platform(move |platform| platform.act_on_contract(id, party, action, milestone, None))
+        .await
+    {
         Ok(_) => go(&format!("/contracts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
     }
@@ -599,8 +601,8 @@ pub(super) async fn message(
 ) -> Page {
     let (v, account, f): (_, _, MessageForm) = submission(&state, &headers, &raw).await?;
     party_to(&state, &v, account.id, id).await?;
-    let store = state.store.clone();
-    blocking(move || store.post_message(id, account.id, &f.body, &[]))
+    state
+        .on_store(move |store| store.post_message(id, account.id, &f.body, &[]))
         .await
         .map_err(|e| failed(v.t, &e))?;
     go(&format!("/contracts/{id}#messages"))
@@ -619,18 +621,18 @@ pub(super) async fn review(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, ReviewForm) = submission(&state, &headers, &raw).await?;
-    let platform = state.platform.clone();
-    match blocking(move || {
-        platform.review_worker(
-            id,
-            account.id,
-            &account.display_name,
-            f.rating,
-            &f.body,
-            &[],
-        )
-    })
-    .await
+    match state
+        .on_platform(move |platform| {
+            platform.review_worker(
+                id,
+                account.id,
+                &account.display_name,
+                f.rating,
+                &f.body,
+                &[],
+            )
+        })
+        .await
     {
         Ok(_) => go(&format!("/contracts/{id}")),
         Err(e) => Err(failed(v.t, &e)),
@@ -655,8 +657,10 @@ pub(super) async fn decide(
         Ok(d) => d,
         Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
-    let platform = state.platform.clone();
-    match blocking(move || platform.decide_proposal(id, account.id, decision)).await {
+    match state
+        .on_platform(move |platform| platform.decide_proposal(id, account.id, decision))
+        .await
+    {
         Ok(p) => match p.contract {
             Some(c) => go(&format!("/contracts/{c}")),
             None => go("/dashboard"),
@@ -678,8 +682,10 @@ pub(super) async fn invite(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, InviteForm) = submission(&state, &headers, &raw).await?;
-    let platform = state.platform.clone();
-    match blocking(move || platform.invite(task, account.id, f.worker)).await {
+    match state
+        .on_platform(move |platform| platform.invite(task, account.id, f.worker))
+        .await
+    {
         Ok(()) => go(&format!("/projects/{id}/tasks/{task}")),
         Err(e) => Err(failed(v.t, &e)),
     }
@@ -704,16 +710,16 @@ pub(super) async fn apply(
         Ok(a) => a,
         Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
     };
-    let platform = state.platform.clone();
-    let applied = blocking(move || {
-        let Some(w) = platform.store().worker_of(account.id)? else {
-            return Err(guild_store::StoreError::Conflict(
-                "make your profile first: tell Guild about your work".to_owned(),
-            ));
-        };
-        platform.apply(f.task, w.worker.id, account.id, &f.cover, amount)
-    })
-    .await;
+    let applied = state
+        .on_platform(move |platform| {
+            let Some(w) = platform.store().worker_of(account.id)? else {
+                return Err(guild_store::StoreError::Conflict(
+                    "make your profile first: tell Guild about your work".to_owned(),
+                ));
+            };
+            platform.apply(f.task, w.worker.id, account.id, &f.cover, amount)
+        })
+        .await;
     match applied {
         Ok(_) => go("/dashboard#proposals"),
         Err(e) => Err(failed(v.t, &e)),
@@ -776,14 +782,14 @@ pub(super) async fn team(
                     .iter()
                     .flat_map(|m| m.skills.iter().map(|s| s.to_string()))
                     .collect();
-                let store = state.store.clone();
                 let lang = v.t.tag();
-                let labels: std::collections::HashMap<String, String> = blocking(move || {
-                    let l = store.skill_labels_in(&ids, lang)?;
-                    Ok(ids.into_iter().zip(l).collect())
-                })
-                .await
-                .unwrap_or_default();
+                let labels: std::collections::HashMap<String, String> = state
+                    .on_store(move |store| {
+                        let l = store.skill_labels_in(&ids, lang)?;
+                        Ok(ids.into_iter().zip(l).collect())
+                    })
+                    .await
+                    .unwrap_or_default();
                 let eur = |minor: i64| super::reskill::money_text(minor, "EUR");
                 (
                     answer
