@@ -1,20 +1,15 @@
 //! Webhooks: an account's endpoints receive its events (what its notifications say) as signed
 //! JSON. Deliveries wait in an outbox written in the same transaction as the event, and are
-//! retried with growing waits until delivered or given up after [`retry::MAX_ATTEMPTS`] (the
-//! policy is in [`retry`]).
-
-mod retry;
+//! retried with growing waits until delivered or given up after [`guild_notify::MAX_ATTEMPTS`] (the
+//! policy is the `guild-notify` engine's, applied here in the write that records a try).
 
 use guild_ids::{AccountId, DeliveryId, WebhookId};
 use serde::Serialize;
 
 use crate::sql::Tx;
 use crate::{Store, StoreError};
-pub use retry::DeliveryStatus;
-use retry::backoff;
-
-/// Webhooks per account.
-pub const MAX_WEBHOOKS: usize = 5;
+pub use guild_notify::DeliveryStatus;
+use guild_notify::{MAX_WEBHOOKS, backoff};
 
 /// A webhook endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -182,7 +177,7 @@ impl Store {
                 Ok(DeliveryView {
                     id: r.id("id")?,
                     event: r.text("event")?.to_owned(),
-                    status: DeliveryStatus::parse(r.text("status")?)?,
+                    status: DeliveryStatus::parse(r.text("status")?).map_err(|e| StoreError::Backend(e.to_string()))?,
                     attempts: r.int("attempts")?,
                     next_attempt_at: r.text("next_attempt_at")?.to_owned(),
                     last_error: r.opt_text("last_error")?,
@@ -220,7 +215,7 @@ impl Store {
     }
 
     /// Records a try: delivered, or failed and due again after [`backoff`] (given up after
-    /// [`retry::MAX_ATTEMPTS`]).
+    /// [`guild_notify::MAX_ATTEMPTS`]).
     pub fn record_delivery(
         &self,
         id: DeliveryId,

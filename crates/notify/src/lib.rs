@@ -1,13 +1,17 @@
-//! Where a webhook delivery stands, and the retry policy that moves it: pure, with no
-//! transaction, so that the rule is read (and tested) apart from the SQL that records it.
-//!
-//! It lives in the store because no engine's domain fits outgoing notifications (the market's
-//! is money, the credentials engine's is badges), and the store applies it in the write that
-//! records a try.
+//! Guild's rules for outgoing notifications: how many webhooks an account keeps, where a
+//! webhook delivery stands, and the retry policy that moves it. Pure, with no I/O, so that the
+//! rules are read (and tested) apart from the SQL that records a try; the store applies them
+//! in the write that records it.
 
 use serde::{Deserialize, Serialize};
 
-use crate::StoreError;
+/// The most webhooks an account keeps.
+pub const MAX_WEBHOOKS: usize = 5;
+
+/// A state's name that is not one of [`DeliveryStatus::ALL`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("delivery status must be one of pending, delivered, failed, not {0:?}")]
+pub struct UnknownStatus(pub String);
 
 /// Tries before a delivery is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -47,15 +51,11 @@ impl DeliveryStatus {
     }
 
     /// Reads a name written by [`DeliveryStatus::as_str`].
-    pub fn parse(s: &str) -> Result<Self, StoreError> {
+    pub fn parse(s: &str) -> Result<Self, UnknownStatus> {
         Self::ALL
             .into_iter()
             .find(|d| d.as_str() == s)
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "delivery status must be one of pending, delivered, failed, not {s:?}"
-                ))
-            })
+            .ok_or_else(|| UnknownStatus(s.to_owned()))
     }
 
     /// The state after the `attempts`-th try (counting it) failed: pending again, due after
