@@ -317,8 +317,11 @@ pub fn outcome(marks: &[Mark], pass_percent: u8) -> Option<bool> {
     Some(right * 100 >= usize::from(pass_percent) * marks.len())
 }
 
-/// A new skill test, as an organisation sets it.
-#[derive(Debug, Clone)]
+/// A new skill test, as an organisation sets it (the body of `POST
+/// /api/v1/organisations/{slug}/tests`).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct NewSkillTest {
     /// The skill (taxonomy id).
     pub skill: String,
@@ -326,15 +329,16 @@ pub struct NewSkillTest {
     pub level: u8,
     /// Its title.
     pub title: String,
-    /// Questions per attempt.
+    /// Questions drawn per attempt.
     pub questions_per_attempt: usize,
-    /// Percent to pass, 1–100.
+    /// Percent to get right, 1–100.
     pub pass_percent: u8,
     /// Minutes allowed, 1–600.
     pub time_limit_minutes: i64,
-    /// Hours to wait after a failure, up to 90 days.
+    /// Hours to wait after a failed attempt, up to 90 days.
     pub cooldown_hours: i64,
-    /// The bank.
+    /// The bank: `choice` (options, correct), `exact` (answers), `pattern` (pattern) or
+    /// `practical` questions.
     pub questions: Vec<Question>,
 }
 

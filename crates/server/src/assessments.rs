@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use guild_ids::{AccountId, AttemptId, SkillTestId, WorkerId};
 use guild_market::assessment::NewSkillTest;
-use guild_market::assessment::{Answer, Question};
+use guild_market::assessment::Answer;
 use guild_store::{AttemptView, SkillTestView};
 use serde::Deserialize;
 
@@ -20,31 +20,8 @@ use crate::error::ApiError;
 use crate::matching::own_worker;
 use crate::{AppState, blocking};
 
-/// A skill test to set.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTest {
-    /// The skill (taxonomy id).
-    pub skill: String,
-    /// The level a pass certifies, 1–5.
-    pub level: u8,
-    /// Its title.
-    pub title: String,
-    /// Questions drawn per attempt.
-    pub questions_per_attempt: usize,
-    /// Percent to get right.
-    pub pass_percent: u8,
-    /// Minutes allowed.
-    pub time_limit_minutes: i64,
-    /// Hours to wait after a failed attempt.
-    pub cooldown_hours: i64,
-    /// The bank: `choice` (options, correct), `exact` (answers), `pattern` (pattern) or
-    /// `practical` questions.
-    pub questions: Vec<Question>,
-}
-
 /// Sets a skill test in the organisation's name (admins and assessors).
-#[utoipa::path(post, operation_id = "create_test", path = "/api/v1/organisations/{slug}/tests", tag = "skill tests", request_body = NewTest,
+#[utoipa::path(post, operation_id = "create_test", path = "/api/v1/organisations/{slug}/tests", tag = "skill tests", request_body = NewSkillTest,
     params(("slug" = String, Path, description = "The organisation")),
     responses((status = 201, body = SkillTestView), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -52,25 +29,11 @@ pub async fn create(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(slug): Path<String>,
-    Body(t): Body<NewTest>,
+    Body(t): Body<NewSkillTest>,
 ) -> Result<(StatusCode, Json<SkillTestView>), ApiError> {
     let org = crate::credentials::member(&state, caller.id, slug, &["admin", "assessor"]).await?;
     let view = state
-        .on_platform(move |platform| {
-            platform.create_skill_test(
-                org.id,
-                &NewSkillTest {
-                    skill: t.skill,
-                    level: t.level,
-                    title: t.title,
-                    questions_per_attempt: t.questions_per_attempt,
-                    pass_percent: t.pass_percent,
-                    time_limit_minutes: t.time_limit_minutes,
-                    cooldown_hours: t.cooldown_hours,
-                    questions: t.questions,
-                },
-            )
-        })
+        .on_platform(move |platform| platform.create_skill_test(org.id, &t))
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
