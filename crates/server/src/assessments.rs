@@ -9,8 +9,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use guild_ids::{AccountId, AttemptId, SkillTestId, WorkerId};
-use guild_market::assessment::NewSkillTest;
 use guild_market::assessment::Answer;
+use guild_market::assessment::NewSkillTest;
 use guild_store::{AttemptView, SkillTestView};
 use serde::Deserialize;
 
