@@ -29,7 +29,7 @@ if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
 fi
 
 cargo build -q -p guild
-GUILD=target/debug/guild
+GUILD=${CARGO_TARGET_DIR:-target}/debug/guild
 WORK=$(mktemp -d /tmp/guild-st.XXXXXX)
 SERVER_PID=
 cleanup() {

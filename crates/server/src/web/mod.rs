@@ -834,6 +834,16 @@ async fn skill_names<'a>(
     }
     ids.sort();
     ids.dedup();
+    skill_labels(state, t, ids).await
+}
+
+/// The labels of skills `ids` in the viewer's language, by id (none when the store cannot
+/// answer: a page shows the ids rather than fail).
+async fn skill_labels(
+    state: &AppState,
+    t: Words,
+    ids: Vec<String>,
+) -> std::collections::HashMap<String, String> {
     let lang = t.tag();
     state
         .on_store(move |store| {

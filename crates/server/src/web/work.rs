@@ -174,14 +174,7 @@ pub(super) async fn project(
         .flat_map(|t| t.task.required.iter().chain(&t.task.optional))
         .map(|r| r.skill.to_string())
         .collect();
-    let lang = v.t.tag();
-    let labels: std::collections::HashMap<String, String> = state
-        .on_store(move |store| {
-            let l = store.skill_labels_in(&ids, lang)?;
-            Ok(ids.into_iter().zip(l).collect())
-        })
-        .await
-        .unwrap_or_default();
+    let labels = super::skill_labels(&state, v.t, ids).await;
     let tasks = p
         .tasks
         .iter()
@@ -782,14 +775,7 @@ pub(super) async fn team(
                     .iter()
                     .flat_map(|m| m.skills.iter().map(|s| s.to_string()))
                     .collect();
-                let lang = v.t.tag();
-                let labels: std::collections::HashMap<String, String> = state
-                    .on_store(move |store| {
-                        let l = store.skill_labels_in(&ids, lang)?;
-                        Ok(ids.into_iter().zip(l).collect())
-                    })
-                    .await
-                    .unwrap_or_default();
+                let labels = super::skill_labels(&state, v.t, ids).await;
                 let eur = |minor: i64| super::reskill::money_text(minor, "EUR");
                 (
                     answer
