@@ -91,7 +91,7 @@ pub fn backup(db: &Db, args: &BackupArgs) -> Result<ExitCode> {
         args.file.display()
     );
     // The backup holds the issuer keys sealed: say which key-encryption key opens them.
-    let sealed = Store::open(url)?.issuer_keys_sealed_with()?;
+    let sealed = Store::open(url)?.credentials().issuer_keys_sealed_with()?;
     if !sealed.is_empty() {
         out!(
             "its issuer keys are encrypted with key-encryption key {}, which is not in the \
@@ -137,7 +137,7 @@ pub fn restore(db: &Db, args: &RestoreArgs) -> Result<ExitCode> {
     // Open it: a backup from an older Guild is migrated now, and a bad file fails here.
     let checked = (|| -> Result<(i64, Store)> {
         let store = Store::open(url)?;
-        let audit = store.audit_ledger()?;
+        let audit = store.ledger().audit_ledger()?;
         if !audit.ok() {
             bail!("the restored ledger fails its audit: {audit:?}");
         }

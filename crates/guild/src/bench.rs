@@ -45,7 +45,7 @@ pub fn extraction(
         bail!("{}: no sentences", sentences_file.display());
     }
     let before = memory_mib();
-    let corpus = store.skill_corpus(&[Source::Esco])?;
+    let corpus = store.taxonomy().skill_corpus(&[Source::Esco])?;
     if corpus.docs.is_empty() {
         bail!("the store holds no ESCO skills: run `guild import esco DIR` first");
     }

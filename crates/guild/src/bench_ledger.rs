@@ -74,6 +74,7 @@ fn run_clients(
                         let r = match rng.random_range(0..100u32) {
                             // Deposits are larger than payments, as money arrives in lumps.
                             0..30 => store
+                                .ledger()
                                 .deposit(
                                     &key,
                                     account,
@@ -82,9 +83,11 @@ fn run_clients(
                                 )
                                 .map(drop),
                             30..60 => store
+                                .ledger()
                                 .fund_escrow(&key, account, contract, amount, "bench fund")
                                 .map(drop),
                             60..85 => store
+                                .ledger()
                                 .release_escrow(
                                     &key,
                                     ContractId(a),
@@ -95,6 +98,7 @@ fn run_clients(
                                 )
                                 .map(drop),
                             _ => store
+                                .ledger()
                                 .refund_escrow(
                                     &key,
                                     ContractId(a),
@@ -141,7 +145,7 @@ fn run_clients(
 }
 
 fn measure(name: &str, store: Store, args: &LedgerArgs, out: &mut String) -> Result<()> {
-    if store.audit_ledger()?.transfers > 0 {
+    if store.ledger().audit_ledger()?.transfers > 0 {
         bail!("the {name} database already holds a ledger: benchmark on an empty database");
     }
     let store = Arc::new(store);
@@ -150,7 +154,7 @@ fn measure(name: &str, store: Store, args: &LedgerArgs, out: &mut String) -> Res
             bail!("--clients: at least one client");
         }
         let r = run_clients(&store, clients, args.ops, args.seed, run)?;
-        let audit = store.audit_ledger()?;
+        let audit = store.ledger().audit_ledger()?;
         if !audit.ok() {
             bail!("{name}: the ledger's invariants broke: {audit:?}");
         }

@@ -193,10 +193,11 @@ fn setup(url: &DatabaseUrl, args: &LoadArgs, served: &Served) -> Result<(Vec<Par
             .as_i64()
             .context("no task")?;
         let (account, _) = store
+            .accounts()
             .account_by_email(&email)?
             .context("the account just made is not in the store")?;
         let account = account.id;
-        store.deposit(
+        store.ledger().deposit(
             &format!("load-deposit-{i}"),
             account,
             Amount::parse("100000", eur)?,
@@ -403,7 +404,7 @@ fn measure(label: &str, url: DatabaseUrl, args: &LoadArgs, out: &mut String) -> 
     }
     out.push_str(&row("**all**", samples.iter().collect()));
     let store = Store::open(&url)?;
-    let audit = store.audit_ledger()?;
+    let audit = store.ledger().audit_ledger()?;
     if !audit.ok() {
         bail!("{label}: the ledger fails its audit after the load: {audit:?}");
     }

@@ -35,14 +35,14 @@ pub fn matching(store: &Store, o: &MatchingBench) -> Result<String> {
     if o.tasks == 0 || o.workers == 0 || o.k == 0 {
         bail!("--workers, --tasks and -k must be above 0");
     }
-    let mut occupations = store.occupation_profiles(Some(Source::Esco))?;
+    let mut occupations = store.taxonomy().occupation_profiles(Some(Source::Esco))?;
     let source = if occupations.is_empty() {
-        occupations = store.occupation_profiles(None)?;
+        occupations = store.taxonomy().occupation_profiles(None)?;
         "the loaded taxonomy"
     } else {
         "ESCO"
     };
-    let input = store.similarity_input()?;
+    let input = store.taxonomy().similarity_input()?;
     let started = Instant::now();
     let similarity = Arc::new(input.learn());
     let learn = started.elapsed();
@@ -146,9 +146,9 @@ pub fn teams(store: &Store, o: &TeamsBench) -> Result<String> {
     if o.workers == 0 || o.projects == 0 || !(o.weeks > 0.0 && o.weeks <= 52.0) {
         bail!("--workers and --projects must be above 0, --weeks in (0, 52]");
     }
-    let mut occupations = store.occupation_profiles(Some(Source::Esco))?;
+    let mut occupations = store.taxonomy().occupation_profiles(Some(Source::Esco))?;
     if occupations.is_empty() {
-        occupations = store.occupation_profiles(None)?;
+        occupations = store.taxonomy().occupation_profiles(None)?;
     }
     let workers = guild_matching::generate::workers(&occupations, o.workers, 1, o.seed)?;
     let tasks = guild_matching::generate::tasks(&occupations, o.projects, 5..=15, 1, o.seed)?;
@@ -237,11 +237,11 @@ pub fn follow(store: &Store, o: &FollowBench) -> Result<String> {
     if o.tasks == 0 || o.workers < 20_000 || o.k == 0 {
         bail!("--workers must be at least 20000; --tasks and -k above 0");
     }
-    let mut occupations = store.occupation_profiles(Some(Source::Esco))?;
+    let mut occupations = store.taxonomy().occupation_profiles(Some(Source::Esco))?;
     if occupations.is_empty() {
-        occupations = store.occupation_profiles(None)?;
+        occupations = store.taxonomy().occupation_profiles(None)?;
     }
-    let similarity = Arc::new(store.similarity_input()?.learn());
+    let similarity = Arc::new(store.taxonomy().similarity_input()?.learn());
     let mut workers = guild_matching::generate::workers(&occupations, o.workers, 1, o.seed)?;
     let tasks = guild_matching::generate::tasks(&occupations, o.tasks, 10..=10, 1, o.seed)?;
     // Edits: another generated profile under an existing worker's id.

@@ -41,7 +41,7 @@ fn per_source(model: &TransitionModel, gaps: bool) -> Result<(Vec<Duration>, Dur
 /// Runs the benchmark on the store's occupations of `taxonomy`.
 pub fn run(store: &Store, taxonomy: Source) -> Result<String> {
     let started = Instant::now();
-    let descriptors = store.transition_descriptors(taxonomy)?;
+    let descriptors = store.taxonomy().transition_descriptors(taxonomy)?;
     let loaded = started.elapsed();
     anyhow::ensure!(
         !descriptors.is_empty(),

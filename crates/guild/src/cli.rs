@@ -841,7 +841,10 @@ fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Resu
     };
     let opened = db.unlock(store, true)?;
     // Only the key's id and origin are logged, never the key.
-    match (&opened.origin, opened.store.key_encryption_key_id()) {
+    match (
+        &opened.origin,
+        opened.store.credentials().key_encryption_key_id(),
+    ) {
         (Some(origin), Some(id)) => tracing::info!(
             kek = %id,
             from = %crate::keys::describe(origin),
@@ -925,7 +928,11 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
         }
         ImportCommand::Starter => guild_taxonomy::starter::batch()
             .map_err(StoreError::from)
-            .and_then(|batch| store.replace_taxonomy(Source::Guild, &batch, &NoProgress)),
+            .and_then(|batch| {
+                store
+                    .taxonomy()
+                    .replace_taxonomy(Source::Guild, &batch, &NoProgress)
+            }),
     };
     bar.finish();
     let summary = summary.map_err(|e| match e {
@@ -941,6 +948,7 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
         let started = std::time::Instant::now();
         let cached = crate::meaning::cached_embeddings(&encoder);
         let embedded = store
+            .taxonomy()
             .semantics_reusing(&encoder, &cached)
             .context("embedding the taxonomy (the import itself is kept)")?;
         crate::meaning::keep_embeddings(&encoder, &embedded);
@@ -956,6 +964,7 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
     // Which occupations need presence on site: judged once per import, read by every answer.
     let started = std::time::Instant::now();
     let n = store
+        .taxonomy()
         .judge_presence(semantics.as_ref())
         .context("judging which work needs presence on site (the import itself is kept)")?;
     if n > 0 {
@@ -967,6 +976,7 @@ fn import(db: &Db, command: ImportCommand) -> Result<ExitCode> {
     // The lexical indexes are built once and kept, so that every command reading text starts fast.
     let started = std::time::Instant::now();
     if store
+        .taxonomy()
         .prepare_analyzer()
         .context("indexing the taxonomy for reading text (the import itself is kept)")?
     {
@@ -1012,7 +1022,7 @@ fn taxonomy(db: &Db, command: TaxonomyCommand) -> Result<ExitCode> {
     let store = open_with_taxonomy(db)?;
     match command {
         TaxonomyCommand::Stats { json } => {
-            let stats = store.stats()?;
+            let stats = store.taxonomy().stats()?;
             if json {
                 out!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
@@ -1063,7 +1073,7 @@ fn search(store: &Store, args: SearchArgs) -> Result<()> {
         if args.kind.is_some() {
             bail!("--kind applies to skills, not occupations");
         }
-        let page = store.search_occupations(&OccupationQuery {
+        let page = store.taxonomy().search_occupations(&OccupationQuery {
             q: Some(args.query),
             lang: args.lang,
             source,
@@ -1081,7 +1091,7 @@ fn search(store: &Store, args: SearchArgs) -> Result<()> {
         }
     } else {
         let kind = args.kind.as_deref().map(SkillKind::parse).transpose()?;
-        let page = store.search_skills(&SkillQuery {
+        let page = store.taxonomy().search_skills(&SkillQuery {
             q: Some(args.query),
             lang: args.lang,
             kind,
@@ -1103,7 +1113,7 @@ fn search(store: &Store, args: SearchArgs) -> Result<()> {
 }
 
 fn show(store: &Store, id: &str, json: bool) -> Result<()> {
-    match store.skill(&SkillId::parse(id)?) {
+    match store.taxonomy().skill(&SkillId::parse(id)?) {
         Ok(skill) => {
             if json {
                 out!("{}", serde_json::to_string_pretty(&skill)?);
@@ -1131,7 +1141,7 @@ fn show(store: &Store, id: &str, json: bool) -> Result<()> {
         Err(StoreError::NotFound { .. }) => {}
         Err(e) => return Err(e.into()),
     }
-    match store.occupation(&OccupationId::parse(id)?) {
+    match store.taxonomy().occupation(&OccupationId::parse(id)?) {
         Ok(o) => {
             if json {
                 out!("{}", serde_json::to_string_pretty(&o)?);

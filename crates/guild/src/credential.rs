@@ -182,7 +182,7 @@ pub fn run(
         CredentialCommand::Keys(KeysCommand::New(owner)) => {
             let (store, platform) = open(store)?;
             let issuer = platform.issuer(owner.org.as_deref())?;
-            let stored = store.new_issuer_key(&issuer.key_name())?;
+            let stored = store.credentials().new_issuer_key(&issuer.key_name())?;
             let signer = platform.signer(publication, &issuer)?;
             out!(
                 "new key {} of {}: {}",
@@ -195,7 +195,7 @@ pub fn run(
         CredentialCommand::Keys(KeysCommand::List(owner)) => {
             let (store, platform) = open(store)?;
             let issuer = platform.issuer(owner.org.as_deref())?;
-            for k in store.issuer_keys(&issuer.key_name())? {
+            for k in store.credentials().issuer_keys(&issuer.key_name())? {
                 out!(
                     "{}  {}  created {}{}  {}",
                     k.id,
@@ -234,8 +234,9 @@ pub fn run(
         CredentialCommand::List(args) => {
             let (store, platform) = open(store)?;
             let all = match args.worker {
-                Some(w) => store.credentials_of(w)?,
+                Some(w) => store.credentials().credentials_of(w)?,
                 None => store
+                    .credentials()
                     .credentials_issued_by(&platform.issuer(args.org.as_deref())?.key_name())?,
             };
             for c in all {
@@ -256,7 +257,7 @@ pub fn run(
         CredentialCommand::Revoke(args) => {
             let reason = args.reason.trim();
             anyhow::ensure!(!reason.is_empty(), "--reason must say why");
-            let c = store()?.revoke_credential(&args.id, reason)?;
+            let c = store()?.credentials().revoke_credential(&args.id, reason)?;
             out!("revoked {} (status list position {})", c.id, c.status_index);
             Ok(ExitCode::SUCCESS)
         }

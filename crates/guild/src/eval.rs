@@ -118,7 +118,7 @@ impl<'a> Rankers<'a> {
                 Some((options, index))
             }
             Some(options) => {
-                let semantics = store.semantics(&options.model)?;
+                let semantics = store.taxonomy().semantics(&options.model)?;
                 let all = match part {
                     Part::Skills => semantics.skills(),
                     Part::Occupations => semantics.occupations(),
@@ -266,7 +266,7 @@ pub fn extraction(
         labels.entry(sentence).or_default().push(label);
     }
 
-    let corpus = store.skill_corpus(&[Source::Esco])?;
+    let corpus = store.taxonomy().skill_corpus(&[Source::Esco])?;
     if corpus.docs.is_empty() {
         bail!("the store holds no ESCO skills: run `guild import esco DIR` first");
     }
@@ -342,7 +342,7 @@ pub fn titles(
         column(&headers, "vacancyTitle", file)?,
         column(&headers, "conceptUri", file)?,
     );
-    let corpus = store.occupation_corpus(&[Source::Esco])?;
+    let corpus = store.taxonomy().occupation_corpus(&[Source::Esco])?;
     if corpus.docs.is_empty() {
         bail!("the store holds no ESCO occupations: run `guild import esco DIR` first");
     }
@@ -440,7 +440,7 @@ pub fn transitions(store: &Store, file: &Path, overrides: &[String]) -> Result<S
         column(&headers, "Related O*NET-SOC Code", file)?,
         column(&headers, "Relatedness Tier", file)?,
     );
-    let descriptors = store.transition_descriptors(Source::Onet)?;
+    let descriptors = store.taxonomy().transition_descriptors(Source::Onet)?;
     if descriptors.is_empty() {
         bail!("the store holds no O*NET occupations: run `guild import onet DIR` first");
     }
@@ -584,17 +584,17 @@ pub fn remote(store: &Store, file: &Path) -> Result<String> {
         column(&headers, "title", file)?,
         column(&headers, "teleworkable", file)?,
     );
-    let corpus = store.occupation_corpus(&[Source::Onet])?;
+    let corpus = store.taxonomy().occupation_corpus(&[Source::Onet])?;
     if corpus.docs.is_empty() {
         bail!("the store holds no O*NET occupations: run `guild import onet DIR` first");
     }
-    let mut presence = store.occupation_presence(None)?;
+    let mut presence = store.taxonomy().occupation_presence(None)?;
     if presence.is_empty() {
         let semantics = crate::meaning::encoder()?
-            .map(|encoder| store.semantics(&encoder))
+            .map(|encoder| store.taxonomy().semantics(&encoder))
             .transpose()?;
-        store.judge_presence(semantics.as_ref())?;
-        presence = store.occupation_presence(None)?;
+        store.taxonomy().judge_presence(semantics.as_ref())?;
+        presence = store.taxonomy().occupation_presence(None)?;
     }
     let judged: HashMap<String, f64> = presence.into_iter().map(|(id, p)| (id, p.remote)).collect();
     let index = ConceptIndex::build(&corpus.docs, ScoringParams::default());

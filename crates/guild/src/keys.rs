@@ -70,7 +70,7 @@ impl Db {
             Some((kek, origin)) => (Some(kek), Some(origin)),
             None => (None, None),
         };
-        let (sealed_now, locked) = match store.unlock_issuer_keys(kek) {
+        let (sealed_now, locked) = match store.credentials().unlock_issuer_keys(kek) {
             Ok(n) => (n, None),
             Err(e @ StoreError::IssuerKeysLocked(_)) => (0, Some(e)),
             Err(e) => return Err(e).context("cannot unlock the issuer keys"),
@@ -123,7 +123,7 @@ impl Db {
         }
         // A store whose keys are sealed already was copied without its KEK: a new KEK would
         // open none of them, and keys sealed under two KEKs could never all be opened.
-        if !make_key_file || !store.issuer_keys_sealed_with()?.is_empty() {
+        if !make_key_file || !store.credentials().issuer_keys_sealed_with()?.is_empty() {
             return Ok(None);
         }
         let kek = KeyEncryptionKey::read_or_create(&path, source)?;
@@ -150,15 +150,15 @@ pub fn new_kek(path: &Path) -> Result<()> {
 pub fn status(db: &Db) -> Result<()> {
     let opened = db.open_keys(false)?;
     let store = &opened.store;
-    match (&opened.origin, store.key_encryption_key_id()) {
+    match (&opened.origin, store.credentials().key_encryption_key_id()) {
         (Some(origin), Some(id)) => out_line(&format!(
             "key-encryption key {id}, from {}",
             describe(origin)
         ))?,
         _ => out_line("no key-encryption key is configured")?,
     }
-    let sealed = store.issuer_keys_sealed_with()?;
-    let plain = store.plain_issuer_keys()?;
+    let sealed = store.credentials().issuer_keys_sealed_with()?;
+    let plain = store.credentials().plain_issuer_keys()?;
     if sealed.is_empty() && plain == 0 {
         out_line("issuer keys: none yet")?;
     } else {
@@ -195,9 +195,14 @@ pub fn rotate_kek(db: &Db, new_key_file: &Path) -> Result<()> {
         .context("no key-encryption key is configured: there is nothing to rotate")?;
     let new = KeyEncryptionKey::read_file(new_key_file, new_key_file.display().to_string())?;
     let new_id = new.id().to_owned();
-    let old_id = opened.store.key_encryption_key_id().unwrap_or_default();
+    let old_id = opened
+        .store
+        .credentials()
+        .key_encryption_key_id()
+        .unwrap_or_default();
     let n = opened
         .store
+        .credentials()
         .rotate_key_encryption_key(new)
         .context("nothing was changed")?;
     out_line(&format!(

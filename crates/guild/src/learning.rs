@@ -200,6 +200,7 @@ pub fn resources(store: &Store, command: ResourcesCommand) -> Result<ExitCode> {
                 bail!("{}: the catalogue holds no resources", file.display());
             }
             let ids = store
+                .learning()
                 .import_resources(None, &resources, first_line)
                 .map_err(|e| anyhow::anyhow!("{}: {e}\nNothing was imported.", file.display()))?;
             out!(
@@ -231,7 +232,7 @@ pub fn resources(store: &Store, command: ResourcesCommand) -> Result<ExitCode> {
                 after,
                 limit,
             };
-            let found = store.list_resources(&filter)?;
+            let found = store.learning().list_resources(&filter)?;
             if json {
                 let list: Vec<&LearningResource> = found.iter().map(|r| &r.resource).collect();
                 out!("{}", serde_json::to_string_pretty(&list)?);
@@ -259,7 +260,7 @@ pub fn resources(store: &Store, command: ResourcesCommand) -> Result<ExitCode> {
             }
         }
         ResourcesCommand::Delete { id } => {
-            store.delete_resource(id)?;
+            store.learning().delete_resource(id)?;
             out!("resource {id} deleted");
         }
     }
@@ -272,6 +273,7 @@ pub fn trainers(store: &Store, args: TrainersArgs) -> Result<ExitCode> {
     }
     let wanted = skill(&args.skill)?;
     if !store
+        .learning()
         .unknown_skills(std::slice::from_ref(&wanted))?
         .is_empty()
     {
@@ -284,7 +286,7 @@ pub fn trainers(store: &Store, args: TrainersArgs) -> Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--level: {e}"))?;
     let learner = match args.learner {
         Some(id) => {
-            let w = store.worker(id)?.worker;
+            let w = store.work().worker(id)?.worker;
             let held = w
                 .skills
                 .iter()
@@ -325,7 +327,7 @@ pub fn trainers(store: &Store, args: TrainersArgs) -> Result<ExitCode> {
         }
     };
     learner.validate()?;
-    let offers = store.trainer_candidates(&wanted)?;
+    let offers = store.learning().trainer_candidates(&wanted)?;
     let ranking = rank(&learner, &offers, args.k);
     if args.json {
         out!(
@@ -373,7 +375,7 @@ pub fn teach(platform: &guild_platform::Platform, args: TeachArgs) -> Result<Exi
     let wanted = skill(&args.skill)?;
     let worker = args.worker;
     if args.withdraw {
-        store.delete_teaching_offer(worker, &wanted)?;
+        store.learning().delete_teaching_offer(worker, &wanted)?;
         out!("worker {worker} no longer offers to teach {wanted}");
         return Ok(ExitCode::SUCCESS);
     }

@@ -94,7 +94,7 @@ pub fn payments(platform: &Platform, command: PaymentsCommand) -> Result<ExitCod
             Ok(ExitCode::SUCCESS)
         }
         PaymentsCommand::Payouts { out } => {
-            let file = store.payout_file()?;
+            let file = store.ledger().payout_file()?;
             match out {
                 Some(path) => std::fs::write(&path, file)
                     .with_context(|| format!("cannot write {}", path.display()))?,
@@ -104,7 +104,7 @@ pub fn payments(platform: &Platform, command: PaymentsCommand) -> Result<ExitCod
         }
         PaymentsCommand::Rate { base, quote, rate } => {
             let rate = Rate::parse(Currency::parse(&base)?, Currency::parse(&quote)?, &rate)?;
-            store.set_rate(rate)?;
+            store.ledger().set_rate(rate)?;
             out!("1 {base} = {} {quote}", rate.text());
             Ok(ExitCode::SUCCESS)
         }
@@ -115,7 +115,7 @@ pub fn payments(platform: &Platform, command: PaymentsCommand) -> Result<ExitCod
 pub fn ledger(store: &Store, command: LedgerCommand) -> Result<ExitCode> {
     match command {
         LedgerCommand::Audit { json } => {
-            let audit = store.audit_ledger()?;
+            let audit = store.ledger().audit_ledger()?;
             if json {
                 out!("{}", serde_json::to_string_pretty(&audit)?);
             } else {
@@ -164,7 +164,10 @@ pub fn ledger(store: &Store, command: LedgerCommand) -> Result<ExitCode> {
             })
         }
         LedgerCommand::Events { after, limit, kind } => {
-            for e in store.audit_events(after, limit, kind.as_deref())? {
+            for e in store
+                .accounts()
+                .audit_events(after, limit, kind.as_deref())?
+            {
                 out!(
                     "{:>6} {} {:<20} {:<22} actor {} {}",
                     e.id,
@@ -178,7 +181,7 @@ pub fn ledger(store: &Store, command: LedgerCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LedgerCommand::Balances { account } => {
-            for b in store.balances_of(account)? {
+            for b in store.ledger().balances_of(account)? {
                 out!("{:<16} {} {}", b.kind, b.balance, b.currency);
             }
             Ok(ExitCode::SUCCESS)
@@ -243,7 +246,10 @@ pub fn contracts(platform: &Platform, command: ContractsCommand) -> Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         ContractsCommand::Show { id } => {
-            out!("{}", serde_json::to_string_pretty(&store.contract(id)?)?);
+            out!(
+                "{}",
+                serde_json::to_string_pretty(&store.contracts().contract(id)?)?
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -292,7 +298,7 @@ pub enum AccountsCommand {
 pub fn accounts(store: &Store, command: AccountsCommand) -> Result<ExitCode> {
     match command {
         AccountsCommand::Role { email, role } => {
-            store.set_role(&email, &role)?;
+            store.accounts().set_role(&email, &role)?;
             out!("{email} is now {role}");
             Ok(ExitCode::SUCCESS)
         }

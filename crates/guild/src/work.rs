@@ -144,24 +144,26 @@ pub fn worker(store: &Store, command: WorkerCommand) -> Result<ExitCode> {
     match command {
         WorkerCommand::Add { file } => {
             let w: Worker = read_json(&file)?;
-            let id = store.create_worker(None, &w)?;
+            let id = store.work().create_worker(None, &w)?;
             out!("worker {id} added");
         }
         WorkerCommand::Update { id, file } => {
             let w: Worker = read_json(&file)?;
-            store.update_worker(id, &w)?;
+            store.work().update_worker(id, &w)?;
             out!("worker {id} updated");
         }
         WorkerCommand::Delete { id } => {
-            store.delete_worker(id)?;
+            store.work().delete_worker(id)?;
             out!("worker {id} deleted");
         }
         WorkerCommand::Show { id } => {
-            let w = store.worker(id)?;
+            let w = store.work().worker(id)?;
             out!("{}", serde_json::to_string_pretty(&w.worker)?);
         }
         WorkerCommand::List(args) => {
-            let found = store.list_workers(args.after, args.limit.clamp(1, 10_000))?;
+            let found = store
+                .work()
+                .list_workers(args.after, args.limit.clamp(1, 10_000))?;
             if args.json {
                 let list: Vec<&Worker> = found.iter().map(|w| &w.worker).collect();
                 out!("{}", serde_json::to_string_pretty(&list)?);
@@ -186,24 +188,26 @@ pub fn task(store: &Store, command: TaskCommand) -> Result<ExitCode> {
     match command {
         TaskCommand::Add { file } => {
             let t: Task = read_json(&file)?;
-            let id = store.create_task(None, &t)?;
+            let id = store.work().create_task(None, &t)?;
             out!("task {id} added");
         }
         TaskCommand::Update { id, file, status } => {
             let t: Task = read_json(&file)?;
-            store.update_task(id, &t, status)?;
+            store.work().update_task(id, &t, status)?;
             out!("task {id} updated");
         }
         TaskCommand::Delete { id } => {
-            store.delete_task(id)?;
+            store.work().delete_task(id)?;
             out!("task {id} deleted");
         }
         TaskCommand::Show { id } => {
-            let t = store.task(id)?;
+            let t = store.work().task(id)?;
             out!("{}", serde_json::to_string_pretty(&t.task)?);
         }
         TaskCommand::List(args) => {
-            let found = store.list_tasks(None, args.after, args.limit.clamp(1, 10_000))?;
+            let found = store
+                .work()
+                .list_tasks(None, args.after, args.limit.clamp(1, 10_000))?;
             if args.json {
                 let list: Vec<&Task> = found.iter().map(|t| &t.task).collect();
                 out!("{}", serde_json::to_string_pretty(&list)?);
@@ -247,12 +251,12 @@ pub fn matches(store: Store, args: MatchArgs, options: MatchOptions) -> Result<E
     let platform = crate::meaning::platform(store);
     let mut rows = Vec::new();
     if let Some(task_id) = args.task {
-        let task = platform.store().task(task_id)?.task;
+        let task = platform.store().work().task(task_id)?.task;
         for m in platform.rank_workers(&task, options.k)?.matches {
             rows.push((m.worker.get(), m.name, m.score, m.breakdown));
         }
     } else if let Some(worker_id) = args.worker {
-        let worker = platform.store().worker(worker_id)?.worker;
+        let worker = platform.store().work().worker(worker_id)?.worker;
         for m in platform.rank_tasks(&worker, options.k)?.matches {
             rows.push((m.task.get(), m.title, m.score, m.breakdown));
         }
@@ -332,7 +336,7 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     if contracts > 0 && args.workers == 0 {
         bail!("--contracts needs workers to contract with (--workers)");
     }
-    let occupations = store.occupation_profiles(source)?;
+    let occupations = store.taxonomy().occupation_profiles(source)?;
     let started = Instant::now();
     let mut known = KnownSkills::default();
     let mut ids: Vec<WorkerId> = Vec::with_capacity(args.workers);
@@ -345,7 +349,7 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
             done as i64,
             batch_seed(args.seed, b),
         )?;
-        ids.extend(store.bulk_workers(&batch, &mut known)?);
+        ids.extend(store.work().bulk_workers(&batch, &mut known)?);
         done += n;
         eprintln!(
             "workers: {done} of {} ({})",
@@ -366,7 +370,7 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
             done as i64,
             batch_seed(args.seed, b),
         )?;
-        store.bulk_tasks(&batch, &mut known)?;
+        store.work().bulk_tasks(&batch, &mut known)?;
         titles.extend(batch.into_iter().map(|t| t.title));
         done += n;
         eprintln!(
@@ -384,7 +388,7 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     while done < contracts {
         let n = CONTRACT_BATCH.min(contracts - done);
         let batch = contract_batch(&mut rng, done, n, contracts, &ids, &titles, eur);
-        summary.add(&store.generate_contracts(&batch)?);
+        summary.add(&store.contracts().generate_contracts(&batch)?);
         done += n;
         eprintln!(
             "contracts: {done} of {contracts} ({})",
@@ -392,7 +396,7 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
         );
     }
     let contracts_took = contracts_started.elapsed();
-    let audit = store.audit_ledger()?;
+    let audit = store.ledger().audit_ledger()?;
     if !audit.ok() {
         bail!("the ledger fails its audit after generating: {audit:?}");
     }
@@ -580,10 +584,10 @@ pub fn team(store: &Store, file: &std::path::Path, json: bool) -> Result<ExitCod
 
     let project: Project = read_json(file)?;
     let mut vocabulary = guild_matching::SkillVocabulary::default();
-    for s in &store.skill_ids()? {
+    for s in &store.taxonomy().skill_ids()? {
         vocabulary.intern(s);
     }
-    let workers = store.all_workers()?;
+    let workers = store.work().all_workers()?;
     let (request, candidates) = project.resolve(&vocabulary, &workers)?;
     let team = form_team(&candidates, &request, &TeamOptions::default())?;
     if json {

@@ -65,7 +65,7 @@ impl Platform {
         worker: WorkerId,
         offer: ContractOffer,
     ) -> Result<ContractView, StoreError> {
-        let profile = self.store.worker(worker)?;
+        let profile = self.store.work().worker(worker)?;
         let worker_account = profile.owner.ok_or_else(|| {
             StoreError::Invalid(format!(
                 "worker profile {worker} has no account to sign a contract"
@@ -83,7 +83,7 @@ impl Platform {
             fee_bps: PLATFORM_FEE_BPS,
         };
         terms.check().map_err(StoreError::ContractRefused)?;
-        self.store.create_contract(&terms)
+        self.store.contracts().create_contract(&terms)
     }
 
     /// Contract `id` as `account` sees it, with who they are in it; to anyone who is not a
@@ -93,7 +93,7 @@ impl Platform {
         id: ContractId,
         account: AccountId,
     ) -> Result<(ContractView, Party), StoreError> {
-        let c = self.store.contract(id)?;
+        let c = self.store.contracts().contract(id)?;
         let party = c.party_of(account).ok_or_else(|| not_found(id))?;
         Ok((c, party))
     }
@@ -115,6 +115,7 @@ impl Platform {
             worker_percent,
         };
         self.store
+            .contracts()
             .change_contract(id, &|facts, now| decided(facts, &request, now))
     }
 
@@ -126,7 +127,7 @@ impl Platform {
         action: Action,
         milestone: Option<usize>,
     ) -> Result<ContractView, StoreError> {
-        self.store.change_contract(id, &|facts, now| {
+        self.store.contracts().change_contract(id, &|facts, now| {
             let party = facts.party_of(account).ok_or_else(|| not_found(id))?;
             let request = Request::Act {
                 party,
@@ -146,7 +147,7 @@ impl Platform {
         account: AccountId,
         week: jiff::civil::Date,
     ) -> Result<ContractView, StoreError> {
-        self.store.change_contract(id, &|facts, now| {
+        self.store.contracts().change_contract(id, &|facts, now| {
             let party = facts.party_of(account).ok_or_else(|| not_found(id))?;
             decided(facts, &Request::OpenWeek { party, week }, now)
         })
@@ -161,7 +162,7 @@ impl Platform {
         week: usize,
         days: Vec<DayWorked>,
     ) -> Result<ContractView, StoreError> {
-        self.store.change_contract(id, &|facts, now| {
+        self.store.contracts().change_contract(id, &|facts, now| {
             let party = facts.party_of(account).ok_or_else(|| not_found(id))?;
             let request = Request::LogTime {
                 party,
@@ -174,7 +175,7 @@ impl Platform {
 
     /// Approves every submitted milestone whose review is overdue at `at`; returns how many.
     pub fn approve_overdue(&self, at: jiff::Timestamp) -> Result<usize, StoreError> {
-        let due = self.store.overdue_milestones(at)?;
+        let due = self.store.contracts().overdue_milestones(at)?;
         self.act_for_guild(due, Action::AutoApprove)
     }
 
@@ -185,7 +186,7 @@ impl Platform {
         learner: AccountId,
         test: SkillTestId,
     ) -> Result<usize, StoreError> {
-        let due = self.store.training_milestones(learner, test)?;
+        let due = self.store.contracts().training_milestones(learner, test)?;
         self.act_for_guild(due, Action::TestPassed)
     }
 
@@ -216,7 +217,7 @@ impl Platform {
         account: AccountId,
         decision: ProposalDecision,
     ) -> Result<Proposal, StoreError> {
-        let (p, owner, applicant) = self.store.proposal(id)?;
+        let (p, owner, applicant) = self.store.contracts().proposal(id)?;
         let status = decision
             .check(id, p.status, owner == Some(account), applicant == account)
             .map_err(StoreError::ProposalRefused)?;
@@ -226,13 +227,16 @@ impl Platform {
             Some(applicant)
         };
         if decision != ProposalDecision::Accept {
-            return self.store.close_proposal(id, status, None, tell);
+            return self
+                .store
+                .contracts()
+                .close_proposal(id, status, None, tell);
         }
         // The contract the acceptance makes, checked before anything is written.
         let stored = |e: guild_market::MarketError| StoreError::Backend(e.to_string());
         let currency = Currency::parse(&p.currency).map_err(stored)?;
         let amount = Amount::parse(&p.amount, currency).map_err(stored)?;
-        let title = self.store.task(p.task)?.task.title;
+        let title = self.store.work().task(p.task)?.task.title;
         let terms = ContractTerms {
             client: account,
             worker: applicant,
@@ -252,7 +256,7 @@ impl Platform {
             milestone: None,
             worker_percent: None,
         };
-        self.store.close_proposal(
+        self.store.contracts().close_proposal(
             id,
             status,
             Some((&terms, &|facts, now| decided(facts, &accept, now))),
@@ -279,6 +283,7 @@ impl Platform {
             )));
         }
         self.store
+            .contracts()
             .propose(task, worker, account, cover, amount, &|status, opening| {
                 if !status.visible(false, status == TaskStatus::Invited && opening.invited) {
                     return Err(if status == TaskStatus::Closed {
@@ -304,13 +309,15 @@ impl Platform {
         owner: AccountId,
         worker: WorkerId,
     ) -> Result<(), StoreError> {
-        self.store.invite(task, owner, worker, &|status, opening| {
-            if !status.published() {
-                return Err(StoreError::ProposalRefused(ProposalRefusal::NotPublished(
-                    task,
-                )));
-            }
-            opening.may_invite().map_err(StoreError::ProposalRefused)
-        })
+        self.store
+            .contracts()
+            .invite(task, owner, worker, &|status, opening| {
+                if !status.published() {
+                    return Err(StoreError::ProposalRefused(ProposalRefusal::NotPublished(
+                        task,
+                    )));
+                }
+                opening.may_invite().map_err(StoreError::ProposalRefused)
+            })
     }
 }

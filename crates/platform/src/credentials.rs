@@ -125,7 +125,7 @@ impl Platform {
     /// The issuer: the organisation `slug`, or the platform without one.
     pub fn issuer(&self, organisation: Option<&str>) -> Result<Issuer, StoreError> {
         Ok(match organisation {
-            Some(slug) => Issuer::Organisation(self.store.organisation(slug)?),
+            Some(slug) => Issuer::Organisation(self.store.accounts().organisation(slug)?),
             None => Issuer::Platform,
         })
     }
@@ -135,7 +135,7 @@ impl Platform {
     pub fn signer(&self, publication: &Publication, issuer: &Issuer) -> Result<Signer, StoreError> {
         let key = self
             .store
-            .active_issuer_key(&issuer.key_name())?
+            .credentials().active_issuer_key(&issuer.key_name())?
             .ok_or_else(|| {
                 StoreError::Conflict(match issuer {
                     Issuer::Platform => {
@@ -148,7 +148,7 @@ impl Platform {
                     ),
                 })
             })?;
-        let signing = self.store.signing_key(&key)?;
+        let signing = self.store.credentials().signing_key(&key)?;
         let identity = issuing::signing_identity(publication, issuer, &signing.verifying_key())
             .map_err(bad)?;
         Ok(Signer {
@@ -164,7 +164,7 @@ impl Platform {
     /// Issues a credential as `issuer`: `build` writes the unsigned document for the signer and
     /// the new credential's id; a revocation status entry is added; the document is signed
     /// with `suites` and stored with its status-list position, in one transaction (see
-    /// [`guild_store::Store::issue_credential`]).
+    /// [`guild_store::Credentials::issue_credential`]).
     #[allow(clippy::too_many_arguments)]
     pub fn issue_as(
         &self,
@@ -181,7 +181,7 @@ impl Platform {
         let id = new_credential_id()?;
         let mut document = build(&signer, &id).map_err(bad)?;
         let created = self.store.now().to_string();
-        self.store.issue_credential(
+        self.store.credentials().issue_credential(
             &issuer.key_name(),
             issued_by,
             &id,
@@ -205,7 +205,7 @@ impl Platform {
         issued_by: Option<AccountId>,
         award: &SkillAward,
     ) -> Result<IssuedCredential, StoreError> {
-        let worker = self.store.worker(award.worker)?.worker;
+        let worker = self.store.work().worker(award.worker)?.worker;
         let skill = self.certified_skill(&award.skill)?;
         let skill_id = skill.id.clone();
         let now = self.store.now();
@@ -237,8 +237,11 @@ impl Platform {
     ) -> Result<IssuedCredential, StoreError> {
         let now = self.store.now();
         let start = issuing::reputation_period_start(now, days).map_err(bad)?;
-        let stored = self.store.worker(worker)?.worker;
-        let reviews = self.store.reviews_of(worker, &start.to_string())?;
+        let stored = self.store.work().worker(worker)?.worker;
+        let reviews = self
+            .store
+            .contracts()
+            .reviews_of(worker, &start.to_string())?;
         let tally =
             ReputationTally::of(reviews.iter().map(|r| (r.rating, r.outcome == "finished")));
         let skills = reviews
@@ -278,7 +281,7 @@ impl Platform {
         review: ReviewId,
         issued_by: Option<AccountId>,
     ) -> Result<IssuedCredential, StoreError> {
-        let r = self.store.review(review)?;
+        let r = self.store.contracts().review(review)?;
         if r.body.trim().is_empty() {
             return Err(StoreError::Invalid(format!(
                 "review {review} has no text to endorse with"
@@ -319,7 +322,7 @@ impl Platform {
     fn certified_skill(&self, id: &str) -> Result<CertifiedSkill, StoreError> {
         let skill_id = guild_taxonomy::SkillId::parse(id)
             .map_err(|e| StoreError::Invalid(format!("skill: {e}")))?;
-        let skill = self.store.skill(&skill_id)?;
+        let skill = self.store.taxonomy().skill(&skill_id)?;
         let framework = match skill.skill.source {
             guild_taxonomy::Source::Esco => "ESCO",
             guild_taxonomy::Source::Onet => "O*NET",
@@ -352,6 +355,7 @@ impl Platform {
         let did = issuer.did_web(publication).map_err(bad)?;
         let keys: Vec<String> = self
             .store
+            .credentials()
             .issuer_keys(&issuer.key_name())?
             .into_iter()
             .map(|k| k.public_multibase)
@@ -402,6 +406,7 @@ impl Platform {
     fn revoked_in_list(&self, issuer: &Issuer, number: i64) -> Result<Vec<u64>, StoreError> {
         Ok(self
             .store
+            .credentials()
             .revoked_positions(&issuer.key_name(), issuing::status_list_positions(number))?
             .into_iter()
             .map(|index| StatusPosition::of(index).bit)
@@ -436,7 +441,7 @@ impl Platform {
         };
         match who {
             IssuerRef::Platform => Ok(Some((Issuer::Platform, tail))),
-            IssuerRef::Organisation(slug) => match self.store.organisation(slug) {
+            IssuerRef::Organisation(slug) => match self.store.accounts().organisation(slug) {
                 Ok(o) => Ok(Some((Issuer::Organisation(o), tail))),
                 Err(StoreError::NotFound { .. }) => Ok(None),
                 Err(e) => Err(e),
@@ -490,6 +495,7 @@ impl OwnFirst<'_> {
             IssuerRef::Organisation(slug) => self
                 .platform
                 .store
+                .accounts()
                 .organisation(slug)
                 .ok()
                 .map(Issuer::Organisation),
@@ -506,6 +512,7 @@ impl KeyResolver for OwnFirst<'_> {
         let keys = self
             .platform
             .store
+            .credentials()
             .issuer_keys(&issuer.key_name())
             .map_err(|e| ResolveError::Unresolvable(e.to_string()))?;
         let key = keys
@@ -575,6 +582,7 @@ mod tests {
     fn open(dir: &tempfile::TempDir) -> (Arc<Store>, Platform) {
         let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
         store
+            .credentials()
             .unlock_issuer_keys(Some(KeyEncryptionKey::from_bytes(
                 [1; 32],
                 "test key".to_owned(),
@@ -628,7 +636,10 @@ mod tests {
             platform.signer(&publication, &Issuer::Platform),
             Err(StoreError::Conflict(why)) if why.contains("guild credential keys new")
         ));
-        store.new_issuer_key(&Issuer::Platform.key_name()).unwrap();
+        store
+            .credentials()
+            .new_issuer_key(&Issuer::Platform.key_name())
+            .unwrap();
         let signer = platform.signer(&publication, &Issuer::Platform).unwrap();
         assert_eq!(signer.did, "did:web:guild.example");
 
@@ -657,6 +668,7 @@ mod tests {
         };
         assert_eq!(check().outcome, Outcome::Valid, "{:?}", check().checks);
         store
+            .credentials()
             .revoke_credential(&issued.id, "issued in error")
             .unwrap();
         assert_eq!(check().outcome, Outcome::Invalid, "{:?}", check().checks);
@@ -671,7 +683,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (store, platform) = open(&dir);
         let publication = Publication::new("http://127.0.0.1:8080", false).unwrap();
-        store.new_issuer_key(&Issuer::Platform.key_name()).unwrap();
+        store
+            .credentials()
+            .new_issuer_key(&Issuer::Platform.key_name())
+            .unwrap();
         let issued = issue(&platform, &publication);
         let doc: Value = serde_json::from_str(&issued.document).unwrap();
         assert!(doc.get("credentialStatus").is_none());

@@ -251,21 +251,26 @@ impl Learning<'_> {
         occupation: &str,
         to: Source,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let from =
-            self.store
-                .occupation_source(occupation)?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "occupation",
-                    id: occupation.to_owned(),
-                })?;
+        let from = self
+            .store
+            .taxonomy()
+            .occupation_source(occupation)?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "occupation",
+                id: occupation.to_owned(),
+            })?;
         if from == to {
             return Ok(Some((occupation.to_owned(), "stated".to_owned())));
         }
         let via = if from == Source::Onet || to == Source::Onet {
-            self.store.crosswalk_to(occupation, to)?
+            self.store.taxonomy().crosswalk_to(occupation, to)?
         } else {
-            match self.store.crosswalk_to(occupation, Source::Onet)? {
-                Some(onet) => self.store.crosswalk_to(&onet, to)?,
+            match self
+                .store
+                .taxonomy()
+                .crosswalk_to(occupation, Source::Onet)?
+            {
+                Some(onet) => self.store.taxonomy().crosswalk_to(&onet, to)?,
                 None => None,
             }
         };
@@ -275,13 +280,14 @@ impl Learning<'_> {
     fn learner(&self, origin: &Origin, taxonomy: Option<Source>) -> Result<Learner, StoreError> {
         match origin {
             Origin::Occupation(id) => {
-                let own =
-                    self.store
-                        .occupation_source(id)?
-                        .ok_or_else(|| StoreError::NotFound {
-                            what: "occupation",
-                            id: id.clone(),
-                        })?;
+                let own = self
+                    .store
+                    .taxonomy()
+                    .occupation_source(id)?
+                    .ok_or_else(|| StoreError::NotFound {
+                        what: "occupation",
+                        id: id.clone(),
+                    })?;
                 let taxonomy = taxonomy.unwrap_or(own);
                 let (mapped, how) = self.occupation_in(id, taxonomy)?.ok_or_else(|| {
                     StoreError::Invalid(format!(
@@ -295,7 +301,7 @@ impl Learning<'_> {
                 let based_on = (mapped != *id).then(|| -> Result<_, StoreError> {
                     Ok(BaseOccupation {
                         id: mapped.clone(),
-                        title: self.store.occupation_title(&mapped)?,
+                        title: self.store.taxonomy().occupation_title(&mapped)?,
                         how,
                     })
                 });
@@ -318,7 +324,7 @@ impl Learning<'_> {
                     view: OriginView {
                         occupation: Some(BaseOccupation {
                             id: id.clone(),
-                            title: self.store.occupation_title(id)?,
+                            title: self.store.taxonomy().occupation_title(id)?,
                             how: "stated".to_owned(),
                         }),
                         worker: None,
@@ -331,7 +337,7 @@ impl Learning<'_> {
                 })
             }
             Origin::Worker { id, occupation } => {
-                let worker = self.store.worker(*id)?.worker;
+                let worker = self.store.work().worker(*id)?.worker;
                 let skills: Vec<(SkillId, Proficiency)> = worker
                     .skills
                     .iter()
@@ -340,12 +346,14 @@ impl Learning<'_> {
                 // The taxonomy: asked for, else the stated occupation's, else the one most of
                 // the worker's skills come from.
                 let stated_source = match occupation {
-                    Some(o) => Some(self.store.occupation_source(o)?.ok_or_else(|| {
-                        StoreError::NotFound {
-                            what: "occupation",
-                            id: o.clone(),
-                        }
-                    })?),
+                    Some(o) => {
+                        Some(self.store.taxonomy().occupation_source(o)?.ok_or_else(|| {
+                            StoreError::NotFound {
+                                what: "occupation",
+                                id: o.clone(),
+                            }
+                        })?)
+                    }
                     None => None,
                 };
                 let mut counts: HashMap<Source, usize> = HashMap::new();
@@ -406,7 +414,7 @@ impl Learning<'_> {
                 let based_on = match &base {
                     Some((o, how)) => Some(BaseOccupation {
                         id: o.clone(),
-                        title: self.store.occupation_title(o)?,
+                        title: self.store.taxonomy().occupation_title(o)?,
                         how: how.clone(),
                     }),
                     None => None,
@@ -441,7 +449,7 @@ impl Learning<'_> {
             .map(|g| g.skill.as_str().to_owned())
             .chain(gap.carried_over.iter().map(|s| s.as_str().to_owned()))
             .collect();
-        let labels = self.store.skill_labels(&ids)?;
+        let labels = self.store.taxonomy().skill_labels(&ids)?;
         let label = |id: &str| {
             labels
                 .get(id)
@@ -488,11 +496,12 @@ impl Learning<'_> {
         let ids: Vec<String> = ranked.iter().map(|t| t.occupation.clone()).collect();
         let outlooks: HashMap<String, OccupationOutlook> = self
             .store
+            .taxonomy()
             .occupation_outlook(&ids)?
             .into_iter()
             .map(|o| (o.id.clone(), o))
             .collect();
-        let open = self.store.open_task_requirements()?;
+        let open = self.store.work().open_task_requirements()?;
         let targets: Vec<&str> = ids.iter().map(String::as_str).collect();
         let demand = model.demand(&targets, &open, ABLE_SHARE);
         let mut transitions = Vec::with_capacity(ranked.len());
@@ -524,14 +533,12 @@ impl Learning<'_> {
         let limit = request.max_needs.clamp(1, 200);
         let (taxonomy, kind) = match &request.target {
             PathTarget::Occupation(o) => (
-                Some(
-                    self.store
-                        .occupation_source(o)?
-                        .ok_or_else(|| StoreError::NotFound {
-                            what: "occupation",
-                            id: o.clone(),
-                        })?,
-                ),
+                Some(self.store.taxonomy().occupation_source(o)?.ok_or_else(|| {
+                    StoreError::NotFound {
+                        what: "occupation",
+                        id: o.clone(),
+                    }
+                })?),
                 "occupation",
             ),
             PathTarget::TaxonomyTask(_) => (None, "task"),
@@ -549,7 +556,7 @@ impl Learning<'_> {
         let (target, gap, doable, target_tasks) = match &request.target {
             PathTarget::Occupation(o) => {
                 let gap = model.gap(&learner.source, o, limit)?;
-                let tasks = self.store.occupation_tasks(o)?;
+                let tasks = self.store.taxonomy().occupation_tasks(o)?;
                 let pairs: Vec<(&guild_store::OccupationTask, Vec<SkillId>)> =
                     tasks.iter().map(|t| (t, t.skills.clone())).collect();
                 let doable: Vec<DoableTask> =
@@ -563,7 +570,7 @@ impl Learning<'_> {
                 (
                     SkillLabel {
                         id: o.clone(),
-                        label: self.store.occupation_title(o)?,
+                        label: self.store.taxonomy().occupation_title(o)?,
                     },
                     gap,
                     doable,
@@ -571,7 +578,7 @@ impl Learning<'_> {
                 )
             }
             PathTarget::TaxonomyTask(id) => {
-                let task = self.store.taxonomy_task(id)?;
+                let task = self.store.taxonomy().taxonomy_task(id)?;
                 let need = Proficiency::new(ACTIVITY_LEVEL).unwrap_or(Proficiency::MIN);
                 let missing: Vec<GapItem> = task
                     .skills
@@ -609,7 +616,7 @@ impl Learning<'_> {
                 )
             }
             PathTarget::OpenTask(id) => {
-                let task = self.store.task(*id)?.task;
+                let task = self.store.work().task(*id)?.task;
                 let mut missing = Vec::new();
                 let mut carried = Vec::new();
                 let total: f32 = task
@@ -674,7 +681,7 @@ impl Learning<'_> {
         };
         let gap_view = self.gap_view(&gap)?;
         let needs: Vec<Need> = gap.needs().into_iter().take(limit).collect();
-        let catalogue = self.store.learning_catalogue()?;
+        let catalogue = self.store.learning().learning_catalogue()?;
         let (plan, note) = if needs.is_empty() {
             (
                 None,
@@ -717,6 +724,7 @@ impl Learning<'_> {
         }
         let labels = self
             .store
+            .taxonomy()
             .skill_labels(&label_ids)?
             .into_iter()
             .map(|(id, (label, _))| (id, label))
@@ -749,7 +757,7 @@ impl Learning<'_> {
         needs: &[Need],
         plan: &Option<LearningPlan>,
     ) -> Result<Vec<SkillTrainers>, StoreError> {
-        let worker = self.store.worker(learner)?.worker;
+        let worker = self.store.work().worker(learner)?.worker;
         let uncovered: Vec<&Need> = plan
             .as_ref()
             .map_or_else(Vec::new, |p| p.uncovered.iter().collect());
@@ -763,7 +771,7 @@ impl Learning<'_> {
             }
         }
         chosen.truncate(5);
-        let labels = self.store.skill_labels(
+        let labels = self.store.taxonomy().skill_labels(
             &chosen
                 .iter()
                 .map(|n| n.skill.as_str().to_owned())
@@ -771,7 +779,7 @@ impl Learning<'_> {
         )?;
         let mut out = Vec::new();
         for need in chosen {
-            let offers = self.store.trainer_candidates(&need.skill)?;
+            let offers = self.store.learning().trainer_candidates(&need.skill)?;
             if offers.is_empty() {
                 continue;
             }
@@ -812,7 +820,7 @@ impl Learning<'_> {
     ) -> Result<Vec<BridgeTask>, StoreError> {
         let wanted: HashSet<&SkillId> = needs.iter().map(|n| &n.skill).collect();
         let mut found: Vec<(usize, f32, guild_matching::Task, Vec<SkillId>)> = Vec::new();
-        for task in self.store.open_tasks()? {
+        for task in self.store.work().open_tasks()? {
             if *target == PathTarget::OpenTask(task.id) {
                 continue;
             }
@@ -848,7 +856,7 @@ impl Learning<'_> {
             .iter()
             .flat_map(|f| f.3.iter().map(|s| s.as_str().to_owned()))
             .collect();
-        let labels = self.store.skill_labels(&ids)?;
+        let labels = self.store.taxonomy().skill_labels(&ids)?;
         Ok(found
             .into_iter()
             .map(|(_, share, task, exercises)| BridgeTask {
@@ -931,14 +939,16 @@ impl Platform {
         &self,
         offer: &guild_store::TeachingOffer,
     ) -> Result<(guild_store::TeachingOffer, bool), StoreError> {
-        self.store.set_teaching_offer(offer, &|proficiency| {
-            guild_reskilling::trainers::may_offer(
-                offer.worker,
-                &offer.skill,
-                proficiency,
-                &offer.note,
-            )
-            .map_err(StoreError::Reskilling)
-        })
+        self.store
+            .learning()
+            .set_teaching_offer(offer, &|proficiency| {
+                guild_reskilling::trainers::may_offer(
+                    offer.worker,
+                    &offer.skill,
+                    proficiency,
+                    &offer.note,
+                )
+                .map_err(StoreError::Reskilling)
+            })
     }
 }

@@ -86,9 +86,10 @@ impl Platform {
     /// The analyzer over the store's current taxonomy: kept, or read from the store's kept
     /// indexes (built and kept there when missing) after an import changed the taxonomy.
     pub fn analyzer(&self) -> Result<Arc<Analyzer>, StoreError> {
-        let version = self.store.taxonomy_version()?;
+        let version = self.store.taxonomy().taxonomy_version()?;
         self.analyzer.get(&version, || {
             self.store
+                .taxonomy()
                 .analyzer_with(|| (self.encoder)().map_err(StoreError::from))
         })
     }
@@ -96,13 +97,13 @@ impl Platform {
     /// The transition model over the occupations of `taxonomy`, for the store's current
     /// taxonomy.
     pub fn transition_model(&self, taxonomy: Source) -> Result<Arc<TransitionModel>, StoreError> {
-        let version = self.store.taxonomy_version()?;
+        let version = self.store.taxonomy().taxonomy_version()?;
         let cache = self
             .transition_models
             .get(&taxonomy)
             .ok_or_else(|| StoreError::Invalid(format!("no {} models", taxonomy.as_str())))?;
         cache.get(&version, || {
-            let descriptors = self.store.transition_descriptors(taxonomy)?;
+            let descriptors = self.store.taxonomy().transition_descriptors(taxonomy)?;
             if descriptors.is_empty() {
                 return Err(StoreError::Invalid(format!(
                     "the store holds no {} occupations: import that taxonomy first",

@@ -175,7 +175,7 @@ impl Matching {
 
     /// The index over the store's current workers and open tasks.
     fn index(self: &Arc<Self>) -> Result<Arc<LiveIndex>, MatchingError> {
-        let (taxonomy, version) = self.store.matching_key()?;
+        let (taxonomy, version) = self.store.work().matching_key()?;
         if let Some(i) = fresh(&self.current(), &taxonomy, version) {
             return Ok(i);
         }
@@ -185,9 +185,9 @@ impl Matching {
     /// An index built from the whole store, at the version it was read at.
     fn build(&self, taxonomy: &str) -> Result<Followed, MatchingError> {
         let similarity = self.similarity.get(taxonomy, || {
-            self.store.similarity_input().map(|i| i.learn())
+            self.store.taxonomy().similarity_input().map(|i| i.learn())
         })?;
-        let (version, workers, tasks) = self.store.matching_snapshot()?;
+        let (version, workers, tasks) = self.store.work().matching_snapshot()?;
         let index = MatchIndex::build(similarity, &workers, &tasks)
             .map(LiveIndex::new)
             .map_err(index_fault)?;
@@ -202,7 +202,7 @@ impl Matching {
     /// `from` brought up to the store's current version: its changes applied, or the whole
     /// store read again when they cannot be followed.
     fn follow(&self, from: Followed) -> Result<Followed, MatchingError> {
-        match self.store.matching_changes(from.version)? {
+        match self.store.work().matching_changes(from.version)? {
             MatchingChanges::Everything { .. } => self.build(&from.taxonomy),
             MatchingChanges::Changed {
                 version,
@@ -275,7 +275,7 @@ impl Matching {
     /// is no index yet, builds one if `first` and the store has ever had workers or tasks. A
     /// new taxonomy is left to the next use.
     fn follow_store(self: &Arc<Self>, first: bool) -> Result<(), MatchingError> {
-        let (taxonomy, version) = self.store.matching_key()?;
+        let (taxonomy, version) = self.store.work().matching_key()?;
         let due = match self.current() {
             Some(f) => f.taxonomy == taxonomy && f.version < version,
             None => first && version > 0,
@@ -322,7 +322,7 @@ impl Platform {
         let index = self.match_index()?;
         let ranked = index.top_workers(task, k, &mut RankScratch::default())?;
         let ids: Vec<WorkerId> = ranked.iter().map(|r| r.id).collect();
-        let workers = self.store.workers(&ids)?;
+        let workers = self.store.work().workers(&ids)?;
         let mut matches = Vec::with_capacity(ranked.len());
         for (r, w) in ranked.into_iter().zip(workers) {
             let w = w.worker;
@@ -348,7 +348,7 @@ impl Platform {
         let index = self.match_index()?;
         let ranked = index.top_tasks(worker, k)?;
         let ids: Vec<TaskId> = ranked.iter().map(|r| r.id).collect();
-        let tasks = self.store.tasks(&ids)?;
+        let tasks = self.store.work().tasks(&ids)?;
         let mut matches = Vec::with_capacity(ranked.len());
         for (r, t) in ranked.into_iter().zip(tasks) {
             let t = t.task;

@@ -11,7 +11,7 @@ use crate::Platform;
 impl Platform {
     /// Reads bank statement `lines`: what each line did, and the lines left for a person.
     pub fn reconcile(&self, lines: &[StatementLine]) -> Result<Reconciliation, StoreError> {
-        self.store.reconcile(lines, &|line, instruction| {
+        self.store.ledger().reconcile(lines, &|line, instruction| {
             read_line(line, instruction).map_err(StoreError::Market)
         })
     }

@@ -77,7 +77,7 @@ impl Platform {
         let mut scratch = AnalyzerScratch::default();
         match work {
             Work::Occupation(id) => {
-                let detail = self.store.occupation(id)?;
+                let detail = self.store.taxonomy().occupation(id)?;
                 let mut task_ids: Vec<String> = detail.tasks.iter().map(|t| t.id.clone()).collect();
                 let mut tasks_from = None;
                 if task_ids.is_empty() {
@@ -91,7 +91,7 @@ impl Platform {
                         let Ok(other) = OccupationId::parse(&link.id) else {
                             continue;
                         };
-                        let Ok(other) = self.store.occupation(&other) else {
+                        let Ok(other) = self.store.taxonomy().occupation(&other) else {
                             continue;
                         };
                         if !other.tasks.is_empty() {
@@ -110,10 +110,10 @@ impl Platform {
                         .unwrap_or_else(|| detail.occupation.title.clone());
                     let draft =
                         Draft::new(analyzer, &mut scratch, &text, Some("en"), MAX_TEXT_TASKS);
-                    let facts = self.store.task_facts(&draft.task_ids())?;
+                    let facts = self.store.taxonomy().task_facts(&draft.task_ids())?;
                     draft.finish(&facts)
                 } else {
-                    deconstruct::from_taxonomy(&self.store.task_facts(&task_ids)?)
+                    deconstruct::from_taxonomy(&self.store.taxonomy().task_facts(&task_ids)?)
                 };
                 Ok(WorkBreakdown {
                     occupation: Some(WorkOccupation {
@@ -132,7 +132,7 @@ impl Platform {
                     lang.as_deref(),
                     MAX_TEXT_TASKS,
                 );
-                let facts = self.store.task_facts(&draft.task_ids())?;
+                let facts = self.store.taxonomy().task_facts(&draft.task_ids())?;
                 Ok(WorkBreakdown {
                     occupation: None,
                     deconstruction: draft.finish(&facts),
@@ -161,6 +161,7 @@ impl Platform {
             return Ok(None);
         }
         self.store
+            .work()
             .create_project(owner, &problem.title, &problem.problem, &drafts, unplaced)
             .map(Some)
     }

@@ -47,12 +47,13 @@ impl Platform {
         let ending = ended(&c)?;
         let worker = self
             .store
+            .work()
             .worker_of(c.worker)?
             .map(|w| w.worker.id)
             .ok_or_else(|| {
                 StoreError::Conflict("the worker has no profile to review any more".to_owned())
             })?;
-        self.store.record_review(
+        self.store.contracts().record_review(
             &format!("contract:{id}"),
             worker,
             Some(reviewer),
@@ -82,7 +83,8 @@ impl Platform {
         }
         ended(&c)?;
         self.store
+            .contracts()
             .record_client_review(id, c.client, reviewer, rating, body.trim())?;
-        self.store.client_reputation(c.client)
+        self.store.contracts().client_reputation(c.client)
     }
 }

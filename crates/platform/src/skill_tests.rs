@@ -33,7 +33,9 @@ impl Platform {
     ) -> Result<SkillTestView, StoreError> {
         new.check()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.store.create_skill_test(organisation, new)
+        self.store
+            .credentials()
+            .create_skill_test(organisation, new)
     }
 
     /// Starts an attempt at `test` for `account`'s worker profile `worker`: the questions
@@ -49,6 +51,7 @@ impl Platform {
         getrandom::fill(&mut seed)
             .map_err(|e| StoreError::Backend(format!("no randomness: {e}")))?;
         self.store
+            .credentials()
             .start_attempt(test, account, worker, &|t, last, now| {
                 may_start(last, t.cooldown_hours, now).map_err(StoreError::AttemptRefused)?;
                 let drawn = draw(
@@ -74,7 +77,7 @@ impl Platform {
         answers: &[Option<Answer>],
         now: jiff::Timestamp,
     ) -> Result<AttemptView, StoreError> {
-        let view = self.store.mark_attempt(id, &|view, facts| {
+        let view = self.store.credentials().mark_attempt(id, &|view, facts| {
             // To anyone but its candidate, the attempt does not exist.
             if view.account != account {
                 return Err(StoreError::NotFound {
@@ -97,6 +100,7 @@ impl Platform {
     ) -> Result<AttemptView, StoreError> {
         let view = self
             .store
+            .credentials()
             .mark_attempt(id, &|_, facts| marked(facts, Marking::Assessor(marks)))?;
         self.certify_pass(publication, view)
     }
@@ -112,13 +116,14 @@ impl Platform {
         if view.status != guild_market::assessment::AttemptStatus::Passed {
             return Ok(view);
         }
-        let test = self.store.skill_test(view.test)?;
+        let test = self.store.credentials().skill_test(view.test)?;
         // A training gig whose milestone is this pass pays its trainer.
         self.training_passed(view.account, view.test)?;
         // The profile shows the skill as assessed.
         self.store
+            .credentials()
             .record_assessed(view.worker, &test.skill, test.level)?;
-        let organisation = match self.store.organisation(&test.organisation) {
+        let organisation = match self.store.accounts().organisation(&test.organisation) {
             Ok(o) => o,
             Err(StoreError::NotFound { .. }) => return Ok(view),
             Err(e) => return Err(e),
@@ -142,8 +147,11 @@ impl Platform {
             None,
             &award,
         ) {
-            Ok(c) => self.store.set_attempt_credential(view.id, &c.id)?,
-            Err(StoreError::Conflict(why)) => self.store.set_attempt_detail(
+            Ok(c) => self
+                .store
+                .credentials()
+                .set_attempt_credential(view.id, &c.id)?,
+            Err(StoreError::Conflict(why)) => self.store.credentials().set_attempt_detail(
                 view.id,
                 &format!(
                     "{}; no credential: {why}",
@@ -152,6 +160,6 @@ impl Platform {
             )?,
             Err(e) => return Err(e),
         }
-        self.store.attempt(view.id)
+        self.store.credentials().attempt(view.id)
     }
 }

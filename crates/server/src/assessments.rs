@@ -54,7 +54,7 @@ pub async fn list(
 ) -> Result<Json<Vec<SkillTestView>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.skill_tests(q.skill.as_deref()))
+            .on_store(move |store| store.credentials().skill_tests(q.skill.as_deref()))
             .await?,
     ))
 }
@@ -93,9 +93,9 @@ async fn may_see(
 ) -> Result<(AttemptView, bool), ApiError> {
     let (view, role) = state
         .on_store(move |store| {
-            let v = store.attempt(id)?;
-            let org = store.attempt_organisation(id)?;
-            let role = store.member_role(org, caller)?;
+            let v = store.credentials().attempt(id)?;
+            let org = store.credentials().attempt_organisation(id)?;
+            let role = store.accounts().member_role(org, caller)?;
             Ok((v, role))
         })
         .await?;

@@ -174,7 +174,7 @@ impl FromRequestParts<AppState> for Caller {
                 })?;
             let hash = token_hash(token);
             let (account, scopes) = state
-                .on_store(move |store| store.account_for_token(&hash))
+                .on_store(move |store| store.accounts().account_for_token(&hash))
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))?;
             if let Some(scopes) = scopes {
@@ -192,9 +192,12 @@ impl FromRequestParts<AppState> for Caller {
             let hash = token_hash(&session);
             let store = state.store.clone();
             let now = store.now().to_string();
-            let (account, csrf_hash) = blocking(move || store.account_for_session(&hash, &now))
-                .await?
-                .ok_or_else(|| ApiError::unauthorized("the session has ended: sign in again"))?;
+            let (account, csrf_hash) =
+                blocking(move || store.accounts().account_for_session(&hash, &now))
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::unauthorized("the session has ended: sign in again")
+                    })?;
             let safe = matches!(parts.method.as_str(), "GET" | "HEAD" | "OPTIONS");
             if !safe {
                 let given = parts
@@ -309,7 +312,7 @@ pub(crate) async fn register(
         .map_err(|e| ApiError::internal(&e))??;
     let email = email.to_owned();
     state
-        .on_store(move |store| store.create_account(&email, &name, &hash))
+        .on_store(move |store| store.accounts().create_account(&email, &name, &hash))
         .await
 }
 
@@ -359,8 +362,12 @@ pub(crate) async fn check_sign_in(
     let now = store.now();
     let since = (now - jiff::SignedDuration::from_secs(LOGIN_WINDOW_SECS)).to_string();
     let from = address.clone();
-    let counts =
-        blocking(move || store.event_counts_since("login.failed", &subject, &from, &since)).await?;
+    let counts = blocking(move || {
+        store
+            .accounts()
+            .event_counts_since("login.failed", &subject, &from, &since)
+    })
+    .await?;
     if let Some(wait) = sign_in_wait(&counts, now) {
         return Err(ApiError::too_many_after(
             format!("too many failed sign-ins to this account from here: try again in {wait} s"),
@@ -369,7 +376,7 @@ pub(crate) async fn check_sign_in(
     }
     let lookup = email.to_owned();
     let found = state
-        .on_store(move |store| store.account_by_email(&lookup))
+        .on_store(move |store| store.accounts().account_by_email(&lookup))
         .await?;
     // Verify against a fixed hash when the account does not exist, so that timing does not
     // tell which e-mail addresses have accounts.
@@ -385,7 +392,12 @@ pub(crate) async fn check_sign_in(
         None => {
             state
                 .on_store(move |store| {
-                    store.audit_event(None, "login.failed", &format!("email:{tried}"), &address)
+                    store.accounts().audit_event(
+                        None,
+                        "login.failed",
+                        &format!("email:{tried}"),
+                        &address,
+                    )
                 })
                 .await?;
             Err(ApiError::unauthorized("wrong e-mail address or password"))
@@ -418,7 +430,11 @@ pub async fn create_token(
         .map_err(|e| ApiError::bad_field("scopes", e))?;
     let (hash, account_id) = (token_hash(&token), account.id);
     let id = state
-        .on_store(move |store| store.create_token(account_id, &name, &hash, scopes.as_deref()))
+        .on_store(move |store| {
+            store
+                .accounts()
+                .create_token(account_id, &name, &hash, scopes.as_deref())
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(NewToken { id, token, account })))
 }
@@ -433,7 +449,7 @@ pub async fn list_tokens(
 ) -> Result<Json<Vec<guild_store::TokenInfo>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.tokens_of(caller.id))
+            .on_store(move |store| store.accounts().tokens_of(caller.id))
             .await?,
     ))
 }
@@ -515,7 +531,11 @@ pub(crate) async fn start_session(
     let previous = cookie(headers, SESSION_COOKIE).map(|v| token_hash(&v));
     let (sh, ch, until) = (token_hash(&session), token_hash(&csrf), expires.to_string());
     state
-        .on_store(move |store| store.create_session(account, &sh, &ch, &until, previous.as_deref()))
+        .on_store(move |store| {
+            store
+                .accounts()
+                .create_session(account, &sh, &ch, &until, previous.as_deref())
+        })
         .await?;
     let secure = if state.publication.base_url.starts_with("https://") {
         "; Secure"
@@ -545,7 +565,7 @@ pub async fn end_session(
     let session = cookie(&headers, SESSION_COOKIE).map(|v| token_hash(&v));
     if let Some(hash) = session {
         state
-            .on_store(move |store| store.end_session(&hash))
+            .on_store(move |store| store.accounts().end_session(&hash))
             .await?;
     }
     Ok((
@@ -575,7 +595,7 @@ pub async fn appeal(
     Body(req): Body<AppealRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .on_store(move |store| store.appeal(caller.id, &req.text))
+        .on_store(move |store| store.accounts().appeal(caller.id, &req.text))
         .await?;
     Ok(StatusCode::CREATED)
 }
@@ -609,7 +629,7 @@ pub async fn suspend(
         return Err(ApiError::forbidden("admins do not suspend themselves"));
     }
     state
-        .on_store(move |store| store.set_suspension(id, Some(&reason), admin.id))
+        .on_store(move |store| store.accounts().set_suspension(id, Some(&reason), admin.id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -624,7 +644,7 @@ pub async fn reinstate(
     Path(id): Path<AccountId>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .on_store(move |store| store.set_suspension(id, None, admin.id))
+        .on_store(move |store| store.accounts().set_suspension(id, None, admin.id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -649,7 +669,9 @@ pub async fn appeals(
     State(state): State<AppState>,
     Admin(_): Admin,
 ) -> Result<Json<Vec<OpenAppeal>>, ApiError> {
-    let all = state.on_store(move |store| store.open_appeals()).await?;
+    let all = state
+        .on_store(move |store| store.accounts().open_appeals())
+        .await?;
     Ok(Json(
         all.into_iter()
             .map(|(id, account, text, created_at)| OpenAppeal {
@@ -675,7 +697,7 @@ pub async fn revoke_token(
     Path(id): Path<TokenId>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .on_store(move |store| store.revoke_token(caller.id, id))
+        .on_store(move |store| store.accounts().revoke_token(caller.id, id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -692,7 +714,7 @@ pub async fn export(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.export_account(caller.id))
+            .on_store(move |store| store.accounts().export_account(caller.id))
             .await?,
     ))
 }
@@ -719,7 +741,7 @@ pub async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     let email = caller.email.clone();
     let found = state
-        .on_store(move |store| store.account_by_email(&email))
+        .on_store(move |store| store.accounts().account_by_email(&email))
         .await?;
     let hash = found
         .map(|(_, h)| h)
@@ -733,7 +755,7 @@ pub async fn delete_me(
         ));
     }
     state
-        .on_store(move |store| store.delete_account(caller.id))
+        .on_store(move |store| store.accounts().delete_account(caller.id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -128,7 +128,7 @@ pub async fn list(
 ) -> Result<Json<Vec<ContractView>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.contracts_of(caller.id))
+            .on_store(move |store| store.contracts().contracts_of(caller.id))
             .await?,
     ))
 }
@@ -372,7 +372,7 @@ pub async fn timesheet(
     }
     Ok(Json(
         state
-            .on_store(move |store| store.timesheet(id, week))
+            .on_store(move |store| store.contracts().timesheet(id, week))
             .await?,
     ))
 }
@@ -484,7 +484,7 @@ pub async fn client_reputation(
 ) -> Result<Json<guild_store::ClientReputation>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.client_reputation(id))
+            .on_store(move |store| store.contracts().client_reputation(id))
             .await?,
     ))
 }

@@ -214,6 +214,7 @@ fn organisation_view(
         None
     };
     let keys = store
+        .credentials()
         .issuer_keys(&issuer.key_name())?
         .into_iter()
         .map(|k| {
@@ -250,7 +251,12 @@ pub async fn create_organisation(
 ) -> Result<(StatusCode, Json<OrganisationView>), ApiError> {
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        let o = store.create_organisation(&new.slug, &new.name, new.url.as_deref(), caller.id)?;
+        let o = store.accounts().create_organisation(
+            &new.slug,
+            &new.name,
+            new.url.as_deref(),
+            caller.id,
+        )?;
         organisation_view(&store, &publication, o, Some("admin".to_owned()))
     })
     .await?;
@@ -268,6 +274,7 @@ pub async fn my_organisations(
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let all = blocking(move || {
         store
+            .accounts()
             .organisations_of(caller.id)?
             .into_iter()
             .map(|(o, role)| organisation_view(&store, &publication, o, Some(role)))
@@ -287,7 +294,7 @@ pub async fn get_organisation(
 ) -> Result<Json<OrganisationView>, ApiError> {
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        let o = store.organisation(&slug)?;
+        let o = store.accounts().organisation(&slug)?;
         organisation_view(&store, &publication, o, None)
     })
     .await?;
@@ -304,8 +311,8 @@ pub(crate) async fn member(
 ) -> Result<Organisation, ApiError> {
     let (o, role) = state
         .on_store(move |store| {
-            let o = store.organisation(&slug)?;
-            let role = store.member_role(o.id, caller)?;
+            let o = store.accounts().organisation(&slug)?;
+            let role = store.accounts().member_role(o.id, caller)?;
             Ok((o, role))
         })
         .await?;
@@ -346,7 +353,11 @@ pub async fn set_member(
 ) -> Result<StatusCode, ApiError> {
     let o = member(&state, caller.id, slug, &["admin"]).await?;
     state
-        .on_store(move |store| store.set_member(o.id, &change.email, &change.role))
+        .on_store(move |store| {
+            store
+                .accounts()
+                .set_member(o.id, &change.email, &change.role)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -365,7 +376,9 @@ pub async fn rotate_organisation_key(
     let o = member(&state, caller.id, slug, &["admin"]).await?;
     let (store, publication) = (state.store.clone(), state.publication.clone());
     let view = blocking(move || {
-        store.new_issuer_key(&Issuer::Organisation(o.clone()).key_name())?;
+        store
+            .credentials()
+            .new_issuer_key(&Issuer::Organisation(o.clone()).key_name())?;
         organisation_view(&store, &publication, o, Some("admin".to_owned()))
     })
     .await?;
@@ -533,7 +546,11 @@ pub async fn organisation_credentials(
 ) -> Result<Json<Vec<IssuedView>>, ApiError> {
     let o = member(&state, caller.id, slug, &["admin", "assessor"]).await?;
     let all = state
-        .on_store(move |store| store.credentials_issued_by(&Issuer::Organisation(o).key_name()))
+        .on_store(move |store| {
+            store
+                .credentials()
+                .credentials_issued_by(&Issuer::Organisation(o).key_name())
+        })
         .await?;
     Ok(Json(all.iter().map(issued_view).collect()))
 }
@@ -549,12 +566,12 @@ async fn may_see(
     state
         .on_store(move |store| {
             if let Some(w) = worker
-                && store.worker(w)?.owner == Some(caller)
+                && store.work().worker(w)?.owner == Some(caller)
             {
                 return Ok(true);
             }
             match Issuer::organisation_in(&issuer) {
-                Some(org) => Ok(store.member_role(org, caller)?.is_some()),
+                Some(org) => Ok(store.accounts().member_role(org, caller)?.is_some()),
                 None => Ok(false),
             }
         })
@@ -573,7 +590,7 @@ pub async fn download_credential(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let c = state
-        .on_store(move |store| store.issued_credential(&id))
+        .on_store(move |store| store.credentials().issued_credential(&id))
         .await?;
     if !may_see(&state, caller.id, &c).await? {
         // Not found rather than forbidden: ids of others' credentials are not confirmed.
@@ -626,13 +643,13 @@ pub async fn revoke_credential(
     }
     let lookup = id.clone();
     let c = state
-        .on_store(move |store| store.issued_credential(&lookup))
+        .on_store(move |store| store.credentials().issued_credential(&lookup))
         .await?;
     let org = Issuer::organisation_in(&c.issuer);
     let role = match org {
         Some(org) => {
             state
-                .on_store(move |store| store.member_role(org, caller.id))
+                .on_store(move |store| store.accounts().member_role(org, caller.id))
                 .await?
         }
         None => None,
@@ -652,7 +669,7 @@ pub async fn revoke_credential(
         _ => return Err(ApiError::not_found(format!("credential {id} not found"))),
     }
     let c = state
-        .on_store(move |store| store.revoke_credential(&id, &reason))
+        .on_store(move |store| store.credentials().revoke_credential(&id, &reason))
         .await?;
     Ok(Json(issued_view(&c)))
 }
@@ -678,7 +695,12 @@ pub async fn worker_credentials(
 ) -> Result<Json<WorkerCredentials>, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let (issued, imported) = state
-        .on_store(move |store| Ok((store.credentials_of(id)?, store.imported_credentials(id)?)))
+        .on_store(move |store| {
+            Ok((
+                store.credentials().credentials_of(id)?,
+                store.credentials().imported_credentials(id)?,
+            ))
+        })
         .await?;
     Ok(Json(WorkerCredentials {
         issued: issued.iter().map(issued_view).collect(),
@@ -724,7 +746,9 @@ pub async fn issue_endorsement(
     Caller(caller): Caller,
     Path(id): Path<ReviewId>,
 ) -> Result<(StatusCode, Json<Issued>), ApiError> {
-    let review = state.on_store(move |store| store.review(id)).await?;
+    let review = state
+        .on_store(move |store| store.contracts().review(id))
+        .await?;
     if own_worker(&state, caller.id, review.worker).await.is_err() {
         return Err(ApiError::not_found(format!("review {id} not found")));
     }
@@ -802,7 +826,7 @@ pub(crate) async fn import_bytes(
             valid_until: text("validUntil").or_else(|| text("expirationDate")),
             skills: attested_skills(&doc),
         };
-        let (import, unknown_skills) = store.import_credential(&new)?;
+        let (import, unknown_skills) = store.credentials().import_credential(&new)?;
         Ok(Ok(ImportResult {
             import,
             unknown_skills,
@@ -846,7 +870,7 @@ pub async fn get_imported(
 ) -> Result<Response, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let (_, document) = state
-        .on_store(move |store| store.imported_credential(id, import))
+        .on_store(move |store| store.credentials().imported_credential(id, import))
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/vc")], document).into_response())
 }
@@ -864,7 +888,7 @@ pub async fn delete_imported(
 ) -> Result<StatusCode, ApiError> {
     own_worker(&state, caller.id, id).await?;
     state
-        .on_store(move |store| store.delete_imported_credential(id, import))
+        .on_store(move |store| store.credentials().delete_imported_credential(id, import))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -216,7 +216,7 @@ pub async fn list_resources(
         after: p.int_in("after", 0..=i64::MAX as usize, 0)? as i64,
         limit,
     };
-    let found = blocking(move || state.store.list_resources(&filter)).await?;
+    let found = blocking(move || state.store.learning().list_resources(&filter)).await?;
     let next_after = (found.len() == limit)
         .then(|| found.last().map(|r| r.resource.id.get()))
         .flatten();
@@ -235,7 +235,7 @@ pub async fn get_resource(
     Path(id): Path<String>,
 ) -> Result<Json<ResourceView>, ApiError> {
     let id = path_id(&id, "id")?;
-    let r = blocking(move || state.store.resource(id)).await?;
+    let r = blocking(move || state.store.learning().resource(id)).await?;
     Ok(Json(view(r)))
 }
 
@@ -279,8 +279,8 @@ pub async fn create_resources(
         let resource = one_resource(&bytes)?;
         let stored = state
             .on_store(move |store| {
-                let id = store.add_resource(Some(caller.id), &resource)?;
-                store.resource(id)
+                let id = store.learning().add_resource(Some(caller.id), &resource)?;
+                store.learning().resource(id)
             })
             .await?;
         return Ok((StatusCode::CREATED, Json(view(stored))).into_response());
@@ -294,7 +294,11 @@ pub async fn create_resources(
         return Err(ApiError::bad_body("the catalogue holds no resources"));
     }
     let ids = state
-        .on_store(move |store| store.import_resources(Some(caller.id), &resources, first_line))
+        .on_store(move |store| {
+            store
+                .learning()
+                .import_resources(Some(caller.id), &resources, first_line)
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -313,7 +317,9 @@ async fn own_resource(
     caller: AccountId,
     id: ResourceId,
 ) -> Result<StoredResource, ApiError> {
-    let r = state.on_store(move |store| store.resource(id)).await?;
+    let r = state
+        .on_store(move |store| store.learning().resource(id))
+        .await?;
     match r.owner {
         Some(o) if o == caller => Ok(r),
         Some(_) => Err(ApiError::forbidden(format!(
@@ -343,8 +349,8 @@ pub async fn update_resource(
     let resource = one_resource(&body_bytes(body)?)?;
     let stored = state
         .on_store(move |store| {
-            store.replace_resource(id, &resource)?;
-            store.resource(id)
+            store.learning().replace_resource(id, &resource)?;
+            store.learning().resource(id)
         })
         .await?;
     Ok(Json(view(stored)))
@@ -363,7 +369,7 @@ pub async fn delete_resource(
     let id = path_id(&id, "id")?;
     own_resource(&state, caller.id, id).await?;
     state
-        .on_store(move |store| store.delete_resource(id))
+        .on_store(move |store| store.learning().delete_resource(id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -395,7 +401,7 @@ async fn own_worker(
     caller: AccountId,
     id: WorkerId,
 ) -> Result<StoredWorker, ApiError> {
-    let w = state.on_store(move |store| store.worker(id)).await?;
+    let w = state.on_store(move |store| store.work().worker(id)).await?;
     if w.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(
             "worker profile {id} belongs to another account"
@@ -417,8 +423,8 @@ pub async fn list_teaching(
     let id: WorkerId = path_id(&id, "id")?;
     let offers = state
         .on_store(move |store| {
-            store.worker(id)?;
-            store.teaching_offers(id)
+            store.work().worker(id)?;
+            store.learning().teaching_offers(id)
         })
         .await?;
     Ok(Json(TeachingList { offers }))
@@ -498,7 +504,7 @@ pub async fn delete_teaching(
     own_worker(&state, caller.id, id).await?;
     let skill = path_skill(&skill)?;
     state
-        .on_store(move |store| store.delete_teaching_offer(id, &skill))
+        .on_store(move |store| store.learning().delete_teaching_offer(id, &skill))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -571,7 +577,7 @@ pub async fn trainers(
                     "give learner, or languages and utc_offset_minutes, not both",
                 ));
             }
-            let w = state.on_store(move |store| store.worker(id)).await?;
+            let w = state.on_store(move |store| store.work().worker(id)).await?;
             if w.owner != Some(caller.id) {
                 return Err(ApiError::not_found(format!("worker {id} not found")));
             }
@@ -648,6 +654,7 @@ pub async fn trainers(
     let offers = state
         .on_store(move |store| {
             if !store
+                .learning()
                 .unknown_skills(std::slice::from_ref(&wanted))?
                 .is_empty()
             {
@@ -655,7 +662,7 @@ pub async fn trainers(
                     "skill: unknown skill {wanted}: use an id from /api/v1/skills"
                 )));
             }
-            store.trainer_candidates(&wanted)
+            store.learning().trainer_candidates(&wanted)
         })
         .await?;
     let ranking = rank(&learner, &offers, k);

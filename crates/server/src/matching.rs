@@ -126,8 +126,8 @@ async fn visible_task(
 ) -> Result<StoredTask, ApiError> {
     let (t, invited) = state
         .on_store(move |store| {
-            let t = store.task(id)?;
-            let invited = t.status == TaskStatus::Invited && store.invited_to(id, caller)?;
+            let t = store.work().task(id)?;
+            let invited = t.status == TaskStatus::Invited && store.work().invited_to(id, caller)?;
             Ok((t, invited))
         })
         .await?;
@@ -157,7 +157,7 @@ pub(crate) async fn own_worker(
     caller: AccountId,
     id: WorkerId,
 ) -> Result<StoredWorker, ApiError> {
-    let w = state.on_store(move |store| store.worker(id)).await?;
+    let w = state.on_store(move |store| store.work().worker(id)).await?;
     if w.owner != Some(caller) {
         return Err(ApiError::forbidden(format!(
             "worker profile {id} belongs to another account"
@@ -177,8 +177,8 @@ pub async fn create_worker(
 ) -> Result<(StatusCode, Json<WorkerView>), ApiError> {
     let stored = state
         .on_store(move |store| {
-            let id = store.create_worker(Some(caller.id), &worker)?;
-            store.worker(id)
+            let id = store.work().create_worker(Some(caller.id), &worker)?;
+            store.work().worker(id)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(worker_view(stored, caller.id))))
@@ -199,7 +199,7 @@ pub async fn list_workers(
     let limit = p.int_in("limit", 1..=200, 50)?;
     let after = p.int_in("after", 0..=i64::MAX as usize, 0)? as i64;
     let found = state
-        .on_store(move |store| store.list_workers(after, limit))
+        .on_store(move |store| store.work().list_workers(after, limit))
         .await?;
     let next_after = (found.len() == limit)
         .then(|| found.last().map(|w| w.worker.id.get()))
@@ -228,9 +228,9 @@ pub async fn get_worker(
         .on_store(move |store| {
             // Someone else's profile may be a little stale (read from a replica); the caller's
             // own, or one the replica does not have yet, is read again from the primary.
-            match store.replica().worker(id) {
+            match store.replica().work().worker(id) {
                 Ok(w) if w.owner != Some(me) => Ok(w),
-                Ok(_) | Err(StoreError::NotFound { .. }) => store.worker(id),
+                Ok(_) | Err(StoreError::NotFound { .. }) => store.work().worker(id),
                 Err(e) => Err(e),
             }
         })
@@ -252,8 +252,8 @@ pub async fn update_worker(
     own_worker(&state, caller.id, id).await?;
     let stored = state
         .on_store(move |store| {
-            store.update_worker(id, &worker)?;
-            store.worker(id)
+            store.work().update_worker(id, &worker)?;
+            store.work().worker(id)
         })
         .await?;
     Ok(Json(worker_view(stored, caller.id)))
@@ -270,7 +270,9 @@ pub async fn delete_worker(
     Path(id): Path<WorkerId>,
 ) -> Result<StatusCode, ApiError> {
     own_worker(&state, caller.id, id).await?;
-    state.on_store(move |store| store.delete_worker(id)).await?;
+    state
+        .on_store(move |store| store.work().delete_worker(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -285,8 +287,8 @@ pub async fn create_task(
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
     let stored = state
         .on_store(move |store| {
-            let id = store.create_task(Some(caller.id), &task)?;
-            store.task(id)
+            let id = store.work().create_task(Some(caller.id), &task)?;
+            store.work().task(id)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(task_view(stored, caller.id))))
@@ -307,7 +309,7 @@ pub async fn list_tasks(
     let limit = p.int_in("limit", 1..=200, 50)?;
     let after = p.int_in("after", 0..=i64::MAX as usize, 0)? as i64;
     let found = state
-        .on_store(move |store| store.list_tasks(Some(caller.id), after, limit))
+        .on_store(move |store| store.work().list_tasks(Some(caller.id), after, limit))
         .await?;
     let next_after = (found.len() == limit)
         .then(|| found.last().map(|t| t.task.id.get()))
@@ -359,8 +361,8 @@ pub async fn update_task(
     let status = update.status.unwrap_or(current.status);
     let stored = state
         .on_store(move |store| {
-            store.update_task(id, &update.task, status)?;
-            store.task(id)
+            store.work().update_task(id, &update.task, status)?;
+            store.work().task(id)
         })
         .await?;
     Ok(Json(task_view(stored, caller.id)))
@@ -377,7 +379,9 @@ pub async fn delete_task(
     Path(id): Path<TaskId>,
 ) -> Result<StatusCode, ApiError> {
     own_task(&state, caller.id, id).await?;
-    state.on_store(move |store| store.delete_task(id)).await?;
+    state
+        .on_store(move |store| store.work().delete_task(id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -466,7 +470,7 @@ pub async fn explain_match(
 ) -> Result<Json<Fit>, ApiError> {
     let task = own_task(&state, caller.id, id).await?.task;
     let worker = state
-        .on_store(move |store| store.worker(worker))
+        .on_store(move |store| store.work().worker(worker))
         .await?
         .worker;
     let index = match_index(&state).await?;
@@ -556,7 +560,7 @@ pub async fn assign(
                         format!("worker {wid} is listed twice"),
                     ));
                 }
-                for w in store.workers(ids)? {
+                for w in store.work().workers(ids)? {
                     let w = w.worker;
                     let wid = w.id;
                     for (t, task) in tasks.iter().enumerate() {
@@ -581,7 +585,12 @@ pub async fn assign(
                         arcs.push((t, r.id, r.score));
                     }
                 }
-                columns = store.workers(&ids)?.into_iter().map(|w| w.worker).collect();
+                columns = store
+                    .work()
+                    .workers(&ids)?
+                    .into_iter()
+                    .map(|w| w.worker)
+                    .collect();
             }
         }
         let mut capacities = std::collections::HashMap::new();
@@ -667,7 +676,7 @@ pub(crate) async fn propose_team(
     let index = match_index(state).await?;
     let store = state.store.clone();
     tokio::task::spawn_blocking(move || -> Result<TeamAnswer, ApiError> {
-        let workers = store.all_workers()?;
+        let workers = store.work().all_workers()?;
         let (request, candidates) = project.resolve(index.similarity().vocabulary(), &workers)?;
         let team = form_team(&candidates, &request, &TeamOptions::default())?;
         let names: std::collections::HashMap<WorkerId, &str> =

@@ -114,7 +114,11 @@ pub async fn send(
         .map(attachment)
         .collect::<Result<Vec<_>, _>>()?;
     let m = state
-        .on_store(move |store| store.post_message(id, caller.id, &input.body, &attachments))
+        .on_store(move |store| {
+            store
+                .messaging()
+                .post_message(id, caller.id, &input.body, &attachments)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(m)))
 }
@@ -131,7 +135,7 @@ pub async fn list(
 ) -> Result<Json<Vec<Message>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.messages(id, caller.id))
+            .on_store(move |store| store.messaging().messages(id, caller.id))
             .await?,
     ))
 }
@@ -147,7 +151,7 @@ pub async fn download(
     Path((id, attachment)): Path<(ContractId, AttachmentId)>,
 ) -> Result<Response, ApiError> {
     let (a, bytes) = state
-        .on_store(move |store| store.attachment(id, caller.id, attachment))
+        .on_store(move |store| store.messaging().attachment(id, caller.id, attachment))
         .await?;
     // The name is the sender's: keep only safe characters in the header.
     let safe: String = a
@@ -194,7 +198,7 @@ pub async fn notifications(
 ) -> Result<Json<Vec<Notification>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.notifications(caller.id, q.unread))
+            .on_store(move |store| store.messaging().notifications(caller.id, q.unread))
             .await?,
     ))
 }
@@ -217,7 +221,11 @@ pub async fn mark_read(
     Body(m): Body<MarkRead>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .on_store(move |store| store.mark_notifications_read(caller.id, m.up_to))
+        .on_store(move |store| {
+            store
+                .messaging()
+                .mark_notifications_read(caller.id, m.up_to)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

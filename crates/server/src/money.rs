@@ -39,9 +39,9 @@ pub async fn wallet(
     let wallet = state
         .on_store(move |store| {
             Ok(Wallet {
-                balances: store.balances_of(caller.id)?,
-                instructions: store.payment_instructions(caller.id)?,
-                statement: store.statement_of(caller.id, 50)?,
+                balances: store.ledger().balances_of(caller.id)?,
+                instructions: store.ledger().payment_instructions(caller.id)?,
+                statement: store.ledger().statement_of(caller.id, 50)?,
             })
         })
         .await?;
@@ -94,7 +94,7 @@ pub async fn deposit(
         .map(|a| amount(a, cur))
         .transpose()?;
     let instruction = state
-        .on_store(move |store| store.deposit_instruction(caller.id, cur, amount))
+        .on_store(move |store| store.ledger().deposit_instruction(caller.id, cur, amount))
         .await?;
     let how = format!(
         "Send a bank transfer in {cur} to Guild's account, quoting the reference {} exactly; it is credited to your client funds when it reaches Guild's bank statement.",
@@ -192,7 +192,11 @@ pub async fn payout(
     // Keys are per account: another account's key is another request.
     let key = format!("account:{}:{key}", caller.id);
     let (instruction, transfer, replayed) = state
-        .on_store(move |store| store.request_payout(&key, Some(caller.id), &request))
+        .on_store(move |store| {
+            store
+                .ledger()
+                .request_payout(&key, Some(caller.id), &request)
+        })
         .await?;
     Ok((
         if replayed {

@@ -61,7 +61,9 @@ async fn own_project(
     caller: AccountId,
     id: ProjectId,
 ) -> Result<ProjectView, ApiError> {
-    let p = state.on_store(move |store| store.project(id)).await?;
+    let p = state
+        .on_store(move |store| store.work().project(id))
+        .await?;
     if p.owner != caller {
         return Err(ApiError::not_found(format!("project {id} not found")));
     }
@@ -125,7 +127,7 @@ pub async fn mine(
 ) -> Result<Json<Vec<ProjectView>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.projects_of(caller.id))
+            .on_store(move |store| store.work().projects_of(caller.id))
             .await?,
     ))
 }
@@ -156,7 +158,11 @@ pub async fn update(
 ) -> Result<Json<ProjectView>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.update_project(id, caller.id, &req.title, &req.problem))
+            .on_store(move |store| {
+                store
+                    .work()
+                    .update_project(id, caller.id, &req.title, &req.problem)
+            })
             .await?,
     ))
 }
@@ -175,8 +181,8 @@ pub async fn add_task(
 ) -> Result<(StatusCode, Json<TaskView>), ApiError> {
     let stored = state
         .on_store(move |store| {
-            let tid = store.add_project_task(id, caller.id, &task)?;
-            store.task(TaskId(tid.0))
+            let tid = store.work().add_project_task(id, caller.id, &task)?;
+            store.work().task(TaskId(tid.0))
         })
         .await?;
     Ok((
@@ -200,7 +206,7 @@ pub async fn publish(
         .map_err(|e| ApiError::bad_field("audience", e.to_string()))?;
     Ok(Json(
         state
-            .on_store(move |store| store.publish_project(id, caller.id, audience))
+            .on_store(move |store| store.work().publish_project(id, caller.id, audience))
             .await?,
     ))
 }
@@ -217,7 +223,7 @@ pub async fn close(
 ) -> Result<Json<ProjectView>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.close_project(id, caller.id))
+            .on_store(move |store| store.work().close_project(id, caller.id))
             .await?,
     ))
 }

@@ -67,7 +67,7 @@ pub async fn on_task(
     own_task(&state, caller.id, task).await?;
     Ok(Json(
         state
-            .on_store(move |store| store.proposals_on(task))
+            .on_store(move |store| store.contracts().proposals_on(task))
             .await?,
     ))
 }
@@ -81,7 +81,7 @@ pub async fn mine(
 ) -> Result<Json<Vec<Proposal>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.proposals_by(caller.id))
+            .on_store(move |store| store.contracts().proposals_by(caller.id))
             .await?,
     ))
 }
@@ -101,7 +101,9 @@ pub async fn decide(
             "no decision {decision:?}: accept, decline or withdraw"
         )));
     };
-    let (_, owner, applicant) = state.on_store(move |store| store.proposal(id)).await?;
+    let (_, owner, applicant) = state
+        .on_store(move |store| store.contracts().proposal(id))
+        .await?;
     let is_owner = owner == Some(caller.id);
     if !is_owner && applicant != caller.id {
         return Err(ApiError::not_found(format!("proposal {id} not found")));
@@ -166,7 +168,11 @@ pub async fn send_message(
     Body(m): Body<MessageText>,
 ) -> Result<(StatusCode, Json<guild_store::ProposalMessage>), ApiError> {
     let msg = state
-        .on_store(move |store| store.post_proposal_message(id, caller.id, &m.body))
+        .on_store(move |store| {
+            store
+                .contracts()
+                .post_proposal_message(id, caller.id, &m.body)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(msg)))
 }
@@ -183,7 +189,7 @@ pub async fn messages(
 ) -> Result<Json<Vec<guild_store::ProposalMessage>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.proposal_messages(id, caller.id))
+            .on_store(move |store| store.contracts().proposal_messages(id, caller.id))
             .await?,
     ))
 }

@@ -66,7 +66,7 @@ pub async fn list_skills(
         limit: p.int_in("limit", 1..=MAX_PAGE_SIZE, DEFAULT_LIMIT)?,
         offset: p.cursor()?,
     };
-    let page = blocking(move || state.store.replica().search_skills(&query)).await?;
+    let page = blocking(move || state.store.replica().taxonomy().search_skills(&query)).await?;
     Ok(Json(ListPage {
         items: page.items,
         next_cursor: page.next_offset.map(cursor),
@@ -91,7 +91,7 @@ pub async fn get_skill(
 ) -> Result<Json<SkillDetail>, ApiError> {
     let id = SkillId::parse(&id).map_err(|e| ApiError::bad_parameter("id", e.to_string()))?;
     Ok(Json(
-        blocking(move || state.store.replica().skill(&id)).await?,
+        blocking(move || state.store.replica().taxonomy().skill(&id)).await?,
     ))
 }
 
@@ -124,7 +124,8 @@ pub async fn list_occupations(
         limit: p.int_in("limit", 1..=MAX_PAGE_SIZE, DEFAULT_LIMIT)?,
         offset: p.cursor()?,
     };
-    let page = blocking(move || state.store.replica().search_occupations(&query)).await?;
+    let page =
+        blocking(move || state.store.replica().taxonomy().search_occupations(&query)).await?;
     Ok(Json(ListPage {
         items: page.items,
         next_cursor: page.next_offset.map(cursor),
@@ -162,7 +163,10 @@ pub async fn get_occupation(
         ));
     }
     let id = OccupationId::parse(&id).map_err(|e| ApiError::bad_parameter("id", e.to_string()))?;
-    Ok(Json(blocking(move || state.store.replica().occupation(&id)).await?).into_response())
+    Ok(
+        Json(blocking(move || state.store.replica().taxonomy().occupation(&id)).await?)
+            .into_response(),
+    )
 }
 
 /// Counts of the taxonomy per source, kind and language.
@@ -173,7 +177,9 @@ pub async fn get_occupation(
     tag = "taxonomy"
 )]
 pub async fn stats(State(state): State<AppState>) -> Result<Json<TaxonomyStats>, ApiError> {
-    Ok(Json(blocking(move || state.store.replica().stats()).await?))
+    Ok(Json(
+        blocking(move || state.store.replica().taxonomy().stats()).await?,
+    ))
 }
 
 fn source(p: &Params) -> Result<Option<Source>, ApiError> {

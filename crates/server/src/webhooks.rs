@@ -38,7 +38,7 @@ pub fn deliver_due(
     limit: i64,
 ) -> Result<(usize, usize), StoreError> {
     let (mut ok, mut failed) = (0, 0);
-    for d in store.due_deliveries(now, limit)? {
+    for d in store.messaging().due_deliveries(now, limit)? {
         let unix = store.now().as_second();
         let sig = signature(&d.secret, unix, &d.payload);
         let id = d.id.to_string();
@@ -60,7 +60,7 @@ pub fn deliver_due(
         } else {
             failed += 1;
         }
-        store.record_delivery(d.id, result, now)?;
+        store.messaging().record_delivery(d.id, result, now)?;
     }
     Ok((ok, failed))
 }
@@ -94,7 +94,7 @@ pub async fn create(
     Body(w): Body<NewWebhook>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
     let (webhook, secret) = state
-        .on_store(move |store| store.create_webhook(caller.id, &w.url))
+        .on_store(move |store| store.messaging().create_webhook(caller.id, &w.url))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -111,7 +111,7 @@ pub async fn list(
 ) -> Result<Json<Vec<Webhook>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.webhooks_of(caller.id))
+            .on_store(move |store| store.messaging().webhooks_of(caller.id))
             .await?,
     ))
 }
@@ -126,7 +126,7 @@ pub async fn delete(
     Path(id): Path<WebhookId>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .on_store(move |store| store.delete_webhook(caller.id, id))
+        .on_store(move |store| store.messaging().delete_webhook(caller.id, id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -142,7 +142,7 @@ pub async fn deliveries(
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
     Ok(Json(
         state
-            .on_store(move |store| store.deliveries(caller.id, id))
+            .on_store(move |store| store.messaging().deliveries(caller.id, id))
             .await?,
     ))
 }

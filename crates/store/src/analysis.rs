@@ -1,6 +1,7 @@
 //! Reading text against the taxonomy: building the analyzer from the store (and keeping its
 //! indexes there), and what the store holds about tasks' presence on site.
 
+use crate::areas::Taxonomy;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,10 +20,10 @@ fn set(corpus: Corpus) -> ConceptSet {
     }
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// A fingerprint of the taxonomy: changes whenever an import runs.
     pub fn taxonomy_version(&self) -> Result<String, StoreError> {
-        self.read(taxonomy_version)
+        self.store.read(taxonomy_version)
     }
 
     /// Everything the analyzer indexes: all skills (groups left out), occupations, tasks,
@@ -84,12 +85,12 @@ impl Store {
     pub fn lexical_analyzer(&self) -> Result<Analyzer, StoreError> {
         let version = self.taxonomy_version()?;
         let started = std::time::Instant::now();
-        if let Some(kept) = self.kept_analyzer(&version)? {
+        if let Some(kept) = self.store.kept_analyzer(&version)? {
             tracing::debug!("read the kept analyzer in {:.0?}", started.elapsed());
             return Ok(kept);
         }
         let analyzer = Analyzer::new(self.analyzer_input()?);
-        self.keep_analyzer(&version, &analyzer)?;
+        self.store.keep_analyzer(&version, &analyzer)?;
         Ok(analyzer)
     }
 
@@ -98,13 +99,16 @@ impl Store {
     /// command that reads text starts as fast as the next.
     pub fn prepare_analyzer(&self) -> Result<bool, StoreError> {
         let version = self.taxonomy_version()?;
-        if self.kept_analyzer(&version)?.is_some() {
+        if self.store.kept_analyzer(&version)?.is_some() {
             return Ok(false);
         }
-        self.keep_analyzer(&version, &Analyzer::new(self.analyzer_input()?))?;
+        self.store
+            .keep_analyzer(&version, &Analyzer::new(self.analyzer_input()?))?;
         Ok(true)
     }
+}
 
+impl Store {
     /// The analyzer kept for taxonomy `version`, when there is one this build can read.
     fn kept_analyzer(&self, version: &str) -> Result<Option<Analyzer>, StoreError> {
         let mut kept = None;
@@ -142,13 +146,15 @@ impl Store {
             Ok(())
         })
     }
+}
 
+impl Taxonomy<'_> {
     /// The taxonomy embedded by `encoder`: read from the store when it holds them for this
     /// taxonomy version and model; otherwise computed (minutes for all of O*NET and ESCO; labels
     /// an earlier version embedded are reused) and kept. Imports call it, so that the first
     /// text read is not slow; [`Semantics::embedded`] says how many labels it embedded.
     pub fn semantics(&self, encoder: &Arc<Encoder>) -> Result<Semantics, StoreError> {
-        self.semantics_over(encoder, &[])
+        self.store.semantics_over(encoder, &[])
     }
 
     /// [`Self::semantics`], reusing the vectors of `also` (indexes kept outside the store, say
@@ -158,22 +164,24 @@ impl Store {
         encoder: &Arc<Encoder>,
         also: &[EmbeddingIndex],
     ) -> Result<Semantics, StoreError> {
-        self.semantics_over(encoder, also)
+        self.store.semantics_over(encoder, also)
     }
+}
 
+impl Store {
     /// [`Self::semantics`], reusing `also`'s vectors when they must be computed.
     fn semantics_over(
         &self,
         encoder: &Arc<Encoder>,
         also: &[EmbeddingIndex],
     ) -> Result<Semantics, StoreError> {
-        let version = self.taxonomy_version()?;
+        let version = self.taxonomy().taxonomy_version()?;
         let started = std::time::Instant::now();
         if let Some(kept) = self.stored_semantics(encoder, &version)? {
             tracing::debug!("read the kept embeddings in {:.0?}", started.elapsed());
             return Ok(kept);
         }
-        self.compute_semantics(encoder, &self.analyzer_input()?, &version, also)
+        self.compute_semantics(encoder, &self.taxonomy().analyzer_input()?, &version, also)
     }
 
     /// The kept embeddings, when all parts are there for this version and model and read back
@@ -279,13 +287,15 @@ impl Store {
         })?;
         Ok(semantics)
     }
+}
 
+impl Taxonomy<'_> {
     /// Judges how much of every task's and occupation's work needs presence on site (see
     /// [`guild_extraction::presence`]) and keeps it, replacing the last judgement: by meaning
     /// with the taxonomy's `semantics`, by the tasks' own work activities without. Returns how
     /// many occupations were judged. Imports call it.
     pub fn judge_presence(&self, semantics: Option<&Semantics>) -> Result<usize, StoreError> {
-        let ids: Vec<String> = self.read(|tx| {
+        let ids: Vec<String> = self.store.read(|tx| {
             tx.query("SELECT id FROM tasks ORDER BY id", &[])?
                 .iter()
                 .map(|r| Ok(r.text("id")?.to_owned()))
@@ -304,7 +314,7 @@ impl Store {
             }
         }
         let mut profiles: HashMap<String, Vec<(String, f64)>> = HashMap::new();
-        self.read(|tx| {
+        self.store.read(|tx| {
             for r in tx.query(
                 "SELECT os.occupation, os.skill, os.weight FROM occupation_skills os \
                  JOIN skills s ON s.id = os.skill WHERE s.kind IN ('skill', 'knowledge')",
@@ -321,7 +331,7 @@ impl Store {
             Ok(())
         })?;
         let judged = presence::judge_occupations(&tasks, &profiles, &self.crosswalk_links()?);
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute("DELETE FROM task_presence", &[])?;
             let mut tasks: Vec<(&String, &f64)> = onsite.iter().collect();
             tasks.sort_by(|a, b| a.0.cmp(b.0));
@@ -354,7 +364,7 @@ impl Store {
         &self,
         ids: Option<&[String]>,
     ) -> Result<HashMap<String, OccupationPresence>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = match ids {
                 None => tx.query("SELECT occupation, onsite, remote, basis FROM occupation_presence", &[])?,
                 Some([]) => Vec::new(),

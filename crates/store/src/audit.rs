@@ -3,11 +3,12 @@
 //! exchange rates), each written in the transaction of what it records, so that the log and
 //! the data cannot disagree.
 
+use crate::areas::Accounts;
 use guild_ids::{AccountId, EventId};
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::sql::Tx;
-use crate::{Store, StoreError};
 
 /// One audited event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +61,7 @@ pub(crate) fn audit(
     Ok(())
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Records an event on its own (for what writes nothing else, like a failed sign-in).
     pub fn audit_event(
         &self,
@@ -69,7 +70,8 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.write(|tx| audit(tx, actor, kind, subject, detail))
+        self.store
+            .write(|tx| audit(tx, actor, kind, subject, detail))
     }
 
     /// How many events of `kind` on `subject` were written at or after `since` (RFC 3339).
@@ -79,7 +81,7 @@ impl Store {
         subject: &str,
         since: &str,
     ) -> Result<i64, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT COUNT(*) AS n FROM audit_events WHERE kind = $1 AND subject = $2 AND at >= $3",
                 &[kind.into(), subject.into(), since.into()],
@@ -101,7 +103,7 @@ impl Store {
         detail: &str,
         since: &str,
     ) -> Result<EventCounts, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT COUNT(*) AS n, MAX(at) AS latest, \
                  COUNT(CASE WHEN detail = $4 THEN 1 END) AS n_with_detail, \
@@ -129,7 +131,7 @@ impl Store {
         limit: i64,
         kind: Option<&str>,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = match kind {
                 Some(k) => tx.query(
                     "SELECT id, at, actor, kind, subject, detail FROM audit_events WHERE id > $1 AND kind = $2 ORDER BY id LIMIT $3",

@@ -9,6 +9,7 @@
 //! `act_on_contract`, `deposit` and `request_payout` use. Balances are the sums of the
 //! postings written with them, so the ledger audit holds by construction, and is run anyway.
 
+use crate::areas::{Contracts, Work};
 use guild_ids::{AccountId, ContractId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -21,10 +22,10 @@ use guild_market::money::{Amount, Currency};
 use guild_matching::{Task, TaskId, Worker, WorkerId};
 use guild_taxonomy::SkillId;
 
+use crate::StoreError;
 use crate::ledger::{account_id, market, market_error};
 use crate::matching::{bad, bump, check_skills, task_params, worker_params};
 use crate::sql::{ColumnType, Dialect, Tx, Value, Values};
-use crate::{Store, StoreError};
 use guild_market::fees::PLATFORM_FEE_BPS;
 use guild_market::settlement::{ContractMoney, MilestoneFunds, movements};
 
@@ -142,7 +143,7 @@ const TASK_SKILL_COLUMNS: [(&str, ColumnType); 6] = [
     ("ord", Int),
 ];
 
-/// A contract for [`Store::generate_contracts`] to write: its parties, milestones, and the
+/// A contract for [`Contracts::generate_contracts`] to write: its parties, milestones, and the
 /// steps it has gone through (each decided by the market's state machine).
 #[derive(Debug, Clone)]
 pub struct GenContract {
@@ -186,7 +187,7 @@ pub struct GenContracts {
     pub review_days: i64,
 }
 
-/// What [`Store::generate_contracts`] wrote.
+/// What [`Contracts::generate_contracts`] wrote.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenSummary {
     /// User accounts made (clients and workers).
@@ -240,7 +241,7 @@ fn email(role: &str, id: i64) -> String {
     format!("{role}-{id}@generated.guild.invalid")
 }
 
-impl Store {
+impl Work<'_> {
     /// Writes operator-owned workers in one transaction with COPY (PostgreSQL) or prepared
     /// inserts (SQLite); skills are checked against the taxonomy, each distinct one once per
     /// `known`. Returns the ids, in order.
@@ -252,8 +253,8 @@ impl Store {
         for w in workers {
             w.validate().map_err(bad)?;
         }
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             known.check(
                 tx,
                 workers
@@ -290,7 +291,7 @@ impl Store {
         })
     }
 
-    /// Writes operator-owned open tasks in one transaction, as [`Store::bulk_workers`] does
+    /// Writes operator-owned open tasks in one transaction, as [`Work::bulk_workers`] does
     /// workers.
     pub fn bulk_tasks(
         &self,
@@ -300,8 +301,8 @@ impl Store {
         for t in tasks {
             t.validate().map_err(bad)?;
         }
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             known.check(
                 tx,
                 tasks
@@ -332,7 +333,9 @@ impl Store {
             Ok(ids.into_iter().map(TaskId).collect())
         })
     }
+}
 
+impl Contracts<'_> {
     /// Writes a batch of generated contracts in one transaction: new client accounts, an
     /// account for each worker profile that has none, the contracts and milestones in the
     /// states their steps lead to, and the ledger history that goes with them (each client's
@@ -367,9 +370,9 @@ impl Store {
         if !(1..=60).contains(&batch.review_days) {
             return Err(StoreError::Invalid("review_days: 1 to 60".to_owned()));
         }
-        let stamp = self.now();
+        let stamp = self.store.now();
         let now_text = stamp.to_string();
-        self.write(|tx| {
+        self.store.write(|tx| {
             let mut summary = GenSummary::default();
             // The worker profiles and their owners.
             let mut profiles: Vec<i64> = batch.contracts.iter().map(|c| c.worker.0).collect();

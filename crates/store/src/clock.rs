@@ -75,15 +75,20 @@ mod tests {
         let start: Timestamp = "2030-05-01T09:00:00Z".parse().unwrap();
         let clock = std::sync::Arc::new(ManualClock::at(start));
         store.set_clock(clock.clone());
-        let account = store.create_account("a@example.org", "A", "x").unwrap();
+        let account = store
+            .accounts()
+            .create_account("a@example.org", "A", "x")
+            .unwrap();
         assert_eq!(account.created_at, start.to_string());
         // A session for an hour: live now, over once the clock moves two hours on.
         let expires = (store.now() + SignedDuration::from_hours(1)).to_string();
         store
+            .accounts()
             .create_session(account.id, "token", "csrf", &expires, None)
             .unwrap();
         let live = |store: &crate::Store| {
             store
+                .accounts()
                 .account_for_session("token", &store.now().to_string())
                 .unwrap()
                 .is_some()

@@ -6,6 +6,7 @@
 //! transaction, and knows no rule itself. Money keys are derived from the contract, milestone
 //! and event, so a doubled request cannot move money twice.
 
+use crate::areas::Contracts;
 use guild_ids::{AccountId, ContractId, SkillTestId};
 use guild_market::change::{Change, ContractFacts, ContractTerms, MilestoneFacts};
 use guild_market::contract::{ContractKind, ContractStatus, MilestoneStatus, Party};
@@ -286,7 +287,7 @@ fn facts(tx: &mut dyn Tx, c: &ContractView) -> Result<ContractFacts, StoreError>
 }
 
 /// Locks contract `id`, lets `decide` decide on its facts, and writes the change, in the
-/// caller's transaction: see [`Store::change_contract`].
+/// caller's transaction: see [`Contracts::change_contract`].
 pub(crate) fn change_in(
     tx: &mut dyn Tx,
     id: ContractId,
@@ -353,10 +354,10 @@ pub(crate) fn change_in(
     load(tx, id)
 }
 
-impl Store {
+impl Contracts<'_> {
     /// Proposes a contract to a worker on `terms` (checked by the caller).
     pub fn create_contract(&self, terms: &ContractTerms) -> Result<ContractView, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let id = insert(tx, terms)?;
             load(tx, id)
         })
@@ -364,12 +365,12 @@ impl Store {
 
     /// One contract.
     pub fn contract(&self, id: ContractId) -> Result<ContractView, StoreError> {
-        self.read(|tx| load(tx, id))
+        self.store.read(|tx| load(tx, id))
     }
 
     /// The contracts `account` is a party to, newest first.
     pub fn contracts_of(&self, account: AccountId) -> Result<Vec<ContractView>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let ids = tx.query(
                 "SELECT id FROM contracts WHERE client_id = $1 OR worker_id = $1 ORDER BY id DESC LIMIT 200",
                 &[account.into()],
@@ -387,7 +388,7 @@ impl Store {
         id: ContractId,
         decide: Decide<'_>,
     ) -> Result<ContractView, StoreError> {
-        self.money_write(|tx| change_in(tx, id, decide))
+        self.store.money_write(|tx| change_in(tx, id, decide))
     }
 
     /// Week `week`'s timesheet (index from 0), by day.
@@ -396,7 +397,7 @@ impl Store {
         id: ContractId,
         week: usize,
     ) -> Result<Vec<TimesheetEntry>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT day, minutes, note FROM timesheet_entries WHERE contract_id = $1 AND ord = $2 ORDER BY day",
                 &[id.into(), (week as i64).into()],
@@ -420,7 +421,7 @@ impl Store {
         learner: AccountId,
         test: SkillTestId,
     ) -> Result<Vec<(ContractId, usize)>, StoreError> {
-        self.milestones_where(
+        self.store.milestones_where(
             "WHERE c.client_id = $1 AND c.status = 'active' AND m.test_id = $2 \
              AND m.status IN ('funded', 'submitted', 'changes_requested')",
             &[learner.into(), test.into()],
@@ -432,12 +433,14 @@ impl Store {
         &self,
         now: jiff::Timestamp,
     ) -> Result<Vec<(ContractId, usize)>, StoreError> {
-        self.milestones_where(
+        self.store.milestones_where(
             "WHERE m.status = 'submitted' AND c.status = 'active' AND m.review_due <= $1",
             &[now.to_string().into()],
         )
     }
+}
 
+impl Store {
     /// The milestones that `selection` (a WHERE clause over milestones `m` joined with their
     /// contracts `c`) picks, in order.
     fn milestones_where(

@@ -1,5 +1,6 @@
 //! Loading the taxonomy as documents for the extraction engine.
 
+use crate::areas::Taxonomy;
 use std::collections::HashMap;
 
 use guild_extraction::deconstruct::{LinkedSkill, TaskFacts};
@@ -7,8 +8,8 @@ use guild_extraction::skills::ConceptInfo;
 use guild_extraction::{ConceptDoc, ConceptText, Field};
 use guild_taxonomy::Source;
 
+use crate::StoreError;
 use crate::sql::{Record, Tx, Value, placeholders};
-use crate::{Store, StoreError};
 
 /// Concepts ready to index, with what to show for each.
 #[derive(Debug, Default)]
@@ -27,11 +28,11 @@ fn field(role: &str) -> Field {
     }
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// The skills of `sources` (every source when empty), groups left out, each with the share of
     /// occupations that need it (log-scaled) as its prior.
     pub fn skill_corpus(&self, sources: &[Source]) -> Result<Corpus, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let (filter, params) = source_filter("s.source", sources);
             let sql = format!("SELECT s.id, s.label, s.kind FROM skills s WHERE s.kind <> 'group' {filter} ORDER BY s.id");
             let rows = tx.query(&sql, &params)?;
@@ -53,7 +54,7 @@ impl Store {
 
     /// The occupations of `sources` (every source when empty).
     pub fn occupation_corpus(&self, sources: &[Source]) -> Result<Corpus, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let (filter, params) = source_filter("s.source", sources);
             let sql = format!("SELECT s.id, s.title AS label, s.source AS kind FROM occupations s WHERE 1 = 1 {filter} ORDER BY s.id");
             let rows = tx.query(&sql, &params)?;
@@ -134,10 +135,10 @@ const PHYSICAL_ACTIVITIES: [(&str, &str); 6] = [
 /// Exposure measures used as a task's headline AI exposure, most trusted first.
 const TASK_EXPOSURE: [(&str, &str); 2] = [("guild", "estimate"), ("gpts-are-gpts", "gpt4_beta")];
 
-impl Store {
+impl Taxonomy<'_> {
     /// Every task statement (all languages), for finding tasks similar to a text.
     pub fn task_corpus(&self) -> Result<Corpus, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT s.id, s.statement AS label, s.occupation AS kind FROM tasks s ORDER BY s.id",
                 &[],
@@ -166,7 +167,7 @@ impl Store {
     /// language: the parallel labels a lexicon into English is learned from. Hidden labels are
     /// left out (misspellings and outdated terms), and so are descriptions.
     pub fn parallel_labels(&self) -> Result<Vec<ConceptDoc>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT l.concept, l.lang, l.role, l.text FROM labels l \
                  WHERE l.role IN ('preferred', 'alternative') \
@@ -198,7 +199,7 @@ impl Store {
 
     /// ESCO (and starter) → O*NET occupation links of every crosswalk dataset, with confidence.
     pub fn crosswalk_links(&self) -> Result<Vec<(String, String, f64)>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query("SELECT occupation, onet, confidence FROM crosswalk", &[])?
                 .iter()
                 .map(|r| {
@@ -214,7 +215,7 @@ impl Store {
 
     /// Every occupation–skill weight (for inferring occupations from skills).
     pub fn occupation_skill_weights(&self) -> Result<Vec<(String, String, f64)>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT occupation, skill, weight FROM occupation_skills",
                 &[],
@@ -236,7 +237,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.read(|tx| {
+        self.store.read(|tx| {
             let params: Vec<Value> = ids.iter().map(Value::from).collect();
             let list = placeholders(1, ids.len());
             let mut facts: HashMap<String, TaskFacts> = HashMap::new();

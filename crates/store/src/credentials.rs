@@ -1,5 +1,6 @@
 //! The issuer's signing keys and the credentials Guild issued.
 
+use crate::areas::Credentials;
 use guild_ids::{AccountId, KeyId, WorkerId};
 use serde::Serialize;
 
@@ -275,16 +276,18 @@ impl Store {
             Err(e) => e,
         }
     }
+}
 
+impl Credentials<'_> {
     /// The ids of the key-encryption keys the stored issuer keys are sealed under (one, or
     /// none while no key is sealed).
     pub fn issuer_keys_sealed_with(&self) -> Result<Vec<String>, StoreError> {
-        self.read(sealed_with)
+        self.store.read(sealed_with)
     }
 
     /// How many issuer keys are still stored in plain text (from before keys were sealed).
     pub fn plain_issuer_keys(&self) -> Result<i64, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT COUNT(*) AS n FROM issuer_keys WHERE secret_multibase IS NOT NULL",
                 &[],
@@ -296,19 +299,24 @@ impl Store {
 
     /// The id of the key-encryption key this process holds, if it holds one.
     pub fn key_encryption_key_id(&self) -> Option<String> {
-        self.kek
+        self.store
+            .kek
             .read()
             .ok()
             .and_then(|k| k.as_ref().map(|k| k.id().to_owned()))
     }
+}
 
+impl Store {
     fn set_kek(&self, kek: Option<KeyEncryptionKey>) -> Result<(), StoreError> {
         *self.kek.write().map_err(|_| {
             StoreError::Backend("the key-encryption key lock is poisoned".to_owned())
         })? = kek.map(Arc::new);
         Ok(())
     }
+}
 
+impl Credentials<'_> {
     /// Gives the store the key-encryption key that opens its issuer keys (none: signing will
     /// say why it cannot), and seals under it every issuer key still stored in plain text (a
     /// store from before keys were sealed), in one transaction, clearing the plain column.
@@ -317,9 +325,9 @@ impl Store {
     /// store still works, except to sign.
     pub fn unlock_issuer_keys(&self, kek: Option<KeyEncryptionKey>) -> Result<usize, StoreError> {
         let given = kek.is_some();
-        self.set_kek(kek)?;
+        self.store.set_kek(kek)?;
         if !given {
-            let sealed_with = self.read(sealed_with)?;
+            let sealed_with = self.store.read(sealed_with)?;
             return if !sealed_with.is_empty() {
                 Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                     sealed_with: Some(sealed_with.join(", ")),
@@ -333,8 +341,8 @@ impl Store {
                 Ok(0)
             };
         }
-        let kek = self.kek()?;
-        self.write(|tx| {
+        let kek = self.store.kek()?;
+        self.store.write(|tx| {
             check_sealed_with(tx, &kek)?;
             let plain = tx
                 .query(
@@ -370,7 +378,7 @@ impl Store {
     /// under the key-encryption key in use, nothing changes. From then on this store uses
     /// `new`; the old KEK no longer opens anything. Returns how many keys were sealed again.
     pub fn rotate_key_encryption_key(&self, new: KeyEncryptionKey) -> Result<usize, StoreError> {
-        let current = self.kek()?;
+        let current = self.store.kek()?;
         if new.id() == current.id() {
             return Err(StoreError::Invalid(format!(
                 "{} holds key-encryption key {}, the one in use already: make a new one with \
@@ -379,7 +387,7 @@ impl Store {
                 new.id()
             )));
         }
-        let n = self.write(|tx| {
+        let n = self.store.write(|tx| {
             let all = tx
                 .query(&format!("SELECT {KEY_COLUMNS} FROM issuer_keys ORDER BY id"), &[])?
                 .iter()
@@ -402,7 +410,7 @@ impl Store {
             )?;
             Ok(all.len())
         })?;
-        self.set_kek(Some(new))?;
+        self.store.set_kek(Some(new))?;
         Ok(n)
     }
 
@@ -415,14 +423,14 @@ impl Store {
         let key = SigningKey::from_bytes(&seed);
         // The seed on the stack is wiped: only its sealed form outlives this call.
         zeroize::Zeroize::zeroize(&mut seed);
-        self.add_issuer_key(issuer, &key)
+        self.store.add_issuer_key(issuer, &key)
     }
 
     /// The secret half of `key`, opened with the key-encryption key: for the platform to sign
     /// with at once (it is never written anywhere else, nor logged: `SigningKey` hides its
     /// bytes from `Debug`).
     pub fn signing_key(&self, key: &IssuerKey) -> Result<SigningKey, StoreError> {
-        let kek = match (&key.secret, self.kek()) {
+        let kek = match (&key.secret, self.store.kek()) {
             (_, Ok(kek)) => kek,
             (StoredSecret::Sealed { kek_id, .. }, Err(_)) => {
                 return Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
@@ -446,7 +454,7 @@ impl Store {
 
     /// Every key of `issuer`, oldest first.
     pub fn issuer_keys(&self, issuer: &str) -> Result<Vec<IssuerKey>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {KEY_COLUMNS} FROM issuer_keys WHERE issuer = $1 ORDER BY id"),
                 &[issuer.into()],
@@ -487,7 +495,7 @@ impl Store {
         skill: Option<&str>,
         sign: impl FnOnce(i64) -> Result<String, StoreError>,
     ) -> Result<IssuedCredential, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let next = tx
                 .query("SELECT COALESCE(MAX(status_index), -1) + 1 AS next_index FROM issued_credentials", &[])?
                 .first()
@@ -521,12 +529,12 @@ impl Store {
 
     /// One issued credential.
     pub fn issued_credential(&self, id: &str) -> Result<IssuedCredential, StoreError> {
-        self.read(|tx| credential_by_id(tx, id))
+        self.store.read(|tx| credential_by_id(tx, id))
     }
 
     /// The credentials issued to `worker`, newest first.
     pub fn credentials_of(&self, worker: WorkerId) -> Result<Vec<IssuedCredential>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!(
                     "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE worker_id = $1 ORDER BY status_index DESC"
@@ -541,7 +549,7 @@ impl Store {
 
     /// The credentials `issuer` (`platform` or `org:ID`) issued, newest first.
     pub fn credentials_issued_by(&self, issuer: &str) -> Result<Vec<IssuedCredential>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!(
                     "SELECT {CREDENTIAL_COLUMNS} FROM issued_credentials WHERE issuer = $1 ORDER BY status_index DESC"
@@ -560,7 +568,7 @@ impl Store {
         id: &str,
         reason: &str,
     ) -> Result<IssuedCredential, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let n = tx.execute(
                 "UPDATE issued_credentials SET revoked_at = $1, revocation_reason = $2 \
                  WHERE id = $3 AND revoked_at IS NULL",
@@ -585,7 +593,7 @@ impl Store {
 
     /// Status-list positions of every revoked credential, and the number of positions used.
     pub fn revocation_list(&self) -> Result<(Vec<i64>, i64), StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let revoked = tx
                 .query(
                     "SELECT status_index FROM issued_credentials WHERE revoked_at IS NOT NULL ORDER BY status_index",
@@ -623,22 +631,30 @@ mod tests {
     fn credentials_take_status_positions_in_order_and_revoke_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = store(&dir);
-        store.unlock_issuer_keys(Some(kek(1))).unwrap();
+        store
+            .credentials()
+            .unlock_issuer_keys(Some(kek(1)))
+            .unwrap();
         let first = store
             .add_issuer_key("platform", &SigningKey::from_bytes(&[1; 32]))
             .unwrap();
         let second = store
             .add_issuer_key("platform", &SigningKey::from_bytes(&[2; 32]))
             .unwrap();
-        let keys = store.issuer_keys("platform").unwrap();
+        let keys = store.credentials().issuer_keys("platform").unwrap();
         assert!(keys[0].retired_at.is_some() && keys[1].retired_at.is_none());
         assert_eq!(
-            store.active_issuer_key("platform").unwrap().map(|k| k.id),
+            store
+                .credentials()
+                .active_issuer_key("platform")
+                .unwrap()
+                .map(|k| k.id),
             Some(second.id)
         );
         assert_ne!(first.id, second.id);
         for (n, id) in ["urn:uuid:1", "urn:uuid:2"].into_iter().enumerate() {
             let issued = store
+                .credentials()
                 .issue_credential("platform", None, id, None, "skill", None, |index| {
                     Ok(format!("{{\"index\":{index}}}"))
                 })
@@ -647,16 +663,22 @@ mod tests {
             assert_eq!(issued.document, format!("{{\"index\":{n}}}"));
         }
         // A failed signing stores nothing.
-        let failed =
-            store.issue_credential("platform", None, "urn:uuid:3", None, "skill", None, |_| {
-                Err(StoreError::Invalid("no key".to_owned()))
-            });
+        let failed = store.credentials().issue_credential(
+            "platform",
+            None,
+            "urn:uuid:3",
+            None,
+            "skill",
+            None,
+            |_| Err(StoreError::Invalid("no key".to_owned())),
+        );
         assert!(failed.is_err());
         assert!(matches!(
-            store.issued_credential("urn:uuid:3"),
+            store.credentials().issued_credential("urn:uuid:3"),
             Err(StoreError::NotFound { .. })
         ));
         let revoked = store
+            .credentials()
             .revoke_credential("urn:uuid:2", "issued in error")
             .unwrap();
         assert_eq!(
@@ -664,14 +686,14 @@ mod tests {
             Some("issued in error")
         );
         assert!(matches!(
-            store.revoke_credential("urn:uuid:2", "again"),
+            store.credentials().revoke_credential("urn:uuid:2", "again"),
             Err(StoreError::Conflict(_))
         ));
         assert!(matches!(
-            store.revoke_credential("urn:uuid:9", "x"),
+            store.credentials().revoke_credential("urn:uuid:9", "x"),
             Err(StoreError::NotFound { .. })
         ));
-        assert_eq!(store.revocation_list().unwrap(), (vec![1], 2));
+        assert_eq!(store.credentials().revocation_list().unwrap(), (vec![1], 2));
     }
 
     /// An issuer key's row as stored: id, plain secret, sealed secret, KEK id.
@@ -698,12 +720,15 @@ mod tests {
         let store = store(&dir);
         // Without a KEK nothing is sealed, so nothing can be made.
         assert!(matches!(
-            store.new_issuer_key("platform"),
+            store.credentials().new_issuer_key("platform"),
             Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                 sealed_with: None
             }))
         ));
-        store.unlock_issuer_keys(Some(kek(1))).unwrap();
+        store
+            .credentials()
+            .unlock_issuer_keys(Some(kek(1)))
+            .unwrap();
         let signing = SigningKey::from_bytes(&[9; 32]);
         let key = store.add_issuer_key("platform", &signing).unwrap();
         let plain = guild_credentials::keys::secret_key_multibase(&signing);
@@ -713,29 +738,32 @@ mod tests {
         assert!(sealed.starts_with("xc20p1:") && !sealed.contains(&plain));
         assert_eq!(raw[0].3.as_deref(), Some(kek(1).id()));
         assert_eq!(
-            store.signing_key(&key).unwrap().to_bytes(),
+            store.credentials().signing_key(&key).unwrap().to_bytes(),
             signing.to_bytes()
         );
 
         // Another process without the KEK, or with another one, cannot sign.
         let other = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
-        let missing = other.unlock_issuer_keys(None).unwrap_err();
+        let missing = other.credentials().unlock_issuer_keys(None).unwrap_err();
         assert!(
             matches!(&missing, StoreError::IssuerKeysLocked(KeyLock::Missing { sealed_with: Some(id) }) if id == kek(1).id()),
             "{missing}"
         );
         assert!(matches!(
-            other.signing_key(&key),
+            other.credentials().signing_key(&key),
             Err(StoreError::IssuerKeysLocked(_))
         ));
-        let wrong = other.unlock_issuer_keys(Some(kek(2))).unwrap_err();
+        let wrong = other
+            .credentials()
+            .unlock_issuer_keys(Some(kek(2)))
+            .unwrap_err();
         let text = wrong.to_string();
         assert!(
             text.contains(kek(1).id()) && text.contains(kek(2).id()) && text.contains("test key 2"),
             "{text}"
         );
         assert!(matches!(
-            other.signing_key(&key),
+            other.credentials().signing_key(&key),
             Err(StoreError::IssuerKeysLocked(KeyLock::Wrong { .. }))
         ));
         // …nor seal a new key under a second KEK.
@@ -745,7 +773,7 @@ mod tests {
         ));
         // Public keys are not secret: they are read without any KEK.
         assert_eq!(
-            other.issuer_keys("platform").unwrap()[0].public_multibase,
+            other.credentials().issuer_keys("platform").unwrap()[0].public_multibase,
             key.public_multibase
         );
     }
@@ -773,32 +801,48 @@ mod tests {
             .unwrap();
         // Without a KEK they stay as they are, and do not sign.
         assert!(matches!(
-            store.unlock_issuer_keys(None),
+            store.credentials().unlock_issuer_keys(None),
             Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                 sealed_with: None
             }))
         ));
         assert_eq!(raw_secrets(&store)[0].2, None);
-        let first = store.issuer_keys("org:0").unwrap().remove(0);
+        let first = store.credentials().issuer_keys("org:0").unwrap().remove(0);
         assert!(matches!(
-            store.signing_key(&first),
+            store.credentials().signing_key(&first),
             Err(StoreError::IssuerKeysLocked(KeyLock::Missing {
                 sealed_with: None
             }))
         ));
-        assert_eq!(store.unlock_issuer_keys(Some(kek(1))).unwrap(), 3);
+        assert_eq!(
+            store
+                .credentials()
+                .unlock_issuer_keys(Some(kek(1)))
+                .unwrap(),
+            3
+        );
         for (i, (_, plain, sealed, id)) in raw_secrets(&store).into_iter().enumerate() {
             assert_eq!(plain, None);
             assert!(sealed.is_some());
             assert_eq!(id.as_deref(), Some(kek(1).id()));
-            let key = store.issuer_keys(&format!("org:{i}")).unwrap().remove(0);
+            let key = store
+                .credentials()
+                .issuer_keys(&format!("org:{i}"))
+                .unwrap()
+                .remove(0);
             assert_eq!(
-                store.signing_key(&key).unwrap().to_bytes(),
+                store.credentials().signing_key(&key).unwrap().to_bytes(),
                 seeds[i].to_bytes()
             );
         }
         // Unlocking again seals nothing more.
-        assert_eq!(store.unlock_issuer_keys(Some(kek(1))).unwrap(), 0);
+        assert_eq!(
+            store
+                .credentials()
+                .unlock_issuer_keys(Some(kek(1)))
+                .unwrap(),
+            0
+        );
 
         // A sealed key moved onto another row does not open there.
         let before = raw_secrets(&store);
@@ -810,19 +854,22 @@ mod tests {
                 )
             })
             .unwrap();
-        let third = store.issuer_keys("org:2").unwrap().remove(0);
+        let third = store.credentials().issuer_keys("org:2").unwrap().remove(0);
         assert!(matches!(
-            store.signing_key(&third),
+            store.credentials().signing_key(&third),
             Err(StoreError::SealedKey(_))
         ));
         // Rotation meets it after re-sealing the first two, and changes nothing at all.
         let moved = raw_secrets(&store);
         assert!(matches!(
-            store.rotate_key_encryption_key(kek(2)),
+            store.credentials().rotate_key_encryption_key(kek(2)),
             Err(StoreError::SealedKey(_))
         ));
         assert_eq!(raw_secrets(&store), moved);
-        assert_eq!(store.key_encryption_key_id().as_deref(), Some(kek(1).id()));
+        assert_eq!(
+            store.credentials().key_encryption_key_id().as_deref(),
+            Some(kek(1).id())
+        );
 
         // Put right, rotation re-seals every key under the new KEK, and the old one is done.
         store
@@ -834,25 +881,44 @@ mod tests {
             })
             .unwrap();
         assert!(matches!(
-            store.rotate_key_encryption_key(kek(1)),
+            store.credentials().rotate_key_encryption_key(kek(1)),
             Err(StoreError::Invalid(_))
         ));
-        assert_eq!(store.rotate_key_encryption_key(kek(2)).unwrap(), 3);
-        assert_eq!(store.key_encryption_key_id().as_deref(), Some(kek(2).id()));
+        assert_eq!(
+            store
+                .credentials()
+                .rotate_key_encryption_key(kek(2))
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store.credentials().key_encryption_key_id().as_deref(),
+            Some(kek(2).id())
+        );
         for (i, (_, _, sealed, id)) in raw_secrets(&store).into_iter().enumerate() {
             assert_eq!(id.as_deref(), Some(kek(2).id()));
             assert_ne!(sealed, before[i].2);
-            let key = store.issuer_keys(&format!("org:{i}")).unwrap().remove(0);
+            let key = store
+                .credentials()
+                .issuer_keys(&format!("org:{i}"))
+                .unwrap()
+                .remove(0);
             assert_eq!(
-                store.signing_key(&key).unwrap().to_bytes(),
+                store.credentials().signing_key(&key).unwrap().to_bytes(),
                 seeds[i].to_bytes()
             );
         }
         let reopened = Store::open(&DatabaseUrl::Sqlite(dir.path().join("g.db"))).unwrap();
         assert!(matches!(
-            reopened.unlock_issuer_keys(Some(kek(1))),
+            reopened.credentials().unlock_issuer_keys(Some(kek(1))),
             Err(StoreError::IssuerKeysLocked(KeyLock::Wrong { .. }))
         ));
-        assert_eq!(reopened.unlock_issuer_keys(Some(kek(2))).unwrap(), 0);
+        assert_eq!(
+            reopened
+                .credentials()
+                .unlock_issuer_keys(Some(kek(2)))
+                .unwrap(),
+            0
+        );
     }
 }

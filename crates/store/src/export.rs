@@ -1,11 +1,12 @@
 //! Everything the store holds about one account, as JSON: what a user takes with them. Secrets
 //! (password and token hashes, issuer secret keys) are never part of it.
 
+use crate::areas::Accounts;
 use guild_ids::{AccountId, TaskId, WorkerId};
 use serde_json::{Map, Value as Json};
 
+use crate::StoreError;
 use crate::sql::{Tx, Value};
-use crate::{Store, StoreError};
 
 fn to_json(v: &Value) -> Json {
     match v {
@@ -45,7 +46,7 @@ fn rows(
     Ok(Json::Array(out))
 }
 
-impl Store {
+impl Accounts<'_> {
     /// All of an account's data: account, tokens (names, scopes and dates), worker profiles
     /// with skills, projects, tasks, proposals and their messages, credentials issued to its
     /// workers and imported by them, organisations, contracts with milestones and timesheets,
@@ -53,7 +54,7 @@ impl Store {
     /// reviews both ways, skill-test attempts, webhooks (without their secrets), and its audit
     /// events. Secrets (password and token hashes, webhook secrets) are never in it.
     pub fn export_account(&self, account: AccountId) -> Result<Json, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let a = [Value::from(account)];
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
@@ -102,13 +103,13 @@ impl Store {
     }
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Deletes an account: its profiles, tasks, tokens, memberships and personal details go;
     /// what others rely on stays without them (contracts and the money they moved keep the
     /// account's number, under the name "deleted account"). Refused while the account has a
     /// live contract or money in the ledger, and for an organisation's last admin.
     pub fn delete_account(&self, account: AccountId) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let a = [Value::from(account)];
             let live = tx.query(
                 "SELECT id, status FROM contracts WHERE (client_id = $1 OR worker_id = $1) \

@@ -95,7 +95,9 @@ pub fn import_onet(
 ) -> Result<ImportSummary, StoreError> {
     let source = DirSource::new(dir, progress)?;
     let batch = onet::parse(&source, &mut |_| {})?;
-    store.replace_taxonomy(Source::Onet, &batch, progress)
+    store
+        .taxonomy()
+        .replace_taxonomy(Source::Onet, &batch, progress)
 }
 
 /// Imports an ESCO CSV export from `dir` with labels in `languages` (English is always read),
@@ -115,7 +117,9 @@ pub fn import_esco(
     }
     let source = DirSource::new(dir, progress)?;
     let batch = esco::parse(&source, languages, &mut |_| {})?;
-    store.replace_taxonomy(Source::Esco, &batch, progress)
+    store
+        .taxonomy()
+        .replace_taxonomy(Source::Esco, &batch, progress)
 }
 
 /// Imports an ESCO↔O*NET occupation crosswalk file as dataset `dataset`.
@@ -128,7 +132,7 @@ pub fn import_crosswalk(
     let (dir, name) = split_file(file)?;
     let source = DirSource::new(dir, progress)?;
     let links = crosswalk::parse(&source, name)?;
-    let summary = store.replace_crosswalk(dataset, &links)?;
+    let summary = store.taxonomy().replace_crosswalk(dataset, &links)?;
     progress.finish();
     Ok(summary)
 }
@@ -147,7 +151,7 @@ pub fn import_ai_exposure(
     };
     let source = DirSource::new(dir, progress)?;
     let rows = exposure::parse(&source, dataset)?;
-    let summary = store.replace_exposures(dataset.name(), &rows)?;
+    let summary = store.taxonomy().replace_exposures(dataset.name(), &rows)?;
     progress.finish();
     Ok(summary)
 }
@@ -155,11 +159,12 @@ pub fn import_ai_exposure(
 /// Loads the built-in starter taxonomy when the store holds no taxonomy at all, so that Guild
 /// runs with no download. Returns what was loaded, if anything.
 pub fn load_starter_if_empty(store: &Store) -> Result<Option<ImportSummary>, StoreError> {
-    if store.has_taxonomy()? {
+    if store.taxonomy().has_taxonomy()? {
         return Ok(None);
     }
     let batch = starter::batch()?;
     store
+        .taxonomy()
         .replace_taxonomy(Source::Guild, &batch, &NoProgress)
         .map(Some)
 }

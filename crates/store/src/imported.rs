@@ -1,14 +1,15 @@
 //! Credentials workers bring from elsewhere: once verified, each skill they attest becomes
 //! `credential` evidence on the worker's profile, and the import records which issuer said so.
 
+use crate::areas::Credentials;
 use guild_credentials::badge::AttestedSkill;
 use guild_ids::{ImportId, WorkerId};
 use guild_matching::Evidence;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::StoreError;
 use crate::sql::{Record, Tx};
-use crate::{Store, StoreError};
 
 use guild_credentials::issuing::IMPORTED_DEFAULT_LEVEL as DEFAULT_LEVEL;
 
@@ -130,7 +131,7 @@ fn taxonomy_skill(tx: &mut dyn Tx, a: &AttestedSkill) -> Result<Option<String>, 
     Ok(None)
 }
 
-impl Store {
+impl Credentials<'_> {
     /// Imports a verified credential: records it and raises the worker's skills it attests to
     /// `credential` evidence (at least its level), in one transaction. Returns the import and
     /// the attested skills the taxonomy does not know. The same document twice is a conflict.
@@ -139,7 +140,7 @@ impl Store {
         new: &NewImport,
     ) -> Result<(ImportedCredential, Vec<AttestedSkill>), StoreError> {
         let digest: String = format!("{:x}", Sha256::digest(new.document.as_bytes()));
-        self.write(|tx| {
+        self.store.write(|tx| {
             let exists = tx.query("SELECT 1 FROM workers WHERE id = $1", &[new.worker.into()])?;
             if exists.is_empty() {
                 return Err(StoreError::NotFound {
@@ -213,7 +214,7 @@ impl Store {
         &self,
         worker: WorkerId,
     ) -> Result<Vec<ImportedCredential>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let mut all = tx
                 .query(
                     &format!("SELECT {COLUMNS} FROM imported_credentials WHERE worker_id = $1 ORDER BY id DESC"),
@@ -235,7 +236,7 @@ impl Store {
         worker: WorkerId,
         id: ImportId,
     ) -> Result<(ImportedCredential, String), StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS}, document FROM imported_credentials WHERE worker_id = $1 AND id = $2"),
                 &[worker.into(), id.into()],
@@ -257,7 +258,7 @@ impl Store {
         worker: WorkerId,
         id: ImportId,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let skills = skills_of(tx, id)?;
             let n = tx.execute(
                 "DELETE FROM imported_credentials WHERE worker_id = $1 AND id = $2",

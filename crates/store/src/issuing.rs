@@ -4,13 +4,14 @@
 //! (`guild_credentials::issuer`, `issuing`) and the platform's (`guild_platform::credentials`);
 //! the issuer keys and the issued credentials are in `credentials.rs`.
 
+use crate::areas::{Accounts, Credentials};
 use guild_ids::{AccountId, OrganisationId};
 use std::ops::Range;
 
 use guild_credentials::issuer::{Organisation, check_organisation, check_role};
 
+use crate::StoreError;
 use crate::sql::Record;
-use crate::{Store, StoreError};
 
 fn bad(e: guild_credentials::CredentialError) -> StoreError {
     StoreError::Credential(e)
@@ -28,7 +29,7 @@ fn organisation_from_row(r: &Record) -> Result<Organisation, StoreError> {
 
 const ORG_COLUMNS: &str = "id, slug, name, url, created_at";
 
-impl Store {
+impl Accounts<'_> {
     /// Makes an organisation with `creator` as its admin.
     pub fn create_organisation(
         &self,
@@ -38,7 +39,7 @@ impl Store {
         creator: AccountId,
     ) -> Result<Organisation, StoreError> {
         let name = check_organisation(slug, name, url).map_err(bad)?;
-        self.write(|tx| {
+        self.store.write(|tx| {
             let at = tx.now().to_string();
             let taken = tx.query("SELECT 1 FROM organisations WHERE slug = $1", &[slug.into()])?;
             if !taken.is_empty() {
@@ -66,7 +67,7 @@ impl Store {
 
     /// The organisation `slug`.
     pub fn organisation(&self, slug: &str) -> Result<Organisation, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE slug = $1"),
                 &[slug.into()],
@@ -82,7 +83,7 @@ impl Store {
 
     /// The organisation numbered `id`.
     pub fn organisation_by_id(&self, id: OrganisationId) -> Result<Organisation, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"),
                 &[id.into()],
@@ -101,7 +102,7 @@ impl Store {
         &self,
         account: AccountId,
     ) -> Result<Vec<(Organisation, String)>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT o.id, o.slug, o.name, o.url, o.created_at, m.role FROM organisations o \
                  JOIN organisation_members m ON m.organisation_id = o.id WHERE m.account_id = $1 ORDER BY o.slug",
@@ -119,7 +120,7 @@ impl Store {
         organisation: OrganisationId,
         account: AccountId,
     ) -> Result<Option<String>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT role FROM organisation_members WHERE organisation_id = $1 AND account_id = $2",
                 &[organisation.into(), account.into()],
@@ -138,7 +139,7 @@ impl Store {
         role: &str,
     ) -> Result<AccountId, StoreError> {
         check_role(role).map_err(bad)?;
-        self.write(|tx| {
+        self.store.write(|tx| {
             let account: AccountId = tx
                 .query(
                     "SELECT id FROM accounts WHERE email = $1",
@@ -177,7 +178,9 @@ impl Store {
             Ok(account)
         })
     }
+}
 
+impl Credentials<'_> {
     /// The status positions of `issuer`'s revoked credentials within `positions` (one status
     /// list's), in order.
     pub fn revoked_positions(
@@ -185,7 +188,7 @@ impl Store {
         issuer: &str,
         positions: Range<i64>,
     ) -> Result<Vec<i64>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT status_index FROM issued_credentials WHERE issuer = $1 AND revoked_at IS NOT NULL \
                  AND status_index >= $2 AND status_index < $3 ORDER BY status_index",

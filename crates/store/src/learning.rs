@@ -4,6 +4,7 @@
 //! Every write runs in one transaction; skills are checked against the taxonomy when written.
 //! A bulk import is all or nothing.
 
+use crate::areas::Learning;
 use guild_ids::ResourceId;
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,9 +13,9 @@ use guild_reskilling::catalogue::{LearningResource, ResourceKind, SkillLevel};
 use guild_reskilling::trainers::TrainerOffer;
 use guild_taxonomy::SkillId;
 
+use crate::StoreError;
 use crate::matching::Owner;
 use crate::sql::{ColumnType, Record, Tx, Value, placeholders};
-use crate::{Store, StoreError};
 
 /// A stored learning resource and its owner.
 #[derive(Debug, Clone, PartialEq)]
@@ -309,15 +310,15 @@ fn offer_from_row(r: &Record) -> Result<TeachingOffer, StoreError> {
     })
 }
 
-impl Store {
+impl Learning<'_> {
     /// Stores one new learning resource (validated, skills checked against the taxonomy).
     pub fn add_resource(
         &self,
         owner: Owner,
         resource: &LearningResource,
     ) -> Result<ResourceId, StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             check_resources(tx, std::slice::from_ref(resource), None)?;
             let id = insert_resource(tx, owner, resource, &stamp)?;
             tx.bulk_insert(
@@ -338,8 +339,8 @@ impl Store {
         resources: &[LearningResource],
         first_line: usize,
     ) -> Result<Vec<ResourceId>, StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             check_resources(tx, resources, Some(first_line))?;
             let mut ids = Vec::with_capacity(resources.len());
             for r in resources {
@@ -360,8 +361,8 @@ impl Store {
         id: ResourceId,
         resource: &LearningResource,
     ) -> Result<(), StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             check_resources(tx, std::slice::from_ref(resource), None)?;
             let mut params = resource_params(resource, &stamp);
             params.push(id.into());
@@ -389,7 +390,7 @@ impl Store {
 
     /// Deletes a resource.
     pub fn delete_resource(&self, id: ResourceId) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             if tx.execute("DELETE FROM learning_resources WHERE id = $1", &[id.into()])? == 0 {
                 return Err(not_found("learning resource", id));
             }
@@ -399,7 +400,8 @@ impl Store {
 
     /// One resource.
     pub fn resource(&self, id: ResourceId) -> Result<StoredResource, StoreError> {
-        self.read(|tx| load_resources(tx, "WHERE id = $1", &[id.into()]))?
+        self.store
+            .read(|tx| load_resources(tx, "WHERE id = $1", &[id.into()]))?
             .pop()
             .ok_or_else(|| not_found("learning resource", id))
     }
@@ -423,7 +425,7 @@ impl Store {
             filter.skill.as_ref().map_or("", SkillId::as_str).into(),
             (filter.limit as i64).into(),
         ];
-        self.read(|tx| {
+        self.store.read(|tx| {
             load_resources(
                 tx,
                 "WHERE id > $1 AND ($2 = '' OR language = $2) AND ($3 = '' OR kind = $3) \
@@ -436,7 +438,9 @@ impl Store {
 
     /// The whole catalogue, for the planner: two queries, whatever its size.
     pub fn learning_catalogue(&self) -> Result<Vec<LearningResource>, StoreError> {
-        let found = self.read(|tx| load_resources(tx, "ORDER BY id", &[]))?;
+        let found = self
+            .store
+            .read(|tx| load_resources(tx, "ORDER BY id", &[]))?;
         Ok(found.into_iter().map(|r| r.resource).collect())
     }
 
@@ -447,7 +451,7 @@ impl Store {
     ) -> Result<Vec<LearningResource>, StoreError> {
         let distinct: Vec<&SkillId> = skills.iter().collect::<BTreeSet<_>>().into_iter().collect();
         let mut by_id = std::collections::BTreeMap::new();
-        self.read(|tx| {
+        self.store.read(|tx| {
             for chunk in distinct.chunks(SKILLS_PER_QUERY) {
                 let selection = format!(
                     "WHERE id IN (SELECT resource_id FROM learning_resource_skills \
@@ -468,6 +472,7 @@ impl Store {
     pub fn unknown_skills(&self, skills: &[SkillId]) -> Result<Vec<SkillId>, StoreError> {
         let wanted: BTreeSet<&SkillId> = skills.iter().collect();
         Ok(self
+            .store
             .read(|tx| unknown_skills(tx, &wanted))?
             .into_iter()
             .collect())
@@ -481,8 +486,8 @@ impl Store {
         offer: &TeachingOffer,
         check: &dyn Fn(Option<i64>) -> Result<(), StoreError>,
     ) -> Result<(TeachingOffer, bool), StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             let wanted = BTreeSet::from([&offer.skill]);
             if let Some(s) = unknown_skills(tx, &wanted)?.into_iter().next() {
                 return Err(StoreError::Matching(guild_matching::MatchError::UnknownSkill(s)));
@@ -539,7 +544,7 @@ impl Store {
         worker: WorkerId,
         skill: &SkillId,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let n = tx.execute(
                 "DELETE FROM trainer_offers WHERE worker_id = $1 AND skill = $2",
                 &[worker.0.into(), skill.as_str().into()],
@@ -556,7 +561,7 @@ impl Store {
 
     /// A worker's offers to teach, by skill.
     pub fn teaching_offers(&self, worker: WorkerId) -> Result<Vec<TeachingOffer>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT worker_id, skill, rate_minor, rate_currency, remote, note, created_at \
                  FROM trainer_offers WHERE worker_id = $1 ORDER BY skill",
@@ -572,7 +577,7 @@ impl Store {
     /// name, languages, time zone and proficiency in the skill (`None` when their profile no
     /// longer lists it). One query.
     pub fn trainer_candidates(&self, skill: &SkillId) -> Result<Vec<TrainerOffer>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT o.worker_id, w.name, w.languages, w.utc_offset_minutes, ws.proficiency, \
                  o.rate_minor, o.rate_currency, o.remote, o.note \
@@ -613,7 +618,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DatabaseUrl;
+    use crate::{DatabaseUrl, Store};
     use guild_ids::AccountId;
 
     fn store() -> (Store, tempfile::TempDir) {
@@ -653,6 +658,7 @@ mod tests {
     fn the_catalogue_loads_whole_and_by_skill_taught() {
         let (store, _dir) = store();
         let ids = store
+            .learning()
             .import_resources(
                 None,
                 &[
@@ -664,7 +670,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(ids.len(), 3);
-        let all = store.learning_catalogue().unwrap();
+        let all = store.learning().learning_catalogue().unwrap();
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].id, ids[0]);
         // Skills come back in the order written, levels and costs intact.
@@ -677,6 +683,7 @@ mod tests {
             SkillId::parse(GCODE).unwrap(),
         ];
         let teaching: Vec<String> = store
+            .learning()
             .resources_teaching(&wanted)
             .unwrap()
             .into_iter()
@@ -685,16 +692,18 @@ mod tests {
         assert_eq!(teaching, vec!["Lathe", "G-code"]);
         // Required is not taught.
         let mill = store
+            .learning()
             .resources_teaching(&[SkillId::parse(MILL).unwrap()])
             .unwrap();
         assert_eq!(mill.len(), 1);
-        assert!(store.resources_teaching(&[]).unwrap().is_empty());
+        assert!(store.learning().resources_teaching(&[]).unwrap().is_empty());
     }
 
     #[test]
     fn a_bad_resource_stops_the_whole_import() {
         let (store, _dir) = store();
         let err = store
+            .learning()
             .import_resources(
                 None,
                 &[
@@ -712,13 +721,15 @@ mod tests {
         let mut untitled = course("", &[(LATHE, 3)], &[]);
         untitled.title = " ".to_owned();
         let err = store
+            .learning()
             .import_resources(None, &[course("Good", &[(LATHE, 3)], &[]), untitled], 1)
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("catalogue line 2:"), "{err}");
-        assert!(store.learning_catalogue().unwrap().is_empty());
+        assert!(store.learning().learning_catalogue().unwrap().is_empty());
         assert!(
             store
+                .learning()
                 .add_resource(
                     Some(AccountId(1)),
                     &course("x", &[("guild:skill/ghost", 1)], &[])

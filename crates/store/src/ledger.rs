@@ -4,6 +4,7 @@
 //! concurrent writers cannot both spend the same money, on SQLite (one writer at a time) or on
 //! PostgreSQL (row locks, taken in account order so that two transfers cannot deadlock).
 
+use crate::areas::Ledger;
 use guild_ids::{AccountId, ContractId, TransferId};
 use std::collections::BTreeMap;
 
@@ -320,7 +321,9 @@ impl Store {
         }
         Err(StoreError::Busy(last.unwrap_or_default()))
     }
+}
 
+impl Ledger<'_> {
     /// Posts a balanced transfer under an idempotency key. Returns the transfer and whether it
     /// was a replay of an earlier request with the same key (then nothing moved again).
     pub fn post_transfer(
@@ -332,7 +335,10 @@ impl Store {
     ) -> Result<(StoredTransfer, bool), StoreError> {
         let mut raced = false;
         loop {
-            match self.money_write(|tx| post_in(tx, key, actor, transfer, rate)) {
+            match self
+                .store
+                .money_write(|tx| post_in(tx, key, actor, transfer, rate))
+            {
                 // Two first requests with one key: the loser's insert hits the unique key;
                 // reading again answers it as a replay (or a conflict).
                 Err(StoreError::Conflict(m)) if !raced && m.contains("idempotency_key") => {
@@ -345,7 +351,7 @@ impl Store {
 
     /// The balance of a ledger account (0 when it has never been used).
     pub fn balance(&self, account: &Account) -> Result<i64, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             Ok(tx
                 .query(
                     "SELECT balance FROM ledger_accounts WHERE kind = $1 AND owner = $2 AND currency = $3",
@@ -361,7 +367,7 @@ impl Store {
     /// The balances of a user account's ledger accounts (client funds, worker balance,
     /// pending payouts), in every currency it has used.
     pub fn balances_of(&self, owner: AccountId) -> Result<Vec<Balance>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT kind, owner, currency, balance FROM ledger_accounts \
                  WHERE owner = $1 AND kind IN ('client_funds', 'worker_balance', 'payouts_pending') ORDER BY kind, currency",
@@ -389,7 +395,7 @@ impl Store {
         owner: AccountId,
         limit: i64,
     ) -> Result<Vec<StoredTransfer>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 &format!(
                     "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE id IN (\
@@ -407,7 +413,7 @@ impl Store {
     /// account but the world's is negative, every balance equals the sum of its postings,
     /// every transfer balances.
     pub fn audit_ledger(&self) -> Result<LedgerAudit, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let mut audit = LedgerAudit {
                 transfers: tx
                     .query("SELECT COUNT(*) AS n FROM ledger_transfers", &[])?

@@ -3,6 +3,7 @@
 //! backends differ only in connections, placeholders, bulk loading and full-text search.
 
 mod analysis;
+mod areas;
 mod audit;
 mod bulk;
 mod clock;
@@ -36,6 +37,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+pub use areas::{Accounts, Contracts, Credentials, Learning, Ledger, Messaging, Taxonomy, Work};
 pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -252,7 +254,7 @@ pub struct Store {
     backend: Backend,
     /// The same store reading from a PostgreSQL streaming replica, when one is configured.
     replica: Option<Box<Store>>,
-    /// The key-encryption key that opens the issuer keys, once [`Store::unlock_issuer_keys`]
+    /// The key-encryption key that opens the issuer keys, once [`Credentials::unlock_issuer_keys`]
     /// was given one; replaced when it is rotated.
     kek: std::sync::RwLock<Option<std::sync::Arc<KeyEncryptionKey>>>,
     /// Where the time comes from (the system's, unless a test set another).

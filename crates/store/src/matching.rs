@@ -4,6 +4,7 @@
 //! `matching` version and the ids, see [`record`]), which is how a matching index, in this
 //! process or another server on the same database, follows the store without rebuilding.
 
+use crate::areas::{Accounts, Taxonomy, Work};
 use guild_ids::{AccountId, ProjectId, TokenId};
 use std::collections::HashMap;
 
@@ -205,7 +206,7 @@ pub(crate) fn bump(tx: &mut dyn Tx) -> Result<(), StoreError> {
     record(tx, Changed::Everything)
 }
 
-/// What changed for matching since a version (see [`Store::matching_changes`]).
+/// What changed for matching since a version (see [`Work::matching_changes`]).
 #[derive(Debug)]
 pub enum MatchingChanges {
     /// Too much, or too long ago, to follow: read everything again.
@@ -640,7 +641,7 @@ fn load_by_id<T: Clone>(
         .collect()
 }
 
-impl Store {
+impl Accounts<'_> {
     /// Creates an account; the e-mail address must be new.
     pub fn create_account(
         &self,
@@ -649,8 +650,8 @@ impl Store {
         password_hash: &str,
     ) -> Result<Account, StoreError> {
         let email = email.trim().to_lowercase();
-        let created_at = self.now().to_string();
-        self.write(|tx| {
+        let created_at = self.store.now().to_string();
+        self.store.write(|tx| {
             if !tx
                 .query(
                     "SELECT 1 FROM accounts WHERE email = $1",
@@ -694,7 +695,7 @@ impl Store {
     /// The account and password hash for an e-mail address.
     pub fn account_by_email(&self, email: &str) -> Result<Option<(Account, String)>, StoreError> {
         let email = email.trim().to_lowercase();
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT id, email, display_name, created_at, password_hash, role, suspension_reason FROM accounts WHERE email = $1",
                 &[email.as_str().into()],
@@ -719,8 +720,8 @@ impl Store {
         token_hash: &str,
         scopes: Option<&str>,
     ) -> Result<i64, StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             let rows = tx.query(
                 "INSERT INTO api_tokens (account_id, name, token_hash, created_at, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[account.into(), name.into(), token_hash.into(), stamp.as_str().into(), scopes.into()],
@@ -737,12 +738,13 @@ impl Store {
 
     /// The account a live (unrevoked) API token hash belongs to, and the token's scopes
     /// (`None`: unlimited). Browser sessions are not API tokens: see
-    /// [`Store::account_for_session`].
+    /// [`Accounts::account_for_session`].
     pub fn account_for_token(
         &self,
         token_hash: &str,
     ) -> Result<Option<(Account, Option<String>)>, StoreError> {
         Ok(self
+            .store
             .token_row(token_hash)?
             .filter(|t| t.csrf_hash.is_none())
             .map(|t| (t.account, t.scopes)))
@@ -750,7 +752,7 @@ impl Store {
 
     /// Shares a worker's profile and credentials at its public page, or stops sharing.
     pub fn set_profile_public(&self, worker: WorkerId, public: bool) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let n = tx.execute(
                 "UPDATE workers SET public_profile = $1 WHERE id = $2",
                 &[i64::from(public).into(), worker.0.into()],
@@ -764,14 +766,16 @@ impl Store {
             Ok(())
         })
     }
+}
 
+impl Work<'_> {
     /// Records the occupation a worker says they have done (any taxonomy's id), or clears it.
     pub fn set_worker_occupation(
         &self,
         worker: WorkerId,
         occupation: Option<&str>,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             if let Some(o) = occupation
                 && tx
                     .query("SELECT 1 FROM occupations WHERE id = $1", &[o.into()])?
@@ -798,7 +802,7 @@ impl Store {
 
     /// The occupation a worker says they have done, if they said.
     pub fn worker_occupation(&self, worker: WorkerId) -> Result<Option<String>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT occupation FROM workers WHERE id = $1",
                 &[worker.0.into()],
@@ -809,10 +813,12 @@ impl Store {
             .map(Option::flatten)
         })
     }
+}
 
+impl Accounts<'_> {
     /// Whether a worker shares their profile publicly.
     pub fn profile_is_public(&self, worker: WorkerId) -> Result<bool, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             Ok(tx
                 .query(
                     "SELECT public_profile FROM workers WHERE id = $1",
@@ -828,7 +834,7 @@ impl Store {
 
     /// An account's API tokens (not browser sessions), newest first.
     pub fn tokens_of(&self, account: AccountId) -> Result<Vec<TokenInfo>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT id, name, scopes, created_at, revoked_at FROM api_tokens \
                  WHERE account_id = $1 AND csrf_hash IS NULL ORDER BY id DESC LIMIT 500",
@@ -857,13 +863,16 @@ impl Store {
         now: &str,
     ) -> Result<Option<(Account, String)>, StoreError> {
         Ok(self
+            .store
             .token_row(token_hash)?
             .and_then(|t| match (t.csrf_hash, t.expires_at) {
                 (Some(c), Some(e)) if e.as_str() > now => Some((t.account, c)),
                 _ => None,
             }))
     }
+}
 
+impl Store {
     /// The account of a live token, with the token's CSRF hash and expiry (sessions only)
     /// and scopes (API tokens only).
     fn token_row(&self, token_hash: &str) -> Result<Option<TokenRow>, StoreError> {
@@ -886,7 +895,9 @@ impl Store {
                 .transpose()
         })
     }
+}
 
+impl Accounts<'_> {
     /// Starts a browser session: a fresh token (stored as its hash) with a CSRF token's hash
     /// and an expiry; the session presented before, if any, is ended (no session fixation).
     pub fn create_session(
@@ -897,8 +908,8 @@ impl Store {
         expires_at: &str,
         previous: Option<&str>,
     ) -> Result<(), StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             if let Some(old) = previous {
                 tx.execute(
                     "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
@@ -915,8 +926,8 @@ impl Store {
 
     /// Ends a browser session.
     pub fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             tx.execute(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND csrf_hash IS NOT NULL AND revoked_at IS NULL",
                 &[stamp.as_str().into(), token_hash.into()],
@@ -930,7 +941,7 @@ impl Store {
         if role != "user" && role != "admin" {
             return Err(StoreError::Invalid(format!("role {role:?}: user or admin")));
         }
-        self.write(|tx| {
+        self.store.write(|tx| {
             let n = tx.execute(
                 "UPDATE accounts SET role = $1 WHERE email = $2",
                 &[role.into(), email.trim().to_lowercase().into()],
@@ -952,8 +963,8 @@ impl Store {
         reason: Option<&str>,
         by: AccountId,
     ) -> Result<(), StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             let n = tx.execute(
                 "UPDATE accounts SET suspended_at = $1, suspension_reason = $2 WHERE id = $3",
                 &[reason.map(|_| stamp.clone()).into(), reason.into(), account.into()],
@@ -989,7 +1000,7 @@ impl Store {
                 "an appeal is 1 to 5000 characters".to_owned(),
             ));
         }
-        self.write(|tx| {
+        self.store.write(|tx| {
             let suspended = tx.query("SELECT 1 FROM accounts WHERE id = $1 AND suspended_at IS NOT NULL", &[account.into()])?;
             if suspended.is_empty() {
                 return Err(StoreError::Conflict("the account is not suspended".to_owned()));
@@ -1005,7 +1016,7 @@ impl Store {
 
     /// Appeals not yet decided: (id, account, text, created_at).
     pub fn open_appeals(&self) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query("SELECT id, account_id, text, created_at FROM appeals WHERE decided_at IS NULL ORDER BY id", &[])?
                 .iter()
                 .map(|r| Ok((r.int("id")?, r.int("account_id")?, r.text("text")?.to_owned(), r.text("created_at")?.to_owned())))
@@ -1015,8 +1026,8 @@ impl Store {
 
     /// Revokes an account's token by id; `NotFound` when it is not theirs.
     pub fn revoke_token(&self, account: AccountId, token: TokenId) -> Result<(), StoreError> {
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             let n = tx.execute(
                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
                 &[stamp.as_str().into(), token.into(), account.into()],
@@ -1030,11 +1041,13 @@ impl Store {
             crate::audit::audit(tx, Some(account), "token.revoked", &format!("token:{token}"), "")
         })
     }
+}
 
+impl Work<'_> {
     /// Every worker and every open task, and the matching version they are at, from one
     /// snapshot: what a matching index is built from.
     pub fn matching_snapshot(&self) -> Result<(i64, Vec<Worker>, Vec<Task>), StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let version = counter(tx, "matching")?;
             let workers = load_workers(tx, "ORDER BY id", &[])?;
             let tasks = load_tasks(tx, "WHERE status = 'open' ORDER BY id", &[])?;
@@ -1049,7 +1062,7 @@ impl Store {
     /// What changed for matching after version `since`, from one snapshot: an index at
     /// `since` that applies it is at the returned version.
     pub fn matching_changes(&self, since: i64) -> Result<MatchingChanges, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let version = counter(tx, "matching")?;
             let floor = counter(tx, "matching_floor")?;
             // Behind the floor the record is gone; ahead of the store, the store was replaced.
@@ -1103,7 +1116,7 @@ impl Store {
     /// tasks: any write raises it), read together: what a matching index checks before each
     /// use, so one snapshot, not two.
     pub fn matching_key(&self) -> Result<(String, i64), StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             Ok((
                 crate::analysis::taxonomy_version(tx)?,
                 counter(tx, "matching")?,
@@ -1114,8 +1127,8 @@ impl Store {
     /// Stores a new worker profile (validated, skills checked against the taxonomy).
     pub fn create_worker(&self, owner: Owner, worker: &Worker) -> Result<WorkerId, StoreError> {
         worker.validate().map_err(bad)?;
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             check_skills(tx, worker.skills.iter().map(|s| &s.skill))?;
             if let Some(o) = owner
                 && !tx
@@ -1149,8 +1162,8 @@ impl Store {
         for w in workers {
             w.validate().map_err(bad)?;
         }
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             let mut known = std::collections::HashSet::new();
             let mut ids = Vec::with_capacity(workers.len());
             for w in workers {
@@ -1179,8 +1192,8 @@ impl Store {
     /// Replaces a worker profile's fields and skills.
     pub fn update_worker(&self, id: WorkerId, worker: &Worker) -> Result<(), StoreError> {
         worker.validate().map_err(bad)?;
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             check_skills(tx, worker.skills.iter().map(|s| &s.skill))?;
             let mut params = worker_params(worker, &stamp);
             params.push(id.0.into());
@@ -1205,7 +1218,7 @@ impl Store {
 
     /// Deletes a worker profile.
     pub fn delete_worker(&self, id: WorkerId) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             if tx.execute("DELETE FROM workers WHERE id = $1", &[id.0.into()])? == 0 {
                 return Err(StoreError::NotFound {
                     what: "worker",
@@ -1218,7 +1231,8 @@ impl Store {
 
     /// One worker profile.
     pub fn worker(&self, id: WorkerId) -> Result<StoredWorker, StoreError> {
-        self.read(|tx| load_workers(tx, "WHERE id = $1", &[id.0.into()]))?
+        self.store
+            .read(|tx| load_workers(tx, "WHERE id = $1", &[id.0.into()]))?
             .pop()
             .ok_or_else(|| StoreError::NotFound {
                 what: "worker",
@@ -1229,12 +1243,13 @@ impl Store {
     /// Worker profiles by id, in the order given; an unknown id is `NotFound`.
     pub fn workers(&self, ids: &[WorkerId]) -> Result<Vec<StoredWorker>, StoreError> {
         let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
-        self.read(|tx| load_by_id(tx, &ids, "worker", load_workers, |w| w.worker.id.0))
+        self.store
+            .read(|tx| load_by_id(tx, &ids, "worker", load_workers, |w| w.worker.id.0))
     }
 
     /// The worker profile of an account, if it has one.
     pub fn worker_of(&self, account: AccountId) -> Result<Option<StoredWorker>, StoreError> {
-        let id = self.read(|tx| {
+        let id = self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT id FROM workers WHERE owner_id = $1",
                 &[account.into()],
@@ -1246,7 +1261,7 @@ impl Store {
 
     /// Worker profiles by id, `limit` after id `after`.
     pub fn list_workers(&self, after: i64, limit: usize) -> Result<Vec<StoredWorker>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             load_workers(
                 tx,
                 "WHERE id > $1 ORDER BY id LIMIT $2",
@@ -1257,14 +1272,15 @@ impl Store {
 
     /// Every worker profile, for building a match index.
     pub fn all_workers(&self) -> Result<Vec<Worker>, StoreError> {
-        let found = self.read(|tx| load_workers(tx, "ORDER BY id", &[]))?;
+        let found = self.store.read(|tx| load_workers(tx, "ORDER BY id", &[]))?;
         Ok(found.into_iter().map(|w| w.worker).collect())
     }
 
     /// Stores a new task (validated, skills checked against the taxonomy), open.
     pub fn create_task(&self, owner: Owner, task: &Task) -> Result<TaskId, StoreError> {
         task.validate().map_err(bad)?;
-        self.write(|tx| insert_task(tx, owner, task, &TaskExtras::open()))
+        self.store
+            .write(|tx| insert_task(tx, owner, task, &TaskExtras::open()))
     }
 
     /// Replaces a task's fields and skills, and sets its state.
@@ -1275,8 +1291,8 @@ impl Store {
         status: TaskStatus,
     ) -> Result<(), StoreError> {
         task.validate().map_err(bad)?;
-        let stamp = self.now().to_string();
-        self.write(|tx| {
+        let stamp = self.store.now().to_string();
+        self.store.write(|tx| {
             check_skills(tx, task.required.iter().chain(&task.optional).map(|r| &r.skill))?;
             let mut params = task_params(task, &stamp);
             params.push(status.as_str().into());
@@ -1302,7 +1318,7 @@ impl Store {
 
     /// Deletes a task.
     pub fn delete_task(&self, id: TaskId) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             if tx.execute("DELETE FROM work_tasks WHERE id = $1", &[id.0.into()])? == 0 {
                 return Err(StoreError::NotFound {
                     what: "task",
@@ -1315,7 +1331,8 @@ impl Store {
 
     /// One task.
     pub fn task(&self, id: TaskId) -> Result<StoredTask, StoreError> {
-        self.read(|tx| load_tasks(tx, "WHERE id = $1", &[id.0.into()]))?
+        self.store
+            .read(|tx| load_tasks(tx, "WHERE id = $1", &[id.0.into()]))?
             .pop()
             .ok_or_else(|| StoreError::NotFound {
                 what: "task",
@@ -1326,7 +1343,8 @@ impl Store {
     /// Tasks by id, in the order given; an unknown id is `NotFound`.
     pub fn tasks(&self, ids: &[TaskId]) -> Result<Vec<StoredTask>, StoreError> {
         let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
-        self.read(|tx| load_by_id(tx, &ids, "task", load_tasks, |t| t.task.id.0))
+        self.store
+            .read(|tx| load_by_id(tx, &ids, "task", load_tasks, |t| t.task.id.0))
     }
 
     /// Tasks by id, `limit` after id `after`; only `owner`'s when given.
@@ -1336,7 +1354,7 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<StoredTask>, StoreError> {
-        self.read(|tx| match owner {
+        self.store.read(|tx| match owner {
             Some(o) => load_tasks(
                 tx,
                 "WHERE owner_id = $1 AND id > $2 ORDER BY id LIMIT $3",
@@ -1352,13 +1370,17 @@ impl Store {
 
     /// Every open task, for building a match index.
     pub fn open_tasks(&self) -> Result<Vec<Task>, StoreError> {
-        let found = self.read(|tx| load_tasks(tx, "WHERE status = 'open' ORDER BY id", &[]))?;
+        let found = self
+            .store
+            .read(|tx| load_tasks(tx, "WHERE status = 'open' ORDER BY id", &[]))?;
         Ok(found.into_iter().map(|t| t.task).collect())
     }
+}
 
+impl Taxonomy<'_> {
     /// The id of every skill of the taxonomy, sorted.
     pub fn skill_ids(&self) -> Result<Vec<SkillId>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query("SELECT id FROM skills ORDER BY id", &[])?
                 .iter()
                 .map(|r| skill_id(r.text("id")?))
@@ -1374,7 +1396,7 @@ impl Store {
             .map(|(occ, skill, weight)| Ok((occ, skill_id(&skill)?, weight as f32)))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let skills = self.skill_ids()?;
-        self.read(|tx| {
+        self.store.read(|tx| {
             let broader = tx
                 .query(
                     "SELECT from_skill, to_skill FROM skill_relations WHERE kind = 'broader'",
@@ -1401,7 +1423,7 @@ impl Store {
         &self,
         source: Option<guild_taxonomy::Source>,
     ) -> Result<Vec<guild_matching::generate::OccupationProfile>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT os.occupation, os.skill, os.weight FROM occupation_skills os \
                  JOIN occupations o ON o.id = os.occupation \

@@ -1,12 +1,13 @@
 //! Messages between a contract's two parties, with attachments, and in-app notifications
 //! (a new message, or an action on a contract, tells the other party).
 
+use crate::areas::Messaging;
 use guild_ids::{AccountId, AttachmentId, ContractId, MessageId, NotificationId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::StoreError;
 use crate::sql::{Record, Tx};
-use crate::{Store, StoreError};
 
 use guild_market::contract::{MAX_ATTACHMENTS, MAX_MESSAGE_CHARS};
 
@@ -156,7 +157,7 @@ fn parties(tx: &mut dyn Tx, contract: ContractId) -> Result<(AccountId, AccountI
     })?
 }
 
-impl Store {
+impl Messaging<'_> {
     /// Sends a message on a contract from one party, telling the other.
     pub fn post_message(
         &self,
@@ -181,7 +182,7 @@ impl Store {
                 "at most {MAX_ATTACHMENTS} attachments per message"
             )));
         }
-        self.write(|tx| {
+        self.store.write(|tx| {
             let (client, worker) = parties(tx, contract)?;
             let other = if sender == client {
                 worker
@@ -232,7 +233,7 @@ impl Store {
         contract: ContractId,
         reader: AccountId,
     ) -> Result<Vec<Message>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let (client, worker) = parties(tx, contract)?;
             if reader != client && reader != worker {
                 return Err(StoreError::NotFound {
@@ -257,7 +258,7 @@ impl Store {
         reader: AccountId,
         attachment: AttachmentId,
     ) -> Result<(Attachment, Vec<u8>), StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let (client, worker) = parties(tx, contract)?;
             let not_found = || StoreError::NotFound {
                 what: "attachment",
@@ -289,7 +290,7 @@ impl Store {
         account: AccountId,
         unread_only: bool,
     ) -> Result<Vec<Notification>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!(
                     "SELECT id, kind, subject, text, created_at, read_at FROM notifications WHERE account_id = $1{} ORDER BY id DESC LIMIT 200",
@@ -318,7 +319,7 @@ impl Store {
         account: AccountId,
         up_to: i64,
     ) -> Result<u64, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute(
                 "UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND id <= $3 AND read_at IS NULL",
                 &[tx.now().to_string().into(), account.into(), up_to.into()],

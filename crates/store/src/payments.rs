@@ -5,6 +5,7 @@
 //! as unmatched for a person to look at. Payouts in another currency convert at the rate the
 //! operator set, recorded with the transfer.
 
+use crate::areas::Ledger;
 use guild_ids::{AccountId, PaymentId, TransferId};
 use guild_market::bank::{
     self, LineDecision, LineOutcome, PaymentDirection, PaymentStatus, PayoutInstruction,
@@ -15,9 +16,9 @@ use guild_market::ledger::{Account, AccountKind};
 use guild_market::money::{Amount, Currency, decimal};
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::ledger::{StoredTransfer, market, market_error, post_in, post_request_in};
 use crate::sql::{Record, Tx};
-use crate::{Store, StoreError};
 
 /// A bank transfer Guild expects (in) or sends (out).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -171,7 +172,7 @@ pub struct Reconciliation {
     pub already_read: usize,
 }
 
-impl Store {
+impl Ledger<'_> {
     /// A deposit instruction for `account`: the reference to quote on a bank transfer in
     /// `currency` (the amount, if given, is what the client said it would send).
     pub fn deposit_instruction(
@@ -180,7 +181,7 @@ impl Store {
         currency: Currency,
         amount: Option<Amount>,
     ) -> Result<PaymentInstruction, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             insert_instruction(
                 tx,
                 PaymentDirection::In,
@@ -200,7 +201,7 @@ impl Store {
         &self,
         account: AccountId,
     ) -> Result<Vec<PaymentInstruction>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {COLUMNS} FROM payment_instructions WHERE account_id = $1 ORDER BY id DESC LIMIT 100"),
                 &[account.into()],
@@ -213,7 +214,7 @@ impl Store {
 
     /// Sets the rate for converting `base` into `quote`.
     pub fn set_rate(&self, rate: Rate) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let now = tx.now().to_string();
             crate::audit::audit(tx, None, "fx.rate_set", &format!("rate:{}/{}", rate.base, rate.quote), &rate.text())?;
             let n = tx.execute(
@@ -262,7 +263,7 @@ impl Store {
             .map_err(market_error)?;
         let from = request.amount.currency;
         let to = request.to.unwrap_or(from);
-        self.money_write(|tx| {
+        self.store.money_write(|tx| {
             let source = market(Account::of(request.source, request.account, from))?;
             let pending = market(Account::of(AccountKind::PayoutsPending, request.account, to))?;
             let (transfer, rate_text, paid) = if to == from {
@@ -332,7 +333,7 @@ impl Store {
 
     /// The payout file for the operator's bank: every payout not yet confirmed.
     pub fn payout_file(&self) -> Result<String, StoreError> {
-        let open: Vec<PaymentInstruction> = self.read(|tx| {
+        let open: Vec<PaymentInstruction> = self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {COLUMNS} FROM payment_instructions WHERE direction = 'out' AND status = 'open' ORDER BY id"),
                 &[],
@@ -369,7 +370,10 @@ impl Store {
     ) -> Result<Reconciliation, StoreError> {
         let mut report = Reconciliation::default();
         for line in lines {
-            match self.money_write(|tx| reconcile_line(tx, line, decide))? {
+            match self
+                .store
+                .money_write(|tx| reconcile_line(tx, line, decide))?
+            {
                 None => report.already_read += 1,
                 Some(LineOutcome::Deposit) => report.deposits += 1,
                 Some(LineOutcome::PayoutSettled) => report.settled += 1,

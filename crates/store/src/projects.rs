@@ -2,6 +2,7 @@
 //! skills each needs, its AI exposure and whether it needs presence), the client edits them,
 //! then publishes them, openly (matched to every worker) or to invited workers only.
 
+use crate::areas::Work;
 use guild_extraction::drafts::DraftTask;
 use guild_ids::{AccountId, ProjectId};
 use guild_matching::{
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 use crate::matching::{TaskExtras, insert_task};
 use crate::sql::{Tx, first};
-use crate::{Store, StoreError, StoredTask};
+use crate::{StoreError, StoredTask};
 
 use guild_matching::project::{ProjectRefusal, check_task_count};
 
@@ -120,7 +121,7 @@ fn lock_own(tx: &mut dyn Tx, id: ProjectId, owner: AccountId) -> Result<ProjectS
         })
 }
 
-impl Store {
+impl Work<'_> {
     /// Makes a draft project of `owner`'s with its draft tasks, in one transaction.
     pub fn create_project(
         &self,
@@ -137,7 +138,7 @@ impl Store {
                 .validate()
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
         }
-        let mut view = self.write(|tx| {
+        let mut view = self.store.write(|tx| {
             let now = tx.now().to_string();
             let id = tx.query(
                 "INSERT INTO projects (owner_id, title, problem, status, created_at, updated_at) \
@@ -175,12 +176,12 @@ impl Store {
 
     /// One project.
     pub fn project(&self, id: ProjectId) -> Result<ProjectView, StoreError> {
-        self.read(|tx| load(tx, id))
+        self.store.read(|tx| load(tx, id))
     }
 
     /// `owner`'s projects, newest first.
     pub fn projects_of(&self, owner: AccountId) -> Result<Vec<ProjectView>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let ids = tx.query(
                 "SELECT id FROM projects WHERE owner_id = $1 ORDER BY id DESC LIMIT 200",
                 &[owner.into()],
@@ -198,7 +199,7 @@ impl Store {
         problem: &ProblemStatement,
     ) -> Result<ProjectView, StoreError> {
         let (title, problem) = (title.as_str(), problem.as_str());
-        self.write(|tx| {
+        self.store.write(|tx| {
             lock_own(tx, id, owner)?;
             tx.execute(
                 "UPDATE projects SET title = $1, problem = $2 WHERE id = $3",
@@ -218,7 +219,7 @@ impl Store {
     ) -> Result<TaskId, StoreError> {
         task.validate()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.write(|tx| {
+        self.store.write(|tx| {
             let status = lock_own(tx, id, owner)?;
             let count = tx.query(
                 "SELECT COUNT(*) AS n FROM work_tasks WHERE project_id = $1",
@@ -263,7 +264,7 @@ impl Store {
         owner: AccountId,
         audience: Audience,
     ) -> Result<ProjectView, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             lock_own(tx, id, owner)?
                 .may_publish()
                 .map_err(StoreError::ProjectRefused)?;
@@ -297,7 +298,7 @@ impl Store {
         id: ProjectId,
         owner: AccountId,
     ) -> Result<ProjectView, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             lock_own(tx, id, owner)?
                 .may_close()
                 .map_err(StoreError::ProjectRefused)?;
@@ -316,7 +317,7 @@ impl Store {
 
     /// Whether `account` has a worker profile invited to `task`.
     pub fn invited_to(&self, task: TaskId, account: AccountId) -> Result<bool, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             Ok(!tx
                 .query(
                     "SELECT 1 FROM invitations i JOIN workers w ON w.id = i.worker_id \

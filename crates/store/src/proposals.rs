@@ -3,15 +3,16 @@
 //! that price, or declines it; the worker may withdraw. Owners invite workers (from their
 //! match results), who are notified.
 
+use crate::areas::Contracts;
 use guild_ids::{AccountId, ContractId, MessageId, ProposalId, TaskId, WorkerId};
 use guild_market::money::{Amount, Currency, decimal};
 use guild_market::proposal::{Opening, ProposalStatus};
 use guild_matching::TaskStatus;
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::ledger::market_error;
 use crate::sql::{Record, Tx, first};
-use crate::{Store, StoreError};
 use guild_market::change::ContractTerms;
 
 /// A proposal.
@@ -99,7 +100,7 @@ fn opening(
     ))
 }
 
-impl Store {
+impl Contracts<'_> {
     /// Worker `worker`'s (of `account`) proposal on `task`, with a checked cover note and
     /// a price, if `check` allows it on the task's status and its `Opening` (answering the
     /// task's owner, who is told).
@@ -112,7 +113,7 @@ impl Store {
         amount: Amount,
         check: &dyn Fn(TaskStatus, &Opening) -> Result<AccountId, StoreError>,
     ) -> Result<Proposal, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let (status, opening, title) = opening(tx, task, worker, None)?;
             let owner = check(status, &opening)?;
             let rows = tx.query(
@@ -128,7 +129,7 @@ impl Store {
 
     /// The proposals on a task (for its owner), oldest first.
     pub fn proposals_on(&self, task: TaskId) -> Result<Vec<Proposal>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {COLUMNS} FROM proposals WHERE task_id = $1 ORDER BY id"),
                 &[task.into()],
@@ -141,7 +142,7 @@ impl Store {
 
     /// The proposals an account made, newest first.
     pub fn proposals_by(&self, account: AccountId) -> Result<Vec<Proposal>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 &format!("SELECT {COLUMNS} FROM proposals WHERE account_id = $1 ORDER BY id DESC"),
                 &[account.into()],
@@ -157,7 +158,7 @@ impl Store {
         &self,
         id: ProposalId,
     ) -> Result<(Proposal, Option<AccountId>, AccountId), StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS} FROM proposals WHERE id = $1"),
                 &[id.into()],
@@ -191,7 +192,7 @@ impl Store {
         contract: Option<(&ContractTerms, crate::contracts::Decide<'_>)>,
         tell: Option<AccountId>,
     ) -> Result<Proposal, StoreError> {
-        self.money_write(|tx| {
+        self.store.money_write(|tx| {
             let n = tx.execute(
                 "UPDATE proposals SET status = $1 WHERE id = $2 AND status = 'open'",
                 &[status.as_str().into(), id.into()],
@@ -235,7 +236,7 @@ impl Store {
         worker: WorkerId,
         check: &dyn Fn(TaskStatus, &Opening) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let (status, opening, title) = opening(tx, task, worker, Some(owner))?;
             check(status, &opening)?;
             let account = tx
@@ -281,7 +282,7 @@ pub struct ProposalMessage {
     pub created_at: String,
 }
 
-impl Store {
+impl Contracts<'_> {
     /// Sends a message on a proposal, from the task's owner or the applicant, telling the other.
     pub fn post_proposal_message(
         &self,
@@ -307,7 +308,7 @@ impl Store {
                 id: proposal.to_string(),
             });
         };
-        self.write(|tx| {
+        self.store.write(|tx| {
             let now = tx.now().to_string();
             let rows = tx.query(
                 "INSERT INTO proposal_messages (proposal_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -334,7 +335,7 @@ impl Store {
                 id: proposal.to_string(),
             });
         }
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT id, sender_id, body, created_at FROM proposal_messages WHERE proposal_id = $1 ORDER BY id",
                 &[proposal.into()],

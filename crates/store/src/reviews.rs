@@ -3,11 +3,12 @@
 //! may be reviewed is the platform's question (`Platform::review_worker`), answered by the
 //! market's rule; here a review is checked for form and kept once per contract.
 
+use crate::areas::Contracts;
 use guild_ids::{AccountId, ContractId, ReviewId, WorkerId};
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::sql::{Record, Tx};
-use crate::{Store, StoreError};
 
 /// A per-skill rating in a review.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,7 +95,7 @@ fn stars(what: &str, n: i64) -> Result<(), StoreError> {
     }
 }
 
-impl Store {
+impl Contracts<'_> {
     /// Records a review of `worker` for a contract (one per contract and worker), and updates
     /// the worker's rating and review count in the same transaction.
     #[allow(clippy::too_many_arguments)]
@@ -129,7 +130,7 @@ impl Store {
                 guild_taxonomy::SkillId::parse(s).map_err(|e| StoreError::Invalid(e.to_string()))
             })
             .collect::<Result<_, _>>()?;
-        self.write(|tx| {
+        self.store.write(|tx| {
             crate::matching::check_skills(tx, ids.iter())?;
             let dup = tx.query(
                 "SELECT 1 FROM reviews WHERE contract_ref = $1 AND worker_id = $2",
@@ -184,7 +185,7 @@ impl Store {
 
     /// The reviews of `worker` written at or after `since` (RFC 3339), oldest first.
     pub fn reviews_of(&self, worker: WorkerId, since: &str) -> Result<Vec<Review>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS} FROM reviews WHERE worker_id = $1 AND created_at >= $2 ORDER BY created_at, id"),
                 &[worker.into(), since.into()],
@@ -196,7 +197,7 @@ impl Store {
 
     /// One review.
     pub fn review(&self, id: ReviewId) -> Result<Review, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 &format!("SELECT {COLUMNS} FROM reviews WHERE id = $1"),
                 &[id.into()],
@@ -213,10 +214,10 @@ impl Store {
     }
 }
 
-impl Store {
+impl Contracts<'_> {
     /// Whether the client has reviewed the worker of `contract`.
     pub fn contract_reviewed(&self, contract: ContractId) -> Result<bool, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             Ok(!tx
                 .query(
                     "SELECT 1 FROM reviews WHERE contract_ref = $1",
@@ -239,7 +240,7 @@ pub struct ClientReputation {
     pub mean_hundredths: Option<i64>,
 }
 
-impl Store {
+impl Contracts<'_> {
     /// Records worker `reviewer`'s review of `client` for `contract` (the platform checked it
     /// may); once per contract. The client is told.
     pub fn record_client_review(
@@ -256,7 +257,7 @@ impl Store {
                 "a review is at most {MAX_REVIEW} characters"
             )));
         }
-        self.write(|tx| {
+        self.store.write(|tx| {
             if !tx.query("SELECT 1 FROM client_reviews WHERE contract_id = $1", &[contract.into()])?.is_empty() {
                 return Err(StoreError::Conflict(format!("contract {contract} already has a review of its client")));
             }
@@ -270,7 +271,7 @@ impl Store {
 
     /// A client's reputation among workers.
     pub fn client_reputation(&self, client: AccountId) -> Result<ClientReputation, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(rating), 0) AS BIGINT) AS rating_sum FROM client_reviews WHERE client_id = $1",
                 &[client.into()],

@@ -4,6 +4,7 @@
 //! organisation's Open Badges credential a pass earns is issued by the platform
 //! (`guild_platform::Platform::submit_attempt`), which records it on the attempt here.
 
+use crate::areas::Credentials;
 use guild_ids::{AccountId, AttemptId, OrganisationId, SkillTestId, WorkerId};
 use guild_market::assessment::{
     self, Answer, AskedQuestion, AttemptFacts, AttemptStatus, LastAttempt, Mark, Marked,
@@ -12,9 +13,9 @@ use guild_market::assessment::{
 use guild_matching::Evidence;
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::ledger::market_error;
 use crate::sql::{Record, Tx};
-use crate::{Store, StoreError};
 
 /// A skill test as listed (never with its answers).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -175,7 +176,7 @@ fn load_attempt(
     Ok((view, test, drawn))
 }
 
-impl Store {
+impl Credentials<'_> {
     /// Sets a skill test in an organisation's name (its settings checked by the caller).
     pub fn create_skill_test(
         &self,
@@ -185,7 +186,7 @@ impl Store {
         let skill = guild_taxonomy::SkillId::parse(&new.skill)
             .map_err(|e| StoreError::Invalid(format!("skill: {e}")))?;
         let title = new.title.trim();
-        self.write(|tx| {
+        self.store.write(|tx| {
             crate::matching::check_skills(tx, std::iter::once(&skill))?;
             let id = tx
                 .query(
@@ -214,7 +215,7 @@ impl Store {
 
     /// Skill tests, of one skill when given.
     pub fn skill_tests(&self, skill: Option<&str>) -> Result<Vec<SkillTestView>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = match skill {
                 Some(s) => tx.query(
                     &format!("SELECT {TEST_COLUMNS} FROM skill_tests t JOIN organisations o ON o.id = t.organisation_id WHERE t.skill = $1 ORDER BY t.id"),
@@ -231,17 +232,18 @@ impl Store {
 
     /// The organisation that sets an attempt's test (for assessors' access).
     pub fn attempt_organisation(&self, attempt: AttemptId) -> Result<OrganisationId, StoreError> {
-        self.read(|tx| Ok(load_attempt(tx, attempt)?.1.organisation))
+        self.store
+            .read(|tx| Ok(load_attempt(tx, attempt)?.1.organisation))
     }
 
     /// One attempt.
     pub fn attempt(&self, id: AttemptId) -> Result<AttemptView, StoreError> {
-        self.read(|tx| Ok(load_attempt(tx, id)?.0))
+        self.store.read(|tx| Ok(load_attempt(tx, id)?.0))
     }
 
     /// The skill test `id`.
     pub fn skill_test(&self, id: SkillTestId) -> Result<SkillTestView, StoreError> {
-        self.read(|tx| Ok(load_test(tx, id)?.view))
+        self.store.read(|tx| Ok(load_test(tx, id)?.view))
     }
 
     /// Records the credential `credential` that attempt `id`'s pass earned.
@@ -250,7 +252,7 @@ impl Store {
         id: AttemptId,
         credential: &str,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute(
                 "UPDATE test_attempts SET credential_id = $1 WHERE id = $2",
                 &[credential.into(), id.into()],
@@ -261,7 +263,7 @@ impl Store {
 
     /// Replaces what attempt `id` says about why it ended as it did.
     pub fn set_attempt_detail(&self, id: AttemptId, detail: &str) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute(
                 "UPDATE test_attempts SET detail = $1 WHERE id = $2",
                 &[detail.into(), id.into()],
@@ -280,7 +282,7 @@ impl Store {
         worker: WorkerId,
         plan: PlanAttempt<'_>,
     ) -> Result<AttemptView, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let now = tx.now();
             let t = load_test(tx, test)?;
             let last = tx.query(
@@ -320,7 +322,7 @@ impl Store {
         id: AttemptId,
         decide: MarkAttempt<'_>,
     ) -> Result<AttemptView, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute("UPDATE test_attempts SET status = status WHERE id = $1", &[id.into()])?;
             let (view, test, drawn) = load_attempt(tx, id)?;
             let deadline: jiff::Timestamp = view
@@ -354,7 +356,7 @@ impl Store {
         skill: &str,
         level: i64,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             crate::matching::raise_skill(tx, worker, skill, level, Evidence::Assessed)?;
             crate::matching::record(tx, crate::matching::Changed::Workers(&[worker]))
         })

@@ -1,5 +1,6 @@
 //! Writing and reading the taxonomy, written once for both backends.
 
+use crate::areas::Taxonomy;
 use std::collections::{BTreeMap, HashMap};
 
 use guild_taxonomy::{
@@ -8,9 +9,9 @@ use guild_taxonomy::{
 };
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::search::{self, Candidate};
 use crate::sql::{ColumnType, Dialect, Record, Tx, Value, placeholders};
-use crate::{Store, StoreError};
 
 /// The largest page a listing returns.
 pub const MAX_PAGE_SIZE: usize = 200;
@@ -348,7 +349,7 @@ fn rebuild_search_index(tx: &mut dyn Tx) -> Result<(), StoreError> {
     Ok(())
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// Replaces everything from `batch`'s source with `batch`, in one transaction: on any error
     /// the previous taxonomy stays as it was. Running it twice with the same batch changes nothing.
     pub fn replace_taxonomy(
@@ -367,7 +368,7 @@ impl Store {
             + batch.task_skills.len()
             + batch.occupation_interests.len()) as u64;
         progress.stage(&format!("writing {s} to the store"), Some(total));
-        let summary = self.write(|tx| {
+        let summary = self.store.write(|tx| {
             for table in SOURCE_TABLES {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE source = $1"),
@@ -590,7 +591,7 @@ impl Store {
         dataset: &str,
         links: &[CrosswalkLink],
     ) -> Result<ImportSummary, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute(
                 "DELETE FROM crosswalk WHERE dataset = $1",
                 &[dataset.into()],
@@ -612,7 +613,7 @@ impl Store {
         dataset: &str,
         rows: &[AiExposure],
     ) -> Result<ImportSummary, StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             tx.execute(
                 "DELETE FROM ai_exposure WHERE dataset = $1",
                 &[dataset.into()],
@@ -630,12 +631,13 @@ impl Store {
 
     /// Whether any taxonomy is loaded.
     pub fn has_taxonomy(&self) -> Result<bool, StoreError> {
-        self.read(|tx| Ok(!tx.query("SELECT id FROM skills LIMIT 1", &[])?.is_empty()))
+        self.store
+            .read(|tx| Ok(!tx.query("SELECT id FROM skills LIMIT 1", &[])?.is_empty()))
     }
 
     /// Counts per source, kind and language.
     pub fn stats(&self) -> Result<TaxonomyStats, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let mut stats = TaxonomyStats::default();
             for row in tx.query(
                 "SELECT source, kind, COUNT(*) AS n FROM skills GROUP BY source, kind",
@@ -731,7 +733,7 @@ impl Store {
             limit: query.limit,
             offset: query.offset,
         };
-        self.read(|tx| {
+        self.store.read(|tx| {
             search.run(tx, |id, row, (label, lang), matched| {
                 Ok(SkillSummary {
                     id,
@@ -763,7 +765,7 @@ impl Store {
             limit: query.limit,
             offset: query.offset,
         };
-        self.read(|tx| {
+        self.store.read(|tx| {
             search.run(tx, |id, row, (title, lang), matched| {
                 Ok(OccupationSummary {
                     id,
@@ -779,7 +781,7 @@ impl Store {
 
     /// One skill with its labels, hierarchy, relations and the occupations that need it.
     pub fn skill(&self, id: &SkillId) -> Result<SkillDetail, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT id, kind, source, label, description, source_uri FROM skills WHERE id = $1",
                 &[id.as_str().into()],
@@ -839,7 +841,7 @@ impl Store {
 
     /// One occupation with its labels, tasks, weighted skills, AI exposure and crosswalk links.
     pub fn occupation(&self, id: &OccupationId) -> Result<OccupationDetail, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let key = [id.as_str().into()];
             let rows = tx.query(
                 "SELECT id, source, code, title, description, grp, job_zone, source_uri FROM occupations WHERE id = $1",
@@ -1174,12 +1176,14 @@ fn label_search(
     Ok(search::rank(tokens, candidates))
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// Each skill's label in `lang` where the taxonomy has one, else its own label (its id
     /// when unknown), in the order given.
     pub fn skill_labels_in(&self, ids: &[String], lang: &str) -> Result<Vec<String>, StoreError> {
         let own = self.skill_labels(ids)?;
-        let local = self.read(|tx| preferred_labels(tx, ids, Some(lang)))?;
+        let local = self
+            .store
+            .read(|tx| preferred_labels(tx, ids, Some(lang)))?;
         Ok(ids
             .iter()
             .map(|id| {

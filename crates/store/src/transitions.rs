@@ -1,14 +1,15 @@
 //! What the reskilling engine reads: occupations' descriptors (ratings, interests, work
 //! activities, tools), and what a transition's target is like (remote-ability, AI exposure, tasks).
 
+use crate::areas::{Taxonomy, Work};
 use std::collections::HashMap;
 
 use guild_reskilling::{OccupationDescriptors, Rating};
 use guild_taxonomy::{SkillId, Source};
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::sql::Value;
-use crate::{Store, StoreError};
 
 /// What a target occupation is like, for showing beside a transition.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -47,7 +48,7 @@ fn importance01(raw: f64) -> f32 {
     ((raw - 1.0) / 4.0).clamp(0.0, 1.0) as f32
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// Every occupation of `source` with its descriptors, in id order, for the transition model.
     /// Rated skills become ratings; technology becomes tools; every other skill an occupation
     /// lists (ESCO's and the starter set's essential and optional skills), and the work
@@ -57,7 +58,7 @@ impl Store {
         source: Source,
     ) -> Result<Vec<OccupationDescriptors>, StoreError> {
         let s: Value = source.as_str().into();
-        self.read(|tx| {
+        self.store.read(|tx| {
             let mut out: Vec<OccupationDescriptors> = Vec::new();
             let mut index: HashMap<String, usize> = HashMap::new();
             for r in tx.query(
@@ -133,14 +134,14 @@ impl Store {
     }
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// What each of `ids` is like: title, job zone, share of tasks doable remotely, AI exposure.
     /// Unknown ids are left out; the order of `ids` is kept.
     pub fn occupation_outlook(&self, ids: &[String]) -> Result<Vec<OccupationOutlook>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (mut outlooks, tasks) = self.read(|tx| {
+        let (mut outlooks, tasks) = self.store.read(|tx| {
             let params: Vec<Value> = ids.iter().map(Value::from).collect();
             let list = crate::sql::placeholders(1, ids.len());
             let mut outlooks: HashMap<String, OccupationOutlook> = HashMap::new();
@@ -230,7 +231,7 @@ impl Store {
 
     /// The task statements of an occupation with their linked skills and work activities.
     pub fn occupation_tasks(&self, occupation: &str) -> Result<Vec<OccupationTask>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let key = [Value::from(occupation)];
             let mut out: Vec<OccupationTask> = Vec::new();
             let mut index: HashMap<String, usize> = HashMap::new();
@@ -260,7 +261,7 @@ impl Store {
 
     /// One taxonomy task statement with its linked skills.
     pub fn taxonomy_task(&self, id: &str) -> Result<OccupationTask, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let key = [Value::from(id)];
             let row = tx
                 .query("SELECT id, statement FROM tasks WHERE id = $1", &key)?
@@ -294,7 +295,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(out);
         }
-        self.read(|tx| {
+        self.store.read(|tx| {
             for chunk in ids.chunks(500) {
                 let params: Vec<Value> = chunk.iter().map(Value::from).collect();
                 let list = crate::sql::placeholders(1, chunk.len());
@@ -314,7 +315,7 @@ impl Store {
 
     /// The taxonomy an occupation belongs to, if the store has it.
     pub fn occupation_source(&self, occupation: &str) -> Result<Option<Source>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT source FROM occupations WHERE id = $1",
                 &[occupation.into()],
@@ -330,7 +331,7 @@ impl Store {
     /// confident link), if any. O*NET is the hub: ESCO and starter occupations link to O*NET,
     /// and O*NET occupations link back to them.
     pub fn crosswalk_to(&self, occupation: &str, to: Source) -> Result<Option<String>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let key: [Value; 2] = [occupation.into(), to.as_str().into()];
             let rows = if to == Source::Onet {
                 tx.query(
@@ -355,11 +356,11 @@ impl Store {
     }
 }
 
-impl Store {
+impl Taxonomy<'_> {
     /// An occupation's title (its id when the store does not have it). Only the title: the
     /// full outlook reads every task's facts.
     pub fn occupation_title(&self, occupation: &str) -> Result<String, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let rows = tx.query(
                 "SELECT title FROM occupations WHERE id = $1",
                 &[occupation.into()],
@@ -370,11 +371,13 @@ impl Store {
             }
         })
     }
+}
 
+impl Work<'_> {
     /// The required skills and weights of every open task (for demand): one query, not the
     /// whole tasks.
     pub fn open_task_requirements(&self) -> Result<Vec<Vec<(SkillId, f32)>>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             let mut out: Vec<Vec<(SkillId, f32)>> = Vec::new();
             let mut last = None;
             for r in tx.query(

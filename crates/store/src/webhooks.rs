@@ -3,11 +3,12 @@
 //! retried with growing waits until delivered or given up after [`guild_notify::MAX_ATTEMPTS`] (the
 //! policy is the `guild-notify` engine's, applied here in the write that records a try).
 
+use crate::areas::Messaging;
 use guild_ids::{AccountId, DeliveryId, WebhookId};
 use serde::Serialize;
 
+use crate::StoreError;
 use crate::sql::Tx;
-use crate::{Store, StoreError};
 pub use guild_notify::DeliveryStatus;
 use guild_notify::{MAX_WEBHOOKS, backoff};
 
@@ -80,7 +81,7 @@ pub(crate) fn enqueue(
     Ok(())
 }
 
-impl Store {
+impl Messaging<'_> {
     /// Adds a webhook for `account`; returns it and its signing secret (shown once).
     pub fn create_webhook(
         &self,
@@ -101,7 +102,7 @@ impl Store {
             "whsec_{}",
             key.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        self.write(|tx| {
+        self.store.write(|tx| {
             let n = tx.query("SELECT COUNT(*) AS n FROM webhooks WHERE account_id = $1", &[account.into()])?[0].int("n")?;
             if n >= MAX_WEBHOOKS as i64 {
                 return Err(StoreError::Conflict(format!("at most {MAX_WEBHOOKS} webhooks per account")));
@@ -118,7 +119,7 @@ impl Store {
 
     /// An account's webhooks.
     pub fn webhooks_of(&self, account: AccountId) -> Result<Vec<Webhook>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT id, url, created_at FROM webhooks WHERE account_id = $1 ORDER BY id",
                 &[account.into()],
@@ -137,7 +138,7 @@ impl Store {
 
     /// Removes one of an account's webhooks (its pending deliveries go too).
     pub fn delete_webhook(&self, account: AccountId, id: WebhookId) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             let n = tx.execute(
                 "DELETE FROM webhooks WHERE id = $1 AND account_id = $2",
                 &[id.into(), account.into()],
@@ -164,7 +165,7 @@ impl Store {
         account: AccountId,
         webhook: WebhookId,
     ) -> Result<Vec<DeliveryView>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             if tx.query("SELECT 1 FROM webhooks WHERE id = $1 AND account_id = $2", &[webhook.into(), account.into()])?.is_empty() {
                 return Err(StoreError::NotFound { what: "webhook", id: webhook.to_string() });
             }
@@ -193,7 +194,7 @@ impl Store {
         now: jiff::Timestamp,
         limit: i64,
     ) -> Result<Vec<DueDelivery>, StoreError> {
-        self.read(|tx| {
+        self.store.read(|tx| {
             tx.query(
                 "SELECT d.id, w.url, w.secret, d.event, d.payload, d.attempts FROM webhook_deliveries d \
                  JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.id LIMIT $2",
@@ -222,7 +223,7 @@ impl Store {
         result: Result<(), String>,
         now: jiff::Timestamp,
     ) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.store.write(|tx| {
             match result {
                 Ok(()) => {
                     tx.execute(

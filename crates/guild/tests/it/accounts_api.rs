@@ -437,11 +437,12 @@ fn passwords_are_never_logged(backend: Backend) {
     // …but never a password, a token, the key-encryption key or an issuer key, sealed or not.
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    db.unlock_issuer_keys(Some(
-        guild_store::KeyEncryptionKey::parse(kek, "test").unwrap(),
-    ))
-    .unwrap();
-    let sealed = format!("{:?}", db.issuer_keys("org:1").unwrap());
+    db.credentials()
+        .unlock_issuer_keys(Some(
+            guild_store::KeyEncryptionKey::parse(kek, "test").unwrap(),
+        ))
+        .unwrap();
+    let sealed = format!("{:?}", db.credentials().issuer_keys("org:1").unwrap());
     assert!(!sealed.contains("xc20p1:"), "{sealed}");
     for secret in [
         password,

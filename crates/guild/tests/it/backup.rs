@@ -44,13 +44,14 @@ fn a_restored_backup_is_the_same_store(backend: Backend) {
         .unwrap();
     let bob_id = server.get_ok_as("/api/v1/me", &bob)["id"].as_i64().unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        "dep-1",
-        guild_ids::AccountId(alice_id),
-        guild_market::Amount::parse("500", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            "dep-1",
+            guild_ids::AccountId(alice_id),
+            guild_market::Amount::parse("500", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
     let c = server.call(
         "POST",
         "/api/v1/contracts",
@@ -91,18 +92,21 @@ fn a_restored_backup_is_the_same_store(backend: Backend) {
     let restored =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&copy.url).unwrap()).unwrap();
     assert_eq!(restored.table_counts().unwrap(), db.table_counts().unwrap());
-    assert!(restored.audit_ledger().unwrap().ok());
+    assert!(restored.ledger().audit_ledger().unwrap().ok());
     for account in [alice_id, bob_id].map(guild_ids::AccountId) {
         assert_eq!(
-            restored.balances_of(account).unwrap(),
-            db.balances_of(account).unwrap()
+            restored.ledger().balances_of(account).unwrap(),
+            db.ledger().balances_of(account).unwrap()
         );
         assert_eq!(
-            without_time(restored.export_account(account).unwrap()),
-            without_time(db.export_account(account).unwrap())
+            without_time(restored.accounts().export_account(account).unwrap()),
+            without_time(db.accounts().export_account(account).unwrap())
         );
     }
-    assert_eq!(restored.contract(cid).unwrap(), db.contract(cid).unwrap());
+    assert_eq!(
+        restored.contracts().contract(cid).unwrap(),
+        db.contracts().contract(cid).unwrap()
+    );
     // The restored store works: the server signs Alice in and she approves the rest.
     let server = copy.serve();
     let token = server.call(

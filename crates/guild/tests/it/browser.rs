@@ -725,15 +725,20 @@ fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
     // The client's money arrives (the bank rail is tested in money_api).
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    let (chris, _) = db.account_by_email("chris@example.org").unwrap().unwrap();
+    let (chris, _) = db
+        .accounts()
+        .account_by_email("chris@example.org")
+        .unwrap()
+        .unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        "dep-chris",
-        chris.id,
-        guild_market::Amount::parse("1000.00", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            "dep-chris",
+            chris.id,
+            guild_market::Amount::parse("1000.00", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
 
     // Maria accepts, seeing what she will be paid after the fee.
     sign_out(browser);

@@ -49,13 +49,14 @@ fn contracts_move_money_through_escrow(backend: Backend) {
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        "dep-1",
-        guild_ids::AccountId(alice_id),
-        guild_market::Amount::parse("500", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            "dep-1",
+            guild_ids::AccountId(alice_id),
+            guild_market::Amount::parse("500", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
 
     let proposal = |milestones: Value| json!({"worker": worker_id, "title": "Lathe fixtures", "currency": "EUR", "milestones": milestones, "review_days": 7});
     let a = server.call(

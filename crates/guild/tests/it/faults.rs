@@ -681,12 +681,13 @@ fn client_with_money(server: &Server, db: &guild_store::Store, i: usize) -> Stri
         .as_i64()
         .unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        &format!("dep-{i}"),
-        guild_ids::AccountId(id),
-        guild_market::Amount::parse("10000", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            &format!("dep-{i}"),
+            guild_ids::AccountId(id),
+            guild_market::Amount::parse("10000", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
     token
 }

@@ -18,7 +18,9 @@ crate::on_both_backends!(
 fn token_for(db: &guild_store::Store, account: guild_ids::AccountId) -> String {
     let token = format!("generated-test-token-{account}");
     let hash = format!("{:x}", sha2::Sha256::digest(token.as_bytes()));
-    db.create_token(account, "test", &hash, None).unwrap();
+    db.accounts()
+        .create_token(account, "test", &hash, None)
+        .unwrap();
     token
 }
 
@@ -50,12 +52,12 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     assert!(out.contains("ledger audit ok"), "{out}");
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    let audit = db.audit_ledger().unwrap();
+    let audit = db.ledger().audit_ledger().unwrap();
     assert!(audit.ok(), "{audit:?}");
     assert_eq!(audit.sums.get("EUR"), Some(&0));
 
     let contracts: Vec<guild_store::ContractView> = (1..=2600)
-        .map(|id| db.contract(guild_ids::ContractId(id)).unwrap())
+        .map(|id| db.contracts().contract(guild_ids::ContractId(id)).unwrap())
         .collect();
     let states: std::collections::BTreeSet<&str> =
         contracts.iter().map(|c| c.status.as_str()).collect();
@@ -195,7 +197,7 @@ fn generated_contracts_pass_the_audit_and_work_through_the_api(backend: Backend)
     assert!(replay.status < 300, "{}", replay.body);
     assert_eq!(replay.body["replayed"], true);
     assert_eq!(replay.body["transfer"], first.body["transfer"]);
-    let audit = db.audit_ledger().unwrap();
+    let audit = db.ledger().audit_ledger().unwrap();
     assert!(audit.ok(), "{audit:?}");
 }
 
@@ -305,7 +307,7 @@ fn a_step_the_rules_refuse_writes_nothing(backend: Backend) {
         payout_percent: 50,
         review_days: 7,
     };
-    let refused = db.generate_contracts(&batch).unwrap_err();
+    let refused = db.contracts().generate_contracts(&batch).unwrap_err();
     assert!(
         refused.to_string().contains("milestone 1 is unfunded"),
         "{refused}"
@@ -314,17 +316,18 @@ fn a_step_the_rules_refuse_writes_nothing(backend: Backend) {
     // Without the refused step, the batch is written.
     let mut fine = batch.clone();
     fine.contracts.truncate(1);
-    let summary = db.generate_contracts(&fine).unwrap();
+    let summary = db.contracts().generate_contracts(&fine).unwrap();
     assert_eq!((summary.contracts, summary.accounts), (1, 2));
     // (Ids are not reused on PostgreSQL: the refused batch took sequence values.)
     let owner = db
+        .work()
         .worker(guild_matching::WorkerId(1))
         .unwrap()
         .owner
         .expect("the worker now has an account");
-    let made = db.contracts_of(owner).unwrap();
+    let made = db.contracts().contracts_of(owner).unwrap();
     assert_eq!(made.len(), 1);
     assert_eq!(made[0].status.as_str(), "active");
     assert_eq!(made[0].worker, owner);
-    assert!(db.audit_ledger().unwrap().ok());
+    assert!(db.ledger().audit_ledger().unwrap().ok());
 }

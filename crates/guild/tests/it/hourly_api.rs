@@ -42,13 +42,14 @@ fn hourly_contracts_pay_timesheets_within_the_weekly_cap(backend: Backend) {
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        "dep-1",
-        guild_ids::AccountId(alice_id),
-        guild_market::Amount::parse("1000", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            "dep-1",
+            guild_ids::AccountId(alice_id),
+            guild_market::Amount::parse("1000", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
 
     // Bad terms.
     for (body, words) in [

@@ -413,6 +413,7 @@ fn reputation_and_reviews_become_credentials(backend: Backend) {
     .enumerate()
     {
         let r = db
+            .contracts()
             .record_review(
                 &format!("contract-{n}"),
                 guild_ids::WorkerId(worker),
@@ -427,17 +428,18 @@ fn reputation_and_reviews_become_credentials(backend: Backend) {
         review_ids.push(r.id);
     }
     assert!(
-        db.record_review(
-            "contract-0",
-            guild_ids::WorkerId(worker),
-            None,
-            "x",
-            5,
-            "again",
-            "finished",
-            &[]
-        )
-        .is_err(),
+        db.contracts()
+            .record_review(
+                "contract-0",
+                guild_ids::WorkerId(worker),
+                None,
+                "x",
+                5,
+                "again",
+                "finished",
+                &[]
+            )
+            .is_err(),
         "one review per contract"
     );
     let path = format!("/api/v1/workers/{worker}/credentials/reputation");

@@ -87,13 +87,15 @@ fn call(
     let amount = |m: i64| Amount::new(m, eur()).unwrap();
     match *op {
         Op::Deposit { client, minor } => {
-            store.deposit(key, AccountId(client), amount(minor), "deposit")
+            store
+                .ledger()
+                .deposit(key, AccountId(client), amount(minor), "deposit")
         }
         Op::Fund {
             client,
             contract,
             minor,
-        } => store.fund_escrow(
+        } => store.ledger().fund_escrow(
             key,
             AccountId(client),
             ContractId(contract),
@@ -104,7 +106,7 @@ fn call(
             contract,
             worker,
             minor,
-        } => store.release_escrow(
+        } => store.ledger().release_escrow(
             key,
             ContractId(contract),
             AccountId(worker),
@@ -116,7 +118,7 @@ fn call(
             contract,
             client,
             minor,
-        } => store.refund_escrow(
+        } => store.ledger().refund_escrow(
             key,
             ContractId(contract),
             AccountId(client),
@@ -165,7 +167,7 @@ fn apply(store: &Store, model: &mut Model, key: &str, op: &Op) -> bool {
 }
 
 fn transfers(store: &Store) -> i64 {
-    store.audit_ledger().unwrap().transfers
+    store.ledger().audit_ledger().unwrap().transfers
 }
 
 fn run_model(backend: &Backend, ops: &[Op]) {
@@ -228,6 +230,7 @@ fn check_balances(store: &Store, model: &Model) {
     use guild_market::ledger::{Account, AccountKind};
     let bal = |kind, owner| {
         store
+            .ledger()
             .balance(&Account::new(kind, owner, eur()).unwrap())
             .unwrap()
     };
@@ -247,9 +250,15 @@ fn check_balances(store: &Store, model: &Model) {
             model.worker.get(&w).copied().unwrap_or(0)
         );
     }
-    assert_eq!(store.balance(&Account::fees(eur())).unwrap(), model.fees);
-    assert_eq!(store.balance(&Account::world(eur())).unwrap(), model.world);
-    let audit = store.audit_ledger().unwrap();
+    assert_eq!(
+        store.ledger().balance(&Account::fees(eur())).unwrap(),
+        model.fees
+    );
+    assert_eq!(
+        store.ledger().balance(&Account::world(eur())).unwrap(),
+        model.world
+    );
+    let audit = store.ledger().audit_ledger().unwrap();
     assert!(audit.ok(), "{audit:?}");
 }
 
@@ -330,12 +339,15 @@ fn concurrent_operations(backend: Backend) {
                         let kind = rng.random_range(0..4u32);
                         let r = match kind {
                             0 => store
+                                .ledger()
                                 .deposit(&key, AccountId(a), amount, "d")
                                 .map(|_| deposited += minor),
                             1 => store
+                                .ledger()
                                 .fund_escrow(&key, AccountId(a), ContractId(b), amount, "f")
                                 .map(drop),
                             2 => store
+                                .ledger()
                                 .release_escrow(
                                     &key,
                                     ContractId(a),
@@ -346,6 +358,7 @@ fn concurrent_operations(backend: Backend) {
                                 )
                                 .map(drop),
                             _ => store
+                                .ledger()
                                 .refund_escrow(&key, ContractId(a), AccountId(b), amount, "x")
                                 .map(drop),
                         };
@@ -358,8 +371,10 @@ fn concurrent_operations(backend: Backend) {
                         // Deposits are sometimes sent twice, as a client retrying would: the
                         // second is answered from the first and moves nothing.
                         if kind == 0 && i % 3 == 0 {
-                            let (_, replayed) =
-                                store.deposit(&key, AccountId(a), amount, "d").unwrap();
+                            let (_, replayed) = store
+                                .ledger()
+                                .deposit(&key, AccountId(a), amount, "d")
+                                .unwrap();
                             assert!(replayed);
                         }
                     }
@@ -369,11 +384,14 @@ fn concurrent_operations(backend: Backend) {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
     });
-    let audit = store.audit_ledger().unwrap();
+    let audit = store.ledger().audit_ledger().unwrap();
     assert!(audit.ok(), "{audit:?}");
     // No money created or lost: what is inside is exactly what was deposited.
     use guild_market::ledger::Account;
-    assert_eq!(store.balance(&Account::world(eur())).unwrap(), -deposited);
+    assert_eq!(
+        store.ledger().balance(&Account::world(eur())).unwrap(),
+        -deposited
+    );
     assert!(audit.transfers > 0);
 }
 

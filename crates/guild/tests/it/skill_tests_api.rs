@@ -281,13 +281,14 @@ fn skill_tests_certify_what_they_test(backend: Backend) {
     let bobs = server.call("POST", "/api/v1/workers", Some(&bob), Some(&json!({"name": "Bob", "skills": [],
         "hours_per_week": 10, "utc_offset_minutes": 0, "work_mode": "remote", "languages": ["en"]}))).body["id"].as_i64().unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        "learner-funds",
-        guild_ids::AccountId(alice_id),
-        guild_market::Amount::parse("100", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            "learner-funds",
+            guild_ids::AccountId(alice_id),
+            guild_market::Amount::parse("100", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
     let c = server.call("POST", "/api/v1/contracts", Some(&alice), Some(&json!({"worker": bobs, "title": "Lathe lessons",
         "currency": "EUR", "milestones": [{"title": "Alice passes the basics test", "amount": "100", "test": t3}]})));
     assert_eq!(c.status, 201, "{}", c.body);

@@ -228,13 +228,14 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
     let db =
         guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
     let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.deposit(
-        "dep-web",
-        guild_ids::AccountId(client_id),
-        guild_market::Amount::parse("100", eur).unwrap(),
-        "deposit",
-    )
-    .unwrap();
+    db.ledger()
+        .deposit(
+            "dep-web",
+            guild_ids::AccountId(client_id),
+            guild_market::Amount::parse("100", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
     let funded = server.call(
         "POST",
         &format!("/api/v1/contracts/{cid}/milestones/1/fund"),

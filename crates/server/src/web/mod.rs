@@ -110,7 +110,7 @@ impl Viewer {
         let store = state.store.clone();
         let hash = token_hash(&session);
         let now = store.now().to_string();
-        let found = blocking(move || store.account_for_session(&hash, &now)).await?;
+        let found = blocking(move || store.accounts().account_for_session(&hash, &now)).await?;
         Ok(Viewer {
             t,
             account: found.map(|(a, _)| a),
@@ -459,7 +459,10 @@ async fn signout(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
     let (v, _, NoFields {}) = submission(&state, &headers, &raw).await?;
     if let Some(session) = cookie(&headers, SESSION_COOKIE) {
         let hash = token_hash(&session);
-        if let Err(e) = state.on_store(move |store| store.end_session(&hash)).await {
+        if let Err(e) = state
+            .on_store(move |store| store.accounts().end_session(&hash))
+            .await
+        {
             return Err(failed(v.t, &e));
         }
     }
@@ -674,17 +677,19 @@ async fn save_profile(
         .map_err(|e| problem_page(v.t, StatusCode::BAD_REQUEST, &e))?;
     let saved = state
         .on_store(move |store| {
-            let id = match store.worker_of(account.id)? {
+            let id = match store.work().worker_of(account.id)? {
                 // A second pass through the welcome pages replaces the profile's skills.
                 Some(existing) => {
                     let mut w = worker;
                     w.id = existing.worker.id;
-                    store.update_worker(existing.worker.id, &w)?;
+                    store.work().update_worker(existing.worker.id, &w)?;
                     existing.worker.id
                 }
-                None => store.create_worker(Some(account.id), &worker)?,
+                None => store.work().create_worker(Some(account.id), &worker)?,
             };
-            store.set_worker_occupation(id, occupation.as_deref())
+            store
+                .work()
+                .set_worker_occupation(id, occupation.as_deref())
         })
         .await;
     match saved {
@@ -727,14 +732,14 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let me = account.id;
     let loaded = state
         .on_store(move |store| {
-            let proposals = store.proposals_by(me)?;
+            let proposals = store.contracts().proposals_by(me)?;
             // The tasks' titles in one read, not one per proposal.
             let ids: Vec<guild_matching::TaskId> = proposals.iter().map(|p| p.task).collect();
-            let tasks = store.tasks(&ids)?;
+            let tasks = store.work().tasks(&ids)?;
             Ok((
-                store.worker_of(me)?,
-                store.contracts_of(me)?,
-                store.balances_of(me)?,
+                store.work().worker_of(me)?,
+                store.contracts().contracts_of(me)?,
+                store.ledger().balances_of(me)?,
                 proposals
                     .into_iter()
                     .zip(tasks)
@@ -795,7 +800,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .collect();
         let lang = v.t.tag();
         page.skills = state
-            .on_store(move |store| store.skill_labels_in(&ids, lang))
+            .on_store(move |store| store.taxonomy().skill_labels_in(&ids, lang))
             .await
             .unwrap_or_default();
         let found = crate::matching::top_tasks_for(&state, w.worker, 10)
@@ -847,7 +852,7 @@ async fn skill_labels(
     let lang = t.tag();
     state
         .on_store(move |store| {
-            let labels = store.skill_labels_in(&ids, lang)?;
+            let labels = store.taxonomy().skill_labels_in(&ids, lang)?;
             Ok(ids.into_iter().zip(labels).collect())
         })
         .await

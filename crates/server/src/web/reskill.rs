@@ -110,7 +110,7 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
     let worker = state
-        .on_store(move |store| store.worker_of(account.id))
+        .on_store(move |store| store.work().worker_of(account.id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     let Some(worker) = worker else {
@@ -126,7 +126,7 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
     };
     let id = worker.worker.id;
     let occupation = state
-        .on_store(move |store| store.worker_occupation(id))
+        .on_store(move |store| store.work().worker_occupation(id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     let origin = Origin::Worker { id, occupation };
@@ -265,7 +265,7 @@ pub(super) async fn path(
         return Ok(Redirect::to("/transitions").into_response());
     };
     let worker = match state
-        .on_store(move |store| store.worker_of(account.id))
+        .on_store(move |store| store.work().worker_of(account.id))
         .await
     {
         Ok(Some(w)) => w,
@@ -274,7 +274,7 @@ pub(super) async fn path(
     };
     let id = worker.worker.id;
     let occupation = state
-        .on_store(move |store| store.worker_occupation(id))
+        .on_store(move |store| store.work().worker_occupation(id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     let request = PathRequest {

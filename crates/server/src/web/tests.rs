@@ -42,10 +42,10 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> P
     let lang = v.t.tag();
     let loaded = state
         .on_store(move |store| {
-            let tests: Vec<SkillTestView> = store.skill_tests(None)?;
-            let worker = store.worker_of(account.id)?;
+            let tests: Vec<SkillTestView> = store.credentials().skill_tests(None)?;
+            let worker = store.work().worker_of(account.id)?;
             let ids: Vec<String> = tests.iter().map(|t| t.skill.clone()).collect();
-            let labels = store.skill_labels_in(&ids, lang)?;
+            let labels = store.taxonomy().skill_labels_in(&ids, lang)?;
             Ok((tests, worker, labels))
         })
         .await;
@@ -97,7 +97,7 @@ pub(super) async fn start(
     let started = state
         .on_platform(move |platform| {
             let store = platform.store();
-            let Some(w) = store.worker_of(account.id)? else {
+            let Some(w) = store.work().worker_of(account.id)? else {
                 return Err(guild_store::StoreError::Conflict(
                     "make your profile first: tell Guild about your work".to_owned(),
                 ));
@@ -141,7 +141,10 @@ async fn own_attempt(
     account: AccountId,
     id: AttemptId,
 ) -> Result<AttemptView, Response> {
-    match state.on_store(move |store| store.attempt(id)).await {
+    match state
+        .on_store(move |store| store.credentials().attempt(id))
+        .await
+    {
         Ok(a) if a.account == account => Ok(a),
         Ok(_) => Err(problem_page(
             v.t,

@@ -81,10 +81,10 @@ async fn holdings(state: &AppState, t: Words, worker: WorkerId) -> Result<Holdin
     let lang = t.tag();
     let loaded = state
         .on_store(move |store| {
-            let w = store.worker(worker)?;
-            let public = store.profile_is_public(worker)?;
-            let issued = store.credentials_of(worker)?;
-            let imported = store.imported_credentials(worker)?;
+            let w = store.work().worker(worker)?;
+            let public = store.accounts().profile_is_public(worker)?;
+            let issued = store.credentials().credentials_of(worker)?;
+            let imported = store.credentials().imported_credentials(worker)?;
             let ids: Vec<String> = w
                 .worker
                 .skills
@@ -92,7 +92,7 @@ async fn holdings(state: &AppState, t: Words, worker: WorkerId) -> Result<Holdin
                 .map(|s| s.skill.to_string())
                 .chain(issued.iter().filter_map(|c| c.skill.clone()))
                 .collect();
-            let labels = store.skill_labels_in(&ids, lang)?;
+            let labels = store.taxonomy().skill_labels_in(&ids, lang)?;
             let labels: std::collections::HashMap<String, String> =
                 ids.into_iter().zip(labels).collect();
             Ok((w, public, issued, imported, labels))
@@ -140,7 +140,7 @@ async fn own(state: &AppState, headers: &HeaderMap) -> Result<(Viewer, StoredWor
         .map_err(|e| failed(Words(Lang::of(headers)), &e))?;
     let account = v.require()?.clone();
     match state
-        .on_store(move |store| store.worker_of(account.id))
+        .on_store(move |store| store.work().worker_of(account.id))
         .await
     {
         Ok(Some(w)) => Ok((v, w)),
@@ -218,7 +218,7 @@ pub(super) async fn share(
     let id = w.worker.id;
     let public = f.public == "1";
     match state
-        .on_store(move |store| store.set_profile_public(id, public))
+        .on_store(move |store| store.accounts().set_profile_public(id, public))
         .await
     {
         Ok(()) => go("/credentials"),

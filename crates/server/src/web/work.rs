@@ -46,7 +46,7 @@ async fn own_project(
     owner: AccountId,
     id: ProjectId,
 ) -> Result<ProjectView, Response> {
-    match state.on_store(move |store| store.project(id)).await {
+    match state.on_store(move |store| store.work().project(id)).await {
         Ok(p) if p.owner == owner => Ok(p),
         Ok(_) => Err(not_found(v.t)),
         Err(e) => Err(failed(v.t, &e)),
@@ -68,7 +68,7 @@ struct ProjectsPage {
 pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let list = state
-        .on_store(move |store| store.projects_of(account.id))
+        .on_store(move |store| store.work().projects_of(account.id))
         .await
         .map_err(|e| failed(v.t, &e))?;
     Ok(render(&ProjectsPage {
@@ -240,7 +240,9 @@ pub(super) async fn edit_task(
         return Err(not_found(v.t));
     };
     let done = if f.remove.is_some() {
-        state.on_store(move |store| store.delete_task(task)).await
+        state
+            .on_store(move |store| store.work().delete_task(task))
+            .await
     } else {
         let hours: f32 = match f.hours.trim().replace(',', ".").parse() {
             Ok(h) => h,
@@ -257,7 +259,7 @@ pub(super) async fn edit_task(
         t.hours = hours;
         let status = current.status;
         state
-            .on_store(move |store| store.update_task(task, &t, status))
+            .on_store(move |store| store.work().update_task(task, &t, status))
             .await
     };
     match done {
@@ -279,7 +281,7 @@ pub(super) async fn publish(
 ) -> Page {
     let (v, account, f): (_, _, PublishForm) = submission(&state, &headers, &raw).await?;
     state
-        .on_store(move |store| store.publish_project(id, account.id, f.audience))
+        .on_store(move |store| store.work().publish_project(id, account.id, f.audience))
         .await
         .map_err(|e| failed(v.t, &e))?;
     go(&format!("/projects/{id}"))
@@ -329,10 +331,10 @@ pub(super) async fn task_workers(
     };
     let proposals = state
         .on_store(move |store| {
-            let proposals = store.proposals_on(task)?;
+            let proposals = store.contracts().proposals_on(task)?;
             // The applicants' names in one read, not one per proposal.
             let ids: Vec<guild_matching::WorkerId> = proposals.iter().map(|p| p.worker).collect();
-            let workers = store.workers(&ids)?;
+            let workers = store.work().workers(&ids)?;
             Ok(proposals
                 .into_iter()
                 .zip(workers)
@@ -476,8 +478,8 @@ pub(super) async fn contract(
     let (messages, reviewed) = state
         .on_store(move |store| {
             Ok((
-                store.messages(id, account.id)?,
-                store.contract_reviewed(id)?,
+                store.messaging().messages(id, account.id)?,
+                store.contracts().contract_reviewed(id)?,
             ))
         })
         .await
@@ -595,7 +597,7 @@ pub(super) async fn message(
     let (v, account, f): (_, _, MessageForm) = submission(&state, &headers, &raw).await?;
     party_to(&state, &v, account.id, id).await?;
     state
-        .on_store(move |store| store.post_message(id, account.id, &f.body, &[]))
+        .on_store(move |store| store.messaging().post_message(id, account.id, &f.body, &[]))
         .await
         .map_err(|e| failed(v.t, &e))?;
     go(&format!("/contracts/{id}#messages"))
@@ -705,7 +707,7 @@ pub(super) async fn apply(
     };
     let applied = state
         .on_platform(move |platform| {
-            let Some(w) = platform.store().worker_of(account.id)? else {
+            let Some(w) = platform.store().work().worker_of(account.id)? else {
                 return Err(guild_store::StoreError::Conflict(
                     "make your profile first: tell Guild about your work".to_owned(),
                 ));
