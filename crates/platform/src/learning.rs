@@ -142,6 +142,28 @@ pub struct TransitionReport {
     pub transitions: Vec<TransitionView>,
 }
 
+/// A starting point of "Where next".
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Start {
+    /// The occupation.
+    pub occupation: BaseOccupation,
+    /// Whether the worker named it (else it is Guild's guess from their skills, to confirm).
+    pub stated: bool,
+}
+
+/// Where a worker can go next, from every occupation they named (or, when they named none, from
+/// the one their skills suggest), each move saying which start it leads from.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WhereNext {
+    /// The starting points, in the order the worker named them.
+    pub starts: Vec<Start>,
+    /// The nearest moves, best first, with the index in `starts` of the one each leads from
+    /// (a target near several starts is listed once, from the nearest).
+    pub transitions: Vec<(usize, TransitionView)>,
+}
+
 /// What a learning path leads to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathTarget {
@@ -376,18 +398,26 @@ impl Learning<'_> {
                         ))
                     })?;
                 let model = (self.models)(taxonomy)?;
-                let base = match occupation {
-                    Some(o) => Some(self.occupation_in(o, taxonomy)?.ok_or_else(|| {
-                        StoreError::Invalid(format!(
-                            "occupation {o} has no crosswalk link to {}",
-                            taxonomy.as_str()
-                        ))
-                    })?),
+                // A stated occupation the taxonomy asked for cannot reach through the crosswalk
+                // (O*NET 2019 codes have no ESCO links) is not an error: the base is inferred
+                // from the worker's skills instead, and says so.
+                let stated = match occupation {
+                    Some(o) => self.occupation_in(o, taxonomy)?,
+                    None => None,
+                };
+                let unlinked = match (occupation, &stated) {
+                    (Some(o), None) => {
+                        format!(" ({o} has no crosswalk link to {})", taxonomy.as_str())
+                    }
+                    _ => String::new(),
+                };
+                let base = match stated {
+                    Some(base) => Some(base),
                     None => {
                         let inferred = model.closest_occupations(&skills, 1)?;
                         match inferred.into_iter().next() {
                             Some((o, _)) => {
-                                Some((o, "inferred from the worker's skills".to_owned()))
+                                Some((o, format!("inferred from the worker's skills{unlinked}")))
                             }
                             // No overlap with this taxonomy: infer in the skills' own taxonomy
                             // and cross over.
@@ -396,7 +426,7 @@ impl Learning<'_> {
                                     let home = (self.models)(d)?;
                                     match home.closest_occupations(&skills, 1)?.into_iter().next() {
                                         Some((o, _)) => self.occupation_in(&o, taxonomy)?.map(|(m, _)| {
-                                            (m, format!("inferred from the worker's skills as {o}, through the crosswalk"))
+                                            (m, format!("inferred from the worker's skills as {o}, through the crosswalk{unlinked}"))
                                         }),
                                         None => None,
                                     }
@@ -917,6 +947,92 @@ impl Platform {
             models: &|s| self.transition_model(s),
         }
         .transitions(origin, taxonomy, limit, gap_limit)
+    }
+
+    /// Where a worker can go next: the `limit` nearest moves from each occupation they named,
+    /// merged (a target reached from several starts keeps its best score and says from which);
+    /// when they named none, from the occupation their skills suggest, marked as a guess.
+    pub fn where_next(
+        &self,
+        worker: WorkerId,
+        limit: usize,
+        gap_limit: usize,
+    ) -> Result<WhereNext, StoreError> {
+        let named = self.store.work().worker_occupations(worker)?;
+        if named.is_empty() {
+            let origin = Origin::Worker {
+                id: worker,
+                occupation: None,
+            };
+            let report = self.transitions(&origin, None, limit, gap_limit)?;
+            return Ok(WhereNext {
+                starts: report
+                    .from
+                    .based_on
+                    .map(|occupation| Start {
+                        occupation,
+                        stated: false,
+                    })
+                    .into_iter()
+                    .collect(),
+                transitions: report.transitions.into_iter().map(|t| (0, t)).collect(),
+            });
+        }
+        let mut starts = Vec::with_capacity(named.len());
+        let mut best: HashMap<String, (usize, TransitionView)> = HashMap::new();
+        for (i, occupation) in named.iter().enumerate() {
+            let origin = Origin::Worker {
+                id: worker,
+                occupation: Some(occupation.clone()),
+            };
+            let report = self.transitions(&origin, None, limit, gap_limit)?;
+            let base = match report.from.based_on {
+                Some(base) => base,
+                None => BaseOccupation {
+                    id: occupation.clone(),
+                    title: self.store.taxonomy().occupation_title(occupation)?,
+                    how: "stated".to_owned(),
+                },
+            };
+            starts.push(Start {
+                occupation: base,
+                stated: true,
+            });
+            for t in report.transitions {
+                // A move to work they have done already is no move.
+                if named.contains(&t.occupation) {
+                    continue;
+                }
+                match best.get(&t.occupation) {
+                    Some((_, kept)) if kept.score >= t.score => {}
+                    _ => {
+                        best.insert(t.occupation.clone(), (i, t));
+                    }
+                }
+            }
+        }
+        let mut transitions: Vec<(usize, TransitionView)> = best.into_values().collect();
+        transitions.sort_by(|a, b| {
+            b.1.score
+                .total_cmp(&a.1.score)
+                .then_with(|| a.1.occupation.cmp(&b.1.occupation))
+        });
+        transitions.truncate(limit);
+        Ok(WhereNext {
+            starts,
+            transitions,
+        })
+    }
+
+    /// Adds an occupation the worker has done to their starting points (at most
+    /// [`guild_reskilling::transitions::MAX_STATED_OCCUPATIONS`]); whether it was new.
+    pub fn add_occupation(&self, worker: WorkerId, occupation: &str) -> Result<bool, StoreError> {
+        self.store
+            .work()
+            .add_worker_occupation(worker, occupation, &|held| {
+                guild_reskilling::transitions::may_add_occupation(held)
+                    .map_err(StoreError::Reskilling)
+            })
     }
 
     /// The gap from `request.origin` to its target, the cheapest plan over the catalogue that

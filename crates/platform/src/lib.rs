@@ -36,7 +36,8 @@ pub use contracts::ContractOffer;
 pub use credentials::{OwnFirst, Signer};
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,
-    PathRequest, PathTarget, SkillLabel, SkillTrainers, TransitionReport, TransitionView,
+    PathRequest, PathTarget, SkillLabel, SkillTrainers, Start, TransitionReport, TransitionView,
+    WhereNext,
 };
 pub use matching::{IndexStatus, Matches, MatchingError, TaskMatch, WorkerMatch};
 pub use reading::{MAX_TEXT_TASKS, ProblemText, Work, WorkBreakdown, WorkOccupation};

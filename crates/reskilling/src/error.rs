@@ -20,6 +20,12 @@ pub enum ReskillError {
     /// Resources whose prerequisites require each other, so no order exists.
     #[error("prerequisites form a cycle: {0}")]
     PrerequisiteCycle(String),
+    /// A worker already names as many occupations as a profile keeps.
+    #[error("a profile keeps at most {max} occupations: remove one before adding another")]
+    TooManyOccupations {
+        /// The limit ([`crate::transitions::MAX_STATED_OCCUPATIONS`]).
+        max: usize,
+    },
     /// The problem has nothing to work with (an empty catalogue, no occupations, …).
     #[error("{0}")]
     Empty(String),

@@ -35,6 +35,20 @@ use serde::Serialize;
 
 use crate::ReskillError;
 
+/// How many occupations a worker may name as done: enough for a long career (each is a starting
+/// point of "Where next"), few enough that the page and its work stay small.
+pub const MAX_STATED_OCCUPATIONS: usize = 8;
+
+/// Whether a worker who names `held` occupations may name one more.
+pub fn may_add_occupation(held: usize) -> Result<(), ReskillError> {
+    if held >= MAX_STATED_OCCUPATIONS {
+        return Err(ReskillError::TooManyOccupations {
+            max: MAX_STATED_OCCUPATIONS,
+        });
+    }
+    Ok(())
+}
+
 /// Weight of the rated (skills, knowledge, interests) cosine.
 pub const RATED: f32 = 1.0;
 /// Weight of the work-activity cosine.

@@ -308,6 +308,13 @@ impl From<StoreError> for ApiError {
                 let code = match refusal {
                     guild_reskilling::ReskillError::Catalogue { .. } => "invalid-catalogue",
                     guild_reskilling::ReskillError::PrerequisiteCycle(_) => "prerequisite-cycle",
+                    guild_reskilling::ReskillError::TooManyOccupations { .. } => {
+                        return Self::new(
+                            StatusCode::CONFLICT,
+                            "too-many-occupations",
+                            refusal.to_string(),
+                        );
+                    }
                     _ => "invalid-request",
                 };
                 Self::new(StatusCode::BAD_REQUEST, code, refusal.to_string())

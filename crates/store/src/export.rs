@@ -59,11 +59,12 @@ impl Accounts<'_> {
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
             out.insert("exported_at".into(), tx.now().to_string().into());
-            let sections: [(&str, &[&str], &str); 27] = [
+            let sections: [(&str, &[&str], &str); 28] = [
                 ("account", &["id", "email", "display_name", "created_at"], "FROM accounts WHERE id = $1"),
                 ("tokens", &["id", "name", "scopes", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),
                 ("workers", &["id", "name", "hours_per_week", "available_from", "available_until", "utc_offset_minutes", "work_mode", "lat", "lon", "travel_radius_km", "languages", "rate_minor", "rate_currency", "rating", "reviews", "created_at", "updated_at"], "FROM workers WHERE owner_id = $1 ORDER BY id"),
                 ("worker_skills", &["s.worker_id", "s.skill", "s.proficiency", "s.evidence"], "FROM worker_skills s JOIN workers w ON w.id = s.worker_id WHERE w.owner_id = $1 ORDER BY s.worker_id, s.skill"),
+                ("worker_occupations", &["o.worker_id", "o.occupation", "o.ord"], "FROM worker_occupations o JOIN workers w ON w.id = o.worker_id WHERE w.owner_id = $1 ORDER BY o.worker_id, o.ord"),
                 ("projects", &["id", "title", "problem", "status", "created_at", "updated_at"], "FROM projects WHERE owner_id = $1 ORDER BY id"),
                 ("tasks", &["id", "project_id", "title", "description", "place", "hours", "budget_minor", "budget_currency", "languages", "status", "ai_exposure", "physical", "created_at", "updated_at"], "FROM work_tasks WHERE owner_id = $1 ORDER BY id"),
                 ("task_skills", &["s.task_id", "s.skill", "s.required", "s.weight", "s.min_proficiency"], "FROM work_task_skills s JOIN work_tasks t ON t.id = s.task_id WHERE t.owner_id = $1 ORDER BY s.task_id, s.ord"),

@@ -769,48 +769,81 @@ impl Accounts<'_> {
 }
 
 impl Work<'_> {
-    /// Records the occupation a worker says they have done (any taxonomy's id), or clears it.
-    pub fn set_worker_occupation(
+    /// Adds an occupation a worker says they have done (any taxonomy's id) after the ones they
+    /// named before; `may_add` is asked, with how many they hold, inside the transaction (the
+    /// reskilling engine's limit). Returns whether it was new: adding one twice changes nothing.
+    pub fn add_worker_occupation(
         &self,
         worker: WorkerId,
-        occupation: Option<&str>,
-    ) -> Result<(), StoreError> {
+        occupation: &str,
+        may_add: &dyn Fn(usize) -> Result<(), StoreError>,
+    ) -> Result<bool, StoreError> {
         self.store.write(|tx| {
-            if let Some(o) = occupation
-                && tx
-                    .query("SELECT 1 FROM occupations WHERE id = $1", &[o.into()])?
-                    .is_empty()
+            if tx
+                .query(
+                    "SELECT 1 FROM occupations WHERE id = $1",
+                    &[occupation.into()],
+                )?
+                .is_empty()
             {
                 return Err(StoreError::NotFound {
                     what: "occupation",
-                    id: o.to_owned(),
+                    id: occupation.to_owned(),
                 });
             }
-            let n = tx.execute(
-                "UPDATE workers SET occupation = $1 WHERE id = $2",
-                &[occupation.into(), worker.0.into()],
-            )?;
-            if n == 0 {
+            if tx
+                .query("SELECT 1 FROM workers WHERE id = $1", &[worker.0.into()])?
+                .is_empty()
+            {
                 return Err(StoreError::NotFound {
                     what: "worker",
                     id: worker.to_string(),
                 });
             }
-            Ok(())
+            let held = tx.query(
+                "SELECT occupation, ord FROM worker_occupations WHERE worker_id = $1",
+                &[worker.0.into()],
+            )?;
+            let mut next = 0;
+            for r in &held {
+                if r.text("occupation")? == occupation {
+                    return Ok(false);
+                }
+                next = next.max(r.int("ord")? + 1);
+            }
+            may_add(held.len())?;
+            tx.execute(
+                "INSERT INTO worker_occupations (worker_id, occupation, ord) VALUES ($1, $2, $3)",
+                &[worker.0.into(), occupation.into(), next.into()],
+            )?;
+            Ok(true)
         })
     }
 
-    /// The occupation a worker says they have done, if they said.
-    pub fn worker_occupation(&self, worker: WorkerId) -> Result<Option<String>, StoreError> {
+    /// Removes an occupation from those a worker says they have done; whether it was there.
+    pub fn remove_worker_occupation(
+        &self,
+        worker: WorkerId,
+        occupation: &str,
+    ) -> Result<bool, StoreError> {
+        self.store.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM worker_occupations WHERE worker_id = $1 AND occupation = $2",
+                &[worker.0.into(), occupation.into()],
+            )? > 0)
+        })
+    }
+
+    /// The occupations a worker says they have done, in the order they named them.
+    pub fn worker_occupations(&self, worker: WorkerId) -> Result<Vec<String>, StoreError> {
         self.store.read(|tx| {
             tx.query(
-                "SELECT occupation FROM workers WHERE id = $1",
+                "SELECT occupation FROM worker_occupations WHERE worker_id = $1 ORDER BY ord",
                 &[worker.0.into()],
             )?
-            .first()
-            .map(|r| r.opt_text("occupation"))
-            .transpose()
-            .map(Option::flatten)
+            .iter()
+            .map(|r| r.text("occupation").map(str::to_owned))
+            .collect()
         })
     }
 }

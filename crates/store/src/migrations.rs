@@ -43,6 +43,7 @@ migrations![
     "0023_semantic_indexes",
     "0024_occupation_presence",
     "0025_kept_analyzers",
+    "0026_worker_occupations",
 ];
 
 /// `(version, sql)` of each migration in `dialect`'s list: version N is the Nth.

@@ -92,6 +92,15 @@ impl Source {
         }
     }
 
+    /// The name people know it by ("O*NET", "ESCO", "Guild").
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Onet => "O*NET",
+            Source::Esco => "ESCO",
+            Source::Guild => "Guild",
+        }
+    }
+
     /// Parses the short name.
     pub fn parse(raw: &str) -> Result<Self, TaxonomyError> {
         match raw {

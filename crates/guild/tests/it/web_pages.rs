@@ -5,7 +5,10 @@
 
 use crate::harness::{Backend, TestStore};
 
-crate::on_both_backends!(forms_need_the_session_and_its_csrf_token);
+crate::on_both_backends!(
+    forms_need_the_session_and_its_csrf_token,
+    a_worker_names_the_work_they_have_done_and_sees_where_it_leads
+);
 
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().redirects(0).build()
@@ -297,4 +300,192 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
     );
     let (status, _, _) = send("GET", &format!("{base}/lang/en"), None, None);
     assert_eq!(status, 303);
+}
+
+/// The CSRF token in a page's first form.
+fn csrf_in(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a form with a CSRF token")
+        .to_owned()
+}
+
+/// The part of the "Where next" page that says where the moves start.
+fn starts_of(page: &str) -> &str {
+    let from = page.find("id=\"starts-title\"").expect("a starts section");
+    let to = page[from..]
+        .find("<form method=\"get\"")
+        .map_or(page.len(), |i| from + i);
+    &page[from..to]
+}
+
+/// A machinist on the starter taxonomy: "Where next" first offers Guild's guess, never assumes
+/// it; he names the work he has done (two occupations over a career), each move says which it
+/// starts from, and he can look up any occupation to start from or to see the way there.
+fn a_worker_names_the_work_they_have_done_and_sees_where_it_leads(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let (status, _, session) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Rex&email=rex%40example.org&password=a+long+enough+password"),
+    );
+    assert_eq!(status, 303);
+    let session = session.unwrap();
+    let (_, page, _) = send("GET", &format!("{base}/welcome"), Some(&session), None);
+    let csrf = csrf_in(&page);
+    let get = |path: &str| {
+        let (status, page, _) = send("GET", &format!("{base}{path}"), Some(&session), None);
+        assert_eq!(status, 200, "{path}: {page}");
+        page
+    };
+    let post = |path: &str, form: &str| {
+        let (status, page, _) = send(
+            "POST",
+            &format!("{base}{path}"),
+            Some(&session),
+            Some(&format!("csrf={csrf}&{form}")),
+        );
+        (status, page)
+    };
+    // Before a profile there is nothing to start from, and the page says how to make one.
+    assert!(get("/transitions").contains("href=\"/welcome\""));
+    let skills = [
+        "g-code",
+        "operate-cnc-milling-machine",
+        "operate-manual-lathe",
+        "read-engineering-drawings",
+        "measure-with-calipers-and-micrometers",
+    ]
+    .iter()
+    .map(|s| format!("skill=guild%3Askill%2F{s}&level%3Aguild%3Askill%2F{s}=4"))
+    .collect::<Vec<_>>()
+    .join("&");
+    let (status, page) = post(
+        "/profile",
+        &format!("{skills}&hours_per_week=40&languages=en&work_mode=remote"),
+    );
+    assert_eq!(status, 303, "{page}");
+
+    // Named nothing yet: a guess from his skills, offered to confirm, machining work.
+    let page = get("/transitions");
+    let starts = starts_of(&page);
+    assert!(starts.contains("guess from your skills"), "{starts}");
+    assert!(starts.contains("Yes, I have done this work"), "{starts}");
+    assert!(
+        starts.to_lowercase().contains("machin"),
+        "a machinist's skills read as machining work: {starts}"
+    );
+    assert!(!page.contains("police"), "{page}");
+
+    // The search finds occupations to start from or to aim at; bad searches say why.
+    let page = get("/transitions?find=machinist");
+    assert!(page.contains("<th scope=\"row\">machinist</th>"), "{page}");
+    assert!(page.contains("I have done this"), "{page}");
+    assert!(
+        page.contains("/transitions/path?to=guild%3Aoccupation%2Fmachinist"),
+        "{page}"
+    );
+    assert!(get("/transitions?find=").contains("Type a word from the occupation"));
+    assert!(get("/transitions?find=x").contains("Type at least two letters"));
+    assert!(get("/transitions?find=zzqqxx").contains("No occupation matches “zzqqxx”"));
+
+    // He names two occupations; adding one twice changes nothing.
+    for o in ["machinist", "machinist", "welder"] {
+        let (status, page) = post(
+            "/transitions/occupations",
+            &format!("occupation=guild%3Aoccupation%2F{o}"),
+        );
+        assert_eq!(status, 303, "{page}");
+    }
+    let page = get("/transitions");
+    let starts = starts_of(&page);
+    assert_eq!(
+        starts.matches("you have done this work").count(),
+        2,
+        "{starts}"
+    );
+    assert!(!starts.contains("guess from your skills"), "{starts}");
+    assert!(
+        starts.contains("machinist") && starts.contains("welder"),
+        "{starts}"
+    );
+    // Each move says where it starts, and work he named is not a move.
+    let table = &page[page.find("<table class=\"transitions\"").unwrap()..];
+    assert!(
+        table.contains("From: machinist") || table.contains("From: welder"),
+        "{table}"
+    );
+    assert!(
+        !table.contains(">machinist</a>") && !table.contains(">welder</a>"),
+        "{table}"
+    );
+    assert!(table.contains("&#38;from=guild%3Aoccupation%2F"), "{table}");
+    let page = get("/transitions?find=machinist");
+    assert!(page.contains("one of yours"), "{page}");
+
+    // The way from one of his occupations to another kind of work.
+    let page = get(
+        "/transitions/path?to=guild%3Aoccupation%2Fcad-drafter&from=guild%3Aoccupation%2Fwelder",
+    );
+    assert!(page.contains("The way to"), "{page}");
+
+    // Unknown occupations are refused on a page that says so; nothing is added.
+    let (status, page) = post(
+        "/transitions/occupations",
+        "occupation=guild%3Aoccupation%2Fastronaut",
+    );
+    assert_eq!(status, 404, "{page}");
+    assert!(page.contains("astronaut"), "{page}");
+    let (status, page) = post("/transitions/occupations", "nothing=here");
+    assert_eq!(status, 400, "{page}");
+
+    // A profile keeps at most eight; the ninth is refused with the reason.
+    for o in [
+        "cnc-machine-operator",
+        "machine-setter",
+        "quality-inspector",
+        "assembly-line-worker",
+        "cad-drafter",
+        "industrial-maintenance-technician",
+    ] {
+        let (status, page) = post(
+            "/transitions/occupations",
+            &format!("occupation=guild%3Aoccupation%2F{o}"),
+        );
+        assert_eq!(status, 303, "{o}: {page}");
+    }
+    let (status, page) = post(
+        "/transitions/occupations",
+        "occupation=guild%3Aoccupation%2Fcook",
+    );
+    assert_eq!(status, 409, "{page}");
+    assert!(page.contains("at most 8 occupations"), "{page}");
+
+    // Removing one takes it away.
+    let (status, _) = post(
+        "/transitions/occupations/remove",
+        "occupation=guild%3Aoccupation%2Fwelder",
+    );
+    assert_eq!(status, 303);
+    assert!(!starts_of(&get("/transitions")).contains("welder"));
+
+    // In Dutch.
+    let (_, page, _) = send(
+        "GET",
+        &format!("{base}/transitions?find=verspaner"),
+        Some(&format!("{session}; guild_lang=nl")),
+        None,
+    );
+    assert!(
+        page.contains("Vertrekpunt") && page.contains("Zoek een beroep"),
+        "{page}"
+    );
+    assert!(
+        page.contains("verspaner"),
+        "the Dutch title is found and shown: {page}"
+    );
 }

@@ -71,6 +71,11 @@ pub fn routes() -> Router<AppState> {
         .route("/tests/{id}/start", post(tests::start))
         .route("/attempts/{id}", get(tests::attempt).post(tests::answer))
         .route("/transitions/path", get(reskill::path))
+        .route("/transitions/occupations", post(reskill::add_occupation))
+        .route(
+            "/transitions/occupations/remove",
+            post(reskill::remove_occupation),
+        )
         .route("/contracts/{id}", get(work::contract))
         .route("/contracts/{id}/act", post(work::act))
         .route("/contracts/{id}/messages", post(work::message))
@@ -676,7 +681,8 @@ async fn save_profile(
     let (worker, occupation) = profile_from_form(&raw, &account.display_name)
         .map_err(|e| problem_page(v.t, StatusCode::BAD_REQUEST, &e))?;
     let saved = state
-        .on_store(move |store| {
+        .on_platform(move |platform| {
+            let store = platform.store();
             let id = match store.work().worker_of(account.id)? {
                 // A second pass through the welcome pages replaces the profile's skills.
                 Some(existing) => {
@@ -687,9 +693,12 @@ async fn save_profile(
                 }
                 None => store.work().create_worker(Some(account.id), &worker)?,
             };
-            store
-                .work()
-                .set_worker_occupation(id, occupation.as_deref())
+            // The occupation chosen on the way in joins those the worker named (choosing
+            // none leaves them as they were).
+            match occupation {
+                Some(o) => platform.add_occupation(id, &o).map(|_| ()),
+                None => Ok(()),
+            }
         })
         .await;
     match saved {

@@ -4,12 +4,12 @@
 //! target the worker can already do. Every picture has the same facts as text beside it.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::{RawForm, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use guild_platform::{GapItemView, Origin, PathRequest, PathTarget};
 
-use super::{Page, Viewer, Words, failed, render};
+use super::{Page, Viewer, Words, failed, render, submission};
 use crate::AppState;
 
 /// A node of the transition map.
@@ -28,6 +28,8 @@ struct MapNode {
 /// A transition in the list beside the map.
 struct TransitionRow {
     title: String,
+    /// The start it leads from, when the worker has several.
+    from: String,
     href: String,
     score: String,
     gap: String,
@@ -44,10 +46,39 @@ struct TransitionsPage {
     signed_in: bool,
     csrf: String,
     from: String,
+    starts: Vec<StartRow>,
+    /// Whether the moves start from a guess (the worker named no occupation).
+    guessed: bool,
     nodes: Vec<MapNode>,
     rows: Vec<TransitionRow>,
     has_profile: bool,
+    /// The occupation search: what was typed, whether it was sent, and what it found.
+    find: String,
+    searched: bool,
+    found: Vec<FoundRow>,
+    /// Why the search found nothing or could not run, in words.
+    find_note: String,
 }
+
+/// A starting point of the moves.
+struct StartRow {
+    id: String,
+    title: String,
+    stated: bool,
+}
+
+/// An occupation the search found.
+struct FoundRow {
+    id: String,
+    title: String,
+    source: &'static str,
+    href: String,
+    /// Whether the worker named it already.
+    mine: bool,
+}
+
+/// How many occupations the search on the page shows.
+const FOUND_LIMIT: usize = 12;
 
 fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -106,49 +137,110 @@ fn layout(scores: &[(f32, usize, Option<f64>)]) -> Vec<(f32, f32, f32, &'static 
         .collect()
 }
 
-pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMap) -> Page {
+pub(super) async fn transitions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
+    let find = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "find")
+        .map(|(_, v)| v.trim().to_owned());
     let worker = state
         .on_store(move |store| store.work().worker_of(account.id))
         .await
         .map_err(|e| failed(v.t, &e))?;
+    let mut page = TransitionsPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        from: String::new(),
+        starts: Vec::new(),
+        guessed: false,
+        nodes: Vec::new(),
+        rows: Vec::new(),
+        has_profile: worker.is_some(),
+        searched: find.is_some(),
+        find: find.clone().unwrap_or_default(),
+        found: Vec::new(),
+        find_note: String::new(),
+    };
     let Some(worker) = worker else {
-        return Ok(render(&TransitionsPage {
-            t: v.t,
-            signed_in: true,
-            csrf: v.csrf.clone(),
-            from: String::new(),
-            nodes: Vec::new(),
-            rows: Vec::new(),
-            has_profile: false,
-        }));
+        return Ok(render(&page));
     };
     let id = worker.worker.id;
-    let occupation = state
-        .on_store(move |store| store.work().worker_occupation(id))
+    let next = state
+        .on_platform(move |platform| platform.where_next(id, 8, 6))
         .await
         .map_err(|e| failed(v.t, &e))?;
-    let origin = Origin::Worker { id, occupation };
-    let report = match state
-        .on_platform(move |platform| platform.transitions(&origin, None, 8, 6))
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return Err(failed(v.t, &e)),
+    page.guessed = next.starts.iter().all(|s| !s.stated);
+    page.starts = next
+        .starts
+        .iter()
+        .map(|s| StartRow {
+            id: s.occupation.id.clone(),
+            title: s.occupation.title.clone(),
+            stated: s.stated,
+        })
+        .collect();
+    page.from = match next.starts.as_slice() {
+        [one] => one.occupation.title.clone(),
+        _ => String::new(),
     };
+    if let Some(q) = find {
+        page.find_note = match q.chars().count() {
+            0 => v.t.s("find_empty").to_owned(),
+            1 => v.t.s("find_short").to_owned(),
+            _ => String::new(),
+        };
+        if page.find_note.is_empty() {
+            let lang = v.t.0.tag().to_owned();
+            let request = guild_store::OccupationQuery {
+                q: Some(q.clone()),
+                lang: Some(lang),
+                source: None,
+                limit: FOUND_LIMIT,
+                offset: 0,
+            };
+            let found = state
+                .on_store(move |store| store.replica().taxonomy().search_occupations(&request))
+                .await
+                .map_err(|e| failed(v.t, &e))?;
+            let named: Vec<&str> = page
+                .starts
+                .iter()
+                .filter(|s| s.stated)
+                .map(|s| s.id.as_str())
+                .collect();
+            page.found = found
+                .items
+                .into_iter()
+                .map(|o| FoundRow {
+                    href: format!("/transitions/path?to={}", encode(&o.id)),
+                    mine: named.contains(&o.id.as_str()),
+                    source: o.source.name(),
+                    id: o.id,
+                    title: o.title,
+                })
+                .collect();
+            if page.found.is_empty() {
+                page.find_note = format!("{} “{q}”.", v.t.s("find_none"));
+            }
+        }
+    }
     let geometry = layout(
-        &report
+        &next
             .transitions
             .iter()
-            .map(|t| (t.score, t.open_tasks, t.ai_exposure))
+            .map(|(_, t)| (t.score, t.open_tasks, t.ai_exposure))
             .collect::<Vec<_>>(),
     );
-    let nodes = report
+    page.nodes = next
         .transitions
         .iter()
         .zip(&geometry)
-        .map(|(t, &(x, y, r, class, stroke))| MapNode {
+        .map(|((from, t), &(x, y, r, class, stroke))| MapNode {
             x,
             y,
             r,
@@ -156,18 +248,28 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
             label: short(&t.title, 26),
             // Labels above the upper nodes and below the lower ones keep neighbours apart.
             label_y: if y < 230.0 { y - r - 6.0 } else { y + r + 14.0 },
-            href: format!("/transitions/path?to={}", encode(&t.occupation)),
+            href: path_href(&t.occupation, next.starts.get(*from)),
             title: t.title.clone(),
             stroke,
         })
         .collect();
-    let rows = report
+    let several = next.starts.len() > 1;
+    page.rows = next
         .transitions
         .iter()
-        .map(|t| TransitionRow {
+        .map(|(from, t)| TransitionRow {
             title: t.title.clone(),
-            href: format!("/transitions/path?to={}", encode(&t.occupation)),
-            score: format!("{:.2}", t.score),
+            from: if several {
+                next.starts
+                    .get(*from)
+                    .map(|s| s.occupation.title.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            },
+            href: path_href(&t.occupation, next.starts.get(*from)),
+            // Closeness is shown from 0 (far) up: a score below zero says only "far".
+            score: format!("{:.2}", t.score.max(0.0)),
             gap: format!("{:.0} %", t.gap.gap_share * 100.0),
             ai: percent(t.ai_exposure),
             remote: percent(t.remote_share),
@@ -175,15 +277,75 @@ pub(super) async fn transitions(State(state): State<AppState>, headers: HeaderMa
             missing: t.gap.missing.iter().map(|m| m.label.clone()).collect(),
         })
         .collect();
-    Ok(render(&TransitionsPage {
-        t: v.t,
-        signed_in: true,
-        csrf: v.csrf.clone(),
-        from: report.from.occupation.map(|o| o.title).unwrap_or_default(),
-        nodes,
-        rows,
-        has_profile: true,
-    }))
+    Ok(render(&page))
+}
+
+/// The link to the way from `start` (when the worker named it) to `target`.
+fn path_href(target: &str, start: Option<&guild_platform::Start>) -> String {
+    match start.filter(|s| s.stated) {
+        Some(s) => format!(
+            "/transitions/path?to={}&from={}",
+            encode(target),
+            encode(&s.occupation.id)
+        ),
+        None => format!("/transitions/path?to={}", encode(target)),
+    }
+}
+
+/// The occupation a form names, from a worker's own profile.
+#[derive(serde::Deserialize)]
+pub(super) struct OccupationForm {
+    occupation: String,
+}
+
+/// Adds an occupation the worker has done to their starting points.
+pub(super) async fn add_occupation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Page {
+    let (v, account, f): (_, _, OccupationForm) = submission(&state, &headers, &raw).await?;
+    let worker = own_worker(&state, &v, account.id).await?;
+    state
+        .on_platform(move |platform| platform.add_occupation(worker, &f.occupation))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
+    Ok(Redirect::to("/transitions").into_response())
+}
+
+/// Removes an occupation from the worker's starting points.
+pub(super) async fn remove_occupation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Page {
+    let (v, account, f): (_, _, OccupationForm) = submission(&state, &headers, &raw).await?;
+    let worker = own_worker(&state, &v, account.id).await?;
+    state
+        .on_store(move |store| store.work().remove_worker_occupation(worker, &f.occupation))
+        .await
+        .map_err(|e| failed(v.t, &e))?;
+    Ok(Redirect::to("/transitions").into_response())
+}
+
+/// The signed-in account's own worker profile (a page that says "make one" when there is none).
+async fn own_worker(
+    state: &AppState,
+    v: &super::Viewer,
+    account: guild_ids::AccountId,
+) -> Result<guild_matching::WorkerId, axum::response::Response> {
+    match state
+        .on_store(move |store| store.work().worker_of(account))
+        .await
+    {
+        Ok(Some(w)) => Ok(w.worker.id),
+        Ok(None) => Err(super::problem_page(
+            v.t,
+            axum::http::StatusCode::CONFLICT,
+            v.t.s("no_profile"),
+        )),
+        Err(e) => Err(failed(v.t, &e)),
+    }
 }
 
 /// A bar of the gap chart.
@@ -258,9 +420,18 @@ pub(super) async fn path(
 ) -> Page {
     let v = Viewer::load(&state, &headers).await?;
     let account = v.require()?.clone();
-    let to = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "to")
-        .map(|(_, v)| v.into_owned());
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let to = param("to");
+    let from = param("from");
     let Some(to) = to.filter(|t| !t.is_empty()) else {
         return Ok(Redirect::to("/transitions").into_response());
     };
@@ -273,10 +444,16 @@ pub(super) async fn path(
         Err(e) => return Err(failed(v.t, &e)),
     };
     let id = worker.worker.id;
-    let occupation = state
-        .on_store(move |store| store.work().worker_occupation(id))
+    // The path starts from the occupation the move was listed from, when it is one the worker
+    // named; else from the first they named (none: their skills say).
+    let named = state
+        .on_store(move |store| store.work().worker_occupations(id))
         .await
         .map_err(|e| failed(v.t, &e))?;
+    let occupation = match from {
+        Some(f) if named.contains(&f) => Some(f),
+        _ => named.into_iter().next(),
+    };
     let request = PathRequest {
         origin: Origin::Worker { id, occupation },
         target: PathTarget::Occupation(to),
