@@ -158,8 +158,29 @@ fn print_gap(gap: &GapView) -> Result<()> {
             g.need
         );
     }
-    if gap.missing_total > gap.missing.len() {
-        out!("     … and {} more", gap.missing_total - gap.missing.len());
+    let tools_listed = gap
+        .missing
+        .iter()
+        .filter(|g| g.kind == guild_reskilling::gap::GapKind::Tool)
+        .count();
+    let more_tools = gap.tools_missing.saturating_sub(tools_listed);
+    let more_other = gap
+        .missing_total
+        .saturating_sub(gap.missing.len())
+        .saturating_sub(more_tools);
+    if more_other > 0 {
+        out!("     … and {more_other} more skills and activities");
+    }
+    if more_tools > 0 {
+        out!(
+            "     … and {more_tools} more technologies this work uses (learn them as the work asks)"
+        );
+    }
+    if let Some(o) = &gap.rated_from {
+        out!(
+            "     (no skill ratings for this occupation: levels are those of {}, the nearest rated by its work)",
+            o.label
+        );
     }
     if !gap.carried_over.is_empty() {
         let carried: Vec<&str> = gap

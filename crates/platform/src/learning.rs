@@ -78,6 +78,12 @@ pub struct GapView {
     pub carried_over: Vec<SkillLabel>,
     /// Share of the target's weighted needs missing (0–1).
     pub gap_share: f32,
+    /// How many of the missing items are tools or technologies (only the few most used are
+    /// listed in `missing`).
+    pub tools_missing: usize,
+    /// When the taxonomy rates no skills of the target: the nearest rated occupation by its
+    /// work, whose rated skills stand in for the target's.
+    pub rated_from: Option<SkillLabel>,
 }
 
 /// Where a worker's profile starts from.
@@ -508,6 +514,14 @@ impl Learning<'_> {
                 })
                 .collect(),
             gap_share: gap.gap_share,
+            tools_missing: gap.tools_missing,
+            rated_from: match &gap.rated_from {
+                Some(o) => Some(SkillLabel {
+                    id: o.clone(),
+                    label: self.store.taxonomy().occupation_title(o)?,
+                }),
+                None => None,
+            },
         })
     }
 
@@ -627,6 +641,8 @@ impl Learning<'_> {
                     target: id.clone(),
                     gap_share: missing.len() as f32 / total,
                     missing_total: missing.len(),
+                    tools_missing: 0,
+                    rated_from: None,
                     carried_over: task
                         .skills
                         .iter()
@@ -695,6 +711,8 @@ impl Learning<'_> {
                     target: id.0.to_string(),
                     gap_share: (missing_weight / total).clamp(0.0, 1.0),
                     missing_total: missing.len(),
+                    tools_missing: missing.iter().filter(|g| g.kind == GapKind::Tool).count(),
+                    rated_from: None,
                     carried_over: carried,
                     missing,
                 };

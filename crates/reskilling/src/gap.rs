@@ -20,6 +20,10 @@ pub const MIN_RATED_IMPORTANCE: f32 = 0.5;
 pub const ACTIVITY_LEVEL: u8 = 3;
 /// The level a tool or technology is needed at: working use.
 pub const TOOL_LEVEL: u8 = 2;
+/// At most this many tools or technologies are listed in a gap, the most used first; the rest
+/// are counted (an occupation such as software development lists hundreds, and a learner needs
+/// the few that matter, not 400 lines).
+pub const MAX_LISTED_TOOLS: usize = 5;
 
 /// Which kind of descriptor a gap item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -69,6 +73,12 @@ pub struct SkillGap {
     pub carried_over: Vec<SkillId>,
     /// Share of the target's weighted needs the source lacks (0–1), as in the score.
     pub gap_share: f32,
+    /// How many of the missing items are tools or technologies (at most
+    /// [`MAX_LISTED_TOOLS`] of them are listed in `missing`).
+    pub tools_missing: usize,
+    /// When the taxonomy rates no skills of the target: the rated occupation nearest to it by
+    /// its work, whose rated skills stand in for the target's.
+    pub rated_from: Option<String>,
 }
 
 impl SkillGap {
@@ -122,11 +132,13 @@ impl TransitionModel {
             .get(target)
             .ok_or_else(|| ReskillError::UnknownOccupation(target.to_owned()))?
             as usize;
-        let gap_share = self.gap_share(source, o);
+        let stand_in = self.rated_stand_in(o);
+        let rated = stand_in.unwrap_or(o);
+        let gap_share = self.gap_share_with(source, o, rated);
         let d = &self.descriptors[o];
         let mut missing: Vec<(f32, GapItem)> = Vec::new();
         let mut carried: Vec<(f32, SkillId)> = Vec::new();
-        for r in &d.ratings {
+        for r in &self.descriptors[rated].ratings {
             if r.importance < MIN_RATED_IMPORTANCE {
                 continue;
             }
@@ -206,12 +218,29 @@ impl TransitionModel {
         });
         carried.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let missing_total = missing.len();
+        let tools_missing = missing
+            .iter()
+            .filter(|(_, g)| g.kind == GapKind::Tool)
+            .count();
+        let mut tools_listed = 0;
         Ok(SkillGap {
             target: target.to_owned(),
-            missing: missing.into_iter().take(limit).map(|(_, g)| g).collect(),
+            missing: missing
+                .into_iter()
+                .filter(|(_, g)| {
+                    g.kind != GapKind::Tool || {
+                        tools_listed += 1;
+                        tools_listed <= MAX_LISTED_TOOLS
+                    }
+                })
+                .take(limit)
+                .map(|(_, g)| g)
+                .collect(),
             missing_total,
             carried_over: carried.into_iter().take(limit).map(|(_, s)| s).collect(),
             gap_share,
+            tools_missing,
+            rated_from: stand_in.map(|i| self.ids[i].clone()),
         })
     }
 
@@ -462,6 +491,55 @@ mod tests {
             ..TransitionWeights::default()
         };
         assert!((up.score(&symmetric) - down.score(&symmetric)).abs() < 1e-5);
+    }
+
+    #[test]
+    fn an_unrated_target_borrows_the_levels_of_the_nearest_rated_work_and_tools_are_grouped() {
+        // A developer the taxonomy rates no skills of, whose work is close to the specialist's
+        // and far from the clerk's, using many tools.
+        let mut occupations: Vec<OccupationDescriptors> = ["helper", "specialist", "clerk"]
+            .iter()
+            .map(|o| model().descriptors(o).unwrap().clone())
+            .collect();
+        let mut tools = vec![(id("t:t/scope"), 1.0)];
+        tools.extend((0..30).map(|i| (id(&format!("t:t/tool{i:02}")), 0.5)));
+        occupations.push(OccupationDescriptors {
+            id: "developer".into(),
+            job_zone: Some(4),
+            activities: vec![(id("t:a/diagnose"), 1.0), (id("t:a/plan"), 1.0)],
+            tools,
+            ..Default::default()
+        });
+        let m = TransitionModel::new(occupations).unwrap();
+        let source = m.source_of_occupation("helper").unwrap();
+        let gap = m.gap(&source, "developer", 50).unwrap();
+        assert_eq!(gap.rated_from.as_deref(), Some("specialist"));
+        let repair = gap.missing.iter().find(|g| g.skill == id("t:s/repair"));
+        assert_eq!(
+            repair.map(|g| (g.kind, g.need.level())),
+            Some((GapKind::Rated, 4)),
+            "the specialist's levels stand in: {gap:?}"
+        );
+        assert!(gap.gap_share < 1.0, "{}", gap.gap_share);
+        let listed_tools = gap
+            .missing
+            .iter()
+            .filter(|g| g.kind == GapKind::Tool)
+            .count();
+        assert_eq!(listed_tools, MAX_LISTED_TOOLS);
+        assert_eq!(gap.tools_missing, 31);
+        assert_eq!(
+            gap.missing.first().map(|g| g.kind),
+            Some(GapKind::Rated),
+            "skills before software"
+        );
+        assert!(
+            gap.missing.iter().any(|g| g.skill == id("t:t/scope")),
+            "the most used tool is listed"
+        );
+        // A rated target needs no stand-in.
+        let rated = m.gap(&source, "specialist", 50).unwrap();
+        assert_eq!(rated.rated_from, None);
     }
 
     #[test]

@@ -613,8 +613,9 @@ impl TransitionModel {
     }
 
     /// The gap share from `source` to the one target `o` (as in [`Self::score_all`], without
-    /// scoring every other target).
-    pub(crate) fn gap_share(&self, source: &TransitionSource, o: usize) -> f32 {
+    /// scoring every other target), with the rated part measured against `rated`: `o` itself,
+    /// or an occupation standing in for one the taxonomy rates no skills of.
+    pub(crate) fn gap_share_with(&self, source: &TransitionSource, o: usize, rated: usize) -> f32 {
         let block = &self.activities;
         let activity_gap = (block.mass[o] > 0.0).then(|| {
             let target = &block.vectors[o];
@@ -628,7 +629,28 @@ impl TransitionModel {
                 .sum();
             (1.0 - shared / block.mass[o]).clamp(0.0, 1.0)
         });
-        combine_gaps(self.rated_gap(source, o), activity_gap)
+        combine_gaps(self.rated_gap(source, rated), activity_gap)
+    }
+
+    /// For an occupation whose skills and knowledge the taxonomy does not rate (O*NET rates
+    /// none for some of its newer occupations, such as 15-1252.00 Software Developers): the
+    /// rated occupation nearest to it by what the work consists of (its activities and tools,
+    /// weighted as in the score), to stand in for the rated part of a gap. `None` when the
+    /// occupation is rated, or nothing shares any of its work.
+    pub(crate) fn rated_stand_in(&self, o: usize) -> Option<usize> {
+        if self.level_mass[o] > 0.0 {
+            return None;
+        }
+        let source = self.source_of_occupation(&self.ids[o]).ok()?;
+        let w = &self.weights;
+        self.score_all(&source)
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != o && self.level_mass[*i] > 0.0)
+            .map(|(i, p)| (i, w.activities * p.activities + w.tools * p.tools))
+            .filter(|(_, near)| *near > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)
     }
 }
 

@@ -848,4 +848,36 @@ fn a_worker_on_the_imported_taxonomies_finds_work_and_a_way_forward() {
     );
     browser.screenshot("imported-transition-path");
     browser.assert_clean_console("transitions (imported)");
+
+    // Guild's guess of his work is offered, not assumed; he looks up his own and confirms it.
+    browser.click("a[href='/transitions']");
+    let starts = browser.text();
+    assert!(starts.contains("guess from your skills"), "{starts}");
+    browser.fill("#find", "continuous mining machine");
+    browser.click("form.find button[type=submit]");
+    browser.click("form[action='/transitions/occupations'] button.secondary");
+    let named = browser.text();
+    assert!(
+        named.contains("Continuous Mining Machine Operators")
+            && named.contains("you have done this work"),
+        "{named}"
+    );
+    assert!(!named.contains("guess from your skills"), "{named}");
+    // From coal to code: O*NET rates no skills of Software Developers, so those of the nearest
+    // rated work stand in, and its hundreds of technologies are a count, not a list.
+    browser.fill("#find", "software developers");
+    browser.click("form.find button[type=submit]");
+    browser.screenshot("imported-find-occupation");
+    browser.click("a[href^='/transitions/path?to=onet%3A15-1252.00']");
+    let way = browser.text();
+    assert!(way.contains("The way to Software Developers"), "{way}");
+    assert!(
+        way.contains("nearest rated occupation by its work"),
+        "{way}"
+    );
+    assert!(way.contains("more technologies this work uses"), "{way}");
+    let bars = browser.count("svg.gap-chart rect.need");
+    assert!((3..=14).contains(&bars), "a short gap: {bars} bars\n{way}");
+    browser.screenshot("imported-miner-to-software");
+    browser.assert_clean_console("coal to code (imported)");
 }

@@ -485,6 +485,17 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("open_work", "Open tasks", "Open taken"),
     ("to_learn", "to learn", "te leren"),
     ("path_to", "The way to", "De weg naar"),
+    ("more_tools_before", "And", "En"),
+    (
+        "more_tools_after",
+        "more technologies this work uses: learn them as the work asks for them.",
+        "andere technologieën die dit werk gebruikt: leer ze wanneer het werk erom vraagt.",
+    ),
+    (
+        "rated_from",
+        "The taxonomy rates no skills for this occupation; the skill levels shown are those of the nearest rated occupation by its work:",
+        "De taxonomie geeft voor dit beroep geen vaardigheidsniveaus; de getoonde niveaus zijn die van het beroep dat er naar het werk het dichtst bij ligt:",
+    ),
     (
         "gap_title",
         "What you have and what is needed",

@@ -385,6 +385,10 @@ struct PathPage {
     bridge: Vec<(String, String)>,
     doable: Vec<String>,
     target_tasks: usize,
+    /// Technologies the target uses that the gap counts but does not list.
+    more_tools: usize,
+    /// The occupation whose rated skills stand in for the target's, when it has none.
+    rated_from: String,
 }
 
 /// Pixels per proficiency level in the gap chart.
@@ -541,6 +545,20 @@ pub(super) async fn path(
             .map(|d| d.statement.clone())
             .collect(),
         target_tasks: report.target_tasks,
+        more_tools: report.gap.tools_missing.saturating_sub(
+            report
+                .gap
+                .missing
+                .iter()
+                .filter(|m| m.kind == guild_reskilling::gap::GapKind::Tool)
+                .count(),
+        ),
+        rated_from: report
+            .gap
+            .rated_from
+            .as_ref()
+            .map(|o| o.label.clone())
+            .unwrap_or_default(),
     }))
 }
 
