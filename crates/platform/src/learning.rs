@@ -267,10 +267,6 @@ struct Learner {
     view: OriginView,
 }
 
-fn source_of_skill(skill: &SkillId) -> Option<Source> {
-    Source::parse(skill.as_str().split(':').next()?).ok()
-}
-
 impl Learning<'_> {
     /// `occupation` in taxonomy `to`: itself, or its crosswalk link (through O*NET when neither
     /// side is O*NET).
@@ -386,7 +382,8 @@ impl Learning<'_> {
                 };
                 let mut counts: HashMap<Source, usize> = HashMap::new();
                 for (s, _) in &skills {
-                    if let Some(src) = source_of_skill(s) {
+                    // ESCO ids are URIs: the id knows its source, its text before a colon does not.
+                    if let Some(src) = s.source() {
                         *counts.entry(src).or_default() += 1;
                     }
                 }

@@ -192,8 +192,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("level_from", "level from", "niveau uit"),
     (
         "likely_work",
-        "The work you have done is closest to",
-        "Het werk dat u deed, lijkt het meest op",
+        "Which of these is work you have done?",
+        "Welk van deze beroepen hebt u uitgeoefend?",
+    ),
+    (
+        "likely_work_hint",
+        "Guild read these from your words. Choose one if it is yours; you can name more, or others, later under \"Where next\".",
+        "Guild las deze uit uw woorden. Kies er een als het het uwe is; u kunt er later meer of andere noemen onder \"Waarheen\".",
     ),
     (
         "no_skills_found",
