@@ -440,6 +440,11 @@ fn a_worker_names_the_work_they_have_done_and_sees_where_it_leads(backend: Backe
     );
     assert_eq!(status, 404, "{page}");
     assert!(page.contains("astronaut"), "{page}");
+    // The page that says so knows he is signed in.
+    assert!(
+        page.contains("action=\"/signout\"") && !page.contains("href=\"/signin\""),
+        "{page}"
+    );
     let (status, page) = post("/transitions/occupations", "nothing=here");
     assert_eq!(status, 400, "{page}");
 

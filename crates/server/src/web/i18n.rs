@@ -429,6 +429,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("ai_low", "little AI exposure", "weinig AI-blootstelling"),
     ("ai_mid", "some", "enige"),
     ("ai_high", "much", "veel"),
+    ("ai_unknown", "not known", "onbekend"),
     (
         "map_key",
         "closer to the middle is nearer; bigger has more open work",

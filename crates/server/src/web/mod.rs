@@ -259,13 +259,44 @@ fn render(t: &impl Template) -> Response {
 struct ProblemPage<'a> {
     t: Words,
     signed_in: bool,
+    csrf: String,
     detail: &'a str,
 }
 
-fn problem_page(t: Words, status: StatusCode, detail: &str) -> Response {
+/// Who a page that says what went wrong is for: their words, and whether they are signed in
+/// (so that the page offers "Sign out", not "Sign in", to someone who is).
+pub(super) struct Reader {
+    t: Words,
+    signed_in: bool,
+    csrf: String,
+}
+
+impl From<Words> for Reader {
+    fn from(t: Words) -> Self {
+        Reader {
+            t,
+            signed_in: false,
+            csrf: String::new(),
+        }
+    }
+}
+
+impl From<&Viewer> for Reader {
+    fn from(v: &Viewer) -> Self {
+        Reader {
+            t: v.t,
+            signed_in: v.account.is_some(),
+            csrf: v.csrf.clone(),
+        }
+    }
+}
+
+fn problem_page(reader: impl Into<Reader>, status: StatusCode, detail: &str) -> Response {
+    let Reader { t, signed_in, csrf } = reader.into();
     let mut r = render(&ProblemPage {
         t,
-        signed_in: false,
+        signed_in,
+        csrf,
         detail,
     });
     *r.status_mut() = status;
@@ -273,8 +304,8 @@ fn problem_page(t: Words, status: StatusCode, detail: &str) -> Response {
 }
 
 /// A page's failure as a page: what was wrong, in words.
-fn failed(t: Words, e: &ApiError) -> Response {
-    problem_page(t, e.status(), e.detail())
+fn failed(reader: impl Into<Reader>, e: &ApiError) -> Response {
+    problem_page(reader, e.status(), e.detail())
 }
 
 async fn css() -> impl IntoResponse {
@@ -468,7 +499,7 @@ async fn signout(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
             .on_store(move |store| store.accounts().end_session(&hash))
             .await
         {
-            return Err(failed(v.t, &e));
+            return Err(failed(&v, &e));
         }
     }
     Ok(with_cookie(
@@ -551,13 +582,13 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
     }
     let analyzer = crate::analysis::analyzer(&state)
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let for_analysis = text.clone();
     let draft: ProfileDraft = blocking(move || {
         Ok(analyzer.profile(&mut AnalyzerScratch::default(), &for_analysis, None))
     })
     .await
-    .map_err(|e| failed(v.t, &e))?;
+    .map_err(|e| failed(&v, &e))?;
     if draft.skills.is_empty() {
         return Err(again(v.t.s("no_skills_found")));
     }
@@ -679,7 +710,7 @@ async fn save_profile(
 ) -> Page {
     let (v, account, NoFields {}) = submission(&state, &headers, &raw).await?;
     let (worker, occupation) = profile_from_form(&raw, &account.display_name)
-        .map_err(|e| problem_page(v.t, StatusCode::BAD_REQUEST, &e))?;
+        .map_err(|e| problem_page(&v, StatusCode::BAD_REQUEST, &e))?;
     let saved = state
         .on_platform(move |platform| {
             let store = platform.store();
@@ -703,7 +734,7 @@ async fn save_profile(
         .await;
     match saved {
         Ok(()) => go("/dashboard"),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -764,7 +795,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             ))
         })
         .await;
-    let (worker, contracts, balances, proposals) = loaded.map_err(|e| failed(v.t, &e))?;
+    let (worker, contracts, balances, proposals) = loaded.map_err(|e| failed(&v, &e))?;
     let t = v.t;
     let mut page = DashboardPage {
         t: v.t,
@@ -814,7 +845,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .unwrap_or_default();
         let found = crate::matching::top_tasks_for(&state, w.worker, 10)
             .await
-            .map_err(|e| failed(v.t, &e))?;
+            .map_err(|e| failed(&v, &e))?;
         page.considered = found.considered;
         let names = skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
         page.matches = found
@@ -979,7 +1010,7 @@ async fn verify(State(state): State<AppState>, headers: HeaderMap, RawForm(raw):
     let bytes = f.credential.clone().into_bytes();
     let report = crate::credentials::verify_bytes(&state, bytes)
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let (verdict, class) = match report.outcome {
         Outcome::Valid => (v.t.s("verdict_valid"), "good"),
         Outcome::Invalid => (v.t.s("verdict_invalid"), "bad"),

@@ -150,7 +150,7 @@ pub(super) async fn transitions(
     let worker = state
         .on_store(move |store| store.work().worker_of(account.id))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let mut page = TransitionsPage {
         t: v.t,
         signed_in: true,
@@ -173,7 +173,7 @@ pub(super) async fn transitions(
     let next = state
         .on_platform(move |platform| platform.where_next(id, 8, 6))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     page.guessed = next.starts.iter().all(|s| !s.stated);
     page.starts = next
         .starts
@@ -206,7 +206,7 @@ pub(super) async fn transitions(
             let found = state
                 .on_store(move |store| store.replica().taxonomy().search_occupations(&request))
                 .await
-                .map_err(|e| failed(v.t, &e))?;
+                .map_err(|e| failed(&v, &e))?;
             let named: Vec<&str> = page
                 .starts
                 .iter()
@@ -309,7 +309,7 @@ pub(super) async fn add_occupation(
     state
         .on_platform(move |platform| platform.add_occupation(worker, &f.occupation))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     Ok(Redirect::to("/transitions").into_response())
 }
 
@@ -324,7 +324,7 @@ pub(super) async fn remove_occupation(
     state
         .on_store(move |store| store.work().remove_worker_occupation(worker, &f.occupation))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     Ok(Redirect::to("/transitions").into_response())
 }
 
@@ -340,11 +340,11 @@ async fn own_worker(
     {
         Ok(Some(w)) => Ok(w.worker.id),
         Ok(None) => Err(super::problem_page(
-            v.t,
+            v,
             axum::http::StatusCode::CONFLICT,
             v.t.s("no_profile"),
         )),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(v, &e)),
     }
 }
 
@@ -445,7 +445,7 @@ pub(super) async fn path(
     {
         Ok(Some(w)) => w,
         Ok(None) => return Ok(Redirect::to("/welcome").into_response()),
-        Err(e) => return Err(failed(v.t, &e)),
+        Err(e) => return Err(failed(&v, &e)),
     };
     let id = worker.worker.id;
     // The path starts from the occupation the move was listed from, when it is one the worker
@@ -453,7 +453,7 @@ pub(super) async fn path(
     let named = state
         .on_store(move |store| store.work().worker_occupations(id))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let occupation = match from {
         Some(f) if named.contains(&f) => Some(f),
         _ => named.into_iter().next(),
@@ -470,7 +470,7 @@ pub(super) async fn path(
         .await
     {
         Ok(r) => r,
-        Err(e) => return Err(failed(v.t, &e)),
+        Err(e) => return Err(failed(&v, &e)),
     };
     let label = |id: &str| {
         report

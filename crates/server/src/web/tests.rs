@@ -49,7 +49,7 @@ pub(super) async fn list(State(state): State<AppState>, headers: HeaderMap) -> P
             Ok((tests, worker, labels))
         })
         .await;
-    let (tests, worker, labels) = loaded.map_err(|e| failed(v.t, &e))?;
+    let (tests, worker, labels) = loaded.map_err(|e| failed(&v, &e))?;
     let mine: Vec<String> = worker
         .as_ref()
         .map(|w| {
@@ -107,7 +107,7 @@ pub(super) async fn start(
         .await;
     match started {
         Ok(a) => go(&format!("/attempts/{}", a.id)),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -147,11 +147,11 @@ async fn own_attempt(
     {
         Ok(a) if a.account == account => Ok(a),
         Ok(_) => Err(problem_page(
-            v.t,
+            v,
             StatusCode::NOT_FOUND,
             "There is nothing here, or it is not yours.",
         )),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(v, &e)),
     }
 }
 
@@ -235,6 +235,6 @@ pub(super) async fn answer(
     .await
     {
         Ok(_) => go(&format!("/attempts/{id}")),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }

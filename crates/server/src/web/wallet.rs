@@ -145,7 +145,7 @@ async fn own(state: &AppState, headers: &HeaderMap) -> Result<(Viewer, StoredWor
     {
         Ok(Some(w)) => Ok((v, w)),
         Ok(None) => Err(Redirect::to("/welcome").into_response()),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -222,7 +222,7 @@ pub(super) async fn share(
         .await
     {
         Ok(()) => go("/credentials"),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -244,7 +244,7 @@ pub(super) async fn person(
     let v = Viewer::load(&state, &headers).await?;
     let missing = || {
         problem_page(
-            v.t,
+            &v,
             StatusCode::NOT_FOUND,
             "There is no public profile here.",
         )

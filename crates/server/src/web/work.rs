@@ -49,7 +49,7 @@ async fn own_project(
     match state.on_store(move |store| store.work().project(id)).await {
         Ok(p) if p.owner == owner => Ok(p),
         Ok(_) => Err(not_found(v.t)),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(v, &e)),
     }
 }
 
@@ -70,7 +70,7 @@ pub(super) async fn projects(State(state): State<AppState>, headers: HeaderMap) 
     let list = state
         .on_store(move |store| store.work().projects_of(account.id))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     Ok(render(&ProjectsPage {
         t: v.t,
         signed_in: true,
@@ -248,7 +248,7 @@ pub(super) async fn edit_task(
             Ok(h) => h,
             Err(_) => {
                 return Err(problem_page(
-                    v.t,
+                    &v,
                     StatusCode::BAD_REQUEST,
                     &format!("hours: {:?} is not a number", f.hours),
                 ));
@@ -264,7 +264,7 @@ pub(super) async fn edit_task(
     };
     match done {
         Ok(()) => go(&format!("/projects/{id}")),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -283,7 +283,7 @@ pub(super) async fn publish(
     state
         .on_store(move |store| store.work().publish_project(id, account.id, f.audience))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     go(&format!("/projects/{id}"))
 }
 
@@ -349,10 +349,10 @@ pub(super) async fn task_workers(
                 .collect::<Vec<_>>())
         })
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let found = crate::matching::top_workers_for(&state, t.task.clone(), 10)
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let names = super::skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
     Ok(render(&TaskWorkersPage {
         t: v.t,
@@ -396,7 +396,7 @@ pub(super) async fn offer(
         Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c).map(|a| (c, a)));
     let (currency, amount) = match money {
         Ok(m) => m,
-        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
+        Err(e) => return Err(problem_page(&v, StatusCode::BAD_REQUEST, &e.to_string())),
     };
     let platform = state.platform.clone();
     let offer = guild_platform::ContractOffer {
@@ -410,7 +410,7 @@ pub(super) async fn offer(
     let made = blocking(move || platform.propose_contract(account.id, f.worker, offer)).await;
     match made {
         Ok(c) => go(&format!("/contracts/{}", c.id)),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -450,7 +450,7 @@ async fn party_to(
     {
         Ok(found) => Ok(found),
         Err(e) if e.status() == StatusCode::NOT_FOUND => Err(not_found(v.t)),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(v, &e)),
     }
 }
 
@@ -483,7 +483,7 @@ pub(super) async fn contract(
             ))
         })
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     let t = v.t;
     // The page offers exactly what the contract's state machine would accept from this party.
     let states: Vec<M> = c.milestones.iter().map(|m| m.status).collect();
@@ -568,7 +568,7 @@ pub(super) async fn act(
     }
     .ok_or_else(|| {
         problem_page(
-            v.t,
+            &v,
             StatusCode::BAD_REQUEST,
             &format!("no such action: {:?}", f.action),
         )
@@ -579,7 +579,7 @@ pub(super) async fn act(
         .await
     {
         Ok(_) => go(&format!("/contracts/{id}")),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -599,7 +599,7 @@ pub(super) async fn message(
     state
         .on_store(move |store| store.messaging().post_message(id, account.id, &f.body, &[]))
         .await
-        .map_err(|e| failed(v.t, &e))?;
+        .map_err(|e| failed(&v, &e))?;
     go(&format!("/contracts/{id}#messages"))
 }
 
@@ -630,7 +630,7 @@ pub(super) async fn review(
         .await
     {
         Ok(_) => go(&format!("/contracts/{id}")),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -650,7 +650,7 @@ pub(super) async fn decide(
     let (v, account, f): (_, _, DecisionForm) = submission(&state, &headers, &raw).await?;
     let decision = match ProposalDecision::parse(&f.decision) {
         Ok(d) => d,
-        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
+        Err(e) => return Err(problem_page(&v, StatusCode::BAD_REQUEST, &e.to_string())),
     };
     match state
         .on_platform(move |platform| platform.decide_proposal(id, account.id, decision))
@@ -660,7 +660,7 @@ pub(super) async fn decide(
             Some(c) => go(&format!("/contracts/{c}")),
             None => go("/dashboard"),
         },
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -682,7 +682,7 @@ pub(super) async fn invite(
         .await
     {
         Ok(()) => go(&format!("/projects/{id}/tasks/{task}")),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
@@ -703,7 +703,7 @@ pub(super) async fn apply(
     let (v, account, f): (_, _, ApplyForm) = submission(&state, &headers, &raw).await?;
     let amount = match Currency::parse(&f.currency).and_then(|c| Amount::parse(&f.amount, c)) {
         Ok(a) => a,
-        Err(e) => return Err(problem_page(v.t, StatusCode::BAD_REQUEST, &e.to_string())),
+        Err(e) => return Err(problem_page(&v, StatusCode::BAD_REQUEST, &e.to_string())),
     };
     let applied = state
         .on_platform(move |platform| {
@@ -717,7 +717,7 @@ pub(super) async fn apply(
         .await;
     match applied {
         Ok(_) => go("/dashboard#proposals"),
-        Err(e) => Err(failed(v.t, &e)),
+        Err(e) => Err(failed(&v, &e)),
     }
 }
 
