@@ -55,6 +55,11 @@ impl ApiError {
         self.status
     }
 
+    /// The stable problem type (`already-invited`, `insufficient-funds`…).
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
     /// 400: a request parameter is invalid.
     pub fn bad_parameter(parameter: &str, detail: impl Into<String>) -> Self {
         Self {

@@ -708,6 +708,13 @@ fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
     let maria_card = "li.match:has(form.offer input[name=worker][value='1'])";
     browser.click(&format!("{maria_card} form.invite button"));
     assert!(browser.text().contains("Maria Lopez"));
+    // Pressed twice, it is still the same invitation, not an error page.
+    browser.click(&format!("{maria_card} form.invite button"));
+    let again = browser.text();
+    assert!(
+        again.contains("Maria Lopez") && !again.contains("Something was not right"),
+        "{again}"
+    );
     browser.assert_clean_console("invite");
     browser.fill(
         &format!("{maria_card} form.offer input[name=amount]"),

@@ -681,7 +681,10 @@ pub(super) async fn invite(
         .on_platform(move |platform| platform.invite(task, account.id, f.worker))
         .await
     {
+        // A second press of "Invite" (or a second tab) finds the worker invited: that is what
+        // was asked, not an error.
         Ok(()) => go(&format!("/projects/{id}/tasks/{task}")),
+        Err(e) if e.code() == "already-invited" => go(&format!("/projects/{id}/tasks/{task}")),
         Err(e) => Err(failed(&v, &e)),
     }
 }
