@@ -600,18 +600,19 @@ pub fn team(store: &Store, file: &std::path::Path, json: bool) -> Result<ExitCod
             .iter()
             .map(|&i| project.needs[i].skill.as_str())
             .collect();
+        // Costs are minor units (cents): printed as the currency writes them.
         out!(
             "worker {:>8}  {:>7.1} h  {:>10} {}  {}",
             m.worker,
             m.hours,
-            m.cost,
+            guild_market::money::decimal(m.cost, project.currency),
             project.currency,
             skills.join(", ")
         );
     }
     out!(
         "total={} {} ({}; {} workers considered)",
-        team.total_cost,
+        guild_market::money::decimal(team.total_cost, project.currency),
         project.currency,
         if team.exact {
             "proven least".to_owned()

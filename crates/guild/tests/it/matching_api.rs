@@ -885,6 +885,13 @@ fn a_team_covers_a_projects_skills_at_least_cost(backend: Backend) {
         })
         .collect();
     assert_eq!(covered.len(), 3, "{}", a.body);
+    // The command line finds the same team and writes money as money (euros and cents, not
+    // cents as euros).
+    let file = store.dir().join("project.json");
+    std::fs::write(&file, body.to_string()).unwrap();
+    let out = store.guild_ok(&["team", file.to_str().unwrap()]);
+    let total = format!("total={}.{:02} EUR (proven least", best / 100, best % 100);
+    assert!(out.contains(&total), "{total} in:\n{out}");
 
     // No team: a budget below the least cost, and a skill nobody has at the level.
     let mut poor = body.clone();
