@@ -90,6 +90,27 @@ impl Evidence {
         }
     }
 
+    /// How strong this evidence is: its place in [`Evidence::ALL`], weakest first.
+    pub fn strength(self) -> usize {
+        Evidence::ALL.iter().position(|e| *e == self).unwrap_or(0)
+    }
+
+    /// A worker's claim to a skill, `current`, after new evidence `new` for it (a level and
+    /// where it comes from). A profile shows one level and the evidence *for that level*: a
+    /// higher level wins with its own evidence; at the same level the stronger evidence is
+    /// kept; a lower level changes nothing (a test passed at 3 does not make a claim of 5
+    /// "assessed", nor lower it).
+    pub fn merge(
+        current: (Proficiency, Evidence),
+        new: (Proficiency, Evidence),
+    ) -> (Proficiency, Evidence) {
+        match new.0.cmp(&current.0) {
+            std::cmp::Ordering::Greater => new,
+            std::cmp::Ordering::Equal if new.1.strength() > current.1.strength() => new,
+            _ => current,
+        }
+    }
+
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -740,6 +761,31 @@ impl Task {
 #[cfg(test)]
 mod status_tests {
     use super::*;
+
+    #[test]
+    fn a_profile_shows_a_level_with_the_evidence_for_that_level() {
+        use Evidence::*;
+        let p = |l| Proficiency::new(l).unwrap();
+        // A test passed at 3 neither lowers a claim of 5 nor makes it "assessed".
+        assert_eq!(
+            Evidence::merge((p(5), SelfDeclared), (p(3), Assessed)),
+            (p(5), SelfDeclared)
+        );
+        // Proof at the claimed level makes the claim proven; a higher level comes with its own.
+        assert_eq!(
+            Evidence::merge((p(3), Extracted), (p(3), Assessed)),
+            (p(3), Assessed)
+        );
+        assert_eq!(
+            Evidence::merge((p(2), CompletedWork), (p(4), Assessed)),
+            (p(4), Assessed)
+        );
+        // Weaker evidence at the same level changes nothing.
+        assert_eq!(
+            Evidence::merge((p(4), Credential), (p(4), Assessed)),
+            (p(4), Credential)
+        );
+    }
 
     #[test]
     fn who_sees_a_task_follows_its_state() {

@@ -243,8 +243,17 @@ fn id_list(prefix: &str, ids: &[i64]) -> (String, Vec<Value>) {
     )
 }
 
-/// Raises a worker's skill to at least `level` with at least `evidence` (evidence only ever
-/// gets stronger: a credential does not downgrade finished work), adding it if missing.
+/// A stored level as a proficiency.
+fn proficiency(level: i64) -> Result<Proficiency, StoreError> {
+    u8::try_from(level)
+        .ok()
+        .and_then(|l| Proficiency::new(l).ok())
+        .ok_or_else(|| StoreError::Backend(format!("stored proficiency {level} is not 1–5")))
+}
+
+/// Adds new evidence for a worker's skill at `level`, adding the skill if missing; what the
+/// profile then shows is the matching engine's [`Evidence::merge`] of the two (a level and the
+/// evidence for that level).
 pub(crate) fn raise_skill(
     tx: &mut dyn Tx,
     worker: WorkerId,
@@ -252,7 +261,6 @@ pub(crate) fn raise_skill(
     level: i64,
     evidence: Evidence,
 ) -> Result<(), StoreError> {
-    let strength = |e: Evidence| Evidence::ALL.iter().position(|x| *x == e).unwrap_or(0);
     let current = tx.query(
         "SELECT proficiency, evidence FROM worker_skills WHERE worker_id = $1 AND skill = $2",
         &[worker.into(), skill.into()],
@@ -265,13 +273,14 @@ pub(crate) fn raise_skill(
             )?;
         }
         Some(r) => {
-            let kept = Evidence::parse(r.text("evidence")?)
-                .ok()
-                .filter(|e| strength(*e) > strength(evidence))
-                .unwrap_or(evidence);
+            let held = (
+                proficiency(r.int("proficiency")?)?,
+                Evidence::parse(r.text("evidence")?).map_err(StoreError::Matching)?,
+            );
+            let (level, evidence) = Evidence::merge(held, (proficiency(level)?, evidence));
             tx.execute(
                 "UPDATE worker_skills SET proficiency = $1, evidence = $2 WHERE worker_id = $3 AND skill = $4",
-                &[r.int("proficiency")?.max(level).into(), kept.as_str().into(), worker.into(), skill.into()],
+                &[i64::from(level.level()).into(), evidence.as_str().into(), worker.into(), skill.into()],
             )?;
         }
     }

@@ -651,8 +651,9 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, Option<String>),
         skills.push(WorkerSkill {
             skill,
             proficiency,
-            // Read from the worker's own words and confirmed by them.
-            evidence: Evidence::Extracted,
+            // Read from the worker's own words, then confirmed and levelled by them: their
+            // declaration ("extracted" is for what they have not confirmed).
+            evidence: Evidence::SelfDeclared,
         });
     }
     if skills.is_empty() {
