@@ -127,6 +127,13 @@ pub enum ProposalDecision {
 }
 
 impl ProposalStatus {
+    /// Whether a proposal closed so fills its task: an accepted one made the contract that
+    /// does the work, so the task is no longer offered to anyone (other open proposals on it
+    /// wait for the owner's answer).
+    pub fn fills_task(self) -> bool {
+        self == ProposalStatus::Accepted
+    }
+
     /// The name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -202,6 +202,25 @@ impl Contracts<'_> {
                     "proposal {id} was decided meanwhile"
                 )));
             }
+            if status.fills_task() {
+                let task = tx
+                    .query("SELECT task_id FROM proposals WHERE id = $1", &[id.into()])?
+                    .first()
+                    .map(|r| r.id::<TaskId>("task_id"))
+                    .transpose()?;
+                if let Some(task) = task {
+                    tx.execute(
+                        "UPDATE work_tasks SET status = $1 WHERE id = $2 AND status IN ($3, $4)",
+                        &[
+                            TaskStatus::Closed.as_str().into(),
+                            task.into(),
+                            TaskStatus::Open.as_str().into(),
+                            TaskStatus::Invited.as_str().into(),
+                        ],
+                    )?;
+                    crate::matching::record(tx, crate::matching::Changed::Tasks(&[task]))?;
+                }
+            }
             if let Some((terms, decide)) = contract {
                 let contract = crate::contracts::insert(tx, terms)?;
                 crate::contracts::change_in(tx, contract, decide)?;

@@ -680,6 +680,9 @@ fn contracts_move_money_through_escrow(backend: Backend) {
         post(&server, &alice, &format!("/api/v1/proposals/{pid}/decline")).status,
         409
     );
+    // The hire fills the task: it is closed, so no longer offered to anyone.
+    let task = server.get_ok_as(&format!("/api/v1/tasks/{tid}"), &alice);
+    assert_eq!(task["status"], "closed", "{task}");
     let n = server
         .call("GET", "/api/v1/notifications", Some(&bob), None)
         .body;
