@@ -165,9 +165,20 @@ pub struct Start {
 pub struct WhereNext {
     /// The starting points, in the order the worker named them.
     pub starts: Vec<Start>,
-    /// The nearest moves, best first, with the index in `starts` of the one each leads from
-    /// (a target near several starts is listed once, from the nearest).
-    pub transitions: Vec<(usize, TransitionView)>,
+    /// The nearest moves, best first (a target near several starts is listed once, from the
+    /// nearest).
+    pub transitions: Vec<Move>,
+}
+
+/// A move of "Where next": a transition and the start it leads from.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Move {
+    /// The index in `starts` of the start it leads from.
+    pub from: usize,
+    /// The transition.
+    #[serde(flatten)]
+    pub transition: TransitionView,
 }
 
 /// What a learning path leads to.
@@ -990,7 +1001,14 @@ impl Platform {
                     })
                     .into_iter()
                     .collect(),
-                transitions: report.transitions.into_iter().map(|t| (0, t)).collect(),
+                transitions: report
+                    .transitions
+                    .into_iter()
+                    .map(|transition| Move {
+                        from: 0,
+                        transition,
+                    })
+                    .collect(),
             });
         }
         let mut starts = Vec::with_capacity(named.len());
@@ -1026,11 +1044,15 @@ impl Platform {
                 }
             }
         }
-        let mut transitions: Vec<(usize, TransitionView)> = best.into_values().collect();
+        let mut transitions: Vec<Move> = best
+            .into_values()
+            .map(|(from, transition)| Move { from, transition })
+            .collect();
         transitions.sort_by(|a, b| {
-            b.1.score
-                .total_cmp(&a.1.score)
-                .then_with(|| a.1.occupation.cmp(&b.1.occupation))
+            b.transition
+                .score
+                .total_cmp(&a.transition.score)
+                .then_with(|| a.transition.occupation.cmp(&b.transition.occupation))
         });
         transitions.truncate(limit);
         Ok(WhereNext {

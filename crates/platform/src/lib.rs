@@ -35,9 +35,9 @@ mod versioned;
 pub use contracts::ContractOffer;
 pub use credentials::{OwnFirst, Signer};
 pub use learning::{
-    BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Origin, OriginView, PathReport,
-    PathRequest, PathTarget, SkillLabel, SkillTrainers, Start, TransitionReport, TransitionView,
-    WhereNext,
+    BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Move, Origin, OriginView,
+    PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, Start, TransitionReport,
+    TransitionView, WhereNext,
 };
 pub use matching::{IndexStatus, Matches, MatchingError, TaskMatch, WorkerMatch};
 pub use reading::{MAX_TEXT_TASKS, ProblemText, Work, WorkBreakdown, WorkOccupation};

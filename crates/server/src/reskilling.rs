@@ -181,3 +181,134 @@ pub async fn learning_path(
         .await?;
     Ok(Json(report))
 }
+
+/// An occupation a worker says they have done.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct NamedOccupation {
+    /// Its id (any taxonomy).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// The occupations a worker named, with titles, in the order they named them.
+fn named_occupations(
+    store: &guild_store::Store,
+    worker: WorkerId,
+) -> Result<Vec<NamedOccupation>, guild_store::StoreError> {
+    store
+        .work()
+        .worker_occupations(worker)?
+        .into_iter()
+        .map(|id| {
+            Ok(NamedOccupation {
+                title: store.taxonomy().occupation_title(&id)?,
+                id,
+            })
+        })
+        .collect()
+}
+
+/// The occupations the caller's worker has done (the starts of "where next"): only the
+/// profile's owner.
+#[utoipa::path(get, path = "/api/v1/workers/{id}/occupations", tag = "reskilling",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = [NamedOccupation]), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn list_occupations(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+) -> Result<Json<Vec<NamedOccupation>>, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let named = state
+        .on_store(move |store| named_occupations(store, id))
+        .await?;
+    Ok(Json(named))
+}
+
+/// Adds an occupation the worker has done (any taxonomy; at most 8): 201 when new, 200 when
+/// it was named already. Answers the occupations named.
+#[utoipa::path(put, path = "/api/v1/workers/{id}/occupations/{occupation}", tag = "reskilling",
+    params(("id" = i64, Path, description = "Worker id"),
+           ("occupation" = String, Path, description = "Occupation id, e.g. onet:47-5041.00")),
+    responses((status = 201, body = [NamedOccupation], description = "Added"),
+              (status = 200, body = [NamedOccupation], description = "Named already"),
+              (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
+              (status = 409, body = crate::Problem, description = "too-many-occupations")),
+    security(("bearer" = [])))]
+pub async fn add_occupation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, occupation)): Path<(WorkerId, String)>,
+) -> Result<(axum::http::StatusCode, Json<Vec<NamedOccupation>>), ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let occupation = occupation.trim_start_matches('/').to_owned();
+    let (new, named) = state
+        .on_platform(move |platform| {
+            let new = platform.add_occupation(id, &occupation)?;
+            Ok((new, named_occupations(platform.store(), id)?))
+        })
+        .await?;
+    let status = if new {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Json(named)))
+}
+
+/// Removes an occupation from those the worker named: 204, or 404 when it was not named.
+#[utoipa::path(delete, path = "/api/v1/workers/{id}/occupations/{occupation}", tag = "reskilling",
+    params(("id" = i64, Path, description = "Worker id"),
+           ("occupation" = String, Path, description = "Occupation id")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn remove_occupation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((id, occupation)): Path<(WorkerId, String)>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let occupation = occupation.trim_start_matches('/').to_owned();
+    let removed = state
+        .on_store({
+            let occupation = occupation.clone();
+            move |store| store.work().remove_worker_occupation(id, &occupation)
+        })
+        .await?;
+    if removed {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!(
+            "worker {id} has not named occupation {occupation}"
+        )))
+    }
+}
+
+/// Where the caller's worker can go next: the nearest moves from every occupation they named
+/// (or, when they named none, from the one their skills suggest, marked `stated: false`), each
+/// with the index of the start it leads from.
+#[utoipa::path(get, path = "/api/v1/workers/{id}/where-next", tag = "reskilling",
+    params(
+        ("id" = i64, Path, description = "Worker id"),
+        ("limit" = Option<usize>, Query, description = "How many moves (1–100, default 10)"),
+        ("gap" = Option<usize>, Query, description = "Gap items per move (0–200, default 10)"),
+    ),
+    responses((status = 200, body = guild_platform::WhereNext), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn where_next(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<guild_platform::WhereNext>, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let p = Params::parse(raw.as_deref(), &["limit", "gap"])?;
+    let limit = p.int_in("limit", 1..=100, 10)?;
+    let gap = p.int_in("gap", 0..=200, 10)?;
+    let next = state
+        .on_platform(move |platform| platform.where_next(id, limit, gap))
+        .await?;
+    Ok(Json(next))
+}

@@ -9,6 +9,7 @@ use crate::on_both_backends;
 on_both_backends!(
     transitions_and_learning_paths_on_the_starter_taxonomy,
     reskilling_refuses_bad_input_and_other_peoples_workers,
+    a_worker_names_the_occupations_they_have_done_over_the_api,
 );
 
 const MINER: &str = "guild:occupation/underground-coal-miner";
@@ -630,4 +631,110 @@ pub fn onet_and_esco(store: &TestStore, server: &Server) {
         report["from"]
     );
     assert!(ids(&report).iter().all(|t| t.starts_with("onet:")));
+}
+
+/// The miner names the work he has done over the API; "where next" starts from it (before, from
+/// Guild's guess, marked as one); nobody else sees or changes it.
+fn a_worker_names_the_occupations_they_have_done_over_the_api(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let dai = server.sign_up("dai@example.org");
+    let id = server.created("/api/v1/workers", &dai, &miner_worker())["id"]
+        .as_i64()
+        .unwrap();
+    let base = format!("/api/v1/workers/{id}");
+    let next = server.get_ok_as(&format!("{base}/where-next?limit=5&gap=3"), &dai);
+    assert_eq!(next["starts"][0]["stated"], false, "{next}");
+    assert_eq!(
+        next["starts"][0]["occupation"]["id"], MINER,
+        "his skills read as a coal miner's: {next}"
+    );
+    assert_eq!(
+        server.get_ok_as(&format!("{base}/occupations"), &dai),
+        json!([]),
+        "none named yet"
+    );
+
+    let put = |occupation: &str, token: &str| {
+        server.call(
+            "PUT",
+            &format!("{base}/occupations/{occupation}"),
+            Some(token),
+            None,
+        )
+    };
+    assert_eq!(put(MINER, &dai).status, 201);
+    let again = put(MINER, &dai);
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        again.body[0]["title"], "underground coal miner",
+        "{}",
+        again.body
+    );
+    assert_eq!(put("guild:occupation/astronaut", &dai).status, 404);
+
+    let next = server.get_ok_as(&format!("{base}/where-next?limit=5&gap=3"), &dai);
+    assert_eq!(next["starts"][0]["stated"], true, "{next}");
+    let moves = next["transitions"].as_array().unwrap();
+    assert_eq!(moves.len(), 5, "{next}");
+    assert!(
+        moves.iter().all(|m| m["from"] == 0
+            && m["occupation"] != MINER
+            && m["gap"]["missing"].as_array().unwrap().len() <= 3),
+        "{next}"
+    );
+
+    // Nobody else reads or changes his occupations.
+    let eve = server.sign_up("eve@example.org");
+    assert_eq!(put(MACHINIST, &eve).status, 403);
+    for (method, path) in [
+        ("GET", format!("{base}/occupations")),
+        ("GET", format!("{base}/where-next")),
+        ("DELETE", format!("{base}/occupations/{MINER}")),
+    ] {
+        assert_eq!(
+            server.call(method, &path, Some(&eve), None).status,
+            403,
+            "{method} {path}"
+        );
+    }
+
+    // At most eight; removing one makes room; removing it again is 404.
+    for o in [
+        MACHINIST,
+        "guild:occupation/welder",
+        "guild:occupation/cnc-machine-operator",
+        "guild:occupation/surface-mine-equipment-operator",
+        "guild:occupation/heavy-truck-driver",
+        "guild:occupation/forklift-operator",
+        "guild:occupation/construction-labourer",
+    ] {
+        assert_eq!(put(o, &dai).status, 201, "{o}");
+    }
+    let full = put("guild:occupation/cook", &dai);
+    assert_eq!(full.status, 409, "{}", full.body);
+    assert!(
+        full.body["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("too-many-occupations"),
+        "{}",
+        full.body
+    );
+    let remove = |o: &str| {
+        server
+            .call(
+                "DELETE",
+                &format!("{base}/occupations/{o}"),
+                Some(&dai),
+                None,
+            )
+            .status
+    };
+    assert_eq!(remove("guild:occupation/welder"), 204);
+    assert_eq!(remove("guild:occupation/welder"), 404);
+    assert_eq!(put("guild:occupation/cook", &dai).status, 201);
+    let named = server.get_ok_as(&format!("{base}/occupations"), &dai);
+    assert_eq!(named.as_array().unwrap().len(), 8, "{named}");
+    assert_eq!(named[0]["id"], MINER, "in the order he named them: {named}");
 }

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{RawForm, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
-use guild_platform::{GapItemView, Origin, PathRequest, PathTarget};
+use guild_platform::{GapItemView, Move, Origin, PathRequest, PathTarget};
 
 use super::{Page, Viewer, Words, failed, render, submission};
 use crate::AppState;
@@ -233,49 +233,68 @@ pub(super) async fn transitions(
         &next
             .transitions
             .iter()
-            .map(|(_, t)| (t.score, t.open_tasks, t.ai_exposure))
+            .map(|m| {
+                (
+                    m.transition.score,
+                    m.transition.open_tasks,
+                    m.transition.ai_exposure,
+                )
+            })
             .collect::<Vec<_>>(),
     );
     page.nodes = next
         .transitions
         .iter()
         .zip(&geometry)
-        .map(|((from, t), &(x, y, r, class, stroke))| MapNode {
-            x,
-            y,
-            r,
-            class,
-            label: short(&t.title, 26),
-            // Labels above the upper nodes and below the lower ones keep neighbours apart.
-            label_y: if y < 230.0 { y - r - 6.0 } else { y + r + 14.0 },
-            href: path_href(&t.occupation, next.starts.get(*from)),
-            title: t.title.clone(),
-            stroke,
-        })
+        .map(
+            |(
+                Move {
+                    from,
+                    transition: t,
+                },
+                &(x, y, r, class, stroke),
+            )| MapNode {
+                x,
+                y,
+                r,
+                class,
+                label: short(&t.title, 26),
+                // Labels above the upper nodes and below the lower ones keep neighbours apart.
+                label_y: if y < 230.0 { y - r - 6.0 } else { y + r + 14.0 },
+                href: path_href(&t.occupation, next.starts.get(*from)),
+                title: t.title.clone(),
+                stroke,
+            },
+        )
         .collect();
     let several = next.starts.len() > 1;
     page.rows = next
         .transitions
         .iter()
-        .map(|(from, t)| TransitionRow {
-            title: t.title.clone(),
-            from: if several {
-                next.starts
-                    .get(*from)
-                    .map(|s| s.occupation.title.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
+        .map(
+            |Move {
+                 from,
+                 transition: t,
+             }| TransitionRow {
+                title: t.title.clone(),
+                from: if several {
+                    next.starts
+                        .get(*from)
+                        .map(|s| s.occupation.title.clone())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                href: path_href(&t.occupation, next.starts.get(*from)),
+                // Closeness is shown from 0 (far) up: a score below zero says only "far".
+                score: format!("{:.2}", t.score.max(0.0)),
+                gap: format!("{:.0} %", t.gap.gap_share * 100.0),
+                ai: percent(t.ai_exposure),
+                remote: percent(t.remote_share),
+                open_tasks: t.open_tasks,
+                missing: t.gap.missing.iter().map(|m| m.label.clone()).collect(),
             },
-            href: path_href(&t.occupation, next.starts.get(*from)),
-            // Closeness is shown from 0 (far) up: a score below zero says only "far".
-            score: format!("{:.2}", t.score.max(0.0)),
-            gap: format!("{:.0} %", t.gap.gap_share * 100.0),
-            ai: percent(t.ai_exposure),
-            remote: percent(t.remote_share),
-            open_tasks: t.open_tasks,
-            missing: t.gap.missing.iter().map(|m| m.label.clone()).collect(),
-        })
+        )
         .collect();
     Ok(render(&page))
 }
