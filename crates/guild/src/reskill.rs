@@ -20,7 +20,7 @@ pub struct ReskillArgs {
     /// Start from a worker profile.
     #[arg(long)]
     worker: Option<WorkerId>,
-    /// The occupation the worker has done, when their profile does not say enough.
+    /// The occupation the worker has done (default: the first they named, on the web or with PUT /api/v1/workers/{id}/occupations/…).
     #[arg(long, requires = "worker")]
     occupation: Option<String>,
     /// A target: an occupation id or O*NET-SOC code, a taxonomy task (onet:task:N) or an open
@@ -90,7 +90,16 @@ pub fn run(platform: &Platform, args: ReskillArgs) -> Result<ExitCode> {
         (Some(from), None) => Origin::Occupation(occupation_arg(from)),
         (None, Some(id)) => Origin::Worker {
             id,
-            occupation: args.occupation.as_deref().map(occupation_arg),
+            // Without --occupation, the first occupation the worker named (as on the web).
+            occupation: match args.occupation.as_deref() {
+                Some(o) => Some(occupation_arg(o)),
+                None => platform
+                    .store()
+                    .work()
+                    .worker_occupations(id)?
+                    .into_iter()
+                    .next(),
+            },
         },
         _ => bail!("give either --from OCCUPATION or --worker ID"),
     };
