@@ -843,6 +843,30 @@ impl Work<'_> {
         })
     }
 
+    /// Which of `skills` at least one worker profile holds (at any level).
+    pub fn held_skills(&self, skills: &[SkillId]) -> Result<Vec<SkillId>, StoreError> {
+        if skills.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=skills.len()).map(|i| format!("${i}")).collect();
+        let params: Vec<Value> = skills.iter().map(|s| Value::from(s.as_str())).collect();
+        self.store.read(|tx| {
+            tx.query(
+                &format!(
+                    "SELECT DISTINCT skill FROM worker_skills WHERE skill IN ({}) ORDER BY skill",
+                    marks.join(", ")
+                ),
+                &params,
+            )?
+            .iter()
+            .map(|r| {
+                SkillId::parse(r.text("skill")?)
+                    .map_err(|e| StoreError::Backend(format!("stored skill id: {e}")))
+            })
+            .collect()
+        })
+    }
+
     /// The occupations a worker says they have done, in the order they named them.
     pub fn worker_occupations(&self, worker: WorkerId) -> Result<Vec<String>, StoreError> {
         self.store.read(|tx| {

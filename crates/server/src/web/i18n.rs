@@ -675,6 +675,16 @@ const WORDS: &[(&str, &str, &str)] = &[
         "dicht bij de goedkoopste",
     ),
     (
+        "unheld_title",
+        "No one on Guild holds these skills yet:",
+        "Niemand op Guild heeft deze vaardigheden nog:",
+    ),
+    (
+        "unheld_hint",
+        "The team below covers the rest. Publish the tasks so that new workers can apply, or invite someone to learn them (their way there is under \"Where next\").",
+        "Het team hieronder dekt de rest. Publiceer de taken zodat nieuwe werkers kunnen reageren, of nodig iemand uit om ze te leren (de weg erheen staat onder \"Waarheen\").",
+    ),
+    (
         "no_team",
         "No team can be formed yet",
         "Er kan nog geen team worden gevormd",

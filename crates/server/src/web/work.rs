@@ -744,6 +744,8 @@ struct TeamPage {
     total: String,
     exact: bool,
     problem: String,
+    /// The project's skills no worker on Guild holds yet (the team covers the rest).
+    unheld: Vec<String>,
 }
 
 /// The cheapest team of workers (who state a rate in euros) that covers the project's skills:
@@ -766,12 +768,36 @@ pub(super) async fn team(
             }
         }
     }
+    hours.truncate(guild_matching::team::MAX_NEEDS);
+    // A skill no profile on Guild holds would make every team impossible: the team is formed
+    // for the rest, and the page names what nobody holds yet.
+    let wanted: Vec<guild_taxonomy::SkillId> = hours
+        .iter()
+        .filter_map(|(s, _)| guild_taxonomy::SkillId::parse(s).ok())
+        .collect();
+    let held = state
+        .on_store(move |store| store.work().held_skills(&wanted))
+        .await
+        .map_err(|e| failed(&v, &e))?;
+    let (covered, nobody): (Vec<(String, f64)>, Vec<(String, f64)>) = hours
+        .into_iter()
+        .partition(|(s, _)| held.iter().any(|h| h.as_str() == s));
+    let unheld = if nobody.is_empty() {
+        Vec::new()
+    } else {
+        let ids: Vec<String> = nobody.iter().map(|(s, _)| s.clone()).collect();
+        let labels = super::skill_labels(&state, v.t, ids.clone()).await;
+        ids.iter()
+            .map(|s| labels.get(s).cloned().unwrap_or_else(|| s.clone()))
+            .collect()
+    };
     let request = serde_json::json!({
-        "needs": hours.iter().take(guild_matching::team::MAX_NEEDS).map(|(s, h)| serde_json::json!({"skill": s, "hours": h})).collect::<Vec<_>>(),
+        "needs": covered.iter().map(|(s, h)| serde_json::json!({"skill": s, "hours": h})).collect::<Vec<_>>(),
         "currency": "EUR",
         "weeks": 4,
     });
     let (members, total, exact, problem) = match serde_json::from_value(request) {
+        _ if covered.is_empty() => (Vec::new(), String::new(), false, String::new()),
         Err(e) => (Vec::new(), String::new(), false, e.to_string()),
         Ok(project) => match crate::matching::propose_team(&state, project).await {
             Ok(answer) => {
@@ -820,5 +846,6 @@ pub(super) async fn team(
         total,
         exact,
         problem,
+        unheld,
     }))
 }
