@@ -779,7 +779,7 @@ pub(super) async fn team(
         .on_store(move |store| store.work().held_skills(&wanted))
         .await
         .map_err(|e| failed(&v, &e))?;
-    let (covered, nobody): (Vec<(String, f64)>, Vec<(String, f64)>) = hours
+    let (covered, nobody): (Vec<_>, Vec<_>) = hours
         .into_iter()
         .partition(|(s, _)| held.iter().any(|h| h.as_str() == s));
     let unheld = if nobody.is_empty() {
