@@ -493,4 +493,24 @@ fn a_worker_names_the_work_they_have_done_and_sees_where_it_leads(backend: Backe
         page.contains("verspaner"),
         "the Dutch title is found and shown: {page}"
     );
+    // Where he starts and where he can go, in Dutch titles.
+    let (_, page, _) = send(
+        "GET",
+        &format!("{base}/transitions"),
+        Some(&format!("{session}; guild_lang=nl")),
+        None,
+    );
+    let starts = starts_of(&page);
+    assert!(
+        starts.contains("verspaner") && !starts.contains(">machinist<"),
+        "{starts}"
+    );
+    assert!(page.contains("Vanuit: "), "{page}");
+    let (_, page, _) = send(
+        "GET",
+        &format!("{base}/transitions/path?to=guild%3Aoccupation%2Fcad-drafter"),
+        Some(&format!("{session}; guild_lang=nl")),
+        None,
+    );
+    assert!(page.contains("De weg naar CAD-tekenaar"), "{page}");
 }

@@ -174,18 +174,34 @@ pub(super) async fn transitions(
         .on_platform(move |platform| platform.where_next(id, 8, 6))
         .await
         .map_err(|e| failed(&v, &e))?;
+    // Titles and skills in the reader's language where the taxonomy has them.
+    let local = local_labels(
+        &state,
+        v.t,
+        next.starts
+            .iter()
+            .map(|s| s.occupation.id.clone())
+            .chain(next.transitions.iter().flat_map(|m| {
+                std::iter::once(m.transition.occupation.clone())
+                    .chain(m.transition.gap.missing.iter().map(|g| g.skill.clone()))
+            }))
+            .collect(),
+    )
+    .await;
+    let say =
+        |id: &str, english: &str| local.get(id).cloned().unwrap_or_else(|| english.to_owned());
     page.guessed = next.starts.iter().all(|s| !s.stated);
     page.starts = next
         .starts
         .iter()
         .map(|s| StartRow {
             id: s.occupation.id.clone(),
-            title: s.occupation.title.clone(),
+            title: say(&s.occupation.id, &s.occupation.title),
             stated: s.stated,
         })
         .collect();
     page.from = match next.starts.as_slice() {
-        [one] => one.occupation.title.clone(),
+        [one] => say(&one.occupation.id, &one.occupation.title),
         _ => String::new(),
     };
     if let Some(q) = find {
@@ -258,11 +274,11 @@ pub(super) async fn transitions(
                 y,
                 r,
                 class,
-                label: short(&t.title, 26),
+                label: short(&say(&t.occupation, &t.title), 26),
                 // Labels above the upper nodes and below the lower ones keep neighbours apart.
                 label_y: if y < 230.0 { y - r - 6.0 } else { y + r + 14.0 },
                 href: path_href(&t.occupation, next.starts.get(*from)),
-                title: t.title.clone(),
+                title: say(&t.occupation, &t.title),
                 stroke,
             },
         )
@@ -276,11 +292,11 @@ pub(super) async fn transitions(
                  from,
                  transition: t,
              }| TransitionRow {
-                title: t.title.clone(),
+                title: say(&t.occupation, &t.title),
                 from: if several {
                     next.starts
                         .get(*from)
-                        .map(|s| s.occupation.title.clone())
+                        .map(|s| say(&s.occupation.id, &s.occupation.title))
                         .unwrap_or_default()
                 } else {
                     String::new()
@@ -292,11 +308,33 @@ pub(super) async fn transitions(
                 ai: percent(t.ai_exposure),
                 remote: percent(t.remote_share),
                 open_tasks: t.open_tasks,
-                missing: t.gap.missing.iter().map(|m| m.label.clone()).collect(),
+                missing: t
+                    .gap
+                    .missing
+                    .iter()
+                    .map(|m| say(&m.skill, &m.label))
+                    .collect(),
             },
         )
         .collect();
     Ok(render(&page))
+}
+
+/// Labels of taxonomy concepts (skills, occupations) in the reader's language, where the
+/// taxonomy has one; none for English, which the reports are written in.
+async fn local_labels(
+    state: &AppState,
+    t: Words,
+    ids: Vec<String>,
+) -> std::collections::HashMap<String, String> {
+    if t.0 == super::Lang::En {
+        return std::collections::HashMap::new();
+    }
+    super::skill_labels(state, t, ids)
+        .await
+        .into_iter()
+        .filter(|(id, label)| id != label)
+        .collect()
 }
 
 /// The link to the way from `start` (when the worker named it) to `target`.
@@ -491,14 +529,36 @@ pub(super) async fn path(
         Ok(r) => r,
         Err(e) => return Err(failed(&v, &e)),
     };
+    let local = local_labels(
+        &state,
+        v.t,
+        std::iter::once(report.target.id.clone())
+            .chain(report.gap.missing.iter().map(|g| g.skill.clone()))
+            .chain(report.gap.carried_over.iter().map(|c| c.id.clone()))
+            .chain(report.gap.rated_from.iter().map(|o| o.id.clone()))
+            .chain(report.labels.keys().cloned())
+            .collect(),
+    )
+    .await;
     let label = |id: &str| {
-        report
-            .labels
+        local
             .get(id)
+            .or_else(|| report.labels.get(id))
             .cloned()
             .unwrap_or_else(|| id.to_owned())
     };
-    let bars = bars(&report.gap.missing);
+    let say =
+        |id: &str, english: &str| local.get(id).cloned().unwrap_or_else(|| english.to_owned());
+    let missing: Vec<GapItemView> = report
+        .gap
+        .missing
+        .iter()
+        .map(|m| GapItemView {
+            label: say(&m.skill, &m.label),
+            ..m.clone()
+        })
+        .collect();
+    let bars = bars(&missing);
     let (steps, total_hours, uncovered) = match &report.plan {
         Some(plan) => (
             plan.steps
@@ -532,14 +592,14 @@ pub(super) async fn path(
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
-        target: report.target.label.clone(),
+        target: say(&report.target.id, &report.target.label),
         chart_height: 40.0 + bars.len() as f32 * 30.0,
         bars,
         carried: report
             .gap
             .carried_over
             .iter()
-            .map(|c| c.label.clone())
+            .map(|c| say(&c.id, &c.label))
             .collect(),
         steps,
         total_hours,
@@ -576,7 +636,7 @@ pub(super) async fn path(
             .gap
             .rated_from
             .as_ref()
-            .map(|o| o.label.clone())
+            .map(|o| say(&o.id, &o.label))
             .unwrap_or_default(),
     }))
 }
