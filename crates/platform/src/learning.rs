@@ -805,8 +805,10 @@ impl Learning<'_> {
         })
     }
 
-    /// Trainers for the needs no resource covers, then the most important ones (at most
-    /// five skills, three trainers each), ranked for worker `learner`.
+    /// Trainers for the needs no resource covers, then for the others, most important first:
+    /// the first five skills someone offers to teach (three trainers each), ranked for worker
+    /// `learner`. (Only the needs that have trainers count toward the five, so a path shows the
+    /// teachers it has even when they teach its less important skills.)
     fn trainers_for(
         &self,
         learner: WorkerId,
@@ -819,14 +821,10 @@ impl Learning<'_> {
             .map_or_else(Vec::new, |p| p.uncovered.iter().collect());
         let mut chosen: Vec<&Need> = uncovered;
         for n in needs {
-            if chosen.len() >= 5 {
-                break;
-            }
             if !chosen.iter().any(|c| c.skill == n.skill) {
                 chosen.push(n);
             }
         }
-        chosen.truncate(5);
         let labels = self.store.taxonomy().skill_labels(
             &chosen
                 .iter()
@@ -835,6 +833,9 @@ impl Learning<'_> {
         )?;
         let mut out = Vec::new();
         for need in chosen {
+            if out.len() >= 5 {
+                break;
+            }
             let offers = self.store.learning().trainer_candidates(&need.skill)?;
             if offers.is_empty() {
                 continue;

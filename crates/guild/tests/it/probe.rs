@@ -106,6 +106,9 @@ const AREAS: &[(&str, &str)] = &[
     ("/api/v1/workers/{id}/teaching", "profile"),
     ("/api/v1/workers/{id}/teaching/{skill}", "profile"),
     ("/api/v1/workers/{id}/transitions", "profile"),
+    ("/api/v1/workers/{id}/occupations", "profile"),
+    ("/api/v1/workers/{id}/occupations/{occupation}", "profile"),
+    ("/api/v1/workers/{id}/where-next", "profile"),
 ];
 
 const SCOPES: [&str; 8] = [

@@ -513,4 +513,52 @@ fn a_worker_names_the_work_they_have_done_and_sees_where_it_leads(backend: Backe
         None,
     );
     assert!(page.contains("De weg naar CAD-tekenaar"), "{page}");
+
+    // He offers to teach CNC milling from his dashboard; a learner on the way to machining
+    // finds him there.
+    let page = get("/dashboard");
+    assert!(page.contains("Teach what you know"), "{page}");
+    let (status, page) = post(
+        "/teach",
+        "skill=guild%3Askill%2Foperate-cnc-milling-machine&remote=1&rate=30.00&note=Evenings",
+    );
+    assert_eq!(status, 303, "{page}");
+    let page = get("/dashboard");
+    assert!(page.contains("30.00 EUR/h"), "{page}");
+    let (status, page) = post("/teach", "skill=guild%3Askill%2Fg-code&rate=lots");
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("hourly rate"), "{page}");
+    let (status, _, learner) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Dai&email=dai%40example.org&password=a+long+enough+password"),
+    );
+    assert_eq!(status, 303);
+    let learner = learner.unwrap();
+    let (_, page, _) = send("GET", &format!("{base}/welcome"), Some(&learner), None);
+    let learner_csrf = csrf_in(&page);
+    let (status, page, _) = send(
+        "POST",
+        &format!("{base}/profile"),
+        Some(&learner),
+        Some(&format!(
+            "csrf={learner_csrf}&skill=guild%3Askill%2Fread-engineering-drawings&level%3Aguild%3Askill%2Fread-engineering-drawings=2&hours_per_week=30&languages=en&work_mode=remote"
+        )),
+    );
+    assert_eq!(status, 303, "{page}");
+    let (status, page, _) = send(
+        "GET",
+        &format!("{base}/transitions/path?to=guild%3Aoccupation%2Fmachinist"),
+        Some(&learner),
+        None,
+    );
+    assert_eq!(status, 200, "{page}");
+    let teach = &page[page
+        .find("People on Guild who teach these skills")
+        .expect("a trainers section")..];
+    assert!(
+        teach.contains("Rex") && teach.contains("30.00 EUR/h"),
+        "{teach}"
+    );
 }

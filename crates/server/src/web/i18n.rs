@@ -491,6 +491,43 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("open_work", "Open tasks", "Open taken"),
     ("to_learn", "to learn", "te leren"),
     ("path_to", "The way to", "De weg naar"),
+    (
+        "trainers_title",
+        "People on Guild who teach these skills",
+        "Mensen op Guild die les geven in deze vaardigheden",
+    ),
+    (
+        "no_trainers",
+        "No one on Guild offers to teach these skills yet.",
+        "Nog niemand op Guild biedt les aan in deze vaardigheden.",
+    ),
+    (
+        "teaches_remotely",
+        "teaches remotely",
+        "geeft les op afstand",
+    ),
+    (
+        "teaching_title",
+        "Teach what you know",
+        "Leer anderen wat u kunt",
+    ),
+    (
+        "teach_none",
+        "Skills you hold at level 4 or more can be taught to others here.",
+        "Vaardigheden die u op niveau 4 of hoger beheerst, kunt u hier aan anderen leren.",
+    ),
+    ("teach_skill", "Skill", "Vaardigheid"),
+    (
+        "teach_rate",
+        "Hourly rate in euros (empty: free)",
+        "Uurtarief in euro (leeg: gratis)",
+    ),
+    (
+        "teach_note",
+        "A word about your teaching",
+        "Iets over uw lessen",
+    ),
+    ("teach_offer", "Offer to teach", "Bied les aan"),
     ("more_tools_before", "And", "En"),
     (
         "more_tools_after",

@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/welcome", get(welcome_page).post(welcome))
         .route("/profile", post(save_profile))
         .route("/dashboard", get(dashboard))
+        .route("/teach", post(teach))
+        .route("/teach/withdraw", post(stop_teaching))
         .route("/verify", get(verify_page).post(verify))
         .route("/projects", get(work::projects).post(work::create_project))
         .route("/projects/{id}", get(work::project))
@@ -765,6 +767,10 @@ struct DashboardPage {
     balances: Vec<(&'static str, String, String)>,
     /// (task title, price, status, contract).
     proposals: Vec<(String, String, String, Option<ContractId>)>,
+    /// Skills the worker holds well enough to teach: (id, label).
+    teachable: Vec<(String, String)>,
+    /// Their offers to teach: (skill id, label, remote, rate).
+    offers: Vec<(String, String, bool, String)>,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
@@ -808,6 +814,8 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
         matches: Vec::new(),
         considered: 0,
         proposals,
+        teachable: Vec::new(),
+        offers: Vec::new(),
         contracts: contracts
             .into_iter()
             .map(|c| {
@@ -840,10 +848,47 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .map(|s| s.skill.to_string())
             .collect();
         let lang = v.t.tag();
-        page.skills = state
-            .on_store(move |store| store.taxonomy().skill_labels_in(&ids, lang))
+        let id = w.worker.id;
+        let (labels, offers) = state
+            .on_store(move |store| {
+                Ok((
+                    store.taxonomy().skill_labels_in(&ids, lang)?,
+                    store.learning().teaching_offers(id)?,
+                ))
+            })
             .await
-            .unwrap_or_default();
+            .map_err(|e| failed(&v, &e))?;
+        let label_of = |skill: &str| {
+            w.worker
+                .skills
+                .iter()
+                .zip(&labels)
+                .find(|(s, _)| s.skill.as_str() == skill)
+                .map_or_else(|| skill.to_owned(), |(_, l)| l.clone())
+        };
+        page.teachable = w
+            .worker
+            .skills
+            .iter()
+            .zip(&labels)
+            .filter(|(s, _)| s.proficiency.level() >= guild_reskilling::trainers::MIN_TRAINER_LEVEL)
+            .filter(|(s, _)| !offers.iter().any(|o| o.skill == s.skill))
+            .map(|(s, l)| (s.skill.to_string(), l.clone()))
+            .collect();
+        page.offers = offers
+            .iter()
+            .map(|o| {
+                (
+                    o.skill.to_string(),
+                    label_of(o.skill.as_str()),
+                    o.remote,
+                    o.rate
+                        .map(|r| reskill::money_text(r.minor, r.currency.code()))
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        page.skills = labels;
         let found = crate::matching::top_tasks_for(&state, w.worker, 10)
             .await
             .map_err(|e| failed(&v, &e))?;
@@ -862,6 +907,74 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .collect();
     }
     Ok(render(&page))
+}
+
+/// The teaching form: a skill held at 4 or more, remote or in person, a rate in euros.
+#[derive(serde::Deserialize)]
+struct TeachForm {
+    skill: String,
+    #[serde(default)]
+    remote: Option<String>,
+    #[serde(default)]
+    rate: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Offers to teach a skill from the dashboard (the reskilling engine's rule decides who may).
+async fn teach(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
+    let (v, account, f): (_, _, TeachForm) = submission(&state, &headers, &raw).await?;
+    let bad = |e: String| problem_page(&v, StatusCode::BAD_REQUEST, &e);
+    let skill = SkillId::parse(&f.skill).map_err(|e| bad(format!("skill: {e}")))?;
+    let rate = match f.rate.trim() {
+        "" => None,
+        text => {
+            let eur = guild_market::Currency::parse("EUR").map_err(|e| bad(e.to_string()))?;
+            let amount = guild_market::Amount::parse(text, eur)
+                .map_err(|e| bad(format!("hourly rate: {e}")))?;
+            Some(guild_matching::Money::new(amount.minor, eur).map_err(|e| bad(e.to_string()))?)
+        }
+    };
+    let worker = match state
+        .on_store(move |store| store.work().worker_of(account.id))
+        .await
+    {
+        Ok(Some(w)) => w.worker.id,
+        Ok(None) => return go("/welcome"),
+        Err(e) => return Err(failed(&v, &e)),
+    };
+    let offer = guild_store::TeachingOffer {
+        worker,
+        skill,
+        rate,
+        remote: f.remote.is_some(),
+        note: f.note.trim().to_owned(),
+        created_at: String::new(),
+    };
+    state
+        .on_platform(move |platform| platform.offer_to_teach(&offer))
+        .await
+        .map_err(|e| failed(&v, &e))?;
+    go("/dashboard#teaching")
+}
+
+/// Withdraws an offer to teach.
+async fn stop_teaching(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Page {
+    let (v, account, f): (_, _, TeachForm) = submission(&state, &headers, &raw).await?;
+    let skill = SkillId::parse(&f.skill)
+        .map_err(|e| problem_page(&v, StatusCode::BAD_REQUEST, &format!("skill: {e}")))?;
+    state
+        .on_store(move |store| match store.work().worker_of(account.id)? {
+            Some(w) => store.learning().delete_teaching_offer(w.worker.id, &skill),
+            None => Ok(()),
+        })
+        .await
+        .map_err(|e| failed(&v, &e))?;
+    go("/dashboard#teaching")
 }
 
 /// Every skill that explanations name, by id, in the viewer's language.

@@ -442,10 +442,21 @@ struct PathPage {
     bridge: Vec<(String, String)>,
     doable: Vec<String>,
     target_tasks: usize,
+    /// People on Guild who teach the path's skills: (skill, trainers).
+    trainers: Vec<(String, Vec<TrainerRow>)>,
     /// Technologies the target uses that the gap counts but does not list.
     more_tools: usize,
     /// The occupation whose rated skills stand in for the target's, when it has none.
     rated_from: String,
+}
+
+/// A worker who teaches a skill of the path.
+struct TrainerRow {
+    name: String,
+    level: u8,
+    rate: String,
+    remote: bool,
+    languages: String,
 }
 
 /// Pixels per proficiency level in the gap chart.
@@ -624,6 +635,29 @@ pub(super) async fn path(
             .map(|d| d.statement.clone())
             .collect(),
         target_tasks: report.target_tasks,
+        trainers: report
+            .trainers
+            .iter()
+            .filter(|s| !s.trainers.is_empty())
+            .map(|s| {
+                (
+                    say(&s.skill.id, &s.skill.label),
+                    s.trainers
+                        .iter()
+                        .map(|m| TrainerRow {
+                            name: m.name.clone(),
+                            level: m.proficiency,
+                            rate: m
+                                .rate
+                                .map(|r| money_text(r.minor, r.currency.code()))
+                                .unwrap_or_default(),
+                            remote: m.remote,
+                            languages: m.shared_languages.join(", "),
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
         more_tools: report.gap.tools_missing.saturating_sub(
             report
                 .gap
