@@ -180,10 +180,10 @@ impl AppState {
         learning::trainers,
         reskilling::occupation_transitions,
         reskilling::worker_transitions,
-        reskilling::list_occupations,
-        reskilling::add_occupation,
-        reskilling::remove_occupation,
-        reskilling::where_next,
+        reskilling::worker_occupations,
+        reskilling::add_worker_occupation,
+        reskilling::remove_worker_occupation,
+        reskilling::worker_where_next,
         reskilling::learning_path,
         credentials::verify_credential,
         credentials::create_organisation,
@@ -600,15 +600,15 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
         )
         .route(
             "/api/v1/workers/{id}/occupations",
-            get(reskilling::list_occupations),
+            get(reskilling::worker_occupations),
         )
         .route(
             "/api/v1/workers/{id}/occupations/{*occupation}",
-            put(reskilling::add_occupation).delete(reskilling::remove_occupation),
+            put(reskilling::add_worker_occupation).delete(reskilling::remove_worker_occupation),
         )
         .route(
             "/api/v1/workers/{id}/where-next",
-            get(reskilling::where_next),
+            get(reskilling::worker_where_next),
         )
         .route("/api/v1/learning-paths", post(reskilling::learning_path))
         .route(

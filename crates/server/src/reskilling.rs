@@ -215,7 +215,7 @@ fn named_occupations(
     params(("id" = i64, Path, description = "Worker id")),
     responses((status = 200, body = [NamedOccupation]), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
-pub async fn list_occupations(
+pub async fn worker_occupations(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<WorkerId>,
@@ -237,7 +237,7 @@ pub async fn list_occupations(
               (status = 403, body = crate::Problem), (status = 404, body = crate::Problem),
               (status = 409, body = crate::Problem, description = "too-many-occupations")),
     security(("bearer" = [])))]
-pub async fn add_occupation(
+pub async fn add_worker_occupation(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path((id, occupation)): Path<(WorkerId, String)>,
@@ -264,7 +264,7 @@ pub async fn add_occupation(
            ("occupation" = String, Path, description = "Occupation id")),
     responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
-pub async fn remove_occupation(
+pub async fn remove_worker_occupation(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path((id, occupation)): Path<(WorkerId, String)>,
@@ -297,7 +297,7 @@ pub async fn remove_occupation(
     ),
     responses((status = 200, body = guild_platform::WhereNext), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
-pub async fn where_next(
+pub async fn worker_where_next(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<WorkerId>,
