@@ -631,6 +631,19 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
     }))
 }
 
+/// An hourly rate typed in euros ("30", "30.50"), or none when the field is empty.
+fn euro_rate(text: &str) -> Result<Option<guild_matching::Money>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let eur = guild_market::Currency::parse("EUR").map_err(|e| e.to_string())?;
+    let amount = guild_market::Amount::parse(text, eur).map_err(|e| format!("hourly rate: {e}"))?;
+    guild_matching::Money::new(amount.minor, eur)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// Reads the confirmed-skills form: `skill=ID` for each kept skill with `level:ID=1..5`, and
 /// the profile's fields.
 fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, Option<String>), String> {
@@ -676,16 +689,7 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, Option<String>),
         .collect();
     let utc_offset_minutes = field("utc_offset_minutes").parse().unwrap_or(0);
     // An hourly rate is optional; clients' team proposals use it.
-    let rate = match field("rate").as_str() {
-        "" => None,
-        text => {
-            let eur = guild_market::Currency::parse("EUR").map_err(|e| e.to_string())?;
-            let amount =
-                guild_market::Amount::parse(text, eur).map_err(|e| format!("hourly rate: {e}"))?;
-            let currency = guild_matching::Currency::parse("EUR").map_err(|e| e.to_string())?;
-            Some(guild_matching::Money::new(amount.minor, currency).map_err(|e| e.to_string())?)
-        }
-    };
+    let rate = euro_rate(&field("rate"))?;
     let worker = Worker {
         id: guild_matching::WorkerId(0),
         name: name.to_owned(),
@@ -926,15 +930,7 @@ async fn teach(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): 
     let (v, account, f): (_, _, TeachForm) = submission(&state, &headers, &raw).await?;
     let bad = |e: String| problem_page(&v, StatusCode::BAD_REQUEST, &e);
     let skill = SkillId::parse(&f.skill).map_err(|e| bad(format!("skill: {e}")))?;
-    let rate = match f.rate.trim() {
-        "" => None,
-        text => {
-            let eur = guild_market::Currency::parse("EUR").map_err(|e| bad(e.to_string()))?;
-            let amount = guild_market::Amount::parse(text, eur)
-                .map_err(|e| bad(format!("hourly rate: {e}")))?;
-            Some(guild_matching::Money::new(amount.minor, eur).map_err(|e| bad(e.to_string()))?)
-        }
-    };
+    let rate = euro_rate(&f.rate).map_err(bad)?;
     let worker = match state
         .on_store(move |store| store.work().worker_of(account.id))
         .await

@@ -47,8 +47,6 @@ struct TransitionsPage {
     csrf: String,
     from: String,
     starts: Vec<StartRow>,
-    /// Whether the moves start from a guess (the worker named no occupation).
-    guessed: bool,
     nodes: Vec<MapNode>,
     rows: Vec<TransitionRow>,
     has_profile: bool,
@@ -157,7 +155,6 @@ pub(super) async fn transitions(
         csrf: v.csrf.clone(),
         from: String::new(),
         starts: Vec::new(),
-        guessed: false,
         nodes: Vec::new(),
         rows: Vec::new(),
         has_profile: worker.is_some(),
@@ -190,7 +187,6 @@ pub(super) async fn transitions(
     .await;
     let say =
         |id: &str, english: &str| local.get(id).cloned().unwrap_or_else(|| english.to_owned());
-    page.guessed = next.starts.iter().all(|s| !s.stated);
     page.starts = next
         .starts
         .iter()
