@@ -90,6 +90,13 @@ enum Command {
         replica_url: Option<String>,
         #[command(flatten)]
         limits: LimitArgs,
+        /// The IBAN of the operator's bank account, which clients send deposits to (quoting
+        /// their reference). Without it, the money page tells clients to ask the operator.
+        #[arg(long, env = "GUILD_BANK_IBAN")]
+        bank_iban: Option<String>,
+        /// The holder of that account, as the bank knows it.
+        #[arg(long, env = "GUILD_BANK_HOLDER", default_value = "Guild")]
+        bank_holder: String,
     },
     /// Import a taxonomy or dataset into the store (all or nothing; running it twice changes nothing).
     #[command(subcommand)]
@@ -565,7 +572,18 @@ pub fn run() -> Result<ExitCode> {
         key_file: settings.key_file.clone(),
     };
     match cli.command {
-        Command::Serve { limits, .. } => serve(&db, &settings, limits.into()),
+        Command::Serve {
+            limits,
+            bank_iban,
+            bank_holder,
+            ..
+        } => {
+            let bank = bank_iban
+                .map(|iban| guild_server::BankAccount::new(&iban, &bank_holder))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!(e))?;
+            serve(&db, &settings, limits.into(), bank)
+        }
         Command::Import(command) => import(&db, command),
         Command::Taxonomy(command) => taxonomy(&db, command),
         Command::Extract {
@@ -821,12 +839,18 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
     filter
 }
 
-fn serve(db: &Db, settings: &Settings, limits: guild_server::RateLimits) -> Result<ExitCode> {
+fn serve(
+    db: &Db,
+    settings: &Settings,
+    limits: guild_server::RateLimits,
+    bank: Option<guild_server::BankAccount>,
+) -> Result<ExitCode> {
     let addr = settings.addr.as_str();
     let config = guild_server::ServerConfig {
         public_url: settings.public_url.clone(),
         limits,
         encoder: crate::meaning::encoder()?,
+        bank,
     };
     tracing_subscriber::fmt()
         .with_env_filter(log_filter())

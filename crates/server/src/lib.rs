@@ -77,6 +77,43 @@ pub struct AppState {
     pub publication: Arc<Publication>,
     /// Fetches did:web documents, key documents and status lists of other issuers.
     pub fetcher: Arc<fetch::HttpFetcher>,
+    /// The bank account clients' deposits go to, if the operator named one.
+    pub bank: Option<Arc<BankAccount>>,
+}
+
+/// The operator's bank account: where clients send the money they add, quoting their
+/// reference. Named at `guild serve` (`--bank-iban`, `--bank-holder`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankAccount {
+    /// The IBAN, checked and normalised (`NL91ABNA0417164300`).
+    pub iban: String,
+    /// The account holder's name, as the bank knows it.
+    pub holder: String,
+}
+
+impl BankAccount {
+    /// The account, its IBAN checked (mod-97) and normalised.
+    pub fn new(iban: &str, holder: &str) -> Result<Self, String> {
+        let iban = guild_market::bank::check_iban(iban).map_err(|e| format!("bank IBAN: {e}"))?;
+        let holder = holder.trim();
+        if holder.is_empty() {
+            return Err("bank account holder: give the name the bank knows".to_owned());
+        }
+        Ok(BankAccount {
+            iban,
+            holder: holder.to_owned(),
+        })
+    }
+
+    /// The IBAN in groups of four, as people read and type it.
+    pub fn iban_grouped(&self) -> String {
+        self.iban
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// How the server presents itself to the outside.
@@ -89,6 +126,8 @@ pub struct ServerConfig {
     pub limits: RateLimits,
     /// The sentence encoder that reads text by meaning; `None` reads by words only.
     pub encoder: Option<Arc<guild_semantic::Encoder>>,
+    /// Where clients' deposits go; without one, deposit instructions say to ask the operator.
+    pub bank: Option<BankAccount>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -468,7 +507,7 @@ async fn not_found() -> ApiError {
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the rate limits count
 /// by the client's address.
 pub fn router(store: Arc<Store>, publication: Publication, limiters: Arc<RateLimiters>) -> Router {
-    routes(AppState::new(store, publication, None), limiters)
+    routes(AppState::new(store, publication, None, None), limiters)
 }
 
 impl AppState {
@@ -476,8 +515,10 @@ impl AppState {
         store: Arc<Store>,
         publication: Publication,
         encoder: Option<Arc<guild_semantic::Encoder>>,
+        bank: Option<BankAccount>,
     ) -> Self {
         AppState {
+            bank: bank.map(Arc::new),
             platform: Arc::new(Platform::new(store.clone(), encoder)),
             store,
             publication: Arc::new(publication),
@@ -956,7 +997,12 @@ pub async fn serve(
         }
     });
     // The matching index, once built, follows the store between requests.
-    let state = AppState::new(store, publication, config.encoder.clone());
+    let state = AppState::new(
+        store,
+        publication,
+        config.encoder.clone(),
+        config.bank.clone(),
+    );
     // Submitted work the client did not review in time is approved, once a minute.
     let sweeper = state.platform.clone();
     tokio::spawn(async move {

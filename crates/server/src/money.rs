@@ -96,8 +96,12 @@ pub async fn deposit(
     let instruction = state
         .on_store(move |store| store.ledger().deposit_instruction(caller.id, cur, amount))
         .await?;
+    let to = match state.bank.as_deref() {
+        Some(bank) => format!("to {} ({})", bank.iban_grouped(), bank.holder),
+        None => "to the account the operator names (none is configured here)".to_owned(),
+    };
     let how = format!(
-        "Send a bank transfer in {cur} to Guild's account, quoting the reference {} exactly; it is credited to your client funds when it reaches Guild's bank statement.",
+        "Send a bank transfer in {cur} {to}, quoting the reference {} exactly; it is credited to your client funds when it reaches Guild's bank statement.",
         instruction.reference
     );
     Ok((

@@ -212,6 +212,21 @@ impl Ledger<'_> {
         })
     }
 
+    /// The instructions still waiting for the bank, every account's, oldest first: the deposits
+    /// clients said they would send and the payouts not yet confirmed (at most `limit`).
+    pub fn open_instructions(&self, limit: usize) -> Result<Vec<PaymentInstruction>, StoreError> {
+        let limit = i64::try_from(limit.min(1000)).unwrap_or(1000);
+        self.store.read(|tx| {
+            tx.query(
+                &format!("SELECT {COLUMNS} FROM payment_instructions WHERE status = 'open' ORDER BY id LIMIT $1"),
+                &[limit.into()],
+            )?
+            .iter()
+            .map(from_row)
+            .collect()
+        })
+    }
+
     /// Sets the rate for converting `base` into `quote`.
     pub fn set_rate(&self, rate: Rate) -> Result<(), StoreError> {
         self.store.write(|tx| {

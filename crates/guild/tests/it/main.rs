@@ -9,6 +9,7 @@ mod assign;
 mod authz_matrix;
 mod backup;
 mod browser;
+mod client_pages;
 mod contracts_api;
 mod credentials;
 mod distributed;

@@ -11,7 +11,9 @@
 #![allow(clippy::result_large_err)]
 
 mod i18n;
+mod money;
 mod reskill;
+mod task_editor;
 mod tests;
 mod wallet;
 mod work;
@@ -58,7 +60,11 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}/team", get(work::team))
         .route(
             "/projects/{id}/tasks/{task}",
-            get(work::task_workers).post(work::edit_task),
+            get(work::task_workers).post(task_editor::save),
+        )
+        .route(
+            "/projects/{id}/tasks/{task}/edit",
+            get(task_editor::edit_page),
         )
         .route("/offers", post(work::offer))
         .route("/proposals", post(work::apply))
@@ -78,6 +84,12 @@ pub fn routes() -> Router<AppState> {
             "/transitions/occupations/remove",
             post(reskill::remove_occupation),
         )
+        .route("/money", get(money::page))
+        .route("/money/deposit", post(money::deposit))
+        .route("/money/withdraw", post(money::withdraw))
+        .route("/admin/payments", get(money::admin_payments))
+        .route("/admin/payments/reconcile", post(money::reconcile))
+        .route("/admin/payments/payouts.csv", get(money::payout_file))
         .route("/contracts/{id}", get(work::contract))
         .route("/contracts/{id}/act", post(work::act))
         .route("/contracts/{id}/messages", post(work::message))

@@ -21,7 +21,7 @@ use crate::error::ApiError;
 use crate::{AppState, blocking};
 
 /// The viewer, signed in, or the page that says what to do instead.
-async fn signed_in(
+pub(super) async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(Viewer, guild_store::Account), Response> {
@@ -32,7 +32,7 @@ async fn signed_in(
     Ok((v, a))
 }
 
-fn not_found(t: Words) -> Response {
+pub(super) fn not_found(t: Words) -> Response {
     problem_page(
         t,
         StatusCode::NOT_FOUND,
@@ -40,7 +40,7 @@ fn not_found(t: Words) -> Response {
     )
 }
 
-async fn own_project(
+pub(super) async fn own_project(
     state: &AppState,
     v: &Viewer,
     owner: AccountId,
@@ -141,6 +141,12 @@ struct TaskRow {
     title: String,
     status: String,
     hours: String,
+    /// The budget with its currency, or empty.
+    budget: String,
+    /// Start and end dates, or empty.
+    dates: String,
+    /// Where the client said it is done, when that is a place.
+    place: String,
     ai: String,
     presence: &'static str,
     skills: Vec<String>,
@@ -183,10 +189,38 @@ pub(super) async fn project(
             title: t.task.title.clone(),
             status: t.status.to_string(),
             hours: format!("{}", t.task.hours),
+            budget: t.task.budget.map_or_else(String::new, |b| {
+                format!(
+                    "{} {}",
+                    guild_market::money::decimal(b.minor, b.currency),
+                    b.currency
+                )
+            }),
+            dates: match (t.task.starts, t.task.ends) {
+                (None, None) => String::new(),
+                (s, e) => format!(
+                    "{} – {}",
+                    s.map(|d| d.to_string()).unwrap_or_default(),
+                    e.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            },
+            place: match &t.task.place {
+                guild_matching::Place::Remote => String::new(),
+                guild_matching::Place::OnSite { location } => format!(
+                    "{} {:.3}, {:.3}",
+                    v.t.s("on_site_at"),
+                    location.lat,
+                    location.lon
+                ),
+            },
             ai: t
                 .ai_exposure
                 .map_or_else(|| "—".to_owned(), |a| format!("{:.0} %", a * 100.0)),
+            // The client's own choice of a place wins over deconstruction's judgment.
             presence: match t.physical {
+                _ if matches!(t.task.place, guild_matching::Place::OnSite { .. }) => {
+                    v.t.s("on_site")
+                }
                 Some(true) => v.t.s("on_site"),
                 Some(false) => v.t.s("remote"),
                 None => "—",
@@ -215,57 +249,6 @@ pub(super) async fn project(
         publishable: p.status.publishable(),
         tasks,
     }))
-}
-
-#[derive(Deserialize)]
-struct TaskEdit {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    hours: String,
-    #[serde(default)]
-    remove: Option<String>,
-}
-
-/// Edits a task of the project (its title and hours), or removes it.
-pub(super) async fn edit_task(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((id, task)): Path<(ProjectId, TaskId)>,
-    RawForm(raw): RawForm,
-) -> Page {
-    let (v, account, f): (_, _, TaskEdit) = submission(&state, &headers, &raw).await?;
-    let p = own_project(&state, &v, account.id, id).await?;
-    let Some(current) = p.tasks.iter().find(|t| t.task.id == task).cloned() else {
-        return Err(not_found(v.t));
-    };
-    let done = if f.remove.is_some() {
-        state
-            .on_store(move |store| store.work().delete_task(task))
-            .await
-    } else {
-        let hours: f32 = match f.hours.trim().replace(',', ".").parse() {
-            Ok(h) => h,
-            Err(_) => {
-                return Err(problem_page(
-                    &v,
-                    StatusCode::BAD_REQUEST,
-                    &format!("hours: {:?} is not a number", f.hours),
-                ));
-            }
-        };
-        let mut t = current.task.clone();
-        t.title = f.title.trim().to_owned();
-        t.hours = hours;
-        let status = current.status;
-        state
-            .on_store(move |store| store.work().update_task(task, &t, status))
-            .await
-    };
-    match done {
-        Ok(()) => go(&format!("/projects/{id}")),
-        Err(e) => Err(failed(&v, &e)),
-    }
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,514 @@
+//! The client's pages over plain HTTP, on both backends: a task edited in full from the web
+//! (skills found in the taxonomy, levels, weights, place, budget and currency, hours, dates),
+//! with mistakes shown on the form and nothing half-saved; and money moved from the pages —
+//! a deposit reference with the operator's bank account, the admin reading the bank's
+//! statement, a withdrawal that a second press does not repeat.
+
+use serde_json::Value;
+
+use crate::harness::{Backend, TestStore};
+
+crate::on_both_backends!(
+    a_client_edits_a_task_in_full_on_the_page,
+    money_comes_in_and_goes_out_on_the_pages
+);
+
+/// (status, body, Location, session cookie).
+fn send(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (u16, String, String, Option<String>) {
+    let mut r = ureq::AgentBuilder::new()
+        .redirects(0)
+        .build()
+        .request(method, url);
+    if let Some(c) = cookie {
+        r = r.set("cookie", c);
+    }
+    let result = match form {
+        Some(f) => r
+            .set("content-type", "application/x-www-form-urlencoded")
+            .send_string(f),
+        None => r.call(),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = resp.status();
+    let location = resp.header("location").unwrap_or("").to_owned();
+    let session = resp
+        .all("set-cookie")
+        .iter()
+        .find_map(|c| c.strip_prefix("guild_session="))
+        .and_then(|c| c.split(';').next())
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("guild_session={v}"));
+    (
+        status,
+        resp.into_string().unwrap_or_default(),
+        location,
+        session,
+    )
+}
+
+/// A signed-in browser-like visitor: its session and CSRF token.
+struct Visitor {
+    base: String,
+    session: String,
+    csrf: String,
+}
+
+impl Visitor {
+    fn sign_up(base: &str, name: &str, email: &str) -> Visitor {
+        let form = format!(
+            "display_name={name}&email={}&password=a+long+enough+password",
+            email.replace('@', "%40")
+        );
+        let (status, page, _, session) = send("POST", &format!("{base}/signup"), None, Some(&form));
+        assert_eq!(status, 303, "{page}");
+        let session = session.unwrap();
+        let (_, page, _, _) = send("GET", &format!("{base}/welcome"), Some(&session), None);
+        let csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_owned();
+        Visitor {
+            base: base.to_owned(),
+            session,
+            csrf,
+        }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, page, _, _) = send(
+            "GET",
+            &format!("{}{path}", self.base),
+            Some(&self.session),
+            None,
+        );
+        (status, page)
+    }
+
+    /// (status, page, where it redirects).
+    fn post(&self, path: &str, form: &str) -> (u16, String, String) {
+        let (status, page, location, _) = send(
+            "POST",
+            &format!("{}{path}", self.base),
+            Some(&self.session),
+            Some(&format!("csrf={}&{form}", self.csrf)),
+        );
+        (status, page, location)
+    }
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The value of input `name` in `page`.
+fn value_of<'a>(page: &'a str, name: &str) -> &'a str {
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no input {name}: {page}"));
+    let rest = &page[at + name.len() + 15..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let chris = Visitor::sign_up(base, "Chris", "chris@example.org");
+    let (status, page, location) = chris.post(
+        "/projects",
+        &format!(
+            "title=Stock+data&problem={}",
+            enc(
+                "We need our warehouse stock data cleaned up and a dashboard.\n\
+                 - Clean the stock data in the spreadsheets\n\
+                 - Build a dashboard that shows stock levels"
+            )
+        ),
+    );
+    assert_eq!(status, 303, "{page}");
+    let project = location.clone();
+    let (_, page) = chris.get(&project);
+    let edit = page
+        .split("href=\"")
+        .filter_map(|r| r.split('"').next())
+        .find(|h| h.ends_with("/edit"))
+        .unwrap_or_else(|| panic!("an edit link per task: {page}"))
+        .to_owned();
+    let task_path = edit.trim_end_matches("/edit").to_owned();
+    let task_id = task_path.rsplit('/').next().unwrap().to_owned();
+
+    // The editor shows the task's skills, each kept, with level and weight.
+    let (status, page) = chris.get(&edit);
+    assert_eq!(status, 200, "{page}");
+    let kept: Vec<String> = page
+        .split("name=\"skill\" value=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap().to_owned())
+        .collect();
+    assert!(!kept.is_empty(), "{page}");
+    assert!(page.contains("Minimum level"), "{page}");
+
+    // A search finds a skill to add, offered unticked; bad searches say why.
+    let (_, found) = chris.get(&format!("{edit}?find=dashboard"));
+    assert!(
+        found.contains("value=\"guild:skill/data-visualisation\""),
+        "{found}"
+    );
+    assert!(
+        !found.contains("name=\"skill\" value=\"guild:skill/data-visualisation\" id=\"keep-1\""),
+        "found skills come after the task's own"
+    );
+    assert!(
+        chris
+            .get(&format!("{edit}?find=x"))
+            .1
+            .contains("at least two letters")
+    );
+    assert!(
+        chris
+            .get(&format!("{edit}?find=qqzzyy"))
+            .1
+            .contains("No skill matches “qqzzyy”")
+    );
+
+    // The client keeps the first skill at level 4, adds data visualisation as optional (level
+    // 2, weight 0.5), works on site in Rotterdam, with a budget in pounds and dates.
+    let first = &kept[0];
+    let added = "guild:skill/data-visualisation";
+    let form = |extra: &str| {
+        format!(
+            "row={f}&skill={f}&need%3A{f}=required&level%3A{f}=4&weight%3A{f}=2\
+             &row={a}&skill={a}&need%3A{a}=optional&level%3A{a}=2&weight%3A{a}=0.5\
+             &title=Clean+the+stock+data&description=&presence=on_site&lat=51.92&lon=4.48\
+             &hours=12&hours_per_week=6&budget=450.00&currency=gbp&starts=2027-01-04\
+             &ends=2027-01-29&languages=en%2C+nl{extra}",
+            f = enc(first),
+            a = enc(added)
+        )
+    };
+    let (status, page, to) = chris.post(&task_path, &form(""));
+    assert_eq!(status, 303, "{page}");
+    assert!(to.starts_with(&project), "{to}");
+    // Sent twice (a double press), it is the same task.
+    let (status, _, _) = chris.post(&task_path, &form(""));
+    assert_eq!(status, 303);
+    let token = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&serde_json::json!({"email": "chris@example.org", "password": "a long enough password"})),
+    );
+    let token = token.body["token"].as_str().unwrap().to_owned();
+    let saved = server
+        .call(
+            "GET",
+            &format!("/api/v1/tasks/{task_id}"),
+            Some(&token),
+            None,
+        )
+        .body;
+    let task = if saved["task"].is_object() {
+        &saved["task"]
+    } else {
+        &saved
+    };
+    assert_eq!(task["title"], "Clean the stock data", "{saved}");
+    assert_eq!(task["required"].as_array().unwrap().len(), 1, "{saved}");
+    assert_eq!(task["required"][0]["skill"], first.as_str());
+    assert_eq!(task["required"][0]["min_proficiency"], 4);
+    assert_eq!(task["required"][0]["weight"], 2.0);
+    assert_eq!(task["optional"][0]["skill"], added);
+    assert_eq!(task["optional"][0]["min_proficiency"], 2);
+    assert_eq!(task["budget"]["minor"], 45000, "{saved}");
+    assert_eq!(task["budget"]["currency"], "GBP");
+    assert_eq!(task["place"]["kind"], "on_site", "{saved}");
+    assert_eq!(task["hours"], 12.0);
+    assert_eq!(task["hours_per_week"], 6.0);
+    assert_eq!(task["starts"], "2027-01-04");
+    assert_eq!(task["languages"], serde_json::json!(["en", "nl"]));
+    // The project page says so in words.
+    let (_, page) = chris.get(&project);
+    assert!(page.contains("Budget: 450.00 GBP"), "{page}");
+    assert!(page.contains("2027-01-04 – 2027-01-29"), "{page}");
+    assert!(page.contains("on site"), "{page}");
+    // The editor shows what was saved.
+    let (_, page) = chris.get(&edit);
+    assert_eq!(value_of(&page, "budget"), "450.00");
+    assert_eq!(value_of(&page, "currency"), "GBP");
+    assert_eq!(value_of(&page, "lat"), "51.92");
+
+    // Mistakes: the form comes back with what was typed and says what is wrong; nothing saved.
+    for (extra, says) in [
+        ("&ends=2026-12-01", "end"),
+        ("&budget=12.345", "budget"),
+        ("&currency=XYZ", "currency"),
+        ("&hours=lots", "is not a number"),
+        ("&lat=", "latitude and longitude"),
+        ("&lat=123", "latitude must be between"),
+    ] {
+        // A later field of the same name wins in the form; the first is taken, so put the
+        // mistake first by rebuilding the form without the good value.
+        let key = extra.trim_start_matches('&').split('=').next().unwrap();
+        let good = form("");
+        let bad: String = good
+            .split('&')
+            .filter(|p| !p.starts_with(&format!("{key}=")))
+            .collect::<Vec<_>>()
+            .join("&")
+            + extra;
+        let (status, page, _) = chris.post(&task_path, &bad);
+        assert_eq!(status, 400, "{extra}: {page}");
+        assert!(page.contains("id=\"form-error\""), "{extra}: {page}");
+        assert!(
+            page.to_lowercase().contains(&says.to_lowercase()),
+            "{extra}: {page}"
+        );
+        assert!(
+            page.contains("value=\"Clean the stock data\""),
+            "kept what was typed: {page}"
+        );
+    }
+    // Nothing ticked as required: refused.
+    let none = form("").replace(
+        &format!("need%3A{}=required", enc(first)),
+        &format!("need%3A{}=optional", enc(first)),
+    );
+    let (status, page, _) = chris.post(&task_path, &none);
+    assert_eq!(status, 400);
+    assert!(page.contains("keep at least one required skill"), "{page}");
+    let after = server
+        .call(
+            "GET",
+            &format!("/api/v1/tasks/{task_id}"),
+            Some(&token),
+            None,
+        )
+        .body;
+    assert_eq!(after, saved, "a refused form changes nothing");
+
+    // In Dutch the editor speaks Dutch.
+    let (status, page, _, _) = send(
+        "GET",
+        &format!("{base}{edit}"),
+        Some(&format!("{}; guild_lang=nl", chris.session)),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Taak bewerken") && page.contains("Minimumniveau"),
+        "{page}"
+    );
+
+    // Another account cannot see or change it.
+    let eve = Visitor::sign_up(base, "Eve", "eve@example.org");
+    assert_eq!(eve.get(&edit).0, 404);
+    let (status, _, _) = eve.post(&task_path, &form(""));
+    assert_eq!(status, 404);
+    let (status, _, _) = eve.post(&task_path, "remove=1");
+    assert_eq!(status, 404);
+    // The owner removes it.
+    let (status, _, _) = chris.post(&task_path, "remove=1");
+    assert_eq!(status, 303);
+    assert_eq!(
+        server
+            .call(
+                "GET",
+                &format!("/api/v1/tasks/{task_id}"),
+                Some(&token),
+                None
+            )
+            .status,
+        404
+    );
+}
+
+/// The balance of `kind` in `currency` in a wallet, as decimal text ("" when none).
+fn balance(wallet: &Value, kind: &str, currency: &str) -> String {
+    wallet["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["kind"] == kind && b["currency"] == currency)
+        .map_or_else(String::new, |b| b["balance"].as_str().unwrap().to_owned())
+}
+
+fn money_comes_in_and_goes_out_on_the_pages(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve_with(
+        "127.0.0.1:0",
+        &[
+            (
+                "GUILD_BANK_IBAN".to_owned(),
+                "nl91abna0417164300".to_owned(),
+            ),
+            ("GUILD_BANK_HOLDER".to_owned(), "Guild Stichting".to_owned()),
+        ],
+    );
+    let base = &server.base;
+    let chris = Visitor::sign_up(base, "Chris", "chris@example.org");
+
+    // Adding money: a reference and the operator's account, in words.
+    let (status, page) = chris.get("/money");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Add money") && page.contains("No money yet"),
+        "{page}"
+    );
+    let (status, page, to) = chris.post("/money/deposit", "amount=500&currency=EUR");
+    assert_eq!(status, 303, "{page}");
+    assert!(to.starts_with("/money#deposit-"), "{to}");
+    let (_, page) = chris.get("/money");
+    assert!(page.contains("NL91 ABNA 0417 1643 00"), "{page}");
+    assert!(page.contains("Guild Stichting"), "{page}");
+    assert!(page.contains("500.00 EUR"), "{page}");
+    let reference = page
+        .split("<code class=\"reference\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(reference.starts_with("RF"), "{reference}");
+    for (form, says) in [
+        ("amount=500&currency=EURO", "unknown currency"),
+        ("amount=-5&currency=EUR", "Amount"),
+        ("amount=1.234&currency=EUR", "Amount"),
+    ] {
+        let (status, page, _) = chris.post("/money/deposit", form);
+        assert_eq!(status, 400, "{form}: {page}");
+        assert!(page.contains(says), "{form}: {page}");
+    }
+
+    // The platform admin reads the bank's statement on a page; Chris's money arrives.
+    let admin = Visitor::sign_up(base, "Ada", "ada@example.org");
+    assert_eq!(chris.get("/admin/payments").0, 403);
+    assert_eq!(
+        chris.post("/admin/payments/reconcile", "statement=x").0,
+        403
+    );
+    store.guild_ok(&["accounts", "role", "ada@example.org", "admin"]);
+    let (status, page) = admin.get("/admin/payments");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(&reference),
+        "open references are listed: {page}"
+    );
+    let statement = format!(
+        "bank_id,date,amount,currency,reference,counterparty\n\
+         B1,2026-12-01,500.00,EUR,{reference},Chris\n\
+         B2,2026-12-01,9.99,EUR,,Nobody\n"
+    );
+    let (status, page, _) = admin.post(
+        "/admin/payments/reconcile",
+        &format!("statement={}", enc(&statement)),
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("id=\"credited\">1<"), "{page}");
+    assert!(page.contains("Lines for a person to look at"), "{page}");
+    // Read twice: nothing more is credited.
+    let (_, page, _) = admin.post(
+        "/admin/payments/reconcile",
+        &format!("statement={}", enc(&statement)),
+    );
+    assert!(page.contains("id=\"credited\">0<"), "{page}");
+    let (status, page, _) = admin.post("/admin/payments/reconcile", "statement=not+a+statement");
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("id=\"form-error\""), "{page}");
+    let (_, page) = chris.get("/money");
+    assert!(page.contains("500.00 EUR"), "{page}");
+    assert!(page.contains("Funds for your projects"), "{page}");
+
+    // Chris takes 120.00 of the unused funds back; pressing twice sets it aside once.
+    let (_, page) = chris.get("/money");
+    let key = value_of(&page, "key").to_owned();
+    let withdraw = format!(
+        "key={key}&from=client_funds&amount=120.00&currency=EUR&beneficiary=Chris+Client\
+         &iban=GB82+WEST+1234+5698+7654+32"
+    );
+    for _ in 0..2 {
+        let (status, page, to) = chris.post("/money/withdraw", &withdraw);
+        assert_eq!(status, 303, "{page}");
+        assert!(to.starts_with("/money#payout-"), "{to}");
+    }
+    let token = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&serde_json::json!({"email": "chris@example.org", "password": "a long enough password"})),
+    );
+    let token = token.body["token"].as_str().unwrap().to_owned();
+    let wallet = server
+        .call("GET", "/api/v1/wallet", Some(&token), None)
+        .body;
+    assert_eq!(
+        balance(&wallet, "client_funds", "EUR"),
+        "380.00",
+        "{wallet}"
+    );
+    assert_eq!(
+        balance(&wallet, "payouts_pending", "EUR"),
+        "120.00",
+        "{wallet}"
+    );
+    let (_, page) = chris.get("/money");
+    assert!(page.contains("waiting for the bank"), "{page}");
+    // Mistakes keep what was typed and move nothing.
+    for (form, says) in [
+        (
+            withdraw
+                .replace("120.00", "9000.00")
+                .replace(&key, "k2-too-much"),
+            "insufficient",
+        ),
+        (
+            withdraw
+                .replace("GB82+WEST", "GB00+WEST")
+                .replace(&key, "k3-bad-iban"),
+            "IBAN",
+        ),
+        (
+            withdraw
+                .replace("&iban=GB82+WEST+1234+5698+7654+32", "&iban=")
+                .replace(&key, "k4"),
+            "IBAN",
+        ),
+    ] {
+        let (status, page, _) = chris.post("/money/withdraw", &form);
+        assert_eq!(status, 400, "{form}: {page}");
+        assert!(
+            page.to_lowercase().contains(&says.to_lowercase()),
+            "{form}: {page}"
+        );
+        assert!(page.contains("value=\"Chris Client\""), "{page}");
+    }
+    let wallet = server
+        .call("GET", "/api/v1/wallet", Some(&token), None)
+        .body;
+    assert_eq!(
+        balance(&wallet, "client_funds", "EUR"),
+        "380.00",
+        "{wallet}"
+    );
+    // The admin sees the payout waiting and can download the bank's file.
+    let (_, page) = admin.get("/admin/payments");
+    assert!(page.contains("Chris Client"), "{page}");
+    let (status, file) = admin.get("/admin/payments/payouts.csv");
+    assert_eq!(status, 200);
+    assert!(
+        file.contains("GB82WEST12345698765432") && file.contains("120.00"),
+        "{file}"
+    );
+    assert_eq!(chris.get("/admin/payments/payouts.csv").0, 403);
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}
