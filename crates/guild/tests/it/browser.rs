@@ -158,6 +158,16 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The text of the first element matching `css`.
+    pub fn text_of(&self, css: &str) -> String {
+        self.rt
+            .block_on(async {
+                let e = self.client().find(Locator::Css(css)).await?;
+                e.text().await
+            })
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
     /// Runs a script in the page.
     pub fn run_js(&self, script: &str) {
         self.rt
@@ -595,7 +605,16 @@ fn imported_store() -> TestStore {
 /// Screenshots are named with `shots` in front.
 fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
     let shot = |name: &str| browser.screenshot(&format!("{shots}{name}"));
-    let server = store.serve();
+    let server = store.serve_with(
+        "127.0.0.1:0",
+        &[
+            (
+                "GUILD_BANK_IBAN".to_owned(),
+                "NL91ABNA0417164300".to_owned(),
+            ),
+            ("GUILD_BANK_HOLDER".to_owned(), "Guild Stichting".to_owned()),
+        ],
+    );
     let base = &server.base;
 
     // The client signs up and describes the problem.
@@ -698,16 +717,32 @@ fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
     browser.assert_clean_console("team");
     browser.goto(&format!("{base}/projects/{pid}"));
 
-    // Edit the first task's title, publish, and see who matches it.
-    browser.fill(
-        "section.task input[name=title]",
-        "Count the warehouse stock",
+    // Edit the first task: its title, a skill found in the taxonomy, a budget; then publish
+    // and see who matches it.
+    browser.click("section.task a.edit-task");
+    assert!(browser.path().ends_with("/edit"), "{}", browser.path());
+    browser.fill("#find", "business intelligence");
+    browser.click("form[role=search] button[type=submit]");
+    let editor = browser.text();
+    assert!(editor.contains("Find a skill to add"), "{editor}");
+    assert!(
+        browser.count("tr.found") >= 1,
+        "a BI skill is found: {editor}"
     );
-    browser.click("section.task form button[type=submit]:not([name=remove])");
-    assert!(browser.text().contains("Count the warehouse stock"));
+    // Added as optional, so Maria (who has the required ones) still matches.
+    browser.click_in_place("tr.found input[name=skill]");
+    browser.set_value("tr.found select[name^='need:']", "optional");
+    browser.fill("#title", "Count the warehouse stock");
+    browser.fill("#budget", "300.00");
+    shot("client-edit-task");
+    browser.click("#task-form button[type=submit]:not([name=remove])");
+    let project = browser.text();
+    assert!(project.contains("Count the warehouse stock"), "{project}");
+    assert!(project.contains("Budget: 300.00 EUR"), "{project}");
+    browser.assert_clean_console("task editor");
     browser.click("form[action$='/publish'] button[type=submit]");
     assert!(browser.text().contains("published"), "{}", browser.text());
-    browser.click("section.task a[href*='/tasks/']");
+    browser.click("section.task a.find-workers");
     let workers = browser.text();
     assert!(workers.contains("Maria Lopez"), "{workers}");
     shot("client-matched-workers");
@@ -739,23 +774,43 @@ fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
     let contract_path = browser.path();
     assert!(browser.text().contains("proposed"));
 
-    // The client's money arrives (the bank rail is tested in money_api).
-    let db =
-        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
-    let (chris, _) = db
-        .accounts()
-        .account_by_email("chris@example.org")
-        .unwrap()
-        .unwrap();
-    let eur = guild_market::Currency::parse("EUR").unwrap();
-    db.ledger()
-        .deposit(
-            "dep-chris",
-            chris.id,
-            guild_market::Amount::parse("1000.00", eur).unwrap(),
-            "deposit",
-        )
-        .unwrap();
+    // Chris adds money: a reference to quote on a transfer to Guild's bank account.
+    browser.goto(&format!("{base}/money"));
+    browser.fill("#deposit-amount", "1000.00");
+    browser.click("form[action='/money/deposit'] button[type=submit]");
+    let money = browser.text();
+    assert!(money.contains("NL91 ABNA 0417 1643 00"), "{money}");
+    assert!(money.contains("1000.00 EUR"), "{money}");
+    let reference = browser.text_of("code.reference");
+    assert!(reference.starts_with("RF"), "{reference}");
+    shot("client-add-money");
+    browser.assert_clean_console("money");
+    // The transfer reaches the bank; the platform admin reads the statement on a page.
+    server.sign_up("ada@example.org");
+    store.guild_ok(&["accounts", "role", "ada@example.org", "admin"]);
+    sign_out(browser);
+    sign_in(browser, base, "ada@example.org");
+    browser.goto(&format!("{base}/admin/payments"));
+    assert!(browser.text().contains(&reference), "{}", browser.text());
+    browser.set_value(
+        "#statement",
+        &format!(
+            "bank_id,date,amount,currency,reference,counterparty\n\
+             B-1,2026-12-07,1000.00,EUR,{reference},Chris Client\n"
+        ),
+    );
+    browser.click("form[action='/admin/payments/reconcile'] button[type=submit]");
+    assert_eq!(browser.text_of("#credited"), "1", "{}", browser.text());
+    shot("admin-reconcile");
+    browser.assert_clean_console("reconcile");
+    sign_out(browser);
+    sign_in(browser, base, "chris@example.org");
+    browser.goto(&format!("{base}/money"));
+    assert!(
+        browser.text().contains("Funds for your projects"),
+        "{}",
+        browser.text()
+    );
 
     // Maria accepts, seeing what she will be paid after the fee.
     sign_out(browser);
@@ -799,6 +854,15 @@ fn client_journey(browser: &Browser, store: &TestStore, shots: &str) {
     let dashboard = browser.text();
     assert!(dashboard.contains("270.00 EUR"), "{dashboard}");
     shot("worker-earnings");
+    // She withdraws them to her bank account.
+    browser.goto(&format!("{base}/money"));
+    browser.fill("#out-amount", "270.00");
+    browser.fill("#iban", "DE89 3704 0044 0532 0130 00");
+    browser.click("#withdraw-form button[type=submit]");
+    let money = browser.text();
+    assert!(money.contains("waiting for the bank"), "{money}");
+    assert!(!money.contains("Earnings 270.00"), "{money}");
+    shot("worker-withdraw");
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }

@@ -115,7 +115,7 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("guild:skill/g-code"), "{page}");
     // Saving the profile also needs the token.
-    let profile = "skill=guild%3Askill%2Fg-code&level%3Aguild%3Askill%2Fg-code=4&hours_per_week=30&languages=en&work_mode=remote";
+    let profile = "skill=guild%3Askill%2Fg-code&level%3Aguild%3Askill%2Fg-code=4&hours_per_week=30&languages=en&work_mode=remote&rate=42.50&rate_currency=usd";
     let (status, _, _) = send(
         "POST",
         &format!("{base}/profile"),
@@ -132,6 +132,38 @@ fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
     assert_eq!(status, 303, "{page}");
     let (_, page, _) = send("GET", &format!("{base}/dashboard"), Some(&session), None);
     assert!(page.contains("G-code"), "{page}");
+    // The rate keeps the currency it was given in.
+    let ana = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(
+            &serde_json::json!({"email": "ana@example.org", "password": "a long enough password"}),
+        ),
+    );
+    let ana = ana.body["token"].as_str().unwrap().to_owned();
+    let me = server
+        .call("GET", "/api/v1/workers/1", Some(&ana), None)
+        .body;
+    let me = if me["worker"].is_object() {
+        &me["worker"]
+    } else {
+        &me
+    };
+    assert_eq!(me["rate"]["minor"], 4250, "{me}");
+    assert_eq!(me["rate"]["currency"], "USD", "{me}");
+    // A currency that is not one is refused with a reason, nothing saved.
+    let (status, page, _) = send(
+        "POST",
+        &format!("{base}/profile"),
+        Some(&session),
+        Some(&format!(
+            "csrf={csrf}&{}",
+            profile.replace("usd", "dollars")
+        )),
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("currency of the rate"), "{page}");
     // The profile is private until shared; another account's project or contract is not
     // found.
     let (status, _, _) = send("GET", &format!("{base}/people/1"), None, None);

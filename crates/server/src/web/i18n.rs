@@ -844,6 +844,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("on_site_at", "at", "op"),
     // Money: the person's page and the admin's reconciliation.
     ("nav_money", "Money", "Geld"),
+    (
+        "money_link",
+        "Add money or withdraw it",
+        "Geld toevoegen of opnemen",
+    ),
     ("money_title", "Your money", "Uw geld"),
     ("balances", "Balances", "Saldo's"),
     ("no_money_yet", "No money yet.", "Nog geen geld."),

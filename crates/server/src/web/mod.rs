@@ -644,14 +644,20 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
 }
 
 /// An hourly rate typed in euros ("30", "30.50"), or none when the field is empty.
-fn euro_rate(text: &str) -> Result<Option<guild_matching::Money>, String> {
+fn hourly_rate(text: &str, currency: &str) -> Result<Option<guild_matching::Money>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let eur = guild_market::Currency::parse("EUR").map_err(|e| e.to_string())?;
-    let amount = guild_market::Amount::parse(text, eur).map_err(|e| format!("hourly rate: {e}"))?;
-    guild_matching::Money::new(amount.minor, eur)
+    let code = match currency.trim() {
+        "" => "EUR",
+        code => code,
+    };
+    let currency = guild_market::Currency::parse(&code.to_ascii_uppercase())
+        .map_err(|e| format!("currency of the rate: {e}"))?;
+    let amount = guild_market::Amount::parse(&text.replace(',', "."), currency)
+        .map_err(|e| format!("hourly rate: {e}"))?;
+    guild_matching::Money::new(amount.minor, currency)
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -701,7 +707,7 @@ fn profile_from_form(raw: &[u8], name: &str) -> Result<(Worker, Option<String>),
         .collect();
     let utc_offset_minutes = field("utc_offset_minutes").parse().unwrap_or(0);
     // An hourly rate is optional; clients' team proposals use it.
-    let rate = euro_rate(&field("rate"))?;
+    let rate = hourly_rate(&field("rate"), &field("rate_currency"))?;
     let worker = Worker {
         id: guild_matching::WorkerId(0),
         name: name.to_owned(),
@@ -925,7 +931,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
     Ok(render(&page))
 }
 
-/// The teaching form: a skill held at 4 or more, remote or in person, a rate in euros.
+/// The teaching form: a skill held at 4 or more, remote or in person, a rate and its currency.
 #[derive(serde::Deserialize)]
 struct TeachForm {
     skill: String,
@@ -933,6 +939,8 @@ struct TeachForm {
     remote: Option<String>,
     #[serde(default)]
     rate: String,
+    #[serde(default)]
+    rate_currency: String,
     #[serde(default)]
     note: String,
 }
@@ -942,7 +950,7 @@ async fn teach(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): 
     let (v, account, f): (_, _, TeachForm) = submission(&state, &headers, &raw).await?;
     let bad = |e: String| problem_page(&v, StatusCode::BAD_REQUEST, &e);
     let skill = SkillId::parse(&f.skill).map_err(|e| bad(format!("skill: {e}")))?;
-    let rate = euro_rate(&f.rate).map_err(bad)?;
+    let rate = hourly_rate(&f.rate, &f.rate_currency).map_err(bad)?;
     let worker = match state
         .on_store(move |store| store.work().worker_of(account.id))
         .await
