@@ -10,7 +10,8 @@ use crate::harness::{Backend, TestStore};
 
 crate::on_both_backends!(
     a_client_edits_a_task_in_full_on_the_page,
-    money_comes_in_and_goes_out_on_the_pages
+    money_comes_in_and_goes_out_on_the_pages,
+    an_hourly_contract_runs_on_the_pages
 );
 
 /// (status, body, Location, session cookie).
@@ -509,6 +510,147 @@ fn money_comes_in_and_goes_out_on_the_pages(backend: Backend) {
         "{file}"
     );
     assert_eq!(chris.get("/admin/payments/payouts.csv").0, 403);
+    let audit = store.guild_ok(&["ledger", "audit"]);
+    assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}
+
+fn an_hourly_contract_runs_on_the_pages(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let chris = Visitor::sign_up(base, "Chris", "chris@example.org");
+    let bob = Visitor::sign_up(base, "Bob", "bob@example.org");
+    let bob_token = server.call(
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(
+            &serde_json::json!({"email": "bob@example.org", "password": "a long enough password"}),
+        ),
+    );
+    let bob_token = bob_token.body["token"].as_str().unwrap().to_owned();
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&bob_token),
+        Some(
+            &serde_json::json!({"name": "Bob Books", "skills": [], "hours_per_week": 30,
+            "utc_offset_minutes": 60, "work_mode": "remote", "languages": ["en"]}),
+        ),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    let worker = w.body["id"].as_i64().unwrap();
+    let db =
+        guild_store::Store::open(&guild_store::DatabaseUrl::parse(&store.url).unwrap()).unwrap();
+    let (chris_account, _) = db
+        .accounts()
+        .account_by_email("chris@example.org")
+        .unwrap()
+        .unwrap();
+    let eur = guild_market::Currency::parse("EUR").unwrap();
+    db.ledger()
+        .deposit(
+            "dep-chris",
+            chris_account.id,
+            guild_market::Amount::parse("1000.00", eur).unwrap(),
+            "deposit",
+        )
+        .unwrap();
+
+    // A bad cap is refused with a reason; a good offer makes the contract.
+    let offer = |cap: &str| {
+        format!(
+            "worker={worker}&title=Bookkeeping&kind=hourly&amount=25.00&currency=EUR&weekly_cap_hours={cap}"
+        )
+    };
+    let (status, page, _) = chris.post("/offers", &offer("ten"));
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("not a whole number of hours"), "{page}");
+    let (status, page, contract) = chris.post("/offers", &offer("10"));
+    assert_eq!(status, 303, "{page}");
+    assert!(contract.starts_with("/contracts/"), "{contract}");
+
+    // Bob sees the terms in words, with his pay after the fee, and accepts.
+    let (_, page) = bob.get(&contract);
+    assert!(
+        page.contains("25.00 EUR an hour")
+            && page.contains("22.50 EUR")
+            && page.contains("at most 10 h a week"),
+        "{page}"
+    );
+    let (status, _, _) = bob.post(&format!("{contract}/act"), "action=accept");
+    assert_eq!(status, 303);
+
+    // Chris funds a week: a Monday only.
+    let (_, page) = chris.get(&contract);
+    assert!(page.contains("Fund this week"), "{page}");
+    let (status, page, _) = chris.post(&format!("{contract}/weeks"), "week_start=2026-11-24");
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Monday"), "{page}");
+    let (status, page, _) = chris.post(&format!("{contract}/weeks"), "week_start=2026-11-23");
+    assert_eq!(status, 303, "{page}");
+    // Bob cannot fund weeks, and has no such form.
+    let (_, page) = bob.get(&contract);
+    assert!(!page.contains("Fund this week"), "{page}");
+    assert!(page.contains("Week of 2026-11-23"), "{page}");
+    assert!(
+        page.contains("name=\"hours:2026-11-29\""),
+        "seven days to fill: {page}"
+    );
+
+    // Bob fills in his hours; over the weekly cap is refused and nothing saved.
+    let (status, page, _) = bob.post(
+        &format!("{contract}/weeks/1/timesheet"),
+        "hours%3A2026-11-23=8&hours%3A2026-11-24=3",
+    );
+    assert!(status == 409 || status == 400, "{status}: {page}");
+    assert!(page.contains("weekly cap is 10 h"), "{page}");
+    let (status, page, _) = bob.post(
+        &format!("{contract}/weeks/1/timesheet"),
+        "hours%3A2026-11-23=5.5&note%3A2026-11-23=Bank+statements&hours%3A2026-11-24=&hours%3A2026-11-25=2&note%3A2026-11-25=VAT+return",
+    );
+    assert_eq!(status, 303, "{page}");
+    let (_, page) = bob.get(&contract);
+    assert!(page.contains("7.5 h"), "{page}");
+    assert!(page.contains("187.50 EUR"), "billed at the rate: {page}");
+    assert!(page.contains("value=\"VAT return\""), "{page}");
+    // Chris may not log time.
+    let (status, _, _) = chris.post(
+        &format!("{contract}/weeks/1/timesheet"),
+        "hours%3A2026-11-23=1",
+    );
+    assert_eq!(status, 409);
+    // Bob submits the week; Chris sees the days and approves: the hours are paid.
+    let (status, _, _) = bob.post(&format!("{contract}/act"), "milestone=1&action=submit");
+    assert_eq!(status, 303);
+    let (_, page) = chris.get(&contract);
+    assert!(
+        page.contains("Bank statements") && page.contains("5.5 h"),
+        "{page}"
+    );
+    let (status, page, _) = chris.post(&format!("{contract}/act"), "milestone=1&action=approve");
+    assert_eq!(status, 303, "{page}");
+    let wallet = server
+        .call("GET", "/api/v1/wallet", Some(&bob_token), None)
+        .body;
+    assert_eq!(
+        balance(&wallet, "worker_balance", "EUR"),
+        "168.75",
+        "{wallet}"
+    );
+    // With no week in escrow, either may end it, from the page.
+    let (_, page) = chris.get(&contract);
+    assert!(page.contains("End the contract"), "{page}");
+    let (status, _, _) = chris.post(&format!("{contract}/act"), "action=end");
+    assert_eq!(status, 303);
+    let (_, page) = bob.get(&contract);
+    assert!(
+        page.contains("id=\"contract-status\">ended<") || page.contains(">completed<"),
+        "{page}"
+    );
+    // A stranger sees nothing.
+    let eve = Visitor::sign_up(base, "Eve", "eve@example.org");
+    assert_eq!(eve.get(&contract).0, 404);
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
 }

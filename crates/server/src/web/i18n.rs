@@ -993,6 +993,43 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Deposit references",
         "Stortingskenmerken",
     ),
+    // Hourly contracts.
+    (
+        "offer_hourly",
+        "…or offer an hourly contract",
+        "…of bied een contract per uur aan",
+    ),
+    ("rate_per_hour", "Rate per hour", "Tarief per uur"),
+    ("weekly_cap", "Most hours a week", "Hoogstens uren per week"),
+    ("per_hour", "an hour", "per uur"),
+    ("at_most", "at most", "hoogstens"),
+    ("hours_a_week_short", "h a week", "u per week"),
+    ("weeks", "Weeks", "Weken"),
+    ("week_of", "Week of", "Week van"),
+    ("fund_week", "Fund this week", "Deze week financieren"),
+    (
+        "fund_week_hint",
+        "The rate times the weekly cap goes into escrow for the week (a Monday). When the worker submits the week, you approve it: the hours logged are paid and the rest comes back to you.",
+        "Het tarief maal het weekmaximum gaat voor die week (een maandag) in depot. Als de werker de week indient, keurt u haar goed: de gewerkte uren worden betaald en de rest komt bij u terug.",
+    ),
+    (
+        "no_weeks",
+        "No week funded yet.",
+        "Nog geen week gefinancierd.",
+    ),
+    ("logged", "Logged", "Geschreven"),
+    ("billed", "Billed", "Gefactureerd"),
+    ("day", "Day", "Dag"),
+    ("what_you_did", "What you did", "Wat u deed"),
+    ("save_timesheet", "Save the timesheet", "Urenstaat opslaan"),
+    ("act_end", "End the contract", "Het contract beëindigen"),
+    ("mon", "Mon", "ma"),
+    ("tue", "Tue", "di"),
+    ("wed", "Wed", "wo"),
+    ("thu", "Thu", "do"),
+    ("fri", "Fri", "vr"),
+    ("sat", "Sat", "za"),
+    ("sun", "Sun", "zo"),
 ];
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 // returned straight away, so boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+mod hourly;
 mod i18n;
 mod money;
 mod reskill;
@@ -92,6 +93,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/payments/payouts.csv", get(money::payout_file))
         .route("/contracts/{id}", get(work::contract))
         .route("/contracts/{id}/act", post(work::act))
+        .route("/contracts/{id}/weeks", post(hourly::open_week))
+        .route(
+            "/contracts/{id}/weeks/{n}/timesheet",
+            post(hourly::log_time),
+        )
         .route("/contracts/{id}/messages", post(work::message))
         .route("/contracts/{id}/review", post(work::review))
 }

@@ -363,12 +363,21 @@ pub(super) async fn task_workers(
 struct OfferForm {
     worker: WorkerId,
     title: String,
+    #[serde(default)]
     milestone: String,
+    /// The price of the one milestone, or (hourly) the rate per hour.
     amount: String,
     currency: String,
+    /// `hourly` for an hourly contract; anything else is fixed-price.
+    #[serde(default)]
+    kind: String,
+    /// For an hourly contract: the most hours a week.
+    #[serde(default)]
+    weekly_cap_hours: String,
 }
 
-/// The client offers a fixed-price contract with one milestone to a matched worker.
+/// The client offers a matched worker a contract: fixed-price with one milestone, or hourly
+/// (a rate and a weekly cap; the client then funds it week by week).
 pub(super) async fn offer(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -381,14 +390,37 @@ pub(super) async fn offer(
         Ok(m) => m,
         Err(e) => return Err(problem_page(&v, StatusCode::BAD_REQUEST, &e.to_string())),
     };
+    let hourly = if f.kind == "hourly" {
+        let cap: i64 = f.weekly_cap_hours.trim().parse().map_err(|_| {
+            problem_page(
+                &v,
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "{}: {:?} is not a whole number of hours",
+                    v.t.s("weekly_cap"),
+                    f.weekly_cap_hours
+                ),
+            )
+        })?;
+        Some(guild_market::change::HourlyTerms {
+            rate: amount,
+            weekly_cap_hours: cap,
+        })
+    } else {
+        None
+    };
     let platform = state.platform.clone();
     let offer = guild_platform::ContractOffer {
         title: f.title,
         currency,
-        milestones: vec![(f.milestone, amount)],
+        milestones: if hourly.is_some() {
+            Vec::new()
+        } else {
+            vec![(f.milestone, amount)]
+        },
         review_days: 7,
         tests: Vec::new(),
-        hourly: None,
+        hourly,
     };
     let made = blocking(move || platform.propose_contract(account.id, f.worker, offer)).await;
     match made {
@@ -398,13 +430,13 @@ pub(super) async fn offer(
 }
 
 /// A milestone row, with the actions the viewer may take on it.
-struct MilestoneRow {
+pub(super) struct MilestoneRow {
     number: i64,
     title: String,
     amount: String,
     worker_receives: String,
-    status: String,
-    actions: Vec<(&'static str, &'static str)>,
+    pub(super) status: String,
+    pub(super) actions: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -419,6 +451,9 @@ struct ContractPage {
     milestones: Vec<MilestoneRow>,
     messages: Vec<(String, String)>,
     can_review: bool,
+    /// For an hourly contract: its terms in words, the weeks, and whether the viewer may
+    /// fund one (the client of an active contract), from which Monday by default.
+    hourly: Option<super::hourly::Hourly>,
 }
 
 async fn party_to(
@@ -447,6 +482,7 @@ fn label(action: &str) -> &'static str {
         "fund" => "act_fund",
         "submit" => "act_submit",
         "approve" => "act_approve",
+        "end" => "act_end",
         _ => "act_changes",
     }
 }
@@ -458,11 +494,20 @@ pub(super) async fn contract(
 ) -> Page {
     let (v, account) = signed_in(&state, &headers).await?;
     let (c, party) = party_to(&state, &v, account.id, id).await?;
-    let (messages, reviewed) = state
+    let weeks = if c.kind == guild_market::contract::ContractKind::Hourly {
+        c.milestones.len()
+    } else {
+        0
+    };
+    let (messages, reviewed, sheets, now) = state
         .on_store(move |store| {
             Ok((
                 store.messaging().messages(id, account.id)?,
                 store.contracts().contract_reviewed(id)?,
+                (0..weeks)
+                    .map(|w| store.contracts().timesheet(id, w))
+                    .collect::<Result<Vec<_>, _>>()?,
+                store.now(),
             ))
         })
         .await
@@ -480,7 +525,7 @@ pub(super) async fn contract(
             })
             .collect::<Vec<_>>()
     };
-    let milestones = c
+    let milestones: Vec<MilestoneRow> = c
         .milestones
         .iter()
         .enumerate()
@@ -493,13 +538,9 @@ pub(super) async fn contract(
             actions: offered(Some((i, m.test.is_some())), &MILESTONE_ACTIONS),
         })
         .collect();
-    // Ending an hourly contract is offered by the API only, for now.
-    let page_actions: Vec<(&str, Action)> = CONTRACT_ACTIONS
-        .iter()
-        .copied()
-        .filter(|(_, a)| *a != Action::End)
-        .collect();
-    let contract_actions = offered(None, &page_actions);
+    let contract_actions = offered(None, &CONTRACT_ACTIONS);
+    let hourly = (c.kind == guild_market::contract::ContractKind::Hourly)
+        .then(|| super::hourly::Hourly::of(t, &c, party, &milestones, sheets, now));
     let can_review = guild_platform::Platform::may_review(&c, party, reviewed);
     Ok(render(&ContractPage {
         t,
@@ -526,6 +567,7 @@ pub(super) async fn contract(
             })
             .collect(),
         can_review,
+        hourly,
         c,
     }))
 }
