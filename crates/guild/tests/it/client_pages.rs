@@ -11,7 +11,8 @@ use crate::harness::{Backend, TestStore};
 crate::on_both_backends!(
     a_client_edits_a_task_in_full_on_the_page,
     money_comes_in_and_goes_out_on_the_pages,
-    an_hourly_contract_runs_on_the_pages
+    an_hourly_contract_runs_on_the_pages,
+    a_worker_answers_an_invitation_from_the_inbox
 );
 
 /// (status, body, Location, session cookie).
@@ -653,4 +654,110 @@ fn an_hourly_contract_runs_on_the_pages(backend: Backend) {
     assert_eq!(eve.get(&contract).0, 404);
     let audit = store.guild_ok(&["ledger", "audit"]);
     assert!(audit.trim_end().ends_with("ledger ok"), "{audit}");
+}
+
+fn a_worker_answers_an_invitation_from_the_inbox(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let chris = Visitor::sign_up(base, "Chris", "chris@example.org");
+    let bob = Visitor::sign_up(base, "Bob", "bob@example.org");
+    let (status, page, project) = chris.post(
+        "/projects",
+        &format!(
+            "title=Stock+data&problem={}",
+            enc("Clean the stock data in our spreadsheets.")
+        ),
+    );
+    assert_eq!(status, 303, "{page}");
+    let pid: i64 = project.rsplit('/').next().unwrap().parse().unwrap();
+    let token = |email: &str| {
+        let a = server.call(
+            "POST",
+            "/api/v1/tokens",
+            None,
+            Some(&serde_json::json!({"email": email, "password": "a long enough password"})),
+        );
+        a.body["token"].as_str().unwrap().to_owned()
+    };
+    let chris_token = token("chris@example.org");
+    let p = server
+        .call(
+            "GET",
+            &format!("/api/v1/projects/{pid}"),
+            Some(&chris_token),
+            None,
+        )
+        .body;
+    let task = p["tasks"][0]["task"]["id"].as_i64().unwrap();
+    let skills: Vec<serde_json::Value> = p["tasks"][0]["task"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"skill": r["skill"], "proficiency": 4}))
+        .collect();
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&token("bob@example.org")),
+        Some(
+            &serde_json::json!({"name": "Bob Books", "skills": skills, "hours_per_week": 30,
+            "utc_offset_minutes": 60, "work_mode": "remote", "languages": ["en"]}),
+        ),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    let worker = w.body["id"].as_i64().unwrap();
+    // Nothing yet.
+    assert!(bob.get("/inbox").1.contains("Nothing new."));
+    let (status, _, _) = chris.post(&format!("{project}/publish"), "audience=invited");
+    assert_eq!(status, 303);
+    let (status, page, _) = chris.post(
+        &format!("{project}/tasks/{task}/invite"),
+        &format!("worker={worker}"),
+    );
+    assert_eq!(status, 303, "{page}");
+
+    // Bob hears of it on his dashboard and in his inbox, with the form to apply.
+    let (_, page) = bob.get("/dashboard");
+    assert!(page.contains("id=\"inbox-line\""), "{page}");
+    let (_, page) = bob.get("/inbox");
+    assert!(page.contains("You are invited to apply to"), "{page}");
+    assert!(
+        page.contains(&format!("name=\"task\" value=\"{task}\"")),
+        "{page}"
+    );
+    let (status, page, _, _) = send(
+        "GET",
+        &format!("{base}/inbox"),
+        Some(&format!("{}; guild_lang=nl", bob.session)),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("U bent uitgenodigd om te reageren op"),
+        "{page}"
+    );
+    let (status, page, _) = bob.post(
+        "/proposals",
+        &format!("task={task}&cover=I+clean+stock+data+weekly&amount=240.00&currency=EUR"),
+    );
+    assert_eq!(status, 303, "{page}");
+    // Chris hears of the proposal, linked to the task's page where he decides.
+    let (_, page) = chris.get("/inbox");
+    assert!(page.contains("New proposal on"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/projects/{pid}/tasks/{task}\"")),
+        "{page}"
+    );
+    // Marking read: nothing new, the history stays.
+    let newest = value_of(&page, "up_to").to_owned();
+    let (status, _, _) = chris.post("/inbox/read", &format!("up_to={newest}"));
+    assert_eq!(status, 303);
+    let (_, page) = chris.get("/inbox");
+    assert!(
+        page.contains("Nothing new.") && page.contains("New proposal on"),
+        "{page}"
+    );
+    // Another's inbox is not reachable: the page is always the reader's own.
+    assert!(!bob.get("/inbox").1.contains("New proposal on"));
 }

@@ -1030,6 +1030,30 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("fri", "Fri", "vr"),
     ("sat", "Sat", "za"),
     ("sun", "Sun", "zo"),
+    // The inbox.
+    ("nav_inbox", "Inbox", "Berichten"),
+    ("inbox_title", "Inbox", "Berichten"),
+    ("inbox_all_read", "Nothing new.", "Niets nieuws."),
+    ("inbox_unread", "new", "nieuw"),
+    (
+        "inbox_empty",
+        "Nothing has happened yet: invitations, proposals and contract news arrive here.",
+        "Er is nog niets gebeurd: uitnodigingen, voorstellen en nieuws over contracten komen hier binnen.",
+    ),
+    (
+        "mark_all_read",
+        "Mark all as read",
+        "Alles als gelezen markeren",
+    ),
+    ("new", "new", "nieuw"),
+    ("note_invitation", "Invitation", "Uitnodiging"),
+    ("note_proposal", "Proposal", "Voorstel"),
+    ("note_review", "Review", "Beoordeling"),
+    ("note_message", "Message", "Bericht"),
+    ("note_contract", "Contract", "Contract"),
+    ("note_account", "Account", "Account"),
+    ("note_other", "Notice", "Melding"),
+    ("inbox_link", "new in your inbox", "nieuw in uw berichten"),
 ];
 
 #[cfg(test)]

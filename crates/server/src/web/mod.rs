@@ -12,6 +12,7 @@
 
 mod hourly;
 mod i18n;
+mod inbox;
 mod money;
 mod reskill;
 mod task_editor;
@@ -85,6 +86,8 @@ pub fn routes() -> Router<AppState> {
             "/transitions/occupations/remove",
             post(reskill::remove_occupation),
         )
+        .route("/inbox", get(inbox::page))
+        .route("/inbox/read", post(inbox::mark_read))
         .route("/money", get(money::page))
         .route("/money/deposit", post(money::deposit))
         .route("/money/withdraw", post(money::withdraw))
@@ -799,6 +802,8 @@ struct DashboardPage {
     teachable: Vec<(String, String)>,
     /// Their offers to teach: (skill id, label, remote, rate).
     offers: Vec<(String, String, bool, String)>,
+    /// Unread notifications.
+    unread: usize,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
@@ -844,6 +849,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
         proposals,
         teachable: Vec::new(),
         offers: Vec::new(),
+        unread: inbox::unread(&state, me).await,
         contracts: contracts
             .into_iter()
             .map(|c| {
