@@ -199,6 +199,112 @@ fn compile(pattern: &str) -> Result<regex::Regex, MarketError> {
         .map_err(|e| bad(format!("pattern {pattern:?}: {e}")))
 }
 
+/// Reads a question bank written as plain text, the way an assessor types it on a page: each
+/// question starts with `? ` and its prompt; then `* ` marks a right option and `- ` a wrong one
+/// (a choice question), `= ` an accepted answer (an exact answer), `~ ` a pattern, or nothing
+/// for a practical task; `! ` starts a practical task in one line. Blank lines are ignored; a
+/// line in no question, or a question mixing kinds, is refused naming its line. The bank is
+/// then checked as any other ([`check_bank`]).
+pub fn parse_bank(text: &str) -> Result<Vec<Question>, MarketError> {
+    #[derive(Default)]
+    struct Draft {
+        prompt: String,
+        options: Vec<String>,
+        correct: Vec<usize>,
+        answers: Vec<String>,
+        pattern: Option<String>,
+        line: usize,
+    }
+    fn finish(d: Draft) -> Result<Question, MarketError> {
+        let kinds = usize::from(!d.options.is_empty())
+            + usize::from(!d.answers.is_empty())
+            + usize::from(d.pattern.is_some());
+        if kinds > 1 {
+            return Err(bad(format!(
+                "line {}: a question has options, answers or a pattern, not more than one kind",
+                d.line
+            )));
+        }
+        Ok(if !d.options.is_empty() {
+            Question::Choice {
+                prompt: d.prompt,
+                options: d.options,
+                correct: d.correct,
+            }
+        } else if !d.answers.is_empty() {
+            Question::Exact {
+                prompt: d.prompt,
+                answers: d.answers,
+            }
+        } else if let Some(pattern) = d.pattern {
+            Question::Pattern {
+                prompt: d.prompt,
+                pattern,
+            }
+        } else {
+            Question::Practical { prompt: d.prompt }
+        })
+    }
+    let mut bank = Vec::new();
+    let mut current: Option<Draft> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (mark, rest) = line.split_at(line.char_indices().nth(1).map_or(line.len(), |(i, _)| i));
+        let rest = rest.trim().to_owned();
+        match mark {
+            "?" | "!" => {
+                if let Some(d) = current.take() {
+                    bank.push(finish(d)?);
+                }
+                let d = Draft {
+                    prompt: rest,
+                    line: n,
+                    ..Draft::default()
+                };
+                if mark == "!" {
+                    bank.push(finish(d)?);
+                } else {
+                    current = Some(d);
+                }
+            }
+            "*" | "-" | "=" | "~" => {
+                let d = current.as_mut().ok_or_else(|| {
+                    bad(format!(
+                        "line {n}: start a question with \"? \" before its {mark} lines"
+                    ))
+                })?;
+                match mark {
+                    "*" => {
+                        d.correct.push(d.options.len());
+                        d.options.push(rest);
+                    }
+                    "-" => d.options.push(rest),
+                    "=" => d.answers.push(rest),
+                    _ => {
+                        if d.pattern.replace(rest).is_some() {
+                            return Err(bad(format!("line {n}: one pattern per question")));
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(bad(format!(
+                    "line {n}: begin it with ? (a question), * or - (a right or wrong option), = (an answer), ~ (a pattern) or ! (a practical task)"
+                )));
+            }
+        }
+    }
+    if let Some(d) = current.take() {
+        bank.push(finish(d)?);
+    }
+    check_bank(&bank)?;
+    Ok(bank)
+}
+
 /// Checks a question bank: 1 to [`MAX_QUESTIONS`] questions, each well formed.
 pub fn check_bank(questions: &[Question]) -> Result<(), MarketError> {
     if questions.is_empty() || questions.len() > MAX_QUESTIONS {
@@ -780,5 +886,33 @@ mod tests {
                 AttemptStatus::InProgress
             ))
         );
+    }
+
+    #[test]
+    fn a_bank_is_read_from_plain_text() {
+        let bank = parse_bank(
+            "? What does G01 do?\n* a straight cut at the feed rate\n- a rapid move\n\n\
+             ? The code that stops the spindle\n= M05\n= M5\n\
+             ? A part number\n~ [A-Z]{2}-[0-9]{4}\n\
+             ! Upload a photo of a part you turned, with its drawing\n",
+        )
+        .unwrap();
+        assert_eq!(bank.len(), 4);
+        assert!(
+            matches!(&bank[0], Question::Choice { correct, options, .. } if correct == &[0] && options.len() == 2)
+        );
+        assert!(matches!(&bank[1], Question::Exact { answers, .. } if answers.len() == 2));
+        assert!(matches!(&bank[2], Question::Pattern { .. }));
+        assert!(matches!(&bank[3], Question::Practical { .. }));
+        for (text, says) in [
+            ("* orphan", "line 1"),
+            ("? q\n* a\n= b", "not more than one kind"),
+            ("hello", "line 1: begin it with"),
+            ("? only one option\n* a", "2 to 10 options"),
+            ("", "1 to"),
+        ] {
+            let e = parse_bank(text).unwrap_err().to_string();
+            assert!(e.contains(says), "{text:?}: {e}");
+        }
     }
 }

@@ -114,6 +114,31 @@ impl Accounts<'_> {
         })
     }
 
+    /// The members of `organisation`: account, display name, e-mail and role, admins first.
+    pub fn members(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Vec<(AccountId, String, String, String)>, StoreError> {
+        self.store.read(|tx| {
+            tx.query(
+                "SELECT a.id, a.display_name, a.email, m.role FROM organisation_members m \
+                 JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = $1 \
+                 ORDER BY m.role, a.display_name, a.id",
+                &[organisation.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.id("id")?,
+                    r.text("display_name")?.to_owned(),
+                    r.text("email")?.to_owned(),
+                    r.text("role")?.to_owned(),
+                ))
+            })
+            .collect()
+        })
+    }
+
     /// The role of `account` in `organisation`, if it is a member.
     pub fn member_role(
         &self,

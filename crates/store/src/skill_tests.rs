@@ -230,6 +230,28 @@ impl Credentials<'_> {
         })
     }
 
+    /// Attempts at `organisation`'s tests that wait for an assessor to mark practical work,
+    /// oldest first (at most 100).
+    pub fn attempts_awaiting(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Vec<AttemptView>, StoreError> {
+        self.store.read(|tx| {
+            let ids: Vec<AttemptId> = tx
+                .query(
+                    "SELECT a.id FROM test_attempts a JOIN skill_tests t ON t.id = a.test_id \
+                     WHERE t.organisation_id = $1 AND a.status = 'awaiting_assessor' ORDER BY a.id LIMIT 100",
+                    &[organisation.into()],
+                )?
+                .iter()
+                .map(|r| r.id("id"))
+                .collect::<Result<_, _>>()?;
+            ids.into_iter()
+                .map(|id| Ok(load_attempt(tx, id)?.0))
+                .collect()
+        })
+    }
+
     /// The organisation that sets an attempt's test (for assessors' access).
     pub fn attempt_organisation(&self, attempt: AttemptId) -> Result<OrganisationId, StoreError> {
         self.store

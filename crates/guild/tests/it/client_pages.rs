@@ -12,7 +12,8 @@ crate::on_both_backends!(
     a_client_edits_a_task_in_full_on_the_page,
     money_comes_in_and_goes_out_on_the_pages,
     an_hourly_contract_runs_on_the_pages,
-    a_worker_answers_an_invitation_from_the_inbox
+    a_worker_answers_an_invitation_from_the_inbox,
+    an_organisation_sets_a_test_and_marks_practical_work_on_the_pages
 );
 
 /// (status, body, Location, session cookie).
@@ -760,4 +761,205 @@ fn a_worker_answers_an_invitation_from_the_inbox(backend: Backend) {
     );
     // Another's inbox is not reachable: the page is always the reader's own.
     assert!(!bob.get("/inbox").1.contains("New proposal on"));
+}
+
+fn an_organisation_sets_a_test_and_marks_practical_work_on_the_pages(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let olga = Visitor::sign_up(base, "Olga", "olga@example.org");
+    let ann = Visitor::sign_up(base, "Ann", "ann@example.org");
+    let eve = Visitor::sign_up(base, "Eve", "eve@example.org");
+    let (_, page) = olga.get("/organisations");
+    assert!(page.contains("You are in no organisation yet."), "{page}");
+    // A bad short name: the reason, what was typed kept.
+    let (status, page, _) = olga.post("/organisations", "name=Rotterdam+Tech&slug=RT%21");
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("id=\"form-error\"") && page.contains("value=\"Rotterdam Tech\""),
+        "{page}"
+    );
+    let (status, page, org) =
+        olga.post("/organisations", "name=Rotterdam+Tech&slug=rotterdam-tech");
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(org, "/organisations/rotterdam-tech");
+    let (_, page) = olga.get(&org);
+    assert!(page.contains("No key yet"), "{page}");
+    assert!(
+        page.contains("olga@example.org") && page.contains("<strong>admin</strong>"),
+        "{page}"
+    );
+    // Keys: made, then rotated; the old one stays listed as retired.
+    for _ in 0..2 {
+        let (status, _, _) = olga.post(&format!("{org}/keys"), "");
+        assert_eq!(status, 303);
+    }
+    let (_, page) = olga.get(&org);
+    assert_eq!(page.matches("class=\"key\"").count(), 2, "{page}");
+    assert!(
+        page.contains("signs now") && page.contains("retired"),
+        "{page}"
+    );
+    // Members: Ann becomes an assessor; an unknown address is refused.
+    let (status, page, _) = olga.post(
+        &format!("{org}/members"),
+        "email=nobody%40example.org&role=assessor",
+    );
+    assert!(status == 400 || status == 404, "{status}: {page}");
+    assert!(page.contains("nobody@example.org"), "{page}");
+    let (status, _, _) = olga.post(
+        &format!("{org}/members"),
+        "email=ann%40example.org&role=assessor",
+    );
+    assert_eq!(status, 303);
+    // Strangers see nothing and change nothing.
+    assert_eq!(eve.get(&org).0, 403);
+    assert_eq!(
+        eve.post(
+            &format!("{org}/members"),
+            "email=eve%40example.org&role=admin"
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        ann.post(
+            &format!("{org}/members"),
+            "email=eve%40example.org&role=admin"
+        )
+        .0,
+        403
+    );
+
+    // Ann (an assessor) sets a test; a malformed bank says which line.
+    let bank = "? Which code is a straight cut at the feed rate?\n* G01\n- G00\n- M30\n\n\
+                ! Write the G-code for a 20 mm square pocket, 2 mm deep, and paste it here.\n";
+    let test_form = |bank: &str| {
+        format!(
+            "title=G-code+basics&skill=guild%3Askill%2Fg-code&level=3&per_attempt=2&pass_percent=50&minutes=30&cooldown=24&bank={}",
+            enc(bank)
+        )
+    };
+    let (status, page, _) = ann.post(&format!("{org}/tests"), &test_form("hello\n"));
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("line 1"), "{page}");
+    assert!(page.contains("value=\"G-code basics\""), "kept: {page}");
+    let (status, page, _) = ann.post(
+        &format!("{org}/tests"),
+        &test_form("? q\n* a\n- b").replace(
+            "skill=guild%3Askill%2Fg-code",
+            "skill=underwater+basket+weaving",
+        ),
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("No skill has exactly this name"), "{page}");
+    let (status, page, _) = ann.post(&format!("{org}/tests"), &test_form(bank));
+    assert_eq!(status, 303, "{page}");
+    let (_, page) = ann.get(&org);
+    assert!(
+        page.contains("G-code basics") && page.contains("2 questions"),
+        "{page}"
+    );
+
+    // Wes takes it: the choice is marked at once, the practical waits for an assessor.
+    let wes = server.sign_up("wes@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&wes),
+        Some(&serde_json::json!({"name": "Wes", "skills": [{"skill": "guild:skill/g-code", "proficiency": 3}],
+            "hours_per_week": 30, "utc_offset_minutes": 0, "work_mode": "remote", "languages": ["en"]})),
+    );
+    let worker = w.body["id"].as_i64().unwrap();
+    let tests = server.call("GET", "/api/v1/tests", Some(&wes), None).body;
+    let test = tests[0]["id"].as_i64().unwrap();
+    let a = server.call(
+        "POST",
+        &format!("/api/v1/tests/{test}/attempts"),
+        Some(&wes),
+        Some(&serde_json::json!({"worker": worker})),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let attempt = a.body["id"].as_i64().unwrap();
+    let answers: Vec<Value> = a.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            if q["kind"] == "choice" {
+                let right = q["options"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .position(|o| o == "G01")
+                    .unwrap();
+                serde_json::json!([right])
+            } else {
+                serde_json::json!("G90 G21\nG01 Z-2 F100\nG01 X20\nG01 Y20\nG01 X0\nG01 Y0")
+            }
+        })
+        .collect();
+    let done = server.call(
+        "POST",
+        &format!("/api/v1/attempts/{attempt}/answers"),
+        Some(&wes),
+        Some(&serde_json::json!({"answers": answers})),
+    );
+    assert_eq!(done.body["status"], "awaiting_assessor", "{}", done.body);
+
+    // Ann sees the practical work with what Wes handed in, and marks it.
+    let (_, page) = ann.get(&org);
+    assert!(
+        page.contains(&format!("id=\"attempt-{attempt}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains("20 mm square pocket") && page.contains("G01 Z-2 F100"),
+        "{page}"
+    );
+    assert_eq!(
+        eve.post(&format!("/attempts/{attempt}/assess"), "mark%3A2=right")
+            .0,
+        404
+    );
+    let practical = a.body["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "practical")
+        .unwrap()["number"]
+        .as_i64()
+        .unwrap();
+    let (status, page, to) = ann.post(
+        &format!("/attempts/{attempt}/assess"),
+        &format!("mark%3A{practical}=right"),
+    );
+    assert_eq!(status, 303, "{page}");
+    assert!(to.ends_with("#awaiting"), "{to}");
+    let view = server
+        .call(
+            "GET",
+            &format!("/api/v1/attempts/{attempt}"),
+            Some(&wes),
+            None,
+        )
+        .body;
+    assert_eq!(view["status"], "passed", "{view}");
+    assert!(
+        view["credential"].is_string(),
+        "a pass earns the organisation's credential: {view}"
+    );
+    let (_, page) = ann.get(&org);
+    assert!(page.contains("Nothing waits to be marked."), "{page}");
+    // In Dutch.
+    let (_, page, _, _) = send(
+        "GET",
+        &format!("{base}{org}"),
+        Some(&format!("{}; guild_lang=nl", olga.session)),
+        None,
+    );
+    assert!(
+        page.contains("Ondertekeningssleutels") && page.contains("Vaardigheidstoetsen"),
+        "{page}"
+    );
 }

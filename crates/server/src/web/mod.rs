@@ -14,6 +14,7 @@ mod hourly;
 mod i18n;
 mod inbox;
 mod money;
+mod organisations;
 mod reskill;
 mod task_editor;
 mod tests;
@@ -86,6 +87,24 @@ pub fn routes() -> Router<AppState> {
             "/transitions/occupations/remove",
             post(reskill::remove_occupation),
         )
+        .route(
+            "/organisations",
+            get(organisations::list).post(organisations::create),
+        )
+        .route("/organisations/{slug}", get(organisations::show))
+        .route(
+            "/organisations/{slug}/members",
+            post(organisations::set_member),
+        )
+        .route(
+            "/organisations/{slug}/keys",
+            post(organisations::rotate_key),
+        )
+        .route(
+            "/organisations/{slug}/tests",
+            post(organisations::create_test),
+        )
+        .route("/attempts/{id}/assess", post(organisations::assess))
         .route("/inbox", get(inbox::page))
         .route("/inbox/read", post(inbox::mark_read))
         .route("/money", get(money::page))
