@@ -327,7 +327,7 @@ enum BenchCommand {
 enum ProfileCommand {
     /// Propose skills (with evidence) and likely occupations from a CV or a description of past work.
     Extract {
-        /// File with the text, or - for standard input.
+        /// The CV (PDF, DOCX or plain text, up to 5 MB), or - for standard input.
         input: PathBuf,
         /// Language of the text; guessed when not given.
         #[arg(long)]

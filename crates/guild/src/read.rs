@@ -40,6 +40,25 @@ pub(crate) fn read_text(input: &Path) -> Result<String> {
     Ok(text)
 }
 
+/// A CV or description of past work from a file (or standard input): PDF, DOCX or plain text,
+/// read into text by `guild-documents` (nothing in the file runs).
+pub(crate) fn read_document(input: &Path) -> Result<String> {
+    let limit = guild_documents::MAX_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    if input == Path::new("-") {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(input)
+            .with_context(|| format!("cannot read {}", input.display()))?
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", input.display()))?;
+    }
+    let (_, text) = guild_documents::read_text(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    Ok(text)
+}
+
 fn json(value: &impl serde::Serialize) -> Result<ExitCode> {
     out!("{}", serde_json::to_string_pretty(value)?);
     Ok(ExitCode::SUCCESS)
@@ -160,7 +179,7 @@ pub fn profile(
     lang: Option<String>,
     as_json: bool,
 ) -> Result<ExitCode> {
-    let text = read_text(input)?;
+    let text = read_document(input)?;
     let analyzer = platform.analyzer()?;
     let started = std::time::Instant::now();
     let draft = analyzer.profile(&mut AnalyzerScratch::default(), &text, lang.as_deref());

@@ -11,6 +11,16 @@ document.querySelectorAll("input[type=file][data-fills]").forEach(function (inpu
   });
 });
 
+// A file input with data-max-bytes refuses a larger file before it is sent, saying why.
+document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var file = input.files && input.files[0];
+    var max = Number(input.dataset.maxBytes);
+    input.setCustomValidity(file && file.size > max ? input.dataset.tooLarge : "");
+    input.reportValidity();
+  });
+});
+
 // The browser's time zone, for matching working hours (minutes east of UTC).
 document.querySelectorAll("input[data-utc-offset]").forEach(function (input) {
   input.value = String(-new Date().getTimezoneOffset());

@@ -47,6 +47,13 @@ pub use limits::{Rate, RateLimiters, RateLimits};
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// The largest upload: a CV of up to [`guild_documents::MAX_BYTES`], with room for the form
+/// around it. Only [`UPLOAD_PATHS`] take bodies this large.
+pub const MAX_UPLOAD_BYTES: usize = guild_documents::MAX_BYTES + (64 << 10);
+
+/// The routes that take an upload larger than [`MAX_BODY_BYTES`].
+const UPLOAD_PATHS: [&str; 1] = ["/welcome/cv"];
 /// The longest path and query accepted (hyper's own limit, answered by conn.rs, is 64 KiB).
 pub const MAX_URI_BYTES: usize = 8 << 10;
 /// The most header bytes accepted (hyper's own limit on a whole head is far larger).
@@ -846,8 +853,26 @@ async fn refuse_oversized(
         )
         .into_response();
     }
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        let mut response = ApiError::payload_too_large(MAX_BODY_BYTES).into_response();
+    let limit = if UPLOAD_PATHS.contains(&request.uri().path()) {
+        MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    if declared.is_some_and(|n| n > limit as u64) {
+        // An upload comes from a page, and a browser shows the answer only once it has sent
+        // the file: a file up to a few times the limit is read and dropped, then answered with
+        // a page; anything larger is cut off at once.
+        if limit == MAX_UPLOAD_BYTES && declared.is_some_and(|n| n <= 4 * limit as u64) {
+            let page = web::upload_too_large(request.headers());
+            let mut body = request.into_body();
+            while let Some(Ok(_)) = http_body_util::BodyExt::frame(&mut body).await {}
+            return page;
+        }
+        let mut response = if limit == MAX_UPLOAD_BYTES {
+            web::upload_too_large(request.headers())
+        } else {
+            ApiError::payload_too_large(limit).into_response()
+        };
         response.headers_mut().insert(
             header::CONNECTION,
             header::HeaderValue::from_static("close"),

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::harness::{Backend, TestStore};
+use crate::pages::{Visitor, enc, send, token, value_of};
 
 crate::on_both_backends!(
     a_client_edits_a_task_in_full_on_the_page,
@@ -15,113 +16,6 @@ crate::on_both_backends!(
     a_worker_answers_an_invitation_from_the_inbox,
     an_organisation_sets_a_test_and_marks_practical_work_on_the_pages
 );
-
-/// (status, body, Location, session cookie).
-fn send(
-    method: &str,
-    url: &str,
-    cookie: Option<&str>,
-    form: Option<&str>,
-) -> (u16, String, String, Option<String>) {
-    let mut r = ureq::AgentBuilder::new()
-        .redirects(0)
-        .build()
-        .request(method, url);
-    if let Some(c) = cookie {
-        r = r.set("cookie", c);
-    }
-    let result = match form {
-        Some(f) => r
-            .set("content-type", "application/x-www-form-urlencoded")
-            .send_string(f),
-        None => r.call(),
-    };
-    let resp = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {url}: {e}"),
-    };
-    let status = resp.status();
-    let location = resp.header("location").unwrap_or("").to_owned();
-    let session = resp
-        .all("set-cookie")
-        .iter()
-        .find_map(|c| c.strip_prefix("guild_session="))
-        .and_then(|c| c.split(';').next())
-        .filter(|v| !v.is_empty())
-        .map(|v| format!("guild_session={v}"));
-    (
-        status,
-        resp.into_string().unwrap_or_default(),
-        location,
-        session,
-    )
-}
-
-/// A signed-in browser-like visitor: its session and CSRF token.
-struct Visitor {
-    base: String,
-    session: String,
-    csrf: String,
-}
-
-impl Visitor {
-    fn sign_up(base: &str, name: &str, email: &str) -> Visitor {
-        let form = format!(
-            "display_name={name}&email={}&password=a+long+enough+password",
-            email.replace('@', "%40")
-        );
-        let (status, page, _, session) = send("POST", &format!("{base}/signup"), None, Some(&form));
-        assert_eq!(status, 303, "{page}");
-        let session = session.unwrap();
-        let (_, page, _, _) = send("GET", &format!("{base}/welcome"), Some(&session), None);
-        let csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap()
-            .to_owned();
-        Visitor {
-            base: base.to_owned(),
-            session,
-            csrf,
-        }
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        let (status, page, _, _) = send(
-            "GET",
-            &format!("{}{path}", self.base),
-            Some(&self.session),
-            None,
-        );
-        (status, page)
-    }
-
-    /// (status, page, where it redirects).
-    fn post(&self, path: &str, form: &str) -> (u16, String, String) {
-        let (status, page, location, _) = send(
-            "POST",
-            &format!("{}{path}", self.base),
-            Some(&self.session),
-            Some(&format!("csrf={}&{form}", self.csrf)),
-        );
-        (status, page, location)
-    }
-}
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-/// The value of input `name` in `page`.
-fn value_of<'a>(page: &'a str, name: &str) -> &'a str {
-    let at = page
-        .find(&format!("name=\"{name}\" value=\""))
-        .unwrap_or_else(|| panic!("no input {name}: {page}"));
-    let rest = &page[at + name.len() + 15..];
-    &rest[..rest.find('"').unwrap()]
-}
 
 fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
     let store = TestStore::new(&backend);
@@ -206,13 +100,7 @@ fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
     // Sent twice (a double press), it is the same task.
     let (status, _, _) = chris.post(&task_path, &form(""));
     assert_eq!(status, 303);
-    let token = server.call(
-        "POST",
-        "/api/v1/tokens",
-        None,
-        Some(&serde_json::json!({"email": "chris@example.org", "password": "a long enough password"})),
-    );
-    let token = token.body["token"].as_str().unwrap().to_owned();
+    let token = token(&server, "chris@example.org");
     let saved = server
         .call(
             "GET",
@@ -443,13 +331,7 @@ fn money_comes_in_and_goes_out_on_the_pages(backend: Backend) {
         assert_eq!(status, 303, "{page}");
         assert!(to.starts_with("/money#payout-"), "{to}");
     }
-    let token = server.call(
-        "POST",
-        "/api/v1/tokens",
-        None,
-        Some(&serde_json::json!({"email": "chris@example.org", "password": "a long enough password"})),
-    );
-    let token = token.body["token"].as_str().unwrap().to_owned();
+    let token = token(&server, "chris@example.org");
     let wallet = server
         .call("GET", "/api/v1/wallet", Some(&token), None)
         .body;
@@ -522,15 +404,7 @@ fn an_hourly_contract_runs_on_the_pages(backend: Backend) {
     let base = &server.base;
     let chris = Visitor::sign_up(base, "Chris", "chris@example.org");
     let bob = Visitor::sign_up(base, "Bob", "bob@example.org");
-    let bob_token = server.call(
-        "POST",
-        "/api/v1/tokens",
-        None,
-        Some(
-            &serde_json::json!({"email": "bob@example.org", "password": "a long enough password"}),
-        ),
-    );
-    let bob_token = bob_token.body["token"].as_str().unwrap().to_owned();
+    let bob_token = token(&server, "bob@example.org");
     let w = server.call(
         "POST",
         "/api/v1/workers",
@@ -672,15 +546,7 @@ fn a_worker_answers_an_invitation_from_the_inbox(backend: Backend) {
     );
     assert_eq!(status, 303, "{page}");
     let pid: i64 = project.rsplit('/').next().unwrap().parse().unwrap();
-    let token = |email: &str| {
-        let a = server.call(
-            "POST",
-            "/api/v1/tokens",
-            None,
-            Some(&serde_json::json!({"email": email, "password": "a long enough password"})),
-        );
-        a.body["token"].as_str().unwrap().to_owned()
-    };
+    let token = |email: &str| token(&server, email);
     let chris_token = token("chris@example.org");
     let p = server
         .call(

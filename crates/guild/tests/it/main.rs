@@ -27,6 +27,7 @@ mod learning_api;
 mod ledger;
 mod matching_api;
 mod money_api;
+mod pages;
 mod personas;
 mod probe;
 mod projects_api;

@@ -7,7 +7,8 @@ use crate::harness::{Backend, TestStore};
 
 crate::on_both_backends!(
     forms_need_the_session_and_its_csrf_token,
-    a_worker_names_the_work_they_have_done_and_sees_where_it_leads
+    a_worker_names_the_work_they_have_done_and_sees_where_it_leads,
+    a_cv_sent_as_pdf_or_docx_becomes_skills_to_confirm
 );
 
 fn agent() -> ureq::Agent {
@@ -21,30 +22,8 @@ fn send(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> (u16, String, Option<String>) {
-    let mut r = agent().request(method, url);
-    if let Some(c) = cookie {
-        r = r.set("cookie", c);
-    }
-    let result = match form {
-        Some(f) => r
-            .set("content-type", "application/x-www-form-urlencoded")
-            .send_string(f),
-        None => r.call(),
-    };
-    let resp = match result {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {url}: {e}"),
-    };
-    let status = resp.status();
-    let session = resp
-        .all("set-cookie")
-        .iter()
-        .find_map(|c| c.strip_prefix("guild_session="))
-        .and_then(|c| c.split(';').next())
-        .filter(|v| !v.is_empty())
-        .map(|v| format!("guild_session={v}"));
-    (status, resp.into_string().unwrap_or_default(), session)
+    let (status, body, _, session) = crate::pages::send(method, url, cookie, form);
+    (status, body, session)
 }
 
 fn forms_need_the_session_and_its_csrf_token(backend: Backend) {
@@ -593,4 +572,134 @@ fn a_worker_names_the_work_they_have_done_and_sees_where_it_leads(backend: Backe
         teach.contains("Rex") && teach.contains("30.00 EUR/h"),
         "{teach}"
     );
+}
+
+/// A `multipart/form-data` body with the CSRF token and one file.
+fn upload(csrf: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "guild-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn post_upload(url: &str, cookie: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+    let result = agent()
+        .post(url)
+        .set("cookie", cookie)
+        .set("content-type", content_type)
+        .send_bytes(body);
+    match result {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(s, r)) => (s, r.into_string().unwrap_or_default()),
+        Err(e) => panic!("{url}: {e}"),
+    }
+}
+
+/// A machinist sends his CV as a PDF, an orderpicker hers as a DOCX in Dutch: each becomes the
+/// skills to confirm, as typed text would. What cannot be read says why, on the page.
+fn a_cv_sent_as_pdf_or_docx_becomes_skills_to_confirm(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let (status, _, session) = send(
+        "POST",
+        &format!("{base}/signup"),
+        None,
+        Some("display_name=Rex&email=rex%40example.org&password=a+long+enough+password"),
+    );
+    assert_eq!(status, 303);
+    let session = session.unwrap();
+    let (_, page, _) = send("GET", &format!("{base}/welcome"), Some(&session), None);
+    assert!(page.contains("enctype=\"multipart/form-data\""), "{page}");
+    let csrf = csrf_in(&page);
+    let url = format!("{base}/welcome/cv");
+
+    let pdf = guild_documents::sample::pdf(&[
+        "Rex Turner - CNC machinist",
+        "Wrote G-code programs for CNC lathes and milling machines for 15 years.",
+        "Read engineering drawings and measured parts with calipers and micrometers.",
+    ])
+    .unwrap();
+    let (ct, body) = upload(&csrf, "rex-cv.pdf", &pdf);
+    let (status, page) = post_upload(&url, &session, &ct, &body);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("guild:skill/g-code"),
+        "the PDF's text was read: {page}"
+    );
+    assert!(
+        page.contains("guild:skill/read-engineering-drawings"),
+        "{page}"
+    );
+
+    let docx = guild_documents::sample::docx(&[
+        "Orderpicker, Bol.com magazijn Waalwijk",
+        "Ik verzamel bestellingen met een handscanner en rijd met een elektrische palletwagen.",
+    ])
+    .unwrap();
+    let (ct, body) = upload(&csrf, "cv.docx", &docx);
+    let (status, page) = post_upload(&url, &format!("{session}; guild_lang=nl"), &ct, &body);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("guild:skill/barcode-and-rf-scanning") || page.contains("pallet"),
+        "the DOCX's Dutch text was read: {page}"
+    );
+
+    // The command line reads the same files.
+    let file = store.dir().join("rex-cv.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = store.guild_ok(&["profile", "extract", file.to_str().unwrap()]);
+    assert!(out.to_lowercase().contains("g-code"), "{out}");
+    let bad = store.dir().join("old.doc");
+    std::fs::write(&bad, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1]).unwrap();
+    let o = store.guild(&["profile", "extract", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("save it as PDF, DOCX or plain text"));
+
+    // What cannot be read: the reason on the page, in the reader's language.
+    let scanned = guild_documents::sample::pdf(&[]).unwrap();
+    for (name, bytes, says) in [
+        (
+            "old.doc",
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+            "save it as PDF, DOCX or plain text",
+        ),
+        ("scan.pdf", scanned, "has no text in it"),
+        (
+            "broken.pdf",
+            b"%PDF-1.7\nnot really".to_vec(),
+            "cannot be read",
+        ),
+        (
+            "photo.png",
+            vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A],
+            "a picture",
+        ),
+    ] {
+        let (ct, body) = upload(&csrf, name, &bytes);
+        let (status, page) = post_upload(&url, &session, &ct, &body);
+        assert_eq!(status, 422, "{name}: {page}");
+        assert!(page.contains(says), "{name}: {page}");
+        assert!(page.contains("id=\"form-error\""), "{name}: {page}");
+    }
+    let (ct, body) = upload(&csrf, "old.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1]);
+    let (_, page) = post_upload(&url, &format!("{session}; guild_lang=nl"), &ct, &body);
+    assert!(
+        page.contains("Guild leest PDF, Word (.docx) en platte tekst"),
+        "{page}"
+    );
+    // Without the session's token: refused, nothing read.
+    let (ct, body) = upload(&"0".repeat(64), "rex-cv.pdf", &pdf);
+    assert_eq!(post_upload(&url, &session, &ct, &body).0, 403);
+    // Over the limit: a page that says so, before the file is read.
+    let (ct, body) = upload(&csrf, "huge.pdf", &vec![b'a'; 6 * 1024 * 1024]);
+    let (status, page) = post_upload(&url, &session, &ct, &body);
+    assert_eq!(status, 413, "{page}");
+    assert!(page.contains("over 5 MB"), "{page}");
 }

@@ -169,11 +169,7 @@ const WORDS: &[(&str, &str, &str)] = &[
         "For example: I ran CNC lathes for twelve years, read engineering drawings and trained apprentices.",
         "Bijvoorbeeld: ik heb twaalf jaar cnc-draaibanken bediend, technische tekeningen gelezen en leerlingen opgeleid.",
     ),
-    (
-        "cv_file",
-        "Or load a CV (plain text)",
-        "Of laad een cv (platte tekst)",
-    ),
+    ("cv_file", "Your CV", "Uw cv"),
     ("find_skills", "Find my skills", "Vind mijn vaardigheden"),
     (
         "skills_title",
@@ -1171,6 +1167,44 @@ const WORDS: &[(&str, &str, &str)] = &[
         "key_hint",
         "An older key stays published, so what it signed still verifies.",
         "Een oudere sleutel blijft gepubliceerd, dus wat ze ondertekende blijft controleerbaar.",
+    ),
+    // CVs as files.
+    ("cv_title", "Or send your CV", "Of stuur uw cv"),
+    (
+        "cv_hint",
+        "PDF, Word (.docx) or plain text, up to 5 MB. Guild reads the text in it; nothing in the file runs.",
+        "PDF, Word (.docx) of platte tekst, tot 5 MB. Guild leest de tekst erin; niets in het bestand wordt uitgevoerd.",
+    ),
+    ("cv_read", "Read my CV", "Lees mijn cv"),
+    (
+        "cv_too_large",
+        "The file is over 5 MB: save a smaller copy (without pictures) or paste the text.",
+        "Het bestand is groter dan 5 MB: sla een kleinere kopie op (zonder afbeeldingen) of plak de tekst.",
+    ),
+    (
+        "cv_empty",
+        "No file came with the form: choose your CV and send it again.",
+        "Er kwam geen bestand mee: kies uw cv en stuur het opnieuw.",
+    ),
+    (
+        "cv_unsupported",
+        "Guild reads PDF, Word (.docx) and plain text: save your CV as one of those and try again.",
+        "Guild leest PDF, Word (.docx) en platte tekst: sla uw cv zo op en probeer het opnieuw.",
+    ),
+    (
+        "cv_encrypted",
+        "The PDF is protected with a password: save a copy without one (or as plain text) and try again.",
+        "De pdf is beveiligd met een wachtwoord: sla een kopie zonder wachtwoord op (of als platte tekst) en probeer het opnieuw.",
+    ),
+    (
+        "cv_malformed",
+        "The file is damaged or not what its name says",
+        "Het bestand is beschadigd of niet wat de naam zegt",
+    ),
+    (
+        "cv_no_text",
+        "The file has no text in it (a scan or a picture?): Guild reads typed text; paste the text instead.",
+        "Het bestand bevat geen tekst (een scan of afbeelding?): Guild leest getypte tekst; plak de tekst in plaats daarvan.",
     ),
 ];
 

@@ -52,6 +52,12 @@ pub fn routes() -> Router<AppState> {
         .route("/signin", get(signin_page).post(signin))
         .route("/signout", post(signout))
         .route("/welcome", get(welcome_page).post(welcome))
+        .route(
+            "/welcome/cv",
+            post(welcome_cv).layer(axum::extract::DefaultBodyLimit::max(
+                crate::MAX_UPLOAD_BYTES,
+            )),
+        )
         .route("/profile", post(save_profile))
         .route("/dashboard", get(dashboard))
         .route("/teach", post(teach))
@@ -607,7 +613,95 @@ const MAX_FOUND: usize = 25;
 
 async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw): RawForm) -> Page {
     let (v, _, f): (_, _, WelcomeForm) = submission(&state, &headers, &raw).await?;
-    let text = f.text.trim().to_owned();
+    read_profile(&state, &v, f.text.trim().to_owned()).await
+}
+
+/// The page for an upload over the limit, refused before its body is read (so without the
+/// session: the words only, in the browser's language).
+pub(crate) fn upload_too_large(headers: &HeaderMap) -> Response {
+    let t = Words(Lang::of(headers));
+    problem_page(t, StatusCode::PAYLOAD_TOO_LARGE, t.s("cv_too_large"))
+}
+
+/// Why a CV could not be read, in the reader's language.
+fn document_error(t: Words, e: &guild_documents::DocumentError) -> String {
+    use guild_documents::DocumentError as D;
+    if t.0 == Lang::En {
+        return e.to_string();
+    }
+    match e {
+        D::TooLarge { .. } => t.s("cv_too_large").to_owned(),
+        D::Empty => t.s("cv_empty").to_owned(),
+        D::Unsupported(_) => t.s("cv_unsupported").to_owned(),
+        D::Encrypted => t.s("cv_encrypted").to_owned(),
+        D::Malformed { kind, .. } => format!("{} ({kind})", t.s("cv_malformed")),
+        D::NoText(_) => t.s("cv_no_text").to_owned(),
+    }
+}
+
+/// A CV uploaded as PDF, DOCX or text (`multipart/form-data`: `csrf`, `cv`): read into text
+/// (nothing in it runs), then the same as text typed in.
+async fn welcome_cv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    v.require()?;
+    let refuse = |error: String| {
+        let mut r = render(&WelcomePage {
+            t: v.t,
+            signed_in: true,
+            csrf: v.csrf.clone(),
+            text: String::new(),
+            error,
+        });
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    let mut multipart = multipart.map_err(|e| refuse(e.body_text()))?;
+    let (mut csrf, mut file) = (String::new(), None);
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+                Some("cv") => match field.bytes().await {
+                    Ok(b) => file = Some(b),
+                    Err(e) => {
+                        let too_large = guild_documents::DocumentError::TooLarge {
+                            size: guild_documents::MAX_BYTES + 1,
+                            limit: guild_documents::MAX_BYTES,
+                        };
+                        let why = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                            document_error(v.t, &too_large)
+                        } else {
+                            e.body_text()
+                        };
+                        return Err(refuse(why));
+                    }
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => return Err(refuse(e.body_text())),
+        }
+    }
+    v.check_csrf(&csrf)?;
+    let Some(bytes) = file else {
+        return Err(refuse(v.t.s("cv_empty").to_owned()));
+    };
+    let read = blocking(move || Ok(guild_documents::read_text(&bytes)))
+        .await
+        .map_err(|e| failed(&v, &e))?;
+    match read {
+        Ok((_, text)) => read_profile(&state, &v, text).await,
+        Err(e) => Err(refuse(document_error(v.t, &e))),
+    }
+}
+
+/// Reads `text` (typed, or from a CV) into skills to confirm, or says why it found none.
+async fn read_profile(state: &AppState, v: &Viewer, text: String) -> Page {
+    let state = state.clone();
     let again = |error: &str| {
         let mut r = render(&WelcomePage {
             t: v.t,
@@ -624,13 +718,13 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap, RawForm(raw)
     }
     let analyzer = crate::analysis::analyzer(&state)
         .await
-        .map_err(|e| failed(&v, &e))?;
+        .map_err(|e| failed(v, &e))?;
     let for_analysis = text.clone();
     let draft: ProfileDraft = blocking(move || {
         Ok(analyzer.profile(&mut AnalyzerScratch::default(), &for_analysis, None))
     })
     .await
-    .map_err(|e| failed(&v, &e))?;
+    .map_err(|e| failed(v, &e))?;
     if draft.skills.is_empty() {
         return Err(again(v.t.s("no_skills_found")));
     }

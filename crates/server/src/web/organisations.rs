@@ -313,6 +313,15 @@ fn default_test() -> TestTyped {
     }
 }
 
+/// The organisation in the route, if the reader is one of its admins; otherwise the page that
+/// says only admins may do this.
+async fn as_admin(state: &AppState, v: &Viewer, slug: String) -> Result<Organisation, Response> {
+    match membership(state, v, slug).await? {
+        (o, true) => Ok(o),
+        (_, false) => Err(problem_page(v, StatusCode::FORBIDDEN, v.t.s("admins_only"))),
+    }
+}
+
 /// An organisation's page, for its admins and assessors.
 pub(super) async fn show(
     State(state): State<AppState>,
@@ -356,21 +365,14 @@ pub(super) async fn set_member(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, _, f): (_, _, MemberForm) = submission(&state, &headers, &raw).await?;
-    let (o, admin) = membership(&state, &v, slug).await?;
-    if !admin {
-        return Err(problem_page(
-            &v,
-            StatusCode::FORBIDDEN,
-            v.t.s("admins_only"),
-        ));
-    }
+    let o = as_admin(&state, &v, slug).await?;
     let id = o.id;
     match state
         .on_store(move |store| store.accounts().set_member(id, &f.email, &f.role))
         .await
     {
         Ok(_) => go(&format!("/organisations/{}#members", o.slug)),
-        Err(e) => refused(&state, &v, o, admin, default_test(), e.detail().to_owned()).await,
+        Err(e) => refused(&state, &v, o, true, default_test(), e.detail().to_owned()).await,
     }
 }
 
@@ -382,14 +384,7 @@ pub(super) async fn rotate_key(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, _, NoFields {}) = submission(&state, &headers, &raw).await?;
-    let (o, admin) = membership(&state, &v, slug).await?;
-    if !admin {
-        return Err(problem_page(
-            &v,
-            StatusCode::FORBIDDEN,
-            v.t.s("admins_only"),
-        ));
-    }
+    let o = as_admin(&state, &v, slug).await?;
     let name = guild_credentials::issuer::Issuer::Organisation(o.clone()).key_name();
     state
         .on_store(move |store| store.credentials().new_issuer_key(&name).map(|_| ()))
