@@ -359,6 +359,14 @@ impl Contracts<'_> {
     pub fn create_contract(&self, terms: &ContractTerms) -> Result<ContractView, StoreError> {
         self.store.write(|tx| {
             let id = insert(tx, terms)?;
+            // The worker hears of the offer in the same transaction that makes it.
+            crate::messages::notify(
+                tx,
+                terms.worker,
+                "contract",
+                &format!("contract:{id}"),
+                &format!("You are offered a contract: \"{}\"", terms.title),
+            )?;
             load(tx, id)
         })
     }

@@ -14,7 +14,8 @@ crate::on_both_backends!(
     money_comes_in_and_goes_out_on_the_pages,
     an_hourly_contract_runs_on_the_pages,
     a_worker_answers_an_invitation_from_the_inbox,
-    an_organisation_sets_a_test_and_marks_practical_work_on_the_pages
+    an_organisation_sets_a_test_and_marks_practical_work_on_the_pages,
+    a_learner_books_a_trainer_from_a_path_step
 );
 
 fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
@@ -828,4 +829,81 @@ fn an_organisation_sets_a_test_and_marks_practical_work_on_the_pages(backend: Ba
         page.contains("Ondertekeningssleutels") && page.contains("Vaardigheidstoetsen"),
         "{page}"
     );
+}
+
+fn a_learner_books_a_trainer_from_a_path_step(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let lathe = "guild:skill/operate-manual-lathe";
+    // Tom, a machinist of 30 years, offers to teach manual turning remotely at 30 EUR an hour.
+    let tom = Visitor::sign_up(base, "Tom", "tom@example.org");
+    let tom_token = token(&server, "tom@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&tom_token),
+        Some(&serde_json::json!({"name": "Tom Turner", "skills": [{"skill": lathe, "proficiency": 5}],
+            "hours_per_week": 10, "utc_offset_minutes": 60, "work_mode": "remote", "languages": ["en"]})),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    let (status, page, _) = tom.post(
+        "/teach",
+        &format!(
+            "skill={}&remote=1&rate=30&rate_currency=EUR&note=",
+            enc(lathe)
+        ),
+    );
+    assert_eq!(status, 303, "{page}");
+    // Lia, a welder, looks at the way to machinist.
+    let lia = Visitor::sign_up(base, "Lia", "lia@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&token(&server, "lia@example.org")),
+        Some(&serde_json::json!({"name": "Lia", "skills": [{"skill": "guild:skill/read-engineering-drawings", "proficiency": 3}],
+            "hours_per_week": 20, "utc_offset_minutes": 60, "work_mode": "remote", "languages": ["en"]})),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    let (status, page) = lia.get("/transitions/path?to=guild%3Aoccupation%2Fmachinist");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Tom Turner") && page.contains("Book a training"),
+        "{page}"
+    );
+    let trainer = page
+        .split("name=\"worker\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    // Bad hours and a skill he does not teach are refused; she cannot book herself.
+    let book =
+        |hours: &str, skill: &str| format!("worker={trainer}&skill={}&hours={hours}", enc(skill));
+    assert_eq!(lia.post("/training/book", &book("lots", lathe)).0, 400);
+    assert_eq!(lia.post("/training/book", &book("0", lathe)).0, 400);
+    assert_eq!(
+        lia.post("/training/book", &book("4", "guild:skill/g-code"))
+            .0,
+        404
+    );
+    assert_eq!(tom.post("/training/book", &book("4", lathe)).0, 400);
+    // Four hours at his rate: a contract he is asked to accept.
+    let (status, page, contract) = lia.post("/training/book", &book("4", lathe));
+    assert_eq!(status, 303, "{page}");
+    assert!(contract.starts_with("/contracts/"), "{contract}");
+    let (_, page) = lia.get(&contract);
+    assert!(
+        page.contains("Training: operate manual lathe") || page.contains("Training: "),
+        "{page}"
+    );
+    assert!(page.contains("120.00 EUR"), "4 h at 30 EUR: {page}");
+    let (_, page) = tom.get(&contract);
+    assert!(
+        page.contains("108.00 EUR"),
+        "what he receives after the fee: {page}"
+    );
+    assert!(page.contains("value=\"accept\""), "{page}");
+    let (_, inbox) = tom.get("/inbox");
+    assert!(inbox.contains(&format!("href=\"{contract}\"")), "{inbox}");
 }

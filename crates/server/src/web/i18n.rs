@@ -1206,6 +1206,36 @@ const WORDS: &[(&str, &str, &str)] = &[
         "The file has no text in it (a scan or a picture?): Guild reads typed text; paste the text instead.",
         "Het bestand bevat geen tekst (een scan of afbeelding?): Guild leest getypte tekst; plak de tekst in plaats daarvan.",
     ),
+    // Booking a trainer from a path.
+    ("book_training", "Book a training", "Een training boeken"),
+    ("book_hours", "Hours", "Uren"),
+    (
+        "book_button",
+        "Propose the training",
+        "Training voorstellen",
+    ),
+    (
+        "book_hint",
+        "This proposes a contract: the trainer accepts it, you fund it into escrow, and it is paid when you approve the training.",
+        "Dit stelt een contract voor: de trainer aanvaardt het, u stort het bedrag in depot, en het wordt betaald als u de training goedkeurt.",
+    ),
+    (
+        "book_hours_bad",
+        "Hours: a whole number from 1 to 200",
+        "Uren: een geheel getal van 1 tot 200",
+    ),
+    (
+        "book_no_offer",
+        "This person does not offer to teach that skill (any more).",
+        "Deze persoon biedt (niet meer) aan die vaardigheid te onderwijzen.",
+    ),
+    (
+        "book_yourself",
+        "You cannot book yourself as your trainer.",
+        "U kunt uzelf niet als trainer boeken.",
+    ),
+    ("training_in", "Training", "Training"),
+    ("of_training", "of training", "training"),
 ];
 
 #[cfg(test)]

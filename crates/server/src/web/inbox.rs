@@ -60,6 +60,9 @@ fn words(t: Words, n: &Notification) -> String {
     }
     match (n.kind.as_str(), quoted(&n.text)) {
         ("invitation", Some(title)) => format!("U bent uitgenodigd om te reageren op “{title}”"),
+        ("contract", Some(title)) if n.text.starts_with("You are offered a contract") => {
+            format!("U krijgt een contract aangeboden: “{title}”")
+        }
         ("proposal", Some(title)) => {
             let price = n.text.rsplit(": ").next().unwrap_or("");
             format!("Nieuw voorstel op “{title}”: {price}")

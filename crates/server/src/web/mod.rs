@@ -88,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tests/{id}/start", post(tests::start))
         .route("/attempts/{id}", get(tests::attempt).post(tests::answer))
         .route("/transitions/path", get(reskill::path))
+        .route("/training/book", post(reskill::book_trainer))
         .route("/transitions/occupations", post(reskill::add_occupation))
         .route(
             "/transitions/occupations/remove",

@@ -5,11 +5,12 @@
 
 use askama::Template;
 use axum::extract::{RawForm, RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use guild_platform::{GapItemView, Move, Origin, PathRequest, PathTarget};
+use serde::Deserialize;
 
-use super::{Page, Viewer, Words, failed, render, submission};
+use super::{Page, Viewer, Words, failed, go, problem_page, render, submission};
 use crate::AppState;
 
 /// A node of the transition map.
@@ -453,6 +454,9 @@ struct TrainerRow {
     rate: String,
     remote: bool,
     languages: String,
+    /// For the booking form: the trainer's profile and the skill.
+    worker: guild_ids::WorkerId,
+    skill: String,
 }
 
 /// Pixels per proficiency level in the gap chart.
@@ -649,6 +653,8 @@ pub(super) async fn path(
                                 .unwrap_or_default(),
                             remote: m.remote,
                             languages: m.shared_languages.join(", "),
+                            worker: m.worker,
+                            skill: m.skill.to_string(),
                         })
                         .collect(),
                 )
@@ -687,4 +693,99 @@ mod tests {
         assert_eq!(g[2].3, "ai-unknown");
         assert!(g[1].2 > g[0].2, "more open work, a bigger node");
     }
+}
+
+#[derive(Deserialize)]
+struct BookForm {
+    worker: guild_ids::WorkerId,
+    skill: String,
+    #[serde(default)]
+    hours: String,
+    /// The price, when the trainer states no rate.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+}
+
+/// Books a trainer from a path step: a contract with one milestone, the hours at the trainer's
+/// rate (or the price agreed when they state none), which the trainer accepts and the learner
+/// funds like any other. Only a real offer to teach that skill can be booked, never one's own.
+pub(super) async fn book_trainer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Page {
+    let (v, account, f): (_, _, BookForm) = submission(&state, &headers, &raw).await?;
+    let t = v.t;
+    let bad = |e: String| problem_page(&v, StatusCode::BAD_REQUEST, &e);
+    let skill = guild_taxonomy::SkillId::parse(&f.skill).map_err(|e| bad(format!("skill: {e}")))?;
+    let hours: i64 = f
+        .hours
+        .trim()
+        .parse()
+        .ok()
+        .filter(|h| (1..=200).contains(h))
+        .ok_or_else(|| bad(format!("{}: {:?}", t.s("book_hours_bad"), f.hours)))?;
+    let (worker, wanted) = (f.worker, skill.clone());
+    let found = state
+        .on_store(move |store| {
+            let offer = store
+                .learning()
+                .teaching_offers(worker)?
+                .into_iter()
+                .find(|o| o.skill == wanted);
+            let owner = store.work().worker(worker).ok().and_then(|w| w.owner);
+            Ok((offer, owner))
+        })
+        .await
+        .map_err(|e| failed(&v, &e))?;
+    let (Some(offer), Some(owner)) = found else {
+        return Err(problem_page(
+            &v,
+            StatusCode::NOT_FOUND,
+            t.s("book_no_offer"),
+        ));
+    };
+    if owner == account.id {
+        return Err(bad(t.s("book_yourself").to_owned()));
+    }
+    let label = super::skill_labels(&state, t, vec![skill.to_string()])
+        .await
+        .remove(skill.as_str())
+        .unwrap_or_else(|| skill.to_string());
+    let (currency, amount) = match offer.rate {
+        Some(rate) => {
+            let total = rate
+                .minor
+                .checked_mul(hours)
+                .ok_or_else(|| bad("the amount is too large".to_owned()))?;
+            let amount =
+                guild_market::Amount::new(total, rate.currency).map_err(|e| bad(e.to_string()))?;
+            (rate.currency, amount)
+        }
+        None => {
+            let currency = guild_market::Currency::parse(match f.currency.trim() {
+                "" => "EUR",
+                c => c,
+            })
+            .map_err(|e| bad(format!("{}: {e}", t.s("currency"))))?;
+            let amount = guild_market::Amount::parse(&f.amount.trim().replace(',', "."), currency)
+                .map_err(|e| bad(format!("{}: {e}", t.s("amount"))))?;
+            (currency, amount)
+        }
+    };
+    let offer = guild_platform::ContractOffer {
+        title: format!("{}: {label}", t.s("training_in")),
+        currency,
+        milestones: vec![(format!("{hours} h {}: {label}", t.s("of_training")), amount)],
+        review_days: 7,
+        tests: vec![None],
+        hourly: None,
+    };
+    let made = state
+        .on_platform(move |platform| platform.propose_contract(account.id, worker, offer))
+        .await
+        .map_err(|e| failed(&v, &e))?;
+    go(&format!("/contracts/{}", made.id))
 }
