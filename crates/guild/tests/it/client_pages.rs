@@ -15,7 +15,8 @@ crate::on_both_backends!(
     an_hourly_contract_runs_on_the_pages,
     a_worker_answers_an_invitation_from_the_inbox,
     an_organisation_sets_a_test_and_marks_practical_work_on_the_pages,
-    a_learner_books_a_trainer_from_a_path_step
+    a_learner_books_a_trainer_from_a_path_step,
+    a_team_page_says_who_comes_nearest_to_a_skill_nobody_holds
 );
 
 fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
@@ -202,9 +203,34 @@ fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
         "{page}"
     );
 
-    // Another account cannot see or change it.
+    // Another account cannot see or change it; in Dutch the page says so in Dutch.
     let eve = Visitor::sign_up(base, "Eve", "eve@example.org");
     assert_eq!(eve.get(&edit).0, 404);
+    let (status, page, _, _) = send(
+        "GET",
+        &format!("{base}{edit}"),
+        Some(&format!("{}; guild_lang=nl", eve.session)),
+        None,
+    );
+    assert_eq!(status, 404);
+    assert!(
+        page.contains("Hier is niets, of het is niet van u."),
+        "{page}"
+    );
+    assert!(!page.contains("in het Engels"), "all Dutch: {page}");
+    // An error the API words in English is led in Dutch and marked as English.
+    let (status, page, _, _) = send(
+        "POST",
+        &format!("{base}/offers"),
+        Some(&format!("{}; guild_lang=nl", chris.session)),
+        Some(&format!(
+            "csrf={}&worker=1&title=x&amount=12.345&currency=EUR",
+            chris.csrf
+        )),
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Iets in wat u stuurde klopt niet."), "{page}");
+    assert!(page.contains("Toelichting (in het Engels):"), "{page}");
     let (status, _, _) = eve.post(&task_path, &form(""));
     assert_eq!(status, 404);
     let (status, _, _) = eve.post(&task_path, "remove=1");
@@ -906,4 +932,66 @@ fn a_learner_books_a_trainer_from_a_path_step(backend: Backend) {
     assert!(page.contains("value=\"accept\""), "{page}");
     let (_, inbox) = tom.get("/inbox");
     assert!(inbox.contains(&format!("href=\"{contract}\"")), "{inbox}");
+}
+
+fn a_team_page_says_who_comes_nearest_to_a_skill_nobody_holds(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = &server.base;
+    let chris = Visitor::sign_up(base, "Chris", "chris@example.org");
+    let chris_token = token(&server, "chris@example.org");
+    let p = server.call(
+        "POST",
+        "/api/v1/projects",
+        Some(&chris_token),
+        Some(&serde_json::json!({"title": "Shafts", "problem": "Turn 40 steel shafts on a CNC lathe."})),
+    );
+    assert_eq!(p.status, 201, "{}", p.body);
+    let pid = p.body["id"].as_i64().unwrap();
+    let t = server.call(
+        "POST",
+        &format!("/api/v1/projects/{pid}/tasks"),
+        Some(&chris_token),
+        Some(&serde_json::json!({"title": "Turn the shafts", "hours": 16,
+            "required": [{"skill": "guild:skill/operate-cnc-lathe"}]})),
+    );
+    assert!(t.status == 201 || t.status == 200, "{}", t.body);
+    // Nobody turns; Mo mills on CNC machines, which is near; a course teaches turning.
+    let mo = server.sign_up("mo@example.org");
+    let w = server.call(
+        "POST",
+        "/api/v1/workers",
+        Some(&mo),
+        Some(&serde_json::json!({"name": "Mo Miller", "skills": [
+                {"skill": "guild:skill/operate-cnc-milling-machine", "proficiency": 4},
+                {"skill": "guild:skill/g-code", "proficiency": 4}],
+            "hours_per_week": 30, "utc_offset_minutes": 60, "work_mode": "remote", "languages": ["en"]})),
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    let c = server.call(
+        "POST",
+        "/api/v1/learning-resources",
+        Some(&chris_token),
+        Some(
+            &serde_json::json!({"title": "CNC turning from scratch", "kind": "course",
+            "teaches": [{"skill": "guild:skill/operate-cnc-lathe", "level": 3}], "requires": [],
+            "hours": 24, "language": "en", "provider": "ROC Techniek"}),
+        ),
+    );
+    assert_eq!(c.status, 201, "{}", c.body);
+    let (status, page) = chris.get(&format!("/projects/{pid}/team"));
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("No one on Guild holds these skills yet"),
+        "{page}"
+    );
+    let unheld = &page[page.find("class=\"unheld-skills\"").expect("suggestions")..];
+    assert!(
+        unheld.contains("Nearest workers") && unheld.contains("Mo Miller"),
+        "{unheld}"
+    );
+    assert!(
+        unheld.contains("CNC turning from scratch (ROC Techniek, 24 h)"),
+        "{unheld}"
+    );
 }

@@ -73,6 +73,20 @@ impl Words {
         }
     }
 
+    /// Whether `text` is one of the pages' own words in this language (so not an English
+    /// message from the API shown on a Dutch page).
+    pub fn is_own(&self, text: &str) -> bool {
+        let text = text.trim();
+        WORDS.iter().any(|(_, en, nl)| {
+            let own = if self.0 == Lang::Nl && !nl.is_empty() {
+                nl
+            } else {
+                en
+            };
+            !own.is_empty() && text.starts_with(own)
+        })
+    }
+
     /// A state's name (of a contract, milestone, proposal, project or task) in the language;
     /// a state with no word shows as it is.
     pub fn state(&self, state: impl std::fmt::Display) -> String {
@@ -1236,6 +1250,65 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("training_in", "Training", "Training"),
     ("of_training", "of training", "training"),
+    // The team page's suggestions for skills nobody holds.
+    ("unheld_near", "Nearest workers", "Dichtstbijzijnde werkers"),
+    ("unheld_courses", "Courses", "Cursussen"),
+    // Error pages: a lead by the kind of trouble, the detail below it.
+    (
+        "problem_400",
+        "Something in what was sent is not right.",
+        "Iets in wat u stuurde klopt niet.",
+    ),
+    (
+        "problem_403",
+        "This is not open to you.",
+        "Dit staat niet voor u open.",
+    ),
+    (
+        "problem_404",
+        "There is nothing here, or it is not yours.",
+        "Hier is niets, of het is niet van u.",
+    ),
+    (
+        "problem_409",
+        "This cannot be done now.",
+        "Dit kan nu niet.",
+    ),
+    (
+        "problem_413",
+        "What was sent is too large.",
+        "Wat u stuurde is te groot.",
+    ),
+    (
+        "problem_429",
+        "Too many requests: wait a moment and try again.",
+        "Te veel verzoeken: wacht even en probeer het opnieuw.",
+    ),
+    (
+        "problem_500",
+        "Something went wrong at Guild; nothing was half-saved. Try again in a moment.",
+        "Er ging iets mis bij Guild; er is niets half opgeslagen. Probeer het zo opnieuw.",
+    ),
+    (
+        "problem_other",
+        "Something was not right.",
+        "Er klopte iets niet.",
+    ),
+    (
+        "in_english",
+        "Details (in English):",
+        "Toelichting (in het Engels):",
+    ),
+    (
+        "form_expired",
+        "This form has expired or did not come from Guild. Go back, reload the page and send it again.",
+        "Dit formulier is verlopen of kwam niet van Guild. Ga terug, laad de pagina opnieuw en verstuur het nog eens.",
+    ),
+    (
+        "no_public_profile",
+        "There is no public profile here.",
+        "Hier is geen openbaar profiel.",
+    ),
 ];
 
 #[cfg(test)]

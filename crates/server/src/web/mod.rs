@@ -190,7 +190,7 @@ impl Viewer {
             Err(problem_page(
                 self.t,
                 StatusCode::FORBIDDEN,
-                "This form has expired or did not come from Guild. Go back, reload the page and send it again.",
+                self.t.s("form_expired"),
             ))
         }
     }
@@ -272,12 +272,11 @@ fn form<T: serde::de::DeserializeOwned>(headers: &HeaderMap, raw: &[u8]) -> Resu
     if let Some((field, _)) =
         url::form_urlencoded::parse(raw).find(|(_, v)| crate::body::has_control(v))
     {
+        let t = Words(Lang::of(headers));
         return Err(problem_page(
-            Words(Lang::of(headers)),
+            t,
             StatusCode::BAD_REQUEST,
-            &format!(
-                "The field {field} holds a control character (such as NUL); remove it and send the form again."
-            ),
+            &format!("{} {field}", t.s("form_control_character")),
         ));
     }
     serde_urlencoded::from_bytes(raw).map_err(|e| {
@@ -309,7 +308,12 @@ struct ProblemPage<'a> {
     t: Words,
     signed_in: bool,
     csrf: String,
+    /// What kind of trouble, in the reader's words (by the status).
+    lead: &'static str,
     detail: &'a str,
+    /// The detail is in English on a Dutch page (the API's words, which are English): it is
+    /// said so, under a Dutch lead.
+    in_english: bool,
 }
 
 /// Who a page that says what went wrong is for: their words, and whether they are signed in
@@ -342,11 +346,23 @@ impl From<&Viewer> for Reader {
 
 fn problem_page(reader: impl Into<Reader>, status: StatusCode, detail: &str) -> Response {
     let Reader { t, signed_in, csrf } = reader.into();
+    let lead = t.s(match status.as_u16() {
+        400 | 422 => "problem_400",
+        401 | 403 => "problem_403",
+        404 => "problem_404",
+        409 => "problem_409",
+        413 => "problem_413",
+        429 => "problem_429",
+        500..=599 => "problem_500",
+        _ => "problem_other",
+    });
     let mut r = render(&ProblemPage {
         t,
         signed_in,
         csrf,
+        lead,
         detail,
+        in_english: t.0 == Lang::Nl && !t.is_own(detail),
     });
     *r.status_mut() = status;
     r

@@ -149,7 +149,7 @@ async fn own_attempt(
         Ok(_) => Err(problem_page(
             v,
             StatusCode::NOT_FOUND,
-            "There is nothing here, or it is not yours.",
+            v.t.s("nothing_here"),
         )),
         Err(e) => Err(failed(v, &e)),
     }

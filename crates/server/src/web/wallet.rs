@@ -242,13 +242,7 @@ pub(super) async fn person(
     Path(id): Path<WorkerId>,
 ) -> Page {
     let v = Viewer::load(&state, &headers).await?;
-    let missing = || {
-        problem_page(
-            &v,
-            StatusCode::NOT_FOUND,
-            "There is no public profile here.",
-        )
-    };
+    let missing = || problem_page(&v, StatusCode::NOT_FOUND, v.t.s("no_public_profile"));
     let h = match holdings(&state, v.t, id).await {
         Ok(h) if h.public => h,
         _ => return Err(missing()),

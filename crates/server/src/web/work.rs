@@ -33,11 +33,7 @@ pub(super) async fn signed_in(
 }
 
 pub(super) fn not_found(t: Words) -> Response {
-    problem_page(
-        t,
-        StatusCode::NOT_FOUND,
-        "There is nothing here, or it is not yours.",
-    )
+    problem_page(t, StatusCode::NOT_FOUND, t.s("nothing_here"))
 }
 
 pub(super) async fn own_project(
@@ -769,8 +765,94 @@ struct TeamPage {
     total: String,
     exact: bool,
     problem: String,
-    /// The project's skills no worker on Guild holds yet (the team covers the rest).
-    unheld: Vec<String>,
+    /// The project's skills no worker on Guild holds yet (the team covers the rest), each with
+    /// the nearest workers and the ways to learn it.
+    unheld: Vec<UnheldRow>,
+}
+
+/// A skill of the project nobody on Guild holds: who comes nearest, and how it is learned.
+struct UnheldRow {
+    label: String,
+    /// Workers whose skills come closest (by the matching's skill similarity): (name, score).
+    near: Vec<(String, String)>,
+    /// Courses in the catalogue that teach it: (title, provider, hours).
+    courses: Vec<(String, String, String)>,
+}
+
+/// How many unheld skills get suggestions, and how many of each kind.
+const UNHELD_SUGGESTED: usize = 5;
+const SUGGESTIONS: usize = 3;
+
+/// For each skill nobody holds: the workers nearest to it (ranked for a task needing only that
+/// skill, so the matching's similarity does the work and gives the same reasons as anywhere),
+/// and courses that teach it.
+async fn unheld_rows(state: &AppState, t: Words, ids: Vec<String>) -> Vec<UnheldRow> {
+    let labels = super::skill_labels(state, t, ids.clone()).await;
+    let mut rows = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let label = labels.get(id).cloned().unwrap_or_else(|| id.clone());
+        let Ok(skill) = guild_taxonomy::SkillId::parse(id) else {
+            continue;
+        };
+        if i >= UNHELD_SUGGESTED {
+            rows.push(UnheldRow {
+                label,
+                near: Vec::new(),
+                courses: Vec::new(),
+            });
+            continue;
+        }
+        let task = guild_matching::Task {
+            id: TaskId(0),
+            title: label.clone(),
+            description: String::new(),
+            required: vec![guild_matching::SkillRequirement {
+                skill: skill.clone(),
+                weight: 1.0,
+                min_proficiency: guild_matching::Proficiency::MIN,
+            }],
+            optional: Vec::new(),
+            place: guild_matching::Place::Remote,
+            utc_offset_minutes: 0,
+            min_overlap_hours: 0.0,
+            hours: 1.0,
+            hours_per_week: None,
+            budget: None,
+            languages: Vec::new(),
+            starts: None,
+            ends: None,
+        };
+        let near = crate::matching::top_workers_for(state, task, SUGGESTIONS)
+            .await
+            .map(|m| {
+                m.matches
+                    .into_iter()
+                    .filter(|w| w.score > 0.0)
+                    .map(|w| (w.name, format!("{:.0}", w.score)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let wanted = skill.clone();
+        // No one offers to teach it: a trainer would hold it. Courses may.
+        let courses = state
+            .on_store(move |store| {
+                store
+                    .learning()
+                    .resources_teaching(std::slice::from_ref(&wanted))
+            })
+            .await
+            .unwrap_or_default();
+        rows.push(UnheldRow {
+            label,
+            near,
+            courses: courses
+                .into_iter()
+                .take(SUGGESTIONS)
+                .map(|c| (c.title, c.provider, format!("{:.0}", c.hours)))
+                .collect(),
+        });
+    }
+    rows
 }
 
 /// The cheapest team of workers (who state a rate in euros) that covers the project's skills:
@@ -811,10 +893,7 @@ pub(super) async fn team(
         Vec::new()
     } else {
         let ids: Vec<String> = nobody.iter().map(|(s, _)| s.clone()).collect();
-        let labels = super::skill_labels(&state, v.t, ids.clone()).await;
-        ids.iter()
-            .map(|s| labels.get(s).cloned().unwrap_or_else(|| s.clone()))
-            .collect()
+        unheld_rows(&state, v.t, ids).await
     };
     let request = serde_json::json!({
         "needs": covered.iter().map(|(s, h)| serde_json::json!({"skill": s, "hours": h})).collect::<Vec<_>>(),
