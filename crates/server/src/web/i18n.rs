@@ -320,8 +320,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "tasks_hint",
-        "AI exposure is the share of a task that current AI could do or speed up a lot. Edit the titles and hours; remove what you do not need.",
-        "AI-blootstelling is het deel van een taak dat huidige AI zou kunnen doen of sterk versnellen. Pas titels en uren aan; verwijder wat u niet nodig hebt.",
+        "AI exposure is the share of a task that current AI could do or speed up a lot. Edit a task to change its skills, place, budget, hours and dates; remove what you do not need.",
+        "AI-blootstelling is het deel van een taak dat huidige AI zou kunnen doen of sterk versnellen. Bewerk een taak om vaardigheden, plaats, budget, uren en data te wijzigen; verwijder wat u niet nodig hebt.",
     ),
     ("ai_exposure", "AI exposure", "AI-blootstelling"),
     ("on_site", "on site", "op locatie"),
@@ -529,8 +529,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("teach_skill", "Skill", "Vaardigheid"),
     (
         "teach_rate",
-        "Hourly rate in euros (empty: free)",
-        "Uurtarief in euro (leeg: gratis)",
+        "Hourly rate and currency (empty: free)",
+        "Uurtarief en valuta (leeg: gratis)",
     ),
     (
         "teach_note",
@@ -700,8 +700,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("invite", "Invite to apply", "Uitnodigen om te reageren"),
     (
         "hourly_rate",
-        "Your hourly rate in euros (optional)",
-        "Uw uurtarief in euro (niet verplicht)",
+        "Your hourly rate and its currency (optional)",
+        "Uw uurtarief en de valuta (niet verplicht)",
     ),
     ("propose_team", "Propose a team", "Stel een team voor"),
     ("team_title", "A team for", "Een team voor"),
