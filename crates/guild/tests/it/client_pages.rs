@@ -37,6 +37,19 @@ fn a_client_edits_a_task_in_full_on_the_page(backend: Backend) {
     );
     assert_eq!(status, 303, "{page}");
     let project = location.clone();
+    // Sent twice, it is the same draft.
+    let (_, _, again) = chris.post(
+        "/projects",
+        &format!(
+            "title=Stock+data&problem={}",
+            enc(
+                "We need our warehouse stock data cleaned up and a dashboard.\n\
+                 - Clean the stock data in the spreadsheets\n\
+                 - Build a dashboard that shows stock levels"
+            )
+        ),
+    );
+    assert_eq!(again, project);
     let (_, page) = chris.get(&project);
     let edit = page
         .split("href=\"")
@@ -472,6 +485,10 @@ fn an_hourly_contract_runs_on_the_pages(backend: Backend) {
     let (status, page, contract) = chris.post("/offers", &offer("10"));
     assert_eq!(status, 303, "{page}");
     assert!(contract.starts_with("/contracts/"), "{contract}");
+    let (_, _, again) = chris.post("/offers", &offer("10"));
+    assert_eq!(again, contract, "a second press is the same offer");
+    let (_, _, other) = chris.post("/offers", &offer("12"));
+    assert_ne!(other, contract, "other terms are another offer");
 
     // Bob sees the terms in words, with his pay after the fee, and accepts.
     let (_, page) = bob.get(&contract);
@@ -918,6 +935,9 @@ fn a_learner_books_a_trainer_from_a_path_step(backend: Backend) {
     let (status, page, contract) = lia.post("/training/book", &book("4", lathe));
     assert_eq!(status, 303, "{page}");
     assert!(contract.starts_with("/contracts/"), "{contract}");
+    // Pressed twice, it is the same offer, not a second contract.
+    let (_, _, again) = lia.post("/training/book", &book("4", lathe));
+    assert_eq!(again, contract);
     let (_, page) = lia.get(&contract);
     assert!(
         page.contains("Training: operate manual lathe") || page.contains("Training: "),

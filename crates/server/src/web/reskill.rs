@@ -783,6 +783,9 @@ pub(super) async fn book_trainer(
         tests: vec![None],
         hourly: None,
     };
+    if let Some(id) = super::work::same_offer_waiting(&state, account.id, worker, &offer).await {
+        return go(&format!("/contracts/{id}"));
+    }
     let made = state
         .on_platform(move |platform| platform.propose_contract(account.id, worker, offer))
         .await

@@ -100,6 +100,12 @@ pub(super) async fn create_project(
             guild_matching::ProjectTitle::parse(&f.title),
             guild_matching::ProblemStatement::parse(&f.problem),
         ) {
+            // Sent twice (a double press, a reload), the draft made the first time is the answer.
+            (Ok(_), Ok(_))
+                if let Some(id) = same_draft(&state, account.id, &f.title, &f.problem).await =>
+            {
+                return go(&format!("/projects/{id}"));
+            }
             (Ok(title), Ok(problem)) => {
                 let req = crate::projects::NewProject {
                     title,
@@ -129,6 +135,27 @@ pub(super) async fn create_project(
             Err(r)
         }
     }
+}
+
+/// A draft project of `owner` with this title and problem, if one exists.
+async fn same_draft(
+    state: &AppState,
+    owner: AccountId,
+    title: &str,
+    problem: &str,
+) -> Option<ProjectId> {
+    let (title, problem) = (title.trim().to_owned(), problem.trim().to_owned());
+    state
+        .on_store(move |store| store.work().projects_of(owner))
+        .await
+        .ok()?
+        .into_iter()
+        .find(|p| {
+            p.status == ProjectStatus::Draft
+                && p.title.trim() == title
+                && p.problem.trim() == problem
+        })
+        .map(|p| p.id)
 }
 
 /// A task row of the project page.
@@ -418,11 +445,61 @@ pub(super) async fn offer(
         tests: Vec::new(),
         hourly,
     };
+    if let Some(id) = same_offer_waiting(&state, account.id, f.worker, &offer).await {
+        return go(&format!("/contracts/{id}"));
+    }
     let made = blocking(move || platform.propose_contract(account.id, f.worker, offer)).await;
     match made {
         Ok(c) => go(&format!("/contracts/{}", c.id)),
         Err(e) => Err(failed(&v, &e)),
     }
+}
+
+/// A contract `client` already proposed to `worker` on the same terms, still unanswered: a form
+/// sent twice (a double press, a reload) finds it instead of making a second offer.
+pub(super) async fn same_offer_waiting(
+    state: &AppState,
+    client: AccountId,
+    worker: WorkerId,
+    offer: &guild_platform::ContractOffer,
+) -> Option<ContractId> {
+    let title = offer.title.clone();
+    let currency = offer.currency.code();
+    let milestones: Vec<(String, String)> = offer
+        .milestones
+        .iter()
+        .map(|(t, a)| (t.clone(), a.to_decimal()))
+        .collect();
+    let rate = offer.hourly.as_ref().map(|h| h.rate.to_decimal());
+    let cap = offer.hourly.as_ref().map(|h| h.weekly_cap_hours);
+    state
+        .on_store(move |store| {
+            let Some(owner) = store.work().worker(worker)?.owner else {
+                return Ok(None);
+            };
+            Ok(store
+                .contracts()
+                .contracts_of(client)?
+                .into_iter()
+                .find(|c| {
+                    c.status == guild_market::contract::ContractStatus::Proposed
+                        && c.client == client
+                        && c.worker == owner
+                        && c.title == title
+                        && c.currency == currency
+                        && c.hourly_rate == rate
+                        && c.weekly_cap_hours == cap
+                        && c.milestones.len() == milestones.len()
+                        && c.milestones
+                            .iter()
+                            .zip(&milestones)
+                            .all(|(m, (t, a))| m.title == *t && m.amount == *a)
+                })
+                .map(|c| c.id))
+        })
+        .await
+        .ok()
+        .flatten()
 }
 
 /// A milestone row, with the actions the viewer may take on it.
