@@ -299,6 +299,9 @@ fn money_comes_in_and_goes_out_on_the_pages(backend: Backend) {
     let (status, page, to) = chris.post("/money/deposit", "amount=500&currency=EUR");
     assert_eq!(status, 303, "{page}");
     assert!(to.starts_with("/money#deposit-"), "{to}");
+    // Sent twice, the same reference.
+    let (_, _, again) = chris.post("/money/deposit", "amount=500&currency=EUR");
+    assert_eq!(again, to);
     let (_, page) = chris.get("/money");
     assert!(page.contains("NL91 ABNA 0417 1643 00"), "{page}");
     assert!(page.contains("Guild Stichting"), "{page}");

@@ -52,9 +52,66 @@ fn quoted(text: &str) -> Option<&str> {
     Some(&text[start..end])
 }
 
-/// The notification in the reader's language: Dutch for the kinds whose text Guild writes
-/// from parts it knows; otherwise the stored (English) text.
+/// A contract's change as the market words it ("Contract 3: Submit by Worker; now active"), in
+/// plain words of the reader's language; `None` for any other text.
+fn contract_change(t: Words, text: &str) -> Option<String> {
+    let rest = text.strip_prefix("Contract ")?;
+    let (id, rest) = rest.split_once(": ")?;
+    let (action, rest) = rest.split_once(" by ")?;
+    let (party, now) = rest.split_once("; now ")?;
+    let nl = t.0 == Lang::Nl;
+    let did = match (action, nl) {
+        ("Accept", false) => "accepted",
+        ("Accept", true) => "aanvaard",
+        ("Decline", false) => "declined",
+        ("Decline", true) => "afgewezen",
+        ("Fund", false) => "funded",
+        ("Fund", true) => "gefinancierd",
+        ("Submit", false) => "work submitted",
+        ("Submit", true) => "werk ingediend",
+        ("Approve", false) => "approved and paid",
+        ("Approve", true) => "goedgekeurd en betaald",
+        ("RequestChanges", false) => "changes asked for",
+        ("RequestChanges", true) => "wijzigingen gevraagd",
+        ("AutoApprove", false) => "approved after the review time",
+        ("AutoApprove", true) => "goedgekeurd na de beoordelingstermijn",
+        ("TestPassed", false) => "the test was passed: paid",
+        ("TestPassed", true) => "de toets is gehaald: betaald",
+        ("Cancel", false) => "cancelled",
+        ("Cancel", true) => "geannuleerd",
+        ("Dispute", false) => "disputed",
+        ("Dispute", true) => "geschil geopend",
+        ("Resolve", false) => "the dispute was decided",
+        ("Resolve", true) => "over het geschil is beslist",
+        ("End", false) => "ended",
+        ("End", true) => "beëindigd",
+        _ => return None,
+    };
+    let who = match (party, nl) {
+        ("Client", false) => "the client",
+        ("Client", true) => "de opdrachtgever",
+        ("Worker", false) => "the worker",
+        ("Worker", true) => "de werker",
+        ("Admin", false) => "a platform admin",
+        ("Admin", true) => "een beheerder",
+        (_, false) => "Guild",
+        (_, true) => "Guild",
+    };
+    let (by, state) = if nl { ("door", "nu") } else { ("by", "now") };
+    Some(format!(
+        "Contract {id}: {did} {by} {who}; {state} {}",
+        t.state(now)
+    ))
+}
+
+/// The notification in the reader's language: the contract changes and the kinds whose text
+/// Guild writes from parts it knows, in plain words; otherwise the stored (English) text.
 fn words(t: Words, n: &Notification) -> String {
+    if n.kind == "contract"
+        && let Some(said) = contract_change(t, &n.text)
+    {
+        return said;
+    }
     if t.0 != Lang::Nl {
         return n.text.clone();
     }
@@ -217,5 +274,19 @@ mod tests {
             "U bent uitgenodigd om te reageren op “Orderpicken”"
         );
         assert_eq!(words(Words(Lang::En), &n), n.text);
+        let c = Notification {
+            kind: "contract".to_owned(),
+            subject: "contract:3".to_owned(),
+            text: "Contract 3: Submit by Worker; now active".to_owned(),
+            ..n
+        };
+        assert_eq!(
+            words(Words(Lang::En), &c),
+            "Contract 3: work submitted by the worker; now active"
+        );
+        assert_eq!(
+            words(Words(Lang::Nl), &c),
+            "Contract 3: werk ingediend door de werker; nu lopend"
+        );
     }
 }

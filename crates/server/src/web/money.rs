@@ -247,8 +247,25 @@ pub(super) async fn deposit(
         }
     };
     let me = account.id;
+    // A reference may be quoted again and again: the same currency and amount sent twice (a
+    // double press, a reload) shows the reference already made rather than a second one.
+    let wanted = amount.map(|a| a.minor);
     let made = state
-        .on_store(move |store| store.ledger().deposit_instruction(me, cur, amount))
+        .on_store(move |store| {
+            let same = store
+                .ledger()
+                .payment_instructions(me)?
+                .into_iter()
+                .find(|i| {
+                    i.direction.as_str() == "in"
+                        && i.currency == cur.code()
+                        && i.amount_minor == wanted
+                });
+            match same {
+                Some(i) => Ok(i),
+                None => store.ledger().deposit_instruction(me, cur, amount),
+            }
+        })
         .await
         .map_err(|e| failed(&v, &e))?;
     go(&format!("/money#deposit-{}", made.id.0))
