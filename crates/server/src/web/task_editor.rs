@@ -121,10 +121,8 @@ impl Draft {
     fn posted(raw: &[u8], labels: &std::collections::HashMap<String, String>) -> Draft {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw).into_owned().collect();
         let field = |k: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.trim().to_owned())
+            super::form_field(raw, k)
+                .map(|v| v.trim().to_owned())
                 .unwrap_or_default()
         };
         let ticked: Vec<&str> = pairs
