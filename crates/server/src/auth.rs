@@ -107,12 +107,14 @@ pub fn token_hash(token: &str) -> String {
 }
 
 fn new_token() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 32];
+    Ok(format!("gld_{}", random_hex::<32>()?))
+}
+
+/// `N` random bytes from the operating system, as lowercase hex.
+pub(crate) fn random_hex<const N: usize>() -> Result<String, ApiError> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e))?;
-    Ok(format!(
-        "gld_{}",
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    ))
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The token of an `Authorization: Bearer <token>` value; the scheme name is

@@ -104,15 +104,6 @@ fn row(t: Words, i: &PaymentInstruction, who: String) -> InstructionRow {
     }
 }
 
-/// A fresh idempotency key for one withdrawal form.
-fn new_key() -> String {
-    let mut bytes = [0u8; 16];
-    // The operating system's generator cannot fail on the platforms Guild runs on; if it did,
-    // a zero key would still be refused as reused only for a different request.
-    let _ = getrandom::fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 async fn money_page(
     state: &AppState,
     v: &Viewer,
@@ -183,7 +174,7 @@ async fn money_page(
         statement,
         bank_iban: bank.map(BankAccount::iban_grouped).unwrap_or_default(),
         bank_holder: bank.map(|b| b.holder.clone()).unwrap_or_default(),
-        key: new_key(),
+        key: crate::auth::random_hex::<16>().map_err(|e| failed(v, &e))?,
         typed,
         error,
     })
