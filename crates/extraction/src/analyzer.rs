@@ -1080,17 +1080,10 @@ impl Analyzer {
                 let reading = Reading::new(self, semantics, text, &lang, true);
                 let skills =
                     self.skills_by_meaning(semantics, scratch, text, &options, &lang, &reading);
-                let (occupations, evidenced) =
+                let likely =
                     self.occupations_by_meaning(semantics, scratch, text, &lang, &skills, &reading);
-                let skills = self.coherent(
-                    semantics,
-                    skills,
-                    &occupations,
-                    &evidenced,
-                    &reading,
-                    options.limit,
-                );
-                (skills, occupations)
+                let skills = self.coherent(semantics, skills, &likely, &reading, options.limit);
+                (skills, likely.ranked)
             }
             None => {
                 let skills = self.extract_skills(scratch, text, &options);
@@ -1142,6 +1135,17 @@ impl Analyzer {
     }
 }
 
+/// A worker's likely occupations, as [`Analyzer::profile`] weighs their skills by them.
+struct LikelyOccupations {
+    /// The ten likeliest, best first.
+    ranked: Vec<OccupationMatch>,
+    /// The ids of those the words evidence: a skill found that they need, or their title named.
+    evidenced: HashSet<String>,
+    /// Those whose title the text names (or an equivalent's) in a clause it fits, wherever
+    /// they rank.
+    named: Vec<OccupationMatch>,
+}
+
 impl Analyzer {
     /// A worker's likely occupations, read from the whole text: how close each occupation's
     /// title is in meaning to the text's sentences, blended with how close its skills are to
@@ -1156,7 +1160,7 @@ impl Analyzer {
         lang: &str,
         skills: &[SkillMatch],
         reading: &Reading<'_>,
-    ) -> (Vec<OccupationMatch>, HashSet<String>) {
+    ) -> LikelyOccupations {
         // The sentences' vectors and the whole text's, last.
         let vectors = reading.sentence_vectors();
         let index = &semantics.occupations;
@@ -1191,6 +1195,21 @@ impl Analyzer {
             }
         }
         let named = self.occupations_named(scratch, text, lang);
+        // A named title's meaning is judged against the clause it stands in as well: "was a
+        // barista at a coffee bar" fits *barista* though the whole sentence is about tutoring.
+        let mut fits: HashMap<usize, f32> = HashMap::new();
+        for n in &named {
+            let Some(o) = self.occupations.position(&n.id) else {
+                continue;
+            };
+            let Some(v) = index.vector(o) else { continue };
+            let best = reading
+                .units()
+                .map(|(_, q)| cosine(&v, q))
+                .fold(meaning[o], f32::max);
+            fits.insert(o, best);
+            candidates.entry(o).or_insert((0.0, String::new()));
+        }
         let mut out: Vec<OccupationMatch> = Vec::new();
         let mut evidenced: HashSet<String> = HashSet::new();
         for (o, (skill_score, skill_reason)) in candidates {
@@ -1207,7 +1226,7 @@ impl Analyzer {
                 "its title is close in meaning to the text ({cos:.2})"
             )];
             if let Some(n) = named.iter().find(|n| n.id == id)
-                && cos >= MIN_TITLE_MEANING
+                && fits.get(&o).is_some_and(|&c| c >= MIN_TITLE_MEANING)
             {
                 score += NAMED_BONUS;
                 reasons.insert(0, n.reason.clone());
@@ -1219,15 +1238,21 @@ impl Analyzer {
             out.push(self.occupation_match(o, score, reasons.join("; ")));
         }
         // A named title in another taxonomy brings its crosswalk equivalents along.
+        let mut said: HashSet<String> = HashSet::new();
         for n in &named {
             let Some(o) = self.occupations.position(&n.id) else {
                 continue;
             };
-            if self.proposable(&n.id) || meaning[o] < MIN_TITLE_MEANING {
+            if fits.get(&o).is_none_or(|&c| c < MIN_TITLE_MEANING) {
+                continue;
+            }
+            if self.proposable(&n.id) {
+                said.insert(n.id.clone());
                 continue;
             }
             for &(other, _) in self.crosswalk.get(&n.id).map(Vec::as_slice).unwrap_or(&[]) {
                 if let Some(m) = out.iter_mut().find(|m| m.id == self.occupations.id(other)) {
+                    said.insert(m.id.clone());
                     evidenced.insert(m.id.clone());
                     m.score += NAMED_BONUS * 0.75;
                     m.reason = format!(
@@ -1249,8 +1274,17 @@ impl Analyzer {
             out.append(&mut with);
             out.extend(without);
         }
+        let named = out
+            .iter()
+            .filter(|m| said.contains(&m.id))
+            .cloned()
+            .collect();
         out.truncate(10);
-        (out, evidenced)
+        LikelyOccupations {
+            ranked: out,
+            evidenced,
+            named,
+        }
     }
 
     /// A worker's skills read together with their likely occupations: a skill that one of the
@@ -1264,18 +1298,27 @@ impl Analyzer {
         &self,
         semantics: &Semantics,
         mut skills: Vec<SkillMatch>,
-        occupations: &[OccupationMatch],
-        evidenced: &HashSet<String>,
+        occupations: &LikelyOccupations,
         reading: &Reading<'_>,
         limit: usize,
     ) -> Vec<SkillMatch> {
-        let top = occupations.first().map_or(0.0, |o| o.score);
+        let top = occupations.ranked.first().map_or(0.0, |o| o.score);
         if top <= 0.0 {
             return skills;
         }
         // Per skill: its bonus and the occupation that gives it.
         let mut needed: HashMap<&str, (f32, &str)> = HashMap::new();
-        for (rank, o) in occupations.iter().take(COHERENT_OCCUPATIONS).enumerate() {
+        let likeliest = occupations.ranked.iter().take(COHERENT_OCCUPATIONS);
+        // Titles the text names speak wherever they rank: a graduate's "was a barista" is a job
+        // held, however much of the text is about tutoring.
+        let named = occupations.named.iter().filter(|n| {
+            !occupations
+                .ranked
+                .iter()
+                .take(COHERENT_OCCUPATIONS)
+                .any(|o| o.id == n.id)
+        });
+        for (rank, o) in likeliest.chain(named).enumerate() {
             let Some(i) = self.occupations.position(&o.id) else {
                 continue;
             };
@@ -1283,7 +1326,7 @@ impl Analyzer {
             // others must be evidenced by the words (a skill found that they need, or their title
             // named): "ran the roof bolter" reads close to *roofer*, but nothing a roofer does
             // is in a miner's words.
-            if rank > 0 && !evidenced.contains(&o.id) {
+            if rank > 0 && !occupations.evidenced.contains(&o.id) {
                 continue;
             }
             let likely = (o.score / top).clamp(0.0, 1.0);

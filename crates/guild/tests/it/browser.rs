@@ -1125,6 +1125,9 @@ fn the_people_guild_is_for_walk_their_journeys_on_the_imported_taxonomies() {
          pupils, and was a barista at a coffee bar on weekends.",
     );
     assert!(found.contains("tutor"), "{found}");
+    // Her weekend job is heard beside the tutoring that fills most of the sentence: the title
+    // she names is among her likely occupations.
+    assert!(found.contains("barista"), "{found}");
     browser.click("nav a[href='/transitions']");
     assert!(
         browser.count("table.transitions tbody tr") >= 3,
