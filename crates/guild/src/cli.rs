@@ -97,6 +97,11 @@ enum Command {
         /// The holder of that account, as the bank knows it.
         #[arg(long, env = "GUILD_BANK_HOLDER", default_value = "Guild")]
         bank_holder: String,
+        /// Days the decision log keeps each ranking shown and what was done after it (at least
+        /// 184, six months; older entries are removed once a day).
+        #[arg(long, env = "GUILD_DECISION_RETENTION_DAYS", default_value_t = 366,
+              value_parser = clap::value_parser!(u32).range(184..=36_600))]
+        decision_retention_days: u32,
     },
     /// Import a taxonomy or dataset into the store (all or nothing; running it twice changes nothing).
     #[command(subcommand)]
@@ -298,6 +303,19 @@ enum BenchCommand {
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// The decision log's cost: the store's open tasks ranked through the platform with the
+    /// log and without it, alternating, on the same data (fill the store with `guild gen` first).
+    DecisionLog {
+        /// Open tasks to rank (the first ones by id).
+        #[arg(long, default_value_t = 200)]
+        tasks: usize,
+        /// How many workers per task.
+        #[arg(short, long, default_value_t = 20)]
+        k: usize,
+        /// Times each task is ranked each way.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
     },
     /// Ranking: top-k workers for generated tasks from the index, beside a brute-force scan of
     /// every worker, on the same generated workers (ESCO occupations when imported).
@@ -576,13 +594,14 @@ pub fn run() -> Result<ExitCode> {
             limits,
             bank_iban,
             bank_holder,
+            decision_retention_days,
             ..
         } => {
             let bank = bank_iban
                 .map(|iban| guild_server::BankAccount::new(&iban, &bank_holder))
                 .transpose()
                 .map_err(|e| anyhow::anyhow!(e))?;
-            serve(&db, &settings, limits.into(), bank)
+            serve(&db, &settings, limits.into(), bank, decision_retention_days)
         }
         Command::Import(command) => import(&db, command),
         Command::Taxonomy(command) => taxonomy(&db, command),
@@ -698,6 +717,15 @@ pub fn run() -> Result<ExitCode> {
                     k,
                     seed,
                 },
+            )?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::DecisionLog { tasks, k, rounds }) => {
+            let platform = crate::meaning::platform(open_with_taxonomy(&db)?);
+            let report = crate::bench_decisions::decision_log(
+                &platform,
+                &crate::bench_decisions::DecisionLogBench { tasks, k, rounds },
             )?;
             out!("{report}");
             Ok(ExitCode::SUCCESS)
@@ -844,6 +872,7 @@ fn serve(
     settings: &Settings,
     limits: guild_server::RateLimits,
     bank: Option<guild_server::BankAccount>,
+    decision_retention_days: u32,
 ) -> Result<ExitCode> {
     let addr = settings.addr.as_str();
     let config = guild_server::ServerConfig {
@@ -851,6 +880,7 @@ fn serve(
         limits,
         encoder: crate::meaning::encoder()?,
         bank,
+        decision_retention_days: Some(decision_retention_days),
     };
     tracing_subscriber::fmt()
         .with_env_filter(log_filter())

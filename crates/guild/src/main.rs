@@ -24,6 +24,7 @@ mod backup;
 mod bench;
 mod bench_assign;
 mod bench_credentials;
+mod bench_decisions;
 mod bench_ledger;
 mod bench_load;
 mod bench_match;

@@ -252,15 +252,17 @@ pub fn matches(store: Store, args: MatchArgs, options: MatchOptions) -> Result<E
     let mut rows = Vec::new();
     if let Some(task_id) = args.task {
         let task = platform.store().work().task(task_id)?.task;
-        for m in platform.rank_workers(&task, options.k)?.matches {
+        for m in platform.rank_workers(&task, options.k, None)?.matches {
             rows.push((m.worker.get(), m.name, m.score, m.breakdown));
         }
     } else if let Some(worker_id) = args.worker {
         let worker = platform.store().work().worker(worker_id)?.worker;
-        for m in platform.rank_tasks(&worker, options.k)?.matches {
+        for m in platform.rank_tasks(&worker, options.k, None)?.matches {
             rows.push((m.task.get(), m.title, m.score, m.breakdown));
         }
     }
+    // The ranking is in the decision log before the command says anything.
+    platform.flush_decisions();
     if options.json {
         let list: Vec<serde_json::Value> = rows
             .iter()

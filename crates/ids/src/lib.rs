@@ -100,6 +100,8 @@ record_id! {
     AppealId;
     /// An issuer's signing key.
     KeyId;
+    /// A ranking Guild showed, in the decision log.
+    DecisionId;
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use guild_taxonomy::Source;
 
 mod contracts;
 mod credentials;
+mod decisions;
 mod learning;
 mod matching;
 mod payments;
@@ -34,6 +35,7 @@ mod versioned;
 
 pub use contracts::ContractOffer;
 pub use credentials::{OwnFirst, Signer};
+pub use decisions::MIN_RETENTION;
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Move, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, Start, TransitionReport,
@@ -55,6 +57,7 @@ pub struct Platform {
     analyzer: Versioned<Analyzer>,
     transition_models: HashMap<Source, Versioned<TransitionModel>>,
     matching: Arc<matching::Matching>,
+    decisions: decisions::DecisionLog,
 }
 
 impl Platform {
@@ -69,6 +72,7 @@ impl Platform {
     pub fn with_loader(store: Arc<Store>, encoder: Box<EncoderLoader>) -> Self {
         Self {
             matching: Arc::new(matching::Matching::new(store.clone())),
+            decisions: decisions::DecisionLog::new(store.clone()),
             store,
             encoder,
             analyzer: Versioned::default(),

@@ -9,14 +9,14 @@
 //! is read whole again. The similarity is rebuilt with the taxonomy through [`Versioned`], like
 //! the analyzer and the transition models.
 
-use guild_ids::{TaskId, WorkerId};
+use guild_ids::{AccountId, TaskId, WorkerId};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use guild_matching::{
     Breakdown, LiveIndex, MatchError, MatchIndex, RankScratch, SkillSimilarity, Task, Worker,
 };
-use guild_store::{MatchingChanges, Store, StoreError};
+use guild_store::{DecisionKind, MatchingChanges, NewCandidate, NewDecision, Store, StoreError};
 use serde::Serialize;
 
 use crate::{Platform, Versioned};
@@ -286,6 +286,17 @@ impl Matching {
         Ok(())
     }
 
+    /// The inputs a ranking made now rests on, for the decision log: the taxonomy's version, the
+    /// store's matching version the index has followed to, and the code's version.
+    fn inputs(&self) -> serde_json::Value {
+        let current = self.current();
+        serde_json::json!({
+            "taxonomy": current.as_ref().map(|f| f.taxonomy.clone()),
+            "matching_version": current.as_ref().map(|f| f.version),
+            "code": env!("CARGO_PKG_VERSION"),
+        })
+    }
+
     fn status(&self) -> Option<IndexStatus> {
         self.current().map(|f| IndexStatus {
             version: f.version,
@@ -313,8 +324,43 @@ impl Platform {
         self.matching.follow_store(first)
     }
 
-    /// The `k` best workers for `task`, each with why.
+    /// The `k` best workers for `task`, each with why, as shown to `shown_to` (`None`: the
+    /// operator's command line); the ranking goes to the decision log.
     pub fn rank_workers(
+        &self,
+        task: &Task,
+        k: usize,
+        shown_to: Option<AccountId>,
+    ) -> Result<Matches<WorkerMatch>, MatchingError> {
+        let ranked = self.rank_workers_unlogged(task, k)?;
+        let inputs = self.matching.inputs();
+        self.decisions.log(NewDecision {
+            kind: DecisionKind::WorkersForTask,
+            shown_to,
+            task: Some(task.id),
+            worker: None,
+            k,
+            considered: ranked.considered,
+            inputs,
+            candidates: ranked
+                .matches
+                .iter()
+                .map(|m| NewCandidate {
+                    worker: m.worker,
+                    task: task.id,
+                    score: m.score,
+                    parts: serde_json::to_string(&m.breakdown).unwrap_or_default(),
+                })
+                .collect(),
+        });
+        Ok(ranked)
+    }
+
+    /// [`Self::rank_workers`] without the decision log, for `guild bench decision-log` only,
+    /// which times both on the same tasks to measure what the log costs a ranking. A ranking a
+    /// person sees always goes through [`Self::rank_workers`].
+    #[doc(hidden)]
+    pub fn rank_workers_unlogged(
         &self,
         task: &Task,
         k: usize,
@@ -339,13 +385,16 @@ impl Platform {
         })
     }
 
-    /// The `k` best open tasks for `worker`, each with why.
+    /// The `k` best open tasks for `worker`, each with why, as shown to `shown_to` (`None`: the
+    /// operator's command line); the ranking goes to the decision log.
     pub fn rank_tasks(
         &self,
         worker: &Worker,
         k: usize,
+        shown_to: Option<AccountId>,
     ) -> Result<Matches<TaskMatch>, MatchingError> {
         let index = self.match_index()?;
+        let inputs = self.matching.inputs();
         let ranked = index.top_tasks(worker, k)?;
         let ids: Vec<TaskId> = ranked.iter().map(|r| r.id).collect();
         let tasks = self.store.work().tasks(&ids)?;
@@ -359,10 +408,30 @@ impl Platform {
                 score: r.score,
             });
         }
-        Ok(Matches {
+        let ranked = Matches {
             matches,
             considered: index.task_count(),
-        })
+        };
+        self.decisions.log(NewDecision {
+            kind: DecisionKind::TasksForWorker,
+            shown_to,
+            task: None,
+            worker: Some(worker.id),
+            k,
+            considered: ranked.considered,
+            inputs,
+            candidates: ranked
+                .matches
+                .iter()
+                .map(|m| NewCandidate {
+                    worker: worker.id,
+                    task: m.task,
+                    score: m.score,
+                    parts: serde_json::to_string(&m.breakdown).unwrap_or_default(),
+                })
+                .collect(),
+        });
+        Ok(ranked)
     }
 
     /// How the matching index stands; `None` before it is first built.

@@ -706,7 +706,8 @@ pub async fn revoke_token(
 
 /// Everything Guild holds about the caller, as one JSON document to take elsewhere: the
 /// account, tokens (names and dates, never hashes), worker profiles and skills, tasks,
-/// credentials, organisations, contracts, money, reviews and the caller's audit events.
+/// credentials, organisations, contracts, money, reviews, the caller's audit events, and the
+/// rankings shown to the caller or that the caller's profiles appeared in.
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts",
     responses((status = 200, description = "The export (JSON)"), (status = 401, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -714,10 +715,14 @@ pub async fn export(
     State(state): State<AppState>,
     Caller(caller): Caller,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let platform = state.platform.clone();
     Ok(Json(
-        state
-            .on_store(move |store| store.accounts().export_account(caller.id))
-            .await?,
+        crate::blocking(move || {
+            // Rankings shown a moment ago are in the export too.
+            platform.flush_decisions();
+            platform.store().accounts().export_account(caller.id)
+        })
+        .await?,
     ))
 }
 

@@ -135,6 +135,9 @@ pub struct ServerConfig {
     pub encoder: Option<Arc<guild_semantic::Encoder>>,
     /// Where clients' deposits go; without one, deposit instructions say to ask the operator.
     pub bank: Option<BankAccount>,
+    /// Days the decision log keeps a ranking (`None`: 366; never under
+    /// [`guild_platform::MIN_RETENTION`]).
+    pub decision_retention_days: Option<u32>,
 }
 
 /// Runs store work on the blocking pool: the store's drivers are synchronous.
@@ -212,6 +215,8 @@ impl AppState {
         matching::delete_task,
         matching::task_matches,
         matching::worker_matches,
+        matching::task_decisions,
+        matching::worker_decisions,
         matching::explain_match,
         matching::assign,
         matching::team,
@@ -607,6 +612,10 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
             get(matching::worker_matches),
         )
         .route(
+            "/api/v1/workers/{id}/decisions",
+            get(matching::worker_decisions),
+        )
+        .route(
             "/api/v1/tasks",
             post(matching::create_task).get(matching::list_tasks),
         )
@@ -617,6 +626,10 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
                 .delete(matching::delete_task),
         )
         .route("/api/v1/tasks/{id}/matches", get(matching::task_matches))
+        .route(
+            "/api/v1/tasks/{id}/decisions",
+            get(matching::task_decisions),
+        )
         .route(
             "/api/v1/tasks/{id}/matches/{worker}",
             get(matching::explain_match),
@@ -1051,7 +1064,28 @@ pub async fn serve(
             tracing::warn!(error = %e.detail(), "building the analyzer failed");
         }
     });
+    // The decision log forgets by age only, once a day.
+    let pruner = state.platform.clone();
+    let keep = jiff::SignedDuration::from_hours(
+        i64::from(config.decision_retention_days.unwrap_or(366)) * 24,
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
+        loop {
+            tick.tick().await;
+            let p = pruner.clone();
+            match tokio::task::spawn_blocking(move || p.prune_decisions(keep)).await {
+                Ok(Ok((0, 0))) => {}
+                Ok(Ok((rankings, outcomes))) => {
+                    tracing::info!(rankings, outcomes, "decision log: aged entries removed")
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "pruning the decision log failed"),
+                Err(e) => tracing::warn!(error = %e, "pruning the decision log panicked"),
+            }
+        }
+    });
     tokio::spawn(matching::keep_following(state.clone(), follow_period()));
+    let platform = state.platform.clone();
     let app = routes(state, limiters);
     // hyper's own answers to requests it cannot parse become problem+json (conn.rs); the
     // tap keeps the peer address available to the rate limiter as `ConnectInfo`.
@@ -1061,7 +1095,12 @@ pub async fn serve(
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await?;
+    // Rankings shown before the stop are in the log before the process ends.
+    tokio::task::spawn_blocking(move || platform.flush_decisions())
+        .await
+        .ok();
+    Ok(())
 }
 
 #[cfg(test)]

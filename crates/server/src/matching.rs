@@ -399,7 +399,7 @@ pub async fn task_matches(
     let p = Params::parse(raw.as_deref(), &["k"])?;
     let k = p.int_in("k", 1..=100, 20)?;
     let task = own_task(&state, caller.id, id).await?.task;
-    Ok(Json(top_workers_for(&state, task, k).await?))
+    Ok(Json(top_workers_for(&state, task, k, caller.id).await?))
 }
 
 /// The `k` best workers for `task`, each with why.
@@ -407,9 +407,11 @@ pub(crate) async fn top_workers_for(
     state: &AppState,
     task: Task,
     k: usize,
+    shown_to: AccountId,
 ) -> Result<Matches<WorkerMatch>, ApiError> {
     let platform = state.platform.clone();
-    match tokio::task::spawn_blocking(move || platform.rank_workers(&task, k)).await {
+    match tokio::task::spawn_blocking(move || platform.rank_workers(&task, k, Some(shown_to))).await
+    {
         Ok(ranked) => ranked.map_err(ApiError::from),
         Err(join) => Err(ApiError::internal(&join)),
     }
@@ -429,7 +431,7 @@ pub async fn worker_matches(
     let p = Params::parse(raw.as_deref(), &["k"])?;
     let k = p.int_in("k", 1..=100, 20)?;
     let worker = own_worker(&state, caller.id, id).await?.worker;
-    Ok(Json(top_tasks_for(&state, worker, k).await?))
+    Ok(Json(top_tasks_for(&state, worker, k, caller.id).await?))
 }
 
 /// The `k` best open tasks for `worker`, each with why.
@@ -437,12 +439,60 @@ pub(crate) async fn top_tasks_for(
     state: &AppState,
     worker: Worker,
     k: usize,
+    shown_to: AccountId,
 ) -> Result<Matches<TaskMatch>, ApiError> {
     let platform = state.platform.clone();
-    match tokio::task::spawn_blocking(move || platform.rank_tasks(&worker, k)).await {
+    match tokio::task::spawn_blocking(move || platform.rank_tasks(&worker, k, Some(shown_to))).await
+    {
         Ok(ranked) => ranked.map_err(ApiError::from),
         Err(join) => Err(ApiError::internal(&join)),
     }
+}
+
+/// A part of the decision log: the rankings, newest first, and what people did after them,
+/// oldest first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DecisionLog {
+    /// The rankings (at most 500, newest first).
+    pub rankings: Vec<guild_store::Decision>,
+    /// What was done after them: invitations, applications, hires, declines.
+    pub outcomes: Vec<guild_store::Outcome>,
+}
+
+/// Every ranking of workers made for one of the caller's tasks, with every candidate's score and
+/// its parts and the inputs' versions, and what was done after (the decision log; kept at least
+/// six months, never edited).
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/decisions", tag = "matching",
+    params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, body = DecisionLog), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn task_decisions(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<TaskId>,
+) -> Result<Json<DecisionLog>, ApiError> {
+    own_task(&state, caller.id, id).await?;
+    let platform = state.platform.clone();
+    let (rankings, outcomes) = crate::blocking(move || platform.decisions_of_task(id)).await?;
+    Ok(Json(DecisionLog { rankings, outcomes }))
+}
+
+/// Every ranking one of the caller's worker profiles appeared in: the tasks ranked for them, and
+/// the clients' rankings of workers where they were a candidate (their own rank, score and its
+/// parts only, never another worker's), and what was done after (the decision log).
+#[utoipa::path(get, path = "/api/v1/workers/{id}/decisions", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = DecisionLog), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn worker_decisions(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+) -> Result<Json<DecisionLog>, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let platform = state.platform.clone();
+    let (rankings, outcomes) = crate::blocking(move || platform.decisions_of_worker(id)).await?;
+    Ok(Json(DecisionLog { rankings, outcomes }))
 }
 
 /// Why a worker does or does not fit a task.

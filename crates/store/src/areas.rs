@@ -62,7 +62,19 @@ pub struct Messaging<'s> {
     pub(crate) store: &'s Store,
 }
 
+/// The decision log: the rankings Guild showed, with their inputs and candidates, and what
+/// people did after them.
+#[derive(Clone, Copy)]
+pub struct Decisions<'s> {
+    pub(crate) store: &'s Store,
+}
+
 impl Store {
+    /// The decision log: see [`Decisions`].
+    pub fn decisions(&self) -> Decisions<'_> {
+        Decisions { store: self }
+    }
+
     /// The accounts area: see [`Accounts`].
     pub fn accounts(&self) -> Accounts<'_> {
         Accounts { store: self }

@@ -51,15 +51,16 @@ impl Accounts<'_> {
     /// with skills, projects, tasks, proposals and their messages, credentials issued to its
     /// workers and imported by them, organisations, contracts with milestones and timesheets,
     /// messages sent, notifications, ledger accounts and transfers, payment instructions,
-    /// reviews both ways, skill-test attempts, webhooks (without their secrets), and its audit
-    /// events. Secrets (password and token hashes, webhook secrets) are never in it.
+    /// reviews both ways, skill-test attempts, webhooks (without their secrets), its audit
+    /// events, and the decision log's rankings shown to it and those its workers appeared in
+    /// (their own rows), with what was done after. Secrets (password and token hashes, webhook secrets) are never in it.
     pub fn export_account(&self, account: AccountId) -> Result<Json, StoreError> {
         self.store.read(|tx| {
             let a = [Value::from(account)];
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
             out.insert("exported_at".into(), tx.now().to_string().into());
-            let sections: [(&str, &[&str], &str); 28] = [
+            let sections: [(&str, &[&str], &str); 31] = [
                 ("account", &["id", "email", "display_name", "created_at"], "FROM accounts WHERE id = $1"),
                 ("tokens", &["id", "name", "scopes", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),
                 ("workers", &["id", "name", "hours_per_week", "available_from", "available_until", "utc_offset_minutes", "work_mode", "lat", "lon", "travel_radius_km", "languages", "rate_minor", "rate_currency", "rating", "reviews", "created_at", "updated_at"], "FROM workers WHERE owner_id = $1 ORDER BY id"),
@@ -88,6 +89,9 @@ impl Accounts<'_> {
                 ("test_attempts", &["id", "test_id", "worker_id", "started_at", "deadline", "submitted_at", "status", "detail", "credential_id"], "FROM test_attempts WHERE account_id = $1 ORDER BY id"),
                 ("webhooks", &["id", "url", "created_at"], "FROM webhooks WHERE account_id = $1 ORDER BY id"),
                 ("audit_events", &["id", "at", "kind", "subject", "detail"], "FROM audit_events WHERE actor = $1 ORDER BY id"),
+                ("rankings_shown", &["id", "at", "kind", "task_id", "worker_id", "k", "considered", "inputs"], "FROM decisions WHERE shown_to = $1 ORDER BY id"),
+                ("rankings_appeared_in", &["c.decision_id", "d.at", "d.kind", "c.rank", "c.worker_id", "c.task_id", "c.score", "c.parts"], "FROM decision_candidates c JOIN decisions d ON d.id = c.decision_id JOIN workers w ON w.id = c.worker_id WHERE w.owner_id = $1 ORDER BY c.decision_id, c.rank"),
+                ("decision_outcomes", &["o.at", "o.task_id", "o.worker_id", "o.action"], "FROM decision_outcomes o JOIN workers w ON w.id = o.worker_id WHERE w.owner_id = $1 ORDER BY o.id"),
             ];
             for (name, columns, rest) in sections {
                 let v = rows(tx, columns, rest, &a)?;

@@ -10,6 +10,7 @@ mod clock;
 mod contracts;
 mod corpus;
 mod credentials;
+mod decisions;
 mod export;
 mod import;
 mod imported;
@@ -37,13 +38,19 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use areas::{Accounts, Contracts, Credentials, Learning, Ledger, Messaging, Taxonomy, Work};
+pub use areas::{
+    Accounts, Contracts, Credentials, Decisions, Learning, Ledger, Messaging, Taxonomy, Work,
+};
 pub use audit::{AuditEvent, EventCounts};
 pub use bulk::{GenContract, GenContracts, GenStep, GenSummary, KnownSkills};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contracts::{ContractView, Decide, MilestoneView, TimesheetEntry};
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};
+pub use decisions::{
+    Action, Candidate, Decision, DecisionKind, MAX_READ as MAX_DECISIONS_READ, NewCandidate,
+    NewDecision, Outcome,
+};
 pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,

@@ -44,6 +44,7 @@ migrations![
     "0024_occupation_presence",
     "0025_kept_analyzers",
     "0026_worker_occupations",
+    "0027_decision_log",
 ];
 
 /// `(version, sql)` of each migration in `dialect`'s list: version N is the Nth.

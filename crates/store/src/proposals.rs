@@ -122,6 +122,7 @@ impl Contracts<'_> {
                 &[task.into(), worker.into(), account.into(), cover.into(), amount.minor.into(), amount.currency.code().into(), tx.now().to_string().into()],
             )?;
             let (p, _) = from_row(first(&rows)?)?;
+            crate::decisions::outcome(tx, task, worker, crate::Action::Applied, Some(account))?;
             crate::messages::notify(tx, owner, "proposal", &format!("task:{task}"), &format!("New proposal on \"{title}\": {} {}", p.amount, p.currency))?;
             Ok(p)
         })
@@ -202,6 +203,27 @@ impl Contracts<'_> {
                     "proposal {id} was decided meanwhile"
                 )));
             }
+            let action = match status {
+                ProposalStatus::Accepted => Some(crate::Action::Hired),
+                ProposalStatus::Declined => Some(crate::Action::Declined),
+                _ => None,
+            };
+            if let Some(action) = action {
+                let r = tx.query(
+                    "SELECT p.task_id, p.worker_id, t.owner_id FROM proposals p \
+                     JOIN work_tasks t ON t.id = p.task_id WHERE p.id = $1",
+                    &[id.into()],
+                )?;
+                if let Some(r) = r.first() {
+                    crate::decisions::outcome(
+                        tx,
+                        r.id("task_id")?,
+                        r.id("worker_id")?,
+                        action,
+                        r.opt_id("owner_id")?,
+                    )?;
+                }
+            }
             if status.fills_task() {
                 let task = tx
                     .query("SELECT task_id FROM proposals WHERE id = $1", &[id.into()])?
@@ -273,6 +295,7 @@ impl Contracts<'_> {
                 "INSERT INTO invitations (task_id, worker_id, created_at) VALUES ($1, $2, $3)",
                 &[task.into(), worker.into(), tx.now().to_string().into()],
             )?;
+            crate::decisions::outcome(tx, task, worker, crate::Action::Invited, Some(owner))?;
             if let Some(a) = account {
                 crate::messages::notify(
                     tx,

@@ -312,7 +312,8 @@ id_columns!(
     EventId,
     ResourceId,
     AppealId,
-    KeyId
+    KeyId,
+    DecisionId
 );
 
 /// A type error of one value, with the column it came from.

@@ -12,6 +12,7 @@ mod browser;
 mod client_pages;
 mod contracts_api;
 mod credentials;
+mod decisions_api;
 mod distributed;
 mod extraction_api;
 mod faults;

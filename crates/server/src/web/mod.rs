@@ -1053,7 +1053,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             })
             .collect();
         page.skills = labels;
-        let found = crate::matching::top_tasks_for(&state, w.worker, 10)
+        let found = crate::matching::top_tasks_for(&state, w.worker, 10, account.id)
             .await
             .map_err(|e| failed(&v, &e))?;
         page.considered = found.considered;

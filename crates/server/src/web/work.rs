@@ -356,7 +356,7 @@ pub(super) async fn task_workers(
         })
         .await
         .map_err(|e| failed(&v, &e))?;
-    let found = crate::matching::top_workers_for(&state, t.task.clone(), 10)
+    let found = crate::matching::top_workers_for(&state, t.task.clone(), 10, account.id)
         .await
         .map_err(|e| failed(&v, &e))?;
     let names = super::skill_names(&state, v.t, found.matches.iter().map(|m| &m.breakdown)).await;
@@ -863,7 +863,12 @@ const SUGGESTIONS: usize = 3;
 /// For each skill nobody holds: the workers nearest to it (ranked for a task needing only that
 /// skill, so the matching's similarity does the work and gives the same reasons as anywhere),
 /// and courses that teach it.
-async fn unheld_rows(state: &AppState, t: Words, ids: Vec<String>) -> Vec<UnheldRow> {
+async fn unheld_rows(
+    state: &AppState,
+    t: Words,
+    ids: Vec<String>,
+    shown_to: AccountId,
+) -> Vec<UnheldRow> {
     let labels = super::skill_labels(state, t, ids.clone()).await;
     let mut rows = Vec::new();
     for (i, id) in ids.iter().enumerate() {
@@ -899,7 +904,7 @@ async fn unheld_rows(state: &AppState, t: Words, ids: Vec<String>) -> Vec<Unheld
             starts: None,
             ends: None,
         };
-        let near = crate::matching::top_workers_for(state, task, SUGGESTIONS)
+        let near = crate::matching::top_workers_for(state, task, SUGGESTIONS, shown_to)
             .await
             .map(|m| {
                 m.matches
@@ -970,7 +975,7 @@ pub(super) async fn team(
         Vec::new()
     } else {
         let ids: Vec<String> = nobody.iter().map(|(s, _)| s.clone()).collect();
-        unheld_rows(&state, v.t, ids).await
+        unheld_rows(&state, v.t, ids, account.id).await
     };
     let request = serde_json::json!({
         "needs": covered.iter().map(|(s, h)| serde_json::json!({"skill": s, "hours": h})).collect::<Vec<_>>(),

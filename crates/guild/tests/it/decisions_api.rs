@@ -1,0 +1,200 @@
+//! The decision log (issue 21): every ranking shown is logged with its inputs and candidates, and
+//! what people did after; a client reads their task's log, a worker every ranking they appeared
+//! in (their own row only), nobody else either; the data export carries it; nothing edits it.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Backend, TestStore};
+
+crate::on_both_backends!(
+    rankings_and_what_followed_are_logged_and_each_side_reads_its_own,
+    the_command_line_ranking_is_logged_too,
+);
+
+fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
+    json!({
+        "name": name,
+        "skills": skills.iter().map(|(s, p)| json!({"skill": format!("guild:skill/{s}"), "proficiency": p})).collect::<Vec<_>>(),
+        "hours_per_week": 30,
+        "utc_offset_minutes": 60,
+        "work_mode": "remote",
+        "languages": ["en"],
+        "rate": {"minor": 3000, "currency": "EUR"},
+    })
+}
+
+fn task() -> Value {
+    json!({
+        "title": "Count the stock",
+        "required": [
+            {"skill": "guild:skill/inventory-control", "min_proficiency": 2},
+            {"skill": "guild:skill/cycle-counting"},
+        ],
+        "place": {"kind": "remote"},
+        "utc_offset_minutes": 60,
+        "min_overlap_hours": 0,
+        "hours": 20,
+        "budget": {"minor": 60000, "currency": "EUR"},
+        "languages": ["en"],
+    })
+}
+
+fn rankings_and_what_followed_are_logged_and_each_side_reads_its_own(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let ann = server.sign_up("ann@example.org");
+    let bert = server.sign_up("bert@example.org");
+    let ann_w = server.created(
+        "/api/v1/workers",
+        &ann,
+        &worker("Ann", &[("inventory-control", 4), ("cycle-counting", 4)]),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let bert_w = server.created(
+        "/api/v1/workers",
+        &bert,
+        &worker("Bert", &[("inventory-control", 3)]),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+
+    // The client ranks workers for the task; Ann ranks tasks for herself.
+    let shown = server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches?k=5"), &client);
+    let shown = shown["matches"].as_array().unwrap().clone();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    server.get_ok_as(&format!("/api/v1/workers/{ann_w}/matches"), &ann);
+    // She is invited, applies, and is declined.
+    let inv = server.call(
+        "POST",
+        &format!("/api/v1/tasks/{tid}/invitations"),
+        Some(&client),
+        Some(&json!({"worker": ann_w})),
+    );
+    assert_eq!(inv.status, 204, "{}", inv.body);
+    let p = server.created(
+        &format!("/api/v1/tasks/{tid}/proposals"),
+        &ann,
+        &json!({"worker": ann_w, "cover": "I count stock weekly.", "amount": "500.00", "currency": "EUR"}),
+    );
+    let declined = server.call(
+        "POST",
+        &format!("/api/v1/proposals/{}/decline", p["id"]),
+        Some(&client),
+        None,
+    );
+    assert_eq!(declined.status, 200, "{}", declined.body);
+
+    // The client's log of the task: the ranking as shown, with its inputs, and what followed.
+    let log = server.get_ok_as(&format!("/api/v1/tasks/{tid}/decisions"), &client);
+    let rankings = log["rankings"].as_array().unwrap();
+    assert_eq!(rankings.len(), 1, "{log}");
+    let r = &rankings[0];
+    assert_eq!(r["kind"], "workers_for_task");
+    assert_eq!(r["task"], tid);
+    assert_eq!(r["k"], 5);
+    assert_eq!(r["considered"], 2);
+    assert!(r["inputs"]["taxonomy"].is_string(), "{r}");
+    assert!(r["inputs"]["code"].is_string(), "{r}");
+    let candidates = r["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), shown.len());
+    for (c, s) in candidates.iter().zip(&shown) {
+        assert_eq!(c["worker"], s["worker"]);
+        assert!(
+            (c["score"].as_f64().unwrap() - s["score"].as_f64().unwrap()).abs() < 1e-3,
+            "{c} {s}"
+        );
+        assert_eq!(c["parts"]["parts"], s["breakdown"]["parts"]);
+    }
+    assert_eq!(candidates[0]["rank"], 1);
+    let actions: Vec<&str> = log["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["invited", "applied", "declined"], "{log}");
+
+    // Ann's log: the task ranking she appeared in (her own row, not Bert's) and her own ranking.
+    let mine = server.get_ok_as(&format!("/api/v1/workers/{ann_w}/decisions"), &ann);
+    let rankings = mine["rankings"].as_array().unwrap();
+    assert_eq!(rankings.len(), 2, "{mine}");
+    assert_eq!(rankings[0]["kind"], "tasks_for_worker");
+    assert_eq!(rankings[0]["candidates"][0]["task"], tid);
+    assert_eq!(rankings[1]["kind"], "workers_for_task");
+    let rows = rankings[1]["candidates"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{mine}");
+    assert_eq!(rows[0]["worker"], ann_w);
+    assert!(
+        !mine.to_string().contains(&format!("\"worker\":{bert_w}")),
+        "{mine}"
+    );
+    assert_eq!(mine["outcomes"].as_array().unwrap().len(), 3, "{mine}");
+    // Bert appeared once; Ann's ranking of tasks is not his.
+    let his = server.get_ok_as(&format!("/api/v1/workers/{bert_w}/decisions"), &bert);
+    assert_eq!(his["rankings"].as_array().unwrap().len(), 1, "{his}");
+    assert_eq!(his["outcomes"].as_array().unwrap().len(), 0, "{his}");
+
+    // Nobody reads another's log.
+    for (path, token) in [
+        (format!("/api/v1/tasks/{tid}/decisions"), &ann),
+        (format!("/api/v1/workers/{ann_w}/decisions"), &bert),
+        (format!("/api/v1/workers/{ann_w}/decisions"), &client),
+    ] {
+        let a = server.call("GET", &path, Some(token), None);
+        assert!(matches!(a.status, 403 | 404), "{path}: {}", a.body);
+        assert!(
+            a.content_type.starts_with("application/problem+json"),
+            "{path}"
+        );
+    }
+    // Nothing edits the log.
+    for method in ["PUT", "DELETE", "POST"] {
+        let a = server.call(
+            method,
+            &format!("/api/v1/tasks/{tid}/decisions"),
+            Some(&client),
+            Some(&json!({})),
+        );
+        assert_eq!(a.status, 405, "{method}: {}", a.body);
+    }
+
+    // The data export carries both sides.
+    let export = server.get_ok_as("/api/v1/me/export", &ann);
+    assert_eq!(export["rankings_appeared_in"].as_array().unwrap().len(), 2);
+    assert_eq!(export["rankings_shown"].as_array().unwrap().len(), 1);
+    assert_eq!(export["decision_outcomes"].as_array().unwrap().len(), 3);
+    let export = server.get_ok_as("/api/v1/me/export", &client);
+    assert_eq!(export["rankings_shown"].as_array().unwrap().len(), 1);
+    assert_eq!(export["rankings_appeared_in"].as_array().unwrap().len(), 0);
+}
+
+fn the_command_line_ranking_is_logged_too(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let ann = server.sign_up("ann@example.org");
+    server.created(
+        "/api/v1/workers",
+        &ann,
+        &worker("Ann", &[("inventory-control", 4), ("cycle-counting", 4)]),
+    );
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    let out = store.guild_ok(&["match", "--task", &tid.to_string(), "-k", "3"]);
+    assert!(out.contains("Ann"), "{out}");
+    let log = server.get_ok_as(&format!("/api/v1/tasks/{tid}/decisions"), &client);
+    let r = &log["rankings"][0];
+    assert_eq!(
+        r["shown_to"],
+        Value::Null,
+        "the operator's command line: {log}"
+    );
+    assert_eq!(r["k"], 3);
+    assert_eq!(r["candidates"].as_array().unwrap().len(), 1, "{log}");
+}

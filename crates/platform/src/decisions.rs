@@ -1,0 +1,196 @@
+//! The decision log's writer and readers. A ranking is on the hot path of every match request,
+//! and a write per ranking (a commit, on PostgreSQL a round trip and a flush) would cost more than
+//! the ranking itself; so rankings are handed to one writer thread, which appends them in batches,
+//! a transaction per batch. Every read of the log waits until what was handed over before it is
+//! written ([`Platform::flush_decisions`]), so a person who was just ranked finds it in their
+//! log. What the writer could not write after retries is counted and reported, never silently
+//! dropped.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use guild_ids::{TaskId, WorkerId};
+use guild_store::{Decision, NewDecision, Outcome, Store, StoreError};
+
+use crate::Platform;
+
+/// Rankings waiting for the writer before a caller waits for room: a burst of this many costs
+/// nothing on the request path.
+const QUEUE: usize = 4096;
+
+/// Most rankings one transaction appends.
+const BATCH: usize = 256;
+
+/// Tries of a batch before it is counted as lost.
+const TRIES: u32 = 5;
+
+enum Message {
+    Log(Box<NewDecision>),
+    Flush(SyncSender<()>),
+}
+
+/// The writer: a queue and the count of rankings it could not write.
+pub(crate) struct DecisionLog {
+    store: Arc<Store>,
+    sender: OnceLock<SyncSender<Message>>,
+    lost: Arc<AtomicU64>,
+    start: Mutex<()>,
+}
+
+impl DecisionLog {
+    pub(crate) fn new(store: Arc<Store>) -> Self {
+        Self {
+            store,
+            sender: OnceLock::new(),
+            lost: Arc::new(AtomicU64::new(0)),
+            start: Mutex::new(()),
+        }
+    }
+
+    /// The queue, the writer started on first use.
+    fn sender(&self) -> Option<&SyncSender<Message>> {
+        if let Some(s) = self.sender.get() {
+            return Some(s);
+        }
+        let _one = self.start.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = self.sender.get() {
+            return Some(s);
+        }
+        let (tx, rx) = sync_channel(QUEUE);
+        let store = self.store.clone();
+        let lost = self.lost.clone();
+        match std::thread::Builder::new()
+            .name("decision-log".to_owned())
+            .spawn(move || write_loop(&store, &rx, &lost))
+        {
+            Ok(_) => {
+                let _ = self.sender.set(tx);
+                self.sender.get()
+            }
+            Err(e) => {
+                tracing::error!("decision log: no writer thread: {e}");
+                None
+            }
+        }
+    }
+
+    /// Hands `decision` to the writer (waits only when the queue is full).
+    pub(crate) fn log(&self, decision: NewDecision) {
+        let sent = self
+            .sender()
+            .is_some_and(|s| s.send(Message::Log(Box::new(decision))).is_ok());
+        if !sent {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+            tracing::error!("decision log: a ranking could not be queued");
+        }
+    }
+
+    /// Waits until everything handed over before is written (or counted lost).
+    pub(crate) fn flush(&self) {
+        let Some(s) = self.sender.get() else {
+            return;
+        };
+        let (done, wait) = sync_channel(1);
+        if s.send(Message::Flush(done)).is_ok() {
+            let _ = wait.recv();
+        }
+    }
+
+    /// Rankings the writer could not write.
+    pub(crate) fn lost(&self) -> u64 {
+        self.lost.load(Ordering::Relaxed)
+    }
+}
+
+fn write_loop(store: &Store, rx: &Receiver<Message>, lost: &AtomicU64) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = Vec::new();
+        let mut flushes = Vec::new();
+        let mut next = Some(first);
+        while let Some(m) = next.take() {
+            match m {
+                Message::Log(d) => batch.push(*d),
+                Message::Flush(done) => flushes.push(done),
+            }
+            if batch.len() < BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        write(store, &batch, lost);
+        for done in flushes {
+            let _ = done.send(());
+        }
+    }
+}
+
+fn write(store: &Store, batch: &[NewDecision], lost: &AtomicU64) {
+    let mut wait = Duration::from_millis(20);
+    for attempt in 1..=TRIES {
+        match store.decisions().record(batch) {
+            Ok(()) => return,
+            Err(e) if attempt == TRIES => {
+                lost.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                tracing::error!(
+                    "decision log: {} rankings not written after {TRIES} tries: {e}",
+                    batch.len()
+                );
+            }
+            Err(e) => {
+                tracing::warn!("decision log: retrying a batch of {}: {e}", batch.len());
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+        }
+    }
+}
+
+impl Platform {
+    /// Waits until every ranking shown so far is in the decision log.
+    pub fn flush_decisions(&self) {
+        self.decisions.flush();
+    }
+
+    /// Rankings the decision log could not write since start (the store refused them after
+    /// retries); 0 when the log is whole.
+    pub fn decisions_lost(&self) -> u64 {
+        self.decisions.lost()
+    }
+
+    /// The rankings of `task`, newest first, with every candidate, and what its owner and the
+    /// workers did after them. The caller checks that the asker owns the task.
+    pub fn decisions_of_task(
+        &self,
+        task: TaskId,
+    ) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+        self.decisions.flush();
+        self.store.decisions().of_task(task)
+    }
+
+    /// Every ranking `worker` appeared in, newest first, with their own row only, and what was
+    /// done about them after. The caller checks that the asker is the worker.
+    pub fn decisions_of_worker(
+        &self,
+        worker: WorkerId,
+    ) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+        self.decisions.flush();
+        self.store.decisions().of_worker(worker)
+    }
+
+    /// Removes from the decision log what is older than `keep` (never less than the six months
+    /// the law asks deployers to keep); returns how many rankings and outcomes went.
+    pub fn prune_decisions(&self, keep: jiff::SignedDuration) -> Result<(u64, u64), StoreError> {
+        self.decisions.flush();
+        let keep = keep.max(MIN_RETENTION);
+        let before = self
+            .store
+            .now()
+            .checked_sub(keep)
+            .map_err(|e| StoreError::Invalid(format!("retention: {e}")))?;
+        self.store.decisions().prune(before)
+    }
+}
+
+/// The shortest retention the log allows: 184 days (six months, the longest way round).
+pub const MIN_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(184 * 24);

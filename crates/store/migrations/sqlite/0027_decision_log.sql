@@ -1,0 +1,52 @@
+-- The decision log (issue 21): every ranking Guild shows, with the inputs' versions and each
+-- candidate's score and its parts, and what a person then did. Append-only: nothing updates a
+-- row; rows go only when they are older than the retention period. No foreign keys: the log
+-- outlives the tasks and profiles it speaks of (an auditor reads it after they are gone).
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    -- 'workers_for_task' (a client's ranking of workers) or 'tasks_for_worker'.
+    kind TEXT NOT NULL,
+    -- The account the ranking was shown to; NULL for the operator's command line.
+    shown_to INTEGER,
+    -- The subject: the task ranked for, or the worker ranked for.
+    task_id INTEGER,
+    worker_id INTEGER,
+    -- How many were asked for and how many were considered.
+    k INTEGER NOT NULL,
+    considered INTEGER NOT NULL,
+    -- JSON: the taxonomy, the matching index's version and the code's version.
+    inputs TEXT NOT NULL
+);
+CREATE INDEX decisions_at ON decisions (at);
+CREATE INDEX decisions_task ON decisions (task_id, id);
+CREATE INDEX decisions_worker ON decisions (worker_id, id);
+
+-- Each candidate a ranking showed, at its rank: for a ranking of workers the candidate is the
+-- worker (task_id is the subject), for a ranking of tasks the task (worker_id is the subject).
+CREATE TABLE decision_candidates (
+    decision_id INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    worker_id INTEGER NOT NULL,
+    task_id INTEGER NOT NULL,
+    score REAL NOT NULL,
+    -- JSON: the score's parts (the matching breakdown).
+    parts TEXT NOT NULL,
+    PRIMARY KEY (decision_id, rank)
+);
+CREATE INDEX decision_candidates_worker ON decision_candidates (worker_id, decision_id);
+CREATE INDEX decision_candidates_task ON decision_candidates (task_id, decision_id);
+
+-- What a person did after a ranking: 'invited', 'applied', 'hired', 'declined'.
+CREATE TABLE decision_outcomes (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    task_id INTEGER NOT NULL,
+    worker_id INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    -- The account that acted.
+    actor INTEGER
+);
+CREATE INDEX decision_outcomes_task ON decision_outcomes (task_id, worker_id);
+CREATE INDEX decision_outcomes_worker ON decision_outcomes (worker_id, id);
+CREATE INDEX decision_outcomes_at ON decision_outcomes (at);

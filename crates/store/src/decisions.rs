@@ -1,0 +1,445 @@
+//! The decision log: every ranking Guild showed (workers for a task, tasks for a worker), when,
+//! to whom, on which inputs, with each candidate's score and its parts; and what a person did
+//! after (invited, applied, hired, declined). An auditor of a high-risk system reads it; a worker
+//! reads every ranking they appeared in, a client every ranking of their task. Nothing in it is
+//! ever changed: rows are appended, and removed only by age ([`Decisions::prune`]).
+
+use guild_ids::{AccountId, DecisionId, TaskId, WorkerId};
+use serde::Serialize;
+
+use crate::StoreError;
+use crate::areas::Decisions;
+use crate::sql::{Record, Tx};
+
+/// What was ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// Workers for a client's task.
+    WorkersForTask,
+    /// Open tasks for a worker.
+    TasksForWorker,
+}
+
+impl DecisionKind {
+    /// Its name in the store and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WorkersForTask => "workers_for_task",
+            Self::TasksForWorker => "tasks_for_worker",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "workers_for_task" => Ok(Self::WorkersForTask),
+            "tasks_for_worker" => Ok(Self::TasksForWorker),
+            other => Err(StoreError::Backend(format!(
+                "unknown decision kind {other:?}"
+            ))),
+        }
+    }
+}
+
+/// What a person did after a ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The task's owner invited the worker to apply.
+    Invited,
+    /// The worker applied (a proposal).
+    Applied,
+    /// The owner accepted the worker's proposal.
+    Hired,
+    /// The owner declined it.
+    Declined,
+}
+
+impl Action {
+    /// Its name in the store and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invited => "invited",
+            Self::Applied => "applied",
+            Self::Hired => "hired",
+            Self::Declined => "declined",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "invited" => Ok(Self::Invited),
+            "applied" => Ok(Self::Applied),
+            "hired" => Ok(Self::Hired),
+            "declined" => Ok(Self::Declined),
+            other => Err(StoreError::Backend(format!("unknown action {other:?}"))),
+        }
+    }
+}
+
+/// A candidate a ranking showed, to be logged.
+#[derive(Debug, Clone)]
+pub struct NewCandidate {
+    /// The worker (the candidate of a ranking of workers; the subject of a ranking of tasks).
+    pub worker: WorkerId,
+    /// The task (the subject of a ranking of workers; the candidate of a ranking of tasks).
+    pub task: TaskId,
+    /// The score shown, 0–100.
+    pub score: f32,
+    /// The score's parts, as JSON text (as the API wrote them: an `f32` kept as its shortest
+    /// decimal, not widened).
+    pub parts: String,
+}
+
+/// A ranking shown, to be logged.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    /// What was ranked.
+    pub kind: DecisionKind,
+    /// The account it was shown to (`None`: the operator's command line).
+    pub shown_to: Option<AccountId>,
+    /// The task ranked for (a ranking of workers).
+    pub task: Option<TaskId>,
+    /// The worker ranked for (a ranking of tasks).
+    pub worker: Option<WorkerId>,
+    /// How many were asked for.
+    pub k: usize,
+    /// How many were considered.
+    pub considered: usize,
+    /// The inputs' versions (taxonomy, index, code), as JSON.
+    pub inputs: serde_json::Value,
+    /// The candidates, best first.
+    pub candidates: Vec<NewCandidate>,
+}
+
+/// A candidate as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidate {
+    /// Its rank, 1 first.
+    pub rank: i64,
+    /// The worker.
+    pub worker: WorkerId,
+    /// The task.
+    pub task: TaskId,
+    /// The score shown, 0–100.
+    pub score: f64,
+    /// The score's parts.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub parts: serde_json::Value,
+}
+
+/// A ranking as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Decision {
+    /// Its number.
+    pub id: DecisionId,
+    /// When it was shown (RFC 3339).
+    pub at: String,
+    /// What was ranked.
+    pub kind: DecisionKind,
+    /// The account it was shown to (`null`: the operator's command line).
+    pub shown_to: Option<AccountId>,
+    /// The task ranked for (a ranking of workers).
+    pub task: Option<TaskId>,
+    /// The worker ranked for (a ranking of tasks).
+    pub worker: Option<WorkerId>,
+    /// How many were asked for.
+    pub k: i64,
+    /// How many were considered.
+    pub considered: i64,
+    /// The inputs' versions: taxonomy, matching index, code.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub inputs: serde_json::Value,
+    /// The candidates shown, best first (for a worker reading the log: only their own row).
+    pub candidates: Vec<Candidate>,
+}
+
+/// What a person did after a ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Outcome {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The task.
+    pub task: TaskId,
+    /// The worker.
+    pub worker: WorkerId,
+    /// What was done.
+    pub action: Action,
+    /// The account that did it.
+    pub actor: Option<AccountId>,
+}
+
+/// Records what a person did, inside the transaction that does it (an invitation, a proposal,
+/// its acceptance), so that the log and the data cannot disagree.
+pub(crate) fn outcome(
+    tx: &mut dyn Tx,
+    task: TaskId,
+    worker: WorkerId,
+    action: Action,
+    actor: Option<AccountId>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO decision_outcomes (at, task_id, worker_id, action, actor) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            tx.now().to_string().into(),
+            task.into(),
+            worker.into(),
+            action.as_str().into(),
+            actor.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+const DECISION_COLUMNS: &str = "id, at, kind, shown_to, task_id, worker_id, k, considered, inputs";
+
+fn json(text: &str) -> Result<serde_json::Value, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Backend(format!("decision log JSON: {e}")))
+}
+
+fn decision(r: &Record) -> Result<Decision, StoreError> {
+    Ok(Decision {
+        id: r.id("id")?,
+        at: r.text("at")?.to_owned(),
+        kind: DecisionKind::parse(r.text("kind")?)?,
+        shown_to: r.opt_id("shown_to")?,
+        task: r.opt_id("task_id")?,
+        worker: r.opt_id("worker_id")?,
+        k: r.int("k")?,
+        considered: r.int("considered")?,
+        inputs: json(r.text("inputs")?)?,
+        candidates: Vec::new(),
+    })
+}
+
+fn candidate(r: &Record) -> Result<Candidate, StoreError> {
+    Ok(Candidate {
+        rank: r.int("rank")?,
+        worker: r.id("worker_id")?,
+        task: r.id("task_id")?,
+        score: r.opt_real("score")?.unwrap_or_default(),
+        parts: json(r.text("parts")?)?,
+    })
+}
+
+fn outcome_row(r: &Record) -> Result<Outcome, StoreError> {
+    Ok(Outcome {
+        at: r.text("at")?.to_owned(),
+        task: r.id("task_id")?,
+        worker: r.id("worker_id")?,
+        action: Action::parse(r.text("action")?)?,
+        actor: r.opt_id("actor")?,
+    })
+}
+
+/// Most rankings one read returns (newest first).
+pub const MAX_READ: i64 = 500;
+
+impl Decisions<'_> {
+    /// Appends `decisions` to the log, in one transaction.
+    pub fn record(&self, decisions: &[NewDecision]) -> Result<(), StoreError> {
+        if decisions.is_empty() {
+            return Ok(());
+        }
+        self.store.write(|tx| {
+            let now = tx.now().to_string();
+            for d in decisions {
+                let id: DecisionId = crate::sql::first(&tx.query(
+                    "INSERT INTO decisions (at, kind, shown_to, task_id, worker_id, k, considered, inputs) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    &[
+                        now.clone().into(),
+                        d.kind.as_str().into(),
+                        d.shown_to.into(),
+                        d.task.into(),
+                        d.worker.into(),
+                        (d.k as i64).into(),
+                        (d.considered as i64).into(),
+                        d.inputs.to_string().into(),
+                    ],
+                )?)?
+                .id("id")?;
+                for (i, c) in d.candidates.iter().enumerate() {
+                    tx.execute(
+                        "INSERT INTO decision_candidates (decision_id, rank, worker_id, task_id, score, parts) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[
+                            id.into(),
+                            (i as i64 + 1).into(),
+                            c.worker.into(),
+                            c.task.into(),
+                            f64::from(c.score).into(),
+                            c.parts.as_str().into(),
+                        ],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The rankings of `task` (workers ranked for it), newest first, with every candidate, and
+    /// what was done on the task after them, oldest first.
+    pub fn of_task(&self, task: TaskId) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+        self.store.read(|tx| {
+            let mut decisions = tx
+                .query(
+                    &format!(
+                        "SELECT {DECISION_COLUMNS} FROM decisions WHERE task_id = $1 ORDER BY id DESC LIMIT {MAX_READ}"
+                    ),
+                    &[task.into()],
+                )?
+                .iter()
+                .map(decision)
+                .collect::<Result<Vec<_>, _>>()?;
+            for d in &mut decisions {
+                d.candidates = tx
+                    .query(
+                        "SELECT rank, worker_id, task_id, score, parts FROM decision_candidates \
+                         WHERE decision_id = $1 ORDER BY rank",
+                        &[d.id.into()],
+                    )?
+                    .iter()
+                    .map(candidate)
+                    .collect::<Result<_, _>>()?;
+            }
+            let outcomes = tx
+                .query(
+                    "SELECT at, task_id, worker_id, action, actor FROM decision_outcomes WHERE task_id = $1 ORDER BY id",
+                    &[task.into()],
+                )?
+                .iter()
+                .map(outcome_row)
+                .collect::<Result<_, _>>()?;
+            Ok((decisions, outcomes))
+        })
+    }
+
+    /// Every ranking `worker` appeared in, newest first: the rankings of tasks made for them, and
+    /// the rankings of workers where they were a candidate, each with their own row only; and
+    /// what was done about them after, oldest first.
+    pub fn of_worker(&self, worker: WorkerId) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+        self.store.read(|tx| {
+            let rows = tx.query(
+                &format!(
+                    "SELECT {DECISION_COLUMNS} FROM decisions WHERE id IN ( \
+                     SELECT decision_id FROM decision_candidates WHERE worker_id = $1) \
+                     ORDER BY id DESC LIMIT {MAX_READ}"
+                ),
+                &[worker.into()],
+            )?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let mut d = decision(r)?;
+                d.candidates = tx
+                    .query(
+                        "SELECT rank, worker_id, task_id, score, parts FROM decision_candidates \
+                         WHERE decision_id = $1 AND worker_id = $2 ORDER BY rank",
+                        &[d.id.into(), worker.into()],
+                    )?
+                    .iter()
+                    .map(candidate)
+                    .collect::<Result<_, _>>()?;
+                out.push(d);
+            }
+            let outcomes = tx
+                .query(
+                    "SELECT at, task_id, worker_id, action, actor FROM decision_outcomes WHERE worker_id = $1 ORDER BY id",
+                    &[worker.into()],
+                )?
+                .iter()
+                .map(outcome_row)
+                .collect::<Result<_, _>>()?;
+            Ok((out, outcomes))
+        })
+    }
+
+    /// Removes what is older than `before` (the retention period's start): rankings with their
+    /// candidates, and outcomes. Returns how many rankings and outcomes went. The only way
+    /// anything leaves the log.
+    pub fn prune(&self, before: jiff::Timestamp) -> Result<(u64, u64), StoreError> {
+        let before = before.to_string();
+        self.store.write(|tx| {
+            tx.execute(
+                "DELETE FROM decision_candidates WHERE decision_id IN (SELECT id FROM decisions WHERE at < $1)",
+                &[before.as_str().into()],
+            )?;
+            let decisions = tx.execute(
+                "DELETE FROM decisions WHERE at < $1",
+                &[before.as_str().into()],
+            )?;
+            let outcomes = tx.execute(
+                "DELETE FROM decision_outcomes WHERE at < $1",
+                &[before.as_str().into()],
+            )?;
+            Ok((decisions, outcomes))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::{SignedDuration, Timestamp};
+
+    fn ranking(task: i64) -> NewDecision {
+        NewDecision {
+            kind: DecisionKind::WorkersForTask,
+            shown_to: None,
+            task: Some(TaskId(task)),
+            worker: None,
+            k: 10,
+            considered: 2,
+            inputs: serde_json::json!({"taxonomy": "t"}),
+            candidates: vec![
+                NewCandidate {
+                    worker: WorkerId(1),
+                    task: TaskId(task),
+                    score: 80.5,
+                    parts: r#"{"required":0.9}"#.to_owned(),
+                },
+                NewCandidate {
+                    worker: WorkerId(2),
+                    task: TaskId(task),
+                    score: 60.0,
+                    parts: "{}".to_owned(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn the_log_forgets_by_age_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::DatabaseUrl::Sqlite(dir.path().join("g.db"));
+        let mut store = crate::Store::open(&url).unwrap();
+        let start: Timestamp = "2030-01-01T00:00:00Z".parse().unwrap();
+        let clock = std::sync::Arc::new(crate::ManualClock::at(start));
+        store.set_clock(clock.clone());
+        store.decisions().record(&[ranking(7)]).unwrap();
+        clock.advance(SignedDuration::from_hours(200 * 24));
+        store.decisions().record(&[ranking(7), ranking(8)]).unwrap();
+
+        let (old, _) = store.decisions().of_task(TaskId(7)).unwrap();
+        assert_eq!(old.len(), 2);
+        assert_eq!(old[1].at, start.to_string());
+        assert_eq!(old[0].candidates.len(), 2);
+        assert_eq!(old[0].candidates[0].parts["required"], 0.9);
+        let (seen, _) = store.decisions().of_worker(WorkerId(2)).unwrap();
+        assert_eq!(seen.len(), 3);
+        assert!(seen.iter().all(|d| d.candidates.len() == 1));
+
+        // Kept 184 days: the first ranking (200 days old) goes, with its candidates.
+        let before = store.now() - SignedDuration::from_hours(184 * 24);
+        assert_eq!(store.decisions().prune(before).unwrap(), (1, 0));
+        let (left, _) = store.decisions().of_task(TaskId(7)).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(store.decisions().of_worker(WorkerId(1)).unwrap().0.len(), 2);
+        assert_eq!(store.decisions().prune(before).unwrap(), (0, 0));
+    }
+}
