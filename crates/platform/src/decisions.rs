@@ -147,6 +147,12 @@ fn write(store: &Store, batch: &[NewDecision], lost: &AtomicU64) {
 }
 
 impl Platform {
+    /// Hands a proposal a person is shown (a team, a batch assignment) to the decision log.
+    /// Rankings log themselves ([`Platform::rank_workers`], [`Platform::rank_tasks`]).
+    pub fn log_decision(&self, decision: NewDecision) {
+        self.decisions.log(decision);
+    }
+
     /// Waits until every ranking shown so far is in the decision log.
     pub fn flush_decisions(&self) {
         self.decisions.flush();

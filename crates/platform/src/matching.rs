@@ -337,7 +337,9 @@ impl Platform {
         self.decisions.log(NewDecision {
             kind: DecisionKind::WorkersForTask,
             shown_to,
-            task: Some(task.id),
+            // A stored task, or a one-skill query of the pages (the nearest holders of a skill a
+            // team lacks), which has none.
+            task: (task.id.get() != 0).then_some(task.id),
             worker: None,
             k,
             considered: ranked.considered,
@@ -432,6 +434,12 @@ impl Platform {
                 .collect(),
         });
         Ok(ranked)
+    }
+
+    /// The inputs a ranking or a proposal made now rests on (taxonomy, matching version, code),
+    /// as the decision log records them.
+    pub fn decision_inputs(&self) -> serde_json::Value {
+        self.matching.inputs()
     }
 
     /// How the matching index stands; `None` before it is first built.

@@ -565,6 +565,7 @@ pub async fn assign(
     if req.tasks.is_empty() || req.tasks.len() > 2000 {
         return Err(ApiError::bad_field("tasks", "give 1 to 2,000 task ids"));
     }
+    let req_tasks = req.tasks.len();
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = req.tasks.iter().find(|t| !seen.insert(**t)) {
         return Err(ApiError::bad_field(
@@ -663,6 +664,25 @@ pub async fn assign(
     })
     .await
     .map_err(|e| ApiError::internal(&e))??;
+    state.platform.log_decision(guild_store::NewDecision {
+        kind: guild_store::DecisionKind::Assignment,
+        shown_to: Some(caller.id),
+        task: None,
+        worker: None,
+        k: req_tasks,
+        considered: answer.candidates,
+        inputs: state.platform.decision_inputs(),
+        candidates: answer
+            .assignments
+            .iter()
+            .map(|a| guild_store::NewCandidate {
+                worker: a.worker,
+                task: a.task,
+                score: a.score,
+                parts: "{}".to_owned(),
+            })
+            .collect(),
+    });
     Ok(Json(answer))
 }
 
@@ -710,14 +730,50 @@ pub struct TeamAnswer {
     security(("bearer" = [])))]
 pub async fn team(
     State(state): State<AppState>,
-    Caller(_caller): Caller,
+    Caller(caller): Caller,
     Body(project): Body<guild_matching::team::Project>,
 ) -> Result<Json<TeamAnswer>, ApiError> {
-    Ok(Json(propose_team(&state, project).await?))
+    Ok(Json(propose_team(&state, project, caller.id).await?))
+}
+
+/// The cheapest team that covers `project`'s needs, or why there is none, as shown to
+/// `shown_to` (the proposal goes to the decision log).
+pub(crate) async fn propose_team(
+    state: &AppState,
+    project: guild_matching::team::Project,
+    shown_to: AccountId,
+) -> Result<TeamAnswer, ApiError> {
+    let answer = form_team(state, project).await?;
+    state.platform.log_decision(guild_store::NewDecision {
+        kind: guild_store::DecisionKind::Team,
+        shown_to: Some(shown_to),
+        task: None,
+        worker: None,
+        k: answer.members.len(),
+        considered: answer.considered,
+        inputs: state.platform.decision_inputs(),
+        candidates: answer
+            .members
+            .iter()
+            .map(|m| guild_store::NewCandidate {
+                worker: m.worker,
+                task: TaskId(0),
+                score: 0.0,
+                parts: serde_json::json!({
+                    "skills": m.skills.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                    "hours": m.hours,
+                    "cost": m.cost,
+                    "currency": answer.currency.code(),
+                })
+                .to_string(),
+            })
+            .collect(),
+    });
+    Ok(answer)
 }
 
 /// The cheapest team that covers `project`'s needs, or why there is none.
-pub(crate) async fn propose_team(
+async fn form_team(
     state: &AppState,
     project: guild_matching::team::Project,
 ) -> Result<TeamAnswer, ApiError> {

@@ -20,6 +20,10 @@ pub enum DecisionKind {
     WorkersForTask,
     /// Open tasks for a worker.
     TasksForWorker,
+    /// A team proposed for a client's project (the candidates are its members).
+    Team,
+    /// A batch of a client's tasks assigned at once (the candidates are the pairs).
+    Assignment,
 }
 
 impl DecisionKind {
@@ -28,6 +32,8 @@ impl DecisionKind {
         match self {
             Self::WorkersForTask => "workers_for_task",
             Self::TasksForWorker => "tasks_for_worker",
+            Self::Team => "team",
+            Self::Assignment => "assignment",
         }
     }
 
@@ -35,6 +41,8 @@ impl DecisionKind {
         match s {
             "workers_for_task" => Ok(Self::WorkersForTask),
             "tasks_for_worker" => Ok(Self::TasksForWorker),
+            "team" => Ok(Self::Team),
+            "assignment" => Ok(Self::Assignment),
             other => Err(StoreError::Backend(format!(
                 "unknown decision kind {other:?}"
             ))),

@@ -9,6 +9,7 @@ use crate::harness::{Backend, TestStore};
 crate::on_both_backends!(
     rankings_and_what_followed_are_logged_and_each_side_reads_its_own,
     the_command_line_ranking_is_logged_too,
+    teams_and_batch_assignments_are_logged,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -197,4 +198,61 @@ fn the_command_line_ranking_is_logged_too(backend: Backend) {
     );
     assert_eq!(r["k"], 3);
     assert_eq!(r["candidates"].as_array().unwrap().len(), 1, "{log}");
+}
+
+fn teams_and_batch_assignments_are_logged(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let ann = server.sign_up("ann@example.org");
+    let ann_w = server.created(
+        "/api/v1/workers",
+        &ann,
+        &worker("Ann", &[("inventory-control", 4), ("cycle-counting", 4)]),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    let a = server.call(
+        "POST",
+        "/api/v1/assignments",
+        Some(&client),
+        Some(&json!({"tasks": [tid]})),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["assignments"][0]["worker"], ann_w, "{}", a.body);
+    let team = json!({
+        "needs": [{"skill": "guild:skill/inventory-control", "hours": 10, "min_proficiency": 2}],
+        "currency": "EUR",
+        "utc_offset_minutes": 60,
+        "min_overlap_hours": 0,
+        "weeks": 1,
+        "member_overhead_hours": 0,
+    });
+    let t = server.call("POST", "/api/v1/teams", Some(&client), Some(&team));
+    assert_eq!(t.status, 200, "{}", t.body);
+
+    let export = server.get_ok_as("/api/v1/me/export", &client);
+    let kinds: Vec<&str> = export["rankings_shown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["assignment", "team"], "{export}");
+    // Ann sees both proposals she was part of: the pair (with its score) and the team (with
+    // the hours and cost it gave her).
+    let mine = server.get_ok_as(&format!("/api/v1/workers/{ann_w}/decisions"), &ann);
+    let rankings = mine["rankings"].as_array().unwrap();
+    assert_eq!(rankings.len(), 2, "{mine}");
+    assert_eq!(rankings[0]["kind"], "team");
+    assert_eq!(
+        rankings[0]["candidates"][0]["parts"]["hours"], 10.0,
+        "{mine}"
+    );
+    assert_eq!(rankings[1]["kind"], "assignment");
+    assert_eq!(rankings[1]["candidates"][0]["task"], tid);
+    assert!(rankings[1]["candidates"][0]["score"].as_f64().unwrap() > 0.0);
 }

@@ -985,7 +985,7 @@ pub(super) async fn team(
     let (members, total, exact, problem) = match serde_json::from_value(request) {
         _ if covered.is_empty() => (Vec::new(), String::new(), false, String::new()),
         Err(e) => (Vec::new(), String::new(), false, e.to_string()),
-        Ok(project) => match crate::matching::propose_team(&state, project).await {
+        Ok(project) => match crate::matching::propose_team(&state, project, account.id).await {
             Ok(answer) => {
                 let ids: Vec<String> = answer
                     .members

@@ -5,7 +5,8 @@
 CREATE TABLE decisions (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
-    -- 'workers_for_task' (a client's ranking of workers) or 'tasks_for_worker'.
+    -- 'workers_for_task' (a client's ranking of workers), 'tasks_for_worker', 'team' (a team
+    -- proposed; the candidates are its members) or 'assignment' (a batch assigned; the pairs).
     kind TEXT NOT NULL,
     -- The account the ranking was shown to; NULL for the operator's command line.
     shown_to INTEGER,
@@ -23,7 +24,8 @@ CREATE INDEX decisions_task ON decisions (task_id, id);
 CREATE INDEX decisions_worker ON decisions (worker_id, id);
 
 -- Each candidate a ranking showed, at its rank: for a ranking of workers the candidate is the
--- worker (task_id is the subject), for a ranking of tasks the task (worker_id is the subject).
+-- worker (task_id is the subject), for a ranking of tasks the task (worker_id is the subject);
+-- a team's members have task_id 0 (a project's needs, not a stored task).
 CREATE TABLE decision_candidates (
     decision_id INTEGER NOT NULL,
     rank INTEGER NOT NULL,
