@@ -102,6 +102,8 @@ record_id! {
     KeyId;
     /// A ranking Guild showed, in the decision log.
     DecisionId;
+    /// A worker's contest of a ranking or of a skill's reading.
+    ContestId;
 }
 
 #[cfg(test)]

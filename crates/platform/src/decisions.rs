@@ -11,8 +11,10 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use guild_ids::{TaskId, WorkerId};
-use guild_store::{Decision, NewDecision, Outcome, Store, StoreError};
+use guild_ids::{AccountId, ContestId, TaskId, WorkerId};
+use guild_store::{
+    Contest, ContestOutcome, ContestSubject, Decision, NewDecision, Outcome, Store, StoreError,
+};
 
 use crate::Platform;
 
@@ -195,6 +197,59 @@ impl Platform {
             .checked_sub(keep)
             .map_err(|e| StoreError::Invalid(format!("retention: {e}")))?;
         self.store.decisions().prune(before)
+    }
+}
+
+/// Days a platform admin has to decide a contest.
+pub const CONTEST_DAYS: i64 = 14;
+
+/// The words of a reason (a contest's, a decision's): 1 to 2,000 characters, trimmed.
+fn reason(field: &str, text: &str) -> Result<String, StoreError> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(StoreError::Invalid(format!(
+            "{field}: 1 to 2,000 characters; a contest and its decision always say why"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+impl Platform {
+    /// `account` contests, for its worker profile `worker` (the caller checked it is theirs), a
+    /// ranking the worker appeared in or how Guild read one of their skills. A platform admin
+    /// decides within [`CONTEST_DAYS`] days; nothing is decided automatically.
+    pub fn contest(
+        &self,
+        worker: WorkerId,
+        account: AccountId,
+        subject: &ContestSubject,
+        why: &str,
+    ) -> Result<Contest, StoreError> {
+        let why = reason("reason", why)?;
+        // A ranking shown a moment ago can be contested at once.
+        self.decisions.flush();
+        let due = self
+            .store
+            .now()
+            .checked_add(jiff::SignedDuration::from_hours(CONTEST_DAYS * 24))
+            .map_err(|e| StoreError::Invalid(format!("deadline: {e}")))?;
+        self.store
+            .decisions()
+            .contest(worker, account, subject, &why, due)
+    }
+
+    /// Platform admin `admin` decides contest `id`, saying why; the worker is told.
+    pub fn decide_contest(
+        &self,
+        id: ContestId,
+        admin: AccountId,
+        outcome: ContestOutcome,
+        answer: &str,
+    ) -> Result<Contest, StoreError> {
+        let answer = reason("answer", answer)?;
+        self.store
+            .decisions()
+            .decide_contest(id, admin, outcome, &answer)
     }
 }
 

@@ -35,7 +35,7 @@ mod versioned;
 
 pub use contracts::ContractOffer;
 pub use credentials::{OwnFirst, Signer};
-pub use decisions::MIN_RETENTION;
+pub use decisions::{CONTEST_DAYS, MIN_RETENTION};
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Move, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, Start, TransitionReport,

@@ -217,6 +217,10 @@ impl AppState {
         matching::worker_matches,
         matching::task_decisions,
         matching::worker_decisions,
+        matching::contest,
+        matching::contests,
+        matching::open_contests,
+        matching::decide_contest,
         matching::explain_match,
         matching::assign,
         matching::team,
@@ -614,6 +618,15 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
         .route(
             "/api/v1/workers/{id}/decisions",
             get(matching::worker_decisions),
+        )
+        .route(
+            "/api/v1/workers/{id}/contests",
+            post(matching::contest).get(matching::contests),
+        )
+        .route("/api/v1/admin/contests", get(matching::open_contests))
+        .route(
+            "/api/v1/admin/contests/{id}/decision",
+            post(matching::decide_contest),
         )
         .route(
             "/api/v1/tasks",

@@ -22,7 +22,7 @@ use guild_store::{StoreError, StoredTask, StoredWorker};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Admin, Caller};
 use crate::body::Body;
 use crate::error::ApiError;
 use crate::params::Params;
@@ -493,6 +493,119 @@ pub async fn worker_decisions(
     let platform = state.platform.clone();
     let (rankings, outcomes) = crate::blocking(move || platform.decisions_of_worker(id)).await?;
     Ok(Json(DecisionLog { rankings, outcomes }))
+}
+
+/// A contest to file: exactly one of `decision` (a ranking the worker appeared in) and `skill`
+/// (a skill on their profile, whose reading by Guild is wrong).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContestRequest {
+    /// The ranking contested: its number in the decision log.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub decision: Option<guild_ids::DecisionId>,
+    /// The skill whose reading is contested.
+    #[serde(default)]
+    pub skill: Option<String>,
+    /// Why (1–2,000 characters).
+    pub reason: String,
+}
+
+/// Contests a ranking the caller's worker profile appeared in, or how Guild read one of its
+/// skills. A platform admin decides within 14 days and says why; nothing is decided
+/// automatically.
+#[utoipa::path(post, path = "/api/v1/workers/{id}/contests", tag = "matching", request_body = ContestRequest,
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 201, body = guild_store::Contest), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem),
+              (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn contest(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+    Body(req): Body<ContestRequest>,
+) -> Result<(StatusCode, Json<guild_store::Contest>), ApiError> {
+    let subject = match (req.decision, req.skill) {
+        (Some(d), None) => guild_store::ContestSubject::Ranking(d),
+        (None, Some(s)) => guild_store::ContestSubject::Skill(
+            guild_taxonomy::SkillId::parse(s.trim())
+                .map_err(|e| ApiError::bad_field("skill", e.to_string()))?
+                .to_string(),
+        ),
+        _ => {
+            return Err(ApiError::bad_field(
+                "decision",
+                "give either `decision` (a ranking you appeared in) or `skill` (one on your profile), not both",
+            ));
+        }
+    };
+    own_worker(&state, caller.id, id).await?;
+    let platform = state.platform.clone();
+    let filed =
+        crate::blocking(move || platform.contest(id, caller.id, &subject, &req.reason)).await?;
+    Ok((StatusCode::CREATED, Json(filed)))
+}
+
+/// The contests of one of the caller's worker profiles, newest first, with their decisions.
+#[utoipa::path(get, path = "/api/v1/workers/{id}/contests", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = Vec<guild_store::Contest>), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn contests(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+) -> Result<Json<Vec<guild_store::Contest>>, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    Ok(Json(
+        state
+            .on_store(move |store| store.decisions().contests_of(id))
+            .await?,
+    ))
+}
+
+/// Contests waiting for a decision, the earliest due first (platform admins).
+#[utoipa::path(get, path = "/api/v1/admin/contests", tag = "admin",
+    responses((status = 200, body = Vec<guild_store::Contest>), (status = 403, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn open_contests(
+    State(state): State<AppState>,
+    Admin(_): Admin,
+) -> Result<Json<Vec<guild_store::Contest>>, ApiError> {
+    Ok(Json(
+        state
+            .on_store(move |store| store.decisions().open_contests())
+            .await?,
+    ))
+}
+
+/// A decision on a contest.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContestDecision {
+    /// `upheld` (the worker is right) or `rejected` (it stands).
+    pub outcome: guild_store::ContestOutcome,
+    /// Why, told to the worker (1–2,000 characters).
+    pub answer: String,
+}
+
+/// Decides a contest (platform admins), saying why; the worker is notified.
+#[utoipa::path(post, path = "/api/v1/admin/contests/{id}/decision", tag = "admin", request_body = ContestDecision,
+    params(("id" = i64, Path, description = "Contest id")),
+    responses((status = 200, body = guild_store::Contest), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem),
+              (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn decide_contest(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<guild_ids::ContestId>,
+    Body(d): Body<ContestDecision>,
+) -> Result<Json<guild_store::Contest>, ApiError> {
+    let platform = state.platform.clone();
+    Ok(Json(
+        crate::blocking(move || platform.decide_contest(id, admin.id, d.outcome, &d.answer))
+            .await?,
+    ))
 }
 
 /// Why a worker does or does not fit a task.

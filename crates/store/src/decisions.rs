@@ -4,7 +4,7 @@
 //! reads every ranking they appeared in, a client every ranking of their task. Nothing in it is
 //! ever changed: rows are appended, and removed only by age ([`Decisions::prune`]).
 
-use guild_ids::{AccountId, DecisionId, TaskId, WorkerId};
+use guild_ids::{AccountId, ContestId, DecisionId, TaskId, WorkerId};
 use serde::Serialize;
 
 use crate::StoreError;
@@ -386,6 +386,260 @@ impl Decisions<'_> {
                 &[before.as_str().into()],
             )?;
             Ok((decisions, outcomes))
+        })
+    }
+}
+
+/// What a worker contests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContestSubject {
+    /// A ranking they appeared in.
+    Ranking(DecisionId),
+    /// How Guild read one of their skills (its id; it must be on their profile).
+    Skill(String),
+}
+
+/// How a contest was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContestOutcome {
+    /// The worker is right: the ranking or the reading is corrected.
+    Upheld,
+    /// The ranking or the reading stands, for the reason given.
+    Rejected,
+}
+
+impl ContestOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Upheld => "upheld",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "upheld" => Ok(Self::Upheld),
+            "rejected" => Ok(Self::Rejected),
+            other => Err(StoreError::Backend(format!(
+                "unknown contest outcome {other:?}"
+            ))),
+        }
+    }
+}
+
+/// A worker's contest, and its decision once a person made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contest {
+    /// Its number.
+    pub id: ContestId,
+    /// The worker profile that contests.
+    pub worker: WorkerId,
+    /// The ranking contested.
+    pub decision: Option<DecisionId>,
+    /// The skill whose reading is contested.
+    pub skill: Option<String>,
+    /// The worker's reason.
+    pub reason: String,
+    /// When it was filed (RFC 3339).
+    pub created_at: String,
+    /// When a decision is due.
+    pub due_at: String,
+    /// When it was decided.
+    pub decided_at: Option<String>,
+    /// How.
+    pub outcome: Option<ContestOutcome>,
+    /// The decider's reason.
+    pub answer: Option<String>,
+}
+
+const CONTEST_COLUMNS: &str =
+    "id, worker_id, decision_id, skill, reason, created_at, due_at, decided_at, outcome, answer";
+
+fn contest_row(r: &Record) -> Result<Contest, StoreError> {
+    Ok(Contest {
+        id: r.id("id")?,
+        worker: r.id("worker_id")?,
+        decision: r.opt_id("decision_id")?,
+        skill: r.opt_text("skill")?,
+        reason: r.text("reason")?.to_owned(),
+        created_at: r.text("created_at")?.to_owned(),
+        due_at: r.text("due_at")?.to_owned(),
+        decided_at: r.opt_text("decided_at")?,
+        outcome: r
+            .opt_text("outcome")?
+            .as_deref()
+            .map(ContestOutcome::parse)
+            .transpose()?,
+        answer: r.opt_text("answer")?,
+    })
+}
+
+impl Decisions<'_> {
+    /// Files `account`'s contest for its worker profile `worker` (the caller checked it is
+    /// theirs), due by `due`. A ranking must be one the worker appeared in and still in the log;
+    /// a skill must be on the profile; one open contest per subject.
+    pub fn contest(
+        &self,
+        worker: WorkerId,
+        account: AccountId,
+        subject: &ContestSubject,
+        reason: &str,
+        due: jiff::Timestamp,
+    ) -> Result<Contest, StoreError> {
+        self.store.write(|tx| {
+            let (kind, decision, skill, open) = match subject {
+                ContestSubject::Ranking(d) => {
+                    let seen = tx.query(
+                        "SELECT 1 FROM decision_candidates WHERE decision_id = $1 AND worker_id = $2",
+                        &[(*d).into(), worker.into()],
+                    )?;
+                    if seen.is_empty() {
+                        return Err(StoreError::NotFound {
+                            what: "ranking this worker appeared in (rankings leave the log when they are older than its retention period)",
+                            id: d.to_string(),
+                        });
+                    }
+                    let open = tx.query(
+                        "SELECT id FROM contests WHERE worker_id = $1 AND decision_id = $2 AND decided_at IS NULL",
+                        &[worker.into(), (*d).into()],
+                    )?;
+                    ("ranking", Some(*d), None, open)
+                }
+                ContestSubject::Skill(skill) => {
+                    let held = tx.query(
+                        "SELECT 1 FROM worker_skills WHERE worker_id = $1 AND skill = $2",
+                        &[worker.into(), skill.as_str().into()],
+                    )?;
+                    if held.is_empty() {
+                        return Err(StoreError::NotFound {
+                            what: "skill on this worker's profile",
+                            id: skill.clone(),
+                        });
+                    }
+                    let open = tx.query(
+                        "SELECT id FROM contests WHERE worker_id = $1 AND skill = $2 AND decided_at IS NULL",
+                        &[worker.into(), skill.as_str().into()],
+                    )?;
+                    ("skill", None, Some(skill.as_str()), open)
+                }
+            };
+            if let Some(r) = open.first() {
+                return Err(StoreError::Conflict(format!(
+                    "contest {} on this is still waiting for a decision",
+                    r.int("id")?
+                )));
+            }
+            let rows = tx.query(
+                &format!(
+                    "INSERT INTO contests (worker_id, account_id, kind, decision_id, skill, reason, created_at, due_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {CONTEST_COLUMNS}"
+                ),
+                &[
+                    worker.into(),
+                    account.into(),
+                    kind.into(),
+                    decision.into(),
+                    skill.into(),
+                    reason.into(),
+                    tx.now().to_string().into(),
+                    due.to_string().into(),
+                ],
+            )?;
+            let c = contest_row(crate::sql::first(&rows)?)?;
+            crate::audit::audit(tx, Some(account), "contest.filed", &format!("contest:{}", c.id), kind)?;
+            Ok(c)
+        })
+    }
+
+    /// A worker's contests, newest first.
+    pub fn contests_of(&self, worker: WorkerId) -> Result<Vec<Contest>, StoreError> {
+        self.store.read(|tx| {
+            tx.query(
+                &format!(
+                    "SELECT {CONTEST_COLUMNS} FROM contests WHERE worker_id = $1 ORDER BY id DESC"
+                ),
+                &[worker.into()],
+            )?
+            .iter()
+            .map(contest_row)
+            .collect()
+        })
+    }
+
+    /// Contests waiting for a decision, the earliest due first.
+    pub fn open_contests(&self) -> Result<Vec<Contest>, StoreError> {
+        self.store.read(|tx| {
+            tx.query(
+                &format!("SELECT {CONTEST_COLUMNS} FROM contests WHERE decided_at IS NULL ORDER BY due_at, id LIMIT 500"),
+                &[],
+            )?
+            .iter()
+            .map(contest_row)
+            .collect()
+        })
+    }
+
+    /// `admin` decides open contest `id`; the worker is told the outcome and its reason.
+    pub fn decide_contest(
+        &self,
+        id: ContestId,
+        admin: AccountId,
+        outcome: ContestOutcome,
+        answer: &str,
+    ) -> Result<Contest, StoreError> {
+        self.store.write(|tx| {
+            let now = tx.now().to_string();
+            let n = tx.execute(
+                "UPDATE contests SET decided_at = $1, decided_by = $2, outcome = $3, answer = $4 \
+                 WHERE id = $5 AND decided_at IS NULL",
+                &[
+                    now.into(),
+                    admin.into(),
+                    outcome.as_str().into(),
+                    answer.into(),
+                    id.into(),
+                ],
+            )?;
+            let rows = tx.query(
+                &format!("SELECT {CONTEST_COLUMNS}, account_id FROM contests WHERE id = $1"),
+                &[id.into()],
+            )?;
+            let Some(r) = rows.first() else {
+                return Err(StoreError::NotFound {
+                    what: "contest",
+                    id: id.to_string(),
+                });
+            };
+            if n == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "contest {id} was already decided"
+                )));
+            }
+            let c = contest_row(r)?;
+            let account: AccountId = r.id("account_id")?;
+            let what = match (&c.decision, &c.skill) {
+                (Some(d), _) => format!("ranking {d}"),
+                (_, Some(s)) => format!("the reading of skill {s}"),
+                _ => "it".to_owned(),
+            };
+            crate::messages::notify(
+                tx,
+                account,
+                "contest",
+                &format!("contest:{id}"),
+                &format!("Your contest of {what} was {}: {answer}", outcome.as_str()),
+            )?;
+            crate::audit::audit(
+                tx,
+                Some(admin),
+                "contest.decided",
+                &format!("contest:{id}"),
+                outcome.as_str(),
+            )?;
+            Ok(c)
         })
     }
 }

@@ -48,8 +48,8 @@ pub use contracts::{ContractView, Decide, MilestoneView, TimesheetEntry};
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};
 pub use decisions::{
-    Action, Candidate, Decision, DecisionKind, MAX_READ as MAX_DECISIONS_READ, NewCandidate,
-    NewDecision, Outcome,
+    Action, Candidate, Contest, ContestOutcome, ContestSubject, Decision, DecisionKind,
+    MAX_READ as MAX_DECISIONS_READ, NewCandidate, NewDecision, Outcome,
 };
 pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,

@@ -45,6 +45,7 @@ migrations![
     "0025_kept_analyzers",
     "0026_worker_occupations",
     "0027_decision_log",
+    "0028_contests",
 ];
 
 /// `(version, sql)` of each migration in `dialect`'s list: version N is the Nth.

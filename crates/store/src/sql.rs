@@ -313,7 +313,8 @@ id_columns!(
     ResourceId,
     AppealId,
     KeyId,
-    DecisionId
+    DecisionId,
+    ContestId
 );
 
 /// A type error of one value, with the column it came from.

@@ -10,6 +10,7 @@ crate::on_both_backends!(
     rankings_and_what_followed_are_logged_and_each_side_reads_its_own,
     the_command_line_ranking_is_logged_too,
     teams_and_batch_assignments_are_logged,
+    a_worker_contests_and_a_person_decides,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -255,4 +256,187 @@ fn teams_and_batch_assignments_are_logged(backend: Backend) {
     assert_eq!(rankings[1]["kind"], "assignment");
     assert_eq!(rankings[1]["candidates"][0]["task"], tid);
     assert!(rankings[1]["candidates"][0]["score"].as_f64().unwrap() > 0.0);
+}
+
+fn a_worker_contests_and_a_person_decides(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let ann = server.sign_up("ann@example.org");
+    let bert = server.sign_up("bert@example.org");
+    let admin = server.sign_up("admin@example.org");
+    let ann_w = server.created(
+        "/api/v1/workers",
+        &ann,
+        &worker("Ann", &[("inventory-control", 2), ("cycle-counting", 4)]),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let bert_w = server.created(
+        "/api/v1/workers",
+        &bert,
+        &worker("Bert", &[("inventory-control", 4)]),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches"), &client);
+    let log = server.get_ok_as(&format!("/api/v1/workers/{ann_w}/decisions"), &ann);
+    let decision = log["rankings"][0]["id"].as_i64().unwrap();
+    let contests = format!("/api/v1/workers/{ann_w}/contests");
+
+    // Bad contests: a clear answer, nothing filed.
+    for (body, status) in [
+        (json!({"reason": "I count stock daily"}), 400),
+        (
+            json!({"decision": decision, "skill": "guild:skill/cycle-counting", "reason": "x"}),
+            400,
+        ),
+        (json!({"decision": decision, "reason": "  "}), 400),
+        (
+            json!({"decision": decision + 1000, "reason": "I was never shown"}),
+            404,
+        ),
+        (
+            json!({"skill": "guild:skill/operate-forklift", "reason": "not mine"}),
+            404,
+        ),
+        (json!({"skill": "not a skill", "reason": "x"}), 400),
+    ] {
+        let a = server.call("POST", &contests, Some(&ann), Some(&body));
+        assert_eq!(a.status, status, "{body}: {}", a.body);
+        assert!(
+            a.content_type.starts_with("application/problem+json"),
+            "{body}"
+        );
+    }
+    // Bert cannot contest for Ann, nor read her contests.
+    let a = server.call(
+        "POST",
+        &contests,
+        Some(&bert),
+        Some(&json!({"decision": decision, "reason": "for Ann"})),
+    );
+    assert!(matches!(a.status, 403 | 404), "{}", a.body);
+
+    // Ann contests the ranking and the reading of her inventory control (level 2, she says 4).
+    let filed = server.created(
+        &contests,
+        &ann,
+        &json!({"decision": decision, "reason": "I ran inventory control for six years; the level is wrong"}),
+    );
+    assert_eq!(filed["decision"], decision);
+    assert!(filed["due_at"].as_str().unwrap() > filed["created_at"].as_str().unwrap());
+    let again = server.call(
+        "POST",
+        &contests,
+        Some(&ann),
+        Some(&json!({"decision": decision, "reason": "again"})),
+    );
+    assert_eq!(
+        again.status, 409,
+        "one open contest per ranking: {}",
+        again.body
+    );
+    let skill = server.created(
+        &contests,
+        &ann,
+        &json!({"skill": "guild:skill/inventory-control", "reason": "I hold it at level 4"}),
+    );
+    // Bert never appeared in a ranking of his own making... he did appear in the client's.
+    let his = server.call(
+        "POST",
+        &format!("/api/v1/workers/{bert_w}/contests"),
+        Some(&bert),
+        Some(&json!({"decision": decision, "reason": "I should rank first"})),
+    );
+    assert_eq!(his.status, 201, "{}", his.body);
+
+    // The queue is for platform admins only.
+    assert_eq!(
+        server
+            .call("GET", "/api/v1/admin/contests", Some(&ann), None)
+            .status,
+        403
+    );
+    store.guild_ok(&["accounts", "role", "admin@example.org", "admin"]);
+    let queue = server.get_ok_as("/api/v1/admin/contests", &admin);
+    assert_eq!(queue.as_array().unwrap().len(), 3, "{queue}");
+    let decide = |id: &Value, body: Value| {
+        server.call(
+            "POST",
+            &format!("/api/v1/admin/contests/{id}/decision"),
+            Some(&admin),
+            Some(&body),
+        )
+    };
+    assert_eq!(
+        decide(&filed["id"], json!({"outcome": "upheld", "answer": " "})).status,
+        400,
+        "a decision says why"
+    );
+    assert_eq!(
+        decide(&filed["id"], json!({"outcome": "maybe", "answer": "x"})).status,
+        400
+    );
+    let d = decide(
+        &filed["id"],
+        json!({"outcome": "rejected", "answer": "The task needs level 2; you ranked second on rate, not on skill"}),
+    );
+    assert_eq!(d.status, 200, "{}", d.body);
+    assert_eq!(d.body["outcome"], "rejected");
+    assert_eq!(
+        decide(
+            &filed["id"],
+            json!({"outcome": "upheld", "answer": "changed my mind"})
+        )
+        .status,
+        409,
+        "decided once"
+    );
+    assert_eq!(
+        decide(&json!(999_999), json!({"outcome": "upheld", "answer": "x"})).status,
+        404
+    );
+    let d = decide(
+        &skill["id"],
+        json!({"outcome": "upheld", "answer": "Your references confirm level 4"}),
+    );
+    assert_eq!(d.status, 200, "{}", d.body);
+
+    // Ann sees both outcomes with their reasons, and was told.
+    let mine = server.get_ok_as(&contests, &ann);
+    let outcomes: Vec<(&str, &str)> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["outcome"].as_str().unwrap(),
+                c["answer"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(outcomes[0], ("upheld", "Your references confirm level 4"));
+    assert_eq!(outcomes[1].0, "rejected");
+    let told = server.get_ok_as("/api/v1/notifications", &ann);
+    assert!(
+        told.to_string()
+            .contains("was rejected: The task needs level 2"),
+        "{told}"
+    );
+    assert_eq!(
+        server
+            .get_ok_as("/api/v1/admin/contests", &admin)
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "Bert's is still waiting"
+    );
+    let export = server.get_ok_as("/api/v1/me/export", &ann);
+    assert_eq!(export["contests"].as_array().unwrap().len(), 2);
 }
