@@ -421,7 +421,7 @@ pub struct SkillCredit {
 }
 
 /// The parts of a score, each 0–1 before weighting.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoreParts {
     /// Required-skill coverage.
@@ -440,7 +440,48 @@ pub struct ScoreParts {
     pub reputation: f32,
 }
 
+/// One part of a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// Required-skill coverage.
+    Required,
+    /// Optional-skill coverage.
+    Optional,
+    /// Availability fit.
+    Availability,
+    /// Time-zone fit.
+    TimeZone,
+    /// Location fit.
+    Location,
+    /// Budget fit.
+    Budget,
+    /// Reputation.
+    Reputation,
+}
+
 impl ScoreParts {
+    /// The points (of 100) each part fell short by — its weight times what it lacks — the
+    /// largest first, those that lost nothing left out: what would move a match up the most. A
+    /// worker told "learn the skills" when their rate cost them more is told the wrong thing.
+    pub fn shortfalls(&self) -> Vec<(Part, f32)> {
+        let mut out: Vec<(Part, f32)> = [
+            (Part::Required, W_REQUIRED, self.required),
+            (Part::Optional, W_OPTIONAL, self.optional),
+            (Part::Availability, W_AVAILABILITY, self.availability),
+            (Part::TimeZone, W_TIME_ZONE, self.time_zone),
+            (Part::Location, W_LOCATION, self.location),
+            (Part::Budget, W_BUDGET, self.budget),
+            (Part::Reputation, W_REPUTATION, self.reputation),
+        ]
+        .into_iter()
+        .map(|(p, w, v)| (p, 100.0 * w * (1.0 - v.clamp(0.0, 1.0))))
+        .filter(|(_, lost)| *lost >= 0.05)
+        .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
     /// The weighted sum, 0–100. The only place the weights are applied, so that the breakdown
     /// and the ranking can never disagree.
     pub fn total(&self) -> f32 {
@@ -818,5 +859,30 @@ mod tests {
     fn a_workers_facts_fill_one_half_cache_line() {
         assert_eq!(size_of::<WorkerFacts>(), 32);
         assert_eq!(align_of::<WorkerFacts>(), 32);
+    }
+}
+
+#[cfg(test)]
+mod shortfall_tests {
+    use super::*;
+
+    #[test]
+    fn shortfalls_name_what_cost_the_most_first_and_add_up_to_what_was_lost() {
+        let parts = ScoreParts {
+            required: 0.9,
+            optional: 1.0,
+            availability: 1.0,
+            time_zone: 1.0,
+            location: 1.0,
+            budget: 0.0,
+            reputation: 0.5,
+        };
+        let s = parts.shortfalls();
+        assert_eq!(
+            s.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+            [Part::Budget, Part::Required, Part::Reputation]
+        );
+        let lost: f32 = s.iter().map(|(_, l)| l).sum();
+        assert!((100.0 - parts.total() - lost).abs() < 1e-3);
     }
 }

@@ -86,6 +86,8 @@ pub struct AppState {
     pub fetcher: Arc<fetch::HttpFetcher>,
     /// The bank account clients' deposits go to, if the operator named one.
     pub bank: Option<Arc<BankAccount>>,
+    /// Days the decision log keeps a ranking (the notice page says so).
+    pub decision_retention_days: u32,
 }
 
 /// The operator's bank account: where clients send the money they add, quoting their
@@ -135,8 +137,8 @@ pub struct ServerConfig {
     pub encoder: Option<Arc<guild_semantic::Encoder>>,
     /// Where clients' deposits go; without one, deposit instructions say to ask the operator.
     pub bank: Option<BankAccount>,
-    /// Days the decision log keeps a ranking (`None`: 366; never under
-    /// [`guild_platform::MIN_RETENTION`]).
+    /// Days the decision log keeps a ranking (`None`: [`DEFAULT_RETENTION_DAYS`]; never under
+    /// 184, [`guild_platform::MIN_RETENTION`]).
     pub decision_retention_days: Option<u32>,
 }
 
@@ -539,9 +541,14 @@ impl AppState {
             store,
             publication: Arc::new(publication),
             fetcher: Arc::new(fetch::HttpFetcher::from_env()),
+            decision_retention_days: DEFAULT_RETENTION_DAYS,
         }
     }
 }
+
+/// Days the decision log keeps a ranking unless `guild serve --decision-retention-days` says
+/// otherwise: a year, over the six months the EU AI Act asks of deployers.
+pub const DEFAULT_RETENTION_DAYS: u32 = 366;
 
 /// How often the matching index follows the store between requests, unless
 /// `GUILD_MATCH_FOLLOW_MS` says otherwise.
@@ -1048,12 +1055,16 @@ pub async fn serve(
         }
     });
     // The matching index, once built, follows the store between requests.
-    let state = AppState::new(
+    let mut state = AppState::new(
         store,
         publication,
         config.encoder.clone(),
         config.bank.clone(),
     );
+    state.decision_retention_days = config
+        .decision_retention_days
+        .unwrap_or(DEFAULT_RETENTION_DAYS)
+        .max(184);
     // Submitted work the client did not review in time is approved, once a minute.
     let sweeper = state.platform.clone();
     tokio::spawn(async move {
@@ -1079,9 +1090,7 @@ pub async fn serve(
     });
     // The decision log forgets by age only, once a day.
     let pruner = state.platform.clone();
-    let keep = jiff::SignedDuration::from_hours(
-        i64::from(config.decision_retention_days.unwrap_or(366)) * 24,
-    );
+    let keep = jiff::SignedDuration::from_hours(i64::from(state.decision_retention_days) * 24);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
         loop {

@@ -11,6 +11,7 @@ crate::on_both_backends!(
     the_command_line_ranking_is_logged_too,
     teams_and_batch_assignments_are_logged,
     a_worker_contests_and_a_person_decides,
+    a_worker_reads_why_and_contests_on_the_pages_in_both_languages,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -439,4 +440,103 @@ fn a_worker_contests_and_a_person_decides(backend: Backend) {
     );
     let export = server.get_ok_as("/api/v1/me/export", &ann);
     assert_eq!(export["contests"].as_array().unwrap().len(), 2);
+}
+
+fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backend) {
+    use crate::pages::{Visitor, enc, send, token};
+
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let base = server.base.as_str();
+    let client = server.sign_up("client@example.org");
+    let ann = Visitor::sign_up(base, "Ann", "ann@example.org");
+    let ann_token = token(&server, "ann@example.org");
+    // Ann lacks cycle counting and asks more than the budget allows.
+    let mut body = worker("Ann", &[("inventory-control", 4)]);
+    body["rate"] = json!({"minor": 9000, "currency": "EUR"});
+    server.created("/api/v1/workers", &ann_token, &body);
+    let other = server.sign_up("bert@example.org");
+    server.created(
+        "/api/v1/workers",
+        &other,
+        &worker("Bert", &[("inventory-control", 4), ("cycle-counting", 4)]),
+    );
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches"), &client);
+
+    let (status, page) = ann.get("/rankings");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Workers for “Count the stock”"), "{page}");
+    assert!(page.contains("Place 2 of 2 considered"), "{page}");
+    // What would move her up, largest first: the skill she lacks, by its name; then her rate.
+    let up = page
+        .split("What would move you up most:")
+        .nth(1)
+        .expect(&page);
+    let skill_at = up
+        .find("learn, or show at the level asked, the skills it needs: control inventory levels, cycle counting")
+        .expect(up);
+    let rate_at = up.find("a rate within").expect(up);
+    assert!(skill_at < rate_at, "{up}");
+    assert!(!page.contains("Bert"), "another worker's row: {page}");
+
+    // She contests from the page; the page then says a person is looking at it.
+    let decision = page
+        .split("name=\"decision\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, _, location) = ann.post(
+        "/rankings/contest",
+        &format!(
+            "decision={decision}&reason={}",
+            enc("I count stock every week")
+        ),
+    );
+    assert_eq!(status, 303);
+    assert_eq!(location, "/rankings#contests");
+    let (_, page) = ann.get("/rankings");
+    assert!(page.contains("You contested this ranking"), "{page}");
+    assert!(page.contains("I count stock every week"), "{page}");
+    assert!(page.contains("Waiting for a person"), "{page}");
+    // An empty reason is refused with the form's words, nothing filed twice.
+    let (status, page, _) = ann.post(
+        "/rankings/contest",
+        &format!("decision={decision}&reason=+"),
+    );
+    assert_eq!(status, 400, "{page}");
+
+    // In Dutch.
+    let (status, page, _, _) = send(
+        "GET",
+        &format!("{base}/rankings"),
+        Some(&format!("{}; guild_lang=nl", ann.session)),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(page.contains("Uw rangschikkingen"), "{page}");
+    assert!(page.contains("Werkers voor “Count the stock”"), "{page}");
+    assert!(page.contains("Plaats 2 van 2 bekeken"), "{page}");
+    assert!(page.contains("een tarief binnen het budget"), "{page}");
+    assert!(page.contains("Wacht op een mens"), "{page}");
+
+    // The notice is public, in both languages.
+    let (status, page, _, _) = send("GET", &format!("{base}/notice"), None, None);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("60 points: the skills the task needs"),
+        "{page}"
+    );
+    assert!(page.contains("Nothing is rejected automatically"), "{page}");
+    assert!(page.contains("366 days"), "{page}");
+    let (_, page, _, _) = send(
+        "GET",
+        &format!("{base}/notice"),
+        Some("guild_lang=nl"),
+        None,
+    );
+    assert!(page.contains("Niets wordt automatisch afgewezen"), "{page}");
 }

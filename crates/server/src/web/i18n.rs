@@ -1309,6 +1309,133 @@ const WORDS: &[(&str, &str, &str)] = &[
         "There is no public profile here.",
         "Hier is geen openbaar profiel.",
     ),
+    ("rankings_title", "Your rankings", "Uw rangschikkingen"),
+    (
+        "rankings_lead",
+        "Every time Guild ranked you for a client, or ranked work for you, it is kept here: your place, your score in parts, and what would move you up. Guild ranks; a person decides. If a ranking is wrong, contest it: a person answers within 14 days.",
+        "Elke keer dat Guild u rangschikte voor een opdrachtgever, of werk voor u rangschikte, staat het hier: uw plaats, uw score in delen, en wat u hoger zou brengen. Guild rangschikt; een mens beslist. Klopt een rangschikking niet, maak dan bezwaar: een mens antwoordt binnen 14 dagen.",
+    ),
+    (
+        "rankings_no_profile",
+        "Make your worker profile first: rankings are of profiles.",
+        "Maak eerst uw werkersprofiel: rangschikkingen gaan over profielen.",
+    ),
+    (
+        "rankings_none",
+        "You have not appeared in a ranking yet.",
+        "U kwam nog in geen rangschikking voor.",
+    ),
+    ("ranking", "ranking", "rangschikking"),
+    ("rankings_parts", "Your score in parts", "Uw score in delen"),
+    (
+        "rankings_up",
+        "What would move you up most:",
+        "Wat u het meest hoger zou brengen:",
+    ),
+    (
+        "rankings_contested",
+        "You contested this ranking; a person is looking at it.",
+        "U maakte bezwaar tegen deze rangschikking; een mens bekijkt het.",
+    ),
+    ("contest", "Contest this ranking", "Bezwaar maken"),
+    (
+        "contest_reason",
+        "Why is it wrong?",
+        "Waarom klopt het niet?",
+    ),
+    ("contest_send", "Send to a person", "Naar een mens sturen"),
+    ("contests_title", "Your contests", "Uw bezwaren"),
+    (
+        "contests_none",
+        "You have not contested anything.",
+        "U hebt nergens bezwaar tegen gemaakt.",
+    ),
+    (
+        "contest_waiting",
+        "Waiting for a person; answer due by",
+        "Wacht op een mens; antwoord uiterlijk",
+    ),
+    ("notice_link", "How Guild ranks", "Hoe Guild rangschikt"),
+    ("note_contest", "Contest", "Bezwaar"),
+    ("days", "days", "dagen"),
+    (
+        "notice_title",
+        "How Guild ranks, and your rights",
+        "Hoe Guild rangschikt, en uw rechten",
+    ),
+    (
+        "notice_lead",
+        "Guild ranks workers for tasks, tasks for workers, proposes teams and assigns batches of work. Under the EU AI Act these are high-risk uses; this page says what Guild does and what you can do about it.",
+        "Guild rangschikt werkers voor taken en taken voor werkers, stelt teams voor en wijst werk in reeksen toe. Volgens de Europese AI-verordening is dat gebruik met een hoog risico; deze pagina zegt wat Guild doet en wat u eraan kunt doen.",
+    ),
+    ("notice_what_h", "What Guild ranks", "Wat Guild rangschikt"),
+    (
+        "notice_what",
+        "When a client looks for workers, Guild lists the best matches for their task; when you look for work, it lists tasks for you. It proposes; a person always decides who is invited and who is hired. Nothing is rejected automatically.",
+        "Zoekt een opdrachtgever werkers, dan toont Guild de beste overeenkomsten voor de taak; zoekt u werk, dan toont het taken voor u. Guild stelt voor; een mens beslist altijd wie wordt uitgenodigd en wie het werk krijgt. Niets wordt automatisch afgewezen.",
+    ),
+    (
+        "notice_how_h",
+        "How a match is scored",
+        "Hoe een overeenkomst wordt gescoord",
+    ),
+    (
+        "notice_how",
+        "Each match gets a score from 0 to 100, the same way for everyone, from seven parts:",
+        "Elke overeenkomst krijgt een score van 0 tot 100, voor iedereen op dezelfde manier, uit zeven delen:",
+    ),
+    (
+        "notice_part_required",
+        "60 points: the skills the task needs, at the level it needs (a related skill counts for part; a skill shown by a test or a credential counts more than one only stated).",
+        "60 punten: de vaardigheden die de taak vraagt, op het gevraagde niveau (een verwante vaardigheid telt gedeeltelijk; een vaardigheid die een toets of credential aantoont telt zwaarder dan een die alleen vermeld is).",
+    ),
+    (
+        "notice_part_rest",
+        "40 points: skills it would like (10), availability (8), your rate against the budget (7), working hours in common (6), reputation from reviews (5), place (4).",
+        "40 punten: gewenste vaardigheden (10), beschikbaarheid (8), uw tarief tegenover het budget (7), gemeenschappelijke werkuren (6), reputatie uit beoordelingen (5), plaats (4).",
+    ),
+    (
+        "notice_excluded",
+        "A task that needs a language you do not speak, or work on site beyond where you travel, leaves you out of its list; the client can always ask why.",
+        "Een taak die een taal vraagt die u niet spreekt, of werk ter plaatse verder dan u reist, laat u buiten de lijst; de opdrachtgever kan altijd vragen waarom.",
+    ),
+    ("notice_data_h", "On what data", "Op welke gegevens"),
+    (
+        "notice_data",
+        "Your skills and their levels and evidence, your hours, dates, time zone, languages, place and travel distance, your rate, and the ratings of your finished work. Skills read from your own words are proposals you confirm; the skills taxonomy is ESCO and O*NET.",
+        "Uw vaardigheden met hun niveau en bewijs, uw uren, data, tijdzone, talen, plaats en reisafstand, uw tarief, en de beoordelingen van uw afgeronde werk. Vaardigheden die Guild uit uw eigen woorden leest zijn voorstellen die u bevestigt; de vaardighedenlijst is ESCO en O*NET.",
+    ),
+    (
+        "notice_never",
+        "Never used: your name, sex, ethnicity, age, disability or anything you declare for a fairness audit.",
+        "Nooit gebruikt: uw naam, geslacht, etniciteit, leeftijd, beperking of wat u opgeeft voor een eerlijkheidsaudit.",
+    ),
+    ("notice_rights_h", "Your rights", "Uw rechten"),
+    (
+        "notice_explain",
+        "An explanation: every ranking you appeared in, your place, your score in parts and what would move you up.",
+        "Een uitleg: elke rangschikking waarin u voorkwam, uw plaats, uw score in delen en wat u hoger zou brengen.",
+    ),
+    (
+        "notice_contest",
+        "To contest a ranking, or how Guild read one of your skills, with your reason: a platform admin decides and tells you why.",
+        "Bezwaar maken tegen een rangschikking, of tegen hoe Guild een van uw vaardigheden las, met uw reden: een beheerder beslist en zegt u waarom.",
+    ),
+    (
+        "notice_person",
+        "A person decides: Guild ranks and proposes; clients choose whom to invite and hire.",
+        "Een mens beslist: Guild rangschikt en stelt voor; opdrachtgevers kiezen wie ze uitnodigen en aannemen.",
+    ),
+    (
+        "notice_log",
+        "A record: every ranking is logged with its inputs and kept, unchanged, then deleted by age; it is in your data export.",
+        "Een verslag: elke rangschikking wordt met haar invoer vastgelegd en onveranderd bewaard, daarna op leeftijd gewist; ze zit in uw gegevensexport.",
+    ),
+    (
+        "notice_card",
+        "The models and rules, their measured quality and known failures are described in the model card (docs/MODEL_CARD.md in Guild's source).",
+        "De modellen en regels, hun gemeten kwaliteit en bekende fouten staan in de modelkaart (docs/MODEL_CARD.md in de broncode van Guild).",
+    ),
 ];
 
 #[cfg(test)]

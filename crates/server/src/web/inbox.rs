@@ -124,6 +124,16 @@ fn words(t: Words, n: &Notification) -> String {
             let price = n.text.rsplit(": ").next().unwrap_or("");
             format!("Nieuw voorstel op “{title}”: {price}")
         }
+        ("contest", _) => {
+            let (verdict, answer) = if let Some((_, a)) = n.text.split_once(" was upheld: ") {
+                ("is gegrond verklaard", a)
+            } else if let Some((_, a)) = n.text.split_once(" was rejected: ") {
+                ("is afgewezen", a)
+            } else {
+                return n.text.clone();
+            };
+            format!("Uw bezwaar {verdict}: {answer}")
+        }
         ("message", _) => match n.subject.split_once(':') {
             Some(("contract", id)) => format!("Nieuw bericht bij contract {id}"),
             Some(("proposal", id)) => format!("Nieuw bericht bij voorstel {id}"),
@@ -184,6 +194,7 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
                 "message" => ("note_message", contract_href(&n.subject), None),
                 "contract" => ("note_contract", contract_href(&n.subject), None),
                 "account" => ("note_account", "/dashboard".to_owned(), None),
+                "contest" => ("note_contest", "/rankings#contests".to_owned(), None),
                 _ => ("note_other", String::new(), None),
             };
             Item {
@@ -274,6 +285,16 @@ mod tests {
             "U bent uitgenodigd om te reageren op “Orderpicken”"
         );
         assert_eq!(words(Words(Lang::En), &n), n.text);
+        let d = Notification {
+            kind: "contest".to_owned(),
+            subject: "contest:2".to_owned(),
+            text: "Your contest of ranking 9 was rejected: The task needs level 3".to_owned(),
+            ..n.clone()
+        };
+        assert_eq!(
+            words(Words(Lang::Nl), &d),
+            "Uw bezwaar is afgewezen: The task needs level 3"
+        );
         let c = Notification {
             kind: "contract".to_owned(),
             subject: "contract:3".to_owned(),

@@ -15,6 +15,7 @@ mod i18n;
 mod inbox;
 mod money;
 mod organisations;
+mod rankings;
 mod reskill;
 mod task_editor;
 mod tests;
@@ -114,6 +115,9 @@ pub fn routes() -> Router<AppState> {
         .route("/attempts/{id}/assess", post(organisations::assess))
         .route("/inbox", get(inbox::page))
         .route("/inbox/read", post(inbox::mark_read))
+        .route("/rankings", get(rankings::page))
+        .route("/notice", get(rankings::notice))
+        .route("/rankings/contest", post(rankings::contest))
         .route("/money", get(money::page))
         .route("/money/deposit", post(money::deposit))
         .route("/money/withdraw", post(money::withdraw))
