@@ -20,6 +20,7 @@ macro_rules! out {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod assign;
+mod audit;
 mod backup;
 mod bench;
 mod bench_assign;

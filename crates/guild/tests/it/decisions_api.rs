@@ -12,6 +12,7 @@ crate::on_both_backends!(
     teams_and_batch_assignments_are_logged,
     a_worker_contests_and_a_person_decides,
     a_worker_reads_why_and_contests_on_the_pages_in_both_languages,
+    names_never_move_a_ranking_and_the_proxies_are_measured,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -539,4 +540,32 @@ fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backe
         None,
     );
     assert!(page.contains("Niets wordt automatisch afgewezen"), "{page}");
+}
+
+fn names_never_move_a_ranking_and_the_proxies_are_measured(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let out = store.guild_ok(&[
+        "audit",
+        "counterfactual",
+        "--workers",
+        "800",
+        "--tasks",
+        "60",
+    ]);
+    let last = out.lines().last().unwrap_or_default();
+    assert_eq!(last, "workers=800 rankings=160 changed=0", "{out}");
+    // The inputs that stand for place and origin do move rankings, and the report says how much:
+    // were they all 0, the audit would be checking nothing.
+    let moved = |label: &str| -> usize {
+        out.lines()
+            .find(|l| l.contains(label))
+            .and_then(|l| l.rsplit(':').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{label}: {out}"))
+    };
+    assert!(moved("time zone shifted") > 0, "{out}");
+    assert!(moved("languages set to English only") > 0, "{out}");
+    let bad = store.guild(&["audit", "counterfactual", "--workers", "0"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--workers"));
 }
