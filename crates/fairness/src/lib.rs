@@ -1,0 +1,281 @@
+//! Guild's fairness audit, as arithmetic. Given the people in a pool (each with the categories
+//! they declared, per dimension: sex, race/ethnicity, age band, disability) and who of them was
+//! selected at a stage (shown in the top k, invited, hired; or scored above the median), it
+//! computes, per category and per intersection of two dimensions, the selection rate and its
+//! impact ratio against the most selected category, as New York City's Local Law 144 asks of a
+//! bias audit: categories under 2 % of the pool are reported but left out of the impact ratios,
+//! and undeclared people are counted, never guessed.
+//!
+//! This crate knows nothing of how anyone was ranked, and the matching crate does not depend on
+//! it: declared attributes cannot reach the scorer.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+/// A category below this share of the pool is left out of the impact ratios (LL144's rule).
+pub const SMALL_GROUP: f64 = 0.02;
+
+/// An impact ratio under this is flagged (the four-fifths rule of thumb).
+pub const FLAG_BELOW: f64 = 0.8;
+
+/// One person in a pool: their id and the category they declared in each dimension they
+/// declared (a dimension left out is "not declared").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Who.
+    pub id: i64,
+    /// Dimension → category (`"sex" → "female"`).
+    pub declared: BTreeMap<String, String>,
+}
+
+/// One category's (or intersection's) figures at one stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRate {
+    /// The category, or the intersection's categories joined by " × ".
+    pub group: String,
+    /// People of it in the pool.
+    pub pool: usize,
+    /// Of them, selected.
+    pub selected: usize,
+    /// `selected / pool`.
+    pub rate: f64,
+    /// `rate` over the highest rate of the categories not left out; `None` when left out.
+    pub impact_ratio: Option<f64>,
+    /// Left out of the impact ratios: under [`SMALL_GROUP`] of the pool.
+    pub small: bool,
+}
+
+/// A dimension's (or intersection's) figures at one stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breakdown {
+    /// The dimension, or two joined by " × ".
+    pub dimension: String,
+    /// Per category, in name order.
+    pub groups: Vec<GroupRate>,
+    /// People in the pool who did not declare it (not in `groups`).
+    pub undeclared: usize,
+    /// The lowest impact ratio of the categories not left out (`None`: fewer than two).
+    pub min_impact_ratio: Option<f64>,
+}
+
+impl Breakdown {
+    /// Whether a category's impact ratio is under [`FLAG_BELOW`].
+    pub fn flagged(&self) -> bool {
+        self.min_impact_ratio.is_some_and(|r| r < FLAG_BELOW)
+    }
+}
+
+/// The figures of one stage, for every dimension declared in the pool and every pair of them.
+pub fn breakdowns(pool: &[Person], selected: &BTreeSet<i64>) -> Vec<Breakdown> {
+    let dimensions: BTreeSet<&str> = pool
+        .iter()
+        .flat_map(|p| p.declared.keys().map(String::as_str))
+        .collect();
+    let dimensions: Vec<&str> = dimensions.into_iter().collect();
+    let mut out = Vec::new();
+    for (i, d) in dimensions.iter().enumerate() {
+        out.push(breakdown(pool, selected, &[d]));
+        for e in &dimensions[i + 1..] {
+            out.push(breakdown(pool, selected, &[d, e]));
+        }
+    }
+    out
+}
+
+/// The figures of one dimension, or of the intersection of several.
+pub fn breakdown(pool: &[Person], selected: &BTreeSet<i64>, dimensions: &[&str]) -> Breakdown {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut undeclared = 0;
+    for p in pool {
+        let categories: Option<Vec<&str>> = dimensions
+            .iter()
+            .map(|d| p.declared.get(*d).map(String::as_str))
+            .collect();
+        let Some(categories) = categories else {
+            undeclared += 1;
+            continue;
+        };
+        let c = counts.entry(categories.join(" × ")).or_default();
+        c.0 += 1;
+        if selected.contains(&p.id) {
+            c.1 += 1;
+        }
+    }
+    let declared: usize = counts.values().map(|c| c.0).sum();
+    let mut groups: Vec<GroupRate> = counts
+        .into_iter()
+        .map(|(group, (n, s))| GroupRate {
+            group,
+            pool: n,
+            selected: s,
+            rate: if n == 0 { 0.0 } else { s as f64 / n as f64 },
+            impact_ratio: None,
+            small: (n as f64) < SMALL_GROUP * declared as f64,
+        })
+        .collect();
+    let best = groups
+        .iter()
+        .filter(|g| !g.small)
+        .map(|g| g.rate)
+        .fold(0.0f64, f64::max);
+    let counted = groups.iter().filter(|g| !g.small).count();
+    for g in groups.iter_mut().filter(|g| !g.small) {
+        g.impact_ratio = Some(if best > 0.0 { g.rate / best } else { 1.0 });
+    }
+    let min_impact_ratio = (counted >= 2)
+        .then(|| {
+            groups
+                .iter()
+                .filter_map(|g| g.impact_ratio)
+                .fold(f64::INFINITY, f64::min)
+        })
+        .filter(|r| r.is_finite());
+    Breakdown {
+        dimension: dimensions.join(" × "),
+        groups,
+        undeclared,
+        min_impact_ratio,
+    }
+}
+
+/// Who scored above the median of everyone's scores (LL144's "scoring rate" for tools that score
+/// rather than select): each person's score is their best in the period.
+pub fn above_median(scores: &BTreeMap<i64, f64>) -> BTreeSet<i64> {
+    let mut all: Vec<f64> = scores.values().copied().collect();
+    if all.is_empty() {
+        return BTreeSet::new();
+    }
+    all.sort_by(f64::total_cmp);
+    let mid = all.len() / 2;
+    let median = if all.len().is_multiple_of(2) {
+        (all[mid - 1] + all[mid]) / 2.0
+    } else {
+        all[mid]
+    };
+    scores
+        .iter()
+        .filter(|(_, s)| **s > median)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    const SEXES: &[&str] = &["female", "male", "non_binary"];
+    const AGES: &[&str] = &["under_25", "25_39", "40_54", "55_plus"];
+
+    /// A market of `n` people whose declarations are drawn independently of everything else;
+    /// a few leave the age band undeclared; one tiny category.
+    fn market(n: usize, rng: &mut ChaCha8Rng) -> Vec<Person> {
+        (0..n as i64)
+            .map(|id| {
+                let mut declared = BTreeMap::new();
+                let sex = match rng.random_range(0..100u32) {
+                    0 => SEXES[2],
+                    x if x < 50 => SEXES[0],
+                    _ => SEXES[1],
+                };
+                declared.insert("sex".to_owned(), sex.to_owned());
+                if rng.random_range(0..10u32) > 0 {
+                    let age = AGES[rng.random_range(0..AGES.len())];
+                    declared.insert("age_band".to_owned(), age.to_owned());
+                }
+                Person { id, declared }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_selection_blind_to_declarations_has_impact_ratios_near_one() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let pool = market(20_000, &mut rng);
+        // Selected by a coin that knows nothing of anyone.
+        let selected: BTreeSet<i64> = pool
+            .iter()
+            .filter(|_| rng.random_range(0..10u32) < 3)
+            .map(|p| p.id)
+            .collect();
+        let all = breakdowns(&pool, &selected);
+        assert_eq!(
+            all.iter().map(|b| b.dimension.as_str()).collect::<Vec<_>>(),
+            ["age_band", "age_band × sex", "sex"]
+        );
+        for b in &all {
+            assert!(!b.flagged(), "{b:?}");
+            // Sampling noise only: about 2,200 people per intersection, rates near 0.3.
+            assert!(b.min_impact_ratio.unwrap() > 0.85, "{b:?}");
+        }
+        let sex = &all[2];
+        // Non-binary people are about 1 % here: reported, left out of the ratios.
+        let nb = sex.groups.iter().find(|g| g.group == "non_binary").unwrap();
+        assert!(nb.small && nb.impact_ratio.is_none(), "{nb:?}");
+        assert_eq!(sex.undeclared, 0);
+        // About a tenth did not declare their age: counted, not guessed.
+        let age = &all[0];
+        assert!((1500..2500).contains(&age.undeclared), "{age:?}");
+        let counted: usize = age.groups.iter().map(|g| g.pool).sum();
+        assert_eq!(counted + age.undeclared, pool.len());
+    }
+
+    #[test]
+    fn a_selection_that_favours_one_category_is_flagged() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let pool = market(20_000, &mut rng);
+        // A deliberately biased selector: men at 30 %, women at 18 %.
+        let selected: BTreeSet<i64> = pool
+            .iter()
+            .filter(|p| {
+                let bar = if p.declared["sex"] == "male" { 30 } else { 18 };
+                rng.random_range(0..100u32) < bar
+            })
+            .map(|p| p.id)
+            .collect();
+        let all = breakdowns(&pool, &selected);
+        let sex = all.iter().find(|b| b.dimension == "sex").unwrap();
+        assert!(sex.flagged(), "{sex:?}");
+        let women = sex.groups.iter().find(|g| g.group == "female").unwrap();
+        let ratio = women.impact_ratio.unwrap();
+        assert!((0.5..0.7).contains(&ratio), "{women:?}");
+        // The bias shows in every intersection with sex too, and not in age alone.
+        assert!(
+            all.iter()
+                .find(|b| b.dimension == "age_band × sex")
+                .unwrap()
+                .flagged()
+        );
+        assert!(
+            !all.iter()
+                .find(|b| b.dimension == "age_band")
+                .unwrap()
+                .flagged()
+        );
+    }
+
+    #[test]
+    fn scores_above_the_median_and_edge_cases() {
+        let scores: BTreeMap<i64, f64> = [(1, 10.0), (2, 20.0), (3, 30.0), (4, 40.0)].into();
+        assert_eq!(above_median(&scores), [3, 4].into());
+        assert!(above_median(&BTreeMap::new()).is_empty());
+        // An empty pool, or one category: nothing to compare, nothing flagged.
+        let b = breakdown(&[], &BTreeSet::new(), &["sex"]);
+        assert_eq!(b.min_impact_ratio, None);
+        assert!(!b.flagged());
+        let one = [Person {
+            id: 1,
+            declared: [("sex".to_owned(), "female".to_owned())].into(),
+        }];
+        assert_eq!(
+            breakdown(&one, &[1].into(), &["sex"]).min_impact_ratio,
+            None
+        );
+        // Nobody selected at all: every ratio is 1, nothing is flagged by the arithmetic.
+        let pool = market(1000, &mut ChaCha8Rng::seed_from_u64(1));
+        let b = breakdown(&pool, &BTreeSet::new(), &["sex"]);
+        assert_eq!(b.min_impact_ratio, Some(1.0));
+    }
+}
