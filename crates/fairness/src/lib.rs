@@ -13,6 +13,54 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+/// What a worker may declare, and the categories of each (leaving a dimension out is "prefer not
+/// to say"). Race/ethnicity follows the EEO-1 categories that NYC's bias audits report.
+pub const DIMENSIONS: &[(&str, &[&str])] = &[
+    ("sex", &["female", "male", "non_binary", "other"]),
+    (
+        "race_ethnicity",
+        &[
+            "hispanic_or_latino",
+            "white",
+            "black_or_african_american",
+            "asian",
+            "american_indian_or_alaska_native",
+            "native_hawaiian_or_pacific_islander",
+            "two_or_more",
+            "other",
+        ],
+    ),
+    ("age_band", &["under_25", "25_39", "40_54", "55_plus"]),
+    ("disability", &["yes", "no"]),
+];
+
+/// The version of the purpose a worker consents to when declaring (kept with the declaration).
+pub const PURPOSE_VERSION: &str = "2026-12-v1";
+
+/// The purpose, in words: what the declaration is for, and what it is never for.
+pub const PURPOSE: &str = "Voluntary. Used only to audit whether Guild's rankings treat groups of people \
+alike (impact ratios per group, published without names). Never an input to any ranking or score, never shown to \
+clients or other workers, kept sealed apart from your profile, erased when you withdraw.";
+
+/// Checks one declared category: `Err` names what is allowed.
+pub fn check(dimension: &str, category: &str) -> Result<(), String> {
+    match DIMENSIONS.iter().find(|(d, _)| *d == dimension) {
+        None => Err(format!(
+            "{dimension:?} is not a dimension Guild asks about: {}",
+            DIMENSIONS
+                .iter()
+                .map(|(d, _)| *d)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Some((_, allowed)) if allowed.contains(&category) => Ok(()),
+        Some((_, allowed)) => Err(format!(
+            "{dimension}: {category:?} is not one of {} (leave it out to not say)",
+            allowed.join(", ")
+        )),
+    }
+}
+
 /// A category below this share of the pool is left out of the impact ratios (LL144's rule).
 pub const SMALL_GROUP: f64 = 0.02;
 

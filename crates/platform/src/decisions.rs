@@ -253,5 +253,29 @@ impl Platform {
     }
 }
 
+impl Platform {
+    /// Keeps the declaration of worker `worker` (the caller checked it is the asker's): each
+    /// category checked, consent required, sealed apart from the profile.
+    pub fn declare(
+        &self,
+        worker: WorkerId,
+        categories: &std::collections::BTreeMap<String, String>,
+        consent: bool,
+    ) -> Result<(), StoreError> {
+        if !consent {
+            return Err(StoreError::Invalid(format!(
+                "consent: a declaration needs your consent (true) to this purpose: {}",
+                guild_fairness::PURPOSE
+            )));
+        }
+        for (dimension, category) in categories {
+            guild_fairness::check(dimension, category).map_err(StoreError::Invalid)?;
+        }
+        self.store
+            .decisions()
+            .declare(worker, categories, guild_fairness::PURPOSE_VERSION)
+    }
+}
+
 /// The shortest retention the log allows: 184 days (six months, the longest way round).
 pub const MIN_RETENTION: jiff::SignedDuration = jiff::SignedDuration::from_hours(184 * 24);

@@ -221,6 +221,9 @@ impl AppState {
         matching::worker_decisions,
         matching::contest,
         matching::contests,
+        matching::declare,
+        matching::declaration,
+        matching::withdraw_declaration,
         matching::open_contests,
         matching::decide_contest,
         matching::explain_match,
@@ -629,6 +632,12 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
         .route(
             "/api/v1/workers/{id}/contests",
             post(matching::contest).get(matching::contests),
+        )
+        .route(
+            "/api/v1/workers/{id}/declaration",
+            put(matching::declare)
+                .get(matching::declaration)
+                .delete(matching::withdraw_declaration),
         )
         .route("/api/v1/admin/contests", get(matching::open_contests))
         .route(

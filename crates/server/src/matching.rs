@@ -608,6 +608,114 @@ pub async fn decide_contest(
     ))
 }
 
+/// A voluntary declaration for the fairness audit: any of the four dimensions (leave one out to
+/// not say), and consent to the purpose (`GET` shows it).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationRequest {
+    /// Consent to the purpose: must be `true`.
+    pub consent: bool,
+    /// `female`, `male`, `non_binary` or `other`.
+    #[serde(default)]
+    pub sex: Option<String>,
+    /// An EEO-1 category: `hispanic_or_latino`, `white`, `black_or_african_american`, `asian`,
+    /// `american_indian_or_alaska_native`, `native_hawaiian_or_pacific_islander`, `two_or_more`,
+    /// `other`.
+    #[serde(default)]
+    pub race_ethnicity: Option<String>,
+    /// `under_25`, `25_39`, `40_54` or `55_plus`.
+    #[serde(default)]
+    pub age_band: Option<String>,
+    /// `yes` or `no`.
+    #[serde(default)]
+    pub disability: Option<String>,
+}
+
+/// A worker's declaration as they read it back, with the purpose they consented to.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DeclarationView {
+    /// The declaration.
+    pub declaration: guild_store::Declaration,
+    /// What it is for, and never for.
+    pub purpose_text: &'static str,
+}
+
+/// Declares, voluntarily, sex, race/ethnicity, age band and disability for the fairness audit
+/// only: sealed apart from the profile, never an input to any ranking or score, never shown to
+/// anyone but the worker; replaces an earlier declaration.
+#[utoipa::path(put, path = "/api/v1/workers/{id}/declaration", tag = "matching", request_body = DeclarationRequest,
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 204), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem),
+              (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn declare(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+    Body(req): Body<DeclarationRequest>,
+) -> Result<StatusCode, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    let categories: std::collections::BTreeMap<String, String> = [
+        ("sex", req.sex),
+        ("race_ethnicity", req.race_ethnicity),
+        ("age_band", req.age_band),
+        ("disability", req.disability),
+    ]
+    .into_iter()
+    .filter_map(|(d, c)| Some((d.to_owned(), c?.trim().to_owned())))
+    .collect();
+    let platform = state.platform.clone();
+    crate::blocking(move || platform.declare(id, &categories, req.consent)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's own declaration (nobody else reads it but the audit).
+#[utoipa::path(get, path = "/api/v1/workers/{id}/declaration", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 200, body = DeclarationView), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn declaration(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+) -> Result<Json<DeclarationView>, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    match state
+        .on_store(move |store| store.decisions().declaration(id))
+        .await?
+    {
+        Ok(Some(declaration)) => Ok(Json(DeclarationView {
+            declaration,
+            purpose_text: guild_platform::DECLARATION_PURPOSE,
+        })),
+        Ok(None) => Err(ApiError::from(StoreError::NotFound {
+            what: "declaration (none was made)",
+            id: id.to_string(),
+        })),
+        Err(at) => Err(ApiError::from(StoreError::NotFound {
+            what: "declaration (consent was withdrawn and the data erased)",
+            id: format!("{id}, withdrawn at {at}"),
+        })),
+    }
+}
+
+/// Withdraws consent: the declaration is erased at once; later audits count it as withdrawn.
+#[utoipa::path(delete, path = "/api/v1/workers/{id}/declaration", tag = "matching",
+    params(("id" = i64, Path, description = "Worker id")),
+    responses((status = 204), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn withdraw_declaration(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<WorkerId>,
+) -> Result<StatusCode, ApiError> {
+    own_worker(&state, caller.id, id).await?;
+    state
+        .on_store(move |store| store.decisions().withdraw_declaration(id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Why a worker does or does not fit a task.
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]

@@ -256,7 +256,7 @@ impl Store {
     }
 
     /// The key-encryption key in use, or why there is none.
-    fn kek(&self) -> Result<Arc<KeyEncryptionKey>, StoreError> {
+    pub(crate) fn kek(&self) -> Result<Arc<KeyEncryptionKey>, StoreError> {
         self.kek
             .read()
             .map_err(|_| StoreError::Backend("the key-encryption key lock is poisoned".to_owned()))?
@@ -401,6 +401,8 @@ impl Credentials<'_> {
                     &[sealed.into(), new.id().into(), key.id.into()],
                 )?;
             }
+            // Workers' declarations are sealed under the same key: sealed again with the keys.
+            crate::declarations::reseal(tx, &current, &new)?;
             crate::audit::audit(
                 tx,
                 None,

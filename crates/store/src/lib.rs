@@ -11,6 +11,7 @@ mod contracts;
 mod corpus;
 mod credentials;
 mod decisions;
+mod declarations;
 mod export;
 mod import;
 mod imported;
@@ -51,6 +52,7 @@ pub use decisions::{
     Action, Candidate, Contest, ContestOutcome, ContestSubject, Decision, DecisionKind,
     MAX_READ as MAX_DECISIONS_READ, NewCandidate, NewDecision, Outcome,
 };
+pub use declarations::{Declaration, Declarations};
 pub use import::{
     DirSource, NoProgress, Progress, import_ai_exposure, import_crosswalk, import_esco,
     import_onet, load_starter_if_empty,

@@ -46,6 +46,7 @@ migrations![
     "0026_worker_occupations",
     "0027_decision_log",
     "0028_contests",
+    "0029_declarations",
 ];
 
 /// `(version, sql)` of each migration in `dialect`'s list: version N is the Nth.

@@ -377,12 +377,98 @@ pub(crate) fn open(
     Ok(Zeroizing::new(seed))
 }
 
+/// Seals personal data (a worker's declarations) under `kek`, bound to `context` (which record
+/// it belongs to): the same format as issuer keys, other associated data, so that neither can be
+/// opened as the other.
+pub(crate) fn seal_data(
+    kek: &KeyEncryptionKey,
+    context: &str,
+    plain: &[u8],
+) -> Result<String, StoreError> {
+    let mut nonce = [0u8; NONCE_BYTES];
+    getrandom::fill(&mut nonce)
+        .map_err(|e| StoreError::Backend(format!("no randomness to seal data: {e}")))?;
+    let aad = data_associated(context);
+    let sealed = kek
+        .cipher()
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plain,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| StoreError::Backend("sealing data failed".to_owned()))?;
+    let mut bytes = nonce.to_vec();
+    bytes.extend_from_slice(&sealed);
+    Ok(format!(
+        "{SEALED_PREFIX}{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
+    ))
+}
+
+/// Opens what [`seal_data`] sealed for the same `context` under the same KEK.
+pub(crate) fn open_data(
+    kek: &KeyEncryptionKey,
+    context: &str,
+    sealed: &str,
+) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+    let refused = || {
+        StoreError::SealedKey(format!(
+            "the sealed data of {context} does not open: it was changed, or sealed under another \
+             key-encryption key"
+        ))
+    };
+    let bytes = sealed
+        .strip_prefix(SEALED_PREFIX)
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(b)
+                .ok()
+        })
+        .filter(|b| b.len() > NONCE_BYTES)
+        .ok_or_else(refused)?;
+    let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
+    let aad = data_associated(context);
+    kek.cipher()
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: &aad,
+            },
+        )
+        .map(Zeroizing::new)
+        .map_err(|_| refused())
+}
+
+fn data_associated(context: &str) -> Vec<u8> {
+    let mut aad = b"guild sealed data v1".to_vec();
+    aad.extend_from_slice(&(context.len() as u64).to_be_bytes());
+    aad.extend_from_slice(context.as_bytes());
+    aad
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn kek(byte: u8) -> KeyEncryptionKey {
         KeyEncryptionKey::from_bytes([byte; 32], "test")
+    }
+
+    #[test]
+    fn sealed_data_opens_only_for_its_record_under_its_kek() {
+        let k = kek(1);
+        let sealed = seal_data(&k, "declaration:worker:3", b"{\"sex\":\"female\"}").unwrap();
+        assert!(!sealed.contains("female"));
+        assert_eq!(
+            &*open_data(&k, "declaration:worker:3", &sealed).unwrap(),
+            b"{\"sex\":\"female\"}"
+        );
+        assert!(open_data(&k, "declaration:worker:4", &sealed).is_err());
+        assert!(open_data(&kek(2), "declaration:worker:3", &sealed).is_err());
+        assert!(open(&k, "declaration:worker:3", "z", &sealed).is_err());
     }
 
     #[test]

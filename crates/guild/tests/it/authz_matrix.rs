@@ -161,6 +161,7 @@ fn body_for(name: &str, skill: &str) -> Value {
         "POST /api/v1/projects/{id}/publish" => json!({"audience": "open"}),
         "POST /api/v1/tasks/{id}/invitations" => json!({"worker": 2}),
         "POST /api/v1/workers/{id}/contests" => json!({"skill": skill, "reason": "mine now"}),
+        "PUT /api/v1/workers/{id}/declaration" => json!({"consent": true, "sex": "female"}),
         "POST /api/v1/contracts/{id}/messages" | "POST /api/v1/proposals/{id}/messages" => {
             json!({"body": "hello"})
         }

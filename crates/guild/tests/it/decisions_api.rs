@@ -13,6 +13,7 @@ crate::on_both_backends!(
     a_worker_contests_and_a_person_decides,
     a_worker_reads_why_and_contests_on_the_pages_in_both_languages,
     names_never_move_a_ranking_and_the_proxies_are_measured,
+    declarations_are_voluntary_sealed_private_and_move_no_score,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -568,4 +569,139 @@ fn names_never_move_a_ranking_and_the_proxies_are_measured(backend: Backend) {
     let bad = store.guild(&["audit", "counterfactual", "--workers", "0"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--workers"));
+}
+
+fn declarations_are_voluntary_sealed_private_and_move_no_score(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let ann = server.sign_up("ann@example.org");
+    let bea = server.sign_up("bea@example.org");
+    let skills = [("inventory-control", 4), ("cycle-counting", 3)];
+    let ann_w = server.created("/api/v1/workers", &ann, &worker("Twin", &skills))["id"]
+        .as_i64()
+        .unwrap();
+    let bea_w = server.created("/api/v1/workers", &bea, &worker("Twin", &skills))["id"]
+        .as_i64()
+        .unwrap();
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    let scores = || -> Vec<(i64, f64)> {
+        let m = server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches"), &client);
+        m["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["worker"].as_i64().unwrap(), x["score"].as_f64().unwrap()))
+            .collect()
+    };
+    let before = scores();
+    assert_eq!(before.len(), 2);
+    assert_eq!(before[0].1, before[1].1, "twins score alike: {before:?}");
+
+    let path = format!("/api/v1/workers/{ann_w}/declaration");
+    // Nothing declared yet; bad declarations are refused with what is allowed.
+    assert_eq!(server.call("GET", &path, Some(&ann), None).status, 404);
+    for (body, said) in [
+        (json!({"consent": false, "sex": "female"}), "consent"),
+        (json!({"consent": true, "sex": "woman"}), "female, male"),
+        (json!({"consent": true, "religion": "x"}), "religion"),
+        (json!({"sex": "female"}), "consent"),
+    ] {
+        let a = server.call("PUT", &path, Some(&ann), Some(&body));
+        assert_eq!(a.status, 400, "{body}: {}", a.body);
+        assert!(
+            a.body["detail"].as_str().unwrap().contains(said),
+            "{body}: {}",
+            a.body
+        );
+    }
+    let put =
+        |token: &str, path: &str, body: Value| server.call("PUT", path, Some(token), Some(&body));
+    assert_eq!(
+        put(&ann, &path, json!({"consent": true, "sex": "female", "race_ethnicity": "black_or_african_american", "age_band": "55_plus", "disability": "yes"})).status,
+        204
+    );
+    assert_eq!(
+        put(
+            &bea,
+            &format!("/api/v1/workers/{bea_w}/declaration"),
+            json!({"consent": true, "sex": "male", "age_band": "25_39"})
+        )
+        .status,
+        204
+    );
+    // Only the worker reads it back, with the purpose they consented to.
+    let mine = server.get_ok_as(&path, &ann);
+    assert_eq!(mine["declaration"]["categories"]["age_band"], "55_plus");
+    assert!(
+        mine["purpose_text"]
+            .as_str()
+            .unwrap()
+            .contains("Never an input")
+    );
+    for token in [&bea, &client] {
+        let a = server.call("GET", &path, Some(token), None);
+        assert!(matches!(a.status, 403 | 404), "{}", a.body);
+        assert!(!a.body.to_string().contains("55_plus"));
+    }
+    // Sealed at rest: the database holds no category in the clear.
+    if let Some(db) = store.url.strip_prefix("sqlite:") {
+        for file in [db.to_owned(), format!("{db}-wal")] {
+            let raw = std::fs::read(&file).unwrap_or_default();
+            let text = String::from_utf8_lossy(&raw);
+            assert!(
+                !text.contains("black_or_african_american"),
+                "in the clear in {file}"
+            );
+        }
+    }
+    // Declarations move no score: the twins still score alike, to the last digit.
+    assert_eq!(scores(), before);
+    // Withdrawn: erased, and the answer says so.
+    assert_eq!(server.call("DELETE", &path, Some(&ann), None).status, 204);
+    let gone = server.call("GET", &path, Some(&ann), None);
+    assert_eq!(gone.status, 404);
+    assert!(
+        gone.body["detail"].as_str().unwrap().contains("withdrawn"),
+        "{}",
+        gone.body
+    );
+    assert_eq!(server.call("DELETE", &path, Some(&ann), None).status, 404);
+    // Consent may be given again.
+    assert_eq!(
+        put(&ann, &path, json!({"consent": true, "disability": "no"})).status,
+        204
+    );
+    assert_eq!(
+        server.get_ok_as(&path, &ann)["declaration"]["categories"],
+        json!({"disability": "no"})
+    );
+
+    // A new key-encryption key seals the declarations again with the issuer keys: read after
+    // the rotation under the new key only.
+    drop(server);
+    let dir = tempfile::tempdir().unwrap();
+    let new_file = dir.path().join("next.kek");
+    let new_path = new_file.to_str().unwrap();
+    store.guild_ok(&["credential", "keys", "new-kek", new_path]);
+    store.guild_ok(&[
+        "credential",
+        "keys",
+        "rotate-kek",
+        "--new-key-file",
+        new_path,
+    ]);
+    let mut env = store.key_env.clone();
+    if store.url.starts_with("postgres") {
+        env.retain(|(k, _)| k != "GUILD_KEY_FILE");
+        env.push(("GUILD_KEY_FILE".to_owned(), new_path.to_owned()));
+    }
+    let server = store.serve_with("127.0.0.1:0", &env);
+    let ann = crate::pages::token(&server, "ann@example.org");
+    assert_eq!(
+        server.get_ok_as(&path, &ann)["declaration"]["categories"],
+        json!({"disability": "no"})
+    );
 }

@@ -106,6 +106,7 @@ const AREAS: &[(&str, &str)] = &[
     ),
     ("/api/v1/workers/{id}/credentials/reputation", "credentials"),
     ("/api/v1/workers/{id}/contests", "profile"),
+    ("/api/v1/workers/{id}/declaration", "profile"),
     ("/api/v1/workers/{id}/decisions", "profile"),
     ("/api/v1/workers/{id}/matches", "profile"),
     ("/api/v1/workers/{id}/teaching", "profile"),
