@@ -60,7 +60,7 @@ impl Accounts<'_> {
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
             out.insert("exported_at".into(), tx.now().to_string().into());
-            let sections: [(&str, &[&str], &str); 32] = [
+            let sections: [(&str, &[&str], &str); 33] = [
                 ("account", &["id", "email", "display_name", "created_at"], "FROM accounts WHERE id = $1"),
                 ("tokens", &["id", "name", "scopes", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),
                 ("workers", &["id", "name", "hours_per_week", "available_from", "available_until", "utc_offset_minutes", "work_mode", "lat", "lon", "travel_radius_km", "languages", "rate_minor", "rate_currency", "rating", "reviews", "created_at", "updated_at"], "FROM workers WHERE owner_id = $1 ORDER BY id"),
@@ -91,6 +91,7 @@ impl Accounts<'_> {
                 ("audit_events", &["id", "at", "kind", "subject", "detail"], "FROM audit_events WHERE actor = $1 ORDER BY id"),
                 ("rankings_shown", &["id", "at", "kind", "task_id", "worker_id", "k", "considered", "inputs"], "FROM decisions WHERE shown_to = $1 ORDER BY id"),
                 ("rankings_appeared_in", &["c.decision_id", "d.at", "d.kind", "c.rank", "c.worker_id", "c.task_id", "c.score", "c.parts"], "FROM decision_candidates c JOIN decisions d ON d.id = c.decision_id JOIN workers w ON w.id = c.worker_id WHERE w.owner_id = $1 ORDER BY c.decision_id, c.rank"),
+                ("declarations", &["d.worker_id", "d.purpose", "d.consented_at", "d.withdrawn_at"], "FROM declarations d JOIN workers w ON w.id = d.worker_id WHERE w.owner_id = $1"),
                 ("contests", &["id", "worker_id", "kind", "decision_id", "skill", "reason", "created_at", "due_at", "decided_at", "outcome", "answer"], "FROM contests WHERE account_id = $1 ORDER BY id"),
                 ("decision_outcomes", &["o.at", "o.task_id", "o.worker_id", "o.action"], "FROM decision_outcomes o JOIN workers w ON w.id = o.worker_id WHERE w.owner_id = $1 ORDER BY o.id"),
             ];

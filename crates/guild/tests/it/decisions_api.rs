@@ -669,6 +669,13 @@ fn declarations_are_voluntary_sealed_private_and_move_no_score(backend: Backend)
         gone.body
     );
     assert_eq!(server.call("DELETE", &path, Some(&ann), None).status, 404);
+    // The export says when consent was given and withdrawn (the categories are read with GET).
+    let export = server.get_ok_as("/api/v1/me/export", &ann);
+    assert!(
+        export["declarations"][0]["withdrawn_at"].is_string(),
+        "{export}"
+    );
+    assert!(!export.to_string().contains("55_plus"));
     // Consent may be given again.
     assert_eq!(
         put(&ann, &path, json!({"consent": true, "disability": "no"})).status,
