@@ -333,29 +333,51 @@ impl Platform {
         shown_to: Option<AccountId>,
     ) -> Result<Matches<WorkerMatch>, MatchingError> {
         let ranked = self.rank_workers_unlogged(task, k)?;
-        let inputs = self.matching.inputs();
-        self.decisions.log(NewDecision {
-            kind: DecisionKind::WorkersForTask,
+        let candidates = ranked
+            .matches
+            .iter()
+            .map(|m| (m.worker, task.id, m.score, &m.breakdown));
+        // A stored task, or a one-skill query of the pages (the nearest holders of a skill a
+        // team lacks), which has none.
+        let subject = (task.id.get() != 0).then_some(task.id);
+        self.log_ranking(
+            DecisionKind::WorkersForTask,
             shown_to,
-            // A stored task, or a one-skill query of the pages (the nearest holders of a skill a
-            // team lacks), which has none.
-            task: (task.id.get() != 0).then_some(task.id),
-            worker: None,
+            (subject, None),
             k,
-            considered: ranked.considered,
-            inputs,
-            candidates: ranked
-                .matches
-                .iter()
-                .map(|m| NewCandidate {
-                    worker: m.worker,
-                    task: task.id,
-                    score: m.score,
-                    parts: serde_json::to_string(&m.breakdown).unwrap_or_default(),
+            ranked.considered,
+            candidates,
+        );
+        Ok(ranked)
+    }
+
+    /// Hands a ranking to the decision log with the inputs it rests on.
+    fn log_ranking<'m>(
+        &self,
+        kind: DecisionKind,
+        shown_to: Option<AccountId>,
+        (task, worker): (Option<TaskId>, Option<WorkerId>),
+        k: usize,
+        considered: usize,
+        candidates: impl Iterator<Item = (WorkerId, TaskId, f32, &'m Breakdown)>,
+    ) {
+        self.decisions.log(NewDecision {
+            kind,
+            shown_to,
+            task,
+            worker,
+            k,
+            considered,
+            inputs: self.matching.inputs(),
+            candidates: candidates
+                .map(|(worker, task, score, breakdown)| NewCandidate {
+                    worker,
+                    task,
+                    score,
+                    parts: serde_json::to_string(breakdown).unwrap_or_default(),
                 })
                 .collect(),
         });
-        Ok(ranked)
     }
 
     /// [`Self::rank_workers`] without the decision log, for `guild bench decision-log` only,
@@ -396,7 +418,6 @@ impl Platform {
         shown_to: Option<AccountId>,
     ) -> Result<Matches<TaskMatch>, MatchingError> {
         let index = self.match_index()?;
-        let inputs = self.matching.inputs();
         let ranked = index.top_tasks(worker, k)?;
         let ids: Vec<TaskId> = ranked.iter().map(|r| r.id).collect();
         let tasks = self.store.work().tasks(&ids)?;
@@ -414,25 +435,18 @@ impl Platform {
             matches,
             considered: index.task_count(),
         };
-        self.decisions.log(NewDecision {
-            kind: DecisionKind::TasksForWorker,
+        let candidates = ranked
+            .matches
+            .iter()
+            .map(|m| (worker.id, m.task, m.score, &m.breakdown));
+        self.log_ranking(
+            DecisionKind::TasksForWorker,
             shown_to,
-            task: None,
-            worker: Some(worker.id),
+            (None, Some(worker.id)),
             k,
-            considered: ranked.considered,
-            inputs,
-            candidates: ranked
-                .matches
-                .iter()
-                .map(|m| NewCandidate {
-                    worker: worker.id,
-                    task: m.task,
-                    score: m.score,
-                    parts: serde_json::to_string(&m.breakdown).unwrap_or_default(),
-                })
-                .collect(),
-        });
+            ranked.considered,
+            candidates,
+        );
         Ok(ranked)
     }
 

@@ -308,26 +308,54 @@ pub(crate) fn seal(
     public_multibase: &str,
     seed: &[u8; 32],
 ) -> Result<String, StoreError> {
+    seal_bytes(kek, &associated_data(issuer, public_multibase), seed)
+        .map_err(|why| StoreError::Backend(format!("sealing an issuer key failed: {why}")))
+}
+
+/// `xc20p1:` and base64 of a fresh nonce ‖ the ciphertext of `msg` bound to `aad` ‖ its tag.
+fn seal_bytes(kek: &KeyEncryptionKey, aad: &[u8], msg: &[u8]) -> Result<String, String> {
     let mut nonce = [0u8; NONCE_BYTES];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| StoreError::Backend(format!("no randomness to seal a key: {e}")))?;
-    let aad = associated_data(issuer, public_multibase);
+    getrandom::fill(&mut nonce).map_err(|e| format!("no randomness: {e}"))?;
     let sealed = kek
         .cipher()
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: seed,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| StoreError::Backend("sealing an issuer key failed".to_owned()))?;
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg, aad })
+        .map_err(|_| "the cipher refused".to_owned())?;
     let mut bytes = nonce.to_vec();
     bytes.extend_from_slice(&sealed);
     Ok(format!(
         "{SEALED_PREFIX}{}",
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
     ))
+}
+
+/// Why sealed bytes did not open.
+enum Refused {
+    /// Not `xc20p1:` and base64 of more than a nonce.
+    Format,
+    /// Another KEK, other associated data, or a changed byte.
+    Open,
+}
+
+/// What [`seal_bytes`] sealed with `aad` under `kek`.
+fn open_bytes(
+    kek: &KeyEncryptionKey,
+    aad: &[u8],
+    sealed: &str,
+) -> Result<Zeroizing<Vec<u8>>, Refused> {
+    let bytes = sealed
+        .strip_prefix(SEALED_PREFIX)
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(b)
+                .ok()
+        })
+        .filter(|b| b.len() > NONCE_BYTES)
+        .ok_or(Refused::Format)?;
+    let (nonce, msg) = bytes.split_at(NONCE_BYTES);
+    kek.cipher()
+        .decrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .map(Zeroizing::new)
+        .map_err(|_| Refused::Open)
 }
 
 /// Opens what [`seal`] wrote for the same issuer and public key under the same KEK; anything
@@ -343,33 +371,15 @@ pub(crate) fn open(
             "the sealed secret key {public_multibase} of issuer {issuer} {why}"
         ))
     };
-    let bytes = sealed
-        .strip_prefix(SEALED_PREFIX)
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(b)
-                .ok()
-        })
-        .filter(|b| b.len() > NONCE_BYTES)
-        .ok_or_else(|| refused("is not in the sealed format"))?;
-    let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-    let aad = associated_data(issuer, public_multibase);
-    let seed = Zeroizing::new(
-        kek.cipher()
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| {
-                refused(
-                    "does not open: it was changed, or belongs to another issuer or key, or \
-                     was sealed under another key-encryption key",
-                )
-            })?,
-    );
+    let seed = open_bytes(kek, &associated_data(issuer, public_multibase), sealed).map_err(
+        |e| match e {
+            Refused::Format => refused("is not in the sealed format"),
+            Refused::Open => refused(
+                "does not open: it was changed, or belongs to another issuer or key, or was \
+                 sealed under another key-encryption key",
+            ),
+        },
+    )?;
     let seed: [u8; 32] = seed
         .as_slice()
         .try_into()
@@ -385,26 +395,8 @@ pub(crate) fn seal_data(
     context: &str,
     plain: &[u8],
 ) -> Result<String, StoreError> {
-    let mut nonce = [0u8; NONCE_BYTES];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| StoreError::Backend(format!("no randomness to seal data: {e}")))?;
-    let aad = data_associated(context);
-    let sealed = kek
-        .cipher()
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: plain,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| StoreError::Backend("sealing data failed".to_owned()))?;
-    let mut bytes = nonce.to_vec();
-    bytes.extend_from_slice(&sealed);
-    Ok(format!(
-        "{SEALED_PREFIX}{}",
-        base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
-    ))
+    seal_bytes(kek, &data_associated(context), plain)
+        .map_err(|why| StoreError::Backend(format!("sealing data failed: {why}")))
 }
 
 /// Opens what [`seal_data`] sealed for the same `context` under the same KEK.
@@ -413,33 +405,12 @@ pub(crate) fn open_data(
     context: &str,
     sealed: &str,
 ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-    let refused = || {
+    open_bytes(kek, &data_associated(context), sealed).map_err(|_| {
         StoreError::SealedKey(format!(
             "the sealed data of {context} does not open: it was changed, or sealed under another \
              key-encryption key"
         ))
-    };
-    let bytes = sealed
-        .strip_prefix(SEALED_PREFIX)
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(b)
-                .ok()
-        })
-        .filter(|b| b.len() > NONCE_BYTES)
-        .ok_or_else(refused)?;
-    let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-    let aad = data_associated(context);
-    kek.cipher()
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: &aad,
-            },
-        )
-        .map(Zeroizing::new)
-        .map_err(|_| refused())
+    })
 }
 
 fn data_associated(context: &str) -> Vec<u8> {
