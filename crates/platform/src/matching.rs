@@ -362,6 +362,7 @@ impl Platform {
         candidates: impl Iterator<Item = (WorkerId, TaskId, f32, &'m Breakdown)>,
     ) {
         self.decisions.log(NewDecision {
+            at: self.store.now(),
             kind,
             shown_to,
             task,

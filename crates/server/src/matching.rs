@@ -886,6 +886,7 @@ pub async fn assign(
     .await
     .map_err(|e| ApiError::internal(&e))??;
     state.platform.log_decision(guild_store::NewDecision {
+        at: state.store.now(),
         kind: guild_store::DecisionKind::Assignment,
         shown_to: Some(caller.id),
         task: None,
@@ -966,6 +967,7 @@ pub(crate) async fn propose_team(
 ) -> Result<TeamAnswer, ApiError> {
     let answer = form_team(state, project).await?;
     state.platform.log_decision(guild_store::NewDecision {
+        at: state.store.now(),
         kind: guild_store::DecisionKind::Team,
         shown_to: Some(shown_to),
         task: None,

@@ -104,6 +104,8 @@ pub struct NewCandidate {
 /// A ranking shown, to be logged.
 #[derive(Debug, Clone)]
 pub struct NewDecision {
+    /// When it was shown (the log is written a moment later, in batches).
+    pub at: jiff::Timestamp,
     /// What was ranked.
     pub kind: DecisionKind,
     /// The account it was shown to (`None`: the operator's command line).
@@ -255,13 +257,12 @@ impl Decisions<'_> {
             return Ok(());
         }
         self.store.write(|tx| {
-            let now = tx.now().to_string();
             for d in decisions {
                 let id: DecisionId = crate::sql::first(&tx.query(
                     "INSERT INTO decisions (at, kind, shown_to, task_id, worker_id, k, considered, inputs) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                     &[
-                        now.clone().into(),
+                        d.at.to_string().into(),
                         d.kind.as_str().into(),
                         d.shown_to.into(),
                         d.task.into(),
@@ -649,8 +650,9 @@ mod tests {
     use super::*;
     use jiff::{SignedDuration, Timestamp};
 
-    fn ranking(task: i64) -> NewDecision {
+    fn ranking(task: i64, at: Timestamp) -> NewDecision {
         NewDecision {
+            at,
             kind: DecisionKind::WorkersForTask,
             shown_to: None,
             task: Some(TaskId(task)),
@@ -683,9 +685,15 @@ mod tests {
         let start: Timestamp = "2030-01-01T00:00:00Z".parse().unwrap();
         let clock = std::sync::Arc::new(crate::ManualClock::at(start));
         store.set_clock(clock.clone());
-        store.decisions().record(&[ranking(7)]).unwrap();
+        store
+            .decisions()
+            .record(&[ranking(7, store.now())])
+            .unwrap();
         clock.advance(SignedDuration::from_hours(200 * 24));
-        store.decisions().record(&[ranking(7), ranking(8)]).unwrap();
+        store
+            .decisions()
+            .record(&[ranking(7, store.now()), ranking(8, store.now())])
+            .unwrap();
 
         let (old, _) = store.decisions().of_task(TaskId(7)).unwrap();
         assert_eq!(old.len(), 2);

@@ -148,7 +148,16 @@ fn row(
 ) -> Option<Row> {
     let mine = d.candidates.first()?;
     let title = |t: TaskId| titles.get(&t).cloned().unwrap_or_else(|| format!("#{t}"));
+    // A one-skill search of the pages (the nearest holders of a skill a client's team lacks)
+    // ranks for no stored task.
+    let for_a_team = mine.task.get() == 0;
     let what = match (d.kind, lang) {
+        (DecisionKind::WorkersForTask, Lang::En) if for_a_team => {
+            "Workers who hold a skill a client's team lacks".to_owned()
+        }
+        (DecisionKind::WorkersForTask, Lang::Nl) if for_a_team => {
+            "Werkers met een vaardigheid die het team van een opdrachtgever mist".to_owned()
+        }
         (DecisionKind::WorkersForTask, Lang::En) => format!("Workers for “{}”", title(mine.task)),
         (DecisionKind::WorkersForTask, Lang::Nl) => format!("Werkers voor “{}”", title(mine.task)),
         (DecisionKind::TasksForWorker, Lang::En) => {
