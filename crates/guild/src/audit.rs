@@ -159,3 +159,289 @@ pub fn counterfactual(store: &Store, o: &Counterfactual) -> Result<String> {
     }
     Ok(report)
 }
+
+/// Options of the impact-ratio audit.
+pub struct FairnessAudit {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub json: bool,
+    pub html: Option<std::path::PathBuf>,
+}
+
+/// One stage of the audit: its pool, and its figures per dimension and intersection.
+#[derive(serde::Serialize)]
+struct Stage {
+    stage: &'static str,
+    pool: usize,
+    selected: usize,
+    breakdowns: Vec<guild_fairness::Breakdown>,
+}
+
+/// The audit's report.
+#[derive(serde::Serialize)]
+struct Report {
+    from: String,
+    to: String,
+    rankings: usize,
+    workers: usize,
+    declared: usize,
+    withdrawn: usize,
+    stages: Vec<Stage>,
+    groups: usize,
+    min_impact_ratio: Option<f64>,
+}
+
+/// A time given as a date (`2026-01-31`, midnight UTC) or an RFC 3339 instant.
+fn instant(text: &str, flag: &str) -> Result<jiff::Timestamp> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    match text.parse::<jiff::civil::Date>() {
+        Ok(d) => Ok(d.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp()),
+        Err(_) => bail!(
+            "{flag}: {text:?} is neither a date (2026-01-31) nor an instant (2026-01-31T09:00:00Z)"
+        ),
+    }
+}
+
+pub fn fairness(store: &Store, o: &FairnessAudit) -> Result<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let now = store.now();
+    let to = match &o.to {
+        Some(t) => instant(t, "--to")?,
+        None => now.checked_add(jiff::SignedDuration::from_secs(1))?,
+    };
+    let from = match &o.from {
+        Some(f) => instant(f, "--from")?,
+        None => to.checked_sub(jiff::SignedDuration::from_hours(366 * 24))?,
+    };
+    if from >= to {
+        bail!("--from ({from}) must come before --to ({to})");
+    }
+    let window = store
+        .decisions()
+        .audit_window(&from.to_string(), &to.to_string())?;
+    let declarations = store.decisions().declarations_for_audit()?;
+    let person = |w: &guild_matching::WorkerId| guild_fairness::Person {
+        id: w.get(),
+        declared: declarations.declared.get(w).cloned().unwrap_or_default(),
+    };
+    let everyone: Vec<guild_fairness::Person> = window.workers.iter().map(person).collect();
+    let shown_pool: Vec<guild_fairness::Person> = window.shown.keys().map(person).collect();
+    let ids = |set: &BTreeSet<guild_matching::WorkerId>| -> BTreeSet<i64> {
+        set.iter()
+            .filter(|w| window.shown.contains_key(w))
+            .map(|w| w.get())
+            .collect()
+    };
+    let shown: BTreeSet<i64> = window.shown.keys().map(|w| w.get()).collect();
+    let scores: BTreeMap<i64, f64> = window.shown.iter().map(|(w, s)| (w.get(), *s)).collect();
+    let stage = |name, pool: &[guild_fairness::Person], selected: BTreeSet<i64>| Stage {
+        stage: name,
+        pool: pool.len(),
+        selected: selected.len(),
+        breakdowns: guild_fairness::breakdowns(pool, &selected),
+    };
+    // No ranking in the period: no stage to measure (a ratio of nothing is not 1).
+    let stages = if window.rankings == 0 {
+        Vec::new()
+    } else {
+        vec![
+            stage("shown in a ranking (pool: every profile)", &everyone, shown),
+            stage(
+                "scored above the median (pool: those shown)",
+                &shown_pool,
+                guild_fairness::above_median(&scores),
+            ),
+            stage(
+                "invited (pool: those shown)",
+                &shown_pool,
+                ids(&window.invited),
+            ),
+            stage("hired (pool: those shown)", &shown_pool, ids(&window.hired)),
+        ]
+    };
+    let min_impact_ratio = stages
+        .iter()
+        .flat_map(|s| &s.breakdowns)
+        .filter_map(|b| b.min_impact_ratio)
+        .reduce(f64::min);
+    let groups = stages.first().map_or(0, |s| {
+        s.breakdowns
+            .iter()
+            .filter(|b| !b.dimension.contains(" × "))
+            .flat_map(|b| &b.groups)
+            .filter(|g| !g.small)
+            .count()
+    });
+    let report = Report {
+        from: from.to_string(),
+        to: to.to_string(),
+        rankings: window.rankings,
+        workers: window.workers.len(),
+        declared: declarations.declared.len(),
+        withdrawn: declarations.withdrawn,
+        stages,
+        groups,
+        min_impact_ratio,
+    };
+    if let Some(path) = &o.html {
+        std::fs::write(path, html(&report))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let last = format!(
+        "groups={} min_impact_ratio={} decisions={}",
+        report.groups,
+        report
+            .min_impact_ratio
+            .map_or("none".to_owned(), |r| format!("{r:.3}")),
+        report.rankings
+    );
+    if o.json {
+        return Ok(format!(
+            "{}\n{last}",
+            serde_json::to_string_pretty(&report)?
+        ));
+    }
+    let mut out = format!(
+        "period  : {} to {}; {} rankings of workers\n\
+         workers : {} profiles; {} declared, {} withdrew their declaration (erased), {} never declared\n",
+        report.from,
+        report.to,
+        report.rankings,
+        report.workers,
+        report.declared,
+        report.withdrawn,
+        report
+            .workers
+            .saturating_sub(report.declared + report.withdrawn),
+    );
+    if report.rankings == 0 {
+        out.push_str("nothing to audit: no ranking of workers was shown in the period\n");
+        out.push_str(&last);
+        return Ok(out);
+    }
+    for s in &report.stages {
+        out.push_str(&format!("\n{} — {} of {}\n", s.stage, s.selected, s.pool));
+        for b in &s.breakdowns {
+            out.push_str(&format!(
+                "  {}{}{}:\n",
+                b.dimension,
+                if b.flagged() {
+                    "  [FLAGGED: an impact ratio under 0.8]"
+                } else {
+                    ""
+                },
+                if b.undeclared > 0 {
+                    format!(" ({} undeclared)", b.undeclared)
+                } else {
+                    String::new()
+                }
+            ));
+            for g in &b.groups {
+                out.push_str(&format!(
+                    "    {:<48} {:>6} of {:>6}  rate {:.3}  {}\n",
+                    g.group,
+                    g.selected,
+                    g.pool,
+                    g.rate,
+                    match g.impact_ratio {
+                        Some(r) => format!("impact ratio {r:.3}"),
+                        None => "under 2 % of the pool: left out of the ratios".to_owned(),
+                    }
+                ));
+            }
+        }
+    }
+    out.push_str(&last);
+    Ok(out)
+}
+
+/// A publishable page: every stage's figures as tables and SVG bars (each category's rate; the
+/// line marks four fifths of the highest).
+fn html(r: &Report) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    let mut body = String::new();
+    for s in &r.stages {
+        body.push_str(&format!(
+            "<h2>{}</h2><p>{} of {} selected.</p>",
+            esc(s.stage),
+            s.selected,
+            s.pool
+        ));
+        for b in &s.breakdowns {
+            let best = b
+                .groups
+                .iter()
+                .filter(|g| !g.small)
+                .map(|g| g.rate)
+                .fold(0.0f64, f64::max);
+            let height = 22 * b.groups.len() + 10;
+            let mut svg = format!(
+                "<svg role=\"img\" aria-label=\"selection rates by {d}\" width=\"640\" height=\"{height}\" viewBox=\"0 0 640 {height}\">",
+                d = esc(&b.dimension)
+            );
+            for (i, g) in b.groups.iter().enumerate() {
+                let y = 22 * i + 4;
+                let w = (g.rate * 300.0).round();
+                svg.push_str(&format!(
+                    "<text x=\"0\" y=\"{ty}\" font-size=\"12\">{name}</text><rect x=\"250\" y=\"{y}\" width=\"{w}\" height=\"16\" fill=\"{fill}\"/><text x=\"{tx}\" y=\"{ty}\" font-size=\"12\">{rate:.3}</text>",
+                    ty = y + 12,
+                    name = esc(&g.group),
+                    fill = match g.impact_ratio {
+                        None => "#bbb",
+                        Some(x) if x < guild_fairness::FLAG_BELOW => "#c0392b",
+                        Some(_) => "#2e86c1",
+                    },
+                    tx = 256.0 + w,
+                    rate = g.rate
+                ));
+            }
+            let four_fifths = 250.0 + (best * 0.8 * 300.0).round();
+            svg.push_str(&format!(
+                "<line x1=\"{four_fifths}\" y1=\"0\" x2=\"{four_fifths}\" y2=\"{height}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/></svg>"
+            ));
+            let rows: String = b
+                .groups
+                .iter()
+                .map(|g| {
+                    format!(
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td></tr>",
+                        esc(&g.group),
+                        g.pool,
+                        g.selected,
+                        g.rate,
+                        g.impact_ratio
+                            .map_or("under 2 %: left out".to_owned(), |x| format!("{x:.3}"))
+                    )
+                })
+                .collect();
+            body.push_str(&format!(
+                "<h3>{}{}</h3>{svg}<table><thead><tr><th>category</th><th>pool</th><th>selected</th><th>rate</th><th>impact ratio</th></tr></thead><tbody>{rows}</tbody></table><p>{} did not declare this.</p>",
+                esc(&b.dimension),
+                if b.flagged() { " — flagged: an impact ratio under 0.8" } else { "" },
+                b.undeclared
+            ));
+        }
+    }
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Guild bias audit {from} to {to}</title>\
+         <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}td:first-child,th:first-child{{text-align:left}}</style></head>\
+         <body><h1>Bias audit of Guild's rankings</h1><p>Period {from} to {to}: {rankings} rankings of workers; {workers} profiles, {declared} with a declaration, {withdrawn} withdrawn (erased). \
+         Method: selection rate per category and per intersection of two dimensions, impact ratio against the most selected category (New York City Local Law 144); \
+         categories under 2 % of the declared pool are shown and left out of the ratios; bars in red have an impact ratio under 0.8; the dashed line is four fifths of the highest rate. \
+         Declarations are voluntary and never an input to any ranking.</p>{body}</body></html>\n",
+        from = esc(&r.from),
+        to = esc(&r.to),
+        rankings = r.rankings,
+        workers = r.workers,
+        declared = r.declared,
+        withdrawn = r.withdrawn,
+    )
+}

@@ -232,6 +232,24 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
+    /// Impact ratios of the rankings shown in a period, per declared category and intersection
+    /// (NYC Local Law 144's method): who was shown, scored above the median, invited and hired.
+    /// Last line: `groups=N min_impact_ratio=x decisions=N`.
+    Fairness {
+        /// Start of the period (a date, 2026-01-31, or an RFC 3339 instant). Default: a year
+        /// before --to.
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the period, excluded. Default: now.
+        #[arg(long)]
+        to: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write a publishable HTML report with charts to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Generated workers renamed (and their declared attributes, which the model has no place
     /// for): every ranking and score must stay identical; time zone, languages and place changed
     /// one at a time show how much each moves. Last line: `workers=N rankings=N changed=N`;
@@ -741,6 +759,24 @@ pub fn run() -> Result<ExitCode> {
                     tasks,
                     k,
                     seed,
+                },
+            )?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Fairness {
+            from,
+            to,
+            json,
+            html,
+        }) => {
+            let report = crate::audit::fairness(
+                &open(&db)?,
+                &crate::audit::FairnessAudit {
+                    from,
+                    to,
+                    json,
+                    html,
                 },
             )?;
             out!("{report}");

@@ -4,6 +4,8 @@
 //! reads every ranking they appeared in, a client every ranking of their task. Nothing in it is
 //! ever changed: rows are appended, and removed only by age ([`Decisions::prune`]).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use guild_ids::{AccountId, ContestId, DecisionId, TaskId, WorkerId};
 use serde::Serialize;
 
@@ -641,6 +643,72 @@ impl Decisions<'_> {
                 outcome.as_str(),
             )?;
             Ok(c)
+        })
+    }
+}
+
+/// What the fairness audit reads from the log for a period: who was shown in a ranking of
+/// workers (with their best score), who was invited, who applied, who was hired, and every
+/// worker who had a profile (the pool of the first stage).
+#[derive(Debug, Clone, Default)]
+pub struct AuditWindow {
+    /// Rankings of workers for tasks in the period.
+    pub rankings: usize,
+    /// Every worker profile.
+    pub workers: Vec<WorkerId>,
+    /// Workers shown in a ranking of workers, with their best score there.
+    pub shown: BTreeMap<WorkerId, f64>,
+    /// Workers invited after a ranking.
+    pub invited: BTreeSet<WorkerId>,
+    /// Workers hired.
+    pub hired: BTreeSet<WorkerId>,
+}
+
+impl Decisions<'_> {
+    /// The log's stages between `from` (inclusive) and `to` (exclusive), RFC 3339.
+    pub fn audit_window(&self, from: &str, to: &str) -> Result<AuditWindow, StoreError> {
+        self.store.read(|tx| {
+            let mut w = AuditWindow {
+                rankings: tx
+                    .query(
+                        "SELECT COUNT(*) AS n FROM decisions WHERE kind = 'workers_for_task' AND at >= $1 AND at < $2",
+                        &[from.into(), to.into()],
+                    )?
+                    .first()
+                    .map_or(Ok(0), |r| r.int("n"))? as usize,
+                ..AuditWindow::default()
+            };
+            for r in tx.query("SELECT id FROM workers ORDER BY id", &[])?.iter() {
+                w.workers.push(r.id("id")?);
+            }
+            for r in tx
+                .query(
+                    "SELECT c.worker_id, MAX(c.score) AS best FROM decision_candidates c \
+                     JOIN decisions d ON d.id = c.decision_id \
+                     WHERE d.kind = 'workers_for_task' AND d.at >= $1 AND d.at < $2 GROUP BY c.worker_id",
+                    &[from.into(), to.into()],
+                )?
+                .iter()
+            {
+                w.shown
+                    .insert(r.id("worker_id")?, r.opt_real("best")?.unwrap_or_default());
+            }
+            for r in tx
+                .query(
+                    "SELECT DISTINCT worker_id, action FROM decision_outcomes \
+                     WHERE action IN ('invited', 'hired') AND at >= $1 AND at < $2",
+                    &[from.into(), to.into()],
+                )?
+                .iter()
+            {
+                let worker: WorkerId = r.id("worker_id")?;
+                if r.text("action")? == "invited" {
+                    w.invited.insert(worker);
+                } else {
+                    w.hired.insert(worker);
+                }
+            }
+            Ok(w)
         })
     }
 }

@@ -49,8 +49,8 @@ pub use contracts::{ContractView, Decide, MilestoneView, TimesheetEntry};
 pub use corpus::Corpus;
 pub use credentials::{IssuedCredential, IssuerKey};
 pub use decisions::{
-    Action, Candidate, Contest, ContestOutcome, ContestSubject, Decision, DecisionKind,
-    MAX_READ as MAX_DECISIONS_READ, NewCandidate, NewDecision, Outcome,
+    Action, AuditWindow, Candidate, Contest, ContestOutcome, ContestSubject, Decision,
+    DecisionKind, MAX_READ as MAX_DECISIONS_READ, NewCandidate, NewDecision, Outcome,
 };
 pub use declarations::{Declaration, Declarations};
 pub use import::{

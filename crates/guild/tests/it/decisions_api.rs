@@ -14,6 +14,7 @@ crate::on_both_backends!(
     a_worker_reads_why_and_contests_on_the_pages_in_both_languages,
     names_never_move_a_ranking_and_the_proxies_are_measured,
     declarations_are_voluntary_sealed_private_and_move_no_score,
+    the_fairness_audit_flags_a_biased_selection_and_publishes_its_report,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -711,4 +712,110 @@ fn declarations_are_voluntary_sealed_private_and_move_no_score(backend: Backend)
         server.get_ok_as(&path, &ann)["declaration"]["categories"],
         json!({"disability": "no"})
     );
+}
+
+fn the_fairness_audit_flags_a_biased_selection_and_publishes_its_report(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    // Twelve workers alike in everything the scorer reads; half declare female, half male, one
+    // later withdraws, one never declares.
+    let mut men = Vec::new();
+    for i in 0..14 {
+        let token = server.sign_up(&format!("w{i}@example.org"));
+        let id = server.created(
+            "/api/v1/workers",
+            &token,
+            &worker(
+                &format!("W{i}"),
+                &[("inventory-control", 4), ("cycle-counting", 4)],
+            ),
+        )["id"]
+            .as_i64()
+            .unwrap();
+        let path = format!("/api/v1/workers/{id}/declaration");
+        let sex = if i % 2 == 0 { "female" } else { "male" };
+        if i < 13 {
+            let a = server.call(
+                "PUT",
+                &path,
+                Some(&token),
+                Some(&json!({"consent": true, "sex": sex, "age_band": "25_39"})),
+            );
+            assert_eq!(a.status, 204, "{}", a.body);
+        }
+        if i == 12 {
+            assert_eq!(server.call("DELETE", &path, Some(&token), None).status, 204);
+        }
+        if sex == "male" && i < 12 {
+            men.push(id);
+        }
+    }
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    let shown = server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches?k=20"), &client);
+    assert_eq!(shown["matches"].as_array().unwrap().len(), 14);
+    // A client who invites only the men: the tool ranked everyone alike, the people did not.
+    for id in &men {
+        let a = server.call(
+            "POST",
+            &format!("/api/v1/tasks/{tid}/invitations"),
+            Some(&client),
+            Some(&json!({"worker": id})),
+        );
+        assert_eq!(a.status, 204, "{}", a.body);
+    }
+    drop(server);
+
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("audit.html");
+    let out = store.guild_ok(&["audit", "fairness", "--html", page.to_str().unwrap()]);
+    assert!(
+        out.contains(
+            "14 profiles; 12 declared, 1 withdrew their declaration (erased), 1 never declared"
+        ),
+        "{out}"
+    );
+    let invited = out.split("invited (pool: those shown)").nth(1).expect(&out);
+    let invited = invited.split("hired (pool").next().unwrap();
+    assert!(invited.contains("sex  [FLAGGED"), "{invited}");
+    assert!(invited.contains("female"), "{invited}");
+    let shown_stage = out.split("shown in a ranking").nth(1).unwrap();
+    let shown_stage = shown_stage.split("scored above the median").next().unwrap();
+    assert!(
+        !shown_stage.contains("FLAGGED"),
+        "the ranking itself treated them alike: {shown_stage}"
+    );
+    let last = out.lines().last().unwrap();
+    assert_eq!(last, "groups=3 min_impact_ratio=0.000 decisions=1", "{out}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("flagged: an impact ratio under 0.8"),
+        "{html}"
+    );
+
+    // JSON for machines; an empty period says so; bad dates are refused.
+    let json_out = store.guild_ok(&["audit", "fairness", "--json"]);
+    let body: Value =
+        serde_json::from_str(json_out.trim_end().rsplit_once('\n').unwrap().0).unwrap();
+    assert_eq!(body["withdrawn"], 1);
+    let empty = store.guild_ok(&[
+        "audit",
+        "fairness",
+        "--from",
+        "2001-01-01",
+        "--to",
+        "2001-02-01",
+    ]);
+    assert!(empty.contains("nothing to audit"), "{empty}");
+    assert!(
+        empty
+            .trim_end()
+            .ends_with("groups=0 min_impact_ratio=none decisions=0"),
+        "{empty}"
+    );
+    let bad = store.guild(&["audit", "fairness", "--from", "last tuesday"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--from"));
 }
