@@ -54,7 +54,7 @@ impl DecisionKind {
 
 /// What a person did after a ranking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DecisionAction))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// The task's owner invited the worker to apply.
@@ -128,7 +128,7 @@ pub struct NewDecision {
 
 /// A candidate as the log keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DecisionCandidate))]
 pub struct Candidate {
     /// Its rank, 1 first.
     pub rank: i64,
@@ -172,7 +172,7 @@ pub struct Decision {
 
 /// What a person did after a ranking.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DecisionOutcome))]
 pub struct Outcome {
     /// When (RFC 3339).
     pub at: String,
