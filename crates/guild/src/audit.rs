@@ -160,6 +160,122 @@ pub fn counterfactual(store: &Store, o: &Counterfactual) -> Result<String> {
     Ok(report)
 }
 
+/// Options of the rehearsal: the rankings a generated market's clients would have been shown.
+pub struct Rehearsal {
+    pub tasks: usize,
+    pub k: usize,
+    pub demote: Option<String>,
+}
+
+/// Ranks workers for the store's open tasks (the first `tasks` of them) as the server ranks them
+/// for a client, and so fills the decision log for `guild audit fairness`. With `demote`
+/// (`DIMENSION=CATEGORY`) it ranks with a deliberately biased scorer instead, to show that the
+/// audit catches one: the candidates who declared that category have their score halved before
+/// the ranking is cut to `k`. That scorer reads the sealed declarations, as only the audit may;
+/// the matching engine has no input for them. Its rankings say so in the log's inputs.
+pub fn rehearse(platform: &guild_platform::Platform, o: &Rehearsal) -> Result<String> {
+    use guild_store::{DecisionKind, NewCandidate, NewDecision};
+
+    if o.tasks == 0 || o.k == 0 {
+        bail!("--tasks and -k must be above 0");
+    }
+    let demote = o
+        .demote
+        .as_deref()
+        .map(|d| -> Result<(String, String)> {
+            let Some((dimension, category)) = d.split_once('=') else {
+                bail!("--demote {d:?}: give DIMENSION=CATEGORY, like sex=female");
+            };
+            guild_fairness::check(dimension, category)
+                .map_err(|e| anyhow::anyhow!("--demote: {e}"))?;
+            Ok((dimension.to_owned(), category.to_owned()))
+        })
+        .transpose()?;
+    let store = platform.store();
+    let tasks: Vec<_> = store
+        .work()
+        .list_tasks(None, 0, o.tasks.saturating_mul(4))?
+        .into_iter()
+        .filter(|t| t.status == guild_matching::TaskStatus::Open)
+        .take(o.tasks)
+        .map(|t| t.task)
+        .collect();
+    if tasks.is_empty() {
+        bail!("no open tasks in the store: generate a market first (guild gen --declarations 0.9)");
+    }
+    let Some((dimension, category)) = demote else {
+        for t in &tasks {
+            platform.rank_workers(t, o.k, None)?;
+        }
+        platform.flush_decisions();
+        return Ok(format!(
+            "ranked workers for {} open tasks, top {}, as the server ranks them; each ranking is in the decision log
+rankings={} demoted=0",
+            tasks.len(),
+            o.k,
+            tasks.len()
+        ));
+    };
+    let declared = store.decisions().declarations_for_audit()?.declared;
+    let in_group = |w: &guild_matching::WorkerId| {
+        declared
+            .get(w)
+            .and_then(|d| d.get(&dimension))
+            .is_some_and(|c| *c == category)
+    };
+    let mut inputs = platform.decision_inputs();
+    inputs["scorer"] = serde_json::Value::String(format!(
+        "a deliberately biased test scorer of `guild audit rehearse`: scores of {dimension}={category} halved"
+    ));
+    let mut demoted = 0;
+    for t in &tasks {
+        // Three times as many as shown, so that the demoted can fall out of the top k.
+        let ranked = platform.rank_workers_unlogged(t, o.k * 3)?;
+        let mut scored: Vec<_> = ranked
+            .matches
+            .into_iter()
+            .map(|m| {
+                let score = if in_group(&m.worker) {
+                    m.score / 2.0
+                } else {
+                    m.score
+                };
+                (score, m)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.worker.cmp(&b.1.worker)));
+        scored.truncate(o.k);
+        demoted += scored.iter().filter(|(_, m)| in_group(&m.worker)).count();
+        platform.log_decision(NewDecision {
+            at: store.now(),
+            kind: DecisionKind::WorkersForTask,
+            shown_to: None,
+            task: Some(t.id),
+            worker: None,
+            k: o.k,
+            considered: ranked.considered,
+            inputs: inputs.clone(),
+            candidates: scored
+                .into_iter()
+                .map(|(score, m)| NewCandidate {
+                    worker: m.worker,
+                    task: t.id,
+                    score,
+                    parts: serde_json::to_string(&m.breakdown).unwrap_or_default(),
+                })
+                .collect(),
+        });
+    }
+    platform.flush_decisions();
+    Ok(format!(
+        "ranked workers for {} open tasks, top {}, with a deliberately biased scorer (scores of {dimension}={category} halved); each ranking is in the decision log, marked so
+rankings={} demoted={demoted}",
+        tasks.len(),
+        o.k,
+        tasks.len()
+    ))
+}
+
 /// Options of the impact-ratio audit.
 pub struct FairnessAudit {
     pub from: Option<String>,
@@ -262,6 +378,9 @@ pub fn fairness(store: &Store, o: &FairnessAudit) -> Result<String> {
             stage("hired (pool: those shown)", &shown_pool, ids(&window.hired)),
         ]
     };
+    let mut stages = stages;
+    // A flag anywhere in the report must be unlikely to be chance in all of it together.
+    guild_fairness::correct_across(stages.iter_mut().flat_map(|s| s.breakdowns.iter_mut()));
     let min_impact_ratio = stages
         .iter()
         .flat_map(|s| &s.breakdowns)
@@ -329,7 +448,9 @@ pub fn fairness(store: &Store, o: &FairnessAudit) -> Result<String> {
                 "  {}{}{}:\n",
                 b.dimension,
                 if b.flagged() {
-                    "  [FLAGGED: an impact ratio under 0.8]"
+                    "  [FLAGGED: an impact ratio under 0.8, beyond chance]"
+                } else if b.under_four_fifths() {
+                    "  (an impact ratio under 0.8, within chance: small numbers)"
                 } else {
                     ""
                 },
@@ -347,8 +468,16 @@ pub fn fairness(store: &Store, o: &FairnessAudit) -> Result<String> {
                     g.pool,
                     g.rate,
                     match g.impact_ratio {
-                        Some(r) => format!("impact ratio {r:.3}"),
-                        None => "under 2 % of the pool: left out of the ratios".to_owned(),
+                        Some(r) => format!(
+                            "impact ratio {r:.3}{}",
+                            match g.p_adjusted {
+                                Some(p) if r < 1.0 => format!("  p {p:.3}"),
+                                _ => String::new(),
+                            }
+                        ),
+                        None if g.small =>
+                            "under 2 % of the pool: left out of the ratios".to_owned(),
+                        None => "no ratio: nobody was selected at this stage".to_owned(),
                     }
                 ));
             }
@@ -396,7 +525,8 @@ fn html(r: &Report) -> String {
                     name = esc(&g.group),
                     fill = match g.impact_ratio {
                         None => "#bbb",
-                        Some(x) if x < guild_fairness::FLAG_BELOW => "#c0392b",
+                        Some(_) if g.adverse() => "#c0392b",
+                        Some(x) if x < guild_fairness::FLAG_BELOW => "#e59866",
                         Some(_) => "#2e86c1",
                     },
                     tx = 256.0 + w,
@@ -412,20 +542,30 @@ fn html(r: &Report) -> String {
                 .iter()
                 .map(|g| {
                     format!(
-                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td></tr>",
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td></tr>",
                         esc(&g.group),
                         g.pool,
                         g.selected,
                         g.rate,
-                        g.impact_ratio
-                            .map_or("under 2 %: left out".to_owned(), |x| format!("{x:.3}"))
+                        g.p_adjusted.map_or(String::new(), |p| format!("{p:.3}")),
+                        match g.impact_ratio {
+                            Some(x) => format!("{x:.3}"),
+                            None if g.small => "under 2 %: left out".to_owned(),
+                            None => "none: nobody selected".to_owned(),
+                        }
                     )
                 })
                 .collect();
             body.push_str(&format!(
-                "<h3>{}{}</h3>{svg}<table><thead><tr><th>category</th><th>pool</th><th>selected</th><th>rate</th><th>impact ratio</th></tr></thead><tbody>{rows}</tbody></table><p>{} did not declare this.</p>",
+                "<h3>{}{}</h3>{svg}<table><thead><tr><th>category</th><th>pool</th><th>selected</th><th>rate</th><th>p (vs. highest)</th><th>impact ratio</th></tr></thead><tbody>{rows}</tbody></table><p>{} did not declare this.</p>",
                 esc(&b.dimension),
-                if b.flagged() { " — flagged: an impact ratio under 0.8" } else { "" },
+                if b.flagged() {
+                    " — flagged: an impact ratio under 0.8, beyond chance"
+                } else if b.under_four_fifths() {
+                    " — an impact ratio under 0.8, within chance (small numbers)"
+                } else {
+                    ""
+                },
                 b.undeclared
             ));
         }
@@ -435,7 +575,7 @@ fn html(r: &Report) -> String {
          <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}td:first-child,th:first-child{{text-align:left}}</style></head>\
          <body><h1>Bias audit of Guild's rankings</h1><p>Period {from} to {to}: {rankings} rankings of workers; {workers} profiles, {declared} with a declaration, {withdrawn} withdrawn (erased). \
          Method: selection rate per category and per intersection of two dimensions, impact ratio against the most selected category (New York City Local Law 144); \
-         categories under 2 % of the declared pool are shown and left out of the ratios; bars in red have an impact ratio under 0.8; the dashed line is four fifths of the highest rate. \
+         categories under 2 % of the declared pool are shown and left out of the ratios; a ratio under 0.8 is flagged (red) when Fisher's exact test, Holm-corrected for every comparison in this report, puts the difference from the highest rate beyond chance (p under 0.05; EEOC Uniform Guidelines, 29 CFR 1607.4(D)), and shown in orange when small numbers could explain it; the dashed line is four fifths of the highest rate. \
          Declarations are voluntary and never an input to any ranking.</p>{body}</body></html>\n",
         from = esc(&r.from),
         to = esc(&r.to),

@@ -268,6 +268,22 @@ enum AuditCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Rehearse an audit on a generated market (`guild gen --declarations 0.9`): rank workers
+    /// for its open tasks as the server ranks them for clients, filling the decision log for
+    /// `guild audit fairness`. Last line: `rankings=N demoted=N`.
+    Rehearse {
+        /// Open tasks to rank workers for (the first, by id).
+        #[arg(long, default_value_t = 500)]
+        tasks: usize,
+        /// How many per ranking.
+        #[arg(short, long, default_value_t = 10)]
+        k: usize,
+        /// Rank with a deliberately biased test scorer instead, which halves the scores of those
+        /// who declared this category (like sex=female): the audit must flag it. Its rankings
+        /// are marked so in the log.
+        #[arg(long, value_name = "DIMENSION=CATEGORY")]
+        demote: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -797,6 +813,13 @@ pub fn run() -> Result<ExitCode> {
                     seed,
                 },
             )?;
+            out!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Rehearse { tasks, k, demote }) => {
+            let platform = crate::meaning::platform(open_with_taxonomy(&db)?);
+            let report =
+                crate::audit::rehearse(&platform, &crate::audit::Rehearsal { tasks, k, demote })?;
             out!("{report}");
             Ok(ExitCode::SUCCESS)
         }

@@ -130,6 +130,11 @@ pub struct GenArgs {
     /// milestones and ledger history (default: one for every ten tasks).
     #[arg(long)]
     contracts: Option<usize>,
+    /// The share of generated workers (0 to 1) who declare sex, race/ethnicity, age band and
+    /// disability for the fairness audit, drawn independently of their skills and sealed with
+    /// the key-encryption key (so the store needs one: --key-file or GUILD_KEY).
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    declarations: f64,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(file: &std::path::Path) -> Result<T> {
@@ -338,6 +343,12 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
     if contracts > 0 && args.workers == 0 {
         bail!("--contracts needs workers to contract with (--workers)");
     }
+    if !(0.0..=1.0).contains(&args.declarations) {
+        bail!(
+            "--declarations {}: give the share of workers who declare, from 0 to 1",
+            args.declarations
+        );
+    }
     let occupations = store.taxonomy().occupation_profiles(source)?;
     let started = Instant::now();
     let mut known = KnownSkills::default();
@@ -360,6 +371,11 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
         );
     }
     let workers_took = started.elapsed();
+    let declared = if args.declarations > 0.0 {
+        declare(store, &ids, args.declarations, args.seed)?
+    } else {
+        0
+    };
     let tasks_started = Instant::now();
     let mut titles = Vec::with_capacity(args.tasks);
     let mut done = 0;
@@ -433,7 +449,32 @@ pub fn generate(store: &Store, args: GenArgs) -> Result<ExitCode> {
         contracts_took.as_secs_f64(),
         audit.transfers
     );
+    if args.declarations > 0.0 {
+        out!(
+            "declared: {declared} of {} workers (sex, race/ethnicity, age band, disability), drawn independently of their skills, sealed",
+            ids.len()
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Draws declarations for the generated workers `ids` (a `share` of them declare) from their own
+/// random stream, so that nothing about a worker's skills, place or rate predicts them, and
+/// keeps them sealed as a worker's own declaration is kept.
+fn declare(store: &Store, ids: &[WorkerId], share: f64, seed: u64) -> Result<usize> {
+    let drawn = guild_fairness::generate::declarations(ids.len(), share, seed ^ 0xdec1_a2ed);
+    let all: Vec<(WorkerId, std::collections::BTreeMap<String, String>)> = ids
+        .iter()
+        .zip(drawn)
+        .filter_map(|(id, d)| d.map(|d| (*id, d)))
+        .collect();
+    let mut n = 0;
+    for batch in all.chunks(WORKER_BATCH) {
+        n += store
+            .decisions()
+            .declare_many(batch, guild_fairness::PURPOSE_VERSION)?;
+    }
+    Ok(n)
 }
 
 fn step(party: Party, action: Action, milestone: Option<usize>) -> GenStep {

@@ -648,7 +648,8 @@ impl Decisions<'_> {
 }
 
 /// What the fairness audit reads from the log for a period: who was shown in a ranking of
-/// workers (with their best score), who was invited, who applied, who was hired, and every
+/// workers for a task (with their best score; the pages' one-skill searches for a team's missing
+/// skill are not a selection for work, and are left out), who was invited, who applied, who was hired, and every
 /// worker who had a profile (the pool of the first stage).
 #[derive(Debug, Clone, Default)]
 pub struct AuditWindow {
@@ -671,7 +672,7 @@ impl Decisions<'_> {
             let mut w = AuditWindow {
                 rankings: tx
                     .query(
-                        "SELECT COUNT(*) AS n FROM decisions WHERE kind = 'workers_for_task' AND at >= $1 AND at < $2",
+                        "SELECT COUNT(*) AS n FROM decisions WHERE kind = 'workers_for_task' AND task_id IS NOT NULL AND at >= $1 AND at < $2",
                         &[from.into(), to.into()],
                     )?
                     .first()
@@ -685,7 +686,8 @@ impl Decisions<'_> {
                 .query(
                     "SELECT c.worker_id, MAX(c.score) AS best FROM decision_candidates c \
                      JOIN decisions d ON d.id = c.decision_id \
-                     WHERE d.kind = 'workers_for_task' AND d.at >= $1 AND d.at < $2 GROUP BY c.worker_id",
+                     WHERE d.kind = 'workers_for_task' AND d.task_id IS NOT NULL AND d.at >= $1 AND d.at < $2 \
+                     GROUP BY c.worker_id",
                     &[from.into(), to.into()],
                 )?
                 .iter()

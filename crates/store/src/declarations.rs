@@ -80,6 +80,49 @@ impl Decisions<'_> {
         })
     }
 
+    /// Keeps many workers' declarations at once, in one transaction (a generated market's:
+    /// `guild gen --declarations`), each sealed as [`Self::declare`] seals one.
+    pub fn declare_many(
+        &self,
+        declarations: &[(WorkerId, BTreeMap<String, String>)],
+        purpose: &str,
+    ) -> Result<usize, StoreError> {
+        if declarations.is_empty() {
+            return Ok(0);
+        }
+        let kek = self.store.kek().map_err(no_kek)?;
+        let mut sealed = Vec::with_capacity(declarations.len());
+        for (worker, categories) in declarations {
+            let plain = serde_json::to_vec(categories)
+                .map_err(|e| StoreError::Backend(format!("declaration: {e}")))?;
+            sealed.push((
+                *worker,
+                sealing::seal_data(&kek, &context(*worker), &plain)?,
+            ));
+        }
+        self.store.write(|tx| {
+            let now = tx.now().to_string();
+            for (worker, sealed) in &sealed {
+                tx.execute(
+                    "DELETE FROM declarations WHERE worker_id = $1",
+                    &[(*worker).into()],
+                )?;
+                tx.execute(
+                    "INSERT INTO declarations (worker_id, sealed, kek_id, purpose, consented_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                    &[
+                        (*worker).into(),
+                        sealed.as_str().into(),
+                        kek.id().into(),
+                        purpose.into(),
+                        now.as_str().into(),
+                    ],
+                )?;
+            }
+            Ok(sealed.len())
+        })
+    }
+
     /// `worker`'s declaration, opened; `Ok(None)` when there is none, and the withdrawal's time
     /// when consent was withdrawn.
     pub fn declaration(

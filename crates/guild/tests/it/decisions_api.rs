@@ -15,6 +15,7 @@ crate::on_both_backends!(
     names_never_move_a_ranking_and_the_proxies_are_measured,
     declarations_are_voluntary_sealed_private_and_move_no_score,
     the_fairness_audit_flags_a_biased_selection_and_publishes_its_report,
+    a_generated_market_audits_near_one_and_a_biased_scorer_is_flagged,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -818,4 +819,139 @@ fn the_fairness_audit_flags_a_biased_selection_and_publishes_its_report(backend:
     let bad = store.guild(&["audit", "fairness", "--from", "last tuesday"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--from"));
+}
+
+/// The single dimensions of one stage of an audit's JSON: dimension → (min impact ratio, flagged).
+fn single_dimensions(report: &Value, stage: usize) -> Vec<(String, f64, bool)> {
+    report["stages"][stage]["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| !b["dimension"].as_str().unwrap().contains(" × "))
+        .map(|b| {
+            let flagged = b["groups"].as_array().unwrap().iter().any(|g| {
+                g["impact_ratio"].as_f64().is_some_and(|r| r < 0.8)
+                    && g["p_adjusted"].as_f64().is_some_and(|p| p < 0.05)
+            });
+            (
+                b["dimension"].as_str().unwrap().to_owned(),
+                b["min_impact_ratio"].as_f64().unwrap(),
+                flagged,
+            )
+        })
+        .collect()
+}
+
+fn audit_json(store: &TestStore, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["audit", "fairness", "--json"];
+    args.extend_from_slice(extra);
+    let out = store.guild_ok(&args);
+    let (body, last) = out.trim_end().rsplit_once('\n').unwrap();
+    (serde_json::from_str(body).unwrap(), last.to_owned())
+}
+
+fn a_generated_market_audits_near_one_and_a_biased_scorer_is_flagged(backend: Backend) {
+    let store = TestStore::new(&backend);
+    let generated = store.guild_ok(&[
+        "gen",
+        "--workers",
+        "6000",
+        "--tasks",
+        "600",
+        "--contracts",
+        "0",
+        "--declarations",
+        "0.9",
+    ]);
+    let declared: usize = generated
+        .split("declared: ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect(&generated);
+    assert!((5200..5600).contains(&declared), "{generated}");
+    let ranked = store.guild_ok(&["audit", "rehearse", "--tasks", "600", "-k", "20"]);
+    assert!(
+        ranked.trim_end().ends_with("rankings=600 demoted=0"),
+        "{ranked}"
+    );
+
+    // Declarations drawn apart from skills: every single dimension near 1 where it is shown and
+    // where it scores above the median, and nothing flagged anywhere (an intersection may fall
+    // under four fifths by chance; its p-value says so).
+    let (fair, last) = audit_json(&store, &[]);
+    assert_eq!(fair["declared"], declared);
+    for stage in [0, 1] {
+        let dims = single_dimensions(&fair, stage);
+        assert_eq!(dims.len(), 4, "{dims:?}");
+        for (d, ratio, flagged) in dims {
+            assert!(ratio > 0.85 && !flagged, "stage {stage}, {d}: {ratio}");
+        }
+    }
+    for s in fair["stages"].as_array().unwrap() {
+        for b in s["breakdowns"].as_array().unwrap() {
+            for g in b["groups"].as_array().unwrap() {
+                let adverse = g["impact_ratio"].as_f64().is_some_and(|r| r < 0.8)
+                    && g["p_adjusted"].as_f64().is_some_and(|p| p < 0.05);
+                assert!(!adverse, "{} {}: {g}", s["stage"], b["dimension"]);
+            }
+        }
+    }
+    // Nobody was invited or hired in a rehearsal: no ratio, rather than a ratio of 1.
+    assert!(
+        fair["stages"][2]["breakdowns"][0]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["impact_ratio"].is_null())
+    );
+    assert!(last.starts_with("groups=14 min_impact_ratio=0."), "{last}");
+    assert!(last.ends_with(" decisions=600"), "{last}");
+
+    // Then a deliberately biased scorer, audited over its own period: flagged, at the stage it
+    // acted on, for the category it acted against.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let from = jiff::Timestamp::now().to_string();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let biased = store.guild_ok(&[
+        "audit",
+        "rehearse",
+        "--tasks",
+        "600",
+        "-k",
+        "20",
+        "--demote",
+        "sex=female",
+    ]);
+    assert!(biased.contains("deliberately biased"), "{biased}");
+    let (unfair, last) = audit_json(&store, &["--from", &from]);
+    assert!(last.ends_with(" decisions=600"), "{last}");
+    let shown = single_dimensions(&unfair, 0);
+    let sex = shown.iter().find(|(d, ..)| d == "sex").unwrap();
+    assert!(sex.2 && sex.1 < 0.5, "{shown:?}");
+    for (d, ratio, flagged) in &shown {
+        if d != "sex" {
+            assert!(*ratio > 0.85 && !flagged, "{d} moved too: {shown:?}");
+        }
+    }
+    let women = unfair["stages"][0]["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["dimension"] == "sex")
+        .unwrap()["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "female")
+        .unwrap()
+        .clone();
+    assert!(women["p_adjusted"].as_f64().unwrap() < 1e-6, "{women}");
+    let text = store.guild_ok(&["audit", "fairness", "--from", &from]);
+    assert!(text.contains("sex  [FLAGGED"), "{text}");
+
+    // A demotion of what nobody can declare is refused.
+    let bad = store.guild(&["audit", "rehearse", "--demote", "sex=unicorn"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unicorn"));
 }
