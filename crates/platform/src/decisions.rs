@@ -166,24 +166,26 @@ impl Platform {
         self.decisions.lost()
     }
 
-    /// The rankings of `task`, newest first, with every candidate, and what its owner and the
-    /// workers did after them. The caller checks that the asker owns the task.
+    /// The `limit` newest rankings of `task`, newest first, with every candidate, and what its
+    /// owner and the workers did after them. The caller checks that the asker owns the task.
     pub fn decisions_of_task(
         &self,
         task: TaskId,
+        limit: usize,
     ) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
         self.decisions.flush();
-        self.store.decisions().of_task(task)
+        self.store.decisions().of_task(task, limit)
     }
 
-    /// Every ranking `worker` appeared in, newest first, with their own row only, and what was
-    /// done about them after. The caller checks that the asker is the worker.
+    /// The `limit` newest rankings `worker` appeared in, newest first, with their own row only,
+    /// and what was done about them after. The caller checks that the asker is the worker.
     pub fn decisions_of_worker(
         &self,
         worker: WorkerId,
+        limit: usize,
     ) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
         self.decisions.flush();
-        self.store.decisions().of_worker(worker)
+        self.store.decisions().of_worker(worker, limit)
     }
 
     /// Removes from the decision log what is older than `keep` (never less than the six months

@@ -381,9 +381,10 @@ impl Platform {
         });
     }
 
-    /// [`Self::rank_workers`] without the decision log, for `guild bench decision-log` only,
-    /// which times both on the same tasks to measure what the log costs a ranking. A ranking a
-    /// person sees always goes through [`Self::rank_workers`].
+    /// [`Self::rank_workers`] without the decision log, for `guild bench decision-log`, which
+    /// times both on the same tasks to measure what the log costs a ranking, and for the audit's
+    /// rehearsal, which logs its biased test scorer's rankings itself, marked so. A ranking a
+    /// person sees always goes through [`Self::rank_workers`] (a test holds the callers to these).
     #[doc(hidden)]
     pub fn rank_workers_unlogged(
         &self,

@@ -473,7 +473,10 @@ pub async fn task_decisions(
 ) -> Result<Json<DecisionLog>, ApiError> {
     own_task(&state, caller.id, id).await?;
     let platform = state.platform.clone();
-    let (rankings, outcomes) = crate::blocking(move || platform.decisions_of_task(id)).await?;
+    let (rankings, outcomes) = crate::blocking(move || {
+        platform.decisions_of_task(id, guild_store::MAX_DECISIONS_READ as usize)
+    })
+    .await?;
     Ok(Json(DecisionLog { rankings, outcomes }))
 }
 
@@ -491,7 +494,10 @@ pub async fn worker_decisions(
 ) -> Result<Json<DecisionLog>, ApiError> {
     own_worker(&state, caller.id, id).await?;
     let platform = state.platform.clone();
-    let (rankings, outcomes) = crate::blocking(move || platform.decisions_of_worker(id)).await?;
+    let (rankings, outcomes) = crate::blocking(move || {
+        platform.decisions_of_worker(id, guild_store::MAX_DECISIONS_READ as usize)
+    })
+    .await?;
     Ok(Json(DecisionLog { rankings, outcomes }))
 }
 

@@ -239,6 +239,21 @@ fn candidate(r: &Record) -> Result<Candidate, StoreError> {
     })
 }
 
+/// Hands candidate rows (with their `decision_id`, in rank order) to their rankings.
+fn attach(decisions: &mut [Decision], rows: &[Record]) -> Result<(), StoreError> {
+    let at: std::collections::HashMap<DecisionId, usize> = decisions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id, i))
+        .collect();
+    for r in rows {
+        if let Some(&i) = at.get(&r.id::<DecisionId>("decision_id")?) {
+            decisions[i].candidates.push(candidate(r)?);
+        }
+    }
+    Ok(())
+}
+
 fn outcome_row(r: &Record) -> Result<Outcome, StoreError> {
     Ok(Outcome {
         at: r.text("at")?.to_owned(),
@@ -294,30 +309,32 @@ impl Decisions<'_> {
         })
     }
 
-    /// The rankings of `task` (workers ranked for it), newest first, with every candidate, and
-    /// what was done on the task after them, oldest first.
-    pub fn of_task(&self, task: TaskId) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+    /// The `limit` newest rankings of `task` (workers ranked for it, at most [`MAX_READ`]), newest
+    /// first, with every candidate, and what was done on the task after them, oldest first.
+    pub fn of_task(
+        &self,
+        task: TaskId,
+        limit: usize,
+    ) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+        let limit = (limit as i64).clamp(0, MAX_READ);
         self.store.read(|tx| {
-            let mut decisions = tx
-                .query(
-                    &format!(
-                        "SELECT {DECISION_COLUMNS} FROM decisions WHERE task_id = $1 ORDER BY id DESC LIMIT {MAX_READ}"
-                    ),
-                    &[task.into()],
-                )?
-                .iter()
-                .map(decision)
-                .collect::<Result<Vec<_>, _>>()?;
-            for d in &mut decisions {
-                d.candidates = tx
-                    .query(
-                        "SELECT rank, worker_id, task_id, score, parts FROM decision_candidates \
-                         WHERE decision_id = $1 ORDER BY rank",
-                        &[d.id.into()],
-                    )?
-                    .iter()
-                    .map(candidate)
-                    .collect::<Result<_, _>>()?;
+            let rows = tx.query(
+                &format!(
+                    "SELECT {DECISION_COLUMNS} FROM decisions WHERE task_id = $1 ORDER BY id DESC LIMIT $2"
+                ),
+                &[task.into(), limit.into()],
+            )?;
+            let mut decisions = rows.iter().map(decision).collect::<Result<Vec<_>, _>>()?;
+            // Every candidate of those rankings in one query: they are the task's rankings from
+            // the oldest of them on.
+            if let Some(oldest) = decisions.last().map(|d| d.id) {
+                let rows = tx.query(
+                    "SELECT c.decision_id, c.rank, c.worker_id, c.task_id, c.score, c.parts \
+                     FROM decision_candidates c JOIN decisions d ON d.id = c.decision_id \
+                     WHERE d.task_id = $1 AND d.id >= $2 ORDER BY c.decision_id, c.rank",
+                    &[task.into(), oldest.into()],
+                )?;
+                attach(&mut decisions, &rows)?;
             }
             let outcomes = tx
                 .query(
@@ -331,32 +348,34 @@ impl Decisions<'_> {
         })
     }
 
-    /// Every ranking `worker` appeared in, newest first: the rankings of tasks made for them, and
-    /// the rankings of workers where they were a candidate, each with their own row only; and
-    /// what was done about them after, oldest first.
-    pub fn of_worker(&self, worker: WorkerId) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+    /// The `limit` newest rankings `worker` appeared in (at most [`MAX_READ`]), newest first: the
+    /// rankings of tasks made for them, and the rankings of workers where they were a candidate,
+    /// each with their own row only; and what was done about them after, oldest first.
+    pub fn of_worker(
+        &self,
+        worker: WorkerId,
+        limit: usize,
+    ) -> Result<(Vec<Decision>, Vec<Outcome>), StoreError> {
+        let limit = (limit as i64).clamp(0, MAX_READ);
         self.store.read(|tx| {
             let rows = tx.query(
                 &format!(
                     "SELECT {DECISION_COLUMNS} FROM decisions WHERE id IN ( \
                      SELECT decision_id FROM decision_candidates WHERE worker_id = $1) \
-                     ORDER BY id DESC LIMIT {MAX_READ}"
+                     ORDER BY id DESC LIMIT $2"
                 ),
-                &[worker.into()],
+                &[worker.into(), limit.into()],
             )?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let mut d = decision(r)?;
-                d.candidates = tx
-                    .query(
-                        "SELECT rank, worker_id, task_id, score, parts FROM decision_candidates \
-                         WHERE decision_id = $1 AND worker_id = $2 ORDER BY rank",
-                        &[d.id.into(), worker.into()],
-                    )?
-                    .iter()
-                    .map(candidate)
-                    .collect::<Result<_, _>>()?;
-                out.push(d);
+            let mut out = rows.iter().map(decision).collect::<Result<Vec<_>, _>>()?;
+            // The worker's rows of those rankings in one query: every ranking they are in from
+            // the oldest shown on is one of them.
+            if let Some(oldest) = out.last().map(|d| d.id) {
+                let rows = tx.query(
+                    "SELECT decision_id, rank, worker_id, task_id, score, parts FROM decision_candidates \
+                     WHERE worker_id = $1 AND decision_id >= $2 ORDER BY decision_id, rank",
+                    &[worker.into(), oldest.into()],
+                )?;
+                attach(&mut out, &rows)?;
             }
             let outcomes = tx
                 .query(
@@ -765,21 +784,29 @@ mod tests {
             .record(&[ranking(7, store.now()), ranking(8, store.now())])
             .unwrap();
 
-        let (old, _) = store.decisions().of_task(TaskId(7)).unwrap();
+        let (old, _) = store.decisions().of_task(TaskId(7), 50).unwrap();
         assert_eq!(old.len(), 2);
         assert_eq!(old[1].at, start.to_string());
         assert_eq!(old[0].candidates.len(), 2);
         assert_eq!(old[0].candidates[0].parts["required"], 0.9);
-        let (seen, _) = store.decisions().of_worker(WorkerId(2)).unwrap();
+        let (seen, _) = store.decisions().of_worker(WorkerId(2), 50).unwrap();
         assert_eq!(seen.len(), 3);
         assert!(seen.iter().all(|d| d.candidates.len() == 1));
 
         // Kept 184 days: the first ranking (200 days old) goes, with its candidates.
         let before = store.now() - SignedDuration::from_hours(184 * 24);
         assert_eq!(store.decisions().prune(before).unwrap(), (1, 0));
-        let (left, _) = store.decisions().of_task(TaskId(7)).unwrap();
+        let (left, _) = store.decisions().of_task(TaskId(7), 50).unwrap();
         assert_eq!(left.len(), 1);
-        assert_eq!(store.decisions().of_worker(WorkerId(1)).unwrap().0.len(), 2);
+        assert_eq!(
+            store
+                .decisions()
+                .of_worker(WorkerId(1), 50)
+                .unwrap()
+                .0
+                .len(),
+            2
+        );
         assert_eq!(store.decisions().prune(before).unwrap(), (0, 0));
     }
 }

@@ -1413,6 +1413,30 @@ impl Work<'_> {
             .read(|tx| load_by_id(tx, &ids, "task", load_tasks, |t| t.task.id.0))
     }
 
+    /// The titles of the tasks among `ids` that still exist (a deleted task has none), in one
+    /// query per thousand ids.
+    pub fn task_titles(&self, ids: &[TaskId]) -> Result<HashMap<TaskId, String>, StoreError> {
+        self.store.read(|tx| {
+            let mut out = HashMap::with_capacity(ids.len());
+            for chunk in ids.chunks(IDS_PER_QUERY) {
+                let params: Vec<Value> = chunk.iter().map(|i| i.0.into()).collect();
+                for r in tx
+                    .query(
+                        &format!(
+                            "SELECT id, title FROM work_tasks WHERE id IN ({})",
+                            crate::sql::placeholders(1, chunk.len())
+                        ),
+                        &params,
+                    )?
+                    .iter()
+                {
+                    out.insert(r.id::<TaskId>("id")?, r.text("title")?.to_owned());
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// Tasks by id, `limit` after id `after`; only `owner`'s when given.
     pub fn list_tasks(
         &self,

@@ -118,7 +118,7 @@ pub struct TeamCandidate {
 
 /// One piece of work in a project: a skill, at a minimum proficiency, for some hours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TeamSkillNeed))]
 pub struct SkillNeed {
     /// The skill index (the caller's interned index, as in [`TeamCandidate::skills`]).
     pub skill: u32,

@@ -268,7 +268,7 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
         let Some(w) = platform.store().work().worker_of(account.id)? else {
             return Ok(None);
         };
-        let (rankings, _) = platform.decisions_of_worker(w.worker.id)?;
+        let (rankings, _) = platform.decisions_of_worker(w.worker.id, SHOWN)?;
         let contests = platform.store().decisions().contests_of(w.worker.id)?;
         let mut tasks: Vec<TaskId> = rankings
             .iter()
@@ -278,12 +278,7 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
             .collect();
         tasks.sort();
         tasks.dedup();
-        let mut titles = std::collections::HashMap::new();
-        for t in tasks {
-            if let Ok(found) = platform.store().work().task(t) {
-                titles.insert(t, found.task.title);
-            }
-        }
+        let titles = platform.store().work().task_titles(&tasks)?;
         let mut skills: Vec<String> = rankings
             .iter()
             .take(SHOWN)
