@@ -763,6 +763,8 @@ pub(crate) fn fit(
         (None, _) => 1.0,
         (Some(b), rate) => {
             if let Some(d) = detail {
+                // The pages put these notes in the reader's words (`web::note_in_words` in the
+                // server, tested with these texts): change both together.
                 d.notes.push(match rate {
                     Some(r) => format!(
                         "budget in {} and rate in {} are not compared",

@@ -621,6 +621,24 @@ fn a_worker_answers_an_invitation_from_the_inbox(backend: Backend) {
     );
     assert_eq!(w.status, 201, "{}", w.body);
     let worker = w.body["id"].as_i64().unwrap();
+    // Chris reads why Bob is a candidate, about Bob (not "you"), in plain words, both languages.
+    let (_, page) = chris.get(&format!("{project}/tasks/{task}"));
+    assert!(page.contains("Bob Books"), "{page}");
+    assert!(
+        page.contains("has it at level 4 (their word: counts 90 %)") && !page.contains("you have"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("esco:skill/") && !page.contains("guild:skill/"),
+        "{page}"
+    );
+    let (_, page, _, _) = send(
+        "GET",
+        &format!("{base}{project}/tasks/{task}"),
+        Some(&format!("{}; guild_lang=nl", chris.session)),
+        None,
+    );
+    assert!(page.contains("heeft het op niveau 4"), "{page}");
     // Nothing yet.
     assert!(bob.get("/inbox").1.contains("Nothing new."));
     let (status, _, _) = chris.post(&format!("{project}/publish"), "audience=invited");

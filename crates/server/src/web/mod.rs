@@ -1067,7 +1067,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
             .into_iter()
             .map(|m| MatchRow {
                 task: m.task,
-                why: why_lines(v.t.0, &m.breakdown, &names),
+                why: why_lines(v.t.0, Audience::Worker, &m.breakdown, &names),
                 missing: m.breakdown.missing.len(),
                 title: m.title,
                 score: format!("{:.0}", m.score),
@@ -1175,10 +1175,20 @@ async fn skill_labels(
         .unwrap_or_default()
 }
 
-/// A match's score explained in sentences: each required skill and how the worker covers it,
-/// what is missing, and the other parts of the score.
+/// Who reads an explanation of a match: the worker it is about ("you have …"), or the client
+/// choosing among candidates ("has …").
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Audience {
+    Worker,
+    Client,
+}
+
+/// A match's score explained in sentences, in the reader's language and person: each required
+/// skill and how the worker covers it, levels under the one asked, what is missing, how the
+/// other parts count, and the scorer's notes put in words (never its English or skill ids).
 fn why_lines(
     lang: Lang,
+    reader: Audience,
     b: &guild_matching::Breakdown,
     names: &std::collections::HashMap<String, String>,
 ) -> Vec<String> {
@@ -1192,26 +1202,63 @@ fn why_lines(
         .required
         .iter()
         .map(|c| {
-            let (skill, held) = (name(&c.skill), name(&c.held));
-            match (lang, c.skill == c.held) {
-                (Lang::En, true) => format!("{skill}: you have it at level {}", c.proficiency),
-                (Lang::En, false) => format!(
-                    "{skill}: you have the related {held} at level {}",
-                    c.proficiency
-                ),
-                (Lang::Nl, true) => format!("{skill}: u hebt het op niveau {}", c.proficiency),
-                (Lang::Nl, false) => format!(
-                    "{skill}: u hebt het verwante {held} op niveau {}",
-                    c.proficiency
-                ),
-            }
+            let (skill, held, level) = (name(&c.skill), name(&c.held), c.proficiency);
+            let same = c.skill == c.held;
+            let line = match (lang, reader, same) {
+                (Lang::En, Audience::Worker, true) => {
+                    format!("{skill}: you have it at level {level}")
+                }
+                (Lang::En, Audience::Worker, false) => {
+                    format!("{skill}: you have the related {held} at level {level}")
+                }
+                (Lang::En, Audience::Client, true) => format!("{skill}: has it at level {level}"),
+                (Lang::En, Audience::Client, false) => {
+                    format!("{skill}: has the related {held} at level {level}")
+                }
+                (Lang::Nl, Audience::Worker, true) => {
+                    format!("{skill}: u hebt het op niveau {level}")
+                }
+                (Lang::Nl, Audience::Worker, false) => {
+                    format!("{skill}: u hebt het verwante {held} op niveau {level}")
+                }
+                (Lang::Nl, Audience::Client, true) => {
+                    format!("{skill}: heeft het op niveau {level}")
+                }
+                (Lang::Nl, Audience::Client, false) => {
+                    format!("{skill}: heeft het verwante {held} op niveau {level}")
+                }
+            };
+            format!("{line} ({})", evidence_in_words(lang, reader, c.evidence))
         })
         .collect();
+    for c in b
+        .required
+        .iter()
+        .filter(|c| c.proficiency < c.min_proficiency)
+    {
+        let (held, level, asked) = (name(&c.held), c.proficiency, c.min_proficiency);
+        lines.push(match (lang, reader) {
+            (Lang::En, Audience::Worker) => {
+                format!("Your level {level} in {held} is below the {asked} asked: half credit")
+            }
+            (Lang::En, Audience::Client) => {
+                format!("Level {level} in {held}, below the {asked} you asked: half credit")
+            }
+            (Lang::Nl, Audience::Worker) => {
+                format!("Uw niveau {level} in {held} is lager dan de gevraagde {asked}: telt half")
+            }
+            (Lang::Nl, Audience::Client) => format!(
+                "Niveau {level} in {held}, lager dan de door u gevraagde {asked}: telt half"
+            ),
+        });
+    }
     if !b.missing.is_empty() {
-        let missing: Vec<String> = b.missing.iter().map(name).collect();
-        lines.push(match lang {
-            Lang::En => format!("Still to learn: {}", missing.join(", ")),
-            Lang::Nl => format!("Nog te leren: {}", missing.join(", ")),
+        let missing = b.missing.iter().map(name).collect::<Vec<_>>().join(", ");
+        lines.push(match (lang, reader) {
+            (Lang::En, Audience::Worker) => format!("Still to learn: {missing}"),
+            (Lang::En, Audience::Client) => format!("Lacks: {missing}"),
+            (Lang::Nl, Audience::Worker) => format!("Nog te leren: {missing}"),
+            (Lang::Nl, Audience::Client) => format!("Ontbreekt: {missing}"),
         });
     }
     let p = &b.parts;
@@ -1234,8 +1281,80 @@ fn why_lines(
             pct(p.budget)
         ),
     });
-    lines.extend(b.notes.iter().cloned());
+    lines.extend(
+        b.notes
+            .iter()
+            .filter_map(|n| note_in_words(lang, reader, n)),
+    );
     lines
+}
+
+/// Where a skill's level comes from, and so how much it counts (`Evidence::factor`).
+fn evidence_in_words(lang: Lang, reader: Audience, e: guild_matching::Evidence) -> String {
+    use guild_matching::Evidence as E;
+    let counts = (e.factor() * 100.0).round() as i64;
+    match (lang, reader, e) {
+        (Lang::En, Audience::Worker, E::SelfDeclared) => {
+            format!("your word: counts {counts} %, a skill test makes it count in full")
+        }
+        (Lang::En, Audience::Client, E::SelfDeclared) => format!("their word: counts {counts} %"),
+        (Lang::En, Audience::Worker, E::Extracted) => {
+            format!("read from your words, not yet confirmed: counts {counts} %")
+        }
+        (Lang::En, Audience::Client, E::Extracted) => {
+            format!("read from their CV, not yet confirmed: counts {counts} %")
+        }
+        (Lang::En, _, E::Assessed) => "passed a skill test on Guild".to_owned(),
+        (Lang::En, _, E::Credential) => "a verified credential".to_owned(),
+        (Lang::En, _, E::CompletedWork) => "shown in finished work".to_owned(),
+        (Lang::Nl, Audience::Worker, E::SelfDeclared) => {
+            format!("uw eigen woord: telt {counts} %, met een vaardigheidstest telt het volledig")
+        }
+        (Lang::Nl, Audience::Client, E::SelfDeclared) => format!("eigen opgave: telt {counts} %"),
+        (Lang::Nl, Audience::Worker, E::Extracted) => {
+            format!("gelezen uit uw tekst, nog niet bevestigd: telt {counts} %")
+        }
+        (Lang::Nl, Audience::Client, E::Extracted) => {
+            format!("gelezen uit het cv, nog niet bevestigd: telt {counts} %")
+        }
+        (Lang::Nl, _, E::Assessed) => "vaardigheidstest op Guild gehaald".to_owned(),
+        (Lang::Nl, _, E::Credential) => "een geverifieerd bewijs".to_owned(),
+        (Lang::Nl, _, E::CompletedWork) => "getoond in afgerond werk".to_owned(),
+    }
+}
+
+/// The scorer's note in the reader's words; `None` for what [`why_lines`] already says (a level
+/// under the one asked). A note this does not know is shown as the scorer wrote it.
+fn note_in_words(lang: Lang, reader: Audience, note: &str) -> Option<String> {
+    if note.contains(" is below the ") && note.contains(" at level ") {
+        return None;
+    }
+    if let Some((budget, rate)) = note
+        .strip_prefix("budget in ")
+        .and_then(|r| r.strip_suffix(" are not compared"))
+        .and_then(|r| r.split_once(" and rate in "))
+    {
+        return Some(match lang {
+            Lang::En => format!(
+                "The budget is in {budget} and the rate in {rate}: not compared, budget counted as half"
+            ),
+            Lang::Nl => format!(
+                "Het budget is in {budget} en het tarief in {rate}: niet vergeleken, budget telt half"
+            ),
+        });
+    }
+    if note.starts_with("the worker states no rate") {
+        return Some(
+            match (lang, reader) {
+                (Lang::En, Audience::Worker) => "You state no rate: budget counted as half",
+                (Lang::En, Audience::Client) => "States no rate: budget counted as half",
+                (Lang::Nl, Audience::Worker) => "U noemt geen tarief: budget telt half",
+                (Lang::Nl, Audience::Client) => "Noemt geen tarief: budget telt half",
+            }
+            .to_owned(),
+        );
+    }
+    Some(note.to_owned())
 }
 
 /// One check of a verification, for the page.
@@ -1317,4 +1436,37 @@ async fn verify(State(state): State<AppState>, headers: HeaderMap, RawForm(raw):
             })
             .collect(),
     }))
+}
+
+#[cfg(test)]
+mod why_tests {
+    use super::*;
+
+    /// The scorer's notes (`guild_matching::score`) as it writes them: the pages must say each in
+    /// the reader's words, never in the scorer's English.
+    #[test]
+    fn the_scorers_notes_are_put_in_the_readers_words() {
+        let no_rate = "the worker states no rate: budget fit counted as one half";
+        let currencies = "budget in EUR and rate in USD are not compared";
+        let below = "esco:skill/x at level 2 is below the 3 asked";
+        assert_eq!(
+            note_in_words(Lang::Nl, Audience::Client, no_rate).unwrap(),
+            "Noemt geen tarief: budget telt half"
+        );
+        assert_eq!(
+            note_in_words(Lang::En, Audience::Worker, no_rate).unwrap(),
+            "You state no rate: budget counted as half"
+        );
+        assert!(
+            note_in_words(Lang::Nl, Audience::Client, currencies)
+                .unwrap()
+                .starts_with("Het budget is in EUR en het tarief in USD")
+        );
+        // Said once, from the credit itself, with the skill's name.
+        assert_eq!(note_in_words(Lang::En, Audience::Client, below), None);
+        assert_eq!(
+            note_in_words(Lang::En, Audience::Client, "something new").unwrap(),
+            "something new"
+        );
+    }
 }

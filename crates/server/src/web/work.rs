@@ -374,7 +374,7 @@ pub(super) async fn task_workers(
             .into_iter()
             .map(|m| WorkerRow {
                 id: m.worker,
-                why: super::why_lines(v.t.0, &m.breakdown, &names),
+                why: super::why_lines(v.t.0, super::Audience::Client, &m.breakdown, &names),
                 name: m.name,
                 score: format!("{:.0}", m.score),
             })
