@@ -37,7 +37,7 @@ pub use contracts::ContractOffer;
 pub use credentials::{OwnFirst, Signer};
 pub use decisions::{CONTEST_DAYS, MIN_RETENTION};
 /// What a declaration for the fairness audit is for, and never for (shown when consent is asked).
-pub use guild_fairness::PURPOSE as DECLARATION_PURPOSE;
+pub use guild_fairness::{DIMENSIONS as DECLARATION_DIMENSIONS, PURPOSE as DECLARATION_PURPOSE};
 pub use learning::{
     BaseOccupation, BridgeTask, DoableTask, GapItemView, GapView, Move, Origin, OriginView,
     PathReport, PathRequest, PathTarget, SkillLabel, SkillTrainers, Start, TransitionReport,

@@ -537,6 +537,21 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
     browser.goto(&format!("{base}/dashboard"));
     assert!(browser.text().contains("Werk dat nu bij u past"));
     browser.screenshot("dashboard-nl");
+    // Every ranking she appeared in, and why; the notice; the voluntary declaration.
+    browser.goto(&format!("{base}/rankings"));
+    assert!(
+        browser.text().contains("Uw rangschikkingen"),
+        "{}",
+        browser.text()
+    );
+    browser.screenshot("rankings-nl");
+    browser.goto(&format!("{base}/declaration"));
+    assert!(
+        browser.text().contains("Zeg ik liever niet"),
+        "{}",
+        browser.text()
+    );
+    browser.screenshot("declaration-nl");
     browser.assert_clean_console("Dutch pages");
 
     // On a phone: no sideways scrolling on the main pages.
@@ -551,10 +566,17 @@ fn a_worker_goes_from_sign_up_to_matched_work_and_checks_a_credential() {
         "/money",
         "/inbox",
         "/organisations",
+        "/rankings",
+        "/notice",
+        "/declaration",
     ] {
         browser.goto(&format!("{base}{page}"));
         assert!(!browser.overflows(), "{page} is wider than a phone");
     }
+    browser.goto(&format!("{base}/rankings"));
+    browser.screenshot("rankings-phone");
+    browser.goto(&format!("{base}/notice"));
+    browser.screenshot("notice-phone");
     browser.goto(&format!("{base}/dashboard"));
     browser.screenshot("dashboard-phone");
     browser.resize(1200, 900);

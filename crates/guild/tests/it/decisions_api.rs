@@ -447,7 +447,7 @@ fn a_worker_contests_and_a_person_decides(backend: Backend) {
 }
 
 fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backend) {
-    use crate::pages::{Visitor, enc, send, token};
+    use crate::pages::{Visitor, enc, send, token, value_of};
 
     let store = TestStore::new(&backend);
     let server = store.serve();
@@ -458,7 +458,9 @@ fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backe
     // Ann lacks cycle counting and asks more than the budget allows.
     let mut body = worker("Ann", &[("inventory-control", 4)]);
     body["rate"] = json!({"minor": 9000, "currency": "EUR"});
-    server.created("/api/v1/workers", &ann_token, &body);
+    let ann_worker = server.created("/api/v1/workers", &ann_token, &body)["id"]
+        .as_i64()
+        .unwrap();
     let other = server.sign_up("bert@example.org");
     server.created(
         "/api/v1/workers",
@@ -469,10 +471,21 @@ fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backe
         .as_i64()
         .unwrap();
     server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches"), &client);
+    // The client looks again: the same ranking twice, one row on Ann's page.
+    server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches"), &client);
 
     let (status, page) = ann.get("/rankings");
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Workers for “Count the stock”"), "{page}");
+    assert_eq!(
+        page.matches("Workers for “Count the stock”").count(),
+        1,
+        "{page}"
+    );
+    assert!(
+        page.contains("the same ranking shown 2 times since"),
+        "{page}"
+    );
     assert!(page.contains("Place 2 of 2 considered"), "{page}");
     // What would move her up, largest first: the skill she lacks, by its name; then her rate.
     let up = page
@@ -526,6 +539,97 @@ fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backe
     assert!(page.contains("Plaats 2 van 2 bekeken"), "{page}");
     assert!(page.contains("een tarief binnen het budget"), "{page}");
     assert!(page.contains("Wacht op een mens"), "{page}");
+
+    // An admin works the queue on a page: what is contested, with the log's facts, the reason
+    // and the deadline; a decision needs an outcome and a why; the worker reads it.
+    let ada = Visitor::sign_up(base, "Ada", "ada@example.org");
+    store.guild_ok(&["accounts", "role", "ada@example.org", "admin"]);
+    let (status, _) = ann.get("/admin/contests");
+    assert_eq!(status, 403, "not for a worker");
+    let (status, page) = ada.get("/dashboard");
+    assert_eq!(status, 200);
+    assert!(page.contains("href=\"/admin/contests\""), "{page}");
+    let (status, page) = ada.get("/admin/contests");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<h2>Ann</h2>"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "Ranking {decision}: place 2 of 2 for “Count the stock”"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains("I count stock every week") && page.contains("decide by"),
+        "{page}"
+    );
+    let contest = value_of(&page, "contest").to_owned();
+    let (status, page, _) = ada.post(
+        "/admin/contests/decide",
+        &format!("contest={contest}&answer=why"),
+    );
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Choose upheld or rejected"), "{page}");
+    let (status, _, location) = ada.post(
+        "/admin/contests/decide",
+        &format!(
+            "contest={contest}&outcome=rejected&answer={}",
+            enc("Bert holds cycle counting; you do not yet")
+        ),
+    );
+    assert_eq!((status, location.as_str()), (303, "/admin/contests"));
+    assert!(ada.get("/admin/contests").1.contains("No contest waits."));
+    let (_, page) = ann.get("/rankings");
+    assert!(
+        page.contains("Rejected") && page.contains("Bert holds cycle counting"),
+        "{page}"
+    );
+
+    // Ann declares on a page: the purpose shown, consent required, questions optional; she
+    // reads back what she declared, in her language, and can withdraw.
+    let (status, page) = ann.get("/declaration");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Never an input to any ranking or score"),
+        "{page}"
+    );
+    assert!(page.contains("Prefer not to say"), "{page}");
+    let (status, page, _) = ann.post("/declaration", "sex=female&age_band=25_39");
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("only with your consent"), "{page}");
+    let (status, page, _) = ann.post("/declaration", "sex=unicorn&consent=yes");
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("unicorn"), "{page}");
+    let (status, _, location) = ann.post(
+        "/declaration",
+        "sex=female&age_band=25_39&race_ethnicity=&consent=yes",
+    );
+    assert_eq!((status, location.as_str()), (303, "/declaration"));
+    let (_, page) = ann.get("/declaration");
+    assert!(
+        page.contains("Sex: Female") && page.contains("Age: 25 to 39"),
+        "{page}"
+    );
+    assert!(!page.contains("Race or ethnicity: "), "{page}");
+    let (_, page, _, _) = send(
+        "GET",
+        &format!("{base}/declaration"),
+        Some(&format!("{}; guild_lang=nl", ann.session)),
+        None,
+    );
+    assert!(page.contains("Geslacht: Vrouw"), "{page}");
+    let d = server.get_ok_as(
+        &format!("/api/v1/workers/{ann_worker}/declaration"),
+        &ann_token,
+    );
+    assert_eq!(
+        d["declaration"]["categories"],
+        json!({"sex": "female", "age_band": "25_39"})
+    );
+    let (status, _, _) = ann.post("/declaration/withdraw", "");
+    assert_eq!(status, 303);
+    let (_, page) = ann.get("/declaration");
+    assert!(page.contains("answers were erased on"), "{page}");
+    assert!(!page.contains("Sex: Female"), "{page}");
 
     // The notice is public, in both languages.
     let (status, page, _, _) = send("GET", &format!("{base}/notice"), None, None);

@@ -1436,6 +1436,96 @@ const WORDS: &[(&str, &str, &str)] = &[
         "The models and rules, their measured quality and known failures are described in the model card (docs/MODEL_CARD.md in Guild's source).",
         "De modellen en regels, hun gemeten kwaliteit en bekende fouten staan in de modelkaart (docs/MODEL_CARD.md in de broncode van Guild).",
     ),
+    (
+        "declare_title",
+        "Help check that Guild is fair",
+        "Help controleren of Guild eerlijk is",
+    ),
+    (
+        "declare_purpose",
+        "Voluntary. Used only to audit whether Guild's rankings treat groups of people alike (impact ratios per group, published without names). Never an input to any ranking or score, never shown to clients or other workers, kept sealed apart from your profile, erased when you withdraw.",
+        "Vrijwillig. Alleen gebruikt om na te gaan of de rangschikkingen van Guild groepen mensen gelijk behandelen (verhoudingen per groep, gepubliceerd zonder namen). Nooit invoer voor een rangschikking of score, nooit getoond aan opdrachtgevers of andere werkers, verzegeld apart van uw profiel bewaard, gewist als u uw toestemming intrekt.",
+    ),
+    (
+        "declare_never",
+        "Answer only what you want to: every question may be left as \"prefer not to say\".",
+        "Beantwoord alleen wat u wilt: elke vraag mag op \"zeg ik liever niet\" blijven.",
+    ),
+    ("declare_not_say", "Prefer not to say", "Zeg ik liever niet"),
+    (
+        "declare_consent",
+        "I agree that Guild keeps these answers for this purpose only.",
+        "Ik stem ermee in dat Guild deze antwoorden alleen voor dit doel bewaart.",
+    ),
+    ("declare_save", "Keep my answers", "Mijn antwoorden bewaren"),
+    ("declare_now", "What you declared", "Wat u hebt opgegeven"),
+    (
+        "declare_withdraw",
+        "Withdraw my consent and erase them",
+        "Mijn toestemming intrekken en ze wissen",
+    ),
+    (
+        "declare_withdrawn",
+        "You withdrew your consent and your answers were erased on",
+        "U hebt uw toestemming ingetrokken en uw antwoorden zijn gewist op",
+    ),
+    (
+        "declare_again",
+        "You may answer again below.",
+        "U kunt hieronder opnieuw antwoorden.",
+    ),
+    (
+        "declare_needs_consent",
+        "Your answers are kept only with your consent: tick the box to agree to the purpose, or leave the page.",
+        "Uw antwoorden worden alleen met uw toestemming bewaard: vink het vakje aan om in te stemmen met het doel, of verlaat de pagina.",
+    ),
+    (
+        "declare_link",
+        "Help check that Guild is fair",
+        "Help controleren of Guild eerlijk is",
+    ),
+    (
+        "queue_title",
+        "Contests to decide",
+        "Bezwaren om over te beslissen",
+    ),
+    (
+        "queue_lead",
+        "Workers who contest a ranking or how Guild read a skill. A person decides each, within 14 days, and says why; the worker is told.",
+        "Werkers die bezwaar maken tegen een rangschikking of tegen hoe Guild een vaardigheid las. Een mens beslist over elk bezwaar, binnen 14 dagen, en zegt waarom; de werker hoort het.",
+    ),
+    ("queue_empty", "No contest waits.", "Er wacht geen bezwaar."),
+    ("queue_filed", "Filed", "Ingediend"),
+    ("queue_due", "decide by", "beslissen voor"),
+    ("queue_overdue", "overdue since", "te laat sinds"),
+    ("queue_decision", "Decision", "Beslissing"),
+    (
+        "queue_upheld",
+        "Upheld: the worker is right",
+        "Gegrond: de werker heeft gelijk",
+    ),
+    (
+        "queue_rejected",
+        "Rejected: it stands",
+        "Afgewezen: het blijft staan",
+    ),
+    (
+        "queue_answer",
+        "Why (the worker reads this)",
+        "Waarom (de werker leest dit)",
+    ),
+    ("queue_decide", "Decide", "Beslissen"),
+    (
+        "contest_pick_outcome",
+        "Choose upheld or rejected, and say why.",
+        "Kies gegrond of afgewezen, en zeg waarom.",
+    ),
+    (
+        "rankings_times",
+        "the same ranking shown",
+        "dezelfde rangschikking getoond",
+    ),
+    ("rankings_times_since", "times since", "keer sinds"),
 ];
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 // returned straight away, so boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+mod fairness;
 mod hourly;
 mod i18n;
 mod inbox;
@@ -118,6 +119,10 @@ pub fn routes() -> Router<AppState> {
         .route("/rankings", get(rankings::page))
         .route("/notice", get(rankings::notice))
         .route("/rankings/contest", post(rankings::contest))
+        .route("/declaration", get(fairness::page).post(fairness::save))
+        .route("/declaration/withdraw", post(fairness::withdraw))
+        .route("/admin/contests", get(fairness::queue))
+        .route("/admin/contests/decide", post(fairness::decide))
         .route("/money", get(money::page))
         .route("/money/deposit", post(money::deposit))
         .route("/money/withdraw", post(money::withdraw))
@@ -938,6 +943,8 @@ struct DashboardPage {
     offers: Vec<(String, String, bool, String)>,
     /// Unread notifications.
     unread: usize,
+    /// A platform admin: links to the queues only admins work.
+    admin: bool,
 }
 
 async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
@@ -984,6 +991,7 @@ async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Page {
         teachable: Vec::new(),
         offers: Vec::new(),
         unread: inbox::unread(&state, me).await,
+        admin: account.role == "admin",
         contracts: contracts
             .into_iter()
             .map(|c| {

@@ -365,7 +365,7 @@ struct AdminPaymentsPage {
 }
 
 /// The viewer, if a platform admin; else the page that says this is not for them.
-async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+pub(super) async fn admin(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let v = Viewer::load(state, headers).await?;
     let account = v.require()?;
     if account.role != "admin" {

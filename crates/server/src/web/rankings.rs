@@ -31,6 +31,10 @@ pub(super) struct Row {
     pub(super) up: Vec<String>,
     /// Whether a contest of it is waiting.
     pub(super) contested: bool,
+    /// How many times in a row the same ranking was shown (a page loaded again), this one the
+    /// newest; and when the first of them was.
+    pub(super) times: usize,
+    pub(super) first: String,
 }
 
 /// A contest as the page shows it.
@@ -223,6 +227,8 @@ fn row(
         parts: parts_words,
         up,
         contested: open.contains(&d.id),
+        times: 1,
+        first: String::new(),
     })
 }
 
@@ -305,11 +311,12 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
                 .filter_map(|c| c.decision)
                 .collect();
             (
-                rankings
-                    .iter()
-                    .take(SHOWN)
-                    .filter_map(|d| row(t.0, d, titles, labels, &open))
-                    .collect(),
+                same_in_a_row(
+                    rankings
+                        .iter()
+                        .take(SHOWN)
+                        .filter_map(|d| row(t.0, d, titles, labels, &open)),
+                ),
                 contests
                     .iter()
                     .map(|c| contest_row(t.0, c, labels))
@@ -325,6 +332,30 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
         rows,
         contests,
     }))
+}
+
+/// One row for the same ranking shown several times in a row (the dashboard ranks work for the
+/// worker each time it loads): the newest, counted, with when the first was. Any of them can be
+/// contested; the row's number is the newest's.
+fn same_in_a_row(rows: impl Iterator<Item = Row>) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::new();
+    for r in rows {
+        match out.last_mut() {
+            Some(last)
+                if last.what == r.what
+                    && last.place == r.place
+                    && last.score == r.score
+                    && last.parts == r.parts
+                    && !r.contested
+                    && !last.contested =>
+            {
+                last.times += 1;
+                last.first = r.when;
+            }
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]
