@@ -11,8 +11,10 @@ use crate::{CredentialError, resolve};
 /// The issuer name of the platform's keys.
 pub const PLATFORM: &str = "platform";
 
-/// A member's role in an organisation.
-pub const ROLES: [&str; 2] = ["admin", "assessor"];
+/// A member's role in an organisation: `admin` (members, keys, issuing), `assessor` (issuing,
+/// marking tests), `reviewer` (deciding workers' contests of rankings for the organisation's
+/// tasks; admins may too).
+pub const ROLES: [&str; 3] = ["admin", "assessor", "reviewer"];
 
 /// Where this Guild is published: the base of its DID documents and status lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,7 +317,7 @@ mod tests {
         assert!(check_role("assessor").is_ok());
         assert_eq!(
             check_role("owner").unwrap_err().to_string(),
-            "role \"owner\": expected one of admin, assessor"
+            "role \"owner\": expected one of admin, assessor, reviewer"
         );
     }
 }

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use guild_ids::{AccountId, ContestId, TaskId, WorkerId};
+use guild_ids::{AccountId, ContestId, OrganisationId, TaskId, WorkerId};
 use guild_store::{
     Contest, ContestOutcome, ContestSubject, Decision, NewDecision, Outcome, Store, StoreError,
 };
@@ -238,6 +238,50 @@ impl Platform {
         self.store
             .decisions()
             .contest(worker, account, subject, &why, due)
+    }
+
+    /// The contests `organisation`'s reviewers decide: those of rankings for tasks its members
+    /// posted (a platform admin may decide them too).
+    pub fn organisation_contests(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Vec<Contest>, StoreError> {
+        Ok(self
+            .store
+            .decisions()
+            .open_contests_of_organisation(organisation)?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
+    }
+
+    /// `reviewer` (the caller checked they review for `organisation`) decides contest `id` of
+    /// its queue, saying why; the worker is told. Whoever posted the task the ranking was for
+    /// does not decide on it: another reviewer, or a platform admin, does.
+    pub fn decide_organisation_contest(
+        &self,
+        organisation: OrganisationId,
+        id: ContestId,
+        reviewer: AccountId,
+        outcome: ContestOutcome,
+        answer: &str,
+    ) -> Result<Contest, StoreError> {
+        let queue = self
+            .store
+            .decisions()
+            .open_contests_of_organisation(organisation)?;
+        let Some((_, owner)) = queue.iter().find(|(c, _)| c.id == id) else {
+            return Err(StoreError::NotFound {
+                what: "open contest in this organisation's queue",
+                id: id.to_string(),
+            });
+        };
+        if *owner == reviewer {
+            return Err(StoreError::Conflict(
+                "you posted the task this ranking was for, so you do not decide on it: another reviewer of the organisation, or a platform admin, does".to_owned(),
+            ));
+        }
+        self.decide_contest(id, reviewer, outcome, answer)
     }
 
     /// Platform admin `admin` decides contest `id`, saying why; the worker is told.

@@ -225,6 +225,8 @@ impl AppState {
         matching::declaration,
         matching::withdraw_declaration,
         matching::open_contests,
+        matching::organisation_contests,
+        matching::decide_organisation_contest,
         matching::decide_contest,
         matching::explain_match,
         matching::assign,
@@ -638,6 +640,14 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
             put(matching::declare)
                 .get(matching::declaration)
                 .delete(matching::withdraw_declaration),
+        )
+        .route(
+            "/api/v1/organisations/{slug}/contests",
+            get(matching::organisation_contests),
+        )
+        .route(
+            "/api/v1/organisations/{slug}/contests/{id}/decision",
+            post(matching::decide_organisation_contest),
         )
         .route("/api/v1/admin/contests", get(matching::open_contests))
         .route(

@@ -614,6 +614,49 @@ pub async fn decide_contest(
     ))
 }
 
+/// The organisation's reviewers' queue: open contests of rankings for tasks its members posted,
+/// the earliest due first (the organisation's reviewers and admins).
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}/contests", tag = "credentials",
+    operation_id = "organisation_contests",
+    params(("slug" = String, Path, description = "The organisation")),
+    responses((status = 200, body = Vec<guild_store::Contest>), (status = 403, body = crate::Problem), (status = 404, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn organisation_contests(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<guild_store::Contest>>, ApiError> {
+    let o = crate::credentials::member(&state, caller.id, slug, &["admin", "reviewer"]).await?;
+    let platform = state.platform.clone();
+    Ok(Json(
+        crate::blocking(move || platform.organisation_contests(o.id)).await?,
+    ))
+}
+
+/// Decides a contest of the organisation's queue, saying why; the worker is notified. Whoever
+/// posted the task the ranking was for does not decide on it (409).
+#[utoipa::path(post, path = "/api/v1/organisations/{slug}/contests/{id}/decision", tag = "credentials",
+    operation_id = "decide_organisation_contest", request_body = ContestDecision,
+    params(("slug" = String, Path, description = "The organisation"), ("id" = i64, Path, description = "Contest id")),
+    responses((status = 200, body = guild_store::Contest), (status = 400, body = crate::Problem), (status = 403, body = crate::Problem),
+              (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
+    security(("bearer" = [])))]
+pub async fn decide_organisation_contest(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((slug, id)): Path<(String, guild_ids::ContestId)>,
+    Body(d): Body<ContestDecision>,
+) -> Result<Json<guild_store::Contest>, ApiError> {
+    let o = crate::credentials::member(&state, caller.id, slug, &["admin", "reviewer"]).await?;
+    let platform = state.platform.clone();
+    Ok(Json(
+        crate::blocking(move || {
+            platform.decide_organisation_contest(o.id, id, caller.id, d.outcome, &d.answer)
+        })
+        .await?,
+    ))
+}
+
 /// A voluntary declaration for the fairness audit: any of the four dimensions (leave one out to
 /// not say), and consent to the purpose (`GET` shows it).
 #[derive(Deserialize, utoipa::ToSchema)]

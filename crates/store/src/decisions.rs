@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use guild_ids::{AccountId, ContestId, DecisionId, TaskId, WorkerId};
+use guild_ids::{AccountId, ContestId, DecisionId, OrganisationId, TaskId, WorkerId};
 use serde::Serialize;
 
 use crate::StoreError;
@@ -604,6 +604,35 @@ impl Decisions<'_> {
         })
     }
 
+    /// The reviewers' queue of `organisation`: open contests of rankings made for tasks whose
+    /// owner is one of its members, the earliest due first, each with that owner (who may not
+    /// decide their own).
+    pub fn open_contests_of_organisation(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Vec<(Contest, AccountId)>, StoreError> {
+        let columns = CONTEST_COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.store.read(|tx| {
+            tx.query(
+                &format!(
+                    "SELECT {columns}, t.owner_id FROM contests c \
+                     JOIN decisions d ON d.id = c.decision_id \
+                     JOIN work_tasks t ON t.id = d.task_id \
+                     JOIN organisation_members m ON m.account_id = t.owner_id AND m.organisation_id = $1 \
+                     WHERE c.decided_at IS NULL ORDER BY c.due_at, c.id LIMIT 500"
+                ),
+                &[organisation.into()],
+            )?
+            .iter()
+            .map(|r| Ok((contest_row(r)?, r.id::<AccountId>("owner_id")?)))
+            .collect()
+        })
+    }
+
     /// `admin` decides open contest `id`; the worker is told the outcome and its reason.
     pub fn decide_contest(
         &self,
@@ -808,5 +837,21 @@ mod tests {
             2
         );
         assert_eq!(store.decisions().prune(before).unwrap(), (0, 0));
+        // A ranking that aged out cannot be contested, and the answer says why.
+        let gone = old[1].id;
+        let err = store
+            .decisions()
+            .contest(
+                WorkerId(1),
+                AccountId(1),
+                &ContestSubject::Ranking(gone),
+                "too late",
+                store.now(),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::NotFound { what, .. } if what.contains("retention period")),
+            "{err}"
+        );
     }
 }

@@ -184,6 +184,9 @@ fn body_for(name: &str, skill: &str) -> Value {
             "time_limit_minutes": 10, "cooldown_hours": 0,
             "questions": [{"kind": "exact", "prompt": "1+1?", "answers": ["2"]}]}),
         "POST /api/v1/tests/{id}/attempts" => json!({"worker": 3}),
+        "POST /api/v1/organisations/{slug}/contests/{id}/decision" => {
+            json!({"outcome": "upheld", "answer": "mine now"})
+        }
         _ => json!({}),
     }
 }

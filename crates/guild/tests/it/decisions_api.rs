@@ -16,6 +16,7 @@ crate::on_both_backends!(
     declarations_are_voluntary_sealed_private_and_move_no_score,
     the_fairness_audit_flags_a_biased_selection_and_publishes_its_report,
     a_generated_market_audits_near_one_and_a_biased_scorer_is_flagged,
+    an_organisations_reviewer_decides_contests_of_its_tasks,
 );
 
 fn worker(name: &str, skills: &[(&str, u8)]) -> Value {
@@ -1058,4 +1059,129 @@ fn a_generated_market_audits_near_one_and_a_biased_scorer_is_flagged(backend: Ba
     let bad = store.guild(&["audit", "rehearse", "--demote", "sex=unicorn"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unicorn"));
+}
+
+fn an_organisations_reviewer_decides_contests_of_its_tasks(backend: Backend) {
+    use crate::pages::{Visitor, token};
+
+    let store = TestStore::new(&backend);
+    let server = store.serve();
+    let client = server.sign_up("client@example.org");
+    let rita_pages = Visitor::sign_up(&server.base, "Rita", "rita@example.org");
+    let rita = token(&server, "rita@example.org");
+    let asa = server.sign_up("asa@example.org");
+    let mallory = server.sign_up("mallory@example.org");
+    let ann = server.sign_up("ann@example.org");
+    // The client's organisation, with a reviewer and an assessor.
+    let org = server.call(
+        "POST",
+        "/api/v1/organisations",
+        Some(&client),
+        Some(&json!({"slug": "ferro", "name": "Ferro Logistics"})),
+    );
+    assert_eq!(org.status, 201, "{}", org.body);
+    for (email, role) in [
+        ("rita@example.org", "reviewer"),
+        ("asa@example.org", "assessor"),
+    ] {
+        let a = server.call(
+            "PUT",
+            "/api/v1/organisations/ferro/members",
+            Some(&client),
+            Some(&json!({"email": email, "role": role})),
+        );
+        assert_eq!(a.status, 204, "{}", a.body);
+    }
+    let other = server.call(
+        "POST",
+        "/api/v1/organisations",
+        Some(&mallory),
+        Some(&json!({"slug": "other", "name": "Other"})),
+    );
+    assert_eq!(other.status, 201, "{}", other.body);
+
+    let ann_w = server.created(
+        "/api/v1/workers",
+        &ann,
+        &worker("Ann", &[("inventory-control", 2)]),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let tid = server.created("/api/v1/tasks", &client, &task())["id"]
+        .as_i64()
+        .unwrap();
+    server.get_ok_as(&format!("/api/v1/tasks/{tid}/matches"), &client);
+    let log = server.get_ok_as(&format!("/api/v1/workers/{ann_w}/decisions"), &ann);
+    let decision = log["rankings"][0]["id"].as_i64().unwrap();
+    let filed = server.created(
+        &format!("/api/v1/workers/{ann_w}/contests"),
+        &ann,
+        &json!({"decision": decision, "reason": "My level is 4, not 2"}),
+    );
+    let id = filed["id"].as_i64().unwrap();
+
+    // The contest is in Ferro's queue, not in another organisation's; only its reviewers and
+    // admins read the queue.
+    let queue = server.get_ok_as("/api/v1/organisations/ferro/contests", &rita);
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue[0]["id"], id);
+    let theirs = server.get_ok_as("/api/v1/organisations/other/contests", &mallory);
+    assert_eq!(theirs, json!([]));
+    for (who, token) in [("an outsider", &mallory), ("an assessor", &asa)] {
+        let a = server.call(
+            "GET",
+            "/api/v1/organisations/ferro/contests",
+            Some(token),
+            None,
+        );
+        assert_eq!(a.status, 403, "{who}: {}", a.body);
+    }
+    // On the pages too: her organisations list links to the queue, which shows the contest.
+    let (_, page) = rita_pages.get("/organisations");
+    assert!(
+        page.contains("href=\"/organisations/ferro/contests\""),
+        "{page}"
+    );
+    let (status, page) = rita_pages.get("/organisations/ferro/contests");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Ferro Logistics")
+            && page.contains("<h2>Ann</h2>")
+            && page.contains("My level is 4, not 2")
+            && page.contains("action=\"/organisations/ferro/contests/decide\""),
+        "{page}"
+    );
+    let (status, _) = rita_pages.get("/organisations/other/contests");
+    assert_eq!(status, 403);
+    let decide = |token: &str, org: &str| {
+        server.call(
+            "POST",
+            &format!("/api/v1/organisations/{org}/contests/{id}/decision"),
+            Some(token),
+            Some(&json!({"outcome": "upheld", "answer": "Your references show level 4"})),
+        )
+    };
+    // Not from another organisation's queue; not by the one who posted the task.
+    assert_eq!(decide(&mallory, "other").status, 404);
+    let own = decide(&client, "ferro");
+    assert_eq!(own.status, 409, "{}", own.body);
+    assert!(
+        own.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("another reviewer"),
+        "{}",
+        own.body
+    );
+    let d = decide(&rita, "ferro");
+    assert_eq!(d.status, 200, "{}", d.body);
+    assert_eq!(d.body["outcome"], "upheld");
+    assert_eq!(decide(&rita, "ferro").status, 404, "decided once");
+    assert_eq!(
+        server.get_ok_as("/api/v1/organisations/ferro/contests", &rita),
+        json!([])
+    );
+    // Ann reads the decision.
+    let mine = server.get_ok_as(&format!("/api/v1/workers/{ann_w}/contests"), &ann);
+    assert_eq!(mine[0]["answer"], "Your references show level 4");
 }

@@ -64,6 +64,11 @@ const AREAS: &[(&str, &str)] = &[
     ("/api/v1/notifications/read", "contracts"),
     ("/api/v1/organisations", "credentials"),
     ("/api/v1/organisations/{slug}", "credentials"),
+    ("/api/v1/organisations/{slug}/contests", "credentials"),
+    (
+        "/api/v1/organisations/{slug}/contests/{id}/decision",
+        "credentials",
+    ),
     ("/api/v1/organisations/{slug}/credentials", "credentials"),
     ("/api/v1/organisations/{slug}/keys", "credentials"),
     ("/api/v1/organisations/{slug}/members", "credentials"),

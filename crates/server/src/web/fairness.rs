@@ -239,6 +239,10 @@ struct ContestsPage {
     t: Words,
     signed_in: bool,
     csrf: String,
+    /// Whose queue: empty for the platform's, else the organisation's name.
+    organisation: String,
+    /// Where a decision is posted.
+    action: String,
     open: Vec<QueueRow>,
 }
 
@@ -271,67 +275,127 @@ fn subject(
     }
 }
 
+/// The queue's rows: each open contest with the worker's name and, for a ranking, its facts
+/// from the log.
+fn queue_rows(
+    store: &guild_store::Store,
+    lang: Lang,
+    open: Vec<Contest>,
+) -> Result<Vec<QueueRow>, guild_store::StoreError> {
+    let mut rows = Vec::with_capacity(open.len());
+    let now = store.now().to_string();
+    for c in open {
+        let name = store
+            .work()
+            .worker(c.worker)
+            .map(|w| w.worker.name)
+            .unwrap_or_default();
+        let facts = match c.decision {
+            Some(d) => {
+                let (rankings, _) = store
+                    .decisions()
+                    .of_worker(c.worker, guild_store::MAX_DECISIONS_READ as usize)?;
+                rankings.into_iter().find(|r| r.id == d).and_then(|r| {
+                    let mine = r.candidates.first()?.clone();
+                    let title = store
+                        .work()
+                        .task_titles(&[mine.task])
+                        .ok()
+                        .and_then(|t| t.get(&mine.task).cloned())
+                        .unwrap_or_else(|| format!("#{}", mine.task));
+                    Some((r.kind, mine.rank, r.considered, mine.score, title))
+                })
+            }
+            None => None,
+        };
+        let skill = c.skill.as_ref().map(|s| {
+            store
+                .taxonomy()
+                .skill_labels_in(std::slice::from_ref(s), lang.tag())
+                .ok()
+                .and_then(|l| l.into_iter().next())
+                .unwrap_or_else(|| s.clone())
+        });
+        let mut shown = c.clone();
+        shown.skill = skill;
+        rows.push(QueueRow {
+            id: c.id,
+            worker: name,
+            what: subject(lang, &shown, facts.as_ref()),
+            reason: c.reason.clone(),
+            filed: day(&c.created_at),
+            due: day(&c.due_at),
+            overdue: c.due_at.as_str() < now.as_str(),
+        });
+    }
+    Ok(rows)
+}
+
 /// The admins' queue: open contests, the nearest deadline first.
 pub(super) async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Page {
     let v = super::money::admin(&state, &headers).await?;
     let lang = v.t.0;
     let rows = state
-        .on_store(move |store| {
-            let open = store.decisions().open_contests()?;
-            let mut rows = Vec::with_capacity(open.len());
-            let now = store.now().to_string();
-            for c in open {
-                let name = store
-                    .work()
-                    .worker(c.worker)
-                    .map(|w| w.worker.name)
-                    .unwrap_or_default();
-                let facts = match c.decision {
-                    Some(d) => {
-                        let (rankings, _) = store
-                            .decisions()
-                            .of_worker(c.worker, guild_store::MAX_DECISIONS_READ as usize)?;
-                        rankings.into_iter().find(|r| r.id == d).and_then(|r| {
-                            let mine = r.candidates.first()?.clone();
-                            let title = store
-                                .work()
-                                .task_titles(&[mine.task])
-                                .ok()
-                                .and_then(|t| t.get(&mine.task).cloned())
-                                .unwrap_or_else(|| format!("#{}", mine.task));
-                            Some((r.kind, mine.rank, r.considered, mine.score, title))
-                        })
-                    }
-                    None => None,
-                };
-                let skill = c.skill.as_ref().map(|s| {
-                    store
-                        .taxonomy()
-                        .skill_labels_in(std::slice::from_ref(s), lang.tag())
-                        .ok()
-                        .and_then(|l| l.into_iter().next())
-                        .unwrap_or_else(|| s.clone())
-                });
-                let mut shown = c.clone();
-                shown.skill = skill;
-                rows.push(QueueRow {
-                    id: c.id,
-                    worker: name,
-                    what: subject(lang, &shown, facts.as_ref()),
-                    reason: c.reason.clone(),
-                    filed: day(&c.created_at),
-                    due: day(&c.due_at),
-                    overdue: c.due_at.as_str() < now.as_str(),
-                });
-            }
-            Ok(rows)
-        })
+        .on_store(move |store| queue_rows(store, lang, store.decisions().open_contests()?))
         .await
         .map_err(|e| failed(&v, &e))?;
     Ok(render(&ContestsPage {
         t: v.t,
         signed_in: true,
         csrf: v.csrf.clone(),
+        organisation: String::new(),
+        action: "/admin/contests/decide".to_owned(),
+        open: rows,
+    }))
+}
+
+/// The organisation, when the viewer reviews for it (a reviewer or an admin of it).
+async fn reviewing(
+    state: &AppState,
+    v: &Viewer,
+    slug: String,
+) -> Result<guild_credentials::issuer::Organisation, axum::response::Response> {
+    let me = v.require()?.id;
+    let found = state
+        .on_store(move |store| {
+            let o = store.accounts().organisation(&slug)?;
+            let role = store.accounts().member_role(o.id, me)?;
+            Ok((o, role))
+        })
+        .await;
+    match found {
+        Ok((o, Some(role))) if role == "admin" || role == "reviewer" => Ok(o),
+        Ok(_) => Err(problem_page(
+            v,
+            StatusCode::FORBIDDEN,
+            v.t.s("not_a_reviewer"),
+        )),
+        Err(e) => Err(failed(v, &e)),
+    }
+}
+
+/// An organisation's reviewers' queue: contests of rankings for tasks its members posted.
+pub(super) async fn organisation_queue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Page {
+    let v = Viewer::load(&state, &headers).await?;
+    let o = reviewing(&state, &v, slug).await?;
+    let lang = v.t.0;
+    let platform = state.platform.clone();
+    let org = o.id;
+    let rows = crate::blocking(move || {
+        queue_rows(platform.store(), lang, platform.organisation_contests(org)?)
+    })
+    .await
+    .map_err(|e| failed(&v, &e))?;
+    Ok(render(&ContestsPage {
+        t: v.t,
+        signed_in: true,
+        csrf: v.csrf.clone(),
+        organisation: o.name.clone(),
+        action: format!("/organisations/{}/contests/decide", o.slug),
         open: rows,
     }))
 }
@@ -346,6 +410,39 @@ pub(super) struct DecideForm {
     answer: String,
 }
 
+/// The outcome a decision form chose, or the page that asks for one.
+fn outcome_of(v: &Viewer, f: &DecideForm) -> Result<ContestOutcome, axum::response::Response> {
+    match f.outcome.as_str() {
+        "upheld" => Ok(ContestOutcome::Upheld),
+        "rejected" => Ok(ContestOutcome::Rejected),
+        _ => Err(problem_page(
+            v,
+            StatusCode::BAD_REQUEST,
+            v.t.s("contest_pick_outcome"),
+        )),
+    }
+}
+
+/// A reviewer of the organisation decides a contest of its queue, saying why.
+pub(super) async fn organisation_decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    RawForm(raw): RawForm,
+) -> Page {
+    let (v, account, f): (_, _, DecideForm) = submission(&state, &headers, &raw).await?;
+    let o = reviewing(&state, &v, slug).await?;
+    let outcome = outcome_of(&v, &f)?;
+    let platform = state.platform.clone();
+    let org = o.id;
+    crate::blocking(move || {
+        platform.decide_organisation_contest(org, f.contest, account.id, outcome, &f.answer)
+    })
+    .await
+    .map_err(|e| failed(&v, &e))?;
+    go(&format!("/organisations/{}/contests", o.slug))
+}
+
 /// An admin decides a contest, saying why; the worker is told.
 pub(super) async fn decide(
     State(state): State<AppState>,
@@ -356,17 +453,7 @@ pub(super) async fn decide(
     if account.role != "admin" {
         return Err(problem_page(&v, StatusCode::FORBIDDEN, v.t.s("admin_only")));
     }
-    let outcome = match f.outcome.as_str() {
-        "upheld" => ContestOutcome::Upheld,
-        "rejected" => ContestOutcome::Rejected,
-        _ => {
-            return Err(problem_page(
-                &v,
-                StatusCode::BAD_REQUEST,
-                v.t.s("contest_pick_outcome"),
-            ));
-        }
-    };
+    let outcome = outcome_of(&v, &f)?;
     let platform = state.platform.clone();
     crate::blocking(move || platform.decide_contest(f.contest, account.id, outcome, &f.answer))
         .await

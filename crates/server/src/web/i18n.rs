@@ -1418,8 +1418,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "notice_contest",
-        "To contest a ranking, or how Guild read one of your skills, with your reason: a platform admin decides and tells you why.",
-        "Bezwaar maken tegen een rangschikking, of tegen hoe Guild een van uw vaardigheden las, met uw reden: een beheerder beslist en zegt u waarom.",
+        "To contest a ranking, or how Guild read one of your skills, with your reason: a platform admin (or, for a client's organisation, its reviewer, never the one who posted the task) decides and tells you why.",
+        "Bezwaar maken tegen een rangschikking, of tegen hoe Guild een van uw vaardigheden las, met uw reden: een beheerder van het platform (of, bij de organisatie van een opdrachtgever, haar beoordelaar, nooit wie de taak plaatste) beslist en zegt u waarom.",
     ),
     (
         "notice_person",
@@ -1526,6 +1526,21 @@ const WORDS: &[(&str, &str, &str)] = &[
         "dezelfde rangschikking getoond",
     ),
     ("rankings_times_since", "times since", "keer sinds"),
+    (
+        "queue_lead_org",
+        "Workers who contest a ranking made for a task your organisation's members posted. A reviewer decides each, within 14 days, and says why; whoever posted the task does not decide on it.",
+        "Werkers die bezwaar maken tegen een rangschikking voor een taak die leden van uw organisatie plaatsten. Een beoordelaar beslist over elk bezwaar, binnen 14 dagen, en zegt waarom; wie de taak plaatste beslist er niet over.",
+    ),
+    (
+        "not_a_reviewer",
+        "Only the organisation's reviewers and admins decide its contests.",
+        "Alleen de beoordelaars en beheerders van de organisatie beslissen over haar bezwaren.",
+    ),
+    (
+        "role_reviewer",
+        "Reviewer (decides workers' contests)",
+        "Beoordelaar (beslist over bezwaren van werkers)",
+    ),
 ];
 
 #[cfg(test)]

@@ -123,6 +123,14 @@ pub fn routes() -> Router<AppState> {
         .route("/declaration/withdraw", post(fairness::withdraw))
         .route("/admin/contests", get(fairness::queue))
         .route("/admin/contests/decide", post(fairness::decide))
+        .route(
+            "/organisations/{slug}/contests",
+            get(fairness::organisation_queue),
+        )
+        .route(
+            "/organisations/{slug}/contests/decide",
+            post(fairness::organisation_decide),
+        )
         .route("/money", get(money::page))
         .route("/money/deposit", post(money::deposit))
         .route("/money/withdraw", post(money::withdraw))

@@ -23,7 +23,12 @@ use crate::AppState;
 pub(super) struct OrgRow {
     pub(super) slug: String,
     pub(super) name: String,
+    /// The role, in words.
     pub(super) role: String,
+    /// Whether the reader manages it (admin, assessor): its page is theirs.
+    pub(super) manages: bool,
+    /// Whether the reader decides its contests (reviewer, admin).
+    pub(super) reviews: bool,
 }
 
 #[derive(Template)]
@@ -61,6 +66,8 @@ async fn list_page(
                 slug: o.slug,
                 name: o.name,
                 role: t.s(&format!("role_{role}")).to_owned(),
+                manages: role == "admin" || role == "assessor",
+                reviews: role == "admin" || role == "reviewer",
             })
             .collect(),
         error,
