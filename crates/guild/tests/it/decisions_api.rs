@@ -585,6 +585,37 @@ fn a_worker_reads_why_and_contests_on_the_pages_in_both_languages(backend: Backe
         "{page}"
     );
 
+    // She contests how Guild read one of her skills, from the same page.
+    let (_, page) = ann.get("/rankings");
+    assert!(
+        page.contains("<option value=\"guild:skill/inventory-control\">"),
+        "{page}"
+    );
+    let (status, _, _) = ann.post(
+        "/rankings/contest-skill",
+        &format!(
+            "skill={}&reason={}",
+            enc("guild:skill/inventory-control"),
+            enc("I manage stock levels, the level is higher")
+        ),
+    );
+    assert_eq!(status, 303);
+    let (_, page) = ann.get("/rankings");
+    assert!(
+        page.contains("Skill “control inventory levels”") && page.contains("I manage stock levels"),
+        "{page}"
+    );
+    let (_, page) = ada.get("/admin/contests");
+    assert!(
+        page.contains("How Guild read the skill “control inventory levels”"),
+        "{page}"
+    );
+    let (status, _, _) = ann.post(
+        "/rankings/contest-skill",
+        &format!("skill={}&reason=x", enc("guild:skill/forklift")),
+    );
+    assert_eq!(status, 404, "not a skill on her profile");
+
     // Ann declares on a page: the purpose shown, consent required, questions optional; she
     // reads back what she declared, in her language, and can withdraw.
     let (status, page) = ann.get("/declaration");

@@ -1541,6 +1541,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Reviewer (decides workers' contests)",
         "Beoordelaar (beslist over bezwaren van werkers)",
     ),
+    (
+        "contest_skill",
+        "Contest how Guild read one of your skills",
+        "Bezwaar maken tegen hoe Guild een van uw vaardigheden las",
+    ),
 ];
 
 #[cfg(test)]

@@ -119,6 +119,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rankings", get(rankings::page))
         .route("/notice", get(rankings::notice))
         .route("/rankings/contest", post(rankings::contest))
+        .route("/rankings/contest-skill", post(rankings::contest_skill))
         .route("/declaration", get(fairness::page).post(fairness::save))
         .route("/declaration/withdraw", post(fairness::withdraw))
         .route("/admin/contests", get(fairness::queue))

@@ -56,6 +56,8 @@ struct RankingsPage {
     has_profile: bool,
     rows: Vec<Row>,
     contests: Vec<ContestRow>,
+    /// The profile's skills, to contest how Guild read one: (id, label).
+    skills: Vec<(String, String)>,
 }
 
 fn day(stamp: &str) -> String {
@@ -285,26 +287,33 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
         tasks.sort();
         tasks.dedup();
         let titles = platform.store().work().task_titles(&tasks)?;
+        let held: Vec<String> = w
+            .worker
+            .skills
+            .iter()
+            .map(|s| s.skill.as_str().to_owned())
+            .collect();
         let mut skills: Vec<String> = rankings
             .iter()
             .take(SHOWN)
             .flat_map(|d| d.candidates.iter())
             .flat_map(|c| weak_skills(&c.parts))
             .chain(contests.iter().filter_map(|c| c.skill.clone()))
+            .chain(held.iter().cloned())
             .collect();
         skills.sort();
         skills.dedup();
         let names = platform.store().taxonomy().skill_labels_in(&skills, lang)?;
         let labels: std::collections::HashMap<String, String> =
             skills.into_iter().zip(names).collect();
-        Ok(Some((rankings, contests, titles, labels)))
+        Ok(Some((rankings, contests, titles, labels, held)))
     })
     .await
     .map_err(|e| failed(&v, &e))?;
     let t = v.t;
-    let (rows, contests) = match &found {
-        None => (Vec::new(), Vec::new()),
-        Some((rankings, contests, titles, labels)) => {
+    let (rows, contests, skills) = match &found {
+        None => (Vec::new(), Vec::new(), Vec::new()),
+        Some((rankings, contests, titles, labels, held)) => {
             let open: Vec<DecisionId> = contests
                 .iter()
                 .filter(|c| c.outcome.is_none())
@@ -321,6 +330,14 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
                     .iter()
                     .map(|c| contest_row(t.0, c, labels))
                     .collect(),
+                held.iter()
+                    .map(|s| {
+                        (
+                            s.clone(),
+                            labels.get(s).cloned().unwrap_or_else(|| s.clone()),
+                        )
+                    })
+                    .collect(),
             )
         }
     };
@@ -331,6 +348,7 @@ pub(super) async fn page(State(state): State<AppState>, headers: HeaderMap) -> P
         has_profile: found.is_some(),
         rows,
         contests,
+        skills,
     }))
 }
 
@@ -383,6 +401,39 @@ pub(super) async fn contest(
             w.worker.id,
             account.id,
             &ContestSubject::Ranking(DecisionId(f.decision)),
+            &f.reason,
+        )
+    })
+    .await
+    .map_err(|e| failed(&v, &e))?;
+    go("/rankings#contests")
+}
+
+#[derive(Deserialize)]
+pub(super) struct SkillContestForm {
+    skill: String,
+    reason: String,
+}
+
+/// Contests how Guild read one of the worker's skills, from the page.
+pub(super) async fn contest_skill(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawForm(raw): RawForm,
+) -> Page {
+    let (v, account, f): (_, _, SkillContestForm) = submission(&state, &headers, &raw).await?;
+    let platform = state.platform.clone();
+    crate::blocking(move || {
+        let Some(w) = platform.store().work().worker_of(account.id)? else {
+            return Err(guild_store::StoreError::NotFound {
+                what: "worker profile",
+                id: account.id.to_string(),
+            });
+        };
+        platform.contest(
+            w.worker.id,
+            account.id,
+            &ContestSubject::Skill(f.skill),
             &f.reason,
         )
     })
