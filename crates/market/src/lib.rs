@@ -12,6 +12,8 @@
 //!   state machine's effects to balanced transfers, with their idempotency keys);
 //! - [`timesheet`]: hourly work: a week's timesheet under the cap, its funding and its bill;
 //! - [`assessment`]: skill tests: question banks, seeded draws, marking, an attempt's states;
+//! - [`microwork`]: micro-task batches: templates and answers, the pay floor, agreement between
+//!   workers (majority or weighted by accuracy on gold items), qualification by practice;
 //! - [`bank`]: the bank-transfer rail: structured payment references out, reconciliation files
 //!   in, a payment instruction's direction and states.
 
@@ -23,6 +25,7 @@ pub mod error;
 pub mod fees;
 pub mod fx;
 pub mod ledger;
+pub mod microwork;
 pub mod money;
 pub mod proposal;
 pub mod settlement;
