@@ -104,6 +104,10 @@ record_id! {
     DecisionId;
     /// A worker's contest of a ranking or of a skill's reading.
     ContestId;
+    /// A batch of micro-tasks.
+    BatchId;
+    /// An item of a batch.
+    ItemId;
 }
 
 #[cfg(test)]

@@ -139,7 +139,7 @@ pub struct Template {
 }
 
 /// One field's answer, read and normalised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     /// A choice or a text (text: trimmed, spacing collapsed).

@@ -69,7 +69,18 @@ pub struct Decisions<'s> {
     pub(crate) store: &'s Store,
 }
 
+/// Micro-task batches: items, leases, answers, verdicts.
+#[derive(Clone, Copy)]
+pub struct Microwork<'s> {
+    pub(crate) store: &'s Store,
+}
+
 impl Store {
+    /// Micro-task batches: see [`Microwork`].
+    pub fn microwork(&self) -> Microwork<'_> {
+        Microwork { store: self }
+    }
+
     /// The decision log: see [`Decisions`].
     pub fn decisions(&self) -> Decisions<'_> {
         Decisions { store: self }

@@ -20,6 +20,7 @@ mod learning;
 mod ledger;
 mod matching;
 mod messages;
+mod microwork;
 mod migrations;
 mod payments;
 mod postgres;
@@ -64,6 +65,7 @@ pub use matching::{
     Account, MatchingChanges, Owner, SimilarityInput, StoredTask, StoredWorker, TokenInfo,
 };
 pub use messages::{Attachment, Message, NewAttachment, Notification};
+pub use microwork::{BatchView, ItemResult, Leased, NewBatch, NewItem, WorkerRecord};
 pub use payments::{PaymentInstruction, PayoutRequest, ReadLine, Reconciliation};
 pub use postgres::{REPLICA_APPLICATION_NAME, ReplicaStatus};
 pub use projects::{ProjectTask, ProjectView};

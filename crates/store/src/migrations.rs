@@ -47,6 +47,7 @@ migrations![
     "0027_decision_log",
     "0028_contests",
     "0029_declarations",
+    "0030_microwork",
 ];
 
 /// `(version, sql)` of each migration in `dialect`'s list: version N is the Nth.

@@ -314,7 +314,9 @@ id_columns!(
     AppealId,
     KeyId,
     DecisionId,
-    ContestId
+    ContestId,
+    BatchId,
+    ItemId
 );
 
 /// A type error of one value, with the column it came from.
