@@ -12,7 +12,7 @@
 //! - `platform_fees`: Guild's fees on released money;
 //! - `payouts_pending` of an account: payouts and refunds sent to the bank, not yet confirmed.
 
-use guild_ids::{AccountId, ContractId};
+use guild_ids::{AccountId, BatchId, ContractId};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -37,17 +37,20 @@ pub enum AccountKind {
     PlatformFees,
     /// Payouts and refunds on their way to the bank.
     PayoutsPending,
+    /// A micro-task batch's escrow (owner: the batch).
+    BatchEscrow,
 }
 
 impl AccountKind {
     /// Every kind.
-    pub const ALL: [AccountKind; 6] = [
+    pub const ALL: [AccountKind; 7] = [
         AccountKind::World,
         AccountKind::ClientFunds,
         AccountKind::Escrow,
         AccountKind::WorkerBalance,
         AccountKind::PlatformFees,
         AccountKind::PayoutsPending,
+        AccountKind::BatchEscrow,
     ];
 
     /// The name in the API and the database.
@@ -59,6 +62,7 @@ impl AccountKind {
             AccountKind::WorkerBalance => "worker_balance",
             AccountKind::PlatformFees => "platform_fees",
             AccountKind::PayoutsPending => "payouts_pending",
+            AccountKind::BatchEscrow => "batch_escrow",
         }
     }
 
@@ -84,6 +88,7 @@ impl AccountKind {
                 | AccountKind::Escrow
                 | AccountKind::WorkerBalance
                 | AccountKind::PayoutsPending
+                | AccountKind::BatchEscrow
         )
     }
 }
@@ -134,6 +139,11 @@ impl Account {
     /// The escrow of `contract`.
     pub fn escrow(contract: ContractId, currency: Currency) -> Result<Self, MarketError> {
         Self::new(AccountKind::Escrow, contract.get(), currency)
+    }
+
+    /// The escrow of micro-task batch `batch`.
+    pub fn batch_escrow(batch: BatchId, currency: Currency) -> Result<Self, MarketError> {
+        Self::new(AccountKind::BatchEscrow, batch.get(), currency)
     }
 
     /// The outside world's account in `currency`.

@@ -638,6 +638,61 @@ impl Qualification {
     }
 }
 
+/// The client's funds committed to batch `batch`'s escrow.
+pub fn fund(
+    client: guild_ids::AccountId,
+    batch: guild_ids::BatchId,
+    amount: Amount,
+    memo: &str,
+) -> Result<crate::ledger::Transfer, crate::MarketError> {
+    use crate::ledger::{Account, AccountKind, Transfer, TransferKind};
+    let cur = amount.currency;
+    Transfer::between(
+        TransferKind::FundEscrow,
+        Account::of(AccountKind::ClientFunds, client, cur)?,
+        Account::batch_escrow(batch, cur)?,
+        amount.minor,
+        memo,
+    )
+}
+
+/// One answer's pay, from the batch's escrow to the worker's balance. Micro-work carries no
+/// platform fee: the pay floor is what the worker receives.
+pub fn pay(
+    batch: guild_ids::BatchId,
+    worker: guild_ids::AccountId,
+    amount: Amount,
+    memo: &str,
+) -> Result<crate::ledger::Transfer, crate::MarketError> {
+    use crate::ledger::{Account, AccountKind, Transfer, TransferKind};
+    let cur = amount.currency;
+    Transfer::between(
+        TransferKind::Release,
+        Account::batch_escrow(batch, cur)?,
+        Account::of(AccountKind::WorkerBalance, worker, cur)?,
+        amount.minor,
+        memo,
+    )
+}
+
+/// What is left in the batch's escrow, back to the client's funds when it closes.
+pub fn refund(
+    batch: guild_ids::BatchId,
+    client: guild_ids::AccountId,
+    amount: Amount,
+    memo: &str,
+) -> Result<crate::ledger::Transfer, crate::MarketError> {
+    use crate::ledger::{Account, AccountKind, Transfer, TransferKind};
+    let cur = amount.currency;
+    Transfer::between(
+        TransferKind::Refund,
+        Account::batch_escrow(batch, cur)?,
+        Account::of(AccountKind::ClientFunds, client, cur)?,
+        amount.minor,
+        memo,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

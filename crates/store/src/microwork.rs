@@ -122,6 +122,10 @@ pub struct WorkerRecord {
     pub seconds: i64,
     /// Gold items answered, and right.
     pub accuracy: Accuracy,
+    /// Minor units paid for the answers.
+    pub paid_minor: i64,
+    /// What that comes to an hour of the time spent, in minor units (none before an answer).
+    pub hourly_minor: Option<i64>,
 }
 
 fn refused(e: MicroworkRefusal) -> StoreError {
@@ -284,6 +288,7 @@ impl Microwork<'_> {
                 )));
             }
             let wanted = i64::from(b.terms.redundancy);
+            let most = i64::from(b.terms.redundancy + b.terms.max_extra);
             for (n, item) in items.iter().enumerate() {
                 if !item.data.is_object() {
                     return Err(StoreError::Invalid(format!(
@@ -302,13 +307,13 @@ impl Microwork<'_> {
                     })
                     .transpose()?;
                 tx.execute(
-                    "INSERT INTO batch_items (batch_id, data, gold, answers, wanted, state) \
-                     VALUES ($1, $2, $3, 0, $4, 'open')",
+                    "INSERT INTO batch_items (batch_id, data, wanted, gold, answers, state) \
+                     VALUES ($1, $2, $3, $4, 0, 'open')",
                     &[
                         batch.into(),
                         json_text(&item.data)?.into(),
+                        if gold.is_some() { most } else { wanted }.into(),
                         gold.into(),
-                        wanted.into(),
                     ],
                 )?;
             }
@@ -316,16 +321,23 @@ impl Microwork<'_> {
         })
     }
 
-    /// Opens `owner`'s draft batch to workers (the platform funds its escrow in the same
-    /// breath). A batch with no real item, or with gold items only, does not open.
+    /// Opens `owner`'s draft batch to workers, in one transaction with the escrow that pays
+    /// for every answer it may ask ([`Terms::escrow`]) taken from the owner's funds; short of
+    /// funds, nothing happens. A batch with no real item (gold alone is no work) does not open.
     pub fn open_batch(&self, batch: BatchId, owner: AccountId) -> Result<BatchView, StoreError> {
-        self.store.write(|tx| {
+        self.store.money_write(|tx| {
             let b = stored(tx, batch)?;
             if b.view.owner != owner {
                 return Err(StoreError::NotFound {
                     what: "batch of yours",
                     id: batch.to_string(),
                 });
+            }
+            if b.view.status != "draft" {
+                return Err(StoreError::Conflict(format!(
+                    "batch {batch} is {}, not a draft",
+                    b.view.status
+                )));
             }
             let real = tx
                 .query(
@@ -339,17 +351,75 @@ impl Microwork<'_> {
                     "the batch has no item to answer (gold items alone are no work)".to_owned(),
                 ));
             }
-            let n = tx.execute(
+            let escrow = b
+                .terms
+                .escrow(usize::try_from(b.view.items).unwrap_or(0), price(&b)?)
+                .map_err(crate::ledger::market_error)?;
+            let t = microwork::fund(owner, batch, escrow, &format!("batch {batch}: escrow"))
+                .map_err(crate::ledger::market_error)?;
+            crate::ledger::post_in(tx, &format!("batch-{batch}-fund"), Some(owner), &t, None)?;
+            tx.execute(
                 "UPDATE batches SET status = 'open', opened_at = $1 WHERE id = $2 AND status = 'draft'",
                 &[tx.now().to_string().into(), batch.into()],
             )?;
-            if n == 0 {
+            Ok(stored(tx, batch)?.view)
+        })
+    }
+
+    /// Closes `owner`'s open batch: nobody holds an item any more, every answer given is paid
+    /// (an item still waiting for answers is the requester's choice to stop, not the workers'
+    /// loss), and what is left in escrow goes back to the owner's funds. Returns what came
+    /// back, in minor units.
+    pub fn close_batch(&self, batch: BatchId, owner: AccountId) -> Result<i64, StoreError> {
+        self.store.money_write(|tx| {
+            let b = stored(tx, batch)?;
+            if b.view.owner != owner {
+                return Err(StoreError::NotFound {
+                    what: "batch of yours",
+                    id: batch.to_string(),
+                });
+            }
+            if b.view.status != "open" {
                 return Err(StoreError::Conflict(format!(
-                    "batch {batch} is {}, not a draft",
+                    "batch {batch} is {}: only an open batch closes",
                     b.view.status
                 )));
             }
-            Ok(stored(tx, batch)?.view)
+            tx.execute(
+                "DELETE FROM batch_leases WHERE batch_id = $1",
+                &[batch.into()],
+            )?;
+            pay_answers(
+                tx,
+                &b,
+                "a.batch_id = $1 AND a.status = 'submitted'",
+                &[batch.into()],
+            )?;
+            let price = price(&b)?;
+            let account = guild_market::ledger::Account::batch_escrow(batch, price.currency)
+                .map_err(crate::ledger::market_error)?;
+            let left = tx
+                .query(
+                    "SELECT balance FROM ledger_accounts WHERE kind = $1 AND owner = $2 AND currency = $3",
+                    &[
+                        account.kind.as_str().into(),
+                        account.owner.into(),
+                        account.currency.code().into(),
+                    ],
+                )?
+                .first()
+                .map_or(Ok(0), |r| r.int("balance"))?;
+            if left > 0 {
+                let amount = Amount::new(left, price.currency).map_err(crate::ledger::market_error)?;
+                let t = microwork::refund(batch, owner, amount, &format!("batch {batch}: unspent escrow"))
+                    .map_err(crate::ledger::market_error)?;
+                crate::ledger::post_in(tx, &format!("batch-{batch}-refund"), Some(owner), &t, None)?;
+            }
+            tx.execute(
+                "UPDATE batches SET status = 'closed', closed_at = $1 WHERE id = $2",
+                &[tx.now().to_string().into(), batch.into()],
+            )?;
+            Ok(left)
         })
     }
 
@@ -389,6 +459,21 @@ impl Microwork<'_> {
                 "DELETE FROM batch_leases WHERE batch_id = $1 AND expires_at <= $2",
                 &[batch.into(), stamp.as_str().into()],
             )?;
+            let payable = tx
+                .query(
+                    "SELECT owner_id FROM workers WHERE id = $1",
+                    &[worker.into()],
+                )?
+                .first()
+                .map(|r| r.opt_int("owner_id"))
+                .transpose()?
+                .flatten()
+                .is_some();
+            if !payable {
+                return Err(StoreError::Conflict(format!(
+                    "worker profile {worker} has no account to be paid into: sign up and make the profile yours first"
+                )));
+            }
             let answered = tx
                 .query(
                     "SELECT answered FROM batch_workers WHERE batch_id = $1 AND worker_id = $2",
@@ -403,6 +488,7 @@ impl Microwork<'_> {
                  AND NOT EXISTS (SELECT 1 FROM batch_answers a WHERE a.item_id = i.id AND a.worker_id = $2) \
                  ORDER BY i.id LIMIT 1";
             let gold = "SELECT i.id, i.data FROM batch_items i WHERE i.batch_id = $1 AND i.gold IS NOT NULL \
+                 AND i.answers + (SELECT COUNT(*) FROM batch_leases l WHERE l.item_id = i.id) < i.wanted \
                  AND NOT EXISTS (SELECT 1 FROM batch_answers a WHERE a.item_id = i.id AND a.worker_id = $2) \
                  AND NOT EXISTS (SELECT 1 FROM batch_leases l WHERE l.item_id = i.id AND l.worker_id = $2) \
                  ORDER BY i.id LIMIT 1";
@@ -454,7 +540,7 @@ impl Microwork<'_> {
         worker: WorkerId,
         raw: &serde_json::Value,
     ) -> Result<(), StoreError> {
-        self.store.write(|tx| {
+        self.store.money_write(|tx| {
             let b = stored(tx, batch)?;
             let answer = b.template.read_answer(raw).map_err(refused)?;
             let now = tx.now();
@@ -533,8 +619,21 @@ impl Microwork<'_> {
                     ],
                 )?;
             }
-            if gold.is_none() {
-                judge(tx, &b, item)?;
+            match gold {
+                // Gold is work too: counted, and paid at once.
+                Some(_) => {
+                    tx.execute(
+                        "UPDATE batch_items SET answers = answers + 1 WHERE id = $1",
+                        &[item.into()],
+                    )?;
+                    pay_answers(
+                        tx,
+                        &b,
+                        "a.item_id = $1 AND a.worker_id = $2 AND a.status = 'submitted'",
+                        &[item.into(), worker.into()],
+                    )?;
+                }
+                None => judge(tx, &b, item)?,
             }
             Ok(())
         })
@@ -545,7 +644,7 @@ impl Microwork<'_> {
         self.store.read(|tx| {
             Ok(tx
                 .query(
-                    "SELECT answered, seconds, gold_seen, gold_right FROM batch_workers WHERE batch_id = $1 AND worker_id = $2",
+                    "SELECT answered, seconds, gold_seen, gold_right, paid_minor FROM batch_workers WHERE batch_id = $1 AND worker_id = $2",
                     &[batch.into(), worker.into()],
                 )?
                 .first()
@@ -555,6 +654,8 @@ impl Microwork<'_> {
                     answered: 0,
                     seconds: 0,
                     accuracy: Accuracy::default(),
+                    paid_minor: 0,
+                    hourly_minor: None,
                 }))
         })
     }
@@ -583,6 +684,65 @@ impl Microwork<'_> {
     }
 }
 
+/// The batch's price of one answer.
+fn price(b: &Stored) -> Result<Amount, StoreError> {
+    let currency = guild_market::money::Currency::parse(&b.view.currency)
+        .map_err(crate::ledger::market_error)?;
+    Amount::parse(&b.view.price, currency).map_err(crate::ledger::market_error)
+}
+
+/// Pays, from the batch's escrow, each answer `filter` selects (over `batch_answers`, with its
+/// `params`) into its worker's balance, and marks it approved; one transfer per answer, keyed
+/// by the answer, so nothing is paid twice.
+fn pay_answers(
+    tx: &mut dyn Tx,
+    b: &Stored,
+    filter: &str,
+    params: &[crate::sql::Value],
+) -> Result<(), StoreError> {
+    let price = price(b)?;
+    let batch = b.view.id;
+    let due = tx.query(
+        &format!(
+            "SELECT a.id, a.worker_id, w.owner_id FROM batch_answers a LEFT JOIN workers w ON w.id = a.worker_id \
+             WHERE {} ORDER BY a.id",
+            filter
+        ),
+        params,
+    )?;
+    for r in &due {
+        let answer: i64 = r.int("id")?;
+        let worker: WorkerId = r.id("worker_id")?;
+        let Some(account) = r.opt_id::<AccountId>("owner_id")? else {
+            // The profile is gone: its pay stays in escrow and goes back with the rest.
+            continue;
+        };
+        let t = microwork::pay(
+            batch,
+            account,
+            price,
+            &format!("batch {batch}: answer {answer}"),
+        )
+        .map_err(crate::ledger::market_error)?;
+        crate::ledger::post_in(
+            tx,
+            &format!("batch-{batch}-answer-{answer}"),
+            None,
+            &t,
+            None,
+        )?;
+        tx.execute(
+            "UPDATE batch_answers SET status = 'approved' WHERE id = $1",
+            &[answer.into()],
+        )?;
+        tx.execute(
+            "UPDATE batch_workers SET paid_minor = paid_minor + $1 WHERE batch_id = $2 AND worker_id = $3",
+            &[price.minor.into(), batch.into(), worker.into()],
+        )?;
+    }
+    Ok(())
+}
+
 fn parse_time(text: &str) -> Result<jiff::Timestamp, StoreError> {
     text.parse()
         .map_err(|e| StoreError::Backend(format!("stored time {text:?}: {e}")))
@@ -590,13 +750,16 @@ fn parse_time(text: &str) -> Result<jiff::Timestamp, StoreError> {
 
 fn worker_record(r: &Record) -> Result<WorkerRecord, StoreError> {
     let small = |x: i64| u32::try_from(x).unwrap_or(u32::MAX);
+    let (seconds, paid) = (r.int("seconds")?, r.int("paid_minor")?);
     Ok(WorkerRecord {
         answered: r.int("answered")?,
-        seconds: r.int("seconds")?,
+        seconds,
         accuracy: Accuracy {
             correct: small(r.int("gold_right")?),
             seen: small(r.int("gold_seen")?),
         },
+        paid_minor: paid,
+        hourly_minor: microwork::effective_hourly(paid, seconds),
     })
 }
 
@@ -627,7 +790,9 @@ fn judge(tx: &mut dyn Tx, b: &Stored, item: ItemId) -> Result<(), StoreError> {
     match microwork::verdict(&b.template, &b.terms, b.rule, &answers, &accuracy) {
         Verdict::Resolved {
             answer, agreement, ..
-        } => tx.execute(
+        } => {
+            pay_answers(tx, b, "a.item_id = $1 AND a.status = 'submitted'", &[item.into()])?;
+            tx.execute(
             "UPDATE batch_items SET answers = $1, state = 'resolved', result = $2, agreement = $3 WHERE id = $4",
             &[
                 count.into(),
@@ -635,16 +800,21 @@ fn judge(tx: &mut dyn Tx, b: &Stored, item: ItemId) -> Result<(), StoreError> {
                 agreement.into(),
                 item.into(),
             ],
-        )?,
+        )?
+        }
         // Not enough yet; or they disagree: one more answer is asked.
         Verdict::NeedsMore => tx.execute(
             "UPDATE batch_items SET answers = $1, wanted = CASE WHEN $1 >= wanted THEN $1 + 1 ELSE wanted END WHERE id = $2",
             &[count.into(), item.into()],
         )?,
-        Verdict::Unresolved => tx.execute(
-            "UPDATE batch_items SET answers = $1, state = 'unresolved' WHERE id = $2",
-            &[count.into(), item.into()],
-        )?,
+        // Every answer is paid: a split is the requester's to decide, not the workers' loss.
+        Verdict::Unresolved => {
+            pay_answers(tx, b, "a.item_id = $1 AND a.status = 'submitted'", &[item.into()])?;
+            tx.execute(
+                "UPDATE batch_items SET answers = $1, state = 'unresolved' WHERE id = $2",
+                &[count.into(), item.into()],
+            )?
+        }
     };
     Ok(())
 }
@@ -655,11 +825,21 @@ mod tests {
     use guild_market::money::Currency;
     use serde_json::json;
 
-    /// A store with a requester and eight workers (ids 1-8).
-    fn store() -> (tempfile::TempDir, crate::Store, AccountId, Vec<WorkerId>) {
+    /// A store on a clock the test moves, with a requester and eight workers (ids 1-8).
+    fn store() -> (
+        tempfile::TempDir,
+        crate::Store,
+        AccountId,
+        Vec<WorkerId>,
+        std::sync::Arc<crate::ManualClock>,
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let url = crate::DatabaseUrl::Sqlite(dir.path().join("g.db"));
-        let store = crate::Store::open(&url).unwrap();
+        let mut store = crate::Store::open(&url).unwrap();
+        let clock = std::sync::Arc::new(crate::ManualClock::at(
+            "2030-01-01T00:00:00Z".parse().unwrap(),
+        ));
+        store.set_clock(clock.clone());
         let owner = store
             .accounts()
             .create_account("req@example.org", "Requester", "not-a-real-hash")
@@ -671,9 +851,14 @@ mod tests {
                 "skills": [], "hours_per_week": 10, "utc_offset_minutes": 0,
                 "work_mode": "remote", "languages": ["en"]}))
             .unwrap();
-            workers.push(store.work().create_worker(None, &w).unwrap());
+            let account = store
+                .accounts()
+                .create_account(&format!("w{i}@example.org"), "W", "not-a-real-hash")
+                .unwrap()
+                .id;
+            workers.push(store.work().create_worker(Some(account), &w).unwrap());
         }
-        (dir, store, owner, workers)
+        (dir, store, owner, workers, clock)
     }
 
     fn batch(price: &str) -> NewBatch {
@@ -695,6 +880,17 @@ mod tests {
         }
     }
 
+    fn eur(text: &str) -> Amount {
+        Amount::parse(text, Currency::parse("EUR").unwrap()).unwrap()
+    }
+
+    fn escrow(store: &crate::Store, batch: BatchId) -> i64 {
+        let account =
+            guild_market::ledger::Account::batch_escrow(batch, Currency::parse("EUR").unwrap())
+                .unwrap();
+        store.ledger().balance(&account).unwrap()
+    }
+
     fn item(photo: &str, gold: Option<&str>) -> NewItem {
         NewItem {
             data: json!({ "photo": photo }),
@@ -704,7 +900,7 @@ mod tests {
 
     #[test]
     fn a_batch_hands_out_items_grades_gold_and_agrees_on_results() {
-        let (_dir, store, owner, w) = store();
+        let (_dir, store, owner, w, clock) = store();
         let m = store.microwork();
         let floors = PayFloors::default();
         // 0.10 EUR for 30 s is 12.00 an hour: refused, with the least price that clears 14.00.
@@ -726,7 +922,17 @@ mod tests {
         assert!(m.open_batch(id, owner).is_err());
         m.add_items(id, owner, &[item("a.jpg", None)]).unwrap();
         assert!(m.next_item(id, w[0]).is_err(), "not before it opens");
+        // Escrow for every answer it may ask: 2 items × (3 + 1) × 0.12 = 0.96 EUR. Short of
+        // funds, it stays a draft and nothing moves.
+        let short = m.open_batch(id, owner).unwrap_err();
+        assert!(short.to_string().contains("insufficient funds"), "{short}");
+        assert_eq!(m.batch(id).unwrap().status, "draft");
+        store
+            .ledger()
+            .deposit("dep-1", owner, eur("10.00"), "deposit")
+            .unwrap();
         let view = m.open_batch(id, owner).unwrap();
+        assert_eq!(escrow(&store, id), 96);
         assert_eq!((view.status.as_str(), view.items), ("open", 2));
         assert!(
             m.add_items(id, owner, &[item("d.jpg", None)]).is_err(),
@@ -739,10 +945,10 @@ mod tests {
             let leased = m.next_item(id, worker).unwrap().unwrap();
             assert_eq!(leased.data, json!({"photo": "a.jpg"}));
             assert_eq!(m.next_item(id, worker).unwrap().unwrap().item, leased.item);
-            assert!(
-                m.submit(id, leased.item, worker, &json!({"pallet": "perhaps"}))
-                    .is_err()
-            );
+            let bad = m.submit(id, leased.item, worker, &json!({"pallet": "perhaps"}));
+            assert!(bad.is_err());
+            // Six seconds to answer: 0.12 EUR in 6 s is 72.00 EUR an hour.
+            clock.advance(jiff::SignedDuration::from_secs(6));
             m.submit(id, leased.item, worker, &json!({"pallet": say}))
                 .unwrap();
             let again = m
@@ -767,6 +973,19 @@ mod tests {
         // Nothing left for anyone: the real item wants no more answers.
         assert_eq!(m.next_item(id, w[6]).unwrap(), None);
         assert_eq!(m.next_item(id, w[3]).unwrap(), None);
+        // Every answer was paid, the one that disagreed and the wrong gold one too: 4 × 0.12.
+        assert_eq!(escrow(&store, id), 96 - 48);
+        let r = m.record(id, w[1]).unwrap();
+        assert_eq!(
+            (r.paid_minor, r.seconds, r.hourly_minor),
+            (12, 6, Some(7_200))
+        );
+        // Closing gives back what was not spent; closing twice does nothing more.
+        assert_eq!(m.close_batch(id, owner).unwrap(), 48);
+        assert_eq!(escrow(&store, id), 0);
+        assert!(m.close_batch(id, owner).is_err());
+        assert!(m.next_item(id, w[4]).is_err(), "closed");
+        assert!(store.ledger().audit_ledger().unwrap().ok());
         // Another's batch is not theirs to change.
         let stranger = store
             .accounts()
@@ -778,7 +997,7 @@ mod tests {
 
     #[test]
     fn a_split_asks_for_one_more_answer_then_goes_to_the_requester() {
-        let (_dir, store, owner, w) = store();
+        let (_dir, store, owner, w, clock) = store();
         let m = store.microwork();
         let mut b = batch("0.12");
         b.template = serde_json::from_value(json!({
@@ -796,12 +1015,24 @@ mod tests {
             }],
         )
         .unwrap();
+        store
+            .ledger()
+            .deposit("dep-1", owner, eur("1.00"), "deposit")
+            .unwrap();
         m.open_batch(id, owner).unwrap();
         let answer = |worker: WorkerId, n: i64| {
             let l = m.next_item(id, worker).unwrap().unwrap();
             m.submit(id, l.item, worker, &json!({ "cartons": n }))
                 .unwrap();
         };
+        // Past the time allowed (30 s, and 30 s of grace), an answer is refused and the item
+        // goes back to the pool.
+        let late = m.next_item(id, w[7]).unwrap().unwrap();
+        clock.advance(jiff::SignedDuration::from_secs(61));
+        let e = m
+            .submit(id, late.item, w[7], &json!({ "cartons": 9 }))
+            .unwrap_err();
+        assert!(e.to_string().contains("ran out"), "{e}");
         answer(w[0], 10);
         answer(w[1], 11);
         assert_eq!(m.results(id).unwrap()[0].state, "open");

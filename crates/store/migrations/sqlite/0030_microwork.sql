@@ -34,7 +34,8 @@ CREATE TABLE batch_items (
     data TEXT NOT NULL,
     -- JSON answer known beforehand (a gold item), never shown; NULL for a real item.
     gold TEXT,
-    -- Answers received, and answers wanted now (the redundancy, plus extra ones asked).
+    -- Answers received, and answers wanted now (the redundancy, plus extra ones asked; for a
+    -- gold item, the most workers who may answer it, which escrow pays for).
     answers INTEGER NOT NULL DEFAULT 0,
     wanted INTEGER NOT NULL,
     -- 'open', 'resolved' (result set), 'unresolved' (the answers disagree: the requester decides).
@@ -82,5 +83,7 @@ CREATE TABLE batch_workers (
     seconds INTEGER NOT NULL DEFAULT 0,
     gold_seen INTEGER NOT NULL DEFAULT 0,
     gold_right INTEGER NOT NULL DEFAULT 0,
+    -- Minor units paid for the answers, in the batch's currency.
+    paid_minor INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (batch_id, worker_id)
 );
