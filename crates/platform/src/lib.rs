@@ -27,6 +27,7 @@ mod credentials;
 mod decisions;
 mod learning;
 mod matching;
+mod microwork;
 mod payments;
 mod reading;
 mod reviews;

@@ -14,6 +14,7 @@ mod learning;
 mod limits;
 mod matching;
 mod messages;
+mod microwork;
 mod money;
 mod params;
 mod projects;
@@ -225,6 +226,16 @@ impl AppState {
         matching::declaration,
         matching::withdraw_declaration,
         matching::open_contests,
+        microwork::create,
+        microwork::get,
+        microwork::add_items,
+        microwork::open,
+        microwork::next,
+        microwork::answer,
+        microwork::record,
+        microwork::results,
+        microwork::close,
+        microwork::floors,
         matching::organisation_contests,
         matching::decide_organisation_contest,
         matching::decide_contest,
@@ -649,6 +660,19 @@ fn routes(state: AppState, limiters: Arc<RateLimiters>) -> Router {
             "/api/v1/organisations/{slug}/contests/{id}/decision",
             post(matching::decide_organisation_contest),
         )
+        .route("/api/v1/batches", post(microwork::create))
+        .route("/api/v1/batches/{id}", get(microwork::get))
+        .route("/api/v1/batches/{id}/items", post(microwork::add_items))
+        .route("/api/v1/batches/{id}/open", post(microwork::open))
+        .route("/api/v1/batches/{id}/next", post(microwork::next))
+        .route(
+            "/api/v1/batches/{id}/items/{item}/answer",
+            post(microwork::answer),
+        )
+        .route("/api/v1/batches/{id}/me", get(microwork::record))
+        .route("/api/v1/batches/{id}/results", get(microwork::results))
+        .route("/api/v1/batches/{id}/close", post(microwork::close))
+        .route("/api/v1/pay-floors", get(microwork::floors))
         .route("/api/v1/admin/contests", get(matching::open_contests))
         .route(
             "/api/v1/admin/contests/{id}/decision",

@@ -12,7 +12,7 @@ pub const AREAS: [(&str, &str); 8] = [
     ),
     (
         "work",
-        "tasks, projects, matches, proposals, invitations, assignments and teams",
+        "tasks, projects, matches, proposals, invitations, assignments, teams and micro-task batches",
     ),
     (
         "contracts",
@@ -45,7 +45,9 @@ pub fn area_of(route: &str) -> &'static str {
         "workers" if has("credentials") => "credentials",
         "organisations" if has("tests") => "tests",
         "workers" | "learning-paths" | "learning-resources" | "trainers" => "profile",
-        "tasks" | "projects" | "proposals" | "assignments" | "teams" => "work",
+        "tasks" | "projects" | "proposals" | "assignments" | "teams" | "batches" | "pay-floors" => {
+            "work"
+        }
         "contracts" | "notifications" | "reviews" => "contracts",
         "accounts" if has("client-reputation") => "contracts",
         "wallet" => "money",

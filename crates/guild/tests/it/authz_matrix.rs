@@ -34,6 +34,7 @@ const PUBLIC: &[&str] = &[
     "GET /api/v1/learning-resources",
     "GET /api/v1/learning-resources/{id}",
     "GET /api/v1/trainers",
+    "GET /api/v1/pay-floors",
 ];
 
 fn concrete(path: &str) -> String {
@@ -184,6 +185,8 @@ fn body_for(name: &str, skill: &str) -> Value {
             "time_limit_minutes": 10, "cooldown_hours": 0,
             "questions": [{"kind": "exact", "prompt": "1+1?", "answers": ["2"]}]}),
         "POST /api/v1/tests/{id}/attempts" => json!({"worker": 3}),
+        "POST /api/v1/batches/{id}/items" => json!([{"data": {"photo": "x.jpg"}}]),
+        "POST /api/v1/batches/{id}/items/{item}/answer" => json!({"pallet": "yes"}),
         "POST /api/v1/organisations/{slug}/contests/{id}/decision" => {
             json!({"outcome": "upheld", "answer": "mine now"})
         }
@@ -253,6 +256,19 @@ fn no_operation_reaches_another_accounts_things(backend: Backend) {
         &alice,
         "/api/v1/organisations",
         json!({"slug": "ferro", "name": "Ferro", "url": "https://ferro.example"}),
+    );
+    let batch = post(
+        &alice,
+        "/api/v1/batches",
+        json!({"title": "Pallets", "allowance_secs": 30, "price": "0.12", "currency": "EUR",
+            "template": {"instructions": "A pallet?", "fields": [
+                {"kind": "choice", "name": "pallet", "label": "A pallet?", "options": ["yes", "no"]}]}}),
+    );
+    assert_eq!(batch["id"], 1);
+    post(
+        &alice,
+        "/api/v1/batches/1/items",
+        json!([{"data": {"photo": "a.jpg"}}]),
     );
     let balances = || {
         store.guild_ok(&["ledger", "balances", "1"]) + &store.guild_ok(&["ledger", "balances", "2"])

@@ -27,6 +27,7 @@ mod keys;
 mod learning_api;
 mod ledger;
 mod matching_api;
+mod microwork_api;
 mod money_api;
 mod pages;
 mod personas;
