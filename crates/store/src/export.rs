@@ -60,7 +60,7 @@ impl Accounts<'_> {
             let mut out = Map::new();
             out.insert("format".into(), "guild-export/1".into());
             out.insert("exported_at".into(), tx.now().to_string().into());
-            let sections: [(&str, &[&str], &str); 33] = [
+            let sections: [(&str, &[&str], &str); 36] = [
                 ("account", &["id", "email", "display_name", "created_at"], "FROM accounts WHERE id = $1"),
                 ("tokens", &["id", "name", "scopes", "created_at", "revoked_at"], "FROM api_tokens WHERE account_id = $1 ORDER BY id"),
                 ("workers", &["id", "name", "hours_per_week", "available_from", "available_until", "utc_offset_minutes", "work_mode", "lat", "lon", "travel_radius_km", "languages", "rate_minor", "rate_currency", "rating", "reviews", "created_at", "updated_at"], "FROM workers WHERE owner_id = $1 ORDER BY id"),
@@ -94,6 +94,9 @@ impl Accounts<'_> {
                 ("declarations", &["d.worker_id", "d.purpose", "d.consented_at", "d.withdrawn_at"], "FROM declarations d JOIN workers w ON w.id = d.worker_id WHERE w.owner_id = $1"),
                 ("contests", &["id", "worker_id", "kind", "decision_id", "skill", "reason", "created_at", "due_at", "decided_at", "outcome", "answer"], "FROM contests WHERE account_id = $1 ORDER BY id"),
                 ("decision_outcomes", &["o.at", "o.task_id", "o.worker_id", "o.action"], "FROM decision_outcomes o JOIN workers w ON w.id = o.worker_id WHERE w.owner_id = $1 ORDER BY o.id"),
+                ("batches", &["id", "title", "status", "price_minor", "currency", "redundancy", "allowance_secs", "created_at", "opened_at", "closed_at"], "FROM batches WHERE owner_id = $1 ORDER BY id"),
+                ("batch_answers", &["a.batch_id", "a.item_id", "a.worker_id", "a.answer", "a.seconds", "a.submitted_at", "a.status", "a.reason"], "FROM batch_answers a JOIN workers w ON w.id = a.worker_id WHERE w.owner_id = $1 ORDER BY a.id"),
+                ("batch_records", &["r.batch_id", "r.worker_id", "r.answered", "r.seconds", "r.gold_seen", "r.gold_right", "r.paid_minor"], "FROM batch_workers r JOIN workers w ON w.id = r.worker_id WHERE w.owner_id = $1 ORDER BY r.batch_id"),
             ];
             for (name, columns, rest) in sections {
                 let v = rows(tx, columns, rest, &a)?;
@@ -128,6 +131,16 @@ impl Accounts<'_> {
                     "contract {} is {}: finish, cancel or decline it before deleting the account",
                     r.int("id")?,
                     r.text("status")?
+                )));
+            }
+            let batch = tx.query(
+                "SELECT id FROM batches WHERE owner_id = $1 AND status = 'open' ORDER BY id LIMIT 1",
+                &a,
+            )?;
+            if let Some(r) = batch.first() {
+                return Err(StoreError::Conflict(format!(
+                    "batch {} is open, with money in its escrow: close it before deleting the account",
+                    r.int("id")?
                 )));
             }
             let money = tx.query(

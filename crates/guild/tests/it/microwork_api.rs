@@ -174,6 +174,26 @@ fn a_requester_runs_a_batch_and_workers_are_paid(backend: Backend) {
     assert!(record["answered"].as_i64().unwrap() >= 1, "{record}");
     assert!(record["paid"].as_str().unwrap() != "0.00", "{record}");
 
+    // Her answers are in her data export; the requester cannot delete the account while the
+    // batch holds escrow.
+    let export = server.get_ok_as("/api/v1/me/export", &workers[1]);
+    assert!(
+        !export["batch_answers"].as_array().unwrap().is_empty(),
+        "{export}"
+    );
+    let gone = server.call(
+        "DELETE",
+        "/api/v1/me",
+        Some(&requester),
+        Some(&json!({"password": "a long enough password"})),
+    );
+    assert_eq!(gone.status, 409, "{}", gone.body);
+    assert!(
+        gone.body["detail"].as_str().unwrap().contains("batch"),
+        "{}",
+        gone.body
+    );
+
     // Closing pays what is due and refunds the rest; the ledger holds.
     let closed = server.call(
         "POST",
