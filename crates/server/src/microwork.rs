@@ -114,7 +114,7 @@ fn currency(code: &str) -> Result<Currency, ApiError> {
 
 /// Creates a draft batch: refused when its price per answer, at the time allowed, pays under
 /// the hourly floor of its currency (the answer names the least price that clears it).
-#[utoipa::path(post, path = "/api/v1/batches", tag = "micro-work", request_body = NewBatchRequest,
+#[utoipa::path(post, operation_id = "create_batch", path = "/api/v1/batches", tag = "micro-work", request_body = NewBatchRequest,
     responses((status = 201, body = BatchView), (status = 400, body = crate::Problem)),
     security(("bearer" = [])))]
 pub async fn create(
@@ -144,7 +144,7 @@ pub async fn create(
 }
 
 /// A batch: its owner's in any state, anyone's once open (what a worker decides on).
-#[utoipa::path(get, path = "/api/v1/batches/{id}", tag = "micro-work",
+#[utoipa::path(get, operation_id = "get_batch", path = "/api/v1/batches/{id}", tag = "micro-work",
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = BatchView), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -162,7 +162,7 @@ pub async fn get(
 
 /// Adds items to the caller's draft batch, all or none (gold answers are read by the
 /// template).
-#[utoipa::path(post, path = "/api/v1/batches/{id}/items", tag = "micro-work", request_body = Vec<ItemInput>,
+#[utoipa::path(post, operation_id = "add_batch_items", path = "/api/v1/batches/{id}/items", tag = "micro-work", request_body = Vec<ItemInput>,
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = BatchView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem),
               (status = 409, body = crate::Problem)),
@@ -189,7 +189,7 @@ pub async fn add_items(
 
 /// Opens the caller's batch to workers, funding its escrow (every answer it may ask) from the
 /// caller's funds; short of funds, nothing changes.
-#[utoipa::path(post, path = "/api/v1/batches/{id}/open", tag = "micro-work",
+#[utoipa::path(post, operation_id = "open_batch", path = "/api/v1/batches/{id}/open", tag = "micro-work",
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = BatchView), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem),
               (status = 409, body = crate::Problem)),
@@ -208,7 +208,7 @@ pub async fn open(
 
 /// The next item for the caller's worker profile, held for the time allowed (the same one
 /// again while it is held); 204 when nothing is left for them.
-#[utoipa::path(post, path = "/api/v1/batches/{id}/next", tag = "micro-work",
+#[utoipa::path(post, operation_id = "next_batch_item", path = "/api/v1/batches/{id}/next", tag = "micro-work",
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = Leased), (status = 204), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -228,7 +228,7 @@ pub async fn next(
 
 /// Answers the item the caller's worker holds: a value for every field of the template,
 /// within the time allowed, once.
-#[utoipa::path(post, path = "/api/v1/batches/{id}/items/{item}/answer", tag = "micro-work",
+#[utoipa::path(post, operation_id = "answer_batch_item", path = "/api/v1/batches/{id}/items/{item}/answer", tag = "micro-work",
     request_body = Object,
     params(("id" = i64, Path, description = "Batch id"), ("item" = i64, Path, description = "Item id")),
     responses((status = 204), (status = 400, body = crate::Problem), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
@@ -246,7 +246,7 @@ pub async fn answer(
 }
 
 /// The caller's worker's record on the batch: answers, time, gold right, paid, pay an hour.
-#[utoipa::path(get, path = "/api/v1/batches/{id}/me", tag = "micro-work",
+#[utoipa::path(get, operation_id = "batch_record", path = "/api/v1/batches/{id}/me", tag = "micro-work",
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = RecordView), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -271,7 +271,7 @@ pub async fn record(
 }
 
 /// Every item's state and agreed answer (the batch's owner only).
-#[utoipa::path(get, path = "/api/v1/batches/{id}/results", tag = "micro-work",
+#[utoipa::path(get, operation_id = "batch_results", path = "/api/v1/batches/{id}/results", tag = "micro-work",
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = Vec<ItemResult>), (status = 404, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -289,7 +289,7 @@ pub async fn results(
 
 /// Closes the caller's open batch: every answer given is paid, the rest of the escrow comes
 /// back to the caller's funds.
-#[utoipa::path(post, path = "/api/v1/batches/{id}/close", tag = "micro-work",
+#[utoipa::path(post, operation_id = "close_batch", path = "/api/v1/batches/{id}/close", tag = "micro-work",
     params(("id" = i64, Path, description = "Batch id")),
     responses((status = 200, body = Closed), (status = 404, body = crate::Problem), (status = 409, body = crate::Problem)),
     security(("bearer" = [])))]
@@ -312,7 +312,7 @@ pub async fn close(
 }
 
 /// The hourly pay floors a batch must clear, per currency (public).
-#[utoipa::path(get, path = "/api/v1/pay-floors", tag = "micro-work",
+#[utoipa::path(get, operation_id = "pay_floors", path = "/api/v1/pay-floors", tag = "micro-work",
     responses((status = 200, body = Vec<Floor>)))]
 pub async fn floors(State(state): State<AppState>) -> Json<Vec<Floor>> {
     Json(
