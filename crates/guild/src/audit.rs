@@ -192,14 +192,7 @@ pub fn rehearse(platform: &guild_platform::Platform, o: &Rehearsal) -> Result<St
         })
         .transpose()?;
     let store = platform.store();
-    let tasks: Vec<_> = store
-        .work()
-        .list_tasks(None, 0, o.tasks.saturating_mul(4))?
-        .into_iter()
-        .filter(|t| t.status == guild_matching::TaskStatus::Open)
-        .take(o.tasks)
-        .map(|t| t.task)
-        .collect();
+    let tasks = store.work().first_open_tasks(o.tasks)?;
     if tasks.is_empty() {
         bail!("no open tasks in the store: generate a market first (guild gen --declarations 0.9)");
     }

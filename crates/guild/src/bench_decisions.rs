@@ -24,13 +24,7 @@ pub fn decision_log(platform: &Platform, o: &DecisionLogBench) -> Result<String>
         bail!("--tasks, -k and --rounds must be above 0");
     }
     let store = platform.store();
-    let ids: Vec<_> = store
-        .work()
-        .list_tasks(None, 0, o.tasks)?
-        .into_iter()
-        .filter(|t| t.status == guild_matching::TaskStatus::Open)
-        .map(|t| t.task)
-        .collect();
+    let ids = store.work().first_open_tasks(o.tasks)?;
     if ids.is_empty() {
         bail!("no open tasks in the store: run `guild gen` first");
     }

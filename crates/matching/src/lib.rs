@@ -29,5 +29,5 @@ pub use model::{
     SkillRequirement, Task, TaskId, TaskStatus, WorkMode, Worker, WorkerId, WorkerSkill,
 };
 pub use project::{ProblemStatement, ProjectTitle};
-pub use score::{Breakdown, Exclusion, Part, ScoreParts, SkillCredit};
+pub use score::{Breakdown, Exclusion, Note, Part, ScoreParts, SkillCredit};
 pub use similarity::{SkillSimilarity, SkillVocabulary};

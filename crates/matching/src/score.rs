@@ -510,8 +510,56 @@ pub struct Breakdown {
     pub optional: Vec<SkillCredit>,
     /// Required skills with no credit at all.
     pub missing: Vec<SkillId>,
-    /// Plain-language notes (budget not comparable, below the minimum level, …).
-    pub notes: Vec<String>,
+    /// Plain-language notes (budget not comparable, below the minimum level, …), written as
+    /// the scorer's English sentences.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub notes: Vec<Note>,
+}
+
+/// A note on a match. Serialised (in the API and the decision log) as the scorer's English
+/// sentence; the pages put the data in the reader's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// The task's budget and the worker's rate are in different currencies: not compared.
+    CurrenciesDiffer {
+        /// The budget's currency.
+        budget: String,
+        /// The rate's currency.
+        rate: String,
+    },
+    /// The worker states no rate: the budget fit counts one half.
+    NoRate,
+    /// A required skill met at a level under the one asked.
+    BelowLevel {
+        /// The worker's skill that met it.
+        held: SkillId,
+        /// Its level.
+        level: u8,
+        /// The level asked.
+        asked: u8,
+    },
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Note::CurrenciesDiffer { budget, rate } => {
+                write!(f, "budget in {budget} and rate in {rate} are not compared")
+            }
+            Note::NoRate => {
+                f.write_str("the worker states no rate: budget fit counted as one half")
+            }
+            Note::BelowLevel { held, level, asked } => {
+                write!(f, "{held} at level {level} is below the {asked} asked")
+            }
+        }
+    }
+}
+
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Where the scorer writes details when asked (the ranking passes none, for speed).
@@ -520,7 +568,7 @@ pub(crate) struct Detail {
     pub required: Vec<SkillCredit>,
     pub optional: Vec<SkillCredit>,
     pub missing: Vec<SkillId>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// The best credit a worker earns for one need, and from which of their skills.
@@ -763,14 +811,12 @@ pub(crate) fn fit(
         (None, _) => 1.0,
         (Some(b), rate) => {
             if let Some(d) = detail {
-                // The pages put these notes in the reader's words (`web::note_in_words` in the
-                // server, tested with these texts): change both together.
                 d.notes.push(match rate {
-                    Some(r) => format!(
-                        "budget in {} and rate in {} are not compared",
-                        b.currency, r.currency
-                    ),
-                    None => "the worker states no rate: budget fit counted as one half".to_owned(),
+                    Some(r) => Note::CurrenciesDiffer {
+                        budget: b.currency.to_string(),
+                        rate: r.currency.to_string(),
+                    },
+                    None => Note::NoRate,
                 });
             }
             0.5
@@ -842,10 +888,11 @@ pub(crate) fn evaluate(
             .iter()
             .filter(|c| c.proficiency < c.min_proficiency)
         {
-            d.notes.push(format!(
-                "{} at level {} is below the {} asked",
-                c.held, c.proficiency, c.min_proficiency
-            ));
+            d.notes.push(Note::BelowLevel {
+                held: c.held.clone(),
+                level: c.proficiency,
+                asked: c.min_proficiency,
+            });
         }
     }
     parts.required = required;

@@ -249,7 +249,7 @@ impl Platform {
         Ok(self
             .store
             .decisions()
-            .open_contests_of_organisation(organisation)?
+            .open_contests_of_organisation(organisation, None)?
             .into_iter()
             .map(|(c, _)| c)
             .collect())
@@ -269,7 +269,7 @@ impl Platform {
         let queue = self
             .store
             .decisions()
-            .open_contests_of_organisation(organisation)?;
+            .open_contests_of_organisation(organisation, Some(id))?;
         let Some((_, owner)) = queue.iter().find(|(c, _)| c.id == id) else {
             return Err(StoreError::NotFound {
                 what: "open contest in this organisation's queue",

@@ -9,15 +9,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("a source folder") {
-        let path = entry.expect("a folder entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
+/// Every Rust source file under `dir`.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("a source folder entry"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| e.into_path())
+        .collect()
 }
 
 /// The name after `as = ` in an attribute line, if any.
@@ -50,8 +49,7 @@ fn item_name(line: &str) -> Option<String> {
 #[test]
 fn no_two_schemas_share_a_name() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    rust_files(&crates, &mut files);
+    let files = rust_files(&crates);
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in &files {
         if f.components().any(|c| c.as_os_str() == "tests") {

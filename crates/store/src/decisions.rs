@@ -389,6 +389,32 @@ impl Decisions<'_> {
         })
     }
 
+    /// Ranking `id` with `worker`'s own row only; `None` when it is not in the log (aged
+    /// out) or the worker was not in it.
+    pub fn ranking_of(
+        &self,
+        id: DecisionId,
+        worker: WorkerId,
+    ) -> Result<Option<Decision>, StoreError> {
+        self.store.read(|tx| {
+            let rows = tx.query(
+                &format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE id = $1"),
+                &[id.into()],
+            )?;
+            let Some(r) = rows.first() else {
+                return Ok(None);
+            };
+            let mut found = vec![decision(r)?];
+            let rows = tx.query(
+                "SELECT decision_id, rank, worker_id, task_id, score, parts FROM decision_candidates \
+                 WHERE decision_id = $1 AND worker_id = $2 ORDER BY rank",
+                &[id.into(), worker.into()],
+            )?;
+            attach(&mut found, &rows)?;
+            Ok(found.pop().filter(|d| !d.candidates.is_empty()))
+        })
+    }
+
     /// Removes what is older than `before` (the retention period's start): rankings with their
     /// candidates, and outcomes. Returns how many rankings and outcomes went. The only way
     /// anything leaves the log.
@@ -607,9 +633,11 @@ impl Decisions<'_> {
     /// The reviewers' queue of `organisation`: open contests of rankings made for tasks whose
     /// owner is one of its members, the earliest due first, each with that owner (who may not
     /// decide their own).
+    /// With `only`, that contest alone (when it is in the queue).
     pub fn open_contests_of_organisation(
         &self,
         organisation: OrganisationId,
+        only: Option<ContestId>,
     ) -> Result<Vec<(Contest, AccountId)>, StoreError> {
         let columns = CONTEST_COLUMNS
             .split(", ")
@@ -623,9 +651,9 @@ impl Decisions<'_> {
                      JOIN decisions d ON d.id = c.decision_id \
                      JOIN work_tasks t ON t.id = d.task_id \
                      JOIN organisation_members m ON m.account_id = t.owner_id AND m.organisation_id = $1 \
-                     WHERE c.decided_at IS NULL ORDER BY c.due_at, c.id LIMIT 500"
+                     WHERE c.decided_at IS NULL AND (CAST($2 AS BIGINT) = 0 OR c.id = CAST($2 AS BIGINT)) ORDER BY c.due_at, c.id LIMIT 500"
                 ),
-                &[organisation.into()],
+                &[organisation.into(), only.map_or(0, |c| c.get()).into()],
             )?
             .iter()
             .map(|r| Ok((contest_row(r)?, r.id::<AccountId>("owner_id")?)))

@@ -187,6 +187,23 @@ pub fn check_idempotency_key(key: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The balance of a ledger account inside `tx` (0 when it has never been used).
+pub(crate) fn balance_in(tx: &mut dyn Tx, account: &Account) -> Result<i64, StoreError> {
+    Ok(tx
+        .query(
+            "SELECT balance FROM ledger_accounts WHERE kind = $1 AND owner = $2 AND currency = $3",
+            &[
+                account.kind.as_str().into(),
+                account.owner.into(),
+                account.currency.code().into(),
+            ],
+        )?
+        .first()
+        .map(|r| r.int("balance"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
 /// Writes `transfer` inside `tx`: the replay of an earlier request with the same key and the
 /// same fingerprint returns that request's transfer (`true`); the same key with another
 /// request is a conflict.
@@ -351,17 +368,7 @@ impl Ledger<'_> {
 
     /// The balance of a ledger account (0 when it has never been used).
     pub fn balance(&self, account: &Account) -> Result<i64, StoreError> {
-        self.store.read(|tx| {
-            Ok(tx
-                .query(
-                    "SELECT balance FROM ledger_accounts WHERE kind = $1 AND owner = $2 AND currency = $3",
-                    &[account.kind.as_str().into(), account.owner.into(), account.currency.code().into()],
-                )?
-                .first()
-                .map(|r| r.int("balance"))
-                .transpose()?
-                .unwrap_or(0))
-        })
+        self.store.read(|tx| balance_in(tx, account))
     }
 
     /// The balances of a user account's ledger accounts (client funds, worker balance,

@@ -1458,6 +1458,18 @@ impl Work<'_> {
         })
     }
 
+    /// The first `limit` open tasks, by id (what a rehearsal or a benchmark ranks for).
+    pub fn first_open_tasks(&self, limit: usize) -> Result<Vec<Task>, StoreError> {
+        let found = self.store.read(|tx| {
+            load_tasks(
+                tx,
+                "WHERE status = 'open' ORDER BY id LIMIT $1",
+                &[(limit as i64).into()],
+            )
+        })?;
+        Ok(found.into_iter().map(|t| t.task).collect())
+    }
+
     /// Every open task, for building a match index.
     pub fn open_tasks(&self) -> Result<Vec<Task>, StoreError> {
         let found = self

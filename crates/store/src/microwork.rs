@@ -142,12 +142,18 @@ fn json_of<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> 
 
 const BATCH_COLUMNS: &str = "id, owner_id, title, template, price_minor, currency, redundancy, max_extra, allowance_secs, rule, skill, status";
 
-/// The stored batch's parts the rules need.
+/// The stored batch, as the rules need it: one row, read on every item handed out and every
+/// answer (the item counts of [`BatchView`] are read only when the view is asked for).
 struct Stored {
-    view: BatchView,
+    id: BatchId,
+    owner: AccountId,
+    title: String,
+    status: String,
     template: Template,
     terms: Terms,
     rule: Rule,
+    price: Amount,
+    skill: Option<String>,
 }
 
 fn stored(tx: &mut dyn Tx, batch: BatchId) -> Result<Stored, StoreError> {
@@ -159,47 +165,88 @@ fn stored(tx: &mut dyn Tx, batch: BatchId) -> Result<Stored, StoreError> {
         what: "batch",
         id: batch.to_string(),
     })?;
-    let template: Template = json_of(r.text("template")?)?;
-    let terms = Terms {
-        redundancy: u8::try_from(r.int("redundancy")?).unwrap_or(1),
-        max_extra: u8::try_from(r.int("max_extra")?).unwrap_or(0),
-        allowance_secs: u32::try_from(r.int("allowance_secs")?).unwrap_or(60),
-    };
-    let rule = match r.text("rule")? {
-        "weighted" => Rule::Weighted,
-        _ => Rule::Majority,
-    };
     let currency = guild_market::money::Currency::parse(r.text("currency")?)
         .map_err(crate::ledger::market_error)?;
+    Ok(Stored {
+        id: batch,
+        owner: r.id("owner_id")?,
+        title: r.text("title")?.to_owned(),
+        status: r.text("status")?.to_owned(),
+        template: json_of(r.text("template")?)?,
+        terms: Terms {
+            redundancy: u8::try_from(r.int("redundancy")?).unwrap_or(1),
+            max_extra: u8::try_from(r.int("max_extra")?).unwrap_or(0),
+            allowance_secs: u32::try_from(r.int("allowance_secs")?).unwrap_or(60),
+        },
+        rule: match r.text("rule")? {
+            "weighted" => Rule::Weighted,
+            _ => Rule::Majority,
+        },
+        price: Amount::new(r.int("price_minor")?, currency).map_err(crate::ledger::market_error)?,
+        skill: r.opt_text("skill")?,
+    })
+}
+
+/// `owner`'s batch in state `status` (`why` says what needs it): another's batch is not
+/// there, one in another state is a conflict.
+fn owned(
+    tx: &mut dyn Tx,
+    batch: BatchId,
+    owner: AccountId,
+    status: &str,
+    why: &str,
+) -> Result<Stored, StoreError> {
+    let b = stored(tx, batch)?;
+    if b.owner != owner {
+        return Err(StoreError::NotFound {
+            what: "batch of yours",
+            id: batch.to_string(),
+        });
+    }
+    if b.status != status {
+        return Err(StoreError::Conflict(format!(
+            "batch {batch} is {}: {why}",
+            b.status
+        )));
+    }
+    Ok(b)
+}
+
+/// How many items `batch` has (gold ones included).
+fn item_count(tx: &mut dyn Tx, batch: BatchId) -> Result<i64, StoreError> {
+    tx.query(
+        "SELECT COUNT(*) AS n FROM batch_items WHERE batch_id = $1",
+        &[batch.into()],
+    )?
+    .first()
+    .map_or(Ok(0), |r| r.int("n"))
+}
+
+/// The batch as shown, with its items counted by state.
+fn view(tx: &mut dyn Tx, b: Stored) -> Result<BatchView, StoreError> {
     let counts = tx.query(
         "SELECT COUNT(*) AS n, \
          COALESCE(SUM(CASE WHEN state = 'resolved' THEN 1 ELSE 0 END), 0) AS resolved, \
          COALESCE(SUM(CASE WHEN state = 'unresolved' THEN 1 ELSE 0 END), 0) AS unresolved \
          FROM batch_items WHERE batch_id = $1",
-        &[batch.into()],
+        &[b.id.into()],
     )?;
     let c = counts.first();
     let count = |name: &str| -> Result<i64, StoreError> { c.map_or(Ok(0), |c| c.int(name)) };
-    let view = BatchView {
-        id: batch,
-        owner: r.id("owner_id")?,
-        title: r.text("title")?.to_owned(),
-        template: template.clone(),
-        terms,
-        rule,
-        price: guild_market::money::decimal(r.int("price_minor")?, currency),
-        currency: currency.code().to_owned(),
-        skill: r.opt_text("skill")?,
-        status: r.text("status")?.to_owned(),
+    Ok(BatchView {
+        id: b.id,
+        owner: b.owner,
+        title: b.title,
+        template: b.template,
+        terms: b.terms,
+        rule: b.rule,
+        price: b.price.to_decimal(),
+        currency: b.price.currency.code().to_owned(),
+        skill: b.skill,
+        status: b.status,
         items: count("n")?,
         resolved: count("resolved")?,
         unresolved: count("unresolved")?,
-    };
-    Ok(Stored {
-        view,
-        template,
-        terms,
-        rule,
     })
 }
 
@@ -254,7 +301,10 @@ impl Microwork<'_> {
 
     /// The batch.
     pub fn batch(&self, batch: BatchId) -> Result<BatchView, StoreError> {
-        self.store.read(|tx| Ok(stored(tx, batch)?.view))
+        self.store.read(|tx| {
+            let b = stored(tx, batch)?;
+            view(tx, b)
+        })
     }
 
     /// Adds `items` to `owner`'s draft batch, all or none: each an object, each gold answer read
@@ -266,25 +316,19 @@ impl Microwork<'_> {
         items: &[NewItem],
     ) -> Result<usize, StoreError> {
         self.store.write(|tx| {
-            let b = stored(tx, batch)?;
-            if b.view.owner != owner {
-                return Err(StoreError::NotFound {
-                    what: "batch of yours",
-                    id: batch.to_string(),
-                });
-            }
-            if b.view.status != "draft" {
-                return Err(StoreError::Conflict(format!(
-                    "batch {batch} is {}: items are added while it is a draft",
-                    b.view.status
-                )));
-            }
-            let total = usize::try_from(b.view.items).unwrap_or(0) + items.len();
+            let b = owned(
+                tx,
+                batch,
+                owner,
+                "draft",
+                "items are added while it is a draft",
+            )?;
+            let now = item_count(tx, batch)?;
+            let total = usize::try_from(now).unwrap_or(0) + items.len();
             if items.is_empty() || total > microwork::MAX_ITEMS {
                 return Err(StoreError::Invalid(format!(
-                    "items: give 1 or more, at most {} in a batch ({} now)",
-                    microwork::MAX_ITEMS,
-                    b.view.items
+                    "items: give 1 or more, at most {} in a batch ({now} now)",
+                    microwork::MAX_ITEMS
                 )));
             }
             let wanted = i64::from(b.terms.redundancy);
@@ -326,19 +370,7 @@ impl Microwork<'_> {
     /// funds, nothing happens. A batch with no real item (gold alone is no work) does not open.
     pub fn open_batch(&self, batch: BatchId, owner: AccountId) -> Result<BatchView, StoreError> {
         self.store.money_write(|tx| {
-            let b = stored(tx, batch)?;
-            if b.view.owner != owner {
-                return Err(StoreError::NotFound {
-                    what: "batch of yours",
-                    id: batch.to_string(),
-                });
-            }
-            if b.view.status != "draft" {
-                return Err(StoreError::Conflict(format!(
-                    "batch {batch} is {}, not a draft",
-                    b.view.status
-                )));
-            }
+            let b = owned(tx, batch, owner, "draft", "only a draft opens")?;
             let real = tx
                 .query(
                     "SELECT COUNT(*) AS n FROM batch_items WHERE batch_id = $1 AND gold IS NULL",
@@ -353,7 +385,7 @@ impl Microwork<'_> {
             }
             let escrow = b
                 .terms
-                .escrow(usize::try_from(b.view.items).unwrap_or(0), price(&b)?)
+                .escrow(usize::try_from(item_count(tx, batch)?).unwrap_or(0), b.price)
                 .map_err(crate::ledger::market_error)?;
             let t = microwork::fund(owner, batch, escrow, &format!("batch {batch}: escrow"))
                 .map_err(crate::ledger::market_error)?;
@@ -362,7 +394,8 @@ impl Microwork<'_> {
                 "UPDATE batches SET status = 'open', opened_at = $1 WHERE id = $2 AND status = 'draft'",
                 &[tx.now().to_string().into(), batch.into()],
             )?;
-            Ok(stored(tx, batch)?.view)
+            let b = stored(tx, batch)?;
+            view(tx, b)
         })
     }
 
@@ -372,19 +405,7 @@ impl Microwork<'_> {
     /// back, in minor units.
     pub fn close_batch(&self, batch: BatchId, owner: AccountId) -> Result<i64, StoreError> {
         self.store.money_write(|tx| {
-            let b = stored(tx, batch)?;
-            if b.view.owner != owner {
-                return Err(StoreError::NotFound {
-                    what: "batch of yours",
-                    id: batch.to_string(),
-                });
-            }
-            if b.view.status != "open" {
-                return Err(StoreError::Conflict(format!(
-                    "batch {batch} is {}: only an open batch closes",
-                    b.view.status
-                )));
-            }
+            let b = owned(tx, batch, owner, "open", "only an open batch closes")?;
             tx.execute(
                 "DELETE FROM batch_leases WHERE batch_id = $1",
                 &[batch.into()],
@@ -395,25 +416,27 @@ impl Microwork<'_> {
                 "a.batch_id = $1 AND a.status = 'submitted'",
                 &[batch.into()],
             )?;
-            let price = price(&b)?;
+            let price = b.price;
             let account = guild_market::ledger::Account::batch_escrow(batch, price.currency)
                 .map_err(crate::ledger::market_error)?;
-            let left = tx
-                .query(
-                    "SELECT balance FROM ledger_accounts WHERE kind = $1 AND owner = $2 AND currency = $3",
-                    &[
-                        account.kind.as_str().into(),
-                        account.owner.into(),
-                        account.currency.code().into(),
-                    ],
-                )?
-                .first()
-                .map_or(Ok(0), |r| r.int("balance"))?;
+            let left = crate::ledger::balance_in(tx, &account)?;
             if left > 0 {
-                let amount = Amount::new(left, price.currency).map_err(crate::ledger::market_error)?;
-                let t = microwork::refund(batch, owner, amount, &format!("batch {batch}: unspent escrow"))
-                    .map_err(crate::ledger::market_error)?;
-                crate::ledger::post_in(tx, &format!("batch-{batch}-refund"), Some(owner), &t, None)?;
+                let amount =
+                    Amount::new(left, price.currency).map_err(crate::ledger::market_error)?;
+                let t = microwork::refund(
+                    batch,
+                    owner,
+                    amount,
+                    &format!("batch {batch}: unspent escrow"),
+                )
+                .map_err(crate::ledger::market_error)?;
+                crate::ledger::post_in(
+                    tx,
+                    &format!("batch-{batch}-refund"),
+                    Some(owner),
+                    &t,
+                    None,
+                )?;
             }
             tx.execute(
                 "UPDATE batches SET status = 'closed', closed_at = $1 WHERE id = $2",
@@ -434,10 +457,10 @@ impl Microwork<'_> {
     ) -> Result<Option<Leased>, StoreError> {
         self.store.write(|tx| {
             let b = stored(tx, batch)?;
-            if b.view.status != "open" {
+            if b.status != "open" {
                 return Err(StoreError::Conflict(format!(
                     "batch {batch} is {}: items are handed out while it is open",
-                    b.view.status
+                    b.status
                 )));
             }
             let now = tx.now();
@@ -684,13 +707,6 @@ impl Microwork<'_> {
     }
 }
 
-/// The batch's price of one answer.
-fn price(b: &Stored) -> Result<Amount, StoreError> {
-    let currency = guild_market::money::Currency::parse(&b.view.currency)
-        .map_err(crate::ledger::market_error)?;
-    Amount::parse(&b.view.price, currency).map_err(crate::ledger::market_error)
-}
-
 /// Pays, from the batch's escrow, each answer `filter` selects (over `batch_answers`, with its
 /// `params`) into its worker's balance, and marks it approved; one transfer per answer, keyed
 /// by the answer, so nothing is paid twice.
@@ -700,8 +716,8 @@ fn pay_answers(
     filter: &str,
     params: &[crate::sql::Value],
 ) -> Result<(), StoreError> {
-    let price = price(b)?;
-    let batch = b.view.id;
+    let price = b.price;
+    let batch = b.id;
     let due = tx.query(
         &format!(
             "SELECT a.id, a.worker_id, w.owner_id FROM batch_answers a LEFT JOIN workers w ON w.id = a.worker_id \

@@ -186,13 +186,8 @@ pub(super) async fn save(
     .collect();
     let platform = state.platform.clone();
     crate::blocking(move || {
-        let Some(w) = platform.store().work().worker_of(account.id)? else {
-            return Err(guild_store::StoreError::NotFound {
-                what: "worker profile",
-                id: account.id.to_string(),
-            });
-        };
-        platform.declare(w.worker.id, &categories, true)
+        let worker = super::own_profile(platform.store(), account.id)?;
+        platform.declare(worker, &categories, true)
     })
     .await
     .map_err(|e| failed(&v, &e))?;
@@ -208,13 +203,8 @@ pub(super) async fn withdraw(
     let (v, account, _): (_, _, NoFields) = submission(&state, &headers, &raw).await?;
     state
         .on_store(move |store| {
-            let Some(w) = store.work().worker_of(account.id)? else {
-                return Err(guild_store::StoreError::NotFound {
-                    what: "worker profile",
-                    id: account.id.to_string(),
-                });
-            };
-            store.decisions().withdraw_declaration(w.worker.id)
+            let worker = super::own_profile(store, account.id)?;
+            store.decisions().withdraw_declaration(worker)
         })
         .await
         .map_err(|e| failed(&v, &e))?;
@@ -292,10 +282,8 @@ fn queue_rows(
             .unwrap_or_default();
         let facts = match c.decision {
             Some(d) => {
-                let (rankings, _) = store
-                    .decisions()
-                    .of_worker(c.worker, guild_store::MAX_DECISIONS_READ as usize)?;
-                rankings.into_iter().find(|r| r.id == d).and_then(|r| {
+                let ranking = store.decisions().ranking_of(d, c.worker)?;
+                ranking.and_then(|r| {
                     let mine = r.candidates.first()?.clone();
                     let title = store
                         .work()
@@ -355,23 +343,10 @@ async fn reviewing(
     v: &Viewer,
     slug: String,
 ) -> Result<guild_credentials::issuer::Organisation, axum::response::Response> {
-    let me = v.require()?.id;
-    let found = state
-        .on_store(move |store| {
-            let o = store.accounts().organisation(&slug)?;
-            let role = store.accounts().member_role(o.id, me)?;
-            Ok((o, role))
-        })
-        .await;
-    match found {
-        Ok((o, Some(role))) if role == "admin" || role == "reviewer" => Ok(o),
-        Ok(_) => Err(problem_page(
-            v,
-            StatusCode::FORBIDDEN,
-            v.t.s("not_a_reviewer"),
-        )),
-        Err(e) => Err(failed(v, &e)),
-    }
+    let (o, _) =
+        super::organisations::role_in(state, v, slug, &["admin", "reviewer"], "not_a_reviewer")
+            .await?;
+    Ok(o)
 }
 
 /// An organisation's reviewers' queue: contests of rankings for tasks its members posted.

@@ -235,6 +235,21 @@ async fn submission<T: serde::de::DeserializeOwned>(
     Ok((v, account, f))
 }
 
+/// The signed-in account's own worker profile, for the pages that act for it.
+fn own_profile(
+    store: &guild_store::Store,
+    account: guild_ids::AccountId,
+) -> Result<guild_ids::WorkerId, guild_store::StoreError> {
+    store
+        .work()
+        .worker_of(account)?
+        .map(|w| w.worker.id)
+        .ok_or_else(|| guild_store::StoreError::NotFound {
+            what: "worker profile",
+            id: account.to_string(),
+        })
+}
+
 /// Sends the browser on to `to`.
 fn go(to: &str) -> Page {
     Ok(Redirect::to(to).into_response())
@@ -1341,27 +1356,20 @@ fn evidence_in_words(lang: Lang, reader: Audience, e: guild_matching::Evidence) 
 }
 
 /// The scorer's note in the reader's words; `None` for what [`why_lines`] already says (a level
-/// under the one asked). A note this does not know is shown as the scorer wrote it.
-fn note_in_words(lang: Lang, reader: Audience, note: &str) -> Option<String> {
-    if note.contains(" is below the ") && note.contains(" at level ") {
-        return None;
-    }
-    if let Some((budget, rate)) = note
-        .strip_prefix("budget in ")
-        .and_then(|r| r.strip_suffix(" are not compared"))
-        .and_then(|r| r.split_once(" and rate in "))
-    {
-        return Some(match lang {
+/// under the one asked).
+fn note_in_words(lang: Lang, reader: Audience, note: &guild_matching::Note) -> Option<String> {
+    use guild_matching::Note;
+    match note {
+        Note::BelowLevel { .. } => None,
+        Note::CurrenciesDiffer { budget, rate } => Some(match lang {
             Lang::En => format!(
                 "The budget is in {budget} and the rate in {rate}: not compared, budget counted as half"
             ),
             Lang::Nl => format!(
                 "Het budget is in {budget} en het tarief in {rate}: niet vergeleken, budget telt half"
             ),
-        });
-    }
-    if note.starts_with("the worker states no rate") {
-        return Some(
+        }),
+        Note::NoRate => Some(
             match (lang, reader) {
                 (Lang::En, Audience::Worker) => "You state no rate: budget counted as half",
                 (Lang::En, Audience::Client) => "States no rate: budget counted as half",
@@ -1369,9 +1377,8 @@ fn note_in_words(lang: Lang, reader: Audience, note: &str) -> Option<String> {
                 (Lang::Nl, Audience::Client) => "Noemt geen tarief: budget telt half",
             }
             .to_owned(),
-        );
+        ),
     }
-    Some(note.to_owned())
 }
 
 /// One check of a verification, for the page.
@@ -1458,32 +1465,43 @@ async fn verify(State(state): State<AppState>, headers: HeaderMap, RawForm(raw):
 #[cfg(test)]
 mod why_tests {
     use super::*;
+    use guild_matching::Note;
 
-    /// The scorer's notes (`guild_matching::score`) as it writes them: the pages must say each in
-    /// the reader's words, never in the scorer's English.
+    /// Each note of the scorer is said in the reader's words, never in the scorer's English;
+    /// a level under the one asked is said once, from the credit itself.
     #[test]
     fn the_scorers_notes_are_put_in_the_readers_words() {
-        let no_rate = "the worker states no rate: budget fit counted as one half";
-        let currencies = "budget in EUR and rate in USD are not compared";
-        let below = "esco:skill/x at level 2 is below the 3 asked";
+        let currencies = Note::CurrenciesDiffer {
+            budget: "EUR".to_owned(),
+            rate: "USD".to_owned(),
+        };
+        let below = Note::BelowLevel {
+            held: SkillId::parse("esco:skill/x").unwrap(),
+            level: 2,
+            asked: 3,
+        };
         assert_eq!(
-            note_in_words(Lang::Nl, Audience::Client, no_rate).unwrap(),
+            note_in_words(Lang::Nl, Audience::Client, &Note::NoRate).unwrap(),
             "Noemt geen tarief: budget telt half"
         );
         assert_eq!(
-            note_in_words(Lang::En, Audience::Worker, no_rate).unwrap(),
+            note_in_words(Lang::En, Audience::Worker, &Note::NoRate).unwrap(),
             "You state no rate: budget counted as half"
         );
         assert!(
-            note_in_words(Lang::Nl, Audience::Client, currencies)
+            note_in_words(Lang::Nl, Audience::Client, &currencies)
                 .unwrap()
                 .starts_with("Het budget is in EUR en het tarief in USD")
         );
-        // Said once, from the credit itself, with the skill's name.
-        assert_eq!(note_in_words(Lang::En, Audience::Client, below), None);
+        assert_eq!(note_in_words(Lang::En, Audience::Client, &below), None);
+        // The API and the log keep the scorer's sentences.
         assert_eq!(
-            note_in_words(Lang::En, Audience::Client, "something new").unwrap(),
-            "something new"
+            serde_json::to_value(&below).unwrap(),
+            "esco:skill/x at level 2 is below the 3 asked"
+        );
+        assert_eq!(
+            Note::NoRate.to_string(),
+            "the worker states no rate: budget fit counted as one half"
         );
     }
 }

@@ -194,6 +194,19 @@ async fn membership(
     v: &Viewer,
     slug: String,
 ) -> Result<(Organisation, bool), Response> {
+    let (o, role) = role_in(state, v, slug, &["admin", "assessor"], "not_a_member").await?;
+    Ok((o, role == "admin"))
+}
+
+/// The organisation `slug` and the viewer's role in it, when it is one of `allowed`; else the
+/// page that says so in the words of `refusal`.
+pub(super) async fn role_in(
+    state: &AppState,
+    v: &Viewer,
+    slug: String,
+    allowed: &'static [&'static str],
+    refusal: &'static str,
+) -> Result<(Organisation, String), Response> {
     let me = v.require()?.id;
     let found = state
         .on_store(move |store| {
@@ -203,12 +216,8 @@ async fn membership(
         })
         .await;
     match found {
-        Ok((o, Some(role))) if role == "admin" || role == "assessor" => Ok((o, role == "admin")),
-        Ok(_) => Err(problem_page(
-            v,
-            StatusCode::FORBIDDEN,
-            v.t.s("not_a_member"),
-        )),
+        Ok((o, Some(role))) if allowed.contains(&role.as_str()) => Ok((o, role)),
+        Ok(_) => Err(problem_page(v, StatusCode::FORBIDDEN, v.t.s(refusal))),
         Err(e) => Err(failed(v, &e)),
     }
 }

@@ -389,24 +389,8 @@ pub(super) async fn contest(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, ContestForm) = submission(&state, &headers, &raw).await?;
-    let platform = state.platform.clone();
-    crate::blocking(move || {
-        let Some(w) = platform.store().work().worker_of(account.id)? else {
-            return Err(guild_store::StoreError::NotFound {
-                what: "worker profile",
-                id: account.id.to_string(),
-            });
-        };
-        platform.contest(
-            w.worker.id,
-            account.id,
-            &ContestSubject::Ranking(DecisionId(f.decision)),
-            &f.reason,
-        )
-    })
-    .await
-    .map_err(|e| failed(&v, &e))?;
-    go("/rankings#contests")
+    let subject = ContestSubject::Ranking(DecisionId(f.decision));
+    file_contest(&state, &v, account.id, subject, f.reason).await
 }
 
 #[derive(Deserialize)]
@@ -422,23 +406,25 @@ pub(super) async fn contest_skill(
     RawForm(raw): RawForm,
 ) -> Page {
     let (v, account, f): (_, _, SkillContestForm) = submission(&state, &headers, &raw).await?;
+    let subject = ContestSubject::Skill(f.skill);
+    file_contest(&state, &v, account.id, subject, f.reason).await
+}
+
+/// Files the signed-in worker's contest of `subject`, then back to their contests.
+async fn file_contest(
+    state: &AppState,
+    v: &Viewer,
+    account: guild_ids::AccountId,
+    subject: ContestSubject,
+    reason: String,
+) -> Page {
     let platform = state.platform.clone();
     crate::blocking(move || {
-        let Some(w) = platform.store().work().worker_of(account.id)? else {
-            return Err(guild_store::StoreError::NotFound {
-                what: "worker profile",
-                id: account.id.to_string(),
-            });
-        };
-        platform.contest(
-            w.worker.id,
-            account.id,
-            &ContestSubject::Skill(f.skill),
-            &f.reason,
-        )
+        let worker = super::own_profile(platform.store(), account)?;
+        platform.contest(worker, account, &subject, &reason)
     })
     .await
-    .map_err(|e| failed(&v, &e))?;
+    .map_err(|e| failed(v, &e))?;
     go("/rankings#contests")
 }
 
