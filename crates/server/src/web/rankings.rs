@@ -128,14 +128,20 @@ fn advice(lang: Lang, p: Part, lost: f32, missing: &[String]) -> String {
 
 /// The required skills a match lacks or only half meets, from its logged parts: those with no
 /// credit at all, and those met by a related skill or below the level asked (they are what
-/// would raise the skills part).
+/// would raise the skills part). A skill held at the level asked whose credit is only what its
+/// evidence earns (the worker's word counts 90 %) is not among them: there is nothing to learn.
 fn weak_skills(parts: &serde_json::Value) -> Vec<String> {
     let missing = parts["missing"].as_array().into_iter().flatten();
     let partial = parts["required"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|c| c["credit"].as_f64().is_some_and(|x| x < 0.99));
+        .filter(|c| {
+            let evidence =
+                serde_json::from_value::<guild_matching::Evidence>(c["evidence"].clone())
+                    .map_or(1.0, |e| f64::from(e.factor()));
+            c["credit"].as_f64().is_some_and(|x| x < 0.99 * evidence)
+        });
     let mut out: Vec<String> = missing
         .filter_map(|s| s.as_str().map(str::to_owned))
         .chain(partial.filter_map(|c| c["skill"].as_str().map(str::to_owned)))
