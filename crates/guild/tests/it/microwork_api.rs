@@ -119,15 +119,11 @@ fn a_requester_runs_a_batch_and_workers_are_paid(backend: Backend) {
     let mut answered = 0;
     for (token, say) in workers.iter().zip(["yes", "no", "yes"]) {
         let next = format!("/api/v1/batches/{id}/next");
-        let mut item = server.call("POST", &next, Some(token), None);
+        let item = server.call("POST", &next, Some(token), None);
         assert_eq!(item.status, 200, "{}", item.body);
         assert!(item.body.get("gold").is_none(), "{}", item.body);
-        if item.body["data"]["photo"] == "b.jpg" {
-            let path = format!("/api/v1/batches/{id}/items/{}/answer", item.body["item"]);
-            let a = server.call("POST", &path, Some(token), Some(&json!({"pallet": "no"})));
-            assert_eq!(a.status, 204, "{}", a.body);
-            item = server.call("POST", &next, Some(token), None);
-        }
+        // Profiles 1-3 are not on a gold turn for their first item (the store's unit test
+        // covers gold): each is handed the real item.
         assert_eq!(item.body["data"]["photo"], "a.jpg", "{}", item.body);
         let path = format!("/api/v1/batches/{id}/items/{}/answer", item.body["item"]);
         let bad = server.call(
